@@ -1,0 +1,51 @@
+/* mms_data.h - walking MMS Data / AccessResult values (ISO 9506 Data CHOICE).
+ * Iteration, not recursion: callers descend into structures one level at a time
+ * and carry their own depth, checked against MMSW_BER_MAX_DEPTH. */
+#ifndef MMSW_MMS_DATA_H
+#define MMSW_MMS_DATA_H
+
+#include "ber.h"
+
+/* Data CHOICE context tags. In an AccessResult, tag 0 is failure (DataAccessError). */
+enum mms_data_tag {
+	MMS_DATA_ACCESS_FAILURE = 0,
+	MMS_DATA_ARRAY = 1,
+	MMS_DATA_STRUCTURE = 2,
+	MMS_DATA_BOOLEAN = 3,
+	MMS_DATA_BIT_STRING = 4,
+	MMS_DATA_INTEGER = 5,
+	MMS_DATA_UNSIGNED = 6,
+	MMS_DATA_FLOAT = 7,
+	MMS_DATA_OCTET_STRING = 9,
+	MMS_DATA_VISIBLE_STRING = 10,
+	MMS_DATA_GENERALIZED_TIME = 11,
+	MMS_DATA_BINARY_TIME = 12,
+	MMS_DATA_BCD = 13,
+	MMS_DATA_BOOLEAN_ARRAY = 14,
+	MMS_DATA_OBJ_ID = 15,
+	MMS_DATA_MMS_STRING = 16,
+	MMS_DATA_UTC_TIME = 17,
+};
+
+struct mms_data {
+	uint8_t tag;       /* enum mms_data_tag; context-specific tag number */
+	bool constructed;
+	struct rd val;     /* contents */
+};
+
+/* Take the next Data element from a list's contents. Returns BER_OK and fills d,
+ * or the BER status that stopped it; at the end of the list returns BER_OK with
+ * *done = true. Elements that are not context-specific are BER_INVALID. */
+enum ber_status mms_data_next(struct rd *list, struct mms_data *d, bool *done);
+
+const char *mms_data_tag_name(uint8_t tag);
+
+/* floating-point: one exponent-width octet then IEEE 754 single (8) or double (11). */
+bool mms_data_float(const struct mms_data *d, double *out);
+/* utc-time: 4 octets seconds, 3 octets fraction of second, 1 octet quality. */
+bool mms_data_utc_time(const struct mms_data *d, uint32_t *secs, uint32_t *frac24, uint8_t *quality);
+/* binary-time (TimeOfDay): 4 octets ms since midnight, optional 2 octets days since
+ * 1984-01-01. Result in microseconds since the Unix epoch when days are present. */
+bool mms_data_binary_time(const struct mms_data *d, uint32_t *ms, bool *has_days, uint16_t *days);
+
+#endif

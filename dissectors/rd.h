@@ -1,0 +1,129 @@
+/* rd.h - the one bounded reader every dissector reads packet bytes through.
+ *
+ * A `struct rd` is a view of [p, p+len) with a cursor. Every accessor checks the
+ * bytes are there before touching them and advances only on success, so a failed
+ * read leaves the cursor where it was (curl's strparse rule). A length field can
+ * only narrow a view (rd_sub), never widen it (tcpdump's nd_push_snaplen rule).
+ * No dissector does pointer arithmetic on packet bytes outside this file.
+ */
+#ifndef MMSW_RD_H
+#define MMSW_RD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+struct rd {
+	const uint8_t *p;
+	size_t len;
+	size_t off;
+};
+
+/* A byte view that outlives the reader: a string or blob inside the PDU. Valid only
+ * while the buffer the PDU was decoded from is (the callback's duration). */
+struct bview {
+	const uint8_t *p;
+	uint32_t len;
+};
+
+static inline struct rd rd_make(const uint8_t *p, size_t len)
+{
+	struct rd r = { p, p ? len : 0, 0 };
+	return r;
+}
+
+static inline size_t rd_left(const struct rd *r) { return r->len - r->off; }
+static inline bool rd_empty(const struct rd *r) { return r->off >= r->len; }
+static inline const uint8_t *rd_ptr(const struct rd *r) { return r->p + r->off; }
+
+static inline bool rd_u8(struct rd *r, uint8_t *v)
+{
+	if (rd_left(r) < 1)
+		return false;
+	*v = r->p[r->off++];
+	return true;
+}
+
+static inline bool rd_peek(const struct rd *r, size_t at, uint8_t *v)
+{
+	if (rd_left(r) <= at)
+		return false;
+	*v = r->p[r->off + at];
+	return true;
+}
+
+static inline bool rd_be16(struct rd *r, uint16_t *v)
+{
+	if (rd_left(r) < 2)
+		return false;
+	*v = (uint16_t)((r->p[r->off] << 8) | r->p[r->off + 1]);
+	r->off += 2;
+	return true;
+}
+
+static inline bool rd_be32(struct rd *r, uint32_t *v)
+{
+	if (rd_left(r) < 4)
+		return false;
+	*v = ((uint32_t)r->p[r->off] << 24) | ((uint32_t)r->p[r->off + 1] << 16) |
+	     ((uint32_t)r->p[r->off + 2] << 8) | r->p[r->off + 3];
+	r->off += 4;
+	return true;
+}
+
+static inline bool rd_skip(struct rd *r, size_t n)
+{
+	if (rd_left(r) < n)
+		return false;
+	r->off += n;
+	return true;
+}
+
+/* Take the next n bytes as a view. */
+static inline bool rd_view(struct rd *r, size_t n, struct bview *out)
+{
+	if (rd_left(r) < n || n > UINT32_MAX)
+		return false;
+	out->p = r->p + r->off;
+	out->len = (uint32_t)n;
+	r->off += n;
+	return true;
+}
+
+/* Take the next n bytes as a narrower reader. */
+static inline bool rd_sub(struct rd *r, size_t n, struct rd *sub)
+{
+	if (rd_left(r) < n)
+		return false;
+	*sub = rd_make(r->p + r->off, n);
+	r->off += n;
+	return true;
+}
+
+/* The rest of the view as a reader (consumes it). */
+static inline struct rd rd_rest(struct rd *r)
+{
+	struct rd sub = rd_make(r->p + r->off, rd_left(r));
+	r->off = r->len;
+	return sub;
+}
+
+static inline struct bview bview_of(const struct rd *r)
+{
+	struct bview v = { r->p + r->off, (uint32_t)rd_left(r) };
+	return v;
+}
+
+static inline bool bview_eq(struct bview v, const char *s)
+{
+	size_t n = strlen(s);
+	return v.len == n && (n == 0 || memcmp(v.p, s, n) == 0);
+}
+
+static inline bool bview_eq_bytes(struct bview v, const uint8_t *b, size_t n)
+{
+	return v.len == n && (n == 0 || memcmp(v.p, b, n) == 0);
+}
+
+#endif

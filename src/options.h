@@ -1,0 +1,38 @@
+/* options.h - the command line, parsed once into a struct the run reads. */
+#ifndef MMSW_OPTIONS_H
+#define MMSW_OPTIONS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define MMSW_MAX_MMS_PORTS 16
+
+/* Exit statuses (documented in --help and the README). */
+enum {
+	EXIT_DONE = 0,      /* finished; warnings allowed */
+	EXIT_FAILURE_RUN = 1, /* something failed while running */
+	EXIT_USAGE = 2,     /* bad command line or unreadable input */
+	EXIT_GATE = 3,      /* reserved: the commissioning gate (--fail-on) */
+};
+
+struct options {
+	const char **inputs;       /* -r arguments: files, directories, globs */
+	size_t n_inputs;
+	const char *eve_path;      /* --eve PATH or "-" */
+	uint16_t mms_ports[MMSW_MAX_MMS_PORTS];
+	size_t n_mms_ports;
+	size_t max_flows;
+	int64_t hole_timeout_us;
+	bool no_values;            /* --no-values: leave decoded values out of EVE */
+	bool quiet;
+	bool summary;              /* print the summary on stdout */
+};
+
+/* Parse argv. Returns -1 to continue; otherwise an exit status (0 after --help or
+ * --version, 2 after a usage error, already reported on stderr). */
+int options_parse(int argc, char **argv, struct options *o);
+void options_free(struct options *o);
+bool options_is_mms_port(const struct options *o, uint16_t port);
+
+#endif

@@ -1,0 +1,412 @@
+/* eve.c - the EVE JSON writer; see eve.h. Records are built in a large buffer and
+ * written in big blocks: formatting, not I/O, is what a run should spend on. */
+#include "eve.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "acse.h"
+#include "app_iso.h"
+#include "ber.h"
+#include "cotp.h"
+#include "eve_mms.h"
+#include "json.h"
+#include "log.h"
+#include "memcap.h"
+#include "pres.h"
+#include "session.h"
+#include "stats.h"
+#include "tls.h"
+
+#define OUT_SIZE (1u << 20)
+#define RECORD_MAX (64u * 1024)
+
+static FILE *out;
+static bool enabled, with_values, write_failed;
+static char buf[OUT_SIZE];
+static size_t used;
+static const struct input_set *inputs;
+
+int eve_open(const char *path, const struct input_set *files, bool values)
+{
+	inputs = files;
+	with_values = values;
+	if (!path)
+		return 0;
+	if (strcmp(path, "-") == 0) {
+		out = stdout;
+	} else {
+		out = fopen(path, "w");
+		if (!out) {
+			log_error("%s: cannot write EVE output: %s", path, strerror(errno));
+			return -1;
+		}
+	}
+	enabled = true;
+	return 0;
+}
+
+static void flush_buf(void)
+{
+	if (used && fwrite(buf, 1, used, out) != used && !write_failed) {
+		write_failed = true;
+		log_error("EVE output: write failed: %s", strerror(errno));
+	}
+	used = 0;
+}
+
+int eve_close(void)
+{
+	if (!enabled)
+		return 0;
+	flush_buf();
+	if (fflush(out) != 0)
+		write_failed = true;
+	if (out != stdout && fclose(out) != 0)
+		write_failed = true;
+	enabled = false;
+	return write_failed ? -1 : 0;
+}
+
+/* ---- the common header -------------------------------------------------- */
+
+static void fmt_ts(struct jw *w, int64_t ts_us)
+{
+	static int64_t cached_sec = INT64_MIN;
+	static char cached[24];
+	int64_t sec = ts_us >= 0 ? ts_us / 1000000 : (ts_us - 999999) / 1000000;
+	int64_t usec = ts_us - sec * 1000000;
+	if (sec != cached_sec) {
+		struct tm tm;
+		time_t t = (time_t)sec;
+		gmtime_r(&t, &tm);
+		strftime(cached, sizeof(cached), "%Y-%m-%dT%H:%M:%S", &tm);
+		cached_sec = sec;
+	}
+	char s[40];
+	size_t n = strlen(cached);
+	memcpy(s, cached, n);
+	s[n++] = '.';
+	for (int i = 5; i >= 0; i--) {
+		s[n + (size_t)i] = (char)('0' + usec % 10);
+		usec /= 10;
+	}
+	n += 6;
+	s[n++] = 'Z';
+	jw_strn(w, "timestamp", s, n);
+}
+
+static void ip_text(const struct flow *f, int ep, char *s, size_t size)
+{
+	if (f->key.ipver == 4) {
+		const uint8_t *a = f->key.ip[ep];
+		char *p = s;
+		for (int i = 0; i < 4; i++) {
+			unsigned v = a[i];
+			if (v >= 100) *p++ = (char)('0' + v / 100);
+			if (v >= 10) *p++ = (char)('0' + v / 10 % 10);
+			*p++ = (char)('0' + v % 10);
+			if (i < 3) *p++ = '.';
+		}
+		*p = 0;
+		return;
+	}
+	flow_addr_text(f, ep, s, size);
+}
+
+static void header(struct jw *w, struct flow *f, int dir, const struct pkt_where *at,
+		   const char *event_type)
+{
+	char ip[64];
+	jw_obj(w, NULL);
+	fmt_ts(w, at->ts_us);
+	jw_u64(w, "flow_id", f->id);
+	jw_u64(w, "pcap_cnt", at->frame);
+	if (inputs && at->file_idx < inputs->n)
+		jw_str(w, "pcap_filename", inputs->files[at->file_idx].path);
+	jw_str(w, "event_type", event_type);
+	jw_arr(w, "vlan");
+	for (unsigned i = 0; i < f->key.n_vlan; i++)
+		jw_u64(w, NULL, f->key.vlan[i]);
+	jw_arr_end(w);
+	int src = flow_src_endpoint(f, dir);
+	ip_text(f, src, ip, sizeof(ip));
+	jw_str(w, "src_ip", ip);
+	jw_u64(w, "src_port", f->key.port[src]);
+	ip_text(f, 1 - src, ip, sizeof(ip));
+	jw_str(w, "dest_ip", ip);
+	jw_u64(w, "dest_port", f->key.port[1 - src]);
+	jw_str(w, "proto", "TCP");
+	jw_str(w, "app_proto", app_proto_name(app_proto_of(f)));
+	jw_str(w, "direction", dir == 0 ? "to_server" : "to_client");
+}
+
+static void begin(struct jw *w)
+{
+	if (OUT_SIZE - used < RECORD_MAX)
+		flush_buf();
+	jw_init(w, buf + used, RECORD_MAX - 1);
+}
+
+/* Close the record; returns false (and writes nothing) when it did not fit. */
+static bool end(struct jw *w)
+{
+	jw_obj_end(w);
+	if (w->overflow)
+		return false;
+	w->buf[w->len++] = '\n';
+	used += w->len;
+	return true;
+}
+
+/* ---- stream ------------------------------------------------------------- */
+
+void eve_stream(struct flow *f, int dir, const struct stream_event *e, const struct pkt_where *at)
+{
+	if (!enabled)
+		return;
+	struct jw w;
+	begin(&w);
+	header(&w, f, dir, at, "stream");
+	jw_obj(&w, "stream");
+	jw_str(&w, "event", stream_ev_name(e->kind));
+	switch (e->kind) {
+	case STREAM_EV_GAP:
+		jw_u64(&w, "bytes", e->bytes);
+		if (e->has_seq)
+			jw_u64(&w, "seq", e->seq);
+		break;
+	case STREAM_EV_RESYNC:
+		jw_u64(&w, "skipped_bytes", e->bytes);
+		break;
+	case STREAM_EV_OVERLAP_DIFFERS:
+	case STREAM_EV_DROPPED:
+		jw_u64(&w, "bytes", e->bytes);
+		break;
+	case STREAM_EV_MALFORMED:
+		jw_str(&w, "layer", e->layer);
+		jw_str(&w, "reason", e->reason);
+		break;
+	case STREAM_EV_LIMIT:
+		jw_str(&w, "limit", e->reason);
+		break;
+	case STREAM_EV_PROTOCOL:
+		jw_str(&w, "protocol", e->proto);
+		if (e->tls) {
+			jw_obj(&w, "tls");
+			jw_str(&w, "hello", e->tls->client_hello ? "client" : "server");
+			jw_str(&w, "version", tls_version_name(e->tls->version));
+			if (e->tls->sni.len)
+				jw_strn(&w, "sni", e->tls->sni.p, e->tls->sni.len);
+			jw_obj_end(&w);
+		}
+		break;
+	default:
+		break;
+	}
+	jw_obj_end(&w);
+	end(&w);
+}
+
+/* ---- association -------------------------------------------------------- */
+
+static void oid(struct jw *w, const char *key, struct rd v)
+{
+	char text[128];
+	if (rd_empty(&v))
+		return;
+	if (ber_oid_text(v, text, sizeof(text)))
+		jw_str(w, key, text);
+	else
+		jw_hex(w, key, rd_ptr(&v), rd_left(&v));
+}
+
+static const char *cotp_event(uint8_t type)
+{
+	switch (type) {
+	case COTP_CR: return "cotp_connect_request";
+	case COTP_CC: return "cotp_connect_confirm";
+	case COTP_DR: return "cotp_disconnect_request";
+	case COTP_DC: return "cotp_disconnect_confirm";
+	case COTP_ER: return "cotp_error";
+	}
+	return "cotp";
+}
+
+static const char *session_event(uint8_t si)
+{
+	switch (si) {
+	case SES_CN: return "session_connect";
+	case SES_AC: return "session_accept";
+	case SES_RF: return "session_refuse";
+	case SES_FN: return "session_finish";
+	case SES_DN: return "session_disconnect";
+	case SES_NF: return "session_not_finished";
+	case SES_AB: return "session_abort";
+	case SES_AA: return "session_abort_accept";
+	}
+	return "session";
+}
+
+static const char *acse_event(uint8_t type)
+{
+	static const char *const names[] = { "aarq", "aare", "rlrq", "rlre", "abrt" };
+	return type < 5 ? names[type] : "acse";
+}
+
+static void assoc_acse(struct jw *w, const struct acse_apdu *a)
+{
+	jw_obj(w, "acse");
+	oid(w, "application_context", a->app_context);
+	oid(w, "called_ap_title", a->called_ap_title);
+	if (a->has_called_aeq)
+		jw_i64(w, "called_ae_qualifier", a->called_aeq);
+	oid(w, "calling_ap_title", a->calling_ap_title);
+	if (a->has_calling_aeq)
+		jw_i64(w, "calling_ae_qualifier", a->calling_aeq);
+	oid(w, "responding_ap_title", a->responding_ap_title);
+	if (a->has_responding_aeq)
+		jw_i64(w, "responding_ae_qualifier", a->responding_aeq);
+	if (!rd_empty(&a->mechanism) || a->auth_value_present) {
+		/* The credential itself is never written: only that one was sent. */
+		static const uint8_t PASSWORD[] = { 0x52, 0x03, 0x01 }; /* 2.2.3.1 */
+		jw_obj(w, "authentication");
+		oid(w, "mechanism", a->mechanism);
+		if (bview_eq_bytes(bview_of(&a->mechanism), PASSWORD, sizeof(PASSWORD)))
+			jw_str(w, "mechanism_name", "password");
+		jw_bool(w, "value_present", a->auth_value_present);
+		jw_obj_end(w);
+	}
+	if (a->has_result) {
+		jw_str(w, "result", acse_result_name(a->result));
+		jw_u64(w, "result_code", a->result);
+	}
+	if (a->diag_source) {
+		jw_obj(w, "diagnostic");
+		jw_str(w, "source", a->diag_source == 1 ? "acse-service-user" : "acse-service-provider");
+		jw_str(w, "reason", acse_diagnostic_name(a->diag_source, a->diagnostic));
+		jw_u64(w, "code", a->diagnostic);
+		jw_obj_end(w);
+	}
+	if (a->has_reason)
+		jw_u64(w, "reason", a->reason);
+	if (a->has_abort_source)
+		jw_str(w, "abort_source", a->abort_source == 0 ? "acse-service-user" : "acse-service-provider");
+	jw_bool(w, "mms_user_information", a->has_user_info);
+	jw_obj_end(w);
+}
+
+void eve_assoc(struct flow *f, int dir, const struct assoc_event *e, const struct pkt_where *at)
+{
+	if (!enabled)
+		return;
+	struct jw w;
+	begin(&w);
+	header(&w, f, dir, at, "association");
+	jw_obj(&w, "association");
+	switch (e->kind) {
+	case ASSOC_EV_COTP: {
+		const struct cotp_tpdu *t = e->cotp;
+		jw_str(&w, "event", cotp_event(t->type));
+		jw_obj(&w, "cotp");
+		jw_u64(&w, "dst_ref", t->dst_ref);
+		jw_u64(&w, "src_ref", t->src_ref);
+		if (t->type == COTP_CR || t->type == COTP_CC) {
+			jw_u64(&w, "class", t->class_option >> 4);
+			if (t->tpdu_size)
+				jw_u64(&w, "tpdu_size", t->tpdu_size);
+			if (t->calling_tsap.len)
+				jw_hex(&w, "calling_tsap", t->calling_tsap.p, t->calling_tsap.len);
+			if (t->called_tsap.len)
+				jw_hex(&w, "called_tsap", t->called_tsap.p, t->called_tsap.len);
+		}
+		if (t->type == COTP_DR || t->type == COTP_ER)
+			jw_u64(&w, "reason", t->reason);
+		jw_obj_end(&w);
+		break;
+	}
+	case ASSOC_EV_SESSION: {
+		const struct session_spdu *s = e->spdu;
+		jw_str(&w, "event", session_event(s->si));
+		jw_obj(&w, "session");
+		jw_str(&w, "spdu", session_si_name(s->si));
+		if (s->version)
+			jw_u64(&w, "version", s->version);
+		if (s->has_reason)
+			jw_u64(&w, "reason", s->reason);
+		jw_obj_end(&w);
+		break;
+	}
+	case ASSOC_EV_PRES_REFUSE:
+	case ASSOC_EV_PRES_ABORT:
+		jw_str(&w, "event", e->kind == ASSOC_EV_PRES_REFUSE ? "presentation_refuse" : "presentation_abort");
+		jw_obj(&w, "presentation");
+		if (e->ppdu->has_reason)
+			jw_u64(&w, "provider_reason", e->ppdu->provider_reason);
+		jw_bool(&w, "provider_abort", e->ppdu->is_arp);
+		jw_obj_end(&w);
+		break;
+	case ASSOC_EV_ACSE:
+		jw_str(&w, "event", acse_event(e->acse->type));
+		assoc_acse(&w, e->acse);
+		break;
+	}
+	jw_obj_end(&w);
+	end(&w);
+}
+
+/* ---- mms ---------------------------------------------------------------- */
+
+void eve_mms(struct flow *f, int dir, const struct mms_event *e, const struct pkt_where *at)
+{
+	if (!enabled)
+		return;
+	struct jw w;
+	begin(&w);
+	header(&w, f, dir, at, "mms");
+	jw_obj(&w, "mms");
+	unsigned flags = eve_mms_fields(&w, e->pdu, e->acsi, with_values ? MMSW_EVE_VALUE_BUDGET : 0);
+	jw_u64(&w, "size", e->size);
+	if (e->bare)
+		jw_bool(&w, "bare_cotp", true);
+	jw_obj_end(&w);
+	if (flags & EVE_MMS_VALUES_CAPPED)
+		stat_inc(STAT_mms_values_capped);
+	if (end(&w))
+		return;
+	/* Too big even with capped values (thousands of names): the essentials only. */
+	begin(&w);
+	header(&w, f, dir, at, "mms");
+	jw_obj(&w, "mms");
+	eve_mms_fields(&w, e->pdu, e->acsi, 0);
+	jw_obj_end(&w);
+	if (!w.overflow) {
+		jw_bool(&w, "record_truncated", true);
+		end(&w);
+	}
+}
+
+/* ---- stats -------------------------------------------------------------- */
+
+void eve_stats(int64_t ts_us)
+{
+	if (!enabled)
+		return;
+	struct jw w;
+	begin(&w);
+	jw_obj(&w, NULL);
+	fmt_ts(&w, ts_us);
+	jw_str(&w, "event_type", "stats");
+	jw_obj(&w, "stats");
+	for (int i = 0; i < STAT_COUNT; i++)
+		jw_u64(&w, stat_name((enum stat_id)i), g_stats[i]);
+	jw_u64(&w, "reassembly_peak_bytes", g_reasm_peak);
+	jw_arr(&w, "files");
+	for (size_t i = 0; inputs && i < inputs->n; i++)
+		jw_str(&w, NULL, inputs->files[i].path);
+	jw_arr_end(&w);
+	jw_obj_end(&w);
+	end(&w);
+}

@@ -1,0 +1,24 @@
+/* eve.h - EVE JSON lines, in the shape of Suricata's EVE: every record has
+ * timestamp (packet time), flow_id, pcap_cnt, pcap_filename, event_type, vlan,
+ * src/dest ip and port, proto, app_proto, direction; then one object named after
+ * its event type (mms, association, stream) or, at the end, stats.
+ * Schemas: docs/schema/. */
+#ifndef MMSW_EVE_H
+#define MMSW_EVE_H
+
+#include <stdbool.h>
+
+#include "capture.h"
+#include "events.h"
+
+/* path NULL disables EVE; "-" is stdout. Returns 0, or -1 after an error message. */
+int eve_open(const char *path, const struct input_set *files, bool values);
+void eve_stream(struct flow *f, int dir, const struct stream_event *e, const struct pkt_where *at);
+void eve_assoc(struct flow *f, int dir, const struct assoc_event *e, const struct pkt_where *at);
+void eve_mms(struct flow *f, int dir, const struct mms_event *e, const struct pkt_where *at);
+/* The run's counters as one `stats` record. */
+void eve_stats(int64_t ts_us);
+/* Flush and close. Returns -1 if anything could not be written (disk full...). */
+int eve_close(void);
+
+#endif

@@ -1,0 +1,310 @@
+/* summary.c - the end-of-run summary; see summary.h. */
+#include "summary.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "acse.h"
+#include "app_iso.h"
+#include "mms.h"
+#include "stats.h"
+
+#define MAX_IEDS 4096
+#define MAX_ASSOCS 20000
+#define MAX_SERVICE 128 /* confirmed service tags kept apart; above are "other" */
+
+struct ied {
+	uint8_t ipver, n_vlan;
+	uint16_t vlan[MMSW_MAX_VLAN];
+	uint8_t ip[16];
+	uint16_t port;
+	uint64_t pdus, bytes, assocs, malformed;
+	uint64_t by_type[MMS_PDU_TYPE_COUNT];
+	uint64_t requests[MAX_SERVICE + 1];
+	uint64_t unconfirmed[4];
+};
+
+struct assoc_row {
+	uint64_t flow_id;
+	uint32_t ied;            /* index into ieds */
+	uint8_t ipver;
+	uint8_t client_ip[16];
+	uint16_t client_port;
+	int64_t start, end;
+	uint64_t pdus[2], reports, errors;
+	uint64_t gap_bytes;
+	uint8_t proto;
+	bool midstream, ended, concluded, aborted, rejected;
+	uint8_t end_why;
+};
+
+static const struct input_set *inputs;
+static struct ied *ieds;
+static size_t n_ieds, ieds_dropped;
+static struct assoc_row *rows;
+static size_t n_rows, rows_dropped;
+
+void summary_init(const struct input_set *files)
+{
+	inputs = files;
+}
+
+void summary_free(void)
+{
+	free(ieds);
+	free(rows);
+	ieds = NULL;
+	rows = NULL;
+	n_ieds = n_rows = 0;
+}
+
+static uint32_t ied_of(const struct flow *f)
+{
+	int srv = 1 - f->client;
+	for (size_t i = 0; i < n_ieds; i++) {
+		struct ied *d = &ieds[i];
+		if (d->port == f->key.port[srv] && d->ipver == f->key.ipver &&
+		    d->n_vlan == f->key.n_vlan && !memcmp(d->vlan, f->key.vlan, sizeof(d->vlan)) &&
+		    !memcmp(d->ip, f->key.ip[srv], 16))
+			return (uint32_t)i;
+	}
+	if (n_ieds >= MAX_IEDS) {
+		ieds_dropped++;
+		return UINT32_MAX;
+	}
+	if (!ieds) {
+		ieds = calloc(MAX_IEDS, sizeof(*ieds));
+		if (!ieds)
+			return UINT32_MAX;
+	}
+	struct ied *d = &ieds[n_ieds];
+	memset(d, 0, sizeof(*d));
+	d->ipver = f->key.ipver;
+	d->n_vlan = f->key.n_vlan;
+	memcpy(d->vlan, f->key.vlan, sizeof(d->vlan));
+	memcpy(d->ip, f->key.ip[srv], 16);
+	d->port = f->key.port[srv];
+	return (uint32_t)n_ieds++;
+}
+
+/* The association row of a flow, created when it first carries ISO traffic. */
+static struct assoc_row *row_of(struct flow *f)
+{
+	if (f->summary_row)
+		return f->summary_row <= n_rows ? &rows[f->summary_row - 1] : NULL;
+	if (n_rows >= MAX_ASSOCS) {
+		rows_dropped++;
+		f->summary_row = UINT32_MAX;
+		return NULL;
+	}
+	if (!rows) {
+		rows = calloc(MAX_ASSOCS, sizeof(*rows));
+		if (!rows)
+			return NULL;
+	}
+	uint32_t ied = ied_of(f);
+	if (ied == UINT32_MAX)
+		return NULL;
+	struct assoc_row *r = &rows[n_rows++];
+	memset(r, 0, sizeof(*r));
+	r->flow_id = f->id;
+	r->ied = ied;
+	r->ipver = f->key.ipver;
+	memcpy(r->client_ip, f->key.ip[f->client], 16);
+	r->client_port = f->key.port[f->client];
+	r->start = f->first_ts;
+	r->end = f->last_ts;
+	ieds[ied].assocs++;
+	f->summary_row = (uint32_t)n_rows;
+	return r;
+}
+
+void summary_stream(struct flow *f, int dir, const struct stream_event *e, const struct pkt_where *at)
+{
+	(void)dir;
+	(void)at;
+	if (e->kind != STREAM_EV_GAP && e->kind != STREAM_EV_PICKUP)
+		return;
+	struct assoc_row *r = row_of(f);
+	if (!r)
+		return;
+	if (e->kind == STREAM_EV_GAP)
+		r->gap_bytes += e->bytes;
+	else
+		r->midstream = true;
+}
+
+void summary_assoc(struct flow *f, int dir, const struct assoc_event *e, const struct pkt_where *at)
+{
+	(void)dir;
+	(void)at;
+	struct assoc_row *r = row_of(f);
+	if (!r || e->kind != ASSOC_EV_ACSE)
+		return;
+	if (e->acse->type == ACSE_ABRT)
+		r->aborted = true;
+	if (e->acse->type == ACSE_AARE && e->acse->has_result && e->acse->result != 0)
+		r->rejected = true;
+}
+
+void summary_mms(struct flow *f, int dir, const struct mms_event *e, const struct pkt_where *at)
+{
+	struct assoc_row *r = row_of(f);
+	if (!r)
+		return;
+	const struct mms_pdu *p = e->pdu;
+	struct ied *d = &ieds[r->ied];
+	r->pdus[dir]++;
+	r->end = at->ts_us;
+	d->pdus++;
+	d->bytes += e->size;
+	if (p->defect)
+		d->malformed++;
+	d->by_type[p->type]++;
+	if (p->type == MMS_CONFIRMED_REQUEST && p->service >= 0)
+		d->requests[p->service < MAX_SERVICE ? p->service : MAX_SERVICE]++;
+	if (p->type == MMS_UNCONFIRMED && p->service >= 0) {
+		d->unconfirmed[p->service < 3 ? p->service : 3]++;
+		if (p->service == MMS_USVC_INFORMATION_REPORT)
+			r->reports++;
+	}
+	if (p->type == MMS_CONFIRMED_ERROR || p->type == MMS_REJECT || p->type == MMS_INITIATE_ERROR)
+		r->errors++;
+	if (p->type == MMS_CONCLUDE_RESPONSE)
+		r->concluded = true;
+}
+
+void summary_tcp(struct flow *f, int dir, enum tcp_ev kind, const struct pkt_where *at)
+{
+	(void)f;
+	(void)dir;
+	(void)kind;
+	(void)at;
+}
+
+void summary_flow_end(struct flow *f, enum flow_end why, const struct pkt_where *at)
+{
+	if (!f->summary_row || f->summary_row > n_rows)
+		return;
+	struct assoc_row *r = &rows[f->summary_row - 1];
+	r->ended = true;
+	r->end_why = (uint8_t)why;
+	r->end = f->last_ts > r->end ? f->last_ts : r->end;
+	r->proto = app_proto_of(f);
+	(void)at;
+}
+
+static void ts_text(int64_t us, char *buf, size_t size)
+{
+	time_t t = (time_t)(us / 1000000);
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(buf, size, "%Y-%m-%d %H:%M:%S", &tm);
+}
+
+static void addr_text(uint8_t ipver, const uint8_t *ip, uint16_t port, char *buf, size_t size)
+{
+	char a[64];
+	struct flow tmp;
+	memset(&tmp.key, 0, sizeof(tmp.key));
+	tmp.key.ipver = ipver;
+	memcpy(tmp.key.ip[0], ip, 16);
+	flow_addr_text(&tmp, 0, a, sizeof(a));
+	snprintf(buf, size, ipver == 6 ? "[%s]:%u" : "%s:%u", a, port);
+}
+
+static const char *end_text(const struct assoc_row *r)
+{
+	if (!r->ended)
+		return "open";
+	if (r->rejected)
+		return "rejected";
+	if (r->aborted)
+		return "aborted";
+	if (r->concluded)
+		return "concluded";
+	return flow_end_name((enum flow_end)r->end_why);
+}
+
+void summary_print(FILE *out)
+{
+	fprintf(out, "mmswatch: %llu packets in %zu file%s, %zu IED%s, %zu connection%s, %llu MMS PDUs\n",
+		(unsigned long long)g_stats[STAT_packets], inputs ? inputs->n : 0,
+		inputs && inputs->n == 1 ? "" : "s", n_ieds, n_ieds == 1 ? "" : "s", n_rows,
+		n_rows == 1 ? "" : "s", (unsigned long long)g_stats[STAT_mms_pdus]);
+	for (size_t i = 0; i < n_ieds; i++) {
+		struct ied *d = &ieds[i];
+		char a[96];
+		addr_text(d->ipver, d->ip, d->port, a, sizeof(a));
+		fprintf(out, "\nIED %s", a);
+		if (d->n_vlan) {
+			fprintf(out, " vlan");
+			for (unsigned v = 0; v < d->n_vlan; v++)
+				fprintf(out, "%s%u", v ? "." : " ", d->vlan[v]);
+		}
+		fprintf(out, ": %llu connection%s, %llu PDUs, %llu bytes of MMS",
+			(unsigned long long)d->assocs, d->assocs == 1 ? "" : "s",
+			(unsigned long long)d->pdus, (unsigned long long)d->bytes);
+		if (d->malformed)
+			fprintf(out, ", %llu malformed", (unsigned long long)d->malformed);
+		fputc('\n', out);
+		for (int t = 0; t < MMS_PDU_TYPE_COUNT; t++)
+			if (d->by_type[t])
+				fprintf(out, "  %-20s %llu\n", mms_pdu_name((uint8_t)t),
+					(unsigned long long)d->by_type[t]);
+		bool any = false;
+		for (int s = 0; s <= MAX_SERVICE; s++)
+			if (d->requests[s]) {
+				const char *n = s < MAX_SERVICE ? mms_service_name(MMS_CONFIRMED_REQUEST, s) : NULL;
+				fprintf(out, "%s%s %llu", any ? ", " : "  requests: ", n ? n : "other",
+					(unsigned long long)d->requests[s]);
+				any = true;
+			}
+		if (any)
+			fputc('\n', out);
+		for (int s = 0; s < 3; s++)
+			if (d->unconfirmed[s])
+				fprintf(out, "  unconfirmed: %s %llu\n", mms_service_name(MMS_UNCONFIRMED, s),
+					(unsigned long long)d->unconfirmed[s]);
+	}
+	if (n_rows) {
+		fprintf(out, "\n%-4s %-22s %-22s %-19s %9s %7s %7s %8s  %s\n", "#", "client", "IED", "start (UTC)",
+			"seconds", "PDUs", "reports", "lost B", "end");
+		size_t show = n_rows < 200 ? n_rows : 200;
+		for (size_t i = 0; i < show; i++) {
+			struct assoc_row *r = &rows[i];
+			struct ied *d = &ieds[r->ied];
+			char c[96], s[96], t[32];
+			addr_text(r->ipver, r->client_ip, r->client_port, c, sizeof(c));
+			addr_text(d->ipver, d->ip, d->port, s, sizeof(s));
+			ts_text(r->start, t, sizeof(t));
+			fprintf(out, "%-4zu %-22s %-22s %-19s %9.3f %7llu %7llu %8llu  %s%s%s\n", i + 1, c, s, t,
+				(double)(r->end - r->start) / 1e6,
+				(unsigned long long)(r->pdus[0] + r->pdus[1]), (unsigned long long)r->reports,
+				(unsigned long long)r->gap_bytes, end_text(r), r->midstream ? ", picked up mid-stream" : "",
+				r->proto != APP_MMS && r->proto != APP_UNKNOWN && r->proto != APP_ISO
+					? (r->proto == APP_TLS ? ", TLS" : r->proto == APP_S7COMM || r->proto == APP_S7COMM_PLUS ? ", S7comm" : ", not ISO")
+					: "");
+		}
+		if (n_rows > show)
+			fprintf(out, "... %zu more connections (see --eve for all)\n", n_rows - show);
+	}
+	if (rows_dropped || ieds_dropped)
+		fprintf(out, "(summary tables full: %zu connections and %zu IEDs not listed)\n",
+			rows_dropped, ieds_dropped);
+	fprintf(out, "\nstreams: %llu gap%s (%llu bytes lost in capture), %llu mid-stream pickup%s, %llu MMS PDUs malformed\n",
+		(unsigned long long)g_stats[STAT_tcp_gaps], g_stats[STAT_tcp_gaps] == 1 ? "" : "s",
+		(unsigned long long)g_stats[STAT_tcp_gap_bytes],
+		(unsigned long long)g_stats[STAT_midstream_pickups], g_stats[STAT_midstream_pickups] == 1 ? "" : "s",
+		(unsigned long long)g_stats[STAT_mms_malformed]);
+	bool lim = false;
+	for (int i = 0; i < STAT_COUNT; i++)
+		if (stat_is_limit((enum stat_id)i) && g_stats[i]) {
+			fprintf(out, "%s%s %llu", lim ? ", " : "limits hit: ", stat_name((enum stat_id)i),
+				(unsigned long long)g_stats[i]);
+			lim = true;
+		}
+	if (lim)
+		fputc('\n', out);
+}

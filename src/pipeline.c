@@ -1,0 +1,197 @@
+/* pipeline.c - the per-packet path; see pipeline.h. */
+#include "pipeline.h"
+
+#include <string.h>
+
+#include "app_iso.h"
+#include "decode_ip.h"
+#include "decode_link.h"
+#include "defrag.h"
+#include "events.h"
+#include "flow.h"
+#include "stats.h"
+#include "stream_tcp.h"
+
+/* Housekeeping (expiry, hole timers) runs when packet time moves this much. */
+#define SWEEP_INTERVAL_US 1000000
+
+static const struct options *opt;
+static struct flow_table *flows;
+static int64_t last_ts, last_sweep;
+static struct pkt_where last_at;
+
+static void on_flow_end(struct flow *f, enum flow_end why, const struct pkt_where *at)
+{
+	stream_finish(f, 0, at);
+	stream_finish(f, 1, at);
+	ev_flow_end(f, why, at);
+}
+
+int pipeline_init(const struct options *o)
+{
+	opt = o;
+	flows = flow_table_new(o->max_flows, on_flow_end);
+	return flows ? 0 : -1;
+}
+
+int64_t pipeline_last_ts(void) { return last_ts; }
+
+static void hole_timer(struct flow *f, void *arg)
+{
+	int64_t now = *(int64_t *)arg;
+	for (int d = 0; d < 2; d++)
+		if (f->half[d].ooo_segs)
+			stream_check_hole(f, d, now, opt->hole_timeout_us, false);
+}
+
+static void sweep(int64_t now, const struct pkt_where *at)
+{
+	flow_table_foreach(flows, hole_timer, &now);
+	flow_table_expire(flows, now, at);
+	defrag_expire(now);
+}
+
+static void tcp_packet(struct pkt *p)
+{
+	bool syn = (p->tcp_flags & (TCP_SYN | TCP_ACK | TCP_RST)) == TCP_SYN;
+	bool synack = (p->tcp_flags & (TCP_SYN | TCP_ACK)) == (TCP_SYN | TCP_ACK);
+	bool rst = p->tcp_flags & TCP_RST;
+	/* Only a SYN or bytes start a flow: a stray ACK or RST after a flow ended must
+	 * not open a new one. The client is the SYN's sender, else the side that is
+	 * not on an MMS port. */
+	bool create = syn || (p->plen > 0 && !rst);
+	bool src_client = syn || (!synack && !options_is_mms_port(opt, p->sport)) ||
+			  (!synack && options_is_mms_port(opt, p->dport) && options_is_mms_port(opt, p->sport));
+	int dir;
+	struct flow *f = flow_get(flows, p, create, src_client, &dir);
+	if (!f)
+		return;
+	bool seen_before = f->pkts[0] + f->pkts[1] > 0;
+	bool same_syn = f->state == FLOW_SYN && dir == 0 && f->half[0].isn == p->seq;
+	if (syn && seen_before && !same_syn) {
+		/* A new connection on a tuple still in the table: port reuse. A SYN
+		 * with the same ISN is a retransmission of the one we have. */
+		stat_inc(STAT_port_reuse);
+		ev_stream_note(f, dir, STREAM_EV_PORT_REUSE, 0, &p->at);
+		flow_end(flows, f, FLOW_END_PORT_REUSE, &p->at);
+		f = flow_get(flows, p, true, true, &dir);
+		if (!f)
+			return;
+	}
+	f->pkts[dir]++;
+	f->bytes[dir] += p->plen;
+	struct tcp_half *h = &f->half[dir];
+	if (syn || synack) {
+		if (!h->syn_seen) {
+			h->syn_seen = true;
+			h->isn = p->seq;
+			if (!h->synced) {
+				h->synced = true;
+				h->next_seq = p->seq + 1;
+			}
+			if (syn) {
+				f->saw_syn = true;
+				if (f->state == FLOW_NEW)
+					f->state = FLOW_SYN;
+				ev_tcp(f, dir, TCP_EV_SYN, &p->at);
+			} else {
+				f->saw_synack = true;
+				ev_tcp(f, dir, TCP_EV_SYNACK, &p->at);
+			}
+		}
+	}
+	if (p->tcp_flags & TCP_ACK)
+		stream_ack(f, 1 - dir, p->ack);
+	if (rst) {
+		if (!f->rst) {
+			f->rst = true;
+			ev_tcp(f, dir, TCP_EV_RST, &p->at);
+			/* Deliver what was queued; nothing after a reset counts. */
+			stream_check_hole(f, 0, p->at.ts_us, 0, true);
+			stream_check_hole(f, 1, p->at.ts_us, 0, true);
+		}
+		f->state = FLOW_CLOSED;
+		flow_touch(flows, f, p->at.ts_us);
+		return;
+	}
+	if (f->state == FLOW_SYN && f->saw_synack && (p->tcp_flags & TCP_ACK) && dir == 0)
+		f->state = FLOW_ESTABLISHED;
+	if (p->plen > 0 && f->state != FLOW_CLOSED) {
+		if (f->state == FLOW_NEW || f->state == FLOW_SYN)
+			f->state = FLOW_ESTABLISHED;
+		stream_data(f, dir, p);
+	}
+	if ((p->tcp_flags & TCP_FIN) && !f->fin[dir]) {
+		f->fin[dir] = true;
+		h->fin_seen = true;
+		h->fin_seq = p->seq + p->plen + (syn || synack ? 1 : 0);
+		ev_tcp(f, dir, TCP_EV_FIN, &p->at);
+		if (f->state != FLOW_CLOSED)
+			f->state = f->fin[1 - dir] ? FLOW_CLOSED : FLOW_CLOSING;
+	}
+	for (int d = 0; d < 2; d++)
+		if (f->half[d].ooo_segs && p->at.ts_us - f->half[d].hole_since >= opt->hole_timeout_us)
+			stream_check_hole(f, d, p->at.ts_us, opt->hole_timeout_us, false);
+	flow_touch(flows, f, p->at.ts_us);
+}
+
+void pipeline_packet(void *ctx, int dlt, uint32_t file_idx, uint64_t frame,
+		     const struct pcap_pkthdr *hdr, const uint8_t *data)
+{
+	(void)ctx;
+	struct pkt p;
+	p.at.ts_us = (int64_t)hdr->ts.tv_sec * 1000000 + hdr->ts.tv_usec;
+	p.at.file_idx = file_idx;
+	p.at.frame = frame;
+	p.data = data;
+	p.caplen = hdr->caplen;
+	p.wirelen = hdr->len;
+	stat_inc(STAT_packets);
+	stat_add(STAT_bytes, hdr->caplen);
+	last_ts = p.at.ts_us;
+	last_at = p.at;
+	if (p.at.ts_us - last_sweep >= SWEEP_INTERVAL_US) {
+		if (last_sweep)
+			sweep(p.at.ts_us, &p.at);
+		last_sweep = p.at.ts_us;
+	}
+
+	switch (decode_link(dlt, &p)) {
+	case LINK_OK:
+		break;
+	case LINK_NOT_IP:
+		stat_inc(STAT_not_ip);
+		return;
+	case LINK_TRUNCATED:
+		stat_inc(STAT_link_truncated);
+		return;
+	case LINK_TOO_DEEP:
+		stat_inc(STAT_vlan_stack_too_deep);
+		return;
+	case LINK_UNSUPPORTED:
+		stat_inc(STAT_link_unsupported);
+		return;
+	}
+	enum ip_result r = decode_ip(&p);
+	if (r == IP_FRAGMENT) {
+		if (!defrag_ipv4(&p))
+			return;
+		r = decode_ip(&p);
+	}
+	if (r != IP_TCP)
+		return;
+	stat_inc(STAT_tcp_packets);
+	if (!options_is_mms_port(opt, p.sport) && !options_is_mms_port(opt, p.dport)) {
+		stat_inc(STAT_tcp_other_port);
+		return;
+	}
+	tcp_packet(&p);
+}
+
+void pipeline_finish(void)
+{
+	flow_table_flush(flows, &last_at);
+	flow_table_free(flows);
+	flows = NULL;
+	defrag_free_all();
+}

@@ -1,0 +1,19 @@
+/* pipeline.h - one packet's way through: link -> IP (defrag) -> flow table -> TCP
+ * stream -> ISO glue -> events. Everything runs on the capture thread. */
+#ifndef MMSW_PIPELINE_H
+#define MMSW_PIPELINE_H
+
+#include <pcap/pcap.h>
+#include <stdint.h>
+
+#include "options.h"
+
+int pipeline_init(const struct options *o);
+/* The packet callback given to the capture (ctx unused). */
+void pipeline_packet(void *ctx, int dlt, uint32_t file_idx, uint64_t frame,
+		     const struct pcap_pkthdr *h, const uint8_t *data);
+/* End of input: flush every flow and buffered event. */
+void pipeline_finish(void);
+int64_t pipeline_last_ts(void);
+
+#endif
