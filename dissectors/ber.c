@@ -116,7 +116,7 @@ enum ber_status ber_read(struct rd *r, struct ber_tlv *t)
 	t->cls = t->id >> 6;
 	t->constructed = (t->id & 0x20) != 0;
 	if (len == SIZE_MAX) {
-		size_t clen;
+		size_t clen = 0;
 		s = ber_find_eoc(p + hdr, avail - hdr, &clen);
 		if (s != BER_OK)
 			return s;

@@ -48,7 +48,7 @@ static enum cotp_status cotp_params(struct rd v, struct cotp_tpdu *out)
 
 enum cotp_status cotp_parse(struct rd r, struct cotp_tpdu *out)
 {
-	uint8_t li, type;
+	uint8_t li, type = 0;
 	struct rd hdr;
 	memset(out, 0, sizeof(*out));
 	if (!rd_u8(&r, &li))

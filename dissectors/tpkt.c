@@ -4,8 +4,8 @@
 
 enum tpkt_status tpkt_header(struct rd r, uint16_t *len)
 {
-	uint8_t ver, res;
-	uint16_t l;
+	uint8_t ver = 0, res = 0;
+	uint16_t l = 0;
 	if (rd_left(&r) < TPKT_HDR_LEN)
 		return TPKT_NEED_MORE;
 	rd_u8(&r, &ver);

@@ -560,8 +560,11 @@ void app_data(struct flow *f, int dir, const uint8_t *p, uint32_t len, const str
 			stat_add(STAT_tpkt_resync_skipped_bytes, at_off);
 			stat_inc(STAT_tpkt_resync);
 			d->resync = false;
-			struct stream_event e = { .kind = STREAM_EV_RESYNC, .bytes = at_off };
-			ev_stream(f, dir, &e, at);
+			if (at_off) {
+				/* Only worth an event when bytes had to be skipped to find it. */
+				struct stream_event e = { .kind = STREAM_EV_RESYNC, .bytes = at_off };
+				ev_stream(f, dir, &e, at);
+			}
 			p += at_off;
 			len -= at_off;
 		}

@@ -1,0 +1,51 @@
+/* fuzz_pcap.c - the whole pcap-to-events path: libpcap reads the input as a
+ * capture file, every packet goes through the pipeline with EVE formatting on. */
+#include <pcap/pcap.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "eve.h"
+#include "options.h"
+#include "pipeline.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n);
+
+int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
+{
+	static struct options opt;
+	static bool ready;
+	if (!ready) {
+		memset(&opt, 0, sizeof(opt));
+		opt.mms_ports[0] = 102;
+		opt.mms_ports[1] = 3782;
+		opt.n_mms_ports = 2;
+		opt.max_flows = 64;
+		opt.hole_timeout_us = 1000000;
+		eve_open("/dev/null", NULL, true);
+		ready = true;
+	}
+	if (n == 0)
+		return 0;
+	FILE *fp = fmemopen((void *)d, n, "rb");
+	if (!fp)
+		return 0;
+	char err[PCAP_ERRBUF_SIZE];
+	pcap_t *p = pcap_fopen_offline(fp, err);
+	if (!p) {
+		fclose(fp);
+		return 0;
+	}
+	if (pipeline_init(&opt) != 0) {
+		pcap_close(p);
+		return 0;
+	}
+	int dlt = pcap_datalink(p);
+	struct pcap_pkthdr *h;
+	const u_char *pkt;
+	uint64_t frame = 0;
+	while (pcap_next_ex(p, &h, &pkt) == 1 && frame < 10000)
+		pipeline_packet(NULL, dlt, 0, ++frame, h, pkt);
+	pipeline_finish();
+	pcap_close(p);
+	return 0;
+}

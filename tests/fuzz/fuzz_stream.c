@@ -1,0 +1,50 @@
+/* fuzz_stream.c - the whole ISO path from TCP bytes: TPKT framing and resync,
+ * COTP reassembly, session, presentation, ACSE, MMS, EVE formatting.
+ * Input: a series of chunks, each [header byte][bytes]: header bit 7 is the
+ * direction, bits 0-6 the chunk length (0 means: a gap of 100 bytes here). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "app_iso.h"
+#include "eve.h"
+#include "flow.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n);
+
+int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
+{
+	static bool opened;
+	if (!opened) {
+		eve_open("/dev/null", NULL, true);
+		opened = true;
+	}
+	struct flow f;
+	memset(&f, 0, sizeof(f));
+	f.key.ipver = 4;
+	f.key.port[1] = 102;
+	f.client = 0;
+	struct pkt_where at = { 1000000, 0, 1 };
+	size_t i = 0;
+	bool first = true;
+	while (i < n) {
+		uint8_t h = d[i++];
+		int dir = h >> 7;
+		size_t len = h & 0x7f;
+		if (first && (h & 0x40)) {
+			app_pickup(&f, 0, &at);
+			app_pickup(&f, 1, &at);
+		}
+		first = false;
+		if (len == 0) {
+			app_gap(&f, dir, 100, 0, &at);
+			continue;
+		}
+		if (len > n - i)
+			len = n - i;
+		app_data(&f, dir, d + i, (uint32_t)len, &at);
+		i += len;
+		at.frame++;
+	}
+	app_flow_free(&f);
+	return 0;
+}
