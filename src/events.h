@@ -76,6 +76,10 @@ void ev_mms(struct flow *f, int dir, const struct mms_event *e, const struct pkt
 void ev_tcp(struct flow *f, int dir, enum tcp_ev kind, const struct pkt_where *at);
 void ev_flow_end(struct flow *f, enum flow_end why, const struct pkt_where *at);
 
+struct finding;
+/* A finding was made or grew (see analyze/finding.h): to every sink. */
+void ev_finding(const struct finding *f);
+
 /* Shorthand for stream events that carry only a byte count. */
 void ev_stream_note(struct flow *f, int dir, enum stream_ev kind, uint64_t bytes,
 		    const struct pkt_where *at);

@@ -11,6 +11,7 @@
 #include "app_iso.h"
 #include "ber.h"
 #include "cotp.h"
+#include "analyze/finding.h"
 #include "eve_mms.h"
 #include "json.h"
 #include "log.h"
@@ -72,7 +73,7 @@ int eve_close(void)
 
 /* ---- the common header -------------------------------------------------- */
 
-static void fmt_ts(struct jw *w, int64_t ts_us)
+static void fmt_ts(struct jw *w, const char *key, int64_t ts_us)
 {
 	static int64_t cached_sec = INT64_MIN;
 	static char cached[24];
@@ -95,7 +96,7 @@ static void fmt_ts(struct jw *w, int64_t ts_us)
 	}
 	n += 6;
 	s[n++] = 'Z';
-	jw_strn(w, "timestamp", s, n);
+	jw_strn(w, key, s, n);
 }
 
 static void ip_text(const struct flow *f, int ep, char *s, size_t size)
@@ -121,7 +122,7 @@ static void header(struct jw *w, struct flow *f, int dir, const struct pkt_where
 {
 	char ip[64];
 	jw_obj(w, NULL);
-	fmt_ts(w, at->ts_us);
+	fmt_ts(w, "timestamp", at->ts_us);
 	jw_u64(w, "flow_id", f->id);
 	jw_u64(w, "pcap_cnt", at->frame);
 	if (inputs && at->file_idx < inputs->n)
@@ -388,6 +389,75 @@ void eve_mms(struct flow *f, int dir, const struct mms_event *e, const struct pk
 	}
 }
 
+/* ---- finding ------------------------------------------------------------ */
+
+static void endpoint_obj(struct jw *w, const char *key, const struct endpoint *e)
+{
+	char ip[64];
+	struct flow tmp;
+	memset(&tmp.key, 0, sizeof(tmp.key));
+	tmp.key.ipver = e->ipver;
+	memcpy(tmp.key.ip[0], e->ip, 16);
+	ip_text(&tmp, 0, ip, sizeof(ip));
+	jw_obj(w, key);
+	jw_str(w, "ip", ip);
+	jw_u64(w, "port", e->port);
+	jw_arr(w, "vlan");
+	for (unsigned i = 0; i < e->n_vlan; i++)
+		jw_u64(w, NULL, e->vlan[i]);
+	jw_arr_end(w);
+	jw_obj_end(w);
+}
+
+void eve_finding(const struct finding *f)
+{
+	if (!enabled)
+		return;
+	struct jw w;
+	char filter[1024];
+	begin(&w);
+	jw_obj(&w, NULL);
+	fmt_ts(&w, "timestamp", f->last_seen);
+	if (f->flow_id)
+		jw_u64(&w, "flow_id", f->flow_id);
+	if (f->n_evidence) {
+		const struct pkt_where *e = &f->evidence[f->n_evidence - 1];
+		jw_u64(&w, "pcap_cnt", e->frame);
+		if (inputs && e->file_idx < inputs->n)
+			jw_str(&w, "pcap_filename", inputs->files[e->file_idx].path);
+	}
+	jw_str(&w, "event_type", "finding");
+	jw_obj(&w, "finding");
+	jw_u64(&w, "id", f->id);
+	jw_str(&w, "kind", f->kind);
+	jw_str(&w, "severity", severity_name(f->severity));
+	fmt_ts(&w, "first_seen", f->first_seen);
+	fmt_ts(&w, "last_seen", f->last_seen);
+	jw_u64(&w, "count", f->count);
+	endpoint_obj(&w, "ied", &f->ied);
+	if (f->has_client)
+		endpoint_obj(&w, "client", &f->client);
+	if (f->object[0])
+		jw_str(&w, "object", f->object);
+	jw_str(&w, "summary", f->summary);
+	jw_raw(&w, "details", f->details, strlen(f->details));
+	jw_arr(&w, "evidence");
+	for (unsigned i = 0; i < f->n_evidence; i++) {
+		jw_obj(&w, NULL);
+		if (inputs && f->evidence[i].file_idx < inputs->n)
+			jw_str(&w, "pcap_filename", inputs->files[f->evidence[i].file_idx].path);
+		jw_u64(&w, "pcap_cnt", f->evidence[i].frame);
+		jw_obj_end(&w);
+	}
+	jw_arr_end(&w);
+	jw_u64(&w, "evidence_total", f->evidence_total);
+	finding_tshark_filter(f, filter, sizeof(filter));
+	jw_str(&w, "tshark_filter", filter);
+	jw_bool(&w, "update", f->emitted);
+	jw_obj_end(&w);
+	end(&w);
+}
+
 /* ---- stats -------------------------------------------------------------- */
 
 void eve_stats(int64_t ts_us)
@@ -397,7 +467,7 @@ void eve_stats(int64_t ts_us)
 	struct jw w;
 	begin(&w);
 	jw_obj(&w, NULL);
-	fmt_ts(&w, ts_us);
+	fmt_ts(&w, "timestamp", ts_us);
 	jw_str(&w, "event_type", "stats");
 	jw_obj(&w, "stats");
 	for (int i = 0; i < STAT_COUNT; i++)

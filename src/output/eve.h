@@ -16,6 +16,8 @@ int eve_open(const char *path, const struct input_set *files, bool values);
 void eve_stream(struct flow *f, int dir, const struct stream_event *e, const struct pkt_where *at);
 void eve_assoc(struct flow *f, int dir, const struct assoc_event *e, const struct pkt_where *at);
 void eve_mms(struct flow *f, int dir, const struct mms_event *e, const struct pkt_where *at);
+struct finding;
+void eve_finding(const struct finding *f);
 /* The run's counters as one `stats` record. */
 void eve_stats(int64_t ts_us);
 /* Flush and close. Returns -1 if anything could not be written (disk full...). */

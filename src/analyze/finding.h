@@ -1,0 +1,91 @@
+/* finding.h - what an engineer acts on. Every analyzer reports through here.
+ *
+ * A finding has a stable kind (docs/findings.md), a severity (default per kind,
+ * rules may override), first/last seen on packet time, the IED and client, the
+ * object (RCB, RptID, data object), a one-line summary, kind-specific details (a
+ * JSON object), evidence frames (capped, with the total) and a tshark display
+ * filter that selects the evidence frames.
+ *
+ * Repeats aggregate: the same kind on the same IED and object within the
+ * aggregation window is one finding whose count, last_seen and evidence grow.
+ * A finding is written (EVE `finding`) the moment it is first committed, and
+ * again, marked final, when its window closes with more than it had then. */
+#ifndef MMSW_FINDING_H
+#define MMSW_FINDING_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "flow.h"
+#include "packet.h"
+
+enum severity { SEV_INFO = 0, SEV_LOW, SEV_MEDIUM, SEV_HIGH, SEV_CRITICAL, SEV_COUNT };
+
+#define FINDING_EVIDENCE_MAX 32
+#define FINDING_OBJECT_MAX 256
+#define FINDING_SUMMARY_MAX 512
+#define FINDING_DETAILS_MAX 4096
+
+/* One side of a connection, as findings name it. */
+struct endpoint {
+	uint8_t ipver, n_vlan;
+	uint16_t vlan[MMSW_MAX_VLAN];
+	uint8_t ip[16];
+	uint16_t port;
+};
+
+struct finding {
+	uint64_t id;                  /* stable within a run; the store's key */
+	const char *kind;
+	uint8_t severity;
+	int64_t first_seen, last_seen;
+	uint64_t count;
+	struct endpoint ied;
+	bool has_client;
+	struct endpoint client;
+	uint64_t flow_id;             /* the association's flow, 0 when none */
+	char object[FINDING_OBJECT_MAX];
+	char summary[FINDING_SUMMARY_MAX];
+	char details[FINDING_DETAILS_MAX]; /* a JSON object, "{}" when none */
+	uint16_t n_evidence;
+	uint64_t evidence_total;
+	struct pkt_where evidence[FINDING_EVIDENCE_MAX];
+	/* bookkeeping */
+	bool emitted;                 /* the first record was written */
+	bool dirty;                   /* changed since the last record */
+	bool kept;                    /* held for the end of the run */
+};
+
+const char *severity_name(uint8_t sev);
+/* Parse "info", "low", ...; returns SEV_COUNT when unknown. */
+uint8_t severity_parse(const char *s);
+
+/* Endpoints of a flow's IED (server) and client. */
+void endpoint_server(const struct flow *f, struct endpoint *e);
+void endpoint_client(const struct flow *f, struct endpoint *e);
+void endpoint_text(const struct endpoint *e, char *buf, size_t size); /* "10.0.0.1:102" */
+
+/* Open (or find the open aggregate of) a finding of `kind` on this IED and object.
+ * The caller fills or updates summary/details, adds evidence, then commits. */
+struct finding *finding_open(const char *kind, const struct endpoint *ied, const char *object,
+			     int64_t now);
+void finding_set_flow(struct finding *f, const struct flow *fl);
+void finding_evidence(struct finding *f, const struct pkt_where *at);
+void finding_summary(struct finding *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Record one more occurrence at `now` and publish it (first time at once). */
+void finding_commit(struct finding *f, int64_t now);
+
+/* Close aggregates whose window has passed (packet time), or all at the end. */
+void findings_tick(int64_t now);
+void findings_finish(void);
+/* Counts by severity for the end-of-run summary and the gate. */
+uint64_t findings_count(uint8_t sev);
+/* Visit every finding made in this run (closed ones are kept, capped). */
+void findings_foreach(void (*fn)(const struct finding *, void *), void *arg);
+void findings_free(void);
+
+/* The tshark display filter that selects this finding's evidence frames in the
+ * file of its first evidence frame. */
+void finding_tshark_filter(const struct finding *f, char *buf, size_t size);
+
+#endif
