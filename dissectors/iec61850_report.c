@@ -1,0 +1,159 @@
+/* \summary: IEC 61850-8-1 report decoding (RptID, OptFlds, SqNum, inclusion, values, reasons) */
+#include "iec61850_report.h"
+
+#include <stdio.h>
+#include <string.h>
+
+bool iec_report_is_rpt(const struct mms_pdu *pdu)
+{
+	return pdu->type == MMS_UNCONFIRMED && pdu->service == MMS_USVC_INFORMATION_REPORT &&
+	       pdu->has_list_name && pdu->list_name.scope == MMS_SCOPE_VMD &&
+	       bview_eq(pdu->list_name.item, "RPT") && pdu->has_data;
+}
+
+uint8_t iec_trg_mask(struct bview bits, uint32_t nbits)
+{
+	uint8_t m = 0;
+	for (uint32_t b = TRG_DCHG; b <= TRG_GI; b++)
+		if (ber_bit(bits, nbits, b))
+			m |= (uint8_t)TRG_MASK(b);
+	return m;
+}
+
+const char *iec_trg_text(uint8_t mask, char *buf, size_t size)
+{
+	static const char *const names[] = { "", "dchg", "qchg", "dupd", "intg", "gi" };
+	size_t used = 0;
+	buf[0] = 0;
+	for (int b = TRG_DCHG; b <= TRG_GI; b++)
+		if (mask & TRG_MASK(b)) {
+			int w = snprintf(buf + used, size - used, "%s%s", used ? "," : "", names[b]);
+			if (w < 0 || (size_t)w >= size - used)
+				break;
+			used += (size_t)w;
+		}
+	return buf;
+}
+
+/* The next Data element of the list, which must have the given tag. */
+static bool next_of(struct rd *list, uint8_t tag, struct mms_data *d)
+{
+	bool done;
+	return mms_data_next(list, d, &done) == BER_OK && !done && d->tag == tag;
+}
+
+static bool next_any(struct rd *list, struct mms_data *d)
+{
+	bool done;
+	return mms_data_next(list, d, &done) == BER_OK && !done;
+}
+
+static bool view_of(const struct mms_data *d, struct bview *v)
+{
+	struct rd r = d->val;
+	return rd_view(&r, rd_left(&r), v);
+}
+
+enum iec_report_status iec_report_decode(const struct mms_pdu *pdu, struct iec_report *out)
+{
+	struct mms_data d;
+	struct bview bits;
+	uint32_t nbits;
+	if (!iec_report_is_rpt(pdu))
+		return REPORT_NOT_A_REPORT;
+	memset(out, 0, offsetof(struct iec_report, members));
+	struct rd list = pdu->data;
+
+	if (!next_of(&list, MMS_DATA_VISIBLE_STRING, &d) || !view_of(&d, &out->rptid))
+		return REPORT_MALFORMED;
+	if (!next_of(&list, MMS_DATA_BIT_STRING, &d) || !ber_bitstring(d.val, &bits, &nbits))
+		return REPORT_MALFORMED;
+	for (uint32_t b = 0; b < 16 && b < nbits; b++)
+		if (ber_bit(bits, nbits, b))
+			out->optflds |= (uint16_t)(1u << b);
+#define OPT(bit) (out->optflds & (1u << (bit)))
+	if (OPT(OPT_SEQ_NUM)) {
+		if (!next_of(&list, MMS_DATA_UNSIGNED, &d) || !ber_uint32(d.val, &out->sqnum))
+			return REPORT_MALFORMED;
+		out->has_sqnum = true;
+	}
+	if (OPT(OPT_TIME_STAMP)) {
+		if (!next_of(&list, MMS_DATA_BINARY_TIME, &out->time))
+			return REPORT_MALFORMED;
+		out->has_time = true;
+	}
+	if (OPT(OPT_DATA_SET)) {
+		if (!next_of(&list, MMS_DATA_VISIBLE_STRING, &d) || !view_of(&d, &out->datset))
+			return REPORT_MALFORMED;
+		out->has_datset = true;
+	}
+	if (OPT(OPT_BUFFER_OVERFLOW)) {
+		if (!next_of(&list, MMS_DATA_BOOLEAN, &d) || !ber_bool(d.val, &out->bufovfl))
+			return REPORT_MALFORMED;
+		out->has_bufovfl = true;
+	}
+	if (OPT(OPT_ENTRY_ID)) {
+		if (!next_of(&list, MMS_DATA_OCTET_STRING, &d) || !view_of(&d, &out->entryid))
+			return REPORT_MALFORMED;
+		out->has_entryid = true;
+	}
+	if (OPT(OPT_CONF_REV)) {
+		if (!next_of(&list, MMS_DATA_UNSIGNED, &d) || !ber_uint32(d.val, &out->confrev))
+			return REPORT_MALFORMED;
+		out->has_confrev = true;
+	}
+	if (OPT(OPT_SEGMENTATION)) {
+		/* SubSeqNum and MoreSegmentsFollow; some stacks set the bit and send
+		 * neither on an unsegmented report: accept both shapes. */
+		struct rd save = list;
+		if (next_of(&list, MMS_DATA_UNSIGNED, &d) && ber_uint32(d.val, &out->subsqnum)) {
+			if (!next_of(&list, MMS_DATA_BOOLEAN, &d) || !ber_bool(d.val, &out->more_segments))
+				return REPORT_MALFORMED;
+			out->has_segment = true;
+		} else {
+			list = save;
+		}
+	}
+	/* Inclusion bit string: one bit per dataset member. */
+	struct bview incl;
+	if (!next_of(&list, MMS_DATA_BIT_STRING, &d) || !ber_bitstring(d.val, &incl, &out->n_dataset))
+		return REPORT_MALFORMED;
+	for (uint32_t i = 0; i < out->n_dataset; i++) {
+		if (!ber_bit(incl, out->n_dataset, i))
+			continue;
+		if (out->n_members < MMSW_REPORT_MAX_MEMBERS) {
+			struct iec_report_member *m = &out->members[out->n_members++];
+			m->index = (uint16_t)(i > UINT16_MAX ? UINT16_MAX : i);
+			m->reasons = 0;
+			m->ref.p = NULL;
+			m->ref.len = 0;
+		}
+		out->n_included++;
+	}
+	/* Then k data references, k values, k reason codes (each optional by OptFlds).
+	 * Members past the stored cap are still walked so the shape is checked. */
+	if (OPT(OPT_DATA_REF))
+		for (uint32_t k = 0; k < out->n_included; k++) {
+			if (!next_of(&list, MMS_DATA_VISIBLE_STRING, &d))
+				return REPORT_MALFORMED;
+			if (k < out->n_members)
+				view_of(&d, &out->members[k].ref);
+		}
+	for (uint32_t k = 0; k < out->n_included; k++) {
+		if (!next_any(&list, &d))
+			return REPORT_MALFORMED;
+		if (k < out->n_members)
+			out->members[k].value = d;
+	}
+	if (OPT(OPT_REASON))
+		for (uint32_t k = 0; k < out->n_included; k++) {
+			if (!next_of(&list, MMS_DATA_BIT_STRING, &d) || !ber_bitstring(d.val, &bits, &nbits))
+				return REPORT_MALFORMED;
+			uint8_t m = iec_trg_mask(bits, nbits);
+			if (k < out->n_members)
+				out->members[k].reasons = m;
+			out->reasons_all |= m;
+		}
+#undef OPT
+	return REPORT_OK;
+}
