@@ -11,6 +11,7 @@
 #include "stream_tcp.h"
 
 struct iso_flow;
+struct flow_an;
 
 /* Canonical key: endpoint 0 is the lower (address, port). */
 struct flow_key {
@@ -51,6 +52,7 @@ struct flow {
 	struct tcp_half half[2];    /* by direction */
 	struct iso_flow *iso;       /* ISO/MMS state, allocated at the first payload */
 	uint32_t summary_row;       /* 1-based row in the summary's association table */
+	struct flow_an *an;         /* the analyzers' state for this association */
 };
 
 struct flow_table;

@@ -33,7 +33,10 @@
 	X(mms_pdus, 0)           X(mms_malformed, 0)            \
 	X(mms_values_capped, 1)  X(ber_depth_limit, 1)          \
 	X(s7comm_pdus, 0)        X(tls_flows, 0)                \
-	X(non_iso_bytes, 0)      X(pending_requests_full, 1)
+	X(non_iso_bytes, 0)      X(pending_requests_full, 1)     \
+	X(ied_table_full, 1)     X(rcb_table_full, 1)            \
+	X(report_streams_full, 1) X(reports, 0)                  \
+	X(reports_malformed, 0)
 
 enum stat_id {
 #define X(name, lim) STAT_##name,

@@ -1,0 +1,1150 @@
+/* mms.c - ISO 9506-2 MMS PDU decoder: the outer CHOICE, invokeID, the service
+ * CHOICE and a deep decode of the services IEC 61850 uses, into struct mms_pdu.
+ *
+ * Every element is read through ber_read() over a bounded view; nothing recurses
+ * (nested Data is checked with an explicit stack capped at MMSW_BER_MAX_DEPTH).
+ * The first problem met is the PDU's defect; decoding goes on where it safely can,
+ * so a malformed PDU still reports its type, invokeID and service.
+ *
+ * SEQUENCE elements are matched by tag rather than by strict position where their
+ * tags are distinct: a passive decoder gains nothing by refusing a PDU its peer
+ * accepted. Where ASN.1 reuses a tag between an untagged CHOICE and a later element
+ * (Write-Request, InformationReport, DefineNamedVariableList) order is followed.
+ */
+#include "mms.h"
+#include "mms_data.h"
+
+bool mms_first_octet(uint8_t b)
+{
+	switch (b) {
+	case 0xa0: case 0xa1: case 0xa2: case 0xa3: case 0xa4: /* confirmed..reject */
+	case 0x85: case 0x86:                                  /* cancel req/resp: INTEGER */
+	case 0xa7: case 0xa8: case 0xa9: case 0xaa:            /* cancel-error..initiate-error */
+	case 0x8b: case 0x8c:                                  /* conclude req/resp: NULL */
+	case 0xad:                                             /* conclude-error */
+		return true;
+	}
+	return false;
+}
+
+/* ---- defects and element access ----------------------------------------- */
+
+static bool fail(struct mms_pdu *pdu, enum mms_defect d)
+{
+	if (pdu->defect == MMS_DEFECT_NONE)
+		pdu->defect = (uint8_t)d;
+	return false;
+}
+
+static bool fail_ber(struct mms_pdu *pdu, enum ber_status s)
+{
+	return fail(pdu, s == BER_TRUNCATED ? MMS_DEFECT_TRUNCATED :
+			 s == BER_TOO_DEEP ? MMS_DEFECT_TOO_DEEP : MMS_DEFECT_INVALID);
+}
+
+/* The next element of a constructed value. */
+static bool take(struct mms_pdu *pdu, struct rd *r, struct ber_tlv *t)
+{
+	enum ber_status s = ber_read(r, t);
+	return s == BER_OK || fail_ber(pdu, s);
+}
+
+/* The next element, which the ASN.1 says must be there. */
+static bool take_required(struct mms_pdu *pdu, struct rd *r, struct ber_tlv *t)
+{
+	if (rd_empty(r))
+		return fail(pdu, MMS_DEFECT_MISSING);
+	return take(pdu, r, t);
+}
+
+static bool is_ctx(const struct ber_tlv *t, uint32_t n, bool constructed)
+{
+	return t->cls == BER_CONTEXT && t->tag == n && t->constructed == constructed;
+}
+
+static bool need_constructed(struct mms_pdu *pdu, const struct ber_tlv *t)
+{
+	return t->constructed || fail(pdu, MMS_DEFECT_INVALID);
+}
+
+static bool get_u32(struct mms_pdu *pdu, const struct ber_tlv *t, uint32_t *v)
+{
+	if (t->constructed || !ber_uint32(t->val, v))
+		return fail(pdu, MMS_DEFECT_INVALID);
+	return true;
+}
+
+static bool get_i32(struct mms_pdu *pdu, const struct ber_tlv *t, int32_t *v)
+{
+	int64_t x;
+	if (t->constructed || !ber_int64(t->val, &x) || x < INT32_MIN || x > INT32_MAX)
+		return fail(pdu, MMS_DEFECT_INVALID);
+	*v = (int32_t)x;
+	return true;
+}
+
+static bool get_bool(struct mms_pdu *pdu, const struct ber_tlv *t, bool *v)
+{
+	if (t->constructed || !ber_bool(t->val, v))
+		return fail(pdu, MMS_DEFECT_INVALID);
+	return true;
+}
+
+/* A string-valued primitive (Identifier, MMSString, GraphicString, OCTET STRING). */
+static bool get_view(struct mms_pdu *pdu, const struct ber_tlv *t, struct bview *v)
+{
+	if (t->constructed)
+		return fail(pdu, MMS_DEFECT_INVALID);
+	*v = bview_of(&t->val);
+	return true;
+}
+
+/* Count the elements of a SEQUENCE OF, checking each is a whole TLV. */
+static bool count_list(struct mms_pdu *pdu, struct rd list, uint32_t *n)
+{
+	struct ber_tlv t;
+	*n = 0;
+	while (!rd_empty(&list)) {
+		if (!take(pdu, &list, &t))
+			return false;
+		if (*n < UINT32_MAX)
+			(*n)++;
+	}
+	return true;
+}
+
+/* ---- names -------------------------------------------------------------- */
+
+static bool is_identifier(const struct ber_tlv *t)
+{
+	return t->cls == BER_UNIVERSAL && !t->constructed && t->tag == 26; /* VisibleString */
+}
+
+/* ObjectName ::= CHOICE { vmd-specific [0] Identifier, domain-specific [1]
+ * SEQUENCE { domainId, itemId }, aa-specific [2] Identifier } */
+static bool objname(struct mms_pdu *pdu, const struct ber_tlv *t, struct mms_objname *o)
+{
+	o->domain.p = NULL;
+	o->domain.len = 0;
+	if (t->cls != BER_CONTEXT)
+		return fail(pdu, MMS_DEFECT_INVALID);
+	if ((t->tag == 0 || t->tag == 2) && !t->constructed) {
+		o->scope = t->tag == 0 ? MMS_SCOPE_VMD : MMS_SCOPE_AA;
+		o->item = bview_of(&t->val);
+		return true;
+	}
+	if (t->tag == 1 && t->constructed) {
+		struct rd r = t->val;
+		struct ber_tlv dom, item;
+		if (!take_required(pdu, &r, &dom) || !take_required(pdu, &r, &item))
+			return false;
+		if (!is_identifier(&dom) || !is_identifier(&item))
+			return fail(pdu, MMS_DEFECT_INVALID);
+		o->scope = MMS_SCOPE_DOMAIN;
+		o->domain = bview_of(&dom.val);
+		o->item = bview_of(&item.val);
+		return true;
+	}
+	return fail(pdu, MMS_DEFECT_INVALID);
+}
+
+/* An ObjectName behind an explicit tag (the contents hold one ObjectName). */
+static bool objname_in(struct mms_pdu *pdu, struct rd r, struct mms_objname *o)
+{
+	struct ber_tlv t;
+	return take_required(pdu, &r, &t) && objname(pdu, &t, o);
+}
+
+static void add_obj(struct mms_pdu *pdu, const struct mms_objname *o)
+{
+	if (pdu->n_objs_total < UINT32_MAX)
+		pdu->n_objs_total++;
+	if (pdu->n_objs < MMSW_MMS_MAX_OBJS)
+		pdu->objs[pdu->n_objs++] = *o;
+}
+
+/* listOfVariable: SEQUENCE OF SEQUENCE { variableSpecification, alternateAccess [5]
+ * OPTIONAL }. Only name [0] specifications are kept; address, description and
+ * alternate access carry nothing an IEC 61850 view uses. */
+static bool list_of_variable(struct mms_pdu *pdu, struct rd list)
+{
+	while (!rd_empty(&list)) {
+		struct ber_tlv seq, spec;
+		if (!take(pdu, &list, &seq))
+			return false;
+		if (seq.cls != BER_UNIVERSAL || seq.tag != 16 || !seq.constructed)
+			return fail(pdu, MMS_DEFECT_INVALID);
+		struct rd s = seq.val;
+		if (!take_required(pdu, &s, &spec))
+			return false;
+		if (spec.cls == BER_CONTEXT && spec.tag == 0) {
+			struct mms_objname o;
+			if (!need_constructed(pdu, &spec) || !objname_in(pdu, spec.val, &o))
+				return false;
+			add_obj(pdu, &o);
+		}
+	}
+	return true;
+}
+
+/* VariableAccessSpecification ::= CHOICE { listOfVariable [0], variableListName [1]
+ * ObjectName } */
+static bool var_access_spec(struct mms_pdu *pdu, const struct ber_tlv *t)
+{
+	if (t->cls != BER_CONTEXT || !t->constructed)
+		return fail(pdu, MMS_DEFECT_INVALID);
+	if (t->tag == 0)
+		return list_of_variable(pdu, t->val);
+	if (t->tag == 1) {
+		if (!objname_in(pdu, t->val, &pdu->list_name))
+			return false;
+		pdu->has_list_name = true;
+		return true;
+	}
+	return fail(pdu, MMS_DEFECT_INVALID);
+}
+
+/* The same CHOICE behind an explicit tag (Read-Request [1], Read-Response [0]). */
+static bool var_access_spec_in(struct mms_pdu *pdu, const struct ber_tlv *t)
+{
+	struct ber_tlv v;
+	struct rd r = t->val;
+	return need_constructed(pdu, t) && take_required(pdu, &r, &v) && var_access_spec(pdu, &v);
+}
+
+/* ---- Data --------------------------------------------------------------- */
+
+/* Count a SEQUENCE OF Data (or AccessResult) and check every nested element is
+ * whole and no deeper than MMSW_BER_MAX_DEPTH, so consumers can walk it blind. */
+static enum ber_status data_walk(struct rd list, uint32_t *count)
+{
+	struct rd stack[MMSW_BER_MAX_DEPTH];
+	unsigned top = 0;
+	stack[0] = list;
+	*count = 0;
+	for (;;) {
+		struct mms_data d;
+		bool done;
+		enum ber_status s = mms_data_next(&stack[top], &d, &done);
+		if (s != BER_OK)
+			return s;
+		if (done) {
+			if (top == 0)
+				return BER_OK;
+			top--;
+			continue;
+		}
+		if (top == 0 && *count < UINT32_MAX)
+			(*count)++;
+		if (d.constructed && (d.tag == MMS_DATA_ARRAY || d.tag == MMS_DATA_STRUCTURE)) {
+			if (top + 1 >= MMSW_BER_MAX_DEPTH)
+				return BER_TOO_DEEP;
+			stack[++top] = d.val;
+		}
+	}
+}
+
+static bool data_list(struct mms_pdu *pdu, const struct ber_tlv *t)
+{
+	if (!need_constructed(pdu, t))
+		return false;
+	pdu->has_data = true;
+	pdu->data = t->val;
+	enum ber_status s = data_walk(t->val, &pdu->n_data);
+	return s == BER_OK || fail_ber(pdu, s);
+}
+
+/* ---- initiate, errors, reject ------------------------------------------- */
+
+/* Initiate-RequestPDU and Initiate-ResponsePDU share their shape: the response's
+ * fields are the negotiated values of the request's proposed ones. */
+static bool initiate_detail(struct mms_pdu *pdu, struct rd r)
+{
+	struct mms_initiate *in = &pdu->init;
+	struct ber_tlv t;
+	while (!rd_empty(&r)) {
+		if (!take(pdu, &r, &t))
+			return false;
+		if (t.cls != BER_CONTEXT)
+			continue;
+		if (t.tag == 0) {
+			if (!get_u32(pdu, &t, &in->version))
+				return false;
+			in->has_version = true;
+		} else if (t.tag == 1 || t.tag == 2) {
+			struct bview bits;
+			uint32_t n;
+			if (t.constructed || !ber_bitstring(t.val, &bits, &n))
+				return fail(pdu, MMS_DEFECT_INVALID);
+			if (t.tag == 1) {
+				in->param_cbb = bits;
+				in->param_cbb_bits = n;
+			} else {
+				in->services = bits;
+				in->services_bits = n;
+			}
+		}
+	}
+	return true;
+}
+
+static bool initiate(struct mms_pdu *pdu, struct rd r)
+{
+	struct mms_initiate *in = &pdu->init;
+	struct ber_tlv t;
+	bool have_detail = false;
+	while (!rd_empty(&r)) {
+		if (!take(pdu, &r, &t))
+			return false;
+		if (t.cls != BER_CONTEXT)
+			continue;
+		switch (t.tag) {
+		case 0:
+			if (!get_i32(pdu, &t, &in->local_detail))
+				return false;
+			in->has_local_detail = true;
+			break;
+		case 1:
+			if (!get_u32(pdu, &t, &in->max_serv_calling))
+				return false;
+			in->has_max_serv_calling = true;
+			break;
+		case 2:
+			if (!get_u32(pdu, &t, &in->max_serv_called))
+				return false;
+			in->has_max_serv_called = true;
+			break;
+		case 3:
+			if (!get_u32(pdu, &t, &in->nesting))
+				return false;
+			in->has_nesting = true;
+			break;
+		case 4:
+			if (!need_constructed(pdu, &t) || !initiate_detail(pdu, t.val))
+				return false;
+			have_detail = true;
+			break;
+		}
+	}
+	if (!in->has_max_serv_calling || !in->has_max_serv_called || !have_detail)
+		return fail(pdu, MMS_DEFECT_MISSING);
+	return true;
+}
+
+/* ServiceError ::= SEQUENCE { errorClass [0] CHOICE { vmd-state [0] .. others [12] },
+ * additionalCode [1] OPTIONAL, additionalDescription [2] OPTIONAL,
+ * serviceSpecificInformation [3] OPTIONAL } */
+static bool service_error(struct mms_pdu *pdu, struct rd r)
+{
+	struct mms_service_error *e = &pdu->error;
+	struct ber_tlv t;
+	while (!rd_empty(&r)) {
+		if (!take(pdu, &r, &t))
+			return false;
+		if (t.cls != BER_CONTEXT)
+			continue;
+		if (t.tag == 0) {
+			struct rd c = t.val;
+			struct ber_tlv k;
+			if (!need_constructed(pdu, &t) || !take_required(pdu, &c, &k))
+				return false;
+			if (k.cls != BER_CONTEXT || k.tag > 0xff)
+				return fail(pdu, MMS_DEFECT_INVALID);
+			if (!get_u32(pdu, &k, &e->error_code))
+				return false;
+			e->error_class = (uint8_t)k.tag;
+			e->present = true;
+		} else if (t.tag == 1) {
+			if (t.constructed || !ber_int64(t.val, &e->additional_code))
+				return fail(pdu, MMS_DEFECT_INVALID);
+			e->has_additional_code = true;
+		}
+	}
+	return e->present || fail(pdu, MMS_DEFECT_MISSING);
+}
+
+/* RejectPDU ::= SEQUENCE { originalInvokeID [0] OPTIONAL, rejectReason CHOICE
+ * { confirmed-requestPDU [1] .. conclude-errorPDU [11], each INTEGER } } */
+static bool reject(struct mms_pdu *pdu, struct rd r)
+{
+	struct mms_reject *rj = &pdu->reject;
+	struct ber_tlv t;
+	bool have_reason = false;
+	while (!rd_empty(&r)) {
+		if (!take(pdu, &r, &t))
+			return false;
+		if (t.cls != BER_CONTEXT)
+			continue;
+		if (t.tag == 0) {
+			if (!get_u32(pdu, &t, &rj->original_invoke))
+				return false;
+			rj->has_original_invoke = true;
+			pdu->has_invoke = true;
+			pdu->invoke_id = rj->original_invoke;
+		} else if (t.tag >= 1 && t.tag <= 11) {
+			if (t.constructed || !ber_int64(t.val, &rj->reason_code))
+				return fail(pdu, MMS_DEFECT_INVALID);
+			rj->reason_type = (uint8_t)t.tag;
+			have_reason = true;
+		}
+	}
+	return have_reason || fail(pdu, MMS_DEFECT_MISSING);
+}
+
+/* ---- file names ---------------------------------------------------------- */
+
+/* FileName ::= SEQUENCE OF GraphicString; the first element names the file (IEC
+ * 61850 servers use one element holding the whole path). */
+static bool file_name(struct mms_pdu *pdu, struct rd r, struct bview *name)
+{
+	struct ber_tlv t;
+	if (rd_empty(&r)) {
+		*name = bview_of(&r);
+		return true;
+	}
+	if (!take(pdu, &r, &t))
+		return false;
+	if (t.cls != BER_UNIVERSAL)
+		return fail(pdu, MMS_DEFECT_INVALID);
+	return get_view(pdu, &t, name);
+}
+
+static bool file_name_in(struct mms_pdu *pdu, const struct ber_tlv *t, struct bview *name)
+{
+	return need_constructed(pdu, t) && file_name(pdu, t->val, name);
+}
+
+/* ---- confirmed service requests ------------------------------------------ */
+
+static bool get_name_list_req(struct mms_pdu *pdu, struct rd r)
+{
+	struct ber_tlv t, k;
+	bool have_class = false, have_scope = false;
+	while (!rd_empty(&r)) {
+		if (!take(pdu, &r, &t))
+			return false;
+		if (t.cls != BER_CONTEXT)
+			continue;
+		if (t.tag == 0) {
+			/* objectClass CHOICE { basicObjectClass [0], csObjectClass [1] } */
+			struct rd c = t.val;
+			if (!need_constructed(pdu, &t) || !take_required(pdu, &c, &k))
+				return false;
+			if (is_ctx(&k, 0, false)) {
+				uint32_t cls;
+				if (!get_u32(pdu, &k, &cls) || cls > INT32_MAX)
+					return fail(pdu, MMS_DEFECT_INVALID);
+				pdu->object_class = (int32_t)cls;
+			}
+			have_class = true;
+		} else if (t.tag == 1) {
+			/* objectScope CHOICE { vmdSpecific [0] NULL, domainSpecific [1]
+			 * Identifier, aaSpecific [2] NULL } */
+			struct rd c = t.val;
+			if (!need_constructed(pdu, &t) || !take_required(pdu, &c, &k))
+				return false;
+			if (k.cls != BER_CONTEXT || k.tag > 2 || k.constructed)
+				return fail(pdu, MMS_DEFECT_INVALID);
+			pdu->object_scope = (uint8_t)k.tag;
+			if (k.tag == 1)
+				pdu->scope_domain = bview_of(&k.val);
+			have_scope = true;
+		} else if (t.tag == 2) {
+			if (!get_view(pdu, &t, &pdu->continue_after))
+				return false;
+		}
+	}
+	return (have_class && have_scope) || fail(pdu, MMS_DEFECT_MISSING);
+}
+
+static bool read_req(struct mms_pdu *pdu, struct rd r)
+{
+	struct ber_tlv t;
+	bool have_spec = false;
+	while (!rd_empty(&r)) {
+		if (!take(pdu, &r, &t))
+			return false;
+		if (is_ctx(&t, 0, false)) {
+			if (!get_bool(pdu, &t, &pdu->spec_with_result))
+				return false;
+		} else if (t.cls == BER_CONTEXT && t.tag == 1) {
+			if (!var_access_spec_in(pdu, &t))
+				return false;
+			have_spec = true;
+		}
+	}
+	return have_spec || fail(pdu, MMS_DEFECT_MISSING);
+}
+
+/* Write-Request and InformationReport: a VariableAccessSpecification, then a
+ * list under [0] (which listOfVariable also uses, hence by position). */
+static bool spec_then_data(struct mms_pdu *pdu, struct rd r)
+{
+	struct ber_tlv t;
+	if (!take_required(pdu, &r, &t) || !var_access_spec(pdu, &t))
+		return false;
+	if (!take_required(pdu, &r, &t))
+		return false;
+	if (t.cls != BER_CONTEXT || t.tag != 0)
+		return fail(pdu, MMS_DEFECT_INVALID);
+	return data_list(pdu, &t);
+}
+
+static bool get_var_access_attr_req(struct mms_pdu *pdu, struct rd r)
+{
+	struct ber_tlv t;
+	if (!take_required(pdu, &r, &t))
+		return false;
+	if (t.cls == BER_CONTEXT && t.tag == 0) { /* name; address [1] is not kept */
+		struct mms_objname o;
+		if (!need_constructed(pdu, &t) || !objname_in(pdu, t.val, &o))
+			return false;
+		add_obj(pdu, &o);
+	}
+	return true;
+}
+
+static bool define_nvl_req(struct mms_pdu *pdu, struct rd r)
+{
+	struct ber_tlv t;
+	if (!take_required(pdu, &r, &t) || !objname(pdu, &t, &pdu->list_name))
+		return false;
+	pdu->has_list_name = true;
+	if (!take_required(pdu, &r, &t))
+		return false;
+	if (!is_ctx(&t, 0, true))
+		return fail(pdu, MMS_DEFECT_INVALID);
+	return list_of_variable(pdu, t.val);
+}
+
+static bool delete_nvl_req(struct mms_pdu *pdu, struct rd r)
+{
+	struct ber_tlv t;
+	while (!rd_empty(&r)) {
+		if (!take(pdu, &r, &t))
+			return false;
+		if (t.cls != BER_CONTEXT)
+			continue;
+		if (t.tag == 1) {
+			struct rd list = t.val;
+			if (!need_constructed(pdu, &t))
+				return false;
+			while (!rd_empty(&list)) {
+				struct ber_tlv n;
+				struct mms_objname o;
+				if (!take(pdu, &list, &n) || !objname(pdu, &n, &o))
+					return false;
+				add_obj(pdu, &o);
+			}
+		} else if (t.tag == 2) {
+			if (!get_view(pdu, &t, &pdu->scope_domain))
+				return false;
+			pdu->object_scope = MMS_SCOPE_DOMAIN;
+		}
+	}
+	return true;
+}
+
+static bool read_journal_req(struct mms_pdu *pdu, struct rd r)
+{
+	struct ber_tlv t;
+	bool have_name = false;
+	while (!rd_empty(&r)) {
+		if (!take(pdu, &r, &t))
+			return false;
+		if (t.cls != BER_CONTEXT)
+			continue;
+		if (t.tag == 0) {
+			if (!need_constructed(pdu, &t) || !objname_in(pdu, t.val, &pdu->list_name))
+				return false;
+			pdu->has_list_name = have_name = true;
+		} else if (t.tag == 5) {
+			/* entryToStartAfter { timeSpecification [0], entrySpecification [1] }:
+			 * continue_after is set (non-NULL) when present and narrowed to the
+			 * EntryID when there is one. */
+			struct rd e = t.val;
+			struct ber_tlv k;
+			if (!need_constructed(pdu, &t))
+				return false;
+			pdu->continue_after = bview_of(&t.val);
+			while (!rd_empty(&e)) {
+				if (!take(pdu, &e, &k))
+					return false;
+				if (is_ctx(&k, 1, false))
+					pdu->continue_after = bview_of(&k.val);
+			}
+		}
+	}
+	return have_name || fail(pdu, MMS_DEFECT_MISSING);
+}
+
+static bool file_req(struct mms_pdu *pdu, const struct ber_tlv *s)
+{
+	struct mms_file *f = &pdu->file;
+	struct rd r = s->val;
+	struct ber_tlv t;
+	switch (pdu->service) {
+	case MMS_SVC_FILE_READ:
+	case MMS_SVC_FILE_CLOSE:
+		/* FileRead-Request ::= Integer32 (frsmID), implicitly tagged */
+		if (!get_i32(pdu, s, &f->frsm_id))
+			return false;
+		f->has_frsm = true;
+		return true;
+	case MMS_SVC_FILE_DELETE:
+		return file_name_in(pdu, s, &f->name);
+	}
+	if (!need_constructed(pdu, s))
+		return false;
+	bool have_name = pdu->service == MMS_SVC_FILE_DIRECTORY; /* all optional there */
+	while (!rd_empty(&r)) {
+		if (!take(pdu, &r, &t))
+			return false;
+		if (t.cls != BER_CONTEXT)
+			continue;
+		switch (pdu->service) {
+		case MMS_SVC_FILE_OPEN:
+			if (t.tag == 0) {
+				if (!file_name_in(pdu, &t, &f->name))
+					return false;
+				have_name = true;
+			} else if (t.tag == 1 && !get_u32(pdu, &t, &f->position)) {
+				return false;
+			}
+			break;
+		case MMS_SVC_FILE_RENAME:
+			if (t.tag == 0) {
+				if (!file_name_in(pdu, &t, &f->name))
+					return false;
+				have_name = true;
+			} else if (t.tag == 1 && !file_name_in(pdu, &t, &f->name2)) {
+				return false;
+			}
+			break;
+		case MMS_SVC_OBTAIN_FILE: /* sourceFileServer [0] is not kept */
+			if (t.tag == 1) {
+				if (!file_name_in(pdu, &t, &f->name))
+					return false;
+				have_name = true;
+			} else if (t.tag == 2 && !file_name_in(pdu, &t, &f->name2)) {
+				return false;
+			}
+			break;
+		case MMS_SVC_FILE_DIRECTORY:
+			if (t.tag == 0 && !file_name_in(pdu, &t, &f->name))
+				return false;
+			if (t.tag == 1 && !file_name_in(pdu, &t, &pdu->continue_after))
+				return false;
+			break;
+		}
+	}
+	return have_name || fail(pdu, MMS_DEFECT_MISSING);
+}
+
+static bool service_request(struct mms_pdu *pdu, const struct ber_tlv *s)
+{
+	switch (pdu->service) {
+	case MMS_SVC_GET_NAME_LIST:
+		return need_constructed(pdu, s) && get_name_list_req(pdu, s->val);
+	case MMS_SVC_READ:
+		return need_constructed(pdu, s) && read_req(pdu, s->val);
+	case MMS_SVC_WRITE:
+		return need_constructed(pdu, s) && spec_then_data(pdu, s->val);
+	case MMS_SVC_GET_VAR_ACCESS_ATTR:
+		return need_constructed(pdu, s) && get_var_access_attr_req(pdu, s->val);
+	case MMS_SVC_DEFINE_NVL:
+		return need_constructed(pdu, s) && define_nvl_req(pdu, s->val);
+	case MMS_SVC_GET_NVL_ATTR:
+		if (!need_constructed(pdu, s) || !objname_in(pdu, s->val, &pdu->list_name))
+			return false;
+		pdu->has_list_name = true;
+		return true;
+	case MMS_SVC_DELETE_NVL:
+		return need_constructed(pdu, s) && delete_nvl_req(pdu, s->val);
+	case MMS_SVC_READ_JOURNAL:
+		return need_constructed(pdu, s) && read_journal_req(pdu, s->val);
+	case MMS_SVC_OBTAIN_FILE:
+	case MMS_SVC_FILE_OPEN:
+	case MMS_SVC_FILE_READ:
+	case MMS_SVC_FILE_CLOSE:
+	case MMS_SVC_FILE_RENAME:
+	case MMS_SVC_FILE_DELETE:
+	case MMS_SVC_FILE_DIRECTORY:
+		return file_req(pdu, s);
+	}
+	return true; /* status, identify and the rest: the service tag is all we keep */
+}
+
+/* ---- confirmed service responses ----------------------------------------- */
+
+static bool get_name_list_resp(struct mms_pdu *pdu, struct rd r)
+{
+	struct ber_tlv t;
+	bool have_list = false;
+	pdu->more_follows = true; /* moreFollows BOOLEAN DEFAULT TRUE */
+	while (!rd_empty(&r)) {
+		if (!take(pdu, &r, &t))
+			return false;
+		if (t.cls != BER_CONTEXT)
+			continue;
+		if (t.tag == 0) {
+			if (!need_constructed(pdu, &t) || !count_list(pdu, t.val, &pdu->n_names))
+				return false;
+			pdu->names = t.val;
+			have_list = true;
+		} else if (t.tag == 1 && !get_bool(pdu, &t, &pdu->more_follows)) {
+			return false;
+		}
+	}
+	pdu->has_more_follows = true;
+	return have_list || fail(pdu, MMS_DEFECT_MISSING);
+}
+
+static bool identify_resp(struct mms_pdu *pdu, struct rd r)
+{
+	struct mms_identify *id = &pdu->identify;
+	struct ber_tlv t;
+	unsigned seen = 0;
+	while (!rd_empty(&r)) {
+		if (!take(pdu, &r, &t))
+			return false;
+		if (t.cls != BER_CONTEXT || t.tag > 2)
+			continue; /* listOfAbstractSyntaxes [3] is not kept */
+		struct bview *v = t.tag == 0 ? &id->vendor : t.tag == 1 ? &id->model : &id->revision;
+		if (!get_view(pdu, &t, v))
+			return false;
+		seen |= 1u << t.tag;
+	}
+	return seen == 7 || fail(pdu, MMS_DEFECT_MISSING);
+}
+
+static bool read_resp(struct mms_pdu *pdu, struct rd r)
+{
+	struct ber_tlv t;
+	while (!rd_empty(&r)) {
+		if (!take(pdu, &r, &t))
+			return false;
+		if (t.cls != BER_CONTEXT)
+			continue;
+		if (t.tag == 0 && !var_access_spec_in(pdu, &t))
+			return false;
+		if (t.tag == 1)
+			return data_list(pdu, &t);
+	}
+	return fail(pdu, MMS_DEFECT_MISSING);
+}
+
+/* Write-Response ::= SEQUENCE OF CHOICE { failure [0] DataAccessError,
+ * success [1] NULL } */
+static bool write_resp(struct mms_pdu *pdu, const struct ber_tlv *s)
+{
+	struct rd r = s->val;
+	struct ber_tlv t;
+	if (!need_constructed(pdu, s))
+		return false;
+	pdu->has_data = true;
+	pdu->data = s->val;
+	while (!rd_empty(&r)) {
+		if (!take(pdu, &r, &t))
+			return false;
+		if (!is_ctx(&t, 0, false) && !is_ctx(&t, 1, false))
+			return fail(pdu, MMS_DEFECT_INVALID);
+		if (pdu->n_data < UINT32_MAX)
+			pdu->n_data++;
+	}
+	return true;
+}
+
+static bool get_var_access_attr_resp(struct mms_pdu *pdu, struct rd r)
+{
+	struct ber_tlv t;
+	while (!rd_empty(&r)) {
+		if (!take(pdu, &r, &t))
+			return false;
+		if (t.cls != BER_CONTEXT)
+			continue;
+		if (t.tag == 0) {
+			if (!get_bool(pdu, &t, &pdu->mms_deletable))
+				return false;
+		} else if (t.tag == 2) {
+			/* typeSpecification [2] TypeSpecification: kept as the one inner TLV */
+			if (!need_constructed(pdu, &t))
+				return false;
+			pdu->type_spec = t.val;
+			pdu->has_type_spec = true;
+		}
+	}
+	return pdu->has_type_spec || fail(pdu, MMS_DEFECT_MISSING);
+}
+
+static bool get_nvl_attr_resp(struct mms_pdu *pdu, struct rd r)
+{
+	struct ber_tlv t;
+	while (!rd_empty(&r)) {
+		if (!take(pdu, &r, &t))
+			return false;
+		if (t.cls != BER_CONTEXT)
+			continue;
+		if (t.tag == 0 && !get_bool(pdu, &t, &pdu->mms_deletable))
+			return false;
+		if (t.tag == 1)
+			return need_constructed(pdu, &t) && list_of_variable(pdu, t.val);
+	}
+	return fail(pdu, MMS_DEFECT_MISSING);
+}
+
+static bool delete_nvl_resp(struct mms_pdu *pdu, struct rd r)
+{
+	struct ber_tlv t;
+	unsigned seen = 0;
+	while (!rd_empty(&r)) {
+		if (!take(pdu, &r, &t))
+			return false;
+		if (t.cls != BER_CONTEXT || t.tag > 1)
+			continue;
+		if (!get_u32(pdu, &t, t.tag == 0 ? &pdu->matched : &pdu->deleted))
+			return false;
+		seen |= 1u << t.tag;
+	}
+	return seen == 3 || fail(pdu, MMS_DEFECT_MISSING);
+}
+
+static bool status_resp(struct mms_pdu *pdu, struct rd r)
+{
+	struct ber_tlv t;
+	unsigned seen = 0;
+	while (!rd_empty(&r)) {
+		if (!take(pdu, &r, &t))
+			return false;
+		if (t.cls != BER_CONTEXT || t.tag > 1)
+			continue; /* localDetail [2] is not kept */
+		if (!get_i32(pdu, &t, t.tag == 0 ? &pdu->status.logical : &pdu->status.physical))
+			return false;
+		seen |= 1u << t.tag;
+	}
+	pdu->status.present = seen == 3;
+	return pdu->status.present || fail(pdu, MMS_DEFECT_MISSING);
+}
+
+/* A list of entries then moreFollows [1]: readJournal and fileDirectory. */
+static bool list_more_follows(struct mms_pdu *pdu, struct rd r, uint32_t *n, struct rd *list)
+{
+	struct ber_tlv t;
+	bool have_list = false;
+	pdu->more_follows = false; /* moreFollows BOOLEAN DEFAULT FALSE */
+	while (!rd_empty(&r)) {
+		if (!take(pdu, &r, &t))
+			return false;
+		if (t.cls != BER_CONTEXT)
+			continue;
+		if (t.tag == 0) {
+			if (!need_constructed(pdu, &t) || !count_list(pdu, t.val, n))
+				return false;
+			if (list)
+				*list = t.val;
+			have_list = true;
+		} else if (t.tag == 1 && !get_bool(pdu, &t, &pdu->more_follows)) {
+			return false;
+		}
+	}
+	pdu->has_more_follows = true;
+	return have_list || fail(pdu, MMS_DEFECT_MISSING);
+}
+
+static bool file_open_resp(struct mms_pdu *pdu, struct rd r)
+{
+	struct mms_file *f = &pdu->file;
+	struct ber_tlv t;
+	while (!rd_empty(&r)) {
+		if (!take(pdu, &r, &t))
+			return false;
+		if (t.cls != BER_CONTEXT)
+			continue;
+		if (t.tag == 0) {
+			if (!get_i32(pdu, &t, &f->frsm_id))
+				return false;
+			f->has_frsm = true;
+		} else if (t.tag == 1) {
+			/* fileAttributes { sizeOfFile [0], lastModified [1] OPTIONAL } */
+			struct rd a = t.val;
+			struct ber_tlv k;
+			if (!need_constructed(pdu, &t))
+				return false;
+			while (!rd_empty(&a)) {
+				if (!take(pdu, &a, &k))
+					return false;
+				if (is_ctx(&k, 0, false)) {
+					if (!get_u32(pdu, &k, &f->size))
+						return false;
+					f->has_size = true;
+				}
+			}
+		}
+	}
+	return f->has_frsm || fail(pdu, MMS_DEFECT_MISSING);
+}
+
+static bool file_read_resp(struct mms_pdu *pdu, struct rd r)
+{
+	struct ber_tlv t;
+	bool have_data = false;
+	pdu->more_follows = true; /* moreFollows BOOLEAN DEFAULT TRUE */
+	while (!rd_empty(&r)) {
+		if (!take(pdu, &r, &t))
+			return false;
+		if (t.cls != BER_CONTEXT)
+			continue;
+		if (t.tag == 0) {
+			if (t.constructed)
+				return fail(pdu, MMS_DEFECT_INVALID);
+			pdu->file.data_len = (uint32_t)rd_left(&t.val);
+			have_data = true;
+		} else if (t.tag == 1 && !get_bool(pdu, &t, &pdu->more_follows)) {
+			return false;
+		}
+	}
+	pdu->has_more_follows = true;
+	return have_data || fail(pdu, MMS_DEFECT_MISSING);
+}
+
+static bool service_response(struct mms_pdu *pdu, const struct ber_tlv *s)
+{
+	struct rd r = s->val;
+	switch (pdu->service) {
+	case MMS_SVC_WRITE:
+		return write_resp(pdu, s);
+	case MMS_SVC_STATUS:
+		return need_constructed(pdu, s) && status_resp(pdu, r);
+	case MMS_SVC_GET_NAME_LIST:
+		return need_constructed(pdu, s) && get_name_list_resp(pdu, r);
+	case MMS_SVC_IDENTIFY:
+		return need_constructed(pdu, s) && identify_resp(pdu, r);
+	case MMS_SVC_READ:
+		return need_constructed(pdu, s) && read_resp(pdu, r);
+	case MMS_SVC_GET_VAR_ACCESS_ATTR:
+		return need_constructed(pdu, s) && get_var_access_attr_resp(pdu, r);
+	case MMS_SVC_GET_NVL_ATTR:
+		return need_constructed(pdu, s) && get_nvl_attr_resp(pdu, r);
+	case MMS_SVC_DELETE_NVL:
+		return need_constructed(pdu, s) && delete_nvl_resp(pdu, r);
+	case MMS_SVC_READ_JOURNAL:
+		return need_constructed(pdu, s) && list_more_follows(pdu, r, &pdu->entries, NULL);
+	case MMS_SVC_FILE_OPEN:
+		return need_constructed(pdu, s) && file_open_resp(pdu, r);
+	case MMS_SVC_FILE_READ:
+		return need_constructed(pdu, s) && file_read_resp(pdu, r);
+	case MMS_SVC_FILE_DIRECTORY:
+		return need_constructed(pdu, s) &&
+		       list_more_follows(pdu, r, &pdu->n_names, &pdu->names);
+	}
+	return true; /* NULL responses (fileClose, obtainFile, ...) and the rest */
+}
+
+/* ---- the PDUs ------------------------------------------------------------ */
+
+static bool take_invoke(struct mms_pdu *pdu, const struct ber_tlv *t)
+{
+	if (!get_u32(pdu, t, &pdu->invoke_id))
+		return false;
+	pdu->has_invoke = true;
+	return true;
+}
+
+/* The service CHOICE: its context tag number is the service. */
+static bool take_service(struct mms_pdu *pdu, struct rd *r, struct ber_tlv *t)
+{
+	if (!take_required(pdu, r, t))
+		return false;
+	if (t->cls != BER_CONTEXT || t->tag > INT16_MAX)
+		return fail(pdu, MMS_DEFECT_INVALID);
+	pdu->service = (int16_t)t->tag;
+	return true;
+}
+
+/* Confirmed-RequestPDU / Confirmed-ResponsePDU: invokeID, (request only:
+ * listOfModifier), the service; a trailing cs-request-detail [79] is ignored. */
+static bool confirmed(struct mms_pdu *pdu, struct rd r, bool request)
+{
+	struct ber_tlv t;
+	if (!take_required(pdu, &r, &t))
+		return false;
+	if (t.cls != BER_UNIVERSAL || t.tag != 2)
+		return fail(pdu, MMS_DEFECT_MISSING); /* invokeID comes first */
+	if (!take_invoke(pdu, &t))
+		return false;
+	if (request) {
+		/* listOfModifier: a SEQUENCE (ISO 9506 spelling) or [0] constructed
+		 * followed by the service; no request service is a constructed [0]. */
+		for (;;) {
+			struct rd look = r;
+			struct ber_tlv m;
+			if (rd_empty(&look) || ber_read(&look, &m) != BER_OK)
+				break;
+			bool seq = m.cls == BER_UNIVERSAL && m.tag == 16 && m.constructed;
+			if (!seq && !(is_ctx(&m, 0, true) && !rd_empty(&look)))
+				break;
+			r = look;
+		}
+	}
+	if (!take_service(pdu, &r, &t))
+		return false;
+	return request ? service_request(pdu, &t) : service_response(pdu, &t);
+}
+
+/* Confirmed-ErrorPDU ::= SEQUENCE { invokeID [0], modifierPosition [1] OPTIONAL,
+ * serviceError [2] } */
+static bool confirmed_error(struct mms_pdu *pdu, struct rd r)
+{
+	struct ber_tlv t;
+	bool have_error = false;
+	while (!rd_empty(&r)) {
+		if (!take(pdu, &r, &t))
+			return false;
+		if (t.cls != BER_CONTEXT)
+			continue;
+		if (t.tag == 0 && !take_invoke(pdu, &t))
+			return false;
+		if (t.tag == 2) {
+			if (!need_constructed(pdu, &t) || !service_error(pdu, t.val))
+				return false;
+			have_error = true;
+		}
+	}
+	return (pdu->has_invoke && have_error) || fail(pdu, MMS_DEFECT_MISSING);
+}
+
+/* Cancel-ErrorPDU ::= SEQUENCE { originalInvokeID [0], serviceError [1] } */
+static bool cancel_error(struct mms_pdu *pdu, struct rd r)
+{
+	struct ber_tlv t;
+	bool have_error = false;
+	while (!rd_empty(&r)) {
+		if (!take(pdu, &r, &t))
+			return false;
+		if (t.cls != BER_CONTEXT)
+			continue;
+		if (t.tag == 0 && !take_invoke(pdu, &t))
+			return false;
+		if (t.tag == 1) {
+			if (!need_constructed(pdu, &t) || !service_error(pdu, t.val))
+				return false;
+			have_error = true;
+		}
+	}
+	return (pdu->has_invoke && have_error) || fail(pdu, MMS_DEFECT_MISSING);
+}
+
+static bool unconfirmed(struct mms_pdu *pdu, struct rd r)
+{
+	struct ber_tlv t;
+	if (!take_service(pdu, &r, &t))
+		return false;
+	if (pdu->service == MMS_USVC_INFORMATION_REPORT)
+		return need_constructed(pdu, &t) && spec_then_data(pdu, t.val);
+	return true;
+}
+
+static void body(struct mms_pdu *pdu, const struct ber_tlv *outer)
+{
+	struct rd r = outer->val;
+	switch (pdu->type) {
+	case MMS_CONFIRMED_REQUEST: confirmed(pdu, r, true); break;
+	case MMS_CONFIRMED_RESPONSE: confirmed(pdu, r, false); break;
+	case MMS_CONFIRMED_ERROR: confirmed_error(pdu, r); break;
+	case MMS_UNCONFIRMED: unconfirmed(pdu, r); break;
+	case MMS_REJECT: reject(pdu, r); break;
+	case MMS_CANCEL_REQUEST:
+	case MMS_CANCEL_RESPONSE: take_invoke(pdu, outer); break;
+	case MMS_CANCEL_ERROR: cancel_error(pdu, r); break;
+	case MMS_INITIATE_REQUEST:
+	case MMS_INITIATE_RESPONSE: initiate(pdu, r); break;
+	case MMS_INITIATE_ERROR:
+	case MMS_CONCLUDE_ERROR: service_error(pdu, r); break;
+	case MMS_CONCLUDE_REQUEST:
+	case MMS_CONCLUDE_RESPONSE:
+		if (!rd_empty(&r))
+			fail(pdu, MMS_DEFECT_INVALID); /* NULL has no contents */
+		break;
+	}
+}
+
+/* Field by field rather than memset: the struct is ~3 KB and objs[] is only read
+ * up to n_objs. */
+static void pdu_init(struct mms_pdu *pdu)
+{
+	static const struct rd empty = { NULL, 0, 0 };
+	static const struct bview none = { NULL, 0 };
+	pdu->type = MMS_PDU_TYPE_COUNT;
+	pdu->defect = MMS_DEFECT_NONE;
+	pdu->service = MMS_SVC_NONE;
+	pdu->has_invoke = false;
+	pdu->invoke_id = 0;
+	pdu->has_list_name = false;
+	pdu->list_name.scope = MMS_SCOPE_VMD;
+	pdu->list_name.domain = none;
+	pdu->list_name.item = none;
+	pdu->n_objs = 0;
+	pdu->n_objs_total = 0;
+	pdu->has_data = false;
+	pdu->n_data = 0;
+	pdu->data = empty;
+	pdu->n_names = 0;
+	pdu->names = empty;
+	pdu->has_more_follows = false;
+	pdu->more_follows = false;
+	pdu->object_class = -1;
+	pdu->object_scope = MMS_SCOPE_VMD;
+	pdu->scope_domain = none;
+	pdu->continue_after = none;
+	pdu->spec_with_result = false;
+	pdu->mms_deletable = false;
+	pdu->has_type_spec = false;
+	pdu->type_spec = empty;
+	pdu->matched = pdu->deleted = pdu->entries = 0;
+	pdu->init = (struct mms_initiate){ 0 };
+	pdu->error = (struct mms_service_error){ 0 };
+	pdu->reject = (struct mms_reject){ 0 };
+	pdu->identify = (struct mms_identify){ 0 };
+	pdu->file = (struct mms_file){ 0 };
+	pdu->status.logical = pdu->status.physical = 0;
+	pdu->status.present = false;
+}
+
+/* The contents of an outer element cut short: whatever follows its header, so the
+ * invokeID and service of a truncated PDU are still reported. */
+static bool truncated_contents(struct rd r, struct ber_tlv *t)
+{
+	uint8_t id, l0;
+	if (!rd_u8(&r, &id) || !rd_u8(&r, &l0))
+		return false;
+	if (l0 > 0x80 && !rd_skip(&r, l0 & 0x7f))
+		return false;
+	t->id = id;
+	t->cls = id >> 6;
+	t->constructed = (id & 0x20) != 0;
+	t->indefinite = l0 == 0x80;
+	t->tag = id & 0x1f;
+	t->val = rd_rest(&r);
+	return true;
+}
+
+enum mms_status mms_decode(struct rd r, struct mms_pdu *out)
+{
+	struct ber_tlv t;
+	uint8_t b0;
+	pdu_init(out);
+	if (!rd_peek(&r, 0, &b0) || !mms_first_octet(b0))
+		return MMS_NOT_MMS;
+	out->type = b0 & 0x1f; /* the outer CHOICE tag number */
+	enum ber_status s = ber_read(&r, &t);
+	if (s != BER_OK) {
+		fail_ber(out, s);
+		if (s == BER_TRUNCATED && truncated_contents(r, &t))
+			body(out, &t);
+		return MMS_MALFORMED;
+	}
+	body(out, &t);
+	if (!rd_empty(&r))
+		fail(out, MMS_DEFECT_TRAILING);
+	return out->defect == MMS_DEFECT_NONE ? MMS_OK : MMS_MALFORMED;
+}

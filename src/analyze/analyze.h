@@ -1,0 +1,87 @@
+/* analyze.h - the analyzers: subscribers to pipeline events that keep bounded
+ * state per association (struct flow_an, hung on the flow) and per IED
+ * (analyze/ied.h), and make findings (analyze/finding.h). Thresholds come from
+ * the rules (rules.h), never from constants in an analyzer. */
+#ifndef MMSW_ANALYZE_H
+#define MMSW_ANALYZE_H
+
+#include "events.h"
+
+struct ied;
+struct rstream;
+
+/* Requests an analyzer needs to see answered, remembered by invokeID. */
+#define AN_MAX_REQUESTS 16
+#define AN_MAX_ITEMS 32
+
+enum an_req_kind { AN_REQ_NONE = 0, AN_REQ_RCB_WRITE, AN_REQ_RCB_READ, AN_REQ_NVL_ATTR };
+
+struct an_item {
+	uint16_t rcb;             /* index into the IED's RCBs */
+	uint8_t attr;             /* enum rcb_attr, RCB_ATTR_COUNT = the whole RCB */
+	uint8_t vtag;             /* MMS Data tag of the value written, 0 none */
+	bool b;
+	uint32_t u;
+	uint16_t bits;            /* bit-strings, bit i at (1 << i) */
+	char *str;                /* RptID / DatSet written (malloc'd) */
+};
+
+struct an_request {
+	uint8_t kind;             /* enum an_req_kind, 0 = free slot */
+	uint32_t invoke_id;
+	int64_t ts;
+	struct pkt_where at;
+	uint16_t n_items;
+	struct an_item *items;
+	char *name;               /* AN_REQ_NVL_ATTR: the dataset reference */
+};
+
+/* Reports the sensor could not see because of a TCP hole, per direction. */
+#define AN_LOSS_REPORTS_KEPT 32
+struct an_loss {
+	uint64_t bytes, gaps;
+	uint32_t n_reports;       /* reports known missing inside holes */
+	struct { uint32_t sqnum; char rptid[36]; } reports[AN_LOSS_REPORTS_KEPT];
+};
+
+/* Per-association analyzer state; NULL until an analyzer needs it. */
+struct flow_an {
+	struct ied *ied;
+	uint16_t n_streams;
+	struct rstream *streams;  /* report streams of this association */
+	struct an_request req[AN_MAX_REQUESTS];
+	struct an_loss *loss[2];  /* by direction, allocated at the first hole */
+};
+
+struct flow_an *flow_an_get(struct flow *f);
+/* A slot for a request awaiting its response (the oldest is dropped when full). */
+struct an_request *an_request_new(struct flow_an *a, uint8_t kind, uint32_t invoke_id,
+				  const struct pkt_where *at);
+/* The request a response answers (the caller frees it with an_request_free). */
+struct an_request *an_request_find(struct flow_an *a, uint32_t invoke_id);
+void an_request_free(struct an_request *r);
+
+/* Capture loss (loss.c): a TCP hole becomes a capture_loss finding (info: the
+ * sensor missed bytes, not the IED); analyzers add what they know was inside. */
+void loss_gap(struct flow *f, int dir, uint64_t bytes, const struct pkt_where *at);
+void loss_reports_unseen(struct flow *f, int dir, const char *rptid, uint32_t first,
+			 uint32_t count, uint32_t modulus, const struct pkt_where *at);
+
+/* The events analyzers subscribe to (called from events.c). */
+void analyze_mms(struct flow *f, int dir, const struct mms_event *e, const struct pkt_where *at);
+void analyze_stream(struct flow *f, int dir, const struct stream_event *e, const struct pkt_where *at);
+void analyze_assoc(struct flow *f, int dir, const struct assoc_event *e, const struct pkt_where *at);
+void analyze_tcp(struct flow *f, int dir, enum tcp_ev kind, const struct pkt_where *at);
+void analyze_flow_end(struct flow *f, enum flow_end why, const struct pkt_where *at);
+/* Timers on packet time (the pipeline's sweep), and the end of input. */
+void analyze_tick(int64_t now);
+void analyze_finish(int64_t now);
+void analyze_free(void);
+
+/* The report analyzer (reports.c). */
+void reports_mms(struct flow *f, int dir, const struct mms_event *e, const struct pkt_where *at);
+void reports_flow_end(struct flow *f, const struct pkt_where *at);
+void reports_tick(int64_t now);
+void reports_finish(int64_t now);
+
+#endif

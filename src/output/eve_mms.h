@@ -1,0 +1,17 @@
+/* eve_mms.h - the members of the EVE "mms" object for one decoded MMS PDU. */
+#ifndef MMSW_EVE_MMS_H
+#define MMSW_EVE_MMS_H
+
+#include "json.h"
+#include "mms.h"
+
+enum { EVE_MMS_VALUES_CAPPED = 1, EVE_MMS_TOO_DEEP = 2, EVE_MMS_BAD_DATA = 4 };
+
+/* Write the members of the EVE "mms" object into an object the caller opened.
+ * acsi: the ACSI name (for a response, the one of its request) or NULL.
+ * value_budget: bytes of JSON the decoded values may take; past it, values stop and
+ * "values_truncated": true is written. 0 writes no values at all (values off, or
+ * the essentials-only retry of a record that did not fit). Returns EVE_MMS_* flags. */
+unsigned eve_mms_fields(struct jw *w, const struct mms_pdu *pdu, const char *acsi, size_t value_budget);
+
+#endif
