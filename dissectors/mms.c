@@ -826,6 +826,25 @@ static bool status_resp(struct mms_pdu *pdu, struct rd r)
 	return pdu->status.present || fail(pdu, MMS_DEFECT_MISSING);
 }
 
+/* FileDirectory-Response listOfDirectoryEntry is [0] without IMPLICIT, so its
+ * contents are a SEQUENCE OF holding the entries. An encoder that tags it
+ * implicitly puts the entries (SEQUENCEs starting with fileName [0]) there
+ * directly; both are taken. */
+static struct rd directory_entries(struct rd contents)
+{
+	struct rd look = contents;
+	struct ber_tlv seq, first;
+	if (ber_read(&look, &seq) != BER_OK || !rd_empty(&look) ||
+	    seq.cls != BER_UNIVERSAL || seq.tag != 16 || !seq.constructed)
+		return contents;
+	struct rd in = seq.val;
+	if (rd_empty(&in))
+		return seq.val;
+	if (ber_read(&in, &first) == BER_OK && first.cls == BER_UNIVERSAL && first.tag == 16)
+		return seq.val;
+	return contents;
+}
+
 /* A list of entries then moreFollows [1]: readJournal and fileDirectory. */
 static bool list_more_follows(struct mms_pdu *pdu, struct rd r, uint32_t *n, struct rd *list)
 {
@@ -838,10 +857,14 @@ static bool list_more_follows(struct mms_pdu *pdu, struct rd r, uint32_t *n, str
 		if (t.cls != BER_CONTEXT)
 			continue;
 		if (t.tag == 0) {
-			if (!need_constructed(pdu, &t) || !count_list(pdu, t.val, n))
+			if (!need_constructed(pdu, &t))
+				return false;
+			struct rd entries = pdu->service == MMS_SVC_FILE_DIRECTORY ?
+					    directory_entries(t.val) : t.val;
+			if (!count_list(pdu, entries, n))
 				return false;
 			if (list)
-				*list = t.val;
+				*list = entries;
 			have_list = true;
 		} else if (t.tag == 1 && !get_bool(pdu, &t, &pdu->more_follows)) {
 			return false;

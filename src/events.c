@@ -2,6 +2,7 @@
  * outputs first see the event as it happened, then the summary counts it. */
 #include "events.h"
 
+#include "analyze/analyze.h"
 #include "eve.h"
 #include "summary.h"
 
@@ -31,6 +32,7 @@ void ev_stream(struct flow *f, int dir, const struct stream_event *e, const stru
 {
 	eve_stream(f, dir, e, at);
 	summary_stream(f, dir, e, at);
+	analyze_stream(f, dir, e, at);
 }
 
 void ev_stream_note(struct flow *f, int dir, enum stream_ev kind, uint64_t bytes,
@@ -44,20 +46,29 @@ void ev_assoc(struct flow *f, int dir, const struct assoc_event *e, const struct
 {
 	eve_assoc(f, dir, e, at);
 	summary_assoc(f, dir, e, at);
+	analyze_assoc(f, dir, e, at);
 }
 
 void ev_mms(struct flow *f, int dir, const struct mms_event *e, const struct pkt_where *at)
 {
 	eve_mms(f, dir, e, at);
 	summary_mms(f, dir, e, at);
+	analyze_mms(f, dir, e, at);
 }
 
 void ev_tcp(struct flow *f, int dir, enum tcp_ev kind, const struct pkt_where *at)
 {
 	summary_tcp(f, dir, kind, at);
+	analyze_tcp(f, dir, kind, at);
 }
 
 void ev_flow_end(struct flow *f, enum flow_end why, const struct pkt_where *at)
 {
 	summary_flow_end(f, why, at);
+	analyze_flow_end(f, why, at);
+}
+
+void ev_finding(const struct finding *f)
+{
+	eve_finding(f);
 }

@@ -10,6 +10,8 @@
 #include "log.h"
 #include "options.h"
 #include "pipeline.h"
+#include "rules.h"
+#include "analyze/analyze.h"
 #include "summary.h"
 
 static volatile int stop_requested;
@@ -31,6 +33,15 @@ int main(int argc, char **argv)
 		return rc;
 	}
 	log_set_quiet(opt.quiet);
+	rules_defaults(&g_rules);
+	if (opt.rules_path) {
+		char err[512];
+		if (rules_load(&g_rules, opt.rules_path, err, sizeof(err)) != 0) {
+			log_error("%s", err);
+			options_free(&opt);
+			return EXIT_USAGE;
+		}
+	}
 	if ((rc = input_set_open(&in, opt.inputs, opt.n_inputs)) != 0) {
 		input_set_free(&in);
 		options_free(&opt);
@@ -60,6 +71,7 @@ int main(int argc, char **argv)
 	if (fflush(stdout) != 0)
 		status = EXIT_FAILURE_RUN;
 	summary_free();
+	analyze_free();
 	input_set_free(&in);
 	options_free(&opt);
 	return status;

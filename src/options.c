@@ -37,6 +37,10 @@ static const char USAGE[] =
 "      --summary          print the summary even when --eve writes to stdout\n"
 "  -q, --quiet            no summary, no progress messages (errors still shown)\n"
 "\n"
+"Analysis:\n"
+"      --rules FILE       thresholds, severities, IED limits and allowlists, on top\n"
+"                         of the defaults (see rules/default.rules, docs/rules.md)\n"
+"\n"
 "Limits (packet time, never wall time):\n"
 "      --max-flows N      flow table size (default 65536); idle flows go first\n"
 "      --hole-timeout MS  wait this long for a missing TCP segment before it is\n"
@@ -48,7 +52,8 @@ static const char USAGE[] =
 "Exit status: 0 done (warnings allowed), 1 failure while running, 2 usage error or\n"
 "unreadable input, 3 reserved for the commissioning gate (--fail-on).\n";
 
-enum { OPT_EVE = 256, OPT_MMS_PORT, OPT_MAX_FLOWS, OPT_HOLE_TIMEOUT, OPT_NO_VALUES, OPT_SUMMARY };
+enum { OPT_EVE = 256, OPT_MMS_PORT, OPT_MAX_FLOWS, OPT_HOLE_TIMEOUT, OPT_NO_VALUES, OPT_SUMMARY,
+       OPT_RULES };
 
 static const struct option LONG[] = {
 	{ "read", required_argument, NULL, 'r' },
@@ -58,6 +63,7 @@ static const struct option LONG[] = {
 	{ "hole-timeout", required_argument, NULL, OPT_HOLE_TIMEOUT },
 	{ "no-values", no_argument, NULL, OPT_NO_VALUES },
 	{ "summary", no_argument, NULL, OPT_SUMMARY },
+	{ "rules", required_argument, NULL, OPT_RULES },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
@@ -137,6 +143,9 @@ int options_parse(int argc, char **argv, struct options *o)
 			break;
 		case OPT_SUMMARY:
 			summary_forced = true;
+			break;
+		case OPT_RULES:
+			o->rules_path = optarg;
 			break;
 		case 'q':
 			o->quiet = true;

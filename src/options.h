@@ -27,6 +27,7 @@ struct options {
 	bool no_values;            /* --no-values: leave decoded values out of EVE */
 	bool quiet;
 	bool summary;              /* print the summary on stdout */
+	const char *rules_path;    /* --rules FILE, loaded on top of the defaults */
 };
 
 /* Parse argv. Returns -1 to continue; otherwise an exit status (0 after --help or

@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "analyze/analyze.h"
 #include "app_iso.h"
 #include "decode_ip.h"
 #include "decode_link.h"
@@ -49,6 +50,7 @@ static void sweep(int64_t now, const struct pkt_where *at)
 	flow_table_foreach(flows, hole_timer, &now);
 	flow_table_expire(flows, now, at);
 	defrag_expire(now);
+	analyze_tick(now);
 }
 
 static void tcp_packet(struct pkt *p)
@@ -191,6 +193,7 @@ void pipeline_packet(void *ctx, int dlt, uint32_t file_idx, uint64_t frame,
 void pipeline_finish(void)
 {
 	flow_table_flush(flows, &last_at);
+	analyze_finish(last_ts);
 	flow_table_free(flows);
 	flows = NULL;
 	defrag_free_all();

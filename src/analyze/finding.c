@@ -96,8 +96,10 @@ static void close_at(size_t i)
 	if (f->dirty)
 		publish(f);
 	open_[i] = open_[--n_open];
-	if (!f->kept)
+	if (!f->kept) {
+		free(f->list);
 		free(f);
+	}
 }
 
 struct finding *finding_open(const char *kind, const struct endpoint *ied, const char *object,
@@ -170,6 +172,17 @@ void finding_summary(struct finding *f, const char *fmt, ...)
 	f->dirty = true;
 }
 
+void finding_list_add(struct finding *f, uint32_t v)
+{
+	if (!f)
+		return;
+	f->list_total++;
+	if (!f->list)
+		f->list = calloc(FINDING_LIST_MAX, sizeof(*f->list));
+	if (f->list && f->n_list < FINDING_LIST_MAX)
+		f->list[f->n_list++] = v;
+}
+
 void finding_commit(struct finding *f, int64_t now)
 {
 	if (!f)
@@ -185,6 +198,19 @@ void finding_commit(struct finding *f, int64_t now)
 	f->dirty = true;
 	if (!f->emitted)
 		publish(f);
+}
+
+void finding_touch(struct finding *f, int64_t now)
+{
+	if (!f)
+		return;
+	if (!f->count) {
+		finding_commit(f, now);
+		return;
+	}
+	if (now > f->last_seen)
+		f->last_seen = now;
+	f->dirty = true;
 }
 
 void findings_tick(int64_t now)
@@ -215,8 +241,10 @@ void findings_foreach(void (*fn)(const struct finding *, void *), void *arg)
 void findings_free(void)
 {
 	findings_finish();
-	for (size_t i = 0; i < n_kept; i++)
+	for (size_t i = 0; i < n_kept; i++) {
+		free(kept[i]->list);
 		free(kept[i]);
+	}
 	free(kept);
 	kept = NULL;
 	n_kept = 0;

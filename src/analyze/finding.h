@@ -50,6 +50,10 @@ struct finding {
 	uint16_t n_evidence;
 	uint64_t evidence_total;
 	struct pkt_where evidence[FINDING_EVIDENCE_MAX];
+	/* a list of numbers that grows with the aggregate (e.g. missing SqNums) */
+	uint32_t *list;
+	uint16_t n_list;
+	uint64_t list_total;
 	/* bookkeeping */
 	bool emitted;                 /* the first record was written */
 	bool dirty;                   /* changed since the last record */
@@ -72,8 +76,13 @@ struct finding *finding_open(const char *kind, const struct endpoint *ied, const
 void finding_set_flow(struct finding *f, const struct flow *fl);
 void finding_evidence(struct finding *f, const struct pkt_where *at);
 void finding_summary(struct finding *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Add a number to the finding's list (kept up to FINDING_LIST_MAX, all counted). */
+#define FINDING_LIST_MAX 256
+void finding_list_add(struct finding *f, uint32_t v);
 /* Record one more occurrence at `now` and publish it (first time at once). */
 void finding_commit(struct finding *f, int64_t now);
+/* More is known about the same occurrence (details, evidence): no new count. */
+void finding_touch(struct finding *f, int64_t now);
 
 /* Close aggregates whose window has passed (packet time), or all at the end. */
 void findings_tick(int64_t now);

@@ -54,7 +54,7 @@ static void loss_details(struct finding *fd, const struct an_loss *l, const char
 		fd->details[w.len] = 0;
 }
 
-static void update(struct flow *f, int dir, struct an_loss *l, const struct pkt_where *at)
+static void update(struct flow *f, int dir, struct an_loss *l, const struct pkt_where *at, bool new_hole)
 {
 	char direction[200];
 	direction_text(f, dir, direction, sizeof(direction));
@@ -76,7 +76,10 @@ static void update(struct flow *f, int dir, struct an_loss *l, const struct pkt_
 		finding_summary(fd, "The sensor missed %llu bytes (%llu hole%s) from %s: capture loss, not an IED "
 				"fault; findings on this stream may be incomplete.",
 				(unsigned long long)l->bytes, (unsigned long long)l->gaps, l->gaps == 1 ? "" : "s", direction);
-	finding_commit(fd, at->ts_us);
+	if (new_hole)
+		finding_commit(fd, at->ts_us);
+	else
+		finding_touch(fd, at->ts_us);
 }
 
 static struct an_loss *loss_of(struct flow *f, int dir)
@@ -96,7 +99,7 @@ void loss_gap(struct flow *f, int dir, uint64_t bytes, const struct pkt_where *a
 		return;
 	l->bytes += bytes;
 	l->gaps++;
-	update(f, dir, l, at);
+	update(f, dir, l, at, true);
 }
 
 void loss_reports_unseen(struct flow *f, int dir, const char *rptid, uint32_t first,
@@ -113,5 +116,5 @@ void loss_reports_unseen(struct flow *f, int dir, const char *rptid, uint32_t fi
 		}
 		l->n_reports++;
 	}
-	update(f, dir, l, at);
+	update(f, dir, l, at, false);
 }

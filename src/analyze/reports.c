@@ -1,0 +1,1207 @@
+/* reports.c - the report analyzer: IEC 61850 reports decoded and checked.
+ *
+ * It follows every RCB the traffic shows (reads and writes of its attributes and
+ * the response to each write) and every report stream (association + RptID,
+ * refined by DatSet when the reports carry it), and finds: sequence gaps with the
+ * exact missing SqNums (8-bit unbuffered, 16-bit buffered, segments), duplicates,
+ * reordering; capture loss told apart from IED loss; BufOvfl and buffered replays;
+ * integrity cadence; GI requested but not reported; reasons not enabled by the
+ * TrgOps in force; refused RCB writes; values that changed with no data-change
+ * report; writes while enabled; reservation conflicts; RCBs enabled that never
+ * report; oversized datasets. Every finding carries its frames. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analyze/analyze.h"
+#include "analyze/finding.h"
+#include "analyze/ied.h"
+#include "analyze/sqnum.h"
+#include "iec61850.h"
+#include "iec61850_report.h"
+#include "json.h"
+#include "mms.h"
+#include "mms_data.h"
+#include "rules.h"
+#include "stats.h"
+
+/* Report streams per association; more are counted (report_streams_full). */
+#define STREAMS_MAX 64
+
+/* Member flags for the silent-change check. */
+enum { M_HAVE = 1, M_DCHG = 2, M_SUSPECT = 4 };
+
+struct rstream {
+	char rptid[66];
+	char datset[160];
+	int16_t rcb;               /* index into the IED's RCBs, -1 not known */
+	struct sqnum_track sq;
+	uint64_t reports;          /* since the stream (re)started */
+	uint64_t total;
+	int64_t last_ts;
+	struct pkt_where last_at;
+	uint64_t loss_at_last;     /* the direction's lost bytes at the last report */
+	int64_t last_intg_ts;
+	struct pkt_where last_intg_at;
+	uint64_t loss_at_intg;
+	uint64_t gaps;             /* SqNum gaps seen on this stream */
+	uint64_t gaps_at_intg;
+	bool dchg_seen;            /* a dchg reason was ever delivered */
+	uint16_t n_base;           /* members with a baseline from the last integrity/GI */
+	uint32_t *base_hash;
+	uint8_t *mflags;
+	uint64_t loss_at_base;
+	struct pkt_where base_at;
+};
+
+static const char *const ATTR_NAMES[RCB_ATTR_COUNT] = {
+	"RptID", "RptEna", "Resv", "DatSet", "ConfRev", "OptFlds", "BufTm", "SqNum", "TrgOps",
+	"IntgPd", "GI", "PurgeBuf", "EntryID", "TimeOfEntry", "ResvTms", "Owner",
+};
+
+/* Positional layout of a whole-RCB read (IEC 61850-8-1): URCB and BRCB. */
+static const uint8_t URCB_LAYOUT[] = { RCB_RPTID, RCB_RPTENA, RCB_RESV, RCB_DATSET, RCB_CONFREV,
+				       RCB_OPTFLDS, RCB_BUFTM, RCB_SQNUM, RCB_TRGOPS, RCB_INTGPD,
+				       RCB_GI, RCB_OWNER };
+static const uint8_t BRCB_LAYOUT[] = { RCB_RPTID, RCB_RPTENA, RCB_DATSET, RCB_CONFREV, RCB_OPTFLDS,
+				       RCB_BUFTM, RCB_SQNUM, RCB_TRGOPS, RCB_INTGPD, RCB_GI,
+				       RCB_PURGEBUF, RCB_ENTRYID, RCB_TIMEOFENTRY, RCB_RESVTMS, RCB_OWNER };
+
+/* The MMS Data type each attribute has (to check positional reads). */
+static uint8_t attr_tag(uint8_t attr)
+{
+	switch (attr) {
+	case RCB_RPTID: case RCB_DATSET: case RCB_OWNER: return MMS_DATA_VISIBLE_STRING;
+	case RCB_RPTENA: case RCB_RESV: case RCB_GI: case RCB_PURGEBUF: return MMS_DATA_BOOLEAN;
+	case RCB_CONFREV: case RCB_BUFTM: case RCB_SQNUM: case RCB_INTGPD: return MMS_DATA_UNSIGNED;
+	case RCB_OPTFLDS: case RCB_TRGOPS: return MMS_DATA_BIT_STRING;
+	case RCB_ENTRYID: return MMS_DATA_OCTET_STRING;
+	case RCB_TIMEOFENTRY: return MMS_DATA_BINARY_TIME;
+	case RCB_RESVTMS: return MMS_DATA_INTEGER;
+	}
+	return 0;
+}
+
+/* ---- names ---------------------------------------------------------------- */
+
+static void view_str(struct bview v, char *buf, size_t size)
+{
+	size_t n = v.len < size - 1 ? v.len : size - 1;
+	for (size_t i = 0; i < n; i++)
+		buf[i] = (v.p[i] >= 0x20 && v.p[i] < 0x7f) ? (char)v.p[i] : '?';
+	buf[n] = 0;
+}
+
+/* "LD/LLN0$RP$EventsRCB01$RptEna" -> ref "LD/LLN0$RP$EventsRCB01", attr RptEna.
+ * A name with nothing after the RCB is the whole RCB (attr RCB_ATTR_COUNT). */
+static bool rcb_name(const struct mms_objname *o, char *ref, size_t size, uint8_t *attr)
+{
+	char item[160], dom[65];
+	if (o->scope != MMS_SCOPE_DOMAIN)
+		return false;
+	view_str(o->item, item, sizeof(item));
+	view_str(o->domain, dom, sizeof(dom));
+	char *fc = strstr(item, "$RP$");
+	if (!fc)
+		fc = strstr(item, "$BR$");
+	if (!fc)
+		return false;
+	char *rest = strchr(fc + 4, '$');
+	*attr = RCB_ATTR_COUNT;
+	if (rest) {
+		*rest++ = 0;
+		if (strchr(rest, '$'))
+			return false; /* a sub-attribute: not followed */
+		uint8_t a;
+		for (a = 0; a < RCB_ATTR_COUNT; a++)
+			if (!strcmp(rest, ATTR_NAMES[a]))
+				break;
+		if (a == RCB_ATTR_COUNT)
+			return false;
+		*attr = a;
+	}
+	snprintf(ref, size, "%s/%s", dom, item);
+	return true;
+}
+
+/* "LD/LLN0$RP$EventsRCB01" -> "LD/LLN0.RP.EventsRCB01" (the form engineers read). */
+static void rcb_display(const char *ref, char *buf, size_t size)
+{
+	snprintf(buf, size, "%s", ref);
+	for (char *p = buf; *p; p++)
+		if (*p == '$')
+			*p = '.';
+}
+
+/* ---- values --------------------------------------------------------------- */
+
+static uint16_t bits16(struct bview bits, uint32_t nbits)
+{
+	uint16_t v = 0;
+	for (uint32_t b = 0; b < 16 && b < nbits; b++)
+		if (ber_bit(bits, nbits, b))
+			v |= (uint16_t)(1u << b);
+	return v;
+}
+
+static uint8_t trg_of16(uint16_t v)
+{
+	uint8_t m = 0;
+	for (int b = TRG_DCHG; b <= TRG_GI; b++)
+		if (v & (1u << b))
+			m |= (uint8_t)TRG_MASK(b);
+	return m;
+}
+
+/* Decode one written/read value into an item (by the attribute's type). */
+static bool item_value(struct an_item *it, const struct mms_data *d)
+{
+	struct bview bits;
+	uint32_t nbits;
+	it->vtag = d->tag;
+	switch (d->tag) {
+	case MMS_DATA_BOOLEAN:
+		return ber_bool(d->val, &it->b);
+	case MMS_DATA_UNSIGNED:
+	case MMS_DATA_INTEGER: {
+		int64_t v;
+		if (!ber_int64(d->val, &v) || v < 0 || v > UINT32_MAX)
+			return false;
+		it->u = (uint32_t)v;
+		return true;
+	}
+	case MMS_DATA_BIT_STRING:
+		if (!ber_bitstring(d->val, &bits, &nbits))
+			return false;
+		it->bits = bits16(bits, nbits);
+		return true;
+	case MMS_DATA_VISIBLE_STRING: {
+		char buf[160];
+		struct bview v = { rd_ptr(&d->val), (uint32_t)rd_left(&d->val) };
+		view_str(v, buf, sizeof(buf));
+		it->str = strdup(buf);
+		return it->str != NULL;
+	}
+	default:
+		return true; /* other attributes: the write is followed, not the value */
+	}
+}
+
+/* Apply a value known to be in force to the RCB. */
+static void rcb_apply(struct rcb *r, const struct an_item *it)
+{
+	switch (it->attr) {
+	case RCB_RPTID: if (it->str) snprintf(r->rptid, sizeof(r->rptid), "%s", it->str); break;
+	case RCB_DATSET: if (it->str) snprintf(r->datset, sizeof(r->datset), "%s", it->str); break;
+	case RCB_RPTENA: r->rptena = it->b; break;
+	case RCB_RESV: r->resv = it->b; break;
+	case RCB_GI: r->gi = it->b; break;
+	case RCB_TRGOPS: r->trgops = trg_of16(it->bits); break;
+	case RCB_OPTFLDS: r->optflds = it->bits; break;
+	case RCB_CONFREV: r->confrev = it->u; break;
+	case RCB_BUFTM: r->buftm = it->u; break;
+	case RCB_INTGPD: r->intgpd = it->u; break;
+	case RCB_RESVTMS: r->resvtms = it->u; break;
+	default: break;
+	}
+	if (it->attr < RCB_ATTR_COUNT)
+		r->known |= 1u << it->attr;
+}
+
+#define KNOWN(r, a) ((r)->known & (1u << (a)))
+
+/* ---- findings ------------------------------------------------------------- */
+
+static struct finding *open_finding(const char *kind, uint8_t sev, struct flow *f, const char *object,
+				    const struct pkt_where *at)
+{
+	struct endpoint ied;
+	endpoint_server(f, &ied);
+	struct finding *fd = finding_open(kind, &ied, object, at->ts_us);
+	if (!fd)
+		return NULL;
+	if (!fd->count)
+		fd->severity = sev;
+	finding_set_flow(fd, f);
+	finding_evidence(fd, at);
+	return fd;
+}
+
+/* The object a stream's findings name: the RCB when known, else the RptID. */
+static void stream_object(const struct flow *f, const struct rstream *s, char *buf, size_t size)
+{
+	if (s->rcb >= 0 && f->an && f->an->ied && s->rcb < f->an->ied->n_rcbs)
+		rcb_display(f->an->ied->rcbs[s->rcb].ref, buf, size);
+	else
+		snprintf(buf, size, "RptID %s", s->rptid);
+}
+
+static struct rcb *stream_rcb(const struct flow *f, const struct rstream *s)
+{
+	if (s->rcb < 0 || !f->an || !f->an->ied || s->rcb >= f->an->ied->n_rcbs)
+		return NULL;
+	return &f->an->ied->rcbs[s->rcb];
+}
+
+/* Common opening of a report stream's details object. */
+static void details_begin(struct jw *w, struct finding *fd, const struct flow *f, const struct rstream *s)
+{
+	jw_init(w, fd->details, sizeof(fd->details) - 1);
+	jw_obj(w, NULL);
+	jw_str(w, "rptid", s->rptid);
+	struct rcb *r = stream_rcb(f, s);
+	if (r) {
+		char disp[200];
+		rcb_display(r->ref, disp, sizeof(disp));
+		jw_str(w, "rcb", disp);
+		jw_bool(w, "buffered", r->buffered);
+	}
+	if (s->datset[0])
+		jw_str(w, "datset", s->datset);
+	else if (r && KNOWN(r, RCB_DATSET))
+		jw_str(w, "datset", r->datset);
+}
+
+static void details_end(struct jw *w, struct finding *fd)
+{
+	jw_obj_end(w);
+	if (w->overflow)
+		strcpy(fd->details, "{}");
+	else
+		fd->details[w->len] = 0;
+}
+
+/* ---- RCB requests and responses ------------------------------------------ */
+
+static void rcb_write_request(struct flow *f, struct flow_an *a, const struct mms_pdu *p,
+			      const struct pkt_where *at)
+{
+	struct an_item items[AN_MAX_ITEMS];
+	uint16_t n = 0;
+	struct rd list = p->data;
+	for (uint16_t i = 0; i < p->n_objs && n < AN_MAX_ITEMS; i++) {
+		struct mms_data d;
+		bool done;
+		if (mms_data_next(&list, &d, &done) != BER_OK || done)
+			break;
+		char ref[160];
+		uint8_t attr;
+		if (!rcb_name(&p->objs[i], ref, sizeof(ref), &attr) || attr == RCB_ATTR_COUNT)
+			continue;
+		struct rcb *r = ied_rcb(a->ied, ref, true);
+		if (!r)
+			continue;
+		struct an_item *it = &items[n];
+		memset(it, 0, sizeof(*it));
+		it->rcb = (uint16_t)(r - a->ied->rcbs);
+		it->attr = attr;
+		if (!item_value(it, &d)) {
+			free(it->str);
+			continue;
+		}
+		n++;
+		/* Configuration written while the RCB is enabled: most servers refuse it,
+		 * some take it and the subscription changes under the client's feet. */
+		if (r->rptena && KNOWN(r, RCB_RPTENA) && attr != RCB_RPTENA && attr != RCB_GI &&
+		    attr != RCB_PURGEBUF && attr != RCB_RESV && attr != RCB_RESVTMS) {
+			char disp[200];
+			rcb_display(r->ref, disp, sizeof(disp));
+			struct finding *fd = open_finding("rcb_write_while_enabled", SEV_LOW, f, disp, at);
+			if (fd) {
+				finding_summary(fd, "%s was written on %s while the RCB was enabled (RptEna=true); "
+					    "set RptEna=false before changing its configuration.",
+					    ATTR_NAMES[attr], disp);
+				struct jw w;
+				jw_init(&w, fd->details, sizeof(fd->details) - 1);
+				jw_obj(&w, NULL);
+				jw_str(&w, "rcb", disp);
+				jw_str(&w, "attribute", ATTR_NAMES[attr]);
+				jw_obj_end(&w);
+				fd->details[w.overflow ? 0 : w.len] = 0;
+				if (w.overflow)
+					strcpy(fd->details, "{}");
+				finding_commit(fd, at->ts_us);
+			}
+		}
+		/* Two clients reserving one RCB. */
+		if (attr == RCB_RESV && it->b && r->resv && r->resv_flow && r->resv_flow != f->id &&
+		    memcmp(r->resv_client, f->key.ip[f->client], 16) != 0) {
+			char disp[200];
+			rcb_display(r->ref, disp, sizeof(disp));
+			struct finding *fd = open_finding("rcb_reservation_conflict", SEV_MEDIUM, f, disp, at);
+			if (fd) {
+				finding_summary(fd, "A second client tried to reserve %s, already reserved by another "
+					    "association: two clients are configured for one RCB.", disp);
+				finding_commit(fd, at->ts_us);
+			}
+		}
+	}
+	if (!n)
+		return;
+	struct an_request *rq = an_request_new(a, AN_REQ_RCB_WRITE, p->invoke_id, at);
+	rq->items = malloc(n * sizeof(*rq->items));
+	if (!rq->items) {
+		for (uint16_t i = 0; i < n; i++)
+			free(items[i].str);
+		an_request_free(rq);
+		return;
+	}
+	memcpy(rq->items, items, n * sizeof(*items));
+	rq->n_items = n;
+}
+
+static void stream_restart(struct rstream *s)
+{
+	sqnum_reset(&s->sq);
+	s->reports = 0;
+	s->last_intg_ts = 0;
+	s->n_base = 0;
+}
+
+/* RptEna=true took effect: SqNum starts over, and the RCB must report soon. */
+static void rcb_enabled(struct flow *f, struct flow_an *a, struct rcb *r, uint16_t idx,
+			const struct pkt_where *at)
+{
+	r->owner_flow = f->id;
+	r->enabled_at = at->ts_us;
+	r->enable_at = *at;
+	r->reported_since_enable = false;
+	r->no_report_flagged = false;
+	for (uint16_t i = 0; i < a->n_streams; i++)
+		if (a->streams[i].rcb == (int16_t)idx)
+			stream_restart(&a->streams[i]);
+}
+
+static void rcb_write_refused(struct flow *f, struct rcb *r, uint8_t attr, const char *why,
+			      const struct an_request *rq, const struct pkt_where *at)
+{
+	char disp[200];
+	rcb_display(r->ref, disp, sizeof(disp));
+	struct finding *fd = open_finding("rcb_write_refused", SEV_MEDIUM, f, disp, at);
+	if (!fd)
+		return;
+	finding_evidence(fd, &rq->at);
+	finding_summary(fd, "The IED refused the write of %s on %s (%s): that setting is not in force.",
+			ATTR_NAMES[attr], disp, why);
+	struct jw w;
+	jw_init(&w, fd->details, sizeof(fd->details) - 1);
+	jw_obj(&w, NULL);
+	jw_str(&w, "rcb", disp);
+	jw_str(&w, "attribute", ATTR_NAMES[attr]);
+	jw_str(&w, "error", why);
+	jw_obj_end(&w);
+	if (w.overflow)
+		strcpy(fd->details, "{}");
+	else
+		fd->details[w.len] = 0;
+	finding_commit(fd, at->ts_us);
+}
+
+static void rcb_write_response(struct flow *f, struct flow_an *a, const struct mms_pdu *p,
+			       struct an_request *rq, const struct pkt_where *at)
+{
+	struct rd list = p->data;
+	for (uint16_t i = 0; i < rq->n_items; i++) {
+		struct an_item *it = &rq->items[i];
+		if (it->rcb >= a->ied->n_rcbs)
+			continue;
+		struct rcb *r = &a->ied->rcbs[it->rcb];
+		const char *refused = NULL;
+		char why[64];
+		if (p->type == MMS_CONFIRMED_ERROR) {
+			snprintf(why, sizeof(why), "confirmed-error %s",
+				 mms_error_class_name(p->error.error_class));
+			refused = why;
+		} else {
+			/* Write-Response: one CHOICE per item, failure [0] or success [1]. */
+			struct mms_data d;
+			bool done;
+			if (mms_data_next(&list, &d, &done) != BER_OK || done)
+				break;
+			if (d.tag == MMS_DATA_ACCESS_FAILURE) {
+				uint32_t code = 0;
+				ber_uint32(d.val, &code);
+				snprintf(why, sizeof(why), "%s", mms_data_access_error_name(code));
+				refused = why;
+			}
+		}
+		if (refused) {
+			rcb_write_refused(f, r, it->attr, refused, rq, at);
+			continue;
+		}
+		rcb_apply(r, it);
+		if (it->attr == RCB_RPTENA && it->b)
+			rcb_enabled(f, a, r, it->rcb, at);
+		if (it->attr == RCB_GI && it->b) {
+			r->gi_pending = true;
+			r->gi_requested_at = at->ts_us;
+			r->gi_at = rq->at;
+		}
+		if (it->attr == RCB_RESV && it->b) {
+			r->resv_flow = f->id;
+			memcpy(r->resv_client, f->key.ip[f->client], 16);
+		}
+		if (it->attr == RCB_TRGOPS && r->buffered) {
+			/* Writing TrgOps purges a BRCB's buffer: what it held is gone. */
+			r->n_entryids = 0;
+		}
+	}
+}
+
+static void rcb_read_request(struct flow_an *a, const struct mms_pdu *p, const struct pkt_where *at)
+{
+	struct an_item items[AN_MAX_ITEMS];
+	uint16_t n = 0;
+	for (uint16_t i = 0; i < p->n_objs && n < AN_MAX_ITEMS; i++) {
+		char ref[160];
+		uint8_t attr;
+		struct rcb *r;
+		if (!rcb_name(&p->objs[i], ref, sizeof(ref), &attr) || !(r = ied_rcb(a->ied, ref, true)))
+			continue;
+		memset(&items[n], 0, sizeof(items[n]));
+		items[n].rcb = (uint16_t)(r - a->ied->rcbs);
+		items[n].attr = attr;
+		n++;
+	}
+	if (!n || n != p->n_objs)
+		return; /* positional results: only follow reads made only of RCB names */
+	struct an_request *rq = an_request_new(a, AN_REQ_RCB_READ, p->invoke_id, at);
+	rq->items = malloc(n * sizeof(*rq->items));
+	if (!rq->items) {
+		an_request_free(rq);
+		return;
+	}
+	memcpy(rq->items, items, n * sizeof(*items));
+	rq->n_items = n;
+}
+
+static void rcb_read_value(struct rcb *r, uint8_t attr, const struct mms_data *d)
+{
+	struct an_item it;
+	memset(&it, 0, sizeof(it));
+	it.attr = attr;
+	if (d->tag != attr_tag(attr) || !item_value(&it, d)) {
+		free(it.str);
+		return;
+	}
+	rcb_apply(r, &it);
+	free(it.str);
+}
+
+static void rcb_read_response(struct flow_an *a, const struct mms_pdu *p, struct an_request *rq)
+{
+	struct rd list = p->data;
+	for (uint16_t i = 0; i < rq->n_items; i++) {
+		struct mms_data d;
+		bool done;
+		if (mms_data_next(&list, &d, &done) != BER_OK || done)
+			return;
+		struct an_item *it = &rq->items[i];
+		if (it->rcb >= a->ied->n_rcbs)
+			continue;
+		struct rcb *r = &a->ied->rcbs[it->rcb];
+		if (it->attr != RCB_ATTR_COUNT) {
+			rcb_read_value(r, it->attr, &d);
+			continue;
+		}
+		if (d.tag != MMS_DATA_STRUCTURE)
+			continue;
+		/* The whole RCB: its attributes in the standard order, each checked by
+		 * type; stop at the first that does not fit (another edition's layout). */
+		const uint8_t *layout = r->buffered ? BRCB_LAYOUT : URCB_LAYOUT;
+		size_t nl = r->buffered ? sizeof(BRCB_LAYOUT) : sizeof(URCB_LAYOUT);
+		struct rd members = d.val;
+		for (size_t k = 0; k < nl; k++) {
+			struct mms_data m;
+			if (mms_data_next(&members, &m, &done) != BER_OK || done || m.tag != attr_tag(layout[k]))
+				break;
+			rcb_read_value(r, layout[k], &m);
+		}
+	}
+}
+
+/* GetNamedVariableListAttributes: the dataset's member names. */
+static void nvl_request(struct flow_an *a, const struct mms_pdu *p, const struct pkt_where *at)
+{
+	if (!p->has_list_name || p->list_name.scope != MMS_SCOPE_DOMAIN)
+		return;
+	char dom[65], item[96], ref[170];
+	view_str(p->list_name.domain, dom, sizeof(dom));
+	view_str(p->list_name.item, item, sizeof(item));
+	snprintf(ref, sizeof(ref), "%s/%s", dom, item);
+	struct an_request *rq = an_request_new(a, AN_REQ_NVL_ATTR, p->invoke_id, at);
+	rq->name = strdup(ref);
+	if (!rq->name)
+		an_request_free(rq);
+}
+
+static void nvl_response(struct flow_an *a, const struct mms_pdu *p, struct an_request *rq)
+{
+	struct dataset *ds = ied_dataset(a->ied, rq->name, true);
+	if (!ds || ds->members)
+		return;
+	uint32_t n = p->n_objs < IED_MAX_DATASET_MEMBERS ? p->n_objs : IED_MAX_DATASET_MEMBERS;
+	ds->members = calloc(n ? n : 1, sizeof(char *));
+	if (!ds->members)
+		return;
+	for (uint32_t i = 0; i < n; i++) {
+		char dom[65], item[160], full[230];
+		view_str(p->objs[i].domain, dom, sizeof(dom));
+		view_str(p->objs[i].item, item, sizeof(item));
+		if (p->objs[i].scope == MMS_SCOPE_DOMAIN)
+			snprintf(full, sizeof(full), "%s/%s", dom, item);
+		else
+			snprintf(full, sizeof(full), "%s", item);
+		ds->members[i] = strdup(full);
+	}
+	ds->n_members = (uint16_t)n;
+}
+
+/* ---- report streams -------------------------------------------------------- */
+
+static struct rstream *stream_for(struct flow *f, struct flow_an *a, const struct iec_report *rep,
+				  const struct pkt_where *at)
+{
+	char rptid[66], datset[160] = "";
+	view_str(rep->rptid, rptid, sizeof(rptid));
+	if (rep->has_datset)
+		view_str(rep->datset, datset, sizeof(datset));
+	for (uint16_t i = 0; i < a->n_streams; i++) {
+		struct rstream *s = &a->streams[i];
+		if (strcmp(s->rptid, rptid))
+			continue;
+		if (datset[0] && s->datset[0] && strcmp(datset, s->datset))
+			continue; /* same RptID, another dataset: another RCB */
+		if (datset[0] && !s->datset[0])
+			snprintf(s->datset, sizeof(s->datset), "%s", datset);
+		return s;
+	}
+	if (a->n_streams >= STREAMS_MAX) {
+		stat_inc(STAT_report_streams_full);
+		return NULL;
+	}
+	if ((a->n_streams & 3) == 0) {
+		struct rstream *n = realloc(a->streams, ((size_t)a->n_streams + 4) * sizeof(*n));
+		if (!n)
+			return NULL;
+		a->streams = n;
+	}
+	struct rstream *s = &a->streams[a->n_streams++];
+	memset(s, 0, sizeof(*s));
+	snprintf(s->rptid, sizeof(s->rptid), "%s", rptid);
+	snprintf(s->datset, sizeof(s->datset), "%s", datset);
+	s->rcb = -1;
+	/* Tie the stream to its RCB: the RptID read or written on an RCB of this IED,
+	 * preferring the one this association enabled and whose DatSet matches. An
+	 * empty RptID means the RCB's own reference. */
+	int best = -1, best_score = 0;
+	for (uint16_t k = 0; k < a->ied->n_rcbs; k++) {
+		struct rcb *r = &a->ied->rcbs[k];
+		char own[200];
+		rcb_display(r->ref, own, sizeof(own));
+		int score = 0;
+		if (KNOWN(r, RCB_RPTID) && r->rptid[0] && !strcmp(r->rptid, rptid))
+			score = 2;
+		else if ((!KNOWN(r, RCB_RPTID) || !r->rptid[0]) && (!strcmp(own, rptid) || !strcmp(r->ref, rptid)))
+			score = 2;
+		if (!score)
+			continue;
+		if (r->owner_flow == f->id)
+			score += 2;
+		if (datset[0] && KNOWN(r, RCB_DATSET) && !strcmp(r->datset, datset))
+			score += 1;
+		if (score > best_score) {
+			best_score = score;
+			best = k;
+		}
+	}
+	s->rcb = (int16_t)best;
+	struct rcb *r = stream_rcb(f, s);
+	bool buffered = r ? r->buffered : (rep->optflds & ((1u << OPT_ENTRY_ID) | (1u << OPT_BUFFER_OVERFLOW))) != 0;
+	/* Unbuffered SqNum is 8 bits, buffered 16; unknown until the RCB is known. */
+	sqnum_init(&s->sq, r ? (buffered ? 16 : 8) : (buffered ? 16 : 0));
+	(void)at;
+	return s;
+}
+
+/* A member's name for findings: its data reference, else the dataset's member
+ * list (GetNamedVariableListAttributes), else dataset + index. Never invented. */
+static void member_name(const struct flow *f, const struct rstream *s, const struct iec_report *rep,
+			uint16_t k, char *buf, size_t size)
+{
+	const struct iec_report_member *m = &rep->members[k];
+	if (m->ref.len) {
+		view_str(m->ref, buf, size);
+		return;
+	}
+	const char *ds = s->datset;
+	struct rcb *r = stream_rcb(f, s);
+	if (!ds[0] && r && KNOWN(r, RCB_DATSET))
+		ds = r->datset;
+	if (ds[0] && f->an && f->an->ied) {
+		struct dataset *d = ied_dataset(f->an->ied, ds, false);
+		if (d && m->index < d->n_members && d->members[m->index]) {
+			/* "LD/GGIO1$MX$AnIn1$mag$f" -> the item part engineers match on */
+			const char *slash = strchr(d->members[m->index], '/');
+			snprintf(buf, size, "%s", slash ? slash + 1 : d->members[m->index]);
+			return;
+		}
+	}
+	snprintf(buf, size, "%s[%u]", ds[0] ? ds : s->rptid, m->index);
+}
+
+/* A hash of a member's value without its quality and time stamps: what a data
+ * change (dchg) is about. Quality (a 13-bit bit-string) is qchg's business and
+ * t changes with every change of either. */
+static uint32_t value_hash(const struct mms_data *top)
+{
+	uint32_t h = 2166136261u;
+	struct rd stack[MMSW_BER_MAX_DEPTH];
+	int depth = 0;
+	struct mms_data d = *top;
+	bool have = true;
+	for (;;) {
+		if (have) {
+			if (d.tag == MMS_DATA_STRUCTURE || d.tag == MMS_DATA_ARRAY) {
+				if (depth >= MMSW_BER_MAX_DEPTH)
+					return h;
+				stack[depth++] = d.val;
+				h = (h ^ 0xff) * 16777619u;
+			} else {
+				bool quality = false;
+				if (d.tag == MMS_DATA_BIT_STRING) {
+					uint8_t unused;
+					quality = rd_left(&d.val) == 3 && rd_peek(&d.val, 0, &unused) && unused == 3;
+				}
+				if (!quality && d.tag != MMS_DATA_UTC_TIME && d.tag != MMS_DATA_BINARY_TIME &&
+				    d.tag != MMS_DATA_GENERALIZED_TIME) {
+					h = (h ^ d.tag) * 16777619u;
+					for (size_t i = 0; i < rd_left(&d.val); i++)
+						h = (h ^ d.val.p[d.val.off + i]) * 16777619u;
+				}
+			}
+		}
+		if (depth == 0)
+			return h;
+		bool done;
+		if (mms_data_next(&stack[depth - 1], &d, &done) != BER_OK || done) {
+			depth--;
+			have = false;
+			if (depth == 0)
+				return h;
+			continue;
+		}
+		have = true;
+	}
+}
+
+static void silent_change_check(struct flow *f, struct rstream *s, const struct iec_report *rep,
+				const struct pkt_where *at)
+{
+	struct flow_an *a = f->an;
+	uint64_t loss = a->loss[1] ? a->loss[1]->bytes : 0;
+	bool is_snapshot = rep->reasons_all & (TRG_MASK(TRG_INTEGRITY) | TRG_MASK(TRG_GI));
+	/* Members reported with dchg since the last snapshot explain their change. */
+	for (uint16_t k = 0; k < rep->n_members; k++)
+		if ((rep->members[k].reasons & TRG_MASK(TRG_DCHG)) && rep->members[k].index < s->n_base)
+			s->mflags[rep->members[k].index] |= M_DCHG;
+	if (!is_snapshot)
+		return;
+	uint32_t n = rep->n_dataset < IED_MAX_DATASET_MEMBERS ? rep->n_dataset : IED_MAX_DATASET_MEMBERS;
+	if (s->n_base != n) {
+		free(s->base_hash);
+		free(s->mflags);
+		s->base_hash = calloc(n ? n : 1, sizeof(*s->base_hash));
+		s->mflags = calloc(n ? n : 1, 1);
+		s->n_base = s->base_hash && s->mflags ? (uint16_t)n : 0;
+		s->loss_at_base = loss;
+		s->base_at = *at;
+		if (!s->n_base)
+			return;
+	}
+	struct rcb *r = stream_rcb(f, s);
+	bool dchg_on = (r && KNOWN(r, RCB_TRGOPS)) ? (r->trgops & TRG_MASK(TRG_DCHG)) != 0 : s->dchg_seen;
+	bool comparable = loss == s->loss_at_base; /* a hole could have hidden a dchg report */
+	char names[FINDING_DETAILS_MAX / 2];
+	size_t used = 0;
+	unsigned n_changed = 0;
+	uint16_t changed_idx[64];
+	for (uint16_t k = 0; k < rep->n_members; k++) {
+		uint16_t idx = rep->members[k].index;
+		if (idx >= s->n_base)
+			continue;
+		uint32_t h = value_hash(&rep->members[k].value);
+		uint8_t *fl = &s->mflags[idx];
+		bool changed = (*fl & M_HAVE) && s->base_hash[idx] != h && !(*fl & M_DCHG) && comparable;
+		/* A change seen at one snapshot may have its dchg report just after it
+		 * (BufTm): only a change still unexplained one snapshot later counts. */
+		if (changed && (*fl & M_SUSPECT)) {
+			if (n_changed < 64)
+				changed_idx[n_changed] = k;
+			n_changed++;
+		}
+		*fl = (uint8_t)(M_HAVE | (changed ? M_SUSPECT : 0));
+		s->base_hash[idx] = h;
+	}
+	s->loss_at_base = loss;
+	s->base_at = *at;
+	if (!n_changed)
+		return;
+	const char *kind = dchg_on ? "dchg_not_reported" : "trgops_missing_dchg";
+	char obj[200];
+	stream_object(f, s, obj, sizeof(obj));
+	struct finding *fd = open_finding(kind, dchg_on ? SEV_HIGH : SEV_MEDIUM, f, obj, at);
+	if (!fd)
+		return;
+	char trg[64] = "unknown";
+	if (r && KNOWN(r, RCB_TRGOPS))
+		iec_trg_text(r->trgops, trg, sizeof(trg));
+	struct jw w;
+	details_begin(&w, fd, f, s);
+	jw_arr(&w, "members");
+	for (unsigned i = 0; i < n_changed && i < 64; i++) {
+		char mn[200];
+		member_name(f, s, rep, changed_idx[i], mn, sizeof(mn));
+		jw_str(&w, NULL, mn);
+		if (used < sizeof(names) - 2) {
+			int wr = snprintf(names + used, sizeof(names) - used, "%s%s", used ? ", " : "", mn);
+			if (wr > 0)
+				used += (size_t)wr < sizeof(names) - used ? (size_t)wr : sizeof(names) - used - 1;
+		}
+	}
+	jw_arr_end(&w);
+	jw_arr(&w, "trgops_in_force");
+	if (r && KNOWN(r, RCB_TRGOPS))
+		for (int b = TRG_DCHG; b <= TRG_GI; b++)
+			if (r->trgops & TRG_MASK(b)) {
+				static const char *const tn[] = { "", "dchg", "qchg", "dupd", "intg", "gi" };
+				jw_str(&w, NULL, tn[b]);
+			}
+	jw_arr_end(&w);
+	jw_bool(&w, "trgops_known", r && KNOWN(r, RCB_TRGOPS));
+	details_end(&w, fd);
+	if (dchg_on)
+		finding_summary(fd, "%s: %s changed between integrity/GI reports with no data-change report, "
+			    "although dchg is enabled (TrgOps %s): the IED does not report these changes.",
+			    obj, names, trg);
+	else
+		finding_summary(fd, "%s: %s changed between integrity/GI reports but no data-change report was "
+			    "sent: TrgOps (%s) lacks dchg, so changes only show every integrity period.",
+			    obj, names, trg);
+	finding_commit(fd, at->ts_us);
+}
+
+static void sequence_check(struct flow *f, int dir, struct rstream *s, const struct iec_report *rep,
+			   const struct pkt_where *at)
+{
+	struct flow_an *a = f->an;
+	uint64_t loss = a->loss[dir] ? a->loss[dir]->bytes : 0;
+	uint32_t prev = s->sq.last;
+	struct sq_result r = sqnum_feed(&s->sq, rep->sqnum, rep->has_segment, rep->subsqnum, rep->more_segments);
+	uint32_t mod = s->sq.width ? (1u << s->sq.width) : (s->sq.max_seen > 255 ? 65536 : 256);
+	char obj[200];
+	stream_object(f, s, obj, sizeof(obj));
+	struct finding *fd = NULL;
+	struct jw w;
+	switch (r.verdict) {
+	case SQ_GAP:
+		if (loss != s->loss_at_last) {
+			/* A hole in the capture lies between the two reports: the sensor
+			 * missed them, the IED did not. */
+			loss_reports_unseen(f, dir, s->rptid, r.missing_first, r.missing_count, mod, at);
+			break;
+		}
+		s->gaps++;
+		fd = open_finding("report_sequence_gap", SEV_HIGH, f, obj, at);
+		if (!fd)
+			break;
+		finding_evidence(fd, &s->last_at);
+		finding_evidence(fd, at);
+		for (uint32_t i = 0; i < r.missing_count; i++)
+			finding_list_add(fd, (r.missing_first + i) % mod);
+		details_begin(&w, fd, f, s);
+		jw_arr(&w, "missing_sqnums");
+		for (unsigned i = 0; i < fd->n_list; i++)
+			jw_u64(&w, NULL, fd->list[i]);
+		jw_arr_end(&w);
+		jw_u64(&w, "missing_total", fd->list_total);
+		jw_u64(&w, "sqnum_before", prev);
+		jw_u64(&w, "sqnum_after", rep->sqnum);
+		jw_u64(&w, "sqnum_bits", mod == 256 ? 8 : 16);
+		details_end(&w, fd);
+		finding_summary(fd, "%s: %llu report%s never sent by the IED (SqNum %u..%u missing; the TCP "
+			    "stream has no hole, so this is not capture loss).", obj,
+			    (unsigned long long)fd->list_total, fd->list_total == 1 ? " was" : "s were",
+			    r.missing_first, (r.missing_first + r.missing_count - 1) % mod);
+		finding_commit(fd, at->ts_us);
+		break;
+	case SQ_DUPLICATE:
+		fd = open_finding("report_duplicate", SEV_LOW, f, obj, at);
+		if (fd) {
+			finding_evidence(fd, &s->last_at);
+			details_begin(&w, fd, f, s);
+			jw_u64(&w, "sqnum", rep->sqnum);
+			details_end(&w, fd);
+			finding_summary(fd, "%s: report SqNum %u was delivered twice.", obj, rep->sqnum);
+			finding_commit(fd, at->ts_us);
+		}
+		break;
+	case SQ_BACKWARD:
+		fd = open_finding("report_out_of_order", SEV_LOW, f, obj, at);
+		if (fd) {
+			finding_evidence(fd, &s->last_at);
+			details_begin(&w, fd, f, s);
+			jw_u64(&w, "sqnum", rep->sqnum);
+			jw_u64(&w, "after_sqnum", prev);
+			details_end(&w, fd);
+			finding_summary(fd, "%s: report SqNum %u arrived after SqNum %u.", obj, rep->sqnum, prev);
+			finding_commit(fd, at->ts_us);
+		}
+		break;
+	case SQ_RESTART:
+		fd = open_finding("report_sequence_restart", SEV_INFO, f, obj, at);
+		if (fd) {
+			details_begin(&w, fd, f, s);
+			jw_u64(&w, "sqnum", rep->sqnum);
+			details_end(&w, fd);
+			finding_summary(fd, "%s: SqNum started again at 0 with no RptEna write seen (an enable the "
+				    "capture did not show, or an IED restart of the RCB); not counted as a gap.", obj);
+			finding_commit(fd, at->ts_us);
+		}
+		break;
+	case SQ_SEGMENT_GAP:
+		if (loss != s->loss_at_last)
+			break;
+		fd = open_finding("report_segment_missing", SEV_MEDIUM, f, obj, at);
+		if (fd) {
+			finding_evidence(fd, &s->last_at);
+			details_begin(&w, fd, f, s);
+			jw_u64(&w, "sqnum", rep->sqnum);
+			jw_u64(&w, "first_missing_subsqnum", r.missing_first);
+			jw_u64(&w, "missing_segments", r.missing_count);
+			details_end(&w, fd);
+			finding_summary(fd, "%s: segmented report SqNum %u lost %u segment%s (SubSqNum from %u).",
+				    obj, rep->sqnum, r.missing_count, r.missing_count == 1 ? "" : "s", r.missing_first);
+			finding_commit(fd, at->ts_us);
+		}
+		break;
+	default:
+		break;
+	}
+	s->loss_at_last = loss;
+}
+
+static void buffered_checks(struct flow *f, struct rstream *s, const struct iec_report *rep,
+			    const struct pkt_where *at)
+{
+	struct rcb *r = stream_rcb(f, s);
+	char obj[200];
+	stream_object(f, s, obj, sizeof(obj));
+	struct jw w;
+	if (rep->has_bufovfl && rep->bufovfl) {
+		/* The first report after enabling may flag a fresh buffer (libiec61850
+		 * does): that alone is not loss. */
+		bool first = s->reports <= 1;
+		struct finding *fd = open_finding(first ? "buffer_overflow_first_report" : "buffered_report_loss",
+						  first ? SEV_INFO : SEV_HIGH, f, obj, at);
+		if (fd) {
+			details_begin(&w, fd, f, s);
+			jw_bool(&w, "first_report_after_enable", first);
+			if (rep->has_sqnum)
+				jw_u64(&w, "sqnum", rep->sqnum);
+			details_end(&w, fd);
+			if (first)
+				finding_summary(fd, "%s: BufOvfl=TRUE on the first report after enabling; some stacks "
+					    "flag a fresh buffer this way. Loss only if EntryIDs or SqNums are missing.", obj);
+			else
+				finding_summary(fd, "%s: the IED's report buffer overflowed (BufOvfl=TRUE): buffered "
+					    "events were lost before the client received them.", obj);
+			finding_commit(fd, at->ts_us);
+		}
+	}
+	if (!rep->has_entryid || rep->entryid.len != 8 || !r)
+		return;
+	for (unsigned i = 0; i < r->n_entryids; i++)
+		if (!memcmp(r->entryids[i], rep->entryid.p, 8)) {
+			/* Delivered before (an earlier association): a replay, not new data
+			 * and not a gap. */
+			struct finding *fd = open_finding("buffered_report_replay", SEV_INFO, f, obj, at);
+			if (fd) {
+				details_begin(&w, fd, f, s);
+				jw_hex(&w, "entryid", rep->entryid.p, 8);
+				details_end(&w, fd);
+				finding_summary(fd, "%s: buffered entries already delivered were sent again after the "
+					    "client re-enabled the RCB (a replay from the EntryID it asked for).", obj);
+				finding_commit(fd, at->ts_us);
+			}
+			return;
+		}
+	memcpy(r->entryids[r->next_entryid], rep->entryid.p, 8);
+	r->next_entryid = (uint8_t)((r->next_entryid + 1) % RCB_ENTRYIDS_KEPT);
+	if (r->n_entryids < RCB_ENTRYIDS_KEPT)
+		r->n_entryids++;
+}
+
+static void trgops_check(struct flow *f, struct rstream *s, const struct iec_report *rep,
+			 const struct pkt_where *at)
+{
+	struct rcb *r = stream_rcb(f, s);
+	if (!r || !KNOWN(r, RCB_TRGOPS) || !(rep->optflds & (1u << OPT_REASON)))
+		return;
+	uint8_t extra = rep->reasons_all & (uint8_t)~r->trgops;
+	/* A GI report is the answer to a GI request whatever TrgOps says. */
+	extra &= (uint8_t)~TRG_MASK(TRG_GI);
+	if (!extra)
+		return;
+	char obj[200], got[64], trg[64];
+	stream_object(f, s, obj, sizeof(obj));
+	struct finding *fd = open_finding("trgops_mismatch", SEV_MEDIUM, f, obj, at);
+	if (!fd)
+		return;
+	iec_trg_text(extra, got, sizeof(got));
+	iec_trg_text(r->trgops, trg, sizeof(trg));
+	struct jw w;
+	details_begin(&w, fd, f, s);
+	jw_str(&w, "reasons_not_enabled", got);
+	jw_str(&w, "trgops_in_force", trg);
+	details_end(&w, fd);
+	finding_summary(fd, "%s: the IED sent reports with reason %s, which TrgOps (%s) does not enable: "
+		    "the IED's trigger options differ from what the client set.", obj, got, trg);
+	finding_commit(fd, at->ts_us);
+}
+
+static void integrity_check(struct flow *f, int dir, struct rstream *s, const struct iec_report *rep,
+			    const struct pkt_where *at)
+{
+	if (!(rep->reasons_all & TRG_MASK(TRG_INTEGRITY)))
+		return;
+	struct rcb *r = stream_rcb(f, s);
+	uint64_t loss = f->an->loss[dir] ? f->an->loss[dir]->bytes : 0;
+	/* A missing integrity report inside a sequence gap or a capture hole is
+	 * already explained there. */
+	if (r && KNOWN(r, RCB_INTGPD) && r->intgpd && s->last_intg_ts && loss == s->loss_at_intg &&
+	    s->gaps == s->gaps_at_intg) {
+		int64_t period = (int64_t)r->intgpd * 1000;
+		int64_t limit = period + period * g_rules.thr[THR_REPORT_INTG_TOLERANCE] / 1000;
+		int64_t got = at->ts_us - s->last_intg_ts;
+		if (got > limit) {
+			char obj[200];
+			stream_object(f, s, obj, sizeof(obj));
+			struct finding *fd = open_finding("integrity_late", SEV_MEDIUM, f, obj, at);
+			if (fd) {
+				finding_evidence(fd, &s->last_intg_at);
+				struct jw w;
+				details_begin(&w, fd, f, s);
+				jw_u64(&w, "intgpd_ms", r->intgpd);
+				jw_u64(&w, "interval_ms", (uint64_t)(got / 1000));
+				details_end(&w, fd);
+				finding_summary(fd, "%s: integrity reports came %lld ms apart, IntgPd is %u ms.", obj,
+					    (long long)(got / 1000), r->intgpd);
+				finding_commit(fd, at->ts_us);
+			}
+		}
+	}
+	s->last_intg_ts = at->ts_us;
+	s->last_intg_at = *at;
+	s->loss_at_intg = loss;
+	s->gaps_at_intg = s->gaps;
+}
+
+static void bloat_check(struct flow *f, struct rstream *s, const struct iec_report *rep, uint32_t size,
+			const struct pkt_where *at)
+{
+	if (rep->n_dataset <= (uint64_t)g_rules.thr[THR_REPORT_MAX_MEMBERS] &&
+	    size <= (uint64_t)g_rules.thr[THR_REPORT_MAX_BYTES])
+		return;
+	char obj[200];
+	stream_object(f, s, obj, sizeof(obj));
+	struct finding *fd = open_finding("dataset_bloat", SEV_LOW, f, obj, at);
+	if (!fd)
+		return;
+	struct jw w;
+	details_begin(&w, fd, f, s);
+	jw_u64(&w, "dataset_members", rep->n_dataset);
+	jw_u64(&w, "report_bytes", size);
+	jw_u64(&w, "max_members", (uint64_t)g_rules.thr[THR_REPORT_MAX_MEMBERS]);
+	jw_u64(&w, "max_bytes", (uint64_t)g_rules.thr[THR_REPORT_MAX_BYTES]);
+	details_end(&w, fd);
+	finding_summary(fd, "%s: reports of %u bytes for a dataset of %u members; split the dataset by "
+		    "function (20-50 attributes each) so reports stay small.", obj, size, rep->n_dataset);
+	finding_commit(fd, at->ts_us);
+}
+
+static void report(struct flow *f, int dir, const struct mms_event *e, const struct pkt_where *at)
+{
+	static struct iec_report rep; /* large; one at a time on the capture thread */
+	enum iec_report_status st = iec_report_decode(e->pdu, &rep);
+	if (st == REPORT_NOT_A_REPORT)
+		return;
+	struct flow_an *a = flow_an_get(f);
+	if (!a || !a->ied)
+		return;
+	stat_inc(STAT_reports);
+	if (st == REPORT_MALFORMED) {
+		stat_inc(STAT_reports_malformed);
+		return;
+	}
+	struct rstream *s = stream_for(f, a, &rep, at);
+	if (!s)
+		return;
+	s->reports++;
+	s->total++;
+	struct rcb *r = stream_rcb(f, s);
+	if (r) {
+		r->reports++;
+		r->reported_since_enable = true;
+		if (r->gi_pending && (rep.reasons_all & TRG_MASK(TRG_GI)))
+			r->gi_pending = false;
+	}
+	if (rep.reasons_all & TRG_MASK(TRG_DCHG))
+		s->dchg_seen = true;
+	if (rep.has_sqnum)
+		sequence_check(f, dir, s, &rep, at);
+	buffered_checks(f, s, &rep, at);
+	trgops_check(f, s, &rep, at);
+	integrity_check(f, dir, s, &rep, at);
+	if (rep.optflds & (1u << OPT_REASON))
+		silent_change_check(f, s, &rep, at);
+	bloat_check(f, s, &rep, e->size, at);
+	s->last_ts = at->ts_us;
+	s->last_at = *at;
+}
+
+void reports_mms(struct flow *f, int dir, const struct mms_event *e, const struct pkt_where *at)
+{
+	const struct mms_pdu *p = e->pdu;
+	if (p->defect)
+		return;
+	switch (p->type) {
+	case MMS_UNCONFIRMED:
+		if (p->service == MMS_USVC_INFORMATION_REPORT)
+			report(f, dir, e, at);
+		return;
+	case MMS_CONFIRMED_REQUEST: {
+		if (p->service != MMS_SVC_WRITE && p->service != MMS_SVC_READ && p->service != MMS_SVC_GET_NVL_ATTR)
+			return;
+		if (!p->has_invoke)
+			return;
+		struct flow_an *a = flow_an_get(f);
+		if (!a || !a->ied)
+			return;
+		if (p->service == MMS_SVC_WRITE)
+			rcb_write_request(f, a, p, at);
+		else if (p->service == MMS_SVC_READ)
+			rcb_read_request(a, p, at);
+		else
+			nvl_request(a, p, at);
+		return;
+	}
+	case MMS_CONFIRMED_RESPONSE:
+	case MMS_CONFIRMED_ERROR: {
+		if (!f->an || !f->an->ied || !p->has_invoke)
+			return;
+		struct an_request *rq = an_request_find(f->an, p->invoke_id);
+		if (!rq)
+			return;
+		if (rq->kind == AN_REQ_RCB_WRITE)
+			rcb_write_response(f, f->an, p, rq, at);
+		else if (rq->kind == AN_REQ_RCB_READ && p->type == MMS_CONFIRMED_RESPONSE)
+			rcb_read_response(f->an, p, rq);
+		else if (rq->kind == AN_REQ_NVL_ATTR && p->type == MMS_CONFIRMED_RESPONSE)
+			nvl_response(f->an, p, rq);
+		an_request_free(rq);
+		return;
+	}
+	default:
+		return;
+	}
+}
+
+/* ---- timers ---------------------------------------------------------------- */
+
+struct tick_ctx {
+	int64_t now;
+	bool final;
+};
+
+static void rcb_timers(struct ied *d, void *arg)
+{
+	struct tick_ctx *t = arg;
+	for (uint16_t i = 0; i < d->n_rcbs; i++) {
+		struct rcb *r = &d->rcbs[i];
+		char disp[200];
+		if (r->gi_pending && t->now - r->gi_requested_at > g_rules.thr[THR_REPORT_GI_TIMEOUT] && r->owner_flow) {
+			r->gi_pending = false;
+			rcb_display(r->ref, disp, sizeof(disp));
+			struct finding *fd = finding_open("gi_not_reported", &d->ep, disp, t->now);
+			if (fd) {
+				fd->severity = SEV_MEDIUM;
+				fd->flow_id = r->owner_flow;
+				finding_evidence(fd, &r->gi_at);
+				finding_summary(fd, "%s: a general interrogation (GI=true) was accepted but no report "
+					    "with reason GI followed within %lld s.", disp,
+					    (long long)(g_rules.thr[THR_REPORT_GI_TIMEOUT] / 1000000));
+				finding_commit(fd, t->now);
+			}
+		}
+		if (r->rptena && r->owner_flow && !r->reported_since_enable && !r->no_report_flagged &&
+		    r->enabled_at) {
+			int64_t wait = r->intgpd ? (int64_t)r->intgpd * 1000 * g_rules.thr[THR_REPORT_NO_DATA_FACTOR]
+						 : g_rules.thr[THR_REPORT_NO_DATA_TIMEOUT];
+			if (r->intgpd && wait < g_rules.thr[THR_REPORT_NO_DATA_TIMEOUT] / 6)
+				wait = g_rules.thr[THR_REPORT_NO_DATA_TIMEOUT] / 6; /* short IntgPd: a floor */
+			if (t->now - r->enabled_at > wait) {
+				r->no_report_flagged = true;
+				rcb_display(r->ref, disp, sizeof(disp));
+				struct finding *fd = finding_open("rcb_no_reports", &d->ep, disp, t->now);
+				if (fd) {
+					fd->severity = SEV_MEDIUM;
+					fd->flow_id = r->owner_flow;
+					finding_evidence(fd, &r->enable_at);
+					finding_summary(fd, "%s was enabled but no report arrived in %lld s: connected but no "
+						    "data (check DatSet, TrgOps and that the dataset exists).", disp,
+						    (long long)((t->now - r->enabled_at) / 1000000));
+					finding_commit(fd, t->now);
+				}
+			}
+		}
+	}
+}
+
+void reports_tick(int64_t now)
+{
+	struct tick_ctx t = { now, false };
+	ied_foreach(rcb_timers, &t);
+}
+
+void reports_finish(int64_t now)
+{
+	struct tick_ctx t = { now, true };
+	ied_foreach(rcb_timers, &t);
+}
+
+void reports_flow_end(struct flow *f, const struct pkt_where *at)
+{
+	struct flow_an *a = f->an;
+	(void)at;
+	if (!a)
+		return;
+	/* The association is gone: its RCBs stop (an unbuffered RCB is disabled by
+	 * the server; pending expectations end with it). */
+	if (a->ied)
+		for (uint16_t i = 0; i < a->ied->n_rcbs; i++) {
+			struct rcb *r = &a->ied->rcbs[i];
+			if (r->owner_flow == f->id) {
+				r->owner_flow = 0;
+				r->rptena = false;
+				r->gi_pending = false;
+			}
+		}
+	for (uint16_t i = 0; i < a->n_streams; i++) {
+		free(a->streams[i].base_hash);
+		free(a->streams[i].mflags);
+	}
+	free(a->streams);
+	a->streams = NULL;
+	a->n_streams = 0;
+}
