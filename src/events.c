@@ -72,3 +72,8 @@ void ev_finding(const struct finding *f)
 {
 	eve_finding(f);
 }
+
+void ev_report(struct flow *f, int dir, const struct report_event *e, const struct pkt_where *at)
+{
+	eve_report(f, dir, e, at);
+}

@@ -80,6 +80,17 @@ struct finding;
 /* A finding was made or grew (see analyze/finding.h): to every sink. */
 void ev_finding(const struct finding *f);
 
+struct iec_report;
+/* An IEC 61850 report decoded and placed in its stream (report analyzer). */
+struct report_event {
+	const struct iec_report *rep;
+	const char *rcb;           /* "LD/LLN0.RP.name", NULL when not known */
+	const char *datset;        /* from the report or the RCB, NULL when not known */
+	const char *sequence;      /* the SqNum verdict: first, next, wrap, gap, ... */
+	uint32_t size;             /* bytes of the MMS PDU */
+};
+void ev_report(struct flow *f, int dir, const struct report_event *e, const struct pkt_where *at);
+
 /* Shorthand for stream events that carry only a byte count. */
 void ev_stream_note(struct flow *f, int dir, enum stream_ev kind, uint64_t bytes,
 		    const struct pkt_where *at);

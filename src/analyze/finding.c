@@ -251,32 +251,42 @@ void findings_free(void)
 	memset(by_sev, 0, sizeof(by_sev));
 }
 
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
 void finding_tshark_filter(const struct finding *f, char *buf, size_t size)
 {
-	size_t used = 0;
+	/* tshark 4.0 set syntax: frame.number in {1, 5, 9}; frames of the file of the
+	 * first evidence frame (frame numbers are per file). */
+	uint64_t frames[FINDING_EVIDENCE_MAX];
+	unsigned n = 0;
 	buf[0] = 0;
 	if (!f->n_evidence)
 		return;
 	uint32_t file = f->evidence[0].file_idx;
+	for (unsigned i = 0; i < f->n_evidence; i++)
+		if (f->evidence[i].file_idx == file)
+			frames[n++] = f->evidence[i].frame;
+	qsort(frames, n, sizeof(frames[0]), cmp_u64);
+	size_t used = 0;
 	int w = snprintf(buf, size, "frame.number in {");
-	used = w > 0 ? (size_t)w : 0;
-	bool first = true;
-	for (unsigned i = 0; i < f->n_evidence && used < size; i++) {
-		if (f->evidence[i].file_idx != file)
-			continue;
-		w = snprintf(buf + used, size - used, "%s%llu", first ? "" : " ",
-			     (unsigned long long)f->evidence[i].frame);
-		if (w < 0 || (size_t)w >= size - used) {
-			buf[0] = 0;
-			return;
-		}
+	if (w < 0 || (size_t)w >= size)
+		goto toolong;
+	used = (size_t)w;
+	for (unsigned i = 0; i < n; i++) {
+		w = snprintf(buf + used, size - used, "%s%llu", i ? ", " : "", (unsigned long long)frames[i]);
+		if (w < 0 || (size_t)w >= size - used)
+			goto toolong;
 		used += (size_t)w;
-		first = false;
 	}
-	if (used + 2 <= size) {
-		buf[used++] = '}';
-		buf[used] = 0;
-	} else {
-		buf[0] = 0;
-	}
+	if (used + 2 > size)
+		goto toolong;
+	buf[used++] = '}';
+	buf[used] = 0;
+	return;
+toolong:
+	buf[0] = 0;
 }

@@ -791,12 +791,13 @@ static void silent_change_check(struct flow *f, struct rstream *s, const struct 
 	finding_commit(fd, at->ts_us);
 }
 
-static void sequence_check(struct flow *f, int dir, struct rstream *s, const struct iec_report *rep,
-			   const struct pkt_where *at)
+static const char *sequence_check(struct flow *f, int dir, struct rstream *s, const struct iec_report *rep,
+				  const struct pkt_where *at)
 {
 	struct flow_an *a = f->an;
 	uint64_t loss = a->loss[dir] ? a->loss[dir]->bytes : 0;
 	uint32_t prev = s->sq.last;
+	bool hole = loss != s->loss_at_last; /* the capture lost bytes since the last report */
 	struct sq_result r = sqnum_feed(&s->sq, rep->sqnum, rep->has_segment, rep->subsqnum, rep->more_segments);
 	uint32_t mod = s->sq.width ? (1u << s->sq.width) : (s->sq.max_seen > 255 ? 65536 : 256);
 	char obj[200];
@@ -805,7 +806,7 @@ static void sequence_check(struct flow *f, int dir, struct rstream *s, const str
 	struct jw w;
 	switch (r.verdict) {
 	case SQ_GAP:
-		if (loss != s->loss_at_last) {
+		if (hole) {
 			/* A hole in the capture lies between the two reports: the sensor
 			 * missed them, the IED did not. */
 			loss_reports_unseen(f, dir, s->rptid, r.missing_first, r.missing_count, mod, at);
@@ -870,7 +871,7 @@ static void sequence_check(struct flow *f, int dir, struct rstream *s, const str
 		}
 		break;
 	case SQ_SEGMENT_GAP:
-		if (loss != s->loss_at_last)
+		if (hole)
 			break;
 		fd = open_finding("report_segment_missing", SEV_MEDIUM, f, obj, at);
 		if (fd) {
@@ -889,6 +890,9 @@ static void sequence_check(struct flow *f, int dir, struct rstream *s, const str
 		break;
 	}
 	s->loss_at_last = loss;
+	if (r.verdict == SQ_GAP && hole)
+		return "capture_loss";
+	return sq_verdict_name(r.verdict);
 }
 
 static void buffered_checks(struct flow *f, struct rstream *s, const struct iec_report *rep,
@@ -1058,14 +1062,28 @@ static void report(struct flow *f, int dir, const struct mms_event *e, const str
 	}
 	if (rep.reasons_all & TRG_MASK(TRG_DCHG))
 		s->dchg_seen = true;
+	const char *verdict = NULL;
 	if (rep.has_sqnum)
-		sequence_check(f, dir, s, &rep, at);
+		verdict = sequence_check(f, dir, s, &rep, at);
 	buffered_checks(f, s, &rep, at);
 	trgops_check(f, s, &rep, at);
 	integrity_check(f, dir, s, &rep, at);
 	if (rep.optflds & (1u << OPT_REASON))
 		silent_change_check(f, s, &rep, at);
 	bloat_check(f, s, &rep, e->size, at);
+	char rcbname[200], dsname[160];
+	struct report_event ev = { .rep = &rep, .sequence = verdict, .size = e->size };
+	if (r) {
+		rcb_display(r->ref, rcbname, sizeof(rcbname));
+		ev.rcb = rcbname;
+	}
+	if (s->datset[0])
+		ev.datset = s->datset;
+	else if (r && KNOWN(r, RCB_DATSET)) {
+		snprintf(dsname, sizeof(dsname), "%s", r->datset);
+		ev.datset = dsname;
+	}
+	ev_report(f, dir, &ev, at);
 	s->last_ts = at->ts_us;
 	s->last_at = *at;
 }

@@ -13,6 +13,7 @@
 #include "cotp.h"
 #include "analyze/finding.h"
 #include "eve_mms.h"
+#include "iec61850_report.h"
 #include "json.h"
 #include "log.h"
 #include "memcap.h"
@@ -454,6 +455,66 @@ void eve_finding(const struct finding *f)
 	finding_tshark_filter(f, filter, sizeof(filter));
 	jw_str(&w, "tshark_filter", filter);
 	jw_bool(&w, "update", f->emitted);
+	jw_obj_end(&w);
+	end(&w);
+}
+
+/* ---- report ------------------------------------------------------------- */
+
+void eve_report(struct flow *f, int dir, const struct report_event *e, const struct pkt_where *at)
+{
+	if (!enabled)
+		return;
+	const struct iec_report *r = e->rep;
+	struct jw w;
+	char trg[64];
+	begin(&w);
+	header(&w, f, dir, at, "report");
+	jw_obj(&w, "report");
+	jw_strn(&w, "rptid", r->rptid.p, r->rptid.len);
+	if (e->rcb)
+		jw_str(&w, "rcb", e->rcb);
+	if (e->datset)
+		jw_str(&w, "datset", e->datset);
+	if (r->has_sqnum)
+		jw_u64(&w, "sqnum", r->sqnum);
+	if (r->has_segment) {
+		jw_u64(&w, "subsqnum", r->subsqnum);
+		jw_bool(&w, "more_segments", r->more_segments);
+	}
+	if (e->sequence)
+		jw_str(&w, "sequence", e->sequence);
+	if (r->has_confrev)
+		jw_u64(&w, "confrev", r->confrev);
+	if (r->has_entryid)
+		jw_hex(&w, "entryid", r->entryid.p, r->entryid.len);
+	if (r->has_bufovfl)
+		jw_bool(&w, "bufovfl", r->bufovfl);
+	jw_arr(&w, "optflds");
+	{
+		static const char *const names[] = { "reserved", "seq-num", "report-time-stamp", "reason-for-inclusion",
+						     "data-set-name", "data-reference", "buffer-overflow", "entryID",
+						     "conf-revision", "segmentation" };
+		for (int b = 1; b < 10; b++)
+			if (r->optflds & (1u << b))
+				jw_str(&w, NULL, names[b]);
+	}
+	jw_arr_end(&w);
+	jw_str(&w, "reasons", iec_trg_text(r->reasons_all, trg, sizeof(trg)));
+	jw_u64(&w, "dataset_members", r->n_dataset);
+	jw_u64(&w, "included", r->n_included);
+	jw_arr(&w, "members");
+	for (uint16_t k = 0; k < r->n_members && k < 64; k++) {
+		jw_obj(&w, NULL);
+		jw_u64(&w, "index", r->members[k].index);
+		if (r->members[k].ref.len)
+			jw_strn(&w, "ref", r->members[k].ref.p, r->members[k].ref.len);
+		if (r->members[k].reasons)
+			jw_str(&w, "reasons", iec_trg_text(r->members[k].reasons, trg, sizeof(trg)));
+		jw_obj_end(&w);
+	}
+	jw_arr_end(&w);
+	jw_u64(&w, "size", e->size);
 	jw_obj_end(&w);
 	end(&w);
 }

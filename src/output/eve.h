@@ -18,6 +18,7 @@ void eve_assoc(struct flow *f, int dir, const struct assoc_event *e, const struc
 void eve_mms(struct flow *f, int dir, const struct mms_event *e, const struct pkt_where *at);
 struct finding;
 void eve_finding(const struct finding *f);
+void eve_report(struct flow *f, int dir, const struct report_event *e, const struct pkt_where *at);
 /* The run's counters as one `stats` record. */
 void eve_stats(int64_t ts_us);
 /* Flush and close. Returns -1 if anything could not be written (disk full...). */

@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "acse.h"
+#include "analyze/finding.h"
 #include "app_iso.h"
 #include "mms.h"
 #include "stats.h"
@@ -227,6 +228,42 @@ static const char *end_text(const struct assoc_row *r)
 	return flow_end_name((enum flow_end)r->end_why);
 }
 
+struct find_ctx {
+	FILE *out;
+	uint8_t sev;
+	unsigned shown;
+};
+
+static void print_finding(const struct finding *f, void *arg)
+{
+	struct find_ctx *c = arg;
+	if (f->severity != c->sev)
+		return;
+	char ied[96];
+	endpoint_text(&f->ied, ied, sizeof(ied));
+	if (c->shown++ < 100)
+		fprintf(c->out, "  %-8s %-28s %-22s x%-4llu %s\n", severity_name(f->severity), f->kind, ied,
+			(unsigned long long)f->count, f->summary);
+}
+
+static void print_findings(FILE *out)
+{
+	uint64_t total = 0;
+	for (uint8_t s = 0; s < SEV_COUNT; s++)
+		total += findings_count(s);
+	fprintf(out, "\nfindings: %llu (critical %llu, high %llu, medium %llu, low %llu, info %llu)\n",
+		(unsigned long long)total, (unsigned long long)findings_count(SEV_CRITICAL),
+		(unsigned long long)findings_count(SEV_HIGH), (unsigned long long)findings_count(SEV_MEDIUM),
+		(unsigned long long)findings_count(SEV_LOW), (unsigned long long)findings_count(SEV_INFO));
+	struct find_ctx c = { out, 0, 0 };
+	for (int s = SEV_CRITICAL; s >= SEV_INFO; s--) {
+		c.sev = (uint8_t)s;
+		findings_foreach(print_finding, &c);
+	}
+	if (c.shown > 100)
+		fprintf(out, "  ... %u more (see --eve)\n", c.shown - 100);
+}
+
 void summary_print(FILE *out)
 {
 	fprintf(out, "mmswatch: %llu packets in %zu file%s, %zu IED%s, %zu connection%s, %llu MMS PDUs\n",
@@ -298,6 +335,7 @@ void summary_print(FILE *out)
 		(unsigned long long)g_stats[STAT_tcp_gap_bytes],
 		(unsigned long long)g_stats[STAT_midstream_pickups], g_stats[STAT_midstream_pickups] == 1 ? "" : "s",
 		(unsigned long long)g_stats[STAT_mms_malformed]);
+	print_findings(out);
 	bool lim = false;
 	for (int i = 0; i < STAT_COUNT; i++)
 		if (stat_is_limit((enum stat_id)i) && g_stats[i]) {
