@@ -163,6 +163,24 @@ static bool end(struct jw *w)
 	return true;
 }
 
+bool eve_enabled(void) { return enabled; }
+
+void eve_record_begin(struct jw *w, struct flow *f, int dir, const struct pkt_where *at,
+		      const char *event_type)
+{
+	begin(w);
+	header(w, f, dir, at, event_type);
+}
+
+bool eve_record_end(struct jw *w) { return end(w); }
+
+void eve_timestamp(struct jw *w, const char *key, int64_t ts_us) { fmt_ts(w, key, ts_us); }
+
+const char *eve_filename(uint32_t file_idx)
+{
+	return inputs && file_idx < inputs->n ? inputs->files[file_idx].path : NULL;
+}
+
 /* ---- stream ------------------------------------------------------------- */
 
 void eve_stream(struct flow *f, int dir, const struct stream_event *e, const struct pkt_where *at)

@@ -21,6 +21,16 @@ void eve_finding(const struct finding *f);
 void eve_report(struct flow *f, int dir, const struct report_event *e, const struct pkt_where *at);
 /* The run's counters as one `stats` record. */
 void eve_stats(int64_t ts_us);
+/* For writers of other event types (analyzers' audit records): a record with the
+ * common header, the caller's object(s), then eve_record_end (false: too big,
+ * nothing written). Only when eve_enabled(). */
+struct jw;
+bool eve_enabled(void);
+void eve_record_begin(struct jw *w, struct flow *f, int dir, const struct pkt_where *at,
+		      const char *event_type);
+bool eve_record_end(struct jw *w);
+void eve_timestamp(struct jw *w, const char *key, int64_t ts_us);
+const char *eve_filename(uint32_t file_idx);
 /* Flush and close. Returns -1 if anything could not be written (disk full...). */
 int eve_close(void);
 
