@@ -113,6 +113,37 @@ static bool count_list(struct mms_pdu *pdu, struct rd list, uint32_t *n)
 	return true;
 }
 
+/* An element cut short by the end of the bytes: its header, and whatever of its
+ * contents is there. Lets a truncated PDU still report its invokeID, service and
+ * the names that made it in. */
+static bool truncated_tlv(struct rd r, struct ber_tlv *t)
+{
+	uint8_t id, b, l0;
+	uint32_t tag;
+	if (!rd_u8(&r, &id))
+		return false;
+	tag = id & 0x1f;
+	if (tag == 0x1f) {
+		tag = 0;
+		do {
+			if (!rd_u8(&r, &b) || tag > (MMSW_BER_MAX_TAG >> 7))
+				return false;
+			tag = (tag << 7) | (b & 0x7f);
+		} while (b & 0x80);
+	}
+	if (!rd_u8(&r, &l0))
+		return false;
+	if (l0 > 0x80 && !rd_skip(&r, l0 & 0x7f))
+		return false;
+	t->id = id;
+	t->cls = id >> 6;
+	t->constructed = (id & 0x20) != 0;
+	t->indefinite = l0 == 0x80;
+	t->tag = tag;
+	t->val = rd_rest(&r);
+	return true;
+}
+
 /* ---- names -------------------------------------------------------------- */
 
 static bool is_identifier(const struct ber_tlv *t)
@@ -348,7 +379,7 @@ static bool service_error(struct mms_pdu *pdu, struct rd r)
 			struct ber_tlv k;
 			if (!need_constructed(pdu, &t) || !take_required(pdu, &c, &k))
 				return false;
-			if (k.cls != BER_CONTEXT || k.tag > 0xff)
+			if (k.cls != BER_CONTEXT || k.tag > 12) /* vmd-state [0] .. others [12] */
 				return fail(pdu, MMS_DEFECT_INVALID);
 			if (!get_u32(pdu, &k, &e->error_code))
 				return false;
@@ -976,8 +1007,15 @@ static bool take_invoke(struct mms_pdu *pdu, const struct ber_tlv *t)
 /* The service CHOICE: its context tag number is the service. */
 static bool take_service(struct mms_pdu *pdu, struct rd *r, struct ber_tlv *t)
 {
-	if (!take_required(pdu, r, t))
-		return false;
+	if (rd_empty(r))
+		return fail(pdu, MMS_DEFECT_MISSING);
+	enum ber_status s = ber_read(r, t);
+	if (s != BER_OK) {
+		fail_ber(pdu, s);
+		if (s != BER_TRUNCATED || !truncated_tlv(*r, t))
+			return false;
+		*r = rd_rest(r);
+	}
 	if (t->cls != BER_CONTEXT || t->tag > INT16_MAX)
 		return fail(pdu, MMS_DEFECT_INVALID);
 	pdu->service = (int16_t)t->tag;
@@ -1133,24 +1171,6 @@ static void pdu_init(struct mms_pdu *pdu)
 	pdu->status.present = false;
 }
 
-/* The contents of an outer element cut short: whatever follows its header, so the
- * invokeID and service of a truncated PDU are still reported. */
-static bool truncated_contents(struct rd r, struct ber_tlv *t)
-{
-	uint8_t id, l0;
-	if (!rd_u8(&r, &id) || !rd_u8(&r, &l0))
-		return false;
-	if (l0 > 0x80 && !rd_skip(&r, l0 & 0x7f))
-		return false;
-	t->id = id;
-	t->cls = id >> 6;
-	t->constructed = (id & 0x20) != 0;
-	t->indefinite = l0 == 0x80;
-	t->tag = id & 0x1f;
-	t->val = rd_rest(&r);
-	return true;
-}
-
 enum mms_status mms_decode(struct rd r, struct mms_pdu *out)
 {
 	struct ber_tlv t;
@@ -1162,7 +1182,7 @@ enum mms_status mms_decode(struct rd r, struct mms_pdu *out)
 	enum ber_status s = ber_read(&r, &t);
 	if (s != BER_OK) {
 		fail_ber(out, s);
-		if (s == BER_TRUNCATED && truncated_contents(r, &t))
+		if (s == BER_TRUNCATED && truncated_tlv(r, &t))
 			body(out, &t);
 		return MMS_MALFORMED;
 	}

@@ -64,8 +64,10 @@ void ev_tcp(struct flow *f, int dir, enum tcp_ev kind, const struct pkt_where *a
 
 void ev_flow_end(struct flow *f, enum flow_end why, const struct pkt_where *at)
 {
-	summary_flow_end(f, why, at);
+	/* The analyzers decide how the association ended (f->assoc_end); the summary
+	 * then records it. */
 	analyze_flow_end(f, why, at);
+	summary_flow_end(f, why, at);
 }
 
 void ev_finding(const struct finding *f)

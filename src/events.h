@@ -68,7 +68,7 @@ struct mms_event {
 	bool in_acse;              /* carried in an AARQ/AARE user-information */
 };
 
-enum tcp_ev { TCP_EV_SYN = 0, TCP_EV_SYNACK, TCP_EV_FIN, TCP_EV_RST };
+enum tcp_ev { TCP_EV_SYN = 0, TCP_EV_SYNACK, TCP_EV_ESTABLISHED, TCP_EV_FIN, TCP_EV_RST };
 
 void ev_stream(struct flow *f, int dir, const struct stream_event *e, const struct pkt_where *at);
 void ev_assoc(struct flow *f, int dir, const struct assoc_event *e, const struct pkt_where *at);

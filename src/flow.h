@@ -52,6 +52,7 @@ struct flow {
 	struct tcp_half half[2];    /* by direction */
 	struct iso_flow *iso;       /* ISO/MMS state, allocated at the first payload */
 	uint32_t summary_row;       /* 1-based row in the summary's association table */
+	const char *assoc_end;      /* how the association ended, set when the flow ends */
 	struct flow_an *an;         /* the analyzers' state for this association */
 };
 

@@ -116,11 +116,15 @@ static void tcp_packet(struct pkt *p)
 		flow_touch(flows, f, p->at.ts_us);
 		return;
 	}
-	if (f->state == FLOW_SYN && f->saw_synack && (p->tcp_flags & TCP_ACK) && dir == 0)
+	if (f->state == FLOW_SYN && f->saw_synack && (p->tcp_flags & TCP_ACK) && dir == 0) {
 		f->state = FLOW_ESTABLISHED;
+		ev_tcp(f, dir, TCP_EV_ESTABLISHED, &p->at);
+	}
 	if (p->plen > 0 && f->state != FLOW_CLOSED) {
-		if (f->state == FLOW_NEW || f->state == FLOW_SYN)
+		if (f->state == FLOW_NEW || f->state == FLOW_SYN) {
 			f->state = FLOW_ESTABLISHED;
+			ev_tcp(f, dir, TCP_EV_ESTABLISHED, &p->at);
+		}
 		stream_data(f, dir, p);
 	}
 	if ((p->tcp_flags & TCP_FIN) && !f->fin[dir]) {
@@ -163,6 +167,7 @@ void pipeline_packet(void *ctx, int dlt, uint32_t file_idx, uint64_t frame,
 		break;
 	case LINK_NOT_IP:
 		stat_inc(STAT_not_ip);
+		analyze_l2(&p);
 		return;
 	case LINK_TRUNCATED:
 		stat_inc(STAT_link_truncated);

@@ -59,6 +59,10 @@ void an_request_free(struct an_request *r)
 
 void analyze_mms(struct flow *f, int dir, const struct mms_event *e, const struct pkt_where *at)
 {
+	assoc_mms(f, dir, e, at);
+	services_mms(f, dir, e, at);
+	control_mms(f, dir, e, at);
+	inventory_mms(f, dir, e, at);
 	reports_mms(f, dir, e, at);
 }
 
@@ -66,29 +70,34 @@ void analyze_stream(struct flow *f, int dir, const struct stream_event *e, const
 {
 	if (e->kind == STREAM_EV_GAP)
 		loss_gap(f, dir, e->bytes, at);
+	assoc_stream(f, dir, e, at);
+	inventory_stream(f, dir, e, at);
 }
 
 void analyze_assoc(struct flow *f, int dir, const struct assoc_event *e, const struct pkt_where *at)
 {
-	(void)f;
-	(void)dir;
-	(void)e;
-	(void)at;
+	assoc_event(f, dir, e, at);
+	inventory_assoc(f, dir, e, at);
 }
 
 void analyze_tcp(struct flow *f, int dir, enum tcp_ev kind, const struct pkt_where *at)
 {
-	(void)f;
-	(void)dir;
-	(void)kind;
-	(void)at;
+	assoc_tcp(f, dir, kind, at);
+}
+
+void analyze_l2(const struct pkt *p)
+{
+	inventory_l2(p);
 }
 
 void analyze_flow_end(struct flow *f, enum flow_end why, const struct pkt_where *at)
 {
-	(void)why;
+	/* The association analyzer sees every flow end (storms count bare TCP too). */
+	assoc_flow_end(f, why, at);
 	if (!f->an)
 		return;
+	services_flow_end(f, why, at);
+	control_flow_end(f, why, at);
 	reports_flow_end(f, at);
 	for (int i = 0; i < AN_MAX_REQUESTS; i++)
 		an_request_free(&f->an->req[i]);
@@ -100,18 +109,30 @@ void analyze_flow_end(struct flow *f, enum flow_end why, const struct pkt_where 
 
 void analyze_tick(int64_t now)
 {
+	assoc_tick(now);
+	services_tick(now);
+	control_tick(now);
 	reports_tick(now);
 	findings_tick(now);
 }
 
+/* End of input: flows are already flushed (their ends seen); last checks. */
 void analyze_finish(int64_t now)
 {
+	assoc_finish(now);
+	services_finish(now);
+	control_finish(now);
 	reports_finish(now);
+	inventory_finish(now);
 	findings_finish();
 }
 
 void analyze_free(void)
 {
 	findings_free();
+	assoc_free();
+	services_free();
+	control_free();
+	inventory_free();
 	ied_free_all();
 }

@@ -44,9 +44,17 @@ struct an_loss {
 	struct { uint32_t sqnum; char rptid[36]; } reports[AN_LOSS_REPORTS_KEPT];
 };
 
-/* Per-association analyzer state; NULL until an analyzer needs it. */
+struct assoc_track;
+struct svc_state;
+struct ctl_state;
+
+/* Per-association analyzer state; NULL until an analyzer needs it. Each
+ * analyzer owns its own pointer below and frees it in its flow_end. */
 struct flow_an {
 	struct ied *ied;
+	struct assoc_track *assoc; /* associations.c */
+	struct svc_state *svc;     /* services.c */
+	struct ctl_state *ctl;     /* control.c */
 	uint16_t n_streams;
 	struct rstream *streams;  /* report streams of this association */
 	struct an_request req[AN_MAX_REQUESTS];
@@ -77,6 +85,44 @@ void analyze_flow_end(struct flow *f, enum flow_end why, const struct pkt_where 
 void analyze_tick(int64_t now);
 void analyze_finish(int64_t now);
 void analyze_free(void);
+
+struct pkt;
+/* A frame that is not IP (GOOSE, SV, ...), for the analyzers that care. */
+void analyze_l2(const struct pkt *p);
+
+/* Associations: lifecycle, refusals, limits, storms (associations.c). */
+void assoc_tcp(struct flow *f, int dir, enum tcp_ev kind, const struct pkt_where *at);
+void assoc_event(struct flow *f, int dir, const struct assoc_event *e, const struct pkt_where *at);
+void assoc_mms(struct flow *f, int dir, const struct mms_event *e, const struct pkt_where *at);
+void assoc_stream(struct flow *f, int dir, const struct stream_event *e, const struct pkt_where *at);
+void assoc_flow_end(struct flow *f, enum flow_end why, const struct pkt_where *at);
+void assoc_tick(int64_t now);
+void assoc_finish(int64_t now);
+void assoc_free(void);
+
+/* Services: request/response pairing, latency, errors (services.c). */
+void services_mms(struct flow *f, int dir, const struct mms_event *e, const struct pkt_where *at);
+void services_flow_end(struct flow *f, enum flow_end why, const struct pkt_where *at);
+void services_tick(int64_t now);
+void services_finish(int64_t now);
+void services_free(void);
+
+/* Controls, writes, files, allowlists (control.c). */
+void control_mms(struct flow *f, int dir, const struct mms_event *e, const struct pkt_where *at);
+void control_flow_end(struct flow *f, enum flow_end why, const struct pkt_where *at);
+void control_tick(int64_t now);
+void control_finish(int64_t now);
+void control_free(void);
+
+/* Inventory and security posture (inventory.c). */
+void inventory_mms(struct flow *f, int dir, const struct mms_event *e, const struct pkt_where *at);
+void inventory_assoc(struct flow *f, int dir, const struct assoc_event *e, const struct pkt_where *at);
+void inventory_stream(struct flow *f, int dir, const struct stream_event *e, const struct pkt_where *at);
+void inventory_l2(const struct pkt *p);
+void inventory_finish(int64_t now);
+/* Write the inventory JSON to path ("-" stdout); 0 or -1 after an error message. */
+int inventory_write(const char *path);
+void inventory_free(void);
 
 /* The report analyzer (reports.c). */
 void reports_mms(struct flow *f, int dir, const struct mms_event *e, const struct pkt_where *at);

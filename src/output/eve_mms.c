@@ -119,7 +119,7 @@ static void objname_obj(struct jw *w, const char *key, const struct mms_objname 
 
 struct values {
 	struct jw *w;
-	size_t start;   /* w->len where the budget began */
+	size_t start;   /* w->len where the budgeted section began */
 	size_t budget;
 	unsigned flags;
 	bool stop;      /* budget spent or nesting too deep: no more values */
@@ -138,13 +138,18 @@ static bool fits(struct values *v, size_t est)
 	return true;
 }
 
-/* Upper bound of a string's JSON size: a byte that needs escaping takes 6. */
+/* Upper bound of a string's JSON size (json.c's escaping): two for the short
+ * escapes, six for \u00XX, which also bounds a valid UTF-8 sequence. */
 static size_t string_cost(struct rd val)
 {
 	size_t n = 2;
 	uint8_t c;
-	while (rd_u8(&val, &c))
-		n += (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') ? 1 : 6;
+	while (rd_u8(&val, &c)) {
+		if (c >= 0x20 && c < 0x7f)
+			n += (c == '"' || c == '\\') ? 2 : 1;
+		else
+			n += (c == '\n' || c == '\r' || c == '\t') ? 2 : 6;
+	}
 	return n;
 }
 
@@ -385,12 +390,14 @@ static bool first_string(struct rd r, struct bview *out)
 	return true;
 }
 
-/* GetNameList identifiers, or fileDirectory entries' file names; under the same
- * budget as values. */
+/* GetNameList identifiers, or fileDirectory entries' file names: under the same
+ * budget (and the same values_truncated mark) as values, since a name list can be
+ * as long as a PDU. */
 static void names(struct values *v, struct rd list, bool directory)
 {
 	struct jw *w = v->w;
 	struct ber_tlv t;
+	v->start = w->len;
 	jw_arr(w, "names");
 	while (!rd_empty(&list) && ber_read(&list, &t) == BER_OK) {
 		struct bview name = { NULL, 0 };
@@ -410,7 +417,7 @@ static void names(struct values *v, struct rd list, bool directory)
 	}
 	jw_arr_end(w);
 	if (v->stop && (v->flags & EVE_MMS_VALUES_CAPPED))
-		jw_bool(w, "names_truncated", true);
+		jw_bool(w, "values_truncated", true);
 }
 
 /* ---- per-PDU sections ------------------------------------------------------ */
@@ -502,7 +509,8 @@ static void initiate_obj(struct jw *w, const struct mms_initiate *in)
 static void error_obj(struct jw *w, const struct mms_service_error *e)
 {
 	jw_obj(w, "error");
-	name_or_number(w, "class", mms_error_class_name(e->error_class), e->error_class);
+	const char *cls = mms_error_class_name(e->error_class); /* mms.c keeps only 0..12 */
+	jw_str(w, "class", cls ? cls : "unknown");
 	name_or_number(w, "code", mms_error_code_name(e->error_class, e->error_code), e->error_code);
 	if (e->has_additional_code)
 		jw_i64(w, "additional_code", e->additional_code);
@@ -559,6 +567,7 @@ static void data_section(struct values *v, const char *key, const struct mms_pdu
 {
 	if (!pdu->has_data || v->budget == 0)
 		return;
+	v->start = v->w->len;
 	values(v, key, pdu->data, kind);
 	if (v->flags & EVE_MMS_VALUES_CAPPED)
 		jw_bool(v->w, "values_truncated", true);
@@ -658,7 +667,7 @@ static void response_fields(struct values *v, const struct mms_pdu *pdu)
 
 unsigned eve_mms_fields(struct jw *w, const struct mms_pdu *pdu, const char *acsi, size_t value_budget)
 {
-	struct values v = { w, w->len, value_budget, 0, false };
+	struct values v = { w, 0, value_budget, 0, false };
 	jw_str(w, "pdu", mms_pdu_name(pdu->type));
 	jw_str(w, "service", mms_service_name(pdu->type, pdu->service));
 	if (pdu->has_invoke)

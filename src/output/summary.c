@@ -38,6 +38,7 @@ struct assoc_row {
 	uint8_t proto;
 	bool midstream, ended, concluded, aborted, rejected;
 	uint8_t end_why;
+	const char *assoc_end;
 };
 
 static const struct input_set *inputs;
@@ -193,6 +194,7 @@ void summary_flow_end(struct flow *f, enum flow_end why, const struct pkt_where 
 	r->end_why = (uint8_t)why;
 	r->end = f->last_ts > r->end ? f->last_ts : r->end;
 	r->proto = app_proto_of(f);
+	r->assoc_end = f->assoc_end;
 	(void)at;
 }
 
@@ -219,6 +221,8 @@ static const char *end_text(const struct assoc_row *r)
 {
 	if (!r->ended)
 		return "open";
+	if (r->assoc_end)
+		return r->assoc_end;
 	if (r->rejected)
 		return "rejected";
 	if (r->aborted)
