@@ -36,7 +36,10 @@
 	X(non_iso_bytes, 0)      X(pending_requests_full, 1)     \
 	X(ied_table_full, 1)     X(rcb_table_full, 1)            \
 	X(report_streams_full, 1) X(reports, 0)                  \
-	X(reports_malformed, 0)
+	X(reports_malformed, 0)  X(latency_table_full, 1)        \
+	X(control_table_full, 1) X(file_table_full, 1)           \
+	X(goose_frames, 0)       X(sv_frames, 0)                 \
+	X(inventory_full, 1)
 
 enum stat_id {
 #define X(name, lim) STAT_##name,
