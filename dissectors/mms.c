@@ -3,7 +3,8 @@
  *
  * Every element is read through ber_read() over a bounded view; nothing recurses
  * (nested Data is checked with an explicit stack capped at MMSW_BER_MAX_DEPTH).
- * The first problem met is the PDU's defect; decoding goes on where it safely can,
+ * The first problem met is the PDU's defect. What was decoded before it is kept,
+ * and an element cut short by the end of the bytes is decoded as far as it goes,
  * so a malformed PDU still reports its type, invokeID and service.
  *
  * SEQUENCE elements are matched by tag rather than by strict position where their
@@ -609,67 +610,70 @@ static bool read_journal_req(struct mms_pdu *pdu, struct rd r)
 	return have_name || fail(pdu, MMS_DEFECT_MISSING);
 }
 
-static bool file_req(struct mms_pdu *pdu, const struct ber_tlv *s)
+/* The SEQUENCE-shaped file requests differ only in which tag holds what:
+ * name_tag -> file.name, name2_tag -> *name2, position_tag -> file.position
+ * (-1: not in this request). */
+struct file_layout {
+	int name_tag, name2_tag, position_tag;
+	bool name_required;
+};
+
+static bool file_seq_req(struct mms_pdu *pdu, struct rd r, const struct file_layout *l,
+			 struct bview *name2)
 {
 	struct mms_file *f = &pdu->file;
-	struct rd r = s->val;
 	struct ber_tlv t;
-	switch (pdu->service) {
-	case MMS_SVC_FILE_READ:
-	case MMS_SVC_FILE_CLOSE:
-		/* FileRead-Request ::= Integer32 (frsmID), implicitly tagged */
-		if (!get_i32(pdu, s, &f->frsm_id))
-			return false;
-		f->has_frsm = true;
-		return true;
-	case MMS_SVC_FILE_DELETE:
-		return file_name_in(pdu, s, &f->name);
-	}
-	if (!need_constructed(pdu, s))
-		return false;
-	bool have_name = pdu->service == MMS_SVC_FILE_DIRECTORY; /* all optional there */
+	bool have_name = false;
 	while (!rd_empty(&r)) {
 		if (!take(pdu, &r, &t))
 			return false;
 		if (t.cls != BER_CONTEXT)
 			continue;
-		switch (pdu->service) {
-		case MMS_SVC_FILE_OPEN:
-			if (t.tag == 0) {
-				if (!file_name_in(pdu, &t, &f->name))
-					return false;
-				have_name = true;
-			} else if (t.tag == 1 && !get_u32(pdu, &t, &f->position)) {
+		if ((int)t.tag == l->name_tag) {
+			if (!file_name_in(pdu, &t, &f->name))
 				return false;
-			}
-			break;
-		case MMS_SVC_FILE_RENAME:
-			if (t.tag == 0) {
-				if (!file_name_in(pdu, &t, &f->name))
-					return false;
-				have_name = true;
-			} else if (t.tag == 1 && !file_name_in(pdu, &t, &f->name2)) {
+			have_name = true;
+		} else if ((int)t.tag == l->name2_tag) {
+			if (!file_name_in(pdu, &t, name2))
 				return false;
-			}
-			break;
-		case MMS_SVC_OBTAIN_FILE: /* sourceFileServer [0] is not kept */
-			if (t.tag == 1) {
-				if (!file_name_in(pdu, &t, &f->name))
-					return false;
-				have_name = true;
-			} else if (t.tag == 2 && !file_name_in(pdu, &t, &f->name2)) {
+		} else if ((int)t.tag == l->position_tag) {
+			if (!get_u32(pdu, &t, &f->position))
 				return false;
-			}
-			break;
-		case MMS_SVC_FILE_DIRECTORY:
-			if (t.tag == 0 && !file_name_in(pdu, &t, &f->name))
-				return false;
-			if (t.tag == 1 && !file_name_in(pdu, &t, &pdu->continue_after))
-				return false;
-			break;
 		}
 	}
-	return have_name || fail(pdu, MMS_DEFECT_MISSING);
+	return have_name || !l->name_required || fail(pdu, MMS_DEFECT_MISSING);
+}
+
+static bool file_req(struct mms_pdu *pdu, const struct ber_tlv *s)
+{
+	/* FileOpen { fileName [0], initialPosition [1] }; FileRename { currentFileName
+	 * [0], newFileName [1] }; ObtainFile { sourceFileServer [0] (not kept),
+	 * sourceFile [1], destinationFile [2] }; FileDirectory { fileSpecification [0]
+	 * OPTIONAL, continueAfter [1] OPTIONAL } */
+	static const struct file_layout open = { 0, -1, 1, true }, rename = { 0, 1, -1, true },
+					 obtain = { 1, 2, -1, true }, directory = { 0, 1, -1, false };
+	struct mms_file *f = &pdu->file;
+	switch (pdu->service) {
+	case MMS_SVC_FILE_READ:
+	case MMS_SVC_FILE_CLOSE:
+		/* FileRead-Request / FileClose-Request ::= Integer32 (frsmID) */
+		if (!get_i32(pdu, s, &f->frsm_id))
+			return false;
+		f->has_frsm = true;
+		return true;
+	case MMS_SVC_FILE_DELETE: /* FileDelete-Request ::= FileName */
+		return file_name_in(pdu, s, &f->name);
+	}
+	if (!need_constructed(pdu, s))
+		return false;
+	switch (pdu->service) {
+	case MMS_SVC_FILE_OPEN: return file_seq_req(pdu, s->val, &open, NULL);
+	case MMS_SVC_FILE_RENAME: return file_seq_req(pdu, s->val, &rename, &f->name2);
+	case MMS_SVC_OBTAIN_FILE: return file_seq_req(pdu, s->val, &obtain, &f->name2);
+	case MMS_SVC_FILE_DIRECTORY:
+		return file_seq_req(pdu, s->val, &directory, &pdu->continue_after);
+	}
+	return true;
 }
 
 static bool service_request(struct mms_pdu *pdu, const struct ber_tlv *s)

@@ -155,17 +155,19 @@ struct mms_pdu {
 	uint32_t n_data;               /* elements in the list */
 	struct rd data;                /* contents of the SEQUENCE OF */
 
-	/* GetNameList response identifiers, fileDirectory entries, DeleteNVL names. */
+	/* GetNameList response identifiers, fileDirectory entries (DeleteNVL names
+	 * are in objs[]). */
 	uint32_t n_names;
 	struct rd names;               /* contents: a SEQUENCE OF Identifier/entries */
-	bool has_more_follows;
+	bool has_more_follows;         /* the response has moreFollows (DEFAULT applied) */
 	bool more_follows;
 
 	/* getNameList request */
 	int32_t object_class;          /* basicObjectClass, -1 when absent */
 	uint8_t object_scope;          /* enum mms_scope */
 	struct bview scope_domain;     /* domainSpecific scope */
-	struct bview continue_after;
+	struct bview continue_after;   /* also fileDirectory's; readJournal: non-NULL when
+	                                * entryToStartAfter is present, its EntryID if any */
 
 	bool spec_with_result;         /* read request */
 	bool mms_deletable;            /* GetVAA / GetNVLA response */

@@ -45,7 +45,7 @@ bool mms_data_float(const struct mms_data *d, double *out);
 /* utc-time: 4 octets seconds, 3 octets fraction of second, 1 octet quality. */
 bool mms_data_utc_time(const struct mms_data *d, uint32_t *secs, uint32_t *frac24, uint8_t *quality);
 /* binary-time (TimeOfDay): 4 octets ms since midnight, optional 2 octets days since
- * 1984-01-01. Result in microseconds since the Unix epoch when days are present. */
+ * 1984-01-01 (*has_days tells which; *days is 0 without them). */
 bool mms_data_binary_time(const struct mms_data *d, uint32_t *ms, bool *has_days, uint16_t *days);
 
 #endif

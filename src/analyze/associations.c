@@ -42,7 +42,9 @@ struct assoc_track {
 	struct flow *flow;
 	uint8_t phase;
 	bool syn, synack, established, counted_open, closed_count, counted_up, any_iso, non_mms, auth_sent,
-	     idle_flagged;
+	     idle_flagged, abort_was_up;
+	struct finding *abort_finding;    /* to rename a session abort once its ACSE ABRT is seen */
+	struct pkt_where abort_at;
 	int8_t closer;                    /* direction of the first FIN/RST, -1 none */
 	bool closer_rst;
 	int64_t first_ts, up_ts, last_pdu_ts, last_report_ts;
@@ -578,19 +580,12 @@ static const char *cotp_dr_reason(uint8_t r)
 	return "unknown reason";
 }
 
-static void aborted(struct flow *f, int dir, struct assoc_track *t, const char *how, const struct pkt_where *at)
+static void abort_details(struct finding *fd, const struct flow *f, const struct assoc_track *t, int dir,
+			  const char *how, bool was_up)
 {
-	if (t->phase == PH_ABORTED || t->phase == PH_REFUSED)
-		return;
-	bool was_up = t->phase >= PH_UP;
-	t->phase = PH_ABORTED;
-	storm_count(f->an->ied, f, C_ABORT, at);
 	char client[96], ied[128];
 	client_ip(f, client, sizeof(client));
 	ied_label(f->an->ied, ied, sizeof(ied));
-	struct finding *fd = flow_finding("association_aborted", SEV_LOW, f, client, at);
-	if (!fd)
-		return;
 	struct jw w;
 	jw_init(&w, fd->details, sizeof(fd->details) - 1);
 	jw_obj(&w, NULL);
@@ -601,18 +596,46 @@ static void aborted(struct flow *f, int dir, struct assoc_track *t, const char *
 	details_done(&w, fd);
 	finding_summary(fd, "The association between %s and %s was aborted by the %s (%s)%s.", client, ied,
 			dir == 0 ? "client" : "IED", how, t->reports ? " while reports were flowing" : "");
+}
+
+/* An abort. By the IED it is a fault (medium); by a client while reports
+ * flowed it cuts a subscription (low); by a client on an idle association it is
+ * how several client libraries hang up (info). */
+static void aborted(struct flow *f, int dir, struct assoc_track *t, const char *how, const struct pkt_where *at)
+{
+	if (t->phase == PH_REFUSED)
+		return;
+	if (t->phase == PH_ABORTED) {
+		/* The session AB came first; its ACSE ABRT names it better. */
+		if (t->abort_finding && t->abort_at.frame == at->frame && t->abort_at.file_idx == at->file_idx) {
+			abort_details(t->abort_finding, f, t, dir, how, t->abort_was_up);
+			finding_touch(t->abort_finding, at->ts_us);
+		}
+		return;
+	}
+	bool was_up = t->phase >= PH_UP;
+	t->phase = PH_ABORTED;
+	storm_count(f->an->ied, f, C_ABORT, at);
+	char client[96];
+	client_ip(f, client, sizeof(client));
+	uint8_t sev = dir == 1 ? SEV_MEDIUM : t->reports ? SEV_LOW : SEV_INFO;
+	struct finding *fd = flow_finding("association_aborted", sev, f, client, at);
+	if (!fd)
+		return;
+	finding_raise(fd, sev);
+	abort_details(fd, f, t, dir, how, was_up);
 	finding_commit(fd, at->ts_us);
+	t->abort_finding = fd;
+	t->abort_at = *at;
+	t->abort_was_up = was_up;
 }
 
 /* ABRT, session AB and ARU/ARP arrive as association events; handled here so
  * both the ACSE and the session variant count once. */
 static bool is_abort(const struct assoc_event *e)
 {
-	/* A session AB that carries user data is followed by its ACSE ABRT: the
-	 * innermost layer names the abort. */
 	return (e->kind == ASSOC_EV_ACSE && e->acse->type == ACSE_ABRT) ||
-	       (e->kind == ASSOC_EV_SESSION && e->spdu->si == SES_AB && !e->spdu->has_user) ||
-	       e->kind == ASSOC_EV_PRES_ABORT;
+	       (e->kind == ASSOC_EV_SESSION && e->spdu->si == SES_AB) || e->kind == ASSOC_EV_PRES_ABORT;
 }
 
 static void abort_check(struct flow *f, int dir, const struct assoc_event *e, const struct pkt_where *at)

@@ -200,6 +200,18 @@ void finding_commit(struct finding *f, int64_t now)
 		publish(f);
 }
 
+void finding_raise(struct finding *f, uint8_t sev)
+{
+	if (!f || sev <= f->severity || sev >= SEV_COUNT)
+		return;
+	if (f->count) {
+		by_sev[f->severity]--;
+		by_sev[sev]++;
+	}
+	f->severity = sev;
+	f->dirty = true;
+}
+
 void finding_touch(struct finding *f, int64_t now)
 {
 	if (!f)

@@ -81,6 +81,8 @@ void finding_summary(struct finding *f, const char *fmt, ...) __attribute__((for
 void finding_list_add(struct finding *f, uint32_t v);
 /* Record one more occurrence at `now` and publish it (first time at once). */
 void finding_commit(struct finding *f, int64_t now);
+/* A later occurrence is worse than the first: raise the aggregate's severity. */
+void finding_raise(struct finding *f, uint8_t sev);
 /* More is known about the same occurrence (details, evidence): no new count. */
 void finding_touch(struct finding *f, int64_t now);
 
