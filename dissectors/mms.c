@@ -629,14 +629,15 @@ static bool file_seq_req(struct mms_pdu *pdu, struct rd r, const struct file_lay
 			return false;
 		if (t.cls != BER_CONTEXT)
 			continue;
-		if ((int)t.tag == l->name_tag) {
+		int64_t tag = t.tag; /* -1 in the layout never matches */
+		if (tag == l->name_tag) {
 			if (!file_name_in(pdu, &t, &f->name))
 				return false;
 			have_name = true;
-		} else if ((int)t.tag == l->name2_tag) {
+		} else if (tag == l->name2_tag) {
 			if (!file_name_in(pdu, &t, name2))
 				return false;
-		} else if ((int)t.tag == l->position_tag) {
+		} else if (tag == l->position_tag) {
 			if (!get_u32(pdu, &t, &f->position))
 				return false;
 		}

@@ -4,6 +4,7 @@
 
 #include "analyze/analyze.h"
 #include "eve.h"
+#include "store/store.h"
 #include "summary.h"
 
 const char *stream_ev_name(uint8_t kind)
@@ -54,12 +55,14 @@ void ev_mms(struct flow *f, int dir, const struct mms_event *e, const struct pkt
 	eve_mms(f, dir, e, at);
 	summary_mms(f, dir, e, at);
 	analyze_mms(f, dir, e, at);
+	store_mms(f, dir, e, at);
 }
 
 void ev_tcp(struct flow *f, int dir, enum tcp_ev kind, const struct pkt_where *at)
 {
 	summary_tcp(f, dir, kind, at);
 	analyze_tcp(f, dir, kind, at);
+	store_tcp(f, dir, kind, at);
 }
 
 void ev_flow_end(struct flow *f, enum flow_end why, const struct pkt_where *at)
@@ -68,14 +71,17 @@ void ev_flow_end(struct flow *f, enum flow_end why, const struct pkt_where *at)
 	 * then records it. */
 	analyze_flow_end(f, why, at);
 	summary_flow_end(f, why, at);
+	store_flow_end(f, why, at);
 }
 
 void ev_finding(const struct finding *f)
 {
 	eve_finding(f);
+	store_finding(f);
 }
 
 void ev_report(struct flow *f, int dir, const struct report_event *e, const struct pkt_where *at)
 {
 	eve_report(f, dir, e, at);
+	store_report(f, e, at);
 }

@@ -12,6 +12,7 @@
 #include "pipeline.h"
 #include "rules.h"
 #include "analyze/analyze.h"
+#include "store/store.h"
 #include "summary.h"
 
 static volatile int stop_requested;
@@ -52,6 +53,16 @@ int main(int argc, char **argv)
 		options_free(&opt);
 		return EXIT_USAGE;
 	}
+	if (opt.db_path) {
+		char err[512];
+		struct store_config sc = { .path = opt.db_path, .pdus = opt.db_pdus, .mode = "offline", .inputs = &in };
+		if (store_open(&sc, err, sizeof(err)) != 0) {
+			log_error("%s", err);
+			input_set_free(&in);
+			options_free(&opt);
+			return EXIT_USAGE;
+		}
+	}
 	summary_init(&in);
 	struct sigaction sa;
 	memset(&sa, 0, sizeof(sa));
@@ -64,6 +75,8 @@ int main(int argc, char **argv)
 		status = EXIT_FAILURE_RUN;
 	pipeline_finish();
 	eve_stats(pipeline_last_ts());
+	if (store_close(status == EXIT_DONE, pipeline_last_ts()) != 0)
+		status = EXIT_USAGE; /* the store could not be written: full disk, I/O error */
 	if (eve_close() != 0)
 		status = EXIT_FAILURE_RUN;
 	if (opt.summary)

@@ -35,6 +35,9 @@ static const char USAGE[] =
 "                         association, stream, stats\n"
 "      --no-values        leave decoded MMS data values out of EVE records\n"
 "      --summary          print the summary even when --eve writes to stdout\n"
+"      --db PATH          store findings, associations, IEDs, RCBs and statistics in\n"
+"                         a SQLite database (created or migrated; one row per run)\n"
+"      --db-pdus          also store every MMS PDU (bounded: the oldest go first)\n"
 "  -q, --quiet            no summary, no progress messages (errors still shown)\n"
 "\n"
 "Analysis:\n"
@@ -53,7 +56,7 @@ static const char USAGE[] =
 "unreadable input, 3 reserved for the commissioning gate (--fail-on).\n";
 
 enum { OPT_EVE = 256, OPT_MMS_PORT, OPT_MAX_FLOWS, OPT_HOLE_TIMEOUT, OPT_NO_VALUES, OPT_SUMMARY,
-       OPT_RULES };
+       OPT_RULES, OPT_DB, OPT_DB_PDUS };
 
 static const struct option LONG[] = {
 	{ "read", required_argument, NULL, 'r' },
@@ -64,6 +67,8 @@ static const struct option LONG[] = {
 	{ "no-values", no_argument, NULL, OPT_NO_VALUES },
 	{ "summary", no_argument, NULL, OPT_SUMMARY },
 	{ "rules", required_argument, NULL, OPT_RULES },
+	{ "db", required_argument, NULL, OPT_DB },
+	{ "db-pdus", no_argument, NULL, OPT_DB_PDUS },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
@@ -147,6 +152,12 @@ int options_parse(int argc, char **argv, struct options *o)
 		case OPT_RULES:
 			o->rules_path = optarg;
 			break;
+		case OPT_DB:
+			o->db_path = optarg;
+			break;
+		case OPT_DB_PDUS:
+			o->db_pdus = true;
+			break;
 		case 'q':
 			o->quiet = true;
 			break;
@@ -166,6 +177,8 @@ int options_parse(int argc, char **argv, struct options *o)
 		return usage_error("unexpected argument '%s' (input files go after -r)", argv[optind]);
 	if (o->n_inputs == 0)
 		return usage_error("%s", "no input: give a capture with -r FILE");
+	if (o->db_pdus && !o->db_path)
+		return usage_error("%s", "--db-pdus needs --db PATH");
 	o->summary = summary_forced || (!o->quiet && !(o->eve_path && strcmp(o->eve_path, "-") == 0));
 	return -1;
 }

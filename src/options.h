@@ -28,6 +28,8 @@ struct options {
 	bool quiet;
 	bool summary;              /* print the summary on stdout */
 	const char *rules_path;    /* --rules FILE, loaded on top of the defaults */
+	const char *db_path;       /* --db PATH */
+	bool db_pdus;              /* --db-pdus */
 };
 
 /* Parse argv. Returns -1 to continue; otherwise an exit status (0 after --help or

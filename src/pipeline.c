@@ -11,6 +11,7 @@
 #include "events.h"
 #include "flow.h"
 #include "stats.h"
+#include "store/store.h"
 #include "stream_tcp.h"
 
 /* Housekeeping (expiry, hole timers) runs when packet time moves this much. */
@@ -51,6 +52,7 @@ static void sweep(int64_t now, const struct pkt_where *at)
 	flow_table_expire(flows, now, at);
 	defrag_expire(now);
 	analyze_tick(now);
+	store_tick(now);
 }
 
 static void tcp_packet(struct pkt *p)

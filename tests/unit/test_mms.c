@@ -531,8 +531,9 @@ static void test_read(void)
 	CHECK_EQ(dec(READ_SBO), MMS_OK);
 	CHECK_STR(acsi(), "Select");
 
-	/* a failure AccessResult */
+	/* a failure AccessResult, then a boolean (first cut short, then whole) */
 	CHECK_EQ(dec("a10c020101a407a10580010a8301"), MMS_MALFORMED);
+	CHECK_EQ(g_pdu.defect, MMS_DEFECT_TRUNCATED);
 	CHECK_EQ(dec("a10d020101a408a10680010a830101"), MMS_OK);
 	CHECK_EQ(g_pdu.n_data, 2);
 	CHECK_EVE("{\"pdu\":\"confirmed-response\",\"service\":\"read\",\"invoke_id\":1,\"acsi\":null,"
@@ -696,6 +697,12 @@ static void test_named_variable_lists(void)
 	CHECK_EQ(g_pdu.deleted, 1);
 	CHECK_EVE("{\"pdu\":\"confirmed-response\",\"service\":\"deleteNamedVariableList\",\"invoke_id\":3,"
 		  "\"acsi\":null,\"matched\":1,\"deleted\":1}");
+	/* scopeOfDelete domain (2) with a domainName and no list */
+	CHECK_EQ(dec("a00c020101ad07800102 82024c44"), MMS_OK);
+	CHECK_EQ(g_pdu.n_objs_total, 0);
+	CHECK_EQ(g_pdu.object_scope, MMS_SCOPE_DOMAIN);
+	CHECK_VIEW(g_pdu.scope_domain, "LD");
+	CHECK_STR(acsi(), "DeleteDataSet");
 	CHECK_EQ(dec("a108020103ad03800101"), MMS_MALFORMED);
 	CHECK_EQ(g_pdu.defect, MMS_DEFECT_MISSING);
 }
@@ -782,6 +789,8 @@ static void test_files(void)
 	CHECK_VIEW(g_pdu.file.name2, "c.dd");
 	CHECK(acsi() == NULL);
 
+	CHECK_EQ(dec("a00b020101bf4805a000810100"), MMS_OK); /* an empty FileName */
+	CHECK(strstr(eve(), "\"file\":{\"name\":\"\",\"position\":0}"));
 	CHECK_EQ(dec("a009020101bf4803810100"), MMS_MALFORMED); /* fileOpen without a fileName */
 	CHECK_EQ(g_pdu.defect, MMS_DEFECT_MISSING);
 	CHECK_EQ(dec("a0070201029f4901ff"), MMS_OK);
@@ -827,7 +836,7 @@ static void test_other_services(void)
 	CHECK_EQ(g_pdu.service, MMS_SVC_IDENTIFY);
 	CHECK_EQ(dec("a00b020101a00480020000 8200"), MMS_OK);
 	CHECK_EQ(g_pdu.service, MMS_SVC_IDENTIFY);
-	/* takeControl, relinquishControl from the ITI captures */
+	/* takeControl (ITI mms-takeControl) */
 	CHECK_EQ(dec("a017020101b312a00a80087265736572766564830101860101"), MMS_OK);
 	CHECK_EQ(g_pdu.service, 19);
 	CHECK_STR(mms_service_name(g_pdu.type, g_pdu.service), "takeControl");

@@ -1,0 +1,105 @@
+/* schema.h - the SQLite schema, in one versioned place. Each entry of
+ * MMSW_MIGRATIONS takes a database from version i to i + 1; PRAGMA user_version
+ * records where a file is. A file whose application_id is not mmswatch's, or whose
+ * version is newer than this build knows, is refused, never touched.
+ * docs/database.md describes every table for people. */
+#ifndef MMSW_SCHEMA_H
+#define MMSW_SCHEMA_H
+
+#define MMSW_DB_APPLICATION_ID 0x4d4d5357 /* "MMSW" */
+
+static const char *const MMSW_MIGRATIONS[] = {
+	/* 0 -> 1: the first schema */
+	"CREATE TABLE runs ("
+	"  id INTEGER PRIMARY KEY,"
+	"  started_wall INTEGER NOT NULL,"      /* unix seconds */
+	"  ended_wall INTEGER,"
+	"  mode TEXT NOT NULL,"                 /* offline | live */
+	"  inputs TEXT NOT NULL,"               /* JSON array of files or the interface */
+	"  version TEXT NOT NULL,"
+	"  status TEXT NOT NULL,"               /* running | done | failed */
+	"  first_ts INTEGER, last_ts INTEGER,"  /* packet time, microseconds */
+	"  packets INTEGER NOT NULL DEFAULT 0,"
+	"  mms_pdus INTEGER NOT NULL DEFAULT 0,"
+	"  stats TEXT);"
+	"CREATE TABLE ieds ("
+	"  id INTEGER PRIMARY KEY,"
+	"  ip TEXT NOT NULL, port INTEGER NOT NULL, vlan TEXT NOT NULL,"
+	"  name TEXT, vendor TEXT, model TEXT, revision TEXT,"
+	"  first_seen INTEGER, last_seen INTEGER,"
+	"  assoc_limit INTEGER, limit_inferred INTEGER NOT NULL DEFAULT 0,"
+	"  peak_assocs INTEGER NOT NULL DEFAULT 0,"
+	"  UNIQUE (ip, port, vlan));"
+	"CREATE TABLE associations ("
+	"  id INTEGER PRIMARY KEY,"
+	"  run_id INTEGER NOT NULL REFERENCES runs(id),"
+	"  ied_id INTEGER NOT NULL REFERENCES ieds(id),"
+	"  flow_id INTEGER NOT NULL,"
+	"  client_ip TEXT NOT NULL, client_port INTEGER NOT NULL,"
+	"  start_ts INTEGER NOT NULL, end_ts INTEGER NOT NULL,"
+	"  ended TEXT,"
+	"  packets INTEGER NOT NULL, bytes INTEGER NOT NULL);"
+	"CREATE INDEX associations_ied ON associations (ied_id, start_ts);"
+	"CREATE TABLE rcbs ("
+	"  id INTEGER PRIMARY KEY,"
+	"  ied_id INTEGER NOT NULL REFERENCES ieds(id),"
+	"  ref TEXT NOT NULL, rptid TEXT, datset TEXT, buffered INTEGER NOT NULL,"
+	"  trgops TEXT, intgpd_ms INTEGER, buftm_ms INTEGER, optflds INTEGER, confrev INTEGER,"
+	"  rptena INTEGER, reports INTEGER NOT NULL DEFAULT 0, updated_ts INTEGER,"
+	"  UNIQUE (ied_id, ref));"
+	"CREATE TABLE findings ("
+	"  id INTEGER PRIMARY KEY,"
+	"  run_id INTEGER NOT NULL REFERENCES runs(id),"
+	"  run_finding_id INTEGER NOT NULL,"
+	"  kind TEXT NOT NULL, severity TEXT NOT NULL, severity_rank INTEGER NOT NULL,"
+	"  first_seen INTEGER NOT NULL, last_seen INTEGER NOT NULL, count INTEGER NOT NULL,"
+	"  ied_id INTEGER REFERENCES ieds(id), client TEXT, flow_id INTEGER,"
+	"  object TEXT, summary TEXT NOT NULL, details TEXT NOT NULL,"
+	"  evidence TEXT NOT NULL, evidence_total INTEGER NOT NULL, tshark_filter TEXT NOT NULL,"
+	"  UNIQUE (run_id, run_finding_id));"
+	"CREATE INDEX findings_last_seen ON findings (last_seen);"
+	"CREATE INDEX findings_kind ON findings (kind);"
+	"CREATE INDEX findings_ied ON findings (ied_id);"
+	"CREATE TABLE ied_minute ("
+	"  run_id INTEGER NOT NULL REFERENCES runs(id),"
+	"  ied_id INTEGER NOT NULL REFERENCES ieds(id),"
+	"  minute INTEGER NOT NULL,"            /* unix minutes, packet time */
+	"  pdus INTEGER NOT NULL, reports INTEGER NOT NULL, requests INTEGER NOT NULL,"
+	"  errors INTEGER NOT NULL, conn_attempts INTEGER NOT NULL, assocs_max INTEGER NOT NULL,"
+	"  PRIMARY KEY (run_id, ied_id, minute));",
+
+	/* 1 -> 2: RCB timelines for the dashboard (one row per RCB per second of packet
+	 * time: cheap enough to keep by default), latency percentiles per minute, the
+	 * inventory, and opt-in PDU rows (--db-pdus). */
+	"ALTER TABLE ied_minute ADD COLUMN lat_p50_us INTEGER;"
+	"ALTER TABLE ied_minute ADD COLUMN lat_p95_us INTEGER;"
+	"ALTER TABLE ied_minute ADD COLUMN lat_p99_us INTEGER;"
+	"CREATE TABLE rcb_seconds ("
+	"  run_id INTEGER NOT NULL REFERENCES runs(id),"
+	"  ied_id INTEGER NOT NULL REFERENCES ieds(id),"
+	"  rcb TEXT NOT NULL,"                   /* RCB reference, else 'RptID x' */
+	"  second INTEGER NOT NULL,"             /* unix seconds, packet time */
+	"  first_sqnum INTEGER, last_sqnum INTEGER,"
+	"  reports INTEGER NOT NULL,"
+	"  reasons TEXT NOT NULL,"               /* union of reason codes: dchg,qchg,... */
+	"  events TEXT NOT NULL,"                /* gap, capture_loss, restart, duplicate, ... */
+	"  PRIMARY KEY (run_id, ied_id, rcb, second));"
+	"CREATE TABLE inventory (run_id INTEGER PRIMARY KEY REFERENCES runs(id), json TEXT NOT NULL);"
+	"CREATE TABLE pdus ("
+	"  id INTEGER PRIMARY KEY,"
+	"  run_id INTEGER NOT NULL REFERENCES runs(id),"
+	"  ts INTEGER NOT NULL, flow_id INTEGER NOT NULL, ied_id INTEGER,"
+	"  direction TEXT NOT NULL, pdu TEXT NOT NULL, service TEXT, invoke_id INTEGER,"
+	"  acsi TEXT, pcap_cnt INTEGER);"
+	"CREATE INDEX pdus_ts ON pdus (run_id, ts);"
+	"CREATE TABLE latency ("
+	"  run_id INTEGER NOT NULL REFERENCES runs(id),"
+	"  ied_id INTEGER NOT NULL REFERENCES ieds(id),"
+	"  service TEXT NOT NULL, count INTEGER NOT NULL,"
+	"  p50_us INTEGER, p95_us INTEGER, p99_us INTEGER, max_us INTEGER,"
+	"  PRIMARY KEY (run_id, ied_id, service));",
+};
+
+#define MMSW_DB_VERSION ((int)(sizeof(MMSW_MIGRATIONS) / sizeof(MMSW_MIGRATIONS[0])))
+
+#endif

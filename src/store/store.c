@@ -1,0 +1,766 @@
+/* store.c - the SQLite store; see store.h and docs/database.md. */
+#include "store/store.h"
+
+#include <errno.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "analyze/analyze.h"
+#include "analyze/finding.h"
+#include "analyze/ied.h"
+#include "config.h"
+#include "eve.h"
+#include "iec61850_report.h"
+#include "json.h"
+#include "log.h"
+#include "mms.h"
+#include "stats.h"
+#include "store/schema.h"
+
+#define IED_CACHE 4096
+#define RCB_SECONDS_MAX 4096
+
+static sqlite3 *db;
+static bool enabled, failed, want_pdus;
+static int64_t run_id;
+static struct timespec last_commit;
+static uint64_t pdu_rows;
+
+enum {
+	S_FINDING, S_IED, S_ASSOC, S_RCB, S_MINUTE, S_RCBSEC, S_PDU, S_PDU_TRIM, S_RUN_PROGRESS,
+	S_LATENCY, S_COUNT
+};
+static sqlite3_stmt *st[S_COUNT];
+
+static const char *const SQL[S_COUNT] = {
+	[S_FINDING] =
+	"INSERT INTO findings (run_id, run_finding_id, kind, severity, severity_rank, first_seen, last_seen,"
+	" count, ied_id, client, flow_id, object, summary, details, evidence, evidence_total, tshark_filter)"
+	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)"
+	" ON CONFLICT (run_id, run_finding_id) DO UPDATE SET severity = ?4, severity_rank = ?5,"
+	" last_seen = ?7, count = ?8, summary = ?13, details = ?14, evidence = ?15,"
+	" evidence_total = ?16, tshark_filter = ?17",
+	[S_IED] =
+	"INSERT INTO ieds (ip, port, vlan, name, vendor, model, revision, first_seen, last_seen,"
+	" assoc_limit, limit_inferred, peak_assocs) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9, ?10, ?11)"
+	" ON CONFLICT (ip, port, vlan) DO UPDATE SET name = COALESCE(?4, name),"
+	" vendor = COALESCE(?5, vendor), model = COALESCE(?6, model), revision = COALESCE(?7, revision),"
+	" last_seen = MAX(COALESCE(last_seen, 0), ?8), assoc_limit = COALESCE(?9, assoc_limit),"
+	" limit_inferred = ?10, peak_assocs = MAX(peak_assocs, ?11) RETURNING id",
+	[S_ASSOC] =
+	"INSERT INTO associations (run_id, ied_id, flow_id, client_ip, client_port, start_ts, end_ts, ended,"
+	" packets, bytes) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+	[S_RCB] =
+	"INSERT INTO rcbs (ied_id, ref, rptid, datset, buffered, trgops, intgpd_ms, buftm_ms, optflds, confrev,"
+	" rptena, reports, updated_ts) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"
+	" ON CONFLICT (ied_id, ref) DO UPDATE SET rptid = COALESCE(?3, rptid), datset = COALESCE(?4, datset),"
+	" trgops = COALESCE(?6, trgops), intgpd_ms = COALESCE(?7, intgpd_ms), buftm_ms = COALESCE(?8, buftm_ms),"
+	" optflds = COALESCE(?9, optflds), confrev = COALESCE(?10, confrev), rptena = COALESCE(?11, rptena),"
+	" reports = ?12, updated_ts = ?13",
+	[S_MINUTE] =
+	"INSERT INTO ied_minute (run_id, ied_id, minute, pdus, reports, requests, errors, conn_attempts,"
+	" assocs_max) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
+	" ON CONFLICT (run_id, ied_id, minute) DO UPDATE SET pdus = pdus + ?4, reports = reports + ?5,"
+	" requests = requests + ?6, errors = errors + ?7, conn_attempts = conn_attempts + ?8,"
+	" assocs_max = MAX(assocs_max, ?9)",
+	[S_RCBSEC] =
+	"INSERT INTO rcb_seconds (run_id, ied_id, rcb, second, first_sqnum, last_sqnum, reports, reasons, events)"
+	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
+	" ON CONFLICT (run_id, ied_id, rcb, second) DO UPDATE SET last_sqnum = ?6, reports = reports + ?7,"
+	" reasons = ?8, events = ?9",
+	[S_PDU] =
+	"INSERT INTO pdus (run_id, ts, flow_id, ied_id, direction, pdu, service, invoke_id, acsi, pcap_cnt)"
+	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+	[S_PDU_TRIM] =
+	"DELETE FROM pdus WHERE id IN (SELECT id FROM pdus WHERE run_id = ?1 ORDER BY id LIMIT ?2)",
+	[S_RUN_PROGRESS] =
+	"UPDATE runs SET first_ts = COALESCE(first_ts, ?2), last_ts = ?3, packets = ?4, mms_pdus = ?5"
+	" WHERE id = ?1",
+	[S_LATENCY] =
+	"INSERT OR REPLACE INTO latency (run_id, ied_id, service, count, p50_us, p95_us, p99_us, max_us)"
+	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+};
+
+/* ---- errors --------------------------------------------------------------- */
+
+static void db_error(const char *what)
+{
+	if (!failed) {
+		int code = sqlite3_errcode(db);
+		log_error("database: %s: %s%s", what, sqlite3_errmsg(db),
+			  code == SQLITE_FULL ? " (the disk is full: findings after this point are not stored)" : "");
+	}
+	failed = true;
+}
+
+static bool exec(const char *sql)
+{
+	char *msg = NULL;
+	if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		if (!failed)
+			log_error("database: %s", msg ? msg : sqlite3_errmsg(db));
+		sqlite3_free(msg);
+		failed = true;
+		return false;
+	}
+	return true;
+}
+
+static int64_t pragma_int(const char *sql)
+{
+	sqlite3_stmt *s;
+	int64_t v = -1;
+	if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK)
+		return -1;
+	if (sqlite3_step(s) == SQLITE_ROW)
+		v = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	return v;
+}
+
+static bool step_done(sqlite3_stmt *s, const char *what)
+{
+	int rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+		db_error(what);
+		return false;
+	}
+	return true;
+}
+
+/* ---- transactions --------------------------------------------------------- */
+
+static int64_t ms_since(const struct timespec *t)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (now.tv_sec - t->tv_sec) * 1000 + (now.tv_nsec - t->tv_nsec) / 1000000;
+}
+
+static void commit_now(void)
+{
+	if (!enabled || failed)
+		return;
+	exec("COMMIT");
+	if (!failed)
+		exec("BEGIN");
+	clock_gettime(CLOCK_MONOTONIC, &last_commit);
+}
+
+static int64_t progress_first, progress_last;
+
+static void maybe_commit(void)
+{
+	if (ms_since(&last_commit) < MMSW_DB_COMMIT_MS)
+		return;
+	if (!failed) {
+		sqlite3_bind_int64(st[S_RUN_PROGRESS], 1, run_id);
+		sqlite3_bind_int64(st[S_RUN_PROGRESS], 2, progress_first);
+		sqlite3_bind_int64(st[S_RUN_PROGRESS], 3, progress_last);
+		sqlite3_bind_int64(st[S_RUN_PROGRESS], 4, (int64_t)g_stats[STAT_packets]);
+		sqlite3_bind_int64(st[S_RUN_PROGRESS], 5, (int64_t)g_stats[STAT_mms_pdus]);
+		step_done(st[S_RUN_PROGRESS], "run progress");
+	}
+	commit_now();
+}
+
+static void progress(int64_t ts)
+{
+	if (!progress_first)
+		progress_first = ts;
+	if (ts > progress_last)
+		progress_last = ts;
+}
+
+/* ---- IEDs ------------------------------------------------------------------ */
+
+static struct { const struct ied *ied; int64_t id; } ied_ids[IED_CACHE];
+static size_t n_ied_ids;
+
+static void ip_text(uint8_t ipver, const uint8_t *ip, char *buf, size_t size)
+{
+	struct endpoint e;
+	memset(&e, 0, sizeof(e));
+	e.ipver = ipver;
+	memcpy(e.ip, ip, 16);
+	endpoint_text(&e, buf, size);
+	char *colon = strrchr(buf, ':');
+	if (colon)
+		*colon = 0;
+	if (buf[0] == '[') {
+		memmove(buf, buf + 1, strlen(buf));
+		char *c = strchr(buf, ']');
+		if (c)
+			*c = 0;
+	}
+}
+
+static void vlan_text(const struct endpoint *e, char *buf, size_t size)
+{
+	size_t used = 0;
+	buf[0] = 0;
+	for (unsigned i = 0; i < e->n_vlan && used + 8 < size; i++)
+		used += (size_t)snprintf(buf + used, size - used, "%s%u", i ? "." : "", e->vlan[i]);
+}
+
+static void bind_text_or_null(sqlite3_stmt *s, int i, const char *v)
+{
+	if (v && v[0])
+		sqlite3_bind_text(s, i, v, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(s, i);
+}
+
+/* Write (insert or update) an IED row; returns its id, 0 on failure. */
+static int64_t ied_row(const struct ied *d, int64_t ts)
+{
+	char ip[64], vlan[48];
+	sqlite3_stmt *s = st[S_IED];
+	ip_text(d->ep.ipver, d->ep.ip, ip, sizeof(ip));
+	vlan_text(&d->ep, vlan, sizeof(vlan));
+	sqlite3_bind_text(s, 1, ip, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int(s, 2, d->ep.port);
+	sqlite3_bind_text(s, 3, vlan, -1, SQLITE_TRANSIENT);
+	bind_text_or_null(s, 4, d->name[0] ? d->name : (d->n_lds ? d->lds[0] : NULL));
+	bind_text_or_null(s, 5, d->vendor);
+	bind_text_or_null(s, 6, d->model);
+	bind_text_or_null(s, 7, d->revision);
+	sqlite3_bind_int64(s, 8, ts);
+	if (d->limit)
+		sqlite3_bind_int(s, 9, (int)d->limit);
+	else
+		sqlite3_bind_null(s, 9);
+	sqlite3_bind_int(s, 10, d->limit_inferred);
+	sqlite3_bind_int(s, 11, (int)d->peak_assocs);
+	int64_t id = 0;
+	if (sqlite3_step(s) == SQLITE_ROW)
+		id = sqlite3_column_int64(s, 0);
+	else
+		db_error("IED row");
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	return id;
+}
+
+static int64_t ied_id(const struct ied *d, int64_t ts)
+{
+	if (!d)
+		return 0;
+	for (size_t i = 0; i < n_ied_ids; i++)
+		if (ied_ids[i].ied == d)
+			return ied_ids[i].id;
+	int64_t id = ied_row(d, ts);
+	if (id && n_ied_ids < IED_CACHE) {
+		ied_ids[n_ied_ids].ied = d;
+		ied_ids[n_ied_ids++].id = id;
+	}
+	return id;
+}
+
+/* ---- per-minute counters ---------------------------------------------------- */
+
+struct minute {
+	const struct ied *ied;
+	int64_t minute;
+	uint32_t pdus, reports, requests, errors, attempts, assocs_max;
+};
+static struct minute minutes[IED_CACHE];
+static size_t n_minutes;
+
+static void minute_flush(struct minute *m)
+{
+	if (!m->minute || failed)
+		return;
+	int64_t id = ied_id(m->ied, m->minute * 60000000);
+	if (!id)
+		return;
+	sqlite3_stmt *s = st[S_MINUTE];
+	sqlite3_bind_int64(s, 1, run_id);
+	sqlite3_bind_int64(s, 2, id);
+	sqlite3_bind_int64(s, 3, m->minute);
+	sqlite3_bind_int(s, 4, (int)m->pdus);
+	sqlite3_bind_int(s, 5, (int)m->reports);
+	sqlite3_bind_int(s, 6, (int)m->requests);
+	sqlite3_bind_int(s, 7, (int)m->errors);
+	sqlite3_bind_int(s, 8, (int)m->attempts);
+	sqlite3_bind_int(s, 9, (int)m->assocs_max);
+	step_done(s, "minute statistics");
+	m->pdus = m->reports = m->requests = m->errors = m->attempts = 0;
+}
+
+static struct minute *minute_of(const struct ied *d, int64_t ts)
+{
+	if (!d)
+		return NULL;
+	int64_t mn = ts / 60000000;
+	struct minute *m = NULL;
+	for (size_t i = 0; i < n_minutes; i++)
+		if (minutes[i].ied == d) {
+			m = &minutes[i];
+			break;
+		}
+	if (!m) {
+		if (n_minutes >= IED_CACHE)
+			return NULL;
+		m = &minutes[n_minutes++];
+		memset(m, 0, sizeof(*m));
+		m->ied = d;
+	}
+	if (m->minute != mn) {
+		minute_flush(m);
+		m->minute = mn;
+		m->assocs_max = d->open_assocs;
+	}
+	if (d->open_assocs > m->assocs_max)
+		m->assocs_max = d->open_assocs;
+	return m;
+}
+
+/* ---- RCB seconds ------------------------------------------------------------ */
+
+struct rcbsec {
+	const struct ied *ied;
+	char rcb[200];
+	int64_t second;
+	bool has_sq;
+	uint32_t first_sq, last_sq, reports;
+	uint8_t reasons;
+	char events[96];
+};
+static struct rcbsec *rcbsecs;
+static size_t n_rcbsecs;
+
+static void rcbsec_flush(struct rcbsec *r)
+{
+	if (!r->second || failed || !r->reports)
+		return;
+	int64_t id = ied_id(r->ied, r->second * 1000000);
+	if (!id)
+		return;
+	char reasons[64];
+	sqlite3_stmt *s = st[S_RCBSEC];
+	sqlite3_bind_int64(s, 1, run_id);
+	sqlite3_bind_int64(s, 2, id);
+	sqlite3_bind_text(s, 3, r->rcb, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(s, 4, r->second);
+	if (r->has_sq) {
+		sqlite3_bind_int64(s, 5, r->first_sq);
+		sqlite3_bind_int64(s, 6, r->last_sq);
+	}
+	sqlite3_bind_int(s, 7, (int)r->reports);
+	sqlite3_bind_text(s, 8, iec_trg_text(r->reasons, reasons, sizeof(reasons)), -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 9, r->events, -1, SQLITE_TRANSIENT);
+	step_done(s, "RCB timeline");
+	r->reports = 0;
+	r->has_sq = false;
+	r->reasons = 0;
+	r->events[0] = 0;
+}
+
+void store_report(struct flow *f, const struct report_event *e, const struct pkt_where *at)
+{
+	if (!enabled || failed || !f->an || !f->an->ied)
+		return;
+	char name[200];
+	if (e->rcb)
+		snprintf(name, sizeof(name), "%s", e->rcb);
+	else
+		snprintf(name, sizeof(name), "RptID %.*s", (int)e->rep->rptid.len, (const char *)e->rep->rptid.p);
+	struct rcbsec *r = NULL;
+	for (size_t i = 0; i < n_rcbsecs; i++)
+		if (rcbsecs[i].ied == f->an->ied && !strcmp(rcbsecs[i].rcb, name)) {
+			r = &rcbsecs[i];
+			break;
+		}
+	if (!r) {
+		if (!rcbsecs && !(rcbsecs = calloc(RCB_SECONDS_MAX, sizeof(*rcbsecs))))
+			return;
+		if (n_rcbsecs >= RCB_SECONDS_MAX)
+			return;
+		r = &rcbsecs[n_rcbsecs++];
+		memset(r, 0, sizeof(*r));
+		r->ied = f->an->ied;
+		snprintf(r->rcb, sizeof(r->rcb), "%s", name);
+	}
+	int64_t sec = at->ts_us / 1000000;
+	if (r->second != sec) {
+		rcbsec_flush(r);
+		r->second = sec;
+	}
+	r->reports++;
+	r->reasons |= e->rep->reasons_all;
+	if (e->rep->has_sqnum) {
+		if (!r->has_sq)
+			r->first_sq = e->rep->sqnum;
+		r->last_sq = e->rep->sqnum;
+		r->has_sq = true;
+	}
+	const char *q = e->sequence;
+	if (q && strcmp(q, "next") && strcmp(q, "first") && strcmp(q, "wrap") && strcmp(q, "segment_next") &&
+	    !strstr(r->events, q) && strlen(r->events) + strlen(q) + 2 < sizeof(r->events)) {
+		if (r->events[0])
+			strcat(r->events, ",");
+		strcat(r->events, q);
+	}
+	struct minute *m = minute_of(f->an->ied, at->ts_us);
+	if (m)
+		m->reports++;
+	maybe_commit();
+}
+
+/* ---- events ------------------------------------------------------------------ */
+
+void store_mms(struct flow *f, int dir, const struct mms_event *e, const struct pkt_where *at)
+{
+	if (!enabled || failed)
+		return;
+	progress(at->ts_us);
+	struct ied *d = f->an ? f->an->ied : ied_of_flow(f);
+	struct minute *m = minute_of(d, at->ts_us);
+	if (m) {
+		m->pdus++;
+		if (e->pdu->type == MMS_CONFIRMED_REQUEST)
+			m->requests++;
+		else if (e->pdu->type == MMS_CONFIRMED_ERROR || e->pdu->type == MMS_REJECT)
+			m->errors++;
+	}
+	if (want_pdus) {
+		sqlite3_stmt *s = st[S_PDU];
+		sqlite3_bind_int64(s, 1, run_id);
+		sqlite3_bind_int64(s, 2, at->ts_us);
+		sqlite3_bind_int64(s, 3, (int64_t)f->id);
+		sqlite3_bind_int64(s, 4, ied_id(d, at->ts_us));
+		sqlite3_bind_text(s, 5, dir == 0 ? "to_server" : "to_client", -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 6, mms_pdu_name(e->pdu->type), -1, SQLITE_STATIC);
+		bind_text_or_null(s, 7, mms_service_name(e->pdu->type, e->pdu->service));
+		if (e->pdu->has_invoke)
+			sqlite3_bind_int64(s, 8, e->pdu->invoke_id);
+		bind_text_or_null(s, 9, e->acsi);
+		sqlite3_bind_int64(s, 10, (int64_t)at->frame);
+		step_done(s, "PDU row");
+		if (++pdu_rows > MMSW_DB_PDUS_KEEP + 10000) {
+			/* Retention: the oldest rows of this run go, 10 000 at a time. */
+			sqlite3_bind_int64(st[S_PDU_TRIM], 1, run_id);
+			sqlite3_bind_int64(st[S_PDU_TRIM], 2, 10000);
+			step_done(st[S_PDU_TRIM], "PDU retention");
+			pdu_rows -= 10000;
+		}
+	}
+	maybe_commit();
+}
+
+void store_tcp(struct flow *f, int dir, enum tcp_ev kind, const struct pkt_where *at)
+{
+	(void)dir;
+	if (!enabled || failed || kind != TCP_EV_SYN)
+		return;
+	progress(at->ts_us);
+	struct minute *m = minute_of(f->an ? f->an->ied : ied_of_flow(f), at->ts_us);
+	if (m)
+		m->attempts++;
+}
+
+void store_flow_end(struct flow *f, enum flow_end why, const struct pkt_where *at)
+{
+	(void)why;
+	if (!enabled || failed || !f->assoc_end)
+		return;
+	struct ied *d = ied_of_flow(f);
+	int64_t id = ied_id(d, f->first_ts);
+	if (!id)
+		return;
+	char ip[64];
+	ip_text(f->key.ipver, f->key.ip[f->client], ip, sizeof(ip));
+	sqlite3_stmt *s = st[S_ASSOC];
+	sqlite3_bind_int64(s, 1, run_id);
+	sqlite3_bind_int64(s, 2, id);
+	sqlite3_bind_int64(s, 3, (int64_t)f->id);
+	sqlite3_bind_text(s, 4, ip, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int(s, 5, f->key.port[f->client]);
+	sqlite3_bind_int64(s, 6, f->first_ts);
+	sqlite3_bind_int64(s, 7, f->last_ts);
+	sqlite3_bind_text(s, 8, f->assoc_end, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(s, 9, (int64_t)(f->pkts[0] + f->pkts[1]));
+	sqlite3_bind_int64(s, 10, (int64_t)(f->bytes[0] + f->bytes[1]));
+	step_done(s, "association row");
+	(void)at;
+	maybe_commit();
+}
+
+void store_finding(const struct finding *fd)
+{
+	if (!enabled || failed)
+		return;
+	struct ied *d = ied_get(&fd->ied, false);
+	char client[64] = "", filter[1024];
+	char *evidence = malloc(8192);
+	if (!evidence)
+		return;
+	struct jw w;
+	jw_init(&w, evidence, 8191);
+	jw_arr(&w, NULL);
+	for (unsigned i = 0; i < fd->n_evidence; i++) {
+		jw_obj(&w, NULL);
+		const char *file = eve_filename(fd->evidence[i].file_idx);
+		if (file)
+			jw_str(&w, "pcap_filename", file);
+		jw_u64(&w, "pcap_cnt", fd->evidence[i].frame);
+		jw_i64(&w, "ts", fd->evidence[i].ts_us);
+		jw_obj_end(&w);
+	}
+	jw_arr_end(&w);
+	evidence[w.overflow ? 0 : w.len] = 0;
+	if (w.overflow)
+		strcpy(evidence, "[]");
+	if (fd->has_client)
+		ip_text(fd->client.ipver, fd->client.ip, client, sizeof(client));
+	finding_tshark_filter(fd, filter, sizeof(filter));
+	sqlite3_stmt *s = st[S_FINDING];
+	sqlite3_bind_int64(s, 1, run_id);
+	sqlite3_bind_int64(s, 2, (int64_t)fd->id);
+	sqlite3_bind_text(s, 3, fd->kind, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 4, severity_name(fd->severity), -1, SQLITE_STATIC);
+	sqlite3_bind_int(s, 5, fd->severity);
+	sqlite3_bind_int64(s, 6, fd->first_seen);
+	sqlite3_bind_int64(s, 7, fd->last_seen);
+	sqlite3_bind_int64(s, 8, (int64_t)fd->count);
+	if (d)
+		sqlite3_bind_int64(s, 9, ied_id(d, fd->first_seen));
+	bind_text_or_null(s, 10, client);
+	if (fd->flow_id)
+		sqlite3_bind_int64(s, 11, (int64_t)fd->flow_id);
+	bind_text_or_null(s, 12, fd->object);
+	sqlite3_bind_text(s, 13, fd->summary, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 14, fd->details, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 15, evidence, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(s, 16, (int64_t)fd->evidence_total);
+	sqlite3_bind_text(s, 17, filter, -1, SQLITE_TRANSIENT);
+	step_done(s, "finding");
+	free(evidence);
+	maybe_commit();
+}
+
+/* ---- IED and RCB snapshots --------------------------------------------------- */
+
+static void rcb_rows(struct ied *d, void *arg)
+{
+	int64_t ts = *(int64_t *)arg;
+	int64_t id = ied_row(d, ts); /* also refreshes name, identity, limits */
+	if (!id)
+		return;
+	for (uint16_t i = 0; i < d->n_rcbs && !failed; i++) {
+		const struct rcb *r = &d->rcbs[i];
+		char trg[64];
+		sqlite3_stmt *s = st[S_RCB];
+#define K(a) (r->known & (1u << (a)))
+		sqlite3_bind_int64(s, 1, id);
+		sqlite3_bind_text(s, 2, r->ref, -1, SQLITE_TRANSIENT);
+		bind_text_or_null(s, 3, K(RCB_RPTID) ? r->rptid : NULL);
+		bind_text_or_null(s, 4, K(RCB_DATSET) ? r->datset : NULL);
+		sqlite3_bind_int(s, 5, r->buffered);
+		if (K(RCB_TRGOPS))
+			sqlite3_bind_text(s, 6, iec_trg_text(r->trgops, trg, sizeof(trg)), -1, SQLITE_TRANSIENT);
+		if (K(RCB_INTGPD))
+			sqlite3_bind_int64(s, 7, r->intgpd);
+		if (K(RCB_BUFTM))
+			sqlite3_bind_int64(s, 8, r->buftm);
+		if (K(RCB_OPTFLDS))
+			sqlite3_bind_int64(s, 9, r->optflds);
+		if (K(RCB_CONFREV))
+			sqlite3_bind_int64(s, 10, r->confrev);
+		if (K(RCB_RPTENA))
+			sqlite3_bind_int(s, 11, r->rptena);
+#undef K
+		sqlite3_bind_int64(s, 12, (int64_t)r->reports);
+		sqlite3_bind_int64(s, 13, ts);
+		step_done(s, "RCB row");
+	}
+}
+
+static int64_t last_snapshot;
+
+void store_tick(int64_t now)
+{
+	if (!enabled || failed)
+		return;
+	progress(now);
+	/* IEDs and RCBs change rarely: a snapshot every 10 s of packet time. */
+	if (now - last_snapshot >= 10000000) {
+		ied_foreach(rcb_rows, &now);
+		last_snapshot = now;
+	}
+	for (size_t i = 0; i < n_minutes; i++)
+		if (minutes[i].minute != now / 60000000)
+			minute_flush(&minutes[i]);
+	maybe_commit();
+}
+
+/* ---- open and close ----------------------------------------------------------- */
+
+static int open_fail(char *err, size_t errsize, const char *path, const char *why)
+{
+	snprintf(err, errsize, "%s: %s", path, why);
+	if (db)
+		sqlite3_close(db);
+	db = NULL;
+	return -1;
+}
+
+int store_open(const struct store_config *c, char *err, size_t errsize)
+{
+	struct stat sb;
+	char why[300];
+	if (stat(c->path, &sb) == 0 && S_ISDIR(sb.st_mode))
+		return open_fail(err, errsize, c->path, "is a directory, not a database file");
+	if (sqlite3_open_v2(c->path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+			    NULL) != SQLITE_OK) {
+		snprintf(why, sizeof(why), "cannot open database: %s", db ? sqlite3_errmsg(db) : "out of memory");
+		return open_fail(err, errsize, c->path, why);
+	}
+	sqlite3_busy_timeout(db, 5000);
+	int64_t objects = pragma_int("SELECT count(*) FROM sqlite_master");
+	if (objects < 0) {
+		snprintf(why, sizeof(why), "not a database mmswatch can use: %s", sqlite3_errmsg(db));
+		return open_fail(err, errsize, c->path, why);
+	}
+	int64_t app = pragma_int("PRAGMA application_id");
+	int64_t version = pragma_int("PRAGMA user_version");
+	if (objects > 0 && app != MMSW_DB_APPLICATION_ID)
+		return open_fail(err, errsize, c->path, "is a SQLite database of another application: not touched");
+	if (version > MMSW_DB_VERSION) {
+		snprintf(why, sizeof(why), "was written by a newer mmswatch (schema %lld; this build knows up to %d): "
+			 "not touched", (long long)version, MMSW_DB_VERSION);
+		return open_fail(err, errsize, c->path, why);
+	}
+	sqlite3_stmt *s;
+	const char *mode = NULL;
+	if (sqlite3_prepare_v2(db, "PRAGMA journal_mode=WAL", -1, &s, NULL) == SQLITE_OK) {
+		if (sqlite3_step(s) == SQLITE_ROW)
+			mode = (const char *)sqlite3_column_text(s, 0);
+		bool wal = mode && !strcmp(mode, "wal");
+		sqlite3_finalize(s);
+		if (!wal) {
+			snprintf(why, sizeof(why), "cannot write the database (WAL mode refused: %s); is the path "
+				 "read-only?", sqlite3_errmsg(db));
+			return open_fail(err, errsize, c->path, why);
+		}
+	}
+	if (!exec("PRAGMA synchronous=NORMAL") || !exec("PRAGMA foreign_keys=ON"))
+		return open_fail(err, errsize, c->path, "cannot set up the database");
+	for (int v = (int)version; v < MMSW_DB_VERSION; v++) {
+		char sql[64];
+		snprintf(sql, sizeof(sql), "PRAGMA user_version=%d", v + 1);
+		if (!exec("BEGIN") || !exec(MMSW_MIGRATIONS[v]) || !exec(sql) || !exec("COMMIT")) {
+			snprintf(why, sizeof(why), "cannot bring the database to schema %d: %s", v + 1, sqlite3_errmsg(db));
+			return open_fail(err, errsize, c->path, why);
+		}
+	}
+	char sql[96];
+	snprintf(sql, sizeof(sql), "PRAGMA application_id=%d", MMSW_DB_APPLICATION_ID);
+	if (!exec(sql))
+		return open_fail(err, errsize, c->path, "cannot write the database");
+	for (int i = 0; i < S_COUNT; i++)
+		if (sqlite3_prepare_v3(db, SQL[i], -1, SQLITE_PREPARE_PERSISTENT, &st[i], NULL) != SQLITE_OK) {
+			snprintf(why, sizeof(why), "cannot prepare statements: %s", sqlite3_errmsg(db));
+			return open_fail(err, errsize, c->path, why);
+		}
+	/* The run row. */
+	char inputs[4096];
+	struct jw w;
+	jw_init(&w, inputs, sizeof(inputs) - 1);
+	jw_arr(&w, NULL);
+	if (c->interface)
+		jw_str(&w, NULL, c->interface);
+	for (size_t i = 0; c->inputs && i < c->inputs->n && i < 100; i++)
+		jw_str(&w, NULL, c->inputs->files[i].path);
+	jw_arr_end(&w);
+	inputs[w.overflow ? 0 : w.len] = 0;
+	sqlite3_stmt *r;
+	if (sqlite3_prepare_v2(db, "INSERT INTO runs (started_wall, mode, inputs, version, status) VALUES "
+				   "(?1, ?2, ?3, ?4, 'running')", -1, &r, NULL) != SQLITE_OK)
+		return open_fail(err, errsize, c->path, "cannot start a run");
+	sqlite3_bind_int64(r, 1, (int64_t)time(NULL));
+	sqlite3_bind_text(r, 2, c->mode, -1, SQLITE_STATIC);
+	sqlite3_bind_text(r, 3, w.overflow ? "[]" : inputs, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(r, 4, PACKAGE_VERSION, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(r);
+	sqlite3_finalize(r);
+	if (rc != SQLITE_DONE) {
+		snprintf(why, sizeof(why), "cannot write the database: %s", sqlite3_errmsg(db));
+		return open_fail(err, errsize, c->path, why);
+	}
+	run_id = sqlite3_last_insert_rowid(db);
+	want_pdus = c->pdus;
+	failed = false;
+	if (!exec("BEGIN"))
+		return open_fail(err, errsize, c->path, "cannot start a transaction");
+	clock_gettime(CLOCK_MONOTONIC, &last_commit);
+	enabled = true;
+	return 0;
+}
+
+bool store_enabled(void) { return enabled; }
+
+int store_close(bool ok, int64_t last_ts)
+{
+	if (!enabled)
+		return 0;
+	progress(last_ts);
+	for (size_t i = 0; i < n_minutes; i++)
+		minute_flush(&minutes[i]);
+	for (size_t i = 0; i < n_rcbsecs; i++)
+		rcbsec_flush(&rcbsecs[i]);
+	if (!failed)
+		ied_foreach(rcb_rows, &last_ts);
+	if (!failed) {
+		char *stats = malloc(16384);
+		if (stats) {
+			struct jw w;
+			jw_init(&w, stats, 16383);
+			jw_obj(&w, NULL);
+			for (int i = 0; i < STAT_COUNT; i++)
+				if (g_stats[i])
+					jw_u64(&w, stat_name((enum stat_id)i), g_stats[i]);
+			jw_obj_end(&w);
+			stats[w.overflow ? 0 : w.len] = 0;
+			sqlite3_stmt *s;
+			if (sqlite3_prepare_v2(db, "UPDATE runs SET ended_wall = ?2, status = ?3, first_ts = ?4, last_ts = ?5,"
+						   " packets = ?6, mms_pdus = ?7, stats = ?8 WHERE id = ?1", -1, &s, NULL) == SQLITE_OK) {
+				sqlite3_bind_int64(s, 1, run_id);
+				sqlite3_bind_int64(s, 2, (int64_t)time(NULL));
+				sqlite3_bind_text(s, 3, ok ? "done" : "failed", -1, SQLITE_STATIC);
+				sqlite3_bind_int64(s, 4, progress_first);
+				sqlite3_bind_int64(s, 5, progress_last);
+				sqlite3_bind_int64(s, 6, (int64_t)g_stats[STAT_packets]);
+				sqlite3_bind_int64(s, 7, (int64_t)g_stats[STAT_mms_pdus]);
+				sqlite3_bind_text(s, 8, w.overflow ? "{}" : stats, -1, SQLITE_TRANSIENT);
+				if (sqlite3_step(s) != SQLITE_DONE)
+					db_error("run row");
+				sqlite3_finalize(s);
+			}
+			free(stats);
+		}
+	}
+	if (!failed)
+		exec("COMMIT");
+	else
+		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+	for (int i = 0; i < S_COUNT; i++)
+		sqlite3_finalize(st[i]);
+	/* A clean close folds the WAL back into the database file. */
+	sqlite3_exec(db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL);
+	if (sqlite3_close(db) != SQLITE_OK)
+		failed = true;
+	db = NULL;
+	enabled = false;
+	free(rcbsecs);
+	rcbsecs = NULL;
+	n_rcbsecs = n_minutes = n_ied_ids = 0;
+	return failed ? -1 : 0;
+}

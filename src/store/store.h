@@ -1,0 +1,44 @@
+/* store.h - findings, associations, IEDs, RCBs, per-minute statistics, RCB
+ * timelines and the inventory, durably in SQLite (--db PATH).
+ *
+ * One writer (the capture thread), WAL so the dashboard reads while it writes,
+ * prepared statements, and a transaction committed at least every
+ * MMSW_DB_COMMIT_MS of wall time: a crash or SIGKILL loses at most that much and
+ * never corrupts the file. */
+#ifndef MMSW_STORE_H
+#define MMSW_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "capture.h"
+#include "events.h"
+
+#define MMSW_DB_COMMIT_MS 250
+/* --db-pdus: PDU rows kept per run (the oldest are deleted past it). */
+#define MMSW_DB_PDUS_KEEP 1000000
+
+struct store_config {
+	const char *path;
+	bool pdus;              /* --db-pdus */
+	const char *mode;       /* "offline" or "live" */
+	const struct input_set *inputs;
+	const char *interface;
+};
+
+/* Open or create the database, migrate it, start a run. 0, or -1 with a clear
+ * message in err (the caller exits 2). */
+int store_open(const struct store_config *c, char *err, size_t errsize);
+bool store_enabled(void);
+void store_finding(const struct finding *f);
+void store_report(struct flow *f, const struct report_event *e, const struct pkt_where *at);
+void store_mms(struct flow *f, int dir, const struct mms_event *e, const struct pkt_where *at);
+void store_tcp(struct flow *f, int dir, enum tcp_ev kind, const struct pkt_where *at);
+void store_flow_end(struct flow *f, enum flow_end why, const struct pkt_where *at);
+/* Periodic (packet time): flush minute rows, IEDs and RCBs; commit if due. */
+void store_tick(int64_t now);
+/* End of run: last rows, the inventory, the run's status. Returns -1 when
+ * anything failed during the run (reported on stderr). */
+int store_close(bool ok, int64_t last_ts);
+
+#endif
