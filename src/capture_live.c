@@ -121,7 +121,8 @@ static int64_t wall_s(void)
 }
 
 int live_loop(pcap_t *p, packet_fn fn, void *ctx, volatile int *stop, uint64_t max_packets,
-	      int64_t deadline_s, int interval_s, void (*on_stats)(const struct live_stats *, void *), void *sctx)
+	      int64_t deadline_s, int interval_s, void (*on_stats)(const struct live_stats *, void *),
+	      void (*idle)(void *), void *sctx)
 {
 	struct loop_ctx l = { fn, ctx, pcap_datalink(p), 0 };
 	int64_t start = wall_s(), next_stats = start + interval_s;
@@ -145,6 +146,8 @@ int live_loop(pcap_t *p, packet_fn fn, void *ctx, volatile int *stop, uint64_t m
 		}
 		if (n == PCAP_ERROR_BREAK)
 			break;
+		if (idle)
+			idle(sctx);
 		if (on_stats && interval_s > 0 && wall_s() >= next_stats) {
 			struct live_stats s;
 			if (live_stats_read(p, &s))

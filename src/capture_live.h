@@ -35,7 +35,8 @@ void live_default_filter(const uint16_t *ports, size_t n, char *buf, size_t size
  * on_stats every interval_s seconds of wall time with the kernel counters.
  * Returns 0, or -1 after a capture error (reported). */
 int live_loop(pcap_t *p, packet_fn fn, void *ctx, volatile int *stop, uint64_t max_packets,
-	      int64_t deadline_s, int interval_s, void (*on_stats)(const struct live_stats *, void *), void *sctx);
+	      int64_t deadline_s, int interval_s, void (*on_stats)(const struct live_stats *, void *),
+	      void (*idle)(void *), void *sctx);
 bool live_stats_read(pcap_t *p, struct live_stats *s);
 
 #endif

@@ -4,6 +4,9 @@
 
 #include "analyze/analyze.h"
 #include "eve.h"
+#include "gate.h"
+#include "output/alert.h"
+#include "output/syslog_out.h"
 #include "store/store.h"
 #include "summary.h"
 
@@ -78,6 +81,9 @@ void ev_finding(const struct finding *f)
 {
 	eve_finding(f);
 	store_finding(f);
+	syslog_out_finding(f);
+	alert_finding(f);
+	gate_finding(f);
 }
 
 void ev_report(struct flow *f, int dir, const struct report_event *e, const struct pkt_where *at)

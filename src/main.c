@@ -1,78 +1,253 @@
-/* main.c - mmswatch: read captures, decode MMS, write events and a summary.
- * The run: parse options -> open the input set -> open outputs -> pipeline over
- * every packet -> flush flows -> stats -> exit status (see options.h). */
+/* main.c - mmswatch: decode MMS from captures or an interface, analyze it, and
+ * write events, findings, a database and a summary.
+ *
+ * The run, in order: options (a --config file first, the command line over it)
+ * -> rules -> open the input (files, or the interface while still privileged)
+ * -> pidfile -> drop privileges -> open the outputs -> the pipeline over every
+ * packet -> flush flows and findings -> close outputs -> exit status (options.h):
+ * 0 done, 1 failure while running, 2 usage or unreadable input, 3 the gate. */
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
+#include "analyze/analyze.h"
+#include "analyze/finding.h"
 #include "capture.h"
+#include "capture_live.h"
+#include "daemon.h"
 #include "eve.h"
+#include "gate.h"
 #include "log.h"
 #include "options.h"
+#include "output/alert.h"
+#include "output/syslog_out.h"
 #include "pipeline.h"
 #include "rules.h"
-#include "analyze/analyze.h"
 #include "store/store.h"
 #include "summary.h"
 
 static volatile int stop_requested;
+static volatile sig_atomic_t reload_requested;
 
-static void on_signal(int sig)
+static void on_stop(int sig)
 {
 	(void)sig;
 	stop_requested = 1;
+}
+
+static void on_hup(int sig)
+{
+	(void)sig;
+	reload_requested = 1;
+}
+
+static const char *rules_path;
+
+/* SIGHUP: new rules only if the whole file is good; then reopen the EVE file. */
+static void reload(void)
+{
+	reload_requested = 0;
+	if (rules_path) {
+		struct rules *fresh = malloc(sizeof(*fresh));
+		char err[512];
+		if (fresh) {
+			rules_defaults(fresh);
+			if (rules_load(fresh, rules_path, err, sizeof(err)) == 0) {
+				g_rules = *fresh;
+				log_info("rules reloaded from %s", rules_path);
+			} else {
+				log_error("%s (the rules in force are kept)", err);
+			}
+			free(fresh);
+		}
+	}
+	eve_reopen();
+}
+
+static struct timespec last_flush;
+
+/* Between batches of live packets: signals, EVE flushing, alert children. */
+static void housekeeping(void *arg)
+{
+	(void)arg;
+	if (reload_requested)
+		reload();
+	alert_reap();
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (now.tv_sec != last_flush.tv_sec) {
+		eve_flush();
+		last_flush = now;
+	}
+}
+
+static const char *iface_name;
+static uint64_t drops_reported;
+
+/* Capture statistics every interval; drops mean findings may be incomplete. */
+static void on_capture_stats(const struct live_stats *s, void *arg)
+{
+	(void)arg;
+	int64_t now = pipeline_last_ts();
+	if (!now) {
+		struct timespec t;
+		clock_gettime(CLOCK_REALTIME, &t);
+		now = (int64_t)t.tv_sec * 1000000 + t.tv_nsec / 1000;
+	}
+	eve_stats_capture(now, s);
+	uint64_t drops = s->dropped + s->if_dropped;
+	if (drops <= drops_reported)
+		return;
+	struct endpoint none;
+	memset(&none, 0, sizeof(none));
+	struct finding *f = finding_open("capture_drops", &none, iface_name, now);
+	if (f) {
+		f->severity = SEV_MEDIUM;
+		snprintf(f->details, sizeof(f->details),
+			 "{\"interface\":\"%.64s\",\"received\":%llu,\"kernel_dropped\":%llu,\"interface_dropped\":%llu}",
+			 iface_name, (unsigned long long)s->received, (unsigned long long)s->dropped,
+			 (unsigned long long)s->if_dropped);
+		finding_summary(f, "The sensor dropped %llu of %llu packets on %s (kernel %llu, interface %llu): "
+			    "findings since may be incomplete; raise --buffer-size or reduce the load.",
+			    (unsigned long long)drops, (unsigned long long)(s->received + s->if_dropped), iface_name,
+			    (unsigned long long)s->dropped, (unsigned long long)s->if_dropped);
+		finding_commit(f, now);
+	}
+	drops_reported = drops;
+}
+
+/* --config FILE comes before everything else on the command line, so the
+ * command line wins. Returns an argv to parse (maybe the original). */
+static int with_config(int argc, char **argv, int *nargc, char ***nargv, int *cargc, char ***cargv)
+{
+	const char *path = NULL;
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--config") && i + 1 < argc)
+			path = argv[i + 1];
+		else if (!strncmp(argv[i], "--config=", 9))
+			path = argv[i] + 9;
+	}
+	*nargc = argc;
+	*nargv = argv;
+	*cargc = 0;
+	*cargv = NULL;
+	if (!path)
+		return 0;
+	char err[512];
+	if (daemon_config_read(path, cargc, cargv, err, sizeof(err)) != 0) {
+		log_error("%s", err);
+		return -1;
+	}
+	char **v = calloc((size_t)(argc + *cargc + 1), sizeof(char *));
+	if (!v)
+		return -1;
+	v[0] = argv[0];
+	memcpy(v + 1, *cargv, sizeof(char *) * (size_t)*cargc);
+	memcpy(v + 1 + *cargc, argv + 1, sizeof(char *) * (size_t)(argc - 1));
+	*nargc = argc + *cargc;
+	*nargv = v;
+	return 0;
 }
 
 int main(int argc, char **argv)
 {
 	struct options opt;
 	struct input_set in;
+	char err[512];
+	int nargc, cargc, rc;
+	char **nargv, **cargv;
+	pcap_t *live = NULL;
+	int status = EXIT_DONE;
+
 	log_init();
-	int rc = options_parse(argc, argv, &opt);
-	if (rc >= 0) {
-		options_free(&opt);
-		return rc;
-	}
+	memset(&in, 0, sizeof(in));
+	if (with_config(argc, argv, &nargc, &nargv, &cargc, &cargv) != 0)
+		return EXIT_USAGE;
+	rc = options_parse(nargc, nargv, &opt);
+	if (rc >= 0)
+		goto out_opts;
 	log_set_quiet(opt.quiet);
 	rules_defaults(&g_rules);
-	if (opt.rules_path) {
-		char err[512];
-		if (rules_load(&g_rules, opt.rules_path, err, sizeof(err)) != 0) {
+	rules_path = opt.rules_path;
+	if (opt.rules_path && rules_load(&g_rules, opt.rules_path, err, sizeof(err)) != 0) {
+		log_error("%s", err);
+		rc = EXIT_USAGE;
+		goto out_opts;
+	}
+	if (gate_init(opt.fail_on >= 0 ? (uint8_t)opt.fail_on : SEV_COUNT, opt.fail_on_kinds, err, sizeof(err)) != 0) {
+		log_error("%s", err);
+		rc = EXIT_USAGE;
+		goto out_opts;
+	}
+
+	/* The input, opened while still privileged. */
+	if (opt.interface) {
+		struct live_config lc = { .iface = opt.interface, .filter = opt.filter, .ports = opt.mms_ports,
+					  .n_ports = opt.n_mms_ports, .snaplen = opt.snaplen,
+					  .buffer_mb = opt.buffer_mb, .immediate = opt.immediate,
+					  .no_promisc = opt.no_promisc };
+		iface_name = opt.interface;
+		if (!(live = live_open(&lc, err, sizeof(err)))) {
 			log_error("%s", err);
-			options_free(&opt);
-			return EXIT_USAGE;
+			rc = EXIT_USAGE;
+			goto out_opts;
 		}
+	} else if ((rc = input_set_open(&in, opt.inputs, opt.n_inputs)) != 0) {
+		goto out_input;
 	}
-	if ((rc = input_set_open(&in, opt.inputs, opt.n_inputs)) != 0) {
-		input_set_free(&in);
-		options_free(&opt);
-		return rc;
+	if (opt.pidfile && daemon_pidfile(opt.pidfile, err, sizeof(err)) != 0) {
+		log_error("%s", err);
+		rc = EXIT_USAGE;
+		goto out_input;
 	}
+	if (opt.user && daemon_drop_privileges(opt.user, opt.chroot_dir, err, sizeof(err)) != 0) {
+		log_error("%s", err);
+		rc = EXIT_USAGE;
+		goto out_pid;
+	}
+
+	/* Outputs, opened as the user they will be written by. */
 	if (eve_open(opt.eve_path, &in, !opt.no_values) != 0 || pipeline_init(&opt) != 0) {
-		input_set_free(&in);
-		options_free(&opt);
-		return EXIT_USAGE;
+		rc = EXIT_USAGE;
+		goto out_pid;
 	}
 	if (opt.db_path) {
-		char err[512];
-		struct store_config sc = { .path = opt.db_path, .pdus = opt.db_pdus, .mode = "offline", .inputs = &in };
+		struct store_config sc = { .path = opt.db_path, .pdus = opt.db_pdus,
+					   .mode = live ? "live" : "offline", .inputs = &in, .interface = opt.interface };
 		if (store_open(&sc, err, sizeof(err)) != 0) {
 			log_error("%s", err);
-			input_set_free(&in);
-			options_free(&opt);
-			return EXIT_USAGE;
+			rc = EXIT_USAGE;
+			goto out_pid;
 		}
 	}
+	if (opt.syslog_min >= 0 &&
+	    syslog_out_open(opt.syslog_socket, (uint8_t)opt.syslog_min, err, sizeof(err)) != 0) {
+		log_error("%s", err);
+		rc = EXIT_USAGE;
+		goto out_pid;
+	}
+	alert_init(opt.alert_exec, (uint8_t)opt.alert_min);
 	summary_init(&in);
+
 	struct sigaction sa;
 	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
+	sa.sa_handler = on_stop;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	sa.sa_handler = on_hup;
+	sigaction(SIGHUP, &sa, NULL);
 
-	int status = EXIT_DONE;
-	if (input_set_read(&in, pipeline_packet, NULL, &stop_requested) != 0)
+	if (live) {
+		log_info("capturing on %s", opt.interface);
+		if (live_loop(live, pipeline_packet, NULL, &stop_requested, opt.count, opt.duration_s,
+			      opt.stats_interval_s, on_capture_stats, housekeeping, NULL) != 0)
+			status = EXIT_FAILURE_RUN;
+	} else if (input_set_read(&in, pipeline_packet, NULL, &stop_requested) != 0) {
 		status = EXIT_FAILURE_RUN;
+	}
+
 	pipeline_finish();
 	eve_stats(pipeline_last_ts());
 	if (store_close(status == EXIT_DONE, pipeline_last_ts()) != 0)
@@ -83,9 +258,26 @@ int main(int argc, char **argv)
 		summary_print(stdout);
 	if (fflush(stdout) != 0)
 		status = EXIT_FAILURE_RUN;
+	alert_finish();
+	syslog_out_close();
+	if (gate_tripped()) {
+		gate_report(stderr);
+		if (status == EXIT_DONE)
+			status = EXIT_GATE;
+	}
 	summary_free();
 	analyze_free();
+	rc = status;
+out_pid:
+	daemon_pidfile_remove();
+out_input:
+	if (live)
+		pcap_close(live);
 	input_set_free(&in);
+out_opts:
 	options_free(&opt);
-	return status;
+	if (nargv != argv)
+		free(nargv);
+	daemon_config_free(cargc, cargv);
+	return rc;
 }

@@ -12,6 +12,7 @@
 
 static const char USAGE[] =
 "usage: mmswatch -r FILE|DIR|GLOB [-r ...] [options]\n"
+"       mmswatch -i IFACE [options]\n"
 "\n"
 "mmswatch decodes IEC 61850 MMS traffic (ISO 9506 on TCP 102) from captures:\n"
 "every MMS PDU, association and stream event, as EVE JSON lines or a summary.\n"
@@ -23,12 +24,26 @@ static const char USAGE[] =
 "  mmswatch -r /captures/bay3/ --eve -         every capture in a directory\n"
 "  mmswatch -r tls.pcap --mms-port 3782        also decode MMS ports other than 102\n"
 "  mmswatch -r f.pcap --eve - | jq 'select(.event_type==\"mms\") | .mms.service'\n"
+"  mmswatch -i eth1 -Z mmswatch --eve /var/log/mmswatch/eve.json --db /var/lib/mmswatch/db\n"
+"                                              a sensor on a SPAN port\n"
+"  mmswatch -i eth1 --duration 600 --fail-on high\n"
+"                                              a commissioning load test: exit 3 on findings\n"
 "\n"
 "Input:\n"
 "  -r, --read PATH        pcap or pcapng file, directory, or quoted glob; may repeat.\n"
 "                         Several files are read as one capture, ordered by their\n"
 "                         first packet's time; flows carry on across files.\n"
 "      --mms-port PORT    also treat TCP PORT as MMS (repeatable; 102 is always on)\n"
+"  -i, --interface IFACE  capture live from IFACE (needs CAP_NET_RAW and CAP_NET_ADMIN)\n"
+"  -f, --filter FILTER    capture filter replacing the default (MMS ports, IPv4\n"
+"                         fragments, GOOSE/SV; with and without VLAN tags)\n"
+"      --snaplen N        bytes kept per packet (default 65535)\n"
+"      --buffer-size MB   kernel capture buffer (default 64)\n"
+"      --immediate        deliver packets at once (lower latency, more CPU)\n"
+"      --no-promisc       do not put the interface in promiscuous mode\n"
+"      --duration SECONDS stop after this long (live)\n"
+"      --count N          stop after N packets\n"
+"      --stats-interval S capture statistics every S seconds (default 60)\n"
 "\n"
 "Output:\n"
 "      --eve PATH         EVE JSON lines to PATH ('-' for stdout): event types mms,\n"
@@ -39,6 +54,22 @@ static const char USAGE[] =
 "                         a SQLite database (created or migrated; one row per run)\n"
 "      --db-pdus          also store every MMS PDU (bounded: the oldest go first)\n"
 "  -q, --quiet            no summary, no progress messages (errors still shown)\n"
+"\n"
+"Sensor:\n"
+"  -Z, --user USER        drop privileges to USER right after opening the capture\n"
+"      --chroot DIR       chroot to DIR before dropping privileges\n"
+"      --pidfile PATH     write the process id to PATH\n"
+"      --config FILE      options from FILE ('eve /var/log/mmswatch/eve.json' per line,\n"
+"                         the long option names); the command line wins\n"
+"      --syslog SEVERITY  findings at or above SEVERITY as RFC 5424 messages\n"
+"      --syslog-socket P  the local syslog socket (default /dev/log)\n"
+"      --alert-exec CMD   run CMD (with /bin/sh) per finding, the finding JSON on stdin\n"
+"      --alert-min SEV    the lowest severity that runs --alert-exec (default medium)\n"
+"      --fail-on SEVERITY exit 3 when a finding at or above SEVERITY occurred\n"
+"      --fail-on-kind K,K exit 3 when a finding of one of these kinds occurred\n"
+"  Signals: SIGTERM/SIGINT stop cleanly (exit 0, or 3 for the gate); SIGHUP\n"
+"  reloads --rules (a bad file keeps the old rules) and reopens the EVE file.\n"
+"  Severities: info, low, medium, high, critical.\n"
 "\n"
 "Analysis:\n"
 "      --rules FILE       thresholds, severities, IED limits and allowlists, on top\n"
@@ -56,7 +87,9 @@ static const char USAGE[] =
 "unreadable input, 3 reserved for the commissioning gate (--fail-on).\n";
 
 enum { OPT_EVE = 256, OPT_MMS_PORT, OPT_MAX_FLOWS, OPT_HOLE_TIMEOUT, OPT_NO_VALUES, OPT_SUMMARY,
-       OPT_RULES, OPT_DB, OPT_DB_PDUS };
+       OPT_RULES, OPT_DB, OPT_DB_PDUS, OPT_SNAPLEN, OPT_BUFFER, OPT_IMMEDIATE, OPT_NO_PROMISC,
+       OPT_DURATION, OPT_COUNT, OPT_STATS_INTERVAL, OPT_CHROOT, OPT_PIDFILE, OPT_CONFIG, OPT_SYSLOG,
+       OPT_SYSLOG_SOCKET, OPT_ALERT_EXEC, OPT_ALERT_MIN, OPT_FAIL_ON, OPT_FAIL_ON_KIND };
 
 static const struct option LONG[] = {
 	{ "read", required_argument, NULL, 'r' },
@@ -69,6 +102,25 @@ static const struct option LONG[] = {
 	{ "rules", required_argument, NULL, OPT_RULES },
 	{ "db", required_argument, NULL, OPT_DB },
 	{ "db-pdus", no_argument, NULL, OPT_DB_PDUS },
+	{ "interface", required_argument, NULL, 'i' },
+	{ "filter", required_argument, NULL, 'f' },
+	{ "snaplen", required_argument, NULL, OPT_SNAPLEN },
+	{ "buffer-size", required_argument, NULL, OPT_BUFFER },
+	{ "immediate", no_argument, NULL, OPT_IMMEDIATE },
+	{ "no-promisc", no_argument, NULL, OPT_NO_PROMISC },
+	{ "duration", required_argument, NULL, OPT_DURATION },
+	{ "count", required_argument, NULL, OPT_COUNT },
+	{ "stats-interval", required_argument, NULL, OPT_STATS_INTERVAL },
+	{ "user", required_argument, NULL, 'Z' },
+	{ "chroot", required_argument, NULL, OPT_CHROOT },
+	{ "pidfile", required_argument, NULL, OPT_PIDFILE },
+	{ "config", required_argument, NULL, OPT_CONFIG },
+	{ "syslog", required_argument, NULL, OPT_SYSLOG },
+	{ "syslog-socket", required_argument, NULL, OPT_SYSLOG_SOCKET },
+	{ "alert-exec", required_argument, NULL, OPT_ALERT_EXEC },
+	{ "alert-min", required_argument, NULL, OPT_ALERT_MIN },
+	{ "fail-on", required_argument, NULL, OPT_FAIL_ON },
+	{ "fail-on-kind", required_argument, NULL, OPT_FAIL_ON_KIND },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
@@ -95,6 +147,16 @@ static bool parse_num(const char *s, long long min, long long max, long long *ou
 	return true;
 }
 
+/* A severity name to its rank (0 info .. 4 critical), -1 when unknown. */
+static int severity_arg(const char *s)
+{
+	static const char *const names[] = { "info", "low", "medium", "high", "critical" };
+	for (int i = 0; i < 5; i++)
+		if (!strcmp(s, names[i]))
+			return i;
+	return -1;
+}
+
 bool options_is_mms_port(const struct options *o, uint16_t port)
 {
 	for (size_t i = 0; i < o->n_mms_ports; i++)
@@ -109,6 +171,10 @@ int options_parse(int argc, char **argv, struct options *o)
 	bool summary_forced = false;
 	memset(o, 0, sizeof(*o));
 	o->mms_ports[o->n_mms_ports++] = 102;
+	o->syslog_min = o->fail_on = -1;
+	o->alert_min = 2; /* medium */
+	o->stats_interval_s = 60;
+	o->syslog_socket = "/dev/log";
 	o->max_flows = MMSW_DEFAULT_MAX_FLOWS;
 	o->hole_timeout_us = MMSW_DEFAULT_HOLE_TIMEOUT_US;
 	o->inputs = calloc((size_t)argc + 1, sizeof(*o->inputs));
@@ -116,7 +182,7 @@ int options_parse(int argc, char **argv, struct options *o)
 		return EXIT_FAILURE_RUN;
 	opterr = 0;
 	int c;
-	while ((c = getopt_long(argc, argv, ":r:qhV", LONG, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":r:qhVi:f:Z:", LONG, NULL)) != -1) {
 		switch (c) {
 		case 'r':
 			o->inputs[o->n_inputs++] = optarg;
@@ -158,6 +224,76 @@ int options_parse(int argc, char **argv, struct options *o)
 		case OPT_DB_PDUS:
 			o->db_pdus = true;
 			break;
+		case 'i':
+			o->interface = optarg;
+			break;
+		case 'f':
+			o->filter = optarg;
+			break;
+		case OPT_SNAPLEN:
+			if (!parse_num(optarg, 64, 262144, &v))
+				return usage_error("--snaplen: '%s' is not a number from 64 to 262144", optarg);
+			o->snaplen = (int)v;
+			break;
+		case OPT_BUFFER:
+			if (!parse_num(optarg, 1, 4096, &v))
+				return usage_error("--buffer-size: '%s' is not a number of megabytes (1-4096)", optarg);
+			o->buffer_mb = (int)v;
+			break;
+		case OPT_IMMEDIATE:
+			o->immediate = true;
+			break;
+		case OPT_NO_PROMISC:
+			o->no_promisc = true;
+			break;
+		case OPT_DURATION:
+			if (!parse_num(optarg, 1, 365LL * 86400, &v))
+				return usage_error("--duration: '%s' is not a number of seconds", optarg);
+			o->duration_s = v;
+			break;
+		case OPT_COUNT:
+			if (!parse_num(optarg, 1, 1LL << 62, &v))
+				return usage_error("--count: '%s' is not a number of packets", optarg);
+			o->count = (uint64_t)v;
+			break;
+		case OPT_STATS_INTERVAL:
+			if (!parse_num(optarg, 1, 86400, &v))
+				return usage_error("--stats-interval: '%s' is not a number of seconds", optarg);
+			o->stats_interval_s = (int)v;
+			break;
+		case 'Z':
+			o->user = optarg;
+			break;
+		case OPT_CHROOT:
+			o->chroot_dir = optarg;
+			break;
+		case OPT_PIDFILE:
+			o->pidfile = optarg;
+			break;
+		case OPT_CONFIG:
+			o->config_path = optarg; /* read by main before parsing (see options_with_config) */
+			break;
+		case OPT_SYSLOG:
+			if ((o->syslog_min = severity_arg(optarg)) < 0)
+				return usage_error("--syslog: '%s' is not a severity (info, low, medium, high, critical)", optarg);
+			break;
+		case OPT_SYSLOG_SOCKET:
+			o->syslog_socket = optarg;
+			break;
+		case OPT_ALERT_EXEC:
+			o->alert_exec = optarg;
+			break;
+		case OPT_ALERT_MIN:
+			if ((o->alert_min = severity_arg(optarg)) < 0)
+				return usage_error("--alert-min: '%s' is not a severity (info, low, medium, high, critical)", optarg);
+			break;
+		case OPT_FAIL_ON:
+			if ((o->fail_on = severity_arg(optarg)) < 0)
+				return usage_error("--fail-on: '%s' is not a severity (info, low, medium, high, critical)", optarg);
+			break;
+		case OPT_FAIL_ON_KIND:
+			o->fail_on_kinds = optarg;
+			break;
 		case 'q':
 			o->quiet = true;
 			break;
@@ -175,8 +311,10 @@ int options_parse(int argc, char **argv, struct options *o)
 	}
 	if (optind < argc)
 		return usage_error("unexpected argument '%s' (input files go after -r)", argv[optind]);
-	if (o->n_inputs == 0)
-		return usage_error("%s", "no input: give a capture with -r FILE");
+	if (o->n_inputs == 0 && !o->interface)
+		return usage_error("%s", "no input: give a capture with -r FILE or an interface with -i IFACE");
+	if (o->n_inputs && o->interface)
+		return usage_error("%s", "-r and -i cannot be used together: read files or capture live");
 	if (o->db_pdus && !o->db_path)
 		return usage_error("%s", "--db-pdus needs --db PATH");
 	o->summary = summary_forced || (!o->quiet && !(o->eve_path && strcmp(o->eve_path, "-") == 0));

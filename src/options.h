@@ -30,6 +30,27 @@ struct options {
 	const char *rules_path;    /* --rules FILE, loaded on top of the defaults */
 	const char *db_path;       /* --db PATH */
 	bool db_pdus;              /* --db-pdus */
+
+	/* live capture (-i) and the sensor */
+	const char *interface;     /* -i IFACE */
+	const char *filter;        /* -f FILTER: replaces the default capture filter */
+	int snaplen, buffer_mb;
+	bool immediate, no_promisc;
+	int64_t duration_s;        /* --duration: stop after this many seconds */
+	uint64_t count;            /* --count: stop after this many packets */
+	int stats_interval_s;
+	const char *user;          /* -Z USER */
+	const char *chroot_dir;
+	const char *pidfile;
+	const char *config_path;   /* --config FILE (read before the command line) */
+
+	/* alerting and the gate */
+	int syslog_min;            /* --syslog SEVERITY; -1 off */
+	const char *syslog_socket;
+	const char *alert_exec;
+	int alert_min;
+	int fail_on;               /* --fail-on SEVERITY; -1 off */
+	const char *fail_on_kinds;
 };
 
 /* Parse argv. Returns -1 to continue; otherwise an exit status (0 after --help or

@@ -5,6 +5,8 @@
 #ifndef MMSW_ANALYZE_H
 #define MMSW_ANALYZE_H
 
+#include <stdio.h>
+
 #include "events.h"
 
 struct ied;
@@ -122,6 +124,8 @@ void inventory_l2(const struct pkt *p);
 void inventory_finish(int64_t now);
 /* Write the inventory JSON to path ("-" stdout); 0 or -1 after an error message. */
 int inventory_write(const char *path);
+/* The inventory's short block for the end-of-run summary. */
+void inventory_print(FILE *out);
 void inventory_free(void);
 
 /* The report analyzer (reports.c). */

@@ -49,6 +49,8 @@ struct rcb {
 	uint8_t entryids[RCB_ENTRYIDS_KEPT][8];
 };
 
+struct inv_ied;
+
 struct dataset {
 	char ref[160];            /* "LD/LLN0$Events" */
 	uint16_t n_members;
@@ -69,6 +71,7 @@ struct ied {
 	uint32_t open_assocs, peak_assocs, assocs_total, refused;
 	uint32_t limit;           /* from rules, or inferred; 0 unknown */
 	bool limit_inferred;
+	struct inv_ied *inv;      /* inventory.c's state, freed by inventory_free */
 };
 
 struct ied *ied_get(const struct endpoint *ep, bool create);

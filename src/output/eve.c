@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -12,6 +13,7 @@
 #include "ber.h"
 #include "cotp.h"
 #include "analyze/finding.h"
+#include "capture_live.h"
 #include "eve_mms.h"
 #include "iec61850_report.h"
 #include "json.h"
@@ -26,10 +28,13 @@
 #define RECORD_MAX (64u * 1024)
 
 static FILE *out;
+static char *out_path;
 static bool enabled, with_values, write_failed;
 static char buf[OUT_SIZE];
 static size_t used;
 static const struct input_set *inputs;
+
+static void flush_buf(void);
 
 int eve_open(const char *path, const struct input_set *files, bool values)
 {
@@ -40,13 +45,38 @@ int eve_open(const char *path, const struct input_set *files, bool values)
 	if (strcmp(path, "-") == 0) {
 		out = stdout;
 	} else {
-		out = fopen(path, "w");
+		/* Append: a sensor restarted, or rotated by logrotate, keeps its history. */
+		out = fopen(path, "a");
 		if (!out) {
 			log_error("%s: cannot write EVE output: %s", path, strerror(errno));
 			return -1;
 		}
+		out_path = strdup(path);
 	}
 	enabled = true;
+	return 0;
+}
+
+void eve_flush(void)
+{
+	if (!enabled)
+		return;
+	flush_buf();
+	fflush(out);
+}
+
+int eve_reopen(void)
+{
+	if (!enabled || !out_path)
+		return 0;
+	eve_flush();
+	FILE *n = fopen(out_path, "a");
+	if (!n) {
+		log_error("%s: cannot reopen EVE output: %s (still writing the old file)", out_path, strerror(errno));
+		return -1;
+	}
+	fclose(out);
+	out = n;
 	return 0;
 }
 
@@ -68,6 +98,8 @@ int eve_close(void)
 		write_failed = true;
 	if (out != stdout && fclose(out) != 0)
 		write_failed = true;
+	free(out_path);
+	out_path = NULL;
 	enabled = false;
 	return write_failed ? -1 : 0;
 }
@@ -541,6 +573,11 @@ void eve_report(struct flow *f, int dir, const struct report_event *e, const str
 
 void eve_stats(int64_t ts_us)
 {
+	eve_stats_capture(ts_us, NULL);
+}
+
+void eve_stats_capture(int64_t ts_us, const struct live_stats *cap)
+{
 	if (!enabled)
 		return;
 	struct jw w;
@@ -549,13 +586,24 @@ void eve_stats(int64_t ts_us)
 	fmt_ts(&w, "timestamp", ts_us);
 	jw_str(&w, "event_type", "stats");
 	jw_obj(&w, "stats");
+	if (cap) {
+		jw_obj(&w, "capture");
+		jw_u64(&w, "received", cap->received);
+		jw_u64(&w, "kernel_dropped", cap->dropped);
+		jw_u64(&w, "interface_dropped", cap->if_dropped);
+		jw_obj_end(&w);
+	}
 	for (int i = 0; i < STAT_COUNT; i++)
 		jw_u64(&w, stat_name((enum stat_id)i), g_stats[i]);
 	jw_u64(&w, "reassembly_peak_bytes", g_reasm_peak);
-	jw_arr(&w, "files");
-	for (size_t i = 0; inputs && i < inputs->n; i++)
-		jw_str(&w, NULL, inputs->files[i].path);
-	jw_arr_end(&w);
+	if (inputs && inputs->n <= 100) {
+		jw_arr(&w, "files");
+		for (size_t i = 0; i < inputs->n; i++)
+			jw_str(&w, NULL, inputs->files[i].path);
+		jw_arr_end(&w);
+	} else if (inputs) {
+		jw_u64(&w, "files_count", inputs->n);
+	}
 	jw_obj_end(&w);
 	end(&w);
 }

@@ -19,8 +19,15 @@ void eve_mms(struct flow *f, int dir, const struct mms_event *e, const struct pk
 struct finding;
 void eve_finding(const struct finding *f);
 void eve_report(struct flow *f, int dir, const struct report_event *e, const struct pkt_where *at);
-/* The run's counters as one `stats` record. */
+/* The run's counters as one `stats` record (with the capture's kernel counters
+ * when live). */
 void eve_stats(int64_t ts_us);
+struct live_stats;
+void eve_stats_capture(int64_t ts_us, const struct live_stats *cap);
+/* Write what is buffered (a sensor does this every second). */
+void eve_flush(void);
+/* Reopen the EVE file by name (SIGHUP, after logrotate moved it). */
+int eve_reopen(void);
 /* For writers of other event types (analyzers' audit records): a record with the
  * common header, the caller's object(s), then eve_record_end (false: too big,
  * nothing written). Only when eve_enabled(). */
