@@ -86,6 +86,10 @@ pcap_t *live_open(const struct live_config *c, char *err, size_t errsize)
 		return NULL;
 	}
 	pcap_freecode(&prog);
+	/* Non-blocking reads: the loop waits in poll() with a timeout, so signals,
+	 * --duration and statistics stay timely on a quiet link. */
+	if (pcap_setnonblock(p, 1, ebuf) != 0)
+		log_warn("%s: cannot make the capture non-blocking: %s", c->iface, ebuf);
 	return p;
 }
 

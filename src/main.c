@@ -249,10 +249,19 @@ int main(int argc, char **argv)
 	}
 
 	pipeline_finish();
-	eve_stats(pipeline_last_ts());
+	int64_t end_ts = pipeline_last_ts();
+	if (!end_ts) {
+		struct timespec t;
+		clock_gettime(CLOCK_REALTIME, &t);
+		end_ts = (int64_t)t.tv_sec * 1000000 + t.tv_nsec / 1000;
+	}
+	if (!live)
+		eve_stats(end_ts); /* live runs wrote their last capture statistics already */
 	if (store_close(status == EXIT_DONE, pipeline_last_ts()) != 0)
 		status = EXIT_USAGE; /* the store could not be written: full disk, I/O error */
 	if (eve_close() != 0)
+		status = EXIT_FAILURE_RUN;
+	if (opt.inventory_path && inventory_write(opt.inventory_path) != 0)
 		status = EXIT_FAILURE_RUN;
 	if (opt.summary)
 		summary_print(stdout);
