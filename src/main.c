@@ -209,7 +209,7 @@ int main(int argc, char **argv)
 	}
 
 	/* Outputs, opened as the user they will be written by. */
-	if (eve_open(opt.eve_path, &in, !opt.no_values) != 0 || pipeline_init(&opt) != 0) {
+	if (eve_open(opt.eve_path, &in, !opt.no_values, live != NULL) != 0 || pipeline_init(&opt) != 0) {
 		rc = EXIT_USAGE;
 		goto out_pid;
 	}

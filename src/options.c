@@ -53,6 +53,9 @@ static const char USAGE[] =
 "      --db PATH          store findings, associations, IEDs, RCBs and statistics in\n"
 "                         a SQLite database (created or migrated; one row per run)\n"
 "      --db-pdus          also store every MMS PDU (bounded: the oldest go first)\n"
+"      --inventory PATH   at the end, write the inventory as one JSON document to PATH\n"
+"                         ('-' for stdout): IEDs, identity, LDs, LNs, datasets, RCBs,\n"
+"                         clients, services, TLS, GOOSE/SV streams (docs/inventory.md)\n"
 "  -q, --quiet            no summary, no progress messages (errors still shown)\n"
 "\n"
 "Sensor:\n"
@@ -89,7 +92,8 @@ static const char USAGE[] =
 enum { OPT_EVE = 256, OPT_MMS_PORT, OPT_MAX_FLOWS, OPT_HOLE_TIMEOUT, OPT_NO_VALUES, OPT_SUMMARY,
        OPT_RULES, OPT_DB, OPT_DB_PDUS, OPT_SNAPLEN, OPT_BUFFER, OPT_IMMEDIATE, OPT_NO_PROMISC,
        OPT_DURATION, OPT_COUNT, OPT_STATS_INTERVAL, OPT_CHROOT, OPT_PIDFILE, OPT_CONFIG, OPT_SYSLOG,
-       OPT_SYSLOG_SOCKET, OPT_ALERT_EXEC, OPT_ALERT_MIN, OPT_FAIL_ON, OPT_FAIL_ON_KIND };
+       OPT_SYSLOG_SOCKET, OPT_ALERT_EXEC, OPT_ALERT_MIN, OPT_FAIL_ON, OPT_FAIL_ON_KIND,
+       OPT_INVENTORY };
 
 static const struct option LONG[] = {
 	{ "read", required_argument, NULL, 'r' },
@@ -102,6 +106,7 @@ static const struct option LONG[] = {
 	{ "rules", required_argument, NULL, OPT_RULES },
 	{ "db", required_argument, NULL, OPT_DB },
 	{ "db-pdus", no_argument, NULL, OPT_DB_PDUS },
+	{ "inventory", required_argument, NULL, OPT_INVENTORY },
 	{ "interface", required_argument, NULL, 'i' },
 	{ "filter", required_argument, NULL, 'f' },
 	{ "snaplen", required_argument, NULL, OPT_SNAPLEN },
@@ -224,6 +229,9 @@ int options_parse(int argc, char **argv, struct options *o)
 		case OPT_DB_PDUS:
 			o->db_pdus = true;
 			break;
+		case OPT_INVENTORY:
+			o->inventory_path = optarg;
+			break;
 		case 'i':
 			o->interface = optarg;
 			break;
@@ -317,7 +325,11 @@ int options_parse(int argc, char **argv, struct options *o)
 		return usage_error("%s", "-r and -i cannot be used together: read files or capture live");
 	if (o->db_pdus && !o->db_path)
 		return usage_error("%s", "--db-pdus needs --db PATH");
-	o->summary = summary_forced || (!o->quiet && !(o->eve_path && strcmp(o->eve_path, "-") == 0));
+	bool eve_stdout = o->eve_path && strcmp(o->eve_path, "-") == 0;
+	bool inventory_stdout = o->inventory_path && strcmp(o->inventory_path, "-") == 0;
+	if (eve_stdout && inventory_stdout)
+		return usage_error("%s", "--eve - and --inventory - cannot both write to stdout");
+	o->summary = summary_forced || (!o->quiet && !eve_stdout && !inventory_stdout);
 	return -1;
 }
 

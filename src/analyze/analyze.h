@@ -109,12 +109,67 @@ void services_tick(int64_t now);
 void services_finish(int64_t now);
 void services_free(void);
 
+/* Latency of one confirmed service on one IED: a log-scale histogram of fixed
+ * size (8 buckets per power of two of microseconds, so a quantile is within
+ * 1/8 of the truth), read-only for the summary and the dashboard. */
+#define SVC_LAT_BUCKETS 272
+#define SVC_ANY (-1)              /* services_latency(): every service together */
+struct svc_latency {
+	uint64_t count;           /* answers timed: confirmed-responses and -errors */
+	uint64_t errors;          /* confirmed-errors among them */
+	uint64_t rejects;         /* requests answered by a reject PDU */
+	uint64_t unanswered;      /* requests that never got an answer */
+	uint64_t slow;            /* answers slower than latency.slow */
+	int64_t min_us, max_us;
+	uint64_t sum_us;
+	uint32_t bucket[SVC_LAT_BUCKETS];
+};
+/* The IED's histogram for an MMS confirmed service tag (enum mms_service) or
+ * SVC_ANY; NULL when that service was never answered. */
+const struct svc_latency *services_latency(const struct ied *d, int service);
+/* The latency at a quantile in permille (500 = p50, 950, 990, 1000 = max), in
+ * microseconds: the upper edge of the bucket holding it, never above max_us;
+ * 0 without samples. */
+int64_t svc_latency_quantile(const struct svc_latency *l, unsigned permille);
+void svc_latency_add(struct svc_latency *l, int64_t us);
+
+/* Confirmed-errors and rejects of one IED, tallied by class and code. */
+enum svc_tally_what { SVC_TALLY_ERROR = 0, SVC_TALLY_REJECT, SVC_TALLY_CANCEL_ERROR };
+struct svc_tally {
+	uint8_t what;             /* enum svc_tally_what */
+	uint8_t cls;              /* error class, or reject type */
+	int16_t service;          /* the request's service, -1 unknown */
+	int64_t code;
+	uint64_t count;
+};
+/* The IED's tallies (*out stays valid until the next PDU); returns how many. */
+size_t services_tallies(const struct ied *d, const struct svc_tally **out);
+/* The per-IED latency and error table for the end-of-run summary. */
+void services_print(FILE *out);
+
 /* Controls, writes, files, allowlists (control.c). */
 void control_mms(struct flow *f, int dir, const struct mms_event *e, const struct pkt_where *at);
 void control_flow_end(struct flow *f, enum flow_end why, const struct pkt_where *at);
 void control_tick(int64_t now);
 void control_finish(int64_t now);
 void control_free(void);
+
+/* LastApplError (IEC 61850-8-1 control model): why the IED refused or ended a
+ * control, sent as an informationReport. */
+struct last_appl_error {
+	char cntrl_obj[160];      /* "LD/LN$CO$DO$Oper" as sent */
+	int64_t error;            /* 0 No error, 1 Unknown, 2/3 test not ok */
+	int64_t or_cat;           /* originator category, -1 absent */
+	bool has_ctl_num;
+	uint32_t ctl_num;
+	int64_t add_cause;        /* AddCause, -1 absent */
+};
+struct rd;
+/* Decode the contents of a LastApplError structure; false when malformed. */
+bool control_last_appl_error(const struct rd *contents, struct last_appl_error *out);
+const char *control_add_cause_name(int64_t add_cause);  /* "Object-not-selected" */
+const char *control_error_name(int64_t error);          /* "No error", ... */
+const char *control_or_cat_name(int64_t or_cat);        /* "remote-control", ... */
 
 /* Inventory and security posture (inventory.c). */
 void inventory_mms(struct flow *f, int dir, const struct mms_event *e, const struct pkt_where *at);

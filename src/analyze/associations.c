@@ -158,10 +158,16 @@ static int64_t window_secs(void)
 	return w < 1 ? 1 : w > WIN_SECS - 1 ? WIN_SECS - 1 : w;
 }
 
+/* Bucket of a second; packet times before 1970 (hostile files) stay in range. */
+static int slot_of(int64_t sec)
+{
+	return (int)(((sec % WIN_SECS) + WIN_SECS) % WIN_SECS);
+}
+
 static void win_add(struct window *w, int64_t ts, int c)
 {
 	int64_t sec = ts / 1000000;
-	int i = (int)(sec % WIN_SECS);
+	int i = slot_of(sec);
 	if (w->sec[i] != sec) {
 		w->sec[i] = sec;
 		memset(w->n[i], 0, sizeof(w->n[i]));
@@ -181,7 +187,7 @@ static uint64_t win_sum(const struct window *w, int64_t ts, int c)
 
 static uint32_t win_rate(const struct window *w, int64_t ts)
 {
-	int i = (int)((ts / 1000000) % WIN_SECS);
+	int i = slot_of(ts / 1000000);
 	return w->sec[i] == ts / 1000000 ? w->n[i][C_ATTEMPT] : 0;
 }
 

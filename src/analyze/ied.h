@@ -50,6 +50,7 @@ struct rcb {
 };
 
 struct inv_ied;
+struct ied_svc;
 
 struct dataset {
 	char ref[160];            /* "LD/LLN0$Events" */
@@ -72,6 +73,7 @@ struct ied {
 	uint32_t limit;           /* from rules, or inferred; 0 unknown */
 	bool limit_inferred;
 	struct inv_ied *inv;      /* inventory.c's state, freed by inventory_free */
+	struct ied_svc *svc;      /* services.c's state, freed by services_free */
 };
 
 struct ied *ied_get(const struct endpoint *ep, bool create);

@@ -1,13 +1,1731 @@
-/* inventory.c - placeholder until the inventory analyzer lands. */
+/* inventory.c - the inventory and security-posture analyzer.
+ *
+ * What the traffic says about the installation, built passively: per IED (an MMS
+ * server endpoint, VLANs included) its identity (Identify), logical devices and
+ * logical nodes (domain names and the first '$'-component of item names, from
+ * requests and from GetNameList answers), datasets and RCBs (filled by reports.c,
+ * listed here), clients and the services they use, and what protects the
+ * association: TLS or not, ACSE passwords in clear. GOOSE and SV frames are
+ * recorded by stream and checked against the VLANs that carry MMS.
+ *
+ * Findings: mms_plaintext (info, once per IED), acse_password_cleartext (high),
+ * s7comm_seen (info), goose_on_mms_vlan / sv_on_mms_vlan (low). A password is
+ * never read, let alone kept: the ACSE decoder only says that one was sent.
+ *
+ * Every table is capped; what does not fit is counted (stat inventory_full, and a
+ * per-IED count in the JSON), never silently dropped. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "acse.h"
 #include "analyze/analyze.h"
+#include "analyze/finding.h"
+#include "analyze/ied.h"
+#include "ber.h"
+#include "decode_link.h"
+#include "eve.h"
+#include "goose_sv.h"
+#include "iec61850_report.h"
+#include "json.h"
+#include "log.h"
+#include "mms.h"
+#include "mms_data.h"
+#include "rules.h"
+#include "stats.h"
+#include "tls.h"
+
+#define INV_MAX_CLIENTS 64     /* clients listed per IED */
+#define INV_MAX_LNS 512        /* logical nodes per IED (all its LDs) */
+/* Run-wide, so that thousands of IEDs (a scan of a /16) cannot each fill their
+ * own tables: a few MB at most in all. */
+#define INV_MAX_CLIENTS_TOTAL 16384
+#define INV_MAX_LNS_TOTAL 65536
+#define INV_MAX_DATASETS_NOTED 16384
+#define INV_LN_SLOTS 1024      /* hash slots for them: a power of two, >= 2 x INV_MAX_LNS */
+#define INV_LN_NAME 33         /* an LN name (prefix + class + instance) is far shorter */
+#define INV_SVC_MAX 96         /* confirmed services counted by tag; higher ones are "other" */
+#define INV_USVC_MAX 3         /* informationReport, unsolicitedStatus, eventNotification */
+#define INV_MAX_ACSI 32        /* distinct ACSI service names per IED */
+#define INV_MAX_SNI 4          /* distinct TLS server names per IED */
+#define INV_FLOW_BITS 16       /* per-connection slots: 65536, the default flow table */
+#define INV_PENDING 256        /* GetNameList requests awaiting their response */
+#define INV_MAX_L2 256         /* GOOSE and SV streams */
+#define INV_MAX_VLANS 256      /* VLANs (or the untagged segment) seen carrying MMS */
+#define INV_REFRESH_US 1000000 /* a GOOSE/SV finding's frame count is refreshed this often */
+#define INV_PRINT_MAX 16       /* IEDs and streams in the summary block */
+#define INV_DS_RECENT 4        /* datasets named by recent reports, checked before the table */
+
+/* ---- state ---------------------------------------------------------------- */
+
+struct inv_client {
+	uint8_t ipver, ip[16];
+	int64_t first_seen, last_seen;
+	uint32_t connections, associations, tls_connections;
+	uint64_t requests;
+	uint32_t svc[INV_SVC_MAX + 1];  /* requests by service tag; the last slot: higher tags */
+	bool password_sent;
+};
+
+struct inv_ln {
+	uint8_t ld;                     /* index into the IED's lds */
+	char name[INV_LN_NAME];
+};
+
+struct inv_ied {
+	int64_t first_seen, last_seen;
+	uint32_t connections, associations;
+	uint64_t requests[INV_SVC_MAX + 1];
+	uint64_t unconfirmed[INV_USVC_MAX + 1];
+	struct { const char *name; uint64_t n; } acsi[INV_MAX_ACSI];
+	uint16_t n_acsi;
+	uint32_t acsi_dropped;
+	struct inv_client *clients;
+	uint16_t n_clients;
+	uint32_t unlisted_client_connections;
+	struct inv_ln *lns;
+	uint16_t *ln_slot;              /* index + 1 into lns; 0 empty */
+	uint16_t n_lns;
+	uint32_t lns_dropped, lds_dropped, datasets_dropped;
+	char recent_ds[INV_DS_RECENT][160]; /* reports repeat a few DatSets endlessly */
+	uint8_t next_recent_ds;
+	int16_t last_ld;                /* the LD matched last (names come in runs) */
+	bool plaintext_flagged;
+	/* TLS (IEC 62351-4): nothing is decrypted, the hellos say version and name */
+	uint32_t tls_connections;
+	uint16_t tls_version;           /* selected by the server (ServerHello) */
+	uint16_t tls_offered;           /* highest offered by a client (ClientHello) */
+	uint8_t n_sni;
+	char sni[INV_MAX_SNI][128];
+	/* other protocols on the MMS port */
+	uint32_t s7comm_connections, s7comm_plus_connections;
+	/* ACSE authentication in association requests */
+	uint32_t password_aarqs, other_auth_aarqs;
+	char other_mechanism[64];
+};
+
+/* Per connection, keyed by flow id in a direct-mapped table: the analyzer has no
+ * flow-end hook, so a slot lives until another flow takes it. A flow whose slot
+ * was taken while it still lives is counted again when it next speaks; with 65536
+ * slots and random ids that costs a miscount, never memory. */
+enum { F_MMS = 1, F_TLS = 2, F_S7 = 4 };
+struct inv_flow {
+	uint64_t id;
+	struct ied *ied;
+	int16_t client;                 /* index into the IED's clients; -1 not listed */
+	uint8_t seen;
+};
+
+struct pending_gnl {
+	uint64_t flow_id;
+	uint32_t invoke_id;
+	bool used;
+	int32_t cls;                    /* basic object class, -1 unknown */
+	uint8_t scope;
+	uint8_t dom_len;
+	char dom[64];
+};
+
+/* A VLAN stack as a segment: VID 0 tags are dropped (a priority-tagged frame
+ * belongs to the port's native VLAN, like an untagged one; GOOSE is often sent so). */
+struct vlan_key {
+	uint8_t n;
+	uint16_t v[MMSW_MAX_VLAN];
+};
+
+struct mms_vlan {
+	struct vlan_key key;
+	struct endpoint ied;            /* the first IED seen speaking MMS there */
+	struct pkt_where at;            /* and the frame that showed it */
+};
+
+struct l2_stream {
+	bool sv;
+	uint16_t appid;
+	struct vlan_key key;
+	bool has_mac, has_dst, other_sources;
+	uint8_t src[6], dst[6];
+	char id[130];                   /* gocbRef (GOOSE) or svID (SV) */
+	char datset[130];
+	char go_id[130];
+	bool has_conf_rev, has_tal;
+	uint32_t conf_rev, tal, no_asdu;
+	uint64_t frames, malformed;
+	int64_t first_seen, last_seen, refreshed;
+	struct pkt_where first_at, last_at;
+	int16_t mms_vlan;               /* index into mms_vlans once flagged; -1 before */
+};
+
+static struct inv_flow *flows;
+static struct pending_gnl pending[INV_PENDING];
+static unsigned pending_next;
+static struct mms_vlan *mms_vlans;
+static size_t n_mms_vlans;
+static struct l2_stream *l2;
+static size_t n_l2, l2_last;
+static uint64_t l2_dropped_frames, l2_unusable;
+static int64_t run_first, run_last;
+static size_t total_clients, total_lns, total_datasets;
+
+/* ---- small helpers -------------------------------------------------------- */
+
+static void full(uint32_t *counter)
+{
+	if (counter)
+		(*counter)++;
+	stat_inc(STAT_inventory_full);
+}
+
+static void view_text(struct bview v, char *buf, size_t size)
+{
+	size_t n = v.len < size - 1 ? v.len : size - 1;
+	for (size_t i = 0; i < n; i++)
+		buf[i] = (v.p[i] >= 0x20 && v.p[i] < 0x7f) ? (char)v.p[i] : '?';
+	buf[n] = 0;
+}
+
+/* A name worth listing: visible ASCII without the separators '/' and '$'. Names
+ * that are not (garbage, hostile input) are skipped rather than mangled. */
+static bool name_ok(struct bview v, size_t max)
+{
+	if (v.len == 0 || v.len > max)
+		return false;
+	for (uint32_t i = 0; i < v.len; i++)
+		if (v.p[i] <= 0x20 || v.p[i] >= 0x7f || v.p[i] == '/' || v.p[i] == '$')
+			return false;
+	return true;
+}
+
+/* "10.0.0.1" or "fe80::1" (no port, no brackets). */
+static void ip_only(uint8_t ipver, const uint8_t *ip, char *buf, size_t size)
+{
+	struct endpoint e;
+	memset(&e, 0, sizeof(e));
+	e.ipver = ipver;
+	memcpy(e.ip, ip, 16);
+	endpoint_text(&e, buf, size);
+	char *colon = strrchr(buf, ':');
+	if (colon)
+		*colon = 0;
+	if (buf[0] == '[') {
+		memmove(buf, buf + 1, strlen(buf));
+		char *close = strchr(buf, ']');
+		if (close)
+			*close = 0;
+	}
+}
+
+static void mac_text(const uint8_t *m, char *buf, size_t size)
+{
+	snprintf(buf, size, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4], m[5]);
+}
+
+static void vlan_key_of(uint8_t n, const uint16_t *v, struct vlan_key *k)
+{
+	memset(k, 0, sizeof(*k));
+	for (uint8_t i = 0; i < n && i < MMSW_MAX_VLAN; i++)
+		if (v[i])
+			k->v[k->n++] = v[i];
+}
+
+static bool vlan_key_eq(const struct vlan_key *a, const struct vlan_key *b)
+{
+	return a->n == b->n && !memcmp(a->v, b->v, a->n * sizeof(a->v[0]));
+}
+
+/* "10", "100.10" (outer first); "" untagged. */
+static void vlan_ids(const struct vlan_key *k, char *buf, size_t size)
+{
+	size_t used = 0;
+	buf[0] = 0;
+	for (uint8_t i = 0; i < k->n && used < size; i++)
+		used += (size_t)snprintf(buf + used, size - used, "%s%u", i ? "." : "", k->v[i]);
+}
+
+/* "VLAN 10", "VLAN 100.10", "the untagged segment". */
+static void vlan_text(const struct vlan_key *k, char *buf, size_t size)
+{
+	char ids[48];
+	vlan_ids(k, ids, sizeof(ids));
+	if (k->n)
+		snprintf(buf, size, "VLAN %s", ids);
+	else
+		snprintf(buf, size, "the untagged segment");
+}
+
+static void details_done(struct jw *w, struct finding *fd)
+{
+	jw_obj_end(w);
+	if (w->overflow)
+		strcpy(fd->details, "{}");
+	else
+		fd->details[w->len] = 0;
+}
+
+static void seen_at(int64_t ts)
+{
+	if (!run_first || ts < run_first)
+		run_first = ts;
+	if (ts > run_last)
+		run_last = ts;
+}
+
+/* ---- per IED and per client ------------------------------------------------ */
+
+static struct inv_ied *inv_of(struct ied *d)
+{
+	if (!d)
+		return NULL;
+	if (!d->inv) {
+		d->inv = calloc(1, sizeof(*d->inv));
+		if (d->inv)
+			d->inv->last_ld = -1;
+	}
+	return d->inv;
+}
+
+static int16_t client_of(struct ied *d, const struct flow *f)
+{
+	struct inv_ied *v = d->inv;
+	const uint8_t *ip = f->key.ip[f->client];
+	for (uint16_t i = 0; i < v->n_clients; i++)
+		if (v->clients[i].ipver == f->key.ipver && !memcmp(v->clients[i].ip, ip, 16))
+			return (int16_t)i;
+	if (v->n_clients >= INV_MAX_CLIENTS || total_clients >= INV_MAX_CLIENTS_TOTAL) {
+		full(&v->unlisted_client_connections);
+		return -1;
+	}
+	if ((v->n_clients & 7) == 0) {
+		struct inv_client *n = realloc(v->clients, ((size_t)v->n_clients + 8) * sizeof(*n));
+		if (!n)
+			return -1;
+		v->clients = n;
+	}
+	struct inv_client *c = &v->clients[v->n_clients];
+	memset(c, 0, sizeof(*c));
+	c->ipver = f->key.ipver;
+	memcpy(c->ip, ip, 16);
+	total_clients++;
+	return (int16_t)v->n_clients++;
+}
+
+static struct inv_client *client_at(const struct inv_flow *s)
+{
+	return s->client >= 0 ? &s->ied->inv->clients[s->client] : NULL;
+}
+
+/* The connection's slot; a connection seen for the first time is counted. */
+static struct inv_flow *flow_of(struct flow *f, const struct pkt_where *at)
+{
+	if (!flows && !(flows = calloc((size_t)1 << INV_FLOW_BITS, sizeof(*flows))))
+		return NULL;
+	struct inv_flow *s = &flows[(f->id * 0x9e3779b97f4a7c15ull) >> (64 - INV_FLOW_BITS)];
+	if (s->id != f->id || !s->ied) {
+		struct ied *d = f->an ? f->an->ied : ied_of_flow(f);
+		struct inv_ied *v = inv_of(d);
+		if (!v)
+			return NULL;
+		s->id = f->id;
+		s->ied = d;
+		s->seen = 0;
+		s->client = client_of(d, f);
+		v->connections++;
+		if (!v->first_seen)
+			v->first_seen = at->ts_us;
+		struct inv_client *c = client_at(s);
+		if (c) {
+			c->connections++;
+			if (!c->first_seen)
+				c->first_seen = at->ts_us;
+		}
+	}
+	struct inv_client *c = client_at(s);
+	if (at->ts_us > s->ied->inv->last_seen)
+		s->ied->inv->last_seen = at->ts_us;
+	if (c && at->ts_us > c->last_seen)
+		c->last_seen = at->ts_us;
+	seen_at(at->ts_us);
+	return s;
+}
+
+/* ---- logical devices and logical nodes ------------------------------------ */
+
+/* Index of the LD in the IED's list, added when new; -1 when unusable or full. */
+static int ld_index(struct ied *d, struct bview name)
+{
+	struct inv_ied *v = d->inv;
+	if (v->last_ld >= 0 && v->last_ld < d->n_lds && strlen(d->lds[v->last_ld]) == name.len &&
+	    !memcmp(d->lds[v->last_ld], name.p, name.len))
+		return v->last_ld;
+	if (!name_ok(name, 64))
+		return -1;
+	for (uint16_t i = 0; i < d->n_lds; i++)
+		if (strlen(d->lds[i]) == name.len && !memcmp(d->lds[i], name.p, name.len))
+			return v->last_ld = (int16_t)i;
+	if (d->n_lds >= IED_MAX_LDS) {
+		full(&v->lds_dropped);
+		return -1;
+	}
+	ied_add_ld(d, name);
+	return v->last_ld = (int16_t)(d->n_lds - 1);
+}
+
+static uint32_t ln_hash(int ld, const uint8_t *p, uint32_t n)
+{
+	uint32_t h = 2166136261u ^ (uint32_t)ld;
+	for (uint32_t i = 0; i < n; i++)
+		h = (h ^ p[i]) * 16777619u;
+	return h;
+}
+
+/* The LN of an item is its first '$'-component ("GGIO1$ST$Ind1$stVal" -> GGIO1;
+ * a dataset "LLN0$Events" -> LLN0; a bare "LLN0" from GetNameList -> LLN0). */
+static void add_ln(struct ied *d, int ld, struct bview item)
+{
+	struct inv_ied *v = d->inv;
+	uint32_t n = 0;
+	while (n < item.len && item.p[n] != '$')
+		n++;
+	struct bview ln = { item.p, n };
+	if (ld < 0 || !name_ok(ln, INV_LN_NAME - 1))
+		return;
+	if (!v->ln_slot && !(v->ln_slot = calloc(INV_LN_SLOTS, sizeof(*v->ln_slot))))
+		return;
+	uint32_t h = ln_hash(ld, ln.p, ln.len) & (INV_LN_SLOTS - 1);
+	for (;; h = (h + 1) & (INV_LN_SLOTS - 1)) {
+		uint16_t s = v->ln_slot[h];
+		if (!s)
+			break;
+		const struct inv_ln *e = &v->lns[s - 1];
+		if (e->ld == ld && strlen(e->name) == ln.len && !memcmp(e->name, ln.p, ln.len))
+			return;
+	}
+	if (v->n_lns >= INV_MAX_LNS || total_lns >= INV_MAX_LNS_TOTAL) {
+		full(&v->lns_dropped);
+		return;
+	}
+	if ((v->n_lns & 31) == 0) {
+		/* grow in steps of 32: an IED has tens of LNs, rarely hundreds */
+		struct inv_ln *grown = realloc(v->lns, ((size_t)v->n_lns + 32) * sizeof(*grown));
+		if (!grown)
+			return;
+		v->lns = grown;
+	}
+	total_lns++;
+	struct inv_ln *e = &v->lns[v->n_lns++];
+	e->ld = (uint8_t)ld;
+	memcpy(e->name, ln.p, ln.len);
+	e->name[ln.len] = 0;
+	v->ln_slot[h] = v->n_lns;
+}
+
+static void note_name(struct ied *d, const struct mms_objname *o)
+{
+	if (o->scope != MMS_SCOPE_DOMAIN)
+		return; /* vmd-specific ("RPT") and aa-specific names are not the data model */
+	int ld = ld_index(d, o->domain);
+	if (ld >= 0 && o->item.len)
+		add_ln(d, ld, o->item);
+}
+
+/* A dataset the IED listed (GetNameList of named variable lists in a domain). */
+static void note_dataset(struct ied *d, struct bview dom, struct bview name)
+{
+	char ref[160], a[65], b[96];
+	if (!name_ok(dom, 64) || name.len == 0 || name.len >= sizeof(b))
+		return;
+	view_text(dom, a, sizeof(a));
+	view_text(name, b, sizeof(b));
+	snprintf(ref, sizeof(ref), "%s/%s", a, b);
+	if (ied_dataset(d, ref, false))
+		return;
+	if (total_datasets >= INV_MAX_DATASETS_NOTED || !ied_dataset(d, ref, true)) {
+		full(&d->inv->datasets_dropped);
+		return;
+	}
+	total_datasets++;
+}
+
+/* A report's DatSet (OptFlds data-set-name): the dataset exists on the IED even
+ * when its list was never read. Only the fields in front of it are walked. */
+static void report_dataset(struct ied *d, const struct mms_pdu *p)
+{
+	struct rd list = p->data;
+	struct mms_data x;
+	struct bview bits;
+	uint32_t nbits;
+	bool done;
+	if (mms_data_next(&list, &x, &done) != BER_OK || done || x.tag != MMS_DATA_VISIBLE_STRING ||
+	    mms_data_next(&list, &x, &done) != BER_OK || done || x.tag != MMS_DATA_BIT_STRING ||
+	    !ber_bitstring(x.val, &bits, &nbits) || !ber_bit(bits, nbits, OPT_DATA_SET))
+		return;
+	/* SqNum and TimeOfEntry come first when present */
+	int skip = ber_bit(bits, nbits, OPT_SEQ_NUM) + ber_bit(bits, nbits, OPT_TIME_STAMP);
+	for (int i = 0; i <= skip; i++)
+		if (mms_data_next(&list, &x, &done) != BER_OK || done)
+			return;
+	if (x.tag != MMS_DATA_VISIBLE_STRING)
+		return;
+	struct bview ds = bview_of(&x.val);
+	struct inv_ied *v = d->inv;
+	for (unsigned i = 0; i < INV_DS_RECENT; i++)
+		if (strlen(v->recent_ds[i]) == ds.len && !memcmp(v->recent_ds[i], ds.p, ds.len))
+			return;
+	uint32_t slash = 0;
+	while (slash < ds.len && ds.p[slash] != '/')
+		slash++;
+	if (slash == ds.len || ds.len >= sizeof(v->recent_ds[0]))
+		return;
+	struct bview dom = { ds.p, slash }, item = { ds.p + slash + 1, ds.len - slash - 1 };
+	int ld = ld_index(d, dom);
+	add_ln(d, ld, item);
+	if (ld >= 0)
+		note_dataset(d, dom, item);
+	char *slot = v->recent_ds[v->next_recent_ds++ % INV_DS_RECENT];
+	memcpy(slot, ds.p, ds.len);
+	slot[ds.len] = 0;
+}
+
+/* ---- MMS ------------------------------------------------------------------ */
+
+static void getnamelist_request(const struct flow *f, const struct mms_pdu *p)
+{
+	struct pending_gnl *q = &pending[pending_next++ % INV_PENDING];
+	memset(q, 0, sizeof(*q));
+	q->used = true;
+	q->flow_id = f->id;
+	q->invoke_id = p->invoke_id;
+	q->cls = p->object_class;
+	q->scope = p->object_scope;
+	if (p->object_scope == MMS_SCOPE_DOMAIN && p->scope_domain.len < sizeof(q->dom)) {
+		memcpy(q->dom, p->scope_domain.p, p->scope_domain.len);
+		q->dom_len = (uint8_t)p->scope_domain.len;
+	}
+}
+
+/* Object classes of ISO 9506-2 basicObjectClass that name the data model. */
+enum { OC_NAMED_VARIABLE = 0, OC_NAMED_VARIABLE_LIST = 2, OC_JOURNAL = 8, OC_DOMAIN = 9 };
+
+static void getnamelist_response(struct ied *d, const struct flow *f, const struct mms_pdu *p)
+{
+	struct pending_gnl *q = NULL;
+	for (unsigned i = 0; i < INV_PENDING; i++)
+		if (pending[i].used && pending[i].flow_id == f->id && pending[i].invoke_id == p->invoke_id) {
+			q = &pending[i];
+			break;
+		}
+	if (!q)
+		return; /* the request was not seen: the names cannot be placed */
+	q->used = false;
+	struct bview dom = { (const uint8_t *)q->dom, q->dom_len };
+	int ld = q->scope == MMS_SCOPE_DOMAIN ? ld_index(d, dom) : -1;
+	struct rd r = p->names;
+	struct ber_tlv t;
+	while (!rd_empty(&r) && ber_read(&r, &t) == BER_OK) {
+		if (t.constructed)
+			continue;
+		struct bview name = bview_of(&t.val);
+		if (q->cls == OC_DOMAIN) {
+			ld_index(d, name);
+		} else if (q->cls == OC_NAMED_VARIABLE || q->cls == OC_NAMED_VARIABLE_LIST || q->cls == OC_JOURNAL) {
+			/* variables, datasets and logs all start with their LN */
+			add_ln(d, ld, name);
+			if (q->cls == OC_NAMED_VARIABLE_LIST && ld >= 0)
+				note_dataset(d, dom, name);
+		}
+	}
+}
+
+static void identify_response(struct ied *d, const struct mms_pdu *p)
+{
+	const struct mms_identify *id = &p->identify;
+	if (!id->vendor.len && !id->model.len && !id->revision.len)
+		return;
+	/* The latest answer wins: a firmware update between associations shows. */
+	view_text(id->vendor, d->vendor, sizeof(d->vendor));
+	view_text(id->model, d->model, sizeof(d->model));
+	view_text(id->revision, d->revision, sizeof(d->revision));
+}
+
+static void count_request(struct inv_ied *v, struct inv_client *c, const struct mms_event *e)
+{
+	int svc = e->pdu->service;
+	unsigned k = svc >= 0 && svc < INV_SVC_MAX ? (unsigned)svc : INV_SVC_MAX;
+	v->requests[k]++;
+	if (c) {
+		c->svc[k]++;
+		c->requests++;
+	}
+	if (!e->acsi)
+		return;
+	for (uint16_t i = 0; i < v->n_acsi; i++)
+		if (v->acsi[i].name == e->acsi || !strcmp(v->acsi[i].name, e->acsi)) {
+			v->acsi[i].n++;
+			return;
+		}
+	if (v->n_acsi >= INV_MAX_ACSI) {
+		full(&v->acsi_dropped);
+		return;
+	}
+	v->acsi[v->n_acsi].name = e->acsi;
+	v->acsi[v->n_acsi++].n = 1;
+}
+
+static void vlan_has_mms(const struct flow *f, const struct ied *d, const struct pkt_where *at);
+
+/* MMS spoken in clear on this IED: once per IED, at the first PDU that shows it. */
+static void plaintext(struct flow *f, struct ied *d, const struct pkt_where *at)
+{
+	struct inv_ied *v = d->inv;
+	if (v->plaintext_flagged)
+		return;
+	v->plaintext_flagged = true;
+	struct finding *fd = finding_open("mms_plaintext", &d->ep, "", at->ts_us);
+	if (!fd)
+		return;
+	if (!fd->count)
+		fd->severity = SEV_INFO;
+	finding_set_flow(fd, f);
+	finding_evidence(fd, at);
+	char ied[128], client[64];
+	ied_label(d, ied, sizeof(ied));
+	ip_only(f->key.ipver, f->key.ip[f->client], client, sizeof(client));
+	struct jw w;
+	jw_init(&w, fd->details, sizeof(fd->details) - 1);
+	jw_obj(&w, NULL);
+	jw_bool(&w, "tls", false);
+	jw_str(&w, "first_client", client);
+	jw_u64(&w, "tls_connections_seen", v->tls_connections);
+	details_done(&w, fd);
+	finding_summary(fd, "MMS with %s runs in clear text (no TLS, IEC 62351-4): anyone on this network can read "
+		    "it and, without authentication, write and operate. Common practice; compensate with "
+		    "segmentation and firewall rules, or enable TLS where the IEDs support it.", ied);
+	finding_commit(fd, at->ts_us);
+}
+
+/* The first MMS PDU or ACSE APDU of a connection: an association, MMS on this
+ * VLAN, and MMS in clear. */
+static void saw_mms(struct flow *f, struct inv_flow *s, const struct pkt_where *at)
+{
+	if (s->seen & F_MMS)
+		return;
+	s->seen |= F_MMS;
+	s->ied->inv->associations++;
+	struct inv_client *c = client_at(s);
+	if (c)
+		c->associations++;
+	vlan_has_mms(f, s->ied, at);
+	plaintext(f, s->ied, at);
+}
 
 void inventory_mms(struct flow *f, int dir, const struct mms_event *e, const struct pkt_where *at)
-{ (void)f; (void)dir; (void)e; (void)at; }
+{
+	struct inv_flow *s = flow_of(f, at);
+	if (!s)
+		return;
+	struct ied *d = s->ied;
+	struct inv_ied *v = d->inv;
+	const struct mms_pdu *p = e->pdu;
+	saw_mms(f, s, at);
+	if (p->type == MMS_CONFIRMED_REQUEST && dir == 0) {
+		count_request(v, client_at(s), e);
+		if (p->service == MMS_SVC_GET_NAME_LIST && p->has_invoke && !p->defect)
+			getnamelist_request(f, p);
+	} else if (p->type == MMS_UNCONFIRMED && dir == 1) {
+		v->unconfirmed[p->service >= 0 && p->service < INV_USVC_MAX ? p->service : INV_USVC_MAX]++;
+		if (!p->defect && iec_report_is_rpt(p))
+			report_dataset(d, p);
+	} else if (p->type == MMS_CONFIRMED_RESPONSE && dir == 1 && !p->defect) {
+		if (p->service == MMS_SVC_IDENTIFY)
+			identify_response(d, p);
+		else if (p->service == MMS_SVC_GET_NAME_LIST && p->has_invoke)
+			getnamelist_response(d, f, p);
+	}
+	/* Names in requests (read, write, attributes, NVL definitions) and in the
+	 * IED's answers (dataset members) show the data model. A name a client asked
+	 * for and the IED refused is listed too: the inventory records what was
+	 * addressed, the services analyzer what failed. */
+	for (uint16_t i = 0; i < p->n_objs; i++)
+		note_name(d, &p->objs[i]);
+	if (p->has_list_name)
+		note_name(d, &p->list_name);
+}
+
+/* ---- ACSE: authentication -------------------------------------------------- */
+
+/* A password in clear: the password mechanism (2.2.3.1) with a value, or a bare
+ * character-string value. Other mechanisms (IEC 62351-4 certificates carry a
+ * signed value) are recorded, not flagged. */
+static bool password_sent(const struct acse_apdu *a, char *mech, size_t size)
+{
+	mech[0] = 0;
+	if (rd_left(&a->mechanism) && !ber_oid_text(a->mechanism, mech, size))
+		snprintf(mech, size, "unreadable");
+	if (!a->auth_value_present)
+		return false;
+	return !strcmp(mech, "2.2.3.1") || (!mech[0] && a->auth_form == 0);
+}
+
+static const char *auth_form_name(uint8_t form)
+{
+	static const char *const names[] = { "charstring", "bitstring", "external", "other" };
+	return form < 4 ? names[form] : "other";
+}
+
+static void password_finding(struct flow *f, struct ied *d, const struct acse_apdu *a, const char *mech,
+			     const struct pkt_where *at)
+{
+	char client[64], ied[128];
+	ip_only(f->key.ipver, f->key.ip[f->client], client, sizeof(client));
+	ied_label(d, ied, sizeof(ied));
+	struct finding *fd = finding_open("acse_password_cleartext", &d->ep, client, at->ts_us);
+	if (!fd)
+		return;
+	if (!fd->count)
+		fd->severity = SEV_HIGH;
+	finding_set_flow(fd, f);
+	finding_evidence(fd, at);
+	struct jw w;
+	jw_init(&w, fd->details, sizeof(fd->details) - 1);
+	jw_obj(&w, NULL);
+	jw_str(&w, "client", client);
+	if (mech[0])
+		jw_str(&w, "mechanism", mech);
+	jw_str(&w, "mechanism_name", !strcmp(mech, "2.2.3.1") ? "password" : "none");
+	jw_str(&w, "value_form", auth_form_name(a->auth_form));
+	jw_u64(&w, "association_requests", fd->count + 1);
+	jw_bool(&w, "value_stored", false);
+	details_done(&w, fd);
+	finding_summary(fd, "%s sent a password to %s in clear text in its association request (ACSE AARQ, %s%s; "
+		    "%llu request%s): anyone on this network can read it (mmswatch neither keeps nor shows it). "
+		    "Change the password, and use TLS (IEC 62351-4) or certificate authentication.",
+		    client, ied, mech[0] ? "mechanism " : "no mechanism name", mech[0] ? mech : "",
+		    (unsigned long long)(fd->count + 1), fd->count ? "s" : "");
+	finding_commit(fd, at->ts_us);
+}
+
 void inventory_assoc(struct flow *f, int dir, const struct assoc_event *e, const struct pkt_where *at)
-{ (void)f; (void)dir; (void)e; (void)at; }
+{
+	/* Any ISO event counts the connection and its client (a refusal right after
+	 * the COTP CR included); only ACSE says it is MMS (COTP is also S7comm's). */
+	struct inv_flow *s = flow_of(f, at);
+	if (!s || e->kind != ASSOC_EV_ACSE)
+		return;
+	saw_mms(f, s, at);
+	const struct acse_apdu *a = e->acse;
+	if (a->type != ACSE_AARQ || dir != 0)
+		return;
+	char mech[64];
+	struct inv_ied *v = s->ied->inv;
+	if (password_sent(a, mech, sizeof(mech))) {
+		v->password_aarqs++;
+		struct inv_client *c = client_at(s);
+		if (c)
+			c->password_sent = true;
+		password_finding(f, s->ied, a, mech, at);
+	} else if (a->auth_value_present || mech[0]) {
+		v->other_auth_aarqs++;
+		snprintf(v->other_mechanism, sizeof(v->other_mechanism), "%s", mech[0] ? mech : "none");
+	}
+}
+
+/* ---- other protocols on the MMS port: TLS, S7comm --------------------------- */
+
+static void tls_hello(struct inv_ied *v, const struct tls_hello *h)
+{
+	if (h->server_hello && h->version)
+		v->tls_version = h->version;
+	if (h->client_hello && h->version > v->tls_offered)
+		v->tls_offered = h->version;
+	if (!h->client_hello || !h->sni.len)
+		return;
+	char sni[128];
+	view_text(h->sni, sni, sizeof(sni));
+	for (uint8_t i = 0; i < v->n_sni; i++)
+		if (!strcmp(v->sni[i], sni))
+			return;
+	if (v->n_sni < INV_MAX_SNI)
+		memcpy(v->sni[v->n_sni++], sni, sizeof(sni));
+	else
+		full(NULL);
+}
+
+static void s7comm(struct flow *f, struct inv_flow *s, const char *proto, const struct pkt_where *at)
+{
+	if (s->seen & F_S7)
+		return;
+	s->seen |= F_S7;
+	struct ied *d = s->ied;
+	bool plus = !strcmp(proto, "s7comm-plus");
+	if (plus)
+		d->inv->s7comm_plus_connections++;
+	else
+		d->inv->s7comm_connections++;
+	struct finding *fd = finding_open("s7comm_seen", &d->ep, proto, at->ts_us);
+	if (!fd)
+		return;
+	if (!fd->count)
+		fd->severity = SEV_INFO;
+	finding_set_flow(fd, f);
+	finding_evidence(fd, at);
+	char ied[128], client[64];
+	ied_label(d, ied, sizeof(ied));
+	ip_only(f->key.ipver, f->key.ip[f->client], client, sizeof(client));
+	struct jw w;
+	jw_init(&w, fd->details, sizeof(fd->details) - 1);
+	jw_obj(&w, NULL);
+	jw_str(&w, "protocol", proto);
+	jw_str(&w, "last_client", client);
+	jw_u64(&w, "connections", fd->count + 1);
+	details_done(&w, fd);
+	finding_summary(fd, "%s on %s (TCP %u, the MMS port): %llu connection%s from Siemens S7 tools or PLCs, not MMS. "
+		    "Check that this device belongs on the MMS network.", plus ? "S7comm-plus" : "S7comm", ied,
+		    d->ep.port, (unsigned long long)(fd->count + 1), fd->count ? "s" : "");
+	finding_commit(fd, at->ts_us);
+}
+
 void inventory_stream(struct flow *f, int dir, const struct stream_event *e, const struct pkt_where *at)
-{ (void)f; (void)dir; (void)e; (void)at; }
-void inventory_l2(const struct pkt *p) { (void)p; }
-void inventory_finish(int64_t now) { (void)now; }
-int inventory_write(const char *path) { (void)path; return 0; }
-void inventory_free(void) {}
+{
+	(void)dir;
+	if (e->kind != STREAM_EV_PROTOCOL || !e->proto)
+		return;
+	bool tls = !strcmp(e->proto, "tls");
+	bool s7 = !strcmp(e->proto, "s7comm") || !strcmp(e->proto, "s7comm-plus");
+	if (!tls && !s7)
+		return;
+	struct inv_flow *s = flow_of(f, at);
+	if (!s)
+		return;
+	if (s7) {
+		s7comm(f, s, e->proto, at);
+		return;
+	}
+	if (!(s->seen & F_TLS)) {
+		s->seen |= F_TLS;
+		s->ied->inv->tls_connections++;
+		struct inv_client *c = client_at(s);
+		if (c)
+			c->tls_connections++;
+	}
+	if (e->tls)
+		tls_hello(s->ied->inv, e->tls);
+}
+
+/* ---- GOOSE and SV on the MMS VLANs ----------------------------------------- */
+
+static int mms_vlan_find(const struct vlan_key *k)
+{
+	for (size_t i = 0; i < n_mms_vlans; i++)
+		if (vlan_key_eq(&mms_vlans[i].key, k))
+			return (int)i;
+	return -1;
+}
+
+/* The finding's object: "vlan 10 appid 0x0001", "untagged appid 0x4000". */
+static void stream_object(const struct l2_stream *s, char *buf, size_t size)
+{
+	char ids[48];
+	vlan_ids(&s->key, ids, sizeof(ids));
+	snprintf(buf, size, "%s%s appid 0x%04x", s->key.n ? "vlan " : "untagged", ids, s->appid);
+}
+
+static void stream_details(struct finding *fd, const struct l2_stream *s, const struct mms_vlan *mv)
+{
+	char mac[24], ied[96];
+	struct jw w;
+	jw_init(&w, fd->details, sizeof(fd->details) - 1);
+	jw_obj(&w, NULL);
+	jw_arr(&w, "vlan");
+	for (uint8_t i = 0; i < s->key.n; i++)
+		jw_u64(&w, NULL, s->key.v[i]);
+	jw_arr_end(&w);
+	jw_u64(&w, "appid", s->appid);
+	if (s->id[0])
+		jw_str(&w, s->sv ? "svID" : "gocbRef", s->id);
+	if (s->datset[0])
+		jw_str(&w, "datSet", s->datset);
+	if (s->go_id[0])
+		jw_str(&w, "goID", s->go_id);
+	if (s->has_mac) {
+		mac_text(s->src, mac, sizeof(mac));
+		jw_str(&w, "src_mac", mac);
+	}
+	if (s->has_dst) {
+		mac_text(s->dst, mac, sizeof(mac));
+		jw_str(&w, "dst_mac", mac);
+	}
+	jw_bool(&w, "several_sources", s->other_sources);
+	jw_u64(&w, "frames", s->frames);
+	endpoint_text(&mv->ied, ied, sizeof(ied));
+	jw_str(&w, "mms_ied", ied);
+	details_done(&w, fd);
+}
+
+static const char *stream_kind(const struct l2_stream *s)
+{
+	return s->sv ? "sv_on_mms_vlan" : "goose_on_mms_vlan";
+}
+
+/* A new occurrence: the stream's first frame (or, after a pause longer than the
+ * aggregation window, the frame that brought it back), the frame that showed MMS
+ * on the segment, and the latest frame. */
+static void stream_commit(struct finding *fd, const struct l2_stream *s, const struct mms_vlan *mv,
+			  const struct pkt_where *from, int64_t now)
+{
+	char vl[64], mac[24], ied[96];
+	if (!fd->count)
+		fd->severity = SEV_LOW;
+	finding_evidence(fd, from);
+	finding_evidence(fd, &mv->at);
+	finding_evidence(fd, &s->last_at);
+	stream_details(fd, s, mv);
+	vlan_text(&s->key, vl, sizeof(vl));
+	endpoint_text(&mv->ied, ied, sizeof(ied));
+	if (s->has_mac)
+		mac_text(s->src, mac, sizeof(mac));
+	else
+		snprintf(mac, sizeof(mac), "an unknown source");
+	finding_summary(fd, "%s stream from %s (APPID 0x%04x%s%s%s) is on %s, which also carries MMS (%s): MMS bulk "
+		    "transfers can delay %s; the field guide puts %s on its own VLAN.",
+		    s->sv ? "Sampled Values" : "GOOSE", mac, s->appid, s->id[0] ? ", " : "",
+		    s->id[0] ? (s->sv ? "svID " : "gocbRef ") : "", s->id, vl, ied,
+		    s->sv ? "sampled values" : "protection messages", s->sv ? "SV" : "GOOSE");
+	finding_commit(fd, now);
+}
+
+/* The stream shares a segment with MMS: a finding dated from its first frame. */
+static void stream_flag(struct l2_stream *s, int vi, int64_t now)
+{
+	char obj[96];
+	stream_object(s, obj, sizeof(obj));
+	s->mms_vlan = (int16_t)vi;
+	s->refreshed = now;
+	struct finding *fd = finding_open(stream_kind(s), &mms_vlans[vi].ied, obj, s->first_seen);
+	if (fd)
+		stream_commit(fd, s, &mms_vlans[vi], &s->first_at, now);
+}
+
+/* Keep a flagged stream's finding current (frame count, last frame) without
+ * looking it up for every frame: SV runs at thousands of frames a second. */
+static void stream_refresh(struct l2_stream *s, int64_t now, bool last_frame)
+{
+	char obj[96];
+	struct mms_vlan *mv = &mms_vlans[s->mms_vlan];
+	stream_object(s, obj, sizeof(obj));
+	s->refreshed = now;
+	struct finding *fd = finding_open(stream_kind(s), &mv->ied, obj, now);
+	if (!fd)
+		return;
+	if (!fd->count) {
+		/* The last aggregate closed (the stream paused longer than the window). */
+		stream_commit(fd, s, mv, &s->last_at, now);
+		return;
+	}
+	if (last_frame)
+		finding_evidence(fd, &s->last_at);
+	stream_details(fd, s, mv);
+	finding_touch(fd, now);
+}
+
+static void vlan_has_mms(const struct flow *f, const struct ied *d, const struct pkt_where *at)
+{
+	struct vlan_key k;
+	vlan_key_of(f->key.n_vlan, f->key.vlan, &k);
+	if (mms_vlan_find(&k) >= 0)
+		return;
+	if (n_mms_vlans >= INV_MAX_VLANS) {
+		full(NULL);
+		return;
+	}
+	if (!mms_vlans && !(mms_vlans = calloc(INV_MAX_VLANS, sizeof(*mms_vlans))))
+		return;
+	struct mms_vlan *mv = &mms_vlans[n_mms_vlans];
+	mv->key = k;
+	mv->ied = d->ep;
+	mv->at = *at;
+	int vi = (int)n_mms_vlans++;
+	/* GOOSE/SV seen before any MMS on this segment is judged now. */
+	for (size_t i = 0; i < n_l2; i++)
+		if (l2[i].mms_vlan < 0 && vlan_key_eq(&l2[i].key, &k))
+			stream_flag(&l2[i], vi, at->ts_us);
+}
+
+/* Source and destination MAC: Ethernet has them in front; Linux cooked captures
+ * (SLL, SLL2) carry the sender's address only. Which header it is follows from
+ * where decode_link left the payload, given the VLAN tags it read. */
+static void l2_macs(const struct pkt *p, struct l2_stream *s)
+{
+	if (!p->l3 || p->l3 < p->data)
+		return;
+	size_t off = (size_t)(p->l3 - p->data) - (size_t)p->n_vlan * 4;
+	struct rd r = rd_make(p->data, p->caplen);
+	struct bview src = { NULL, 0 }, dst = { NULL, 0 };
+	if (off == 14) {
+		if (!rd_view(&r, 6, &dst) || !rd_view(&r, 6, &src))
+			return;
+	} else if (off == 16) {
+		uint16_t alen;
+		if (!rd_skip(&r, 4) || !rd_be16(&r, &alen) || alen != 6 || !rd_view(&r, 6, &src))
+			return;
+	} else if (off == 20) {
+		uint8_t alen;
+		if (!rd_skip(&r, 11) || !rd_u8(&r, &alen) || alen != 6 || !rd_view(&r, 6, &src))
+			return;
+	} else {
+		return;
+	}
+	if (!s->has_mac) {
+		memcpy(s->src, src.p, 6);
+		s->has_mac = true;
+	} else if (memcmp(s->src, src.p, 6)) {
+		s->other_sources = true; /* two publishers on one APPID: worth seeing */
+	}
+	if (dst.len && !s->has_dst) {
+		memcpy(s->dst, dst.p, 6);
+		s->has_dst = true;
+	}
+}
+
+/* The stream of (kind, segment, APPID); a new one only for a frame that is
+ * recognisably GOOSE or SV (create), so garbage on the ethertype makes no stream. */
+static struct l2_stream *l2_stream_of(bool sv, const struct vlan_key *k, uint16_t appid, const struct pkt *p,
+				      bool create)
+{
+	if (l2_last < n_l2) {
+		struct l2_stream *s = &l2[l2_last];
+		if (s->sv == sv && s->appid == appid && vlan_key_eq(&s->key, k))
+			return s;
+	}
+	for (size_t i = 0; i < n_l2; i++)
+		if (l2[i].sv == sv && l2[i].appid == appid && vlan_key_eq(&l2[i].key, k)) {
+			l2_last = i;
+			return &l2[i];
+		}
+	if (!create)
+		return NULL;
+	if (n_l2 >= INV_MAX_L2) {
+		l2_dropped_frames++;
+		full(NULL);
+		return NULL;
+	}
+	if (!l2 && !(l2 = calloc(INV_MAX_L2, sizeof(*l2))))
+		return NULL;
+	struct l2_stream *s = &l2[n_l2];
+	memset(s, 0, sizeof(*s));
+	s->sv = sv;
+	s->appid = appid;
+	s->key = *k;
+	s->mms_vlan = -1;
+	s->first_seen = p->at.ts_us;
+	s->first_at = p->at;
+	l2_last = n_l2++;
+	return s;
+}
+
+void inventory_l2(const struct pkt *p)
+{
+	if (p->ethertype != ETHERTYPE_GOOSE && p->ethertype != ETHERTYPE_SV)
+		return;
+	bool sv = p->ethertype == ETHERTYPE_SV;
+	stat_inc(sv ? STAT_sv_frames : STAT_goose_frames);
+	seen_at(p->at.ts_us);
+	struct goose_sv g;
+	enum goose_sv_status st = goose_sv_decode(p->ethertype, rd_make(p->l3, p->l3 ? p->l3len : 0), &g);
+	struct vlan_key k;
+	vlan_key_of(p->n_vlan, p->vlan, &k);
+	struct l2_stream *s = g.has_header ? l2_stream_of(sv, &k, g.appid, p, g.has_pdu) : NULL;
+	if (!s) {
+		if (!g.has_pdu)
+			l2_unusable++; /* no header or no PDU, and no stream of that APPID yet */
+		return;
+	}
+	s->frames++;
+	s->last_seen = p->at.ts_us;
+	s->last_at = p->at;
+	if (st != GOOSE_SV_OK)
+		s->malformed++;
+	struct bview id = sv ? g.sv_id : g.gocb_ref;
+	if (!s->id[0] && id.len)
+		view_text(id, s->id, sizeof(s->id));
+	if (!s->datset[0] && g.dat_set.len)
+		view_text(g.dat_set, s->datset, sizeof(s->datset));
+	if (!s->go_id[0] && g.go_id.len)
+		view_text(g.go_id, s->go_id, sizeof(s->go_id));
+	if (g.has_conf_rev) {
+		s->conf_rev = g.conf_rev;
+		s->has_conf_rev = true;
+	}
+	if (g.has_tal) {
+		s->tal = g.tal;
+		s->has_tal = true;
+	}
+	if (g.has_no_asdu)
+		s->no_asdu = g.no_asdu;
+	l2_macs(p, s);
+	if (s->mms_vlan < 0) {
+		int vi = mms_vlan_find(&k);
+		if (vi >= 0)
+			stream_flag(s, vi, p->at.ts_us);
+	} else if (p->at.ts_us - s->refreshed >= INV_REFRESH_US) {
+		stream_refresh(s, p->at.ts_us, false);
+	}
+}
+
+void inventory_finish(int64_t now)
+{
+	/* A flagged stream's finding still open takes its final count and frame. The
+	 * ones that closed earlier did so with their state of at most a second
+	 * before their stream's last frame. */
+	for (size_t i = 0; i < n_l2; i++) {
+		struct l2_stream *s = &l2[i];
+		if (s->mms_vlan >= 0 && now - s->refreshed <= g_rules.thr[THR_FINDING_WINDOW])
+			stream_refresh(s, s->last_seen > s->refreshed ? s->last_seen : s->refreshed, true);
+	}
+}
+
+/* ---- the inventory document ----------------------------------------------- */
+
+static const char *const TRG_NAMES[8] = { NULL, "dchg", "qchg", "dupd", "intg", "gi", NULL, NULL };
+static const char *const OPT_NAMES[10] = {
+	NULL, "sequence-number", "report-time-stamp", "reason-for-inclusion", "data-set-name",
+	"data-reference", "buffer-overflow", "entryID", "conf-revision", "segmentation",
+};
+
+#define KNOWN(r, a) ((r)->known & (1u << (a)))
+
+static void rcb_display(const char *ref, char *buf, size_t size)
+{
+	snprintf(buf, size, "%s", ref);
+	for (char *p = buf; *p; p++)
+		if (*p == '$')
+			*p = '.';
+}
+
+static void where_obj(struct jw *w, const char *key, const struct pkt_where *at)
+{
+	jw_obj(w, key);
+	const char *fn = eve_filename(at->file_idx);
+	if (fn)
+		jw_str(w, "pcap_filename", fn);
+	jw_u64(w, "pcap_cnt", at->frame);
+	jw_obj_end(w);
+}
+
+/* Request counts by MMS service name; one of c64 (per IED) or c32 (per client). */
+static void services_obj(struct jw *w, const char *key, const uint64_t *c64, const uint32_t *c32)
+{
+	uint64_t other = 0;
+	jw_obj(w, key);
+	for (unsigned k = 0; k <= INV_SVC_MAX; k++) {
+		uint64_t n = c64 ? c64[k] : c32[k];
+		if (!n)
+			continue;
+		const char *name = k < INV_SVC_MAX ? mms_service_name(MMS_CONFIRMED_REQUEST, (int)k) : NULL;
+		if (name)
+			jw_u64(w, name, n);
+		else
+			other += n;
+	}
+	if (other)
+		jw_u64(w, "other", other);
+	jw_obj_end(w);
+}
+
+static int cmp_ln(const void *a, const void *b)
+{
+	const struct inv_ln *x = *(const struct inv_ln *const *)a, *y = *(const struct inv_ln *const *)b;
+	return strcmp(x->name, y->name);
+}
+
+static void lds_json(struct jw *w, const struct ied *d)
+{
+	const struct inv_ied *v = d->inv;
+	const struct inv_ln **sorted = NULL;
+	if (v && v->n_lns && (sorted = malloc(v->n_lns * sizeof(*sorted))) != NULL) {
+		for (uint16_t i = 0; i < v->n_lns; i++)
+			sorted[i] = &v->lns[i];
+		qsort(sorted, v->n_lns, sizeof(*sorted), cmp_ln);
+	}
+	jw_arr(w, "logical_devices");
+	for (uint16_t l = 0; l < d->n_lds; l++) {
+		jw_obj(w, NULL);
+		jw_str(w, "name", d->lds[l]);
+		jw_arr(w, "logical_nodes");
+		for (uint16_t i = 0; sorted && i < v->n_lns; i++)
+			if (sorted[i]->ld == l)
+				jw_str(w, NULL, sorted[i]->name);
+		jw_arr_end(w);
+		jw_obj_end(w);
+	}
+	jw_arr_end(w);
+	free(sorted);
+}
+
+/* RCB r names a dataset that is not listed (its DatSet was read or written, the
+ * dataset itself never listed) and no earlier RCB names it. */
+static bool rcb_only_dataset(const struct ied *d, uint16_t r)
+{
+	const struct rcb *rc = &d->rcbs[r];
+	if (!KNOWN(rc, RCB_DATSET) || !rc->datset[0])
+		return false;
+	for (uint16_t i = 0; i < d->n_datasets; i++)
+		if (!strcmp(d->datasets[i].ref, rc->datset))
+			return false;
+	for (uint16_t q = 0; q < r; q++)
+		if (KNOWN(&d->rcbs[q], RCB_DATSET) && !strcmp(d->rcbs[q].datset, rc->datset))
+			return false;
+	return true;
+}
+
+static unsigned dataset_count(const struct ied *d)
+{
+	unsigned n = d->n_datasets;
+	for (uint16_t r = 0; r < d->n_rcbs; r++)
+		n += rcb_only_dataset(d, r);
+	return n;
+}
+
+static void datasets_json(struct jw *w, const struct ied *d)
+{
+	char disp[200];
+	jw_arr(w, "datasets");
+	for (uint16_t i = 0; i < d->n_datasets; i++) {
+		const struct dataset *ds = &d->datasets[i];
+		jw_obj(w, NULL);
+		jw_str(w, "ref", ds->ref);
+		if (ds->members) {
+			jw_arr(w, "members");
+			for (uint16_t m = 0; m < ds->n_members; m++)
+				if (ds->members[m])
+					jw_str(w, NULL, ds->members[m]);
+			jw_arr_end(w);
+		} else {
+			jw_null(w, "members");
+		}
+		jw_arr(w, "rcbs");
+		for (uint16_t r = 0; r < d->n_rcbs; r++)
+			if (KNOWN(&d->rcbs[r], RCB_DATSET) && !strcmp(d->rcbs[r].datset, ds->ref)) {
+				rcb_display(d->rcbs[r].ref, disp, sizeof(disp));
+				jw_str(w, NULL, disp);
+			}
+		jw_arr_end(w);
+		jw_obj_end(w);
+	}
+	/* Datasets only RCBs name: members unknown. */
+	for (uint16_t r = 0; r < d->n_rcbs; r++) {
+		const struct rcb *rc = &d->rcbs[r];
+		if (!rcb_only_dataset(d, r))
+			continue;
+		jw_obj(w, NULL);
+		jw_str(w, "ref", rc->datset);
+		jw_null(w, "members");
+		jw_arr(w, "rcbs");
+		for (uint16_t q = r; q < d->n_rcbs; q++)
+			if (KNOWN(&d->rcbs[q], RCB_DATSET) && !strcmp(d->rcbs[q].datset, rc->datset)) {
+				rcb_display(d->rcbs[q].ref, disp, sizeof(disp));
+				jw_str(w, NULL, disp);
+			}
+		jw_arr_end(w);
+		jw_obj_end(w);
+	}
+	jw_arr_end(w);
+}
+
+static void rcbs_json(struct jw *w, const struct ied *d)
+{
+	char disp[200];
+	jw_arr(w, "rcbs");
+	for (uint16_t i = 0; i < d->n_rcbs; i++) {
+		const struct rcb *r = &d->rcbs[i];
+		jw_obj(w, NULL);
+		rcb_display(r->ref, disp, sizeof(disp));
+		jw_str(w, "ref", disp);
+		jw_str(w, "mms_ref", r->ref);
+		jw_bool(w, "buffered", r->buffered);
+		if (KNOWN(r, RCB_RPTID))
+			jw_str(w, "rptid", r->rptid);
+		if (KNOWN(r, RCB_DATSET))
+			jw_str(w, "datset", r->datset);
+		if (KNOWN(r, RCB_TRGOPS)) {
+			jw_arr(w, "trgops");
+			for (unsigned b = 0; b < 8; b++)
+				if ((r->trgops & (1u << b)) && TRG_NAMES[b])
+					jw_str(w, NULL, TRG_NAMES[b]);
+			jw_arr_end(w);
+		}
+		if (KNOWN(r, RCB_OPTFLDS)) {
+			jw_arr(w, "optflds");
+			for (unsigned b = 0; b < 10; b++)
+				if ((r->optflds & (1u << b)) && OPT_NAMES[b])
+					jw_str(w, NULL, OPT_NAMES[b]);
+			jw_arr_end(w);
+		}
+		if (KNOWN(r, RCB_INTGPD))
+			jw_u64(w, "intgpd_ms", r->intgpd);
+		if (KNOWN(r, RCB_BUFTM))
+			jw_u64(w, "buftm_ms", r->buftm);
+		if (KNOWN(r, RCB_CONFREV))
+			jw_u64(w, "confrev", r->confrev);
+		if (KNOWN(r, RCB_RPTENA))
+			jw_bool(w, "rptena", r->rptena);
+		jw_u64(w, "reports", r->reports);
+		jw_obj_end(w);
+	}
+	jw_arr_end(w);
+}
+
+static void clients_json(struct jw *w, const struct inv_ied *v)
+{
+	char ip[64];
+	jw_arr(w, "clients");
+	for (uint16_t i = 0; v && i < v->n_clients; i++) {
+		const struct inv_client *c = &v->clients[i];
+		jw_obj(w, NULL);
+		ip_only(c->ipver, c->ip, ip, sizeof(ip));
+		jw_str(w, "address", ip);
+		eve_timestamp(w, "first_seen", c->first_seen);
+		eve_timestamp(w, "last_seen", c->last_seen);
+		jw_u64(w, "connections", c->connections);
+		jw_u64(w, "associations", c->associations);
+		jw_u64(w, "tls_connections", c->tls_connections);
+		jw_bool(w, "password_sent", c->password_sent);
+		jw_u64(w, "requests", c->requests);
+		services_obj(w, "services", NULL, c->svc);
+		jw_obj_end(w);
+	}
+	jw_arr_end(w);
+}
+
+static void ied_json(struct jw *w, void *arg)
+{
+	struct ied *d = arg;
+	const struct inv_ied *v = d->inv;
+	char ip[64];
+	ip_only(d->ep.ipver, d->ep.ip, ip, sizeof(ip));
+	jw_obj(w, NULL);
+	jw_str(w, "address", ip);
+	jw_u64(w, "port", d->ep.port);
+	jw_arr(w, "vlan");
+	for (unsigned i = 0; i < d->ep.n_vlan; i++)
+		jw_u64(w, NULL, d->ep.vlan[i]);
+	jw_arr_end(w);
+	if (d->name[0]) {
+		jw_str(w, "name", d->name);
+		jw_str(w, "name_source", "rules");
+	} else if (d->n_lds) {
+		jw_str(w, "name", d->lds[0]);
+		jw_str(w, "name_source", "logical_device");
+	} else {
+		jw_null(w, "name");
+		jw_null(w, "name_source");
+	}
+	if (d->vendor[0] || d->model[0] || d->revision[0]) {
+		jw_str(w, "vendor", d->vendor);
+		jw_str(w, "model", d->model);
+		jw_str(w, "revision", d->revision);
+	} else {
+		jw_null(w, "vendor");
+		jw_null(w, "model");
+		jw_null(w, "revision");
+	}
+	if (v && v->first_seen) {
+		eve_timestamp(w, "first_seen", v->first_seen);
+		eve_timestamp(w, "last_seen", v->last_seen);
+	}
+	jw_bool(w, "mms", v && v->plaintext_flagged);
+
+	jw_obj(w, "security");
+	jw_bool(w, "mms_plaintext", v && v->plaintext_flagged);
+	if (v && v->tls_connections) {
+		jw_obj(w, "tls");
+		jw_u64(w, "connections", v->tls_connections);
+		if (v->tls_version)
+			jw_str(w, "version", tls_version_name(v->tls_version));
+		else
+			jw_null(w, "version");
+		if (v->tls_offered)
+			jw_str(w, "client_max_version", tls_version_name(v->tls_offered));
+		jw_arr(w, "sni");
+		for (uint8_t i = 0; i < v->n_sni; i++)
+			jw_str(w, NULL, v->sni[i]);
+		jw_arr_end(w);
+		jw_obj_end(w);
+	} else {
+		jw_null(w, "tls");
+	}
+	jw_u64(w, "password_association_requests", v ? v->password_aarqs : 0);
+	if (v && v->other_auth_aarqs) {
+		jw_obj(w, "other_authentication");
+		jw_u64(w, "association_requests", v->other_auth_aarqs);
+		jw_str(w, "mechanism", v->other_mechanism);
+		jw_obj_end(w);
+	}
+	jw_u64(w, "s7comm_connections", v ? v->s7comm_connections : 0);
+	jw_u64(w, "s7comm_plus_connections", v ? v->s7comm_plus_connections : 0);
+	jw_obj_end(w);
+
+	jw_obj(w, "associations");
+	jw_u64(w, "connections", v ? v->connections : 0);
+	jw_u64(w, "associations", v ? v->associations : 0);
+	jw_u64(w, "peak_concurrent", d->peak_assocs);
+	jw_u64(w, "refused", d->refused);
+	if (d->limit) {
+		jw_u64(w, "limit", d->limit);
+		jw_bool(w, "limit_inferred", d->limit_inferred);
+	} else {
+		jw_null(w, "limit");
+	}
+	jw_obj_end(w);
+
+	lds_json(w, d);
+	datasets_json(w, d);
+	rcbs_json(w, d);
+
+	jw_obj(w, "services");
+	static const uint64_t none[INV_SVC_MAX + 1];
+	services_obj(w, "requests", v ? v->requests : none, NULL);
+	jw_obj(w, "acsi");
+	for (uint16_t i = 0; v && i < v->n_acsi; i++)
+		jw_u64(w, v->acsi[i].name, v->acsi[i].n);
+	jw_obj_end(w);
+	jw_obj(w, "unconfirmed");
+	for (int k = 0; v && k <= INV_USVC_MAX; k++) {
+		if (!v->unconfirmed[k])
+			continue;
+		const char *name = k < INV_USVC_MAX ? mms_service_name(MMS_UNCONFIRMED, k) : NULL;
+		jw_u64(w, name ? name : "other", v->unconfirmed[k]);
+	}
+	jw_obj_end(w);
+	jw_obj_end(w);
+
+	clients_json(w, v);
+
+	jw_obj(w, "not_listed");
+	jw_u64(w, "client_connections", v ? v->unlisted_client_connections : 0);
+	jw_u64(w, "logical_nodes", v ? v->lns_dropped : 0);
+	jw_u64(w, "logical_devices", v ? v->lds_dropped : 0);
+	jw_u64(w, "datasets", v ? v->datasets_dropped : 0);
+	jw_obj_end(w);
+	jw_obj_end(w);
+}
+
+static void stream_json(struct jw *w, void *arg)
+{
+	const struct l2_stream *s = arg;
+	char mac[24], ied[96];
+	jw_obj(w, NULL);
+	jw_arr(w, "vlan");
+	for (uint8_t i = 0; i < s->key.n; i++)
+		jw_u64(w, NULL, s->key.v[i]);
+	jw_arr_end(w);
+	jw_u64(w, "appid", s->appid);
+	const char *idk = s->sv ? "svID" : "gocbRef";
+	if (s->id[0])
+		jw_str(w, idk, s->id);
+	else
+		jw_null(w, idk);
+	if (s->datset[0])
+		jw_str(w, "datSet", s->datset);
+	else
+		jw_null(w, "datSet");
+	if (!s->sv) {
+		if (s->go_id[0])
+			jw_str(w, "goID", s->go_id);
+		else
+			jw_null(w, "goID");
+		if (s->has_tal)
+			jw_u64(w, "timeAllowedtoLive_ms", s->tal);
+	} else {
+		jw_u64(w, "noASDU", s->no_asdu);
+	}
+	if (s->has_conf_rev)
+		jw_u64(w, "confRev", s->conf_rev);
+	if (s->has_mac) {
+		mac_text(s->src, mac, sizeof(mac));
+		jw_str(w, "src_mac", mac);
+	} else {
+		jw_null(w, "src_mac");
+	}
+	if (s->has_dst) {
+		mac_text(s->dst, mac, sizeof(mac));
+		jw_str(w, "dst_mac", mac);
+	}
+	jw_bool(w, "several_sources", s->other_sources);
+	jw_u64(w, "frames", s->frames);
+	jw_u64(w, "malformed", s->malformed);
+	eve_timestamp(w, "first_seen", s->first_seen);
+	eve_timestamp(w, "last_seen", s->last_seen);
+	where_obj(w, "first_frame", &s->first_at);
+	jw_bool(w, "on_mms_vlan", s->mms_vlan >= 0);
+	if (s->mms_vlan >= 0) {
+		endpoint_text(&mms_vlans[s->mms_vlan].ied, ied, sizeof(ied));
+		jw_str(w, "mms_ied", ied);
+	}
+	jw_obj_end(w);
+}
+
+static void mms_vlan_json(struct jw *w, void *arg)
+{
+	const struct mms_vlan *mv = arg;
+	char ied[96];
+	jw_obj(w, NULL);
+	jw_arr(w, "vlan");
+	for (uint8_t i = 0; i < mv->key.n; i++)
+		jw_u64(w, NULL, mv->key.v[i]);
+	jw_arr_end(w);
+	endpoint_text(&mv->ied, ied, sizeof(ied));
+	jw_str(w, "first_ied", ied);
+	where_obj(w, "first_frame", &mv->at);
+	jw_obj_end(w);
+}
+
+static void header_json(struct jw *w, void *arg)
+{
+	(void)arg;
+	if (run_first) {
+		eve_timestamp(w, "first_seen", run_first);
+		eve_timestamp(w, "last_seen", run_last);
+	} else {
+		jw_null(w, "first_seen");
+		jw_null(w, "last_seen");
+	}
+}
+
+static void limits_json(struct jw *w, void *arg)
+{
+	(void)arg;
+	jw_obj(w, NULL);
+	jw_u64(w, "inventory_full", g_stats[STAT_inventory_full]);
+	jw_u64(w, "ied_table_full", g_stats[STAT_ied_table_full]);
+	jw_u64(w, "goose_sv_frames_not_listed", l2_dropped_frames);
+	jw_u64(w, "goose_sv_frames_unusable", l2_unusable);
+	jw_u64(w, "max_clients_per_ied", INV_MAX_CLIENTS);
+	jw_u64(w, "max_logical_nodes_per_ied", INV_MAX_LNS);
+	jw_u64(w, "max_logical_devices_per_ied", IED_MAX_LDS);
+	jw_u64(w, "max_datasets_per_ied", IED_MAX_DATASETS);
+	jw_u64(w, "max_goose_sv_streams", INV_MAX_L2);
+	jw_obj_end(w);
+}
+
+#define DOC_BUF_MIN (64u * 1024)
+#define DOC_BUF_MAX (64u * 1024 * 1024)
+
+struct doc {
+	FILE *out;
+	char *buf;
+	size_t cap;
+	bool failed;
+};
+
+/* One piece of the document, formatted into a buffer that grows until it fits
+ * (an IED with hundreds of datasets takes megabytes), then written. */
+static void emit(struct doc *doc, void (*fn)(struct jw *, void *), void *arg)
+{
+	for (;;) {
+		struct jw w;
+		if (!doc->buf) {
+			doc->cap = DOC_BUF_MIN;
+			if (!(doc->buf = malloc(doc->cap))) {
+				doc->failed = true;
+				return;
+			}
+		}
+		jw_init(&w, doc->buf, doc->cap);
+		if (fn == header_json)
+			w.first[0] = false; /* members of the already opened top object */
+		fn(&w, arg);
+		if (!w.overflow) {
+			fwrite(doc->buf, 1, w.len, doc->out);
+			return;
+		}
+		char *n = doc->cap < DOC_BUF_MAX ? realloc(doc->buf, doc->cap * 4) : NULL;
+		if (!n) {
+			fputs("{\"truncated\":true}", doc->out); /* still valid JSON */
+			return;
+		}
+		doc->buf = n;
+		doc->cap *= 4;
+	}
+}
+
+struct ied_list {
+	struct doc *doc;
+	size_t n;
+};
+
+static void ied_item(struct ied *d, void *arg)
+{
+	struct ied_list *l = arg;
+	fputs(l->n++ ? ",\n" : "\n", l->doc->out);
+	emit(l->doc, ied_json, d);
+}
+
+static void streams_json(struct doc *doc, const char *key, bool sv)
+{
+	size_t n = 0;
+	fprintf(doc->out, "],\n\"%s\":[", key);
+	for (size_t i = 0; i < n_l2; i++) {
+		if (l2[i].sv != sv)
+			continue;
+		fputs(n++ ? ",\n" : "\n", doc->out);
+		emit(doc, stream_json, &l2[i]);
+	}
+}
+
+int inventory_write(const char *path)
+{
+	bool to_stdout = !strcmp(path, "-");
+	FILE *out = to_stdout ? stdout : fopen(path, "w");
+	if (!out) {
+		log_error("%s: cannot write the inventory: %s", path, strerror(errno));
+		return -1;
+	}
+	struct doc doc = { out, NULL, 0, false };
+	/* One document; one IED, stream or VLAN per line, so that it reads (and
+	 * diffs) line by line as well as with jq. */
+	fputs("{\"inventory_version\":1", out);
+	emit(&doc, header_json, NULL);
+	fputs(",\n\"ieds\":[", out);
+	struct ied_list l = { &doc, 0 };
+	ied_foreach(ied_item, &l);
+	streams_json(&doc, "goose", false);
+	streams_json(&doc, "sv", true);
+	fputs("],\n\"mms_vlans\":[", out);
+	for (size_t i = 0; i < n_mms_vlans; i++) {
+		fputs(i ? ",\n" : "\n", out);
+		emit(&doc, mms_vlan_json, &mms_vlans[i]);
+	}
+	fputs("],\n\"limits\":", out);
+	emit(&doc, limits_json, NULL);
+	fputs("}\n", out);
+	free(doc.buf);
+	bool bad = doc.failed || ferror(out);
+	if (to_stdout)
+		bad |= fflush(out) != 0;
+	else
+		bad |= fclose(out) != 0;
+	if (bad) {
+		log_error("%s: the inventory could not be written completely", path);
+		return -1;
+	}
+	return 0;
+}
+
+/* ---- the summary block ------------------------------------------------------ */
+
+struct print_ctx {
+	FILE *out;
+	size_t shown, total, clients;
+};
+
+static void count_ied(struct ied *d, void *arg)
+{
+	struct print_ctx *c = arg;
+	c->total++;
+	if (d->inv)
+		c->clients += d->inv->n_clients;
+}
+
+static void print_ied(struct ied *d, void *arg)
+{
+	struct print_ctx *c = arg;
+	const struct inv_ied *v = d->inv;
+	if (!v || c->shown >= INV_PRINT_MAX)
+		return;
+	c->shown++;
+	char ep[96], ip[64];
+	endpoint_text(&d->ep, ep, sizeof(ep));
+	fprintf(c->out, "  %s", ep);
+	for (unsigned i = 0; i < d->ep.n_vlan; i++)
+		fprintf(c->out, "%s%u", i ? "." : " vlan ", d->ep.vlan[i]);
+	const char *name = d->name[0] ? d->name : d->n_lds ? d->lds[0] : NULL;
+	if (name)
+		fprintf(c->out, "  %s", name);
+	if (d->vendor[0] || d->model[0] || d->revision[0])
+		fprintf(c->out, "  %s %s %s", d->vendor, d->model, d->revision);
+	fputc('\n', c->out);
+	unsigned nds = dataset_count(d);
+	fprintf(c->out, "    %u LD%s, %u LN%s, %u dataset%s, %u RCB%s; %u connection%s, %u association%s, from %u client%s",
+		d->n_lds, d->n_lds == 1 ? "" : "s", v->n_lns, v->n_lns == 1 ? "" : "s", nds, nds == 1 ? "" : "s",
+		d->n_rcbs, d->n_rcbs == 1 ? "" : "s", v->connections, v->connections == 1 ? "" : "s",
+		v->associations, v->associations == 1 ? "" : "s", v->n_clients, v->n_clients == 1 ? "" : "s");
+	for (uint16_t i = 0; i < v->n_clients && i < 4; i++) {
+		ip_only(v->clients[i].ipver, v->clients[i].ip, ip, sizeof(ip));
+		fprintf(c->out, "%s%s", i ? ", " : " (", ip);
+	}
+	fprintf(c->out, "%s\n", v->n_clients > 4 ? ", ...)" : v->n_clients ? ")" : "");
+	fprintf(c->out, "    security: %s", v->plaintext_flagged ? "MMS in clear text" : "no MMS seen in clear");
+	if (v->tls_connections)
+		fprintf(c->out, ", TLS (%s) on %u connection%s", v->tls_version ? tls_version_name(v->tls_version) : "version not seen",
+			v->tls_connections, v->tls_connections == 1 ? "" : "s");
+	if (v->password_aarqs)
+		fprintf(c->out, ", %u password%s sent in clear", v->password_aarqs, v->password_aarqs == 1 ? "" : "s");
+	if (v->s7comm_connections || v->s7comm_plus_connections)
+		fprintf(c->out, ", S7comm on %u connection%s", v->s7comm_connections + v->s7comm_plus_connections,
+			v->s7comm_connections + v->s7comm_plus_connections == 1 ? "" : "s");
+	fputc('\n', c->out);
+}
+
+void inventory_print(FILE *out)
+{
+	struct print_ctx c = { out, 0, 0, 0 };
+	ied_foreach(count_ied, &c);
+	size_t goose = 0, sv = 0;
+	for (size_t i = 0; i < n_l2; i++) {
+		if (l2[i].sv)
+			sv++;
+		else
+			goose++;
+	}
+	fprintf(out, "\ninventory: %zu IED%s, %zu client%s, %zu GOOSE stream%s, %zu SV stream%s (--inventory PATH: all of it as JSON)\n",
+		c.total, c.total == 1 ? "" : "s", c.clients, c.clients == 1 ? "" : "s", goose, goose == 1 ? "" : "s",
+		sv, sv == 1 ? "" : "s");
+	ied_foreach(print_ied, &c);
+	if (c.total > c.shown)
+		fprintf(out, "  ... %zu more IED%s\n", c.total - c.shown, c.total - c.shown == 1 ? "" : "s");
+	for (size_t i = 0; i < n_l2 && i < INV_PRINT_MAX; i++) {
+		const struct l2_stream *s = &l2[i];
+		char vl[64], mac[24] = "?";
+		vlan_text(&s->key, vl, sizeof(vl));
+		if (s->has_mac)
+			mac_text(s->src, mac, sizeof(mac));
+		fprintf(out, "  %s APPID 0x%04x %s from %s on %s: %llu frames%s\n", s->sv ? "SV" : "GOOSE", s->appid,
+			s->id[0] ? s->id : "(no id)", mac, vl, (unsigned long long)s->frames,
+			s->mms_vlan >= 0 ? ", shares the segment with MMS" : "");
+	}
+	if (n_l2 > INV_PRINT_MAX)
+		fprintf(out, "  ... %zu more GOOSE/SV streams\n", n_l2 - INV_PRINT_MAX);
+}
+
+/* ---- teardown --------------------------------------------------------------- */
+
+static void free_ied(struct ied *d, void *arg)
+{
+	(void)arg;
+	if (!d->inv)
+		return;
+	free(d->inv->clients);
+	free(d->inv->lns);
+	free(d->inv->ln_slot);
+	free(d->inv);
+	d->inv = NULL;
+}
+
+void inventory_free(void)
+{
+	ied_foreach(free_ied, NULL);
+	free(flows);
+	flows = NULL;
+	free(mms_vlans);
+	mms_vlans = NULL;
+	n_mms_vlans = 0;
+	free(l2);
+	l2 = NULL;
+	n_l2 = l2_last = 0;
+	l2_dropped_frames = l2_unusable = 0;
+	memset(pending, 0, sizeof(pending));
+	pending_next = 0;
+	run_first = run_last = 0;
+	total_clients = total_lns = total_datasets = 0;
+}

@@ -1,10 +1,786 @@
-/* services.c - placeholder until the services analyzer lands. */
+/* services.c - the services analyzer: every confirmed request paired with its
+ * answer by invokeID within its association, and what the pairs say.
+ *
+ * Latency is kept per IED and per service in log-scale histograms of fixed size
+ * (p50/p95/p99/max without storing samples). Findings: requests never answered
+ * (at request.timeout, or when the association ends), an invokeID reused while
+ * its request is still outstanding, more requests outstanding than the initiate
+ * negotiated (maxServOutstandingCalling), answers slower than latency.slow, and
+ * reject PDUs. Confirmed-errors are tallied per IED by class and code; they are
+ * the IED's normal way of saying no (a missing file, a refused write), and the
+ * analyzers that know what was asked (control, reports) judge them.
+ *
+ * app_iso.c pairs requests too, but only to name a response's ACSI service; the
+ * time and frame of the request are needed here, so this table is separate. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "analyze/analyze.h"
+#include "analyze/finding.h"
+#include "analyze/ied.h"
+#include "json.h"
+#include "mms.h"
+#include "rules.h"
+#include "stats.h"
+
+/* Requests outstanding per association. MMS peers negotiate far fewer (5 to
+ * 10); the cap only bounds a client that never waits. Past it the oldest is
+ * forgotten (latency_table_full). */
+#define SVC_OUT_MAX 64
+/* Histograms per IED: one per confirmed service tag below SVC_TAGS, one for
+ * every other tag, one for all services together. */
+#define SVC_TAGS 80
+#define SLOT_OTHER SVC_TAGS
+#define SLOT_ANY (SVC_TAGS + 1)
+#define SVC_SLOTS (SVC_TAGS + 2)
+/* Histograms in the whole run (about 1 KB each); past it, counted. */
+#define SVC_HIST_MAX 8192
+/* Distinct (kind, class, code, service) tallies per IED; the rest are counted. */
+#define SVC_TALLY_MAX 32
+
+struct out_req {
+	uint32_t invoke_id;
+	int16_t service;
+	const char *acsi;          /* a literal of iec61850.c, or NULL */
+	int64_t ts;
+	struct pkt_where at;
+	uint64_t loss_at;          /* IED->client bytes the sensor had lost by then */
+	uint64_t ied_bytes_at;     /* IED->client payload bytes by then */
+	uint64_t ied_pdus_at;      /* IED->client MMS PDUs decoded by then */
+};
+
+struct svc_state {
+	struct svc_state *prev, *next; /* live associations, for the timer */
+	struct flow *flow;
+	uint16_t n_out, cap_out;
+	struct out_req *out;
+	bool has_max;
+	uint32_t max_calling;      /* negotiated maxServOutstandingCalling */
+	uint32_t peak_out;
+	bool exceeded_flagged;
+	uint64_t ied_pdus;         /* MMS PDUs decoded from the IED */
+};
+
+struct ied_svc {
+	struct svc_latency *lat[SVC_SLOTS];
+	uint16_t n_tally;
+	struct svc_tally tally[SVC_TALLY_MAX];
+	uint64_t tally_other;
+	uint64_t unmatched;        /* answers to requests not seen (mid-stream) */
+};
+
+static struct svc_state *live;
+static size_t n_hist;
+
+/* ---- histograms ------------------------------------------------------------ */
+
+#define LAT_SUB 8 /* sub-buckets per power of two; values below 8 us are exact */
+
+static unsigned lat_bucket(int64_t us)
+{
+	uint64_t v = us < 0 ? 0 : (uint64_t)us;
+	if (v < LAT_SUB)
+		return (unsigned)v;
+	unsigned e = 63u - (unsigned)__builtin_clzll(v); /* >= 3 */
+	unsigned sub = (unsigned)(v >> (e - 3)) & (LAT_SUB - 1);
+	unsigned i = LAT_SUB + (e - 3) * LAT_SUB + sub;
+	return i < SVC_LAT_BUCKETS ? i : SVC_LAT_BUCKETS - 1;
+}
+
+/* The largest value bucket i holds. */
+static int64_t lat_high(unsigned i)
+{
+	if (i < LAT_SUB)
+		return i;
+	unsigned e = (i - LAT_SUB) / LAT_SUB + 3, sub = (i - LAT_SUB) % LAT_SUB;
+	uint64_t lo = (uint64_t)(LAT_SUB + sub) << (e - 3);
+	return (int64_t)(lo + ((uint64_t)1 << (e - 3)) - 1);
+}
+
+void svc_latency_add(struct svc_latency *l, int64_t us)
+{
+	if (us < 0)
+		us = 0; /* packet time can step back across files */
+	if (!l->count || us < l->min_us)
+		l->min_us = us;
+	if (!l->count || us > l->max_us)
+		l->max_us = us;
+	l->count++;
+	l->sum_us += (uint64_t)us;
+	l->bucket[lat_bucket(us)]++;
+}
+
+int64_t svc_latency_quantile(const struct svc_latency *l, unsigned permille)
+{
+	uint64_t n = 0;
+	if (!l)
+		return 0;
+	for (unsigned i = 0; i < SVC_LAT_BUCKETS; i++)
+		n += l->bucket[i];
+	if (!n)
+		return 0;
+	if (permille > 1000)
+		permille = 1000;
+	uint64_t rank = (n * permille + 999) / 1000; /* the sample at or above the quantile */
+	if (!rank)
+		rank = 1;
+	uint64_t seen = 0;
+	for (unsigned i = 0; i < SVC_LAT_BUCKETS; i++) {
+		seen += l->bucket[i];
+		if (seen >= rank) {
+			int64_t v = lat_high(i);
+			if (v > l->max_us)
+				v = l->max_us;
+			if (v < l->min_us)
+				v = l->min_us;
+			return v;
+		}
+	}
+	return l->max_us;
+}
+
+/* ---- per-IED state ------------------------------------------------------------ */
+
+static struct ied_svc *ied_svc_of(struct ied *d)
+{
+	if (!d)
+		return NULL;
+	if (!d->svc)
+		d->svc = calloc(1, sizeof(*d->svc));
+	return d->svc;
+}
+
+static unsigned slot_of(int service)
+{
+	if (service == SVC_ANY)
+		return SLOT_ANY;
+	return service >= 0 && service < SVC_TAGS ? (unsigned)service : SLOT_OTHER;
+}
+
+static struct svc_latency *hist(struct ied_svc *s, unsigned slot)
+{
+	if (!s->lat[slot]) {
+		if (n_hist >= SVC_HIST_MAX) {
+			stat_inc(STAT_latency_table_full);
+			return NULL;
+		}
+		s->lat[slot] = calloc(1, sizeof(*s->lat[slot]));
+		if (s->lat[slot])
+			n_hist++;
+	}
+	return s->lat[slot];
+}
+
+const struct svc_latency *services_latency(const struct ied *d, int service)
+{
+	if (!d || !d->svc || (service < 0 && service != SVC_ANY))
+		return NULL;
+	return d->svc->lat[slot_of(service)];
+}
+
+size_t services_tallies(const struct ied *d, const struct svc_tally **out)
+{
+	*out = d && d->svc ? d->svc->tally : NULL;
+	return d && d->svc ? d->svc->n_tally : 0;
+}
+
+static void tally(struct ied_svc *s, uint8_t what, uint8_t cls, int64_t code, int16_t service)
+{
+	for (uint16_t i = 0; i < s->n_tally; i++) {
+		struct svc_tally *t = &s->tally[i];
+		if (t->what == what && t->cls == cls && t->code == code && t->service == service) {
+			t->count++;
+			return;
+		}
+	}
+	if (s->n_tally >= SVC_TALLY_MAX) {
+		s->tally_other++;
+		return;
+	}
+	s->tally[s->n_tally++] = (struct svc_tally){ what, cls, service, code, 1 };
+}
+
+enum svc_count { C_ERRORS, C_REJECTS, C_UNANSWERED, C_SLOW };
+
+/* Count one more of a per-service figure in the service's and the IED's totals. */
+static void bump(struct ied_svc *s, int service, enum svc_count c)
+{
+	unsigned slots[2] = { slot_of(service), SLOT_ANY };
+	for (int k = 0; k < 2; k++) {
+		struct svc_latency *l = hist(s, slots[k]);
+		if (!l)
+			continue;
+		switch (c) {
+		case C_ERRORS: l->errors++; break;
+		case C_REJECTS: l->rejects++; break;
+		case C_UNANSWERED: l->unanswered++; break;
+		case C_SLOW: l->slow++; break;
+		}
+	}
+}
+
+/* ---- names and findings -------------------------------------------------------- */
+
+static const char *service_name(int service)
+{
+	const char *n = service >= 0 ? mms_service_name(MMS_CONFIRMED_REQUEST, service) : NULL;
+	return n ? n : "unknown-service";
+}
+
+static void client_ip(const struct flow *f, char *buf, size_t size)
+{
+	struct endpoint e;
+	char t[96];
+	endpoint_client(f, &e);
+	endpoint_text(&e, t, sizeof(t));
+	char *colon = strrchr(t, ':');
+	if (colon)
+		*colon = 0;
+	snprintf(buf, size, "%s", t[0] == '[' ? t + 1 : t);
+	char *close = strchr(buf, ']');
+	if (close)
+		*close = 0;
+}
+
+static struct finding *open_finding(const char *kind, uint8_t sev, struct flow *f, const char *object,
+				    int64_t now)
+{
+	struct endpoint ied;
+	endpoint_server(f, &ied);
+	struct finding *fd = finding_open(kind, &ied, object, now);
+	if (!fd)
+		return NULL;
+	if (!fd->count)
+		fd->severity = sev;
+	finding_set_flow(fd, f);
+	return fd;
+}
+
+static void details_end(struct jw *w, struct finding *fd)
+{
+	jw_obj_end(w);
+	if (w->overflow)
+		strcpy(fd->details, "{}");
+	else
+		fd->details[w->len] = 0;
+}
+
+static uint64_t lost_to_client(const struct flow *f)
+{
+	return f->an && f->an->loss[1] ? f->an->loss[1]->bytes : 0;
+}
+
+/* Whether the IED's answer to r may be hidden from us: bytes lost in a capture
+ * hole, or bytes the IED sent that did not decode as MMS (a stack this decoder
+ * cannot read). Then a missing answer is not the IED's fault. */
+static bool answer_hidden(const struct flow *f, const struct svc_state *s, const struct out_req *r)
+{
+	if (lost_to_client(f) != r->loss_at)
+		return true;
+	return f->bytes[1] > r->ied_bytes_at && s->ied_pdus == r->ied_pdus_at;
+}
+
+static const char *ied_text(const struct flow *f, char *buf, size_t size)
+{
+	if (f->an && f->an->ied)
+		return ied_label(f->an->ied, buf, size);
+	struct endpoint e;
+	endpoint_server(f, &e);
+	endpoint_text(&e, buf, size);
+	return buf;
+}
+
+/* A request that will not be answered: aggregated per IED and service. */
+static void unanswered(struct flow *f, const struct out_req *r, int64_t now, bool at_end)
+{
+	struct ied_svc *s = f->an ? ied_svc_of(f->an->ied) : NULL;
+	if (s)
+		bump(s, r->service, C_UNANSWERED);
+	const char *svc = service_name(r->service);
+	struct finding *fd = open_finding("request_unanswered", SEV_MEDIUM, f, svc, now);
+	if (!fd)
+		return;
+	finding_evidence(fd, &r->at);
+	char client[64], ied[160];
+	client_ip(f, client, sizeof(client));
+	ied_text(f, ied, sizeof(ied));
+	int64_t waited = now - r->ts;
+	struct jw w;
+	jw_init(&w, fd->details, sizeof(fd->details) - 1);
+	jw_obj(&w, NULL);
+	jw_str(&w, "service", svc);
+	if (r->acsi)
+		jw_str(&w, "acsi", r->acsi);
+	jw_u64(&w, "invoke_id", r->invoke_id);
+	jw_str(&w, "client", client);
+	jw_u64(&w, "waited_ms", (uint64_t)(waited > 0 ? waited / 1000 : 0));
+	jw_str(&w, "judged", at_end ? "association_end" : "timeout");
+	jw_u64(&w, "timeout_ms", (uint64_t)(g_rules.thr[THR_REQUEST_TIMEOUT] / 1000));
+	jw_u64(&w, "unanswered", fd->count + 1);
+	details_end(&w, fd);
+	if (fd->count)
+		finding_summary(fd, "%s left %llu %s requests unanswered (latest: invokeID %u from %s, %s).", ied,
+				(unsigned long long)(fd->count + 1), svc, r->invoke_id, client,
+				at_end ? "the association ended first" : "no answer within the timeout");
+	else if (at_end)
+		finding_summary(fd, "%s never answered a %s request%s%s%s (invokeID %u from %s): the association "
+			    "ended %.1f s later without a response.", ied, svc, r->acsi ? " (" : "",
+			    r->acsi ? r->acsi : "", r->acsi ? ")" : "", r->invoke_id, client, (double)waited / 1e6);
+	else
+		finding_summary(fd, "%s did not answer a %s request%s%s%s (invokeID %u from %s) within %lld s.", ied,
+			    svc, r->acsi ? " (" : "", r->acsi ? r->acsi : "", r->acsi ? ")" : "", r->invoke_id, client,
+			    (long long)(g_rules.thr[THR_REQUEST_TIMEOUT] / 1000000));
+	finding_commit(fd, now);
+}
+
+static void duplicate(struct flow *f, const struct out_req *old, const struct mms_pdu *p,
+		      const struct pkt_where *at)
+{
+	char client[64], ied[160];
+	client_ip(f, client, sizeof(client));
+	ied_text(f, ied, sizeof(ied));
+	struct finding *fd = open_finding("duplicate_invoke_id", SEV_LOW, f, client, at->ts_us);
+	if (!fd)
+		return;
+	finding_evidence(fd, &old->at);
+	finding_evidence(fd, at);
+	struct jw w;
+	jw_init(&w, fd->details, sizeof(fd->details) - 1);
+	jw_obj(&w, NULL);
+	jw_u64(&w, "invoke_id", p->invoke_id);
+	jw_str(&w, "service", service_name(p->service));
+	jw_str(&w, "outstanding_service", service_name(old->service));
+	jw_u64(&w, "outstanding_pcap_cnt", old->at.frame);
+	jw_u64(&w, "outstanding_ms", (uint64_t)(at->ts_us > old->ts ? (at->ts_us - old->ts) / 1000 : 0));
+	details_end(&w, fd);
+	finding_summary(fd, "%s sent invokeID %u to %s again while its earlier %s request with that invokeID was "
+		    "still unanswered: the answers cannot be told apart.", client, p->invoke_id, ied,
+		    service_name(old->service));
+	finding_commit(fd, at->ts_us);
+}
+
+static void exceeded(struct flow *f, struct svc_state *st, const struct pkt_where *at)
+{
+	char client[64], ied[160];
+	client_ip(f, client, sizeof(client));
+	ied_text(f, ied, sizeof(ied));
+	struct finding *fd = open_finding("outstanding_exceeded", SEV_MEDIUM, f, client, at->ts_us);
+	if (!fd)
+		return;
+	for (uint16_t i = 0; i < st->n_out && i < 4; i++)
+		finding_evidence(fd, &st->out[i].at);
+	finding_evidence(fd, at);
+	struct jw w;
+	jw_init(&w, fd->details, sizeof(fd->details) - 1);
+	jw_obj(&w, NULL);
+	jw_u64(&w, "max_serv_outstanding_calling", st->max_calling);
+	jw_u64(&w, "outstanding", st->n_out);
+	details_end(&w, fd);
+	finding_summary(fd, "%s had %u requests outstanding at %s, more than the %u negotiated in the initiate "
+		    "(maxServOutstandingCalling): the IED may reject or drop the extra requests.", client,
+		    st->n_out, ied, st->max_calling);
+	finding_commit(fd, at->ts_us);
+}
+
+static void slow(struct flow *f, const struct out_req *r, int64_t latency, const struct svc_latency *l,
+		 const struct pkt_where *at)
+{
+	const char *svc = service_name(r->service);
+	struct finding *fd = open_finding("slow_response", SEV_LOW, f, svc, at->ts_us);
+	if (!fd)
+		return;
+	finding_evidence(fd, &r->at);
+	finding_evidence(fd, at);
+	char ied[160];
+	ied_text(f, ied, sizeof(ied));
+	int64_t max = l && l->max_us > latency ? l->max_us : latency;
+	struct jw w;
+	jw_init(&w, fd->details, sizeof(fd->details) - 1);
+	jw_obj(&w, NULL);
+	jw_str(&w, "service", svc);
+	if (r->acsi)
+		jw_str(&w, "acsi", r->acsi);
+	jw_u64(&w, "latency_ms", (uint64_t)(latency / 1000));
+	jw_u64(&w, "max_latency_ms", (uint64_t)(max / 1000));
+	jw_u64(&w, "threshold_ms", (uint64_t)(g_rules.thr[THR_LATENCY_SLOW] / 1000));
+	jw_u64(&w, "slow_responses", fd->count + 1);
+	if (l && l->count) {
+		jw_u64(&w, "responses", l->count);
+		jw_u64(&w, "p95_ms", (uint64_t)(svc_latency_quantile(l, 950) / 1000));
+	}
+	details_end(&w, fd);
+	finding_summary(fd, "%s took %.3f s to answer a %s request%s%s%s (threshold %.3f s; slowest %.3f s).", ied,
+			(double)latency / 1e6, svc, r->acsi ? " (" : "", r->acsi ? r->acsi : "", r->acsi ? ")" : "",
+			(double)g_rules.thr[THR_LATENCY_SLOW] / 1e6, (double)max / 1e6);
+	finding_commit(fd, at->ts_us);
+}
+
+static void reject_finding(struct flow *f, int dir, const struct mms_pdu *p, const struct out_req *r,
+			   const struct pkt_where *at)
+{
+	const char *type = mms_reject_type_name(p->reject.reason_type);
+	const char *code = mms_reject_code_name(p->reject.reason_type, p->reject.reason_code);
+	char object[128], codebuf[24];
+	if (!code) {
+		snprintf(codebuf, sizeof(codebuf), "%lld", (long long)p->reject.reason_code);
+		code = codebuf;
+	}
+	snprintf(object, sizeof(object), "%s: %s", type ? type : "unknown", code);
+	struct finding *fd = open_finding("mms_reject", SEV_LOW, f, object, at->ts_us);
+	if (!fd)
+		return;
+	if (r)
+		finding_evidence(fd, &r->at);
+	finding_evidence(fd, at);
+	char client[64], ied[160];
+	client_ip(f, client, sizeof(client));
+	ied_text(f, ied, sizeof(ied));
+	struct jw w;
+	jw_init(&w, fd->details, sizeof(fd->details) - 1);
+	jw_obj(&w, NULL);
+	jw_str(&w, "by", dir == 1 ? "ied" : "client");
+	if (type)
+		jw_str(&w, "type", type);
+	else
+		jw_u64(&w, "type", p->reject.reason_type);
+	jw_str(&w, "code", code);
+	jw_i64(&w, "code_number", p->reject.reason_code);
+	if (p->reject.has_original_invoke)
+		jw_u64(&w, "original_invoke_id", p->reject.original_invoke);
+	if (r)
+		jw_str(&w, "service", service_name(r->service));
+	details_end(&w, fd);
+	if (dir == 1)
+		finding_summary(fd, "%s rejected a PDU from %s (%s, %s)%s%s: the IED could not parse or does not "
+			    "support what the client sent.", ied, client, type ? type : "unknown type", code,
+			    r ? " answering a " : "", r ? service_name(r->service) : "");
+	else
+		finding_summary(fd, "Client %s rejected a PDU from %s (%s, %s): the client could not parse what the "
+			    "IED sent.", client, ied, type ? type : "unknown type", code);
+	finding_commit(fd, at->ts_us);
+}
+
+/* ---- the association's outstanding requests -------------------------------------- */
+
+static struct svc_state *state_of(struct flow *f)
+{
+	struct flow_an *a = flow_an_get(f);
+	if (!a)
+		return NULL;
+	if (!a->svc) {
+		struct svc_state *s = calloc(1, sizeof(*s));
+		if (!s)
+			return NULL;
+		s->flow = f;
+		s->next = live;
+		if (live)
+			live->prev = s;
+		live = s;
+		a->svc = s;
+	}
+	return a->svc;
+}
+
+static int find_out(const struct svc_state *s, uint32_t invoke)
+{
+	for (uint16_t i = 0; i < s->n_out; i++)
+		if (s->out[i].invoke_id == invoke)
+			return i;
+	return -1;
+}
+
+static void remove_out(struct svc_state *s, uint16_t i)
+{
+	/* keep arrival order: the oldest stays first */
+	memmove(&s->out[i], &s->out[i + 1], (size_t)(s->n_out - i - 1) * sizeof(s->out[0]));
+	s->n_out--;
+}
+
+static void request(struct flow *f, struct svc_state *s, const struct mms_event *e, const struct pkt_where *at)
+{
+	const struct mms_pdu *p = e->pdu;
+	int i = find_out(s, p->invoke_id);
+	if (i >= 0) {
+		/* Reused while outstanding. A hole in the IED's direction may have
+		 * hidden the answer: then the client is right to reuse it. */
+		if (!answer_hidden(f, s, &s->out[i]))
+			duplicate(f, &s->out[i], p, at);
+		remove_out(s, (uint16_t)i);
+	}
+	if (s->n_out >= SVC_OUT_MAX) {
+		stat_inc(STAT_latency_table_full);
+		remove_out(s, 0);
+	}
+	if (s->n_out >= s->cap_out) {
+		uint16_t cap = s->cap_out ? (uint16_t)(s->cap_out * 2) : 8;
+		if (cap > SVC_OUT_MAX)
+			cap = SVC_OUT_MAX;
+		struct out_req *n = realloc(s->out, cap * sizeof(*n));
+		if (!n)
+			return;
+		s->out = n;
+		s->cap_out = cap;
+	}
+	struct out_req *r = &s->out[s->n_out++];
+	r->invoke_id = p->invoke_id;
+	r->service = p->service;
+	r->acsi = e->acsi;
+	r->ts = at->ts_us;
+	r->at = *at;
+	r->loss_at = lost_to_client(f);
+	r->ied_bytes_at = f->bytes[1];
+	r->ied_pdus_at = s->ied_pdus;
+	if (s->n_out > s->peak_out)
+		s->peak_out = s->n_out;
+	if (s->has_max && s->max_calling && s->n_out > s->max_calling && !s->exceeded_flagged) {
+		s->exceeded_flagged = true; /* once per association; the aggregate counts them */
+		exceeded(f, s, at);
+	}
+}
+
+static void answer(struct flow *f, struct svc_state *s, const struct mms_pdu *p, const struct pkt_where *at)
+{
+	struct ied_svc *is = ied_svc_of(f->an->ied);
+	int i = find_out(s, p->invoke_id);
+	if (i < 0) {
+		if (is)
+			is->unmatched++;
+		return;
+	}
+	struct out_req r = s->out[i];
+	remove_out(s, (uint16_t)i);
+	if (!is)
+		return;
+	int64_t latency = at->ts_us - r.ts;
+	struct svc_latency *l = hist(is, slot_of(r.service)), *any = hist(is, SLOT_ANY);
+	if (l)
+		svc_latency_add(l, latency);
+	if (any)
+		svc_latency_add(any, latency);
+	if (p->type == MMS_CONFIRMED_ERROR) {
+		bump(is, r.service, C_ERRORS);
+		tally(is, SVC_TALLY_ERROR, p->error.error_class, p->error.error_code, r.service);
+	}
+	if (latency > g_rules.thr[THR_LATENCY_SLOW]) {
+		bump(is, r.service, C_SLOW);
+		slow(f, &r, latency, l, at);
+	}
+}
+
+static void rejected(struct flow *f, int dir, struct svc_state *s, const struct mms_pdu *p,
+		     const struct pkt_where *at)
+{
+	struct ied_svc *is = ied_svc_of(f->an->ied);
+	struct out_req r, *rp = NULL;
+	int i = p->reject.has_original_invoke && dir == 1 ? find_out(s, p->reject.original_invoke) : -1;
+	if (i >= 0) {
+		r = s->out[i];
+		rp = &r;
+		remove_out(s, (uint16_t)i);
+	}
+	if (is) {
+		tally(is, SVC_TALLY_REJECT, p->reject.reason_type, p->reject.reason_code, rp ? rp->service : -1);
+		if (rp)
+			bump(is, rp->service, C_REJECTS);
+	}
+	reject_finding(f, dir, p, rp, at);
+}
 
 void services_mms(struct flow *f, int dir, const struct mms_event *e, const struct pkt_where *at)
-{ (void)f; (void)dir; (void)e; (void)at; }
+{
+	const struct mms_pdu *p = e->pdu;
+	if (dir == 1 && f->an && f->an->svc)
+		f->an->svc->ied_pdus++;
+	switch (p->type) {
+	case MMS_CONFIRMED_REQUEST:
+	case MMS_CONFIRMED_RESPONSE:
+	case MMS_CONFIRMED_ERROR:
+	case MMS_CANCEL_RESPONSE:
+	case MMS_CANCEL_ERROR:
+		if (!p->has_invoke)
+			return;
+		break;
+	case MMS_REJECT:
+	case MMS_INITIATE_RESPONSE:
+		break;
+	default:
+		return;
+	}
+	struct svc_state *s = state_of(f);
+	if (!s)
+		return;
+	switch (p->type) {
+	case MMS_CONFIRMED_REQUEST:
+		/* Requests from the IED (rare in IEC 61850) are not timed: the
+		 * table is the client's. */
+		if (dir == 0)
+			request(f, s, e, at);
+		break;
+	case MMS_CONFIRMED_RESPONSE:
+	case MMS_CONFIRMED_ERROR:
+		if (dir == 1)
+			answer(f, s, p, at);
+		break;
+	case MMS_CANCEL_RESPONSE:
+	case MMS_CANCEL_ERROR: {
+		/* The request was cancelled: answered, but not a latency sample. */
+		int i = dir == 1 ? find_out(s, p->invoke_id) : -1;
+		if (i >= 0) {
+			if (p->type == MMS_CANCEL_ERROR) {
+				struct ied_svc *is = ied_svc_of(f->an->ied);
+				if (is)
+					tally(is, SVC_TALLY_CANCEL_ERROR, p->error.error_class, p->error.error_code,
+					      s->out[i].service);
+			}
+			remove_out(s, (uint16_t)i);
+		}
+		break;
+	}
+	case MMS_REJECT:
+		rejected(f, dir, s, p, at);
+		break;
+	case MMS_INITIATE_RESPONSE:
+		if (dir == 1 && p->init.has_max_serv_calling) {
+			s->has_max = true;
+			s->max_calling = p->init.max_serv_calling;
+		}
+		break;
+	}
+}
+
+/* ---- timers and the end of an association ----------------------------------------- */
+
+static void expire(struct svc_state *s, int64_t now, bool at_end)
+{
+	struct flow *f = s->flow;
+	for (uint16_t i = 0; i < s->n_out;) {
+		struct out_req *r = &s->out[i];
+		if (!at_end && now - r->ts <= g_rules.thr[THR_REQUEST_TIMEOUT]) {
+			i++;
+			continue;
+		}
+		/* An answer lost in a capture hole, or sent in bytes that did not
+		 * decode, is the sensor's blind spot, not the IED's silence. */
+		if (!answer_hidden(f, s, r))
+			unanswered(f, r, at_end ? f->last_ts : now, at_end);
+		remove_out(s, i);
+	}
+}
+
+void services_tick(int64_t now)
+{
+	for (struct svc_state *s = live; s; s = s->next)
+		if (s->n_out)
+			expire(s, now, false);
+}
+
 void services_flow_end(struct flow *f, enum flow_end why, const struct pkt_where *at)
-{ (void)f; (void)why; (void)at; }
-void services_tick(int64_t now) { (void)now; }
-void services_finish(int64_t now) { (void)now; }
-void services_free(void) {}
+{
+	struct svc_state *s = f->an ? f->an->svc : NULL;
+	if (!s)
+		return;
+	if (why == FLOW_END_CAPTURE_END || why == FLOW_END_EVICTED) {
+		/* The capture (or the table) ended, not the association: only what
+		 * has already waited too long is known to be unanswered. */
+		expire(s, at->ts_us > f->last_ts ? at->ts_us : f->last_ts, false);
+	} else {
+		expire(s, at->ts_us, true);
+	}
+	if (s->prev)
+		s->prev->next = s->next;
+	else
+		live = s->next;
+	if (s->next)
+		s->next->prev = s->prev;
+	free(s->out);
+	free(s);
+	f->an->svc = NULL;
+}
+
+void services_finish(int64_t now)
+{
+	(void)now; /* flows are flushed before this: nothing is outstanding */
+}
+
+/* ---- summary ------------------------------------------------------------------------ */
+
+static void print_ms(FILE *out, int64_t us)
+{
+	if (us < 10000)
+		fprintf(out, " %7.2f", (double)us / 1000.0);
+	else
+		fprintf(out, " %7.0f", (double)us / 1000.0);
+}
+
+static void print_ied(struct ied *d, void *arg)
+{
+	FILE *out = arg;
+	struct ied_svc *s = d->svc;
+	if (!s || !s->lat[SLOT_ANY])
+		return;
+	char label[160];
+	fprintf(out, "  %s\n", ied_label(d, label, sizeof(label)));
+	fprintf(out, "    %-32s %8s %7s %7s %7s %7s %6s %6s\n", "service", "answers", "p50 ms", "p95 ms", "p99 ms",
+		"max ms", "errors", "unans.");
+	for (unsigned slot = 0; slot < SVC_SLOTS; slot++) {
+		const struct svc_latency *l = s->lat[slot];
+		if (!l)
+			continue;
+		const char *name = slot == SLOT_ANY ? "all" : slot == SLOT_OTHER ? "other" : service_name((int)slot);
+		fprintf(out, "    %-32s %8llu", name, (unsigned long long)l->count);
+		print_ms(out, svc_latency_quantile(l, 500));
+		print_ms(out, svc_latency_quantile(l, 950));
+		print_ms(out, svc_latency_quantile(l, 990));
+		print_ms(out, l->count ? l->max_us : 0);
+		fprintf(out, " %6llu %6llu\n", (unsigned long long)l->errors, (unsigned long long)l->unanswered);
+	}
+	for (uint16_t i = 0; i < s->n_tally; i++) {
+		const struct svc_tally *t = &s->tally[i];
+		const char *cls, *code;
+		if (t->what == SVC_TALLY_REJECT) {
+			cls = mms_reject_type_name(t->cls);
+			code = mms_reject_code_name(t->cls, t->code);
+		} else {
+			cls = mms_error_class_name(t->cls);
+			code = mms_error_code_name(t->cls, (uint32_t)t->code);
+		}
+		fprintf(out, "    %s %s/", t->what == SVC_TALLY_REJECT ? "reject" : t->what == SVC_TALLY_ERROR ?
+			"confirmed-error" : "cancel-error", cls ? cls : "?");
+		if (code)
+			fprintf(out, "%s", code);
+		else
+			fprintf(out, "%lld", (long long)t->code);
+		fprintf(out, " on %s: %llu\n", t->service >= 0 ? service_name(t->service) : "unknown request",
+			(unsigned long long)t->count);
+	}
+	if (s->tally_other)
+		fprintf(out, "    other errors and rejects: %llu\n", (unsigned long long)s->tally_other);
+}
+
+void services_print(FILE *out)
+{
+	fprintf(out, "Service latency per IED:\n");
+	ied_foreach(print_ied, out);
+}
+
+/* ---- freeing ---------------------------------------------------------------------- */
+
+static void free_ied(struct ied *d, void *arg)
+{
+	(void)arg;
+	if (!d->svc)
+		return;
+	for (unsigned i = 0; i < SVC_SLOTS; i++)
+		free(d->svc->lat[i]);
+	free(d->svc);
+	d->svc = NULL;
+}
+
+void services_free(void)
+{
+	ied_foreach(free_ied, NULL);
+	n_hist = 0;
+	/* flows are gone by now; their states were freed at their ends */
+	live = NULL;
+}

@@ -36,7 +36,7 @@ static const struct input_set *inputs;
 
 static void flush_buf(void);
 
-int eve_open(const char *path, const struct input_set *files, bool values)
+int eve_open(const char *path, const struct input_set *files, bool values, bool append)
 {
 	inputs = files;
 	with_values = values;
@@ -45,8 +45,9 @@ int eve_open(const char *path, const struct input_set *files, bool values)
 	if (strcmp(path, "-") == 0) {
 		out = stdout;
 	} else {
-		/* Append: a sensor restarted, or rotated by logrotate, keeps its history. */
-		out = fopen(path, "a");
+		/* A sensor appends (restarts and logrotate keep the history); an offline
+		 * run's output is that run's alone. */
+		out = fopen(path, append ? "a" : "w");
 		if (!out) {
 			log_error("%s: cannot write EVE output: %s", path, strerror(errno));
 			return -1;

@@ -11,8 +11,9 @@
 #include "capture.h"
 #include "events.h"
 
-/* path NULL disables EVE; "-" is stdout. Returns 0, or -1 after an error message. */
-int eve_open(const char *path, const struct input_set *files, bool values);
+/* path NULL disables EVE; "-" is stdout. A sensor appends (append = true); an
+ * offline run writes the file afresh. Returns 0, or -1 after an error message. */
+int eve_open(const char *path, const struct input_set *files, bool values, bool append);
 void eve_stream(struct flow *f, int dir, const struct stream_event *e, const struct pkt_where *at);
 void eve_assoc(struct flow *f, int dir, const struct assoc_event *e, const struct pkt_where *at);
 void eve_mms(struct flow *f, int dir, const struct mms_event *e, const struct pkt_where *at);

@@ -7,6 +7,7 @@
 #include "eve.h"
 #include "options.h"
 #include "pipeline.h"
+#include "rules.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n);
 
@@ -21,7 +22,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 		opt.n_mms_ports = 2;
 		opt.max_flows = 64;
 		opt.hole_timeout_us = 1000000;
-		eve_open("/dev/null", NULL, true);
+		eve_open("/dev/null", NULL, true, false);
+		rules_defaults(&g_rules);
 		ready = true;
 	}
 	if (n == 0)

@@ -7,7 +7,9 @@
 
 #include "app_iso.h"
 #include "eve.h"
+#include "events.h"
 #include "flow.h"
+#include "rules.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n);
 
@@ -15,7 +17,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 {
 	static bool opened;
 	if (!opened) {
-		eve_open("/dev/null", NULL, true);
+		eve_open("/dev/null", NULL, true, false);
+		rules_defaults(&g_rules);
 		opened = true;
 	}
 	struct flow f;
@@ -45,6 +48,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 		i += len;
 		at.frame++;
 	}
+	ev_flow_end(&f, FLOW_END_CAPTURE_END, &at);
 	app_flow_free(&f);
 	return 0;
 }

@@ -113,7 +113,7 @@ static void connect_chain(void)
 	CHECK(a.has_user_info);
 	CHECK(a.has_user_ctx);
 	CHECK_EQ(a.user_ctx, 3);
-	uint8_t first;
+	uint8_t first = 0;
 	CHECK(rd_peek(&a.user_info, 0, &first));
 	CHECK_EQ(first, 0xa8); /* initiate-RequestPDU */
 
