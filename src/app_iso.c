@@ -17,6 +17,13 @@
 #include "tls.h"
 #include "tpkt.h"
 
+/* Resynchronising keeps this many tail bytes of a segment, so a TPKT header
+ * (4) + COTP DT header (3) + the first upper-layer octet split across segments is
+ * still found. */
+#define RESYNC_CARRY 7
+/* Bytes needed to judge a candidate TPKT that runs past the data we have. */
+#define RESYNC_MIN_VIEW 8
+
 /* Malformed-layer events per flow before they are only counted. */
 #define MALFORMED_EVENTS_PER_FLOW 8
 
@@ -35,6 +42,9 @@ struct iso_dir {
 	bool resync;             /* look for a TPKT boundary before decoding */
 	bool started;            /* some bytes of this direction were seen */
 	bool hdr_only;           /* tpkt holds only part of a 4-byte header so far */
+	uint8_t carry_len;       /* resync: tail bytes kept to search across segments */
+	uint8_t carry[RESYNC_CARRY];
+	uint64_t skipped;        /* resync: bytes skipped so far in this search */
 };
 
 struct iso_flow {
@@ -426,20 +436,37 @@ static void handle_tpkt(struct flow *f, int dir, const uint8_t *p, uint32_t len,
 	handle_tsdu(f, dir, t.user, at);
 }
 
+/* The octet after a COTP DT header: what can open a TSDU (a session SPDU, bare
+ * MMS, S7comm). */
+static bool upper_plausible(uint8_t b)
+{
+	return session_si_known(b) || mms_first_octet(b) || b == 0x32 || b == 0x72;
+}
+
 /* Where in d[0..len) does a TPKT we can trust begin? A plausible header with a
- * COTP header behind it, confirmed by the next TPKT header, or ending exactly at
- * the end of the bytes we have, or (at offset 0) running past them. */
+ * COTP header behind it, and then: the next TPKT header right after it, or its
+ * end exactly at the end of the bytes we have, or (running past them) a DT whose
+ * first upper-layer octet makes sense. A candidate too close to the end to judge
+ * is left for the next segment (the caller carries the tail). */
 static bool find_tpkt(const uint8_t *d, uint32_t len, uint32_t *where)
 {
 	for (uint32_t i = 0; i + TPKT_HDR_LEN <= len; i++) {
-		if (d[i] != 3 || (i + 1 < len && d[i + 1] != 0))
+		if (d[i] != 3 || d[i + 1] != 0)
 			continue;
 		uint16_t tl, nl;
 		if (!tpkt_plausible(rd_make(d + i, len - i), &tl))
 			continue;
 		uint32_t end = i + tl;
-		if (end == len || (end < len && tpkt_header(rd_make(d + end, len - end), &nl) != TPKT_BAD) ||
-		    (end > len && i == 0)) {
+		bool ok;
+		if (end == len)
+			ok = true;
+		else if (end < len)
+			ok = tpkt_header(rd_make(d + end, len - end), &nl) != TPKT_BAD;
+		else if (len - i < RESYNC_MIN_VIEW)
+			ok = false; /* judge it when more bytes are here */
+		else
+			ok = d[i + 5] != COTP_DT || upper_plausible(d[i + 7]);
+		if (ok) {
 			*where = i;
 			return true;
 		}
@@ -503,6 +530,7 @@ void app_data(struct flow *f, int dir, const uint8_t *p, uint32_t len, const str
 			return;
 		}
 	}
+	uint8_t *joined = NULL; /* the carried tail joined with this segment */
 	while (len > 0) {
 		if (d->tpkt_len) {
 			/* Complete a TPKT that began in an earlier segment. */
@@ -514,7 +542,7 @@ void app_data(struct flow *f, int dir, const uint8_t *p, uint32_t len, const str
 			p += take;
 			len -= take;
 			if (d->tpkt_len < d->tpkt_total)
-				return;
+				break;
 			if (d->hdr_only) {
 				/* The 4 header bytes are complete: now the real length is known. */
 				uint16_t total;
@@ -552,21 +580,41 @@ void app_data(struct flow *f, int dir, const uint8_t *p, uint32_t len, const str
 			continue;
 		}
 		if (d->resync) {
-			uint32_t at_off;
-			if (!find_tpkt(p, len, &at_off)) {
-				stat_add(STAT_tpkt_resync_skipped_bytes, len);
-				return;
+			/* Search the carried tail joined with these bytes. */
+			const uint8_t *buf = p;
+			uint32_t blen = len;
+			if (d->carry_len) {
+				free(joined);
+				joined = malloc((size_t)d->carry_len + len);
+				if (!joined)
+					return;
+				memcpy(joined, d->carry, d->carry_len);
+				memcpy(joined + d->carry_len, p, len);
+				buf = joined;
+				blen = d->carry_len + len;
+				d->carry_len = 0;
 			}
+			uint32_t at_off;
+			if (!find_tpkt(buf, blen, &at_off)) {
+				uint32_t keep = blen < RESYNC_CARRY ? blen : RESYNC_CARRY;
+				memcpy(d->carry, buf + blen - keep, keep);
+				d->carry_len = (uint8_t)keep;
+				d->skipped += blen - keep;
+				stat_add(STAT_tpkt_resync_skipped_bytes, blen - keep);
+				break;
+			}
+			d->skipped += at_off;
 			stat_add(STAT_tpkt_resync_skipped_bytes, at_off);
 			stat_inc(STAT_tpkt_resync);
 			d->resync = false;
-			if (at_off) {
+			if (d->skipped) {
 				/* Only worth an event when bytes had to be skipped to find it. */
-				struct stream_event e = { .kind = STREAM_EV_RESYNC, .bytes = at_off };
+				struct stream_event e = { .kind = STREAM_EV_RESYNC, .bytes = d->skipped };
 				ev_stream(f, dir, &e, at);
 			}
-			p += at_off;
-			len -= at_off;
+			d->skipped = 0;
+			p = buf + at_off;
+			len = blen - at_off;
 		}
 		uint16_t total;
 		enum tpkt_status ts = tpkt_header(rd_make(p, len), &total);
@@ -574,7 +622,7 @@ void app_data(struct flow *f, int dir, const uint8_t *p, uint32_t len, const str
 			if (iso->proto == APP_UNKNOWN) {
 				tls_or_junk(f, dir, p, len, at);
 				if (iso->proto != APP_UNKNOWN && iso->proto != APP_ISO)
-					return;
+					break;
 			}
 			stat_inc(STAT_tpkt_invalid);
 			malformed(f, dir, "tpkt", "invalid", at);
@@ -589,16 +637,17 @@ void app_data(struct flow *f, int dir, const uint8_t *p, uint32_t len, const str
 					d->resync = true;
 				else
 					d->hdr_only = true;
-				return;
+				break;
 			}
 			if (!buffer_partial(f, dir, p, len, total, at))
 				d->resync = true;
-			return;
+			break;
 		}
 		handle_tpkt(f, dir, p, total, at);
 		p += total;
 		len -= total;
 	}
+	free(joined);
 }
 
 void app_gap(struct flow *f, int dir, uint32_t bytes, uint32_t seq, const struct pkt_where *at)
@@ -611,6 +660,7 @@ void app_gap(struct flow *f, int dir, uint32_t bytes, uint32_t seq, const struct
 	struct iso_dir *d = &iso->dir[dir];
 	/* Whatever was half-built across the hole is lost; find the next TPKT. */
 	dir_reset_buffers(d);
+	d->carry_len = 0;
 	d->resync = true;
 }
 

@@ -239,7 +239,7 @@ def ber_int(buf, s, e):
 
 
 def mms_summary(buf, start, end):
-    """[pdu, service, invoke_id] of the MMS PDU at buf[start:end] (one TLV)."""
+    """[pdu, service, invoke_id, size] of the MMS PDU at buf[start:end] (one TLV)."""
     t0, _num, cs, ce = ber_tlv(buf, start, end)
     if t0 not in PDU_NAMES:
         raise GenError("MMS: unknown PDU tag %02x" % t0)
@@ -263,7 +263,9 @@ def mms_summary(buf, start, end):
         pass
     else:
         raise GenError("MMS: PDU type %s not expected in the source captures" % pdu)
-    return [pdu, service, invoke]
+    if ce != end:
+        raise GenError("MMS: bytes after the PDU")
+    return [pdu, service, invoke, end - start]
 
 
 def find_mms(buf, start, end, out):
@@ -640,7 +642,7 @@ def ip_packets(seg, ids):
     return out
 
 
-def encode(segs, link="eth", tags=(), extra=None):
+def encode(segs, link="eth", tags=(), extra=None, step_us=STEP_US):
     """Write segments as a pcap. link: eth, sll, sll2, raw12, raw101, null.
     extra: {index: [raw IPv4 packets]} inserted before segment `index`."""
     lt = {"eth": LT_EN10MB, "sll": LT_SLL, "sll2": LT_SLL2, "raw12": LT_RAW_DLT12,
@@ -663,7 +665,7 @@ def encode(segs, link="eth", tags=(), extra=None):
             fr = null_loop(ip)
         else:
             fr = ip
-        w.add(BASE_TS_US + i * STEP_US, fr)
+        w.add(BASE_TS_US + i * step_us, fr)
     return w.bytes()
 
 
@@ -841,8 +843,10 @@ def gen_all(shared, out):
         pdus = conv.pdus_global()
         corpus.write(name, encode(segs), {
             "description": "Re-segmented %s stream, in order, SYN/SYN-ACK/ACK and FIN close; "
-                           "TPKTs split at 1- and 3-byte pieces and inside TPKT/COTP headers, "
-                           "several TPKTs per segment%s." % (src, "; sequence numbers wrap past 2^32" if src == "report" else ""),
+                           "TPKTs split at 1- and 3-byte pieces and inside TPKT/COTP headers%s%s." % (
+                               src, ", several TPKTs per segment" if st["several_tpkts"] else
+                               " (every run of this stream is one TPKT: no segment can hold two)",
+                               "; sequence numbers wrap past 2^32" if src == "report" else ""),
             "source": src_info[src],
             "segmentation": st,
             "reference_mms_pdus": len(pdus),
@@ -944,13 +948,22 @@ def gen_all(shared, out):
         return min(b for b in report.tpkt_boundaries(d) if b >= off)
 
     def midstream_case(name, pick, what):
-        idx = next(i for i in range(len(base) // 3, len(base)) if pick(base[i]))
+        # the first candidate after the association whose cut leaves client data after it
+        # (so both directions are picked up), else the first after a third of the stream
+        aare_end = report.tsdus[TO_CLIENT][1].end
+        c2s_after = lambda i: any(s.dir == TO_SERVER and s.data for s in base[i:])
+        idx = next((i for i in range(len(base)) if base[i].off is not None and base[i].dir == TO_CLIENT
+                    and base[i].off >= aare_end and pick(base[i]) and c2s_after(i)), None)
+        if idx is None:
+            idx = next(i for i in range(len(base) // 3, len(base)) if pick(base[i]))
         kept = base[idx:]
         first = {}
         for s in kept:
             if s.data and s.dir not in first:
                 first[s.dir] = s.off
-        lost = {d: [(0, next_boundary(d, first[d]))] for d in first}
+        # bytes before the first TPKT that starts at or after the first byte seen are lost;
+        # a direction with no data after the cut loses everything
+        lost = {d: [(0, next_boundary(d, first.get(d, len(report.streams[d]))))] for d in (0, 1)}
         surv = report.pdus_surviving(lost)
         skipped = next_boundary(TO_CLIENT, first[TO_CLIENT]) - first[TO_CLIENT]
         # a pickup for each direction whose first packet in the capture carries data
@@ -960,11 +973,12 @@ def gen_all(shared, out):
         corpus.write(name, encode(kept), {
             "description": "baseline_report without the handshake and the first %d segments: the "
                            "capture starts at a server->client segment that begins %d bytes into a "
-                           "TPKT (stream offset %d) %s. Expect a pickup per direction, one to_client "
-                           "resync that skipped exactly the %d bytes before the next TPKT, and every "
+                           "TPKT (stream offset %d) %s. Expect a midstream_pickup for each direction "
+                           "that carries data after the cut (%s), one to_client resync that skipped exactly the %d bytes before the next TPKT, and every "
                            "PDU whose TPKTs lie wholly after the cut." % (
                                idx, first[TO_CLIENT] - max(b for b in sb if b <= first[TO_CLIENT]),
-                               first[TO_CLIENT], what, skipped, ),
+                               first[TO_CLIENT], what,
+                               " and ".join(DIRNAME[d] for d in sorted(first)), skipped),
             "source": src_info["report"],
             "mms": mms_expect("per_direction", surv),
             "stream": stream_rules(*rules),
@@ -997,35 +1011,95 @@ def gen_all(shared, out):
                    "segment, not at its start): the resync event must count the bytes skipped in "
                    "both segments")
 
-    # 6. holes ------------------------------------------------------------------------------
-    base_runs = build_segments(report, ep_r)
-    base = flat(base_runs)
-    s2c = [s for s in base if s.dir == TO_CLIENT and s.data]
-    mid = s2c[len(s2c) // 3: 2 * len(s2c) // 3]
-    cand = [s for s in mid if s.off not in bnd[1] and (s.off + len(s.data)) not in bnd[1]]
-    hole = max(cand, key=lambda s: (len(s.data), -s.off))
-    segs = [s for s in base if s is not hole]
-    lost = {TO_CLIENT: [(hole.off, hole.off + len(hole.data))]}
+    # both directions picked up in the data phase: the cut is inside a client request
+    aare_end = report.tsdus[TO_CLIENT][1].end
+    bnd0 = set(report.tpkt_boundaries(TO_SERVER))
+    idx = next(i for i, s in enumerate(base) if s.dir == TO_SERVER and s.data and s.off not in bnd0
+               and s.off - max(b for b in bnd0 if b <= s.off) >= 8
+               and any(t.dir == TO_CLIENT and t.data and t.off >= aare_end for t in base[:i]))
+    kept = base[idx:]
+    first = {}
+    for s in kept:
+        if s.data and s.dir not in first:
+            first[s.dir] = s.off
+    lost = {d: [(0, next_boundary(d, first[d]))] for d in (0, 1)}
     surv = report.pdus_surviving(lost)
-    lost_n = len(report.pdus_global()) - len(surv["to_server"]) - len(surv["to_client"])
-    corpus.write("hole", encode(segs), {
-        "description": "baseline_report with one server->client data segment deleted in the middle "
-                       "(%d bytes at stream offset %d, starting and ending inside TPKTs). Expect one "
-                       "gap of exactly those bytes at that sequence number; the %d MMS PDUs whose "
-                       "TPKTs touch the hole are lost, decoding resumes at the next TPKT." % (
-                           len(hole.data), hole.off, lost_n),
+    skipped = [next_boundary(d, first[d]) - first[d] for d in (0, 1)]
+    corpus.write("midstream_both", encode(kept), {
+        "description": "baseline_report without the handshake and the first %d segments: the capture "
+                       "starts in the data phase, %d bytes into a client request TPKT (stream offset %d); "
+                       "the server direction starts %s. Expect a midstream_pickup in each direction, the "
+                       "presentation contexts inferred from the content, %d+%d bytes skipped to the next "
+                       "TPKT (stats.tpkt_resync_skipped_bytes), and every PDU whose TPKTs lie wholly "
+                       "after the cut (the response to the cut request included)." % (
+                           idx, first[0] - max(b for b in bnd0 if b <= first[0]), first[0],
+                           "at a TPKT boundary" if skipped[1] == 0 else "%d bytes before a TPKT boundary" % skipped[1],
+                           skipped[0], skipped[1]),
         "source": src_info["report"],
         "mms": mms_expect("per_direction", surv),
-        "stream": stream_rules({"event": "gap", "direction": "to_client", "count": 1,
-                                "bytes": len(hole.data), "seq": hole.seq},
-                               {"event": "gap", "count": 1},
+        "stream": stream_rules({"event": "midstream_pickup", "direction": "to_client", "count": 1},
+                               {"event": "midstream_pickup", "direction": "to_server", "count": 1},
                                {"event": "resync", "count": None}),
-        "stats": clean_stats(tcp_gaps=["==", 1], tcp_gap_bytes=["==", len(hole.data)],
-                             tpkt_resync=None,
-                             mms_pdus=["==", len(surv["to_server"]) + len(surv["to_client"])]),
+        "stats": clean_stats(mms_pdus=["==", len(surv["to_server"]) + len(surv["to_client"])],
+                             midstream_pickups=[">=", 1], tpkt_resync=[">=", 1],
+                             tpkt_resync_skipped_bytes=["==", sum(skipped)]),
         "flow_count": 1,
     })
 
+    # 6. holes ------------------------------------------------------------------------------
+    def hole_case(name, cutter, step_us, what):
+        base = flat(build_segments(report, ep_r, cutter=cutter))
+        s2c = [s for s in base if s.dir == TO_CLIENT and s.data]
+        mid = s2c[len(s2c) // 3: 2 * len(s2c) // 3]
+        cand = [s for s in mid if s.off not in bnd[1] and (s.off + len(s.data)) not in bnd[1]]
+        hole = max(cand, key=lambda s: (len(s.data), -s.off))
+        segs = [s for s in base if s is not hole]
+        lost = {TO_CLIENT: [(hole.off, hole.off + len(hole.data))]}
+        surv = report.pdus_surviving(lost)
+        lost_n = len(report.pdus_global()) - len(surv["to_server"]) - len(surv["to_client"])
+        # where the first TPKT after the hole starts, relative to the segments after it
+        nb = next_boundary(TO_CLIENT, hole.off + len(hole.data))
+        after = [s for s in s2c if s.off >= hole.off + len(hole.data)]
+        holder = next(s for s in after if s.off <= nb < s.off + len(s.data))
+        tl = next(t.end - t.start for t in report.tpkts if t.dir == TO_CLIENT and t.start == nb)
+        where = ("the first TPKT after the hole (stream offset %d, %d bytes) starts %d bytes into "
+                 "the %s segment after the hole (%d bytes)%s" % (
+                     nb, tl, nb - holder.off, ["first", "second", "third", "fourth"][min(3, after.index(holder))],
+                     len(holder.data),
+                     "; its 4-byte header is split across two segments" if nb + 4 > holder.off + len(holder.data)
+                     else "; it ends beyond that segment" if nb + tl > holder.off + len(holder.data)
+                     else ""))
+        rules = [{"event": "gap", "direction": "to_client", "count": 1,
+                  "bytes": len(hole.data), "seq": hole.seq}, {"event": "gap", "count": 1},
+                 {"event": "resync", "count": None}]
+        fin_frame = next(i for i, s in enumerate(segs) if s.flags & FIN) + 1
+        if step_us * len(segs) > 3 * 1000000:
+            # the hole must be given up after the hole timeout (1 s of packet time), long
+            # before the flow ends
+            rules[0]["pcap_cnt_lt"] = fin_frame - 5
+        corpus.write(name, encode(segs, step_us=step_us), {
+            "description": "baseline_report%s with one server->client data segment deleted in the "
+                           "middle (%d bytes at stream offset %d, starting and ending inside TPKTs)%s. "
+                           "Expect one gap of exactly those bytes at that sequence number; the %d MMS "
+                           "PDUs whose TPKTs touch the hole are lost; decoding resumes at the next TPKT "
+                           "boundary: %s." % (what, len(hole.data), hole.off,
+                                              "; packets %d ms apart, so the 1 s hole timeout expires "
+                                              "mid-stream (the gap must be reported before frame %d, the "
+                                              "FIN is frame %d)" % (step_us // 1000, fin_frame - 5, fin_frame)
+                                              if "pcap_cnt_lt" in rules[0] else "", lost_n, where),
+            "source": src_info["report"],
+            "mms": mms_expect("per_direction", surv),
+            "stream": stream_rules(*rules),
+            "stats": clean_stats(tcp_gaps=["==", 1], tcp_gap_bytes=["==", len(hole.data)],
+                                 tpkt_resync=None,
+                                 mms_pdus=["==", len(surv["to_server"]) + len(surv["to_client"])]),
+            "flow_count": 1,
+        })
+
+    hole_case("hole", Cutter(), STEP_US, "")
+    hole_case("hole_mss", Cutter([MSS]), 50000, " cut into MSS-sized segments (as a SPAN port sees it)")
+
+    base = flat(build_segments(report, ep_r))
     last = [s for s in base if s.dir == TO_CLIENT and s.data][-1]
     segs = [s for s in base if s is not last]
     lost = {TO_CLIENT: [(last.off, last.off + len(last.data))]}
@@ -1268,7 +1342,7 @@ def gen_all(shared, out):
     conv = conv_from(assoc_plus([(TO_CLIENT, bigt)]))
     ep = Endpoints("10.0.0.2", 49200, "10.0.0.1")
     segs = flat(build_segments(conv, ep, cutter=Cutter([MSS, 1000, 1, MSS, 700])))
-    exp_pdus = init_pdus + [["to_client", "unconfirmed", "informationReport", None]]
+    exp_pdus = init_pdus + [["to_client", "unconfirmed", "informationReport", None, mms_size]]
     corpus.write("big_tpkt", encode(segs), {
         "description": "An association (CR, CC, AARQ/initiate, AARE/initiate from clean_browse) then "
                        "one TPKT of length 65535 (the largest): COTP DT + session + presentation + an "
@@ -1276,7 +1350,6 @@ def gen_all(shared, out):
                        "%d segments. Decoded: one unconfirmed mms event of %d bytes, nothing malformed." % (
                            big_n, sum(1 for s in segs if s.dir == TO_CLIENT and s.data), mms_size),
         "mms": mms_expect("global", exp_pdus),
-        "mms_fields": [{"match": {"pdu": "unconfirmed"}, "expect": {"size": mms_size}, "count": 1}],
         "stream": list(NO_STREAM_TROUBLE),
         "stats": clean_stats(mms_pdus=["==", len(exp_pdus)]),
         "flow_count": 1,
@@ -1319,7 +1392,7 @@ def gen_all(shared, out):
                        "\"RPT\") carrying one Data: a structure nested 10 000 deep (A2 ... A2 00, definite "
                        "lengths; MMS PDU %d bytes). Expect the unconfirmed mms event with a malformed / "
                        "too-deep indication (or a limit event / ber_depth_limit), no crash." % len(mms),
-        "mms": mms_expect("global", init_pdus + [["to_client", "unconfirmed", "informationReport", None]]),
+        "mms": mms_expect("global", init_pdus + [["to_client", "unconfirmed", "informationReport", None, len(mms)]]),
         "hostile_mms": [{"match": {"pdu": "unconfirmed"}, "need": "malformed_or_limit"}],
         "flow_count": 1,
     })
@@ -1333,7 +1406,7 @@ def gen_all(shared, out):
         ("indefinite outer length, no end-of-contents: A0 80 02 01 03 82 00", b"\xa0\x80\x02\x01\x03\x82\x00", "malformed", None),
         ("indefinite length on a primitive invokeID: A0 07 02 80 01 00 00 82 00", b"\xa0\x07\x02\x80\x01\x00\x00\x82\x00", "malformed", None),
         ("indefinite outer length, well formed: A0 80 02 01 04 82 00 00 00 (identify, invoke 4)",
-         b"\xa0\x80\x02\x01\x04\x82\x00\x00\x00", "decoded", ["to_server", "confirmed-request", "identify", 4]),
+         b"\xa0\x80\x02\x01\x04\x82\x00\x00\x00", "decoded", ["to_server", "confirmed-request", "identify", 4, 9]),
         ("overlong length of the length: A0 85 00 00 00 00 05 02 01 05 82 00", b"\xa0\x85\x00\x00\x00\x00\x05\x02\x01\x05\x82\x00", "any", None),
     ]
     segs, fl = [], []
