@@ -129,7 +129,8 @@ int64_t svc_latency_quantile(const struct svc_latency *l, unsigned permille)
 	for (unsigned i = 0; i < SVC_LAT_BUCKETS; i++) {
 		seen += l->bucket[i];
 		if (seen >= rank) {
-			int64_t v = lat_high(i);
+			/* the last bucket holds everything beyond its lower edge */
+			int64_t v = i == SVC_LAT_BUCKETS - 1 ? l->max_us : lat_high(i);
 			if (v > l->max_us)
 				v = l->max_us;
 			if (v < l->min_us)
@@ -513,7 +514,9 @@ static void request(struct flow *f, struct svc_state *s, const struct mms_event 
 		remove_out(s, 0);
 	}
 	if (s->n_out >= s->cap_out) {
-		uint16_t cap = s->cap_out ? (uint16_t)(s->cap_out * 2) : 8;
+		/* most IEC 61850 clients wait for each answer: start small, since
+		 * thousands of idle associations each keep this */
+		uint16_t cap = s->cap_out ? (uint16_t)(s->cap_out * 2) : 2;
 		if (cap > SVC_OUT_MAX)
 			cap = SVC_OUT_MAX;
 		struct out_req *n = realloc(s->out, cap * sizeof(*n));

@@ -6,8 +6,10 @@
 #include <time.h>
 
 #include "acse.h"
+#include "analyze/analyze.h"
 #include "analyze/finding.h"
 #include "app_iso.h"
+#include "iec61850_report.h"
 #include "mms.h"
 #include "stats.h"
 
@@ -168,7 +170,7 @@ void summary_mms(struct flow *f, int dir, const struct mms_event *e, const struc
 		d->requests[p->service < MAX_SERVICE ? p->service : MAX_SERVICE]++;
 	if (p->type == MMS_UNCONFIRMED && p->service >= 0) {
 		d->unconfirmed[p->service < 3 ? p->service : 3]++;
-		if (p->service == MMS_USVC_INFORMATION_REPORT)
+		if (iec_report_is_rpt(p))
 			r->reports++;
 	}
 	if (p->type == MMS_CONFIRMED_ERROR || p->type == MMS_REJECT || p->type == MMS_INITIATE_ERROR)
@@ -339,6 +341,10 @@ void summary_print(FILE *out)
 		(unsigned long long)g_stats[STAT_tcp_gap_bytes],
 		(unsigned long long)g_stats[STAT_midstream_pickups], g_stats[STAT_midstream_pickups] == 1 ? "" : "s",
 		(unsigned long long)g_stats[STAT_mms_malformed]);
+	fputc('\n', out);
+	inventory_print(out);
+	fputc('\n', out);
+	services_print(out);
 	print_findings(out);
 	bool lim = false;
 	for (int i = 0; i < STAT_COUNT; i++)
