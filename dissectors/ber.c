@@ -110,6 +110,21 @@ enum ber_status ber_read(struct rd *r, struct ber_tlv *t)
 {
 	const uint8_t *p = rd_ptr(r);
 	size_t avail = rd_left(r), hdr, len;
+	/* The common case in MMS: a one-octet tag and a short definite length. */
+	if (avail >= 2 && (p[0] & 0x1f) != 0x1f && p[1] < 0x80) {
+		if (p[1] > avail - 2)
+			return BER_TRUNCATED;
+		t->id = p[0];
+		t->tag = p[0] & 0x1f;
+		t->cls = p[0] >> 6;
+		t->constructed = (p[0] & 0x20) != 0;
+		t->indefinite = false;
+		t->val.p = p + 2;
+		t->val.len = p[1];
+		t->val.off = 0;
+		r->off += 2 + (size_t)p[1];
+		return BER_OK;
+	}
 	enum ber_status s = ber_header(p, avail, &t->id, &t->tag, &hdr, &len);
 	if (s != BER_OK)
 		return s;

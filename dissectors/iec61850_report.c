@@ -22,16 +22,23 @@ uint8_t iec_trg_mask(struct bview bits, uint32_t nbits)
 
 const char *iec_trg_text(uint8_t mask, char *buf, size_t size)
 {
+	/* Called for every report written out: string copies, no printf. */
 	static const char *const names[] = { "", "dchg", "qchg", "dupd", "intg", "gi" };
 	size_t used = 0;
-	buf[0] = 0;
-	for (int b = TRG_DCHG; b <= TRG_GI; b++)
-		if (mask & TRG_MASK(b)) {
-			int w = snprintf(buf + used, size - used, "%s%s", used ? "," : "", names[b]);
-			if (w < 0 || (size_t)w >= size - used)
-				break;
-			used += (size_t)w;
-		}
+	if (size)
+		buf[0] = 0;
+	for (int b = TRG_DCHG; b <= TRG_GI; b++) {
+		if (!(mask & TRG_MASK(b)))
+			continue;
+		size_t n = strlen(names[b]);
+		if (used + n + (used ? 1 : 0) + 1 > size)
+			break;
+		if (used)
+			buf[used++] = ',';
+		memcpy(buf + used, names[b], n);
+		used += n;
+		buf[used] = 0;
+	}
 	return buf;
 }
 
@@ -68,8 +75,8 @@ enum iec_report_status iec_report_decode(const struct mms_pdu *pdu, struct iec_r
 		return REPORT_MALFORMED;
 	if (!next_of(&list, MMS_DATA_BIT_STRING, &d) || !ber_bitstring(d.val, &bits, &nbits))
 		return REPORT_MALFORMED;
-	for (uint32_t b = 0; b < 16 && b < nbits; b++)
-		if (ber_bit(bits, nbits, b))
+	for (uint32_t b = 0; b < 16 && b < nbits && b / 8 < bits.len; b++)
+		if ((bits.p[b / 8] >> (7 - b % 8)) & 1)
 			out->optflds |= (uint16_t)(1u << b);
 #define OPT(bit) (out->optflds & (1u << (bit)))
 	if (OPT(OPT_SEQ_NUM)) {
@@ -119,7 +126,12 @@ enum iec_report_status iec_report_decode(const struct mms_pdu *pdu, struct iec_r
 	if (!next_of(&list, MMS_DATA_BIT_STRING, &d) || !ber_bitstring(d.val, &incl, &out->n_dataset))
 		return REPORT_MALFORMED;
 	for (uint32_t i = 0; i < out->n_dataset; i++) {
-		if (!ber_bit(incl, out->n_dataset, i))
+		uint8_t byte = incl.p[i / 8];
+		if (!byte) { /* a whole octet of members not included */
+			i |= 7;
+			continue;
+		}
+		if (!((byte >> (7 - i % 8)) & 1))
 			continue;
 		if (out->n_members < MMSW_REPORT_MAX_MEMBERS) {
 			struct iec_report_member *m = &out->members[out->n_members++];

@@ -5,7 +5,7 @@
 
 #include <string.h>
 
-enum ber_status mms_data_next(struct rd *list, struct mms_data *d, bool *done)
+enum ber_status mms_data_next_slow(struct rd *list, struct mms_data *d, bool *done)
 {
 	struct ber_tlv t;
 	*done = false;

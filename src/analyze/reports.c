@@ -33,6 +33,7 @@ enum { M_HAVE = 1, M_DCHG = 2, M_SUSPECT = 4 };
 
 struct rstream {
 	char rptid[66];
+	char obj[200];             /* what findings name: the RCB, else "RptID x" (cached) */
 	char datset[160];
 	int16_t rcb;               /* index into the IED's RCBs, -1 not known */
 	struct sqnum_track sq;
@@ -227,13 +228,30 @@ static struct finding *open_finding(const char *kind, uint8_t sev, struct flow *
 	return fd;
 }
 
-/* The object a stream's findings name: the RCB when known, else the RptID. */
+/* The object a stream's findings name: the RCB when known, else the RptID.
+ * Worked out once per stream (the RCB a stream is tied to does not change). */
 static void stream_object(const struct flow *f, const struct rstream *s, char *buf, size_t size)
 {
-	if (s->rcb >= 0 && f->an && f->an->ied && s->rcb < f->an->ied->n_rcbs)
-		rcb_display(f->an->ied->rcbs[s->rcb].ref, buf, size);
-	else
-		snprintf(buf, size, "RptID %s", s->rptid);
+	(void)f;
+	size_t n = strlen(s->obj);
+	if (n >= size)
+		n = size - 1;
+	memcpy(buf, s->obj, n);
+	buf[n] = 0;
+}
+
+/* Does a wire string equal a stored one (stored through view_str)? */
+static bool view_matches(struct bview v, const char *str)
+{
+	size_t n = strlen(str);
+	if (v.len != n && !(v.len > n && n == 65))
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		char c = (v.p[i] >= 0x20 && v.p[i] < 0x7f) ? (char)v.p[i] : '?';
+		if (c != str[i])
+			return false;
+	}
+	return true;
 }
 
 static struct rcb *stream_rcb(const struct flow *f, const struct rstream *s)
@@ -562,20 +580,20 @@ static void nvl_response(struct flow_an *a, const struct mms_pdu *p, struct an_r
 static struct rstream *stream_for(struct flow *f, struct flow_an *a, const struct iec_report *rep,
 				  const struct pkt_where *at)
 {
+	for (uint16_t i = 0; i < a->n_streams; i++) {
+		struct rstream *s = &a->streams[i];
+		if (!view_matches(rep->rptid, s->rptid))
+			continue;
+		if (rep->has_datset && s->datset[0] && !view_matches(rep->datset, s->datset))
+			continue; /* same RptID, another dataset: another RCB */
+		if (rep->has_datset && !s->datset[0])
+			view_str(rep->datset, s->datset, sizeof(s->datset));
+		return s;
+	}
 	char rptid[66], datset[160] = "";
 	view_str(rep->rptid, rptid, sizeof(rptid));
 	if (rep->has_datset)
 		view_str(rep->datset, datset, sizeof(datset));
-	for (uint16_t i = 0; i < a->n_streams; i++) {
-		struct rstream *s = &a->streams[i];
-		if (strcmp(s->rptid, rptid))
-			continue;
-		if (datset[0] && s->datset[0] && strcmp(datset, s->datset))
-			continue; /* same RptID, another dataset: another RCB */
-		if (datset[0] && !s->datset[0])
-			snprintf(s->datset, sizeof(s->datset), "%s", datset);
-		return s;
-	}
 	if (a->n_streams >= STREAMS_MAX) {
 		stat_inc(STAT_report_streams_full);
 		return NULL;
@@ -617,6 +635,10 @@ static struct rstream *stream_for(struct flow *f, struct flow_an *a, const struc
 	}
 	s->rcb = (int16_t)best;
 	struct rcb *r = stream_rcb(f, s);
+	if (r)
+		rcb_display(r->ref, s->obj, sizeof(s->obj));
+	else
+		snprintf(s->obj, sizeof(s->obj), "RptID %s", s->rptid);
 	bool buffered = r ? r->buffered : (rep->optflds & ((1u << OPT_ENTRY_ID) | (1u << OPT_BUFFER_OVERFLOW))) != 0;
 	/* Unbuffered SqNum is 8 bits, buffered 16; unknown until the RCB is known. */
 	sqnum_init(&s->sq, r ? (buffered ? 16 : 8) : (buffered ? 16 : 0));
@@ -1071,18 +1093,13 @@ static void report(struct flow *f, int dir, const struct mms_event *e, const str
 	if (rep.optflds & (1u << OPT_REASON))
 		silent_change_check(f, s, &rep, at);
 	bloat_check(f, s, &rep, e->size, at);
-	char rcbname[200], dsname[160];
 	struct report_event ev = { .rep = &rep, .sequence = verdict, .size = e->size };
-	if (r) {
-		rcb_display(r->ref, rcbname, sizeof(rcbname));
-		ev.rcb = rcbname;
-	}
+	if (r)
+		ev.rcb = s->obj;
 	if (s->datset[0])
 		ev.datset = s->datset;
-	else if (r && KNOWN(r, RCB_DATSET)) {
-		snprintf(dsname, sizeof(dsname), "%s", r->datset);
-		ev.datset = dsname;
-	}
+	else if (r && KNOWN(r, RCB_DATSET))
+		ev.datset = r->datset;
 	ev_report(f, dir, &ev, at);
 	s->last_ts = at->ts_us;
 	s->last_at = *at;

@@ -151,17 +151,24 @@ static void ip_text(const struct flow *f, int ep, char *s, size_t size)
 	flow_addr_text(f, ep, s, size);
 }
 
-static void header(struct jw *w, struct flow *f, int dir, const struct pkt_where *at,
-		   const char *event_type)
+/* The part of the common header that stays the same for every record of one
+ * flow direction in one file: formatted once, then copied. A small direct-mapped
+ * cache keyed by flow, so no memory per flow. */
+#define HDR_CACHE 512
+static struct hdr_cache {
+	uint64_t flow_id;
+	uint32_t file_idx;
+	uint8_t dir, proto;
+	bool valid;
+	uint16_t len;
+	char text[400];
+} hdr_cache[HDR_CACHE];
+
+static void header_tail(struct jw *w, struct flow *f, int dir, const struct pkt_where *at)
 {
 	char ip[64];
-	jw_obj(w, NULL);
-	fmt_ts(w, "timestamp", at->ts_us);
-	jw_u64(w, "flow_id", f->id);
-	jw_u64(w, "pcap_cnt", at->frame);
 	if (inputs && at->file_idx < inputs->n)
 		jw_str(w, "pcap_filename", inputs->files[at->file_idx].path);
-	jw_str(w, "event_type", event_type);
 	jw_arr(w, "vlan");
 	for (unsigned i = 0; i < f->key.n_vlan; i++)
 		jw_u64(w, NULL, f->key.vlan[i]);
@@ -176,6 +183,42 @@ static void header(struct jw *w, struct flow *f, int dir, const struct pkt_where
 	jw_str(w, "proto", "TCP");
 	jw_str(w, "app_proto", app_proto_name(app_proto_of(f)));
 	jw_str(w, "direction", dir == 0 ? "to_server" : "to_client");
+}
+
+static void header(struct jw *w, struct flow *f, int dir, const struct pkt_where *at,
+		   const char *event_type)
+{
+	jw_obj(w, NULL);
+	fmt_ts(w, "timestamp", at->ts_us);
+	jw_u64(w, "flow_id", f->id);
+	jw_u64(w, "pcap_cnt", at->frame);
+	jw_str(w, "event_type", event_type);
+	uint8_t proto = app_proto_of(f);
+	struct hdr_cache *c = &hdr_cache[(f->id * 2 + (uint64_t)dir) % HDR_CACHE];
+	if (!c->valid || c->flow_id != f->id || c->dir != dir || c->file_idx != at->file_idx || c->proto != proto) {
+		/* Format the tail on its own, as members of an object, then keep it. */
+		struct jw t;
+		jw_init(&t, c->text, sizeof(c->text));
+		t.first[0] = false; /* always preceded by the members above */
+		header_tail(&t, f, dir, at);
+		c->valid = !t.overflow;
+		c->len = (uint16_t)t.len;
+		c->flow_id = f->id;
+		c->dir = (uint8_t)dir;
+		c->file_idx = at->file_idx;
+		c->proto = proto;
+		if (!c->valid) {
+			header_tail(w, f, dir, at);
+			return;
+		}
+	}
+	/* jw_raw would add a separator and a key: the text already has them. */
+	if (!w->overflow && c->len <= w->cap - w->len) {
+		memcpy(w->buf + w->len, c->text, c->len);
+		w->len += c->len;
+	} else {
+		w->overflow = true;
+	}
 }
 
 static void begin(struct jw *w)
@@ -541,30 +584,40 @@ void eve_report(struct flow *f, int dir, const struct report_event *e, const str
 		jw_hex(&w, "entryid", r->entryid.p, r->entryid.len);
 	if (r->has_bufovfl)
 		jw_bool(&w, "bufovfl", r->bufovfl);
-	jw_arr(&w, "optflds");
+	/* OptFlds as its bit string (bit 0 first), like TrgOps elsewhere. */
 	{
-		static const char *const names[] = { "reserved", "seq-num", "report-time-stamp", "reason-for-inclusion",
-						     "data-set-name", "data-reference", "buffer-overflow", "entryID",
-						     "conf-revision", "segmentation" };
-		for (int b = 1; b < 10; b++)
+		uint8_t of[2] = { (uint8_t)0, (uint8_t)0 };
+		for (int b = 0; b < 10; b++)
 			if (r->optflds & (1u << b))
-				jw_str(&w, NULL, names[b]);
+				of[b / 8] |= (uint8_t)(0x80u >> (b % 8));
+		jw_bits(&w, "optflds", of, 10);
 	}
-	jw_arr_end(&w);
 	jw_str(&w, "reasons", iec_trg_text(r->reasons_all, trg, sizeof(trg)));
 	jw_u64(&w, "dataset_members", r->n_dataset);
 	jw_u64(&w, "included", r->n_included);
-	jw_arr(&w, "members");
+	/* Members included, by dataset index; their own reasons and data references
+	 * only when a member's reasons differ from the others' or refs are sent. */
+	bool mixed = false, refs = false;
 	for (uint16_t k = 0; k < r->n_members && k < 64; k++) {
-		jw_obj(&w, NULL);
-		jw_u64(&w, "index", r->members[k].index);
-		if (r->members[k].ref.len)
-			jw_strn(&w, "ref", r->members[k].ref.p, r->members[k].ref.len);
-		if (r->members[k].reasons)
-			jw_str(&w, "reasons", iec_trg_text(r->members[k].reasons, trg, sizeof(trg)));
-		jw_obj_end(&w);
+		mixed |= r->members[k].reasons != r->reasons_all;
+		refs |= r->members[k].ref.len > 0;
 	}
+	jw_arr(&w, "members");
+	for (uint16_t k = 0; k < r->n_members && k < 64; k++)
+		jw_u64(&w, NULL, r->members[k].index);
 	jw_arr_end(&w);
+	if (mixed) {
+		jw_arr(&w, "member_reasons");
+		for (uint16_t k = 0; k < r->n_members && k < 64; k++)
+			jw_str(&w, NULL, iec_trg_text(r->members[k].reasons, trg, sizeof(trg)));
+		jw_arr_end(&w);
+	}
+	if (refs) {
+		jw_arr(&w, "member_refs");
+		for (uint16_t k = 0; k < r->n_members && k < 64; k++)
+			jw_strn(&w, NULL, r->members[k].ref.p, r->members[k].ref.len);
+		jw_arr_end(&w);
+	}
 	jw_u64(&w, "size", e->size);
 	jw_obj_end(&w);
 	end(&w);

@@ -39,11 +39,35 @@ static inline void putc1(struct jw *w, char c)
 }
 
 /* Separator and key before a member. */
+/* Separator and key before a member. Keys are short program literals: copied
+ * in one pass when the buffer has room (the common case), checked otherwise. */
 static void member(struct jw *w, const char *key)
 {
-	if (!w->first[w->depth])
-		putc1(w, ',');
+	bool comma = !w->first[w->depth];
 	w->first[w->depth] = false;
+	if (!w->overflow && w->cap - w->len >= 72) {
+		char *o = w->buf + w->len;
+		if (comma)
+			*o++ = ',';
+		if (key) {
+			*o++ = '"';
+			size_t i = 0;
+			while (key[i] && i < 64)
+				*o++ = key[i++];
+			if (key[i]) { /* a key over 64 bytes: not ours; take the slow path */
+				w->len = (size_t)(o - w->buf);
+				put(w, key + i, strlen(key + i));
+				put(w, "\":", 2);
+				return;
+			}
+			*o++ = '"';
+			*o++ = ':';
+		}
+		w->len = (size_t)(o - w->buf);
+		return;
+	}
+	if (comma)
+		putc1(w, ',');
 	if (key) {
 		putc1(w, '"');
 		put(w, key, strlen(key));
@@ -101,7 +125,64 @@ static size_t utf8_len(const uint8_t *p, size_t n)
 	return need;
 }
 
+/* Bytes that go into a JSON string as they are. */
+static const uint8_t PLAIN[256] = {
+#define R16(v) v, v, v, v, v, v, v, v, v, v, v, v, v, v, v, v
+	R16(0), R16(0), /* 0x00-0x1f: control characters */
+	1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* 0x22 '"' */
+	R16(1), R16(1),
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1, /* 0x5c '\\' */
+	R16(1),
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, /* 0x7f DEL */
+	R16(0), R16(0), R16(0), R16(0), R16(0), R16(0), R16(0), R16(0), /* 0x80-0xff: UTF-8 check */
+#undef R16
+};
+
+static void escaped_slow(struct jw *w, const uint8_t *p, size_t n);
+
 static void escaped(struct jw *w, const uint8_t *p, size_t n)
+{
+	/* Fast path: room for the worst case (every byte as \u00XX), and plain
+	 * bytes copied without per-byte bounds checks. */
+	if (w->overflow || n > (w->cap - w->len) / 6 || w->cap - w->len - 6 * n < 2) {
+		escaped_slow(w, p, n);
+		return;
+	}
+	char *o = w->buf + w->len;
+	*o++ = '"';
+	for (size_t i = 0; i < n; i++) {
+		uint8_t c = p[i];
+		if (PLAIN[c]) {
+			*o++ = (char)c;
+			continue;
+		}
+		if (c >= 0x80) {
+			size_t u = utf8_len(p + i, n - i);
+			if (u) {
+				memcpy(o, p + i, u);
+				o += u;
+				i += u - 1;
+				continue;
+			}
+		}
+		*o++ = '\\';
+		switch (c) {
+		case '"': *o++ = '"'; break;
+		case '\\': *o++ = '\\'; break;
+		case '\n': *o++ = 'n'; break;
+		case '\r': *o++ = 'r'; break;
+		case '\t': *o++ = 't'; break;
+		default:
+			*o++ = 'u'; *o++ = '0'; *o++ = '0';
+			*o++ = HEX[c >> 4];
+			*o++ = HEX[c & 15];
+		}
+	}
+	*o++ = '"';
+	w->len = (size_t)(o - w->buf);
+}
+
+static void escaped_slow(struct jw *w, const uint8_t *p, size_t n)
 {
 	putc1(w, '"');
 	size_t run = 0; /* bytes that need no escaping, copied in one go */
@@ -188,18 +269,92 @@ void jw_i64(struct jw *w, const char *key, int64_t v)
 	put(w, b, n);
 }
 
+/* Nine significant digits without printf: measurement values are the bulk of
+ * report output and snprintf("%.9g") was a tenth of the run. Exact integers
+ * print as integers; otherwise a decimal mantissa from one multiplication by a
+ * power of ten, fixed notation for exponents -5..14, scientific beyond. */
+static size_t fmt_double(char *out, double v)
+{
+	static const double P10[] = { 1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12,
+				      1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22 };
+	char *o = out;
+	if (v < 0) {
+		*o++ = '-';
+		v = -v;
+	}
+	if (v == 0) {
+		*o++ = '0';
+		return (size_t)(o - out);
+	}
+	if (v < 1e15 && v == (double)(uint64_t)v)
+		return (size_t)(o - out) + fmt_u64(o, (uint64_t)v);
+	int e = (int)floor(log10(v));
+	int shift = 8 - e; /* scale so the mantissa has 9 digits */
+	double scaled;
+	if (shift >= 0)
+		scaled = shift <= 22 ? v * P10[shift] : v * pow(10, shift);
+	else
+		scaled = -shift <= 22 ? v / P10[-shift] : v / pow(10, -shift);
+	uint64_t m = (uint64_t)llround(scaled);
+	if (m >= 1000000000ull) { /* rounding carried into a tenth digit */
+		m = (m + 5) / 10;
+		e++;
+	} else if (m < 100000000ull) {
+		m *= 10;
+		e--;
+	}
+	char dig[10];
+	for (int i = 8; i >= 0; i--) {
+		dig[i] = (char)('0' + m % 10);
+		m /= 10;
+	}
+	int nd = 9;
+	while (nd > 1 && dig[nd - 1] == '0')
+		nd--;
+	if (e >= -5 && e < 15) {
+		if (e < 0) {
+			*o++ = '0';
+			*o++ = '.';
+			for (int i = -1; i > e; i--)
+				*o++ = '0';
+			for (int i = 0; i < nd; i++)
+				*o++ = dig[i];
+		} else {
+			for (int i = 0; i <= e; i++)
+				*o++ = i < nd ? dig[i] : '0';
+			if (nd > e + 1) {
+				*o++ = '.';
+				for (int i = e + 1; i < nd; i++)
+					*o++ = dig[i];
+			}
+		}
+	} else {
+		*o++ = dig[0];
+		if (nd > 1) {
+			*o++ = '.';
+			for (int i = 1; i < nd; i++)
+				*o++ = dig[i];
+		}
+		*o++ = 'e';
+		if (e < 0) {
+			*o++ = '-';
+			e = -e;
+		}
+		o += fmt_u64(o, (uint64_t)e);
+	}
+	return (size_t)(o - out);
+}
+
 void jw_double(struct jw *w, const char *key, double v)
 {
-	char b[32];
+	char b[40];
 	if (!isfinite(v)) {
 		/* JSON has no NaN or infinity: keep the fact as a string. */
 		jw_str(w, key, isnan(v) ? "nan" : v > 0 ? "inf" : "-inf");
 		return;
 	}
 	member(w, key);
-	int n = snprintf(b, sizeof(b), "%.9g", v);
-	if (n > 0)
-		put(w, b, (size_t)n);
+	put(w, b, fmt_double(b, v));
 }
 
 void jw_bool(struct jw *w, const char *key, bool v)

@@ -1,5 +1,6 @@
 /* test_json.c - the bounded JSON writer: escaping of hostile bytes, caps, nesting. */
 #include <math.h>
+#include <stdlib.h>
 
 #include "json.h"
 #include "tcheck.h"
@@ -44,6 +45,31 @@ int main(void)
 	jw_init(&w, buf, sizeof(buf) - 1);
 	jw_hex(&w, NULL, "\x01\xab", 2);
 	CHECK_STR(done(&w), "\"01ab\"");
+
+	/* Numbers without printf: exact cases, then 9 significant digits round-trip. */
+	static const struct { double v; const char *s; } cases[] = {
+		{ 0.1, "0.1" }, { -2.5, "-2.5" }, { 123456789.0, "123456789" }, { 1e20, "1e20" },
+		{ 3.14159265, "3.14159265" }, { 0.000012345, "0.000012345" }, { 1.5e-7, "1.5e-7" },
+		{ 0.0, "0" }, { 100.25, "100.25" }, { 9.99999999e14, "999999999000000" },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		jw_init(&w, buf, sizeof(buf) - 1);
+		jw_double(&w, NULL, cases[i].v);
+		CHECK_STR(done(&w), cases[i].s);
+	}
+	unsigned long long seed = 12345;
+	int bad = 0;
+	for (int i = 0; i < 100000; i++) {
+		seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+		double v = (double)(seed >> 11) / (double)(1ull << 53);
+		v = (v - 0.5) * pow(10, (int)(seed % 40) - 20);
+		jw_init(&w, buf, sizeof(buf) - 1);
+		jw_double(&w, NULL, v);
+		double back = strtod(done(&w), NULL);
+		if (fabs(back - v) > fabs(v) * 1e-8)
+			bad++;
+	}
+	CHECK_EQ(bad, 0);
 
 	/* The cap: nothing past it, overflow flagged. */
 	char small[8];
