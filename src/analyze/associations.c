@@ -79,7 +79,6 @@ struct storm {
 	uint8_t n_clients;
 	struct { uint8_t ip[16]; uint32_t attempts; } clients[STORM_CLIENTS];
 	uint32_t more_clients;
-	struct finding *finding;
 	struct pkt_where first_at, last_at;
 };
 
@@ -242,10 +241,19 @@ static void details_done(struct jw *w, struct finding *fd)
 		fd->details[w->len] = 0;
 }
 
-static void storm_details(struct ied_assoc *ia)
+/* The storm's finding: looked up, never held (aggregates are freed when they
+ * close). */
+static struct finding *storm_finding(struct ied_assoc *ia, int64_t now)
+{
+	struct finding *fd = finding_open("connection_storm", &ia->ied->ep, "", now);
+	if (fd && !fd->count)
+		fd->severity = SEV_HIGH;
+	return fd;
+}
+
+static void storm_details(struct ied_assoc *ia, struct finding *fd)
 {
 	struct storm *s = &ia->storm;
-	struct finding *fd = s->finding;
 	if (!fd)
 		return;
 	struct jw w;
@@ -322,11 +330,7 @@ static void storm_count(struct ied *d, const struct flow *f, int c, const struct
 		s->first_at = *at;
 		s->last_at = *at;
 		s->peak_rate = win_rate(&ia->win, at->ts_us);
-		s->finding = finding_open("connection_storm", &d->ep, "", at->ts_us);
-		if (s->finding) {
-			s->finding->severity = SEV_HIGH;
-			finding_evidence(s->finding, at);
-		}
+		finding_evidence(storm_finding(ia, at->ts_us), at);
 	}
 	if (s->active && c == C_ATTEMPT && f) {
 		const uint8_t *ip = f->key.ip[f->client];
@@ -342,13 +346,16 @@ static void storm_count(struct ied *d, const struct flow *f, int c, const struct
 		} else
 			s->more_clients++;
 	}
-	if (s->active && s->finding) {
-		bool first = !s->finding->count;
-		storm_details(ia);
-		if (first)
-			finding_commit(s->finding, at->ts_us);
-		else
-			finding_touch(s->finding, at->ts_us);
+	if (s->active) {
+		struct finding *fd = storm_finding(ia, at->ts_us);
+		if (fd) {
+			bool first = !fd->count;
+			storm_details(ia, fd);
+			if (first)
+				finding_commit(fd, at->ts_us);
+			else
+				finding_touch(fd, at->ts_us);
+		}
 	}
 }
 
@@ -357,10 +364,11 @@ static void storm_close_if_over(struct ied_assoc *ia, int64_t now, bool final)
 	struct storm *s = &ia->storm;
 	if (!s->active || (!final && now - s->last <= g_rules.thr[THR_STORM_WINDOW]))
 		return;
-	if (s->finding) {
-		finding_evidence(s->finding, &s->last_at);
-		storm_details(ia);
-		finding_touch(s->finding, s->last);
+	struct finding *fd = storm_finding(ia, s->last);
+	if (fd && fd->count) {
+		finding_evidence(fd, &s->last_at);
+		storm_details(ia, fd);
+		finding_touch(fd, s->last);
 	}
 	memset(s, 0, sizeof(*s));
 }

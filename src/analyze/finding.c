@@ -13,10 +13,12 @@
 /* Findings kept for the end of the run (and the store). Past this, findings are
  * still published and counted, but the oldest closed ones are not kept. */
 #define FINDINGS_KEPT_MAX 20000
-/* Open aggregates at once. */
-#define FINDINGS_OPEN_MAX 4096
+/* Open aggregates at once (each holds ~5.5 KB of details and evidence). When
+ * full, the one touched longest ago closes early: a later repeat starts a new
+ * finding, nothing is lost. This bounds memory whatever the number of IEDs. */
+#define FINDINGS_OPEN_MAX 1024
 
-static struct finding **kept;      /* every finding, in creation order (capped) */
+static struct finding_brief *kept; /* every finding, in creation order (capped) */
 static size_t n_kept, kept_dropped;
 static struct finding *open_[FINDINGS_OPEN_MAX];
 static size_t n_open;
@@ -74,6 +76,7 @@ static void publish(struct finding *f)
 	f->dirty = false;
 }
 
+/* Reserve the finding's brief (filled when the aggregate closes). */
 static void keep(struct finding *f)
 {
 	if (n_kept >= FINDINGS_KEPT_MAX) {
@@ -85,8 +88,34 @@ static void keep(struct finding *f)
 		if (!kept)
 			return;
 	}
-	kept[n_kept++] = f;
+	kept[n_kept].id = f->id;
+	kept[n_kept].kind = f->kind;
+	n_kept++;
 	f->kept = true;
+}
+
+static void brief(const struct finding *f)
+{
+	if (!f->kept || !f->count)
+		return;
+	/* Briefs are in creation order, ids ascending: a binary search. */
+	size_t lo = 0, hi = n_kept;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (kept[mid].id < f->id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo >= n_kept || kept[lo].id != f->id)
+		return;
+	struct finding_brief *b = &kept[lo];
+	b->kind = f->kind;
+	b->severity = f->severity;
+	b->count = f->count;
+	b->ied = f->ied;
+	free(b->summary);
+	b->summary = strdup(f->summary);
 }
 
 /* Close an open aggregate: its last record says everything it gathered. */
@@ -96,10 +125,9 @@ static void close_at(size_t i)
 	if (f->dirty)
 		publish(f);
 	open_[i] = open_[--n_open];
-	if (!f->kept) {
-		free(f->list);
-		free(f);
-	}
+	brief(f);
+	free(f->list);
+	free(f);
 }
 
 struct finding *finding_open(const char *kind, const struct endpoint *ied, const char *object,
@@ -243,20 +271,18 @@ void findings_finish(void)
 
 uint64_t findings_count(uint8_t sev) { return sev < SEV_COUNT ? by_sev[sev] : 0; }
 
-void findings_foreach(void (*fn)(const struct finding *, void *), void *arg)
+void findings_foreach(void (*fn)(const struct finding_brief *, void *), void *arg)
 {
 	for (size_t i = 0; i < n_kept; i++)
-		if (kept[i]->count)
-			fn(kept[i], arg);
+		if (kept[i].count)
+			fn(&kept[i], arg);
 }
 
 void findings_free(void)
 {
 	findings_finish();
-	for (size_t i = 0; i < n_kept; i++) {
-		free(kept[i]->list);
-		free(kept[i]);
-	}
+	for (size_t i = 0; i < n_kept; i++)
+		free(kept[i].summary);
 	free(kept);
 	kept = NULL;
 	n_kept = 0;

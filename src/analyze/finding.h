@@ -57,7 +57,7 @@ struct finding {
 	/* bookkeeping */
 	bool emitted;                 /* the first record was written */
 	bool dirty;                   /* changed since the last record */
-	bool kept;                    /* held for the end of the run */
+	bool kept;                    /* a brief was made for the end of the run */
 };
 
 const char *severity_name(uint8_t sev);
@@ -91,8 +91,18 @@ void findings_tick(int64_t now);
 void findings_finish(void);
 /* Counts by severity for the end-of-run summary and the gate. */
 uint64_t findings_count(uint8_t sev);
-/* Visit every finding made in this run (closed ones are kept, capped). */
-void findings_foreach(void (*fn)(const struct finding *, void *), void *arg);
+/* What is kept of every finding for the end-of-run summary (full findings are
+ * freed when their aggregate closes: a long run keeps only this much). */
+struct finding_brief {
+	uint64_t id;
+	const char *kind;
+	uint8_t severity;
+	uint64_t count;
+	struct endpoint ied;
+	char *summary;
+};
+/* Visit every finding made in this run (capped at FINDINGS_KEPT_MAX, in order). */
+void findings_foreach(void (*fn)(const struct finding_brief *, void *), void *arg);
 void findings_free(void);
 
 /* The tshark display filter that selects this finding's evidence frames in the

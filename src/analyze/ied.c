@@ -80,9 +80,10 @@ struct rcb *ied_rcb(struct ied *d, const char *ref, bool create)
 		stat_inc(STAT_rcb_table_full);
 		return NULL;
 	}
-	if ((d->n_rcbs & 7) == 0) {
-		/* grow in steps of 8: most IEDs have a handful of RCBs */
-		struct rcb *n = realloc(d->rcbs, ((size_t)d->n_rcbs + 8) * sizeof(*n));
+	if (d->n_rcbs == 0 || (d->n_rcbs >= 2 && (d->n_rcbs & (d->n_rcbs - 1)) == 0)) {
+		/* grow by doubling from 2: most IEDs have a handful of RCBs */
+		size_t cap = d->n_rcbs ? (size_t)d->n_rcbs * 2 : 2;
+		struct rcb *n = realloc(d->rcbs, cap * sizeof(*n));
 		if (!n)
 			return NULL;
 		d->rcbs = n;
@@ -122,6 +123,12 @@ void ied_add_ld(struct ied *d, struct bview name)
 			return;
 	if (d->n_lds >= IED_MAX_LDS)
 		return;
+	if ((d->n_lds & 3) == 0) {
+		char (*n)[65] = realloc(d->lds, ((size_t)d->n_lds + 4) * sizeof(*n));
+		if (!n)
+			return;
+		d->lds = n;
+	}
 	memcpy(d->lds[d->n_lds], name.p, name.len);
 	d->lds[d->n_lds][name.len] = 0;
 	d->n_lds++;
@@ -146,6 +153,7 @@ void ied_free_all(void)
 		}
 		free(d->datasets);
 		free(d->rcbs);
+		free(d->lds);
 		free(d);
 		ieds[i] = NULL;
 	}

@@ -14,7 +14,7 @@
 #define IED_MAX_DATASETS 128
 #define IED_MAX_DATASET_MEMBERS 512
 #define IED_MAX_LDS 64
-#define RCB_ENTRYIDS_KEPT 64
+#define RCB_ENTRYIDS_KEPT 32
 
 /* RCB attributes, in the order clients name them. */
 enum rcb_attr {
@@ -63,7 +63,7 @@ struct ied {
 	char name[64];            /* from rules, else the first logical device seen */
 	char vendor[64], model[64], revision[64];
 	uint16_t n_lds;
-	char lds[IED_MAX_LDS][65];
+	char (*lds)[65];          /* grown as logical devices appear (most IEDs have a few) */
 	uint16_t n_rcbs;
 	struct rcb *rcbs;         /* IED_MAX_RCBS */
 	uint16_t n_datasets;

@@ -296,8 +296,9 @@ static int16_t client_of(struct ied *d, const struct flow *f)
 		full(&v->unlisted_client_connections);
 		return -1;
 	}
-	if ((v->n_clients & 7) == 0) {
-		struct inv_client *n = realloc(v->clients, ((size_t)v->n_clients + 8) * sizeof(*n));
+	if ((v->n_clients & (v->n_clients - 1)) == 0) {
+		/* grow by doubling: most IEDs have one or two clients */
+		struct inv_client *n = realloc(v->clients, ((size_t)v->n_clients ? v->n_clients * 2u : 1u) * sizeof(*n));
 		if (!n)
 			return -1;
 		v->clients = n;

@@ -240,7 +240,7 @@ struct find_ctx {
 	unsigned shown;
 };
 
-static void print_finding(const struct finding *f, void *arg)
+static void print_finding(const struct finding_brief *f, void *arg)
 {
 	struct find_ctx *c = arg;
 	if (f->severity != c->sev)
@@ -249,7 +249,7 @@ static void print_finding(const struct finding *f, void *arg)
 	endpoint_text(&f->ied, ied, sizeof(ied));
 	if (c->shown++ < 100)
 		fprintf(c->out, "  %-8s %-28s %-22s x%-4llu %s\n", severity_name(f->severity), f->kind, ied,
-			(unsigned long long)f->count, f->summary);
+			(unsigned long long)f->count, f->summary ? f->summary : "");
 }
 
 static void print_findings(FILE *out)
