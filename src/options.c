@@ -47,7 +47,9 @@ static const char USAGE[] =
 "\n"
 "Output:\n"
 "      --eve PATH         EVE JSON lines to PATH ('-' for stdout): event types mms,\n"
-"                         association, stream, stats\n"
+"                         association, stream, report, finding, control, write,\n"
+"                         file, stats (an offline run rewrites PATH, a live run\n"
+"                         appends to it)\n"
 "      --no-values        leave decoded MMS data values out of EVE records\n"
 "      --summary          print the summary even when --eve writes to stdout\n"
 "      --db PATH          store findings, associations, IEDs, RCBs and statistics in\n"
@@ -87,7 +89,7 @@ static const char USAGE[] =
 "  -V, --version          version\n"
 "\n"
 "Exit status: 0 done (warnings allowed), 1 failure while running, 2 usage error or\n"
-"unreadable input, 3 reserved for the commissioning gate (--fail-on).\n";
+"unreadable input, 3 the commissioning gate (--fail-on, --fail-on-kind) failed.\n";
 
 enum { OPT_EVE = 256, OPT_MMS_PORT, OPT_MAX_FLOWS, OPT_HOLE_TIMEOUT, OPT_NO_VALUES, OPT_SUMMARY,
        OPT_RULES, OPT_DB, OPT_DB_PDUS, OPT_SNAPLEN, OPT_BUFFER, OPT_IMMEDIATE, OPT_NO_PROMISC,
