@@ -21,6 +21,10 @@ struct flow_an *flow_an_get(struct flow *f)
 struct an_request *an_request_new(struct flow_an *a, uint8_t kind, uint32_t invoke_id,
 				  const struct pkt_where *at)
 {
+	/* Most connections never ask anything an analyzer follows (half-open SYNs,
+	 * probes): the table exists only once one does. */
+	if (!a->req && !(a->req = calloc(AN_MAX_REQUESTS, sizeof(*a->req))))
+		return NULL;
 	struct an_request *slot = NULL, *oldest = &a->req[0];
 	for (int i = 0; i < AN_MAX_REQUESTS; i++) {
 		if (a->req[i].kind == AN_REQ_NONE && !slot)
@@ -42,6 +46,8 @@ struct an_request *an_request_new(struct flow_an *a, uint8_t kind, uint32_t invo
 
 struct an_request *an_request_find(struct flow_an *a, uint32_t invoke_id)
 {
+	if (!a->req)
+		return NULL;
 	for (int i = 0; i < AN_MAX_REQUESTS; i++)
 		if (a->req[i].kind != AN_REQ_NONE && a->req[i].invoke_id == invoke_id)
 			return &a->req[i];
@@ -99,8 +105,9 @@ void analyze_flow_end(struct flow *f, enum flow_end why, const struct pkt_where 
 	services_flow_end(f, why, at);
 	control_flow_end(f, why, at);
 	reports_flow_end(f, at);
-	for (int i = 0; i < AN_MAX_REQUESTS; i++)
+	for (int i = 0; f->an->req && i < AN_MAX_REQUESTS; i++)
 		an_request_free(&f->an->req[i]);
+	free(f->an->req);
 	free(f->an->loss[0]);
 	free(f->an->loss[1]);
 	free(f->an);

@@ -59,14 +59,14 @@ struct flow_an {
 	struct ctl_state *ctl;     /* control.c */
 	uint16_t n_streams;
 	struct rstream *streams;  /* report streams of this association */
-	struct an_request req[AN_MAX_REQUESTS];
+	struct an_request *req;   /* AN_MAX_REQUESTS, allocated at the first one */
 	struct an_loss *loss[2];  /* by direction, allocated at the first hole */
 };
 
 struct flow_an *flow_an_get(struct flow *f);
 /* A slot for a request awaiting its response (the oldest is dropped when full). */
 struct an_request *an_request_new(struct flow_an *a, uint8_t kind, uint32_t invoke_id,
-				  const struct pkt_where *at);
+				  const struct pkt_where *at); /* NULL when out of memory */
 /* The request a response answers (the caller frees it with an_request_free). */
 struct an_request *an_request_find(struct flow_an *a, uint32_t invoke_id);
 void an_request_free(struct an_request *r);

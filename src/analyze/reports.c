@@ -357,11 +357,13 @@ static void rcb_write_request(struct flow *f, struct flow_an *a, const struct mm
 	if (!n)
 		return;
 	struct an_request *rq = an_request_new(a, AN_REQ_RCB_WRITE, p->invoke_id, at);
-	rq->items = malloc(n * sizeof(*rq->items));
-	if (!rq->items) {
+	if (rq)
+		rq->items = malloc(n * sizeof(*rq->items));
+	if (!rq || !rq->items) {
 		for (uint16_t i = 0; i < n; i++)
 			free(items[i].str);
-		an_request_free(rq);
+		if (rq)
+			an_request_free(rq);
 		return;
 	}
 	memcpy(rq->items, items, n * sizeof(*items));
@@ -484,6 +486,8 @@ static void rcb_read_request(struct flow_an *a, const struct mms_pdu *p, const s
 	if (!n || n != p->n_objs)
 		return; /* positional results: only follow reads made only of RCB names */
 	struct an_request *rq = an_request_new(a, AN_REQ_RCB_READ, p->invoke_id, at);
+	if (!rq)
+		return;
 	rq->items = malloc(n * sizeof(*rq->items));
 	if (!rq->items) {
 		an_request_free(rq);
@@ -548,6 +552,8 @@ static void nvl_request(struct flow_an *a, const struct mms_pdu *p, const struct
 	view_str(p->list_name.item, item, sizeof(item));
 	snprintf(ref, sizeof(ref), "%s/%s", dom, item);
 	struct an_request *rq = an_request_new(a, AN_REQ_NVL_ATTR, p->invoke_id, at);
+	if (!rq)
+		return;
 	rq->name = strdup(ref);
 	if (!rq->name)
 		an_request_free(rq);

@@ -272,9 +272,12 @@ static void print_findings(FILE *out)
 
 void summary_print(FILE *out)
 {
-	fprintf(out, "mmswatch: %llu packets in %zu file%s, %zu IED%s, %zu connection%s, %llu MMS PDUs\n",
-		(unsigned long long)g_stats[STAT_packets], inputs ? inputs->n : 0,
-		inputs && inputs->n == 1 ? "" : "s", n_ieds, n_ieds == 1 ? "" : "s", n_rows,
+	if (inputs && inputs->n)
+		fprintf(out, "mmswatch: %llu packets in %zu file%s, ", (unsigned long long)g_stats[STAT_packets],
+			inputs->n, inputs->n == 1 ? "" : "s");
+	else
+		fprintf(out, "mmswatch: %llu packets captured live, ", (unsigned long long)g_stats[STAT_packets]);
+	fprintf(out, "%zu IED%s, %zu connection%s, %llu MMS PDUs\n", n_ieds, n_ieds == 1 ? "" : "s", n_rows,
 		n_rows == 1 ? "" : "s", (unsigned long long)g_stats[STAT_mms_pdus]);
 	for (size_t i = 0; i < n_ieds; i++) {
 		struct ied *d = &ieds[i];
