@@ -456,7 +456,7 @@ static struct hit find(const char *kind, uint8_t host)
 	memset(&h, 0, sizeof(h));
 	h.kind = kind;
 	h.host = host;
-	findings_foreach(find_one, &h);
+	findings_foreach_full(find_one, &h);
 	return h;
 }
 
@@ -1065,7 +1065,7 @@ static void child_control(void)
 		CHECK(strstr(e, want) != NULL);
 	}
 	char list[512] = "";
-	findings_foreach(above_info, list);
+	findings_foreach_full(above_info, list);
 	CHECK_STR(list, "control_failed control_failed control_failed ");
 	free(e);
 }
@@ -1083,7 +1083,7 @@ static void child_files(void)
 	CHECK_EQ(count_str(e, "\"operation\":\"directory\""), 2);
 	CHECK_EQ(count_str(e, "\"event_type\":\"file\""), 4);
 	char list[512] = "";
-	findings_foreach(above_info, list);
+	findings_foreach_full(above_info, list);
 	CHECK_STR(list, "");
 	free(e);
 }
@@ -1098,7 +1098,7 @@ static void child_clean_browse(void)
 			"\"value\":\"mmswatch-test\",\"result\":\"success\"}]") != NULL);
 	CHECK_EQ(count_str(e, "\"event_type\":\"control\""), 0);
 	char list[512] = "";
-	findings_foreach(above_info, list);
+	findings_foreach_full(above_info, list);
 	CHECK_STR(list, "");
 	free(e);
 }
@@ -1114,7 +1114,7 @@ static void child_clean_reporting(void)
 	CHECK(strstr(e, "\"object\":\"simpleIOGenericIO/LLN0.EventsRCB01.RptEna\",\"fc\":\"RP\",\"value\":true,"
 			"\"result\":\"success\"") != NULL);
 	char list[512] = "";
-	findings_foreach(above_info, list);
+	findings_foreach_full(above_info, list);
 	CHECK_STR(list, "");
 	free(e);
 }
@@ -1143,6 +1143,7 @@ static void in_child(const char *name, void (*fn)(void))
 int main(void)
 {
 	rules_defaults(&g_rules);
+	findings_retain(true);
 	snprintf(eve_path, sizeof(eve_path), "/tmp/mmsw-ctl-eve-%d", (int)getpid());
 	test_names();
 	test_last_appl_error();

@@ -340,7 +340,7 @@ static void find_kind(const struct finding *f, void *arg)
 static struct kinds kind(const char *name, const char *object)
 {
 	struct kinds k = { name, object, 0, 0, 0 };
-	findings_foreach(find_kind, &k);
+	findings_foreach_full(find_kind, &k);
 	return k;
 }
 
@@ -422,7 +422,7 @@ static void child_clean_browse(void)
 	CHECK(strstr(r.inv_text, "\"connections\":8,\"associations\":8") != NULL);
 	/* A clean capture: nothing above info from this analyzer, and no password. */
 	uint8_t m = 0;
-	findings_foreach(max_sev, &m);
+	findings_foreach_full(max_sev, &m);
 	CHECK_EQ(m, SEV_INFO);
 	CHECK_EQ(kind("acse_password_cleartext", NULL).n, 0);
 	CHECK(strstr(r.print_text, "simpleIOGenericIO") != NULL);
@@ -454,7 +454,7 @@ static void child_tls(void)
 	CHECK(strstr(r.inv_text, "\"mms_plaintext\":false") != NULL);
 	CHECK_EQ(kind("mms_plaintext", NULL).n, 0);
 	uint8_t m = 0;
-	findings_foreach(max_sev, &m);
+	findings_foreach_full(max_sev, &m);
 	CHECK_EQ(m, SEV_INFO);
 }
 
@@ -515,6 +515,7 @@ static void in_child(const char *name, void (*fn)(void))
 
 int main(void)
 {
+	findings_retain(true);
 	test_goose();
 	test_sv();
 	test_garbage();

@@ -207,7 +207,7 @@ static struct hit find(const char *kind, uint8_t host)
 	memset(&h, 0, sizeof(h));
 	h.kind = kind;
 	h.host = host;
-	findings_foreach(find_one, &h);
+	findings_foreach_full(find_one, &h);
 	return h;
 }
 
@@ -569,7 +569,7 @@ static void child_control(void)
 		CHECK(svc_latency_quantile(all, 500) <= svc_latency_quantile(all, 950));
 	}
 	unsigned n = 0;
-	findings_foreach(above_info, &n);
+	findings_foreach_full(above_info, &n);
 	CHECK_EQ(n, 0);
 }
 
@@ -594,7 +594,7 @@ static void child_files(void)
 	const struct svc_latency *o = services_latency(d, MMS_SVC_FILE_OPEN);
 	CHECK(o && o->count == 2 && o->errors == 1);
 	unsigned k = 0;
-	findings_foreach(above_info, &k);
+	findings_foreach_full(above_info, &k);
 	CHECK_EQ(k, 0);
 }
 
@@ -602,7 +602,7 @@ static void clean(const char *pcap)
 {
 	CHECK(run_capture(pcap));
 	unsigned n = 0;
-	findings_foreach(above_info, &n);
+	findings_foreach_full(above_info, &n);
 	CHECK_EQ(n, 0);
 }
 
@@ -629,6 +629,7 @@ static void in_child(const char *name, void (*fn)(void))
 int main(void)
 {
 	rules_defaults(&g_rules);
+	findings_retain(true);
 	test_histogram();
 	test_pairing();
 	test_slow();
