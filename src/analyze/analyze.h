@@ -179,6 +179,7 @@ void inventory_l2(const struct pkt *p);
 void inventory_finish(int64_t now);
 /* Write the inventory JSON to path ("-" stdout); 0 or -1 after an error message. */
 int inventory_write(const char *path);
+bool inventory_write_to(FILE *out);
 /* The inventory's short block for the end-of-run summary. */
 void inventory_print(FILE *out);
 void inventory_free(void);

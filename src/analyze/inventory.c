@@ -1574,14 +1574,9 @@ static void streams_json(struct doc *doc, const char *key, bool sv)
 	}
 }
 
-int inventory_write(const char *path)
+/* The document to any stream; true when every part was written. */
+bool inventory_write_to(FILE *out)
 {
-	bool to_stdout = !strcmp(path, "-");
-	FILE *out = to_stdout ? stdout : fopen(path, "w");
-	if (!out) {
-		log_error("%s: cannot write the inventory: %s", path, strerror(errno));
-		return -1;
-	}
 	struct doc doc = { out, NULL, 0, false };
 	/* One document; one IED, stream or VLAN per line, so that it reads (and
 	 * diffs) line by line as well as with jq. */
@@ -1601,7 +1596,18 @@ int inventory_write(const char *path)
 	emit(&doc, limits_json, NULL);
 	fputs("}\n", out);
 	free(doc.buf);
-	bool bad = doc.failed || ferror(out);
+	return !doc.failed && !ferror(out);
+}
+
+int inventory_write(const char *path)
+{
+	bool to_stdout = !strcmp(path, "-");
+	FILE *out = to_stdout ? stdout : fopen(path, "w");
+	if (!out) {
+		log_error("%s: cannot write the inventory: %s", path, strerror(errno));
+		return -1;
+	}
+	bool bad = !inventory_write_to(out);
 	if (to_stdout)
 		bad |= fflush(out) != 0;
 	else

@@ -92,6 +92,11 @@ static const char *const MMSW_MIGRATIONS[] = {
 	"  direction TEXT NOT NULL, pdu TEXT NOT NULL, service TEXT, invoke_id INTEGER,"
 	"  acsi TEXT, pcap_cnt INTEGER);"
 	"CREATE INDEX pdus_ts ON pdus (run_id, ts);"
+	"CREATE TABLE conn_seconds ("              /* connection attempts (SYNs) per second */
+	"  run_id INTEGER NOT NULL REFERENCES runs(id),"
+	"  ied_id INTEGER NOT NULL REFERENCES ieds(id),"
+	"  second INTEGER NOT NULL, attempts INTEGER NOT NULL,"
+	"  PRIMARY KEY (run_id, ied_id, second));"
 	"CREATE TABLE latency ("
 	"  run_id INTEGER NOT NULL REFERENCES runs(id),"
 	"  ied_id INTEGER NOT NULL REFERENCES ieds(id),"

@@ -32,7 +32,7 @@ static uint64_t pdu_rows;
 
 enum {
 	S_FINDING, S_IED, S_ASSOC, S_RCB, S_MINUTE, S_RCBSEC, S_PDU, S_PDU_TRIM, S_RUN_PROGRESS,
-	S_LATENCY, S_COUNT
+	S_LATENCY, S_CONNSEC, S_MINUTE_LAT, S_INVENTORY, S_COUNT
 };
 static sqlite3_stmt *st[S_COUNT];
 
@@ -83,6 +83,14 @@ static const char *const SQL[S_COUNT] = {
 	[S_LATENCY] =
 	"INSERT OR REPLACE INTO latency (run_id, ied_id, service, count, p50_us, p95_us, p99_us, max_us)"
 	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+	[S_CONNSEC] =
+	"INSERT INTO conn_seconds (run_id, ied_id, second, attempts) VALUES (?1, ?2, ?3, ?4)"
+	" ON CONFLICT (run_id, ied_id, second) DO UPDATE SET attempts = attempts + ?4",
+	[S_MINUTE_LAT] =
+	"UPDATE ied_minute SET lat_p50_us = ?4, lat_p95_us = ?5, lat_p99_us = ?6"
+	" WHERE run_id = ?1 AND ied_id = ?2 AND minute = ?3",
+	[S_INVENTORY] =
+	"INSERT OR REPLACE INTO inventory (run_id, json) VALUES (?1, ?2)",
 };
 
 /* ---- errors --------------------------------------------------------------- */
@@ -269,12 +277,61 @@ struct minute {
 	const struct ied *ied;
 	int64_t minute;
 	uint32_t pdus, reports, requests, errors, attempts, assocs_max;
+	int64_t second;                 /* connection attempts in the current second */
+	uint32_t second_attempts;
+	struct svc_latency *prev;       /* the IED's latency histogram at the last minute */
 };
 static struct minute minutes[IED_CACHE];
 static size_t n_minutes;
 
+static void second_flush(struct minute *m)
+{
+	if (!m->second || !m->second_attempts || failed)
+		return;
+	int64_t id = ied_id(m->ied, m->second * 1000000);
+	if (!id)
+		return;
+	sqlite3_stmt *s = st[S_CONNSEC];
+	sqlite3_bind_int64(s, 1, run_id);
+	sqlite3_bind_int64(s, 2, id);
+	sqlite3_bind_int64(s, 3, m->second);
+	sqlite3_bind_int(s, 4, (int)m->second_attempts);
+	step_done(s, "connection attempts");
+	m->second_attempts = 0;
+}
+
+/* This minute's latency quantiles: the IED's histogram now, less the one kept
+ * at the last minute. */
+static void minute_latency(struct minute *m, int64_t id)
+{
+	const struct svc_latency *now = services_latency(m->ied, SVC_ANY);
+	if (!now)
+		return;
+	if (!m->prev && !(m->prev = calloc(1, sizeof(*m->prev))))
+		return;
+	struct svc_latency d;
+	memset(&d, 0, sizeof(d));
+	for (int i = 0; i < SVC_LAT_BUCKETS; i++) {
+		d.bucket[i] = now->bucket[i] - m->prev->bucket[i];
+		d.count += d.bucket[i];
+	}
+	d.max_us = now->max_us;
+	*m->prev = *now;
+	if (!d.count)
+		return;
+	sqlite3_stmt *s = st[S_MINUTE_LAT];
+	sqlite3_bind_int64(s, 1, run_id);
+	sqlite3_bind_int64(s, 2, id);
+	sqlite3_bind_int64(s, 3, m->minute);
+	sqlite3_bind_int64(s, 4, svc_latency_quantile(&d, 500));
+	sqlite3_bind_int64(s, 5, svc_latency_quantile(&d, 950));
+	sqlite3_bind_int64(s, 6, svc_latency_quantile(&d, 990));
+	step_done(s, "minute latency");
+}
+
 static void minute_flush(struct minute *m)
 {
+	second_flush(m);
 	if (!m->minute || failed)
 		return;
 	int64_t id = ied_id(m->ied, m->minute * 60000000);
@@ -291,6 +348,7 @@ static void minute_flush(struct minute *m)
 	sqlite3_bind_int(s, 8, (int)m->attempts);
 	sqlite3_bind_int(s, 9, (int)m->assocs_max);
 	step_done(s, "minute statistics");
+	minute_latency(m, id);
 	m->pdus = m->reports = m->requests = m->errors = m->attempts = 0;
 }
 
@@ -462,8 +520,14 @@ void store_tcp(struct flow *f, int dir, enum tcp_ev kind, const struct pkt_where
 		return;
 	progress(at->ts_us);
 	struct minute *m = minute_of(f->an ? f->an->ied : ied_of_flow(f), at->ts_us);
-	if (m)
-		m->attempts++;
+	if (!m)
+		return;
+	m->attempts++;
+	if (m->second != at->ts_us / 1000000) {
+		second_flush(m);
+		m->second = at->ts_us / 1000000;
+	}
+	m->second_attempts++;
 }
 
 void store_flow_end(struct flow *f, enum flow_end why, const struct pkt_where *at)
@@ -548,12 +612,38 @@ void store_finding(const struct finding *fd)
 
 /* ---- IED and RCB snapshots --------------------------------------------------- */
 
+static void latency_rows(const struct ied *d, int64_t id)
+{
+	for (int svc = -1; svc < 128 && !failed; svc++) {
+		const struct svc_latency *l = services_latency(d, svc < 0 ? SVC_ANY : svc);
+		if (!l || !l->count)
+			continue;
+		const char *name = svc < 0 ? "all" : mms_service_name(MMS_CONFIRMED_REQUEST, svc);
+		char other[24];
+		if (!name) {
+			snprintf(other, sizeof(other), "service-%d", svc);
+			name = other;
+		}
+		sqlite3_stmt *s = st[S_LATENCY];
+		sqlite3_bind_int64(s, 1, run_id);
+		sqlite3_bind_int64(s, 2, id);
+		sqlite3_bind_text(s, 3, name, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int64(s, 4, (int64_t)l->count);
+		sqlite3_bind_int64(s, 5, svc_latency_quantile(l, 500));
+		sqlite3_bind_int64(s, 6, svc_latency_quantile(l, 950));
+		sqlite3_bind_int64(s, 7, svc_latency_quantile(l, 990));
+		sqlite3_bind_int64(s, 8, l->max_us);
+		step_done(s, "latency row");
+	}
+}
+
 static void rcb_rows(struct ied *d, void *arg)
 {
 	int64_t ts = *(int64_t *)arg;
 	int64_t id = ied_row(d, ts); /* also refreshes name, identity, limits */
 	if (!id)
 		return;
+	latency_rows(d, id);
 	for (uint16_t i = 0; i < d->n_rcbs && !failed; i++) {
 		const struct rcb *r = &d->rcbs[i];
 		char trg[64];
@@ -719,6 +809,21 @@ int store_close(bool ok, int64_t last_ts)
 	if (!failed)
 		ied_foreach(rcb_rows, &last_ts);
 	if (!failed) {
+		char *doc = NULL;
+		size_t len = 0;
+		FILE *mem = open_memstream(&doc, &len);
+		if (mem) {
+			bool ok_doc = inventory_write_to(mem);
+			fclose(mem);
+			if (ok_doc && doc) {
+				sqlite3_bind_int64(st[S_INVENTORY], 1, run_id);
+				sqlite3_bind_text(st[S_INVENTORY], 2, doc, (int)len, SQLITE_TRANSIENT);
+				step_done(st[S_INVENTORY], "inventory");
+			}
+			free(doc);
+		}
+	}
+	if (!failed) {
 		char *stats = malloc(16384);
 		if (stats) {
 			struct jw w;
@@ -761,6 +866,8 @@ int store_close(bool ok, int64_t last_ts)
 	enabled = false;
 	free(rcbsecs);
 	rcbsecs = NULL;
+	for (size_t i = 0; i < n_minutes; i++)
+		free(minutes[i].prev);
 	n_rcbsecs = n_minutes = n_ied_ids = 0;
 	return failed ? -1 : 0;
 }
