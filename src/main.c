@@ -75,6 +75,7 @@ static void housekeeping(void *arg)
 	if (reload_requested)
 		reload();
 	alert_reap();
+	store_idle();
 	struct timespec now;
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	if (now.tv_sec != last_flush.tv_sec) {

@@ -39,7 +39,7 @@
 	X(reports_malformed, 0)  X(latency_table_full, 1)        \
 	X(control_table_full, 1) X(file_table_full, 1)           \
 	X(goose_frames, 0)       X(sv_frames, 0)                 \
-	X(inventory_full, 1)
+	X(inventory_full, 1)     X(db_cache_full, 1)
 
 enum stat_id {
 #define X(name, lim) STAT_##name,

@@ -74,6 +74,7 @@ struct ied {
 	bool limit_inferred;
 	struct inv_ied *inv;      /* inventory.c's state, freed by inventory_free */
 	struct ied_svc *svc;      /* services.c's state, freed by services_free */
+	uint32_t store_slot;      /* store.c's per-IED cache index + 1; 0: none yet */
 };
 
 struct ied *ied_get(const struct endpoint *ep, bool create);

@@ -178,6 +178,21 @@ static void maybe_commit(void)
 	commit_now();
 }
 
+/* The per-PDU path reads the clock every 64th event only: clock_gettime per PDU
+ * cost 2% of the run. A quiet link is covered by store_idle. */
+static void maybe_commit_hot(void)
+{
+	static unsigned calls;
+	if ((++calls & 63) == 0)
+		maybe_commit();
+}
+
+void store_idle(void)
+{
+	if (enabled && !failed)
+		maybe_commit();
+}
+
 static void progress(int64_t ts)
 {
 	if (!progress_first)
@@ -187,9 +202,6 @@ static void progress(int64_t ts)
 }
 
 /* ---- IEDs ------------------------------------------------------------------ */
-
-static struct { const struct ied *ied; int64_t id; } ied_ids[IED_CACHE];
-static size_t n_ied_ids;
 
 static void ip_text(uint8_t ipver, const uint8_t *ip, char *buf, size_t size)
 {
@@ -256,25 +268,13 @@ static int64_t ied_row(const struct ied *d, int64_t ts)
 	return id;
 }
 
-static int64_t ied_id(const struct ied *d, int64_t ts)
-{
-	if (!d)
-		return 0;
-	for (size_t i = 0; i < n_ied_ids; i++)
-		if (ied_ids[i].ied == d)
-			return ied_ids[i].id;
-	int64_t id = ied_row(d, ts);
-	if (id && n_ied_ids < IED_CACHE) {
-		ied_ids[n_ied_ids].ied = d;
-		ied_ids[n_ied_ids++].id = id;
-	}
-	return id;
-}
-
 /* ---- per-minute counters ---------------------------------------------------- */
 
+/* One slot per IED (IED_CACHE of them), found through the IED's store_slot in
+ * O(1): its database id and the counters of its current minute and second. */
 struct minute {
 	const struct ied *ied;
+	int64_t id;                     /* the IED's row, 0 until written */
 	int64_t minute;
 	uint32_t pdus, reports, requests, errors, attempts, assocs_max;
 	int64_t second;                 /* connection attempts in the current second */
@@ -283,6 +283,38 @@ struct minute {
 };
 static struct minute minutes[IED_CACHE];
 static size_t n_minutes;
+
+/* The IED's slot, created on first use; NULL when all IED_CACHE slots are taken
+ * (counted: db_cache_full; the IED's rows are then written without a cache). */
+static struct minute *slot_of(const struct ied *d)
+{
+	if (!d)
+		return NULL;
+	if (d->store_slot && d->store_slot <= n_minutes && minutes[d->store_slot - 1].ied == d)
+		return &minutes[d->store_slot - 1];
+	if (n_minutes >= IED_CACHE) {
+		g_stats[STAT_db_cache_full]++;
+		return NULL;
+	}
+	struct minute *m = &minutes[n_minutes++];
+	memset(m, 0, sizeof(*m));
+	m->ied = d;
+	((struct ied *)d)->store_slot = (uint32_t)n_minutes;
+	return m;
+}
+
+static int64_t ied_id(const struct ied *d, int64_t ts)
+{
+	if (!d)
+		return 0;
+	struct minute *m = slot_of(d);
+	if (m && m->id)
+		return m->id;
+	int64_t id = ied_row(d, ts);
+	if (m)
+		m->id = id;
+	return id;
+}
 
 static void second_flush(struct minute *m)
 {
@@ -354,22 +386,10 @@ static void minute_flush(struct minute *m)
 
 static struct minute *minute_of(const struct ied *d, int64_t ts)
 {
-	if (!d)
+	struct minute *m = slot_of(d);
+	if (!m)
 		return NULL;
 	int64_t mn = ts / 60000000;
-	struct minute *m = NULL;
-	for (size_t i = 0; i < n_minutes; i++)
-		if (minutes[i].ied == d) {
-			m = &minutes[i];
-			break;
-		}
-	if (!m) {
-		if (n_minutes >= IED_CACHE)
-			return NULL;
-		m = &minutes[n_minutes++];
-		memset(m, 0, sizeof(*m));
-		m->ied = d;
-	}
 	if (m->minute != mn) {
 		minute_flush(m);
 		m->minute = mn;
@@ -393,6 +413,41 @@ struct rcbsec {
 };
 static struct rcbsec *rcbsecs;
 static size_t n_rcbsecs;
+/* (IED, RCB name) -> index + 1 into rcbsecs: open addressing, twice the entries. */
+#define RCBSEC_HASH (2 * RCB_SECONDS_MAX)
+static uint32_t rcbsec_hash[RCBSEC_HASH];
+
+static uint32_t rcbsec_key(const struct ied *d, const char *name)
+{
+	uint32_t h = 2166136261u ^ (uint32_t)((uintptr_t)d >> 4);
+	for (const unsigned char *c = (const unsigned char *)name; *c; c++)
+		h = (h ^ *c) * 16777619u;
+	return h;
+}
+
+/* The RCB's current-second row, created on first use; NULL when RCB_SECONDS_MAX
+ * RCBs are already tracked (counted: db_cache_full). */
+static struct rcbsec *rcbsec_of(const struct ied *d, const char *name)
+{
+	uint32_t i = rcbsec_key(d, name) & (RCBSEC_HASH - 1);
+	for (; rcbsec_hash[i]; i = (i + 1) & (RCBSEC_HASH - 1)) {
+		struct rcbsec *r = &rcbsecs[rcbsec_hash[i] - 1];
+		if (r->ied == d && !strcmp(r->rcb, name))
+			return r;
+	}
+	if (!rcbsecs && !(rcbsecs = calloc(RCB_SECONDS_MAX, sizeof(*rcbsecs))))
+		return NULL;
+	if (n_rcbsecs >= RCB_SECONDS_MAX) {
+		g_stats[STAT_db_cache_full]++;
+		return NULL;
+	}
+	struct rcbsec *r = &rcbsecs[n_rcbsecs++];
+	memset(r, 0, sizeof(*r));
+	r->ied = d;
+	snprintf(r->rcb, sizeof(r->rcb), "%s", name);
+	rcbsec_hash[i] = (uint32_t)n_rcbsecs;
+	return r;
+}
 
 static void rcbsec_flush(struct rcbsec *r)
 {
@@ -425,27 +480,14 @@ void store_report(struct flow *f, const struct report_event *e, const struct pkt
 {
 	if (!enabled || failed || !f->an || !f->an->ied)
 		return;
-	char name[200];
+	char name[sizeof(((struct rcbsec *)0)->rcb)];
 	if (e->rcb)
 		snprintf(name, sizeof(name), "%s", e->rcb);
 	else
 		snprintf(name, sizeof(name), "RptID %.*s", (int)e->rep->rptid.len, (const char *)e->rep->rptid.p);
-	struct rcbsec *r = NULL;
-	for (size_t i = 0; i < n_rcbsecs; i++)
-		if (rcbsecs[i].ied == f->an->ied && !strcmp(rcbsecs[i].rcb, name)) {
-			r = &rcbsecs[i];
-			break;
-		}
-	if (!r) {
-		if (!rcbsecs && !(rcbsecs = calloc(RCB_SECONDS_MAX, sizeof(*rcbsecs))))
-			return;
-		if (n_rcbsecs >= RCB_SECONDS_MAX)
-			return;
-		r = &rcbsecs[n_rcbsecs++];
-		memset(r, 0, sizeof(*r));
-		r->ied = f->an->ied;
-		snprintf(r->rcb, sizeof(r->rcb), "%s", name);
-	}
+	struct rcbsec *r = rcbsec_of(f->an->ied, name);
+	if (!r)
+		return;
 	int64_t sec = at->ts_us / 1000000;
 	if (r->second != sec) {
 		rcbsec_flush(r);
@@ -469,7 +511,7 @@ void store_report(struct flow *f, const struct report_event *e, const struct pkt
 	struct minute *m = minute_of(f->an->ied, at->ts_us);
 	if (m)
 		m->reports++;
-	maybe_commit();
+	maybe_commit_hot();
 }
 
 /* ---- events ------------------------------------------------------------------ */
@@ -510,7 +552,7 @@ void store_mms(struct flow *f, int dir, const struct mms_event *e, const struct 
 			pdu_rows -= 10000;
 		}
 	}
-	maybe_commit();
+	maybe_commit_hot();
 }
 
 void store_tcp(struct flow *f, int dir, enum tcp_ev kind, const struct pkt_where *at)
@@ -868,6 +910,7 @@ int store_close(bool ok, int64_t last_ts)
 	rcbsecs = NULL;
 	for (size_t i = 0; i < n_minutes; i++)
 		free(minutes[i].prev);
-	n_rcbsecs = n_minutes = n_ied_ids = 0;
+	n_rcbsecs = n_minutes = 0;
+	memset(rcbsec_hash, 0, sizeof(rcbsec_hash));
 	return failed ? -1 : 0;
 }

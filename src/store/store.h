@@ -37,6 +37,9 @@ void store_tcp(struct flow *f, int dir, enum tcp_ev kind, const struct pkt_where
 void store_flow_end(struct flow *f, enum flow_end why, const struct pkt_where *at);
 /* Periodic (packet time): flush minute rows, IEDs and RCBs; commit if due. */
 void store_tick(int64_t now);
+/* Live capture's idle hook: commit what is pending once the commit interval has
+ * passed, so a quiet link does not leave findings unwritten. */
+void store_idle(void);
 /* End of run: last rows, the inventory, the run's status. Returns -1 when
  * anything failed during the run (reported on stderr). */
 int store_close(bool ok, int64_t last_ts);
