@@ -86,7 +86,7 @@ static inline bool rd_view(struct rd *r, size_t n, struct bview *out)
 {
 	if (rd_left(r) < n || n > UINT32_MAX)
 		return false;
-	out->p = r->p + r->off;
+	out->p = rd_ptr(r);
 	out->len = (uint32_t)n;
 	r->off += n;
 	return true;
@@ -97,7 +97,7 @@ static inline bool rd_sub(struct rd *r, size_t n, struct rd *sub)
 {
 	if (rd_left(r) < n)
 		return false;
-	*sub = rd_make(r->p + r->off, n);
+	*sub = rd_make(rd_ptr(r), n);
 	r->off += n;
 	return true;
 }
@@ -105,14 +105,14 @@ static inline bool rd_sub(struct rd *r, size_t n, struct rd *sub)
 /* The rest of the view as a reader (consumes it). */
 static inline struct rd rd_rest(struct rd *r)
 {
-	struct rd sub = rd_make(r->p + r->off, rd_left(r));
+	struct rd sub = rd_make(rd_ptr(r), rd_left(r));
 	r->off = r->len;
 	return sub;
 }
 
 static inline struct bview bview_of(const struct rd *r)
 {
-	struct bview v = { r->p + r->off, (uint32_t)rd_left(r) };
+	struct bview v = { rd_ptr(r), (uint32_t)rd_left(r) };
 	return v;
 }
 
