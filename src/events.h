@@ -88,6 +88,7 @@ struct report_event {
 	const char *datset;        /* from the report or the RCB, NULL when not known */
 	const char *sequence;      /* the SqNum verdict: first, next, wrap, gap, ... */
 	uint32_t size;             /* bytes of the MMS PDU */
+	uint32_t *store_slot;      /* the stream's cache slot in store.c (index + 1; 0: none) */
 };
 void ev_report(struct flow *f, int dir, const struct report_event *e, const struct pkt_where *at);
 

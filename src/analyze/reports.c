@@ -53,6 +53,7 @@ struct rstream {
 	uint8_t *mflags;
 	uint64_t loss_at_base;
 	struct pkt_where base_at;
+	uint32_t store_slot;       /* store.c's RCB-second row for this stream (index + 1) */
 };
 
 static const char *const ATTR_NAMES[RCB_ATTR_COUNT] = {
@@ -1099,7 +1100,8 @@ static void report(struct flow *f, int dir, const struct mms_event *e, const str
 	if (rep.optflds & (1u << OPT_REASON))
 		silent_change_check(f, s, &rep, at);
 	bloat_check(f, s, &rep, e->size, at);
-	struct report_event ev = { .rep = &rep, .sequence = verdict, .size = e->size };
+	struct report_event ev = { .rep = &rep, .sequence = verdict, .size = e->size,
+				   .store_slot = &s->store_slot };
 	if (r)
 		ev.rcb = s->obj;
 	if (s->datset[0])

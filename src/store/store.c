@@ -476,18 +476,39 @@ static void rcbsec_flush(struct rcbsec *r)
 	r->events[0] = 0;
 }
 
+/* Does the cached row r belong to this IED and this report's RCB (or RptID)? */
+static bool rcbsec_is(const struct rcbsec *r, const struct ied *d, const struct report_event *e)
+{
+	if (r->ied != d)
+		return false;
+	if (e->rcb)
+		return !strcmp(r->rcb, e->rcb);
+	size_t n = e->rep->rptid.len;
+	return !strncmp(r->rcb, "RptID ", 6) && strlen(r->rcb + 6) == n && !memcmp(r->rcb + 6, e->rep->rptid.p, n);
+}
+
 void store_report(struct flow *f, const struct report_event *e, const struct pkt_where *at)
 {
 	if (!enabled || failed || !f->an || !f->an->ied)
 		return;
-	char name[sizeof(((struct rcbsec *)0)->rcb)];
-	if (e->rcb)
-		snprintf(name, sizeof(name), "%s", e->rcb);
-	else
-		snprintf(name, sizeof(name), "RptID %.*s", (int)e->rep->rptid.len, (const char *)e->rep->rptid.p);
-	struct rcbsec *r = rcbsec_of(f->an->ied, name);
-	if (!r)
-		return;
+	const struct ied *d = f->an->ied;
+	struct rcbsec *r = NULL;
+	/* The report stream remembers its row: no name building or hashing per report. */
+	uint32_t slot = e->store_slot ? *e->store_slot : 0;
+	if (slot && slot <= n_rcbsecs && rcbsec_is(&rcbsecs[slot - 1], d, e))
+		r = &rcbsecs[slot - 1];
+	if (!r) {
+		char name[sizeof(((struct rcbsec *)0)->rcb)];
+		if (e->rcb)
+			snprintf(name, sizeof(name), "%s", e->rcb);
+		else
+			snprintf(name, sizeof(name), "RptID %.*s", (int)e->rep->rptid.len,
+				 (const char *)e->rep->rptid.p);
+		if (!(r = rcbsec_of(d, name)))
+			return;
+		if (e->store_slot)
+			*e->store_slot = (uint32_t)(r - rcbsecs) + 1;
+	}
 	int64_t sec = at->ts_us / 1000000;
 	if (r->second != sec) {
 		rcbsec_flush(r);
