@@ -336,6 +336,10 @@
 		[1, '{HH}:{mm}:{ss}', '\n{YYYY}-{MM}-{DD}', null, '\n{MM}-{DD}', null, null, null, 1],
 		[0.001, ':{ss}.{fff}', '\n{YYYY}-{MM}-{DD} {HH}:{mm}', null, '\n{MM}-{DD} {HH}:{mm}', null, '\n{HH}:{mm}', null, 1]
 	];
+	/* an x range that never collapses: a single minute still gets an axis */
+	function padRange(pad) {
+		return function (u, a, b) { return a === b || a === null ? [(a || 0) - pad, (b || 0) + pad] : [a, b]; };
+	}
 	function haveUplot() { return typeof window.uPlot === 'function'; }
 	function utcDate(ts) { return window.uPlot.tzDate(new Date(ts * 1e3), 'Etc/UTC'); }
 	function chartWidth(box) { return Math.max(280, Math.floor(box.getBoundingClientRect().width || box.clientWidth || 800)); }
@@ -492,7 +496,7 @@
 						{label: 'reports / min', stroke: COLORS.reports, width: 2, scale: 'pdus', points: {show: rows.length < 60}},
 						{label: 'connection attempts / min', stroke: COLORS.conn, width: 2, scale: 'conn', points: {show: rows.length < 60}}
 					],
-					scales: {x: {time: true}, pdus: {range: function (u, a, b) { return [0, Math.max(b * 1.1, 1)]; }}, conn: {range: function (u, a, b) { return [0, Math.max(b * 1.1, 1)]; }}},
+					scales: {x: {time: true, range: padRange(90)}, pdus: {range: function (u, a, b) { return [0, Math.max(b * 1.1, 1)]; }}, conn: {range: function (u, a, b) { return [0, Math.max(b * 1.1, 1)]; }}},
 					axes: [{}, {scale: 'pdus', label: 'PDUs, reports'}, {scale: 'conn', side: 1, label: 'attempts', grid: {show: false}}]
 				}, [x, rows.map(function (r) { return r.pdus; }), rows.map(function (r) { return r.reports; }), rows.map(function (r) { return r.conn_attempts; })]);
 			}).catch(function (e) { if (alive(gen)) rates.appendChild(errorBox(e)); });
@@ -848,7 +852,7 @@
 		makeChart(box, {
 			height: 240,
 			series: series,
-			scales: {x: {time: true}, y: {range: [0, Math.ceil(top * 1.25) + 1]}, conn: {range: function (u, a, b) { return [0, Math.max(b * 1.1, 1)]; }}},
+			scales: {x: {time: true, range: padRange(90)}, y: {range: [0, Math.ceil(top * 1.25) + 1]}, conn: {range: function (u, a, b) { return [0, Math.max(b * 1.1, 1)]; }}},
 			axes: [{}, {label: 'associations'}, {scale: 'conn', side: 1, label: 'attempts', grid: {show: false}}]
 		}, data);
 		box.appendChild(known ? key([{key: 'limit', label: 'dashed red: the association limit, ' + limit + (d.limit_inferred ? ' (inferred from a refusal)' : ' (from the rules)')}])
