@@ -209,6 +209,7 @@
 		state.charts.forEach(function (c) { c.destroy(); });
 		state.charts = [];
 		state.live = null;
+		state.viewRun = null;
 		clear(app);
 		var path = location.pathname.replace(/\/+$/, '') || '/';
 		for (var i = 0; i < routes.length; i++) {
@@ -282,7 +283,10 @@
 		syncRunSelect();
 	}
 	function syncRunSelect() {
-		if (runSelect) runSelect.value = state.run === null ? '' : String(state.run);
+		if (!runSelect) return;
+		/* a finding belongs to one run: show that one */
+		var v = state.run !== null ? state.run : (state.page === 'finding' && state.viewRun !== null ? state.viewRun : '');
+		runSelect.value = String(v);
 	}
 	if (runSelect) runSelect.addEventListener('change', function () {
 		var p = params();
@@ -336,9 +340,13 @@
 		[1, '{HH}:{mm}:{ss}', '\n{YYYY}-{MM}-{DD}', null, '\n{MM}-{DD}', null, null, null, 1],
 		[0.001, ':{ss}.{fff}', '\n{YYYY}-{MM}-{DD} {HH}:{mm}', null, '\n{MM}-{DD} {HH}:{mm}', null, '\n{HH}:{mm}', null, 1]
 	];
-	/* an x range that never collapses: a single minute still gets an axis */
-	function padRange(pad) {
-		return function (u, a, b) { return a === b || a === null ? [(a || 0) - pad, (b || 0) + pad] : [a, b]; };
+	/* an x range for one x value: uPlot would span 1000 days around it (its
+	 * one-day default is in milliseconds), so centre it in +-pad seconds */
+	function padRange(pad, xs) {
+		return function (u, a, b) {
+			if (xs.length && xs[0] === xs[xs.length - 1]) return [xs[0] - pad, xs[0] + pad];
+			return [a, b];
+		};
 	}
 	function haveUplot() { return typeof window.uPlot === 'function'; }
 	function utcDate(ts) { return window.uPlot.tzDate(new Date(ts * 1e3), 'Etc/UTC'); }
@@ -496,7 +504,7 @@
 						{label: 'reports / min', stroke: COLORS.reports, width: 2, scale: 'pdus', points: {show: rows.length < 60}},
 						{label: 'connection attempts / min', stroke: COLORS.conn, width: 2, scale: 'conn', points: {show: rows.length < 60}}
 					],
-					scales: {x: {time: true, range: padRange(90)}, pdus: {range: function (u, a, b) { return [0, Math.max(b * 1.1, 1)]; }}, conn: {range: function (u, a, b) { return [0, Math.max(b * 1.1, 1)]; }}},
+					scales: {x: {time: true, range: padRange(90, x)}, pdus: {range: function (u, a, b) { return [0, Math.max(b * 1.1, 1)]; }}, conn: {range: function (u, a, b) { return [0, Math.max(b * 1.1, 1)]; }}},
 					axes: [{}, {scale: 'pdus', label: 'PDUs, reports'}, {scale: 'conn', side: 1, label: 'attempts', grid: {show: false}}]
 				}, [x, rows.map(function (r) { return r.pdus; }), rows.map(function (r) { return r.reports; }), rows.map(function (r) { return r.conn_attempts; })]);
 			}).catch(function (e) { if (alive(gen)) rates.appendChild(errorBox(e)); });
@@ -682,7 +690,7 @@
 				f.evidence_total > ev.length ? el('p', {class: 'muted'}, 'Showing ' + ev.length + ' of ' + fmtNum(f.evidence_total) + ' evidence frames (the first and the latest are kept).') : null
 			] : empty('No evidence frames recorded.');
 			right.appendChild(section('Evidence frames', evBody, {id: 'evidence'}));
-			if (runSelect) runSelect.value = String(f.run_id);
+			syncRunSelect();
 		});
 	}
 	function rcbLinkFor(f) { /* findings on an RCB link to its timeline */
@@ -801,15 +809,16 @@
 			assocTable(assocs, id, rq, 0, gen);
 		});
 	}
-	var OPTFLDS = ['reserved', 'sequence-number', 'report-time-stamp', 'reason-for-inclusion', 'data-set-name',
-		'data-reference', 'buffer-overflow', 'entryID', 'conf-revision', 'segmentation'];
+	/* OptFlds as stored: bit i (least significant = 0) is IEC 61850-8-1 bit i */
+	var OPTFLDS = [null, ['seq', 'sequence-number'], ['time', 'report-time-stamp'], ['reason', 'reason-for-inclusion'],
+		['datset', 'data-set-name'], ['dataref', 'data-reference'], ['bufovfl', 'buffer-overflow'], ['entryID', 'entryID'],
+		['confrev', 'conf-revision'], ['segm', 'segmentation']];
 	function optFlds(v) {
 		if (v === null || v === undefined) return null;
 		if (typeof v !== 'number') return String(v);
-		/* BIT STRING as stored: bit 0 is the most significant of the first octet */
-		var names = [];
-		for (var i = 1; i < 10; i++) if (v & (1 << (15 - i))) names.push(OPTFLDS[i]);
-		return el('span', {title: names.join(', ') || 'none', class: 'mono'}, '0x' + v.toString(16) + (names.length ? ' (' + names.length + ')' : ''));
+		var short = [], long = [];
+		for (var i = 1; i < OPTFLDS.length; i++) if (v & (1 << i)) { short.push(OPTFLDS[i][0]); long.push(OPTFLDS[i][1]); }
+		return el('span', {title: long.join(', ') || 'none', class: 'optflds'}, short.join(' ') || 'none');
 	}
 	function latencyView(lat) {
 		var max = 0;
@@ -842,7 +851,8 @@
 			{label: 'connection attempts / min', stroke: COLORS.conn, width: 1, scale: 'conn', points: {show: rows.length < 60}}];
 		var data = [x, rows.map(function (r) { return r.assocs_max; }), rows.map(function (r) { return r.conn_attempts; })];
 		if (known) {
-			series.push({label: 'association limit (' + limit + (d.limit_inferred ? ', inferred' : '') + ')', stroke: COLORS.limit, width: 2, dash: [8, 5], points: {show: false}});
+			series.push({label: 'association limit (' + limit + (d.limit_inferred ? ', inferred' : '') + ')', stroke: COLORS.limit, width: 2, dash: [8, 5],
+				points: {show: false}, paths: function () { return null; }});
 			data.push(rows.map(function () { return limit; }));
 		}
 		var top = Math.max(known ? limit : 0, d.peak_assocs || 0, Math.max.apply(null, data[1].map(function (v) { return v || 0; })));
@@ -852,12 +862,27 @@
 		makeChart(box, {
 			height: 240,
 			series: series,
-			scales: {x: {time: true, range: padRange(90)}, y: {range: [0, Math.ceil(top * 1.25) + 1]}, conn: {range: function (u, a, b) { return [0, Math.max(b * 1.1, 1)]; }}},
-			axes: [{}, {label: 'associations'}, {scale: 'conn', side: 1, label: 'attempts', grid: {show: false}}]
+			scales: {x: {time: true, range: padRange(90, x)}, y: {range: [0, Math.ceil(top * 1.25) + 1]}, conn: {range: function (u, a, b) { return [0, Math.max(b * 1.1, 1)]; }}},
+			axes: [{}, {label: 'associations'}, {scale: 'conn', side: 1, label: 'attempts', grid: {show: false}}],
+			hooks: {draw: [function (u) { if (known) drawLimit(u, limit); }]}
 		}, data);
 		box.appendChild(known ? key([{key: 'limit', label: 'dashed red: the association limit, ' + limit + (d.limit_inferred ? ' (inferred from a refusal)' : ' (from the rules)')}])
 			: el('p', {class: 'muted', 'data-key': 'limit-unknown'}, 'Association limit unknown: mmswatch never guesses it. Set it with ',
 				el('code', null, 'ied ' + d.ip + ':' + d.port + ' limit N'), ' in the rules to draw the limit line.'));
+	}
+	function drawLimit(u, limit) { /* a dashed horizontal line across the plot */
+		var dpr = window.devicePixelRatio || 1;
+		var y = Math.round(u.valToPos(limit, 'y', true)) + 0.5;
+		var ctx = u.ctx;
+		ctx.save();
+		ctx.strokeStyle = COLORS.limit;
+		ctx.lineWidth = 2 * dpr;
+		ctx.setLineDash([8 * dpr, 5 * dpr]);
+		ctx.beginPath();
+		ctx.moveTo(u.bbox.left, y);
+		ctx.lineTo(u.bbox.left + u.bbox.width, y);
+		ctx.stroke();
+		ctx.restore();
 	}
 	function assocTable(box, id, rq, offset, gen) {
 		api('ieds/' + encodeURIComponent(id) + '/associations', Object.assign({limit: 50, offset: offset}, rq)).then(function (a) {
@@ -977,7 +1002,7 @@
 		var u = makeChart(box, {
 			height: 320,
 			series: series,
-			scales: {x: {time: true, range: function (u, a, b) { return a === b ? [a - 30, b + 30] : [a - 1, b + 1]; }}},
+			scales: {x: {time: true, range: padRange(30, x)}},
 			axes: [{}, {label: 'SqNum'}],
 			hooks: {draw: [function (u) { if (intg) drawIntgTicks(u, anchor, intg); }]},
 			overlays: function (u) { placeBands(u, 'marks', bandMarks); }
@@ -1063,7 +1088,7 @@
 		});
 		var u = makeChart(box, {
 			height: 280, series: series,
-			scales: {x: {time: true}, y: {range: function (u, a, b) { return [0, Math.max(b * 1.15, 1)]; }}},
+			scales: {x: {time: true, range: padRange(30, x)}, y: {range: function (u, a, b) { return [0, Math.max(b * 1.15, 1)]; }}},
 			axes: [{}, {label: 'attempts / s'}],
 			overlays: function (u) { placeBands(u, 'storms', bands); }
 		}, data);
