@@ -5,8 +5,8 @@
 #
 #   tests/web/xss_gen/make-capture.sh OUT.pcap [LIBIEC61850_SOURCE_DIR]
 #
-# Without a source dir, libiec61850 v1.5.3 is cloned from GitHub into a temporary
-# directory. Needs gcc, cmake, tcpdump (and git without a source dir).
+# Without a source dir, libiec61850 is cloned from GitHub into a temporary directory
+# at the commit the capture was made with (7afa40390b26ad1f4cf93deaa0052fe7e357ef33, v1.5.3-12). Needs gcc, cmake, tcpdump (and git without a source dir).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 out=$1
@@ -17,7 +17,8 @@ cleanup() { for p in $pids; do kill "$p" 2>/dev/null || true; done; rm -rf "$tmp
 trap cleanup EXIT INT TERM
 
 if [ -z "$src" ]; then
-	git clone -q --depth 1 --branch v1.5.3 https://github.com/mz-automation/libiec61850 "$tmp/libiec61850"
+	git clone -q https://github.com/mz-automation/libiec61850 "$tmp/libiec61850"
+	git -C "$tmp/libiec61850" checkout -q 7afa40390b26ad1f4cf93deaa0052fe7e357ef33
 	src=$tmp/libiec61850
 fi
 mkdir -p "$tmp/build"
