@@ -170,7 +170,11 @@
 			});
 		}, function () { throw new ApiError(0, 'the server did not answer (' + url + '): is mmswatch --serve still running?'); });
 	}
-	function runQuery(extra) { return Object.assign({run: state.run === null ? undefined : state.run}, extra || {}); }
+	/* the run a request is about: ?run= or the newest (never left to the server's default) */
+	function runQuery(extra) {
+		var run = state.run !== null ? state.run : newestRunId();
+		return Object.assign({run: run === null ? undefined : run}, extra || {});
+	}
 
 	/* --------------------------------------------------- 2. router and shared state */
 
@@ -782,8 +786,6 @@
 					var lns = Array.isArray(ld.logical_nodes) ? ld.logical_nodes : [];
 					return el('li', null, el('code', null, ld.name), lns.length ? el('span', {class: 'muted'}, ' — ' + lns.join(', ')) : null);
 				}))) : null], {id: 'inventory'}));
-			/* latency */
-			var lat = Array.isArray(d.latency) ? d.latency : [];
 			var assocChart = el('div', {class: 'chart'});
 			grid.appendChild(section('Associations over time', assocChart, {id: 'assoc-chart'}));
 			/* RCBs */
@@ -797,8 +799,8 @@
 						td(r.trgops), td(fmtMs(r.intgpd_ms), 'num'), td(fmtMs(r.buftm_ms), 'num'), td(optFlds(r.optflds)),
 						tdNum(r.confrev), td(yesNo(r.rptena)), tdNum(r.reports));
 				}), {id: 'rcb-table'}) : empty('No RCBs seen for this IED (no reports and no RCB reads or writes).'), {id: 'rcbs'}));
-			out.appendChild(section('Response latency by service', lat.length ? latencyView(lat) :
-				empty('No confirmed requests answered in this run.'), {id: 'latency'}));
+			var latBox = el('div', null, loading());
+			out.appendChild(section('Response latency by service', latBox, {id: 'latency'}));
 			var assocs = el('div', null, loading());
 			out.appendChild(section('Associations', assocs, {id: 'associations'}));
 			var rq = runQuery();
@@ -807,6 +809,11 @@
 				assocLimitChart(assocChart, rows, d);
 			}).catch(function (e) { if (alive(gen)) assocChart.appendChild(errorBox(e)); });
 			assocTable(assocs, id, rq, 0, gen);
+			api('ieds/' + encodeURIComponent(id) + '/latency', rq).then(function (lat) {
+				if (!alive(gen)) return;
+				clear(latBox);
+				append(latBox, Array.isArray(lat) && lat.length ? latencyView(lat) : empty('No confirmed requests answered in this run.'));
+			}).catch(function (e) { if (alive(gen)) { clear(latBox); latBox.appendChild(errorBox(e)); } });
 		});
 	}
 	/* OptFlds as stored: bit i (least significant = 0) is IEC 61850-8-1 bit i */
@@ -1119,7 +1126,11 @@
 		var now = Date.now();
 		if (now - lastRunsCheck > 10000 || !state.runs.length) {
 			lastRunsCheck = now;
-			p = loadRuns().catch(function () { return null; });
+			var before = newestRunId();
+			p = loadRuns().then(function () {
+				/* a new run started: the overview of "the newest run" moves to it */
+				if (before !== null && newestRunId() !== before && state.run === null && state.page === 'overview') render();
+			}, function () { return null; });
 		}
 		p.then(function () {
 			var newest = newestRunId();
