@@ -35,4 +35,28 @@
 /* Input files in one run. */
 #define MMSW_MAX_INPUT_FILES 100000
 
+/* The dashboard (--serve): connections at once, per client address, idle
+ * seconds before a connection is closed, memory per connection (it also bounds
+ * the request line and headers), worker threads (each with its own read-only
+ * database connection; the capture thread never waits on them). */
+#define MMSW_WEB_CONN_LIMIT 64
+#define MMSW_WEB_PER_IP_LIMIT 16
+#define MMSW_WEB_TIMEOUT_S 15
+#define MMSW_WEB_CONN_MEMORY (64u * 1024)
+#define MMSW_WEB_THREADS 2
+/* Request path plus query string; longer ones get 414. */
+#define MMSW_WEB_MAX_URI 2048
+/* One JSON reply; past it the request fails with 500 rather than grow further. */
+#define MMSW_WEB_REPLY_MAX (64u * 1024 * 1024)
+/* Pagination: default and largest page. */
+#define MMSW_WEB_PAGE_DEFAULT 100
+#define MMSW_WEB_PAGE_MAX 1000
+/* Minute rows per reply (a week), timeline and attempt points, marks and storms. */
+#define MMSW_WEB_MINUTES_MAX 10080
+#define MMSW_WEB_POINTS_MAX 100000
+#define MMSW_WEB_MARKS_MAX 1000
+/* --token-file: the token's length bounds. */
+#define MMSW_WEB_TOKEN_MIN 16
+#define MMSW_WEB_TOKEN_MAX 256
+
 #endif

@@ -5,7 +5,9 @@
  * -> rules -> open the input (files, or the interface while still privileged)
  * -> pidfile -> drop privileges -> open the outputs -> the pipeline over every
  * packet -> flush flows and findings -> close outputs -> exit status (options.h):
- * 0 done, 1 failure while running, 2 usage or unreadable input, 3 the gate. */
+ * 0 done, 1 failure while running, 2 usage or unreadable input, 3 the gate.
+ * With --serve, the dashboard's socket is bound before privileges are dropped,
+ * answers once the database is open, and outlives the run until SIGINT/SIGTERM. */
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +29,7 @@
 #include "rules.h"
 #include "store/store.h"
 #include "summary.h"
+#include "web/server.h"
 
 static volatile int stop_requested;
 static volatile sig_atomic_t reload_requested;
@@ -44,6 +47,53 @@ static void on_hup(int sig)
 }
 
 static const char *rules_path;
+
+static void install_signals(void)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sa.sa_handler = on_hup;
+	sigaction(SIGHUP, &sa, NULL);
+}
+
+/* The dashboard goes on after the run: sleep until SIGINT or SIGTERM (checked
+ * with the signals blocked, so one arriving just before the sleep is not lost). */
+static void wait_for_stop(void)
+{
+	sigset_t block, old;
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	sigprocmask(SIG_BLOCK, &block, &old);
+	while (!stop_requested)
+		sigsuspend(&old);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+}
+
+/* mmswatch --db PATH --serve PORT: no run, only the dashboard over that file. */
+static int serve_only(const struct options *o)
+{
+	char err[512];
+	int rc = EXIT_DONE;
+	if (o->pidfile && daemon_pidfile(o->pidfile, err, sizeof(err)) != 0) {
+		log_error("%s", err);
+		return EXIT_USAGE;
+	}
+	if ((o->user && daemon_drop_privileges(o->user, o->chroot_dir, err, sizeof(err)) != 0) ||
+	    web_start(o->db_path, err, sizeof(err)) != 0) {
+		log_error("%s", err);
+		rc = EXIT_USAGE;
+	} else {
+		install_signals();
+		web_announce(" (Ctrl-C to stop)");
+		wait_for_stop();
+	}
+	daemon_pidfile_remove();
+	return rc;
+}
 
 /* SIGHUP: new rules only if the whole file is good; then reopen the EVE file. */
 static void reload(void)
@@ -182,6 +232,16 @@ int main(int argc, char **argv)
 		rc = EXIT_USAGE;
 		goto out_opts;
 	}
+	if (opt.serve && ((opt.token_file && web_token_load(opt.token_file, err, sizeof(err)) != 0) ||
+			  web_listen(&opt.serve_at, err, sizeof(err)) != 0)) {
+		log_error("%s", err);
+		rc = EXIT_USAGE;
+		goto out_opts;
+	}
+	if (opt.serve_only) {
+		rc = serve_only(&opt);
+		goto out_opts;
+	}
 
 	/* The input, opened while still privileged. */
 	if (opt.interface) {
@@ -223,6 +283,15 @@ int main(int argc, char **argv)
 			goto out_pid;
 		}
 	}
+	if (opt.serve) {
+		if (web_start(opt.db_path, err, sizeof(err)) != 0) {
+			log_error("%s", err);
+			store_close(false, 0);
+			rc = EXIT_USAGE;
+			goto out_pid;
+		}
+		web_announce("");
+	}
 	if (opt.syslog_min >= 0 &&
 	    syslog_out_open(opt.syslog_socket, (uint8_t)opt.syslog_min, err, sizeof(err)) != 0) {
 		log_error("%s", err);
@@ -232,13 +301,7 @@ int main(int argc, char **argv)
 	alert_init(opt.alert_exec, (uint8_t)opt.alert_min);
 	summary_init(&in);
 
-	struct sigaction sa;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_stop;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sa.sa_handler = on_hup;
-	sigaction(SIGHUP, &sa, NULL);
+	install_signals();
 
 	if (live) {
 		log_info("capturing on %s", opt.interface);
@@ -275,6 +338,10 @@ int main(int argc, char **argv)
 		if (status == EXIT_DONE)
 			status = EXIT_GATE;
 	}
+	if (opt.serve && !stop_requested) {
+		web_announce(" (run finished; Ctrl-C to stop)");
+		wait_for_stop();
+	}
 	summary_free();
 	analyze_free();
 	rc = status;
@@ -285,6 +352,7 @@ out_input:
 		pcap_close(live);
 	input_set_free(&in);
 out_opts:
+	web_stop();
 	options_free(&opt);
 	if (nargv != argv)
 		free(nargv);

@@ -13,6 +13,7 @@
 static const char USAGE[] =
 "usage: mmswatch -r FILE|DIR|GLOB [-r ...] [options]\n"
 "       mmswatch -i IFACE [options]\n"
+"       mmswatch --db PATH --serve [ADDR:]PORT [--token-file PATH]\n"
 "\n"
 "mmswatch decodes IEC 61850 MMS traffic (ISO 9506 on TCP 102) from captures:\n"
 "every MMS PDU, association and stream event, as EVE JSON lines or a summary.\n"
@@ -28,6 +29,10 @@ static const char USAGE[] =
 "                                              a sensor on a SPAN port\n"
 "  mmswatch -i eth1 --duration 600 --fail-on high\n"
 "                                              a commissioning load test: exit 3 on findings\n"
+"  mmswatch -r f.pcap --db run.db --serve 8080 store, then browse http://127.0.0.1:8080/\n"
+"  mmswatch --db run.db --serve 8080           browse an existing database\n"
+"  mmswatch -i eth1 --db /var/lib/mmswatch/db --serve 192.0.2.10:8443 --token-file /etc/mmswatch/token\n"
+"                                              a sensor's dashboard for the whole LAN\n"
 "\n"
 "Input:\n"
 "  -r, --read PATH        pcap or pcapng file, directory, or quoted glob; may repeat.\n"
@@ -59,6 +64,17 @@ static const char USAGE[] =
 "                         ('-' for stdout): IEDs, identity, LDs, LNs, datasets, RCBs,\n"
 "                         clients, services, TLS, GOOSE/SV streams (docs/inventory.md)\n"
 "  -q, --quiet            no summary, no progress messages (errors still shown)\n"
+"\n"
+"Dashboard:\n"
+"      --serve [ADDR:]PORT  serve the web dashboard and its JSON API (/api/v1/) from\n"
+"                         the --db database, read-only, while the run goes on and after\n"
+"                         it until SIGINT/SIGTERM. ADDR defaults to 127.0.0.1; an IPv6\n"
+"                         address goes in brackets: [::1]:8080. Without -r or -i,\n"
+"                         serves an existing database\n"
+"      --token-file PATH  every request needs the token in PATH (one line, 16-256\n"
+"                         characters): 'Authorization: Bearer TOKEN', or open\n"
+"                         /login?token=TOKEN once in a browser. Required to listen on\n"
+"                         any address other than loopback\n"
 "\n"
 "Sensor:\n"
 "  -Z, --user USER        drop privileges to USER right after opening the capture\n"
@@ -95,7 +111,7 @@ enum { OPT_EVE = 256, OPT_MMS_PORT, OPT_MAX_FLOWS, OPT_HOLE_TIMEOUT, OPT_NO_VALU
        OPT_RULES, OPT_DB, OPT_DB_PDUS, OPT_SNAPLEN, OPT_BUFFER, OPT_IMMEDIATE, OPT_NO_PROMISC,
        OPT_DURATION, OPT_COUNT, OPT_STATS_INTERVAL, OPT_CHROOT, OPT_PIDFILE, OPT_CONFIG, OPT_SYSLOG,
        OPT_SYSLOG_SOCKET, OPT_ALERT_EXEC, OPT_ALERT_MIN, OPT_FAIL_ON, OPT_FAIL_ON_KIND,
-       OPT_INVENTORY };
+       OPT_INVENTORY, OPT_SERVE, OPT_TOKEN_FILE };
 
 static const struct option LONG[] = {
 	{ "read", required_argument, NULL, 'r' },
@@ -128,6 +144,8 @@ static const struct option LONG[] = {
 	{ "alert-min", required_argument, NULL, OPT_ALERT_MIN },
 	{ "fail-on", required_argument, NULL, OPT_FAIL_ON },
 	{ "fail-on-kind", required_argument, NULL, OPT_FAIL_ON_KIND },
+	{ "serve", required_argument, NULL, OPT_SERVE },
+	{ "token-file", required_argument, NULL, OPT_TOKEN_FILE },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
@@ -304,6 +322,16 @@ int options_parse(int argc, char **argv, struct options *o)
 		case OPT_FAIL_ON_KIND:
 			o->fail_on_kinds = optarg;
 			break;
+		case OPT_SERVE: {
+			char err[200];
+			if (web_parse_listen(optarg, &o->serve_at, err, sizeof(err)) != 0)
+				return usage_error("%s", err);
+			o->serve = true;
+			break;
+		}
+		case OPT_TOKEN_FILE:
+			o->token_file = optarg;
+			break;
 		case 'q':
 			o->quiet = true;
 			break;
@@ -321,8 +349,17 @@ int options_parse(int argc, char **argv, struct options *o)
 	}
 	if (optind < argc)
 		return usage_error("unexpected argument '%s' (input files go after -r)", argv[optind]);
-	if (o->n_inputs == 0 && !o->interface)
-		return usage_error("%s", "no input: give a capture with -r FILE or an interface with -i IFACE");
+	if (o->serve && !o->db_path)
+		return usage_error("%s", "--serve needs --db PATH: the dashboard shows what the database holds");
+	if (o->token_file && !o->serve)
+		return usage_error("%s", "--token-file goes with --serve");
+	if (o->serve && !o->serve_at.loopback && !o->token_file)
+		return usage_error("--serve %s listens beyond this machine: give --token-file FILE (a secret of at "
+				   "least 16 characters, e.g. 'head -c 24 /dev/urandom | base64 > FILE'), or listen "
+				   "on 127.0.0.1", o->serve_at.addr);
+	o->serve_only = o->serve && o->n_inputs == 0 && !o->interface;
+	if (o->n_inputs == 0 && !o->interface && !o->serve_only)
+		return usage_error("%s", "no input: give a capture with -r FILE or an interface with -i IFACE (or serve a database: --db PATH --serve PORT)");
 	if (o->n_inputs && o->interface)
 		return usage_error("%s", "-r and -i cannot be used together: read files or capture live");
 	if (o->db_pdus && !o->db_path)

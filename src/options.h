@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "web/server.h"
+
 #define MMSW_MAX_MMS_PORTS 16
 
 /* Exit statuses (documented in --help and the README). */
@@ -52,6 +54,12 @@ struct options {
 	int alert_min;
 	int fail_on;               /* --fail-on SEVERITY; -1 off */
 	const char *fail_on_kinds;
+
+	/* the dashboard */
+	bool serve;                /* --serve [ADDR:]PORT */
+	struct web_listen_addr serve_at;
+	const char *token_file;    /* --token-file PATH */
+	bool serve_only;           /* --db and --serve without -r or -i: serve that database */
 };
 
 /* Parse argv. Returns -1 to continue; otherwise an exit status (0 after --help or
