@@ -72,7 +72,7 @@ int web_parse_listen(const char *arg, struct web_listen_addr *out, char *err, si
 	} else {
 		const char *colon = strrchr(arg, ':');
 		if (colon && strchr(arg, ':') != colon) {
-			snprintf(err, errsize, "--serve: an IPv6 address goes in brackets: [%s]:PORT", arg);
+			snprintf(err, errsize, "--serve: '%s': an IPv6 address goes in brackets: [ADDR]:PORT, e.g. [::1]:8080", arg);
 			return -1;
 		}
 		if (colon) {
