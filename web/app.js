@@ -387,6 +387,7 @@
 	/* bands(u, marks, cls): one absolutely placed <div> per time window inside the
 	 * plot's overlay, so marks are styled by style.css (and findable by tests):
 	 * class "band band-<kind>", data-mark-kind, data-mark-id. */
+	var BAND_KINDS = ['report_sequence_gap', 'capture_loss', 'report_sequence_restart', 'integrity_late', 'connection_storm'];
 	function placeBands(u, layerName, marks) {
 		var layer = u.over.querySelector('.band-layer-' + layerName);
 		if (!layer) { layer = el('div', {class: 'band-layer band-layer-' + layerName}); u.over.appendChild(layer); }
@@ -397,7 +398,8 @@
 			var visible = !(m.to < xmin || m.from > xmax);
 			var left = visible ? u.valToPos(a, 'x') : 0, right = visible ? u.valToPos(b, 'x') : 0;
 			var w = Math.max(right - left, 4);
-			var d = el('div', {class: 'band band-' + m.kind + (visible ? '' : ' band-outside'), 'data-mark-kind': m.kind,
+			var cls = BAND_KINDS.indexOf(m.kind) >= 0 ? m.kind : 'other'; /* kinds come from the API: classes only from this list */
+			var d = el('div', {class: 'band band-' + cls + (visible ? '' : ' band-outside'), 'data-mark-kind': m.kind,
 				'data-mark-id': m.id, title: m.title || null});
 			d.style.left = Math.round(left - (right - left < 4 ? 2 : 0)) + 'px';
 			d.style.width = Math.round(w) + 'px';
