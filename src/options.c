@@ -1,6 +1,7 @@
 /* options.c - command-line parsing; see options.h. --help teaches by example. */
 #include "options.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -182,6 +183,77 @@ static int severity_arg(const char *s)
 	return -1;
 }
 
+static bool parse_port(const char *s, uint16_t *port)
+{
+	long v = 0;
+	size_t n = 0;
+	for (; s[n]; n++) {
+		if (s[n] < '0' || s[n] > '9' || n >= 5)
+			return false;
+		v = v * 10 + (s[n] - '0');
+	}
+	if (!n || v < 1 || v > 65535)
+		return false;
+	*port = (uint16_t)v;
+	return true;
+}
+
+/* --serve "[ADDR:]PORT" or "[IPV6]:PORT": 0, or -1 with the reason in err. */
+static int serve_address(const char *arg, struct web_listen_addr *out, char *err, size_t errsize)
+{
+	char addr[64];
+	const char *port;
+	memset(out, 0, sizeof(*out));
+	if (arg[0] == '[') {
+		const char *close = strchr(arg, ']');
+		if (!close || close[1] != ':' || (size_t)(close - arg - 1) >= sizeof(addr)) {
+			snprintf(err, errsize, "--serve: '%s' is not [IPV6]:PORT (e.g. [::1]:8080)", arg);
+			return -1;
+		}
+		memcpy(addr, arg + 1, (size_t)(close - arg - 1));
+		addr[close - arg - 1] = 0;
+		port = close + 2;
+	} else {
+		const char *colon = strrchr(arg, ':');
+		if (colon && strchr(arg, ':') != colon) {
+			snprintf(err, errsize, "--serve: '%s': an IPv6 address goes in brackets: [ADDR]:PORT, e.g. [::1]:8080", arg);
+			return -1;
+		}
+		if (colon) {
+			if ((size_t)(colon - arg) >= sizeof(addr)) {
+				snprintf(err, errsize, "--serve: '%s': address too long", arg);
+				return -1;
+			}
+			memcpy(addr, arg, (size_t)(colon - arg));
+			addr[colon - arg] = 0;
+			port = colon + 1;
+		} else {
+			snprintf(addr, sizeof(addr), "127.0.0.1");
+			port = arg;
+		}
+	}
+	if (!strcmp(addr, "localhost"))
+		snprintf(addr, sizeof(addr), "127.0.0.1");
+	if (!parse_port(port, &out->port)) {
+		snprintf(err, errsize, "--serve: '%s' has no TCP port (1-65535): use [ADDR:]PORT", arg);
+		return -1;
+	}
+	struct in_addr a4;
+	struct in6_addr a6;
+	if (inet_pton(AF_INET, addr, &a4) == 1) {
+		out->loopback = (ntohl(a4.s_addr) >> 24) == 127;
+		inet_ntop(AF_INET, &a4, out->addr, sizeof(out->addr));
+	} else if (inet_pton(AF_INET6, addr, &a6) == 1) {
+		out->ipv6 = true;
+		out->loopback = IN6_IS_ADDR_LOOPBACK(&a6) || (IN6_IS_ADDR_V4MAPPED(&a6) && a6.s6_addr[12] == 127);
+		inet_ntop(AF_INET6, &a6, out->addr, sizeof(out->addr));
+	} else {
+		snprintf(err, errsize, "--serve: '%s' is not a numeric IPv4 or IPv6 address", addr);
+		return -1;
+	}
+	return 0;
+}
+
 bool options_is_mms_port(const struct options *o, uint16_t port)
 {
 	for (size_t i = 0; i < o->n_mms_ports; i++)
@@ -324,7 +396,7 @@ int options_parse(int argc, char **argv, struct options *o)
 			break;
 		case OPT_SERVE: {
 			char err[200];
-			if (web_parse_listen(optarg, &o->serve_at, err, sizeof(err)) != 0)
+			if (serve_address(optarg, &o->serve_at, err, sizeof(err)) != 0)
 				return usage_error("%s", err);
 			o->serve = true;
 			break;

@@ -14,6 +14,8 @@
 
 #include "../limits.h" /* src/limits.h, not dissectors/limits.h */
 
+/* Where to listen: parsed from --serve by options.c (command-line parsing stays
+ * there, so programs that parse options need not link the server). */
 struct web_listen_addr {
 	char addr[64];      /* numeric IPv4 or IPv6 address, without brackets */
 	uint16_t port;
@@ -21,8 +23,6 @@ struct web_listen_addr {
 	bool loopback;      /* 127.0.0.0/8 or ::1: no token needed */
 };
 
-/* "[ADDR:]PORT", "[v6addr]:PORT": 0, or -1 with the reason in err. */
-int web_parse_listen(const char *arg, struct web_listen_addr *out, char *err, size_t errsize);
 /* The token from --token-file: trailing newline stripped, MMSW_WEB_TOKEN_MIN to
  * MMSW_WEB_TOKEN_MAX characters that are safe in a cookie. 0, or -1 with err. */
 int web_token_load(const char *path, char *err, size_t errsize);
