@@ -1008,12 +1008,16 @@
 		}
 		if (intg && anchor === null) anchor = x[0];
 		box.setAttribute('data-intgpd-ms', intg ? intgpdMs : '');
+		/* the store's per-second sequence events (gap, capture_loss, restart, duplicate, ...) */
+		var evs = pts.filter(function (pt) { return pt.events; }).map(function (pt) {
+			return {x: pt.second, kinds: String(pt.events).split(',').filter(Boolean)};
+		});
 		var u = makeChart(box, {
 			height: 320,
 			series: series,
 			scales: {x: {time: true, range: padRange(30, x)}},
 			axes: [{}, {label: 'SqNum'}],
-			hooks: {draw: [function (u) { if (intg) drawIntgTicks(u, anchor, intg); }]},
+			hooks: {draw: [function (u) { if (intg) drawIntgTicks(u, anchor, intg); drawEvents(u, evs); }]},
 			overlays: function (u) { placeBands(u, 'marks', bandMarks); }
 		}, data);
 		var keys = [];
@@ -1022,8 +1026,27 @@
 		if (bandMarks.some(function (b) { return b.kind === 'report_sequence_restart'; })) keys.push({key: 'restart', label: 'blue band: SqNum restart'});
 		if (bandMarks.some(function (b) { return b.kind === 'integrity_late'; })) keys.push({key: 'late', label: 'amber band: integrity report late'});
 		if (intg) keys.push({key: 'intg-tick', label: 'green ticks at the top: expected integrity reports every ' + fmtMs(intgpdMs)});
+		if (evs.length) keys.push({key: 'event', label: 'triangles at the bottom: seconds with a sequence event (red gap, grey capture loss, blue restart, purple other)'});
 		if (u && keys.length) box.appendChild(key(keys));
 		if (u && !keys.length) box.appendChild(el('p', {class: 'muted'}, 'Points coloured by reason for inclusion; drag across the chart to zoom, double-click to zoom out.'));
+	}
+	var EVENT_COLORS = {gap: '#dc2626', capture_loss: '#64748b', restart: '#2563eb'};
+	function drawEvents(u, evs) {
+		var dpr = window.devicePixelRatio || 1, ctx = u.ctx, size = 5 * dpr;
+		var bottom = u.bbox.top + u.bbox.height;
+		ctx.save();
+		evs.forEach(function (e) {
+			if (e.x < u.scales.x.min || e.x > u.scales.x.max) return;
+			var px = u.valToPos(e.x, 'x', true);
+			ctx.fillStyle = EVENT_COLORS[e.kinds[0]] || '#9333ea';
+			ctx.beginPath();
+			ctx.moveTo(px, bottom - 2 * size);
+			ctx.lineTo(px - size, bottom);
+			ctx.lineTo(px + size, bottom);
+			ctx.closePath();
+			ctx.fill();
+		});
+		ctx.restore();
 	}
 	function drawIntgTicks(u, anchor, period) {
 		var xmin = u.scales.x.min, xmax = u.scales.x.max;
