@@ -50,7 +50,8 @@ static const char *const SQL[S_COUNT] = {
 	" ON CONFLICT (ip, port, vlan) DO UPDATE SET name = COALESCE(?4, name),"
 	" vendor = COALESCE(?5, vendor), model = COALESCE(?6, model), revision = COALESCE(?7, revision),"
 	" last_seen = MAX(COALESCE(last_seen, 0), ?8), assoc_limit = COALESCE(?9, assoc_limit),"
-	" limit_inferred = ?10, peak_assocs = MAX(peak_assocs, ?11) RETURNING id",
+	" limit_inferred = CASE WHEN ?9 IS NULL THEN limit_inferred ELSE ?10 END," /* a run that learnt no limit keeps the old one's source */
+	" peak_assocs = MAX(peak_assocs, ?11) RETURNING id",
 	[S_ASSOC] =
 	"INSERT INTO associations (run_id, ied_id, flow_id, client_ip, client_port, start_ts, end_ts, ended,"
 	" packets, bytes) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
