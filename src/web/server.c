@@ -3,8 +3,9 @@
  *
  * MHD runs its own threads (a small pool, each request answered start to end by
  * one of them) so the capture thread never waits on a browser. Every response
- * carries the same security headers; nothing a request sends is ever put back
- * into a response except as bound SQL parameters' results. */
+ * carries the same security headers. Nothing a request sends is put back into a
+ * response: error messages are constants, and request values reach the database
+ * only as bound parameters (api.c). */
 #include "web/server.h"
 
 #include <arpa/inet.h>
