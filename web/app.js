@@ -420,7 +420,7 @@
 		out.appendChild(el('h1', null, 'Overview'));
 		var body = el('div', null, loading());
 		out.appendChild(body);
-		return Promise.all([api('overview', runQuery()), api('ieds', {limit: 1000}), loadRuns()]).then(function (res) {
+		return Promise.all([api('overview', runQuery()), api('ieds', runQuery({limit: 1000})), loadRuns()]).then(function (res) {
 			if (!alive(gen)) return;
 			var ov = res[0], ieds = res[1];
 			state.viewRun = ov.run;

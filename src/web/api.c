@@ -522,20 +522,37 @@ static int kinds(struct req *q)
 	return 200;
 }
 
+/* Finding counts per severity of IED i.id, in run ?3 (NULL: every run). */
+#define IED_RUN_COUNTS_SQL \
+	", (SELECT count(*) FROM findings f WHERE f.ied_id = i.id AND f.severity_rank = 0 AND (?3 IS NULL OR f.run_id = ?3))" \
+	", (SELECT count(*) FROM findings f WHERE f.ied_id = i.id AND f.severity_rank = 1 AND (?3 IS NULL OR f.run_id = ?3))" \
+	", (SELECT count(*) FROM findings f WHERE f.ied_id = i.id AND f.severity_rank = 2 AND (?3 IS NULL OR f.run_id = ?3))" \
+	", (SELECT count(*) FROM findings f WHERE f.ied_id = i.id AND f.severity_rank = 3 AND (?3 IS NULL OR f.run_id = ?3))" \
+	", (SELECT count(*) FROM findings f WHERE f.ied_id = i.id AND f.severity_rank = 4 AND (?3 IS NULL OR f.run_id = ?3))"
+/* With a run, only the IEDs that run saw (traffic, connection attempts or findings). */
+#define IED_IN_RUN_SQL \
+	" WHERE ?3 IS NULL OR EXISTS (SELECT 1 FROM ied_minute m WHERE m.ied_id = i.id AND m.run_id = ?3)" \
+	" OR EXISTS (SELECT 1 FROM findings f WHERE f.ied_id = i.id AND f.run_id = ?3)" \
+	" OR EXISTS (SELECT 1 FROM associations a WHERE a.ied_id = i.id AND a.run_id = ?3)"
+
 static int ieds_list(struct req *q)
 {
 	struct page p;
-	bool ok;
-	if (!paging(q, &p))
+	bool ok, have_run;
+	int64_t run;
+	if (!paging(q, &p) || !opt_int(q, "run", &have_run, &run))
 		return 400;
-	sqlite3_stmt *s = prepare(q, "SELECT count(*) FROM ieds");
+	sqlite3_stmt *s = prepare(q, "SELECT count(*) FROM ieds i" IED_IN_RUN_SQL);
 	if (!s)
 		return db_fail(q);
+	bind_opt(s, 3, have_run, run);
 	int64_t total = scalar(q, s, &ok);
-	if (!(s = prepare(q, "SELECT " IED_SQL IED_COUNTS_SQL " FROM ieds i ORDER BY i.id LIMIT ?1 OFFSET ?2")))
+	if (!(s = prepare(q, "SELECT " IED_SQL IED_RUN_COUNTS_SQL " FROM ieds i" IED_IN_RUN_SQL
+			     " ORDER BY i.id LIMIT ?1 OFFSET ?2")))
 		return db_fail(q);
 	sqlite3_bind_int64(s, 1, p.limit);
 	sqlite3_bind_int64(s, 2, p.offset);
+	bind_opt(s, 3, have_run, run);
 	page_open(q->w);
 	int rc;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
