@@ -68,6 +68,7 @@ static const char *const C_NAMES[C_COUNT] = { "attempts", "initiates", "associat
 
 struct window {
 	int64_t sec[WIN_SECS];
+	int64_t first_attempt_us[WIN_SECS]; /* packet time of the second's first attempt */
 	uint32_t n[WIN_SECS][C_COUNT];
 };
 
@@ -79,6 +80,8 @@ struct storm {
 	uint8_t n_clients;
 	struct { uint8_t ip[16]; uint32_t attempts; } clients[STORM_CLIENTS];
 	uint32_t more_clients;
+	uint64_t before_detection; /* attempts in the window before the threshold was crossed:
+				    * counted, but not per client (the window keeps no clients) */
 	struct pkt_where first_at, last_at;
 };
 
@@ -171,6 +174,8 @@ static void win_add(struct window *w, int64_t ts, int c)
 		w->sec[i] = sec;
 		memset(w->n[i], 0, sizeof(w->n[i]));
 	}
+	if (c == C_ATTEMPT && !w->n[i][c])
+		w->first_attempt_us[i] = ts;
 	w->n[i][c]++;
 }
 
@@ -266,7 +271,8 @@ static void storm_details(struct ied_assoc *ia, struct finding *fd)
 	jw_u64(&w, "peak_attempts_per_s", s->peak_rate);
 	jw_u64(&w, "threshold", (uint64_t)g_rules.thr[THR_STORM_MIN_ATTEMPTS]);
 	jw_u64(&w, "threshold_window_s", (uint64_t)window_secs());
-	jw_arr(&w, "clients");
+	jw_u64(&w, "attempts_before_detection", s->before_detection);
+	jw_arr(&w, "clients"); /* attempts per client from the detection on */
 	for (unsigned i = 0; i < s->n_clients; i++) {
 		struct endpoint e;
 		memset(&e, 0, sizeof(e));
@@ -324,13 +330,18 @@ static void storm_count(struct ied *d, const struct flow *f, int c, const struct
 		s->start = at->ts_us;
 		for (int i = 0; i < WIN_SECS; i++)
 			if (ia->win.sec[i] > at->ts_us / 1000000 - span && ia->win.n[i][C_ATTEMPT] &&
-			    ia->win.sec[i] * 1000000 < s->start)
-				s->start = ia->win.sec[i] * 1000000;
+			    ia->win.first_attempt_us[i] < s->start)
+				s->start = ia->win.first_attempt_us[i];
 		s->last = at->ts_us;
 		s->first_at = *at;
 		s->last_at = *at;
 		s->peak_rate = win_rate(&ia->win, at->ts_us);
-		finding_evidence(storm_finding(ia, at->ts_us), at);
+		s->before_detection = s->totals[C_ATTEMPT] ? s->totals[C_ATTEMPT] - 1 : 0;
+		/* The storm is dated from its first attempt, as its window_s is measured. */
+		struct finding *fd = storm_finding(ia, at->ts_us);
+		if (fd && !fd->count && s->start < fd->first_seen)
+			fd->first_seen = s->start;
+		finding_evidence(fd, at);
 	}
 	if (s->active && c == C_ATTEMPT && f) {
 		const uint8_t *ip = f->key.ip[f->client];
