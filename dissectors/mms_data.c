@@ -54,6 +54,20 @@ const char *mms_data_tag_name(uint8_t tag)
 	return "unknown";
 }
 
+bool mms_data_unsigned(struct rd val, uint64_t *out)
+{
+	uint8_t b;
+	uint64_t x = 0;
+	if (ber_uint64(val, out))
+		return true;
+	if (rd_left(&val) == 0 || rd_left(&val) > 8)
+		return false;
+	while (rd_u8(&val, &b))
+		x = (x << 8) | b;
+	*out = x;
+	return true;
+}
+
 bool mms_data_float(const struct mms_data *d, double *out)
 {
 	struct rd v = d->val;

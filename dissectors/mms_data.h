@@ -58,6 +58,9 @@ static inline enum ber_status mms_data_next(struct rd *list, struct mms_data *d,
 
 const char *mms_data_tag_name(uint8_t tag);
 
+/* unsigned: BER wants a leading zero octet before a set top bit; some encoders
+ * leave it out and still mean the plain number (at most 8 octets). */
+bool mms_data_unsigned(struct rd val, uint64_t *out);
 /* floating-point: one exponent-width octet then IEEE 754 single (8) or double (11). */
 bool mms_data_float(const struct mms_data *d, double *out);
 /* utc-time: 4 octets seconds, 3 octets fraction of second, 1 octet quality. */

@@ -18,12 +18,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "analyze/analyze.h"
 #include "analyze/finding.h"
 #include "analyze/ied.h"
 #include "eve.h"
+#include "eve_mms.h"
 #include "iec61850.h"
 #include "json.h"
 #include "mms.h"
@@ -42,8 +42,6 @@
 /* JSON bytes of one written value, and of all values held run-wide. */
 #define WR_VALUE_MAX 1024
 #define HELD_MAX (8u << 20)
-/* Nesting of a written value followed before it is cut ("too_deep"). */
-#define VALUE_DEPTH_MAX 8
 /* A ctlVal as shown in a summary. */
 #define CTLVAL_SHORT 48
 /* A LastApplError this soon after a failed step without one belongs to it. */
@@ -316,198 +314,12 @@ static void attr_ref(const struct mms_objname *o, char *ref, size_t size, char f
 
 /* ---- values ------------------------------------------------------------------ */
 
-static void utc_text(struct jw *w, const char *key, uint64_t secs, uint32_t usec)
-{
-	char date[40], s[64];
-	struct tm tm;
-	time_t t = (time_t)secs;
-	if (!gmtime_r(&t, &tm) || !strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%S", &tm))
-		snprintf(date, sizeof(date), "1970-01-01T00:00:00");
-	snprintf(s, sizeof(s), "%s.%06uZ", date, usec);
-	jw_str(w, key, s);
-}
-
-/* unsigned: BER wants a leading zero octet before a set top bit; some encoders
- * leave it out and still mean the plain number. */
-static bool plain_unsigned(struct rd v, uint64_t *out)
-{
-	uint8_t b;
-	uint64_t x = 0;
-	if (ber_uint64(v, out))
-		return true;
-	if (rd_left(&v) == 0 || rd_left(&v) > 8)
-		return false;
-	while (rd_u8(&v, &b))
-		x = (x << 8) | b;
-	*out = x;
-	return true;
-}
-
-static void invalid_value(struct jw *w, const char *what)
-{
-	jw_obj(w, NULL);
-	jw_str(w, "invalid", what);
-	jw_obj_end(w);
-}
-
-/* One Data value as JSON, in the shapes of the EVE mms object (docs/schema
- * "value"): a structure is an array, an array {"array": [...]}. */
-static void put_value(struct jw *w, const struct mms_data *d, unsigned depth)
-{
-	if (d->constructed) {
-		if (d->tag != MMS_DATA_STRUCTURE && d->tag != MMS_DATA_ARRAY) {
-			invalid_value(w, mms_data_tag_name(d->tag));
-			return;
-		}
-		if (depth >= VALUE_DEPTH_MAX) {
-			jw_obj(w, NULL);
-			jw_bool(w, "too_deep", true);
-			jw_obj_end(w);
-			return;
-		}
-		bool array = d->tag == MMS_DATA_ARRAY;
-		if (array)
-			jw_obj(w, NULL);
-		jw_arr(w, array ? "array" : NULL);
-		struct rd list = d->val;
-		for (;;) {
-			struct mms_data c;
-			bool done;
-			enum ber_status st = mms_data_next(&list, &c, &done);
-			if (st != BER_OK) {
-				invalid_value(w, ber_status_name(st));
-				break;
-			}
-			if (done || w->overflow)
-				break;
-			put_value(w, &c, depth + 1);
-		}
-		jw_arr_end(w);
-		if (array)
-			jw_obj_end(w);
-		return;
-	}
-	switch (d->tag) {
-	case MMS_DATA_ACCESS_FAILURE: {
-		uint32_t code;
-		if (!ber_uint32(d->val, &code))
-			break;
-		const char *name = mms_data_access_error_name(code);
-		jw_obj(w, NULL);
-		if (name)
-			jw_str(w, "failure", name);
-		else
-			jw_u64(w, "failure", code);
-		jw_obj_end(w);
-		return;
-	}
-	case MMS_DATA_BOOLEAN: {
-		bool b;
-		if (!ber_bool(d->val, &b))
-			break;
-		jw_bool(w, NULL, b);
-		return;
-	}
-	case MMS_DATA_BIT_STRING:
-	case MMS_DATA_BOOLEAN_ARRAY: {
-		struct bview bits;
-		uint32_t nbits;
-		if (!ber_bitstring(d->val, &bits, &nbits))
-			break;
-		jw_obj(w, NULL);
-		jw_bits(w, "bits", bits.p, nbits);
-		jw_obj_end(w);
-		return;
-	}
-	case MMS_DATA_INTEGER:
-	case MMS_DATA_BCD: {
-		int64_t x;
-		if (!ber_int64(d->val, &x))
-			break;
-		jw_i64(w, NULL, x);
-		return;
-	}
-	case MMS_DATA_UNSIGNED: {
-		uint64_t x;
-		if (!plain_unsigned(d->val, &x))
-			break;
-		jw_u64(w, NULL, x);
-		return;
-	}
-	case MMS_DATA_FLOAT: {
-		double x;
-		if (!mms_data_float(d, &x))
-			break;
-		jw_double(w, NULL, x);
-		return;
-	}
-	case MMS_DATA_OCTET_STRING:
-		jw_obj(w, NULL);
-		jw_hex(w, "hex", rd_ptr(&d->val), rd_left(&d->val));
-		jw_obj_end(w);
-		return;
-	case MMS_DATA_VISIBLE_STRING:
-	case MMS_DATA_MMS_STRING:
-	case MMS_DATA_GENERALIZED_TIME:
-		jw_strn(w, NULL, rd_ptr(&d->val), rd_left(&d->val));
-		return;
-	case MMS_DATA_UTC_TIME: {
-		uint32_t secs, frac;
-		uint8_t q;
-		if (!mms_data_utc_time(d, &secs, &frac, &q))
-			break;
-		jw_obj(w, NULL);
-		/* the fraction is 24 bits of a second */
-		utc_text(w, "utc", secs, (uint32_t)(((uint64_t)frac * 1000000u) >> 24));
-		jw_hex(w, "quality", &q, 1);
-		jw_obj_end(w);
-		return;
-	}
-	case MMS_DATA_BINARY_TIME: {
-		uint32_t ms;
-		bool has_days;
-		uint16_t days;
-		if (!mms_data_binary_time(d, &ms, &has_days, &days) || ms >= 86400000u)
-			break;
-		jw_obj(w, NULL);
-		if (has_days) {
-			/* TimeOfDay counts days from 1984-01-01 */
-			char s[48];
-			struct tm tm;
-			time_t t = (time_t)((5113u + (uint64_t)days) * 86400u + ms / 1000);
-			if (gmtime_r(&t, &tm) && strftime(s, sizeof(s), "%Y-%m-%dT%H:%M:%S", &tm)) {
-				size_t n = strlen(s);
-				snprintf(s + n, sizeof(s) - n, ".%03uZ", ms % 1000);
-				jw_str(w, "btime", s);
-			} else {
-				jw_u64(w, "btime_ms", ms);
-			}
-		} else {
-			jw_u64(w, "btime_ms", ms);
-		}
-		jw_obj_end(w);
-		return;
-	}
-	case MMS_DATA_OBJ_ID: {
-		char oid[128];
-		if (!ber_oid_text(d->val, oid, sizeof(oid)))
-			break;
-		jw_obj(w, NULL);
-		jw_str(w, "oid", oid);
-		jw_obj_end(w);
-		return;
-	}
-	}
-	invalid_value(w, mms_data_tag_name(d->tag));
-}
-
 /* The value as JSON text in buf; 0 when it does not fit. */
 static size_t value_text(const struct mms_data *d, char *buf, size_t size)
 {
 	struct jw w;
 	jw_init(&w, buf, size - 1);
-	put_value(&w, d, 0);
-	if (w.overflow || w.depth != 0)
+	if (eve_mms_value(&w, d, size - 1) & EVE_MMS_VALUES_CAPPED || w.overflow || w.depth != 0 || !w.len)
 		return 0;
 	buf[w.len] = 0;
 	return w.len;
@@ -539,7 +351,7 @@ static void ctl_params(const struct mms_data *oper, struct ctl_params *cp)
 				cp->or_cat = -1;
 		} else if (origin_seen && !cp->has_ctl_num && (d.tag == MMS_DATA_UNSIGNED || d.tag == MMS_DATA_INTEGER)) {
 			uint64_t v;
-			if (plain_unsigned(d.val, &v) && v <= UINT32_MAX) {
+			if (mms_data_unsigned(d.val, &v) && v <= UINT32_MAX) {
 				cp->has_ctl_num = true;
 				cp->ctl_num = (uint32_t)v;
 			}
@@ -582,7 +394,7 @@ bool control_last_appl_error(const struct rd *contents, struct last_appl_error *
 		}
 		case 3: { /* ctlNum */
 			uint64_t v;
-			if (d.constructed || !plain_unsigned(d.val, &v) || v > UINT32_MAX)
+			if (d.constructed || !mms_data_unsigned(d.val, &v) || v > UINT32_MAX)
 				return false;
 			out->has_ctl_num = true;
 			out->ctl_num = (uint32_t)v;

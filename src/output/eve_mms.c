@@ -173,22 +173,6 @@ static void failure(struct values *v, const struct mms_data *d)
 	jw_obj_end(v->w);
 }
 
-/* unsigned: BER wants a leading zero octet before a set top bit; some encoders
- * omit it, and the value they meant is still plain. */
-static bool data_unsigned(struct rd val, uint64_t *out)
-{
-	uint8_t b;
-	uint64_t x = 0;
-	if (ber_uint64(val, out))
-		return true;
-	if (rd_left(&val) == 0 || rd_left(&val) > 8)
-		return false;
-	while (rd_u8(&val, &b))
-		x = (x << 8) | b;
-	*out = x;
-	return true;
-}
-
 /* A primitive Data value. */
 static void value(struct values *v, const struct mms_data *d)
 {
@@ -230,7 +214,7 @@ static void value(struct values *v, const struct mms_data *d)
 	}
 	case MMS_DATA_UNSIGNED: {
 		uint64_t x;
-		if (!data_unsigned(d->val, &x))
+		if (!mms_data_unsigned(d->val, &x))
 			break;
 		jw_u64(w, NULL, x);
 		return;
@@ -376,6 +360,22 @@ static void values(struct values *v, const char *key, struct rd list, enum list_
 		}
 		value(v, &d);
 	}
+}
+
+unsigned eve_mms_value(struct jw *w, const struct mms_data *d, size_t budget)
+{
+	struct values v = { .w = w, .start = w->len, .budget = budget };
+	if (d->constructed && (d->tag == MMS_DATA_STRUCTURE || d->tag == MMS_DATA_ARRAY)) {
+		bool array = d->tag == MMS_DATA_ARRAY;
+		if (array)
+			jw_obj(w, NULL);
+		values(&v, array ? "array" : NULL, d->val, LIST_DATA);
+		if (array)
+			jw_obj_end(w);
+	} else if (fits(&v, 32)) {
+		value(&v, d);
+	}
+	return v.flags;
 }
 
 /* ---- names lists ----------------------------------------------------------- */
