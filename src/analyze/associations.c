@@ -197,54 +197,14 @@ static uint32_t win_rate(const struct window *w, int64_t ts)
 
 /* ---- findings ------------------------------------------------------------- */
 
-static void ep_text(const struct flow *f, bool server, char *buf, size_t size)
-{
-	struct endpoint e;
-	if (server)
-		endpoint_server(f, &e);
-	else
-		endpoint_client(f, &e);
-	endpoint_text(&e, buf, size);
-}
-
-/* The client's address without its port: repeats from one client aggregate. */
-static void client_ip(const struct flow *f, char *buf, size_t size)
-{
-	ep_text(f, false, buf, size);
-	char *colon = strrchr(buf, ':');
-	if (colon)
-		*colon = 0;
-	if (buf[0] == '[') {
-		memmove(buf, buf + 1, strlen(buf));
-		char *close = strchr(buf, ']');
-		if (close)
-			*close = 0;
-	}
-}
-
 static struct finding *flow_finding(const char *kind, uint8_t sev, struct flow *f, const char *object,
 				    const struct pkt_where *at)
 {
-	struct endpoint ied;
-	endpoint_server(f, &ied);
-	struct finding *fd = finding_open(kind, &ied, object, at->ts_us);
-	if (!fd)
-		return NULL;
-	if (!fd->count)
-		fd->severity = sev;
-	finding_set_flow(fd, f);
+	struct finding *fd = finding_open_on_flow(kind, sev, f, object, at->ts_us);
 	finding_evidence(fd, at);
 	return fd;
 }
 
-static void details_done(struct jw *w, struct finding *fd)
-{
-	jw_obj_end(w);
-	if (w->overflow)
-		strcpy(fd->details, "{}");
-	else
-		fd->details[w->len] = 0;
-}
 
 /* The storm's finding: looked up, never held (aggregates are freed when they
  * close). */
@@ -278,19 +238,16 @@ static void storm_details(struct ied_assoc *ia, struct finding *fd)
 		memset(&e, 0, sizeof(e));
 		e.ipver = ia->ied->ep.ipver;
 		memcpy(e.ip, s->clients[i].ip, 16);
-		endpoint_text(&e, ip, sizeof(ip));
-		char *colon = strrchr(ip, ':'); /* no port for a client list */
-		if (colon)
-			*colon = 0;
+		endpoint_ip_text(&e, ip, sizeof(ip));
 		jw_obj(&w, NULL);
-		jw_str(&w, "ip", ip[0] == '[' ? ip + 1 : ip);
+		jw_str(&w, "ip", ip);
 		jw_u64(&w, "attempts", s->clients[i].attempts);
 		jw_obj_end(&w);
 	}
 	jw_arr_end(&w);
 	if (s->more_clients)
 		jw_u64(&w, "more_clients", s->more_clients);
-	details_done(&w, fd);
+	finding_details_end(&w, fd);
 	char ied[96];
 	endpoint_text(&ia->ied->ep, ied, sizeof(ied));
 	finding_summary(fd, "Connection storm on %s: %llu connection attempts in %.1f s (%llu MMS associations, "
@@ -465,7 +422,7 @@ static void went_up(struct flow *f, struct assoc_track *t, const struct pkt_wher
 			jw_bool(&w, "limit_inferred", d->limit_inferred);
 			jw_u64(&w, "open", ia->up);
 			jw_u64(&w, "peak_concurrent", ia->peak_up);
-			details_done(&w, fd);
+			finding_details_end(&w, fd);
 			finding_summary(fd, "%s now carries %u associations, its limit (%s): the next client will be "
 				    "turned away.", ied, ia->up, d->limit_inferred ? "inferred from a refusal" : "from the rules");
 			finding_commit(fd, at->ts_us);
@@ -489,7 +446,7 @@ static void refused(struct flow *f, struct assoc_track *t, const char *layer, co
 	uint32_t others = ia ? ia->up - (t->counted_up && !t->closed_count ? 1 : 0) : 0;
 	char ied[128], client[96];
 	ied_label(d, ied, sizeof(ied));
-	client_ip(f, client, sizeof(client));
+	flow_client_ip(f, client, sizeof(client));
 	struct jw w;
 	if (limit_signal && others > 0) {
 		if (!d->limit) {
@@ -510,7 +467,7 @@ static void refused(struct flow *f, struct assoc_track *t, const char *layer, co
 			jw_u64(&w, "refused_attempts", fd->count + 1);
 			jw_str(&w, "layer", layer);
 			jw_str(&w, "reason", reason);
-			details_done(&w, fd);
+			finding_details_end(&w, fd);
 			finding_summary(fd, "%s turned away a new association from %s while %u were open (%s): its "
 				    "association limit is %u%s. Clients beyond it cannot connect.", ied, client, others,
 				    reason, d->limit, d->limit_inferred ? " (inferred from this refusal)" : "");
@@ -527,7 +484,7 @@ static void refused(struct flow *f, struct assoc_track *t, const char *layer, co
 	jw_str(&w, "reason", reason);
 	jw_bool(&w, "authentication_sent", t->auth_sent);
 	jw_u64(&w, "open_at_refusal", others);
-	details_done(&w, fd);
+	finding_details_end(&w, fd);
 	finding_summary(fd, "%s refused an association from %s at the %s layer: %s.", ied, client, layer, reason);
 	finding_commit(fd, at->ts_us);
 }
@@ -609,7 +566,7 @@ static void abort_details(struct finding *fd, const struct flow *f, const struct
 			  const char *how, bool was_up)
 {
 	char client[96], ied[128];
-	client_ip(f, client, sizeof(client));
+	flow_client_ip(f, client, sizeof(client));
 	ied_label(f->an->ied, ied, sizeof(ied));
 	struct jw w;
 	jw_init(&w, fd->details, sizeof(fd->details) - 1);
@@ -618,7 +575,7 @@ static void abort_details(struct finding *fd, const struct flow *f, const struct
 	jw_str(&w, "by", dir == 0 ? "client" : "ied");
 	jw_bool(&w, "was_established", was_up);
 	jw_u64(&w, "reports_received", t->reports);
-	details_done(&w, fd);
+	finding_details_end(&w, fd);
 	finding_summary(fd, "The association between %s and %s was aborted by the %s (%s)%s.", client, ied,
 			dir == 0 ? "client" : "IED", how, t->reports ? " while reports were flowing" : "");
 }
@@ -642,7 +599,7 @@ static void aborted(struct flow *f, int dir, struct assoc_track *t, const char *
 	t->phase = PH_ABORTED;
 	storm_count(f->an->ied, f, C_ABORT, at);
 	char client[96];
-	client_ip(f, client, sizeof(client));
+	flow_client_ip(f, client, sizeof(client));
 	uint8_t sev = dir == 1 ? SEV_MEDIUM : t->reports ? SEV_LOW : SEV_INFO;
 	struct finding *fd = flow_finding("association_aborted", sev, f, client, at);
 	if (!fd)
@@ -822,7 +779,7 @@ static void half_open(struct flow *f, struct assoc_track *t, const struct pkt_wh
 		jw_init(&w, fd->details, sizeof(fd->details) - 1);
 		jw_obj(&w, NULL);
 		jw_u64(&w, "count", fd->count + 1);
-		details_done(&w, fd);
+		finding_details_end(&w, fd);
 		finding_summary(fd, "%llu TCP connection%s to %s never completed the handshake (SYN without the "
 			    "final ACK).", (unsigned long long)(fd->count + 1), fd->count ? "s" : "", ied);
 		finding_commit(fd, at->ts_us);
@@ -845,10 +802,7 @@ static void half_open(struct flow *f, struct assoc_track *t, const struct pkt_wh
 		p->ports[p->n_ports++] = port;
 	if (p->n_ports >= g_rules.thr[THR_SCAN_MIN_PORTS]) {
 		char client[96];
-		ep_text(f, false, client, sizeof(client));
-		char *colon = strrchr(client, ':');
-		if (colon)
-			*colon = 0;
+		flow_client_ip(f, client, sizeof(client));
 		struct finding *sf = finding_open("scan", &d->ep, client, at->ts_us);
 		if (sf) {
 			if (!sf->count)
@@ -860,7 +814,7 @@ static void half_open(struct flow *f, struct assoc_track *t, const struct pkt_wh
 			jw_str(&w, "client", client);
 			jw_u64(&w, "half_open", p->half_open);
 			jw_u64(&w, "source_ports", p->n_ports);
-			details_done(&w, sf);
+			finding_details_end(&w, sf);
 			finding_summary(sf, "%s probed %s with %u half-open connections from %u source ports "
 				    "(SYN scan signature).", client, ied, p->half_open, p->n_ports);
 			if (!p->scan_flagged)
@@ -896,10 +850,7 @@ static void retry_check(struct flow *f, struct assoc_track *t, const struct pkt_
 	if (period < 200000 || mx > mn + mn / 4)
 		return;
 	char client[96], ied[128];
-	ep_text(f, false, client, sizeof(client));
-	char *colon = strrchr(client, ':');
-	if (colon)
-		*colon = 0;
+	flow_client_ip(f, client, sizeof(client));
 	ied_label(f->an->ied, ied, sizeof(ied));
 	struct finding *fd = flow_finding("retry_oscillation", SEV_MEDIUM, f, client, at);
 	if (!fd)
@@ -910,7 +861,7 @@ static void retry_check(struct flow *f, struct assoc_track *t, const struct pkt_
 	jw_str(&w, "client", client);
 	jw_double(&w, "period_s", (double)period / 1e6);
 	jw_u64(&w, "cycles", p->n_short);
-	details_done(&w, fd);
+	finding_details_end(&w, fd);
 	finding_summary(fd, "%s connects to %s and the association fails every %.1f s, again and again: a client "
 		    "retrying in a fixed cycle.", client, ied, (double)period / 1e6);
 	if (!p->oscillation_flagged)
@@ -923,7 +874,7 @@ static void retry_check(struct flow *f, struct assoc_track *t, const struct pkt_
 static void lost(struct flow *f, struct assoc_track *t, enum flow_end why, const struct pkt_where *at)
 {
 	char client[96], ied[128];
-	client_ip(f, client, sizeof(client));
+	flow_client_ip(f, client, sizeof(client));
 	ied_label(f->an->ied, ied, sizeof(ied));
 	const char *by = t->closer == 1 ? "the IED" : t->closer == 0 ? "the client" : "nobody seen";
 	bool reporting = t->reports > 0;
@@ -942,7 +893,7 @@ static void lost(struct flow *f, struct assoc_track *t, enum flow_end why, const
 	jw_str(&w, "ended_by", t->closer_rst ? "tcp_rst" : why == FLOW_END_TIMEOUT ? "timeout" : "tcp_fin");
 	jw_str(&w, "closed_by", t->closer == 1 ? "ied" : t->closer == 0 ? "client" : "unknown");
 	jw_u64(&w, "reports_received", t->reports);
-	details_done(&w, fd);
+	finding_details_end(&w, fd);
 	if (serious)
 		finding_summary(fd, "The association between %s and %s ended without Conclude or abort: TCP %s by %s%s.",
 				client, ied, t->closer_rst ? "reset" : "closed", by,
@@ -986,7 +937,7 @@ void assoc_flow_end(struct flow *f, enum flow_end why, const struct pkt_where *a
 			jw_init(&w, fd->details, sizeof(fd->details) - 1);
 			jw_obj(&w, NULL);
 			jw_u64(&w, "count", fd->count + 1);
-			details_done(&w, fd);
+			finding_details_end(&w, fd);
 			finding_summary(fd, "%llu TCP connection%s to %s opened and closed without any COTP or MMS (port "
 				    "checks, health probes, or clients giving up).", (unsigned long long)(fd->count + 1),
 				    fd->count ? "s" : "", ied);
@@ -1049,7 +1000,7 @@ void assoc_tick(int64_t now)
 		t->idle_flagged = true;
 		struct flow *f = t->flow;
 		char client[96], ied[128];
-		client_ip(f, client, sizeof(client));
+		flow_client_ip(f, client, sizeof(client));
 		ied_label(f->an->ied, ied, sizeof(ied));
 		struct finding *fd = flow_finding("association_idle", SEV_LOW, f, client, &t->last_at);
 		if (fd) {

@@ -495,20 +495,6 @@ static void keep_value(struct wr_item *it, const char *json, size_t n)
 
 /* ---- EVE records ------------------------------------------------------------------ */
 
-static void client_ip(const struct flow *f, char *buf, size_t size)
-{
-	struct endpoint e;
-	char t[96];
-	endpoint_client(f, &e);
-	endpoint_text(&e, t, sizeof(t));
-	char *colon = strrchr(t, ':');
-	if (colon)
-		*colon = 0;
-	snprintf(buf, size, "%s", t[0] == '[' ? t + 1 : t);
-	char *close = strchr(buf, ']');
-	if (close)
-		*close = 0;
-}
 
 static const char *ied_text(const struct flow *f, char *buf, size_t size)
 {
@@ -527,7 +513,7 @@ static bool rec_begin(struct jw *w, struct flow *f, int dir, const struct pkt_wh
 	char client[64], ied[160];
 	eve_record_begin(w, f, dir, at, type);
 	jw_obj(w, type);
-	client_ip(f, client, sizeof(client));
+	flow_client_ip(f, client, sizeof(client));
 	jw_str(w, "client", client);
 	jw_str(w, "ied", ied_text(f, ied, sizeof(ied)));
 	return true;
@@ -676,28 +662,7 @@ static void write_record(struct flow *f, int dir, const struct pkt_where *at, co
 
 /* ---- findings ------------------------------------------------------------------------ */
 
-static struct finding *open_finding(const char *kind, uint8_t sev, struct flow *f, const char *object,
-				    int64_t now)
-{
-	struct endpoint ied;
-	endpoint_server(f, &ied);
-	struct finding *fd = finding_open(kind, &ied, object, now);
-	if (!fd)
-		return NULL;
-	if (!fd->count)
-		fd->severity = sev;
-	finding_set_flow(fd, f);
-	return fd;
-}
 
-static void details_end(struct jw *w, struct finding *fd)
-{
-	jw_obj_end(w);
-	if (w->overflow)
-		strcpy(fd->details, "{}");
-	else
-		fd->details[w->len] = 0;
-}
 
 static void fail_from(struct fail_ctx *c, const struct wr_item *it, int8_t ctl_model, const struct ctl_req *rq,
 		      const struct mms_pdu *ans, const struct pkt_where *at)
@@ -746,7 +711,7 @@ static void control_failed(struct flow *f, const char *object, const struct fail
 	 * "unknown" cause is the IED ending the command without a reason (some stacks
 	 * end time-activated operates this way): shown, at a lower severity. */
 	bool no_reason = c->step == ST_TERMINATION && c->has_lae && c->lae.error == 0 && c->lae.add_cause == 0;
-	struct finding *fd = open_finding("control_failed", no_reason ? SEV_LOW : SEV_MEDIUM, f, object,
+	struct finding *fd = finding_open_on_flow("control_failed", no_reason ? SEV_LOW : SEV_MEDIUM, f, object,
 					  late ? c->lae_at.ts_us : c->ts);
 	if (!fd)
 		return;
@@ -756,7 +721,7 @@ static void control_failed(struct flow *f, const char *object, const struct fail
 		finding_evidence(fd, &c->lae_at);
 	finding_evidence(fd, &c->ans_at);
 	char client[64], why[256], cause[160], val[CTLVAL_SHORT];
-	client_ip(f, client, sizeof(client));
+	flow_client_ip(f, client, sizeof(client));
 	snprintf(val, sizeof(val), "%s", c->ctl_val);
 	if (strlen(c->ctl_val) >= sizeof(val))
 		memcpy(val + sizeof(val) - 4, "...", 4);
@@ -808,7 +773,7 @@ static void control_failed(struct flow *f, const char *object, const struct fail
 	if (c->has_test)
 		jw_bool(&w, "test", c->test);
 	jw_u64(&w, "failures", late ? fd->count : fd->count + 1);
-	details_end(&w, fd);
+	finding_details_end(&w, fd);
 	/* a negative termination ends an Operate: name the operation */
 	finding_summary(fd, "%s of %s%s%s%s by %s failed: %s%s%s%s%s.",
 			c->step == ST_TERMINATION ? "Operate" : STEP_ACSI[c->step], object,
@@ -825,12 +790,12 @@ static void unauthorized(struct flow *f, bool control, const char *object, const
 			 const struct pkt_where *at)
 {
 	const char *kind = control ? "unauthorized_control" : "unauthorized_write";
-	struct finding *fd = open_finding(kind, SEV_HIGH, f, object, at->ts_us);
+	struct finding *fd = finding_open_on_flow(kind, SEV_HIGH, f, object, at->ts_us);
 	if (!fd)
 		return;
 	finding_evidence(fd, at);
 	char client[64], ied[160];
-	client_ip(f, client, sizeof(client));
+	flow_client_ip(f, client, sizeof(client));
 	ied_text(f, ied, sizeof(ied));
 	struct jw w;
 	jw_init(&w, fd->details, sizeof(fd->details) - 1);
@@ -839,7 +804,7 @@ static void unauthorized(struct flow *f, bool control, const char *object, const
 	jw_str(&w, "object", object);
 	jw_str(&w, control ? "step" : "acsi", what);
 	jw_u64(&w, "attempts", fd->count + 1);
-	details_end(&w, fd);
+	finding_details_end(&w, fd);
 	if (control)
 		finding_summary(fd, "%s sent %s to %s on %s, and no 'allow control' rule permits this client to "
 			    "operate that object.", client, what, object, ied);
@@ -863,9 +828,9 @@ static void associate_check(struct flow *f, struct ctl_state *s, const struct mm
 	if (allowed(f, ALLOW_ASSOCIATE, NULL))
 		return;
 	char client[64], ied[160];
-	client_ip(f, client, sizeof(client));
+	flow_client_ip(f, client, sizeof(client));
 	ied_text(f, ied, sizeof(ied));
-	struct finding *fd = open_finding("unknown_client", SEV_MEDIUM, f, client, at->ts_us);
+	struct finding *fd = finding_open_on_flow("unknown_client", SEV_MEDIUM, f, client, at->ts_us);
 	if (!fd)
 		return;
 	finding_evidence(fd, at);
@@ -875,7 +840,7 @@ static void associate_check(struct flow *f, struct ctl_state *s, const struct mm
 	jw_str(&w, "client", client);
 	jw_str(&w, "first_pdu", mms_pdu_name(p->type));
 	jw_u64(&w, "associations", fd->count + 1);
-	details_end(&w, fd);
+	finding_details_end(&w, fd);
 	finding_summary(fd, "%s associated with %s, and no 'allow associate' rule lists this client.", client, ied);
 	finding_commit(fd, at->ts_us);
 }
@@ -1666,9 +1631,9 @@ static void select_timeout(struct flow *f, struct ctl_obj *o, int64_t now)
 {
 	o->selected = false;
 	char client[64], ied[160];
-	client_ip(f, client, sizeof(client));
+	flow_client_ip(f, client, sizeof(client));
 	ied_text(f, ied, sizeof(ied));
-	struct finding *fd = open_finding("control_select_timeout", SEV_LOW, f, o->ref, now);
+	struct finding *fd = finding_open_on_flow("control_select_timeout", SEV_LOW, f, o->ref, now);
 	if (!fd)
 		return;
 	finding_evidence(fd, &o->select_at);
@@ -1683,7 +1648,7 @@ static void select_timeout(struct flow *f, struct ctl_obj *o, int64_t now)
 	jw_u64(&w, "timeout_ms", (uint64_t)(g_rules.thr[THR_SELECT_TIMEOUT] / 1000));
 	if (o->ctl_model >= 0 && o->ctl_model <= 4)
 		jw_str(&w, "ctl_model", CTL_MODELS[o->ctl_model]);
-	details_end(&w, fd);
+	finding_details_end(&w, fd);
 	finding_summary(fd, "%s selected %s on %s (%s) and sent no Operate or Cancel within %lld s: the "
 		    "selection lapses and the control was abandoned.", client, o->ref, ied, STEP_ACSI[o->select_step],
 		    (long long)(g_rules.thr[THR_SELECT_TIMEOUT] / 1000000));

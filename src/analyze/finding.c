@@ -55,15 +55,27 @@ static void endpoint_of(const struct flow *f, int ep, struct endpoint *e)
 void endpoint_server(const struct flow *f, struct endpoint *e) { endpoint_of(f, 1 - f->client, e); }
 void endpoint_client(const struct flow *f, struct endpoint *e) { endpoint_of(f, f->client, e); }
 
-void endpoint_text(const struct endpoint *e, char *buf, size_t size)
+void endpoint_ip_text(const struct endpoint *e, char *buf, size_t size)
 {
 	struct flow tmp;
-	char a[64];
 	memset(&tmp.key, 0, sizeof(tmp.key));
 	tmp.key.ipver = e->ipver;
 	memcpy(tmp.key.ip[0], e->ip, 16);
-	flow_addr_text(&tmp, 0, a, sizeof(a));
+	flow_addr_text(&tmp, 0, buf, size);
+}
+
+void endpoint_text(const struct endpoint *e, char *buf, size_t size)
+{
+	char a[64];
+	endpoint_ip_text(e, a, sizeof(a));
 	snprintf(buf, size, e->ipver == 6 ? "[%s]:%u" : "%s:%u", a, e->port);
+}
+
+void flow_client_ip(const struct flow *f, char *buf, size_t size)
+{
+	struct endpoint e;
+	endpoint_client(f, &e);
+	endpoint_ip_text(&e, buf, size);
 }
 
 static bool same_ied(const struct endpoint *a, const struct endpoint *b)
@@ -185,6 +197,29 @@ void finding_set_flow(struct finding *f, const struct flow *fl)
 	f->flow_id = fl->id;
 	f->has_client = true;
 	endpoint_client(fl, &f->client);
+}
+
+struct finding *finding_open_on_flow(const char *kind, uint8_t sev, const struct flow *fl, const char *object,
+				     int64_t now)
+{
+	struct endpoint ied;
+	endpoint_server(fl, &ied);
+	struct finding *fd = finding_open(kind, &ied, object, now);
+	if (!fd)
+		return NULL;
+	if (!fd->count)
+		fd->severity = sev;
+	finding_set_flow(fd, fl);
+	return fd;
+}
+
+void finding_details_end(struct jw *w, struct finding *fd)
+{
+	jw_obj_end(w);
+	if (w->overflow)
+		strcpy(fd->details, "{}");
+	else
+		fd->details[w->len] = 0;
 }
 
 void finding_evidence(struct finding *f, const struct pkt_where *at)

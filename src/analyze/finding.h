@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "flow.h"
+#include "json.h"
 #include "packet.h"
 
 enum severity { SEV_INFO = 0, SEV_LOW, SEV_MEDIUM, SEV_HIGH, SEV_CRITICAL, SEV_COUNT };
@@ -68,12 +69,22 @@ uint8_t severity_parse(const char *s);
 void endpoint_server(const struct flow *f, struct endpoint *e);
 void endpoint_client(const struct flow *f, struct endpoint *e);
 void endpoint_text(const struct endpoint *e, char *buf, size_t size); /* "10.0.0.1:102" */
+/* The address alone ("10.0.0.1", "fe80::1": no port, no brackets): how findings
+ * name a client, so repeats from one client aggregate whatever its port. */
+void endpoint_ip_text(const struct endpoint *e, char *buf, size_t size);
+void flow_client_ip(const struct flow *f, char *buf, size_t size);
 
 /* Open (or find the open aggregate of) a finding of `kind` on this IED and object.
  * The caller fills or updates summary/details, adds evidence, then commits. */
 struct finding *finding_open(const char *kind, const struct endpoint *ied, const char *object,
 			     int64_t now);
 void finding_set_flow(struct finding *f, const struct flow *fl);
+/* finding_open on the flow's IED (its server), with the flow set and, for a new
+ * aggregate, severity sev (rules may still raise it at commit). */
+struct finding *finding_open_on_flow(const char *kind, uint8_t sev, const struct flow *fl, const char *object,
+				     int64_t now);
+/* Close the details object written with w into fd->details ("{}" if it overflowed). */
+void finding_details_end(struct jw *w, struct finding *fd);
 void finding_evidence(struct finding *f, const struct pkt_where *at);
 void finding_summary(struct finding *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Add a number to the finding's list (kept up to FINDING_LIST_MAX, all counted). */

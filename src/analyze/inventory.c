@@ -204,16 +204,7 @@ static void ip_only(uint8_t ipver, const uint8_t *ip, char *buf, size_t size)
 	memset(&e, 0, sizeof(e));
 	e.ipver = ipver;
 	memcpy(e.ip, ip, 16);
-	endpoint_text(&e, buf, size);
-	char *colon = strrchr(buf, ':');
-	if (colon)
-		*colon = 0;
-	if (buf[0] == '[') {
-		memmove(buf, buf + 1, strlen(buf));
-		char *close = strchr(buf, ']');
-		if (close)
-			*close = 0;
-	}
+	endpoint_ip_text(&e, buf, size);
 }
 
 static void mac_text(const uint8_t *m, char *buf, size_t size)
@@ -254,14 +245,6 @@ static void vlan_text(const struct vlan_key *k, char *buf, size_t size)
 		snprintf(buf, size, "the untagged segment");
 }
 
-static void details_done(struct jw *w, struct finding *fd)
-{
-	jw_obj_end(w);
-	if (w->overflow)
-		strcpy(fd->details, "{}");
-	else
-		fd->details[w->len] = 0;
-}
 
 static void seen_at(int64_t ts)
 {
@@ -598,7 +581,7 @@ static void plaintext(struct flow *f, struct ied *d, const struct pkt_where *at)
 	jw_bool(&w, "tls", false);
 	jw_str(&w, "first_client", client);
 	jw_u64(&w, "tls_connections_seen", v->tls_connections);
-	details_done(&w, fd);
+	finding_details_end(&w, fd);
 	finding_summary(fd, "MMS with %s runs in clear text (no TLS, IEC 62351-4): anyone on this network can read "
 		    "it and, without authentication, write and operate. Common practice; compensate with "
 		    "segmentation and firewall rules, or enable TLS where the IEDs support it.", ied);
@@ -697,7 +680,7 @@ static void password_finding(struct flow *f, struct ied *d, const struct acse_ap
 	jw_str(&w, "value_form", auth_form_name(a->auth_form));
 	jw_u64(&w, "association_requests", fd->count + 1);
 	jw_bool(&w, "value_stored", false);
-	details_done(&w, fd);
+	finding_details_end(&w, fd);
 	finding_summary(fd, "%s sent a password to %s in clear text in its association request (ACSE AARQ, %s%s; "
 		    "%llu request%s): anyone on this network can read it (mmswatch neither keeps nor shows it). "
 		    "Change the password, and use TLS (IEC 62351-4) or certificate authentication.",
@@ -779,7 +762,7 @@ static void s7comm(struct flow *f, struct inv_flow *s, const char *proto, const 
 	jw_str(&w, "protocol", proto);
 	jw_str(&w, "last_client", client);
 	jw_u64(&w, "connections", fd->count + 1);
-	details_done(&w, fd);
+	finding_details_end(&w, fd);
 	finding_summary(fd, "%s on %s (TCP %u, the MMS port): %llu connection%s from Siemens S7 tools or PLCs, not MMS. "
 		    "Check that this device belongs on the MMS network.", plus ? "S7comm-plus" : "S7comm", ied,
 		    d->ep.port, (unsigned long long)(fd->count + 1), fd->count ? "s" : "");
@@ -860,7 +843,7 @@ static void stream_details(struct finding *fd, const struct l2_stream *s, const 
 	jw_u64(&w, "frames", s->frames);
 	endpoint_text(&mv->ied, ied, sizeof(ied));
 	jw_str(&w, "mms_ied", ied);
-	details_done(&w, fd);
+	finding_details_end(&w, fd);
 }
 
 static const char *stream_kind(const struct l2_stream *s)

@@ -217,14 +217,7 @@ static void rcb_apply(struct rcb *r, const struct an_item *it)
 static struct finding *open_finding(const char *kind, uint8_t sev, struct flow *f, const char *object,
 				    const struct pkt_where *at)
 {
-	struct endpoint ied;
-	endpoint_server(f, &ied);
-	struct finding *fd = finding_open(kind, &ied, object, at->ts_us);
-	if (!fd)
-		return NULL;
-	if (!fd->count)
-		fd->severity = sev;
-	finding_set_flow(fd, f);
+	struct finding *fd = finding_open_on_flow(kind, sev, f, object, at->ts_us);
 	finding_evidence(fd, at);
 	return fd;
 }
@@ -281,14 +274,6 @@ static void details_begin(struct jw *w, struct finding *fd, const struct flow *f
 		jw_str(w, "datset", r->datset);
 }
 
-static void details_end(struct jw *w, struct finding *fd)
-{
-	jw_obj_end(w);
-	if (w->overflow)
-		strcpy(fd->details, "{}");
-	else
-		fd->details[w->len] = 0;
-}
 
 /* ---- RCB requests and responses ------------------------------------------ */
 
@@ -808,7 +793,7 @@ static void silent_change_check(struct flow *f, struct rstream *s, const struct 
 			}
 	jw_arr_end(&w);
 	jw_bool(&w, "trgops_known", r && KNOWN(r, RCB_TRGOPS));
-	details_end(&w, fd);
+	finding_details_end(&w, fd);
 	if (dchg_on)
 		finding_summary(fd, "%s: %s changed between integrity/GI reports with no data-change report, "
 			    "although dchg is enabled (TrgOps %s): the IED does not report these changes.",
@@ -858,7 +843,7 @@ static const char *sequence_check(struct flow *f, int dir, struct rstream *s, co
 		jw_u64(&w, "sqnum_before", prev);
 		jw_u64(&w, "sqnum_after", rep->sqnum);
 		jw_u64(&w, "sqnum_bits", mod == 256 ? 8 : 16);
-		details_end(&w, fd);
+		finding_details_end(&w, fd);
 		finding_summary(fd, "%s: %llu report%s never sent by the IED (SqNum %u..%u missing; the TCP "
 			    "stream has no hole, so this is not capture loss).", obj,
 			    (unsigned long long)fd->list_total, fd->list_total == 1 ? " was" : "s were",
@@ -871,7 +856,7 @@ static const char *sequence_check(struct flow *f, int dir, struct rstream *s, co
 			finding_evidence(fd, &s->last_at);
 			details_begin(&w, fd, f, s);
 			jw_u64(&w, "sqnum", rep->sqnum);
-			details_end(&w, fd);
+			finding_details_end(&w, fd);
 			finding_summary(fd, "%s: report SqNum %u was delivered twice.", obj, rep->sqnum);
 			finding_commit(fd, at->ts_us);
 		}
@@ -883,7 +868,7 @@ static const char *sequence_check(struct flow *f, int dir, struct rstream *s, co
 			details_begin(&w, fd, f, s);
 			jw_u64(&w, "sqnum", rep->sqnum);
 			jw_u64(&w, "after_sqnum", prev);
-			details_end(&w, fd);
+			finding_details_end(&w, fd);
 			finding_summary(fd, "%s: report SqNum %u arrived after SqNum %u.", obj, rep->sqnum, prev);
 			finding_commit(fd, at->ts_us);
 		}
@@ -893,7 +878,7 @@ static const char *sequence_check(struct flow *f, int dir, struct rstream *s, co
 		if (fd) {
 			details_begin(&w, fd, f, s);
 			jw_u64(&w, "sqnum", rep->sqnum);
-			details_end(&w, fd);
+			finding_details_end(&w, fd);
 			finding_summary(fd, "%s: SqNum started again at 0 with no RptEna write seen (an enable the "
 				    "capture did not show, or an IED restart of the RCB); not counted as a gap.", obj);
 			finding_commit(fd, at->ts_us);
@@ -909,7 +894,7 @@ static const char *sequence_check(struct flow *f, int dir, struct rstream *s, co
 			jw_u64(&w, "sqnum", rep->sqnum);
 			jw_u64(&w, "first_missing_subsqnum", r.missing_first);
 			jw_u64(&w, "missing_segments", r.missing_count);
-			details_end(&w, fd);
+			finding_details_end(&w, fd);
 			finding_summary(fd, "%s: segmented report SqNum %u lost %u segment%s (SubSqNum from %u).",
 				    obj, rep->sqnum, r.missing_count, r.missing_count == 1 ? "" : "s", r.missing_first);
 			finding_commit(fd, at->ts_us);
@@ -942,7 +927,7 @@ static void buffered_checks(struct flow *f, struct rstream *s, const struct iec_
 			jw_bool(&w, "first_report_after_enable", first);
 			if (rep->has_sqnum)
 				jw_u64(&w, "sqnum", rep->sqnum);
-			details_end(&w, fd);
+			finding_details_end(&w, fd);
 			if (first)
 				finding_summary(fd, "%s: BufOvfl=TRUE on the first report after enabling; some stacks "
 					    "flag a fresh buffer this way. Loss only if EntryIDs or SqNums are missing.", obj);
@@ -962,7 +947,7 @@ static void buffered_checks(struct flow *f, struct rstream *s, const struct iec_
 			if (fd) {
 				details_begin(&w, fd, f, s);
 				jw_hex(&w, "entryid", rep->entryid.p, 8);
-				details_end(&w, fd);
+				finding_details_end(&w, fd);
 				finding_summary(fd, "%s: buffered entries already delivered were sent again after the "
 					    "client re-enabled the RCB (a replay from the EntryID it asked for).", obj);
 				finding_commit(fd, at->ts_us);
@@ -997,7 +982,7 @@ static void trgops_check(struct flow *f, struct rstream *s, const struct iec_rep
 	details_begin(&w, fd, f, s);
 	jw_str(&w, "reasons_not_enabled", got);
 	jw_str(&w, "trgops_in_force", trg);
-	details_end(&w, fd);
+	finding_details_end(&w, fd);
 	finding_summary(fd, "%s: the IED sent reports with reason %s, which TrgOps (%s) does not enable: "
 		    "the IED's trigger options differ from what the client set.", obj, got, trg);
 	finding_commit(fd, at->ts_us);
@@ -1027,7 +1012,7 @@ static void integrity_check(struct flow *f, int dir, struct rstream *s, const st
 				details_begin(&w, fd, f, s);
 				jw_u64(&w, "intgpd_ms", r->intgpd);
 				jw_u64(&w, "interval_ms", (uint64_t)(got / 1000));
-				details_end(&w, fd);
+				finding_details_end(&w, fd);
 				finding_summary(fd, "%s: integrity reports came %lld ms apart, IntgPd is %u ms.", obj,
 					    (long long)(got / 1000), r->intgpd);
 				finding_commit(fd, at->ts_us);
@@ -1057,7 +1042,7 @@ static void bloat_check(struct flow *f, struct rstream *s, const struct iec_repo
 	jw_u64(&w, "report_bytes", size);
 	jw_u64(&w, "max_members", (uint64_t)g_rules.thr[THR_REPORT_MAX_MEMBERS]);
 	jw_u64(&w, "max_bytes", (uint64_t)g_rules.thr[THR_REPORT_MAX_BYTES]);
-	details_end(&w, fd);
+	finding_details_end(&w, fd);
 	finding_summary(fd, "%s: reports of %u bytes for a dataset of %u members; split the dataset by "
 		    "function (20-50 attributes each) so reports stay small.", obj, size, rep->n_dataset);
 	finding_commit(fd, at->ts_us);

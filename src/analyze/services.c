@@ -229,44 +229,6 @@ static const char *service_name(int service)
 	return n ? n : "unknown-service";
 }
 
-static void client_ip(const struct flow *f, char *buf, size_t size)
-{
-	struct endpoint e;
-	char t[96];
-	endpoint_client(f, &e);
-	endpoint_text(&e, t, sizeof(t));
-	char *colon = strrchr(t, ':');
-	if (colon)
-		*colon = 0;
-	snprintf(buf, size, "%s", t[0] == '[' ? t + 1 : t);
-	char *close = strchr(buf, ']');
-	if (close)
-		*close = 0;
-}
-
-static struct finding *open_finding(const char *kind, uint8_t sev, struct flow *f, const char *object,
-				    int64_t now)
-{
-	struct endpoint ied;
-	endpoint_server(f, &ied);
-	struct finding *fd = finding_open(kind, &ied, object, now);
-	if (!fd)
-		return NULL;
-	if (!fd->count)
-		fd->severity = sev;
-	finding_set_flow(fd, f);
-	return fd;
-}
-
-static void details_end(struct jw *w, struct finding *fd)
-{
-	jw_obj_end(w);
-	if (w->overflow)
-		strcpy(fd->details, "{}");
-	else
-		fd->details[w->len] = 0;
-}
-
 static uint64_t lost_to_client(const struct flow *f)
 {
 	return f->an && f->an->loss[1] ? f->an->loss[1]->bytes : 0;
@@ -299,12 +261,12 @@ static void unanswered(struct flow *f, const struct out_req *r, int64_t now, boo
 	if (s)
 		bump(s, r->service, C_UNANSWERED);
 	const char *svc = service_name(r->service);
-	struct finding *fd = open_finding("request_unanswered", SEV_MEDIUM, f, svc, now);
+	struct finding *fd = finding_open_on_flow("request_unanswered", SEV_MEDIUM, f, svc, now);
 	if (!fd)
 		return;
 	finding_evidence(fd, &r->at);
 	char client[64], ied[160];
-	client_ip(f, client, sizeof(client));
+	flow_client_ip(f, client, sizeof(client));
 	ied_text(f, ied, sizeof(ied));
 	int64_t waited = now - r->ts;
 	struct jw w;
@@ -319,7 +281,7 @@ static void unanswered(struct flow *f, const struct out_req *r, int64_t now, boo
 	jw_str(&w, "judged", at_end ? "association_end" : "timeout");
 	jw_u64(&w, "timeout_ms", (uint64_t)(g_rules.thr[THR_REQUEST_TIMEOUT] / 1000));
 	jw_u64(&w, "unanswered", fd->count + 1);
-	details_end(&w, fd);
+	finding_details_end(&w, fd);
 	if (fd->count)
 		finding_summary(fd, "%s left %llu %s requests unanswered (latest: invokeID %u from %s, %s).", ied,
 				(unsigned long long)(fd->count + 1), svc, r->invoke_id, client,
@@ -339,9 +301,9 @@ static void duplicate(struct flow *f, const struct out_req *old, const struct mm
 		      const struct pkt_where *at)
 {
 	char client[64], ied[160];
-	client_ip(f, client, sizeof(client));
+	flow_client_ip(f, client, sizeof(client));
 	ied_text(f, ied, sizeof(ied));
-	struct finding *fd = open_finding("duplicate_invoke_id", SEV_LOW, f, client, at->ts_us);
+	struct finding *fd = finding_open_on_flow("duplicate_invoke_id", SEV_LOW, f, client, at->ts_us);
 	if (!fd)
 		return;
 	finding_evidence(fd, &old->at);
@@ -354,7 +316,7 @@ static void duplicate(struct flow *f, const struct out_req *old, const struct mm
 	jw_str(&w, "outstanding_service", service_name(old->service));
 	jw_u64(&w, "outstanding_pcap_cnt", old->at.frame);
 	jw_u64(&w, "outstanding_ms", (uint64_t)(at->ts_us > old->ts ? (at->ts_us - old->ts) / 1000 : 0));
-	details_end(&w, fd);
+	finding_details_end(&w, fd);
 	finding_summary(fd, "%s sent invokeID %u to %s again while its earlier %s request with that invokeID was "
 		    "still unanswered: the answers cannot be told apart.", client, p->invoke_id, ied,
 		    service_name(old->service));
@@ -364,9 +326,9 @@ static void duplicate(struct flow *f, const struct out_req *old, const struct mm
 static void exceeded(struct flow *f, struct svc_state *st, const struct pkt_where *at)
 {
 	char client[64], ied[160];
-	client_ip(f, client, sizeof(client));
+	flow_client_ip(f, client, sizeof(client));
 	ied_text(f, ied, sizeof(ied));
-	struct finding *fd = open_finding("outstanding_exceeded", SEV_MEDIUM, f, client, at->ts_us);
+	struct finding *fd = finding_open_on_flow("outstanding_exceeded", SEV_MEDIUM, f, client, at->ts_us);
 	if (!fd)
 		return;
 	for (uint16_t i = 0; i < st->n_out && i < 4; i++)
@@ -377,7 +339,7 @@ static void exceeded(struct flow *f, struct svc_state *st, const struct pkt_wher
 	jw_obj(&w, NULL);
 	jw_u64(&w, "max_serv_outstanding_calling", st->max_calling);
 	jw_u64(&w, "outstanding", st->n_out);
-	details_end(&w, fd);
+	finding_details_end(&w, fd);
 	finding_summary(fd, "%s had %u requests outstanding at %s, more than the %u negotiated in the initiate "
 		    "(maxServOutstandingCalling): the IED may reject or drop the extra requests.", client,
 		    st->n_out, ied, st->max_calling);
@@ -388,7 +350,7 @@ static void slow(struct flow *f, const struct out_req *r, int64_t latency, const
 		 const struct pkt_where *at)
 {
 	const char *svc = service_name(r->service);
-	struct finding *fd = open_finding("slow_response", SEV_LOW, f, svc, at->ts_us);
+	struct finding *fd = finding_open_on_flow("slow_response", SEV_LOW, f, svc, at->ts_us);
 	if (!fd)
 		return;
 	finding_evidence(fd, &r->at);
@@ -410,7 +372,7 @@ static void slow(struct flow *f, const struct out_req *r, int64_t latency, const
 		jw_u64(&w, "responses", l->count);
 		jw_u64(&w, "p95_ms", (uint64_t)(svc_latency_quantile(l, 950) / 1000));
 	}
-	details_end(&w, fd);
+	finding_details_end(&w, fd);
 	finding_summary(fd, "%s took %.3f s to answer a %s request%s%s%s (threshold %.3f s; slowest %.3f s).", ied,
 			(double)latency / 1e6, svc, r->acsi ? " (" : "", r->acsi ? r->acsi : "", r->acsi ? ")" : "",
 			(double)g_rules.thr[THR_LATENCY_SLOW] / 1e6, (double)max / 1e6);
@@ -428,14 +390,14 @@ static void reject_finding(struct flow *f, int dir, const struct mms_pdu *p, con
 		code = codebuf;
 	}
 	snprintf(object, sizeof(object), "%s: %s", type ? type : "unknown", code);
-	struct finding *fd = open_finding("mms_reject", SEV_LOW, f, object, at->ts_us);
+	struct finding *fd = finding_open_on_flow("mms_reject", SEV_LOW, f, object, at->ts_us);
 	if (!fd)
 		return;
 	if (r)
 		finding_evidence(fd, &r->at);
 	finding_evidence(fd, at);
 	char client[64], ied[160];
-	client_ip(f, client, sizeof(client));
+	flow_client_ip(f, client, sizeof(client));
 	ied_text(f, ied, sizeof(ied));
 	struct jw w;
 	jw_init(&w, fd->details, sizeof(fd->details) - 1);
@@ -451,7 +413,7 @@ static void reject_finding(struct flow *f, int dir, const struct mms_pdu *p, con
 		jw_u64(&w, "original_invoke_id", p->reject.original_invoke);
 	if (r)
 		jw_str(&w, "service", service_name(r->service));
-	details_end(&w, fd);
+	finding_details_end(&w, fd);
 	if (dir == 1)
 		finding_summary(fd, "%s rejected a PDU from %s (%s, %s)%s%s: the IED could not parse or does not "
 			    "support what the client sent.", ied, client, type ? type : "unknown type", code,
