@@ -193,6 +193,7 @@ bool mms_first_octet(uint8_t b);
 
 const char *mms_pdu_name(uint8_t type);           /* "confirmed-request", ... */
 const char *mms_service_name(uint8_t type, int service); /* ISO 9506 ASN.1 name or NULL */
+bool mms_service_is_file(int service); /* ObtainFile, FileOpen/Read/Close/Rename/Delete/Directory */
 const char *mms_defect_name(uint8_t defect);
 const char *mms_error_class_name(uint8_t cls);
 const char *mms_error_code_name(uint8_t cls, uint32_t code); /* NULL if unknown */

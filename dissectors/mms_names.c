@@ -189,6 +189,21 @@ const char *mms_pdu_name(uint8_t type)
 	return lookup(pdu_names, COUNT(pdu_names), type);
 }
 
+bool mms_service_is_file(int service)
+{
+	switch (service) {
+	case MMS_SVC_OBTAIN_FILE:
+	case MMS_SVC_FILE_OPEN:
+	case MMS_SVC_FILE_READ:
+	case MMS_SVC_FILE_CLOSE:
+	case MMS_SVC_FILE_RENAME:
+	case MMS_SVC_FILE_DELETE:
+	case MMS_SVC_FILE_DIRECTORY:
+		return true;
+	}
+	return false;
+}
+
 const char *mms_service_name(uint8_t type, int service)
 {
 	if (service < 0)

@@ -1016,21 +1016,6 @@ static void read_request(struct flow *f, struct ctl_state *s, const struct mms_e
 	}
 }
 
-static bool is_file_service(int service)
-{
-	switch (service) {
-	case MMS_SVC_OBTAIN_FILE:
-	case MMS_SVC_FILE_OPEN:
-	case MMS_SVC_FILE_READ:
-	case MMS_SVC_FILE_CLOSE:
-	case MMS_SVC_FILE_RENAME:
-	case MMS_SVC_FILE_DELETE:
-	case MMS_SVC_FILE_DIRECTORY:
-		return true;
-	}
-	return false;
-}
-
 static char *view_dup(struct bview v)
 {
 	char buf[256];
@@ -1595,7 +1580,7 @@ void control_mms(struct flow *f, int dir, const struct mms_event *e, const struc
 	case MMS_CONFIRMED_REQUEST:
 		if (dir != 0 || !p->has_invoke || p->defect)
 			return;
-		if (p->service != MMS_SVC_WRITE && p->service != MMS_SVC_READ && !is_file_service(p->service))
+		if (p->service != MMS_SVC_WRITE && p->service != MMS_SVC_READ && !mms_service_is_file(p->service))
 			return;
 		if (!(s = state_of(f)))
 			return;

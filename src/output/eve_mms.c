@@ -528,21 +528,6 @@ static void reject_obj(struct jw *w, const struct mms_reject *r)
 	jw_obj_end(w);
 }
 
-static bool is_file_service(int service)
-{
-	switch (service) {
-	case MMS_SVC_OBTAIN_FILE:
-	case MMS_SVC_FILE_OPEN:
-	case MMS_SVC_FILE_READ:
-	case MMS_SVC_FILE_CLOSE:
-	case MMS_SVC_FILE_RENAME:
-	case MMS_SVC_FILE_DELETE:
-	case MMS_SVC_FILE_DIRECTORY:
-		return true;
-	}
-	return false;
-}
-
 static void file_obj(struct jw *w, const struct mms_pdu *pdu, bool request)
 {
 	const struct mms_file *f = &pdu->file;
@@ -598,7 +583,7 @@ static void request_fields(struct values *v, const struct mms_pdu *pdu)
 			objname_obj(w, "journal", &pdu->list_name);
 		break;
 	}
-	if (is_file_service(pdu->service)) {
+	if (mms_service_is_file(pdu->service)) {
 		file_obj(w, pdu, true);
 		if (pdu->service == MMS_SVC_FILE_DIRECTORY && pdu->continue_after.p)
 			put_view(w, "continue_after", pdu->continue_after);
