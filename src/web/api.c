@@ -266,6 +266,20 @@ static void put_iedref(struct jw *w, sqlite3_stmt *s, int first)
 	jw_obj_end(w);
 }
 
+/* Each row of s as an object of cols, into the array the caller opened; s is
+ * finalized. False when stepping failed. */
+static bool put_rows(struct jw *w, sqlite3_stmt *s, const struct col *cols, int n)
+{
+	int rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		jw_obj(w, NULL);
+		put_cols(w, s, 0, cols, n);
+		jw_obj_end(w);
+	}
+	sqlite3_finalize(s);
+	return rc == SQLITE_DONE;
+}
+
 /* A finding row of FINDING_SQL (16 columns) as members of the open object. */
 static void put_finding(struct jw *w, sqlite3_stmt *s)
 {
@@ -398,14 +412,7 @@ static int runs_list(struct req *q)
 	sqlite3_bind_int64(s, 1, p.limit);
 	sqlite3_bind_int64(s, 2, p.offset);
 	page_open(q->w);
-	int rc;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		jw_obj(q->w, NULL);
-		put_cols(q->w, s, 0, RUN_COLS, NCOLS(RUN_COLS));
-		jw_obj_end(q->w);
-	}
-	sqlite3_finalize(s);
-	if (rc != SQLITE_DONE)
+	if (!put_rows(q->w, s, RUN_COLS, NCOLS(RUN_COLS)))
 		return db_fail(q);
 	page_close(q->w, total, &p);
 	return 200;
@@ -576,14 +583,7 @@ static int put_rcbs(struct req *q, const char *key, int64_t ied)
 		return db_fail(q);
 	sqlite3_bind_int64(s, 1, ied);
 	jw_arr(q->w, key);
-	int rc;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		jw_obj(q->w, NULL);
-		put_cols(q->w, s, 0, RCB_COLS, NCOLS(RCB_COLS));
-		jw_obj_end(q->w);
-	}
-	sqlite3_finalize(s);
-	if (rc != SQLITE_DONE)
+	if (!put_rows(q->w, s, RCB_COLS, NCOLS(RCB_COLS)))
 		return db_fail(q);
 	jw_arr_end(q->w);
 	return 200;
@@ -605,14 +605,7 @@ static int put_latency(struct req *q, const char *key, int64_t ied, bool have_ru
 	sqlite3_bind_int64(s, 1, ied);
 	bind_opt(s, 2, have_run, run);
 	jw_arr(q->w, key);
-	int rc;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		jw_obj(q->w, NULL);
-		put_cols(q->w, s, 0, cols, NCOLS(cols));
-		jw_obj_end(q->w);
-	}
-	sqlite3_finalize(s);
-	if (rc != SQLITE_DONE)
+	if (!put_rows(q->w, s, cols, NCOLS(cols)))
 		return db_fail(q);
 	jw_arr_end(q->w);
 	return 200;
@@ -691,14 +684,7 @@ static int ied_minutes(struct req *q, int64_t id)
 	bind_opt(s, 4, ht, to);
 	sqlite3_bind_int64(s, 5, MMSW_WEB_MINUTES_MAX);
 	jw_arr(q->w, NULL);
-	int rc;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		jw_obj(q->w, NULL);
-		put_cols(q->w, s, 0, cols, NCOLS(cols));
-		jw_obj_end(q->w);
-	}
-	sqlite3_finalize(s);
-	if (rc != SQLITE_DONE)
+	if (!put_rows(q->w, s, cols, NCOLS(cols)))
 		return db_fail(q);
 	jw_arr_end(q->w);
 	return 200;
@@ -733,14 +719,7 @@ static int ied_associations(struct req *q, int64_t id)
 	sqlite3_bind_int64(s, 4, p.offset);
 	int64_t total = scalar(q, c, &ok);
 	page_open(q->w);
-	int rc;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		jw_obj(q->w, NULL);
-		put_cols(q->w, s, 0, cols, NCOLS(cols));
-		jw_obj_end(q->w);
-	}
-	sqlite3_finalize(s);
-	if (rc != SQLITE_DONE || !ok)
+	if (!put_rows(q->w, s, cols, NCOLS(cols)) || !ok)
 		return db_fail(q);
 	page_close(q->w, total, &p);
 	return 200;
@@ -925,14 +904,7 @@ static int rates(struct req *q)
 	bind_opt(s, 3, ht, to);
 	sqlite3_bind_int64(s, 4, MMSW_WEB_MINUTES_MAX);
 	jw_arr(q->w, NULL);
-	int rc;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		jw_obj(q->w, NULL);
-		put_cols(q->w, s, 0, cols, NCOLS(cols));
-		jw_obj_end(q->w);
-	}
-	sqlite3_finalize(s);
-	if (rc != SQLITE_DONE)
+	if (!put_rows(q->w, s, cols, NCOLS(cols)))
 		return db_fail(q);
 	jw_arr_end(q->w);
 	return 200;
