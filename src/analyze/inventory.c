@@ -574,7 +574,7 @@ static void plaintext(struct flow *f, struct ied *d, const struct pkt_where *at)
 	finding_evidence(fd, at);
 	char ied[128], client[64];
 	ied_label(d, ied, sizeof(ied));
-	ip_only(f->key.ipver, f->key.ip[f->client], client, sizeof(client));
+	flow_client_ip(f, client, sizeof(client));
 	struct jw w;
 	jw_init(&w, fd->details, sizeof(fd->details) - 1);
 	jw_obj(&w, NULL);
@@ -661,7 +661,7 @@ static void password_finding(struct flow *f, struct ied *d, const struct acse_ap
 			     const struct pkt_where *at)
 {
 	char client[64], ied[128];
-	ip_only(f->key.ipver, f->key.ip[f->client], client, sizeof(client));
+	flow_client_ip(f, client, sizeof(client));
 	ied_label(d, ied, sizeof(ied));
 	struct finding *fd = finding_open("acse_password_cleartext", &d->ep, client, at->ts_us);
 	if (!fd)
@@ -755,7 +755,7 @@ static void s7comm(struct flow *f, struct inv_flow *s, const char *proto, const 
 	finding_evidence(fd, at);
 	char ied[128], client[64];
 	ied_label(d, ied, sizeof(ied));
-	ip_only(f->key.ipver, f->key.ip[f->client], client, sizeof(client));
+	flow_client_ip(f, client, sizeof(client));
 	struct jw w;
 	jw_init(&w, fd->details, sizeof(fd->details) - 1);
 	jw_obj(&w, NULL);
