@@ -204,24 +204,6 @@ static void progress(int64_t ts)
 
 /* ---- IEDs ------------------------------------------------------------------ */
 
-static void ip_text(uint8_t ipver, const uint8_t *ip, char *buf, size_t size)
-{
-	struct endpoint e;
-	memset(&e, 0, sizeof(e));
-	e.ipver = ipver;
-	memcpy(e.ip, ip, 16);
-	endpoint_text(&e, buf, size);
-	char *colon = strrchr(buf, ':');
-	if (colon)
-		*colon = 0;
-	if (buf[0] == '[') {
-		memmove(buf, buf + 1, strlen(buf));
-		char *c = strchr(buf, ']');
-		if (c)
-			*c = 0;
-	}
-}
-
 static void vlan_text(const struct endpoint *e, char *buf, size_t size)
 {
 	size_t used = 0;
@@ -243,7 +225,7 @@ static int64_t ied_row(const struct ied *d, int64_t ts)
 {
 	char ip[64], vlan[48];
 	sqlite3_stmt *s = st[S_IED];
-	ip_text(d->ep.ipver, d->ep.ip, ip, sizeof(ip));
+	endpoint_ip_text(&d->ep, ip, sizeof(ip));
 	vlan_text(&d->ep, vlan, sizeof(vlan));
 	sqlite3_bind_text(s, 1, ip, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int(s, 2, d->ep.port);
@@ -604,7 +586,7 @@ void store_flow_end(struct flow *f, enum flow_end why, const struct pkt_where *a
 	if (!id)
 		return;
 	char ip[64];
-	ip_text(f->key.ipver, f->key.ip[f->client], ip, sizeof(ip));
+	flow_client_ip(f, ip, sizeof(ip));
 	sqlite3_stmt *s = st[S_ASSOC];
 	sqlite3_bind_int64(s, 1, run_id);
 	sqlite3_bind_int64(s, 2, id);
@@ -647,7 +629,7 @@ void store_finding(const struct finding *fd)
 	if (w.overflow)
 		strcpy(evidence, "[]");
 	if (fd->has_client)
-		ip_text(fd->client.ipver, fd->client.ip, client, sizeof(client));
+		endpoint_ip_text(&fd->client, client, sizeof(client));
 	finding_tshark_filter(fd, filter, sizeof(filter));
 	sqlite3_stmt *s = st[S_FINDING];
 	sqlite3_bind_int64(s, 1, run_id);
