@@ -15,20 +15,23 @@
 #include <time.h>
 
 #include "analyze/analyze.h"
-#include "analyze/finding.h"
-#include "capture.h"
-#include "capture_live.h"
+#include "core/bus.h"
+#include "core/ied.h"
+#include "core/inputs.h"
+#include "core/finding.h"
+#include "stages/capture.h"
+#include "stages/capture_live.h"
 #include "daemon.h"
-#include "eve.h"
-#include "gate.h"
-#include "log.h"
+#include "output/eve.h"
+#include "output/gate.h"
+#include "util/log.h"
 #include "options.h"
 #include "output/alert.h"
 #include "output/syslog_out.h"
 #include "pipeline.h"
-#include "rules.h"
+#include "core/rules.h"
 #include "store/store.h"
-#include "summary.h"
+#include "output/summary.h"
 #include "web/server.h"
 
 static volatile int stop_requested;
@@ -269,6 +272,17 @@ int main(int argc, char **argv)
 		goto out_pid;
 	}
 
+	/* The bus: every analyzer, then the sinks in the order a finding reaches them
+	 * (core/bus.h has the ordering rule). Sinks not asked for stay quiet. */
+	inputs_use(&in);
+	pipeline_add_analyzers();
+	bus_add_sink(&eve_sink);
+	bus_add_sink(&summary_sink);
+	bus_add_sink(&store_sink);
+	bus_add_sink(&syslog_out_sink);
+	bus_add_sink(&alert_sink);
+	bus_add_sink(&gate_sink);
+
 	/* Outputs, opened as the user they will be written by. */
 	if (eve_open(opt.eve_path, &in, !opt.no_values, live != NULL) != 0 || pipeline_init(&opt) != 0) {
 		rc = EXIT_USAGE;
@@ -342,8 +356,10 @@ int main(int argc, char **argv)
 		web_announce(" (run finished; Ctrl-C to stop)");
 		wait_for_stop();
 	}
-	summary_free();
-	analyze_free();
+	bus_free();
+	findings_free();
+	ied_free_all();
+	bus_reset();
 	rc = status;
 out_pid:
 	daemon_pidfile_remove();

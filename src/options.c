@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "config.h"
-#include "limits.h"
+#include "util/limits.h"
 
 static const char USAGE[] =
 "usage: mmswatch -r FILE|DIR|GLOB [-r ...] [options]\n"

@@ -4,15 +4,15 @@
 #include <string.h>
 
 #include "analyze/analyze.h"
-#include "app_iso.h"
-#include "decode_ip.h"
-#include "decode_link.h"
-#include "defrag.h"
-#include "events.h"
-#include "flow.h"
-#include "stats.h"
-#include "store/store.h"
-#include "stream_tcp.h"
+#include "core/bus.h"
+#include "core/flow.h"
+#include "stages/app_iso.h"
+#include "stages/decode_ip.h"
+#include "stages/decode_link.h"
+#include "stages/defrag.h"
+#include "stages/flow_table.h"
+#include "stages/stream_tcp.h"
+#include "util/stats.h"
 
 /* Housekeeping (expiry, hole timers) runs when packet time moves this much. */
 #define SWEEP_INTERVAL_US 1000000
@@ -26,7 +26,7 @@ static void on_flow_end(struct flow *f, enum flow_end why, const struct pkt_wher
 {
 	stream_finish(f, 0, at);
 	stream_finish(f, 1, at);
-	ev_flow_end(f, why, at);
+	bus_flow_end(f, why, at);
 }
 
 int pipeline_init(const struct options *o)
@@ -37,6 +37,21 @@ int pipeline_init(const struct options *o)
 }
 
 int64_t pipeline_last_ts(void) { return last_ts; }
+
+void pipeline_add_analyzers(void)
+{
+	/* The order is the order each event reaches them (core/bus.h): capture loss
+	 * first (a hole is known before anything is read across it), the common
+	 * per-association state last (it frees that state and closes finding
+	 * aggregates after every analyzer had its say). */
+	bus_add_analyzer(&loss_analyzer);
+	bus_add_analyzer(&assoc_analyzer);
+	bus_add_analyzer(&services_analyzer);
+	bus_add_analyzer(&control_analyzer);
+	bus_add_analyzer(&inventory_analyzer);
+	bus_add_analyzer(&reports_analyzer);
+	bus_add_analyzer(&common_analyzer);
+}
 
 static void hole_timer(struct flow *f, void *arg)
 {
@@ -51,8 +66,7 @@ static void sweep(int64_t now, const struct pkt_where *at)
 	flow_table_foreach(flows, hole_timer, &now);
 	flow_table_expire(flows, now, at);
 	defrag_expire(now);
-	analyze_tick(now);
-	store_tick(now);
+	bus_tick(now);
 }
 
 static void tcp_packet(struct pkt *p)
@@ -76,7 +90,7 @@ static void tcp_packet(struct pkt *p)
 		/* A new connection on a tuple still in the table: port reuse. A SYN
 		 * with the same ISN is a retransmission of the one we have. */
 		stat_inc(STAT_port_reuse);
-		ev_stream_note(f, dir, STREAM_EV_PORT_REUSE, 0, &p->at);
+		bus_stream_note(f, dir, STREAM_EV_PORT_REUSE, 0, &p->at);
 		flow_end(flows, f, FLOW_END_PORT_REUSE, &p->at);
 		f = flow_get(flows, p, true, true, &dir);
 		if (!f)
@@ -97,10 +111,10 @@ static void tcp_packet(struct pkt *p)
 				f->saw_syn = true;
 				if (f->state == FLOW_NEW)
 					f->state = FLOW_SYN;
-				ev_tcp(f, dir, TCP_EV_SYN, &p->at);
+				bus_tcp(f, dir, TCP_EV_SYN, &p->at);
 			} else {
 				f->saw_synack = true;
-				ev_tcp(f, dir, TCP_EV_SYNACK, &p->at);
+				bus_tcp(f, dir, TCP_EV_SYNACK, &p->at);
 			}
 		}
 	}
@@ -109,7 +123,7 @@ static void tcp_packet(struct pkt *p)
 	if (rst) {
 		if (!f->rst) {
 			f->rst = true;
-			ev_tcp(f, dir, TCP_EV_RST, &p->at);
+			bus_tcp(f, dir, TCP_EV_RST, &p->at);
 			/* Deliver what was queued; nothing after a reset counts. */
 			stream_check_hole(f, 0, p->at.ts_us, 0, true);
 			stream_check_hole(f, 1, p->at.ts_us, 0, true);
@@ -120,12 +134,12 @@ static void tcp_packet(struct pkt *p)
 	}
 	if (f->state == FLOW_SYN && f->saw_synack && (p->tcp_flags & TCP_ACK) && dir == 0) {
 		f->state = FLOW_ESTABLISHED;
-		ev_tcp(f, dir, TCP_EV_ESTABLISHED, &p->at);
+		bus_tcp(f, dir, TCP_EV_ESTABLISHED, &p->at);
 	}
 	if (p->plen > 0 && f->state != FLOW_CLOSED) {
 		if (f->state == FLOW_NEW || f->state == FLOW_SYN) {
 			f->state = FLOW_ESTABLISHED;
-			ev_tcp(f, dir, TCP_EV_ESTABLISHED, &p->at);
+			bus_tcp(f, dir, TCP_EV_ESTABLISHED, &p->at);
 		}
 		stream_data(f, dir, p);
 	}
@@ -133,7 +147,7 @@ static void tcp_packet(struct pkt *p)
 		f->fin[dir] = true;
 		h->fin_seen = true;
 		h->fin_seq = p->seq + p->plen + (syn || synack ? 1 : 0);
-		ev_tcp(f, dir, TCP_EV_FIN, &p->at);
+		bus_tcp(f, dir, TCP_EV_FIN, &p->at);
 		if (f->state != FLOW_CLOSED)
 			f->state = f->fin[1 - dir] ? FLOW_CLOSED : FLOW_CLOSING;
 	}
@@ -169,7 +183,7 @@ void pipeline_packet(void *ctx, int dlt, uint32_t file_idx, uint64_t frame,
 		break;
 	case LINK_NOT_IP:
 		stat_inc(STAT_not_ip);
-		analyze_l2(&p);
+		bus_l2(&p);
 		return;
 	case LINK_TRUNCATED:
 		stat_inc(STAT_link_truncated);
@@ -200,7 +214,7 @@ void pipeline_packet(void *ctx, int dlt, uint32_t file_idx, uint64_t frame,
 void pipeline_finish(void)
 {
 	flow_table_flush(flows, &last_at);
-	analyze_finish(last_ts);
+	bus_finish(last_ts);
 	flow_table_free(flows);
 	flows = NULL;
 	defrag_free_all();

@@ -1,5 +1,6 @@
 /* pipeline.h - one packet's way through: link -> IP (defrag) -> flow table -> TCP
- * stream -> ISO glue -> events. Everything runs on the capture thread. */
+ * stream -> ISO glue -> the bus (core/bus.h). Everything runs on the capture
+ * thread. With main.c, the only file that names concrete analyzers. */
 #ifndef MMSW_PIPELINE_H
 #define MMSW_PIPELINE_H
 
@@ -9,6 +10,8 @@
 #include "options.h"
 
 int pipeline_init(const struct options *o);
+/* Register every analyzer on the bus, in the order events reach them. */
+void pipeline_add_analyzers(void);
 /* The packet callback given to the capture (ctx unused). */
 void pipeline_packet(void *ctx, int dlt, uint32_t file_idx, uint64_t frame,
 		     const struct pcap_pkthdr *h, const uint8_t *data);

@@ -1,21 +1,27 @@
-/* analyze.c - fan-out of pipeline events to the analyzers, per-association state,
- * and the analyzers' timers; see analyze.h. */
+/* analyze.c - what the analyzers share: the per-association state (struct
+ * flow_an) in one flow slot, the requests they wait to see answered, and the
+ * common analyzer that frees that state and drives the finding aggregates'
+ * timers; see analyze.h. */
 #include "analyze/analyze.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "analyze/finding.h"
-#include "analyze/ied.h"
+#include "core/finding.h"
+#include "core/ied.h"
+
+int an_flow_slot;
 
 struct flow_an *flow_an_get(struct flow *f)
 {
-	if (!f->an) {
-		f->an = calloc(1, sizeof(*f->an));
-		if (f->an)
-			f->an->ied = ied_of_flow(f);
+	struct flow_an *a = flow_an_of(f);
+	if (!a) {
+		a = calloc(1, sizeof(*a));
+		if (a)
+			a->ied = ied_of_flow(f);
+		f->slot[an_flow_slot] = a;
 	}
-	return f->an;
+	return a;
 }
 
 struct an_request *an_request_new(struct flow_an *a, uint8_t kind, uint32_t invoke_id,
@@ -63,83 +69,38 @@ void an_request_free(struct an_request *r)
 	memset(r, 0, sizeof(*r));
 }
 
-void analyze_mms(struct flow *f, int dir, const struct mms_event *e, const struct pkt_where *at)
-{
-	assoc_mms(f, dir, e, at);
-	services_mms(f, dir, e, at);
-	control_mms(f, dir, e, at);
-	inventory_mms(f, dir, e, at);
-	reports_mms(f, dir, e, at);
-}
+/* ---- the common analyzer ----------------------------------------------------- */
 
-void analyze_stream(struct flow *f, int dir, const struct stream_event *e, const struct pkt_where *at)
-{
-	if (e->kind == STREAM_EV_GAP)
-		loss_gap(f, dir, e->bytes, at);
-	assoc_stream(f, dir, e, at);
-	inventory_stream(f, dir, e, at);
-}
+static void common_init(void) { an_flow_slot = bus_flow_slot("analyze"); }
 
-void analyze_assoc(struct flow *f, int dir, const struct assoc_event *e, const struct pkt_where *at)
+/* Registered last: every analyzer has seen the flow's end when its shared state
+ * goes, and the finding aggregates close after every analyzer's timers ran. */
+static void common_flow_end(struct flow *f, enum flow_end why, const struct pkt_where *at)
 {
-	assoc_event(f, dir, e, at);
-	inventory_assoc(f, dir, e, at);
-}
-
-void analyze_tcp(struct flow *f, int dir, enum tcp_ev kind, const struct pkt_where *at)
-{
-	assoc_tcp(f, dir, kind, at);
-}
-
-void analyze_l2(const struct pkt *p)
-{
-	inventory_l2(p);
-}
-
-void analyze_flow_end(struct flow *f, enum flow_end why, const struct pkt_where *at)
-{
-	/* The association analyzer sees every flow end (storms count bare TCP too). */
-	assoc_flow_end(f, why, at);
-	if (!f->an)
+	(void)why;
+	(void)at;
+	struct flow_an *a = flow_an_of(f);
+	if (!a)
 		return;
-	services_flow_end(f, why, at);
-	control_flow_end(f, why, at);
-	reports_flow_end(f, at);
-	for (int i = 0; f->an->req && i < AN_MAX_REQUESTS; i++)
-		an_request_free(&f->an->req[i]);
-	free(f->an->req);
-	free(f->an->loss[0]);
-	free(f->an->loss[1]);
-	free(f->an);
-	f->an = NULL;
+	for (int i = 0; a->req && i < AN_MAX_REQUESTS; i++)
+		an_request_free(&a->req[i]);
+	free(a->req);
+	free(a->loss[0]);
+	free(a->loss[1]);
+	free(a);
+	f->slot[an_flow_slot] = NULL;
 }
 
-void analyze_tick(int64_t now)
+static void common_finish(int64_t now)
 {
-	assoc_tick(now);
-	services_tick(now);
-	control_tick(now);
-	reports_tick(now);
-	findings_tick(now);
-}
-
-/* End of input: flows are already flushed (their ends seen); last checks. */
-void analyze_finish(int64_t now)
-{
-	assoc_finish(now);
-	services_finish(now);
-	control_finish(now);
-	reports_finish(now);
-	inventory_finish(now);
+	(void)now;
 	findings_finish();
 }
 
-void analyze_free(void)
-{
-	findings_free();
-	assoc_free();
-	services_free();
-	control_free();
-	inventory_free();
-	ied_free_all();
-}
+const struct analyzer common_analyzer = {
+	.name = "common",
+	.init = common_init,
+	.flow_end = common_flow_end,
+	.tick = findings_tick,
+	.finish = common_finish,
+};

@@ -7,7 +7,8 @@
 
 #include <stdio.h>
 
-#include "events.h"
+#include "core/bus.h"
+#include "core/events.h"
 
 struct ied;
 struct rstream;
@@ -46,23 +47,21 @@ struct an_loss {
 	struct { uint32_t sqnum; char rptid[36]; } reports[AN_LOSS_REPORTS_KEPT];
 };
 
-struct assoc_track;
-struct svc_state;
-struct ctl_state;
-
-/* Per-association analyzer state; NULL until an analyzer needs it. Each
- * analyzer owns its own pointer below and frees it in its flow_end. */
+/* What the analyzers share about one association, in the flow slot of the common
+ * analyzer (analyze.c); NULL until an analyzer needs it, freed at the flow's end
+ * after every analyzer saw it. An analyzer's own per-association state lives in
+ * a flow slot of its own. */
 struct flow_an {
 	struct ied *ied;
-	struct assoc_track *assoc; /* associations.c */
-	struct svc_state *svc;     /* services.c */
-	struct ctl_state *ctl;     /* control.c */
 	uint16_t n_streams;
 	struct rstream *streams;  /* report streams of this association */
 	struct an_request *req;   /* AN_MAX_REQUESTS, allocated at the first one */
 	struct an_loss *loss[2];  /* by direction, allocated at the first hole */
 };
 
+extern int an_flow_slot;
+static inline struct flow_an *flow_an_of(const struct flow *f) { return (struct flow_an *)f->slot[an_flow_slot]; }
+/* The association's shared state, created when first needed (NULL: out of memory). */
 struct flow_an *flow_an_get(struct flow *f);
 /* A slot for a request awaiting its response (the oldest is dropped when full). */
 struct an_request *an_request_new(struct flow_an *a, uint8_t kind, uint32_t invoke_id,
@@ -77,20 +76,17 @@ void loss_gap(struct flow *f, int dir, uint64_t bytes, const struct pkt_where *a
 void loss_reports_unseen(struct flow *f, int dir, const char *rptid, uint32_t first,
 			 uint32_t count, uint32_t modulus, const struct pkt_where *at);
 
-/* The events analyzers subscribe to (called from events.c). */
-void analyze_mms(struct flow *f, int dir, const struct mms_event *e, const struct pkt_where *at);
-void analyze_stream(struct flow *f, int dir, const struct stream_event *e, const struct pkt_where *at);
-void analyze_assoc(struct flow *f, int dir, const struct assoc_event *e, const struct pkt_where *at);
-void analyze_tcp(struct flow *f, int dir, enum tcp_ev kind, const struct pkt_where *at);
-void analyze_flow_end(struct flow *f, enum flow_end why, const struct pkt_where *at);
-/* Timers on packet time (the pipeline's sweep), and the end of input. */
-void analyze_tick(int64_t now);
-void analyze_finish(int64_t now);
-void analyze_free(void);
+/* The analyzers, registered on the bus by pipeline_add_analyzers() in this
+ * order: loss, associations, services, control, inventory, reports, common. */
+extern const struct analyzer loss_analyzer;      /* capture loss (loss.c) */
+extern const struct analyzer assoc_analyzer;     /* associations.c */
+extern const struct analyzer services_analyzer;  /* services.c */
+extern const struct analyzer control_analyzer;   /* control.c */
+extern const struct analyzer inventory_analyzer; /* inventory.c */
+extern const struct analyzer reports_analyzer;   /* reports.c */
+extern const struct analyzer common_analyzer;    /* analyze.c: shared state, finding timers */
 
 struct pkt;
-/* A frame that is not IP (GOOSE, SV, ...), for the analyzers that care. */
-void analyze_l2(const struct pkt *p);
 
 /* Associations: lifecycle, refusals, limits, storms (associations.c). */
 void assoc_tcp(struct flow *f, int dir, enum tcp_ev kind, const struct pkt_where *at);
@@ -108,30 +104,6 @@ void services_flow_end(struct flow *f, enum flow_end why, const struct pkt_where
 void services_tick(int64_t now);
 void services_finish(int64_t now);
 void services_free(void);
-
-/* Latency of one confirmed service on one IED: a log-scale histogram of fixed
- * size (8 buckets per power of two of microseconds, so a quantile is within
- * 1/8 of the truth), read-only for the summary and the dashboard. */
-#define SVC_LAT_BUCKETS 272
-#define SVC_ANY (-1)              /* services_latency(): every service together */
-struct svc_latency {
-	uint64_t count;           /* answers timed: confirmed-responses and -errors */
-	uint64_t errors;          /* confirmed-errors among them */
-	uint64_t rejects;         /* requests answered by a reject PDU */
-	uint64_t unanswered;      /* requests that never got an answer */
-	uint64_t slow;            /* answers slower than latency.slow */
-	int64_t min_us, max_us;
-	uint64_t sum_us;
-	uint32_t bucket[SVC_LAT_BUCKETS];
-};
-/* The IED's histogram for an MMS confirmed service tag (enum mms_service) or
- * SVC_ANY; NULL when that service was never answered. */
-const struct svc_latency *services_latency(const struct ied *d, int service);
-/* The latency at a quantile in permille (500 = p50, 950, 990, 1000 = max), in
- * microseconds: the upper edge of the bucket holding it, never above max_us;
- * 0 without samples. */
-int64_t svc_latency_quantile(const struct svc_latency *l, unsigned permille);
-void svc_latency_add(struct svc_latency *l, int64_t us);
 
 /* Confirmed-errors and rejects of one IED, tallied by class and code. */
 enum svc_tally_what { SVC_TALLY_ERROR = 0, SVC_TALLY_REJECT, SVC_TALLY_CANCEL_ERROR };

@@ -11,18 +11,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "acse.h"
+#include "dissectors/acse.h"
 #include "analyze/analyze.h"
-#include "analyze/finding.h"
-#include "analyze/ied.h"
-#include "app_iso.h"
-#include "iec61850_report.h"
-#include "cotp.h"
-#include "json.h"
-#include "mms.h"
-#include "pres.h"
-#include "rules.h"
-#include "session.h"
+#include "core/finding.h"
+#include "core/ied.h"
+#include "dissectors/iec61850_report.h"
+#include "dissectors/cotp.h"
+#include "util/json.h"
+#include "dissectors/mms.h"
+#include "dissectors/pres.h"
+#include "core/rules.h"
+#include "dissectors/session.h"
 
 enum phase {
 	PH_SYN = 0,   /* SYN seen */
@@ -56,6 +55,11 @@ struct assoc_track {
 	char refused_layer[16];
 	char refused_reason[128];
 };
+
+/* This analyzer's per-association state: its slot on the flow (core/bus.h). */
+static int assoc_slot;
+#define assoc_slot_of(f) ((struct assoc_track *)(f)->slot[assoc_slot])
+static void assoc_init(void) { assoc_slot = bus_flow_slot("associations"); }
 
 /* ---- per-IED windows: storms -------------------------------------------- */
 
@@ -348,7 +352,7 @@ static struct assoc_track *track_of(struct flow *f)
 	struct flow_an *a = flow_an_get(f);
 	if (!a)
 		return NULL;
-	if (!a->assoc) {
+	if (!f->slot[assoc_slot]) {
 		struct assoc_track *t = calloc(1, sizeof(*t));
 		if (!t)
 			return NULL;
@@ -361,34 +365,34 @@ static struct assoc_track *track_of(struct flow *f)
 		if (live)
 			live->prev = t;
 		live = t;
-		a->assoc = t;
+		f->slot[assoc_slot] = t;
 	}
-	return a->assoc;
+	return f->slot[assoc_slot];
 }
 
 /* The association no longer holds one of the IED's slots. */
 static void close_count(struct flow *f, struct assoc_track *t)
 {
-	struct ied_assoc *ia = f->an ? ia_of(f->an->ied) : NULL;
+	struct ied_assoc *ia = flow_an_of(f) ? ia_of(flow_an_of(f)->ied) : NULL;
 	if (!ia || !t->counted_open || t->closed_count)
 		return;
 	t->closed_count = true;
 	ia->open--;
 	if (t->counted_up)
 		ia->up--;
-	f->an->ied->open_assocs = ia->up;
+	flow_an_of(f)->ied->open_assocs = ia->up;
 }
 
 static void open_count(struct flow *f, struct assoc_track *t)
 {
-	struct ied_assoc *ia = ia_of(f->an->ied);
+	struct ied_assoc *ia = ia_of(flow_an_of(f)->ied);
 	if (!ia || t->counted_open)
 		return;
 	t->counted_open = true;
 	ia->open++;
 	if (ia->open > ia->peak)
 		ia->peak = ia->open;
-	f->an->ied->assocs_total++;
+	flow_an_of(f)->ied->assocs_total++;
 }
 
 /* The association is up; with a known limit, reaching it is a finding. */
@@ -399,7 +403,7 @@ static void went_up(struct flow *f, struct assoc_track *t, const struct pkt_wher
 	t->phase = PH_UP;
 	t->up_ts = at->ts_us;
 	t->up_at = *at;
-	struct ied *d = f->an->ied;
+	struct ied *d = flow_an_of(f)->ied;
 	storm_count(d, f, C_ASSOC, at);
 	struct ied_assoc *ia = ia_of(d);
 	if (ia && !t->counted_up && !t->closed_count) {
@@ -438,7 +442,7 @@ static void refused(struct flow *f, struct assoc_track *t, const char *layer, co
 	t->phase = PH_REFUSED;
 	snprintf(t->refused_layer, sizeof(t->refused_layer), "%s", layer);
 	snprintf(t->refused_reason, sizeof(t->refused_reason), "%s", reason);
-	struct ied *d = f->an->ied;
+	struct ied *d = flow_an_of(f)->ied;
 	struct ied_assoc *ia = ia_of(d);
 	storm_count(d, f, C_REJECT, at);
 	d->refused++;
@@ -498,7 +502,7 @@ void assoc_tcp(struct flow *f, int dir, enum tcp_ev kind, const struct pkt_where
 	case TCP_EV_SYN:
 		t->syn = true;
 		t->phase = PH_SYN;
-		storm_count(f->an->ied, f, C_ATTEMPT, at);
+		storm_count(flow_an_of(f)->ied, f, C_ATTEMPT, at);
 		break;
 	case TCP_EV_SYNACK:
 		t->synack = true;
@@ -567,7 +571,7 @@ static void abort_details(struct finding *fd, const struct flow *f, const struct
 {
 	char client[96], ied[128];
 	flow_client_ip(f, client, sizeof(client));
-	ied_label(f->an->ied, ied, sizeof(ied));
+	ied_label(flow_an_of(f)->ied, ied, sizeof(ied));
 	struct jw w;
 	jw_init(&w, fd->details, sizeof(fd->details) - 1);
 	jw_obj(&w, NULL);
@@ -597,7 +601,7 @@ static void aborted(struct flow *f, int dir, struct assoc_track *t, const char *
 	}
 	bool was_up = t->phase >= PH_UP;
 	t->phase = PH_ABORTED;
-	storm_count(f->an->ied, f, C_ABORT, at);
+	storm_count(flow_an_of(f)->ied, f, C_ABORT, at);
 	char client[96];
 	flow_client_ip(f, client, sizeof(client));
 	uint8_t sev = dir == 1 ? SEV_MEDIUM : t->reports ? SEV_LOW : SEV_INFO;
@@ -622,13 +626,13 @@ static bool is_abort(const struct assoc_event *e)
 
 static void abort_check(struct flow *f, int dir, const struct assoc_event *e, const struct pkt_where *at)
 {
-	if (!is_abort(e) || !f->an || !f->an->assoc)
+	if (!is_abort(e) || !assoc_slot_of(f))
 		return;
 	const char *how = e->kind == ASSOC_EV_ACSE
 				  ? (e->acse->has_abort_source && e->acse->abort_source == 1 ? "ACSE abort by the service provider"
 											    : "ACSE abort (A-ABORT)")
 				  : e->kind == ASSOC_EV_SESSION ? "session abort (AB)" : "presentation abort";
-	aborted(f, dir, f->an->assoc, how, at);
+	aborted(f, dir, assoc_slot_of(f), how, at);
 }
 
 void assoc_event(struct flow *f, int dir, const struct assoc_event *e, const struct pkt_where *at)
@@ -675,7 +679,7 @@ void assoc_event(struct flow *f, int dir, const struct assoc_event *e, const str
 			if (t->phase < PH_AARQ) {
 				t->phase = PH_AARQ;
 				t->aarq_at = *at;
-				storm_count(f->an->ied, f, C_INITIATE, at);
+				storm_count(flow_an_of(f)->ied, f, C_INITIATE, at);
 			}
 			t->auth_sent = a->auth_value_present;
 		} else if (a->type == ACSE_AARE) {
@@ -757,14 +761,14 @@ void assoc_stream(struct flow *f, int dir, const struct stream_event *e, const s
 {
 	(void)dir;
 	(void)at;
-	if (e->kind != STREAM_EV_PROTOCOL || !f->an || !f->an->assoc)
+	if (e->kind != STREAM_EV_PROTOCOL || !assoc_slot_of(f))
 		return;
-	f->an->assoc->non_mms = true;
+	assoc_slot_of(f)->non_mms = true;
 }
 
 static void half_open(struct flow *f, struct assoc_track *t, const struct pkt_where *at)
 {
-	struct ied *d = f->an->ied;
+	struct ied *d = flow_an_of(f)->ied;
 	struct ied_assoc *ia = ia_of(d);
 	storm_count(d, f, C_HALF_OPEN, at);
 	char ied[128];
@@ -828,7 +832,7 @@ static void half_open(struct flow *f, struct assoc_track *t, const struct pkt_wh
 
 static void retry_check(struct flow *f, struct assoc_track *t, const struct pkt_where *at)
 {
-	struct pair *p = pair_of(f->an->ied, f);
+	struct pair *p = pair_of(flow_an_of(f)->ied, f);
 	if (!p)
 		return;
 	if (p->n_short == PAIR_STARTS) {
@@ -851,7 +855,7 @@ static void retry_check(struct flow *f, struct assoc_track *t, const struct pkt_
 		return;
 	char client[96], ied[128];
 	flow_client_ip(f, client, sizeof(client));
-	ied_label(f->an->ied, ied, sizeof(ied));
+	ied_label(flow_an_of(f)->ied, ied, sizeof(ied));
 	struct finding *fd = flow_finding("retry_oscillation", SEV_MEDIUM, f, client, at);
 	if (!fd)
 		return;
@@ -875,7 +879,7 @@ static void lost(struct flow *f, struct assoc_track *t, enum flow_end why, const
 {
 	char client[96], ied[128];
 	flow_client_ip(f, client, sizeof(client));
-	ied_label(f->an->ied, ied, sizeof(ied));
+	ied_label(flow_an_of(f)->ied, ied, sizeof(ied));
 	const char *by = t->closer == 1 ? "the IED" : t->closer == 0 ? "the client" : "nobody seen";
 	bool reporting = t->reports > 0;
 	/* A client that simply closes TCP on an idle association is sloppy, not a
@@ -907,12 +911,10 @@ static void lost(struct flow *f, struct assoc_track *t, enum flow_end why, const
 
 void assoc_flow_end(struct flow *f, enum flow_end why, const struct pkt_where *at)
 {
-	struct assoc_track *t = f->an ? f->an->assoc : NULL;
-	if (!t) {
-		f->assoc_end = NULL;
+	struct assoc_track *t = assoc_slot_of(f);
+	if (!t)
 		return;
-	}
-	struct ied *d = f->an->ied;
+	struct ied *d = flow_an_of(f)->ied;
 	struct ied_assoc *ia = ia_of(d);
 	const struct pkt_where *end_at = t->close_at.frame ? &t->close_at : at;
 	bool by_ied = t->closer == 1;
@@ -978,7 +980,12 @@ void assoc_flow_end(struct flow *f, enum flow_end why, const struct pkt_where *a
 	}
 	close_count(f, t);
 	(void)ia;
-	f->assoc_end = end;
+	if (end) {
+		/* How it ended, for the summary's and the store's association rows. */
+		struct record rec = { .kind = REC_ASSOC_END, .flow = f, .at = *at };
+		rec.u.assoc_end.how = end;
+		bus_record(&rec);
+	}
 	if (t->prev)
 		t->prev->next = t->next;
 	else
@@ -986,7 +993,7 @@ void assoc_flow_end(struct flow *f, enum flow_end why, const struct pkt_where *a
 	if (t->next)
 		t->next->prev = t->prev;
 	free(t);
-	f->an->assoc = NULL;
+	f->slot[assoc_slot] = NULL;
 }
 
 void assoc_tick(int64_t now)
@@ -1001,7 +1008,7 @@ void assoc_tick(int64_t now)
 		struct flow *f = t->flow;
 		char client[96], ied[128];
 		flow_client_ip(f, client, sizeof(client));
-		ied_label(f->an->ied, ied, sizeof(ied));
+		ied_label(flow_an_of(f)->ied, ied, sizeof(ied));
 		struct finding *fd = flow_finding("association_idle", SEV_LOW, f, client, &t->last_at);
 		if (fd) {
 			finding_summary(fd, "The association between %s and %s has carried nothing for %lld s: it holds "
@@ -1028,3 +1035,16 @@ void assoc_free(void)
 	n_pairs = 0;
 	live = NULL;
 }
+
+const struct analyzer assoc_analyzer = {
+	.name = "associations",
+	.init = assoc_init,
+	.tcp = assoc_tcp,
+	.stream = assoc_stream,
+	.assoc = assoc_event,
+	.mms = assoc_mms,
+	.flow_end = assoc_flow_end,
+	.tick = assoc_tick,
+	.finish = assoc_finish,
+	.free = assoc_free,
+};

@@ -20,16 +20,16 @@
 #include <string.h>
 
 #include "analyze/analyze.h"
-#include "analyze/finding.h"
-#include "analyze/ied.h"
-#include "eve.h"
-#include "eve_mms.h"
-#include "iec61850.h"
-#include "json.h"
-#include "mms.h"
-#include "mms_data.h"
-#include "rules.h"
-#include "stats.h"
+#include "core/finding.h"
+#include "core/ied.h"
+#include "output/eve.h"
+#include "output/eve_mms.h"
+#include "dissectors/iec61850.h"
+#include "util/json.h"
+#include "dissectors/mms.h"
+#include "dissectors/mms_data.h"
+#include "core/rules.h"
+#include "util/stats.h"
 
 /* Control objects followed per association (selection state, ctlModel). */
 #define CTL_OBJS_MAX 32
@@ -175,6 +175,11 @@ struct ctl_state {
 	struct ctl_req *req;           /* CTL_PENDING_MAX, at the first request */
 	struct open_file *files;       /* CTL_FILES_MAX, at the first fileOpen */
 };
+
+/* This analyzer's per-association state: its slot on the flow (core/bus.h). */
+static int ctl_slot;
+#define ctl_slot_of(f) ((struct ctl_state *)(f)->slot[ctl_slot])
+static void ctl_init(void) { ctl_slot = bus_flow_slot("control"); }
 
 static struct ctl_state *live;
 static size_t held;                /* value bytes held by pending requests */
@@ -416,7 +421,7 @@ static struct ctl_state *state_of(struct flow *f)
 	struct flow_an *a = flow_an_get(f);
 	if (!a)
 		return NULL;
-	if (!a->ctl) {
+	if (!f->slot[ctl_slot]) {
 		struct ctl_state *s = calloc(1, sizeof(*s));
 		if (!s)
 			return NULL;
@@ -425,9 +430,9 @@ static struct ctl_state *state_of(struct flow *f)
 		if (live)
 			live->prev = s;
 		live = s;
-		a->ctl = s;
+		f->slot[ctl_slot] = s;
 	}
-	return a->ctl;
+	return f->slot[ctl_slot];
 }
 
 static int16_t obj_index(struct ctl_state *s, const char *ref)
@@ -498,8 +503,8 @@ static void keep_value(struct wr_item *it, const char *json, size_t n)
 
 static const char *ied_text(const struct flow *f, char *buf, size_t size)
 {
-	if (f->an && f->an->ied)
-		return ied_label(f->an->ied, buf, size);
+	if (flow_an_of(f) && flow_an_of(f)->ied)
+		return ied_label(flow_an_of(f)->ied, buf, size);
 	struct endpoint e;
 	endpoint_server(f, &e);
 	endpoint_text(&e, buf, size);
@@ -563,7 +568,7 @@ static void answer_fields(struct jw *w, const struct ctl_req *rq, const struct p
 		return;
 	jw_u64(w, "invoke_id", rq->invoke_id);
 	jw_u64(w, "request_pcap_cnt", rq->at.frame);
-	eve_timestamp(w, "request_timestamp", rq->ts);
+	jw_timestamp(w, "request_timestamp", rq->ts);
 	if (at && at->frame != rq->at.frame)
 		jw_i64(w, "latency_us", at->ts_us - rq->ts);
 }
@@ -1214,7 +1219,7 @@ static void transfer_record(struct flow *f, int dir, const struct pkt_where *at,
 		jw_bool(&w, "complete", of->bytes >= of->size);
 	if (of->open_at.frame) {
 		jw_u64(&w, "request_pcap_cnt", of->open_at.frame);
-		eve_timestamp(&w, "request_timestamp", of->ts);
+		jw_timestamp(&w, "request_timestamp", of->ts);
 		jw_i64(&w, "duration_us", at->ts_us - of->ts);
 	} else if (close_rq) {
 		jw_u64(&w, "request_pcap_cnt", close_rq->at.frame);
@@ -1570,7 +1575,7 @@ static void information_report(struct flow *f, struct ctl_state *s, const struct
 void control_mms(struct flow *f, int dir, const struct mms_event *e, const struct pkt_where *at)
 {
 	const struct mms_pdu *p = e->pdu;
-	struct ctl_state *s = f->an ? f->an->ctl : NULL;
+	struct ctl_state *s = ctl_slot_of(f);
 	if (g_rules.allow_any[ALLOW_ASSOCIATE] && (!s || !s->associate_checked) && dir == 0) {
 		s = state_of(f);
 		if (s)
@@ -1657,7 +1662,7 @@ void control_tick(int64_t now)
 
 void control_flow_end(struct flow *f, enum flow_end why, const struct pkt_where *at)
 {
-	struct ctl_state *s = f->an ? f->an->ctl : NULL;
+	struct ctl_state *s = ctl_slot_of(f);
 	if (!s)
 		return;
 	uint8_t result = why == FLOW_END_CAPTURE_END || why == FLOW_END_EVICTED ? R_CAPTURE_ENDED : R_UNANSWERED;
@@ -1686,7 +1691,7 @@ void control_flow_end(struct flow *f, enum flow_end why, const struct pkt_where 
 	free(s->files);
 	free(s->objs);
 	free(s);
-	f->an->ctl = NULL;
+	f->slot[ctl_slot] = NULL;
 }
 
 void control_finish(int64_t now)
@@ -1699,3 +1704,13 @@ void control_free(void)
 	live = NULL;
 	held = 0;
 }
+
+const struct analyzer control_analyzer = {
+	.name = "control",
+	.init = ctl_init,
+	.mms = control_mms,
+	.flow_end = control_flow_end,
+	.tick = control_tick,
+	.finish = control_finish,
+	.free = control_free,
+};

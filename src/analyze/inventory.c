@@ -19,22 +19,21 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "acse.h"
+#include "dissectors/acse.h"
 #include "analyze/analyze.h"
-#include "analyze/finding.h"
-#include "analyze/ied.h"
-#include "ber.h"
-#include "decode_link.h"
-#include "eve.h"
-#include "goose_sv.h"
-#include "iec61850_report.h"
-#include "json.h"
-#include "log.h"
-#include "mms.h"
-#include "mms_data.h"
-#include "rules.h"
-#include "stats.h"
-#include "tls.h"
+#include "core/finding.h"
+#include "core/ied.h"
+#include "dissectors/ber.h"
+#include "output/eve.h"
+#include "dissectors/goose_sv.h"
+#include "dissectors/iec61850_report.h"
+#include "util/json.h"
+#include "util/log.h"
+#include "dissectors/mms.h"
+#include "dissectors/mms_data.h"
+#include "core/rules.h"
+#include "util/stats.h"
+#include "dissectors/tls.h"
 
 #define INV_MAX_CLIENTS 64     /* clients listed per IED */
 #define INV_MAX_LNS 512        /* logical nodes per IED (all its LDs) */
@@ -104,6 +103,11 @@ struct inv_ied {
 	uint32_t password_aarqs, other_auth_aarqs;
 	char other_mechanism[64];
 };
+
+/* This analyzer's per-IED state: its slot on the IED (core/bus.h). */
+static int inv_ied_slot;
+#define inv_slot_of(d) ((struct inv_ied *)(d)->slot[inv_ied_slot])
+static void inventory_init(void) { inv_ied_slot = bus_ied_slot("inventory"); }
 
 /* Per connection, keyed by flow id in a direct-mapped table: the analyzer has no
  * flow-end hook, so a slot lives until another flow takes it. A flow whose slot
@@ -260,17 +264,17 @@ static struct inv_ied *inv_of(struct ied *d)
 {
 	if (!d)
 		return NULL;
-	if (!d->inv) {
-		d->inv = calloc(1, sizeof(*d->inv));
-		if (d->inv)
-			d->inv->last_ld = -1;
+	if (!inv_slot_of(d)) {
+		d->slot[inv_ied_slot] = calloc(1, sizeof(struct inv_ied));
+		if (inv_slot_of(d))
+			inv_slot_of(d)->last_ld = -1;
 	}
-	return d->inv;
+	return inv_slot_of(d);
 }
 
 static int16_t client_of(struct ied *d, const struct flow *f)
 {
-	struct inv_ied *v = d->inv;
+	struct inv_ied *v = inv_slot_of(d);
 	const uint8_t *ip = f->key.ip[f->client];
 	for (uint16_t i = 0; i < v->n_clients; i++)
 		if (v->clients[i].ipver == f->key.ipver && !memcmp(v->clients[i].ip, ip, 16))
@@ -296,7 +300,7 @@ static int16_t client_of(struct ied *d, const struct flow *f)
 
 static struct inv_client *client_at(const struct inv_flow *s)
 {
-	return s->client >= 0 ? &s->ied->inv->clients[s->client] : NULL;
+	return s->client >= 0 ? &inv_slot_of(s->ied)->clients[s->client] : NULL;
 }
 
 /* The connection's slot; a connection seen for the first time is counted. */
@@ -306,7 +310,7 @@ static struct inv_flow *flow_of(struct flow *f, const struct pkt_where *at)
 		return NULL;
 	struct inv_flow *s = &flows[(f->id * 0x9e3779b97f4a7c15ull) >> (64 - INV_FLOW_BITS)];
 	if (s->id != f->id || !s->ied) {
-		struct ied *d = f->an ? f->an->ied : ied_of_flow(f);
+		struct ied *d = flow_an_of(f) ? flow_an_of(f)->ied : ied_of_flow(f);
 		struct inv_ied *v = inv_of(d);
 		if (!v)
 			return NULL;
@@ -325,8 +329,8 @@ static struct inv_flow *flow_of(struct flow *f, const struct pkt_where *at)
 		}
 	}
 	struct inv_client *c = client_at(s);
-	if (at->ts_us > s->ied->inv->last_seen)
-		s->ied->inv->last_seen = at->ts_us;
+	if (at->ts_us > inv_slot_of(s->ied)->last_seen)
+		inv_slot_of(s->ied)->last_seen = at->ts_us;
 	if (c && at->ts_us > c->last_seen)
 		c->last_seen = at->ts_us;
 	seen_at(at->ts_us);
@@ -338,7 +342,7 @@ static struct inv_flow *flow_of(struct flow *f, const struct pkt_where *at)
 /* Index of the LD in the IED's list, added when new; -1 when unusable or full. */
 static int ld_index(struct ied *d, struct bview name)
 {
-	struct inv_ied *v = d->inv;
+	struct inv_ied *v = inv_slot_of(d);
 	if (v->last_ld >= 0 && v->last_ld < d->n_lds && strlen(d->lds[v->last_ld]) == name.len &&
 	    !memcmp(d->lds[v->last_ld], name.p, name.len))
 		return v->last_ld;
@@ -367,7 +371,7 @@ static uint32_t ln_hash(int ld, const uint8_t *p, uint32_t n)
  * a dataset "LLN0$Events" -> LLN0; a bare "LLN0" from GetNameList -> LLN0). */
 static void add_ln(struct ied *d, int ld, struct bview item)
 {
-	struct inv_ied *v = d->inv;
+	struct inv_ied *v = inv_slot_of(d);
 	uint32_t n = 0;
 	while (n < item.len && item.p[n] != '$')
 		n++;
@@ -425,7 +429,7 @@ static void note_dataset(struct ied *d, struct bview dom, struct bview name)
 	if (ied_dataset(d, ref, false))
 		return;
 	if (total_datasets >= INV_MAX_DATASETS_NOTED || !ied_dataset(d, ref, true)) {
-		full(&d->inv->datasets_dropped);
+		full(&inv_slot_of(d)->datasets_dropped);
 		return;
 	}
 	total_datasets++;
@@ -452,7 +456,7 @@ static void report_dataset(struct ied *d, const struct mms_pdu *p)
 	if (x.tag != MMS_DATA_VISIBLE_STRING)
 		return;
 	struct bview ds = bview_of(&x.val);
-	struct inv_ied *v = d->inv;
+	struct inv_ied *v = inv_slot_of(d);
 	for (unsigned i = 0; i < INV_DS_RECENT; i++)
 		if (strlen(v->recent_ds[i]) == ds.len && !memcmp(v->recent_ds[i], ds.p, ds.len))
 			return;
@@ -561,7 +565,7 @@ static void vlan_has_mms(const struct flow *f, const struct ied *d, const struct
 /* MMS spoken in clear on this IED: once per IED, at the first PDU that shows it. */
 static void plaintext(struct flow *f, struct ied *d, const struct pkt_where *at)
 {
-	struct inv_ied *v = d->inv;
+	struct inv_ied *v = inv_slot_of(d);
 	if (v->plaintext_flagged)
 		return;
 	v->plaintext_flagged = true;
@@ -595,7 +599,7 @@ static void saw_mms(struct flow *f, struct inv_flow *s, const struct pkt_where *
 	if (s->seen & F_MMS)
 		return;
 	s->seen |= F_MMS;
-	s->ied->inv->associations++;
+	inv_slot_of(s->ied)->associations++;
 	struct inv_client *c = client_at(s);
 	if (c)
 		c->associations++;
@@ -609,7 +613,7 @@ void inventory_mms(struct flow *f, int dir, const struct mms_event *e, const str
 	if (!s)
 		return;
 	struct ied *d = s->ied;
-	struct inv_ied *v = d->inv;
+	struct inv_ied *v = inv_slot_of(d);
 	const struct mms_pdu *p = e->pdu;
 	saw_mms(f, s, at);
 	if (p->type == MMS_CONFIRMED_REQUEST && dir == 0) {
@@ -701,7 +705,7 @@ void inventory_assoc(struct flow *f, int dir, const struct assoc_event *e, const
 	if (a->type != ACSE_AARQ || dir != 0)
 		return;
 	char mech[64];
-	struct inv_ied *v = s->ied->inv;
+	struct inv_ied *v = inv_slot_of(s->ied);
 	if (password_sent(a, mech, sizeof(mech))) {
 		v->password_aarqs++;
 		struct inv_client *c = client_at(s);
@@ -743,9 +747,9 @@ static void s7comm(struct flow *f, struct inv_flow *s, const char *proto, const 
 	struct ied *d = s->ied;
 	bool plus = !strcmp(proto, "s7comm-plus");
 	if (plus)
-		d->inv->s7comm_plus_connections++;
+		inv_slot_of(d)->s7comm_plus_connections++;
 	else
-		d->inv->s7comm_connections++;
+		inv_slot_of(d)->s7comm_connections++;
 	struct finding *fd = finding_open("s7comm_seen", &d->ep, proto, at->ts_us);
 	if (!fd)
 		return;
@@ -787,13 +791,13 @@ void inventory_stream(struct flow *f, int dir, const struct stream_event *e, con
 	}
 	if (!(s->seen & F_TLS)) {
 		s->seen |= F_TLS;
-		s->ied->inv->tls_connections++;
+		inv_slot_of(s->ied)->tls_connections++;
 		struct inv_client *c = client_at(s);
 		if (c)
 			c->tls_connections++;
 	}
 	if (e->tls)
-		tls_hello(s->ied->inv, e->tls);
+		tls_hello(inv_slot_of(s->ied), e->tls);
 }
 
 /* ---- GOOSE and SV on the MMS VLANs ----------------------------------------- */
@@ -1089,7 +1093,7 @@ static void rcb_display(const char *ref, char *buf, size_t size)
 static void where_obj(struct jw *w, const char *key, const struct pkt_where *at)
 {
 	jw_obj(w, key);
-	const char *fn = eve_filename(at->file_idx);
+	const char *fn = input_name(at->file_idx);
 	if (fn)
 		jw_str(w, "pcap_filename", fn);
 	jw_u64(w, "pcap_cnt", at->frame);
@@ -1124,7 +1128,7 @@ static int cmp_ln(const void *a, const void *b)
 
 static void lds_json(struct jw *w, const struct ied *d)
 {
-	const struct inv_ied *v = d->inv;
+	const struct inv_ied *v = inv_slot_of(d);
 	const struct inv_ln **sorted = NULL;
 	if (v && v->n_lns && (sorted = malloc(v->n_lns * sizeof(*sorted))) != NULL) {
 		for (uint16_t i = 0; i < v->n_lns; i++)
@@ -1268,8 +1272,8 @@ static void clients_json(struct jw *w, const struct inv_ied *v)
 		jw_obj(w, NULL);
 		ip_only(c->ipver, c->ip, ip, sizeof(ip));
 		jw_str(w, "address", ip);
-		eve_timestamp(w, "first_seen", c->first_seen);
-		eve_timestamp(w, "last_seen", c->last_seen);
+		jw_timestamp(w, "first_seen", c->first_seen);
+		jw_timestamp(w, "last_seen", c->last_seen);
 		jw_u64(w, "connections", c->connections);
 		jw_u64(w, "associations", c->associations);
 		jw_u64(w, "tls_connections", c->tls_connections);
@@ -1284,7 +1288,7 @@ static void clients_json(struct jw *w, const struct inv_ied *v)
 static void ied_json(struct jw *w, void *arg)
 {
 	struct ied *d = arg;
-	const struct inv_ied *v = d->inv;
+	const struct inv_ied *v = inv_slot_of(d);
 	char ip[64];
 	ip_only(d->ep.ipver, d->ep.ip, ip, sizeof(ip));
 	jw_obj(w, NULL);
@@ -1314,8 +1318,8 @@ static void ied_json(struct jw *w, void *arg)
 		jw_null(w, "revision");
 	}
 	if (v && v->first_seen) {
-		eve_timestamp(w, "first_seen", v->first_seen);
-		eve_timestamp(w, "last_seen", v->last_seen);
+		jw_timestamp(w, "first_seen", v->first_seen);
+		jw_timestamp(w, "last_seen", v->last_seen);
 	}
 	jw_bool(w, "mms", v && v->plaintext_flagged);
 
@@ -1438,8 +1442,8 @@ static void stream_json(struct jw *w, void *arg)
 	jw_bool(w, "several_sources", s->other_sources);
 	jw_u64(w, "frames", s->frames);
 	jw_u64(w, "malformed", s->malformed);
-	eve_timestamp(w, "first_seen", s->first_seen);
-	eve_timestamp(w, "last_seen", s->last_seen);
+	jw_timestamp(w, "first_seen", s->first_seen);
+	jw_timestamp(w, "last_seen", s->last_seen);
 	where_obj(w, "first_frame", &s->first_at);
 	jw_bool(w, "on_mms_vlan", s->mms_vlan >= 0);
 	if (s->mms_vlan >= 0) {
@@ -1468,8 +1472,8 @@ static void header_json(struct jw *w, void *arg)
 {
 	(void)arg;
 	if (run_first) {
-		eve_timestamp(w, "first_seen", run_first);
-		eve_timestamp(w, "last_seen", run_last);
+		jw_timestamp(w, "first_seen", run_first);
+		jw_timestamp(w, "last_seen", run_last);
 	} else {
 		jw_null(w, "first_seen");
 		jw_null(w, "last_seen");
@@ -1613,14 +1617,14 @@ static void count_ied(struct ied *d, void *arg)
 {
 	struct print_ctx *c = arg;
 	c->total++;
-	if (d->inv)
-		c->clients += d->inv->n_clients;
+	if (inv_slot_of(d))
+		c->clients += inv_slot_of(d)->n_clients;
 }
 
 static void print_ied(struct ied *d, void *arg)
 {
 	struct print_ctx *c = arg;
-	const struct inv_ied *v = d->inv;
+	const struct inv_ied *v = inv_slot_of(d);
 	if (!v || c->shown >= INV_PRINT_MAX)
 		return;
 	c->shown++;
@@ -1693,13 +1697,13 @@ void inventory_print(FILE *out)
 static void free_ied(struct ied *d, void *arg)
 {
 	(void)arg;
-	if (!d->inv)
+	if (!inv_slot_of(d))
 		return;
-	free(d->inv->clients);
-	free(d->inv->lns);
-	free(d->inv->ln_slot);
-	free(d->inv);
-	d->inv = NULL;
+	free(inv_slot_of(d)->clients);
+	free(inv_slot_of(d)->lns);
+	free(inv_slot_of(d)->ln_slot);
+	free(inv_slot_of(d));
+	d->slot[inv_ied_slot] = NULL;
 }
 
 void inventory_free(void)
@@ -1719,3 +1723,36 @@ void inventory_free(void)
 	run_first = run_last = 0;
 	total_clients = total_lns = total_datasets = 0;
 }
+
+/* End of input: last refreshes, then the document for the sinks (the store keeps
+ * it with the run). */
+static void inventory_finish_hook(int64_t now)
+{
+	inventory_finish(now);
+	char *doc = NULL;
+	size_t len = 0;
+	FILE *mem = open_memstream(&doc, &len);
+	if (!mem)
+		return;
+	bool ok = inventory_write_to(mem);
+	if (fclose(mem) == 0 && ok && doc) {
+		struct record rec = { .kind = REC_INVENTORY };
+		rec.u.inventory.json = doc;
+		rec.u.inventory.len = len;
+		bus_record(&rec);
+	}
+	free(doc);
+}
+
+const struct analyzer inventory_analyzer = {
+	.name = "inventory",
+	.init = inventory_init,
+	.mms = inventory_mms,
+	.stream = inventory_stream,
+	.assoc = inventory_assoc,
+	.l2 = inventory_l2,
+	.finish = inventory_finish_hook,
+	.print = inventory_print,
+	.print_rank = 1,
+	.free = inventory_free,
+};

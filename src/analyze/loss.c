@@ -7,9 +7,9 @@
 #include <string.h>
 
 #include "analyze/analyze.h"
-#include "analyze/finding.h"
-#include "analyze/ied.h"
-#include "json.h"
+#include "core/finding.h"
+#include "core/ied.h"
+#include "util/json.h"
 
 static void direction_text(const struct flow *f, int dir, char *buf, size_t size)
 {
@@ -118,3 +118,14 @@ void loss_reports_unseen(struct flow *f, int dir, const char *rptid, uint32_t fi
 	}
 	update(f, dir, l, at, false);
 }
+
+static void loss_stream(struct flow *f, int dir, const struct stream_event *e, const struct pkt_where *at)
+{
+	if (e->kind == STREAM_EV_GAP)
+		loss_gap(f, dir, e->bytes, at);
+}
+
+const struct analyzer loss_analyzer = {
+	.name = "loss",
+	.stream = loss_stream,
+};

@@ -14,16 +14,16 @@
 #include <string.h>
 
 #include "analyze/analyze.h"
-#include "analyze/finding.h"
-#include "analyze/ied.h"
+#include "core/finding.h"
+#include "core/ied.h"
 #include "analyze/sqnum.h"
-#include "iec61850.h"
-#include "iec61850_report.h"
-#include "json.h"
-#include "mms.h"
-#include "mms_data.h"
-#include "rules.h"
-#include "stats.h"
+#include "dissectors/iec61850.h"
+#include "dissectors/iec61850_report.h"
+#include "util/json.h"
+#include "dissectors/mms.h"
+#include "dissectors/mms_data.h"
+#include "core/rules.h"
+#include "util/stats.h"
 
 /* Report streams per association; more are counted (report_streams_full). */
 #define STREAMS_MAX 64
@@ -53,7 +53,7 @@ struct rstream {
 	uint8_t *mflags;
 	uint64_t loss_at_base;
 	struct pkt_where base_at;
-	uint32_t store_slot;       /* store.c's RCB-second row for this stream (index + 1) */
+	uint32_t id;               /* unique in the run, from 1: names the stream in report records */
 };
 
 static const char *const ATTR_NAMES[RCB_ATTR_COUNT] = {
@@ -250,9 +250,9 @@ static bool view_matches(struct bview v, const char *str)
 
 static struct rcb *stream_rcb(const struct flow *f, const struct rstream *s)
 {
-	if (s->rcb < 0 || !f->an || !f->an->ied || s->rcb >= f->an->ied->n_rcbs)
+	if (s->rcb < 0 || !flow_an_of(f) || !flow_an_of(f)->ied || s->rcb >= flow_an_of(f)->ied->n_rcbs)
 		return NULL;
-	return &f->an->ied->rcbs[s->rcb];
+	return &flow_an_of(f)->ied->rcbs[s->rcb];
 }
 
 /* Common opening of a report stream's details object. */
@@ -598,6 +598,8 @@ static struct rstream *stream_for(struct flow *f, struct flow_an *a, const struc
 	}
 	struct rstream *s = &a->streams[a->n_streams++];
 	memset(s, 0, sizeof(*s));
+	static uint32_t last_stream_id;
+	s->id = ++last_stream_id ? last_stream_id : ++last_stream_id;
 	snprintf(s->rptid, sizeof(s->rptid), "%s", rptid);
 	snprintf(s->datset, sizeof(s->datset), "%s", datset);
 	s->rcb = -1;
@@ -652,8 +654,8 @@ static void member_name(const struct flow *f, const struct rstream *s, const str
 	struct rcb *r = stream_rcb(f, s);
 	if (!ds[0] && r && KNOWN(r, RCB_DATSET))
 		ds = r->datset;
-	if (ds[0] && f->an && f->an->ied) {
-		struct dataset *d = ied_dataset(f->an->ied, ds, false);
+	if (ds[0] && flow_an_of(f) && flow_an_of(f)->ied) {
+		struct dataset *d = ied_dataset(flow_an_of(f)->ied, ds, false);
 		if (d && m->index < d->n_members && d->members[m->index]) {
 			/* "LD/GGIO1$MX$AnIn1$mag$f" -> the item part engineers match on */
 			const char *slash = strchr(d->members[m->index], '/');
@@ -712,7 +714,7 @@ static uint32_t value_hash(const struct mms_data *top)
 static void silent_change_check(struct flow *f, struct rstream *s, const struct iec_report *rep,
 				const struct pkt_where *at)
 {
-	struct flow_an *a = f->an;
+	struct flow_an *a = flow_an_of(f);
 	uint64_t loss = a->loss[1] ? a->loss[1]->bytes : 0;
 	bool is_snapshot = rep->reasons_all & (TRG_MASK(TRG_INTEGRITY) | TRG_MASK(TRG_GI));
 	/* Members reported with dchg since the last snapshot explain their change. */
@@ -808,7 +810,7 @@ static void silent_change_check(struct flow *f, struct rstream *s, const struct 
 static const char *sequence_check(struct flow *f, int dir, struct rstream *s, const struct iec_report *rep,
 				  const struct pkt_where *at)
 {
-	struct flow_an *a = f->an;
+	struct flow_an *a = flow_an_of(f);
 	uint64_t loss = a->loss[dir] ? a->loss[dir]->bytes : 0;
 	uint32_t prev = s->sq.last;
 	bool hole = loss != s->loss_at_last; /* the capture lost bytes since the last report */
@@ -994,7 +996,7 @@ static void integrity_check(struct flow *f, int dir, struct rstream *s, const st
 	if (!(rep->reasons_all & TRG_MASK(TRG_INTEGRITY)))
 		return;
 	struct rcb *r = stream_rcb(f, s);
-	uint64_t loss = f->an->loss[dir] ? f->an->loss[dir]->bytes : 0;
+	uint64_t loss = flow_an_of(f)->loss[dir] ? flow_an_of(f)->loss[dir]->bytes : 0;
 	/* A missing integrity report inside a sequence gap or a capture hole is
 	 * already explained there. */
 	if (r && KNOWN(r, RCB_INTGPD) && r->intgpd && s->last_intg_ts && loss == s->loss_at_intg &&
@@ -1085,15 +1087,19 @@ static void report(struct flow *f, int dir, const struct mms_event *e, const str
 	if (rep.optflds & (1u << OPT_REASON))
 		silent_change_check(f, s, &rep, at);
 	bloat_check(f, s, &rep, e->size, at);
-	struct report_event ev = { .rep = &rep, .sequence = verdict, .size = e->size,
-				   .store_slot = &s->store_slot };
+	struct record rec = { .kind = REC_REPORT, .flow = f, .dir = dir, .at = *at };
+	struct report_record *ev = &rec.u.report;
+	ev->rep = &rep;
+	ev->sequence = verdict;
+	ev->size = e->size;
+	ev->stream_id = s->id;
 	if (r)
-		ev.rcb = s->obj;
+		ev->rcb = s->obj;
 	if (s->datset[0])
-		ev.datset = s->datset;
+		ev->datset = s->datset;
 	else if (r && KNOWN(r, RCB_DATSET))
-		ev.datset = r->datset;
-	ev_report(f, dir, &ev, at);
+		ev->datset = r->datset;
+	bus_record(&rec);
 	s->last_ts = at->ts_us;
 	s->last_at = *at;
 }
@@ -1126,17 +1132,17 @@ void reports_mms(struct flow *f, int dir, const struct mms_event *e, const struc
 	}
 	case MMS_CONFIRMED_RESPONSE:
 	case MMS_CONFIRMED_ERROR: {
-		if (!f->an || !f->an->ied || !p->has_invoke)
+		if (!flow_an_of(f) || !flow_an_of(f)->ied || !p->has_invoke)
 			return;
-		struct an_request *rq = an_request_find(f->an, p->invoke_id);
+		struct an_request *rq = an_request_find(flow_an_of(f), p->invoke_id);
 		if (!rq)
 			return;
 		if (rq->kind == AN_REQ_RCB_WRITE)
-			rcb_write_response(f, f->an, p, rq, at);
+			rcb_write_response(f, flow_an_of(f), p, rq, at);
 		else if (rq->kind == AN_REQ_RCB_READ && p->type == MMS_CONFIRMED_RESPONSE)
-			rcb_read_response(f->an, p, rq);
+			rcb_read_response(flow_an_of(f), p, rq);
 		else if (rq->kind == AN_REQ_NVL_ATTR && p->type == MMS_CONFIRMED_RESPONSE)
-			nvl_response(f->an, p, rq);
+			nvl_response(flow_an_of(f), p, rq);
 		an_request_free(rq);
 		return;
 	}
@@ -1210,7 +1216,7 @@ void reports_finish(int64_t now)
 
 void reports_flow_end(struct flow *f, const struct pkt_where *at)
 {
-	struct flow_an *a = f->an;
+	struct flow_an *a = flow_an_of(f);
 	(void)at;
 	if (!a)
 		return;
@@ -1233,3 +1239,17 @@ void reports_flow_end(struct flow *f, const struct pkt_where *at)
 	a->streams = NULL;
 	a->n_streams = 0;
 }
+
+static void reports_flow_end_hook(struct flow *f, enum flow_end why, const struct pkt_where *at)
+{
+	(void)why;
+	reports_flow_end(f, at);
+}
+
+const struct analyzer reports_analyzer = {
+	.name = "reports",
+	.mms = reports_mms,
+	.flow_end = reports_flow_end_hook,
+	.tick = reports_tick,
+	.finish = reports_finish,
+};

@@ -17,25 +17,18 @@
 #include <string.h>
 
 #include "analyze/analyze.h"
-#include "analyze/finding.h"
-#include "analyze/ied.h"
-#include "json.h"
-#include "mms.h"
-#include "rules.h"
-#include "stats.h"
+#include "core/finding.h"
+#include "core/ied.h"
+#include "core/latency.h"
+#include "util/json.h"
+#include "dissectors/mms.h"
+#include "core/rules.h"
+#include "util/stats.h"
 
 /* Requests outstanding per association. MMS peers negotiate far fewer (5 to
  * 10); the cap only bounds a client that never waits. Past it the oldest is
  * forgotten (latency_table_full). */
 #define SVC_OUT_MAX 64
-/* Histograms per IED: one per confirmed service tag below SVC_TAGS, one for
- * every other tag, one for all services together. */
-#define SVC_TAGS 80
-#define SLOT_OTHER SVC_TAGS
-#define SLOT_ANY (SVC_TAGS + 1)
-#define SVC_SLOTS (SVC_TAGS + 2)
-/* Histograms in the whole run (about 1 KB each); past it, counted. */
-#define SVC_HIST_MAX 8192
 /* Distinct (kind, class, code, service) tallies per IED; the rest are counted. */
 #define SVC_TALLY_MAX 32
 
@@ -62,84 +55,25 @@ struct svc_state {
 	uint64_t ied_pdus;         /* MMS PDUs decoded from the IED */
 };
 
+/* This analyzer's per-association state: its slot on the flow (core/bus.h). */
+static int svc_slot;
+#define svc_latency_index(f) ((struct svc_state *)(f)->slot[svc_slot])
+static void svc_init(void) { svc_slot = bus_flow_slot("services"); }
+
 struct ied_svc {
-	struct svc_latency *lat[SVC_SLOTS];
+	struct ied *ied;
 	uint16_t n_tally;
 	struct svc_tally tally[SVC_TALLY_MAX];
 	uint64_t tally_other;
 	uint64_t unmatched;        /* answers to requests not seen (mid-stream) */
 };
 
+/* This analyzer's per-IED state: its slot on the IED (core/bus.h). */
+static int svc_ied_slot;
+#define svc_of_ied(d) ((struct ied_svc *)(d)->slot[svc_ied_slot])
+static void svc_ied_init(void) { svc_ied_slot = bus_ied_slot("services"); }
+
 static struct svc_state *live;
-static size_t n_hist;
-
-/* ---- histograms ------------------------------------------------------------ */
-
-#define LAT_SUB 8 /* sub-buckets per power of two; values below 8 us are exact */
-
-static unsigned lat_bucket(int64_t us)
-{
-	uint64_t v = us < 0 ? 0 : (uint64_t)us;
-	if (v < LAT_SUB)
-		return (unsigned)v;
-	unsigned e = 63u - (unsigned)__builtin_clzll(v); /* >= 3 */
-	unsigned sub = (unsigned)(v >> (e - 3)) & (LAT_SUB - 1);
-	unsigned i = LAT_SUB + (e - 3) * LAT_SUB + sub;
-	return i < SVC_LAT_BUCKETS ? i : SVC_LAT_BUCKETS - 1;
-}
-
-/* The largest value bucket i holds. */
-static int64_t lat_high(unsigned i)
-{
-	if (i < LAT_SUB)
-		return i;
-	unsigned e = (i - LAT_SUB) / LAT_SUB + 3, sub = (i - LAT_SUB) % LAT_SUB;
-	uint64_t lo = (uint64_t)(LAT_SUB + sub) << (e - 3);
-	return (int64_t)(lo + ((uint64_t)1 << (e - 3)) - 1);
-}
-
-void svc_latency_add(struct svc_latency *l, int64_t us)
-{
-	if (us < 0)
-		us = 0; /* packet time can step back across files */
-	if (!l->count || us < l->min_us)
-		l->min_us = us;
-	if (!l->count || us > l->max_us)
-		l->max_us = us;
-	l->count++;
-	l->sum_us += (uint64_t)us;
-	l->bucket[lat_bucket(us)]++;
-}
-
-int64_t svc_latency_quantile(const struct svc_latency *l, unsigned permille)
-{
-	uint64_t n = 0;
-	if (!l)
-		return 0;
-	for (unsigned i = 0; i < SVC_LAT_BUCKETS; i++)
-		n += l->bucket[i];
-	if (!n)
-		return 0;
-	if (permille > 1000)
-		permille = 1000;
-	uint64_t rank = (n * permille + 999) / 1000; /* the sample at or above the quantile */
-	if (!rank)
-		rank = 1;
-	uint64_t seen = 0;
-	for (unsigned i = 0; i < SVC_LAT_BUCKETS; i++) {
-		seen += l->bucket[i];
-		if (seen >= rank) {
-			/* the last bucket holds everything beyond its lower edge */
-			int64_t v = i == SVC_LAT_BUCKETS - 1 ? l->max_us : lat_high(i);
-			if (v > l->max_us)
-				v = l->max_us;
-			if (v < l->min_us)
-				v = l->min_us;
-			return v;
-		}
-	}
-	return l->max_us;
-}
 
 /* ---- per-IED state ------------------------------------------------------------ */
 
@@ -147,43 +81,24 @@ static struct ied_svc *ied_svc_of(struct ied *d)
 {
 	if (!d)
 		return NULL;
-	if (!d->svc)
-		d->svc = calloc(1, sizeof(*d->svc));
-	return d->svc;
-}
-
-static unsigned slot_of(int service)
-{
-	if (service == SVC_ANY)
-		return SLOT_ANY;
-	return service >= 0 && service < SVC_TAGS ? (unsigned)service : SLOT_OTHER;
-}
-
-static struct svc_latency *hist(struct ied_svc *s, unsigned slot)
-{
-	if (!s->lat[slot]) {
-		if (n_hist >= SVC_HIST_MAX) {
-			stat_inc(STAT_latency_table_full);
-			return NULL;
-		}
-		s->lat[slot] = calloc(1, sizeof(*s->lat[slot]));
-		if (s->lat[slot])
-			n_hist++;
+	if (!svc_of_ied(d)) {
+		struct ied_svc *s = calloc(1, sizeof(*s));
+		if (s)
+			s->ied = d;
+		d->slot[svc_ied_slot] = s;
 	}
-	return s->lat[slot];
+	return svc_of_ied(d);
 }
 
-const struct svc_latency *services_latency(const struct ied *d, int service)
+static struct svc_latency *hist(struct ied_svc *s, unsigned index)
 {
-	if (!d || !d->svc || (service < 0 && service != SVC_ANY))
-		return NULL;
-	return d->svc->lat[slot_of(service)];
+	return ied_latency_hist(s->ied, index);
 }
 
 size_t services_tallies(const struct ied *d, const struct svc_tally **out)
 {
-	*out = d && d->svc ? d->svc->tally : NULL;
-	return d && d->svc ? d->svc->n_tally : 0;
+	*out = d && svc_of_ied(d) ? svc_of_ied(d)->tally : NULL;
+	return d && svc_of_ied(d) ? svc_of_ied(d)->n_tally : 0;
 }
 
 static void tally(struct ied_svc *s, uint8_t what, uint8_t cls, int64_t code, int16_t service)
@@ -207,7 +122,7 @@ enum svc_count { C_ERRORS, C_REJECTS, C_UNANSWERED, C_SLOW };
 /* Count one more of a per-service figure in the service's and the IED's totals. */
 static void bump(struct ied_svc *s, int service, enum svc_count c)
 {
-	unsigned slots[2] = { slot_of(service), SLOT_ANY };
+	unsigned slots[2] = { latency_index(service), LAT_INDEX_ANY };
 	for (int k = 0; k < 2; k++) {
 		struct svc_latency *l = hist(s, slots[k]);
 		if (!l)
@@ -231,7 +146,7 @@ static const char *service_name(int service)
 
 static uint64_t lost_to_client(const struct flow *f)
 {
-	return f->an && f->an->loss[1] ? f->an->loss[1]->bytes : 0;
+	return flow_an_of(f) && flow_an_of(f)->loss[1] ? flow_an_of(f)->loss[1]->bytes : 0;
 }
 
 /* Whether the IED's answer to r may be hidden from us: bytes lost in a capture
@@ -246,8 +161,8 @@ static bool answer_hidden(const struct flow *f, const struct svc_state *s, const
 
 static const char *ied_text(const struct flow *f, char *buf, size_t size)
 {
-	if (f->an && f->an->ied)
-		return ied_label(f->an->ied, buf, size);
+	if (flow_an_of(f) && flow_an_of(f)->ied)
+		return ied_label(flow_an_of(f)->ied, buf, size);
 	struct endpoint e;
 	endpoint_server(f, &e);
 	endpoint_text(&e, buf, size);
@@ -257,7 +172,7 @@ static const char *ied_text(const struct flow *f, char *buf, size_t size)
 /* A request that will not be answered: aggregated per IED and service. */
 static void unanswered(struct flow *f, const struct out_req *r, int64_t now, bool at_end)
 {
-	struct ied_svc *s = f->an ? ied_svc_of(f->an->ied) : NULL;
+	struct ied_svc *s = flow_an_of(f) ? ied_svc_of(flow_an_of(f)->ied) : NULL;
 	if (s)
 		bump(s, r->service, C_UNANSWERED);
 	const char *svc = service_name(r->service);
@@ -431,7 +346,7 @@ static struct svc_state *state_of(struct flow *f)
 	struct flow_an *a = flow_an_get(f);
 	if (!a)
 		return NULL;
-	if (!a->svc) {
+	if (!f->slot[svc_slot]) {
 		struct svc_state *s = calloc(1, sizeof(*s));
 		if (!s)
 			return NULL;
@@ -440,9 +355,9 @@ static struct svc_state *state_of(struct flow *f)
 		if (live)
 			live->prev = s;
 		live = s;
-		a->svc = s;
+		f->slot[svc_slot] = s;
 	}
-	return a->svc;
+	return f->slot[svc_slot];
 }
 
 static int find_out(const struct svc_state *s, uint32_t invoke)
@@ -506,7 +421,7 @@ static void request(struct flow *f, struct svc_state *s, const struct mms_event 
 
 static void answer(struct flow *f, struct svc_state *s, const struct mms_pdu *p, const struct pkt_where *at)
 {
-	struct ied_svc *is = ied_svc_of(f->an->ied);
+	struct ied_svc *is = ied_svc_of(flow_an_of(f)->ied);
 	int i = find_out(s, p->invoke_id);
 	if (i < 0) {
 		if (is)
@@ -518,7 +433,7 @@ static void answer(struct flow *f, struct svc_state *s, const struct mms_pdu *p,
 	if (!is)
 		return;
 	int64_t latency = at->ts_us - r.ts;
-	struct svc_latency *l = hist(is, slot_of(r.service)), *any = hist(is, SLOT_ANY);
+	struct svc_latency *l = hist(is, latency_index(r.service)), *any = hist(is, LAT_INDEX_ANY);
 	if (l)
 		svc_latency_add(l, latency);
 	if (any)
@@ -536,7 +451,7 @@ static void answer(struct flow *f, struct svc_state *s, const struct mms_pdu *p,
 static void rejected(struct flow *f, int dir, struct svc_state *s, const struct mms_pdu *p,
 		     const struct pkt_where *at)
 {
-	struct ied_svc *is = ied_svc_of(f->an->ied);
+	struct ied_svc *is = ied_svc_of(flow_an_of(f)->ied);
 	struct out_req r, *rp = NULL;
 	int i = p->reject.has_original_invoke && dir == 1 ? find_out(s, p->reject.original_invoke) : -1;
 	if (i >= 0) {
@@ -555,8 +470,8 @@ static void rejected(struct flow *f, int dir, struct svc_state *s, const struct 
 void services_mms(struct flow *f, int dir, const struct mms_event *e, const struct pkt_where *at)
 {
 	const struct mms_pdu *p = e->pdu;
-	if (dir == 1 && f->an && f->an->svc)
-		f->an->svc->ied_pdus++;
+	if (dir == 1 && svc_latency_index(f))
+		svc_latency_index(f)->ied_pdus++;
 	switch (p->type) {
 	case MMS_CONFIRMED_REQUEST:
 	case MMS_CONFIRMED_RESPONSE:
@@ -593,7 +508,7 @@ void services_mms(struct flow *f, int dir, const struct mms_event *e, const stru
 		int i = dir == 1 ? find_out(s, p->invoke_id) : -1;
 		if (i >= 0) {
 			if (p->type == MMS_CANCEL_ERROR) {
-				struct ied_svc *is = ied_svc_of(f->an->ied);
+				struct ied_svc *is = ied_svc_of(flow_an_of(f)->ied);
 				if (is)
 					tally(is, SVC_TALLY_CANCEL_ERROR, p->error.error_class, p->error.error_code,
 					      s->out[i].service);
@@ -642,7 +557,7 @@ void services_tick(int64_t now)
 
 void services_flow_end(struct flow *f, enum flow_end why, const struct pkt_where *at)
 {
-	struct svc_state *s = f->an ? f->an->svc : NULL;
+	struct svc_state *s = svc_latency_index(f);
 	if (!s)
 		return;
 	if (why == FLOW_END_CAPTURE_END || why == FLOW_END_EVICTED) {
@@ -660,7 +575,7 @@ void services_flow_end(struct flow *f, enum flow_end why, const struct pkt_where
 		s->next->prev = s->prev;
 	free(s->out);
 	free(s);
-	f->an->svc = NULL;
+	f->slot[svc_slot] = NULL;
 }
 
 void services_finish(int64_t now)
@@ -681,18 +596,18 @@ static void print_ms(FILE *out, int64_t us)
 static void print_ied(struct ied *d, void *arg)
 {
 	FILE *out = arg;
-	struct ied_svc *s = d->svc;
-	if (!s || !s->lat[SLOT_ANY])
+	struct ied_svc *s = svc_of_ied(d);
+	if (!s || !ied_latency_at(d, LAT_INDEX_ANY))
 		return;
 	char label[160];
 	fprintf(out, "  %s\n", ied_label(d, label, sizeof(label)));
 	fprintf(out, "    %-32s %8s %7s %7s %7s %7s %6s %6s\n", "service", "answers", "p50 ms", "p95 ms", "p99 ms",
 		"max ms", "errors", "unans.");
-	for (unsigned slot = 0; slot < SVC_SLOTS; slot++) {
-		const struct svc_latency *l = s->lat[slot];
+	for (unsigned slot = 0; slot < LAT_INDEXES; slot++) {
+		const struct svc_latency *l = ied_latency_at(d, slot);
 		if (!l)
 			continue;
-		const char *name = slot == SLOT_ANY ? "all" : slot == SLOT_OTHER ? "other" : service_name((int)slot);
+		const char *name = slot == LAT_INDEX_ANY ? "all" : slot == LAT_INDEX_OTHER ? "other" : service_name((int)slot);
 		fprintf(out, "    %-32s %8llu", name, (unsigned long long)l->count);
 		print_ms(out, svc_latency_quantile(l, 500));
 		print_ms(out, svc_latency_quantile(l, 950));
@@ -734,18 +649,33 @@ void services_print(FILE *out)
 static void free_ied(struct ied *d, void *arg)
 {
 	(void)arg;
-	if (!d->svc)
+	if (!svc_of_ied(d))
 		return;
-	for (unsigned i = 0; i < SVC_SLOTS; i++)
-		free(d->svc->lat[i]);
-	free(d->svc);
-	d->svc = NULL;
+	free(svc_of_ied(d));
+	d->slot[svc_ied_slot] = NULL;
 }
 
 void services_free(void)
 {
 	ied_foreach(free_ied, NULL);
-	n_hist = 0;
 	/* flows are gone by now; their states were freed at their ends */
 	live = NULL;
 }
+
+static void services_init(void)
+{
+	svc_init();
+	svc_ied_init();
+}
+
+const struct analyzer services_analyzer = {
+	.name = "services",
+	.init = services_init,
+	.mms = services_mms,
+	.flow_end = services_flow_end,
+	.tick = services_tick,
+	.finish = services_finish,
+	.print = services_print,
+	.print_rank = 2,
+	.free = services_free,
+};

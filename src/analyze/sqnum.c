@@ -1,5 +1,5 @@
 /* sqnum.c - SqNum / SubSqNum following; see sqnum.h. */
-#include "sqnum.h"
+#include "analyze/sqnum.h"
 
 #include <string.h>
 

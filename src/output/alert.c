@@ -1,5 +1,5 @@
 /* alert.c - --alert-exec; see alert.h. */
-#include "alert.h"
+#include "output/alert.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -11,10 +11,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "analyze/finding.h"
-#include "eve.h"
-#include "json.h"
-#include "log.h"
+#include "core/finding.h"
+#include "output/eve.h"
+#include "util/json.h"
+#include "util/log.h"
 
 static const char *command;
 static uint8_t min_sev;
@@ -59,8 +59,8 @@ static size_t finding_json(const struct finding *f, char *buf, size_t size)
 	jw_u64(&w, "id", f->id);
 	jw_str(&w, "kind", f->kind);
 	jw_str(&w, "severity", severity_name(f->severity));
-	eve_timestamp(&w, "first_seen", f->first_seen);
-	eve_timestamp(&w, "last_seen", f->last_seen);
+	jw_timestamp(&w, "first_seen", f->first_seen);
+	jw_timestamp(&w, "last_seen", f->last_seen);
 	jw_u64(&w, "count", f->count);
 	endpoint_text(&f->ied, ied, sizeof(ied));
 	jw_str(&w, "ied", ied);
@@ -146,3 +146,8 @@ void alert_finish(void)
 			 "%llu failed", (unsigned long long)sent, (unsigned long long)skipped_busy,
 			 (unsigned long long)skipped_rate, ALERT_MAX_PER_MINUTE, (unsigned long long)failed_runs);
 }
+
+const struct sink alert_sink = {
+	.name = "alert",
+	.finding = alert_finding,
+};

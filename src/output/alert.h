@@ -7,6 +7,8 @@
 
 #include <stdint.h>
 
+#include "core/bus.h"
+
 struct finding;
 
 #define ALERT_MAX_CHILDREN 8
@@ -18,5 +20,7 @@ void alert_finding(const struct finding *f);
 void alert_reap(void);
 /* Wait a bounded time for children at exit; report what was skipped. */
 void alert_finish(void);
+
+extern const struct sink alert_sink;
 
 #endif

@@ -1,6 +1,6 @@
 /* eve.c - the EVE JSON writer; see eve.h. Records are built in a large buffer and
  * written in big blocks: formatting, not I/O, is what a run should spend on. */
-#include "eve.h"
+#include "output/eve.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -8,21 +8,19 @@
 #include <string.h>
 #include <time.h>
 
-#include "acse.h"
-#include "app_iso.h"
-#include "ber.h"
-#include "cotp.h"
-#include "analyze/finding.h"
-#include "capture_live.h"
-#include "eve_mms.h"
-#include "iec61850_report.h"
-#include "json.h"
-#include "log.h"
-#include "memcap.h"
-#include "pres.h"
-#include "session.h"
-#include "stats.h"
-#include "tls.h"
+#include "dissectors/acse.h"
+#include "dissectors/ber.h"
+#include "dissectors/cotp.h"
+#include "core/finding.h"
+#include "output/eve_mms.h"
+#include "dissectors/iec61850_report.h"
+#include "util/json.h"
+#include "util/log.h"
+#include "util/memcap.h"
+#include "dissectors/pres.h"
+#include "dissectors/session.h"
+#include "util/stats.h"
+#include "dissectors/tls.h"
 
 #define OUT_SIZE (1u << 20)
 #define RECORD_MAX (64u * 1024)
@@ -107,31 +105,6 @@ int eve_close(void)
 
 /* ---- the common header -------------------------------------------------- */
 
-static void fmt_ts(struct jw *w, const char *key, int64_t ts_us)
-{
-	static int64_t cached_sec = INT64_MIN;
-	static char cached[24];
-	int64_t sec = ts_us >= 0 ? ts_us / 1000000 : (ts_us - 999999) / 1000000;
-	int64_t usec = ts_us - sec * 1000000;
-	if (sec != cached_sec) {
-		struct tm tm;
-		time_t t = (time_t)sec;
-		gmtime_r(&t, &tm);
-		strftime(cached, sizeof(cached), "%Y-%m-%dT%H:%M:%S", &tm);
-		cached_sec = sec;
-	}
-	char s[40];
-	size_t n = strlen(cached);
-	memcpy(s, cached, n);
-	s[n++] = '.';
-	for (int i = 5; i >= 0; i--) {
-		s[n + (size_t)i] = (char)('0' + usec % 10);
-		usec /= 10;
-	}
-	n += 6;
-	s[n++] = 'Z';
-	jw_strn(w, key, s, n);
-}
 
 static void ip_text(const struct flow *f, int ep, char *s, size_t size)
 {
@@ -189,7 +162,7 @@ static void header(struct jw *w, struct flow *f, int dir, const struct pkt_where
 		   const char *event_type)
 {
 	jw_obj(w, NULL);
-	fmt_ts(w, "timestamp", at->ts_us);
+	jw_timestamp(w, "timestamp", at->ts_us);
 	jw_u64(w, "flow_id", f->id);
 	jw_u64(w, "pcap_cnt", at->frame);
 	jw_str(w, "event_type", event_type);
@@ -249,13 +222,6 @@ void eve_record_begin(struct jw *w, struct flow *f, int dir, const struct pkt_wh
 }
 
 bool eve_record_end(struct jw *w) { return end(w); }
-
-void eve_timestamp(struct jw *w, const char *key, int64_t ts_us) { fmt_ts(w, key, ts_us); }
-
-const char *eve_filename(uint32_t file_idx)
-{
-	return inputs && file_idx < inputs->n ? inputs->files[file_idx].path : NULL;
-}
 
 /* ---- stream ------------------------------------------------------------- */
 
@@ -512,7 +478,7 @@ void eve_finding(const struct finding *f)
 	char filter[1024];
 	begin(&w);
 	jw_obj(&w, NULL);
-	fmt_ts(&w, "timestamp", f->last_seen);
+	jw_timestamp(&w, "timestamp", f->last_seen);
 	if (f->flow_id)
 		jw_u64(&w, "flow_id", f->flow_id);
 	if (f->n_evidence) {
@@ -526,8 +492,8 @@ void eve_finding(const struct finding *f)
 	jw_u64(&w, "id", f->id);
 	jw_str(&w, "kind", f->kind);
 	jw_str(&w, "severity", severity_name(f->severity));
-	fmt_ts(&w, "first_seen", f->first_seen);
-	fmt_ts(&w, "last_seen", f->last_seen);
+	jw_timestamp(&w, "first_seen", f->first_seen);
+	jw_timestamp(&w, "last_seen", f->last_seen);
 	jw_u64(&w, "count", f->count);
 	endpoint_obj(&w, "ied", &f->ied);
 	if (f->has_client)
@@ -555,7 +521,7 @@ void eve_finding(const struct finding *f)
 
 /* ---- report ------------------------------------------------------------- */
 
-void eve_report(struct flow *f, int dir, const struct report_event *e, const struct pkt_where *at)
+static void eve_report(struct flow *f, int dir, const struct report_record *e, const struct pkt_where *at)
 {
 	if (!enabled)
 		return;
@@ -637,7 +603,7 @@ void eve_stats_capture(int64_t ts_us, const struct live_stats *cap)
 	struct jw w;
 	begin(&w);
 	jw_obj(&w, NULL);
-	fmt_ts(&w, "timestamp", ts_us);
+	jw_timestamp(&w, "timestamp", ts_us);
 	jw_str(&w, "event_type", "stats");
 	jw_obj(&w, "stats");
 	if (cap) {
@@ -661,3 +627,20 @@ void eve_stats_capture(int64_t ts_us, const struct live_stats *cap)
 	jw_obj_end(&w);
 	end(&w);
 }
+
+/* ---- on the bus ------------------------------------------------------------------ */
+
+static void eve_record(const struct record *r)
+{
+	if (r->kind == REC_REPORT)
+		eve_report(r->flow, r->dir, &r->u.report, &r->at);
+}
+
+const struct sink eve_sink = {
+	.name = "eve",
+	.stream = eve_stream,
+	.assoc = eve_assoc,
+	.mms = eve_mms,
+	.finding = eve_finding,
+	.record = eve_record,
+};

@@ -8,8 +8,9 @@
 
 #include <stdbool.h>
 
-#include "capture.h"
-#include "events.h"
+#include "core/inputs.h"
+#include "core/bus.h"
+#include "core/events.h"
 
 /* path NULL disables EVE; "-" is stdout. A sensor appends (append = true); an
  * offline run writes the file afresh. Returns 0, or -1 after an error message. */
@@ -19,7 +20,6 @@ void eve_assoc(struct flow *f, int dir, const struct assoc_event *e, const struc
 void eve_mms(struct flow *f, int dir, const struct mms_event *e, const struct pkt_where *at);
 struct finding;
 void eve_finding(const struct finding *f);
-void eve_report(struct flow *f, int dir, const struct report_event *e, const struct pkt_where *at);
 /* The run's counters as one `stats` record (with the capture's kernel counters
  * when live). */
 void eve_stats(int64_t ts_us);
@@ -37,9 +37,9 @@ bool eve_enabled(void);
 void eve_record_begin(struct jw *w, struct flow *f, int dir, const struct pkt_where *at,
 		      const char *event_type);
 bool eve_record_end(struct jw *w);
-void eve_timestamp(struct jw *w, const char *key, int64_t ts_us);
-const char *eve_filename(uint32_t file_idx);
 /* Flush and close. Returns -1 if anything could not be written (disk full...). */
 int eve_close(void);
+/* EVE on the bus: stream, association, MMS, finding and report records. */
+extern const struct sink eve_sink;
 
 #endif

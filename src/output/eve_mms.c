@@ -5,12 +5,12 @@
  * bounded twice: by a byte budget (values_truncated) and by nesting depth
  * (too_deep). Every byte that came off the wire goes through jw_strn/jw_hex/jw_bits.
  */
-#include "eve_mms.h"
+#include "output/eve_mms.h"
 
 #include <string.h>
 
-#include "iec61850.h"
-#include "mms_data.h"
+#include "dissectors/iec61850.h"
+#include "dissectors/mms_data.h"
 
 /* ---- small formatting helpers -------------------------------------------- */
 

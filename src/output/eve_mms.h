@@ -2,9 +2,9 @@
 #ifndef MMSW_EVE_MMS_H
 #define MMSW_EVE_MMS_H
 
-#include "json.h"
-#include "mms.h"
-#include "mms_data.h"
+#include "util/json.h"
+#include "dissectors/mms.h"
+#include "dissectors/mms_data.h"
 
 enum { EVE_MMS_VALUES_CAPPED = 1, EVE_MMS_TOO_DEEP = 2, EVE_MMS_BAD_DATA = 4 };
 

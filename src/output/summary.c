@@ -1,17 +1,16 @@
 /* summary.c - the end-of-run summary; see summary.h. */
-#include "summary.h"
+#include "output/summary.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#include "acse.h"
-#include "analyze/analyze.h"
-#include "analyze/finding.h"
-#include "app_iso.h"
-#include "iec61850_report.h"
-#include "mms.h"
-#include "stats.h"
+#include "dissectors/acse.h"
+#include "core/bus.h"
+#include "core/finding.h"
+#include "dissectors/iec61850_report.h"
+#include "dissectors/mms.h"
+#include "util/stats.h"
 
 #define MAX_IEDS 4096
 #define MAX_ASSOCS 20000
@@ -48,6 +47,12 @@ static struct ied *ieds;
 static size_t n_ieds, ieds_dropped;
 static struct assoc_row *rows;
 static size_t n_rows, rows_dropped;
+
+/* A flow's row: 1-based index into rows (UINT32_MAX: the table was full), kept in
+ * the summary's flow slot. */
+static int row_slot;
+static uint32_t row_index(const struct flow *f) { return (uint32_t)(uintptr_t)f->slot[row_slot]; }
+static void row_index_set(struct flow *f, uint32_t i) { f->slot[row_slot] = (void *)(uintptr_t)i; }
 
 void summary_init(const struct input_set *files)
 {
@@ -95,11 +100,12 @@ static uint32_t ied_of(const struct flow *f)
 /* The association row of a flow, created when it first carries ISO traffic. */
 static struct assoc_row *row_of(struct flow *f)
 {
-	if (f->summary_row)
-		return f->summary_row <= n_rows ? &rows[f->summary_row - 1] : NULL;
+	uint32_t i = row_index(f);
+	if (i)
+		return i <= n_rows ? &rows[i - 1] : NULL;
 	if (n_rows >= MAX_ASSOCS) {
 		rows_dropped++;
-		f->summary_row = UINT32_MAX;
+		row_index_set(f, UINT32_MAX);
 		return NULL;
 	}
 	if (!rows) {
@@ -120,7 +126,7 @@ static struct assoc_row *row_of(struct flow *f)
 	r->start = f->first_ts;
 	r->end = f->last_ts;
 	ieds[ied].assocs++;
-	f->summary_row = (uint32_t)n_rows;
+	row_index_set(f, (uint32_t)n_rows);
 	return r;
 }
 
@@ -189,15 +195,15 @@ void summary_tcp(struct flow *f, int dir, enum tcp_ev kind, const struct pkt_whe
 
 void summary_flow_end(struct flow *f, enum flow_end why, const struct pkt_where *at)
 {
-	if (!f->summary_row || f->summary_row > n_rows)
+	uint32_t i = row_index(f);
+	if (!i || i > n_rows)
 		return;
-	struct assoc_row *r = &rows[f->summary_row - 1];
+	struct assoc_row *r = &rows[i - 1];
 	r->ended = true;
 	r->end_why = (uint8_t)why;
 	r->end = f->last_ts > r->end ? f->last_ts : r->end;
 	r->proto = app_proto_of(f);
-	r->assoc_end = f->assoc_end;
-	(void)at;
+		(void)at;
 }
 
 static void ts_text(int64_t us, char *buf, size_t size)
@@ -344,10 +350,7 @@ void summary_print(FILE *out)
 		(unsigned long long)g_stats[STAT_tcp_gap_bytes],
 		(unsigned long long)g_stats[STAT_midstream_pickups], g_stats[STAT_midstream_pickups] == 1 ? "" : "s",
 		(unsigned long long)g_stats[STAT_mms_malformed]);
-	fputc('\n', out);
-	inventory_print(out);
-	fputc('\n', out);
-	services_print(out);
+	bus_print(out); /* the analyzers' blocks: inventory, service latency */
 	print_findings(out);
 	bool lim = false;
 	for (int i = 0; i < STAT_COUNT; i++)
@@ -359,3 +362,27 @@ void summary_print(FILE *out)
 	if (lim)
 		fputc('\n', out);
 }
+
+/* How the association ended (the association analyzer's verdict). */
+static void summary_record(const struct record *rec)
+{
+	if (rec->kind != REC_ASSOC_END || !rec->flow)
+		return;
+	uint32_t i = row_index(rec->flow);
+	if (i && i <= n_rows)
+		rows[i - 1].assoc_end = rec->u.assoc_end.how;
+}
+
+static void summary_sink_init(void) { row_slot = bus_flow_slot("summary"); }
+
+const struct sink summary_sink = {
+	.name = "summary",
+	.init = summary_sink_init,
+	.tcp = summary_tcp,
+	.stream = summary_stream,
+	.assoc = summary_assoc,
+	.mms = summary_mms,
+	.flow_end = summary_flow_end,
+	.record = summary_record,
+	.free = summary_free,
+};

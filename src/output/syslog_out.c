@@ -1,6 +1,6 @@
 /* syslog_out.c - RFC 5424 findings to a local socket; see syslog_out.h.
  * glibc's syslog(3) writes the older RFC 3164 format, hence a writer of our own. */
-#include "syslog_out.h"
+#include "output/syslog_out.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -10,8 +10,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "analyze/finding.h"
-#include "log.h"
+#include "core/finding.h"
+#include "util/log.h"
 
 static int sock = -1;
 static uint8_t min_sev;
@@ -107,3 +107,8 @@ void syslog_out_close(void)
 		close(sock);
 	sock = -1;
 }
+
+const struct sink syslog_out_sink = {
+	.name = "syslog",
+	.finding = syslog_out_finding,
+};

@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/bus.h"
+
 struct finding;
 
 /* 0, or -1 with err (socket unusable). */
@@ -14,5 +16,7 @@ void syslog_out_finding(const struct finding *f);
 void syslog_out_close(void);
 /* Format one message (for tests): returns its length. */
 int syslog_out_format(const struct finding *f, char *buf, size_t size);
+
+extern const struct sink syslog_out_sink;
 
 #endif

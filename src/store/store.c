@@ -9,16 +9,17 @@
 #include <sys/stat.h>
 #include <time.h>
 
-#include "analyze/analyze.h"
-#include "analyze/finding.h"
-#include "analyze/ied.h"
+#include "core/bus.h"
+#include "core/latency.h"
+#include "core/finding.h"
+#include "core/ied.h"
 #include "config.h"
-#include "eve.h"
-#include "iec61850_report.h"
-#include "json.h"
-#include "log.h"
-#include "mms.h"
-#include "stats.h"
+#include "output/eve.h"
+#include "dissectors/iec61850_report.h"
+#include "util/json.h"
+#include "util/log.h"
+#include "dissectors/mms.h"
+#include "util/stats.h"
 #include "store/schema.h"
 
 #define IED_CACHE 4096
@@ -253,8 +254,9 @@ static int64_t ied_row(const struct ied *d, int64_t ts)
 
 /* ---- per-minute counters ---------------------------------------------------- */
 
-/* One slot per IED (IED_CACHE of them), found through the IED's store_slot in
- * O(1): its database id and the counters of its current minute and second. */
+/* One slot per IED (IED_CACHE of them), found through the store's IED slot
+ * (core/bus.h) in O(1): its database id and the counters of its current minute
+ * and second. */
 struct minute {
 	const struct ied *ied;
 	int64_t id;                     /* the IED's row, 0 until written */
@@ -266,6 +268,7 @@ struct minute {
 };
 static struct minute minutes[IED_CACHE];
 static size_t n_minutes;
+static int ied_slot;
 
 /* The IED's slot, created on first use; NULL when all IED_CACHE slots are taken
  * (counted: db_cache_full; the IED's rows are then written without a cache). */
@@ -273,8 +276,9 @@ static struct minute *slot_of(const struct ied *d)
 {
 	if (!d)
 		return NULL;
-	if (d->store_slot && d->store_slot <= n_minutes && minutes[d->store_slot - 1].ied == d)
-		return &minutes[d->store_slot - 1];
+	struct minute *cached = d->slot[ied_slot];
+	if (cached && cached->ied == d)
+		return cached;
 	if (n_minutes >= IED_CACHE) {
 		g_stats[STAT_db_cache_full]++;
 		return NULL;
@@ -282,7 +286,7 @@ static struct minute *slot_of(const struct ied *d)
 	struct minute *m = &minutes[n_minutes++];
 	memset(m, 0, sizeof(*m));
 	m->ied = d;
-	((struct ied *)d)->store_slot = (uint32_t)n_minutes;
+	((struct ied *)d)->slot[ied_slot] = m;
 	return m;
 }
 
@@ -319,7 +323,7 @@ static void second_flush(struct minute *m)
  * at the last minute. */
 static void minute_latency(struct minute *m, int64_t id)
 {
-	const struct svc_latency *now = services_latency(m->ied, SVC_ANY);
+	const struct svc_latency *now = ied_latency(m->ied, SVC_ANY);
 	if (!now)
 		return;
 	if (!m->prev && !(m->prev = calloc(1, sizeof(*m->prev))))
@@ -460,7 +464,7 @@ static void rcbsec_flush(struct rcbsec *r)
 }
 
 /* Does the cached row r belong to this IED and this report's RCB (or RptID)? */
-static bool rcbsec_is(const struct rcbsec *r, const struct ied *d, const struct report_event *e)
+static bool rcbsec_is(const struct rcbsec *r, const struct ied *d, const struct report_record *e)
 {
 	if (r->ied != d)
 		return false;
@@ -470,16 +474,20 @@ static bool rcbsec_is(const struct rcbsec *r, const struct ied *d, const struct 
 	return !strncmp(r->rcb, "RptID ", 6) && strlen(r->rcb + 6) == n && !memcmp(r->rcb + 6, e->rep->rptid.p, n);
 }
 
-void store_report(struct flow *f, const struct report_event *e, const struct pkt_where *at)
+/* Each report stream's row, by stream id (direct-mapped; a miss only costs the
+ * lookup by name): no name building or hashing per report. */
+#define STREAM_ROW_CACHE 4096
+static uint32_t stream_row[STREAM_ROW_CACHE]; /* index + 1 into rcbsecs */
+
+static void store_report(struct flow *f, const struct report_record *e, const struct pkt_where *at)
 {
-	if (!enabled || failed || !f->an || !f->an->ied)
+	const struct ied *d = f->ied;
+	if (!enabled || failed || !d)
 		return;
-	const struct ied *d = f->an->ied;
 	struct rcbsec *r = NULL;
-	/* The report stream remembers its row: no name building or hashing per report. */
-	uint32_t slot = e->store_slot ? *e->store_slot : 0;
-	if (slot && slot <= n_rcbsecs && rcbsec_is(&rcbsecs[slot - 1], d, e))
-		r = &rcbsecs[slot - 1];
+	uint32_t *cached = &stream_row[e->stream_id % STREAM_ROW_CACHE];
+	if (*cached && *cached <= n_rcbsecs && rcbsec_is(&rcbsecs[*cached - 1], d, e))
+		r = &rcbsecs[*cached - 1];
 	if (!r) {
 		char name[sizeof(((struct rcbsec *)0)->rcb)];
 		if (e->rcb)
@@ -489,8 +497,7 @@ void store_report(struct flow *f, const struct report_event *e, const struct pkt
 				 (const char *)e->rep->rptid.p);
 		if (!(r = rcbsec_of(d, name)))
 			return;
-		if (e->store_slot)
-			*e->store_slot = (uint32_t)(r - rcbsecs) + 1;
+		*cached = (uint32_t)(r - rcbsecs) + 1;
 	}
 	int64_t sec = at->ts_us / 1000000;
 	if (r->second != sec) {
@@ -512,7 +519,7 @@ void store_report(struct flow *f, const struct report_event *e, const struct pkt
 			strcat(r->events, ",");
 		strcat(r->events, q);
 	}
-	struct minute *m = minute_of(f->an->ied, at->ts_us);
+	struct minute *m = minute_of(d, at->ts_us);
 	if (m)
 		m->reports++;
 	maybe_commit_hot();
@@ -525,7 +532,7 @@ void store_mms(struct flow *f, int dir, const struct mms_event *e, const struct 
 	if (!enabled || failed)
 		return;
 	progress(at->ts_us);
-	struct ied *d = f->an ? f->an->ied : ied_of_flow(f);
+	struct ied *d = ied_of_flow(f);
 	struct minute *m = minute_of(d, at->ts_us);
 	if (m) {
 		m->pdus++;
@@ -565,7 +572,7 @@ void store_tcp(struct flow *f, int dir, enum tcp_ev kind, const struct pkt_where
 	if (!enabled || failed || kind != TCP_EV_SYN)
 		return;
 	progress(at->ts_us);
-	struct minute *m = minute_of(f->an ? f->an->ied : ied_of_flow(f), at->ts_us);
+	struct minute *m = minute_of(ied_of_flow(f), at->ts_us);
 	if (!m)
 		return;
 	m->attempts++;
@@ -576,10 +583,10 @@ void store_tcp(struct flow *f, int dir, enum tcp_ev kind, const struct pkt_where
 	m->second_attempts++;
 }
 
-void store_flow_end(struct flow *f, enum flow_end why, const struct pkt_where *at)
+/* An association ended (the association analyzer's verdict): its row. */
+static void store_assoc_end(struct flow *f, const char *how)
 {
-	(void)why;
-	if (!enabled || failed || !f->assoc_end)
+	if (!enabled || failed)
 		return;
 	struct ied *d = ied_of_flow(f);
 	int64_t id = ied_id(d, f->first_ts);
@@ -595,11 +602,10 @@ void store_flow_end(struct flow *f, enum flow_end why, const struct pkt_where *a
 	sqlite3_bind_int(s, 5, f->key.port[f->client]);
 	sqlite3_bind_int64(s, 6, f->first_ts);
 	sqlite3_bind_int64(s, 7, f->last_ts);
-	sqlite3_bind_text(s, 8, f->assoc_end, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 8, how, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(s, 9, (int64_t)(f->pkts[0] + f->pkts[1]));
 	sqlite3_bind_int64(s, 10, (int64_t)(f->bytes[0] + f->bytes[1]));
 	step_done(s, "association row");
-	(void)at;
 	maybe_commit();
 }
 
@@ -617,7 +623,7 @@ void store_finding(const struct finding *fd)
 	jw_arr(&w, NULL);
 	for (unsigned i = 0; i < fd->n_evidence; i++) {
 		jw_obj(&w, NULL);
-		const char *file = eve_filename(fd->evidence[i].file_idx);
+		const char *file = input_name(fd->evidence[i].file_idx);
 		if (file)
 			jw_str(&w, "pcap_filename", file);
 		jw_u64(&w, "pcap_cnt", fd->evidence[i].frame);
@@ -661,7 +667,7 @@ void store_finding(const struct finding *fd)
 static void latency_rows(const struct ied *d, int64_t id)
 {
 	for (int svc = -1; svc < 128 && !failed; svc++) {
-		const struct svc_latency *l = services_latency(d, svc < 0 ? SVC_ANY : svc);
+		const struct svc_latency *l = ied_latency(d, svc < 0 ? SVC_ANY : svc);
 		if (!l || !l->count)
 			continue;
 		const char *name = svc < 0 ? "all" : mms_service_name(MMS_CONFIRMED_REQUEST, svc);
@@ -843,6 +849,49 @@ int store_open(const struct store_config *c, char *err, size_t errsize)
 
 bool store_enabled(void) { return enabled; }
 
+/* ---- records ------------------------------------------------------------------ */
+
+/* The run's inventory document, kept from the inventory record to the run's end. */
+static char *inventory_doc;
+static size_t inventory_len;
+
+static void store_record(const struct record *r)
+{
+	switch (r->kind) {
+	case REC_REPORT:
+		store_report(r->flow, &r->u.report, &r->at);
+		break;
+	case REC_ASSOC_END:
+		store_assoc_end(r->flow, r->u.assoc_end.how);
+		break;
+	case REC_INVENTORY:
+		if (!enabled)
+			break;
+		free(inventory_doc);
+		inventory_len = 0;
+		if ((inventory_doc = malloc(r->u.inventory.len + 1))) {
+			memcpy(inventory_doc, r->u.inventory.json, r->u.inventory.len);
+			inventory_doc[r->u.inventory.len] = 0;
+			inventory_len = r->u.inventory.len;
+		}
+		break;
+	default:
+		break;
+	}
+}
+
+static void store_sink_init(void) { ied_slot = bus_ied_slot("store"); }
+
+const struct sink store_sink = {
+	.name = "store",
+	.init = store_sink_init,
+	.tcp = store_tcp,
+	.mms = store_mms,
+	.tick = store_tick,
+	.finding = store_finding,
+	.record = store_record,
+};
+
 int store_close(bool ok, int64_t last_ts)
 {
 	if (!enabled)
@@ -854,21 +903,13 @@ int store_close(bool ok, int64_t last_ts)
 		rcbsec_flush(&rcbsecs[i]);
 	if (!failed)
 		ied_foreach(rcb_rows, &last_ts);
-	if (!failed) {
-		char *doc = NULL;
-		size_t len = 0;
-		FILE *mem = open_memstream(&doc, &len);
-		if (mem) {
-			bool ok_doc = inventory_write_to(mem);
-			fclose(mem);
-			if (ok_doc && doc) {
-				sqlite3_bind_int64(st[S_INVENTORY], 1, run_id);
-				sqlite3_bind_text(st[S_INVENTORY], 2, doc, (int)len, SQLITE_TRANSIENT);
-				step_done(st[S_INVENTORY], "inventory");
-			}
-			free(doc);
-		}
+	if (!failed && inventory_doc) {
+		sqlite3_bind_int64(st[S_INVENTORY], 1, run_id);
+		sqlite3_bind_text(st[S_INVENTORY], 2, inventory_doc, (int)inventory_len, SQLITE_TRANSIENT);
+		step_done(st[S_INVENTORY], "inventory");
 	}
+	free(inventory_doc);
+	inventory_doc = NULL;
 	if (!failed) {
 		char *stats = malloc(16384);
 		if (stats) {

@@ -11,8 +11,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "capture.h"
-#include "events.h"
+#include "core/inputs.h"
+#include "core/bus.h"
+#include "core/events.h"
 
 #define MMSW_DB_COMMIT_MS 250
 /* --db-pdus: PDU rows kept per run (the oldest are deleted past it). */
@@ -31,10 +32,10 @@ struct store_config {
 int store_open(const struct store_config *c, char *err, size_t errsize);
 bool store_enabled(void);
 void store_finding(const struct finding *f);
-void store_report(struct flow *f, const struct report_event *e, const struct pkt_where *at);
 void store_mms(struct flow *f, int dir, const struct mms_event *e, const struct pkt_where *at);
 void store_tcp(struct flow *f, int dir, enum tcp_ev kind, const struct pkt_where *at);
-void store_flow_end(struct flow *f, enum flow_end why, const struct pkt_where *at);
+/* The store on the bus (findings, report and association records, ticks). */
+extern const struct sink store_sink;
 /* Periodic (packet time): flush minute rows, IEDs and RCBs; commit if due. */
 void store_tick(int64_t now);
 /* Live capture's idle hook: commit what is pending once the commit interval has

@@ -14,8 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "json.h"
-#include "../limits.h" /* src/limits.h, not dissectors/limits.h */
+#include "util/json.h"
+#include "util/limits.h"
 
 static const char *const SEVERITY[] = { "info", "low", "medium", "high", "critical" };
 #define N_SEVERITY 5

@@ -9,7 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "../limits.h" /* src/limits.h, not dissectors/limits.h */
+#include "util/limits.h"
 #include "store/schema.h"
 
 static char *db_path;

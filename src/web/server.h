@@ -12,7 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../limits.h" /* src/limits.h, not dissectors/limits.h */
+#include "util/limits.h"
 
 /* Where to listen: parsed from --serve by options.c (command-line parsing stays
  * there, so programs that parse options need not link the server). */

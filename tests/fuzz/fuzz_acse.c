@@ -1,5 +1,5 @@
 /* fuzz_acse.c - ISO 8650 APDUs, with OID rendering of what they name. */
-#include "acse.h"
+#include "dissectors/acse.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n);
 

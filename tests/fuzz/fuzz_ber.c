@@ -1,7 +1,7 @@
 /* fuzz_ber.c - BER TLV reading: walk every element, descending into constructed
  * ones with an explicit stack bounded like the real decoders. */
-#include "ber.h"
-#include "limits.h"
+#include "dissectors/ber.h"
+#include "dissectors/limits.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n);
 

@@ -1,6 +1,6 @@
 /* fuzz_cotp.c - TPKT header, resynchronisation test and COTP TPDU parsing. */
-#include "cotp.h"
-#include "tpkt.h"
+#include "dissectors/cotp.h"
+#include "dissectors/tpkt.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n);
 

@@ -1,5 +1,5 @@
 /* fuzz_goose_sv.c - GOOSE and Sampled Values header and identity decoding. */
-#include "goose_sv.h"
+#include "dissectors/goose_sv.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n);
 

@@ -4,10 +4,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "eve.h"
+#include "output/eve.h"
 #include "options.h"
 #include "pipeline.h"
-#include "rules.h"
+#include "core/rules.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n);
 

@@ -1,6 +1,6 @@
 /* fuzz_pres.c - ISO 8823 PPDUs of every kind, then ACSE inside each PDV. */
-#include "acse.h"
-#include "pres.h"
+#include "dissectors/acse.h"
+#include "dissectors/pres.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n);
 

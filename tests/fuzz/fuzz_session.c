@@ -1,6 +1,6 @@
 /* fuzz_session.c - ISO 8327 SPDUs, then each SPDU's user data as presentation. */
-#include "pres.h"
-#include "session.h"
+#include "dissectors/pres.h"
+#include "dissectors/session.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n);
 

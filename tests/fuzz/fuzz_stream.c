@@ -5,11 +5,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "app_iso.h"
-#include "eve.h"
-#include "events.h"
-#include "flow.h"
-#include "rules.h"
+#include "stages/app_iso.h"
+#include "output/eve.h"
+#include "core/events.h"
+#include "core/flow.h"
+#include "core/rules.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n);
 

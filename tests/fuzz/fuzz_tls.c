@@ -1,5 +1,5 @@
 /* fuzz_tls.c - TLS record recognition and hello parsing. */
-#include "tls.h"
+#include "dissectors/tls.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n);
 

@@ -17,18 +17,18 @@
 #include "tcheck.h"
 
 #include "analyze/analyze.h"
-#include "analyze/finding.h"
-#include "analyze/ied.h"
-#include "capture.h"
-#include "eve.h"
-#include "iec61850.h"
-#include "log.h"
-#include "mms.h"
+#include "core/finding.h"
+#include "core/ied.h"
+#include "stages/capture.h"
+#include "output/eve.h"
+#include "dissectors/iec61850.h"
+#include "util/log.h"
+#include "dissectors/mms.h"
 #include "options.h"
 #include "pipeline.h"
-#include "rules.h"
-#include "stats.h"
-#include "summary.h"
+#include "core/rules.h"
+#include "util/stats.h"
+#include "output/summary.h"
 
 /* ---- BER building ----------------------------------------------------------------- */
 

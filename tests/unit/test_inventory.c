@@ -17,17 +17,17 @@
 #include "tcheck.h"
 
 #include "analyze/analyze.h"
-#include "analyze/finding.h"
-#include "analyze/ied.h"
-#include "capture.h"
-#include "eve.h"
-#include "goose_sv.h"
-#include "log.h"
+#include "core/finding.h"
+#include "core/ied.h"
+#include "stages/capture.h"
+#include "output/eve.h"
+#include "dissectors/goose_sv.h"
+#include "util/log.h"
 #include "options.h"
 #include "pipeline.h"
-#include "rules.h"
-#include "stats.h"
-#include "summary.h"
+#include "core/rules.h"
+#include "util/stats.h"
+#include "output/summary.h"
 
 /* ---- frame building --------------------------------------------------------- */
 

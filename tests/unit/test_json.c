@@ -2,7 +2,7 @@
 #include <math.h>
 #include <stdlib.h>
 
-#include "json.h"
+#include "util/json.h"
 #include "tcheck.h"
 
 static const char *done(struct jw *w)

@@ -2,13 +2,13 @@
  * on bytes taken from real captures (libiec61850 on loopback) and on broken ones. */
 #include <stdlib.h>
 
-#include "acse.h"
-#include "cotp.h"
-#include "pres.h"
-#include "session.h"
+#include "dissectors/acse.h"
+#include "dissectors/cotp.h"
+#include "dissectors/pres.h"
+#include "dissectors/session.h"
 #include "tcheck.h"
-#include "tls.h"
-#include "tpkt.h"
+#include "dissectors/tls.h"
+#include "dissectors/tpkt.h"
 
 static size_t unhex(const char *s, uint8_t *out)
 {

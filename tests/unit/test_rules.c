@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "rules.h"
+#include "core/rules.h"
 #include "tcheck.h"
 
 static char path[64];

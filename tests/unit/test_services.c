@@ -17,17 +17,17 @@
 #include "tcheck.h"
 
 #include "analyze/analyze.h"
-#include "analyze/finding.h"
-#include "analyze/ied.h"
-#include "capture.h"
-#include "eve.h"
-#include "log.h"
-#include "mms.h"
+#include "core/finding.h"
+#include "core/ied.h"
+#include "stages/capture.h"
+#include "output/eve.h"
+#include "util/log.h"
+#include "dissectors/mms.h"
 #include "options.h"
 #include "pipeline.h"
-#include "rules.h"
-#include "stats.h"
-#include "summary.h"
+#include "core/rules.h"
+#include "util/stats.h"
+#include "output/summary.h"
 
 /* ---- histograms -------------------------------------------------------------- */
 
@@ -244,9 +244,9 @@ static void test_pairing(void)
 	feed(f, 1, &rs, 2400);
 	struct ied *d = ied_of(1);
 	CHECK(d != NULL);
-	const struct svc_latency *r = services_latency(d, MMS_SVC_READ);
-	const struct svc_latency *o = services_latency(d, MMS_SVC_FILE_OPEN);
-	const struct svc_latency *all = services_latency(d, SVC_ANY);
+	const struct svc_latency *r = ied_latency(d, MMS_SVC_READ);
+	const struct svc_latency *o = ied_latency(d, MMS_SVC_FILE_OPEN);
+	const struct svc_latency *all = ied_latency(d, SVC_ANY);
 	CHECK(r && o && all);
 	if (r && o && all) {
 		CHECK_EQ(r->count, 1);
@@ -258,8 +258,8 @@ static void test_pairing(void)
 		CHECK_EQ(all->errors, 1);
 		CHECK_EQ(svc_latency_quantile(all, 1000), 1500);
 	}
-	CHECK(services_latency(d, MMS_SVC_WRITE) == NULL);
-	CHECK(services_latency(d, -7) == NULL);
+	CHECK(ied_latency(d, MMS_SVC_WRITE) == NULL);
+	CHECK(ied_latency(d, -7) == NULL);
 	const struct svc_tally *t;
 	size_t n = services_tallies(d, &t);
 	CHECK_EQ(n, 1);
@@ -311,7 +311,7 @@ static void test_slow(void)
 	CHECK(strstr(h.details, "\"latency_ms\":2500") != NULL);
 	CHECK(strstr(h.details, "\"threshold_ms\":2000") != NULL);
 	CHECK_EQ(h.evidence, 4); /* both requests and both responses */
-	const struct svc_latency *l = services_latency(ied_of(2), MMS_SVC_READ);
+	const struct svc_latency *l = ied_latency(ied_of(2), MMS_SVC_READ);
 	CHECK(l && l->slow == 2 && l->count == 3);
 	end_flow(f, FLOW_END_FIN, 10000000);
 }
@@ -337,7 +337,7 @@ static void test_unanswered(void)
 	feed(f, 1, &rs, 32000000);
 	services_tick(T0 + 70000000);
 	CHECK_EQ(find("request_unanswered", 3).count, 1);
-	const struct svc_latency *l = services_latency(ied_of(3), MMS_SVC_READ);
+	const struct svc_latency *l = ied_latency(ied_of(3), MMS_SVC_READ);
 	CHECK(l && l->unanswered == 1);
 	end_flow(f, FLOW_END_FIN, 71000000);
 
@@ -426,7 +426,7 @@ static void test_duplicate_and_outstanding(void)
 	/* answered now; the answer belongs to the newer request */
 	struct mms_pdu rs = pdu(MMS_CONFIRMED_RESPONSE, MMS_SVC_WRITE, 2);
 	feed(f, 1, &rs, 900);
-	const struct svc_latency *w = services_latency(ied_of(9), MMS_SVC_WRITE);
+	const struct svc_latency *w = ied_latency(ied_of(9), MMS_SVC_WRITE);
 	CHECK(w && w->count == 1 && w->max_us == 400);
 	rs = pdu(MMS_CONFIRMED_RESPONSE, MMS_SVC_READ, 1);
 	feed(f, 1, &rs, 1000);
@@ -456,7 +456,7 @@ static void test_reject_and_cancel(void)
 	CHECK(strstr(h.details, "\"by\":\"ied\"") != NULL);
 	CHECK(strstr(h.details, "\"original_invoke_id\":8,\"service\":\"read\"") != NULL);
 	CHECK_EQ(h.evidence, 2);
-	const struct svc_latency *l = services_latency(ied_of(10), MMS_SVC_READ);
+	const struct svc_latency *l = ied_latency(ied_of(10), MMS_SVC_READ);
 	CHECK(l && l->rejects == 1 && l->count == 0);
 	const struct svc_tally *t;
 	CHECK_EQ(services_tallies(ied_of(10), &t), 1);
@@ -487,7 +487,7 @@ static void test_cap(void)
 	feed(f, 1, &rs, 100);
 	rs.invoke_id = 69;
 	feed(f, 1, &rs, 100);
-	const struct svc_latency *l = services_latency(ied_of(11), MMS_SVC_READ);
+	const struct svc_latency *l = ied_latency(ied_of(11), MMS_SVC_READ);
 	CHECK(l && l->count == 1);
 	end_flow(f, FLOW_END_CAPTURE_END, 200);
 }
@@ -552,10 +552,10 @@ static void child_control(void)
 	/* 29 confirmed requests, 29 answers (MANIFEST): 10 reads, 12 writes, 7
 	 * GetVariableAccessAttributes; no errors (refused operates are per-item
 	 * failures inside a Write-Response, not confirmed-errors) */
-	const struct svc_latency *all = services_latency(d, SVC_ANY);
-	const struct svc_latency *r = services_latency(d, MMS_SVC_READ);
-	const struct svc_latency *w = services_latency(d, MMS_SVC_WRITE);
-	const struct svc_latency *g = services_latency(d, MMS_SVC_GET_VAR_ACCESS_ATTR);
+	const struct svc_latency *all = ied_latency(d, SVC_ANY);
+	const struct svc_latency *r = ied_latency(d, MMS_SVC_READ);
+	const struct svc_latency *w = ied_latency(d, MMS_SVC_WRITE);
+	const struct svc_latency *g = ied_latency(d, MMS_SVC_GET_VAR_ACCESS_ATTR);
 	CHECK(all && r && w && g);
 	if (all && r && w && g) {
 		CHECK_EQ(all->count, 29);
@@ -591,7 +591,7 @@ static void child_files(void)
 		CHECK_STR(mms_error_code_name(t[0].cls, (uint32_t)t[0].code), "file-non-existent");
 		CHECK_EQ(t[0].service, MMS_SVC_FILE_OPEN);
 	}
-	const struct svc_latency *o = services_latency(d, MMS_SVC_FILE_OPEN);
+	const struct svc_latency *o = ied_latency(d, MMS_SVC_FILE_OPEN);
 	CHECK(o && o->count == 2 && o->errors == 1);
 	unsigned k = 0;
 	findings_foreach_full(above_info, &k);

@@ -1,0 +1,251 @@
+/* bus.c - registration and delivery; the ordering rule is written in bus.h. */
+#include "core/bus.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/finding.h"
+#include "core/flow.h"
+#include "core/ied.h"
+#include "util/log.h"
+
+static const struct analyzer *analyzers[BUS_MAX_ANALYZERS];
+static size_t n_analyzers;
+static const struct sink *sinks[BUS_MAX_SINKS];
+static size_t n_sinks;
+static const char *flow_slot_owner[FLOW_SLOTS];
+static int n_flow_slots;
+static const char *ied_slot_owner[IED_SLOTS];
+static int n_ied_slots;
+
+/* Rule 2: what analyzers emit during an event waits here until the sinks have
+ * seen the event. A finding is copied (its aggregate may change or close before
+ * delivery), with its list; a record is copied (its pointers live as long as the
+ * event's delivery). */
+struct queued {
+	bool is_finding;
+	struct record rec;
+	struct finding *fd;        /* into held[] */
+};
+static struct queued queue[BUS_QUEUE_MAX];
+static size_t n_queued;
+static struct finding held[BUS_QUEUE_FINDINGS];
+static size_t n_held;
+static int depth;              /* events being delivered (nested: an eviction inside a packet) */
+
+static void die_config(const char *what, const char *name)
+{
+	log_error("internal: too many %s (%s): raise the cap in core/bus.h", what, name);
+	abort();
+}
+
+void bus_add_analyzer(const struct analyzer *a)
+{
+	if (n_analyzers == BUS_MAX_ANALYZERS)
+		die_config("analyzers", a->name);
+	analyzers[n_analyzers++] = a;
+	if (a->init)
+		a->init();
+}
+
+void bus_add_sink(const struct sink *s)
+{
+	if (n_sinks == BUS_MAX_SINKS)
+		die_config("sinks", s->name);
+	sinks[n_sinks++] = s;
+	if (s->init)
+		s->init();
+}
+
+void bus_reset(void)
+{
+	n_analyzers = n_sinks = 0;
+	n_flow_slots = n_ied_slots = 0;
+	n_queued = n_held = 0;
+	depth = 0;
+}
+
+int bus_flow_slot(const char *owner)
+{
+	if (n_flow_slots == FLOW_SLOTS)
+		die_config("per-flow slots", owner);
+	flow_slot_owner[n_flow_slots] = owner;
+	return n_flow_slots++;
+}
+
+int bus_ied_slot(const char *owner)
+{
+	if (n_ied_slots == IED_SLOTS)
+		die_config("per-IED slots", owner);
+	ied_slot_owner[n_ied_slots] = owner;
+	return n_ied_slots++;
+}
+
+/* ---- delivery to sinks ------------------------------------------------------ */
+
+static void sinks_finding(const struct finding *f)
+{
+	for (size_t i = 0; i < n_sinks; i++)
+		if (sinks[i]->finding)
+			sinks[i]->finding(f);
+}
+
+static void sinks_record(const struct record *r)
+{
+	for (size_t i = 0; i < n_sinks; i++)
+		if (sinks[i]->record)
+			sinks[i]->record(r);
+}
+
+static void drain(void)
+{
+	/* Delivering may queue nothing more (sinks emit nothing), so one pass. */
+	for (size_t i = 0; i < n_queued; i++) {
+		if (queue[i].is_finding) {
+			sinks_finding(queue[i].fd);
+			free(queue[i].fd->list);
+		} else {
+			sinks_record(&queue[i].rec);
+		}
+	}
+	n_queued = n_held = 0;
+}
+
+void bus_finding(const struct finding *f)
+{
+	if (depth == 0 || n_queued == BUS_QUEUE_MAX || n_held == BUS_QUEUE_FINDINGS) {
+		sinks_finding(f);
+		return;
+	}
+	struct finding *c = &held[n_held];
+	*c = *f;
+	c->list = NULL;
+	if (f->n_list) {
+		c->list = malloc(sizeof(*c->list) * f->n_list);
+		if (!c->list) {
+			sinks_finding(f);
+			return;
+		}
+		memcpy(c->list, f->list, sizeof(*c->list) * f->n_list);
+	}
+	n_held++;
+	queue[n_queued].is_finding = true;
+	queue[n_queued].fd = c;
+	n_queued++;
+}
+
+void bus_record(const struct record *r)
+{
+	if (depth == 0 || n_queued == BUS_QUEUE_MAX) {
+		sinks_record(r);
+		return;
+	}
+	queue[n_queued].is_finding = false;
+	queue[n_queued].rec = *r;
+	n_queued++;
+}
+
+/* ---- events ----------------------------------------------------------------- */
+
+/* Rule 1 for one hook: every analyzer, then every sink, then what was queued. */
+#define DELIVER(hook, ...)                                                       \
+	do {                                                                     \
+		depth++;                                                         \
+		for (size_t i_ = 0; i_ < n_analyzers; i_++)                      \
+			if (analyzers[i_]->hook)                                 \
+				analyzers[i_]->hook(__VA_ARGS__);                \
+		for (size_t i_ = 0; i_ < n_sinks; i_++)                          \
+			if (sinks[i_]->hook)                                     \
+				sinks[i_]->hook(__VA_ARGS__);                    \
+		if (--depth == 0 && n_queued)                                    \
+			drain();                                                 \
+	} while (0)
+
+void bus_tcp(struct flow *f, int dir, enum tcp_ev kind, const struct pkt_where *at)
+{
+	DELIVER(tcp, f, dir, kind, at);
+}
+
+void bus_stream(struct flow *f, int dir, const struct stream_event *e, const struct pkt_where *at)
+{
+	DELIVER(stream, f, dir, e, at);
+}
+
+void bus_stream_note(struct flow *f, int dir, enum stream_ev kind, uint64_t bytes,
+		     const struct pkt_where *at)
+{
+	struct stream_event e = { .kind = (uint8_t)kind, .bytes = bytes };
+	bus_stream(f, dir, &e, at);
+}
+
+void bus_assoc(struct flow *f, int dir, const struct assoc_event *e, const struct pkt_where *at)
+{
+	DELIVER(assoc, f, dir, e, at);
+}
+
+void bus_mms(struct flow *f, int dir, const struct mms_event *e, const struct pkt_where *at)
+{
+	DELIVER(mms, f, dir, e, at);
+}
+
+void bus_l2(const struct pkt *p)
+{
+	DELIVER(l2, p);
+}
+
+void bus_flow_end(struct flow *f, enum flow_end why, const struct pkt_where *at)
+{
+	DELIVER(flow_end, f, why, at);
+}
+
+/* Rule 3: timers and the end of input are not events, findings go out at once. */
+void bus_tick(int64_t now)
+{
+	for (size_t i = 0; i < n_analyzers; i++)
+		if (analyzers[i]->tick)
+			analyzers[i]->tick(now);
+	for (size_t i = 0; i < n_sinks; i++)
+		if (sinks[i]->tick)
+			sinks[i]->tick(now);
+}
+
+void bus_finish(int64_t now)
+{
+	for (size_t i = 0; i < n_analyzers; i++)
+		if (analyzers[i]->finish)
+			analyzers[i]->finish(now);
+	for (size_t i = 0; i < n_sinks; i++)
+		if (sinks[i]->finish)
+			sinks[i]->finish(now);
+}
+
+void bus_print(FILE *out)
+{
+	/* Ranks are few and small: a pass per rank present, in ascending order. */
+	int done = -1;
+	for (;;) {
+		int next = -1;
+		for (size_t i = 0; i < n_analyzers; i++)
+			if (analyzers[i]->print && analyzers[i]->print_rank > done &&
+			    (next < 0 || analyzers[i]->print_rank < next))
+				next = analyzers[i]->print_rank;
+		if (next < 0)
+			break;
+		for (size_t i = 0; i < n_analyzers; i++)
+			if (analyzers[i]->print && analyzers[i]->print_rank == next) {
+				fputc('\n', out);
+				analyzers[i]->print(out);
+			}
+		done = next;
+	}
+}
+
+void bus_free(void)
+{
+	for (size_t i = 0; i < n_analyzers; i++)
+		if (analyzers[i]->free)
+			analyzers[i]->free();
+	for (size_t i = 0; i < n_sinks; i++)
+		if (sinks[i]->free)
+			sinks[i]->free();
+}

@@ -1,0 +1,90 @@
+/* ied.h - what the traffic says about each IED (an MMS server endpoint): its name
+ * and identity, logical devices, datasets and their members, report control
+ * blocks and their settings, and its associations. Fixed capacity; a full table is
+ * a counted limit, never a crash. */
+#ifndef MMSW_IED_H
+#define MMSW_IED_H
+
+#include "core/finding.h"
+#include "dissectors/rd.h"
+
+#define IED_MAX 4096
+#define IED_MAX_RCBS 256
+#define IED_MAX_DATASETS 128
+#define IED_MAX_DATASET_MEMBERS 512
+#define IED_MAX_LDS 64
+#define RCB_ENTRYIDS_KEPT 32
+/* Slots analyzers and sinks take at start-up for their per-IED state. */
+#define IED_SLOTS 8
+
+/* RCB attributes, in the order clients name them. */
+enum rcb_attr {
+	RCB_RPTID = 0, RCB_RPTENA, RCB_RESV, RCB_DATSET, RCB_CONFREV, RCB_OPTFLDS, RCB_BUFTM,
+	RCB_SQNUM, RCB_TRGOPS, RCB_INTGPD, RCB_GI, RCB_PURGEBUF, RCB_ENTRYID, RCB_TIMEOFENTRY,
+	RCB_RESVTMS, RCB_OWNER, RCB_ATTR_COUNT
+};
+
+struct rcb {
+	char ref[160];            /* MMS form: "LD/LLN0$RP$EventsRCB01" */
+	bool buffered;            /* $BR$ */
+	uint32_t known;           /* bit per enum rcb_attr known */
+	char rptid[66];
+	char datset[160];
+	bool rptena, resv, gi;
+	uint8_t trgops;           /* TRG_MASK bits in force */
+	uint16_t optflds;
+	uint32_t confrev, buftm, intgpd, resvtms;
+	uint64_t owner_flow;      /* the association that enabled it (0 none) */
+	uint64_t resv_flow;       /* the association that reserved it */
+	uint8_t resv_client[16];
+	int64_t enabled_at;
+	struct pkt_where enable_at;
+	int64_t gi_requested_at;
+	struct pkt_where gi_at;
+	bool gi_pending;
+	bool reported_since_enable;
+	bool no_report_flagged;
+	uint64_t reports;
+	/* buffered: EntryIDs delivered lately (to tell a replay from new entries) */
+	uint8_t n_entryids, next_entryid;
+	uint8_t entryids[RCB_ENTRYIDS_KEPT][8];
+};
+
+
+struct dataset {
+	char ref[160];            /* "LD/LLN0$Events" */
+	uint16_t n_members;
+	char **members;           /* MMS names of the members, from GetNVLAttributes */
+};
+
+struct ied {
+	struct endpoint ep;
+	char name[64];            /* from rules, else the first logical device seen */
+	char vendor[64], model[64], revision[64];
+	uint16_t n_lds;
+	char (*lds)[65];          /* grown as logical devices appear (most IEDs have a few) */
+	uint16_t n_rcbs;
+	struct rcb *rcbs;         /* IED_MAX_RCBS */
+	uint16_t n_datasets;
+	struct dataset *datasets; /* IED_MAX_DATASETS */
+	/* associations (issue 5 analyzers use these) */
+	uint32_t open_assocs, peak_assocs, assocs_total, refused;
+	uint32_t limit;           /* from rules, or inferred; 0 unknown */
+	bool limit_inferred;
+	struct ied_latency *latency; /* core/latency.h: per service, NULL until an answer was timed */
+	void *slot[IED_SLOTS];    /* analyzers' and sinks' own state (core/bus.h), freed by its owner */
+};
+
+struct ied *ied_get(const struct endpoint *ep, bool create);
+/* The IED of a flow's server (created when new), remembered on the flow. */
+struct ied *ied_of_flow(struct flow *f);
+struct rcb *ied_rcb(struct ied *d, const char *ref, bool create);
+struct dataset *ied_dataset(struct ied *d, const char *ref, bool create);
+void ied_add_ld(struct ied *d, struct bview name);
+void ied_foreach(void (*fn)(struct ied *, void *), void *arg);
+size_t ied_count(void);
+void ied_free_all(void);
+/* The IED's display name: rules name, else "LD@addr:port", else "addr:port". */
+const char *ied_label(const struct ied *d, char *buf, size_t size);
+
+#endif

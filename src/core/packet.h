@@ -1,0 +1,54 @@
+/* packet.h - one captured packet as it travels the pipeline. All pointers are
+ * into libpcap's buffer and valid until the next packet. */
+#ifndef MMSW_PACKET_H
+#define MMSW_PACKET_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "util/limits.h"
+
+/* Where a packet came from: file and 1-based frame number (tshark's numbering). */
+struct pkt_where {
+	int64_t ts_us;       /* packet time, microseconds since the Unix epoch */
+	uint32_t file_idx;   /* index into the run's input files */
+	uint64_t frame;      /* pcap_cnt */
+};
+
+struct pkt {
+	struct pkt_where at;
+	const uint8_t *data;
+	uint32_t caplen, wirelen;
+
+	uint8_t n_vlan;
+	uint16_t vlan[MMSW_MAX_VLAN];
+	uint16_t ethertype;         /* after the VLAN stack */
+
+	/* network layer */
+	uint8_t ipver;              /* 4 or 6 */
+	uint8_t src[16], dst[16];   /* IPv4 in the first 4 bytes */
+	const uint8_t *l3;
+	uint32_t l3len;
+
+	/* transport */
+	uint8_t l4proto;
+	uint16_t sport, dport;
+	uint32_t seq, ack;
+	uint8_t tcp_flags;
+	const uint8_t *payload;
+	uint32_t plen;
+};
+
+/* EtherTypes the pipeline and analyzers tell apart. */
+#define ETHERTYPE_IPV4 0x0800
+#define ETHERTYPE_IPV6 0x86dd
+#define ETHERTYPE_GOOSE 0x88b8
+#define ETHERTYPE_SV 0x88ba
+
+#define TCP_FIN 0x01
+#define TCP_SYN 0x02
+#define TCP_RST 0x04
+#define TCP_PSH 0x08
+#define TCP_ACK 0x10
+
+#endif

@@ -1,0 +1,95 @@
+/* rules.h - thresholds, severities, per-IED facts and allowlists, from
+ * rules/default.rules and --rules FILE. Documented in docs/rules.md.
+ *
+ * One directive per line; '#' starts a comment:
+ *   set NAME VALUE                 a threshold (durations: 500ms, 10s, 5m, 2h)
+ *   severity KIND LEVEL            override a finding kind's severity
+ *   ied ADDR[:PORT] [name NAME] [limit N]
+ *   allow write|control|associate CLIENT[/PREFIX] [ied ADDR[:PORT]] [object GLOB]
+ * A bad file is reported as "file:line: message" and the run exits 2. */
+#ifndef MMSW_RULES_H
+#define MMSW_RULES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/finding.h"
+
+/* X(id, name, kind, default, description); kind: D duration (us), N number, R ratio */
+#define MMSW_THRESHOLDS(X)                                                                      \
+	X(FINDING_WINDOW, "finding.window", 'D', 60000000, "repeats of a finding on one object within this time are one finding") \
+	X(REPORT_INTG_TOLERANCE, "report.integrity_tolerance", 'R', 500, "an integrity report later than IntgPd x (1 + this) is late") \
+	X(REPORT_GI_TIMEOUT, "report.gi_timeout", 'D', 5000000, "a GI report must follow a GI request within this time") \
+	X(REPORT_NO_DATA_FACTOR, "report.no_data_factor", 'N', 2, "an enabled RCB with no report within this many IntgPd is silent") \
+	X(REPORT_NO_DATA_TIMEOUT, "report.no_data_timeout", 'D', 60000000, "silence allowed after enabling an RCB without IntgPd") \
+	X(REPORT_MAX_MEMBERS, "report.max_members", 'N', 200, "a dataset with more members than this is bloated") \
+	X(REPORT_MAX_BYTES, "report.max_bytes", 'N', 5000, "a report larger than this many bytes is bloated") \
+	X(ASSOC_IDLE, "assoc.idle_timeout", 'D', 600000000, "an association with no PDU for this long is idle") \
+	X(STORM_WINDOW, "storm.window", 'D', 10000000, "sliding window for connection-storm rates") \
+	X(STORM_MIN_ATTEMPTS, "storm.min_attempts", 'N', 30, "connection attempts per window to one IED that make a storm") \
+	X(STORM_MIN_CLIENT_ATTEMPTS, "storm.min_client_attempts", 'N', 30, "attempts per window from one client that make a storm") \
+	X(SCAN_MIN_PORTS, "scan.min_ports", 'N', 10, "distinct ports or half-open SYNs from one client that make a scan") \
+	X(LATENCY_SLOW, "latency.slow", 'D', 2000000, "a response later than this is slow") \
+	X(REQUEST_TIMEOUT, "request.timeout", 'D', 30000000, "a request with no response after this is unanswered") \
+	X(SELECT_TIMEOUT, "control.select_timeout", 'D', 30000000, "an SBO select with no operate after this has timed out")
+
+enum threshold_id {
+#define X(id, name, kind, def, desc) THR_##id,
+	MMSW_THRESHOLDS(X)
+#undef X
+	THR_COUNT
+};
+
+#define RULES_MAX_IEDS 1024
+#define RULES_MAX_ALLOW 1024
+#define RULES_MAX_SEVERITY 128
+
+struct rule_ied {
+	uint8_t ipver;
+	uint8_t ip[16];
+	uint16_t port;       /* 0: any */
+	char name[64];
+	uint32_t limit;      /* association limit, 0 unknown */
+};
+
+enum allow_what { ALLOW_WRITE = 0, ALLOW_CONTROL, ALLOW_ASSOCIATE };
+
+struct rule_allow {
+	uint8_t what;        /* enum allow_what */
+	uint8_t ipver, prefix;
+	uint8_t ip[16];
+	bool has_ied;
+	uint8_t ied_ipver;
+	uint8_t ied_ip[16];
+	uint16_t ied_port;
+	char object[128];    /* glob over the IEC 61850 reference, "" = any */
+};
+
+struct rules {
+	int64_t thr[THR_COUNT];
+	size_t n_sev;
+	struct { char kind[48]; uint8_t sev; } sev[RULES_MAX_SEVERITY];
+	size_t n_ied;
+	struct rule_ied ied[RULES_MAX_IEDS];
+	size_t n_allow;
+	struct rule_allow allow[RULES_MAX_ALLOW];
+	bool allow_any[3];   /* an allow list of that kind exists */
+};
+
+extern struct rules g_rules;
+
+/* Defaults only. */
+void rules_defaults(struct rules *r);
+/* Load a file on top of r. Returns 0, or -1 with "file:line: message" in err. */
+int rules_load(struct rules *r, const char *path, char *err, size_t errsize);
+/* The severity of a kind after overrides. */
+uint8_t rules_severity(const struct rules *r, const char *kind, uint8_t dflt);
+const struct rule_ied *rules_ied(const struct rules *r, uint8_t ipver, const uint8_t *ip, uint16_t port);
+/* Is this client allowed to do `what` on the IED (and object, for writes and
+ * controls)? True when no allow rule of that kind exists at all. */
+bool rules_allowed(const struct rules *r, uint8_t what, uint8_t ipver, const uint8_t *client,
+		   const uint8_t *ied, uint16_t ied_port, const char *object);
+const char *threshold_name(enum threshold_id id);
+
+#endif

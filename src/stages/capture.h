@@ -1,0 +1,24 @@
+/* capture.h - where packets come from: a set of pcap/pcapng files read as one
+ * capture, ordered by first packet time (a rotated set, a directory, a glob). */
+#ifndef MMSW_CAPTURE_H
+#define MMSW_CAPTURE_H
+
+#include <pcap/pcap.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/inputs.h"
+
+typedef void (*packet_fn)(void *ctx, int dlt, uint32_t file_idx, uint64_t frame,
+			  const struct pcap_pkthdr *h, const uint8_t *data);
+
+/* Expand and check the -r arguments. Returns 0, or 2 after a one-line error on
+ * stderr naming the file and the reason. */
+int input_set_open(struct input_set *s, const char **args, size_t n);
+/* Read every file in order. Returns 0, or 1 when a file other than the last one
+ * could not be read to its end (reported; the rest is still read). A truncated
+ * last file is read up to the cut with a warning. *stop can end the run early. */
+int input_set_read(struct input_set *s, packet_fn fn, void *ctx, volatile int *stop);
+void input_set_free(struct input_set *s);
+
+#endif

@@ -1,0 +1,268 @@
+/* flow.c - fixed-capacity flow table with two LRU lists; see flow.h.
+ *
+ * Established flows live on the `long` list; flows that are closing, closed or
+ * never completed a handshake live on the `short` list. Expiry walks each list
+ * from its least recently used end, so it costs only what it expires. When the
+ * table is full the oldest short-list flow goes first (a SYN flood then evicts
+ * its own half-open flows, not live associations). */
+#include "stages/flow_table.h"
+
+#include <arpa/inet.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "stages/app_iso.h"
+#include "stages/stream_tcp.h"
+#include "core/bus.h"
+#include "util/stats.h"
+
+enum { LRU_SHORT = 0, LRU_LONG = 1 };
+
+struct lru {
+	struct flow *head, *tail;
+};
+
+struct flow_table {
+	size_t cap, count, nbuckets;
+	struct flow **buckets;
+	struct lru lru[2];
+	flow_end_cb on_end;
+	uint64_t next_serial;
+};
+
+struct flow_table *flow_table_new(size_t cap, flow_end_cb on_end)
+{
+	struct flow_table *t = calloc(1, sizeof(*t));
+	if (!t)
+		return NULL;
+	t->cap = cap;
+	t->nbuckets = 1024;
+	while (t->nbuckets < cap)
+		t->nbuckets <<= 1;
+	t->buckets = calloc(t->nbuckets, sizeof(*t->buckets));
+	if (!t->buckets) {
+		free(t);
+		return NULL;
+	}
+	t->on_end = on_end;
+	return t;
+}
+
+size_t flow_table_count(const struct flow_table *t) { return t->count; }
+
+/* A multiply-xor hash over the key in 8-byte words (keys are built with memset
+ * first, so padding is zero). This runs for every packet. */
+static uint32_t key_hash(const struct flow_key *k)
+{
+	const uint8_t *p = (const uint8_t *)k;
+	uint64_t h = 0x9e3779b97f4a7c15ull;
+	size_t i = 0;
+	for (; i + 8 <= sizeof(*k); i += 8) {
+		uint64_t w;
+		memcpy(&w, p + i, 8);
+		h = (h ^ w) * 0xff51afd7ed558ccdull;
+		h ^= h >> 32;
+	}
+	for (; i < sizeof(*k); i++)
+		h = (h ^ p[i]) * 0x100000001b3ull;
+	h ^= h >> 29;
+	return (uint32_t)h;
+}
+
+/* Build the canonical key of p; *src_ep is the key endpoint of p's source. */
+static void make_key(const struct pkt *p, struct flow_key *k, int *src_ep)
+{
+	size_t alen = p->ipver == 4 ? 4 : 16;
+	memset(k, 0, sizeof(*k));
+	k->ipver = p->ipver;
+	k->n_vlan = p->n_vlan;
+	memcpy(k->vlan, p->vlan, sizeof(k->vlan[0]) * p->n_vlan);
+	int c = memcmp(p->src, p->dst, alen);
+	bool src_first = c < 0 || (c == 0 && p->sport <= p->dport);
+	*src_ep = src_first ? 0 : 1;
+	memcpy(k->ip[*src_ep], p->src, alen);
+	memcpy(k->ip[1 - *src_ep], p->dst, alen);
+	k->port[*src_ep] = p->sport;
+	k->port[1 - *src_ep] = p->dport;
+}
+
+static void lru_unlink(struct flow_table *t, struct flow *f)
+{
+	struct lru *l = &t->lru[f->lru];
+	if (f->prev) f->prev->next = f->next; else l->head = f->next;
+	if (f->next) f->next->prev = f->prev; else l->tail = f->prev;
+	f->prev = f->next = NULL;
+}
+
+static void lru_push(struct flow_table *t, struct flow *f, uint8_t which)
+{
+	struct lru *l = &t->lru[which];
+	f->lru = which;
+	f->prev = NULL;
+	f->next = l->head;
+	if (l->head) l->head->prev = f; else l->tail = f;
+	l->head = f;
+}
+
+static uint8_t lru_for(const struct flow *f)
+{
+	return (f->state == FLOW_ESTABLISHED || f->state == FLOW_CLOSING) ? LRU_LONG : LRU_SHORT;
+}
+
+void flow_touch(struct flow_table *t, struct flow *f, int64_t now)
+{
+	f->last_ts = now;
+	lru_unlink(t, f);
+	lru_push(t, f, lru_for(f));
+}
+
+static void unhash(struct flow_table *t, struct flow *f)
+{
+	struct flow **pp = &t->buckets[f->hash & (t->nbuckets - 1)];
+	while (*pp && *pp != f)
+		pp = &(*pp)->hnext;
+	if (*pp)
+		*pp = f->hnext;
+}
+
+void flow_end(struct flow_table *t, struct flow *f, enum flow_end why, const struct pkt_where *at)
+{
+	unhash(t, f);
+	lru_unlink(t, f);
+	t->count--;
+	if (t->on_end)
+		t->on_end(f, why, at);
+	app_flow_free(f);
+	stream_free(&f->half[0]);
+	stream_free(&f->half[1]);
+	free(f);
+}
+
+static struct flow *find(struct flow_table *t, const struct flow_key *k, uint32_t h)
+{
+	for (struct flow *f = t->buckets[h & (t->nbuckets - 1)]; f; f = f->hnext)
+		if (f->hash == h && memcmp(&f->key, k, sizeof(*k)) == 0)
+			return f;
+	return NULL;
+}
+
+/* A stable 52-bit flow id (fits a JSON number exactly): hash of key, start time and
+ * a serial, so the same capture gives the same ids run after run. */
+static uint64_t make_id(const struct flow_key *k, int64_t ts, uint64_t serial)
+{
+	uint64_t h = 1469598103934665603ull;
+	const uint8_t *p = (const uint8_t *)k;
+	for (size_t i = 0; i < sizeof(*k); i++)
+		h = (h ^ p[i]) * 1099511628211ull;
+	for (int i = 0; i < 8; i++)
+		h = (h ^ (uint8_t)(ts >> (8 * i))) * 1099511628211ull;
+	for (int i = 0; i < 8; i++)
+		h = (h ^ (uint8_t)(serial >> (8 * i))) * 1099511628211ull;
+	return h & ((1ull << 52) - 1);
+}
+
+struct flow *flow_get(struct flow_table *t, const struct pkt *p, bool create,
+		      bool src_is_client, int *dir)
+{
+	struct flow_key k;
+	int src_ep;
+	make_key(p, &k, &src_ep);
+	uint32_t h = key_hash(&k);
+	struct flow *f = find(t, &k, h);
+	if (!f) {
+		if (!create)
+			return NULL;
+		if (t->count >= t->cap) {
+			/* Full: evict the least recently active flow, short list first. */
+			struct flow *victim = t->lru[LRU_SHORT].tail ? t->lru[LRU_SHORT].tail
+								     : t->lru[LRU_LONG].tail;
+			if (!victim)
+				return NULL;
+			stat_inc(STAT_flows_evicted);
+			if (victim->state == FLOW_ESTABLISHED || victim->state == FLOW_CLOSING)
+				bus_stream_note(victim, 0, STREAM_EV_EVICTED, 0, &p->at);
+			flow_end(t, victim, FLOW_END_EVICTED, &p->at);
+		}
+		f = calloc(1, sizeof(*f));
+		if (!f)
+			return NULL;
+		f->key = k;
+		f->hash = h;
+		f->client = (uint8_t)(src_is_client ? src_ep : 1 - src_ep);
+		f->first_ts = f->last_ts = p->at.ts_us;
+		f->first = p->at;
+		f->id = make_id(&k, p->at.ts_us, t->next_serial++);
+		f->hnext = t->buckets[h & (t->nbuckets - 1)];
+		t->buckets[h & (t->nbuckets - 1)] = f;
+		lru_push(t, f, LRU_SHORT);
+		t->count++;
+		stat_inc(STAT_flows);
+	}
+	*dir = src_ep == f->client ? 0 : 1;
+	return f;
+}
+
+static int64_t timeout_of(const struct flow *f)
+{
+	switch (f->state) {
+	case FLOW_CLOSED: return MMSW_CLOSED_LINGER_US;
+	case FLOW_NEW:
+	case FLOW_SYN: return MMSW_EMBRYONIC_TIMEOUT_US;
+	default: return MMSW_IDLE_TIMEOUT_US;
+	}
+}
+
+void flow_table_expire(struct flow_table *t, int64_t now, const struct pkt_where *at)
+{
+	for (int l = 0; l < 2; l++) {
+		struct flow *f = t->lru[l].tail;
+		while (f) {
+			struct flow *prev = f->prev;
+			if (now - f->last_ts < timeout_of(f)) {
+				/* The short list mixes two timeouts: keep looking past a
+				 * not-yet-expired half-open flow for closed ones behind it,
+				 * but only a bounded way. */
+				if (l == LRU_LONG || now - f->last_ts < MMSW_CLOSED_LINGER_US)
+					break;
+				f = prev;
+				continue;
+			}
+			enum flow_end why = f->state == FLOW_CLOSED ? (f->rst ? FLOW_END_RST : FLOW_END_FIN)
+								    : FLOW_END_TIMEOUT;
+			if (why == FLOW_END_TIMEOUT)
+				stat_inc(STAT_flows_timed_out);
+			flow_end(t, f, why, at);
+			f = prev;
+		}
+	}
+}
+
+void flow_table_flush(struct flow_table *t, const struct pkt_where *at)
+{
+	for (int l = 0; l < 2; l++)
+		while (t->lru[l].tail) {
+			struct flow *f = t->lru[l].tail;
+			enum flow_end why = f->state == FLOW_CLOSED ? (f->rst ? FLOW_END_RST : FLOW_END_FIN)
+								    : FLOW_END_CAPTURE_END;
+			flow_end(t, f, why, at);
+		}
+}
+
+void flow_table_free(struct flow_table *t)
+{
+	if (!t)
+		return;
+	struct pkt_where none = { 0, 0, 0 };
+	flow_table_flush(t, &none);
+	free(t->buckets);
+	free(t);
+}
+
+void flow_table_foreach(struct flow_table *t, void (*fn)(struct flow *, void *), void *arg)
+{
+	for (int l = 0; l < 2; l++)
+		for (struct flow *f = t->lru[l].head, *n; f; f = n) {
+			n = f->next;
+			fn(f, arg);
+		}
+}
