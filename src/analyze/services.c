@@ -57,7 +57,7 @@ struct svc_state {
 
 /* This analyzer's per-association state: its slot on the flow (core/bus.h). */
 static int svc_slot;
-#define svc_latency_index(f) ((struct svc_state *)(f)->slot[svc_slot])
+#define svc_slot_of(f) ((struct svc_state *)(f)->slot[svc_slot])
 static void svc_init(void) { svc_slot = bus_flow_slot("services"); }
 
 struct ied_svc {
@@ -470,8 +470,8 @@ static void rejected(struct flow *f, int dir, struct svc_state *s, const struct 
 void services_mms(struct flow *f, int dir, const struct mms_event *e, const struct pkt_where *at)
 {
 	const struct mms_pdu *p = e->pdu;
-	if (dir == 1 && svc_latency_index(f))
-		svc_latency_index(f)->ied_pdus++;
+	if (dir == 1 && svc_slot_of(f))
+		svc_slot_of(f)->ied_pdus++;
 	switch (p->type) {
 	case MMS_CONFIRMED_REQUEST:
 	case MMS_CONFIRMED_RESPONSE:
@@ -557,7 +557,7 @@ void services_tick(int64_t now)
 
 void services_flow_end(struct flow *f, enum flow_end why, const struct pkt_where *at)
 {
-	struct svc_state *s = svc_latency_index(f);
+	struct svc_state *s = svc_slot_of(f);
 	if (!s)
 		return;
 	if (why == FLOW_END_CAPTURE_END || why == FLOW_END_EVICTED) {
