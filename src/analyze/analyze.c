@@ -1,5 +1,6 @@
 /* analyze.c - what the analyzers share: the per-association state (struct
- * flow_an) in one flow slot, the requests they wait to see answered, and the
+ * flow_an) in one flow slot, the requests they wait to see answered (on their
+ * transactions), and the
  * common analyzer that frees that state and drives the finding aggregates'
  * timers; see analyze.h. */
 #include "analyze/analyze.h"
@@ -24,54 +25,57 @@ struct flow_an *flow_an_get(struct flow *f)
 	return a;
 }
 
-struct an_request *an_request_new(struct flow_an *a, uint8_t kind, uint32_t invoke_id,
-				  const struct pkt_where *at)
-{
-	/* Most connections never ask anything an analyzer follows (half-open SYNs,
-	 * probes): the table exists only once one does. */
-	if (!a->req && !(a->req = calloc(AN_MAX_REQUESTS, sizeof(*a->req))))
-		return NULL;
-	struct an_request *slot = NULL, *oldest = &a->req[0];
-	for (int i = 0; i < AN_MAX_REQUESTS; i++) {
-		if (a->req[i].kind == AN_REQ_NONE && !slot)
-			slot = &a->req[i];
-		if (a->req[i].kind != AN_REQ_NONE && a->req[i].invoke_id == invoke_id)
-			slot = &a->req[i]; /* the same invokeID again: the old one is answered or lost */
-		if (a->req[i].ts < oldest->ts)
-			oldest = &a->req[i];
-	}
-	if (!slot)
-		slot = oldest;
-	an_request_free(slot);
-	slot->kind = kind;
-	slot->invoke_id = invoke_id;
-	slot->ts = at->ts_us;
-	slot->at = *at;
-	return slot;
-}
+static int an_txn_slot;
 
-struct an_request *an_request_find(struct flow_an *a, uint32_t invoke_id)
-{
-	if (!a->req)
-		return NULL;
-	for (int i = 0; i < AN_MAX_REQUESTS; i++)
-		if (a->req[i].kind != AN_REQ_NONE && a->req[i].invoke_id == invoke_id)
-			return &a->req[i];
-	return NULL;
-}
-
-void an_request_free(struct an_request *r)
+static void request_free(struct an_request *r)
 {
 	for (uint16_t i = 0; i < r->n_items; i++)
 		free(r->items[i].str);
 	free(r->items);
 	free(r->name);
-	memset(r, 0, sizeof(*r));
+	free(r);
+}
+
+static void request_release(struct mms_txn *t, void *state)
+{
+	(void)t;
+	request_free(state);
+}
+
+struct an_request *an_request_new(struct mms_txn *t, uint8_t kind)
+{
+	if (!t)
+		return NULL;
+	an_request_drop(t);
+	struct an_request *r = calloc(1, sizeof(*r));
+	if (!r)
+		return NULL;
+	r->kind = kind;
+	r->at = t->at;
+	t->slot[an_txn_slot] = r;
+	return r;
+}
+
+struct an_request *an_request_of(const struct mms_txn *t)
+{
+	return t ? t->slot[an_txn_slot] : NULL;
+}
+
+void an_request_drop(struct mms_txn *t)
+{
+	if (t && t->slot[an_txn_slot]) {
+		request_free(t->slot[an_txn_slot]);
+		t->slot[an_txn_slot] = NULL;
+	}
 }
 
 /* ---- the common analyzer ----------------------------------------------------- */
 
-static void common_init(void) { an_flow_slot = bus_flow_slot("analyze"); }
+static void common_init(void)
+{
+	an_flow_slot = bus_flow_slot("analyze");
+	an_txn_slot = bus_txn_slot("analyze", request_release);
+}
 
 /* Registered last: every analyzer has seen the flow's end when its shared state
  * goes, and the finding aggregates close after every analyzer's timers ran. */
@@ -82,9 +86,6 @@ static void common_flow_end(struct flow *f, enum flow_end why, const struct pkt_
 	struct flow_an *a = flow_an_of(f);
 	if (!a)
 		return;
-	for (int i = 0; a->req && i < AN_MAX_REQUESTS; i++)
-		an_request_free(&a->req[i]);
-	free(a->req);
 	free(a->loss[0]);
 	free(a->loss[1]);
 	free(a);

@@ -13,8 +13,10 @@
 struct ied;
 struct rstream;
 
-/* Requests an analyzer needs to see answered, remembered by invokeID. */
-#define AN_MAX_REQUESTS 16
+/* What the report analyzer remembers of a request it needs to see answered (RCB
+ * writes and reads, dataset directory requests), hung on the request's
+ * transaction (core/events.h: struct mms_txn): stages/app_iso.c pairs it with
+ * its answer. */
 #define AN_MAX_ITEMS 32
 
 enum an_req_kind { AN_REQ_NONE = 0, AN_REQ_RCB_WRITE, AN_REQ_RCB_READ, AN_REQ_NVL_ATTR };
@@ -30,10 +32,8 @@ struct an_item {
 };
 
 struct an_request {
-	uint8_t kind;             /* enum an_req_kind, 0 = free slot */
-	uint32_t invoke_id;
-	int64_t ts;
-	struct pkt_where at;
+	uint8_t kind;             /* enum an_req_kind */
+	struct pkt_where at;      /* the request's packet */
 	uint16_t n_items;
 	struct an_item *items;
 	char *name;               /* AN_REQ_NVL_ATTR: the dataset reference */
@@ -55,7 +55,6 @@ struct flow_an {
 	struct ied *ied;
 	uint16_t n_streams;
 	struct rstream *streams;  /* report streams of this association */
-	struct an_request *req;   /* AN_MAX_REQUESTS, allocated at the first one */
 	struct an_loss *loss[2];  /* by direction, allocated at the first hole */
 };
 
@@ -64,11 +63,13 @@ static inline struct flow_an *flow_an_of(const struct flow *f) { return (struct 
 /* The association's shared state, created when first needed (NULL: out of memory). */
 struct flow_an *flow_an_get(struct flow *f);
 /* A slot for a request awaiting its response (the oldest is dropped when full). */
-struct an_request *an_request_new(struct flow_an *a, uint8_t kind, uint32_t invoke_id,
-				  const struct pkt_where *at); /* NULL when out of memory */
-/* The request a response answers (the caller frees it with an_request_free). */
-struct an_request *an_request_find(struct flow_an *a, uint32_t invoke_id);
-void an_request_free(struct an_request *r);
+/* Remember a request on its transaction (replacing what was there); NULL without
+ * a transaction or memory. */
+struct an_request *an_request_new(struct mms_txn *t, uint8_t kind);
+/* The request an answer's transaction carries, NULL when none. */
+struct an_request *an_request_of(const struct mms_txn *t);
+/* Forget it now (the transaction goes on). */
+void an_request_drop(struct mms_txn *t);
 
 /* Capture loss (loss.c): a TCP hole becomes a capture_loss finding (info: the
  * sensor missed bytes, not the IED); analyzers add what they know was inside. */

@@ -278,7 +278,7 @@ static void details_begin(struct jw *w, struct finding *fd, const struct flow *f
 /* ---- RCB requests and responses ------------------------------------------ */
 
 static void rcb_write_request(struct flow *f, struct flow_an *a, const struct mms_pdu *p,
-			      const struct pkt_where *at)
+			      struct mms_txn *t, const struct pkt_where *at)
 {
 	struct an_item items[AN_MAX_ITEMS];
 	uint16_t n = 0;
@@ -342,14 +342,14 @@ static void rcb_write_request(struct flow *f, struct flow_an *a, const struct mm
 	}
 	if (!n)
 		return;
-	struct an_request *rq = an_request_new(a, AN_REQ_RCB_WRITE, p->invoke_id, at);
+	struct an_request *rq = an_request_new(t, AN_REQ_RCB_WRITE);
 	if (rq)
 		rq->items = malloc(n * sizeof(*rq->items));
 	if (!rq || !rq->items) {
 		for (uint16_t i = 0; i < n; i++)
 			free(items[i].str);
 		if (rq)
-			an_request_free(rq);
+			an_request_drop(t);
 		return;
 	}
 	memcpy(rq->items, items, n * sizeof(*items));
@@ -454,7 +454,7 @@ static void rcb_write_response(struct flow *f, struct flow_an *a, const struct m
 	}
 }
 
-static void rcb_read_request(struct flow_an *a, const struct mms_pdu *p, const struct pkt_where *at)
+static void rcb_read_request(struct flow_an *a, const struct mms_pdu *p, struct mms_txn *t)
 {
 	struct an_item items[AN_MAX_ITEMS];
 	uint16_t n = 0;
@@ -471,12 +471,12 @@ static void rcb_read_request(struct flow_an *a, const struct mms_pdu *p, const s
 	}
 	if (!n || n != p->n_objs)
 		return; /* positional results: only follow reads made only of RCB names */
-	struct an_request *rq = an_request_new(a, AN_REQ_RCB_READ, p->invoke_id, at);
+	struct an_request *rq = an_request_new(t, AN_REQ_RCB_READ);
 	if (!rq)
 		return;
 	rq->items = malloc(n * sizeof(*rq->items));
 	if (!rq->items) {
-		an_request_free(rq);
+		an_request_drop(t);
 		return;
 	}
 	memcpy(rq->items, items, n * sizeof(*items));
@@ -529,7 +529,7 @@ static void rcb_read_response(struct flow_an *a, const struct mms_pdu *p, struct
 }
 
 /* GetNamedVariableListAttributes: the dataset's member names. */
-static void nvl_request(struct flow_an *a, const struct mms_pdu *p, const struct pkt_where *at)
+static void nvl_request(const struct mms_pdu *p, struct mms_txn *t)
 {
 	if (!p->has_list_name || p->list_name.scope != MMS_SCOPE_DOMAIN)
 		return;
@@ -537,12 +537,12 @@ static void nvl_request(struct flow_an *a, const struct mms_pdu *p, const struct
 	view_str(p->list_name.domain, dom, sizeof(dom));
 	view_str(p->list_name.item, item, sizeof(item));
 	snprintf(ref, sizeof(ref), "%s/%s", dom, item);
-	struct an_request *rq = an_request_new(a, AN_REQ_NVL_ATTR, p->invoke_id, at);
+	struct an_request *rq = an_request_new(t, AN_REQ_NVL_ATTR);
 	if (!rq)
 		return;
 	rq->name = strdup(ref);
 	if (!rq->name)
-		an_request_free(rq);
+		an_request_drop(t);
 }
 
 static void nvl_response(struct flow_an *a, const struct mms_pdu *p, struct an_request *rq)
@@ -1123,18 +1123,18 @@ void reports_mms(struct flow *f, int dir, const struct mms_event *e, const struc
 		if (!a || !a->ied)
 			return;
 		if (p->service == MMS_SVC_WRITE)
-			rcb_write_request(f, a, p, at);
+			rcb_write_request(f, a, p, e->txn, at);
 		else if (p->service == MMS_SVC_READ)
-			rcb_read_request(a, p, at);
+			rcb_read_request(a, p, e->txn);
 		else
-			nvl_request(a, p, at);
+			nvl_request(p, e->txn);
 		return;
 	}
 	case MMS_CONFIRMED_RESPONSE:
 	case MMS_CONFIRMED_ERROR: {
 		if (!flow_an_of(f) || !flow_an_of(f)->ied || !p->has_invoke)
 			return;
-		struct an_request *rq = an_request_find(flow_an_of(f), p->invoke_id);
+		struct an_request *rq = an_request_of(e->txn);
 		if (!rq)
 			return;
 		if (rq->kind == AN_REQ_RCB_WRITE)
@@ -1143,8 +1143,7 @@ void reports_mms(struct flow *f, int dir, const struct mms_event *e, const struc
 			rcb_read_response(flow_an_of(f), p, rq);
 		else if (rq->kind == AN_REQ_NVL_ATTR && p->type == MMS_CONFIRMED_RESPONSE)
 			nvl_response(flow_an_of(f), p, rq);
-		an_request_free(rq);
-		return;
+		return; /* what it carried is released with the transaction */
 	}
 	default:
 		return;

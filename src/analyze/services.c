@@ -25,14 +25,17 @@
 #include "core/rules.h"
 #include "util/stats.h"
 
-/* Requests outstanding per association. MMS peers negotiate far fewer (5 to
- * 10); the cap only bounds a client that never waits. Past it the oldest is
- * forgotten (latency_table_full). */
-#define SVC_OUT_MAX 64
 /* Distinct (kind, class, code, service) tallies per IED; the rest are counted. */
 #define SVC_TALLY_MAX 32
 
+/* A client request awaiting its answer, hung on its transaction (stages/app_iso.c
+ * pairs it and bounds how many are outstanding) and listed, oldest first, on its
+ * association for the timer and the outstanding count. */
+struct svc_state;
 struct out_req {
+	struct out_req *prev, *next;
+	struct svc_state *owner;   /* the association's list it is on */
+	struct mms_txn *txn;
 	uint32_t invoke_id;
 	int16_t service;
 	const char *acsi;          /* a literal of iec61850.c, or NULL */
@@ -46,8 +49,8 @@ struct out_req {
 struct svc_state {
 	struct svc_state *prev, *next; /* live associations, for the timer */
 	struct flow *flow;
-	uint16_t n_out, cap_out;
-	struct out_req *out;
+	uint16_t n_out;
+	struct out_req *oldest, *newest;
 	bool has_max;
 	uint32_t max_calling;      /* negotiated maxServOutstandingCalling */
 	uint32_t peak_out;
@@ -246,8 +249,9 @@ static void exceeded(struct flow *f, struct svc_state *st, const struct pkt_wher
 	struct finding *fd = finding_open_on_flow("outstanding_exceeded", SEV_MEDIUM, f, client, at->ts_us);
 	if (!fd)
 		return;
-	for (uint16_t i = 0; i < st->n_out && i < 4; i++)
-		finding_evidence(fd, &st->out[i].at);
+	unsigned k = 0;
+	for (const struct out_req *r = st->oldest; r && k < 4; r = r->next, k++)
+		finding_evidence(fd, &r->at);
 	finding_evidence(fd, at);
 	struct jw w;
 	jw_init(&w, fd->details, sizeof(fd->details) - 1);
@@ -360,49 +364,74 @@ static struct svc_state *state_of(struct flow *f)
 	return f->slot[svc_slot];
 }
 
-static int find_out(const struct svc_state *s, uint32_t invoke)
+static int svc_txn_slot;
+
+static void out_unlink(struct out_req *r)
 {
-	for (uint16_t i = 0; i < s->n_out; i++)
-		if (s->out[i].invoke_id == invoke)
-			return i;
-	return -1;
+	struct svc_state *s = r->owner;
+	if (!s)
+		return;
+	if (r->prev)
+		r->prev->next = r->next;
+	else
+		s->oldest = r->next;
+	if (r->next)
+		r->next->prev = r->prev;
+	else
+		s->newest = r->prev;
+	s->n_out--;
+	r->owner = NULL;
 }
 
-static void remove_out(struct svc_state *s, uint16_t i)
+/* Done with a request (answered, timed out, replaced, or its association ended):
+ * off the list and off its transaction. */
+static void out_forget(struct out_req *r)
 {
-	/* keep arrival order: the oldest stays first */
-	memmove(&s->out[i], &s->out[i + 1], (size_t)(s->n_out - i - 1) * sizeof(s->out[0]));
-	s->n_out--;
+	out_unlink(r);
+	if (r->txn)
+		r->txn->slot[svc_txn_slot] = NULL;
+	free(r);
+}
+
+/* The transaction ended without this analyzer consuming it (forgotten when the
+ * table was full). */
+static void out_release(struct mms_txn *t, void *state)
+{
+	struct out_req *r = state;
+	(void)t;
+	out_unlink(r);
+	free(r);
+}
+
+static struct out_req *out_of(const struct mms_txn *t)
+{
+	return t ? t->slot[svc_txn_slot] : NULL;
 }
 
 static void request(struct flow *f, struct svc_state *s, const struct mms_event *e, const struct pkt_where *at)
 {
 	const struct mms_pdu *p = e->pdu;
-	int i = find_out(s, p->invoke_id);
-	if (i >= 0) {
+	struct out_req *old = out_of(e->replaced);
+	if (old) {
 		/* Reused while outstanding. A hole in the IED's direction may have
 		 * hidden the answer: then the client is right to reuse it. */
-		if (!answer_hidden(f, s, &s->out[i]))
-			duplicate(f, &s->out[i], p, at);
-		remove_out(s, (uint16_t)i);
+		if (!answer_hidden(f, s, old))
+			duplicate(f, old, p, at);
+		out_forget(old);
 	}
-	if (s->n_out >= SVC_OUT_MAX) {
-		stat_inc(STAT_latency_table_full);
-		remove_out(s, 0);
-	}
-	if (s->n_out >= s->cap_out) {
-		/* most IEC 61850 clients wait for each answer: start small, since
-		 * thousands of idle associations each keep this */
-		uint16_t cap = s->cap_out ? (uint16_t)(s->cap_out * 2) : 2;
-		if (cap > SVC_OUT_MAX)
-			cap = SVC_OUT_MAX;
-		struct out_req *n = realloc(s->out, cap * sizeof(*n));
-		if (!n)
-			return;
-		s->out = n;
-		s->cap_out = cap;
-	}
-	struct out_req *r = &s->out[s->n_out++];
+	struct out_req *r = e->txn ? calloc(1, sizeof(*r)) : NULL;
+	if (!r)
+		return;
+	r->owner = s;
+	r->prev = s->newest;
+	if (s->newest)
+		s->newest->next = r;
+	else
+		s->oldest = r;
+	s->newest = r;
+	s->n_out++;
+	r->txn = e->txn;
+	e->txn->slot[svc_txn_slot] = r;
 	r->invoke_id = p->invoke_id;
 	r->service = p->service;
 	r->acsi = e->acsi;
@@ -419,17 +448,18 @@ static void request(struct flow *f, struct svc_state *s, const struct mms_event 
 	}
 }
 
-static void answer(struct flow *f, struct svc_state *s, const struct mms_pdu *p, const struct pkt_where *at)
+static void answer(struct flow *f, const struct mms_event *e, const struct pkt_where *at)
 {
+	const struct mms_pdu *p = e->pdu;
 	struct ied_svc *is = ied_svc_of(flow_an_of(f)->ied);
-	int i = find_out(s, p->invoke_id);
-	if (i < 0) {
+	struct out_req *rp = out_of(e->txn);
+	if (!rp) {
 		if (is)
 			is->unmatched++;
 		return;
 	}
-	struct out_req r = s->out[i];
-	remove_out(s, (uint16_t)i);
+	struct out_req r = *rp;
+	out_forget(rp);
 	if (!is)
 		return;
 	int64_t latency = at->ts_us - r.ts;
@@ -448,16 +478,15 @@ static void answer(struct flow *f, struct svc_state *s, const struct mms_pdu *p,
 	}
 }
 
-static void rejected(struct flow *f, int dir, struct svc_state *s, const struct mms_pdu *p,
-		     const struct pkt_where *at)
+static void rejected(struct flow *f, int dir, const struct mms_event *e, const struct pkt_where *at)
 {
+	const struct mms_pdu *p = e->pdu;
 	struct ied_svc *is = ied_svc_of(flow_an_of(f)->ied);
-	struct out_req r, *rp = NULL;
-	int i = p->reject.has_original_invoke && dir == 1 ? find_out(s, p->reject.original_invoke) : -1;
-	if (i >= 0) {
-		r = s->out[i];
+	struct out_req r, *rp = dir == 1 ? out_of(e->txn) : NULL;
+	if (rp) {
+		r = *rp;
+		out_forget(rp);
 		rp = &r;
-		remove_out(s, (uint16_t)i);
 	}
 	if (is) {
 		tally(is, SVC_TALLY_REJECT, p->reject.reason_type, p->reject.reason_code, rp ? rp->service : -1);
@@ -500,25 +529,25 @@ void services_mms(struct flow *f, int dir, const struct mms_event *e, const stru
 	case MMS_CONFIRMED_RESPONSE:
 	case MMS_CONFIRMED_ERROR:
 		if (dir == 1)
-			answer(f, s, p, at);
+			answer(f, e, at);
 		break;
 	case MMS_CANCEL_RESPONSE:
 	case MMS_CANCEL_ERROR: {
 		/* The request was cancelled: answered, but not a latency sample. */
-		int i = dir == 1 ? find_out(s, p->invoke_id) : -1;
-		if (i >= 0) {
+		struct out_req *r = dir == 1 ? out_of(e->txn) : NULL;
+		if (r) {
 			if (p->type == MMS_CANCEL_ERROR) {
 				struct ied_svc *is = ied_svc_of(flow_an_of(f)->ied);
 				if (is)
 					tally(is, SVC_TALLY_CANCEL_ERROR, p->error.error_class, p->error.error_code,
-					      s->out[i].service);
+					      r->service);
 			}
-			remove_out(s, (uint16_t)i);
+			out_forget(r);
 		}
 		break;
 	}
 	case MMS_REJECT:
-		rejected(f, dir, s, p, at);
+		rejected(f, dir, e, at);
 		break;
 	case MMS_INITIATE_RESPONSE:
 		if (dir == 1 && p->init.has_max_serv_calling) {
@@ -534,17 +563,15 @@ void services_mms(struct flow *f, int dir, const struct mms_event *e, const stru
 static void expire(struct svc_state *s, int64_t now, bool at_end)
 {
 	struct flow *f = s->flow;
-	for (uint16_t i = 0; i < s->n_out;) {
-		struct out_req *r = &s->out[i];
-		if (!at_end && now - r->ts <= g_rules.thr[THR_REQUEST_TIMEOUT]) {
-			i++;
+	for (struct out_req *r = s->oldest, *next; r; r = next) {
+		next = r->next;
+		if (!at_end && now - r->ts <= g_rules.thr[THR_REQUEST_TIMEOUT])
 			continue;
-		}
 		/* An answer lost in a capture hole, or sent in bytes that did not
 		 * decode, is the sensor's blind spot, not the IED's silence. */
 		if (!answer_hidden(f, s, r))
 			unanswered(f, r, at_end ? f->last_ts : now, at_end);
-		remove_out(s, i);
+		out_forget(r);
 	}
 }
 
@@ -573,7 +600,8 @@ void services_flow_end(struct flow *f, enum flow_end why, const struct pkt_where
 		live = s->next;
 	if (s->next)
 		s->next->prev = s->prev;
-	free(s->out);
+	while (s->oldest)
+		out_forget(s->oldest); /* off their transactions, which end with the flow */
 	free(s);
 	f->slot[svc_slot] = NULL;
 }
@@ -666,6 +694,7 @@ static void services_init(void)
 {
 	svc_init();
 	svc_ied_init();
+	svc_txn_slot = bus_txn_slot("services", out_release);
 }
 
 const struct analyzer services_analyzer = {

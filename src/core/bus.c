@@ -17,6 +17,9 @@ static const char *flow_slot_owner[FLOW_SLOTS];
 static int n_flow_slots;
 static const char *ied_slot_owner[IED_SLOTS];
 static int n_ied_slots;
+static const char *txn_slot_owner[TXN_SLOTS];
+static void (*txn_release[TXN_SLOTS])(struct mms_txn *t, void *state);
+static int n_txn_slots;
 
 /* Rule 2: what analyzers emit during an event waits here until the sinks have
  * seen the event. A finding is copied (its aggregate may change or close before
@@ -60,7 +63,7 @@ void bus_add_sink(const struct sink *s)
 void bus_reset(void)
 {
 	n_analyzers = n_sinks = 0;
-	n_flow_slots = n_ied_slots = 0;
+	n_flow_slots = n_ied_slots = n_txn_slots = 0;
 	n_queued = n_held = 0;
 	depth = 0;
 }
@@ -79,6 +82,25 @@ int bus_ied_slot(const char *owner)
 		die_config("per-IED slots", owner);
 	ied_slot_owner[n_ied_slots] = owner;
 	return n_ied_slots++;
+}
+
+int bus_txn_slot(const char *owner, void (*release)(struct mms_txn *t, void *state))
+{
+	if (n_txn_slots == TXN_SLOTS)
+		die_config("transaction slots", owner);
+	txn_slot_owner[n_txn_slots] = owner;
+	txn_release[n_txn_slots] = release;
+	return n_txn_slots++;
+}
+
+void bus_txn_end(struct mms_txn *t)
+{
+	for (int i = 0; i < n_txn_slots; i++)
+		if (t->slot[i]) {
+			void *state = t->slot[i];
+			t->slot[i] = NULL;
+			txn_release[i](t, state);
+		}
 }
 
 /* ---- delivery to sinks ------------------------------------------------------ */

@@ -81,6 +81,11 @@ void bus_reset(void);
  * init (its index into flow->slot / ied->slot), never in a field of its own. */
 int bus_flow_slot(const char *owner);
 int bus_ied_slot(const char *owner);
+/* A transaction slot (core/events.h: struct mms_txn), with the function that
+ * frees what its owner hung there when the transaction ends. */
+int bus_txn_slot(const char *owner, void (*release)(struct mms_txn *t, void *state));
+/* The transaction ends: every owner's release, for each slot it filled. */
+void bus_txn_end(struct mms_txn *t);
 
 /* The stages' side: one call per event. */
 void bus_tcp(struct flow *f, int dir, enum tcp_ev kind, const struct pkt_where *at);

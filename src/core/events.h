@@ -61,12 +61,38 @@ struct assoc_event {
 	const struct acse_apdu *acse;
 };
 
+/* One confirmed request and its answer. MMS pairs them by invokeID, and each
+ * side numbers its own requests: stages/app_iso.c keeps the one table per
+ * association (MMSW_PENDING_REQUESTS, oldest forgotten when full, counted as
+ * pending_requests_full) and pairs a response, error, cancel or reject with the
+ * request the other side sent. Analyzers hang their own per-request state on a
+ * transaction slot (bus_txn_slot); it is released when the transaction ends:
+ * answered, replaced by a request reusing its invokeID, forgotten, or with the
+ * association. */
+#define TXN_SLOTS 4
+struct mms_txn {
+	uint32_t invoke_id;
+	int16_t service;           /* the request's service (enum mms_service) */
+	uint8_t dir;               /* the request's direction (0 client->server) */
+	const char *acsi;          /* the request's ACSI service, NULL unknown */
+	struct pkt_where at;       /* the request's packet */
+	void *slot[TXN_SLOTS];
+};
+
 struct mms_event {
 	const struct mms_pdu *pdu;
 	const char *acsi;          /* ACSI service (for a response: its request's) */
 	uint32_t size;             /* bytes of the MMS PDU */
 	bool bare;                 /* carried straight in COTP (no session/presentation) */
 	bool in_acse;              /* carried in an AARQ/AARE user-information */
+	/* A confirmed request with an invokeID: its new transaction. A confirmed
+	 * response or error, a cancel response or error, or a reject naming an
+	 * invokeID: the transaction it ends; NULL when its request was not seen. */
+	struct mms_txn *txn;
+	/* A request that reuses an invokeID still outstanding: the transaction it
+	 * replaces (ended after this event). */
+	struct mms_txn *replaced;
+	int64_t latency_us;        /* an answer: its time less the request's */
 };
 
 enum tcp_ev { TCP_EV_SYN = 0, TCP_EV_SYNACK, TCP_EV_ESTABLISHED, TCP_EV_FIN, TCP_EV_RST };

@@ -27,13 +27,6 @@
 /* Malformed-layer events per flow before they are only counted. */
 #define MALFORMED_EVENTS_PER_FLOW 8
 
-struct pending_request {
-	uint32_t invoke_id;
-	int16_t service;
-	bool used;
-	const char *acsi;
-};
-
 struct iso_dir {
 	uint8_t *tpkt;           /* a TPKT split across segments: header and body so far */
 	uint32_t tpkt_len, tpkt_total;
@@ -53,8 +46,10 @@ struct iso_flow {
 	uint8_t n_proposed;
 	struct pres_context proposed[MMSW_PRES_MAX_CONTEXTS];
 	struct iso_dir dir[2];
-	uint8_t pending_next;
-	struct pending_request pending[MMSW_PENDING_REQUESTS];
+	/* Outstanding confirmed requests of both sides, oldest first (each one
+	 * allocated on its own: analyzers keep pointers to it until it ends). */
+	uint16_t n_txn, cap_txn;
+	struct mms_txn **txn;
 };
 
 static struct iso_flow *iso_get(struct flow *f)
@@ -67,6 +62,8 @@ static struct iso_flow *iso_get(struct flow *f)
 	}
 	return f->iso;
 }
+
+static void txn_free_all(struct iso_flow *iso);
 
 static void dir_reset_buffers(struct iso_dir *d)
 {
@@ -89,6 +86,7 @@ void app_flow_free(struct flow *f)
 		return;
 	dir_reset_buffers(&f->iso->dir[0]);
 	dir_reset_buffers(&f->iso->dir[1]);
+	txn_free_all(f->iso);
 	free(f->iso);
 	f->iso = NULL;
 }
@@ -124,34 +122,91 @@ static void limit_hit(struct flow *f, int dir, enum stat_id id, const struct pkt
 
 /* ---- MMS ---------------------------------------------------------------- */
 
-static void pending_put(struct iso_flow *iso, uint32_t invoke, int16_t service, const char *acsi)
+/* The outstanding request sent in direction dir with this invokeID, or -1. */
+static int txn_find(const struct iso_flow *iso, int dir, uint32_t invoke)
 {
-	struct pending_request *slot = NULL;
-	for (unsigned i = 0; i < MMSW_PENDING_REQUESTS; i++)
-		if (!iso->pending[i].used) {
-			slot = &iso->pending[i];
-			break;
-		}
-	if (!slot) {
-		/* Full: the oldest request is forgotten (its response will lack its ACSI). */
-		stat_inc(STAT_pending_requests_full);
-		slot = &iso->pending[iso->pending_next];
-		iso->pending_next = (uint8_t)((iso->pending_next + 1) % MMSW_PENDING_REQUESTS);
-	}
-	slot->used = true;
-	slot->invoke_id = invoke;
-	slot->service = service;
-	slot->acsi = acsi;
+	for (uint16_t i = 0; i < iso->n_txn; i++)
+		if (iso->txn[i]->dir == dir && iso->txn[i]->invoke_id == invoke)
+			return i;
+	return -1;
 }
 
-static const char *pending_take(struct iso_flow *iso, uint32_t invoke)
+/* Take transaction i out of the table (the caller ends it). */
+static struct mms_txn *txn_take(struct iso_flow *iso, int i)
 {
-	for (unsigned i = 0; i < MMSW_PENDING_REQUESTS; i++)
-		if (iso->pending[i].used && iso->pending[i].invoke_id == invoke) {
-			iso->pending[i].used = false;
-			return iso->pending[i].acsi;
-		}
-	return NULL;
+	struct mms_txn *t = iso->txn[i];
+	memmove(&iso->txn[i], &iso->txn[i + 1], (size_t)(iso->n_txn - i - 1) * sizeof(iso->txn[0]));
+	iso->n_txn--;
+	return t;
+}
+
+static void txn_end(struct mms_txn *t)
+{
+	if (!t)
+		return;
+	bus_txn_end(t);
+	free(t);
+}
+
+/* A new confirmed request: its transaction, after making room (the oldest is
+ * forgotten when the table is full: counted, and ended for its owners). NULL
+ * when out of memory. */
+static struct mms_txn *txn_open(struct iso_flow *iso, int dir, const struct mms_pdu *pdu, const char *acsi,
+				const struct pkt_where *at)
+{
+	if (iso->n_txn >= MMSW_PENDING_REQUESTS) {
+		stat_inc(STAT_pending_requests_full);
+		txn_end(txn_take(iso, 0));
+	}
+	if (iso->n_txn >= iso->cap_txn) {
+		/* most IEC 61850 clients wait for each answer: start small, since
+		 * thousands of idle associations each keep this */
+		uint16_t cap = iso->cap_txn ? (uint16_t)(iso->cap_txn * 2) : 2;
+		if (cap > MMSW_PENDING_REQUESTS)
+			cap = MMSW_PENDING_REQUESTS;
+		struct mms_txn **n = realloc(iso->txn, cap * sizeof(*n));
+		if (!n)
+			return NULL;
+		iso->txn = n;
+		iso->cap_txn = cap;
+	}
+	struct mms_txn *t = calloc(1, sizeof(*t));
+	if (!t)
+		return NULL;
+	t->invoke_id = pdu->invoke_id;
+	t->service = pdu->service;
+	t->dir = (uint8_t)dir;
+	t->acsi = acsi;
+	t->at = *at;
+	iso->txn[iso->n_txn++] = t;
+	return t;
+}
+
+static void txn_free_all(struct iso_flow *iso)
+{
+	while (iso->n_txn)
+		txn_end(txn_take(iso, iso->n_txn - 1));
+	free(iso->txn);
+	iso->txn = NULL;
+	iso->cap_txn = 0;
+}
+
+/* The invokeID an answer names, if it names one. */
+static bool answer_invoke(const struct mms_pdu *pdu, uint32_t *invoke)
+{
+	switch (pdu->type) {
+	case MMS_CONFIRMED_RESPONSE:
+	case MMS_CONFIRMED_ERROR:
+	case MMS_CANCEL_RESPONSE:
+	case MMS_CANCEL_ERROR:
+		*invoke = pdu->invoke_id;
+		return pdu->has_invoke;
+	case MMS_REJECT:
+		*invoke = pdu->reject.original_invoke;
+		return pdu->reject.has_original_invoke;
+	default:
+		return false;
+	}
 }
 
 /* Decode MMS bytes. Returns false when the bytes are not MMS at all. */
@@ -171,25 +226,34 @@ static bool handle_mms(struct flow *f, int dir, struct rd r, bool bare, bool in_
 		if (pdu.defect == MMS_DEFECT_TOO_DEEP)
 			limit_hit(f, dir, STAT_ber_depth_limit, at);
 	}
-	const char *acsi = NULL;
-	switch (pdu.type) {
-	case MMS_CONFIRMED_REQUEST:
-		acsi = iec61850_acsi(&pdu);
-		if (pdu.has_invoke)
-			pending_put(iso, pdu.invoke_id, pdu.service, acsi);
-		break;
-	case MMS_CONFIRMED_RESPONSE:
-	case MMS_CONFIRMED_ERROR:
-		if (pdu.has_invoke)
-			acsi = pending_take(iso, pdu.invoke_id);
-		break;
-	default:
-		acsi = iec61850_acsi(&pdu);
-		break;
+	struct mms_event e = { .pdu = &pdu, .size = (uint32_t)rd_left(&r), .bare = bare, .in_acse = in_acse };
+	/* Request/response pairing, once for every analyzer (core/events.h). */
+	uint32_t invoke;
+	if (pdu.type == MMS_CONFIRMED_REQUEST) {
+		e.acsi = iec61850_acsi(&pdu);
+		if (pdu.has_invoke) {
+			int old = txn_find(iso, dir, pdu.invoke_id);
+			if (old >= 0)
+				e.replaced = txn_take(iso, old);
+			e.txn = txn_open(iso, dir, &pdu, e.acsi, at);
+		}
+	} else if (answer_invoke(&pdu, &invoke)) {
+		int i = txn_find(iso, 1 - dir, invoke);
+		if (i >= 0) {
+			e.txn = txn_take(iso, i);
+			e.latency_us = at->ts_us - e.txn->at.ts_us;
+		}
+		if (pdu.type == MMS_CONFIRMED_RESPONSE || pdu.type == MMS_CONFIRMED_ERROR)
+			e.acsi = e.txn ? e.txn->acsi : NULL;
+		else
+			e.acsi = iec61850_acsi(&pdu);
+	} else {
+		e.acsi = iec61850_acsi(&pdu);
 	}
-	struct mms_event e = { .pdu = &pdu, .acsi = acsi, .size = (uint32_t)rd_left(&r),
-			       .bare = bare, .in_acse = in_acse };
 	bus_mms(f, dir, &e, at);
+	txn_end(e.replaced);
+	if (pdu.type != MMS_CONFIRMED_REQUEST)
+		txn_end(e.txn); /* answered */
 	return true;
 }
 

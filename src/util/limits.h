@@ -28,8 +28,11 @@
 #define MMSW_FRAG_MAX_DATAGRAMS 1024
 #define MMSW_FRAG_MAX_BYTES (8u * 1024 * 1024)
 #define MMSW_FRAG_TIMEOUT_US (30LL * 1000000)
-/* Requests remembered per association to name the service of their response. */
-#define MMSW_PENDING_REQUESTS 32
+/* Confirmed requests outstanding per association (both sides together): what
+ * pairs a response with its request, for EVE's acsi and every analyzer. MMS
+ * peers negotiate far fewer (5 to 10); the cap only bounds a client that never
+ * waits. Past it the oldest is forgotten (pending_requests_full). */
+#define MMSW_PENDING_REQUESTS 64
 /* JSON bytes of decoded values per EVE mms record. */
 #define MMSW_EVE_VALUE_BUDGET 8192
 /* Input files in one run. */
