@@ -44,6 +44,7 @@ static void die_config(const char *what, const char *name)
 
 void bus_add_analyzer(const struct analyzer *a)
 {
+	findings_publish_to(bus_finding);
 	if (n_analyzers == BUS_MAX_ANALYZERS)
 		die_config("analyzers", a->name);
 	analyzers[n_analyzers++] = a;
@@ -53,6 +54,7 @@ void bus_add_analyzer(const struct analyzer *a)
 
 void bus_add_sink(const struct sink *s)
 {
+	findings_publish_to(bus_finding);
 	if (n_sinks == BUS_MAX_SINKS)
 		die_config("sinks", s->name);
 	sinks[n_sinks++] = s;

@@ -8,7 +8,6 @@
 
 #include "core/flow.h"
 #include "core/rules.h"
-#include "core/bus.h"
 
 /* Findings kept for the end of the run (and the store). Past this, findings are
  * still published and counted, but the oldest closed ones are not kept. */
@@ -27,20 +26,9 @@ static bool retain;
 static struct finding **retained;
 static size_t n_retained;
 static uint64_t by_sev[SEV_COUNT];
+static void (*publisher)(const struct finding *f);
 
-const char *severity_name(uint8_t sev)
-{
-	static const char *const names[SEV_COUNT] = { "info", "low", "medium", "high", "critical" };
-	return sev < SEV_COUNT ? names[sev] : "unknown";
-}
-
-uint8_t severity_parse(const char *s)
-{
-	for (uint8_t i = 0; i < SEV_COUNT; i++)
-		if (!strcmp(s, severity_name(i)))
-			return i;
-	return SEV_COUNT;
-}
+void findings_publish_to(void (*fn)(const struct finding *f)) { publisher = fn; }
 
 static void endpoint_of(const struct flow *f, int ep, struct endpoint *e)
 {
@@ -86,7 +74,8 @@ static bool same_ied(const struct endpoint *a, const struct endpoint *b)
 
 static void publish(struct finding *f)
 {
-	bus_finding(f);
+	if (publisher)
+		publisher(f);
 	f->emitted = true;
 	f->dirty = false;
 }

@@ -17,10 +17,10 @@
 #include <stdint.h>
 
 #include "core/flow.h"
+#include "core/severity.h"
 #include "util/json.h"
 #include "core/packet.h"
 
-enum severity { SEV_INFO = 0, SEV_LOW, SEV_MEDIUM, SEV_HIGH, SEV_CRITICAL, SEV_COUNT };
 
 #define FINDING_EVIDENCE_MAX 32
 #define FINDING_OBJECT_MAX 256
@@ -61,9 +61,6 @@ struct finding {
 	bool kept;                    /* a brief was made for the end of the run */
 };
 
-const char *severity_name(uint8_t sev);
-/* Parse "info", "low", ...; returns SEV_COUNT when unknown. */
-uint8_t severity_parse(const char *s);
 
 /* Endpoints of a flow's IED (server) and client. */
 void endpoint_server(const struct flow *f, struct endpoint *e);
@@ -96,6 +93,9 @@ void finding_commit(struct finding *f, int64_t now);
 void finding_raise(struct finding *f, uint8_t sev);
 /* More is known about the same occurrence (details, evidence): no new count. */
 void finding_touch(struct finding *f, int64_t now);
+
+/* Where findings go when made or grown: the bus (core/bus.c sets it). */
+void findings_publish_to(void (*fn)(const struct finding *f));
 
 /* Close aggregates whose window has passed (packet time), or all at the end. */
 void findings_tick(int64_t now);

@@ -175,3 +175,58 @@ const char *ied_label(const struct ied *d, char *buf, size_t size)
 		snprintf(buf, size, "%s", ep);
 	return buf;
 }
+
+/* ---- latency (core/latency.h) ---------------------------------------------- */
+
+static size_t n_hist;
+
+unsigned latency_index(int service)
+{
+	if (service == SVC_ANY)
+		return LAT_INDEX_ANY;
+	return service >= 0 && service < LAT_TAGS ? (unsigned)service : LAT_INDEX_OTHER;
+}
+
+const struct svc_latency *ied_latency_at(const struct ied *d, unsigned index)
+{
+	return d && d->latency && index < LAT_INDEXES ? d->latency->lat[index] : NULL;
+}
+
+const struct svc_latency *ied_latency(const struct ied *d, int service)
+{
+	if (service < 0 && service != SVC_ANY)
+		return NULL;
+	return ied_latency_at(d, latency_index(service));
+}
+
+struct svc_latency *ied_latency_hist(struct ied *d, unsigned index)
+{
+	if (!d || index >= LAT_INDEXES)
+		return NULL;
+	if (!d->latency && !(d->latency = calloc(1, sizeof(*d->latency))))
+		return NULL;
+	struct svc_latency **l = &d->latency->lat[index];
+	if (!*l) {
+		if (n_hist >= LAT_HIST_MAX) {
+			stat_inc(STAT_latency_table_full);
+			return NULL;
+		}
+		*l = calloc(1, sizeof(**l));
+		if (*l)
+			n_hist++;
+	}
+	return *l;
+}
+
+void ied_latency_free(struct ied *d)
+{
+	if (!d->latency)
+		return;
+	for (unsigned i = 0; i < LAT_INDEXES; i++)
+		if (d->latency->lat[i]) {
+			free(d->latency->lat[i]);
+			n_hist--;
+		}
+	free(d->latency);
+	d->latency = NULL;
+}

@@ -6,6 +6,7 @@
 #define MMSW_IED_H
 
 #include "core/finding.h"
+#include "core/latency.h"
 #include "dissectors/rd.h"
 
 #define IED_MAX 4096
@@ -86,5 +87,18 @@ size_t ied_count(void);
 void ied_free_all(void);
 /* The IED's display name: rules name, else "LD@addr:port", else "addr:port". */
 const char *ied_label(const struct ied *d, char *buf, size_t size);
+
+/* Latency (core/latency.h). */
+/* The index of a confirmed service tag (enum mms_service) or SVC_ANY. */
+unsigned latency_index(int service);
+/* The IED's histogram for a service tag or SVC_ANY; NULL when that service was
+ * never answered (or service is not a tag). */
+const struct svc_latency *ied_latency(const struct ied *d, int service);
+/* By index (LAT_INDEX_OTHER, LAT_INDEX_ANY, or a tag below LAT_TAGS). */
+const struct svc_latency *ied_latency_at(const struct ied *d, unsigned index);
+/* The histogram to add to, created when new; NULL when out of memory or past
+ * LAT_HIST_MAX (counted). */
+struct svc_latency *ied_latency_hist(struct ied *d, unsigned index);
+void ied_latency_free(struct ied *d);
 
 #endif

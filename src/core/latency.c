@@ -1,12 +1,8 @@
 /* latency.c - the IED's latency histograms; see latency.h. */
 #include "core/latency.h"
 
-#include <stdlib.h>
+#include <stdint.h>
 
-#include "core/ied.h"
-#include "util/stats.h"
-
-static size_t n_hist;
 
 #define LAT_SUB 8 /* sub-buckets per power of two; values below 8 us are exact */
 
@@ -72,55 +68,4 @@ int64_t svc_latency_quantile(const struct svc_latency *l, unsigned permille)
 		}
 	}
 	return l->max_us;
-}
-
-unsigned latency_index(int service)
-{
-	if (service == SVC_ANY)
-		return LAT_INDEX_ANY;
-	return service >= 0 && service < LAT_TAGS ? (unsigned)service : LAT_INDEX_OTHER;
-}
-
-const struct svc_latency *ied_latency_at(const struct ied *d, unsigned index)
-{
-	return d && d->latency && index < LAT_INDEXES ? d->latency->lat[index] : NULL;
-}
-
-const struct svc_latency *ied_latency(const struct ied *d, int service)
-{
-	if (service < 0 && service != SVC_ANY)
-		return NULL;
-	return ied_latency_at(d, latency_index(service));
-}
-
-struct svc_latency *ied_latency_hist(struct ied *d, unsigned index)
-{
-	if (!d || index >= LAT_INDEXES)
-		return NULL;
-	if (!d->latency && !(d->latency = calloc(1, sizeof(*d->latency))))
-		return NULL;
-	struct svc_latency **l = &d->latency->lat[index];
-	if (!*l) {
-		if (n_hist >= LAT_HIST_MAX) {
-			stat_inc(STAT_latency_table_full);
-			return NULL;
-		}
-		*l = calloc(1, sizeof(**l));
-		if (*l)
-			n_hist++;
-	}
-	return *l;
-}
-
-void ied_latency_free(struct ied *d)
-{
-	if (!d->latency)
-		return;
-	for (unsigned i = 0; i < LAT_INDEXES; i++)
-		if (d->latency->lat[i]) {
-			free(d->latency->lat[i]);
-			n_hist--;
-		}
-	free(d->latency);
-	d->latency = NULL;
 }

@@ -1,6 +1,7 @@
 /* latency.h - how fast an IED answers, per MMS confirmed service: a log-scale
- * histogram of fixed size per (IED, service), part of the IED model (ied.h). The
- * services analyzer fills it; the summary, the store and the dashboard read it. */
+ * histogram of fixed size, kept per (IED, service) in the IED model (ied.h:
+ * ied_latency). The services analyzer fills it; the summary, the store and the
+ * dashboard read it. */
 #ifndef MMSW_LATENCY_H
 #define MMSW_LATENCY_H
 
@@ -36,19 +37,6 @@ struct svc_latency {
 struct ied_latency {
 	struct svc_latency *lat[LAT_INDEXES];
 };
-
-struct ied;
-/* The index of a confirmed service tag (enum mms_service) or SVC_ANY. */
-unsigned latency_index(int service);
-/* The IED's histogram for a service tag or SVC_ANY; NULL when that service was
- * never answered (or service is not a tag). */
-const struct svc_latency *ied_latency(const struct ied *d, int service);
-/* By index (LAT_INDEX_OTHER, LAT_INDEX_ANY, or a tag below LAT_TAGS). */
-const struct svc_latency *ied_latency_at(const struct ied *d, unsigned index);
-/* The histogram to add to, created when new; NULL when out of memory or past
- * LAT_HIST_MAX (counted). */
-struct svc_latency *ied_latency_hist(struct ied *d, unsigned index);
-void ied_latency_free(struct ied *d);
 
 /* The latency at a quantile in permille (500 = p50, 950, 990, 1000 = max), in
  * microseconds: the upper edge of the bucket holding it, never above max_us;

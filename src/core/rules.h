@@ -14,7 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "core/finding.h"
+#include "core/severity.h"
 
 /* X(id, name, kind, default, description); kind: D duration (us), N number, R ratio */
 #define MMSW_THRESHOLDS(X)                                                                      \
