@@ -22,9 +22,6 @@ static size_t n_kept, kept_dropped;
 static struct finding *open_[FINDINGS_OPEN_MAX];
 static size_t n_open;
 static uint64_t next_id = 1;
-static bool retain;
-static struct finding **retained;
-static size_t n_retained;
 static uint64_t by_sev[SEV_COUNT];
 static void (*publisher)(const struct finding *f);
 
@@ -130,14 +127,6 @@ static void close_at(size_t i)
 		publish(f);
 	open_[i] = open_[--n_open];
 	brief(f);
-	if (retain && n_retained < FINDINGS_KEPT_MAX) {
-		if (!retained)
-			retained = calloc(FINDINGS_KEPT_MAX, sizeof(*retained));
-		if (retained) {
-			retained[n_retained++] = f;
-			return;
-		}
-	}
 	free(f->list);
 	free(f);
 }
@@ -313,30 +302,11 @@ void findings_foreach(void (*fn)(const struct finding_brief *, void *), void *ar
 			fn(&kept[i], arg);
 }
 
-void findings_retain(bool on) { retain = on; }
-
-void findings_foreach_full(void (*fn)(const struct finding *, void *), void *arg)
-{
-	for (size_t i = 0; i < n_retained; i++)
-		if (retained[i]->count)
-			fn(retained[i], arg);
-	for (size_t i = 0; i < n_open; i++)
-		if (open_[i]->count)
-			fn(open_[i], arg);
-}
-
 void findings_free(void)
 {
 	findings_finish();
 	for (size_t i = 0; i < n_kept; i++)
 		free(kept[i].summary);
-	for (size_t i = 0; i < n_retained; i++) {
-		free(retained[i]->list);
-		free(retained[i]);
-	}
-	free(retained);
-	retained = NULL;
-	n_retained = 0;
 	free(kept);
 	kept = NULL;
 	n_kept = 0;

@@ -115,10 +115,6 @@ struct finding_brief {
 /* Visit every finding made in this run (capped at FINDINGS_KEPT_MAX, in order). */
 void findings_foreach(void (*fn)(const struct finding_brief *, void *), void *arg);
 void findings_free(void);
-/* For tests: keep whole findings after they close (memory grows with the run),
- * and visit them. */
-void findings_retain(bool on);
-void findings_foreach_full(void (*fn)(const struct finding *, void *), void *arg);
 
 /* The tshark display filter that selects this finding's evidence frames in the
  * file of its first evidence frame. */

@@ -1,13 +1,16 @@
 /* fuzz_pcap.c - the whole pcap-to-events path: libpcap reads the input as a
- * capture file, every packet goes through the pipeline with EVE formatting on. */
+ * capture file, every packet goes through the pipeline to every analyzer and the
+ * EVE and summary sinks on the bus. */
 #include <pcap/pcap.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "core/bus.h"
+#include "core/rules.h"
 #include "output/eve.h"
+#include "output/summary.h"
 #include "options.h"
 #include "pipeline.h"
-#include "core/rules.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n);
 
@@ -22,6 +25,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 		opt.n_mms_ports = 2;
 		opt.max_flows = 64;
 		opt.hole_timeout_us = 1000000;
+		/* The bus as a run has it, less the sinks that need configuring. */
+		pipeline_add_analyzers();
+		bus_add_sink(&eve_sink);
+		bus_add_sink(&summary_sink);
 		eve_open("/dev/null", NULL, true, false);
 		rules_defaults(&g_rules);
 		ready = true;

@@ -1,15 +1,19 @@
 /* fuzz_stream.c - the whole ISO path from TCP bytes: TPKT framing and resync,
- * COTP reassembly, session, presentation, ACSE, MMS, EVE formatting.
+ * COTP reassembly, session, presentation, ACSE, MMS, and above it every analyzer
+ * and the EVE and summary sinks on the bus.
  * Input: a series of chunks, each [header byte][bytes]: header bit 7 is the
  * direction, bits 0-6 the chunk length (0 means: a gap of 100 bytes here). */
 #include <stdlib.h>
 #include <string.h>
 
-#include "stages/app_iso.h"
-#include "output/eve.h"
+#include "core/bus.h"
 #include "core/events.h"
 #include "core/flow.h"
 #include "core/rules.h"
+#include "output/eve.h"
+#include "output/summary.h"
+#include "pipeline.h"
+#include "stages/app_iso.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n);
 
@@ -17,6 +21,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 {
 	static bool opened;
 	if (!opened) {
+		/* What the ISO glue emits reaches whatever is on the bus: every
+		 * analyzer and the sinks that work unconfigured, as in a run. */
+		pipeline_add_analyzers();
+		bus_add_sink(&eve_sink);
+		bus_add_sink(&summary_sink);
 		eve_open("/dev/null", NULL, true, false);
 		rules_defaults(&g_rules);
 		opened = true;
@@ -48,7 +57,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 		i += len;
 		at.frame++;
 	}
-	ev_flow_end(&f, FLOW_END_CAPTURE_END, &at);
+	bus_flow_end(&f, FLOW_END_CAPTURE_END, &at);
 	app_flow_free(&f);
 	return 0;
 }
