@@ -24,6 +24,7 @@
 #include "daemon.h"
 #include "output/eve.h"
 #include "output/gate.h"
+#include "output/inventory_doc.h"
 #include "util/log.h"
 #include "options.h"
 #include "output/alert.h"
@@ -339,7 +340,7 @@ int main(int argc, char **argv)
 		status = EXIT_USAGE; /* the store could not be written: full disk, I/O error */
 	if (eve_close() != 0)
 		status = EXIT_FAILURE_RUN;
-	if (opt.inventory_path && inventory_write(opt.inventory_path) != 0)
+	if (opt.inventory_path && inventory_doc_write(opt.inventory_path, inventory_view()) != 0)
 		status = EXIT_FAILURE_RUN;
 	if (opt.summary)
 		summary_print(stdout);

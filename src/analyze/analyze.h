@@ -150,10 +150,11 @@ void inventory_assoc(struct flow *f, int dir, const struct assoc_event *e, const
 void inventory_stream(struct flow *f, int dir, const struct stream_event *e, const struct pkt_where *at);
 void inventory_l2(const struct pkt *p);
 void inventory_finish(int64_t now);
-/* Write the inventory JSON to path ("-" stdout); 0 or -1 after an error message. */
-int inventory_write(const char *path);
-bool inventory_write_to(FILE *out);
-/* The inventory's short block for the end-of-run summary. */
+/* The inventory model as it stands, read-only (core/inventory.h); the document
+ * is output/inventory_doc.h's. */
+struct inventory_view;
+const struct inventory_view *inventory_view(void);
+/* The inventory's short block for the end-of-run summary (inventory_print.c). */
 void inventory_print(FILE *out);
 void inventory_free(void);
 

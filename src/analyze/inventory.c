@@ -13,8 +13,11 @@
  * never read, let alone kept: the ACSE decoder only says that one was sent.
  *
  * Every table is capped; what does not fit is counted (stat inventory_full, and a
- * per-IED count in the JSON), never silently dropped. */
-#include <errno.h>
+ * per-IED count in the JSON), never silently dropped.
+ *
+ * Observation only: the model it fills is core/inventory.h, read through
+ * inventory_view(); the document is written by output/inventory_doc.c and the
+ * summary block by inventory_print.c. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,86 +26,31 @@
 #include "analyze/analyze.h"
 #include "core/finding.h"
 #include "core/ied.h"
+#include "core/inventory.h"
+#include "core/record.h"
 #include "dissectors/ber.h"
-#include "output/eve.h"
 #include "dissectors/goose_sv.h"
 #include "dissectors/iec61850_report.h"
 #include "util/json.h"
-#include "util/log.h"
 #include "dissectors/mms.h"
 #include "dissectors/mms_data.h"
 #include "core/rules.h"
 #include "util/stats.h"
 #include "dissectors/tls.h"
 
-#define INV_MAX_CLIENTS 64     /* clients listed per IED */
-#define INV_MAX_LNS 512        /* logical nodes per IED (all its LDs) */
-/* Run-wide, so that thousands of IEDs (a scan of a /16) cannot each fill their
+/* The per-IED limits and INV_MAX_L2 belong to the model (core/inventory.h). These
+ * are run-wide, so that thousands of IEDs (a scan of a /16) cannot each fill their
  * own tables: a few MB at most in all. */
 #define INV_MAX_CLIENTS_TOTAL 16384
 #define INV_MAX_LNS_TOTAL 65536
 #define INV_MAX_DATASETS_NOTED 16384
 #define INV_LN_SLOTS 1024      /* hash slots for them: a power of two, >= 2 x INV_MAX_LNS */
-#define INV_LN_NAME 33         /* an LN name (prefix + class + instance) is far shorter */
-#define INV_SVC_MAX 96         /* confirmed services counted by tag; higher ones are "other" */
-#define INV_USVC_MAX 3         /* informationReport, unsolicitedStatus, eventNotification */
-#define INV_MAX_ACSI 32        /* distinct ACSI service names per IED */
-#define INV_MAX_SNI 4          /* distinct TLS server names per IED */
 #define INV_FLOW_BITS 16       /* per-connection slots: 65536, the default flow table */
 #define INV_PENDING 256        /* GetNameList requests awaiting their response */
-#define INV_MAX_L2 256         /* GOOSE and SV streams */
 #define INV_MAX_VLANS 256      /* VLANs (or the untagged segment) seen carrying MMS */
 #define INV_REFRESH_US 1000000 /* a GOOSE/SV finding's frame count is refreshed this often */
-#define INV_PRINT_MAX 16       /* IEDs and streams in the summary block */
-#define INV_DS_RECENT 4        /* datasets named by recent reports, checked before the table */
 
 /* ---- state ---------------------------------------------------------------- */
-
-struct inv_client {
-	uint8_t ipver, ip[16];
-	int64_t first_seen, last_seen;
-	uint32_t connections, associations, tls_connections;
-	uint64_t requests;
-	uint32_t svc[INV_SVC_MAX + 1];  /* requests by service tag; the last slot: higher tags */
-	bool password_sent;
-};
-
-struct inv_ln {
-	uint8_t ld;                     /* index into the IED's lds */
-	char name[INV_LN_NAME];
-};
-
-struct inv_ied {
-	int64_t first_seen, last_seen;
-	uint32_t connections, associations;
-	uint64_t requests[INV_SVC_MAX + 1];
-	uint64_t unconfirmed[INV_USVC_MAX + 1];
-	struct { const char *name; uint64_t n; } acsi[INV_MAX_ACSI];
-	uint16_t n_acsi;
-	uint32_t acsi_dropped;
-	struct inv_client *clients;
-	uint16_t n_clients;
-	uint32_t unlisted_client_connections;
-	struct inv_ln *lns;
-	uint16_t *ln_slot;              /* index + 1 into lns; 0 empty */
-	uint16_t n_lns;
-	uint32_t lns_dropped, lds_dropped, datasets_dropped;
-	char recent_ds[INV_DS_RECENT][160]; /* reports repeat a few DatSets endlessly */
-	uint8_t next_recent_ds;
-	int16_t last_ld;                /* the LD matched last (names come in runs) */
-	bool plaintext_flagged;
-	/* TLS (IEC 62351-4): nothing is decrypted, the hellos say version and name */
-	uint32_t tls_connections;
-	uint16_t tls_version;           /* selected by the server (ServerHello) */
-	uint16_t tls_offered;           /* highest offered by a client (ClientHello) */
-	uint8_t n_sni;
-	char sni[INV_MAX_SNI][128];
-	/* other protocols on the MMS port */
-	uint32_t s7comm_connections, s7comm_plus_connections;
-	/* ACSE authentication in association requests */
-	uint32_t password_aarqs, other_auth_aarqs;
-	char other_mechanism[64];
-};
 
 /* This analyzer's per-IED state: its slot on the IED (core/bus.h). */
 static int inv_ied_slot;
@@ -131,42 +79,12 @@ struct pending_gnl {
 	char dom[64];
 };
 
-/* A VLAN stack as a segment: VID 0 tags are dropped (a priority-tagged frame
- * belongs to the port's native VLAN, like an untagged one; GOOSE is often sent so). */
-struct vlan_key {
-	uint8_t n;
-	uint16_t v[MMSW_MAX_VLAN];
-};
-
-struct mms_vlan {
-	struct vlan_key key;
-	struct endpoint ied;            /* the first IED seen speaking MMS there */
-	struct pkt_where at;            /* and the frame that showed it */
-};
-
-struct l2_stream {
-	bool sv;
-	uint16_t appid;
-	struct vlan_key key;
-	bool has_mac, has_dst, other_sources;
-	uint8_t src[6], dst[6];
-	char id[130];                   /* gocbRef (GOOSE) or svID (SV) */
-	char datset[130];
-	char go_id[130];
-	bool has_conf_rev, has_tal;
-	uint32_t conf_rev, tal, no_asdu;
-	uint64_t frames, malformed;
-	int64_t first_seen, last_seen, refreshed;
-	struct pkt_where first_at, last_at;
-	int16_t mms_vlan;               /* index into mms_vlans once flagged; -1 before */
-};
-
 static struct inv_flow *flows;
 static struct pending_gnl pending[INV_PENDING];
 static unsigned pending_next;
-static struct mms_vlan *mms_vlans;
+static struct inv_mms_vlan *mms_vlans;
 static size_t n_mms_vlans;
-static struct l2_stream *l2;
+static struct inv_l2_stream *l2;
 static size_t n_l2, l2_last;
 static uint64_t l2_dropped_frames, l2_unusable;
 static int64_t run_first, run_last;
@@ -201,22 +119,7 @@ static bool name_ok(struct bview v, size_t max)
 	return true;
 }
 
-/* "10.0.0.1" or "fe80::1" (no port, no brackets). */
-static void ip_only(uint8_t ipver, const uint8_t *ip, char *buf, size_t size)
-{
-	struct endpoint e;
-	memset(&e, 0, sizeof(e));
-	e.ipver = ipver;
-	memcpy(e.ip, ip, 16);
-	endpoint_ip_text(&e, buf, size);
-}
-
-static void mac_text(const uint8_t *m, char *buf, size_t size)
-{
-	snprintf(buf, size, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4], m[5]);
-}
-
-static void vlan_key_of(uint8_t n, const uint16_t *v, struct vlan_key *k)
+static void vlan_key_of(uint8_t n, const uint16_t *v, struct inv_vlan_key *k)
 {
 	memset(k, 0, sizeof(*k));
 	for (uint8_t i = 0; i < n && i < MMSW_MAX_VLAN; i++)
@@ -224,31 +127,10 @@ static void vlan_key_of(uint8_t n, const uint16_t *v, struct vlan_key *k)
 			k->v[k->n++] = v[i];
 }
 
-static bool vlan_key_eq(const struct vlan_key *a, const struct vlan_key *b)
+static bool vlan_key_eq(const struct inv_vlan_key *a, const struct inv_vlan_key *b)
 {
 	return a->n == b->n && !memcmp(a->v, b->v, a->n * sizeof(a->v[0]));
 }
-
-/* "10", "100.10" (outer first); "" untagged. */
-static void vlan_ids(const struct vlan_key *k, char *buf, size_t size)
-{
-	size_t used = 0;
-	buf[0] = 0;
-	for (uint8_t i = 0; i < k->n && used < size; i++)
-		used += (size_t)snprintf(buf + used, size - used, "%s%u", i ? "." : "", k->v[i]);
-}
-
-/* "VLAN 10", "VLAN 100.10", "the untagged segment". */
-static void vlan_text(const struct vlan_key *k, char *buf, size_t size)
-{
-	char ids[48];
-	vlan_ids(k, ids, sizeof(ids));
-	if (k->n)
-		snprintf(buf, size, "VLAN %s", ids);
-	else
-		snprintf(buf, size, "the untagged segment");
-}
-
 
 static void seen_at(int64_t ts)
 {
@@ -267,7 +149,7 @@ static struct inv_ied *inv_of(struct ied *d)
 	if (!inv_slot_of(d)) {
 		d->slot[inv_ied_slot] = calloc(1, sizeof(struct inv_ied));
 		if (inv_slot_of(d))
-			inv_slot_of(d)->last_ld = -1;
+			inv_slot_of(d)->work.last_ld = -1;
 	}
 	return inv_slot_of(d);
 }
@@ -343,20 +225,20 @@ static struct inv_flow *flow_of(struct flow *f, const struct pkt_where *at)
 static int ld_index(struct ied *d, struct bview name)
 {
 	struct inv_ied *v = inv_slot_of(d);
-	if (v->last_ld >= 0 && v->last_ld < d->n_lds && strlen(d->lds[v->last_ld]) == name.len &&
-	    !memcmp(d->lds[v->last_ld], name.p, name.len))
-		return v->last_ld;
+	if (v->work.last_ld >= 0 && v->work.last_ld < d->n_lds && strlen(d->lds[v->work.last_ld]) == name.len &&
+	    !memcmp(d->lds[v->work.last_ld], name.p, name.len))
+		return v->work.last_ld;
 	if (!name_ok(name, 64))
 		return -1;
 	for (uint16_t i = 0; i < d->n_lds; i++)
 		if (strlen(d->lds[i]) == name.len && !memcmp(d->lds[i], name.p, name.len))
-			return v->last_ld = (int16_t)i;
+			return v->work.last_ld = (int16_t)i;
 	if (d->n_lds >= IED_MAX_LDS) {
 		full(&v->lds_dropped);
 		return -1;
 	}
 	ied_add_ld(d, name);
-	return v->last_ld = (int16_t)(d->n_lds - 1);
+	return v->work.last_ld = (int16_t)(d->n_lds - 1);
 }
 
 static uint32_t ln_hash(int ld, const uint8_t *p, uint32_t n)
@@ -378,11 +260,11 @@ static void add_ln(struct ied *d, int ld, struct bview item)
 	struct bview ln = { item.p, n };
 	if (ld < 0 || !name_ok(ln, INV_LN_NAME - 1))
 		return;
-	if (!v->ln_slot && !(v->ln_slot = calloc(INV_LN_SLOTS, sizeof(*v->ln_slot))))
+	if (!v->work.ln_slot && !(v->work.ln_slot = calloc(INV_LN_SLOTS, sizeof(*v->work.ln_slot))))
 		return;
 	uint32_t h = ln_hash(ld, ln.p, ln.len) & (INV_LN_SLOTS - 1);
 	for (;; h = (h + 1) & (INV_LN_SLOTS - 1)) {
-		uint16_t s = v->ln_slot[h];
+		uint16_t s = v->work.ln_slot[h];
 		if (!s)
 			break;
 		const struct inv_ln *e = &v->lns[s - 1];
@@ -405,7 +287,7 @@ static void add_ln(struct ied *d, int ld, struct bview item)
 	e->ld = (uint8_t)ld;
 	memcpy(e->name, ln.p, ln.len);
 	e->name[ln.len] = 0;
-	v->ln_slot[h] = v->n_lns;
+	v->work.ln_slot[h] = v->n_lns;
 }
 
 static void note_name(struct ied *d, const struct mms_objname *o)
@@ -458,19 +340,19 @@ static void report_dataset(struct ied *d, const struct mms_pdu *p)
 	struct bview ds = bview_of(&x.val);
 	struct inv_ied *v = inv_slot_of(d);
 	for (unsigned i = 0; i < INV_DS_RECENT; i++)
-		if (strlen(v->recent_ds[i]) == ds.len && !memcmp(v->recent_ds[i], ds.p, ds.len))
+		if (strlen(v->work.recent_ds[i]) == ds.len && !memcmp(v->work.recent_ds[i], ds.p, ds.len))
 			return;
 	uint32_t slash = 0;
 	while (slash < ds.len && ds.p[slash] != '/')
 		slash++;
-	if (slash == ds.len || ds.len >= sizeof(v->recent_ds[0]))
+	if (slash == ds.len || ds.len >= sizeof(v->work.recent_ds[0]))
 		return;
 	struct bview dom = { ds.p, slash }, item = { ds.p + slash + 1, ds.len - slash - 1 };
 	int ld = ld_index(d, dom);
 	add_ln(d, ld, item);
 	if (ld >= 0)
 		note_dataset(d, dom, item);
-	char *slot = v->recent_ds[v->next_recent_ds++ % INV_DS_RECENT];
+	char *slot = v->work.recent_ds[v->work.next_recent_ds++ % INV_DS_RECENT];
 	memcpy(slot, ds.p, ds.len);
 	slot[ds.len] = 0;
 }
@@ -802,7 +684,7 @@ void inventory_stream(struct flow *f, int dir, const struct stream_event *e, con
 
 /* ---- GOOSE and SV on the MMS VLANs ----------------------------------------- */
 
-static int mms_vlan_find(const struct vlan_key *k)
+static int mms_vlan_find(const struct inv_vlan_key *k)
 {
 	for (size_t i = 0; i < n_mms_vlans; i++)
 		if (vlan_key_eq(&mms_vlans[i].key, k))
@@ -811,14 +693,14 @@ static int mms_vlan_find(const struct vlan_key *k)
 }
 
 /* The finding's object: "vlan 10 appid 0x0001", "untagged appid 0x4000". */
-static void stream_object(const struct l2_stream *s, char *buf, size_t size)
+static void stream_object(const struct inv_l2_stream *s, char *buf, size_t size)
 {
 	char ids[48];
-	vlan_ids(&s->key, ids, sizeof(ids));
+	inv_vlan_ids(&s->key, ids, sizeof(ids));
 	snprintf(buf, size, "%s%s appid 0x%04x", s->key.n ? "vlan " : "untagged", ids, s->appid);
 }
 
-static void stream_details(struct finding *fd, const struct l2_stream *s, const struct mms_vlan *mv)
+static void stream_details(struct finding *fd, const struct inv_l2_stream *s, const struct inv_mms_vlan *mv)
 {
 	char mac[24], ied[96];
 	struct jw w;
@@ -836,11 +718,11 @@ static void stream_details(struct finding *fd, const struct l2_stream *s, const 
 	if (s->go_id[0])
 		jw_str(&w, "goID", s->go_id);
 	if (s->has_mac) {
-		mac_text(s->src, mac, sizeof(mac));
+		inv_mac_text(s->src, mac, sizeof(mac));
 		jw_str(&w, "src_mac", mac);
 	}
 	if (s->has_dst) {
-		mac_text(s->dst, mac, sizeof(mac));
+		inv_mac_text(s->dst, mac, sizeof(mac));
 		jw_str(&w, "dst_mac", mac);
 	}
 	jw_bool(&w, "several_sources", s->other_sources);
@@ -850,7 +732,7 @@ static void stream_details(struct finding *fd, const struct l2_stream *s, const 
 	finding_details_end(&w, fd);
 }
 
-static const char *stream_kind(const struct l2_stream *s)
+static const char *stream_kind(const struct inv_l2_stream *s)
 {
 	return s->sv ? "sv_on_mms_vlan" : "goose_on_mms_vlan";
 }
@@ -858,7 +740,7 @@ static const char *stream_kind(const struct l2_stream *s)
 /* A new occurrence: the stream's first frame (or, after a pause longer than the
  * aggregation window, the frame that brought it back), the frame that showed MMS
  * on the segment, and the latest frame. */
-static void stream_commit(struct finding *fd, const struct l2_stream *s, const struct mms_vlan *mv,
+static void stream_commit(struct finding *fd, const struct inv_l2_stream *s, const struct inv_mms_vlan *mv,
 			  const struct pkt_where *from, int64_t now)
 {
 	char vl[64], mac[24], ied[96];
@@ -868,10 +750,10 @@ static void stream_commit(struct finding *fd, const struct l2_stream *s, const s
 	finding_evidence(fd, &mv->at);
 	finding_evidence(fd, &s->last_at);
 	stream_details(fd, s, mv);
-	vlan_text(&s->key, vl, sizeof(vl));
+	inv_vlan_text(&s->key, vl, sizeof(vl));
 	endpoint_text(&mv->ied, ied, sizeof(ied));
 	if (s->has_mac)
-		mac_text(s->src, mac, sizeof(mac));
+		inv_mac_text(s->src, mac, sizeof(mac));
 	else
 		snprintf(mac, sizeof(mac), "an unknown source");
 	finding_summary(fd, "%s stream from %s (APPID 0x%04x%s%s%s) is on %s, which also carries MMS (%s): MMS bulk "
@@ -883,7 +765,7 @@ static void stream_commit(struct finding *fd, const struct l2_stream *s, const s
 }
 
 /* The stream shares a segment with MMS: a finding dated from its first frame. */
-static void stream_flag(struct l2_stream *s, int vi, int64_t now)
+static void stream_flag(struct inv_l2_stream *s, int vi, int64_t now)
 {
 	char obj[96];
 	stream_object(s, obj, sizeof(obj));
@@ -896,10 +778,10 @@ static void stream_flag(struct l2_stream *s, int vi, int64_t now)
 
 /* Keep a flagged stream's finding current (frame count, last frame) without
  * looking it up for every frame: SV runs at thousands of frames a second. */
-static void stream_refresh(struct l2_stream *s, int64_t now, bool last_frame)
+static void stream_refresh(struct inv_l2_stream *s, int64_t now, bool last_frame)
 {
 	char obj[96];
-	struct mms_vlan *mv = &mms_vlans[s->mms_vlan];
+	struct inv_mms_vlan *mv = &mms_vlans[s->mms_vlan];
 	stream_object(s, obj, sizeof(obj));
 	s->refreshed = now;
 	struct finding *fd = finding_open(stream_kind(s), &mv->ied, obj, now);
@@ -918,7 +800,7 @@ static void stream_refresh(struct l2_stream *s, int64_t now, bool last_frame)
 
 static void vlan_has_mms(const struct flow *f, const struct ied *d, const struct pkt_where *at)
 {
-	struct vlan_key k;
+	struct inv_vlan_key k;
 	vlan_key_of(f->key.n_vlan, f->key.vlan, &k);
 	if (mms_vlan_find(&k) >= 0)
 		return;
@@ -928,7 +810,7 @@ static void vlan_has_mms(const struct flow *f, const struct ied *d, const struct
 	}
 	if (!mms_vlans && !(mms_vlans = calloc(INV_MAX_VLANS, sizeof(*mms_vlans))))
 		return;
-	struct mms_vlan *mv = &mms_vlans[n_mms_vlans];
+	struct inv_mms_vlan *mv = &mms_vlans[n_mms_vlans];
 	mv->key = k;
 	mv->ied = d->ep;
 	mv->at = *at;
@@ -942,7 +824,7 @@ static void vlan_has_mms(const struct flow *f, const struct ied *d, const struct
 /* Source and destination MAC: Ethernet has them in front; Linux cooked captures
  * (SLL, SLL2) carry the sender's address only. Which header it is follows from
  * where decode_link left the payload, given the VLAN tags it read. */
-static void l2_macs(const struct pkt *p, struct l2_stream *s)
+static void l2_macs(const struct pkt *p, struct inv_l2_stream *s)
 {
 	if (!p->l3 || p->l3 < p->data)
 		return;
@@ -977,11 +859,11 @@ static void l2_macs(const struct pkt *p, struct l2_stream *s)
 
 /* The stream of (kind, segment, APPID); a new one only for a frame that is
  * recognisably GOOSE or SV (create), so garbage on the ethertype makes no stream. */
-static struct l2_stream *l2_stream_of(bool sv, const struct vlan_key *k, uint16_t appid, const struct pkt *p,
+static struct inv_l2_stream *l2_stream_of(bool sv, const struct inv_vlan_key *k, uint16_t appid, const struct pkt *p,
 				      bool create)
 {
 	if (l2_last < n_l2) {
-		struct l2_stream *s = &l2[l2_last];
+		struct inv_l2_stream *s = &l2[l2_last];
 		if (s->sv == sv && s->appid == appid && vlan_key_eq(&s->key, k))
 			return s;
 	}
@@ -999,7 +881,7 @@ static struct l2_stream *l2_stream_of(bool sv, const struct vlan_key *k, uint16_
 	}
 	if (!l2 && !(l2 = calloc(INV_MAX_L2, sizeof(*l2))))
 		return NULL;
-	struct l2_stream *s = &l2[n_l2];
+	struct inv_l2_stream *s = &l2[n_l2];
 	memset(s, 0, sizeof(*s));
 	s->sv = sv;
 	s->appid = appid;
@@ -1020,9 +902,9 @@ void inventory_l2(const struct pkt *p)
 	seen_at(p->at.ts_us);
 	struct goose_sv g;
 	enum goose_sv_status st = goose_sv_decode(p->ethertype, rd_make(p->l3, p->l3 ? p->l3len : 0), &g);
-	struct vlan_key k;
+	struct inv_vlan_key k;
 	vlan_key_of(p->n_vlan, p->vlan, &k);
-	struct l2_stream *s = g.has_header ? l2_stream_of(sv, &k, g.appid, p, g.has_pdu) : NULL;
+	struct inv_l2_stream *s = g.has_header ? l2_stream_of(sv, &k, g.appid, p, g.has_pdu) : NULL;
 	if (!s) {
 		if (!g.has_pdu)
 			l2_unusable++; /* no header or no PDU, and no stream of that APPID yet */
@@ -1066,630 +948,28 @@ void inventory_finish(int64_t now)
 	 * ones that closed earlier did so with their state of at most a second
 	 * before their stream's last frame. */
 	for (size_t i = 0; i < n_l2; i++) {
-		struct l2_stream *s = &l2[i];
+		struct inv_l2_stream *s = &l2[i];
 		if (s->mms_vlan >= 0 && now - s->refreshed <= g_rules.thr[THR_FINDING_WINDOW])
 			stream_refresh(s, s->last_seen > s->refreshed ? s->last_seen : s->refreshed, true);
 	}
 }
 
-/* ---- the inventory document ----------------------------------------------- */
+/* ---- the model, read-only ---------------------------------------------------- */
 
-static const char *const TRG_NAMES[8] = { NULL, "dchg", "qchg", "dupd", "intg", "gi", NULL, NULL };
-static const char *const OPT_NAMES[10] = {
-	NULL, "sequence-number", "report-time-stamp", "reason-for-inclusion", "data-set-name",
-	"data-reference", "buffer-overflow", "entryID", "conf-revision", "segmentation",
-};
-
-#define KNOWN(r, a) ((r)->known & (1u << (a)))
-
-static void rcb_display(const char *ref, char *buf, size_t size)
+const struct inventory_view *inventory_view(void)
 {
-	snprintf(buf, size, "%s", ref);
-	for (char *p = buf; *p; p++)
-		if (*p == '$')
-			*p = '.';
-}
-
-static void where_obj(struct jw *w, const char *key, const struct pkt_where *at)
-{
-	jw_obj(w, key);
-	const char *fn = input_name(at->file_idx);
-	if (fn)
-		jw_str(w, "pcap_filename", fn);
-	jw_u64(w, "pcap_cnt", at->frame);
-	jw_obj_end(w);
-}
-
-/* Request counts by MMS service name; one of c64 (per IED) or c32 (per client). */
-static void services_obj(struct jw *w, const char *key, const uint64_t *c64, const uint32_t *c32)
-{
-	uint64_t other = 0;
-	jw_obj(w, key);
-	for (unsigned k = 0; k <= INV_SVC_MAX; k++) {
-		uint64_t n = c64 ? c64[k] : c32[k];
-		if (!n)
-			continue;
-		const char *name = k < INV_SVC_MAX ? mms_service_name(MMS_CONFIRMED_REQUEST, (int)k) : NULL;
-		if (name)
-			jw_u64(w, name, n);
-		else
-			other += n;
-	}
-	if (other)
-		jw_u64(w, "other", other);
-	jw_obj_end(w);
-}
-
-static int cmp_ln(const void *a, const void *b)
-{
-	const struct inv_ln *x = *(const struct inv_ln *const *)a, *y = *(const struct inv_ln *const *)b;
-	return strcmp(x->name, y->name);
-}
-
-static void lds_json(struct jw *w, const struct ied *d)
-{
-	const struct inv_ied *v = inv_slot_of(d);
-	const struct inv_ln **sorted = NULL;
-	if (v && v->n_lns && (sorted = malloc(v->n_lns * sizeof(*sorted))) != NULL) {
-		for (uint16_t i = 0; i < v->n_lns; i++)
-			sorted[i] = &v->lns[i];
-		qsort(sorted, v->n_lns, sizeof(*sorted), cmp_ln);
-	}
-	jw_arr(w, "logical_devices");
-	for (uint16_t l = 0; l < d->n_lds; l++) {
-		jw_obj(w, NULL);
-		jw_str(w, "name", d->lds[l]);
-		jw_arr(w, "logical_nodes");
-		for (uint16_t i = 0; sorted && i < v->n_lns; i++)
-			if (sorted[i]->ld == l)
-				jw_str(w, NULL, sorted[i]->name);
-		jw_arr_end(w);
-		jw_obj_end(w);
-	}
-	jw_arr_end(w);
-	free(sorted);
-}
-
-/* RCB r names a dataset that is not listed (its DatSet was read or written, the
- * dataset itself never listed) and no earlier RCB names it. */
-static bool rcb_only_dataset(const struct ied *d, uint16_t r)
-{
-	const struct rcb *rc = &d->rcbs[r];
-	if (!KNOWN(rc, RCB_DATSET) || !rc->datset[0])
-		return false;
-	for (uint16_t i = 0; i < d->n_datasets; i++)
-		if (!strcmp(d->datasets[i].ref, rc->datset))
-			return false;
-	for (uint16_t q = 0; q < r; q++)
-		if (KNOWN(&d->rcbs[q], RCB_DATSET) && !strcmp(d->rcbs[q].datset, rc->datset))
-			return false;
-	return true;
-}
-
-static unsigned dataset_count(const struct ied *d)
-{
-	unsigned n = d->n_datasets;
-	for (uint16_t r = 0; r < d->n_rcbs; r++)
-		n += rcb_only_dataset(d, r);
-	return n;
-}
-
-static void datasets_json(struct jw *w, const struct ied *d)
-{
-	char disp[200];
-	jw_arr(w, "datasets");
-	for (uint16_t i = 0; i < d->n_datasets; i++) {
-		const struct dataset *ds = &d->datasets[i];
-		jw_obj(w, NULL);
-		jw_str(w, "ref", ds->ref);
-		if (ds->members) {
-			jw_arr(w, "members");
-			for (uint16_t m = 0; m < ds->n_members; m++)
-				if (ds->members[m])
-					jw_str(w, NULL, ds->members[m]);
-			jw_arr_end(w);
-		} else {
-			jw_null(w, "members");
-		}
-		jw_arr(w, "rcbs");
-		for (uint16_t r = 0; r < d->n_rcbs; r++)
-			if (KNOWN(&d->rcbs[r], RCB_DATSET) && !strcmp(d->rcbs[r].datset, ds->ref)) {
-				rcb_display(d->rcbs[r].ref, disp, sizeof(disp));
-				jw_str(w, NULL, disp);
-			}
-		jw_arr_end(w);
-		jw_obj_end(w);
-	}
-	/* Datasets only RCBs name: members unknown. */
-	for (uint16_t r = 0; r < d->n_rcbs; r++) {
-		const struct rcb *rc = &d->rcbs[r];
-		if (!rcb_only_dataset(d, r))
-			continue;
-		jw_obj(w, NULL);
-		jw_str(w, "ref", rc->datset);
-		jw_null(w, "members");
-		jw_arr(w, "rcbs");
-		for (uint16_t q = r; q < d->n_rcbs; q++)
-			if (KNOWN(&d->rcbs[q], RCB_DATSET) && !strcmp(d->rcbs[q].datset, rc->datset)) {
-				rcb_display(d->rcbs[q].ref, disp, sizeof(disp));
-				jw_str(w, NULL, disp);
-			}
-		jw_arr_end(w);
-		jw_obj_end(w);
-	}
-	jw_arr_end(w);
-}
-
-static void rcbs_json(struct jw *w, const struct ied *d)
-{
-	char disp[200];
-	jw_arr(w, "rcbs");
-	for (uint16_t i = 0; i < d->n_rcbs; i++) {
-		const struct rcb *r = &d->rcbs[i];
-		jw_obj(w, NULL);
-		rcb_display(r->ref, disp, sizeof(disp));
-		jw_str(w, "ref", disp);
-		jw_str(w, "mms_ref", r->ref);
-		jw_bool(w, "buffered", r->buffered);
-		if (KNOWN(r, RCB_RPTID))
-			jw_str(w, "rptid", r->rptid);
-		if (KNOWN(r, RCB_DATSET))
-			jw_str(w, "datset", r->datset);
-		if (KNOWN(r, RCB_TRGOPS)) {
-			jw_arr(w, "trgops");
-			for (unsigned b = 0; b < 8; b++)
-				if ((r->trgops & (1u << b)) && TRG_NAMES[b])
-					jw_str(w, NULL, TRG_NAMES[b]);
-			jw_arr_end(w);
-		}
-		if (KNOWN(r, RCB_OPTFLDS)) {
-			jw_arr(w, "optflds");
-			for (unsigned b = 0; b < 10; b++)
-				if ((r->optflds & (1u << b)) && OPT_NAMES[b])
-					jw_str(w, NULL, OPT_NAMES[b]);
-			jw_arr_end(w);
-		}
-		if (KNOWN(r, RCB_INTGPD))
-			jw_u64(w, "intgpd_ms", r->intgpd);
-		if (KNOWN(r, RCB_BUFTM))
-			jw_u64(w, "buftm_ms", r->buftm);
-		if (KNOWN(r, RCB_CONFREV))
-			jw_u64(w, "confrev", r->confrev);
-		if (KNOWN(r, RCB_RPTENA))
-			jw_bool(w, "rptena", r->rptena);
-		jw_u64(w, "reports", r->reports);
-		jw_obj_end(w);
-	}
-	jw_arr_end(w);
-}
-
-static void clients_json(struct jw *w, const struct inv_ied *v)
-{
-	char ip[64];
-	jw_arr(w, "clients");
-	for (uint16_t i = 0; v && i < v->n_clients; i++) {
-		const struct inv_client *c = &v->clients[i];
-		jw_obj(w, NULL);
-		ip_only(c->ipver, c->ip, ip, sizeof(ip));
-		jw_str(w, "address", ip);
-		jw_timestamp(w, "first_seen", c->first_seen);
-		jw_timestamp(w, "last_seen", c->last_seen);
-		jw_u64(w, "connections", c->connections);
-		jw_u64(w, "associations", c->associations);
-		jw_u64(w, "tls_connections", c->tls_connections);
-		jw_bool(w, "password_sent", c->password_sent);
-		jw_u64(w, "requests", c->requests);
-		services_obj(w, "services", NULL, c->svc);
-		jw_obj_end(w);
-	}
-	jw_arr_end(w);
-}
-
-static void ied_json(struct jw *w, void *arg)
-{
-	struct ied *d = arg;
-	const struct inv_ied *v = inv_slot_of(d);
-	char ip[64];
-	ip_only(d->ep.ipver, d->ep.ip, ip, sizeof(ip));
-	jw_obj(w, NULL);
-	jw_str(w, "address", ip);
-	jw_u64(w, "port", d->ep.port);
-	jw_arr(w, "vlan");
-	for (unsigned i = 0; i < d->ep.n_vlan; i++)
-		jw_u64(w, NULL, d->ep.vlan[i]);
-	jw_arr_end(w);
-	if (d->name[0]) {
-		jw_str(w, "name", d->name);
-		jw_str(w, "name_source", "rules");
-	} else if (d->n_lds) {
-		jw_str(w, "name", d->lds[0]);
-		jw_str(w, "name_source", "logical_device");
-	} else {
-		jw_null(w, "name");
-		jw_null(w, "name_source");
-	}
-	if (d->vendor[0] || d->model[0] || d->revision[0]) {
-		jw_str(w, "vendor", d->vendor);
-		jw_str(w, "model", d->model);
-		jw_str(w, "revision", d->revision);
-	} else {
-		jw_null(w, "vendor");
-		jw_null(w, "model");
-		jw_null(w, "revision");
-	}
-	if (v && v->first_seen) {
-		jw_timestamp(w, "first_seen", v->first_seen);
-		jw_timestamp(w, "last_seen", v->last_seen);
-	}
-	jw_bool(w, "mms", v && v->plaintext_flagged);
-
-	jw_obj(w, "security");
-	jw_bool(w, "mms_plaintext", v && v->plaintext_flagged);
-	if (v && v->tls_connections) {
-		jw_obj(w, "tls");
-		jw_u64(w, "connections", v->tls_connections);
-		if (v->tls_version)
-			jw_str(w, "version", tls_version_name(v->tls_version));
-		else
-			jw_null(w, "version");
-		if (v->tls_offered)
-			jw_str(w, "client_max_version", tls_version_name(v->tls_offered));
-		jw_arr(w, "sni");
-		for (uint8_t i = 0; i < v->n_sni; i++)
-			jw_str(w, NULL, v->sni[i]);
-		jw_arr_end(w);
-		jw_obj_end(w);
-	} else {
-		jw_null(w, "tls");
-	}
-	jw_u64(w, "password_association_requests", v ? v->password_aarqs : 0);
-	if (v && v->other_auth_aarqs) {
-		jw_obj(w, "other_authentication");
-		jw_u64(w, "association_requests", v->other_auth_aarqs);
-		jw_str(w, "mechanism", v->other_mechanism);
-		jw_obj_end(w);
-	}
-	jw_u64(w, "s7comm_connections", v ? v->s7comm_connections : 0);
-	jw_u64(w, "s7comm_plus_connections", v ? v->s7comm_plus_connections : 0);
-	jw_obj_end(w);
-
-	jw_obj(w, "associations");
-	jw_u64(w, "connections", v ? v->connections : 0);
-	jw_u64(w, "associations", v ? v->associations : 0);
-	jw_u64(w, "peak_concurrent", d->peak_assocs);
-	jw_u64(w, "refused", d->refused);
-	if (d->limit) {
-		jw_u64(w, "limit", d->limit);
-		jw_bool(w, "limit_inferred", d->limit_inferred);
-	} else {
-		jw_null(w, "limit");
-	}
-	jw_obj_end(w);
-
-	lds_json(w, d);
-	datasets_json(w, d);
-	rcbs_json(w, d);
-
-	jw_obj(w, "services");
-	static const uint64_t none[INV_SVC_MAX + 1];
-	services_obj(w, "requests", v ? v->requests : none, NULL);
-	jw_obj(w, "acsi");
-	for (uint16_t i = 0; v && i < v->n_acsi; i++)
-		jw_u64(w, v->acsi[i].name, v->acsi[i].n);
-	jw_obj_end(w);
-	jw_obj(w, "unconfirmed");
-	for (int k = 0; v && k <= INV_USVC_MAX; k++) {
-		if (!v->unconfirmed[k])
-			continue;
-		const char *name = k < INV_USVC_MAX ? mms_service_name(MMS_UNCONFIRMED, k) : NULL;
-		jw_u64(w, name ? name : "other", v->unconfirmed[k]);
-	}
-	jw_obj_end(w);
-	jw_obj_end(w);
-
-	clients_json(w, v);
-
-	jw_obj(w, "not_listed");
-	jw_u64(w, "client_connections", v ? v->unlisted_client_connections : 0);
-	jw_u64(w, "logical_nodes", v ? v->lns_dropped : 0);
-	jw_u64(w, "logical_devices", v ? v->lds_dropped : 0);
-	jw_u64(w, "datasets", v ? v->datasets_dropped : 0);
-	jw_obj_end(w);
-	jw_obj_end(w);
-}
-
-static void stream_json(struct jw *w, void *arg)
-{
-	const struct l2_stream *s = arg;
-	char mac[24], ied[96];
-	jw_obj(w, NULL);
-	jw_arr(w, "vlan");
-	for (uint8_t i = 0; i < s->key.n; i++)
-		jw_u64(w, NULL, s->key.v[i]);
-	jw_arr_end(w);
-	jw_u64(w, "appid", s->appid);
-	const char *idk = s->sv ? "svID" : "gocbRef";
-	if (s->id[0])
-		jw_str(w, idk, s->id);
-	else
-		jw_null(w, idk);
-	if (s->datset[0])
-		jw_str(w, "datSet", s->datset);
-	else
-		jw_null(w, "datSet");
-	if (!s->sv) {
-		if (s->go_id[0])
-			jw_str(w, "goID", s->go_id);
-		else
-			jw_null(w, "goID");
-		if (s->has_tal)
-			jw_u64(w, "timeAllowedtoLive_ms", s->tal);
-	} else {
-		jw_u64(w, "noASDU", s->no_asdu);
-	}
-	if (s->has_conf_rev)
-		jw_u64(w, "confRev", s->conf_rev);
-	if (s->has_mac) {
-		mac_text(s->src, mac, sizeof(mac));
-		jw_str(w, "src_mac", mac);
-	} else {
-		jw_null(w, "src_mac");
-	}
-	if (s->has_dst) {
-		mac_text(s->dst, mac, sizeof(mac));
-		jw_str(w, "dst_mac", mac);
-	}
-	jw_bool(w, "several_sources", s->other_sources);
-	jw_u64(w, "frames", s->frames);
-	jw_u64(w, "malformed", s->malformed);
-	jw_timestamp(w, "first_seen", s->first_seen);
-	jw_timestamp(w, "last_seen", s->last_seen);
-	where_obj(w, "first_frame", &s->first_at);
-	jw_bool(w, "on_mms_vlan", s->mms_vlan >= 0);
-	if (s->mms_vlan >= 0) {
-		endpoint_text(&mms_vlans[s->mms_vlan].ied, ied, sizeof(ied));
-		jw_str(w, "mms_ied", ied);
-	}
-	jw_obj_end(w);
-}
-
-static void mms_vlan_json(struct jw *w, void *arg)
-{
-	const struct mms_vlan *mv = arg;
-	char ied[96];
-	jw_obj(w, NULL);
-	jw_arr(w, "vlan");
-	for (uint8_t i = 0; i < mv->key.n; i++)
-		jw_u64(w, NULL, mv->key.v[i]);
-	jw_arr_end(w);
-	endpoint_text(&mv->ied, ied, sizeof(ied));
-	jw_str(w, "first_ied", ied);
-	where_obj(w, "first_frame", &mv->at);
-	jw_obj_end(w);
-}
-
-static void header_json(struct jw *w, void *arg)
-{
-	(void)arg;
-	if (run_first) {
-		jw_timestamp(w, "first_seen", run_first);
-		jw_timestamp(w, "last_seen", run_last);
-	} else {
-		jw_null(w, "first_seen");
-		jw_null(w, "last_seen");
-	}
-}
-
-static void limits_json(struct jw *w, void *arg)
-{
-	(void)arg;
-	jw_obj(w, NULL);
-	jw_u64(w, "inventory_full", g_stats[STAT_inventory_full]);
-	jw_u64(w, "ied_table_full", g_stats[STAT_ied_table_full]);
-	jw_u64(w, "goose_sv_frames_not_listed", l2_dropped_frames);
-	jw_u64(w, "goose_sv_frames_unusable", l2_unusable);
-	jw_u64(w, "max_clients_per_ied", INV_MAX_CLIENTS);
-	jw_u64(w, "max_logical_nodes_per_ied", INV_MAX_LNS);
-	jw_u64(w, "max_logical_devices_per_ied", IED_MAX_LDS);
-	jw_u64(w, "max_datasets_per_ied", IED_MAX_DATASETS);
-	jw_u64(w, "max_goose_sv_streams", INV_MAX_L2);
-	jw_obj_end(w);
-}
-
-#define DOC_BUF_MIN (64u * 1024)
-#define DOC_BUF_MAX (64u * 1024 * 1024)
-
-struct doc {
-	FILE *out;
-	char *buf;
-	size_t cap;
-	bool failed;
-};
-
-/* One piece of the document, formatted into a buffer that grows until it fits
- * (an IED with hundreds of datasets takes megabytes), then written. */
-static void emit(struct doc *doc, void (*fn)(struct jw *, void *), void *arg)
-{
-	for (;;) {
-		struct jw w;
-		if (!doc->buf) {
-			doc->cap = DOC_BUF_MIN;
-			if (!(doc->buf = malloc(doc->cap))) {
-				doc->failed = true;
-				return;
-			}
-		}
-		jw_init(&w, doc->buf, doc->cap);
-		if (fn == header_json)
-			w.first[0] = false; /* members of the already opened top object */
-		fn(&w, arg);
-		if (!w.overflow) {
-			fwrite(doc->buf, 1, w.len, doc->out);
-			return;
-		}
-		char *n = doc->cap < DOC_BUF_MAX ? realloc(doc->buf, doc->cap * 4) : NULL;
-		if (!n) {
-			fputs("{\"truncated\":true}", doc->out); /* still valid JSON */
-			return;
-		}
-		doc->buf = n;
-		doc->cap *= 4;
-	}
-}
-
-struct ied_list {
-	struct doc *doc;
-	size_t n;
-};
-
-static void ied_item(struct ied *d, void *arg)
-{
-	struct ied_list *l = arg;
-	fputs(l->n++ ? ",\n" : "\n", l->doc->out);
-	emit(l->doc, ied_json, d);
-}
-
-static void streams_json(struct doc *doc, const char *key, bool sv)
-{
-	size_t n = 0;
-	fprintf(doc->out, "],\n\"%s\":[", key);
-	for (size_t i = 0; i < n_l2; i++) {
-		if (l2[i].sv != sv)
-			continue;
-		fputs(n++ ? ",\n" : "\n", doc->out);
-		emit(doc, stream_json, &l2[i]);
-	}
-}
-
-/* The document to any stream; true when every part was written. */
-bool inventory_write_to(FILE *out)
-{
-	struct doc doc = { out, NULL, 0, false };
-	/* One document; one IED, stream or VLAN per line, so that it reads (and
-	 * diffs) line by line as well as with jq. */
-	fputs("{\"inventory_version\":1", out);
-	emit(&doc, header_json, NULL);
-	fputs(",\n\"ieds\":[", out);
-	struct ied_list l = { &doc, 0 };
-	ied_foreach(ied_item, &l);
-	streams_json(&doc, "goose", false);
-	streams_json(&doc, "sv", true);
-	fputs("],\n\"mms_vlans\":[", out);
-	for (size_t i = 0; i < n_mms_vlans; i++) {
-		fputs(i ? ",\n" : "\n", out);
-		emit(&doc, mms_vlan_json, &mms_vlans[i]);
-	}
-	fputs("],\n\"limits\":", out);
-	emit(&doc, limits_json, NULL);
-	fputs("}\n", out);
-	free(doc.buf);
-	return !doc.failed && !ferror(out);
-}
-
-int inventory_write(const char *path)
-{
-	bool to_stdout = !strcmp(path, "-");
-	FILE *out = to_stdout ? stdout : fopen(path, "w");
-	if (!out) {
-		log_error("%s: cannot write the inventory: %s", path, strerror(errno));
-		return -1;
-	}
-	bool bad = !inventory_write_to(out);
-	if (to_stdout)
-		bad |= fflush(out) != 0;
-	else
-		bad |= fclose(out) != 0;
-	if (bad) {
-		log_error("%s: the inventory could not be written completely", path);
-		return -1;
-	}
-	return 0;
-}
-
-/* ---- the summary block ------------------------------------------------------ */
-
-struct print_ctx {
-	FILE *out;
-	size_t shown, total, clients;
-};
-
-static void count_ied(struct ied *d, void *arg)
-{
-	struct print_ctx *c = arg;
-	c->total++;
-	if (inv_slot_of(d))
-		c->clients += inv_slot_of(d)->n_clients;
-}
-
-static void print_ied(struct ied *d, void *arg)
-{
-	struct print_ctx *c = arg;
-	const struct inv_ied *v = inv_slot_of(d);
-	if (!v || c->shown >= INV_PRINT_MAX)
-		return;
-	c->shown++;
-	char ep[96], ip[64];
-	endpoint_text(&d->ep, ep, sizeof(ep));
-	fprintf(c->out, "  %s", ep);
-	for (unsigned i = 0; i < d->ep.n_vlan; i++)
-		fprintf(c->out, "%s%u", i ? "." : " vlan ", d->ep.vlan[i]);
-	const char *name = d->name[0] ? d->name : d->n_lds ? d->lds[0] : NULL;
-	if (name)
-		fprintf(c->out, "  %s", name);
-	if (d->vendor[0] || d->model[0] || d->revision[0])
-		fprintf(c->out, "  %s %s %s", d->vendor, d->model, d->revision);
-	fputc('\n', c->out);
-	unsigned nds = dataset_count(d);
-	fprintf(c->out, "    %u LD%s, %u LN%s, %u dataset%s, %u RCB%s; %u connection%s, %u association%s, from %u client%s",
-		d->n_lds, d->n_lds == 1 ? "" : "s", v->n_lns, v->n_lns == 1 ? "" : "s", nds, nds == 1 ? "" : "s",
-		d->n_rcbs, d->n_rcbs == 1 ? "" : "s", v->connections, v->connections == 1 ? "" : "s",
-		v->associations, v->associations == 1 ? "" : "s", v->n_clients, v->n_clients == 1 ? "" : "s");
-	for (uint16_t i = 0; i < v->n_clients && i < 4; i++) {
-		ip_only(v->clients[i].ipver, v->clients[i].ip, ip, sizeof(ip));
-		fprintf(c->out, "%s%s", i ? ", " : " (", ip);
-	}
-	fprintf(c->out, "%s\n", v->n_clients > 4 ? ", ...)" : v->n_clients ? ")" : "");
-	fprintf(c->out, "    security: %s", v->plaintext_flagged ? "MMS in clear text" : "no MMS seen in clear");
-	if (v->tls_connections)
-		fprintf(c->out, ", TLS (%s) on %u connection%s", v->tls_version ? tls_version_name(v->tls_version) : "version not seen",
-			v->tls_connections, v->tls_connections == 1 ? "" : "s");
-	if (v->password_aarqs)
-		fprintf(c->out, ", %u password%s sent in clear", v->password_aarqs, v->password_aarqs == 1 ? "" : "s");
-	if (v->s7comm_connections || v->s7comm_plus_connections)
-		fprintf(c->out, ", S7comm on %u connection%s", v->s7comm_connections + v->s7comm_plus_connections,
-			v->s7comm_connections + v->s7comm_plus_connections == 1 ? "" : "s");
-	fputc('\n', c->out);
-}
-
-void inventory_print(FILE *out)
-{
-	struct print_ctx c = { out, 0, 0, 0 };
-	ied_foreach(count_ied, &c);
-	size_t goose = 0, sv = 0;
-	for (size_t i = 0; i < n_l2; i++) {
-		if (l2[i].sv)
-			sv++;
-		else
-			goose++;
-	}
-	fprintf(out, "\ninventory: %zu IED%s, %zu client%s, %zu GOOSE stream%s, %zu SV stream%s (--inventory PATH: all of it as JSON)\n",
-		c.total, c.total == 1 ? "" : "s", c.clients, c.clients == 1 ? "" : "s", goose, goose == 1 ? "" : "s",
-		sv, sv == 1 ? "" : "s");
-	ied_foreach(print_ied, &c);
-	if (c.total > c.shown)
-		fprintf(out, "  ... %zu more IED%s\n", c.total - c.shown, c.total - c.shown == 1 ? "" : "s");
-	for (size_t i = 0; i < n_l2 && i < INV_PRINT_MAX; i++) {
-		const struct l2_stream *s = &l2[i];
-		char vl[64], mac[24] = "?";
-		vlan_text(&s->key, vl, sizeof(vl));
-		if (s->has_mac)
-			mac_text(s->src, mac, sizeof(mac));
-		fprintf(out, "  %s APPID 0x%04x %s from %s on %s: %llu frames%s\n", s->sv ? "SV" : "GOOSE", s->appid,
-			s->id[0] ? s->id : "(no id)", mac, vl, (unsigned long long)s->frames,
-			s->mms_vlan >= 0 ? ", shares the segment with MMS" : "");
-	}
-	if (n_l2 > INV_PRINT_MAX)
-		fprintf(out, "  ... %zu more GOOSE/SV streams\n", n_l2 - INV_PRINT_MAX);
+	/* Filled at every call: the tables are allocated at their first entry. */
+	static struct inventory_view view;
+	view.ied_slot = inv_ied_slot;
+	view.first_seen = run_first;
+	view.last_seen = run_last;
+	view.streams = l2;
+	view.n_streams = n_l2;
+	view.mms_vlans = mms_vlans;
+	view.n_mms_vlans = n_mms_vlans;
+	view.l2_frames_not_listed = l2_dropped_frames;
+	view.l2_frames_unusable = l2_unusable;
+	return &view;
 }
 
 /* ---- teardown --------------------------------------------------------------- */
@@ -1701,7 +981,7 @@ static void free_ied(struct ied *d, void *arg)
 		return;
 	free(inv_slot_of(d)->clients);
 	free(inv_slot_of(d)->lns);
-	free(inv_slot_of(d)->ln_slot);
+	free(inv_slot_of(d)->work.ln_slot);
 	free(inv_slot_of(d));
 	d->slot[inv_ied_slot] = NULL;
 }
@@ -1724,24 +1004,14 @@ void inventory_free(void)
 	total_clients = total_lns = total_datasets = 0;
 }
 
-/* End of input: last refreshes, then the document for the sinks (the store keeps
- * it with the run). */
+/* End of input: last refreshes, then the finished inventory for the sinks (the
+ * store keeps its document with the run). */
 static void inventory_finish_hook(int64_t now)
 {
 	inventory_finish(now);
-	char *doc = NULL;
-	size_t len = 0;
-	FILE *mem = open_memstream(&doc, &len);
-	if (!mem)
-		return;
-	bool ok = inventory_write_to(mem);
-	if (fclose(mem) == 0 && ok && doc) {
-		struct record rec = { .kind = REC_INVENTORY };
-		rec.u.inventory.json = doc;
-		rec.u.inventory.len = len;
-		bus_record(&rec);
-	}
-	free(doc);
+	struct record rec = { .kind = REC_INVENTORY };
+	rec.u.inventory.view = inventory_view();
+	bus_record(&rec);
 }
 
 const struct analyzer inventory_analyzer = {

@@ -14,11 +14,12 @@
 #include "core/packet.h"
 
 struct iec_report;
+struct inventory_view;
 
 enum record_kind {
 	REC_REPORT = 0,     /* an IEC 61850 report decoded and placed in its stream */
 	REC_ASSOC_END,      /* how an association ended (the flow is ending) */
-	REC_INVENTORY,      /* the run's inventory document, at the end of input */
+	REC_INVENTORY,      /* the run's inventory, finished, at the end of input */
 	REC_KIND_COUNT
 };
 
@@ -37,11 +38,11 @@ struct assoc_end_record {
 	const char *how;           /* "released", "aborted by the client", ... */
 };
 
-/* REC_INVENTORY (analyze/inventory.c): the document --inventory writes
- * (docs/inventory.md), as JSON text. */
+/* REC_INVENTORY (analyze/inventory.c): the inventory model (core/inventory.h),
+ * read-only; a sink that wants the document (docs/inventory.md) renders it from
+ * this view during the delivery (output/inventory_doc.h). */
 struct inventory_record {
-	const char *json;
-	size_t len;
+	const struct inventory_view *view;
 };
 
 struct record {

@@ -15,6 +15,7 @@
 #include "core/ied.h"
 #include "config.h"
 #include "output/eve.h"
+#include "output/inventory_doc.h"
 #include "dissectors/iec61850_report.h"
 #include "util/json.h"
 #include "util/log.h"
@@ -851,9 +852,29 @@ bool store_enabled(void) { return enabled; }
 
 /* ---- records ------------------------------------------------------------------ */
 
-/* The run's inventory document, kept from the inventory record to the run's end. */
+/* The run's inventory document, rendered when the inventory record arrives (the
+ * model it reads lives only as long as the delivery) and kept to the run's end. */
 static char *inventory_doc;
 static size_t inventory_len;
+
+static void inventory_keep(const struct inventory_view *v)
+{
+	free(inventory_doc);
+	inventory_doc = NULL;
+	inventory_len = 0;
+	char *doc = NULL;
+	size_t len = 0;
+	FILE *mem = open_memstream(&doc, &len);
+	if (!mem)
+		return;
+	bool ok = inventory_doc_write_to(mem, v);
+	if (fclose(mem) == 0 && ok && doc) {
+		inventory_doc = doc;
+		inventory_len = len;
+	} else {
+		free(doc);
+	}
+}
 
 static void store_record(const struct record *r)
 {
@@ -865,15 +886,8 @@ static void store_record(const struct record *r)
 		store_assoc_end(r->flow, r->u.assoc_end.how);
 		break;
 	case REC_INVENTORY:
-		if (!enabled)
-			break;
-		free(inventory_doc);
-		inventory_len = 0;
-		if ((inventory_doc = malloc(r->u.inventory.len + 1))) {
-			memcpy(inventory_doc, r->u.inventory.json, r->u.inventory.len);
-			inventory_doc[r->u.inventory.len] = 0;
-			inventory_len = r->u.inventory.len;
-		}
+		if (enabled)
+			inventory_keep(r->u.inventory.view);
 		break;
 	default:
 		break;

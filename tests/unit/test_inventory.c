@@ -4,6 +4,12 @@
  * nodes taken from names, the password finding without the password anywhere in
  * the output, TLS recorded, GOOSE/SV on the MMS VLAN and not elsewhere.
  *
+ * What is checked is what the analyzer hands on: its findings and its inventory
+ * record as the test sink (test_sink.h) received them, the document rendered
+ * from its model (output/inventory_doc.h, as --inventory writes it) and the
+ * block its print hook writes for the summary. EVE is written too, only to show
+ * that the passwords do not reach it either.
+ *
  * Each capture runs in a child process: the pipeline and the analyzers keep
  * run-wide state, and a fresh process is the honest way to start clean. */
 #include <stdbool.h>
@@ -15,19 +21,23 @@
 #include <unistd.h>
 
 #include "tcheck.h"
+#include "test_sink.h"
 
 #include "analyze/analyze.h"
+#include "core/bus.h"
 #include "core/finding.h"
 #include "core/ied.h"
+#include "core/inventory.h"
+#include "core/record.h"
 #include "stages/capture.h"
 #include "output/eve.h"
+#include "output/inventory_doc.h"
 #include "dissectors/goose_sv.h"
 #include "util/log.h"
 #include "options.h"
 #include "pipeline.h"
 #include "core/rules.h"
 #include "util/stats.h"
-#include "output/summary.h"
 
 /* ---- frame building --------------------------------------------------------- */
 
@@ -271,12 +281,40 @@ static char *slurp(const char *path)
 }
 
 struct run {
-	char eve[64], inv[64], print[64];
+	char eve[64];
 	char *eve_text, *inv_text, *print_text;
 };
 
-/* The whole pipeline over one capture, as main() runs it; EVE, the inventory
- * JSON and the summary block go to files the checks read back. */
+/* What a writer to a FILE* wrote, as a string (NULL when it failed). */
+static char *written(bool (*write)(FILE *out))
+{
+	char *s = NULL;
+	size_t n = 0;
+	FILE *m = open_memstream(&s, &n);
+	if (!m)
+		return NULL;
+	bool ok = write(m);
+	if (fclose(m) != 0 || !ok) {
+		free(s);
+		return NULL;
+	}
+	return s;
+}
+
+/* The document, as main() writes it for --inventory. */
+static bool write_document(FILE *out) { return inventory_doc_write_to(out, inventory_view()); }
+
+/* The summary block, through the analyzer's print hook as the summary calls it. */
+static bool write_print(FILE *out)
+{
+	if (!inventory_analyzer.print)
+		return false;
+	inventory_analyzer.print(out);
+	return true;
+}
+
+/* The whole pipeline over one capture, as main() runs it, with the analyzers
+ * and the test sink on the bus (EVE too, into a file read back). */
 static bool run_capture(const char *pcap, struct run *r)
 {
 	char path[512];
@@ -286,36 +324,71 @@ static bool run_capture(const char *pcap, struct run *r)
 	struct input_set in;
 	volatile int stop = 0;
 	memset(&in, 0, sizeof(in));
+	memset(r, 0, sizeof(*r));
 	log_init();
 	if (options_parse(6, argv, &o) >= 0)
 		return false;
 	log_set_quiet(1);
 	rules_defaults(&g_rules);
 	snprintf(r->eve, sizeof(r->eve), "/tmp/mmsw-inv-eve-%d", (int)getpid());
-	snprintf(r->inv, sizeof(r->inv), "/tmp/mmsw-inv-json-%d", (int)getpid());
-	snprintf(r->print, sizeof(r->print), "/tmp/mmsw-inv-print-%d", (int)getpid());
 	unlink(r->eve);
+	test_bus_setup(true);
+	bus_add_sink(&eve_sink);
 	if (input_set_open(&in, o.inputs, o.n_inputs) != 0 || eve_open(r->eve, &in, true, false) != 0 ||
 	    pipeline_init(&o) != 0)
 		return false;
-	summary_init(&in);
 	input_set_read(&in, pipeline_packet, NULL, &stop);
 	pipeline_finish();
 	eve_close();
-	if (inventory_write(r->inv) != 0)
-		return false;
-	FILE *pf = fopen(r->print, "w");
-	if (!pf)
-		return false;
-	inventory_print(pf);
-	fclose(pf);
+	r->inv_text = written(write_document);
+	r->print_text = written(write_print);
 	r->eve_text = slurp(r->eve);
-	r->inv_text = slurp(r->inv);
-	r->print_text = slurp(r->print);
 	unlink(r->eve);
-	unlink(r->inv);
-	unlink(r->print);
 	return r->eve_text && r->inv_text && r->print_text;
+}
+
+/* The analyzer's inventory record: exactly one, at the end of input. */
+static const struct test_record *inventory_record(void)
+{
+	const struct test_record *found = NULL;
+	size_t n = 0;
+	for (size_t i = 0; i < test_records_count(); i++)
+		if (test_record_at(i)->kind == REC_INVENTORY) {
+			found = test_record_at(i);
+			n++;
+		}
+	CHECK_EQ(n, 1);
+	return found;
+}
+
+/* The inventory record's description (test_sink.c) holds want. */
+#define CHECK_RECORD(want)                                                    \
+	do {                                                                  \
+		const struct test_record *rec_ = inventory_record();          \
+		CHECK(rec_ != NULL && strstr(rec_->text, (want)) != NULL);    \
+	} while (0)
+
+/* Is s in any finding's object, summary or details? */
+struct in_findings {
+	const char *s;
+	const char *kind;      /* NULL: any */
+	unsigned n;
+};
+
+static void look_in(const struct finding *f, void *arg)
+{
+	struct in_findings *q = arg;
+	if (q->kind && strcmp(f->kind, q->kind))
+		return;
+	if (strstr(f->object, q->s) || strstr(f->summary, q->s) || strstr(f->details, q->s))
+		q->n++;
+}
+
+static unsigned in_findings(const char *kind, const char *s)
+{
+	struct in_findings q = { s, kind, 0 };
+	test_findings_foreach(look_in, &q);
+	return q.n;
 }
 
 struct kinds {
@@ -340,7 +413,7 @@ static void find_kind(const struct finding *f, void *arg)
 static struct kinds kind(const char *name, const char *object)
 {
 	struct kinds k = { name, object, 0, 0, 0 };
-	findings_foreach_full(find_kind, &k);
+	test_findings_foreach(find_kind, &k);
 	return k;
 }
 
@@ -367,6 +440,8 @@ static void child_abort_kill(void)
 	CHECK(run_capture("pcaps/abort_kill.pcap", &r));
 	if (!r.inv_text)
 		return;
+	/* The inventory record: one IED, its one client, MMS on one segment. */
+	CHECK_RECORD("ieds=1 clients=1 streams=0 mms_vlans=1 ");
 	/* Identify: vendor, model, revision from the response. */
 	struct ied *d = NULL;
 	ied_foreach(first_ied, &d);
@@ -383,13 +458,14 @@ static void child_abort_kill(void)
 	CHECK_EQ(k.n, 1);
 	CHECK_EQ(k.count, 2);
 	CHECK_EQ(k.max_sev, SEV_HIGH);
-	CHECK(strstr(r.eve_text, "\"kind\":\"acse_password_cleartext\"") != NULL);
+	CHECK_EQ(in_findings("acse_password_cleartext", "\"value_stored\":false"), 1);
 	CHECK(strstr(r.inv_text, "\"password_association_requests\":2") != NULL);
 	CHECK(strstr(r.inv_text, "\"password_sent\":true") != NULL);
-	/* The passwords themselves are nowhere: not in EVE, the inventory or the
-	 * summary block. */
+	/* The passwords themselves are nowhere: not in a finding, EVE, the inventory
+	 * or the summary block. */
 	static const char *const secrets[] = { "user1@testpw", "wrongpw", "testpw" };
 	for (size_t i = 0; i < 3; i++) {
+		CHECK_EQ(in_findings(NULL, secrets[i]), 0);
 		CHECK(strstr(r.eve_text, secrets[i]) == NULL);
 		CHECK(strstr(r.inv_text, secrets[i]) == NULL);
 		CHECK(strstr(r.print_text, secrets[i]) == NULL);
@@ -409,6 +485,7 @@ static void child_clean_browse(void)
 	CHECK(run_capture("pcaps/clean_browse.pcap", &r));
 	if (!r.inv_text)
 		return;
+	CHECK_RECORD("ieds=1 clients=1 streams=0 mms_vlans=1 ");
 	/* LDs from GetNameList of domains, LNs from GetNameList of variables and
 	 * from item names ("GGIO1$MX$AnIn1$mag$f" -> GGIO1), sorted. */
 	CHECK(strstr(r.inv_text, "\"logical_devices\":[{\"name\":\"simpleIOGenericIO\",\"logical_nodes\":"
@@ -422,7 +499,7 @@ static void child_clean_browse(void)
 	CHECK(strstr(r.inv_text, "\"connections\":8,\"associations\":8") != NULL);
 	/* A clean capture: nothing above info from this analyzer, and no password. */
 	uint8_t m = 0;
-	findings_foreach_full(max_sev, &m);
+	test_findings_foreach(max_sev, &m);
 	CHECK_EQ(m, SEV_INFO);
 	CHECK_EQ(kind("acse_password_cleartext", NULL).n, 0);
 	CHECK(strstr(r.print_text, "simpleIOGenericIO") != NULL);
@@ -434,6 +511,7 @@ static void child_midstream(void)
 	CHECK(run_capture("pcaps/midstream.pcap", &r));
 	if (!r.inv_text)
 		return;
+	CHECK_RECORD("ieds=1 clients=1 streams=0 mms_vlans=1 ");
 	/* No handshake: the association counts at its first PDU, and the datasets
 	 * come from the DatSet the reports carry. */
 	CHECK(strstr(r.inv_text, "\"connections\":1,\"associations\":1,") != NULL);
@@ -449,12 +527,14 @@ static void child_tls(void)
 	CHECK(run_capture("pcaps/tls_3782.pcap", &r));
 	if (!r.inv_text)
 		return;
+	/* MMS only inside TLS: no segment is known to carry MMS. */
+	CHECK_RECORD("ieds=1 clients=1 streams=0 mms_vlans=0 ");
 	CHECK(strstr(r.inv_text, "\"tls\":{\"connections\":1,\"version\":\"TLSv1.3\"") != NULL);
 	CHECK(strstr(r.inv_text, "\"sni\":[\"ied1.substation.example\"]") != NULL);
 	CHECK(strstr(r.inv_text, "\"mms_plaintext\":false") != NULL);
 	CHECK_EQ(kind("mms_plaintext", NULL).n, 0);
 	uint8_t m = 0;
-	findings_foreach_full(max_sev, &m);
+	test_findings_foreach(max_sev, &m);
 	CHECK_EQ(m, SEV_INFO);
 }
 
@@ -464,6 +544,8 @@ static void child_goose(void)
 	CHECK(run_capture("tests/data/goose/goose_sv_vlan.pcap", &r));
 	if (!r.inv_text)
 		return;
+	/* The IED and the PLC, three GOOSE and one SV stream, VLAN 10 carrying MMS. */
+	CHECK_RECORD("ieds=2 clients=2 streams=4 mms_vlans=1 frames_not_listed=0 frames_unusable=2");
 	/* GOOSE on VLAN 10 began before MMS did: judged when MMS showed up. */
 	struct kinds k = kind("goose_on_mms_vlan", "vlan 10 appid 0x0001");
 	CHECK_EQ(k.n, 1);
@@ -475,9 +557,9 @@ static void child_goose(void)
 	 * the garbage frames make no stream at all. */
 	CHECK_EQ(kind("goose_on_mms_vlan", NULL).n, 1);
 	CHECK_EQ(kind("sv_on_mms_vlan", NULL).n, 1);
-	CHECK(strstr(r.eve_text, "\"gocbRef\":\"IED1PROT/LLN0$GO$gcbTrip\"") != NULL);
-	CHECK(strstr(r.eve_text, "\"svID\":\"MU01SV1\"") != NULL);
-	CHECK(strstr(r.eve_text, "\"src_mac\":\"00:30:a7:00:00:01\"") != NULL);
+	CHECK_EQ(in_findings("goose_on_mms_vlan", "\"gocbRef\":\"IED1PROT/LLN0$GO$gcbTrip\""), 1);
+	CHECK_EQ(in_findings("sv_on_mms_vlan", "\"svID\":\"MU01SV1\""), 1);
+	CHECK(in_findings(NULL, "\"src_mac\":\"00:30:a7:00:00:01\"") >= 1);
 	CHECK(strstr(r.inv_text, "\"gocbRef\":\"IED2CTRL/LLN0$GO$gcbInterlock\"") != NULL);
 	CHECK(strstr(r.inv_text, "\"frames\":9,\"malformed\":1") != NULL); /* VLAN 20 with its cut frame */
 	CHECK(strstr(r.inv_text, "\"goose_sv_frames_unusable\":2") != NULL);
@@ -515,7 +597,6 @@ static void in_child(const char *name, void (*fn)(void))
 
 int main(void)
 {
-	findings_retain(true);
 	test_goose();
 	test_sv();
 	test_garbage();

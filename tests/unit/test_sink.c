@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/ied.h"
+#include "core/inventory.h"
 #include "core/record.h"
 #include "dissectors/iec61850_report.h"
 #include "pipeline.h"
@@ -45,6 +47,22 @@ static void keep_finding(const struct finding *f)
 	}
 }
 
+/* REC_INVENTORY: the IEDs the inventory knows, and their clients. */
+struct inventory_count {
+	const struct inventory_view *v;
+	size_t ieds, clients;
+};
+
+static void count_inventory(struct ied *d, void *arg)
+{
+	struct inventory_count *c = arg;
+	const struct inv_ied *i = inventory_ied(c->v, d);
+	if (!i)
+		return;
+	c->ieds++;
+	c->clients += i->n_clients;
+}
+
 /* What a test needs of each kind of record, as text (pointers inside a record
  * live only as long as its delivery). */
 static void describe(const struct record *r, char *buf, size_t size)
@@ -62,10 +80,16 @@ static void describe(const struct record *r, char *buf, size_t size)
 	case REC_ASSOC_END:
 		snprintf(buf, size, "how=%s", r->u.assoc_end.how);
 		break;
-	case REC_INVENTORY:
-		snprintf(buf, size, "%.*s", (int)(r->u.inventory.len < size - 1 ? r->u.inventory.len : size - 1),
-			 r->u.inventory.json);
+	case REC_INVENTORY: {
+		const struct inventory_view *v = r->u.inventory.view;
+		struct inventory_count c = { v, 0, 0 };
+		ied_foreach(count_inventory, &c);
+		snprintf(buf, size, "ieds=%zu clients=%zu streams=%zu mms_vlans=%zu frames_not_listed=%llu "
+			 "frames_unusable=%llu",
+			 c.ieds, c.clients, v->n_streams, v->n_mms_vlans, (unsigned long long)v->l2_frames_not_listed,
+			 (unsigned long long)v->l2_frames_unusable);
 		break;
+	}
 	default:
 		break;
 	}

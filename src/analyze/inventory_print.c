@@ -1,0 +1,101 @@
+/* inventory_print.c - the inventory's block of the end-of-run summary: a few
+ * lines per IED and per GOOSE/SV stream, the print hook of the inventory
+ * analyzer (analyze/inventory.c, which observes; this file only reads the
+ * inventory view, core/inventory.h). The whole inventory is the document
+ * (output/inventory_doc.h, --inventory). */
+#include <stdio.h>
+
+#include "analyze/analyze.h"
+#include "core/ied.h"
+#include "core/inventory.h"
+#include "dissectors/tls.h"
+
+#define INV_PRINT_MAX 16       /* IEDs and streams in the summary block */
+
+struct print_ctx {
+	FILE *out;
+	const struct inventory_view *view;
+	size_t shown, total, clients;
+};
+
+static void count_ied(struct ied *d, void *arg)
+{
+	struct print_ctx *c = arg;
+	const struct inv_ied *v = inventory_ied(c->view, d);
+	c->total++;
+	if (v)
+		c->clients += v->n_clients;
+}
+
+static void print_ied(struct ied *d, void *arg)
+{
+	struct print_ctx *c = arg;
+	const struct inv_ied *v = inventory_ied(c->view, d);
+	if (!v || c->shown >= INV_PRINT_MAX)
+		return;
+	c->shown++;
+	char ep[96], ip[64];
+	endpoint_text(&d->ep, ep, sizeof(ep));
+	fprintf(c->out, "  %s", ep);
+	for (unsigned i = 0; i < d->ep.n_vlan; i++)
+		fprintf(c->out, "%s%u", i ? "." : " vlan ", d->ep.vlan[i]);
+	const char *name = d->name[0] ? d->name : d->n_lds ? d->lds[0] : NULL;
+	if (name)
+		fprintf(c->out, "  %s", name);
+	if (d->vendor[0] || d->model[0] || d->revision[0])
+		fprintf(c->out, "  %s %s %s", d->vendor, d->model, d->revision);
+	fputc('\n', c->out);
+	unsigned nds = inv_dataset_count(d);
+	fprintf(c->out, "    %u LD%s, %u LN%s, %u dataset%s, %u RCB%s; %u connection%s, %u association%s, from %u client%s",
+		d->n_lds, d->n_lds == 1 ? "" : "s", v->n_lns, v->n_lns == 1 ? "" : "s", nds, nds == 1 ? "" : "s",
+		d->n_rcbs, d->n_rcbs == 1 ? "" : "s", v->connections, v->connections == 1 ? "" : "s",
+		v->associations, v->associations == 1 ? "" : "s", v->n_clients, v->n_clients == 1 ? "" : "s");
+	for (uint16_t i = 0; i < v->n_clients && i < 4; i++) {
+		inv_client_address(&v->clients[i], ip, sizeof(ip));
+		fprintf(c->out, "%s%s", i ? ", " : " (", ip);
+	}
+	fprintf(c->out, "%s\n", v->n_clients > 4 ? ", ...)" : v->n_clients ? ")" : "");
+	fprintf(c->out, "    security: %s", v->plaintext_flagged ? "MMS in clear text" : "no MMS seen in clear");
+	if (v->tls_connections)
+		fprintf(c->out, ", TLS (%s) on %u connection%s", v->tls_version ? tls_version_name(v->tls_version) : "version not seen",
+			v->tls_connections, v->tls_connections == 1 ? "" : "s");
+	if (v->password_aarqs)
+		fprintf(c->out, ", %u password%s sent in clear", v->password_aarqs, v->password_aarqs == 1 ? "" : "s");
+	if (v->s7comm_connections || v->s7comm_plus_connections)
+		fprintf(c->out, ", S7comm on %u connection%s", v->s7comm_connections + v->s7comm_plus_connections,
+			v->s7comm_connections + v->s7comm_plus_connections == 1 ? "" : "s");
+	fputc('\n', c->out);
+}
+
+void inventory_print(FILE *out)
+{
+	const struct inventory_view *view = inventory_view();
+	struct print_ctx c = { out, view, 0, 0, 0 };
+	ied_foreach(count_ied, &c);
+	size_t goose = 0, sv = 0;
+	for (size_t i = 0; i < view->n_streams; i++) {
+		if (view->streams[i].sv)
+			sv++;
+		else
+			goose++;
+	}
+	fprintf(out, "\ninventory: %zu IED%s, %zu client%s, %zu GOOSE stream%s, %zu SV stream%s (--inventory PATH: all of it as JSON)\n",
+		c.total, c.total == 1 ? "" : "s", c.clients, c.clients == 1 ? "" : "s", goose, goose == 1 ? "" : "s",
+		sv, sv == 1 ? "" : "s");
+	ied_foreach(print_ied, &c);
+	if (c.total > c.shown)
+		fprintf(out, "  ... %zu more IED%s\n", c.total - c.shown, c.total - c.shown == 1 ? "" : "s");
+	for (size_t i = 0; i < view->n_streams && i < INV_PRINT_MAX; i++) {
+		const struct inv_l2_stream *s = &view->streams[i];
+		char vl[64], mac[24] = "?";
+		inv_vlan_text(&s->key, vl, sizeof(vl));
+		if (s->has_mac)
+			inv_mac_text(s->src, mac, sizeof(mac));
+		fprintf(out, "  %s APPID 0x%04x %s from %s on %s: %llu frames%s\n", s->sv ? "SV" : "GOOSE", s->appid,
+			s->id[0] ? s->id : "(no id)", mac, vl, (unsigned long long)s->frames,
+			s->mms_vlan >= 0 ? ", shares the segment with MMS" : "");
+	}
+	if (view->n_streams > INV_PRINT_MAX)
+		fprintf(out, "  ... %zu more GOOSE/SV streams\n", view->n_streams - INV_PRINT_MAX);
+}
+

@@ -1,0 +1,148 @@
+/* inventory.h - the inventory model: what the traffic says about the installation
+ * beyond the IED model itself (core/ied.h). Per IED: its clients, the logical nodes
+ * of its logical devices, the services asked of it, what protected its
+ * associations (TLS, ACSE authentication) and what else spoke on its port. Run
+ * wide: the GOOSE and SV streams, and the segments (VLANs) that carry MMS.
+ *
+ * Plain types, so that the observation and its formatting can live apart: the
+ * inventory analyzer (analyze/inventory.c) fills and owns them; the document
+ * (output/inventory_doc.h), the store's copy of it and the summary block read
+ * them through a struct inventory_view (an inventory record carries one, see
+ * core/record.h) and never change them. */
+#ifndef MMSW_INVENTORY_H
+#define MMSW_INVENTORY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/finding.h"
+#include "core/ied.h"
+#include "core/packet.h"
+
+/* Per-IED tables; the document states these limits (docs/inventory.md). */
+#define INV_MAX_CLIENTS 64     /* clients listed per IED */
+#define INV_MAX_LNS 512        /* logical nodes per IED (all its LDs) */
+#define INV_LN_NAME 33         /* an LN name (prefix + class + instance) is far shorter */
+#define INV_SVC_MAX 96         /* confirmed services counted by tag; higher ones are "other" */
+#define INV_USVC_MAX 3         /* informationReport, unsolicitedStatus, eventNotification */
+#define INV_MAX_ACSI 32        /* distinct ACSI service names per IED */
+#define INV_MAX_SNI 4          /* distinct TLS server names per IED */
+#define INV_DS_RECENT 4        /* datasets named by recent reports, checked before the table */
+/* Run-wide. */
+#define INV_MAX_L2 256         /* GOOSE and SV streams */
+
+struct inv_client {
+	uint8_t ipver, ip[16];
+	int64_t first_seen, last_seen;
+	uint32_t connections, associations, tls_connections;
+	uint64_t requests;
+	uint32_t svc[INV_SVC_MAX + 1];  /* requests by service tag; the last slot: higher tags */
+	bool password_sent;
+};
+
+struct inv_ln {
+	uint8_t ld;                     /* index into the IED's lds */
+	char name[INV_LN_NAME];
+};
+
+/* One IED's inventory, in the analyzer's slot on the IED (inventory_ied()). */
+struct inv_ied {
+	int64_t first_seen, last_seen;
+	uint32_t connections, associations;
+	uint64_t requests[INV_SVC_MAX + 1];
+	uint64_t unconfirmed[INV_USVC_MAX + 1];
+	struct { const char *name; uint64_t n; } acsi[INV_MAX_ACSI];
+	uint16_t n_acsi;
+	uint32_t acsi_dropped;
+	struct inv_client *clients;
+	uint16_t n_clients;
+	uint32_t unlisted_client_connections;
+	struct inv_ln *lns;             /* in order of discovery */
+	uint16_t n_lns;
+	uint32_t lns_dropped, lds_dropped, datasets_dropped;
+	bool plaintext_flagged;         /* MMS was seen in clear */
+	/* TLS (IEC 62351-4): nothing is decrypted, the hellos say version and name */
+	uint32_t tls_connections;
+	uint16_t tls_version;           /* selected by the server (ServerHello) */
+	uint16_t tls_offered;           /* highest offered by a client (ClientHello) */
+	uint8_t n_sni;
+	char sni[INV_MAX_SNI][128];
+	/* other protocols on the MMS port */
+	uint32_t s7comm_connections, s7comm_plus_connections;
+	/* ACSE authentication in association requests */
+	uint32_t password_aarqs, other_auth_aarqs;
+	char other_mechanism[64];
+	/* The analyzer's lookups while it fills the above: not part of the model. */
+	struct {
+		uint16_t *ln_slot;      /* hash of lns: index + 1; 0 empty */
+		char recent_ds[INV_DS_RECENT][160]; /* reports repeat a few DatSets endlessly */
+		uint8_t next_recent_ds;
+		int16_t last_ld;        /* the LD matched last (names come in runs) */
+	} work;
+};
+
+/* A VLAN stack as a segment: VID 0 tags are dropped (a priority-tagged frame
+ * belongs to the port's native VLAN, like an untagged one; GOOSE is often sent so). */
+struct inv_vlan_key {
+	uint8_t n;
+	uint16_t v[MMSW_MAX_VLAN];
+};
+
+/* A segment seen carrying MMS. */
+struct inv_mms_vlan {
+	struct inv_vlan_key key;
+	struct endpoint ied;            /* the first IED seen speaking MMS there */
+	struct pkt_where at;            /* and the frame that showed it */
+};
+
+/* A GOOSE or SV stream: one (kind, segment, APPID). */
+struct inv_l2_stream {
+	bool sv;
+	uint16_t appid;
+	struct inv_vlan_key key;
+	bool has_mac, has_dst, other_sources;
+	uint8_t src[6], dst[6];
+	char id[130];                   /* gocbRef (GOOSE) or svID (SV) */
+	char datset[130];
+	char go_id[130];
+	bool has_conf_rev, has_tal;
+	uint32_t conf_rev, tal, no_asdu;
+	uint64_t frames, malformed;
+	int64_t first_seen, last_seen, refreshed;
+	struct pkt_where first_at, last_at;
+	int16_t mms_vlan;               /* index into the MMS segments once flagged; -1 before */
+};
+
+/* The whole inventory, read-only, as the analyzer has it at the moment it is
+ * asked (the arrays may move or grow afterwards: read it, do not keep it). */
+struct inventory_view {
+	int ied_slot;                   /* where an IED keeps its struct inv_ied (inventory_ied()) */
+	int64_t first_seen, last_seen;  /* packet time of the first and last event; 0 none */
+	const struct inv_l2_stream *streams; /* GOOSE and SV, in order of appearance */
+	size_t n_streams;
+	const struct inv_mms_vlan *mms_vlans; /* in order of appearance */
+	size_t n_mms_vlans;
+	uint64_t l2_frames_not_listed;  /* GOOSE/SV frames of streams beyond INV_MAX_L2 */
+	uint64_t l2_frames_unusable;    /* no header or no PDU, and no stream of that APPID yet */
+};
+
+/* The IED's inventory; NULL when the traffic said nothing of it to the analyzer
+ * (iterate the IEDs with ied_foreach). */
+static inline const struct inv_ied *inventory_ied(const struct inventory_view *v, const struct ied *d)
+{
+	return (const struct inv_ied *)d->slot[v->ied_slot];
+}
+
+/* Readings of the model that the findings, the summary block and the document share. */
+void inv_mac_text(const uint8_t *mac, char *buf, size_t size);            /* "00:30:a7:00:00:01" */
+void inv_client_address(const struct inv_client *c, char *buf, size_t size); /* "10.0.0.1", "fe80::1" */
+void inv_vlan_ids(const struct inv_vlan_key *k, char *buf, size_t size);  /* "10", "100.10"; "" untagged */
+void inv_vlan_text(const struct inv_vlan_key *k, char *buf, size_t size); /* "VLAN 10", "the untagged segment" */
+/* RCB r names a dataset that is not listed (its DatSet was read or written, the
+ * dataset itself never listed) and no earlier RCB names it. */
+bool inv_rcb_only_dataset(const struct ied *d, uint16_t r);
+/* The IED's datasets: the listed ones and those only its RCBs name. */
+unsigned inv_dataset_count(const struct ied *d);
+
+#endif

@@ -1,0 +1,527 @@
+/* inventory_doc.c - the inventory document; see inventory_doc.h and
+ * docs/inventory.md. Only formatting lives here: what the traffic says is
+ * observed by analyze/inventory.c and read through the inventory view. */
+#include "output/inventory_doc.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/ied.h"
+#include "core/inputs.h"
+#include "core/inventory.h"
+#include "dissectors/mms.h"
+#include "dissectors/tls.h"
+#include "util/json.h"
+#include "util/log.h"
+#include "util/stats.h"
+
+static const char *const TRG_NAMES[8] = { NULL, "dchg", "qchg", "dupd", "intg", "gi", NULL, NULL };
+static const char *const OPT_NAMES[10] = {
+	NULL, "sequence-number", "report-time-stamp", "reason-for-inclusion", "data-set-name",
+	"data-reference", "buffer-overflow", "entryID", "conf-revision", "segmentation",
+};
+
+#define KNOWN(r, a) ((r)->known & (1u << (a)))
+
+static void rcb_display(const char *ref, char *buf, size_t size)
+{
+	snprintf(buf, size, "%s", ref);
+	for (char *p = buf; *p; p++)
+		if (*p == '$')
+			*p = '.';
+}
+
+static void where_obj(struct jw *w, const char *key, const struct pkt_where *at)
+{
+	jw_obj(w, key);
+	const char *fn = input_name(at->file_idx);
+	if (fn)
+		jw_str(w, "pcap_filename", fn);
+	jw_u64(w, "pcap_cnt", at->frame);
+	jw_obj_end(w);
+}
+
+/* Request counts by MMS service name; one of c64 (per IED) or c32 (per client). */
+static void services_obj(struct jw *w, const char *key, const uint64_t *c64, const uint32_t *c32)
+{
+	uint64_t other = 0;
+	jw_obj(w, key);
+	for (unsigned k = 0; k <= INV_SVC_MAX; k++) {
+		uint64_t n = c64 ? c64[k] : c32[k];
+		if (!n)
+			continue;
+		const char *name = k < INV_SVC_MAX ? mms_service_name(MMS_CONFIRMED_REQUEST, (int)k) : NULL;
+		if (name)
+			jw_u64(w, name, n);
+		else
+			other += n;
+	}
+	if (other)
+		jw_u64(w, "other", other);
+	jw_obj_end(w);
+}
+
+static int cmp_ln(const void *a, const void *b)
+{
+	const struct inv_ln *x = *(const struct inv_ln *const *)a, *y = *(const struct inv_ln *const *)b;
+	return strcmp(x->name, y->name);
+}
+
+static void lds_json(struct jw *w, const struct ied *d, const struct inv_ied *v)
+{
+	const struct inv_ln **sorted = NULL;
+	if (v && v->n_lns && (sorted = malloc(v->n_lns * sizeof(*sorted))) != NULL) {
+		for (uint16_t i = 0; i < v->n_lns; i++)
+			sorted[i] = &v->lns[i];
+		qsort(sorted, v->n_lns, sizeof(*sorted), cmp_ln);
+	}
+	jw_arr(w, "logical_devices");
+	for (uint16_t l = 0; l < d->n_lds; l++) {
+		jw_obj(w, NULL);
+		jw_str(w, "name", d->lds[l]);
+		jw_arr(w, "logical_nodes");
+		for (uint16_t i = 0; sorted && i < v->n_lns; i++)
+			if (sorted[i]->ld == l)
+				jw_str(w, NULL, sorted[i]->name);
+		jw_arr_end(w);
+		jw_obj_end(w);
+	}
+	jw_arr_end(w);
+	free(sorted);
+}
+
+static void datasets_json(struct jw *w, const struct ied *d)
+{
+	char disp[200];
+	jw_arr(w, "datasets");
+	for (uint16_t i = 0; i < d->n_datasets; i++) {
+		const struct dataset *ds = &d->datasets[i];
+		jw_obj(w, NULL);
+		jw_str(w, "ref", ds->ref);
+		if (ds->members) {
+			jw_arr(w, "members");
+			for (uint16_t m = 0; m < ds->n_members; m++)
+				if (ds->members[m])
+					jw_str(w, NULL, ds->members[m]);
+			jw_arr_end(w);
+		} else {
+			jw_null(w, "members");
+		}
+		jw_arr(w, "rcbs");
+		for (uint16_t r = 0; r < d->n_rcbs; r++)
+			if (KNOWN(&d->rcbs[r], RCB_DATSET) && !strcmp(d->rcbs[r].datset, ds->ref)) {
+				rcb_display(d->rcbs[r].ref, disp, sizeof(disp));
+				jw_str(w, NULL, disp);
+			}
+		jw_arr_end(w);
+		jw_obj_end(w);
+	}
+	/* Datasets only RCBs name: members unknown. */
+	for (uint16_t r = 0; r < d->n_rcbs; r++) {
+		const struct rcb *rc = &d->rcbs[r];
+		if (!inv_rcb_only_dataset(d, r))
+			continue;
+		jw_obj(w, NULL);
+		jw_str(w, "ref", rc->datset);
+		jw_null(w, "members");
+		jw_arr(w, "rcbs");
+		for (uint16_t q = r; q < d->n_rcbs; q++)
+			if (KNOWN(&d->rcbs[q], RCB_DATSET) && !strcmp(d->rcbs[q].datset, rc->datset)) {
+				rcb_display(d->rcbs[q].ref, disp, sizeof(disp));
+				jw_str(w, NULL, disp);
+			}
+		jw_arr_end(w);
+		jw_obj_end(w);
+	}
+	jw_arr_end(w);
+}
+
+static void rcbs_json(struct jw *w, const struct ied *d)
+{
+	char disp[200];
+	jw_arr(w, "rcbs");
+	for (uint16_t i = 0; i < d->n_rcbs; i++) {
+		const struct rcb *r = &d->rcbs[i];
+		jw_obj(w, NULL);
+		rcb_display(r->ref, disp, sizeof(disp));
+		jw_str(w, "ref", disp);
+		jw_str(w, "mms_ref", r->ref);
+		jw_bool(w, "buffered", r->buffered);
+		if (KNOWN(r, RCB_RPTID))
+			jw_str(w, "rptid", r->rptid);
+		if (KNOWN(r, RCB_DATSET))
+			jw_str(w, "datset", r->datset);
+		if (KNOWN(r, RCB_TRGOPS)) {
+			jw_arr(w, "trgops");
+			for (unsigned b = 0; b < 8; b++)
+				if ((r->trgops & (1u << b)) && TRG_NAMES[b])
+					jw_str(w, NULL, TRG_NAMES[b]);
+			jw_arr_end(w);
+		}
+		if (KNOWN(r, RCB_OPTFLDS)) {
+			jw_arr(w, "optflds");
+			for (unsigned b = 0; b < 10; b++)
+				if ((r->optflds & (1u << b)) && OPT_NAMES[b])
+					jw_str(w, NULL, OPT_NAMES[b]);
+			jw_arr_end(w);
+		}
+		if (KNOWN(r, RCB_INTGPD))
+			jw_u64(w, "intgpd_ms", r->intgpd);
+		if (KNOWN(r, RCB_BUFTM))
+			jw_u64(w, "buftm_ms", r->buftm);
+		if (KNOWN(r, RCB_CONFREV))
+			jw_u64(w, "confrev", r->confrev);
+		if (KNOWN(r, RCB_RPTENA))
+			jw_bool(w, "rptena", r->rptena);
+		jw_u64(w, "reports", r->reports);
+		jw_obj_end(w);
+	}
+	jw_arr_end(w);
+}
+
+static void clients_json(struct jw *w, const struct inv_ied *v)
+{
+	char ip[64];
+	jw_arr(w, "clients");
+	for (uint16_t i = 0; v && i < v->n_clients; i++) {
+		const struct inv_client *c = &v->clients[i];
+		jw_obj(w, NULL);
+		inv_client_address(c, ip, sizeof(ip));
+		jw_str(w, "address", ip);
+		jw_timestamp(w, "first_seen", c->first_seen);
+		jw_timestamp(w, "last_seen", c->last_seen);
+		jw_u64(w, "connections", c->connections);
+		jw_u64(w, "associations", c->associations);
+		jw_u64(w, "tls_connections", c->tls_connections);
+		jw_bool(w, "password_sent", c->password_sent);
+		jw_u64(w, "requests", c->requests);
+		services_obj(w, "services", NULL, c->svc);
+		jw_obj_end(w);
+	}
+	jw_arr_end(w);
+}
+
+static void ied_json(struct jw *w, const struct inventory_view *view, const void *arg)
+{
+	const struct ied *d = arg;
+	const struct inv_ied *v = inventory_ied(view, d);
+	char ip[64];
+	endpoint_ip_text(&d->ep, ip, sizeof(ip));
+	jw_obj(w, NULL);
+	jw_str(w, "address", ip);
+	jw_u64(w, "port", d->ep.port);
+	jw_arr(w, "vlan");
+	for (unsigned i = 0; i < d->ep.n_vlan; i++)
+		jw_u64(w, NULL, d->ep.vlan[i]);
+	jw_arr_end(w);
+	if (d->name[0]) {
+		jw_str(w, "name", d->name);
+		jw_str(w, "name_source", "rules");
+	} else if (d->n_lds) {
+		jw_str(w, "name", d->lds[0]);
+		jw_str(w, "name_source", "logical_device");
+	} else {
+		jw_null(w, "name");
+		jw_null(w, "name_source");
+	}
+	if (d->vendor[0] || d->model[0] || d->revision[0]) {
+		jw_str(w, "vendor", d->vendor);
+		jw_str(w, "model", d->model);
+		jw_str(w, "revision", d->revision);
+	} else {
+		jw_null(w, "vendor");
+		jw_null(w, "model");
+		jw_null(w, "revision");
+	}
+	if (v && v->first_seen) {
+		jw_timestamp(w, "first_seen", v->first_seen);
+		jw_timestamp(w, "last_seen", v->last_seen);
+	}
+	jw_bool(w, "mms", v && v->plaintext_flagged);
+
+	jw_obj(w, "security");
+	jw_bool(w, "mms_plaintext", v && v->plaintext_flagged);
+	if (v && v->tls_connections) {
+		jw_obj(w, "tls");
+		jw_u64(w, "connections", v->tls_connections);
+		if (v->tls_version)
+			jw_str(w, "version", tls_version_name(v->tls_version));
+		else
+			jw_null(w, "version");
+		if (v->tls_offered)
+			jw_str(w, "client_max_version", tls_version_name(v->tls_offered));
+		jw_arr(w, "sni");
+		for (uint8_t i = 0; i < v->n_sni; i++)
+			jw_str(w, NULL, v->sni[i]);
+		jw_arr_end(w);
+		jw_obj_end(w);
+	} else {
+		jw_null(w, "tls");
+	}
+	jw_u64(w, "password_association_requests", v ? v->password_aarqs : 0);
+	if (v && v->other_auth_aarqs) {
+		jw_obj(w, "other_authentication");
+		jw_u64(w, "association_requests", v->other_auth_aarqs);
+		jw_str(w, "mechanism", v->other_mechanism);
+		jw_obj_end(w);
+	}
+	jw_u64(w, "s7comm_connections", v ? v->s7comm_connections : 0);
+	jw_u64(w, "s7comm_plus_connections", v ? v->s7comm_plus_connections : 0);
+	jw_obj_end(w);
+
+	jw_obj(w, "associations");
+	jw_u64(w, "connections", v ? v->connections : 0);
+	jw_u64(w, "associations", v ? v->associations : 0);
+	jw_u64(w, "peak_concurrent", d->peak_assocs);
+	jw_u64(w, "refused", d->refused);
+	if (d->limit) {
+		jw_u64(w, "limit", d->limit);
+		jw_bool(w, "limit_inferred", d->limit_inferred);
+	} else {
+		jw_null(w, "limit");
+	}
+	jw_obj_end(w);
+
+	lds_json(w, d, v);
+	datasets_json(w, d);
+	rcbs_json(w, d);
+
+	jw_obj(w, "services");
+	static const uint64_t none[INV_SVC_MAX + 1];
+	services_obj(w, "requests", v ? v->requests : none, NULL);
+	jw_obj(w, "acsi");
+	for (uint16_t i = 0; v && i < v->n_acsi; i++)
+		jw_u64(w, v->acsi[i].name, v->acsi[i].n);
+	jw_obj_end(w);
+	jw_obj(w, "unconfirmed");
+	for (int k = 0; v && k <= INV_USVC_MAX; k++) {
+		if (!v->unconfirmed[k])
+			continue;
+		const char *name = k < INV_USVC_MAX ? mms_service_name(MMS_UNCONFIRMED, k) : NULL;
+		jw_u64(w, name ? name : "other", v->unconfirmed[k]);
+	}
+	jw_obj_end(w);
+	jw_obj_end(w);
+
+	clients_json(w, v);
+
+	jw_obj(w, "not_listed");
+	jw_u64(w, "client_connections", v ? v->unlisted_client_connections : 0);
+	jw_u64(w, "logical_nodes", v ? v->lns_dropped : 0);
+	jw_u64(w, "logical_devices", v ? v->lds_dropped : 0);
+	jw_u64(w, "datasets", v ? v->datasets_dropped : 0);
+	jw_obj_end(w);
+	jw_obj_end(w);
+}
+
+static void stream_json(struct jw *w, const struct inventory_view *view, const void *arg)
+{
+	const struct inv_l2_stream *s = arg;
+	char mac[24], ied[96];
+	jw_obj(w, NULL);
+	jw_arr(w, "vlan");
+	for (uint8_t i = 0; i < s->key.n; i++)
+		jw_u64(w, NULL, s->key.v[i]);
+	jw_arr_end(w);
+	jw_u64(w, "appid", s->appid);
+	const char *idk = s->sv ? "svID" : "gocbRef";
+	if (s->id[0])
+		jw_str(w, idk, s->id);
+	else
+		jw_null(w, idk);
+	if (s->datset[0])
+		jw_str(w, "datSet", s->datset);
+	else
+		jw_null(w, "datSet");
+	if (!s->sv) {
+		if (s->go_id[0])
+			jw_str(w, "goID", s->go_id);
+		else
+			jw_null(w, "goID");
+		if (s->has_tal)
+			jw_u64(w, "timeAllowedtoLive_ms", s->tal);
+	} else {
+		jw_u64(w, "noASDU", s->no_asdu);
+	}
+	if (s->has_conf_rev)
+		jw_u64(w, "confRev", s->conf_rev);
+	if (s->has_mac) {
+		inv_mac_text(s->src, mac, sizeof(mac));
+		jw_str(w, "src_mac", mac);
+	} else {
+		jw_null(w, "src_mac");
+	}
+	if (s->has_dst) {
+		inv_mac_text(s->dst, mac, sizeof(mac));
+		jw_str(w, "dst_mac", mac);
+	}
+	jw_bool(w, "several_sources", s->other_sources);
+	jw_u64(w, "frames", s->frames);
+	jw_u64(w, "malformed", s->malformed);
+	jw_timestamp(w, "first_seen", s->first_seen);
+	jw_timestamp(w, "last_seen", s->last_seen);
+	where_obj(w, "first_frame", &s->first_at);
+	jw_bool(w, "on_mms_vlan", s->mms_vlan >= 0);
+	if (s->mms_vlan >= 0) {
+		endpoint_text(&view->mms_vlans[s->mms_vlan].ied, ied, sizeof(ied));
+		jw_str(w, "mms_ied", ied);
+	}
+	jw_obj_end(w);
+}
+
+static void mms_vlan_json(struct jw *w, const struct inventory_view *view, const void *arg)
+{
+	(void)view;
+	const struct inv_mms_vlan *mv = arg;
+	char ied[96];
+	jw_obj(w, NULL);
+	jw_arr(w, "vlan");
+	for (uint8_t i = 0; i < mv->key.n; i++)
+		jw_u64(w, NULL, mv->key.v[i]);
+	jw_arr_end(w);
+	endpoint_text(&mv->ied, ied, sizeof(ied));
+	jw_str(w, "first_ied", ied);
+	where_obj(w, "first_frame", &mv->at);
+	jw_obj_end(w);
+}
+
+static void header_json(struct jw *w, const struct inventory_view *view, const void *arg)
+{
+	(void)arg;
+	if (view->first_seen) {
+		jw_timestamp(w, "first_seen", view->first_seen);
+		jw_timestamp(w, "last_seen", view->last_seen);
+	} else {
+		jw_null(w, "first_seen");
+		jw_null(w, "last_seen");
+	}
+}
+
+static void limits_json(struct jw *w, const struct inventory_view *view, const void *arg)
+{
+	(void)arg;
+	jw_obj(w, NULL);
+	jw_u64(w, "inventory_full", g_stats[STAT_inventory_full]);
+	jw_u64(w, "ied_table_full", g_stats[STAT_ied_table_full]);
+	jw_u64(w, "goose_sv_frames_not_listed", view->l2_frames_not_listed);
+	jw_u64(w, "goose_sv_frames_unusable", view->l2_frames_unusable);
+	jw_u64(w, "max_clients_per_ied", INV_MAX_CLIENTS);
+	jw_u64(w, "max_logical_nodes_per_ied", INV_MAX_LNS);
+	jw_u64(w, "max_logical_devices_per_ied", IED_MAX_LDS);
+	jw_u64(w, "max_datasets_per_ied", IED_MAX_DATASETS);
+	jw_u64(w, "max_goose_sv_streams", INV_MAX_L2);
+	jw_obj_end(w);
+}
+
+#define DOC_BUF_MIN (64u * 1024)
+#define DOC_BUF_MAX (64u * 1024 * 1024)
+
+typedef void piece_fn(struct jw *w, const struct inventory_view *view, const void *arg);
+
+struct doc {
+	FILE *out;
+	const struct inventory_view *view;
+	char *buf;
+	size_t cap;
+	bool failed;
+};
+
+/* One piece of the document, formatted into a buffer that grows until it fits
+ * (an IED with hundreds of datasets takes megabytes), then written. */
+static void emit(struct doc *doc, piece_fn *fn, const void *arg)
+{
+	for (;;) {
+		struct jw w;
+		if (!doc->buf) {
+			doc->cap = DOC_BUF_MIN;
+			if (!(doc->buf = malloc(doc->cap))) {
+				doc->failed = true;
+				return;
+			}
+		}
+		jw_init(&w, doc->buf, doc->cap);
+		if (fn == header_json)
+			w.first[0] = false; /* members of the already opened top object */
+		fn(&w, doc->view, arg);
+		if (!w.overflow) {
+			fwrite(doc->buf, 1, w.len, doc->out);
+			return;
+		}
+		char *n = doc->cap < DOC_BUF_MAX ? realloc(doc->buf, doc->cap * 4) : NULL;
+		if (!n) {
+			fputs("{\"truncated\":true}", doc->out); /* still valid JSON */
+			return;
+		}
+		doc->buf = n;
+		doc->cap *= 4;
+	}
+}
+
+struct ied_list {
+	struct doc *doc;
+	size_t n;
+};
+
+static void ied_item(struct ied *d, void *arg)
+{
+	struct ied_list *l = arg;
+	fputs(l->n++ ? ",\n" : "\n", l->doc->out);
+	emit(l->doc, ied_json, d);
+}
+
+static void streams_json(struct doc *doc, const char *key, bool sv)
+{
+	size_t n = 0;
+	fprintf(doc->out, "],\n\"%s\":[", key);
+	for (size_t i = 0; i < doc->view->n_streams; i++) {
+		if (doc->view->streams[i].sv != sv)
+			continue;
+		fputs(n++ ? ",\n" : "\n", doc->out);
+		emit(doc, stream_json, &doc->view->streams[i]);
+	}
+}
+
+bool inventory_doc_write_to(FILE *out, const struct inventory_view *v)
+{
+	struct doc doc = { out, v, NULL, 0, false };
+	/* One document; one IED, stream or VLAN per line, so that it reads (and
+	 * diffs) line by line as well as with jq. */
+	fputs("{\"inventory_version\":1", out);
+	emit(&doc, header_json, NULL);
+	fputs(",\n\"ieds\":[", out);
+	struct ied_list l = { &doc, 0 };
+	ied_foreach(ied_item, &l);
+	streams_json(&doc, "goose", false);
+	streams_json(&doc, "sv", true);
+	fputs("],\n\"mms_vlans\":[", out);
+	for (size_t i = 0; i < v->n_mms_vlans; i++) {
+		fputs(i ? ",\n" : "\n", out);
+		emit(&doc, mms_vlan_json, &v->mms_vlans[i]);
+	}
+	fputs("],\n\"limits\":", out);
+	emit(&doc, limits_json, NULL);
+	fputs("}\n", out);
+	free(doc.buf);
+	return !doc.failed && !ferror(out);
+}
+
+int inventory_doc_write(const char *path, const struct inventory_view *v)
+{
+	bool to_stdout = !strcmp(path, "-");
+	FILE *out = to_stdout ? stdout : fopen(path, "w");
+	if (!out) {
+		log_error("%s: cannot write the inventory: %s", path, strerror(errno));
+		return -1;
+	}
+	bool bad = !inventory_doc_write_to(out, v);
+	if (to_stdout)
+		bad |= fflush(out) != 0;
+	else
+		bad |= fclose(out) != 0;
+	if (bad) {
+		log_error("%s: the inventory could not be written completely", path);
+		return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,18 @@
+/* inventory_doc.h - the inventory document (docs/inventory.md): the inventory
+ * model (core/inventory.h) and the IED model (core/ied.h) as one JSON object.
+ * A formatter, not a sink: main.c writes it for --inventory, and the store keeps
+ * a copy with each run. It only reads what it is given. */
+#ifndef MMSW_INVENTORY_DOC_H
+#define MMSW_INVENTORY_DOC_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+struct inventory_view;
+
+/* The document to any stream; true when every part was written. */
+bool inventory_doc_write_to(FILE *out, const struct inventory_view *v);
+/* The document to path ("-" stdout); 0, or -1 after an error message. */
+int inventory_doc_write(const char *path, const struct inventory_view *v);
+
+#endif
