@@ -209,11 +209,44 @@ static bool answer_invoke(const struct mms_pdu *pdu, uint32_t *invoke)
 	}
 }
 
+void app_mms_pdu(struct flow *f, int dir, const struct mms_pdu *pdu, uint32_t size, bool bare, bool in_acse,
+		 const struct pkt_where *at)
+{
+	struct iso_flow *iso = iso_get(f);
+	struct mms_event e = { .pdu = pdu, .size = size, .bare = bare, .in_acse = in_acse };
+	/* Request/response pairing, once for every analyzer (core/events.h). */
+	uint32_t invoke;
+	if (pdu->type == MMS_CONFIRMED_REQUEST) {
+		e.acsi = iec61850_acsi(pdu);
+		if (pdu->has_invoke && iso) {
+			int old = txn_find(iso, dir, pdu->invoke_id);
+			if (old >= 0)
+				e.replaced = txn_take(iso, old);
+			e.txn = txn_open(iso, dir, pdu, e.acsi, at);
+		}
+	} else if (answer_invoke(pdu, &invoke)) {
+		int i = iso ? txn_find(iso, 1 - dir, invoke) : -1;
+		if (i >= 0) {
+			e.txn = txn_take(iso, i);
+			e.latency_us = at->ts_us - e.txn->at.ts_us;
+		}
+		if (pdu->type == MMS_CONFIRMED_RESPONSE || pdu->type == MMS_CONFIRMED_ERROR)
+			e.acsi = e.txn ? e.txn->acsi : NULL;
+		else
+			e.acsi = iec61850_acsi(pdu);
+	} else {
+		e.acsi = iec61850_acsi(pdu);
+	}
+	bus_mms(f, dir, &e, at);
+	txn_end(e.replaced);
+	if (pdu->type != MMS_CONFIRMED_REQUEST)
+		txn_end(e.txn); /* answered */
+}
+
 /* Decode MMS bytes. Returns false when the bytes are not MMS at all. */
 static bool handle_mms(struct flow *f, int dir, struct rd r, bool bare, bool in_acse,
 		       const struct pkt_where *at)
 {
-	struct iso_flow *iso = f->iso;
 	struct mms_pdu pdu;
 	enum mms_status st = mms_decode(r, &pdu);
 	if (st == MMS_NOT_MMS)
@@ -226,34 +259,7 @@ static bool handle_mms(struct flow *f, int dir, struct rd r, bool bare, bool in_
 		if (pdu.defect == MMS_DEFECT_TOO_DEEP)
 			limit_hit(f, dir, STAT_ber_depth_limit, at);
 	}
-	struct mms_event e = { .pdu = &pdu, .size = (uint32_t)rd_left(&r), .bare = bare, .in_acse = in_acse };
-	/* Request/response pairing, once for every analyzer (core/events.h). */
-	uint32_t invoke;
-	if (pdu.type == MMS_CONFIRMED_REQUEST) {
-		e.acsi = iec61850_acsi(&pdu);
-		if (pdu.has_invoke) {
-			int old = txn_find(iso, dir, pdu.invoke_id);
-			if (old >= 0)
-				e.replaced = txn_take(iso, old);
-			e.txn = txn_open(iso, dir, &pdu, e.acsi, at);
-		}
-	} else if (answer_invoke(&pdu, &invoke)) {
-		int i = txn_find(iso, 1 - dir, invoke);
-		if (i >= 0) {
-			e.txn = txn_take(iso, i);
-			e.latency_us = at->ts_us - e.txn->at.ts_us;
-		}
-		if (pdu.type == MMS_CONFIRMED_RESPONSE || pdu.type == MMS_CONFIRMED_ERROR)
-			e.acsi = e.txn ? e.txn->acsi : NULL;
-		else
-			e.acsi = iec61850_acsi(&pdu);
-	} else {
-		e.acsi = iec61850_acsi(&pdu);
-	}
-	bus_mms(f, dir, &e, at);
-	txn_end(e.replaced);
-	if (pdu.type != MMS_CONFIRMED_REQUEST)
-		txn_end(e.txn); /* answered */
+	app_mms_pdu(f, dir, &pdu, (uint32_t)rd_left(&r), bare, in_acse, at);
 	return true;
 }
 
