@@ -127,23 +127,6 @@ void control_tick(int64_t now);
 void control_finish(int64_t now);
 void control_free(void);
 
-/* LastApplError (IEC 61850-8-1 control model): why the IED refused or ended a
- * control, sent as an informationReport. */
-struct last_appl_error {
-	char cntrl_obj[160];      /* "LD/LN$CO$DO$Oper" as sent */
-	int64_t error;            /* 0 No error, 1 Unknown, 2/3 test not ok */
-	int64_t or_cat;           /* originator category, -1 absent */
-	bool has_ctl_num;
-	uint32_t ctl_num;
-	int64_t add_cause;        /* AddCause, -1 absent */
-};
-struct rd;
-/* Decode the contents of a LastApplError structure; false when malformed. */
-bool control_last_appl_error(const struct rd *contents, struct last_appl_error *out);
-const char *control_add_cause_name(int64_t add_cause);  /* "Object-not-selected" */
-const char *control_error_name(int64_t error);          /* "No error", ... */
-const char *control_or_cat_name(int64_t or_cat);        /* "remote-control", ... */
-
 /* Inventory and security posture (inventory.c). */
 void inventory_mms(struct flow *f, int dir, const struct mms_event *e, const struct pkt_where *at);
 void inventory_assoc(struct flow *f, int dir, const struct assoc_event *e, const struct pkt_where *at);

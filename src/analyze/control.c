@@ -14,7 +14,13 @@
  * Each request is kept (bounded) until its answer, so every record carries the
  * result of every item. Files: fileOpen -> fileRead... -> fileClose is one
  * transfer (one record); directory, delete, obtainFile and rename one each.
- * Allowlists (rules.h) are checked on each write, control step and association. */
+ * Allowlists (rules.h) are checked on each write, control step and association.
+ *
+ * The records (REC_CONTROL, REC_WRITE, REC_FILE, core/record.h) go to the bus;
+ * the sinks decide how they read (EVE: output/eve_audit.c). The wire side of the
+ * control model (names, the Oper structure, LastApplError) is
+ * dissectors/iec61850_control.c. */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,13 +28,14 @@
 #include "analyze/analyze.h"
 #include "core/finding.h"
 #include "core/ied.h"
-#include "output/eve.h"
-#include "output/eve_mms.h"
+#include "core/mms_value.h"
+#include "core/record.h"
+#include "core/rules.h"
 #include "dissectors/iec61850.h"
-#include "util/json.h"
+#include "dissectors/iec61850_control.h"
 #include "dissectors/mms.h"
 #include "dissectors/mms_data.h"
-#include "core/rules.h"
+#include "util/json.h"
 #include "util/stats.h"
 
 /* Control objects followed per association (selection state, ctlModel). */
@@ -49,8 +56,6 @@
 /* wr_item.failure when a Select read returned an empty reference (how servers
  * refuse a normal-security select without a DataAccessError). */
 #define FAILURE_EMPTY_SBO UINT32_MAX
-/* Directory entries listed in a file record. */
-#define DIR_NAMES_MAX 16
 
 enum step { ST_NONE = 0, ST_SELECT, ST_SELECT_WITH_VALUE, ST_OPERATE, ST_CANCEL, ST_TERMINATION, ST_COUNT };
 static const char *const STEP_NAMES[ST_COUNT] = { "none", "select", "select_with_value", "operate", "cancel",
@@ -186,35 +191,6 @@ static size_t held;                /* value bytes held by pending requests */
 
 /* ---- names ------------------------------------------------------------------ */
 
-const char *control_add_cause_name(int64_t c)
-{
-	static const char *const names[] = {
-		"Unknown", "Not-supported", "Blocked-by-switching-hierarchy", "Select-failed", "Invalid-position",
-		"Position-reached", "Parameter-change-in-execution", "Step-limit", "Blocked-by-Mode",
-		"Blocked-by-process", "Blocked-by-interlocking", "Blocked-by-synchrocheck",
-		"Command-already-in-execution", "Blocked-by-health", "1-of-n-control", "Abortion-by-cancel",
-		"Time-limit-over", "Abortion-by-trip", "Object-not-selected", "Object-already-selected",
-		"No-access-authority", "Ended-with-overshoot", "Abortion-due-to-deviation",
-		"Abortion-by-communication-loss", "Blocked-by-command", "None", "Inconsistent-parameters",
-		"Locked-by-other-client",
-	};
-	return c >= 0 && c < (int64_t)(sizeof(names) / sizeof(names[0])) ? names[c] : NULL;
-}
-
-const char *control_error_name(int64_t e)
-{
-	static const char *const names[] = { "No error", "Unknown", "Timeout test not ok", "Operator test not ok" };
-	return e >= 0 && e < 4 ? names[e] : NULL;
-}
-
-const char *control_or_cat_name(int64_t c)
-{
-	static const char *const names[] = { "not-supported", "bay-control", "station-control", "remote-control",
-					     "automatic-bay", "automatic-station", "automatic-remote", "maintenance",
-					     "process" };
-	return c >= 0 && c < 9 ? names[c] : NULL;
-}
-
 /* What an engineer checks for the common causes. */
 static const char *add_cause_hint(int64_t c)
 {
@@ -247,59 +223,30 @@ static void view_text(const uint8_t *p, size_t n, char *buf, size_t size)
 	buf[k] = 0;
 }
 
+/* The step a control service is (iec61850_control.h). */
+static uint8_t step_of(enum iec_ctl_service svc)
+{
+	switch (svc) {
+	case IEC_CTL_SELECT: return ST_SELECT;
+	case IEC_CTL_SELECT_WITH_VALUE: return ST_SELECT_WITH_VALUE;
+	case IEC_CTL_OPERATE: return ST_OPERATE;
+	case IEC_CTL_CANCEL: return ST_CANCEL;
+	case IEC_CTL_NONE: break;
+	}
+	return ST_NONE;
+}
+
 /* The control object and step an MMS name stands for: "GGIO1$CO$SPCSO1$Oper" in
  * domain "LD" is "LD/GGIO1.SPCSO1", step operate. A read of "LN$CF$DO$ctlModel"
  * names the same object (*ctl_model set). ST_NONE otherwise. */
 static uint8_t control_name(const char *domain, const char *item, char *ref, size_t size, bool *ctl_model)
 {
-	char buf[160];
-	char *comp[12];
-	int n = 0;
-	*ctl_model = false;
-	snprintf(buf, sizeof(buf), "%s", item);
-	for (char *p = buf; n < 12;) {
-		comp[n++] = p;
-		char *d = strchr(p, '$');
-		if (!d)
-			break;
-		*d = 0;
-		p = d + 1;
-	}
-	if (n < 4)
-		return ST_NONE;
-	const char *last = comp[n - 1];
-	uint8_t step = ST_NONE;
-	if (!strcmp(comp[1], "CO")) {
-		if (!strcmp(last, "Oper"))
-			step = ST_OPERATE;
-		else if (!strcmp(last, "SBOw"))
-			step = ST_SELECT_WITH_VALUE;
-		else if (!strcmp(last, "Cancel"))
-			step = ST_CANCEL;
-		else if (!strcmp(last, "SBO"))
-			step = ST_SELECT;
-		else
-			return ST_NONE;
-	} else if (!strcmp(comp[1], "CF") && !strcmp(last, "ctlModel")) {
-		*ctl_model = true;
-	} else {
-		return ST_NONE;
-	}
-	size_t used = (size_t)snprintf(ref, size, "%s/%s", domain, comp[0]);
-	for (int i = 2; i < n - 1 && used < size; i++)
-		used += (size_t)snprintf(ref + used, size - used, ".%s", comp[i]);
-	return step;
+	return step_of(iec61850_control_name(domain, item, ref, size, ctl_model));
 }
 
 static uint8_t control_objname(const struct mms_objname *o, char *ref, size_t size, bool *ctl_model)
 {
-	char dom[80], item[160];
-	*ctl_model = false;
-	if (o->scope != MMS_SCOPE_DOMAIN)
-		return ST_NONE;
-	view_text(o->domain.p, o->domain.len, dom, sizeof(dom));
-	view_text(o->item.p, o->item.len, item, sizeof(item));
-	return control_name(dom, item, ref, size, ctl_model);
+	return step_of(iec61850_control_objname(o, ref, size, ctl_model));
 }
 
 /* "LD/LN.DO.DA" and its FC: the IEC 61850 reference allowlists match. */
@@ -324,94 +271,24 @@ static size_t value_text(const struct mms_data *d, char *buf, size_t size)
 {
 	struct jw w;
 	jw_init(&w, buf, size - 1);
-	if (eve_mms_value(&w, d, size - 1) & EVE_MMS_VALUES_CAPPED || w.overflow || w.depth != 0 || !w.len)
+	if (mms_value_json(&w, d, size - 1) & MMS_VALUE_CAPPED || w.overflow || w.depth != 0 || !w.len)
 		return 0;
 	buf[w.len] = 0;
 	return w.len;
 }
 
-/* ctlVal and the operate parameters of an Oper/SBOw/Cancel structure:
- * ctlVal, [operTm], origin {orCat, orIdent}, ctlNum, T, Test, [Check]. */
+/* ctlVal (as JSON) and the operate parameters of an Oper/SBOw/Cancel structure. */
 static void ctl_params(const struct mms_data *oper, struct ctl_params *cp)
 {
+	struct iec_ctl_params w;
+	iec61850_ctl_params(oper, &w);
 	memset(cp, 0, sizeof(*cp));
-	cp->or_cat = -1;
-	if (!oper->constructed || oper->tag != MMS_DATA_STRUCTURE) {
-		cp->has_val = value_text(oper, cp->val, sizeof(cp->val)) > 0;
-		return;
-	}
-	struct rd list = oper->val;
-	struct mms_data d;
-	bool done, origin_seen = false;
-	for (unsigned i = 0; mms_data_next(&list, &d, &done) == BER_OK && !done; i++) {
-		if (i == 0) {
-			cp->has_val = value_text(&d, cp->val, sizeof(cp->val)) > 0;
-		} else if (!origin_seen && d.constructed && d.tag == MMS_DATA_STRUCTURE) {
-			origin_seen = true;
-			struct rd o = d.val;
-			struct mms_data c;
-			bool odone;
-			if (mms_data_next(&o, &c, &odone) == BER_OK && !odone && c.tag == MMS_DATA_INTEGER &&
-			    !ber_int64(c.val, &cp->or_cat))
-				cp->or_cat = -1;
-		} else if (origin_seen && !cp->has_ctl_num && (d.tag == MMS_DATA_UNSIGNED || d.tag == MMS_DATA_INTEGER)) {
-			uint64_t v;
-			if (mms_data_unsigned(d.val, &v) && v <= UINT32_MAX) {
-				cp->has_ctl_num = true;
-				cp->ctl_num = (uint32_t)v;
-			}
-		} else if (origin_seen && !cp->has_test && d.tag == MMS_DATA_BOOLEAN) {
-			cp->has_test = ber_bool(d.val, &cp->test);
-		}
-	}
-}
-
-bool control_last_appl_error(const struct rd *contents, struct last_appl_error *out)
-{
-	memset(out, 0, sizeof(*out));
-	out->or_cat = -1;
-	out->add_cause = -1;
-	struct rd list = *contents;
-	struct mms_data d;
-	bool done;
-	unsigned i;
-	for (i = 0; mms_data_next(&list, &d, &done) == BER_OK && !done; i++) {
-		switch (i) {
-		case 0: /* CntrlObj */
-			if (d.constructed || (d.tag != MMS_DATA_VISIBLE_STRING && d.tag != MMS_DATA_MMS_STRING))
-				return false;
-			view_text(rd_ptr(&d.val), rd_left(&d.val), out->cntrl_obj, sizeof(out->cntrl_obj));
-			break;
-		case 1: /* Error */
-			if (d.constructed || !ber_int64(d.val, &out->error))
-				return false;
-			break;
-		case 2: { /* Origin { orCat, orIdent } */
-			if (!d.constructed || d.tag != MMS_DATA_STRUCTURE)
-				return false;
-			struct rd o = d.val;
-			struct mms_data c;
-			bool odone;
-			if (mms_data_next(&o, &c, &odone) == BER_OK && !odone && !c.constructed &&
-			    !ber_int64(c.val, &out->or_cat))
-				out->or_cat = -1;
-			break;
-		}
-		case 3: { /* ctlNum */
-			uint64_t v;
-			if (d.constructed || !mms_data_unsigned(d.val, &v) || v > UINT32_MAX)
-				return false;
-			out->has_ctl_num = true;
-			out->ctl_num = (uint32_t)v;
-			break;
-		}
-		case 4: /* AddCause */
-			if (d.constructed || !ber_int64(d.val, &out->add_cause))
-				return false;
-			break;
-		}
-	}
-	return i >= 5;
+	cp->has_val = w.has_ctl_val && value_text(&w.ctl_val, cp->val, sizeof(cp->val)) > 0;
+	cp->has_ctl_num = w.has_ctl_num;
+	cp->ctl_num = w.ctl_num;
+	cp->has_test = w.has_test;
+	cp->test = w.test;
+	cp->or_cat = w.or_cat;
 }
 
 /* ---- state ---------------------------------------------------------------------- */
@@ -498,8 +375,85 @@ static void keep_value(struct wr_item *it, const char *json, size_t n)
 	held += n + 1;
 }
 
-/* ---- EVE records ------------------------------------------------------------------ */
+/* ---- records ------------------------------------------------------------------------ */
 
+/* What the records handed to the bus point at. The bus may hold a record until
+ * the event that caused it has reached every sink (core/bus.h, rule 2), which is
+ * after this analyzer's hook returned and the request the record answers was
+ * freed: so a record's strings, items and LastApplError are copies kept here,
+ * until this analyzer's next hook. By then the bus has delivered them: events
+ * do not nest (only the stages raise them, never a hook). */
+#define OUTBOX_BLOCK 16384u
+struct outbox_block {
+	struct outbox_block *next;
+	size_t used, size;
+	max_align_t data[];
+};
+static struct outbox_block *outbox;
+static bool outbox_short;          /* an allocation failed: the record is not sent */
+
+static void *out_alloc(size_t n)
+{
+	n = (n + sizeof(max_align_t) - 1) / sizeof(max_align_t) * sizeof(max_align_t);
+	if (!outbox || outbox->size - outbox->used < n) {
+		size_t size = n > OUTBOX_BLOCK ? n : OUTBOX_BLOCK;
+		struct outbox_block *b = malloc(sizeof(*b) + size);
+		if (!b) {
+			outbox_short = true;
+			return NULL;
+		}
+		b->next = outbox;
+		b->used = 0;
+		b->size = size;
+		outbox = b;
+	}
+	void *p = (char *)outbox->data + outbox->used;
+	outbox->used += n;
+	return p;
+}
+
+/* A copy of n bytes, NUL-terminated; NULL stays NULL. */
+static const char *out_mem(const char *p, size_t n)
+{
+	if (!p)
+		return NULL;
+	char *c = out_alloc(n + 1);
+	if (c) {
+		memcpy(c, p, n);
+		c[n] = 0;
+	}
+	return c;
+}
+
+static const char *out_str(const char *s) { return s ? out_mem(s, strlen(s)) : NULL; }
+
+/* The records of the last event were delivered: start afresh, keeping one block. */
+static void outbox_clear(void)
+{
+	struct outbox_block *keep = NULL;
+	while (outbox) {
+		struct outbox_block *b = outbox;
+		outbox = b->next;
+		if (!keep && b->size == OUTBOX_BLOCK) {
+			keep = b;
+			continue;
+		}
+		free(b);
+	}
+	if (keep) {
+		keep->next = NULL;
+		keep->used = 0;
+	}
+	outbox = keep;
+	outbox_short = false;
+}
+
+static void outbox_free(void)
+{
+	outbox_clear();
+	free(outbox);
+	outbox = NULL;
+}
 
 static const char *ied_text(const struct flow *f, char *buf, size_t size)
 {
@@ -511,25 +465,144 @@ static const char *ied_text(const struct flow *f, char *buf, size_t size)
 	return buf;
 }
 
-static bool rec_begin(struct jw *w, struct flow *f, int dir, const struct pkt_where *at, const char *type)
+/* A record about this flow, with the client and the IED as findings name them
+ * (taken now: the IED's state may be gone by the time a sink reads them). */
+static void rec_init(struct record *r, uint8_t kind, struct flow *f, int dir, const struct pkt_where *at,
+		     const char **client, const char **ied)
 {
-	if (!eve_enabled())
-		return false;
-	char client[64], ied[160];
-	eve_record_begin(w, f, dir, at, type);
-	jw_obj(w, type);
-	flow_client_ip(f, client, sizeof(client));
-	jw_str(w, "client", client);
-	jw_str(w, "ied", ied_text(f, ied, sizeof(ied)));
-	return true;
+	char c[64], d[160];
+	memset(r, 0, sizeof(*r));
+	r->kind = kind;
+	r->flow = f;
+	r->dir = dir;
+	r->at = *at;
+	flow_client_ip(f, c, sizeof(c));
+	*client = out_str(c);
+	*ied = out_str(ied_text(f, d, sizeof(d)));
 }
 
-static bool rec_end(struct jw *w)
+/* Hand the record to the bus, unless a copy it points at could not be made. */
+static void rec_send(const struct record *r)
 {
-	jw_obj_end(w);
-	return eve_record_end(w);
+	if (outbox_short) {
+		outbox_short = false;
+		return;
+	}
+	bus_record(r);
 }
 
+static const struct audit_request *audit_request(const struct ctl_req *rq)
+{
+	if (!rq)
+		return NULL;
+	struct audit_request *a = out_alloc(sizeof(*a));
+	if (a) {
+		a->invoke_id = rq->invoke_id;
+		a->at = rq->at;
+	}
+	return a;
+}
+
+/* Why an item failed (result R_FAILURE). */
+static struct audit_failure audit_failure(uint8_t result, uint32_t failure)
+{
+	struct audit_failure a = { .present = result == R_FAILURE };
+	if (a.present) {
+		a.empty_sbo_reference = failure == FAILURE_EMPTY_SBO;
+		a.data_access_error = failure;
+	}
+	return a;
+}
+
+/* The confirmed-error that answered (result R_ERROR). */
+static struct audit_error audit_error(uint8_t result, const struct mms_pdu *ans)
+{
+	struct audit_error e = { .present = result == R_ERROR && ans && ans->error.present };
+	if (e.present) {
+		e.error_class = ans->error.error_class;
+		e.error_code = ans->error.error_code;
+	}
+	return e;
+}
+
+/* A control step's record. */
+static void control_record(struct flow *f, int dir, const struct pkt_where *at, const struct ctl_req *rq,
+			   const struct wr_item *it, int8_t ctl_model, const struct mms_pdu *ans)
+{
+	struct record r;
+	struct control_record *c = &r.u.control;
+	rec_init(&r, REC_CONTROL, f, dir, at, &c->client, &c->ied);
+	c->object = out_str(it->ref ? it->ref : "");
+	c->step = STEP_NAMES[it->step];
+	c->acsi = STEP_ACSI[it->step];
+	c->request = audit_request(rq);
+	if (it->value) {
+		c->ctl_val = out_mem(it->value, it->value_len);
+		c->ctl_val_len = it->value_len;
+	}
+	c->has_ctl_num = it->has_ctl_num;
+	c->ctl_num = it->ctl_num;
+	c->has_test = it->has_test;
+	c->test = it->test;
+	c->or_cat = it->or_cat;
+	if (ctl_model >= 0 && ctl_model <= 4)
+		c->ctl_model = CTL_MODELS[ctl_model];
+	/* SBO models only: whether the Operate had a selection */
+	c->has_selected = it->step == ST_OPERATE && (ctl_model == 2 || ctl_model == 4);
+	c->selected = it->was_selected;
+	c->result = RESULT_NAMES[it->result];
+	c->failure = audit_failure(it->result, it->failure);
+	c->error = audit_error(it->result, ans);
+	if (it->has_lae) {
+		struct last_appl_error *l = out_alloc(sizeof(*l));
+		if (l)
+			*l = it->lae;
+		c->lae = l;
+	}
+	c->unauthorized = it->unauthorized;
+	rec_send(&r);
+}
+
+/* The ordinary (non-control) items of a write, with the result of each. */
+static void write_record(struct flow *f, int dir, const struct pkt_where *at, const struct ctl_req *rq,
+			 uint8_t result, const struct mms_pdu *ans)
+{
+	struct record r;
+	struct write_record *w = &r.u.write;
+	rec_init(&r, REC_WRITE, f, dir, at, &w->client, &w->ied);
+	w->acsi = out_str(rq->acsi);
+	w->request = audit_request(rq);
+	w->variable_list = out_str(rq->list_ref);
+	w->result = RESULT_NAMES[result];
+	w->error = audit_error(result, ans);
+	uint16_t n = 0;
+	for (uint16_t i = 0; i < rq->n_items; i++)
+		n += rq->items[i].step == ST_NONE;
+	struct write_item *items = n ? out_alloc(n * sizeof(*items)) : NULL;
+	for (uint16_t i = 0; items && i < rq->n_items; i++) {
+		const struct wr_item *it = &rq->items[i];
+		if (it->step != ST_NONE)
+			continue;
+		struct write_item *o = &items[w->n_items++];
+		memset(o, 0, sizeof(*o));
+		o->object = out_str(it->ref);
+		o->fc = out_str(it->fc);
+		o->value = out_mem(it->value, it->value_len);
+		o->value_len = it->value_len;
+		o->result = RESULT_NAMES[it->result];
+		o->failure = audit_failure(it->result, it->failure);
+		o->unauthorized = it->unauthorized;
+	}
+	w->items = items;
+	if (rq->n_total > rq->n_items)
+		w->items_total = rq->n_total;
+	w->unauthorized = rq->unauthorized;
+	rec_send(&r);
+}
+
+/* ---- findings ------------------------------------------------------------------------ */
+
+/* A confirmed-error in a finding's details. */
 static void service_error_obj(struct jw *w, uint8_t cls, uint32_t code)
 {
 	const char *c = mms_error_class_name(cls), *n = mms_error_code_name(cls, code);
@@ -541,132 +614,6 @@ static void service_error_obj(struct jw *w, uint8_t cls, uint32_t code)
 		jw_u64(w, "code", code);
 	jw_obj_end(w);
 }
-
-static void lae_obj(struct jw *w, const struct last_appl_error *l)
-{
-	const char *e = control_error_name(l->error), *c = control_add_cause_name(l->add_cause);
-	jw_obj(w, "last_appl_error");
-	jw_str(w, "cntrl_obj", l->cntrl_obj);
-	jw_str(w, "error", e ? e : "unknown");
-	jw_i64(w, "error_code", l->error);
-	if (l->add_cause >= 0) {
-		jw_str(w, "add_cause", c ? c : "unknown");
-		jw_i64(w, "add_cause_code", l->add_cause);
-	}
-	if (l->has_ctl_num)
-		jw_u64(w, "ctl_num", l->ctl_num);
-	if (l->or_cat >= 0) {
-		const char *o = control_or_cat_name(l->or_cat);
-		jw_str(w, "or_cat", o ? o : "unknown");
-	}
-	jw_obj_end(w);
-}
-
-static void answer_fields(struct jw *w, const struct ctl_req *rq, const struct pkt_where *at)
-{
-	if (!rq)
-		return;
-	jw_u64(w, "invoke_id", rq->invoke_id);
-	jw_u64(w, "request_pcap_cnt", rq->at.frame);
-	jw_timestamp(w, "request_timestamp", rq->ts);
-	if (at && at->frame != rq->at.frame)
-		jw_i64(w, "latency_us", at->ts_us - rq->ts);
-}
-
-/* The reason a refused item gives, as text or as its number. */
-static void failure_field(struct jw *w, uint32_t failure)
-{
-	const char *n = failure == FAILURE_EMPTY_SBO ? "empty-sbo-reference" : mms_data_access_error_name(failure);
-	if (n)
-		jw_str(w, "failure", n);
-	else
-		jw_u64(w, "failure", failure);
-}
-
-/* A control step's record. */
-static void control_record(struct flow *f, int dir, const struct pkt_where *at, const struct ctl_req *rq,
-			   const struct wr_item *it, int8_t ctl_model, const struct mms_pdu *ans)
-{
-	struct jw w;
-	if (!rec_begin(&w, f, dir, at, "control"))
-		return;
-	jw_str(&w, "object", it->ref ? it->ref : "");
-	jw_str(&w, "step", STEP_NAMES[it->step]);
-	jw_str(&w, "acsi", STEP_ACSI[it->step]);
-	answer_fields(&w, rq, at);
-	if (it->value)
-		jw_raw(&w, "ctl_val", it->value, it->value_len);
-	if (it->has_ctl_num)
-		jw_u64(&w, "ctl_num", it->ctl_num);
-	if (it->has_test)
-		jw_bool(&w, "test", it->test);
-	if (it->or_cat >= 0) {
-		const char *o = control_or_cat_name(it->or_cat);
-		jw_str(&w, "or_cat", o ? o : "unknown");
-	}
-	if (ctl_model >= 0 && ctl_model <= 4)
-		jw_str(&w, "ctl_model", CTL_MODELS[ctl_model]);
-	if (it->step == ST_OPERATE && (ctl_model == 2 || ctl_model == 4))
-		jw_bool(&w, "selected", it->was_selected);
-	jw_str(&w, "result", RESULT_NAMES[it->result]);
-	if (it->result == R_FAILURE)
-		failure_field(&w, it->failure);
-	if (it->result == R_ERROR && ans && ans->error.present)
-		service_error_obj(&w, ans->error.error_class, ans->error.error_code);
-	if (it->has_lae)
-		lae_obj(&w, &it->lae);
-	if (it->unauthorized)
-		jw_bool(&w, "unauthorized", true);
-	rec_end(&w);
-}
-
-/* The ordinary (non-control) items of a write, with the result of each. */
-static void write_record(struct flow *f, int dir, const struct pkt_where *at, const struct ctl_req *rq,
-			 uint8_t result, const struct mms_pdu *ans, bool values)
-{
-	struct jw w;
-	if (!rec_begin(&w, f, dir, at, "write"))
-		return;
-	if (rq->acsi)
-		jw_str(&w, "acsi", rq->acsi);
-	answer_fields(&w, rq, at);
-	if (rq->list_ref)
-		jw_str(&w, "variable_list", rq->list_ref);
-	jw_str(&w, "result", RESULT_NAMES[result]);
-	if (result == R_ERROR && ans && ans->error.present)
-		service_error_obj(&w, ans->error.error_class, ans->error.error_code);
-	jw_arr(&w, "items");
-	for (uint16_t i = 0; i < rq->n_items; i++) {
-		const struct wr_item *it = &rq->items[i];
-		if (it->step != ST_NONE)
-			continue;
-		jw_obj(&w, NULL);
-		if (it->ref)
-			jw_str(&w, "object", it->ref);
-		if (it->fc[0])
-			jw_str(&w, "fc", it->fc);
-		if (values && it->value)
-			jw_raw(&w, "value", it->value, it->value_len);
-		else
-			jw_bool(&w, "value_kept", false);
-		jw_str(&w, "result", RESULT_NAMES[it->result]);
-		if (it->result == R_FAILURE)
-			failure_field(&w, it->failure);
-		if (it->unauthorized)
-			jw_bool(&w, "unauthorized", true);
-		jw_obj_end(&w);
-	}
-	jw_arr_end(&w);
-	if (rq->n_total > rq->n_items)
-		jw_u64(&w, "items_total", rq->n_total);
-	if (rq->unauthorized)
-		jw_bool(&w, "unauthorized", true);
-	if (!rec_end(&w) && values)
-		write_record(f, dir, at, rq, result, ans, false); /* too big: without the values */
-}
-
-/* ---- findings ------------------------------------------------------------------------ */
-
 
 
 static void fail_from(struct fail_ctx *c, const struct wr_item *it, int8_t ctl_model, const struct ctl_req *rq,
@@ -730,9 +677,9 @@ static void control_failed(struct flow *f, const char *object, const struct fail
 	snprintf(val, sizeof(val), "%s", c->ctl_val);
 	if (strlen(c->ctl_val) >= sizeof(val))
 		memcpy(val + sizeof(val) - 4, "...", 4);
-	const char *add = c->has_lae ? control_add_cause_name(c->lae.add_cause) : NULL;
+	const char *add = c->has_lae ? iec61850_add_cause_name(c->lae.add_cause) : NULL;
 	const char *hint = c->has_lae ? add_cause_hint(c->lae.add_cause) : NULL;
-	const char *errn = c->has_lae ? control_error_name(c->lae.error) : NULL;
+	const char *errn = c->has_lae ? iec61850_ctl_error_name(c->lae.error) : NULL;
 	cause[0] = 0;
 	if (c->has_lae)
 		snprintf(cause, sizeof(cause), "; LastApplError: Error %lld %s, AddCause %lld %s", (long long)c->lae.error,
@@ -1117,7 +1064,7 @@ static void write_response(struct flow *f, struct ctl_state *s, int dir, struct 
 	if (!ordinary && rq->n_items)
 		return;
 	uint8_t result = p->type == MMS_CONFIRMED_ERROR ? R_ERROR : !bad ? R_SUCCESS : !ok ? R_FAILURE : R_PARTIAL;
-	write_record(f, dir, at, rq, result, p, true);
+	write_record(f, dir, at, rq, result, p);
 }
 
 static void read_response(struct flow *f, struct ctl_state *s, int dir, struct ctl_req *rq,
@@ -1203,79 +1150,57 @@ static const char *file_operation(int service)
 static void transfer_record(struct flow *f, int dir, const struct pkt_where *at, const struct open_file *of,
 			    const struct ctl_req *close_rq, uint8_t result, const struct mms_pdu *ans)
 {
-	struct jw w;
-	if (!rec_begin(&w, f, dir, at, "file"))
-		return;
-	jw_str(&w, "operation", "get");
-	jw_str(&w, "acsi", "GetFile");
-	if (of->name)
-		jw_str(&w, "name", of->name);
-	jw_i64(&w, "frsm_id", of->frsm);
-	if (of->has_size)
-		jw_u64(&w, "size", of->size);
-	jw_u64(&w, "bytes", of->bytes);
-	jw_u64(&w, "reads", of->reads);
-	if (of->has_size)
-		jw_bool(&w, "complete", of->bytes >= of->size);
-	if (of->open_at.frame) {
-		jw_u64(&w, "request_pcap_cnt", of->open_at.frame);
-		jw_timestamp(&w, "request_timestamp", of->ts);
-		jw_i64(&w, "duration_us", at->ts_us - of->ts);
-	} else if (close_rq) {
-		jw_u64(&w, "request_pcap_cnt", close_rq->at.frame);
+	struct record r;
+	struct file_record *fr = &r.u.file;
+	rec_init(&r, REC_FILE, f, dir, at, &fr->client, &fr->ied);
+	fr->operation = "get";
+	fr->acsi = "GetFile";
+	fr->name = out_str(of->name);
+	fr->has_frsm = true;
+	fr->frsm = of->frsm;
+	fr->transfer = true;
+	fr->has_size = of->has_size;
+	fr->size = of->size;
+	fr->bytes = of->bytes;
+	fr->reads = of->reads;
+	fr->opened_at = of->open_at;
+	fr->request = audit_request(close_rq);
+	fr->result = RESULT_NAMES[result];
+	fr->error = audit_error(result, ans);
+	if (!fr->error.present && of->read_failed) {
+		/* a read failed: the transfer's error, whatever the close said */
+		fr->error.present = true;
+		fr->error.error_class = of->err_class;
+		fr->error.error_code = of->err_code;
 	}
-	jw_str(&w, "result", RESULT_NAMES[result]);
-	if (result == R_ERROR && ans && ans->error.present)
-		service_error_obj(&w, ans->error.error_class, ans->error.error_code);
-	else if (of->read_failed)
-		service_error_obj(&w, of->err_class, of->err_code);
-	rec_end(&w);
+	rec_send(&r);
 }
 
 /* Any other file service (or a fileOpen that failed) as a record. */
 static void file_record(struct flow *f, int dir, const struct pkt_where *at, const struct ctl_req *rq,
 			uint8_t result, const struct mms_pdu *ans)
 {
-	struct jw w;
-	if (!rec_begin(&w, f, dir, at, "file"))
-		return;
-	jw_str(&w, "operation", file_operation(rq->service));
-	if (rq->acsi)
-		jw_str(&w, "acsi", rq->acsi);
-	if (rq->fname)
-		jw_str(&w, "name", rq->fname);
-	if (rq->fname2)
-		jw_str(&w, "destination", rq->fname2);
-	if (rq->has_frsm)
-		jw_i64(&w, "frsm_id", rq->frsm);
-	answer_fields(&w, rq, at);
+	struct record r;
+	struct file_record *fr = &r.u.file;
+	rec_init(&r, REC_FILE, f, dir, at, &fr->client, &fr->ied);
+	fr->operation = file_operation(rq->service);
+	fr->acsi = out_str(rq->acsi);
+	fr->name = out_str(rq->fname);
+	fr->destination = out_str(rq->fname2);
+	fr->has_frsm = rq->has_frsm;
+	fr->frsm = rq->frsm;
+	fr->request = audit_request(rq);
 	if (ans && ans->type == MMS_CONFIRMED_RESPONSE && rq->service == MMS_SVC_FILE_DIRECTORY) {
-		jw_u64(&w, "entries", ans->n_names);
-		/* the first few names: directory listings can be long */
-		jw_arr(&w, "names");
-		struct rd list = ans->names;
-		struct ber_tlv t;
-		unsigned k = 0;
-		while (k < DIR_NAMES_MAX && !rd_empty(&list) && ber_read(&list, &t) == BER_OK) {
-			struct rd e = t.val;
-			struct ber_tlv n, g;
-			while (!rd_empty(&e) && ber_read(&e, &n) == BER_OK) {
-				struct rd gs = n.val;
-				if (ber_is_ctx(&n, 0) && n.constructed && ber_read(&gs, &g) == BER_OK && !g.constructed) {
-					jw_strn(&w, NULL, rd_ptr(&g.val), rd_left(&g.val));
-					k++;
-					break;
-				}
-			}
-		}
-		jw_arr_end(&w);
-		if (ans->has_more_follows)
-			jw_bool(&w, "more_follows", ans->more_follows);
+		/* the listing as sent: the answer's bytes outlive the record's delivery */
+		fr->has_directory = true;
+		fr->entries = ans->n_names;
+		fr->names = ans->names;
+		fr->has_more_follows = ans->has_more_follows;
+		fr->more_follows = ans->more_follows;
 	}
-	jw_str(&w, "result", RESULT_NAMES[result]);
-	if (result == R_ERROR && ans && ans->error.present)
-		service_error_obj(&w, ans->error.error_class, ans->error.error_code);
-	rec_end(&w);
+	fr->result = RESULT_NAMES[result];
+	fr->error = audit_error(result, ans);
+	rec_send(&r);
 }
 
 static void file_response(struct flow *f, struct ctl_state *s, int dir, struct ctl_req *rq,
@@ -1365,7 +1290,7 @@ static void req_finish(struct flow *f, struct ctl_state *s, struct ctl_req *rq, 
 			control_record(f, dir, at, answered, it, o ? o->ctl_model : -1, NULL);
 		}
 		if (ordinary)
-			write_record(f, dir, at, rq, result, NULL, true);
+			write_record(f, dir, at, rq, result, NULL);
 		break;
 	}
 	case RQ_READ:
@@ -1410,7 +1335,7 @@ static void response(struct flow *f, struct ctl_state *s, int dir, const struct 
 			for (uint16_t i = 0; i < rq->n_items; i++)
 				ordinary |= rq->kind == RQ_WRITE && rq->items[i].step == ST_NONE;
 			if (ordinary)
-				write_record(f, dir, at, rq, R_REJECTED, p, true);
+				write_record(f, dir, at, rq, R_REJECTED, p);
 		} else if (rq->service != MMS_SVC_FILE_READ) {
 			file_record(f, dir, at, rq, R_REJECTED, p);
 		}
@@ -1511,7 +1436,7 @@ static void information_report(struct flow *f, struct ctl_state *s, const struct
 		if (mms_data_next(&list, &d, &done) != BER_OK || done)
 			break;
 		if (bview_eq(p->objs[i].item, "LastApplError")) {
-			if (d.constructed && d.tag == MMS_DATA_STRUCTURE && control_last_appl_error(&d.val, &lae))
+			if (d.constructed && d.tag == MMS_DATA_STRUCTURE && iec61850_last_appl_error(&d.val, &lae))
 				has_lae = true;
 			continue;
 		}
@@ -1576,6 +1501,8 @@ void control_mms(struct flow *f, int dir, const struct mms_event *e, const struc
 {
 	const struct mms_pdu *p = e->pdu;
 	struct ctl_state *s = ctl_slot_of(f);
+	if (outbox)
+		outbox_clear();
 	if (g_rules.allow_any[ALLOW_ASSOCIATE] && (!s || !s->associate_checked) && dir == 0) {
 		s = state_of(f);
 		if (s)
@@ -1656,6 +1583,8 @@ static void selections(struct ctl_state *s, int64_t now)
 
 void control_tick(int64_t now)
 {
+	if (outbox)
+		outbox_clear();
 	for (struct ctl_state *s = live; s; s = s->next)
 		selections(s, now);
 }
@@ -1665,6 +1594,8 @@ void control_flow_end(struct flow *f, enum flow_end why, const struct pkt_where 
 	struct ctl_state *s = ctl_slot_of(f);
 	if (!s)
 		return;
+	if (outbox)
+		outbox_clear();
 	uint8_t result = why == FLOW_END_CAPTURE_END || why == FLOW_END_EVICTED ? R_CAPTURE_ENDED : R_UNANSWERED;
 	if (s->req)
 		for (int i = 0; i < CTL_PENDING_MAX; i++)
@@ -1703,6 +1634,7 @@ void control_free(void)
 {
 	live = NULL;
 	held = 0;
+	outbox_free();
 }
 
 const struct analyzer control_analyzer = {

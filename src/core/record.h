@@ -12,14 +12,19 @@
 
 #include "core/flow.h"
 #include "core/packet.h"
+#include "dissectors/rd.h"
 
 struct iec_report;
 struct inventory_view;
+struct last_appl_error;
 
 enum record_kind {
 	REC_REPORT = 0,     /* an IEC 61850 report decoded and placed in its stream */
 	REC_ASSOC_END,      /* how an association ended (the flow is ending) */
 	REC_INVENTORY,      /* the run's inventory, finished, at the end of input */
+	REC_CONTROL,        /* a control step (Select, Operate, ...) and its result */
+	REC_WRITE,          /* the ordinary items of one write and their results */
+	REC_FILE,           /* a file service, or a whole file transfer */
 	REC_KIND_COUNT
 };
 
@@ -45,6 +50,103 @@ struct inventory_record {
 	const struct inventory_view *view;
 };
 
+/* The audit trail (analyze/control.c): who changed what on which IED, each with
+ * the result the IED gave. Results and steps are the analyzer's words
+ * ("success", "failure", "unanswered", ...; "operate", "select", ...); codes off
+ * the wire stay codes. The answer's frame and time are the record's `at`. */
+
+/* The request an audit record answers. */
+struct audit_request {
+	uint32_t invoke_id;
+	struct pkt_where at;       /* its frame and time */
+};
+
+/* Why the IED refused one item: a DataAccessError, or the empty reference by
+ * which a server refuses a normal-security Select. */
+struct audit_failure {
+	bool present;
+	bool empty_sbo_reference;
+	uint32_t data_access_error; /* when not the empty reference */
+};
+
+/* A confirmed-error's class and code, as sent. */
+struct audit_error {
+	bool present;
+	uint8_t error_class;
+	uint32_t error_code;
+};
+
+/* REC_CONTROL: one control step of one control object. */
+struct control_record {
+	const char *client, *ied;  /* as findings name them: "10.0.0.1", the IED's label */
+	const char *object;        /* "LD/LN.DO" */
+	const char *step, *acsi;   /* "operate" and "Operate", "command_termination" ... */
+	const struct audit_request *request; /* NULL: the record answers no request seen */
+	const char *ctl_val;       /* JSON (core/mms_value.h); NULL when not kept */
+	size_t ctl_val_len;
+	bool has_ctl_num, has_test, test;
+	uint32_t ctl_num;
+	int64_t or_cat;            /* originator category, -1 absent */
+	const char *ctl_model;     /* "sbo-with-enhanced-security", ...; NULL not known */
+	bool has_selected, selected; /* an Operate of an SBO object: was it selected */
+	const char *result;
+	struct audit_failure failure;
+	struct audit_error error;
+	const struct last_appl_error *lae; /* dissectors/iec61850_control.h; NULL none */
+	bool unauthorized;         /* no allowlist rule permits it */
+};
+
+/* One ordinary item of a write. */
+struct write_item {
+	const char *object;        /* "LD/LN.DO.DA"; NULL for a dataset's members */
+	const char *fc;            /* "ST", "CF", ...; "" none */
+	const char *value;         /* JSON (core/mms_value.h); NULL when not kept */
+	size_t value_len;
+	const char *result;
+	struct audit_failure failure;
+	bool unauthorized;
+};
+
+/* REC_WRITE: the ordinary (non-control) items of one write request. */
+struct write_record {
+	const char *client, *ied;
+	const char *acsi;          /* "SetDataValues", ...; NULL not known */
+	const struct audit_request *request; /* NULL: the record answers no request seen */
+	const char *variable_list; /* SetDataSetValues: the dataset; NULL otherwise */
+	const char *result;
+	struct audit_error error;
+	const struct write_item *items; /* in request order */
+	uint16_t n_items;
+	uint32_t items_total;      /* items in the request when more than were kept, else 0 */
+	bool unauthorized;         /* the dataset write, when the list is the object */
+};
+
+/* REC_FILE: one file service (directory, delete, obtain, rename, an open that
+ * failed), or a whole transfer (fileOpen, fileRead..., fileClose). */
+struct file_record {
+	const char *client, *ied;
+	const char *operation;     /* "get", "directory", "delete", "obtain", "rename" */
+	const char *acsi;          /* "GetFile", ...; NULL not known */
+	const char *name, *destination; /* NULL when absent */
+	bool has_frsm;
+	int32_t frsm;
+	bool transfer;             /* has_size to opened_at are a transfer's */
+	bool has_size;             /* the size the open answered */
+	uint32_t size;
+	uint64_t bytes;            /* read */
+	uint32_t reads;
+	struct pkt_where opened_at; /* the fileOpen request; frame 0 when not seen */
+	/* The request answered; for a transfer whose open was not seen, the
+	 * fileClose. NULL: none. */
+	const struct audit_request *request;
+	bool has_directory;        /* a fileDirectory answer: */
+	uint32_t entries;
+	struct rd names;           /* its DirectoryEntry list, as sent */
+	bool has_more_follows, more_follows;
+	const char *result;
+	struct audit_error error;
+};
+
 struct record {
 	uint8_t kind;              /* enum record_kind */
 	struct flow *flow;         /* NULL when the record is not about one flow */
@@ -54,6 +156,9 @@ struct record {
 		struct report_record report;
 		struct assoc_end_record assoc_end;
 		struct inventory_record inventory;
+		struct control_record control;
+		struct write_record write;
+		struct file_record file;
 	} u;
 };
 

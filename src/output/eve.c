@@ -1,6 +1,7 @@
 /* eve.c - the EVE JSON writer; see eve.h. Records are built in a large buffer and
  * written in big blocks: formatting, not I/O, is what a run should spend on. */
 #include "output/eve.h"
+#include "output/eve_record.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -12,6 +13,7 @@
 #include "dissectors/ber.h"
 #include "dissectors/cotp.h"
 #include "core/finding.h"
+#include "output/eve_audit.h"
 #include "output/eve_mms.h"
 #include "dissectors/iec61850_report.h"
 #include "util/json.h"
@@ -632,8 +634,18 @@ void eve_stats_capture(int64_t ts_us, const struct live_stats *cap)
 
 static void eve_record(const struct record *r)
 {
-	if (r->kind == REC_REPORT)
+	switch (r->kind) {
+	case REC_REPORT:
 		eve_report(r->flow, r->dir, &r->u.report, &r->at);
+		break;
+	case REC_CONTROL:
+	case REC_WRITE:
+	case REC_FILE:
+		eve_audit(r);
+		break;
+	default:
+		break;
+	}
 }
 
 const struct sink eve_sink = {

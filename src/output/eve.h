@@ -29,17 +29,10 @@ void eve_stats_capture(int64_t ts_us, const struct live_stats *cap);
 void eve_flush(void);
 /* Reopen the EVE file by name (SIGHUP, after logrotate moved it). */
 int eve_reopen(void);
-/* For writers of other event types (analyzers' audit records): a record with the
- * common header, the caller's object(s), then eve_record_end (false: too big,
- * nothing written). Only when eve_enabled(). */
-struct jw;
-bool eve_enabled(void);
-void eve_record_begin(struct jw *w, struct flow *f, int dir, const struct pkt_where *at,
-		      const char *event_type);
-bool eve_record_end(struct jw *w);
 /* Flush and close. Returns -1 if anything could not be written (disk full...). */
 int eve_close(void);
-/* EVE on the bus: stream, association, MMS, finding and report records. */
+/* EVE on the bus: stream, association, MMS, finding, report and audit
+ * (control, write, file: eve_audit.c) records. */
 extern const struct sink eve_sink;
 
 #endif

@@ -1,14 +1,16 @@
 /* eve_mms.c - the EVE "mms" object: what one MMS PDU says, as JSON members.
  *
  * This runs for every report of every IED, so it formats without snprintf or
- * allocation. Data values are walked with an explicit stack (no recursion) and
- * bounded twice: by a byte budget (values_truncated) and by nesting depth
- * (too_deep). Every byte that came off the wire goes through jw_strn/jw_hex/jw_bits.
+ * allocation. Data values are written by core/mms_value.c (the analyzers show
+ * values in the same shape) under one byte budget per record (values_truncated)
+ * and a nesting limit (too_deep). Every byte that came off the wire goes through
+ * jw_strn/jw_hex/jw_bits.
  */
 #include "output/eve_mms.h"
 
 #include <string.h>
 
+#include "core/mms_value.h"
 #include "dissectors/iec61850.h"
 #include "dissectors/mms_data.h"
 
@@ -46,6 +48,7 @@ static void name_or_number(struct jw *w, const char *key, const char *name, int6
 		jw_i64(w, key, n);
 }
 
+/* Decimal digits, zero-padded to width (mms_value.c has the same for times). */
 static char *put_digits(char *p, uint64_t v, unsigned width)
 {
 	char tmp[20];
@@ -59,45 +62,6 @@ static char *put_digits(char *p, uint64_t v, unsigned width)
 	while (n)
 		*p++ = tmp[--n];
 	return p;
-}
-
-/* Days since 1970-01-01 (non-negative) to a civil date, proleptic Gregorian. */
-static void civil_date(uint64_t days, uint64_t *y, unsigned *m, unsigned *d)
-{
-	uint64_t z = days + 719468; /* days since 0000-03-01 */
-	uint64_t era = z / 146097;
-	unsigned doe = (unsigned)(z - era * 146097);
-	unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	unsigned mp = (5 * doy + 2) / 153;
-	*d = doy - (153 * mp + 2) / 5 + 1;
-	*m = mp < 10 ? mp + 3 : mp - 9;
-	*y = yoe + era * 400 + (*m <= 2);
-}
-
-/* "YYYY-MM-DDTHH:MM:SS" + '.' + fraction of frac_digits digits + "Z". */
-static size_t fmt_time(char *buf, uint64_t days, uint32_t sec_of_day, uint32_t frac,
-		       unsigned frac_digits)
-{
-	uint64_t y;
-	unsigned m, d;
-	char *p = buf;
-	civil_date(days, &y, &m, &d);
-	p = put_digits(p, y, 4);
-	*p++ = '-';
-	p = put_digits(p, m, 2);
-	*p++ = '-';
-	p = put_digits(p, d, 2);
-	*p++ = 'T';
-	p = put_digits(p, sec_of_day / 3600, 2);
-	*p++ = ':';
-	p = put_digits(p, sec_of_day / 60 % 60, 2);
-	*p++ = ':';
-	p = put_digits(p, sec_of_day % 60, 2);
-	*p++ = '.';
-	p = put_digits(p, frac, frac_digits);
-	*p++ = 'Z';
-	return (size_t)(p - buf);
 }
 
 /* ---- names --------------------------------------------------------------- */
@@ -115,269 +79,6 @@ static void objname_obj(struct jw *w, const char *key, const struct mms_objname 
 	jw_obj_end(w);
 }
 
-/* ---- Data values ---------------------------------------------------------- */
-
-struct values {
-	struct jw *w;
-	size_t start;   /* w->len where the budgeted section began */
-	size_t budget;
-	unsigned flags;
-	bool stop;      /* budget spent or nesting too deep: no more values */
-};
-
-/* Whether est more bytes of JSON fit the budget; if not, values stop. */
-static bool fits(struct values *v, size_t est)
-{
-	size_t used = v->w->len - v->start;
-	if (v->w->overflow || used > v->budget || est > v->budget - used) {
-		v->stop = true;
-		if (!v->w->overflow)
-			v->flags |= EVE_MMS_VALUES_CAPPED;
-		return false;
-	}
-	return true;
-}
-
-/* Upper bound of a string's JSON size (json.c's escaping): two for the short
- * escapes, six for \u00XX, which also bounds a valid UTF-8 sequence. */
-static size_t string_cost(struct rd val)
-{
-	size_t n = 2;
-	uint8_t c;
-	while (rd_u8(&val, &c)) {
-		if (c >= 0x20 && c < 0x7f)
-			n += (c == '"' || c == '\\') ? 2 : 1;
-		else
-			n += (c == '\n' || c == '\r' || c == '\t') ? 2 : 6;
-	}
-	return n;
-}
-
-static void invalid(struct values *v, uint8_t tag)
-{
-	jw_obj(v->w, NULL);
-	jw_str(v->w, "invalid", mms_data_tag_name(tag));
-	jw_obj_end(v->w);
-	v->flags |= EVE_MMS_BAD_DATA;
-}
-
-static void failure(struct values *v, const struct mms_data *d)
-{
-	uint32_t code;
-	if (d->constructed || !ber_uint32(d->val, &code)) {
-		invalid(v, d->tag);
-		return;
-	}
-	jw_obj(v->w, NULL);
-	name_or_number(v->w, "failure", mms_data_access_error_name(code), code);
-	jw_obj_end(v->w);
-}
-
-/* A primitive Data value. */
-static void value(struct values *v, const struct mms_data *d)
-{
-	struct jw *w = v->w;
-	char buf[160];
-	size_t n;
-	if (d->constructed) {
-		invalid(v, d->tag);
-		return;
-	}
-	switch (d->tag) {
-	case MMS_DATA_BOOLEAN: {
-		bool b;
-		if (!ber_bool(d->val, &b))
-			break;
-		jw_bool(w, NULL, b);
-		return;
-	}
-	case MMS_DATA_BIT_STRING:
-	case MMS_DATA_BOOLEAN_ARRAY: {
-		struct bview bits;
-		uint32_t nbits;
-		if (!ber_bitstring(d->val, &bits, &nbits))
-			break;
-		if (!fits(v, (size_t)nbits + 16))
-			return;
-		jw_obj(w, NULL);
-		jw_bits(w, "bits", bits.p, nbits);
-		jw_obj_end(w);
-		return;
-	}
-	case MMS_DATA_INTEGER:
-	case MMS_DATA_BCD: {
-		int64_t x;
-		if (!ber_int64(d->val, &x))
-			break;
-		jw_i64(w, NULL, x);
-		return;
-	}
-	case MMS_DATA_UNSIGNED: {
-		uint64_t x;
-		if (!mms_data_unsigned(d->val, &x))
-			break;
-		jw_u64(w, NULL, x);
-		return;
-	}
-	case MMS_DATA_FLOAT: {
-		double x;
-		if (!mms_data_float(d, &x))
-			break;
-		jw_double(w, NULL, x);
-		return;
-	}
-	case MMS_DATA_OCTET_STRING:
-		if (!fits(v, 2 * rd_left(&d->val) + 16))
-			return;
-		jw_obj(w, NULL);
-		jw_hex(w, "hex", rd_ptr(&d->val), rd_left(&d->val));
-		jw_obj_end(w);
-		return;
-	case MMS_DATA_VISIBLE_STRING:
-	case MMS_DATA_MMS_STRING:
-	case MMS_DATA_GENERALIZED_TIME:
-		if (!fits(v, string_cost(d->val)))
-			return;
-		jw_strn(w, NULL, rd_ptr(&d->val), rd_left(&d->val));
-		return;
-	case MMS_DATA_UTC_TIME: {
-		uint32_t secs, frac;
-		uint8_t q;
-		if (!mms_data_utc_time(d, &secs, &frac, &q))
-			break;
-		/* the fraction is a binary fraction of a second, 24 bits */
-		uint32_t usec = (uint32_t)(((uint64_t)frac * 1000000u) >> 24);
-		n = fmt_time(buf, secs / 86400, secs % 86400, usec, 6);
-		jw_obj(w, NULL);
-		jw_strn(w, "utc", buf, n);
-		jw_hex(w, "quality", &q, 1);
-		jw_obj_end(w);
-		return;
-	}
-	case MMS_DATA_BINARY_TIME: {
-		uint32_t ms;
-		bool has_days;
-		uint16_t days;
-		if (!mms_data_binary_time(d, &ms, &has_days, &days) || ms >= 86400000u)
-			break;
-		jw_obj(w, NULL);
-		if (has_days) {
-			/* TimeOfDay days count from 1984-01-01, 5113 days after the Unix epoch */
-			n = fmt_time(buf, 5113u + days, ms / 1000, ms % 1000, 3);
-			jw_strn(w, "btime", buf, n);
-		} else {
-			jw_u64(w, "btime_ms", ms);
-		}
-		jw_obj_end(w);
-		return;
-	}
-	case MMS_DATA_OBJ_ID:
-		if (!ber_oid_text(d->val, buf, sizeof(buf)))
-			break;
-		jw_obj(w, NULL);
-		jw_str(w, "oid", buf);
-		jw_obj_end(w);
-		return;
-	}
-	invalid(v, d->tag);
-}
-
-enum list_kind {
-	LIST_DATA,          /* SEQUENCE OF Data */
-	LIST_ACCESS_RESULT, /* SEQUENCE OF AccessResult: failure [0] or a Data */
-	LIST_WRITE_RESULT,  /* Write-Response: failure [0] or success [1] NULL */
-};
-
-/* A list of Data as a JSON array: structure -> [...], array -> {"array":[...]}. */
-static void values(struct values *v, const char *key, struct rd list, enum list_kind kind)
-{
-	struct jw *w = v->w;
-	struct frame {
-		struct rd r;
-		bool array; /* closes with ]} rather than ] */
-	} stack[MMSW_BER_MAX_DEPTH];
-	unsigned top = 0;
-	bool broken = false; /* the list's BER is bad: close up, keep what was written */
-	stack[0].r = list;
-	stack[0].array = false;
-	jw_arr(w, key);
-	for (;;) {
-		struct mms_data d;
-		bool done = false;
-		if (!v->stop && !broken) {
-			enum ber_status s = mms_data_next(&stack[top].r, &d, &done);
-			if (s != BER_OK) {
-				jw_obj(w, NULL);
-				jw_str(w, "invalid", ber_status_name(s));
-				jw_obj_end(w);
-				v->flags |= EVE_MMS_BAD_DATA;
-				broken = true;
-			}
-		}
-		if (v->stop || broken || done) {
-			jw_arr_end(w);
-			if (top == 0)
-				return;
-			if (stack[top].array)
-				jw_obj_end(w);
-			top--;
-			continue;
-		}
-		if (!fits(v, 32))
-			continue;
-		if (top == 0 && kind == LIST_WRITE_RESULT) {
-			if (d.tag == 1 && !d.constructed)
-				jw_str(w, NULL, "success");
-			else if (d.tag == MMS_DATA_ACCESS_FAILURE)
-				failure(v, &d);
-			else
-				invalid(v, d.tag);
-			continue;
-		}
-		if (top == 0 && kind == LIST_ACCESS_RESULT && d.tag == MMS_DATA_ACCESS_FAILURE) {
-			failure(v, &d);
-			continue;
-		}
-		if (d.constructed && (d.tag == MMS_DATA_ARRAY || d.tag == MMS_DATA_STRUCTURE)) {
-			/* Room for this level in both stacks: ours, and the JSON writer's
-			 * (an array takes two levels, a too_deep marker one more). */
-			if (top + 1 >= MMSW_BER_MAX_DEPTH || w->depth + 3 >= JW_MAX_DEPTH) {
-				jw_obj(w, NULL);
-				jw_bool(w, "too_deep", true);
-				jw_obj_end(w);
-				v->flags |= EVE_MMS_TOO_DEEP;
-				v->stop = true;
-				continue;
-			}
-			bool array = d.tag == MMS_DATA_ARRAY;
-			if (array)
-				jw_obj(w, NULL);
-			jw_arr(w, array ? "array" : NULL);
-			top++;
-			stack[top].r = d.val;
-			stack[top].array = array;
-			continue;
-		}
-		value(v, &d);
-	}
-}
-
-unsigned eve_mms_value(struct jw *w, const struct mms_data *d, size_t budget)
-{
-	struct values v = { .w = w, .start = w->len, .budget = budget };
-	if (d->constructed && (d->tag == MMS_DATA_STRUCTURE || d->tag == MMS_DATA_ARRAY)) {
-		bool array = d->tag == MMS_DATA_ARRAY;
-		if (array)
-			jw_obj(w, NULL);
-		values(&v, array ? "array" : NULL, d->val, LIST_DATA);
-		if (array)
-			jw_obj_end(w);
-	} else if (fits(&v, 32)) {
-		value(&v, d);
-	}
-	return v.flags;
-}
-
 /* ---- names lists ----------------------------------------------------------- */
 
 /* The first GraphicString of a FileName. */
@@ -393,7 +94,7 @@ static bool first_string(struct rd r, struct bview *out)
 /* GetNameList identifiers, or fileDirectory entries' file names: under the same
  * budget (and the same values_truncated mark) as values, since a name list can be
  * as long as a PDU. */
-static void names(struct values *v, struct rd list, bool directory)
+static void names(struct mms_value_writer *v, struct rd list, bool directory)
 {
 	struct jw *w = v->w;
 	struct ber_tlv t;
@@ -411,7 +112,7 @@ static void names(struct values *v, struct rd list, bool directory)
 		} else if (!t.constructed) {
 			name = bview_of(&t.val);
 		}
-		if (!fits(v, string_cost(rd_make(name.p, name.len))))
+		if (!mms_value_fits(v, mms_value_string_cost(rd_make(name.p, name.len))))
 			break;
 		put_view(w, NULL, name);
 	}
@@ -547,18 +248,18 @@ static void file_obj(struct jw *w, const struct mms_pdu *pdu, bool request)
 	jw_obj_end(w);
 }
 
-static void data_section(struct values *v, const char *key, const struct mms_pdu *pdu,
-			 enum list_kind kind)
+static void data_section(struct mms_value_writer *v, const char *key, const struct mms_pdu *pdu,
+			 enum mms_value_list kind)
 {
 	if (!pdu->has_data || v->budget == 0)
 		return;
 	v->start = v->w->len;
-	values(v, key, pdu->data, kind);
+	mms_value_list(v, key, pdu->data, kind);
 	if (v->flags & EVE_MMS_VALUES_CAPPED)
 		jw_bool(v->w, "values_truncated", true);
 }
 
-static void request_fields(struct values *v, const struct mms_pdu *pdu)
+static void request_fields(struct mms_value_writer *v, const struct mms_pdu *pdu)
 {
 	struct jw *w = v->w;
 	switch (pdu->service) {
@@ -576,7 +277,7 @@ static void request_fields(struct values *v, const struct mms_pdu *pdu)
 			put_view(w, "continue_after", pdu->continue_after);
 		break;
 	case MMS_SVC_WRITE:
-		data_section(v, "values", pdu, LIST_DATA);
+		data_section(v, "values", pdu, MMS_VALUE_DATA);
 		break;
 	case MMS_SVC_READ_JOURNAL:
 		if (pdu->has_list_name)
@@ -590,15 +291,15 @@ static void request_fields(struct values *v, const struct mms_pdu *pdu)
 	}
 }
 
-static void response_fields(struct values *v, const struct mms_pdu *pdu)
+static void response_fields(struct mms_value_writer *v, const struct mms_pdu *pdu)
 {
 	struct jw *w = v->w;
 	switch (pdu->service) {
 	case MMS_SVC_READ:
-		data_section(v, "results", pdu, LIST_ACCESS_RESULT);
+		data_section(v, "results", pdu, MMS_VALUE_ACCESS_RESULTS);
 		break;
 	case MMS_SVC_WRITE:
-		data_section(v, "results", pdu, LIST_WRITE_RESULT);
+		data_section(v, "results", pdu, MMS_VALUE_WRITE_RESULTS);
 		break;
 	case MMS_SVC_GET_NAME_LIST:
 	case MMS_SVC_FILE_DIRECTORY:
@@ -652,7 +353,7 @@ static void response_fields(struct values *v, const struct mms_pdu *pdu)
 
 unsigned eve_mms_fields(struct jw *w, const struct mms_pdu *pdu, const char *acsi, size_t value_budget)
 {
-	struct values v = { w, 0, value_budget, 0, false };
+	struct mms_value_writer v = { w, 0, value_budget, 0, false };
 	jw_str(w, "pdu", mms_pdu_name(pdu->type));
 	jw_str(w, "service", mms_service_name(pdu->type, pdu->service));
 	if (pdu->has_invoke)
@@ -684,7 +385,7 @@ unsigned eve_mms_fields(struct jw *w, const struct mms_pdu *pdu, const char *acs
 		break;
 	case MMS_UNCONFIRMED:
 		if (pdu->service == MMS_USVC_INFORMATION_REPORT)
-			data_section(&v, "results", pdu, LIST_ACCESS_RESULT);
+			data_section(&v, "results", pdu, MMS_VALUE_ACCESS_RESULTS);
 		break;
 	case MMS_CONFIRMED_ERROR:
 	case MMS_CANCEL_ERROR:

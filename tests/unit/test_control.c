@@ -1,11 +1,13 @@
 /* test_control.c - the control, write and file analyzer (control.c).
  *
  * The names (AddCause, LastApplError Error, orCat) and the LastApplError decoder
- * on built structures; then control sequences, writes and file transfers built
- * as MMS bytes, decoded by mms_decode and fed to control_mms() on a fake
- * association, checked in the findings and in the EVE records written; the
- * allowlists with and without rules; and the real captures through the whole
- * pipeline (one child process each: the pipeline keeps run-wide state). */
+ * (dissectors/iec61850_control.c) on built structures; then control sequences,
+ * writes and file transfers built as MMS bytes, decoded by mms_decode and handed
+ * to the bus (every analyzer registered) on a fake association, checked in the
+ * findings and records the test sink kept (test_sink.h) and in the EVE records
+ * the EVE sink wrote from them (output/eve_audit.c); the allowlists with and
+ * without rules; and the real captures through the whole pipeline (one child
+ * process each: the pipeline keeps run-wide state). */
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -16,19 +18,24 @@
 
 #include "tcheck.h"
 
+#include "test_sink.h"
+
 #include "analyze/analyze.h"
+#include "core/bus.h"
 #include "core/finding.h"
 #include "core/ied.h"
-#include "stages/capture.h"
-#include "output/eve.h"
+#include "core/inputs.h"
+#include "core/record.h"
+#include "core/rules.h"
 #include "dissectors/iec61850.h"
-#include "util/log.h"
+#include "dissectors/iec61850_control.h"
 #include "dissectors/mms.h"
 #include "options.h"
+#include "output/eve.h"
 #include "pipeline.h"
-#include "core/rules.h"
+#include "stages/capture.h"
+#include "util/log.h"
 #include "util/stats.h"
-#include "output/summary.h"
 
 /* ---- BER building ----------------------------------------------------------------- */
 
@@ -224,17 +231,17 @@ static void test_names(void)
 		"Locked-by-other-client",
 	};
 	for (int i = 0; i < 28; i++)
-		CHECK_STR(control_add_cause_name(i), causes[i]);
-	CHECK(control_add_cause_name(28) == NULL);
-	CHECK(control_add_cause_name(-1) == NULL);
-	CHECK_STR(control_error_name(0), "No error");
-	CHECK_STR(control_error_name(1), "Unknown");
-	CHECK_STR(control_error_name(2), "Timeout test not ok");
-	CHECK_STR(control_error_name(3), "Operator test not ok");
-	CHECK(control_error_name(4) == NULL);
-	CHECK_STR(control_or_cat_name(3), "remote-control");
-	CHECK_STR(control_or_cat_name(8), "process");
-	CHECK(control_or_cat_name(9) == NULL);
+		CHECK_STR(iec61850_add_cause_name(i), causes[i]);
+	CHECK(iec61850_add_cause_name(28) == NULL);
+	CHECK(iec61850_add_cause_name(-1) == NULL);
+	CHECK_STR(iec61850_ctl_error_name(0), "No error");
+	CHECK_STR(iec61850_ctl_error_name(1), "Unknown");
+	CHECK_STR(iec61850_ctl_error_name(2), "Timeout test not ok");
+	CHECK_STR(iec61850_ctl_error_name(3), "Operator test not ok");
+	CHECK(iec61850_ctl_error_name(4) == NULL);
+	CHECK_STR(iec61850_or_cat_name(3), "remote-control");
+	CHECK_STR(iec61850_or_cat_name(8), "process");
+	CHECK(iec61850_or_cat_name(9) == NULL);
 }
 
 /* Decode a LastApplError built with lae_data (the structure's contents). */
@@ -245,7 +252,7 @@ static bool decode_lae(const struct buf *data, struct last_appl_error *out)
 	if (ber_read(&r, &t) != BER_OK)
 		return false;
 	contents = t.val;
-	return control_last_appl_error(&contents, out);
+	return iec61850_last_appl_error(&contents, out);
 }
 
 static void test_last_appl_error(void)
@@ -260,7 +267,7 @@ static void test_last_appl_error(void)
 	CHECK(l.has_ctl_num);
 	CHECK_EQ(l.ctl_num, 5);
 	CHECK_EQ(l.add_cause, 10);
-	CHECK_STR(control_add_cause_name(l.add_cause), "Blocked-by-interlocking");
+	CHECK_STR(iec61850_add_cause_name(l.add_cause), "Blocked-by-interlocking");
 
 	/* every AddCause round-trips */
 	for (uint8_t c = 0; c < 28; c++) {
@@ -281,7 +288,7 @@ static void test_last_appl_error(void)
 	raw(&d, frame71, sizeof(frame71));
 	CHECK(decode_lae(&d, &l));
 	CHECK_STR(l.cntrl_obj, "simpleIOGenericIO/GGIO1$CO$SPCSO4$Oper");
-	CHECK_STR(control_add_cause_name(l.add_cause), "Object-not-selected");
+	CHECK_STR(iec61850_add_cause_name(l.add_cause), "Object-not-selected");
 	CHECK_EQ(l.or_cat, 0);
 
 	/* malformed: AddCause missing; CntrlObj not a string; truncated */
@@ -337,8 +344,8 @@ static struct flow *new_flow(uint8_t host, uint8_t client)
 /* What app_iso.c does for the ACSI name: from the request, carried to its answer. */
 static const char *pending_acsi[256];
 
-/* Decode the bytes and hand them to the analyzer at time t (us after T0);
- * returns the frame number. */
+/* Decode the bytes and hand them to the bus at time t (us after T0), as the ISO
+ * glue does; returns the frame number. */
 static uint64_t feed(struct flow *f, int dir, const struct buf *b, int64_t t)
 {
 	static struct mms_pdu p;
@@ -355,14 +362,14 @@ static uint64_t feed(struct flow *f, int dir, const struct buf *b, int64_t t)
 	struct mms_event e = { .pdu = &p, .acsi = acsi, .size = (uint32_t)b->n };
 	struct pkt_where at = { T0 + t, 0, frame_no++ };
 	f->last_ts = at.ts_us;
-	control_mms(f, dir, &e, &at);
+	bus_mms(f, dir, &e, &at);
 	return at.frame;
 }
 
 static void end_flow(struct flow *f, enum flow_end why)
 {
 	struct pkt_where at = { f->last_ts, 0, frame_no++ };
-	analyze_flow_end(f, why, &at);
+	bus_flow_end(f, why, &at);
 	free(f);
 }
 
@@ -385,6 +392,7 @@ static char *slurp(const char *path)
 	return s;
 }
 
+/* EVE on (eve_sink is on the bus from main()): the records the sink writes. */
 static void eve_start(void)
 {
 	CHECK_EQ(eve_open(eve_path, NULL, true, false), 0);
@@ -405,7 +413,8 @@ static unsigned count_str(const char *hay, const char *needle)
 	return n;
 }
 
-/* Records (lines) of one event type that contain needle. */
+/* Records (lines) of one event type that contain needle: the EVE file also has
+ * the mms lines and the findings, which must not answer for an audit record. */
 static unsigned count_records(const char *eve, const char *type, const char *needle)
 {
 	char want[64];
@@ -449,21 +458,46 @@ static void find_one(const struct finding *fd, void *arg)
 	snprintf(h->summary, sizeof(h->summary), "%s", fd->summary);
 }
 
-/* host 0: any IED of these tests */
-static struct hit find(const char *kind, uint8_t host)
+/* The findings of a kind on one IED (host 0: any IED of these tests) as the sink
+ * last had them, aggregates left open: a repeat still joins its aggregate. */
+static struct hit find_published(const char *kind, uint8_t host)
 {
 	struct hit h;
 	memset(&h, 0, sizeof(h));
 	h.kind = kind;
 	h.host = host;
-	findings_foreach_full(find_one, &h);
+	test_findings_foreach(find_one, &h);
 	return h;
+}
+
+/* The same after closing every open aggregate: what an aggregate gathered after
+ * its first publication (count, evidence, details) reaches the sink when it
+ * closes. A later repeat then starts a finding of its own, which find() adds up
+ * (n counts findings, count sums them), so no repeat is hidden. */
+static struct hit find(const char *kind, uint8_t host)
+{
+	findings_finish();
+	return find_published(kind, host);
+}
+
+/* Records of a kind the test sink kept from index `from` on (test_records_count()
+ * when a test began) whose text (test_sink.c, describe) holds needle. */
+static unsigned count_kept(size_t from, uint8_t kind, const char *needle)
+{
+	unsigned n = 0;
+	for (size_t i = from; i < test_records_count(); i++) {
+		const struct test_record *r = test_record_at(i);
+		if (r->kind == kind && (!needle || strstr(r->text, needle)))
+			n++;
+	}
+	return n;
 }
 
 /* ---- control sequences ------------------------------------------------------------------- */
 
 static void test_operate_without_select(void)
 {
+	size_t r0 = test_records_count();
 	eve_start();
 	struct flow *f = new_flow(1, 1);
 	struct buf rq, rs, vars = { .n = 0 }, data = { .n = 0 }, one = { .n = 0 };
@@ -503,15 +537,23 @@ static void test_operate_without_select(void)
 	char want[256];
 	snprintf(want, sizeof(want), "\"object\":\"LD1/CSWI1.Pos\",\"step\":\"operate\",\"acsi\":\"Operate\","
 				     "\"invoke_id\":2,\"request_pcap_cnt\":%llu,", (unsigned long long)req_frame);
-	CHECK(e && strstr(e, want) != NULL);
-	CHECK(e && strstr(e, "\"ctl_val\":true,\"ctl_num\":9,\"test\":false,\"or_cat\":\"remote-control\","
+	CHECK_EQ(count_records(e, "control", want), 1);
+	CHECK_EQ(count_records(e, "control", "\"ctl_val\":true,\"ctl_num\":9,\"test\":false,\"or_cat\":\"remote-control\","
 			     "\"ctl_model\":\"sbo-with-enhanced-security\",\"selected\":false,\"result\":\"failure\","
 			     "\"failure\":\"object-access-denied\",\"last_appl_error\":{\"cntrl_obj\":\"LD1/CSWI1$CO$Pos$Oper\","
 			     "\"error\":\"No error\",\"error_code\":0,\"add_cause\":\"Object-not-selected\","
-			     "\"add_cause_code\":18,\"ctl_num\":9,\"or_cat\":\"remote-control\"}}") != NULL);
+			     "\"add_cause_code\":18,\"ctl_num\":9,\"or_cat\":\"remote-control\"}}"), 1);
 	/* one record for the step, none for the ctlModel read */
 	CHECK_EQ(count_str(e, "\"event_type\":\"control\""), 1);
 	free(e);
+	/* the record as the analyzer handed it to the bus */
+	CHECK_EQ(count_kept(r0, REC_CONTROL, NULL), 1);
+	snprintf(want, sizeof(want), "object=LD1/CSWI1.Pos step=operate acsi=Operate result=failure client=10.0.0.1 ");
+	CHECK_EQ(count_kept(r0, REC_CONTROL, want), 1);
+	snprintf(want, sizeof(want), " invoke=2 request_frame=%llu ctl_val=true ctl_num=9 test=0 or_cat=3 "
+		 "ctl_model=sbo-with-enhanced-security selected=0 failure=3 cntrl_obj=LD1/CSWI1$CO$Pos$Oper "
+		 "add_cause=18 lae_error=0", (unsigned long long)req_frame);
+	CHECK_EQ(count_kept(r0, REC_CONTROL, want), 1);
 }
 
 static void test_select_timeout(void)
@@ -523,9 +565,9 @@ static void test_select_timeout(void)
 	str(&ref, 0x8a, "LD1/CSWI2$CO$Pos");
 	read_resp(&rs, 1, &ref);
 	feed(f, 1, &rs, 200);
-	control_tick(T0 + 29000000);
+	bus_tick(T0 + 29000000);
 	CHECK_EQ(find("control_select_timeout", 2).n, 0);
-	control_tick(T0 + 31000000);
+	bus_tick(T0 + 31000000);
 	struct hit h = find("control_select_timeout", 2);
 	CHECK_EQ(h.n, 1);
 	CHECK_EQ(h.sev, SEV_LOW);
@@ -545,7 +587,7 @@ static void test_select_timeout(void)
 	feed(f, 0, &rq, 45000000);
 	write_resp(&rs, 3, "s");
 	feed(f, 1, &rs, 45000100);
-	control_tick(T0 + 90000000);
+	bus_tick(T0 + 90000000);
 	CHECK_EQ(find("control_select_timeout", 2).count, 1);
 	CHECK_EQ(find("control_failed", 2).n, 0);
 	/* a select refused with an empty reference is a failed step */
@@ -559,13 +601,14 @@ static void test_select_timeout(void)
 	CHECK_EQ(h.n, 1);
 	CHECK_STR(h.object, "LD1/CSWI3.Pos");
 	CHECK(strstr(h.details, "\"failure\":\"empty SBO reference\"") != NULL);
-	control_tick(T0 + 200000000);
+	bus_tick(T0 + 200000000);
 	CHECK_EQ(find("control_select_timeout", 2).count, 1);
 	end_flow(f, FLOW_END_FIN);
 }
 
 static void test_sbow_operate_termination(void)
 {
+	size_t r0 = test_records_count();
 	eve_start();
 	struct flow *f = new_flow(3, 1);
 	struct buf rq, rs, vars = { .n = 0 }, data = { .n = 0 };
@@ -588,15 +631,20 @@ static void test_sbow_operate_termination(void)
 	end_flow(f, FLOW_END_FIN);
 	char *e = eve_stop();
 	CHECK_EQ(count_str(e, "\"event_type\":\"control\""), 3);
-	CHECK(e && strstr(e, "\"step\":\"select_with_value\",\"acsi\":\"SelectWithValue\",\"invoke_id\":1,") != NULL);
-	CHECK(e && strstr(e, "\"latency_us\":500,\"ctl_val\":false,\"ctl_num\":7,\"test\":false,"
-			     "\"or_cat\":\"station-control\",\"result\":\"success\"}") != NULL);
-	CHECK(e && strstr(e, "\"step\":\"operate\",\"acsi\":\"Operate\",\"invoke_id\":2,") != NULL);
-	CHECK(e && strstr(e, "\"object\":\"LD1/XCBR1.Pos\",\"step\":\"command_termination\",\"acsi\":\"CommandTermination\","
-			     "\"ctl_val\":false,\"ctl_num\":7,\"test\":false,\"or_cat\":\"station-control\","
-			     "\"result\":\"positive\"}") != NULL);
+	CHECK_EQ(count_records(e, "control", "\"step\":\"select_with_value\",\"acsi\":\"SelectWithValue\",\"invoke_id\":1,"), 1);
+	CHECK_EQ(count_records(e, "control", "\"latency_us\":500,\"ctl_val\":false,\"ctl_num\":7,\"test\":false,"
+					    "\"or_cat\":\"station-control\",\"result\":\"success\"}"), 2);
+	CHECK_EQ(count_records(e, "control", "\"step\":\"operate\",\"acsi\":\"Operate\",\"invoke_id\":2,"), 1);
+	CHECK_EQ(count_records(e, "control", "\"object\":\"LD1/XCBR1.Pos\",\"step\":\"command_termination\","
+					    "\"acsi\":\"CommandTermination\",\"ctl_val\":false,\"ctl_num\":7,\"test\":false,"
+					    "\"or_cat\":\"station-control\",\"result\":\"positive\"}"), 1);
 	CHECK_EQ(count_str(e, "\"event_type\":\"write\""), 0);
 	free(e);
+	/* the termination answers no request: no request fields */
+	CHECK_EQ(count_kept(r0, REC_CONTROL, NULL), 3);
+	CHECK_EQ(count_kept(r0, REC_CONTROL, "step=command_termination acsi=CommandTermination result=positive"), 1);
+	CHECK_EQ(count_kept(r0, REC_CONTROL, "result=positive client=10.0.0.1 ied=10.2.0.3:102 ctl_val=false"), 1);
+	CHECK_EQ(count_kept(r0, REC_WRITE, NULL), 0);
 	CHECK_EQ(find("control_failed", 3).n, 0);
 	CHECK_EQ(find("control_select_timeout", 3).n, 0);
 }
@@ -612,7 +660,7 @@ static void test_late_last_appl_error(void)
 	feed(f, 0, &rq, 0);
 	write_resp(&rs, 1, "3");
 	feed(f, 1, &rs, 200);
-	struct hit h = find("control_failed", 4);
+	struct hit h = find_published("control_failed", 4);
 	CHECK_EQ(h.count, 1);
 	CHECK(strstr(h.details, "add_cause") == NULL);
 	struct buf lv = { .n = 0 }, ld = { .n = 0 }, rep;
@@ -697,6 +745,7 @@ static void test_negative_termination(void)
 
 static void test_writes(void)
 {
+	size_t r0 = test_records_count();
 	eve_start();
 	struct flow *f = new_flow(6, 1);
 	struct buf rq, rs, vars = { .n = 0 }, data = { .n = 0 };
@@ -728,19 +777,26 @@ static void test_writes(void)
 	end_flow(f, FLOW_END_CAPTURE_END);
 	char *e = eve_stop();
 	CHECK_EQ(count_str(e, "\"event_type\":\"write\""), 4);
-	CHECK(e && strstr(e, "\"acsi\":\"SetDataValues\",\"invoke_id\":1,") != NULL);
-	CHECK(e && strstr(e, "\"result\":\"partial\",\"items\":[{\"object\":\"LD1/MMXU1.TotW.units.multiplier\","
-			     "\"fc\":\"CF\",\"value\":3,\"result\":\"success\"},{\"object\":\"LD1/LLN0.NamPlt.vendor\","
-			     "\"fc\":\"DC\",\"value\":\"ACME \\\"relays\\\"\",\"result\":\"failure\","
-			     "\"failure\":\"type-inconsistent\"}]}") != NULL);
-	CHECK(e && strstr(e, "\"acsi\":\"SetBRCBValues\",\"invoke_id\":2,") != NULL);
-	CHECK(e && strstr(e, "\"result\":\"error\",\"error\":{\"class\":\"access\",\"code\":\"object-access-denied\"},"
-			     "\"items\":[{\"object\":\"LD1/LLN0.brcb01.RptEna\",\"fc\":\"BR\",\"value\":true,"
-			     "\"result\":\"error\"}]") != NULL);
-	CHECK(e && strstr(e, "\"invoke_id\":3,") != NULL);
-	CHECK(e && strstr(e, "\"result\":\"unanswered\",\"items\":[{\"object\":\"LD1/LLN0.brcb01.RptEna\"") != NULL);
-	CHECK(e && strstr(e, "\"result\":\"capture_ended\"") != NULL);
+	CHECK_EQ(count_records(e, "write", "\"acsi\":\"SetDataValues\",\"invoke_id\":1,"), 1);
+	CHECK_EQ(count_records(e, "write", "\"result\":\"partial\",\"items\":[{\"object\":\"LD1/MMXU1.TotW.units.multiplier\","
+					  "\"fc\":\"CF\",\"value\":3,\"result\":\"success\"},{\"object\":\"LD1/LLN0.NamPlt.vendor\","
+					  "\"fc\":\"DC\",\"value\":\"ACME \\\"relays\\\"\",\"result\":\"failure\","
+					  "\"failure\":\"type-inconsistent\"}]}"), 1);
+	CHECK_EQ(count_records(e, "write", "\"acsi\":\"SetBRCBValues\",\"invoke_id\":2,"), 1);
+	CHECK_EQ(count_records(e, "write", "\"result\":\"error\",\"error\":{\"class\":\"access\",\"code\":\"object-access-denied\"},"
+					  "\"items\":[{\"object\":\"LD1/LLN0.brcb01.RptEna\",\"fc\":\"BR\",\"value\":true,"
+					  "\"result\":\"error\"}]"), 1);
+	CHECK_EQ(count_records(e, "write", "\"invoke_id\":3,"), 1);
+	CHECK_EQ(count_records(e, "write", "\"result\":\"unanswered\",\"items\":[{\"object\":\"LD1/LLN0.brcb01.RptEna\""), 1);
+	CHECK_EQ(count_records(e, "write", "\"result\":\"capture_ended\""), 1);
 	free(e);
+	CHECK_EQ(count_kept(r0, REC_WRITE, NULL), 4);
+	CHECK_EQ(count_kept(r0, REC_WRITE, "acsi=SetDataValues result=partial invoke=1 items=2 "
+				       "[object=LD1/MMXU1.TotW.units.multiplier fc=CF value=3 result=success] "
+				       "[object=LD1/LLN0.NamPlt.vendor fc=DC value=\"ACME \\\"relays\\\"\" result=failure failure=7]"), 1);
+	CHECK_EQ(count_kept(r0, REC_WRITE, "acsi=SetBRCBValues result=error invoke=2 error=7/3 items=1"), 1);
+	CHECK_EQ(count_kept(r0, REC_WRITE, "acsi=SetBRCBValues result=unanswered invoke=3 items=1"), 1);
+	CHECK_EQ(count_kept(r0, REC_WRITE, "acsi=SetBRCBValues result=capture_ended invoke=4 items=1"), 1);
 	/* writes say nothing as findings */
 	CHECK_EQ(find("control_failed", 6).n, 0);
 	CHECK_EQ(find("unauthorized_write", 6).n, 0);
@@ -795,6 +851,7 @@ static void null_resp(struct buf *out, uint8_t invoke, uint8_t tag)
 
 static void test_files(void)
 {
+	size_t r0 = test_records_count();
 	eve_start();
 	struct flow *f = new_flow(7, 1);
 	struct buf rq, rs;
@@ -839,15 +896,21 @@ static void test_files(void)
 	end_flow(f, FLOW_END_FIN);
 	char *e = eve_stop();
 	CHECK_EQ(count_str(e, "\"event_type\":\"file\""), 4);
-	CHECK(e && strstr(e, "\"operation\":\"get\",\"acsi\":\"GetFile\",\"name\":\"COMTRADE/rec1.cfg\",\"frsm_id\":3,"
-			     "\"size\":10,\"bytes\":10,\"reads\":2,\"complete\":true,") != NULL);
-	CHECK(e && strstr(e, "\"duration_us\":700,\"result\":\"success\"}") != NULL);
-	CHECK(e && strstr(e, "\"name\":\"missing.txt\",\"invoke_id\":5,") != NULL);
-	CHECK(e && strstr(e, "\"result\":\"error\",\"error\":{\"class\":\"file\",\"code\":\"file-non-existent\"}") != NULL);
-	CHECK(e && strstr(e, "\"operation\":\"delete\",\"acsi\":\"DeleteFile\",\"name\":\"old.txt\",\"invoke_id\":6,") != NULL);
-	CHECK(e && strstr(e, "\"name\":\"big.dat\",\"frsm_id\":4,\"size\":100,\"bytes\":10,\"reads\":1,\"complete\":false,") != NULL);
-	CHECK(e && strstr(e, "\"result\":\"incomplete\"") != NULL);
+	CHECK_EQ(count_records(e, "file", "\"operation\":\"get\",\"acsi\":\"GetFile\",\"name\":\"COMTRADE/rec1.cfg\",\"frsm_id\":3,"
+					 "\"size\":10,\"bytes\":10,\"reads\":2,\"complete\":true,"), 1);
+	CHECK_EQ(count_records(e, "file", "\"duration_us\":700,\"result\":\"success\"}"), 1);
+	CHECK_EQ(count_records(e, "file", "\"name\":\"missing.txt\",\"invoke_id\":5,"), 1);
+	CHECK_EQ(count_records(e, "file", "\"result\":\"error\",\"error\":{\"class\":\"file\",\"code\":\"file-non-existent\"}"), 1);
+	CHECK_EQ(count_records(e, "file", "\"operation\":\"delete\",\"acsi\":\"DeleteFile\",\"name\":\"old.txt\",\"invoke_id\":6,"), 1);
+	CHECK_EQ(count_records(e, "file", "\"name\":\"big.dat\",\"frsm_id\":4,\"size\":100,\"bytes\":10,\"reads\":1,\"complete\":false,"), 1);
+	CHECK_EQ(count_records(e, "file", "\"result\":\"incomplete\""), 1);
 	free(e);
+	CHECK_EQ(count_kept(r0, REC_FILE, NULL), 4);
+	CHECK_EQ(count_kept(r0, REC_FILE, "operation=get acsi=GetFile name=COMTRADE/rec1.cfg result=success frsm=3 "
+				      "invoke=4 size=10 bytes=10 reads=2 transfer"), 1);
+	CHECK_EQ(count_kept(r0, REC_FILE, "name=missing.txt result=error invoke=5 error=11/7"), 1);
+	CHECK_EQ(count_kept(r0, REC_FILE, "operation=delete acsi=DeleteFile name=old.txt result=success invoke=6"), 1);
+	CHECK_EQ(count_kept(r0, REC_FILE, "name=big.dat result=incomplete frsm=4 size=100 bytes=10 reads=1 transfer"), 1);
 }
 
 /* ---- allowlists ------------------------------------------------------------------------------- */
@@ -959,6 +1022,7 @@ static void test_bounds(void)
 	/* more requests outstanding than kept: the oldest are recorded as unknown,
 	 * counted; control objects past the table are still recorded */
 	uint64_t before = g_stats[STAT_control_table_full];
+	size_t r0 = test_records_count();
 	eve_start();
 	struct flow *f = new_flow(12, 1);
 	for (uint8_t i = 0; i < 20; i++) {
@@ -990,6 +1054,9 @@ static void test_bounds(void)
 	CHECK_EQ(count_records(e, "write", "\"result\":\"unanswered\",\"items\""), 16);
 	CHECK_EQ(count_str(e, "\"event_type\":\"control\""), 40);
 	free(e);
+	CHECK_EQ(count_kept(r0, REC_WRITE, "result=unknown invoke="), 4);
+	CHECK_EQ(count_kept(r0, REC_WRITE, "result=unanswered invoke="), 16);
+	CHECK_EQ(count_kept(r0, REC_CONTROL, "step=operate acsi=Operate result=success"), 40);
 }
 
 /* ---- real captures ------------------------------------------------------------------------------- */
@@ -1015,10 +1082,14 @@ static bool run_capture(const char *pcap, char **eve)
 		return false;
 	log_set_quiet(1);
 	rules_defaults(&g_rules);
-	if (input_set_open(&in, o.inputs, o.n_inputs) != 0 || eve_open(eve_path, &in, true, false) != 0 ||
-	    pipeline_init(&o) != 0)
+	if (input_set_open(&in, o.inputs, o.n_inputs) != 0)
 		return false;
-	summary_init(&in);
+	/* Every analyzer, the test sink and EVE, as a run has them. */
+	inputs_use(&in);
+	test_bus_setup(true);
+	bus_add_sink(&eve_sink);
+	if (eve_open(eve_path, &in, true, false) != 0 || pipeline_init(&o) != 0)
+		return false;
 	input_set_read(&in, pipeline_packet, NULL, &stop);
 	pipeline_finish();
 	eve_close();
@@ -1065,7 +1136,7 @@ static void child_control(void)
 		CHECK(strstr(e, want) != NULL);
 	}
 	char list[512] = "";
-	findings_foreach_full(above_info, list);
+	test_findings_foreach(above_info, list);
 	CHECK_STR(list, "control_failed control_failed control_failed ");
 	free(e);
 }
@@ -1083,7 +1154,7 @@ static void child_files(void)
 	CHECK_EQ(count_str(e, "\"operation\":\"directory\""), 2);
 	CHECK_EQ(count_str(e, "\"event_type\":\"file\""), 4);
 	char list[512] = "";
-	findings_foreach_full(above_info, list);
+	test_findings_foreach(above_info, list);
 	CHECK_STR(list, "");
 	free(e);
 }
@@ -1098,7 +1169,7 @@ static void child_clean_browse(void)
 			"\"value\":\"mmswatch-test\",\"result\":\"success\"}]") != NULL);
 	CHECK_EQ(count_str(e, "\"event_type\":\"control\""), 0);
 	char list[512] = "";
-	findings_foreach_full(above_info, list);
+	test_findings_foreach(above_info, list);
 	CHECK_STR(list, "");
 	free(e);
 }
@@ -1114,7 +1185,7 @@ static void child_clean_reporting(void)
 	CHECK(strstr(e, "\"object\":\"simpleIOGenericIO/LLN0.EventsRCB01.RptEna\",\"fc\":\"RP\",\"value\":true,"
 			"\"result\":\"success\"") != NULL);
 	char list[512] = "";
-	findings_foreach_full(above_info, list);
+	test_findings_foreach(above_info, list);
 	CHECK_STR(list, "");
 	free(e);
 }
@@ -1143,7 +1214,10 @@ static void in_child(const char *name, void (*fn)(void))
 int main(void)
 {
 	rules_defaults(&g_rules);
-	findings_retain(true);
+	/* Every analyzer, the test sink and EVE (written only between eve_start and
+	 * eve_stop). */
+	test_bus_setup(true);
+	bus_add_sink(&eve_sink);
 	snprintf(eve_path, sizeof(eve_path), "/tmp/mmsw-ctl-eve-%d", (int)getpid());
 	test_names();
 	test_last_appl_error();
@@ -1156,7 +1230,9 @@ int main(void)
 	test_files();
 	test_allowlists();
 	test_bounds();
-	analyze_free();
+	bus_free();
+	/* the children start without the aggregates the tests above left open */
+	findings_free();
 	unlink(eve_path);
 	in_child("control", child_control);
 	in_child("files", child_files);

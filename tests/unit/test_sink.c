@@ -1,6 +1,7 @@
 /* test_sink.c - see test_sink.h. */
 #include "test_sink.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,6 +9,7 @@
 #include "core/ied.h"
 #include "core/inventory.h"
 #include "core/record.h"
+#include "dissectors/iec61850_control.h"
 #include "dissectors/iec61850_report.h"
 #include "pipeline.h"
 
@@ -63,6 +65,116 @@ static void count_inventory(struct ied *d, void *arg)
 	c->clients += i->n_clients;
 }
 
+/* Appended to buf (cut to fit). */
+static void add(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void add(char *buf, size_t size, const char *fmt, ...)
+{
+	size_t used = strlen(buf);
+	if (used + 1 >= size)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf + used, size - used, fmt, ap);
+	va_end(ap);
+}
+
+/* An audit record's answer: " failure=N" (a DataAccessError), " failure=empty-sbo",
+ * " error=CLASS/CODE". */
+static void audit_outcome(char *buf, size_t size, const struct audit_failure *f, const struct audit_error *e)
+{
+	if (f->present && f->empty_sbo_reference)
+		add(buf, size, " failure=empty-sbo");
+	else if (f->present)
+		add(buf, size, " failure=%u", f->data_access_error);
+	if (e->present)
+		add(buf, size, " error=%u/%u", e->error_class, e->error_code);
+}
+
+/* REC_CONTROL: "object=LD/LN.DO step=operate acsi=Operate result=failure
+ * client=... ied=... invoke=2 request_frame=7 ctl_val=true ctl_num=9 test=0
+ * or_cat=3 ctl_model=... selected=0 failure=3 cntrl_obj=... add_cause=18
+ * lae_error=0 unauthorized"; what the record does not have is left out. */
+static void describe_control(const struct control_record *c, char *buf, size_t size)
+{
+	add(buf, size, "object=%s step=%s acsi=%s result=%s client=%s ied=%s", c->object, c->step, c->acsi, c->result,
+	    c->client, c->ied);
+	if (c->request)
+		add(buf, size, " invoke=%u request_frame=%llu", c->request->invoke_id,
+		    (unsigned long long)c->request->at.frame);
+	if (c->ctl_val)
+		add(buf, size, " ctl_val=%.*s", (int)c->ctl_val_len, c->ctl_val);
+	if (c->has_ctl_num)
+		add(buf, size, " ctl_num=%u", c->ctl_num);
+	if (c->has_test)
+		add(buf, size, " test=%d", c->test);
+	if (c->or_cat >= 0)
+		add(buf, size, " or_cat=%lld", (long long)c->or_cat);
+	if (c->ctl_model)
+		add(buf, size, " ctl_model=%s", c->ctl_model);
+	if (c->has_selected)
+		add(buf, size, " selected=%d", c->selected);
+	audit_outcome(buf, size, &c->failure, &c->error);
+	if (c->lae)
+		add(buf, size, " cntrl_obj=%s add_cause=%lld lae_error=%lld", c->lae->cntrl_obj,
+		    (long long)c->lae->add_cause, (long long)c->lae->error);
+	if (c->unauthorized)
+		add(buf, size, " unauthorized");
+}
+
+/* REC_WRITE: "acsi=SetDataValues result=partial invoke=1 items=2 [object=...
+ * fc=CF value=3 result=success] [...]"; error=CLASS/CODE after the result when
+ * a confirmed-error answered. */
+static void describe_write(const struct write_record *w, char *buf, size_t size)
+{
+	add(buf, size, "acsi=%s result=%s", w->acsi ? w->acsi : "-", w->result);
+	if (w->request)
+		add(buf, size, " invoke=%u", w->request->invoke_id);
+	if (w->variable_list)
+		add(buf, size, " variable_list=%s", w->variable_list);
+	audit_outcome(buf, size, &(struct audit_failure){ 0 }, &w->error);
+	add(buf, size, " items=%u", w->n_items);
+	if (w->items_total)
+		add(buf, size, " items_total=%u", w->items_total);
+	if (w->unauthorized)
+		add(buf, size, " unauthorized");
+	for (uint16_t i = 0; i < w->n_items; i++) {
+		const struct write_item *it = &w->items[i];
+		add(buf, size, " [object=%s fc=%s", it->object ? it->object : "-", it->fc);
+		if (it->value)
+			add(buf, size, " value=%.*s", (int)it->value_len, it->value);
+		add(buf, size, " result=%s", it->result);
+		audit_outcome(buf, size, &it->failure, &(struct audit_error){ 0 });
+		if (it->unauthorized)
+			add(buf, size, " unauthorized");
+		add(buf, size, "]");
+	}
+}
+
+/* REC_FILE: "operation=get acsi=GetFile name=... result=success frsm=3 invoke=4
+ * size=10 bytes=10 reads=2 transfer opened_frame=5" or, for a directory,
+ * "... entries=2". */
+static void describe_file(const struct file_record *f, char *buf, size_t size)
+{
+	add(buf, size, "operation=%s acsi=%s name=%s result=%s", f->operation, f->acsi ? f->acsi : "-",
+	    f->name ? f->name : "-", f->result);
+	if (f->destination)
+		add(buf, size, " destination=%s", f->destination);
+	if (f->has_frsm)
+		add(buf, size, " frsm=%d", f->frsm);
+	if (f->request)
+		add(buf, size, " invoke=%u", f->request->invoke_id);
+	if (f->transfer) {
+		if (f->has_size)
+			add(buf, size, " size=%u", f->size);
+		add(buf, size, " bytes=%llu reads=%u transfer", (unsigned long long)f->bytes, f->reads);
+		if (f->opened_at.frame)
+			add(buf, size, " opened_frame=%llu", (unsigned long long)f->opened_at.frame);
+	}
+	if (f->has_directory)
+		add(buf, size, " entries=%u", f->entries);
+	audit_outcome(buf, size, &(struct audit_failure){ 0 }, &f->error);
+}
+
 /* What a test needs of each kind of record, as text (pointers inside a record
  * live only as long as its delivery). */
 static void describe(const struct record *r, char *buf, size_t size)
@@ -90,6 +202,15 @@ static void describe(const struct record *r, char *buf, size_t size)
 			 (unsigned long long)v->l2_frames_unusable);
 		break;
 	}
+	case REC_CONTROL:
+		describe_control(&r->u.control, buf, size);
+		break;
+	case REC_WRITE:
+		describe_write(&r->u.write, buf, size);
+		break;
+	case REC_FILE:
+		describe_file(&r->u.file, buf, size);
+		break;
 	default:
 		break;
 	}
