@@ -40,8 +40,6 @@
 
 /* Control objects followed per association (selection state, ctlModel). */
 #define CTL_OBJS_MAX 32
-/* Writes, selects and file requests awaiting their answer per association. */
-#define CTL_PENDING_MAX 16
 /* Files open at once per association. */
 #define CTL_FILES_MAX 8
 /* Items of one write kept for its record (all are counted). */
@@ -137,9 +135,18 @@ struct wr_item {
 	struct pkt_where lae_at;
 };
 
-enum req_kind { RQ_NONE = 0, RQ_WRITE, RQ_READ, RQ_FILE };
+enum req_kind { RQ_WRITE = 1, RQ_READ, RQ_FILE };
 
+/* A write, read or file request awaiting its answer: hung on its transaction
+ * (stages/app_iso.c pairs it and bounds how many are outstanding) and listed,
+ * oldest first, on its association (a LastApplError looks for the step it
+ * explains; the association's end finishes what is left). */
+struct ctl_state;
 struct ctl_req {
+	struct ctl_req *prev, *next;
+	struct ctl_state *owner;    /* NULL once off the association's list */
+	struct flow *flow;
+	struct mms_txn *txn;
 	uint8_t kind;
 	uint32_t invoke_id;
 	int16_t service;
@@ -177,14 +184,20 @@ struct ctl_state {
 	bool associate_checked;
 	uint16_t n_objs;
 	struct ctl_obj *objs;          /* CTL_OBJS_MAX, grown by 4 */
-	struct ctl_req *req;           /* CTL_PENDING_MAX, at the first request */
+	struct ctl_req *oldest, *newest; /* outstanding requests, in arrival order */
 	struct open_file *files;       /* CTL_FILES_MAX, at the first fileOpen */
 };
 
 /* This analyzer's per-association state: its slot on the flow (core/bus.h). */
 static int ctl_slot;
 #define ctl_slot_of(f) ((struct ctl_state *)(f)->slot[ctl_slot])
-static void ctl_init(void) { ctl_slot = bus_flow_slot("control"); }
+static int ctl_txn_slot;
+static void req_release(struct mms_txn *t, void *state);
+static void ctl_init(void)
+{
+	ctl_slot = bus_flow_slot("control");
+	ctl_txn_slot = bus_txn_slot("control", req_release);
+}
 
 static struct ctl_state *live;
 static size_t held;                /* value bytes held by pending requests */
@@ -339,8 +352,22 @@ static struct ctl_obj *obj_at(struct ctl_state *s, int16_t i)
 	return i >= 0 && i < s->n_objs ? &s->objs[i] : NULL;
 }
 
+/* Done with a request: off the association's list and its transaction, freed. */
 static void req_free(struct ctl_req *r)
 {
+	struct ctl_state *s = r->owner;
+	if (s) {
+		if (r->prev)
+			r->prev->next = r->next;
+		else
+			s->oldest = r->next;
+		if (r->next)
+			r->next->prev = r->prev;
+		else
+			s->newest = r->prev;
+	}
+	if (r->txn)
+		r->txn->slot[ctl_txn_slot] = NULL;
 	for (uint16_t i = 0; i < r->n_items; i++) {
 		held -= r->items[i].value ? r->items[i].value_len + 1 : 0;
 		free(r->items[i].ref);
@@ -350,7 +377,7 @@ static void req_free(struct ctl_req *r)
 	free(r->list_ref);
 	free(r->fname);
 	free(r->fname2);
-	memset(r, 0, sizeof(*r));
+	free(r);
 }
 
 /* Keep a value's JSON for the record, within the budgets. */
@@ -805,48 +832,45 @@ static void req_finish(struct flow *f, struct ctl_state *s, struct ctl_req *rq, 
 static struct ctl_req *req_new(struct flow *f, struct ctl_state *s, uint8_t kind, const struct mms_event *e,
 			       const struct pkt_where *at)
 {
-	if (!s->req && !(s->req = calloc(CTL_PENDING_MAX, sizeof(*s->req))))
+	struct ctl_req *old = e->replaced ? e->replaced->slot[ctl_txn_slot] : NULL;
+	if (old) {
+		/* Reused while outstanding (services.c reports it): the old
+		 * request's answer can no longer be told apart. */
+		req_finish(f, s, old, R_UNKNOWN, 0, NULL);
+	}
+	struct ctl_req *r = e->txn ? calloc(1, sizeof(*r)) : NULL;
+	if (!r)
 		return NULL;
-	struct ctl_req *slot = NULL, *oldest = NULL;
-	for (int i = 0; i < CTL_PENDING_MAX; i++) {
-		struct ctl_req *r = &s->req[i];
-		if (r->kind == RQ_NONE) {
-			if (!slot)
-				slot = r;
-			continue;
-		}
-		if (r->invoke_id == e->pdu->invoke_id) {
-			/* Reused while outstanding (services.c reports it): the old
-			 * request's answer can no longer be told apart. */
-			req_finish(f, s, r, R_UNKNOWN, 0, NULL);
-			slot = r;
-			break;
-		}
-		if (!oldest || r->ts < oldest->ts)
-			oldest = r;
-	}
-	if (!slot) {
-		stat_inc(STAT_control_table_full);
-		req_finish(f, s, oldest, R_UNKNOWN, 0, NULL);
-		slot = oldest;
-	}
-	slot->kind = kind;
-	slot->invoke_id = e->pdu->invoke_id;
-	slot->service = e->pdu->service;
-	slot->acsi = e->acsi;
-	slot->ts = at->ts_us;
-	slot->at = *at;
-	return slot;
+	r->owner = s;
+	r->flow = f;
+	r->prev = s->newest;
+	if (s->newest)
+		s->newest->next = r;
+	else
+		s->oldest = r;
+	s->newest = r;
+	r->txn = e->txn;
+	e->txn->slot[ctl_txn_slot] = r;
+	r->kind = kind;
+	r->invoke_id = e->pdu->invoke_id;
+	r->service = e->pdu->service;
+	r->acsi = e->acsi;
+	r->ts = at->ts_us;
+	r->at = *at;
+	return r;
 }
 
-static struct ctl_req *req_find(struct ctl_state *s, uint32_t invoke)
+/* The transaction ended before its answer came (forgotten when the ISO stage's
+ * table was full): the records say the result is unknown. */
+static void req_release(struct mms_txn *t, void *state)
 {
-	if (!s->req)
-		return NULL;
-	for (int i = 0; i < CTL_PENDING_MAX; i++)
-		if (s->req[i].kind != RQ_NONE && s->req[i].invoke_id == invoke)
-			return &s->req[i];
-	return NULL;
+	struct ctl_req *r = state;
+	(void)t;
+	r->txn = NULL;
+	if (r->owner)
+		req_finish(r->flow, r->owner, r, R_UNKNOWN, 0, NULL);
+	else
+		req_free(r);
 }
 
 static void write_request(struct flow *f, struct ctl_state *s, const struct mms_event *e,
@@ -1311,11 +1335,11 @@ static void req_finish(struct flow *f, struct ctl_state *s, struct ctl_req *rq, 
 	req_free(rq);
 }
 
-static void response(struct flow *f, struct ctl_state *s, int dir, const struct mms_pdu *p,
+static void response(struct flow *f, struct ctl_state *s, int dir, const struct mms_event *e,
 		     const struct pkt_where *at)
 {
-	uint32_t invoke = p->type == MMS_REJECT ? p->reject.original_invoke : p->invoke_id;
-	struct ctl_req *rq = req_find(s, invoke);
+	const struct mms_pdu *p = e->pdu;
+	struct ctl_req *rq = e->txn ? e->txn->slot[ctl_txn_slot] : NULL;
 	if (!rq)
 		return;
 	if (p->type == MMS_REJECT) {
@@ -1371,21 +1395,19 @@ static void attach_lae(struct flow *f, struct ctl_state *s, const struct last_ap
 	if (step == ST_NONE)
 		snprintf(ref, sizeof(ref), "%s", l->cntrl_obj);
 	/* The answer to the step it explains is still to come: it carries it. */
-	if (s->req)
-		for (int i = 0; i < CTL_PENDING_MAX; i++) {
-			struct ctl_req *rq = &s->req[i];
-			if (rq->kind != RQ_WRITE && rq->kind != RQ_READ)
-				continue;
-			for (uint16_t k = 0; k < rq->n_items; k++) {
-				struct wr_item *it = &rq->items[k];
-				if (it->step != ST_NONE && it->ref && !strcmp(it->ref, ref) && !it->has_lae) {
-					it->has_lae = true;
-					it->lae = *l;
-					it->lae_at = *at;
-					return;
-				}
+	for (struct ctl_req *rq = s->oldest; rq; rq = rq->next) {
+		if (rq->kind != RQ_WRITE && rq->kind != RQ_READ)
+			continue;
+		for (uint16_t k = 0; k < rq->n_items; k++) {
+			struct wr_item *it = &rq->items[k];
+			if (it->step != ST_NONE && it->ref && !strcmp(it->ref, ref) && !it->has_lae) {
+				it->has_lae = true;
+				it->lae = *l;
+				it->lae_at = *at;
+				return;
 			}
 		}
+	}
 	int16_t oi = obj_index(s, ref);
 	struct ctl_obj *o = obj_at(s, oi);
 	/* After the answer: it completes that failure rather than adding one. */
@@ -1526,11 +1548,11 @@ void control_mms(struct flow *f, int dir, const struct mms_event *e, const struc
 	case MMS_CONFIRMED_RESPONSE:
 	case MMS_CONFIRMED_ERROR:
 		if (dir == 1 && p->has_invoke && s)
-			response(f, s, dir, p, at);
+			response(f, s, dir, e, at);
 		return;
 	case MMS_REJECT:
 		if (dir == 1 && p->reject.has_original_invoke && s)
-			response(f, s, dir, p, at);
+			response(f, s, dir, e, at);
 		return;
 	case MMS_UNCONFIRMED:
 		if (dir != 1 || p->defect || p->service != MMS_USVC_INFORMATION_REPORT || !e->acsi ||
@@ -1597,10 +1619,8 @@ void control_flow_end(struct flow *f, enum flow_end why, const struct pkt_where 
 	if (outbox)
 		outbox_clear();
 	uint8_t result = why == FLOW_END_CAPTURE_END || why == FLOW_END_EVICTED ? R_CAPTURE_ENDED : R_UNANSWERED;
-	if (s->req)
-		for (int i = 0; i < CTL_PENDING_MAX; i++)
-			if (s->req[i].kind != RQ_NONE)
-				req_finish(f, s, &s->req[i], result, 0, NULL);
+	while (s->oldest)
+		req_finish(f, s, s->oldest, result, 0, NULL);
 	if (s->files)
 		for (int i = 0; i < CTL_FILES_MAX; i++)
 			if (s->files[i].used) {
@@ -1618,7 +1638,6 @@ void control_flow_end(struct flow *f, enum flow_end why, const struct pkt_where 
 		live = s->next;
 	if (s->next)
 		s->next->prev = s->prev;
-	free(s->req);
 	free(s->files);
 	free(s->objs);
 	free(s);

@@ -149,14 +149,15 @@ static void txn_end(struct mms_txn *t)
 }
 
 /* A new confirmed request: its transaction, after making room (the oldest is
- * forgotten when the table is full: counted, and ended for its owners). NULL
- * when out of memory. */
+ * forgotten when the table is full: counted, and handed back in *forgotten for
+ * the caller to end once the new request's event is delivered). NULL when out
+ * of memory. */
 static struct mms_txn *txn_open(struct iso_flow *iso, int dir, const struct mms_pdu *pdu, const char *acsi,
-				const struct pkt_where *at)
+				const struct pkt_where *at, struct mms_txn **forgotten)
 {
 	if (iso->n_txn >= MMSW_PENDING_REQUESTS) {
 		stat_inc(STAT_pending_requests_full);
-		txn_end(txn_take(iso, 0));
+		*forgotten = txn_take(iso, 0);
 	}
 	if (iso->n_txn >= iso->cap_txn) {
 		/* most IEC 61850 clients wait for each answer: start small, since
@@ -214,6 +215,7 @@ void app_mms_pdu(struct flow *f, int dir, const struct mms_pdu *pdu, uint32_t si
 {
 	struct iso_flow *iso = iso_get(f);
 	struct mms_event e = { .pdu = pdu, .size = size, .bare = bare, .in_acse = in_acse };
+	struct mms_txn *forgotten = NULL;
 	/* Request/response pairing, once for every analyzer (core/events.h). */
 	uint32_t invoke;
 	if (pdu->type == MMS_CONFIRMED_REQUEST) {
@@ -222,7 +224,7 @@ void app_mms_pdu(struct flow *f, int dir, const struct mms_pdu *pdu, uint32_t si
 			int old = txn_find(iso, dir, pdu->invoke_id);
 			if (old >= 0)
 				e.replaced = txn_take(iso, old);
-			e.txn = txn_open(iso, dir, pdu, e.acsi, at);
+			e.txn = txn_open(iso, dir, pdu, e.acsi, at, &forgotten);
 		}
 	} else if (answer_invoke(pdu, &invoke)) {
 		int i = iso ? txn_find(iso, 1 - dir, invoke) : -1;
@@ -238,6 +240,8 @@ void app_mms_pdu(struct flow *f, int dir, const struct mms_pdu *pdu, uint32_t si
 		e.acsi = iec61850_acsi(pdu);
 	}
 	bus_mms(f, dir, &e, at);
+	/* Ended after the event, so their owners' records follow its EVE line. */
+	txn_end(forgotten);
 	txn_end(e.replaced);
 	if (pdu->type != MMS_CONFIRMED_REQUEST)
 		txn_end(e.txn); /* answered */

@@ -16,6 +16,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "stages/app_iso.h"
 #include "tcheck.h"
 
 #include "test_sink.h"
@@ -34,6 +35,7 @@
 #include "output/eve.h"
 #include "pipeline.h"
 #include "stages/capture.h"
+#include "util/limits.h"
 #include "util/log.h"
 #include "util/stats.h"
 
@@ -342,27 +344,15 @@ static struct flow *new_flow(uint8_t host, uint8_t client)
 }
 
 /* What app_iso.c does for the ACSI name: from the request, carried to its answer. */
-static const char *pending_acsi[256];
-
-/* Decode the bytes and hand them to the bus at time t (us after T0), as the ISO
- * glue does; returns the frame number. */
+/* Decode the bytes and hand them to the ISO stage's pairing and the bus at time t
+ * (us after T0), as the ISO glue does; returns the frame number. */
 static uint64_t feed(struct flow *f, int dir, const struct buf *b, int64_t t)
 {
 	static struct mms_pdu p;
 	CHECK_EQ(mms_decode(rd_make(b->b, b->n), &p), MMS_OK);
-	const char *acsi = NULL;
-	if (p.type == MMS_CONFIRMED_REQUEST) {
-		acsi = iec61850_acsi(&p);
-		pending_acsi[p.invoke_id & 0xff] = acsi;
-	} else if (p.type == MMS_CONFIRMED_RESPONSE || p.type == MMS_CONFIRMED_ERROR) {
-		acsi = pending_acsi[p.invoke_id & 0xff];
-	} else {
-		acsi = iec61850_acsi(&p);
-	}
-	struct mms_event e = { .pdu = &p, .acsi = acsi, .size = (uint32_t)b->n };
 	struct pkt_where at = { T0 + t, 0, frame_no++ };
 	f->last_ts = at.ts_us;
-	bus_mms(f, dir, &e, &at);
+	app_mms_pdu(f, dir, &p, (uint32_t)b->n, false, false, &at);
 	return at.frame;
 }
 
@@ -370,6 +360,7 @@ static void end_flow(struct flow *f, enum flow_end why)
 {
 	struct pkt_where at = { f->last_ts, 0, frame_no++ };
 	bus_flow_end(f, why, &at);
+	app_flow_free(f); /* its transactions end with it, as in the flow table */
 	free(f);
 }
 
@@ -1019,20 +1010,22 @@ static void test_allowlists(void)
 
 static void test_bounds(void)
 {
-	/* more requests outstanding than kept: the oldest are recorded as unknown,
-	 * counted; control objects past the table are still recorded */
-	uint64_t before = g_stats[STAT_control_table_full];
+	/* more requests outstanding than the ISO stage's transaction table keeps:
+	 * the oldest are recorded as unknown, counted (pending_requests_full);
+	 * control objects past the table are still recorded */
+	enum { SENT = MMSW_PENDING_REQUESTS + 6 };
+	uint64_t before = g_stats[STAT_pending_requests_full];
 	size_t r0 = test_records_count();
 	eve_start();
 	struct flow *f = new_flow(12, 1);
-	for (uint8_t i = 0; i < 20; i++) {
+	for (uint8_t i = 0; i < SENT; i++) {
 		struct buf rq, vars = { .n = 0 }, data = { .n = 0 };
 		var(&vars, "LD1", "LLN0$DC$NamPlt$vendor");
 		str(&data, 0x8a, "x");
 		write_req(&rq, (uint8_t)(i + 1), &vars, &data);
 		feed(f, 0, &rq, i);
 	}
-	CHECK_EQ(g_stats[STAT_control_table_full] - before, 4);
+	CHECK_EQ(g_stats[STAT_pending_requests_full] - before, 6);
 	end_flow(f, FLOW_END_FIN);
 	before = g_stats[STAT_control_table_full];
 	f = new_flow(12, 1);
@@ -1050,12 +1043,12 @@ static void test_bounds(void)
 	CHECK_EQ(g_stats[STAT_control_table_full] - before, 8);
 	end_flow(f, FLOW_END_FIN);
 	char *e = eve_stop();
-	CHECK_EQ(count_records(e, "write", "\"result\":\"unknown\",\"items\""), 4);
-	CHECK_EQ(count_records(e, "write", "\"result\":\"unanswered\",\"items\""), 16);
+	CHECK_EQ(count_records(e, "write", "\"result\":\"unknown\",\"items\""), 6);
+	CHECK_EQ(count_records(e, "write", "\"result\":\"unanswered\",\"items\""), MMSW_PENDING_REQUESTS);
 	CHECK_EQ(count_str(e, "\"event_type\":\"control\""), 40);
 	free(e);
-	CHECK_EQ(count_kept(r0, REC_WRITE, "result=unknown invoke="), 4);
-	CHECK_EQ(count_kept(r0, REC_WRITE, "result=unanswered invoke="), 16);
+	CHECK_EQ(count_kept(r0, REC_WRITE, "result=unknown invoke="), 6);
+	CHECK_EQ(count_kept(r0, REC_WRITE, "result=unanswered invoke="), MMSW_PENDING_REQUESTS);
 	CHECK_EQ(count_kept(r0, REC_CONTROL, "step=operate acsi=Operate result=success"), 40);
 }
 
