@@ -11,17 +11,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dissectors/acse.h"
 #include "analyze/analyze.h"
 #include "core/finding.h"
 #include "core/ied.h"
-#include "dissectors/iec61850_report.h"
+#include "core/rules.h"
+#include "dissectors/acse.h"
 #include "dissectors/cotp.h"
-#include "util/json.h"
+#include "dissectors/iec61850_report.h"
 #include "dissectors/mms.h"
 #include "dissectors/pres.h"
-#include "core/rules.h"
 #include "dissectors/session.h"
+#include "util/json.h"
 
 enum phase {
 	PH_SYN = 0,   /* SYN seen */

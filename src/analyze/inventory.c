@@ -22,21 +22,21 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dissectors/acse.h"
 #include "analyze/analyze.h"
 #include "core/finding.h"
 #include "core/ied.h"
 #include "core/inventory.h"
 #include "core/record.h"
+#include "core/rules.h"
+#include "dissectors/acse.h"
 #include "dissectors/ber.h"
 #include "dissectors/goose_sv.h"
 #include "dissectors/iec61850_report.h"
-#include "util/json.h"
 #include "dissectors/mms.h"
 #include "dissectors/mms_data.h"
-#include "core/rules.h"
-#include "util/stats.h"
 #include "dissectors/tls.h"
+#include "util/json.h"
+#include "util/stats.h"
 
 /* The per-IED limits and INV_MAX_L2 belong to the model (core/inventory.h). These
  * are run-wide, so that thousands of IEDs (a scan of a /16) cannot each fill their

@@ -14,15 +14,15 @@
 #include <string.h>
 
 #include "analyze/analyze.h"
+#include "analyze/sqnum.h"
 #include "core/finding.h"
 #include "core/ied.h"
-#include "analyze/sqnum.h"
+#include "core/rules.h"
 #include "dissectors/iec61850.h"
 #include "dissectors/iec61850_report.h"
-#include "util/json.h"
 #include "dissectors/mms.h"
 #include "dissectors/mms_data.h"
-#include "core/rules.h"
+#include "util/json.h"
 #include "util/stats.h"
 
 /* Report streams per association; more are counted (report_streams_full). */

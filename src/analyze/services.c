@@ -20,9 +20,9 @@
 #include "core/finding.h"
 #include "core/ied.h"
 #include "core/latency.h"
-#include "util/json.h"
-#include "dissectors/mms.h"
 #include "core/rules.h"
+#include "dissectors/mms.h"
+#include "util/json.h"
 #include "util/stats.h"
 
 /* Distinct (kind, class, code, service) tallies per IED; the rest are counted. */

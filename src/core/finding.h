@@ -17,9 +17,9 @@
 #include <stdint.h>
 
 #include "core/flow.h"
+#include "core/packet.h"
 #include "core/severity.h"
 #include "util/json.h"
-#include "core/packet.h"
 
 
 #define FINDING_EVIDENCE_MAX 32

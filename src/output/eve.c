@@ -9,20 +9,20 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/finding.h"
 #include "dissectors/acse.h"
 #include "dissectors/ber.h"
 #include "dissectors/cotp.h"
-#include "core/finding.h"
+#include "dissectors/iec61850_report.h"
+#include "dissectors/pres.h"
+#include "dissectors/session.h"
+#include "dissectors/tls.h"
 #include "output/eve_audit.h"
 #include "output/eve_mms.h"
-#include "dissectors/iec61850_report.h"
 #include "util/json.h"
 #include "util/log.h"
 #include "util/memcap.h"
-#include "dissectors/pres.h"
-#include "dissectors/session.h"
 #include "util/stats.h"
-#include "dissectors/tls.h"
 
 #define OUT_SIZE (1u << 20)
 #define RECORD_MAX (64u * 1024)

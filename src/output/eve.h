@@ -8,9 +8,9 @@
 
 #include <stdbool.h>
 
-#include "core/inputs.h"
 #include "core/bus.h"
 #include "core/events.h"
+#include "core/inputs.h"
 
 /* path NULL disables EVE; "-" is stdout. A sensor appends (append = true); an
  * offline run writes the file afresh. Returns 0, or -1 after an error message. */

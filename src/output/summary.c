@@ -5,9 +5,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "dissectors/acse.h"
 #include "core/bus.h"
 #include "core/finding.h"
+#include "dissectors/acse.h"
 #include "dissectors/iec61850_report.h"
 #include "dissectors/mms.h"
 #include "util/stats.h"

@@ -6,9 +6,9 @@
 
 #include <stdio.h>
 
-#include "core/inputs.h"
 #include "core/bus.h"
 #include "core/events.h"
+#include "core/inputs.h"
 
 void summary_init(const struct input_set *files);
 void summary_stream(struct flow *f, int dir, const struct stream_event *e, const struct pkt_where *at);

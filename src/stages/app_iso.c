@@ -4,18 +4,18 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dissectors/acse.h"
-#include "dissectors/cotp.h"
 #include "core/bus.h"
 #include "core/flow.h"
+#include "dissectors/acse.h"
+#include "dissectors/cotp.h"
 #include "dissectors/iec61850.h"
-#include "util/memcap.h"
 #include "dissectors/mms.h"
 #include "dissectors/pres.h"
 #include "dissectors/session.h"
-#include "util/stats.h"
 #include "dissectors/tls.h"
 #include "dissectors/tpkt.h"
+#include "util/memcap.h"
+#include "util/stats.h"
 
 /* Resynchronising keeps this many tail bytes of a segment, so a TPKT header
  * (4) + COTP DT header (3) + the first upper-layer octet split across segments is

@@ -11,9 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/bus.h"
 #include "stages/app_iso.h"
 #include "stages/stream_tcp.h"
-#include "core/bus.h"
 #include "util/stats.h"
 
 enum { LRU_SHORT = 0, LRU_LONG = 1 };

@@ -4,9 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "stages/app_iso.h"
 #include "core/bus.h"
 #include "core/flow.h"
+#include "stages/app_iso.h"
 #include "util/memcap.h"
 #include "util/stats.h"
 

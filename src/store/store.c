@@ -9,19 +9,19 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "config.h"
 #include "core/bus.h"
-#include "core/latency.h"
 #include "core/finding.h"
 #include "core/ied.h"
-#include "config.h"
+#include "core/latency.h"
+#include "dissectors/iec61850_report.h"
+#include "dissectors/mms.h"
 #include "output/eve.h"
 #include "output/inventory_doc.h"
-#include "dissectors/iec61850_report.h"
+#include "store/schema.h"
 #include "util/json.h"
 #include "util/log.h"
-#include "dissectors/mms.h"
 #include "util/stats.h"
-#include "store/schema.h"
 
 #define IED_CACHE 4096
 #define RCB_SECONDS_MAX 4096

@@ -11,9 +11,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "core/inputs.h"
 #include "core/bus.h"
 #include "core/events.h"
+#include "core/inputs.h"
 
 #define MMSW_DB_COMMIT_MS 250
 /* --db-pdus: PDU rows kept per run (the oldest are deleted past it). */

@@ -9,8 +9,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "util/limits.h"
 #include "store/schema.h"
+#include "util/limits.h"
 
 static char *db_path;
 static sqlite3 *conns[MMSW_WEB_THREADS];

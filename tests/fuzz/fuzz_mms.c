@@ -1,10 +1,10 @@
 /* fuzz_mms.c - MMS PDUs: decode, the IEC 61850 view of every name, an analyzer-style
  * walk of the Data list, and the EVE object with a small and a large value budget
  * (into stack buffers, as the EVE writer does). */
-#include "output/eve_mms.h"
 #include "dissectors/iec61850.h"
 #include "dissectors/mms.h"
 #include "dissectors/mms_data.h"
+#include "output/eve_mms.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n);
 

@@ -5,12 +5,12 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "options.h"
+#include "pipeline.h"
 #include "core/bus.h"
 #include "core/rules.h"
 #include "output/eve.h"
 #include "output/summary.h"
-#include "options.h"
-#include "pipeline.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n);
 

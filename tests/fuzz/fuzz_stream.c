@@ -6,13 +6,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pipeline.h"
 #include "core/bus.h"
 #include "core/events.h"
 #include "core/flow.h"
 #include "core/rules.h"
 #include "output/eve.h"
 #include "output/summary.h"
-#include "pipeline.h"
 #include "stages/app_iso.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n);

@@ -1,9 +1,9 @@
 /* test_ber.c - BER TLV reading: definite, indefinite, long tags, integers, limits. */
 #include <stdlib.h>
 
+#include "tcheck.h"
 #include "dissectors/ber.h"
 #include "dissectors/limits.h"
-#include "tcheck.h"
 
 static enum ber_status read1(const uint8_t *b, size_t n, struct ber_tlv *t, size_t *used)
 {

@@ -16,11 +16,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "stages/app_iso.h"
 #include "tcheck.h"
+#include "stages/app_iso.h"
 
 #include "test_sink.h"
 
+#include "options.h"
+#include "pipeline.h"
 #include "analyze/analyze.h"
 #include "core/bus.h"
 #include "core/finding.h"
@@ -31,9 +33,7 @@
 #include "dissectors/iec61850.h"
 #include "dissectors/iec61850_control.h"
 #include "dissectors/mms.h"
-#include "options.h"
 #include "output/eve.h"
-#include "pipeline.h"
 #include "stages/capture.h"
 #include "util/limits.h"
 #include "util/log.h"

@@ -2,8 +2,8 @@
 #include <math.h>
 #include <stdlib.h>
 
-#include "util/json.h"
 #include "tcheck.h"
+#include "util/json.h"
 
 static const char *done(struct jw *w)
 {

@@ -2,11 +2,11 @@
  * on bytes taken from real captures (libiec61850 on loopback) and on broken ones. */
 #include <stdlib.h>
 
+#include "tcheck.h"
 #include "dissectors/acse.h"
 #include "dissectors/cotp.h"
 #include "dissectors/pres.h"
 #include "dissectors/session.h"
-#include "tcheck.h"
 #include "dissectors/tls.h"
 #include "dissectors/tpkt.h"
 

@@ -12,10 +12,10 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "output/eve_mms.h"
 #include "dissectors/iec61850.h"
 #include "dissectors/mms.h"
 #include "dissectors/mms_data.h"
+#include "output/eve_mms.h"
 
 /* ---- helpers -------------------------------------------------------------- */
 

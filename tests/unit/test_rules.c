@@ -4,8 +4,8 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "core/rules.h"
 #include "tcheck.h"
+#include "core/rules.h"
 
 static char path[64];
 

@@ -15,24 +15,24 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "stages/app_iso.h"
 #include "tcheck.h"
+#include "stages/app_iso.h"
 
 #include "test_sink.h"
 
+#include "options.h"
+#include "pipeline.h"
 #include "analyze/analyze.h"
 #include "core/bus.h"
 #include "core/finding.h"
 #include "core/ied.h"
 #include "core/inputs.h"
 #include "core/latency.h"
-#include "stages/capture.h"
-#include "output/eve.h"
-#include "util/log.h"
-#include "dissectors/mms.h"
-#include "options.h"
-#include "pipeline.h"
 #include "core/rules.h"
+#include "dissectors/mms.h"
+#include "output/eve.h"
+#include "stages/capture.h"
+#include "util/log.h"
 #include "util/stats.h"
 
 /* ---- histograms -------------------------------------------------------------- */

@@ -6,12 +6,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pipeline.h"
 #include "core/ied.h"
 #include "core/inventory.h"
 #include "core/record.h"
 #include "dissectors/iec61850_control.h"
 #include "dissectors/iec61850_report.h"
-#include "pipeline.h"
 
 static struct finding **kept;
 static size_t n_kept, cap_kept;

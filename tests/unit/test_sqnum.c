@@ -1,7 +1,7 @@
 /* test_sqnum.c - the SqNum tracker on synthetic sequences: wrap, reset, reorder,
  * duplicates, segments, holes. */
-#include "analyze/sqnum.h"
 #include "tcheck.h"
+#include "analyze/sqnum.h"
 
 static struct sq_result feed(struct sqnum_track *t, uint32_t sq)
 {
