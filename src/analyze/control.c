@@ -1523,7 +1523,7 @@ void control_mms(struct flow *f, int dir, const struct mms_event *e, const struc
 {
 	const struct mms_pdu *p = e->pdu;
 	struct ctl_state *s = ctl_slot_of(f);
-	if (outbox)
+	if (outbox && (outbox->used || outbox->next || outbox_short))
 		outbox_clear();
 	if (g_rules.allow_any[ALLOW_ASSOCIATE] && (!s || !s->associate_checked) && dir == 0) {
 		s = state_of(f);
@@ -1605,7 +1605,7 @@ static void selections(struct ctl_state *s, int64_t now)
 
 void control_tick(int64_t now)
 {
-	if (outbox)
+	if (outbox && (outbox->used || outbox->next || outbox_short))
 		outbox_clear();
 	for (struct ctl_state *s = live; s; s = s->next)
 		selections(s, now);
@@ -1616,7 +1616,7 @@ void control_flow_end(struct flow *f, enum flow_end why, const struct pkt_where 
 	struct ctl_state *s = ctl_slot_of(f);
 	if (!s)
 		return;
-	if (outbox)
+	if (outbox && (outbox->used || outbox->next || outbox_short))
 		outbox_clear();
 	uint8_t result = why == FLOW_END_CAPTURE_END || why == FLOW_END_EVICTED ? R_CAPTURE_ENDED : R_UNANSWERED;
 	while (s->oldest)

@@ -1087,18 +1087,25 @@ static void report(struct flow *f, int dir, const struct mms_event *e, const str
 	if (rep.optflds & (1u << OPT_REASON))
 		silent_change_check(f, s, &rep, at);
 	bloat_check(f, s, &rep, e->size, at);
-	struct record rec = { .kind = REC_REPORT, .flow = f, .dir = dir, .at = *at };
+	/* Filled field by field: zeroing the whole union (sized for the audit
+	 * records) would cost more than the report's own part. */
+	struct record rec;
+	rec.kind = REC_REPORT;
+	rec.flow = f;
+	rec.dir = dir;
+	rec.at = *at;
 	struct report_record *ev = &rec.u.report;
 	ev->rep = &rep;
 	ev->sequence = verdict;
 	ev->size = e->size;
 	ev->stream_id = s->id;
-	if (r)
-		ev->rcb = s->obj;
+	ev->rcb = r ? s->obj : NULL;
 	if (s->datset[0])
 		ev->datset = s->datset;
 	else if (r && KNOWN(r, RCB_DATSET))
 		ev->datset = r->datset;
+	else
+		ev->datset = NULL;
 	bus_record(&rec);
 	s->last_ts = at->ts_us;
 	s->last_at = *at;

@@ -13,6 +13,61 @@ static const struct analyzer *analyzers[BUS_MAX_ANALYZERS];
 static size_t n_analyzers;
 static const struct sink *sinks[BUS_MAX_SINKS];
 static size_t n_sinks;
+
+/* Per hook, the functions to call in delivery order (every analyzer that has
+ * it, then every sink that has it), rebuilt at each registration: an event costs
+ * one indirect call per subscriber, nothing per non-subscriber. */
+#define BUS_MAX_SUBSCRIBERS (BUS_MAX_ANALYZERS + BUS_MAX_SINKS)
+#define SUBSCRIBERS(hook, type)                                                  \
+	static type hook##_fn[BUS_MAX_SUBSCRIBERS];                              \
+	static size_t n_##hook
+typedef void (*tcp_hook)(struct flow *, int, enum tcp_ev, const struct pkt_where *);
+typedef void (*stream_hook)(struct flow *, int, const struct stream_event *, const struct pkt_where *);
+typedef void (*assoc_hook)(struct flow *, int, const struct assoc_event *, const struct pkt_where *);
+typedef void (*mms_hook)(struct flow *, int, const struct mms_event *, const struct pkt_where *);
+typedef void (*l2_hook)(const struct pkt *);
+typedef void (*flow_end_hook)(struct flow *, enum flow_end, const struct pkt_where *);
+typedef void (*finding_hook)(const struct finding *);
+typedef void (*record_hook)(const struct record *);
+SUBSCRIBERS(tcp, tcp_hook);
+SUBSCRIBERS(stream, stream_hook);
+SUBSCRIBERS(assoc, assoc_hook);
+SUBSCRIBERS(mms, mms_hook);
+SUBSCRIBERS(l2, l2_hook);
+SUBSCRIBERS(flow_end, flow_end_hook);
+SUBSCRIBERS(finding, finding_hook);
+SUBSCRIBERS(record, record_hook);
+
+static void subscribe_all(void)
+{
+#define COLLECT(hook)                                                            \
+	do {                                                                     \
+		n_##hook = 0;                                                    \
+		for (size_t i = 0; i < n_analyzers; i++)                         \
+			if (analyzers[i]->hook)                                  \
+				hook##_fn[n_##hook++] = analyzers[i]->hook;      \
+		for (size_t i = 0; i < n_sinks; i++)                             \
+			if (sinks[i]->hook)                                      \
+				hook##_fn[n_##hook++] = sinks[i]->hook;          \
+	} while (0)
+#define COLLECT_SINKS(hook)                                                      \
+	do {                                                                     \
+		n_##hook = 0;                                                    \
+		for (size_t i = 0; i < n_sinks; i++)                             \
+			if (sinks[i]->hook)                                      \
+				hook##_fn[n_##hook++] = sinks[i]->hook;          \
+	} while (0)
+	COLLECT(tcp);
+	COLLECT(stream);
+	COLLECT(assoc);
+	COLLECT(mms);
+	COLLECT(l2);
+	COLLECT(flow_end);
+	COLLECT_SINKS(finding);
+	COLLECT_SINKS(record);
+#undef COLLECT
+#undef COLLECT_SINKS
+}
 static const char *flow_slot_owner[FLOW_SLOTS];
 static int n_flow_slots;
 static const char *ied_slot_owner[IED_SLOTS];
@@ -48,6 +103,7 @@ void bus_add_analyzer(const struct analyzer *a)
 	if (n_analyzers == BUS_MAX_ANALYZERS)
 		die_config("analyzers", a->name);
 	analyzers[n_analyzers++] = a;
+	subscribe_all();
 	if (a->init)
 		a->init();
 }
@@ -58,6 +114,7 @@ void bus_add_sink(const struct sink *s)
 	if (n_sinks == BUS_MAX_SINKS)
 		die_config("sinks", s->name);
 	sinks[n_sinks++] = s;
+	subscribe_all();
 	if (s->init)
 		s->init();
 }
@@ -65,6 +122,7 @@ void bus_add_sink(const struct sink *s)
 void bus_reset(void)
 {
 	n_analyzers = n_sinks = 0;
+	subscribe_all();
 	n_flow_slots = n_ied_slots = n_txn_slots = 0;
 	n_queued = n_held = 0;
 	depth = 0;
@@ -109,16 +167,14 @@ void bus_txn_end(struct mms_txn *t)
 
 static void sinks_finding(const struct finding *f)
 {
-	for (size_t i = 0; i < n_sinks; i++)
-		if (sinks[i]->finding)
-			sinks[i]->finding(f);
+	for (size_t i = 0; i < n_finding; i++)
+		finding_fn[i](f);
 }
 
 static void sinks_record(const struct record *r)
 {
-	for (size_t i = 0; i < n_sinks; i++)
-		if (sinks[i]->record)
-			sinks[i]->record(r);
+	for (size_t i = 0; i < n_record; i++)
+		record_fn[i](r);
 }
 
 static void drain(void)
@@ -160,27 +216,28 @@ void bus_finding(const struct finding *f)
 
 void bus_record(const struct record *r)
 {
+	if (!n_record)
+		return; /* no sink takes records */
 	if (depth == 0 || n_queued == BUS_QUEUE_MAX) {
 		sinks_record(r);
 		return;
 	}
 	queue[n_queued].is_finding = false;
-	queue[n_queued].rec = *r;
+	/* Only the part of the union this kind uses (the audit records' payloads
+	 * are large; a report's is small and frequent). */
+	memcpy(&queue[n_queued].rec, r, record_size(r->kind));
 	n_queued++;
 }
 
 /* ---- events ----------------------------------------------------------------- */
 
-/* Rule 1 for one hook: every analyzer, then every sink, then what was queued. */
+/* Rule 1 for one hook: every analyzer, then every sink (hook##_fn holds them
+ * in that order), then what was queued. */
 #define DELIVER(hook, ...)                                                       \
 	do {                                                                     \
 		depth++;                                                         \
-		for (size_t i_ = 0; i_ < n_analyzers; i_++)                      \
-			if (analyzers[i_]->hook)                                 \
-				analyzers[i_]->hook(__VA_ARGS__);                \
-		for (size_t i_ = 0; i_ < n_sinks; i_++)                          \
-			if (sinks[i_]->hook)                                     \
-				sinks[i_]->hook(__VA_ARGS__);                    \
+		for (size_t i_ = 0; i_ < n_##hook; i_++)                         \
+			hook##_fn[i_](__VA_ARGS__);                              \
 		if (--depth == 0 && n_queued)                                    \
 			drain();                                                 \
 	} while (0)

@@ -162,4 +162,17 @@ struct record {
 	} u;
 };
 
+/* The bytes of a record of this kind that matter: its header and its own part of
+ * the union (what the bus copies when it holds a record back). */
+static inline size_t record_size(uint8_t kind)
+{
+	size_t head = offsetof(struct record, u);
+	switch (kind) {
+	case REC_REPORT: return head + sizeof(struct report_record);
+	case REC_ASSOC_END: return head + sizeof(struct assoc_end_record);
+	case REC_INVENTORY: return head + sizeof(struct inventory_record);
+	default: return sizeof(struct record);
+	}
+}
+
 #endif
