@@ -165,6 +165,10 @@ void pipeline_packet(void *ctx, int dlt, uint32_t file_idx, uint64_t frame,
 	p.at.ts_us = (int64_t)hdr->ts.tv_sec * 1000000 + hdr->ts.tv_usec;
 	p.at.file_idx = file_idx;
 	p.at.frame = frame;
+	p.iface = 0;
+	p.src_mac = NULL;
+	p.red = RED_NONE;
+	p.red_duplicate = false;
 	p.data = data;
 	p.caplen = hdr->caplen;
 	p.wirelen = hdr->len;

@@ -26,6 +26,7 @@ typedef void (*stream_hook)(struct flow *, int, const struct stream_event *, con
 typedef void (*assoc_hook)(struct flow *, int, const struct assoc_event *, const struct pkt_where *);
 typedef void (*mms_hook)(struct flow *, int, const struct mms_event *, const struct pkt_where *);
 typedef void (*l2_hook)(const struct pkt *);
+typedef void (*redundancy_hook)(const struct pkt *);
 typedef void (*flow_end_hook)(struct flow *, enum flow_end, const struct pkt_where *);
 typedef void (*finding_hook)(const struct finding *);
 typedef void (*record_hook)(const struct record *);
@@ -34,6 +35,7 @@ SUBSCRIBERS(stream, stream_hook);
 SUBSCRIBERS(assoc, assoc_hook);
 SUBSCRIBERS(mms, mms_hook);
 SUBSCRIBERS(l2, l2_hook);
+SUBSCRIBERS(redundancy, redundancy_hook);
 SUBSCRIBERS(flow_end, flow_end_hook);
 SUBSCRIBERS(finding, finding_hook);
 SUBSCRIBERS(record, record_hook);
@@ -62,6 +64,7 @@ static void subscribe_all(void)
 	COLLECT(assoc);
 	COLLECT(mms);
 	COLLECT(l2);
+	COLLECT(redundancy);
 	COLLECT(flow_end);
 	COLLECT_SINKS(finding);
 	COLLECT_SINKS(record);
@@ -272,6 +275,11 @@ void bus_mms(struct flow *f, int dir, const struct mms_event *e, const struct pk
 void bus_l2(const struct pkt *p)
 {
 	DELIVER(l2, p);
+}
+
+void bus_redundancy(const struct pkt *p)
+{
+	DELIVER(redundancy, p);
 }
 
 void bus_flow_end(struct flow *f, enum flow_end why, const struct pkt_where *at)

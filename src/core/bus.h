@@ -42,6 +42,7 @@ struct pkt;
 	void (*mms)(struct flow *f, int dir, const struct mms_event *e,                        \
 		    const struct pkt_where *at);                                               \
 	void (*l2)(const struct pkt *p);              /* a frame that is not IP */            \
+	void (*redundancy)(const struct pkt *p);      /* a PRP/HSR frame, duplicates too */   \
 	void (*flow_end)(struct flow *f, enum flow_end why, const struct pkt_where *at);      \
 	void (*tick)(int64_t now);                    /* every second of packet time */       \
 	void (*finish)(int64_t now);                  /* end of input, flows already ended */ \
@@ -96,6 +97,9 @@ void bus_stream_note(struct flow *f, int dir, enum stream_ev kind, uint64_t byte
 void bus_assoc(struct flow *f, int dir, const struct assoc_event *e, const struct pkt_where *at);
 void bus_mms(struct flow *f, int dir, const struct mms_event *e, const struct pkt_where *at);
 void bus_l2(const struct pkt *p);
+/* Every frame the link stage found a PRP trailer, an HSR tag or a supervision
+ * EtherType on (p->red), before a duplicate is dropped (p->red_duplicate). */
+void bus_redundancy(const struct pkt *p);
 void bus_flow_end(struct flow *f, enum flow_end why, const struct pkt_where *at);
 void bus_tick(int64_t now);
 void bus_finish(int64_t now);

@@ -15,14 +15,32 @@ struct pkt_where {
 	uint64_t frame;      /* pcap_cnt */
 };
 
+/* IEC 62439-3 redundancy, as the link stage found it on a frame. */
+enum redundancy {
+	RED_NONE = 0,
+	RED_PRP,                /* a PRP redundancy control trailer passed the size check */
+	RED_HSR,                /* an HSR tag */
+	RED_PRP_SUPERVISION,    /* EtherType 0x88FB, no HSR tag */
+	RED_HSR_SUPERVISION,    /* 0x88FB inside an HSR tag */
+};
+
 struct pkt {
 	struct pkt_where at;
+	uint32_t iface;             /* capture interface, in -i order (0 for files) */
 	const uint8_t *data;
 	uint32_t caplen, wirelen;
 
+	const uint8_t *src_mac;     /* Ethernet source address, NULL when the link has none */
 	uint8_t n_vlan;
 	uint16_t vlan[MMSW_MAX_VLAN];
-	uint16_t ethertype;         /* after the VLAN stack */
+	uint16_t ethertype;         /* after the VLAN stack (and an HSR tag) */
+
+	/* redundancy (PRP/HSR): filled by the link stage */
+	uint8_t red;                /* enum redundancy */
+	uint8_t red_lan;            /* PRP: 0xA or 0xB; HSR: the path's lane, 0 (A) or 1 (B) */
+	uint8_t red_net;            /* HSR: the path's net id (3 bits) */
+	uint16_t red_seq;           /* the sequence number */
+	bool red_duplicate;         /* a copy of a frame already delivered: not decoded further */
 
 	/* network layer */
 	uint8_t ipver;              /* 4 or 6 */
@@ -40,6 +58,8 @@ struct pkt {
 };
 
 /* EtherTypes the pipeline and analyzers tell apart. */
+#define ETHERTYPE_HSR 0x892f
+#define ETHERTYPE_PRP_SUPERVISION 0x88fb
 #define ETHERTYPE_IPV4 0x0800
 #define ETHERTYPE_IPV6 0x86dd
 #define ETHERTYPE_GOOSE 0x88b8

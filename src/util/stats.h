@@ -39,7 +39,13 @@
 	X(reports_malformed, 0)  X(latency_table_full, 1)        \
 	X(control_table_full, 1) X(file_table_full, 1)           \
 	X(goose_frames, 0)       X(sv_frames, 0)                 \
-	X(inventory_full, 1)     X(db_cache_full, 1)
+	X(inventory_full, 1)     X(db_cache_full, 1)            \
+	X(prp_frames_lan_a, 0)   X(prp_frames_lan_b, 0)         \
+	X(prp_duplicates, 0)     X(prp_supervision_frames, 0)   \
+	X(prp_size_mismatch, 0)  X(hsr_frames_lane_a, 0)        \
+	X(hsr_frames_lane_b, 0)  X(hsr_duplicates, 0)           \
+	X(hsr_supervision_frames, 0) X(hsr_size_mismatch, 0)    \
+	X(redundancy_table_full, 1)
 
 enum stat_id {
 #define X(name, lim) STAT_##name,
