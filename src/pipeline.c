@@ -50,6 +50,7 @@ void pipeline_add_analyzers(void)
 	bus_add_analyzer(&control_analyzer);
 	bus_add_analyzer(&inventory_analyzer);
 	bus_add_analyzer(&reports_analyzer);
+	bus_add_analyzer(&redundancy_analyzer);
 	bus_add_analyzer(&common_analyzer);
 }
 

@@ -308,6 +308,26 @@ void bus_finish(int64_t now)
 			sinks[i]->finish(now);
 }
 
+/* An analyzer with nothing to say (the redundancy block of a capture without
+ * PRP or HSR) prints nothing, not even the blank line before its block. */
+static void print_block(const struct analyzer *a, FILE *out)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&text, &len);
+	if (!m) {
+		fputc('\n', out);
+		a->print(out);
+		return;
+	}
+	a->print(m);
+	if (fclose(m) == 0 && len) {
+		fputc('\n', out);
+		fwrite(text, 1, len, out);
+	}
+	free(text);
+}
+
 void bus_print(FILE *out)
 {
 	/* Ranks are few and small: a pass per rank present, in ascending order. */
@@ -321,10 +341,8 @@ void bus_print(FILE *out)
 		if (next < 0)
 			break;
 		for (size_t i = 0; i < n_analyzers; i++)
-			if (analyzers[i]->print && analyzers[i]->print_rank == next) {
-				fputc('\n', out);
-				analyzers[i]->print(out);
-			}
+			if (analyzers[i]->print && analyzers[i]->print_rank == next)
+				print_block(analyzers[i], out);
 		done = next;
 	}
 }

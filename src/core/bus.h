@@ -17,7 +17,8 @@
  *     reaches the sinks at once.
  *  4. tick and finish go to the analyzers, then to the sinks; free follows
  *     registration order, analyzers first. The summary prints the analyzers'
- *     blocks (print hooks) by ascending print_rank, ties in registration order.
+ *     blocks (print hooks) by ascending print_rank, ties in registration order;
+ *     a block that prints nothing is left out, blank line and all.
  * Everything runs on the capture thread; data passed in is valid only for the
  * duration of the call. */
 #ifndef MMSW_BUS_H

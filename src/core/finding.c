@@ -275,6 +275,23 @@ void finding_touch(struct finding *f, int64_t now)
 	if (now > f->last_seen)
 		f->last_seen = now;
 	f->dirty = true;
+	if (!f->emitted)
+		publish(f); /* superseded: its new kind goes out at once */
+}
+
+void finding_supersede(struct finding *f, const char *kind, uint8_t sev)
+{
+	if (!f || sev >= SEV_COUNT)
+		return;
+	uint8_t s = rules_severity(&g_rules, kind, sev);
+	if (f->count) {
+		by_sev[f->severity]--;
+		by_sev[s]++;
+	}
+	f->kind = kind;
+	f->severity = s;
+	f->emitted = false;
+	f->dirty = true;
 }
 
 void findings_tick(int64_t now)

@@ -93,6 +93,12 @@ void finding_commit(struct finding *f, int64_t now);
 void finding_raise(struct finding *f, uint8_t sev);
 /* More is known about the same occurrence (details, evidence): no new count. */
 void finding_touch(struct finding *f, int64_t now);
+/* The same occurrence turns out to be a graver kind (a degraded LAN that went
+ * down): the finding takes the new kind and severity (rules overrides apply),
+ * keeps its id, count and evidence, and its next record (finding_touch or
+ * finding_commit) is published as a first record again, so that sinks acting on
+ * a finding's first record (alerts, syslog, the gate) act on the new kind. */
+void finding_supersede(struct finding *f, const char *kind, uint8_t sev);
 
 /* Where findings go when made or grown: the bus (core/bus.c sets it). */
 void findings_publish_to(void (*fn)(const struct finding *f));

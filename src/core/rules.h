@@ -32,7 +32,13 @@
 	X(SCAN_MIN_PORTS, "scan.min_ports", 'N', 10, "distinct ports or half-open SYNs from one client that make a scan") \
 	X(LATENCY_SLOW, "latency.slow", 'D', 2000000, "a response later than this is slow") \
 	X(REQUEST_TIMEOUT, "request.timeout", 'D', 30000000, "a request with no response after this is unanswered") \
-	X(SELECT_TIMEOUT, "control.select_timeout", 'D', 30000000, "an SBO select with no operate after this has timed out")
+	X(SELECT_TIMEOUT, "control.select_timeout", 'D', 30000000, "an SBO select with no operate after this has timed out") \
+	X(PRP_LAN_SILENCE, "prp.lan_silence", 'D', 5000000, "a PRP LAN silent this long while the other carries prp.lan_down_frames frames is down") \
+	X(PRP_LAN_DOWN_FRAMES, "prp.lan_down_frames", 'N', 10, "frames the other LAN must carry during that silence") \
+	X(PRP_DEGRADED_WINDOW, "prp.degraded_window", 'D', 10000000, "PRP frame loss is judged over windows this long") \
+	X(PRP_DEGRADED_RATIO, "prp.degraded_ratio", 'R', 50, "a LAN missing this share of the frames (of all nodes or of one) in a window is degraded") \
+	X(PRP_DEGRADED_FRAMES, "prp.degraded_frames", 'N', 5, "... and at least this many frames") \
+	X(HSR_OPEN_FRAMES, "hsr.open_frames", 'N', 10, "a node's frames arriving this many times in a row on one lane only show an open ring")
 
 enum threshold_id {
 #define X(id, name, kind, def, desc) THR_##id,

@@ -43,7 +43,7 @@ static const char *const SQL[S_COUNT] = {
 	"INSERT INTO findings (run_id, run_finding_id, kind, severity, severity_rank, first_seen, last_seen,"
 	" count, ied_id, client, flow_id, object, summary, details, evidence, evidence_total, tshark_filter)"
 	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)"
-	" ON CONFLICT (run_id, run_finding_id) DO UPDATE SET severity = ?4, severity_rank = ?5,"
+	" ON CONFLICT (run_id, run_finding_id) DO UPDATE SET kind = ?3, severity = ?4, severity_rank = ?5,"
 	" last_seen = ?7, count = ?8, summary = ?13, details = ?14, evidence = ?15,"
 	" evidence_total = ?16, tshark_filter = ?17",
 	[S_IED] =
