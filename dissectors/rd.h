@@ -34,6 +34,8 @@ static inline struct rd rd_make(const uint8_t *p, size_t len)
 }
 
 static inline size_t rd_left(const struct rd *r) { return r->len - r->off; }
+/* How far the cursor is from the start of the view. */
+static inline size_t rd_pos(const struct rd *r) { return r->off; }
 static inline bool rd_empty(const struct rd *r) { return r->off >= r->len; }
 /* An empty reader may have no buffer at all: NULL + 0 is undefined in C. */
 static inline const uint8_t *rd_ptr(const struct rd *r) { return r->p ? r->p + r->off : r->p; }

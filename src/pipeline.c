@@ -11,6 +11,7 @@
 #include "stages/decode_link.h"
 #include "stages/defrag.h"
 #include "stages/flow_table.h"
+#include "stages/redundancy.h"
 #include "stages/stream_tcp.h"
 #include "util/stats.h"
 
@@ -183,7 +184,18 @@ void pipeline_packet(void *ctx, int dlt, uint32_t file_idx, uint64_t frame,
 		last_sweep = p.at.ts_us;
 	}
 
-	switch (decode_link(dlt, &p)) {
+	enum link_result lr = decode_link(dlt, &p);
+	if ((lr == LINK_OK || lr == LINK_NOT_IP) && p.red != RED_NONE) {
+		/* PRP/HSR: every copy is shown to the redundancy hook (LAN health
+		 * needs both); only the first copy of a frame goes on, so its frame
+		 * number is the one EVE names. Supervision frames end here too, each
+		 * counted by the link stage. */
+		redundancy_check(&p);
+		bus_redundancy(&p);
+		if (p.red_duplicate || p.red == RED_PRP_SUPERVISION || p.red == RED_HSR_SUPERVISION)
+			return;
+	}
+	switch (lr) {
 	case LINK_OK:
 		break;
 	case LINK_NOT_IP:
@@ -223,4 +235,5 @@ void pipeline_finish(void)
 	flow_table_free(flows);
 	flows = NULL;
 	defrag_free_all();
+	redundancy_free();
 }

@@ -35,6 +35,17 @@
 #define MMSW_PENDING_REQUESTS 64
 /* JSON bytes of decoded values per EVE mms record. */
 #define MMSW_EVE_VALUE_BUDGET 8192
+/* PRP/HSR duplicate discard (src/stages/redundancy.c): nodes (source MAC, PRP
+ * or HSR) remembered at once, the least recently heard forgotten first
+ * (redundancy_table_full); sequence numbers remembered per node, so the second
+ * copy of a frame is recognised as long as fewer than this many frames of the
+ * same node came in between (the two LANs or ring directions may reorder); and
+ * how long a copy is waited for (the standard's EntryForgetTime, 400 ms, packet
+ * time). Past either, a late copy is accepted as a new frame: an occasional
+ * duplicate is what the standard tolerates, a dropped frame is not. */
+#define MMSW_REDUNDANCY_NODES 1024
+#define MMSW_REDUNDANCY_WINDOW 256
+#define MMSW_REDUNDANCY_FORGET_US (400LL * 1000)
 /* Input files in one run. */
 #define MMSW_MAX_INPUT_FILES 100000
 
