@@ -32,7 +32,8 @@
 	X(SCAN_MIN_PORTS, "scan.min_ports", 'N', 10, "distinct ports or half-open SYNs from one client that make a scan") \
 	X(LATENCY_SLOW, "latency.slow", 'D', 2000000, "a response later than this is slow") \
 	X(REQUEST_TIMEOUT, "request.timeout", 'D', 30000000, "a request with no response after this is unanswered") \
-	X(SELECT_TIMEOUT, "control.select_timeout", 'D', 30000000, "an SBO select with no operate after this has timed out")
+	X(SELECT_TIMEOUT, "control.select_timeout", 'D', 30000000, "an SBO select with no operate after this has timed out") \
+	X(NO_MMS_TIMEOUT, "visibility.no_mms_timeout", 'D', 600000000, "traffic with no MMS for this long is said aloud (capture_not_understood or no_mms_seen)")
 
 enum threshold_id {
 #define X(id, name, kind, def, desc) THR_##id,
