@@ -210,7 +210,7 @@ int main(int argc, char **argv)
 {
 	struct options opt;
 	struct input_set in;
-	char err[512];
+	char err[4096]; /* --fail-on-kind lists every kind when one is unknown */
 	int nargc, cargc, rc;
 	char **nargv, **cargv;
 	pcap_t *live = NULL;

@@ -6,6 +6,7 @@
 #include "analyze/analyze.h"
 #include "core/bus.h"
 #include "core/flow.h"
+#include "core/unread.h"
 #include "stages/app_iso.h"
 #include "stages/decode_ip.h"
 #include "stages/decode_link.h"
@@ -44,7 +45,8 @@ void pipeline_add_analyzers(void)
 	/* The order is the order each event reaches them (core/bus.h): capture loss
 	 * first (a hole is known before anything is read across it), the common
 	 * per-association state last (it frees that state and closes finding
-	 * aggregates after every analyzer had its say). */
+	 * aggregates after every analyzer had its say); visibility just before it,
+	 * so a silence judged at the end is in the aggregates it closes. */
 	bus_add_analyzer(&loss_analyzer);
 	bus_add_analyzer(&assoc_analyzer);
 	bus_add_analyzer(&services_analyzer);
@@ -52,6 +54,7 @@ void pipeline_add_analyzers(void)
 	bus_add_analyzer(&inventory_analyzer);
 	bus_add_analyzer(&reports_analyzer);
 	bus_add_analyzer(&redundancy_analyzer);
+	bus_add_analyzer(&visibility_analyzer);
 	bus_add_analyzer(&common_analyzer);
 }
 
@@ -144,6 +147,8 @@ static void tcp_packet(struct pkt *p)
 			bus_tcp(f, dir, TCP_EV_ESTABLISHED, &p->at);
 		}
 		stream_data(f, dir, p);
+		if (f->app_proto == APP_TLS)
+			unread_tls_segment();
 	}
 	if ((p->tcp_flags & TCP_FIN) && !f->fin[dir]) {
 		f->fin[dir] = true;
@@ -183,6 +188,7 @@ void pipeline_packet(void *ctx, int dlt, uint32_t file_idx, uint64_t frame,
 			sweep(p.at.ts_us, &p.at);
 		last_sweep = p.at.ts_us;
 	}
+	unread_frame(&p.at, hdr->caplen, hdr->len); /* after the timers: a tick sees whole frames */
 
 	enum link_result lr = decode_link(dlt, &p);
 	if ((lr == LINK_OK || lr == LINK_NOT_IP) && p.red != RED_NONE) {
@@ -200,31 +206,45 @@ void pipeline_packet(void *ctx, int dlt, uint32_t file_idx, uint64_t frame,
 		break;
 	case LINK_NOT_IP:
 		stat_inc(STAT_not_ip);
+		unread_not_ip(p.ethertype, &p.at);
 		bus_l2(&p);
 		return;
 	case LINK_TRUNCATED:
 		stat_inc(STAT_link_truncated);
+		unread_broken(&p.at);
 		return;
 	case LINK_TOO_DEEP:
 		stat_inc(STAT_vlan_stack_too_deep);
+		unread_vlan_too_deep(&p.at);
 		return;
 	case LINK_UNSUPPORTED:
 		stat_inc(STAT_link_unsupported);
+		unread_link_type(dlt, pcap_datalink_val_to_name(dlt), &p.at);
 		return;
 	}
 	enum ip_result r = decode_ip(&p);
 	if (r == IP_FRAGMENT) {
-		if (!defrag_ipv4(&p))
+		if (!defrag_ipv4(&p)) {
+			unread_ip_fragment(&p.at);
 			return;
+		}
 		r = decode_ip(&p);
 	}
+	if (r == IP_OTHER)
+		unread_ip_not_tcp(&p.at);
+	else if (r == IP_INVALID)
+		unread_broken(&p.at);
 	if (r != IP_TCP)
 		return;
 	stat_inc(STAT_tcp_packets);
 	if (!options_is_mms_port(opt, p.sport) && !options_is_mms_port(opt, p.dport)) {
 		stat_inc(STAT_tcp_other_port);
+		/* MMS on a port nobody configured is the commonest reason for a
+		 * capture that shows none: the payload's first bytes tell. */
+		unread_tcp_other_port(p.sport, p.dport, p.payload, p.plen, &p.at);
 		return;
 	}
+	unread_tcp_mms_port(&p.at);
 	tcp_packet(&p);
 }
 

@@ -79,7 +79,7 @@ void loss_reports_unseen(struct flow *f, int dir, const char *rptid, uint32_t fi
 
 /* The analyzers, registered on the bus by pipeline_add_analyzers() in this
  * order: loss, associations, services, control, inventory, reports,
- * redundancy, common. */
+ * redundancy, visibility, common. */
 extern const struct analyzer loss_analyzer;      /* capture loss (loss.c) */
 extern const struct analyzer assoc_analyzer;     /* associations.c */
 extern const struct analyzer services_analyzer;  /* services.c */
@@ -87,6 +87,7 @@ extern const struct analyzer control_analyzer;   /* control.c */
 extern const struct analyzer inventory_analyzer; /* inventory.c */
 extern const struct analyzer reports_analyzer;   /* reports.c */
 extern const struct analyzer redundancy_analyzer; /* redundancy.c: PRP LANs, HSR rings */
+extern const struct analyzer visibility_analyzer; /* visibility.c: no MMS, and why */
 extern const struct analyzer common_analyzer;    /* analyze.c: shared state, finding timers */
 
 struct pkt;

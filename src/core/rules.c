@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/kinds.h"
+
 #define LINE_MAX_LEN 1024
 #define MAX_TOKENS 16
 #define FILE_MAX_LINES 100000
@@ -217,6 +219,9 @@ static int directive(struct rules *r, struct ctx *c, char **t, int n)
 		uint8_t sev = severity_parse(t[2]);
 		if (sev == SEV_COUNT)
 			return fail(c, "'%s' is not a severity (info, low, medium, high, critical)", t[2]);
+		/* an override of a kind nothing emits would change nothing, silently */
+		if (!finding_kind_find(t[1]))
+			return fail(c, "'%s' is not a finding kind (docs/findings.md lists them)", t[1]);
 		if (strlen(t[1]) >= sizeof(r->sev[0].kind))
 			return fail(c, "finding kind '%s' is too long", t[1]);
 		for (size_t i = 0; i < r->n_sev; i++)

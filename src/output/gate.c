@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "core/finding.h"
+#include "core/kinds.h"
 
 #define GATE_KINDS_MAX 64
 #define GATE_REASONS_KEPT 10
@@ -31,13 +32,18 @@ int gate_init(uint8_t min_severity, const char *list, char *err, size_t errsize)
 			snprintf(err, errsize, "--fail-on-kind: '%s' is not a list of finding kinds (e.g. report_sequence_gap,connection_storm)", list);
 			return -1;
 		}
-		for (size_t i = 0; i < len; i++)
-			if (!((p[i] >= 'a' && p[i] <= 'z') || (p[i] >= '0' && p[i] <= '9') || p[i] == '_')) {
-				snprintf(err, errsize, "--fail-on-kind: '%.*s' is not a finding kind (see docs/findings.md)", (int)len, p);
-				return -1;
-			}
 		memcpy(kinds[n_kinds], p, len);
-		kinds[n_kinds++][len] = 0;
+		kinds[n_kinds][len] = 0;
+		if (!finding_kind_find(kinds[n_kinds])) {
+			/* A kind no analyzer emits would never trip the gate: a typo must
+			 * not silently turn the gate off. */
+			char known[2048];
+			finding_kinds_text(known, sizeof(known), 78, 2);
+			snprintf(err, errsize, "--fail-on-kind: '%.*s' is not a finding kind; the kinds are "
+				 "(docs/findings.md):\n  %s", (int)len, p, known);
+			return -1;
+		}
+		n_kinds++;
 		p += len + (e ? 1 : 0);
 	}
 	active = true;

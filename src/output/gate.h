@@ -13,7 +13,8 @@
 struct finding;
 
 /* min_severity: SEV_COUNT for none. kinds: comma-separated list or NULL.
- * Returns -1 (with err) when a kind list is malformed. */
+ * Returns -1 (with err) when a kind list is malformed or names a kind that is
+ * not in core/kinds.h (err then lists the kinds: give it 2 KiB or more). */
 int gate_init(uint8_t min_severity, const char *kinds, char *err, size_t errsize);
 void gate_finding(const struct finding *f);
 bool gate_tripped(void);

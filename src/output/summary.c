@@ -251,8 +251,9 @@ static void print_finding(const struct finding_brief *f, void *arg)
 	struct find_ctx *c = arg;
 	if (f->severity != c->sev)
 		return;
-	char ied[96];
-	endpoint_text(&f->ied, ied, sizeof(ied));
+	char ied[96] = "-"; /* no address: a finding about the whole capture or the sensor */
+	if (f->ied.ipver)
+		endpoint_text(&f->ied, ied, sizeof(ied));
 	if (c->shown++ < 100)
 		fprintf(c->out, "  %-8s %-28s %-22s x%-4llu %s\n", severity_name(f->severity), f->kind, ied,
 			(unsigned long long)f->count, f->summary ? f->summary : "");

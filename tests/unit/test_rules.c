@@ -66,6 +66,8 @@ int main(void)
 	bad("set storm.window 10\n", ":1: storm.window: '10' is not a duration");
 	bad("\n\nset no.such 1\n", ":3: unknown setting 'no.such'");
 	bad("severity scan loud\n", ":1: 'loud' is not a severity");
+	/* a misspelt kind would override nothing, silently (core/kinds.h) */
+	bad("# ok\nseverity scna high\n", ":2: 'scna' is not a finding kind");
 	bad("ied 10.1.1.300 limit 3\n", "is not an address");
 	bad("ied 10.1.1.3 limit 0\n", "limit: '0'");
 	bad("allow everything 10.0.0.1\n", "allow what?");
