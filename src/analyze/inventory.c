@@ -826,11 +826,19 @@ static void vlan_has_mms(const struct flow *f, const struct ied *d, const struct
  * where decode_link left the payload, given the VLAN tags it read. */
 static void l2_macs(const struct pkt *p, struct inv_l2_stream *s)
 {
+	struct bview src = { NULL, 0 }, dst = { NULL, 0 };
+	if (p->src_mac) {
+		/* The link stage found it (also behind an HSR tag, which the header
+		 * arithmetic below cannot tell from SLL2). */
+		src = (struct bview){ p->src_mac, 6 };
+		if (p->src_mac == p->data + 6) /* Ethernet: the destination comes first */
+			dst = (struct bview){ p->data, 6 };
+		goto have;
+	}
 	if (!p->l3 || p->l3 < p->data)
 		return;
 	size_t off = (size_t)(p->l3 - p->data) - (size_t)p->n_vlan * 4;
 	struct rd r = rd_make(p->data, p->caplen);
-	struct bview src = { NULL, 0 }, dst = { NULL, 0 };
 	if (off == 14) {
 		if (!rd_view(&r, 6, &dst) || !rd_view(&r, 6, &src))
 			return;
@@ -845,6 +853,7 @@ static void l2_macs(const struct pkt *p, struct inv_l2_stream *s)
 	} else {
 		return;
 	}
+have:
 	if (!s->has_mac) {
 		memcpy(s->src, src.p, 6);
 		s->has_mac = true;
