@@ -2,7 +2,7 @@
 """Compare mmswatch's EVE output on a PRP/HSR variant with its output on the
 capture the variant was made from (tests/redundancy/run).
 
-usage: compare.py ORIG.eve VARIANT.eve MANIFEST.json prp|hsr
+usage: compare.py ORIG.eve VARIANT.eve MANIFEST.json prp|hsr VARIANT-NAME
 
 Every record but `stats` must be the original's, in the original's order, once
 frame numbers are mapped: a record of the variant must name the frame number of the
@@ -10,7 +10,9 @@ first copy of the original frame (MANIFEST's first_copy), in pcap_cnt, in eviden
 in write.request_pcap_cnt and in tshark_filter. pcap_filename differs, and finding
 ids are renumbered in order of appearance. Findings of the kinds the LAN health
 analyzer raises (prp_lan_down, prp_lan_degraded, hsr_ring_open) are left out:
-they are checked where that analyzer is tested. Then the counters: every one the
+they are checked here against what the variant is: none on a clean variant (prp,
+hsr, prp-vlan, vlan), prp_lan_down for LAN B only on prp-lan-b-down,
+prp_lan_degraded for LAN A only on prp-holes-a. Then the counters: every one the
 original has must be equal, except packets and bytes (the copies) and the
 redundancy counters, which must equal what the converter made."""
 import json
@@ -21,14 +23,23 @@ REDUNDANCY_KINDS = {"prp_lan_down", "prp_lan_degraded", "hsr_ring_open"}
 COPY_COUNTERS = {"packets", "bytes", "reassembly_peak_bytes"}
 
 
-def load(path):
+# The redundancy findings each variant must give (kind, lan), none on the others.
+DUE = {
+    "prp-lan-b-down": {("prp_lan_down", "B")},
+    "prp-holes-a": {("prp_lan_degraded", "A")},
+}
+
+
+def load(path, redundancy=None):
     recs, stats = [], None
     for line in open(path):
         r = json.loads(line)
         if r.get("event_type") == "stats":
             stats = r["stats"]
         elif r.get("event_type") == "finding" and r["finding"]["kind"] in REDUNDANCY_KINDS:
-            continue
+            if redundancy is not None:
+                f = r["finding"]  # the last record of an id is its final state
+                redundancy[f["id"]] = (f["kind"], f.get("details", {}).get("lan"))
         else:
             recs.append(r)
     return recs, stats
@@ -61,11 +72,16 @@ def normalise(recs, frame_of):
 
 
 def main():
-    orig_path, var_path, man_path, kind = sys.argv[1:5]
+    orig_path, var_path, man_path, kind, variant = sys.argv[1:6]
     man = json.load(open(man_path))
     orig, ostats = load(orig_path)
-    var, vstats = load(var_path)
+    found = {}
+    var, vstats = load(var_path, found)
     errors = []
+    due = DUE.get(variant, set())
+    if set(found.values()) != due or len(found) != len(due):
+        errors.append("redundancy findings %s, the variant is due %s" % (
+            sorted(found.values()), sorted(due)))
     first = man["first_copy"]
     a = normalise(orig, lambda n: first[n - 1] if 0 < n <= len(first) else -n)
     b = normalise(var, lambda n: n)
