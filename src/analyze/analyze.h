@@ -78,13 +78,15 @@ void loss_reports_unseen(struct flow *f, int dir, const char *rptid, uint32_t fi
 			 uint32_t count, uint32_t modulus, const struct pkt_where *at);
 
 /* The analyzers, registered on the bus by pipeline_add_analyzers() in this
- * order: loss, associations, services, control, inventory, reports, common. */
+ * order: loss, associations, services, control, inventory, reports, cabling,
+ * common. */
 extern const struct analyzer loss_analyzer;      /* capture loss (loss.c) */
 extern const struct analyzer assoc_analyzer;     /* associations.c */
 extern const struct analyzer services_analyzer;  /* services.c */
 extern const struct analyzer control_analyzer;   /* control.c */
 extern const struct analyzer inventory_analyzer; /* inventory.c */
 extern const struct analyzer reports_analyzer;   /* reports.c */
+extern const struct analyzer cabling_analyzer;   /* cabling.c: PRP LAN vs the interface's declared LAN */
 extern const struct analyzer common_analyzer;    /* analyze.c: shared state, finding timers */
 
 struct pkt;
