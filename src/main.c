@@ -138,22 +138,15 @@ static void housekeeping(void *arg)
 	}
 }
 
-static const char *iface_name;
-static uint64_t drops_reported;
+/* Drops already reported, per interface (the kernel's counters only grow). */
+static uint64_t drops_reported[MMSW_MAX_INTERFACES];
 
-/* Capture statistics every interval; drops mean findings may be incomplete. */
-static void on_capture_stats(const struct live_stats *s, void *arg)
+/* New drops on one interface: a capture_drops finding on it (its name is the
+ * finding's object, so each interface aggregates on its own). */
+static void capture_drops(const struct live_stats *s, const char *iface_name, uint64_t *reported, int64_t now)
 {
-	(void)arg;
-	int64_t now = pipeline_last_ts();
-	if (!now) {
-		struct timespec t;
-		clock_gettime(CLOCK_REALTIME, &t);
-		now = (int64_t)t.tv_sec * 1000000 + t.tv_nsec / 1000;
-	}
-	eve_stats_capture(now, s);
 	uint64_t drops = s->dropped + s->if_dropped;
-	if (drops <= drops_reported)
+	if (drops <= *reported)
 		return;
 	struct endpoint none;
 	memset(&none, 0, sizeof(none));
@@ -170,7 +163,24 @@ static void on_capture_stats(const struct live_stats *s, void *arg)
 			    (unsigned long long)s->dropped, (unsigned long long)s->if_dropped);
 		finding_commit(f, now);
 	}
-	drops_reported = drops;
+	*reported = drops;
+}
+
+/* Capture statistics every interval, per interface; drops mean findings may be
+ * incomplete, and the finding names the interface that dropped. */
+static void on_capture_stats(const struct live_stats *s, size_t n, void *arg)
+{
+	(void)arg;
+	int64_t now = pipeline_last_ts();
+	if (!now) {
+		struct timespec t;
+		clock_gettime(CLOCK_REALTIME, &t);
+		now = (int64_t)t.tv_sec * 1000000 + t.tv_nsec / 1000;
+	}
+	eve_stats_capture(now, s, n);
+	for (size_t i = 0; i < n && i < MMSW_MAX_INTERFACES; i++)
+		capture_drops(&s[i], input_iface((uint32_t)i) ? input_iface((uint32_t)i)->name : "?",
+			      &drops_reported[i], now);
 }
 
 /* --config FILE comes before everything else on the command line, so the
@@ -213,14 +223,14 @@ int main(int argc, char **argv)
 	char err[4096]; /* --fail-on-kind lists every kind when one is unknown */
 	int nargc, cargc, rc;
 	char **nargv, **cargv;
-	pcap_t *live = NULL;
+	struct live_capture *live = NULL;
 	int status = EXIT_DONE;
 
 	log_init();
 	memset(&in, 0, sizeof(in));
 	if (with_config(argc, argv, &nargc, &nargv, &cargc, &cargv) != 0)
 		return EXIT_USAGE;
-	rc = options_parse(nargc, nargv, &opt);
+	rc = options_parse_config(nargc, nargv, cargc, &opt);
 	if (rc >= 0)
 		goto out_opts;
 	log_set_quiet(opt.quiet);
@@ -247,14 +257,16 @@ int main(int argc, char **argv)
 		goto out_opts;
 	}
 
-	/* The input, opened while still privileged. */
-	if (opt.interface) {
-		struct live_config lc = { .iface = opt.interface, .filter = opt.filter, .ports = opt.mms_ports,
+	/* The input, opened while still privileged (every interface before the
+	 * privileges go). */
+	if (opt.n_ifaces) {
+		struct live_config lc = { .filter = opt.filter, .ports = opt.mms_ports,
 					  .n_ports = opt.n_mms_ports, .snaplen = opt.snaplen,
 					  .buffer_mb = opt.buffer_mb, .immediate = opt.immediate,
 					  .no_promisc = opt.no_promisc };
-		iface_name = opt.interface;
-		if (!(live = live_open(&lc, err, sizeof(err)))) {
+		in.ifaces = opt.ifaces;
+		in.n_ifaces = opt.n_ifaces;
+		if (!(live = live_capture_open(&lc, opt.ifaces, opt.n_ifaces, err, sizeof(err)))) {
 			log_error("%s", err);
 			rc = EXIT_USAGE;
 			goto out_opts;
@@ -298,7 +310,7 @@ int main(int argc, char **argv)
 	}
 	if (opt.db_path) {
 		struct store_config sc = { .path = opt.db_path, .pdus = opt.db_pdus,
-					   .mode = live ? "live" : "offline", .inputs = &in, .interface = opt.interface };
+					   .mode = live ? "live" : "offline", .inputs = &in };
 		if (store_open(&sc, err, sizeof(err)) != 0) {
 			log_error("%s", err);
 			rc = EXIT_USAGE;
@@ -326,8 +338,15 @@ int main(int argc, char **argv)
 	install_signals();
 
 	if (live) {
-		log_info("capturing on %s", opt.interface);
-		if (live_loop(live, pipeline_packet, NULL, &stop_requested, opt.count, opt.duration_s,
+		char on[MMSW_MAX_INTERFACES * 80] = "";
+		size_t used = 0;
+		for (size_t i = 0; i < opt.n_ifaces && used < sizeof(on); i++) {
+			const char *lan = input_lan_name(opt.ifaces[i].lan);
+			used += (size_t)snprintf(on + used, sizeof(on) - used, "%s%.64s%s%s%s", i ? ", " : "",
+						 opt.ifaces[i].name, lan ? " (LAN " : "", lan ? lan : "", lan ? ")" : "");
+		}
+		log_info("capturing on %s%s", on, opt.n_ifaces > 1 ? ", merged in time order" : "");
+		if (live_loop(live, pipeline_live_packet, NULL, &stop_requested, opt.count, opt.duration_s,
 			      opt.stats_interval_s, on_capture_stats, housekeeping, NULL) != 0)
 			status = EXIT_FAILURE_RUN;
 	} else if (input_set_read(&in, pipeline_packet, NULL, &stop_requested) != 0) {
@@ -372,8 +391,7 @@ int main(int argc, char **argv)
 out_pid:
 	daemon_pidfile_remove();
 out_input:
-	if (live)
-		pcap_close(live);
+	live_capture_close(live);
 	input_set_free(&in);
 out_opts:
 	web_stop();

@@ -13,7 +13,7 @@
 
 static const char USAGE[] =
 "usage: mmswatch -r FILE|DIR|GLOB [-r ...] [options]\n"
-"       mmswatch -i IFACE [options]\n"
+"       mmswatch -i IFACE[/LAN] [-i ...] [options]\n"
 "       mmswatch --db PATH --serve [ADDR:]PORT [--token-file PATH]\n"
 "\n"
 "mmswatch decodes IEC 61850 MMS traffic (ISO 9506 on TCP 102) from captures:\n"
@@ -28,6 +28,8 @@ static const char USAGE[] =
 "  mmswatch -r f.pcap --eve - | jq 'select(.event_type==\"mms\") | .mms.service'\n"
 "  mmswatch -i eth1 -Z mmswatch --eve /var/log/mmswatch/eve.json --db /var/lib/mmswatch/db\n"
 "                                              a sensor on a SPAN port\n"
+"  mmswatch -i eth1/A -i eth2/B --eve /var/log/mmswatch/eve.json\n"
+"                                              a PRP sensor: one interface per LAN, merged\n"
 "  mmswatch -i eth1 --duration 600 --fail-on high\n"
 "                                              a commissioning load test: exit 3 on findings\n"
 "  mmswatch -r f.pcap --db run.db --serve 8080 store, then browse http://127.0.0.1:8080/\n"
@@ -40,7 +42,11 @@ static const char USAGE[] =
 "                         Several files are read as one capture, ordered by their\n"
 "                         first packet's time; flows carry on across files.\n"
 "      --mms-port PORT    also treat TCP PORT as MMS (repeatable; 102 is always on)\n"
-"  -i, --interface IFACE  capture live from IFACE (needs CAP_NET_RAW and CAP_NET_ADMIN)\n"
+"  -i, --interface IFACE[/LAN]\n"
+"                         capture live from IFACE (needs CAP_NET_RAW and CAP_NET_ADMIN);\n"
+"                         repeatable (up to 8): packets are merged in time order.\n"
+"                         /A or /B declares the PRP LAN the interface is cabled to:\n"
+"                         a PRP frame carrying the other LAN's id is a finding\n"
 "  -f, --filter FILTER    capture filter replacing the default (MMS ports, IPv4\n"
 "                         fragments, GOOSE/SV, HSR, PRP/HSR supervision; with and\n"
 "                         without VLAN tags; PRP frames pass as the IP they carry)\n"
@@ -256,6 +262,59 @@ static int serve_address(const char *arg, struct web_listen_addr *out, char *err
 	return 0;
 }
 
+/* -i IFACE or IFACE/LAN. The LAN follows a '/', which no Linux interface name can
+ * hold (the kernel refuses '/', ':' and white space in names; ':' is taken by
+ * libpcap's own devices, e.g. nflog:5): so a name means today what it always
+ * meant, and anything with a '/' is this syntax or an error. 0, or -1 with the
+ * reason in err. */
+static int iface_arg(struct options *o, const char *arg, char *err, size_t errsize)
+{
+	const char *slash = strchr(arg, '/');
+	size_t len = slash ? (size_t)(slash - arg) : strlen(arg);
+	uint8_t lan = 0;
+	if (slash) {
+		const char *l = slash + 1;
+		if ((l[0] == 'A' || l[0] == 'a') && !l[1]) {
+			lan = INPUT_LAN_A;
+		} else if ((l[0] == 'B' || l[0] == 'b') && !l[1]) {
+			lan = INPUT_LAN_B;
+		} else {
+			snprintf(err, errsize, "-i '%s': after the '/' comes the PRP LAN the interface is cabled to, "
+				 "A or B (e.g. -i eth1/A -i eth2/B)", arg);
+			return -1;
+		}
+	}
+	if (!len) {
+		snprintf(err, errsize, "-i '%s': no interface name (e.g. -i eth1, or -i eth1/A)", arg);
+		return -1;
+	}
+	for (size_t i = 0; i < o->n_ifaces; i++)
+		if (strlen(o->ifaces[i].name) == len && !strncmp(o->ifaces[i].name, arg, len)) {
+			snprintf(err, errsize, "-i '%s': interface %.*s is already given", arg, (int)len, arg);
+			return -1;
+		}
+	if (o->n_ifaces >= MMSW_MAX_INTERFACES) {
+		snprintf(err, errsize, "-i '%s': at most %d interfaces", arg, MMSW_MAX_INTERFACES);
+		return -1;
+	}
+	char *name = strndup(arg, len);
+	if (!name) {
+		snprintf(err, errsize, "out of memory");
+		return -1;
+	}
+	o->ifaces[o->n_ifaces].name = name;
+	o->ifaces[o->n_ifaces].lan = lan;
+	o->n_ifaces++;
+	return 0;
+}
+
+static void ifaces_clear(struct options *o)
+{
+	for (size_t i = 0; i < o->n_ifaces; i++)
+		free((char *)o->ifaces[i].name);
+	o->n_ifaces = 0;
+}
+
 bool options_is_mms_port(const struct options *o, uint16_t port)
 {
 	for (size_t i = 0; i < o->n_mms_ports; i++)
@@ -266,8 +325,14 @@ bool options_is_mms_port(const struct options *o, uint16_t port)
 
 int options_parse(int argc, char **argv, struct options *o)
 {
+	return options_parse_config(argc, argv, 0, o);
+}
+
+int options_parse_config(int argc, char **argv, int n_config, struct options *o)
+{
 	long long v;
 	bool summary_forced = false;
+	bool ifaces_from_cmdline = false;
 	memset(o, 0, sizeof(*o));
 	o->mms_ports[o->n_mms_ports++] = 102;
 	o->syslog_min = o->fail_on = -1;
@@ -326,9 +391,17 @@ int options_parse(int argc, char **argv, struct options *o)
 		case OPT_INVENTORY:
 			o->inventory_path = optarg;
 			break;
-		case 'i':
-			o->interface = optarg;
+		case 'i': {
+			/* The command line's interfaces replace the config file's. */
+			if (optind > 1 + n_config && !ifaces_from_cmdline) {
+				ifaces_clear(o);
+				ifaces_from_cmdline = true;
+			}
+			char err[300];
+			if (iface_arg(o, optarg, err, sizeof(err)) != 0)
+				return usage_error("%s", err);
 			break;
+		}
 		case 'f':
 			o->filter = optarg;
 			break;
@@ -431,10 +504,10 @@ int options_parse(int argc, char **argv, struct options *o)
 		return usage_error("--serve %s listens beyond this machine: give --token-file FILE (a secret of at "
 				   "least 16 characters, e.g. 'head -c 24 /dev/urandom | base64 > FILE'), or listen "
 				   "on 127.0.0.1", o->serve_at.addr);
-	o->serve_only = o->serve && o->n_inputs == 0 && !o->interface;
-	if (o->n_inputs == 0 && !o->interface && !o->serve_only)
+	o->serve_only = o->serve && o->n_inputs == 0 && !o->n_ifaces;
+	if (o->n_inputs == 0 && !o->n_ifaces && !o->serve_only)
 		return usage_error("%s", "no input: give a capture with -r FILE or an interface with -i IFACE (or serve a database: --db PATH --serve PORT)");
-	if (o->n_inputs && o->interface)
+	if (o->n_inputs && o->n_ifaces)
 		return usage_error("%s", "-r and -i cannot be used together: read files or capture live");
 	if (o->db_pdus && !o->db_path)
 		return usage_error("%s", "--db-pdus needs --db PATH");
@@ -448,6 +521,7 @@ int options_parse(int argc, char **argv, struct options *o)
 
 void options_free(struct options *o)
 {
+	ifaces_clear(o);
 	free(o->inputs);
 	o->inputs = NULL;
 }

@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/inputs.h"
+#include "util/limits.h"
 #include "web/server.h"
 
 #define MMSW_MAX_MMS_PORTS 16
@@ -35,7 +37,8 @@ struct options {
 	const char *inventory_path; /* --inventory PATH or "-": the inventory JSON at the end */
 
 	/* live capture (-i) and the sensor */
-	const char *interface;     /* -i IFACE */
+	struct input_iface ifaces[MMSW_MAX_INTERFACES]; /* -i IFACE[/LAN], in order (names malloc'd) */
+	size_t n_ifaces;
 	const char *filter;        /* -f FILTER: replaces the default capture filter */
 	int snaplen, buffer_mb;
 	bool immediate, no_promisc;
@@ -65,6 +68,9 @@ struct options {
 /* Parse argv. Returns -1 to continue; otherwise an exit status (0 after --help or
  * --version, 2 after a usage error, already reported on stderr). */
 int options_parse(int argc, char **argv, struct options *o);
+/* The same, when argv[1..n_config] came from a --config file: a -i on the command
+ * line then replaces the file's interfaces instead of adding to them. */
+int options_parse_config(int argc, char **argv, int n_config, struct options *o);
 void options_free(struct options *o);
 bool options_is_mms_port(const struct options *o, uint16_t port);
 

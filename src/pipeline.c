@@ -55,6 +55,7 @@ void pipeline_add_analyzers(void)
 	bus_add_analyzer(&reports_analyzer);
 	bus_add_analyzer(&redundancy_analyzer);
 	bus_add_analyzer(&visibility_analyzer);
+	bus_add_analyzer(&cabling_analyzer);
 	bus_add_analyzer(&common_analyzer);
 }
 
@@ -164,15 +165,14 @@ static void tcp_packet(struct pkt *p)
 	flow_touch(flows, f, p->at.ts_us);
 }
 
-void pipeline_packet(void *ctx, int dlt, uint32_t file_idx, uint64_t frame,
-		     const struct pcap_pkthdr *hdr, const uint8_t *data)
+static void packet_in(uint32_t iface, int dlt, uint32_t file_idx, uint64_t frame,
+		      const struct pcap_pkthdr *hdr, const uint8_t *data)
 {
-	(void)ctx;
 	struct pkt p;
 	p.at.ts_us = (int64_t)hdr->ts.tv_sec * 1000000 + hdr->ts.tv_usec;
 	p.at.file_idx = file_idx;
 	p.at.frame = frame;
-	p.iface = 0;
+	p.iface = iface;
 	p.src_mac = NULL;
 	p.red = RED_NONE;
 	p.red_duplicate = false;
@@ -246,6 +246,20 @@ void pipeline_packet(void *ctx, int dlt, uint32_t file_idx, uint64_t frame,
 	}
 	unread_tcp_mms_port(&p.at);
 	tcp_packet(&p);
+}
+
+void pipeline_packet(void *ctx, int dlt, uint32_t file_idx, uint64_t frame,
+		     const struct pcap_pkthdr *hdr, const uint8_t *data)
+{
+	(void)ctx;
+	packet_in(0, dlt, file_idx, frame, hdr, data);
+}
+
+void pipeline_live_packet(void *ctx, uint32_t iface, int dlt, uint64_t frame,
+			  const struct pcap_pkthdr *hdr, const uint8_t *data)
+{
+	(void)ctx;
+	packet_in(iface, dlt, 0, frame, hdr, data);
 }
 
 void pipeline_finish(void)

@@ -79,7 +79,7 @@ void loss_reports_unseen(struct flow *f, int dir, const char *rptid, uint32_t fi
 
 /* The analyzers, registered on the bus by pipeline_add_analyzers() in this
  * order: loss, associations, services, control, inventory, reports,
- * redundancy, visibility, common. */
+ * redundancy, visibility, cabling, common. */
 extern const struct analyzer loss_analyzer;      /* capture loss (loss.c) */
 extern const struct analyzer assoc_analyzer;     /* associations.c */
 extern const struct analyzer services_analyzer;  /* services.c */
@@ -88,6 +88,7 @@ extern const struct analyzer inventory_analyzer; /* inventory.c */
 extern const struct analyzer reports_analyzer;   /* reports.c */
 extern const struct analyzer redundancy_analyzer; /* redundancy.c: PRP LANs, HSR rings */
 extern const struct analyzer visibility_analyzer; /* visibility.c: no MMS, and why */
+extern const struct analyzer cabling_analyzer;   /* cabling.c: PRP LAN vs the interface's declared LAN */
 extern const struct analyzer common_analyzer;    /* analyze.c: shared state, finding timers */
 
 struct pkt;

@@ -595,10 +595,10 @@ static void eve_report(struct flow *f, int dir, const struct report_record *e, c
 
 void eve_stats(int64_t ts_us)
 {
-	eve_stats_capture(ts_us, NULL);
+	eve_stats_capture(ts_us, NULL, 0);
 }
 
-void eve_stats_capture(int64_t ts_us, const struct live_stats *cap)
+void eve_stats_capture(int64_t ts_us, const struct live_stats *cap, size_t n)
 {
 	if (!enabled)
 		return;
@@ -608,11 +608,36 @@ void eve_stats_capture(int64_t ts_us, const struct live_stats *cap)
 	jw_timestamp(&w, "timestamp", ts_us);
 	jw_str(&w, "event_type", "stats");
 	jw_obj(&w, "stats");
-	if (cap) {
+	if (cap && n) {
+		struct live_stats sum = { 0 };
+		for (size_t i = 0; i < n; i++) {
+			sum.received += cap[i].received;
+			sum.dropped += cap[i].dropped;
+			sum.if_dropped += cap[i].if_dropped;
+		}
 		jw_obj(&w, "capture");
-		jw_u64(&w, "received", cap->received);
-		jw_u64(&w, "kernel_dropped", cap->dropped);
-		jw_u64(&w, "interface_dropped", cap->if_dropped);
+		jw_u64(&w, "received", sum.received);
+		jw_u64(&w, "kernel_dropped", sum.dropped);
+		jw_u64(&w, "interface_dropped", sum.if_dropped);
+		if (n > 1) {
+			/* several interfaces: each one's counters, and what merging
+			 * them in time order cost (capture_live.h) */
+			jw_arr(&w, "interfaces");
+			for (size_t i = 0; i < n; i++) {
+				const struct input_iface *in = input_iface((uint32_t)i);
+				jw_obj(&w, NULL);
+				jw_str(&w, "name", in ? in->name : "");
+				if (in && input_lan_name(in->lan))
+					jw_str(&w, "lan", input_lan_name(in->lan));
+				jw_u64(&w, "received", cap[i].received);
+				jw_u64(&w, "kernel_dropped", cap[i].dropped);
+				jw_u64(&w, "interface_dropped", cap[i].if_dropped);
+				jw_u64(&w, "reorder_full", cap[i].reorder_full);
+				jw_u64(&w, "out_of_order", cap[i].out_of_order);
+				jw_obj_end(&w);
+			}
+			jw_arr_end(&w);
+		}
 		jw_obj_end(&w);
 	}
 	for (int i = 0; i < STAT_COUNT; i++)

@@ -21,10 +21,10 @@ void eve_mms(struct flow *f, int dir, const struct mms_event *e, const struct pk
 struct finding;
 void eve_finding(const struct finding *f);
 /* The run's counters as one `stats` record (with the capture's kernel counters
- * when live). */
+ * when live: cap[i] for interface i, n of them; with several, the totals and
+ * one entry per interface). */
 void eve_stats(int64_t ts_us);
-struct live_stats;
-void eve_stats_capture(int64_t ts_us, const struct live_stats *cap);
+void eve_stats_capture(int64_t ts_us, const struct live_stats *cap, size_t n);
 /* Write what is buffered (a sensor does this every second). */
 void eve_flush(void);
 /* Reopen the EVE file by name (SIGHUP, after logrotate moved it). */

@@ -818,8 +818,14 @@ int store_open(const struct store_config *c, char *err, size_t errsize)
 	struct jw w;
 	jw_init(&w, inputs, sizeof(inputs) - 1);
 	jw_arr(&w, NULL);
-	if (c->interface)
-		jw_str(&w, NULL, c->interface);
+	/* interfaces as -i named them: "eth1", or "eth1/A" with a declared LAN */
+	for (size_t i = 0; c->inputs && i < c->inputs->n_ifaces; i++) {
+		const struct input_iface *f = &c->inputs->ifaces[i];
+		char name[300];
+		const char *lan = input_lan_name(f->lan);
+		snprintf(name, sizeof(name), "%.255s%s%s", f->name, lan ? "/" : "", lan ? lan : "");
+		jw_str(&w, NULL, name);
+	}
 	for (size_t i = 0; c->inputs && i < c->inputs->n && i < 100; i++)
 		jw_str(&w, NULL, c->inputs->files[i].path);
 	jw_arr_end(&w);

@@ -23,8 +23,7 @@ struct store_config {
 	const char *path;
 	bool pdus;              /* --db-pdus */
 	const char *mode;       /* "offline" or "live" */
-	const struct input_set *inputs;
-	const char *interface;
+	const struct input_set *inputs; /* the files, or the interfaces when live */
 };
 
 /* Open or create the database, migrate it, start a run. 0, or -1 with a clear

@@ -48,6 +48,22 @@
 #define MMSW_REDUNDANCY_FORGET_US (400LL * 1000)
 /* Input files in one run. */
 #define MMSW_MAX_INPUT_FILES 100000
+/* Interfaces captured at once (-i, repeatable: one per PRP LAN, or more). */
+#define MMSW_MAX_INTERFACES 8
+/* Several interfaces are merged in time order through a reorder buffer per
+ * interface (stages/capture_live.c): frames and bytes held; the hold: a frame
+ * goes on once every interface with nothing queued was read empty this long
+ * after the frame's timestamp; the kernel's buffer timeout in that mode (shorter
+ * than the hold: a frame waiting in the kernel's block is not overtaken); and
+ * the longest a frame waits after it was read whatever the clocks say. A full
+ * buffer delivers its oldest frame early: counted per interface (reorder_full
+ * in the stats record's capture object), as is any frame delivered after a
+ * later-stamped one (out_of_order). */
+#define MMSW_LIVE_REORDER_FRAMES 8192
+#define MMSW_LIVE_REORDER_BYTES (8u * 1024 * 1024)
+#define MMSW_LIVE_MERGE_HOLD_US 100000
+#define MMSW_LIVE_MERGE_STALL_US 2000000
+#define MMSW_LIVE_MERGE_TIMEOUT_MS 20
 
 /* The dashboard (--serve): connections at once, per client address, idle
  * seconds before a connection is closed, memory per connection (it also bounds
