@@ -74,6 +74,7 @@
 	X(prp_lan_down, SEV_HIGH)                                                     \
 	X(prp_lan_degraded, SEV_MEDIUM)                                               \
 	X(hsr_ring_open, SEV_HIGH)                                                    \
+	X(prp_lan_crossed, SEV_HIGH)                                                  \
 	/* what the sensor could read (analyze/visibility.c) */                       \
 	X(capture_not_understood, SEV_MEDIUM)                                         \
 	X(no_mms_seen, SEV_INFO)                                                      \
