@@ -11,21 +11,6 @@
 
 /* ---- small formatting helpers -------------------------------------------- */
 
-static char *put_digits(char *p, uint64_t v, unsigned width)
-{
-	char tmp[20];
-	unsigned n = 0;
-	do {
-		tmp[n++] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v && n < sizeof(tmp));
-	while (n < width && n < sizeof(tmp))
-		tmp[n++] = '0';
-	while (n)
-		*p++ = tmp[--n];
-	return p;
-}
-
 /* Days since 1970-01-01 (non-negative) to a civil date, proleptic Gregorian. */
 static void civil_date(uint64_t days, uint64_t *y, unsigned *m, unsigned *d)
 {
@@ -48,19 +33,19 @@ static size_t fmt_time(char *buf, uint64_t days, uint32_t sec_of_day, uint32_t f
 	unsigned m, d;
 	char *p = buf;
 	civil_date(days, &y, &m, &d);
-	p = put_digits(p, y, 4);
+	p = jw_digits(p, y, 4);
 	*p++ = '-';
-	p = put_digits(p, m, 2);
+	p = jw_digits(p, m, 2);
 	*p++ = '-';
-	p = put_digits(p, d, 2);
+	p = jw_digits(p, d, 2);
 	*p++ = 'T';
-	p = put_digits(p, sec_of_day / 3600, 2);
+	p = jw_digits(p, sec_of_day / 3600, 2);
 	*p++ = ':';
-	p = put_digits(p, sec_of_day / 60 % 60, 2);
+	p = jw_digits(p, sec_of_day / 60 % 60, 2);
 	*p++ = ':';
-	p = put_digits(p, sec_of_day % 60, 2);
+	p = jw_digits(p, sec_of_day % 60, 2);
 	*p++ = '.';
-	p = put_digits(p, frac, frac_digits);
+	p = jw_digits(p, frac, frac_digits);
 	*p++ = 'Z';
 	return (size_t)(p - buf);
 }

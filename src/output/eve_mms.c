@@ -48,21 +48,6 @@ static void name_or_number(struct jw *w, const char *key, const char *name, int6
 		jw_i64(w, key, n);
 }
 
-/* Decimal digits, zero-padded to width (mms_value.c has the same for times). */
-static char *put_digits(char *p, uint64_t v, unsigned width)
-{
-	char tmp[20];
-	unsigned n = 0;
-	do {
-		tmp[n++] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v && n < sizeof(tmp));
-	while (n < width && n < sizeof(tmp))
-		tmp[n++] = '0';
-	while (n)
-		*p++ = tmp[--n];
-	return p;
-}
 
 /* ---- names --------------------------------------------------------------- */
 
@@ -178,9 +163,9 @@ static void type_text(struct jw *w, struct rd spec)
 		buf[n++] = '(';
 		if (num < 0) {
 			buf[n++] = '-';
-			n = (size_t)(put_digits(buf + n, (uint64_t)0 - (uint64_t)num, 1) - buf);
+			n = (size_t)(jw_digits(buf + n, (uint64_t)0 - (uint64_t)num, 1) - buf);
 		} else {
-			n = (size_t)(put_digits(buf + n, (uint64_t)num, 1) - buf);
+			n = (size_t)(jw_digits(buf + n, (uint64_t)num, 1) - buf);
 		}
 		buf[n++] = ')';
 	}

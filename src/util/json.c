@@ -435,3 +435,20 @@ void jw_timestamp(struct jw *w, const char *key, int64_t ts_us)
 	s[n++] = 'Z';
 	jw_strn(w, key, s, n);
 }
+
+/* Decimal digits of v, zero-padded to width, at p (no terminator); returns the
+ * end. For the time and number forms the JSON values are built from. */
+char *jw_digits(char *p, uint64_t v, unsigned width)
+{
+	char tmp[20];
+	unsigned n = 0;
+	do {
+		tmp[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v && n < sizeof(tmp));
+	while (n < width && n < sizeof(tmp))
+		tmp[n++] = '0';
+	while (n)
+		*p++ = tmp[--n];
+	return p;
+}

@@ -46,4 +46,7 @@ static inline size_t jw_room(const struct jw *w) { return w->overflow ? 0 : w->c
 /* A packet time (microseconds since the epoch) as EVE writes it. */
 void jw_timestamp(struct jw *w, const char *key, int64_t ts_us);
 
+/* v in decimal at p, zero-padded to width (at most 20 digits); returns the end. */
+char *jw_digits(char *p, uint64_t v, unsigned width);
+
 #endif
