@@ -88,6 +88,8 @@ static struct inv_l2_stream *l2;
 static size_t n_l2, l2_last;
 static uint64_t l2_dropped_frames, l2_unusable;
 static int64_t run_first, run_last;
+static struct inv_red_node *red_nodes; /* INV_MAX_RED_NODES, at the first one */
+static size_t n_red_nodes;
 static size_t total_clients, total_lns, total_datasets;
 
 /* ---- small helpers -------------------------------------------------------- */
@@ -963,6 +965,43 @@ void inventory_finish(int64_t now)
 	}
 }
 
+/* ---- PRP/HSR nodes -------------------------------------------------------------- */
+
+/* A supervision frame names a node of the redundant network; nodes are few (one
+ * per DAN or RedBox), so a short table searched in order is enough. */
+static void inventory_redundancy(const struct pkt *p)
+{
+	if ((p->red != RED_PRP_SUPERVISION && p->red != RED_HSR_SUPERVISION) || !p->src_mac)
+		return;
+	bool hsr = p->red == RED_HSR_SUPERVISION;
+	struct inv_red_node *n = NULL;
+	for (size_t i = 0; i < n_red_nodes; i++)
+		if (red_nodes[i].hsr == hsr && !memcmp(red_nodes[i].mac, p->src_mac, 6)) {
+			n = &red_nodes[i];
+			break;
+		}
+	if (!n) {
+		if (!red_nodes && !(red_nodes = calloc(INV_MAX_RED_NODES, sizeof(*red_nodes))))
+			return;
+		if (n_red_nodes >= INV_MAX_RED_NODES) {
+			full(NULL);
+			return;
+		}
+		n = &red_nodes[n_red_nodes++];
+		memcpy(n->mac, p->src_mac, 6);
+		n->hsr = hsr;
+		n->first_seen = p->at.ts_us;
+		n->first = p->at;
+	}
+	n->frames++;
+	n->last_seen = p->at.ts_us;
+	/* PRP: the trailer's LAN id (0xA, 0xB); HSR: the path's lane (0, 1). */
+	if (p->red_lan == 0xA || (hsr && p->red_lan == 0))
+		n->lans |= 1;
+	else if (p->red_lan == 0xB || (hsr && p->red_lan == 1))
+		n->lans |= 2;
+}
+
 /* ---- the model, read-only ---------------------------------------------------- */
 
 const struct inventory_view *inventory_view(void)
@@ -978,6 +1017,8 @@ const struct inventory_view *inventory_view(void)
 	view.n_mms_vlans = n_mms_vlans;
 	view.l2_frames_not_listed = l2_dropped_frames;
 	view.l2_frames_unusable = l2_unusable;
+	view.red_nodes = red_nodes;
+	view.n_red_nodes = n_red_nodes;
 	return &view;
 }
 
@@ -1011,6 +1052,9 @@ void inventory_free(void)
 	pending_next = 0;
 	run_first = run_last = 0;
 	total_clients = total_lns = total_datasets = 0;
+	free(red_nodes);
+	red_nodes = NULL;
+	n_red_nodes = 0;
 }
 
 /* End of input: last refreshes, then the finished inventory for the sinks (the
@@ -1030,6 +1074,7 @@ const struct analyzer inventory_analyzer = {
 	.stream = inventory_stream,
 	.assoc = inventory_assoc,
 	.l2 = inventory_l2,
+	.redundancy = inventory_redundancy,
 	.finish = inventory_finish_hook,
 	.print = inventory_print,
 	.print_rank = 1,

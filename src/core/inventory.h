@@ -116,6 +116,17 @@ struct inv_l2_stream {
 
 /* The whole inventory, read-only, as the analyzer has it at the moment it is
  * asked (the arrays may move or grow afterwards: read it, do not keep it). */
+/* A PRP or HSR node, known by the supervision frames it sends (IEC 62439-3). */
+#define INV_MAX_RED_NODES 256
+struct inv_red_node {
+	uint8_t mac[6];            /* the supervision frame's source */
+	bool hsr;                  /* HSR supervision (in an HSR tag); else PRP */
+	uint8_t lans;              /* bit 0: seen on LAN/lane A, bit 1: on B */
+	uint64_t frames;           /* supervision frames, every copy */
+	int64_t first_seen, last_seen;
+	struct pkt_where first;    /* its first supervision frame */
+};
+
 struct inventory_view {
 	int ied_slot;                   /* where an IED keeps its struct inv_ied (inventory_ied()) */
 	int64_t first_seen, last_seen;  /* packet time of the first and last event; 0 none */
@@ -125,6 +136,8 @@ struct inventory_view {
 	size_t n_mms_vlans;
 	uint64_t l2_frames_not_listed;  /* GOOSE/SV frames of streams beyond INV_MAX_L2 */
 	uint64_t l2_frames_unusable;    /* no header or no PDU, and no stream of that APPID yet */
+	const struct inv_red_node *red_nodes; /* PRP/HSR nodes, in order of appearance */
+	size_t n_red_nodes;
 };
 
 /* The IED's inventory; NULL when the traffic said nothing of it to the analyzer

@@ -386,6 +386,28 @@ static void mms_vlan_json(struct jw *w, const struct inventory_view *view, const
 	jw_obj_end(w);
 }
 
+static void red_node_json(struct jw *w, const struct inventory_view *view, const void *arg)
+{
+	(void)view;
+	const struct inv_red_node *n = arg;
+	char mac[24];
+	inv_mac_text(n->mac, mac, sizeof(mac));
+	jw_obj(w, NULL);
+	jw_str(w, "mac", mac);
+	jw_str(w, "protocol", n->hsr ? "hsr" : "prp");
+	jw_arr(w, n->hsr ? "lanes" : "lans");
+	if (n->lans & 1)
+		jw_str(w, NULL, "A");
+	if (n->lans & 2)
+		jw_str(w, NULL, "B");
+	jw_arr_end(w);
+	jw_u64(w, "supervision_frames", n->frames);
+	jw_timestamp(w, "first_seen", n->first_seen);
+	jw_timestamp(w, "last_seen", n->last_seen);
+	where_obj(w, "first_frame", &n->first);
+	jw_obj_end(w);
+}
+
 static void header_json(struct jw *w, const struct inventory_view *view, const void *arg)
 {
 	(void)arg;
@@ -498,6 +520,14 @@ bool inventory_doc_write_to(FILE *out, const struct inventory_view *v)
 	for (size_t i = 0; i < v->n_mms_vlans; i++) {
 		fputs(i ? ",\n" : "\n", out);
 		emit(&doc, mms_vlan_json, &v->mms_vlans[i]);
+	}
+	if (v->n_red_nodes) {
+		/* Only on a redundant network: a plain capture's document is unchanged. */
+		fputs("],\n\"redundancy_nodes\":[", out);
+		for (size_t i = 0; i < v->n_red_nodes; i++) {
+			fputs(i ? ",\n" : "\n", out);
+			emit(&doc, red_node_json, &v->red_nodes[i]);
+		}
 	}
 	fputs("],\n\"limits\":", out);
 	emit(&doc, limits_json, NULL);
