@@ -6,6 +6,8 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 static int tcheck_failures;
 static int tcheck_checks;
@@ -24,6 +26,27 @@ static int tcheck_checks;
 	if (_v.len != strlen(_s) || memcmp(_v.p, _s, _v.len) != 0) { tcheck_failures++; \
 	fprintf(stderr, "%s:%d: %s == \"%s\": got \"%.*s\"\n", __FILE__, __LINE__, #v, _s, \
 	(int)_v.len, (const char *)_v.p); } } while (0)
+
+/* Run fn in a child process (a case that leaves global state behind, or may
+ * crash); its checks count there, its verdict here. */
+static inline void tcheck_in_child(const char *name, void (*fn)(void))
+{
+	fflush(stdout);
+	fflush(stderr);
+	pid_t pid = fork();
+	if (pid == 0) {
+		tcheck_checks = tcheck_failures = 0; /* the parent's verdicts are not this case's */
+		fn();
+		printf("%s: %d checks, %d failed\n", name, tcheck_checks, tcheck_failures);
+		fflush(stdout);
+		_exit(tcheck_failures ? 1 : 0);
+	}
+	int st = 0;
+	CHECK(pid > 0 && waitpid(pid, &st, 0) == pid);
+	if (!(WIFEXITED(st) && WEXITSTATUS(st) == 0))
+		fprintf(stderr, "%s: failed\n", name);
+	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+}
 
 #define TCHECK_DONE() do { printf("%d checks, %d failed\n", tcheck_checks, tcheck_failures); \
 	return tcheck_failures ? 1 : 0; } while (0)

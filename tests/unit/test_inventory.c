@@ -577,33 +577,15 @@ static void child_goose(void)
 	CHECK(strstr(r.inv_text, "\"vendor\":\"mmswatch-corpus\"") != NULL);
 }
 
-/* Run fn in a child; its checks count there, its verdict here. */
-static void in_child(const char *name, void (*fn)(void))
-{
-	fflush(stdout);
-	pid_t pid = fork();
-	if (pid == 0) {
-		fn();
-		printf("%s: %d checks, %d failed\n", name, tcheck_checks, tcheck_failures);
-		fflush(stdout);
-		_exit(tcheck_failures ? 1 : 0);
-	}
-	int st = 0;
-	CHECK(pid > 0 && waitpid(pid, &st, 0) == pid);
-	if (!(WIFEXITED(st) && WEXITSTATUS(st) == 0))
-		fprintf(stderr, "%s: failed\n", name);
-	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
-}
-
 int main(void)
 {
 	test_goose();
 	test_sv();
 	test_garbage();
-	in_child("abort_kill", child_abort_kill);
-	in_child("clean_browse", child_clean_browse);
-	in_child("midstream", child_midstream);
-	in_child("tls_3782", child_tls);
-	in_child("goose_sv_vlan", child_goose);
+	tcheck_in_child("abort_kill", child_abort_kill);
+	tcheck_in_child("clean_browse", child_clean_browse);
+	tcheck_in_child("midstream", child_midstream);
+	tcheck_in_child("tls_3782", child_tls);
+	tcheck_in_child("goose_sv_vlan", child_goose);
 	TCHECK_DONE();
 }

@@ -706,37 +706,18 @@ static void child_no_redundancy(void)
 	teardown();
 }
 
-/* Run fn in a child; its checks count there, its verdict here. */
-static void in_child(const char *name, void (*fn)(void))
-{
-	fflush(stdout);
-	pid_t pid = fork();
-	if (pid == 0) {
-		tcheck_checks = tcheck_failures = 0; /* the parent's verdicts are not this case's */
-		fn();
-		printf("%s: %d checks, %d failed\n", name, tcheck_checks, tcheck_failures);
-		fflush(stdout);
-		_exit(tcheck_failures ? 1 : 0);
-	}
-	int st = 0;
-	CHECK(pid > 0 && waitpid(pid, &st, 0) == pid);
-	if (!(WIFEXITED(st) && WEXITSTATUS(st) == 0))
-		fprintf(stderr, "%s: failed\n", name);
-	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
-}
-
 int main(void)
 {
-	in_child("clean", child_clean);
-	in_child("lan_down", child_lan_down);
-	in_child("degraded", child_degraded);
-	in_child("lan_back", child_lan_back);
-	in_child("end_of_capture", child_end_of_capture);
-	in_child("partial_captures", child_partial_captures);
-	in_child("degraded_then_down", child_degraded_then_down);
-	in_child("reordering", child_reordering);
-	in_child("hsr", child_hsr);
-	in_child("table_full", child_table_full);
-	in_child("no_redundancy", child_no_redundancy);
+	tcheck_in_child("clean", child_clean);
+	tcheck_in_child("lan_down", child_lan_down);
+	tcheck_in_child("degraded", child_degraded);
+	tcheck_in_child("lan_back", child_lan_back);
+	tcheck_in_child("end_of_capture", child_end_of_capture);
+	tcheck_in_child("partial_captures", child_partial_captures);
+	tcheck_in_child("degraded_then_down", child_degraded_then_down);
+	tcheck_in_child("reordering", child_reordering);
+	tcheck_in_child("hsr", child_hsr);
+	tcheck_in_child("table_full", child_table_full);
+	tcheck_in_child("no_redundancy", child_no_redundancy);
 	TCHECK_DONE();
 }

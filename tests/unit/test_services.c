@@ -634,23 +634,6 @@ static void clean(const char *pcap)
 static void child_clean_browse(void) { clean("pcaps/clean_browse.pcap"); }
 static void child_clean_reporting(void) { clean("pcaps/clean_reporting.pcap"); }
 
-static void in_child(const char *name, void (*fn)(void))
-{
-	fflush(stdout);
-	pid_t pid = fork();
-	if (pid == 0) {
-		fn();
-		printf("%s: %d checks, %d failed\n", name, tcheck_checks, tcheck_failures);
-		fflush(stdout);
-		_exit(tcheck_failures ? 1 : 0);
-	}
-	int st = 0;
-	CHECK(pid > 0 && waitpid(pid, &st, 0) == pid);
-	if (!(WIFEXITED(st) && WEXITSTATUS(st) == 0))
-		fprintf(stderr, "%s: failed\n", name);
-	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
-}
-
 int main(void)
 {
 	rules_defaults(&g_rules);
@@ -669,9 +652,9 @@ int main(void)
 	ied_free_all();
 	bus_reset();
 	test_sink_clear();
-	in_child("control", child_control);
-	in_child("files", child_files);
-	in_child("clean_browse", child_clean_browse);
-	in_child("clean_reporting", child_clean_reporting);
+	tcheck_in_child("control", child_control);
+	tcheck_in_child("files", child_files);
+	tcheck_in_child("clean_browse", child_clean_browse);
+	tcheck_in_child("clean_reporting", child_clean_reporting);
 	TCHECK_DONE();
 }
