@@ -469,7 +469,7 @@ static struct pkt red_pkt(const uint8_t *mac, uint8_t kind, uint8_t lan, uint16_
 	return p;
 }
 
-static bool dup(const uint8_t *mac, uint8_t kind, uint8_t lan, uint16_t seq, const uint8_t *payload, int64_t ts)
+static bool seen_copy(const uint8_t *mac, uint8_t kind, uint8_t lan, uint16_t seq, const uint8_t *payload, int64_t ts)
 {
 	struct pkt p = red_pkt(mac, kind, lan, seq, payload, ts);
 	redundancy_check(&p);
@@ -488,45 +488,45 @@ static void duplicate_discard(void)
 	}
 	int64_t t = 1000000;
 	/* A then B, B then A */
-	CHECK(!dup(SRC, RED_PRP, 0xa, 1, pay[1], t));
-	CHECK(dup(SRC, RED_PRP, 0xb, 1, pay[1], t + 50));
-	CHECK(!dup(SRC, RED_PRP, 0xb, 2, pay[2], t + 100));
-	CHECK(dup(SRC, RED_PRP, 0xa, 2, pay[2], t + 120));
+	CHECK(!seen_copy(SRC, RED_PRP, 0xa, 1, pay[1], t));
+	CHECK(seen_copy(SRC, RED_PRP, 0xb, 1, pay[1], t + 50));
+	CHECK(!seen_copy(SRC, RED_PRP, 0xb, 2, pay[2], t + 100));
+	CHECK(seen_copy(SRC, RED_PRP, 0xa, 2, pay[2], t + 120));
 	CHECK_EQ(st(STAT_prp_duplicates), 2);
 	/* A third copy (SPAN mirroring twice): let through, TCP judges it. */
-	CHECK(!dup(SRC, RED_PRP, 0xa, 2, pay[2], t + 130));
+	CHECK(!seen_copy(SRC, RED_PRP, 0xa, 2, pay[2], t + 130));
 	/* The same LAN twice with the same number: a new frame, not a copy. */
-	CHECK(!dup(SRC, RED_PRP, 0xa, 3, pay[3], t + 200));
-	CHECK(!dup(SRC, RED_PRP, 0xa, 3, pay[3], t + 210));
+	CHECK(!seen_copy(SRC, RED_PRP, 0xa, 3, pay[3], t + 200));
+	CHECK(!seen_copy(SRC, RED_PRP, 0xa, 3, pay[3], t + 210));
 	/* The other LAN, the same number, other content: a node that reuses
 	 * numbers (per destination, after a restart): never dropped. */
-	CHECK(!dup(SRC, RED_PRP, 0xa, 4, pay[4], t + 300));
-	CHECK(!dup(SRC, RED_PRP, 0xb, 4, pay[5], t + 310));
+	CHECK(!seen_copy(SRC, RED_PRP, 0xa, 4, pay[4], t + 300));
+	CHECK(!seen_copy(SRC, RED_PRP, 0xb, 4, pay[5], t + 310));
 	/* Another node with the same number. */
-	CHECK(!dup(SRC, RED_PRP, 0xa, 6, pay[6], t + 400));
-	CHECK(!dup(SRC2, RED_PRP, 0xb, 6, pay[6], t + 410));
+	CHECK(!seen_copy(SRC, RED_PRP, 0xa, 6, pay[6], t + 400));
+	CHECK(!seen_copy(SRC2, RED_PRP, 0xb, 6, pay[6], t + 410));
 	/* The same MAC in HSR is another table entry. */
-	CHECK(!dup(SRC, RED_HSR, 1, 6, pay[6], t + 420));
-	CHECK(dup(SRC, RED_HSR, 0, 6, pay[6], t + 430));
+	CHECK(!seen_copy(SRC, RED_HSR, 1, 6, pay[6], t + 420));
+	CHECK(seen_copy(SRC, RED_HSR, 0, 6, pay[6], t + 430));
 	CHECK_EQ(st(STAT_hsr_duplicates), 1);
 	/* Too late: past the forget time, the copy is a new frame. */
-	CHECK(!dup(SRC, RED_PRP, 0xa, 7, pay[7], t + 500));
-	CHECK(!dup(SRC, RED_PRP, 0xb, 7, pay[7], t + 500 + MMSW_REDUNDANCY_FORGET_US + 1));
+	CHECK(!seen_copy(SRC, RED_PRP, 0xa, 7, pay[7], t + 500));
+	CHECK(!seen_copy(SRC, RED_PRP, 0xb, 7, pay[7], t + 500 + MMSW_REDUNDANCY_FORGET_US + 1));
 	/* Reordering: 200 frames on A, then the 200 copies on B, all found. */
 	stats_reset();
 	t += 10000000;
 	for (int i = 0; i < 200; i++)
-		CHECK(!dup(SRC2, RED_PRP, 0xa, (uint16_t)(65500 + i), pay[i], t + i));
+		CHECK(!seen_copy(SRC2, RED_PRP, 0xa, (uint16_t)(65500 + i), pay[i], t + i));
 	for (int i = 0; i < 200; i++)
-		CHECK(dup(SRC2, RED_PRP, 0xb, (uint16_t)(65500 + i), pay[i], t + 300 + i)); /* across the wrap */
+		CHECK(seen_copy(SRC2, RED_PRP, 0xb, (uint16_t)(65500 + i), pay[i], t + 300 + i)); /* across the wrap */
 	CHECK_EQ(st(STAT_prp_duplicates), 200);
 	/* Beyond the window: a copy MMSW_REDUNDANCY_WINDOW frames late is let
 	 * through (an occasional duplicate, never a lost frame). */
 	t += 10000000;
 	for (int i = 0; i <= MMSW_REDUNDANCY_WINDOW; i++)
-		dup(SRC2, RED_PRP, 0xa, (uint16_t)(1000 + i), pay[i], t);
-	CHECK(!dup(SRC2, RED_PRP, 0xb, 1000, pay[0], t + 10));
-	CHECK(dup(SRC2, RED_PRP, 0xb, 1001, pay[1], t + 10));
+		seen_copy(SRC2, RED_PRP, 0xa, (uint16_t)(1000 + i), pay[i], t);
+	CHECK(!seen_copy(SRC2, RED_PRP, 0xb, 1000, pay[0], t + 10));
+	CHECK(seen_copy(SRC2, RED_PRP, 0xb, 1001, pay[1], t + 10));
 	/* Supervision frames are never marked. */
 	struct pkt s = red_pkt(SRC, RED_PRP_SUPERVISION, 0xa, 1, pay[1], t);
 	redundancy_check(&s);
@@ -555,16 +555,16 @@ static void table_full(void)
 	}
 	/* Node 0 first, then every other one; node 0 heard again before the table
 	 * fills, so node 1 is the quietest when node N arrives. */
-	dup(mac[0], RED_PRP, 0xa, 1, pay, 1000);
+	seen_copy(mac[0], RED_PRP, 0xa, 1, pay, 1000);
 	for (int i = 1; i < MMSW_REDUNDANCY_NODES; i++)
-		dup(mac[i], RED_PRP, 0xa, 1, pay, 1000 + i);
-	dup(mac[0], RED_PRP, 0xa, 2, pay, 5000);
+		seen_copy(mac[i], RED_PRP, 0xa, 1, pay, 1000 + i);
+	seen_copy(mac[0], RED_PRP, 0xa, 2, pay, 5000);
 	CHECK_EQ(st(STAT_redundancy_table_full), 0);
-	dup(mac[MMSW_REDUNDANCY_NODES], RED_PRP, 0xa, 1, pay, 6000);
+	seen_copy(mac[MMSW_REDUNDANCY_NODES], RED_PRP, 0xa, 1, pay, 6000);
 	CHECK_EQ(st(STAT_redundancy_table_full), 1);
-	CHECK(dup(mac[0], RED_PRP, 0xb, 2, pay, 6100));  /* remembered */
-	CHECK(dup(mac[2], RED_PRP, 0xb, 1, pay, 6200));  /* remembered */
-	CHECK(!dup(mac[1], RED_PRP, 0xb, 1, pay, 6300)); /* forgotten: its copy goes on */
+	CHECK(seen_copy(mac[0], RED_PRP, 0xb, 2, pay, 6100));  /* remembered */
+	CHECK(seen_copy(mac[2], RED_PRP, 0xb, 1, pay, 6200));  /* remembered */
+	CHECK(!seen_copy(mac[1], RED_PRP, 0xb, 1, pay, 6300)); /* forgotten: its copy goes on */
 	CHECK_EQ(st(STAT_redundancy_table_full), 2);     /* and took the quietest's place */
 	redundancy_free();
 }
