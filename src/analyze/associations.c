@@ -22,6 +22,7 @@
 #include "dissectors/pres.h"
 #include "dissectors/session.h"
 #include "util/json.h"
+#include "util/duration.h"
 
 enum phase {
 	PH_SYN = 0,   /* SYN seen */
@@ -254,9 +255,9 @@ static void storm_details(struct ied_assoc *ia, struct finding *fd)
 	finding_details_end(&w, fd);
 	char ied[96];
 	endpoint_text(&ia->ied->ep, ied, sizeof(ied));
-	finding_summary(fd, "Connection storm on %s: %llu connection attempts in %.1f s (%llu MMS associations, "
+	finding_summary(fd, "Connection storm on %s: %llu connection attempts in %s (%llu MMS associations, "
 		    "%llu without MMS, %llu half-open, %llu aborted, %llu rejected), peak %u/s from %u client%s.",
-		    ied, (unsigned long long)s->totals[C_ATTEMPT], (double)(s->last - s->start) / 1e6,
+		    ied, (unsigned long long)s->totals[C_ATTEMPT], DURATION(s->last - s->start),
 		    (unsigned long long)s->totals[C_ASSOC], (unsigned long long)s->totals[C_NO_MMS],
 		    (unsigned long long)s->totals[C_HALF_OPEN], (unsigned long long)s->totals[C_ABORT],
 		    (unsigned long long)s->totals[C_REJECT], s->peak_rate, s->n_clients + s->more_clients,
@@ -866,8 +867,8 @@ static void retry_check(struct flow *f, struct assoc_track *t, const struct pkt_
 	jw_double(&w, "period_s", (double)period / 1e6);
 	jw_u64(&w, "cycles", p->n_short);
 	finding_details_end(&w, fd);
-	finding_summary(fd, "%s connects to %s and the association fails every %.1f s, again and again: a client "
-		    "retrying in a fixed cycle.", client, ied, (double)period / 1e6);
+	finding_summary(fd, "%s connects to %s and the association fails every %s, again and again: a client "
+		    "retrying in a fixed cycle.", client, ied, DURATION(period));
 	if (!p->oscillation_flagged)
 		finding_commit(fd, at->ts_us);
 	else
@@ -1011,9 +1012,9 @@ void assoc_tick(int64_t now)
 		ied_label(flow_an_of(f)->ied, ied, sizeof(ied));
 		struct finding *fd = flow_finding("association_idle", SEV_LOW, f, client, &t->last_at);
 		if (fd) {
-			finding_summary(fd, "The association between %s and %s has carried nothing for %lld s: it holds "
+			finding_summary(fd, "The association between %s and %s has carried nothing for %s: it holds "
 				    "one of the IED's few association slots.", client, ied,
-				    (long long)((now - t->last_pdu_ts) / 1000000));
+				    DURATION(now - t->last_pdu_ts));
 			finding_commit(fd, now);
 		}
 	}

@@ -31,6 +31,7 @@
 #include "core/rules.h"
 #include "util/json.h"
 #include "util/stats.h"
+#include "util/duration.h"
 
 #define RED_NODES_MAX 256          /* source nodes followed; more are counted, not paired */
 #define RED_NODE_BUCKETS 512       /* hash buckets (a power of two, > RED_NODES_MAX) */
@@ -256,9 +257,9 @@ static void down_details(struct finding *fd, int x, const struct pkt_where *back
 	char since[40];
 	iso_time(l->down_since, since, sizeof(since));
 	if (back)
-		finding_summary(fd, "PRP LAN %s delivered nothing from %s for %.1f s while LAN %s carried %llu frames, "
+		finding_summary(fd, "PRP LAN %s delivered nothing from %s for %s while LAN %s carried %llu frames, "
 				"then came back: the network ran without redundancy meanwhile.",
-				LAN_NAME[x], since, (double)(back->ts_us - l->down_since) / 1e6, LAN_NAME[1 - x],
+				LAN_NAME[x], since, DURATION(back->ts_us - l->down_since), LAN_NAME[1 - x],
 				(unsigned long long)other);
 	else
 		finding_summary(fd, "PRP LAN %s has delivered nothing since %s while LAN %s carried %llu frames: LAN %s "

@@ -4,24 +4,35 @@
 #include <stdio.h>
 #include <string.h>
 
-/* v / div with up to three decimals, trailing zeros (and a bare point) dropped. */
+/* v / div to three significant digits (never fewer than the whole part),
+ * trailing zeros (and a bare point) dropped: 957, 12.5, 2.35, 1. */
 static void scaled(char *buf, size_t size, uint64_t v, uint64_t div, const char *unit)
 {
 	uint64_t whole = v / div;
-	/* three decimals of the remainder, rounded half up */
-	uint64_t frac = ((v % div) * 1000 + div / 2) / div;
-	if (frac >= 1000) {
-		whole++;
-		frac -= 1000;
-	}
-	char dec[8] = "";
+	unsigned dec = whole >= 100 ? 0 : whole >= 10 ? 1 : 2;
+	uint64_t scale = dec == 0 ? 1 : dec == 1 ? 10 : 100;
+	/* v * scale / div rounded half up, without overflow for any int64 */
+	uint64_t q = whole * scale + ((v % div) * scale + div / 2) / div;
+	whole = q / scale;
+	unsigned frac = (unsigned)(q % scale);
+	char d[8] = "";
 	if (frac) {
-		snprintf(dec, sizeof(dec), ".%03u", (unsigned)frac);
-		size_t n = strlen(dec);
-		while (n > 1 && dec[n - 1] == '0')
-			dec[--n] = 0;
+		snprintf(d, sizeof(d), dec == 1 ? ".%01u" : ".%02u", frac);
+		size_t n = strlen(d);
+		while (n > 1 && d[n - 1] == '0')
+			d[--n] = 0;
 	}
-	snprintf(buf, size, "%llu%s %s", (unsigned long long)whole, dec, unit);
+	snprintf(buf, size, "%llu%s %s", (unsigned long long)whole, d, unit);
+}
+
+/* "2 min 5 s", "3 h", from a count of the smaller unit (60 of them a larger). */
+static void minutes(char *buf, size_t size, uint64_t small, const char *big_unit, const char *small_unit)
+{
+	if (small % 60)
+		snprintf(buf, size, "%llu %s %llu %s", (unsigned long long)(small / 60), big_unit,
+			 (unsigned long long)(small % 60), small_unit);
+	else
+		snprintf(buf, size, "%llu %s", (unsigned long long)(small / 60), big_unit);
 }
 
 const char *duration_text(int64_t us, char *buf, size_t size)
@@ -39,7 +50,11 @@ const char *duration_text(int64_t us, char *buf, size_t size)
 	char tmp[DURATION_MAX];
 	if (v == 0)
 		snprintf(tmp, sizeof(tmp), "0 s");
-	else if (v >= 1000000)
+	else if (v >= 7200000000ull) /* hours and minutes: the seconds no longer matter */
+		minutes(tmp, sizeof(tmp), v / 60000000, "h", "min");
+	else if (v >= 120000000ull) /* minutes and whole seconds */
+		minutes(tmp, sizeof(tmp), v / 1000000, "min", "s");
+	else if (v >= 999500) /* what rounds to 1000 ms reads 1 s */
 		scaled(tmp, sizeof(tmp), v, 1000000, "s");
 	else if (v >= 1000)
 		scaled(tmp, sizeof(tmp), v, 1000, "ms");
