@@ -45,6 +45,12 @@ struct assoc_track {
 	     idle_flagged, abort_was_up;
 	struct finding *abort_finding;    /* to rename a session abort once its ACSE ABRT is seen */
 	struct pkt_where abort_at;
+	/* A session AB carrying user data: the ACSE ABRT (or presentation abort)
+	 * inside it names the abort, once; the AB alone names it only if nothing
+	 * inside does (told at the next event of the association). */
+	bool ab_pending;
+	int8_t ab_dir;
+	struct pkt_where ab_at;
 	int8_t closer;                    /* direction of the first FIN/RST, -1 none */
 	bool closer_rst;
 	int64_t first_ts, up_ts, last_pdu_ts, last_report_ts;
@@ -494,11 +500,14 @@ static void refused(struct flow *f, struct assoc_track *t, const char *layer, co
 	finding_commit(fd, at->ts_us);
 }
 
+static void abort_flush(struct flow *f, struct assoc_track *t);
+
 void assoc_tcp(struct flow *f, int dir, enum tcp_ev kind, const struct pkt_where *at)
 {
 	struct assoc_track *t = track_of(f);
 	if (!t)
 		return;
+	abort_flush(f, t);
 	switch (kind) {
 	case TCP_EV_SYN:
 		t->syn = true;
@@ -625,10 +634,32 @@ static bool is_abort(const struct assoc_event *e)
 	       (e->kind == ASSOC_EV_SESSION && e->spdu->si == SES_AB) || e->kind == ASSOC_EV_PRES_ABORT;
 }
 
+/* A session AB whose contents never named it: it is the abort's name after all. */
+static void abort_flush(struct flow *f, struct assoc_track *t)
+{
+	if (!t || !t->ab_pending)
+		return;
+	t->ab_pending = false;
+	struct pkt_where at = t->ab_at;
+	aborted(f, t->ab_dir, t, "session abort (AB)", &at);
+}
+
 static void abort_check(struct flow *f, int dir, const struct assoc_event *e, const struct pkt_where *at)
 {
-	if (!is_abort(e) || !assoc_slot_of(f))
+	struct assoc_track *t = assoc_slot_of(f);
+	if (t && t->ab_pending && (t->ab_at.frame != at->frame || t->ab_at.file_idx != at->file_idx))
+		abort_flush(f, t);
+	if (!is_abort(e) || !t)
 		return;
+	if (e->kind == ASSOC_EV_SESSION && e->spdu->has_user && rd_left(&e->spdu->user) > 0 &&
+	    t->phase != PH_ABORTED && t->phase != PH_REFUSED) {
+		t->ab_pending = true;
+		t->ab_dir = (int8_t)dir;
+		t->ab_at = *at;
+		return;
+	}
+	if (e->kind != ASSOC_EV_SESSION)
+		t->ab_pending = false; /* named by what the AB carried */
 	const char *how = e->kind == ASSOC_EV_ACSE
 				  ? (e->acse->has_abort_source && e->acse->abort_source == 1 ? "ACSE abort by the service provider"
 											    : "ACSE abort (A-ABORT)")
@@ -708,6 +739,7 @@ void assoc_mms(struct flow *f, int dir, const struct mms_event *e, const struct 
 	if (!t)
 		return;
 	const struct mms_pdu *p = e->pdu;
+	abort_flush(f, t);
 	t->any_iso = true;
 	if (!t->counted_open)
 		open_count(f, t);
@@ -915,6 +947,7 @@ void assoc_flow_end(struct flow *f, enum flow_end why, const struct pkt_where *a
 	struct assoc_track *t = assoc_slot_of(f);
 	if (!t)
 		return;
+	abort_flush(f, t);
 	struct ied *d = flow_an_of(f)->ied;
 	struct ied_assoc *ia = ia_of(d);
 	const struct pkt_where *end_at = t->close_at.frame ? &t->close_at : at;
