@@ -434,8 +434,13 @@ static void went_up(struct flow *f, struct assoc_track *t, const struct pkt_wher
 			jw_u64(&w, "open", ia->up);
 			jw_u64(&w, "peak_concurrent", ia->peak_up);
 			finding_details_end(&w, fd);
-			finding_summary(fd, "%s now carries %u associations, its limit (%s): the next client will be "
-				    "turned away.", ied, ia->up, d->limit_inferred ? "inferred from a refusal" : "from the rules");
+			const char *src = d->limit_inferred ? "inferred from a refusal" : "from the rules";
+			if (ia->up == d->limit)
+				finding_summary(fd, "%s now carries %u association%s, its limit of %u (%s): the next client "
+					    "will be turned away.", ied, ia->up, ia->up == 1 ? "" : "s", d->limit, src);
+			else
+				finding_summary(fd, "%s now carries %u associations, more than its limit of %u (%s): the "
+					    "IED accepts more than that limit says.", ied, ia->up, d->limit, src);
 			finding_commit(fd, at->ts_us);
 		}
 	}
@@ -479,9 +484,16 @@ static void refused(struct flow *f, struct assoc_track *t, const char *layer, co
 			jw_str(&w, "layer", layer);
 			jw_str(&w, "reason", reason);
 			finding_details_end(&w, fd);
-			finding_summary(fd, "%s turned away a new association from %s while %u were open (%s): its "
-				    "association limit is %u%s. Clients beyond it cannot connect.", ied, client, others,
-				    reason, d->limit, d->limit_inferred ? " (inferred from this refusal)" : "");
+			if (d->limit_inferred || others == d->limit)
+				finding_summary(fd, "%s turned away a new association from %s while %u %s open (%s): its "
+					    "association limit is %u%s. Clients beyond it cannot connect.", ied, client, others,
+					    others == 1 ? "was" : "were", reason, d->limit,
+					    d->limit_inferred ? " (inferred from this refusal)" : "");
+			else
+				finding_summary(fd, "%s turned away a new association from %s while %u %s open (%s): the "
+					    "rules give its association limit as %u, the IED turned this client away at %u. "
+					    "Clients beyond it cannot connect.", ied, client, others, others == 1 ? "was" : "were",
+					    reason, d->limit, others);
 			finding_commit(fd, at->ts_us);
 		}
 		return;
@@ -852,8 +864,9 @@ static void half_open(struct flow *f, struct assoc_track *t, const struct pkt_wh
 			jw_u64(&w, "half_open", p->half_open);
 			jw_u64(&w, "source_ports", p->n_ports);
 			finding_details_end(&w, sf);
-			finding_summary(sf, "%s probed %s with %u half-open connections from %u source ports "
-				    "(SYN scan signature).", client, ied, p->half_open, p->n_ports);
+			finding_summary(sf, "%s probed %s with %u half-open connection%s from %u source port%s "
+				    "(SYN scan signature).", client, ied, p->half_open, p->half_open == 1 ? "" : "s",
+				    p->n_ports, p->n_ports == 1 ? "" : "s");
 			if (!p->scan_flagged)
 				finding_commit(sf, at->ts_us);
 			else

@@ -91,8 +91,8 @@ void inventory_print(FILE *out)
 		inv_vlan_text(&s->key, vl, sizeof(vl));
 		if (s->has_mac)
 			inv_mac_text(s->src, mac, sizeof(mac));
-		fprintf(out, "  %s APPID 0x%04x %s from %s on %s: %llu frames%s\n", s->sv ? "SV" : "GOOSE", s->appid,
-			s->id[0] ? s->id : "(no id)", mac, vl, (unsigned long long)s->frames,
+		fprintf(out, "  %s APPID 0x%04x %s from %s on %s: %llu frame%s%s\n", s->sv ? "SV" : "GOOSE", s->appid,
+			s->id[0] ? s->id : "(no id)", mac, vl, (unsigned long long)s->frames, s->frames == 1 ? "" : "s",
 			s->mms_vlan >= 0 ? ", shares the segment with MMS" : "");
 	}
 	if (view->n_streams > INV_PRINT_MAX)

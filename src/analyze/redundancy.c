@@ -762,8 +762,9 @@ static void redundancy_print(FILE *out)
 				continue;
 			}
 			iso_time(prp[x].last_seen, last, sizeof(last));
-			fprintf(out, "  PRP LAN %s: %llu frames, last %s, %s\n", LAN_NAME[x],
-				(unsigned long long)prp[x].copies, last, episode_text(prp[x].episode));
+			fprintf(out, "  PRP LAN %s: %llu frame%s, last %s, %s\n", LAN_NAME[x],
+				(unsigned long long)prp[x].copies, prp[x].copies == 1 ? "" : "s", last,
+				episode_text(prp[x].episode));
 		}
 		fprintf(out, "  PRP supervision frames: %llu\n", (unsigned long long)prp_supervision);
 	}
@@ -777,8 +778,8 @@ static void redundancy_print(FILE *out)
 				continue;
 			}
 			iso_time(r->last_seen[x], last, sizeof(last));
-			fprintf(out, "  HSR net %u lane %s: %llu frames, last %s\n", net, LAN_NAME[x],
-				(unsigned long long)r->copies[x], last);
+			fprintf(out, "  HSR net %u lane %s: %llu frame%s, last %s\n", net, LAN_NAME[x],
+				(unsigned long long)r->copies[x], r->copies[x] == 1 ? "" : "s", last);
 		}
 		fprintf(out, "  HSR net %u: ring %s\n", net, r->open ? "open" : "closed");
 	}

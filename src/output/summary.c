@@ -280,12 +280,13 @@ static void print_findings(FILE *out)
 void summary_print(FILE *out)
 {
 	if (inputs && inputs->n)
-		fprintf(out, "mmswatch: %llu packets in %zu file%s, ", (unsigned long long)g_stats[STAT_packets],
-			inputs->n, inputs->n == 1 ? "" : "s");
+		fprintf(out, "mmswatch: %llu packet%s in %zu file%s, ", (unsigned long long)g_stats[STAT_packets],
+			g_stats[STAT_packets] == 1 ? "" : "s", inputs->n, inputs->n == 1 ? "" : "s");
 	else
-		fprintf(out, "mmswatch: %llu packets captured live, ", (unsigned long long)g_stats[STAT_packets]);
-	fprintf(out, "%zu IED%s, %zu connection%s, %llu MMS PDUs\n", n_ieds, n_ieds == 1 ? "" : "s", n_rows,
-		n_rows == 1 ? "" : "s", (unsigned long long)g_stats[STAT_mms_pdus]);
+		fprintf(out, "mmswatch: %llu packet%s captured live, ", (unsigned long long)g_stats[STAT_packets],
+			g_stats[STAT_packets] == 1 ? "" : "s");
+	fprintf(out, "%zu IED%s, %zu connection%s, %llu MMS PDU%s\n", n_ieds, n_ieds == 1 ? "" : "s", n_rows,
+		n_rows == 1 ? "" : "s", (unsigned long long)g_stats[STAT_mms_pdus], g_stats[STAT_mms_pdus] == 1 ? "" : "s");
 	for (size_t i = 0; i < n_ieds; i++) {
 		struct ied *d = &ieds[i];
 		char a[96];
@@ -296,9 +297,10 @@ void summary_print(FILE *out)
 			for (unsigned v = 0; v < d->n_vlan; v++)
 				fprintf(out, "%s%u", v ? "." : " ", d->vlan[v]);
 		}
-		fprintf(out, ": %llu connection%s, %llu PDUs, %llu bytes of MMS",
+		fprintf(out, ": %llu connection%s, %llu PDU%s, %llu byte%s of MMS",
 			(unsigned long long)d->assocs, d->assocs == 1 ? "" : "s",
-			(unsigned long long)d->pdus, (unsigned long long)d->bytes);
+			(unsigned long long)d->pdus, d->pdus == 1 ? "" : "s", (unsigned long long)d->bytes,
+			d->bytes == 1 ? "" : "s");
 		if (d->malformed)
 			fprintf(out, ", %llu malformed", (unsigned long long)d->malformed);
 		fputc('\n', out);
@@ -346,11 +348,11 @@ void summary_print(FILE *out)
 	if (rows_dropped || ieds_dropped)
 		fprintf(out, "(summary tables full: %zu connections and %zu IEDs not listed)\n",
 			rows_dropped, ieds_dropped);
-	fprintf(out, "\nstreams: %llu gap%s (%llu bytes lost in capture), %llu mid-stream pickup%s, %llu MMS PDUs malformed\n",
+	fprintf(out, "\nstreams: %llu gap%s (%llu byte%s lost in capture), %llu mid-stream pickup%s, %llu MMS PDU%s malformed\n",
 		(unsigned long long)g_stats[STAT_tcp_gaps], g_stats[STAT_tcp_gaps] == 1 ? "" : "s",
-		(unsigned long long)g_stats[STAT_tcp_gap_bytes],
+		(unsigned long long)g_stats[STAT_tcp_gap_bytes], g_stats[STAT_tcp_gap_bytes] == 1 ? "" : "s",
 		(unsigned long long)g_stats[STAT_midstream_pickups], g_stats[STAT_midstream_pickups] == 1 ? "" : "s",
-		(unsigned long long)g_stats[STAT_mms_malformed]);
+		(unsigned long long)g_stats[STAT_mms_malformed], g_stats[STAT_mms_malformed] == 1 ? "" : "s");
 	bus_print(out); /* the analyzers' blocks: inventory, service latency */
 	print_findings(out);
 	bool lim = false;
