@@ -779,6 +779,16 @@ void assoc_mms(struct flow *f, int dir, const struct mms_event *e, const struct 
 		refused(f, t, "mms", why, false, at);
 		break;
 	}
+	case MMS_CONFIRMED_RESPONSE:
+	case MMS_CONFIRMED_ERROR:
+		/* The IED answered a confirmed request after the AARQ while the accept
+		 * itself could not be read (a malformed event said so): the
+		 * association was accepted. A refusal needs a refusal seen. */
+		if (dir == 1 && e->txn && t->phase == PH_AARQ)
+			went_up(f, t, at);
+		else if (t->phase < PH_UP && (f->midstream || t->phase <= PH_COTP_CC))
+			went_up(f, t, at);
+		break;
 	case MMS_CONCLUDE_REQUEST:
 		if (t->phase == PH_UP)
 			t->phase = PH_RELEASING;
@@ -799,7 +809,6 @@ void assoc_mms(struct flow *f, int dir, const struct mms_event *e, const struct 
 			went_up(f, t, at);
 		break;
 	}
-	(void)dir;
 }
 
 void assoc_stream(struct flow *f, int dir, const struct stream_event *e, const struct pkt_where *at)
@@ -997,8 +1006,13 @@ void assoc_flow_end(struct flow *f, enum flow_end why, const struct pkt_where *a
 		end = "refused";
 	} else if (t->phase == PH_ABORTED) {
 		end = "aborted";
-	} else if (t->phase == PH_RELEASED || t->phase == PH_RELEASING) {
+	} else if (t->phase == PH_RELEASED) {
 		end = "released";
+	} else if (t->phase == PH_RELEASING) {
+		/* Conclude (or RLRQ) asked, its answer never seen: say what was seen. */
+		end = t->closer == 0 ? "release requested, then closed by the client"
+		      : t->closer == 1 ? "release requested, then closed by the IED"
+				       : "release requested, no answer seen";
 	} else if (t->phase < PH_UP && by_ied) {
 		/* Accepted at TCP, then closed by the IED before answering: a refusal. */
 		if (t->phase <= PH_COTP_CR)
@@ -1015,10 +1029,13 @@ void assoc_flow_end(struct flow *f, enum flow_end why, const struct pkt_where *a
 				false, end_at);
 		end = "refused";
 	} else if (t->phase < PH_UP) {
-		end = "abandoned by the client before the association was up";
+		/* Who closed is said only when the close was seen. */
+		end = t->closer == 0 ? "abandoned by the client before the association was up"
+				     : "ended before the association was up (no close seen)";
 	} else if (t->phase == PH_UP) {
 		lost(f, t, why, end_at);
-		end = t->reports || by_ied ? "lost (no Conclude)" : "closed without Conclude";
+		end = t->reports || by_ied ? "lost (no Conclude)"
+		      : t->closer >= 0 ? "closed without Conclude" : "ended without Conclude (no close seen)";
 	}
 	/* Short-lived failures feed the storm counters and the retry detector. */
 	if ((t->phase == PH_REFUSED || t->phase == PH_ABORTED) && end_at->ts_us - t->first_ts < 5000000) {
