@@ -549,6 +549,8 @@ int inventory_doc_write(const char *path, const struct inventory_view *v)
 		bad |= fflush(out) != 0;
 	else
 		bad |= fclose(out) != 0;
+	if (bad && to_stdout && errno == EPIPE)
+		return 0; /* `--inventory - | head`: the reader has read what it wanted */
 	if (bad) {
 		log_error("%s: the inventory could not be written completely", path);
 		return -1;
