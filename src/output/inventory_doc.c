@@ -239,6 +239,7 @@ static void ied_json(struct jw *w, const struct inventory_view *view, const void
 		jw_timestamp(w, "last_seen", v->last_seen);
 	}
 	jw_bool(w, "mms", v && v->plaintext_flagged);
+	jw_str(w, "device", inv_is_plc(v) ? "plc" : "ied");
 
 	jw_obj(w, "security");
 	jw_bool(w, "mms_plaintext", v && v->plaintext_flagged);
