@@ -43,14 +43,14 @@ struct assoc_track {
 	uint8_t phase;
 	bool syn, synack, established, counted_open, closed_count, counted_up, any_iso, non_mms, auth_sent,
 	     idle_flagged, abort_was_up;
-	struct finding *abort_finding;    /* to rename a session abort once its ACSE ABRT is seen */
-	struct pkt_where abort_at;
 	/* A session AB carrying user data: the ACSE ABRT (or presentation abort)
 	 * inside it names the abort, once; the AB alone names it only if nothing
-	 * inside does (told at the next event of the association). */
+	 * inside does (told at the next event of the association). Its frame waits
+	 * in abort_at (flows are many: no field of its own). */
 	bool ab_pending;
 	int8_t ab_dir;
-	struct pkt_where ab_at;
+	struct finding *abort_finding;    /* to rename a session abort once its ACSE ABRT is seen */
+	struct pkt_where abort_at;
 	int8_t closer;                    /* direction of the first FIN/RST, -1 none */
 	bool closer_rst;
 	int64_t first_ts, up_ts, last_pdu_ts, last_report_ts;
@@ -652,14 +652,14 @@ static void abort_flush(struct flow *f, struct assoc_track *t)
 	if (!t || !t->ab_pending)
 		return;
 	t->ab_pending = false;
-	struct pkt_where at = t->ab_at;
+	struct pkt_where at = t->abort_at;
 	aborted(f, t->ab_dir, t, "session abort (AB)", &at);
 }
 
 static void abort_check(struct flow *f, int dir, const struct assoc_event *e, const struct pkt_where *at)
 {
 	struct assoc_track *t = assoc_slot_of(f);
-	if (t && t->ab_pending && (t->ab_at.frame != at->frame || t->ab_at.file_idx != at->file_idx))
+	if (t && t->ab_pending && (t->abort_at.frame != at->frame || t->abort_at.file_idx != at->file_idx))
 		abort_flush(f, t);
 	if (!is_abort(e) || !t)
 		return;
@@ -667,7 +667,7 @@ static void abort_check(struct flow *f, int dir, const struct assoc_event *e, co
 	    t->phase != PH_ABORTED && t->phase != PH_REFUSED) {
 		t->ab_pending = true;
 		t->ab_dir = (int8_t)dir;
-		t->ab_at = *at;
+		t->abort_at = *at;
 		return;
 	}
 	if (e->kind != ASSOC_EV_SESSION)

@@ -1144,8 +1144,8 @@ static void integrity_check(struct flow *f, int dir, struct rstream *s, const st
 				jw_u64(&w, "intgpd_ms", r->intgpd);
 				jw_u64(&w, "interval_ms", (uint64_t)(got / 1000));
 				finding_details_end(&w, fd);
-				finding_summary(fd, "%s: integrity reports came %lld ms apart, IntgPd is %u ms.", obj,
-					    (long long)(got / 1000), r->intgpd);
+				finding_summary(fd, "%s: integrity reports came %s apart, IntgPd is %s.", obj,
+					    DURATION(got), DURATION((int64_t)r->intgpd * 1000));
 				finding_commit(fd, at->ts_us);
 			}
 		}
