@@ -8,6 +8,7 @@
  * 0 done, 1 failure while running, 2 usage or unreadable input, 3 the gate.
  * With --serve, the dashboard's socket is bound before privileges are dropped,
  * answers once the database is open, and outlives the run until SIGINT/SIGTERM. */
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -54,6 +55,9 @@ static const char *rules_path;
 
 static void install_signals(void)
 {
+	/* A reader of stdout that goes away (`--eve - | head`) is an EPIPE to
+	 * handle, not a signal that kills the run mid-write. */
+	signal(SIGPIPE, SIG_IGN);
 	struct sigaction sa;
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_stop;
@@ -122,6 +126,18 @@ static void reload(void)
 
 static struct timespec last_flush;
 
+/* Nothing but EVE on stdout wants the rest of the input: when its reader goes
+ * away (`--eve - | head`), the run ends, quietly and successfully. */
+static bool stop_when_reader_gone;
+
+static void offline_packet(void *ctx, int dlt, uint32_t file_idx, uint64_t frame, const struct pcap_pkthdr *h,
+			   const uint8_t *data)
+{
+	pipeline_packet(ctx, dlt, file_idx, frame, h, data);
+	if (stop_when_reader_gone && eve_reader_gone())
+		stop_requested = 1;
+}
+
 /* Between batches of live packets: signals, EVE flushing, alert children. */
 static void housekeeping(void *arg)
 {
@@ -136,6 +152,8 @@ static void housekeeping(void *arg)
 		eve_flush();
 		last_flush = now;
 	}
+	if (stop_when_reader_gone && eve_reader_gone())
+		stop_requested = 1;
 }
 
 /* Drops already reported, per interface (the kernel's counters only grow). */
@@ -163,6 +181,7 @@ static void capture_drops(const struct live_stats *s, const char *iface_name, ui
 			    (unsigned long long)s->dropped, (unsigned long long)s->if_dropped);
 		finding_commit(f, now);
 	}
+	gate_note_dropped(drops - *reported);
 	*reported = drops;
 }
 
@@ -246,6 +265,7 @@ int main(int argc, char **argv)
 		rc = EXIT_USAGE;
 		goto out_opts;
 	}
+	gate_fail_on_loss(opt.fail_on_loss);
 	if (opt.serve && ((opt.token_file && web_token_load(opt.token_file, err, sizeof(err)) != 0) ||
 			  web_listen(&opt.serve_at, err, sizeof(err)) != 0)) {
 		log_error("%s", err);
@@ -336,6 +356,9 @@ int main(int argc, char **argv)
 	summary_init(&in);
 
 	install_signals();
+	stop_when_reader_gone = opt.eve_path && !strcmp(opt.eve_path, "-") && !opt.db_path && !opt.inventory_path &&
+				!opt.serve && opt.syslog_min < 0 && !opt.alert_exec && opt.fail_on < 0 &&
+				!opt.fail_on_kinds && !opt.fail_on_loss;
 
 	if (live) {
 		char on[MMSW_MAX_INTERFACES * 80] = "";
@@ -349,7 +372,7 @@ int main(int argc, char **argv)
 		if (live_loop(live, pipeline_live_packet, NULL, &stop_requested, opt.count, opt.duration_s,
 			      opt.stats_interval_s, on_capture_stats, housekeeping, NULL) != 0)
 			status = EXIT_FAILURE_RUN;
-	} else if (input_set_read(&in, pipeline_packet, NULL, &stop_requested) != 0) {
+	} else if (input_set_read(&in, offline_packet, NULL, &stop_requested) != 0) {
 		status = EXIT_FAILURE_RUN;
 	}
 
@@ -368,17 +391,15 @@ int main(int argc, char **argv)
 		status = EXIT_FAILURE_RUN;
 	if (opt.inventory_path && inventory_doc_write(opt.inventory_path, inventory_view()) != 0)
 		status = EXIT_FAILURE_RUN;
-	if (opt.summary)
+	if (opt.summary && !eve_reader_gone())
 		summary_print(stdout);
-	if (fflush(stdout) != 0)
-		status = EXIT_FAILURE_RUN;
+	if (fflush(stdout) != 0 && errno != EPIPE)
+		status = EXIT_FAILURE_RUN; /* EPIPE: the reader of stdout had read enough */
 	alert_finish();
 	syslog_out_close();
-	if (gate_tripped()) {
-		gate_report(stderr);
-		if (status == EXIT_DONE)
-			status = EXIT_GATE;
-	}
+	gate_report(stderr); /* a pass on a lossy capture says so too */
+	if (gate_tripped() && status == EXIT_DONE)
+		status = EXIT_GATE;
 	if (opt.serve && !stop_requested) {
 		web_announce(" (run finished; Ctrl-C to stop)");
 		wait_for_stop();

@@ -97,6 +97,7 @@ static const char USAGE[] =
 "      --alert-min SEV    the lowest severity that runs --alert-exec (default medium)\n"
 "      --fail-on SEVERITY exit 3 when a finding at or above SEVERITY occurred\n"
 "      --fail-on-kind K,K exit 3 when a finding of one of these kinds occurred\n"
+"      --fail-on-loss     exit 3 when the capture lost bytes (TCP gaps) or packets\n"
 "  Signals: SIGTERM/SIGINT stop cleanly (exit 0, or 3 for the gate); SIGHUP\n"
 "  reloads --rules (a bad file keeps the old rules) and reopens the EVE file.\n"
 "  Severities: info, low, medium, high, critical.\n"
@@ -114,13 +115,14 @@ static const char USAGE[] =
 "  -V, --version          version\n"
 "\n"
 "Exit status: 0 done (warnings allowed), 1 failure while running, 2 usage error or\n"
-"unreadable input, 3 the commissioning gate (--fail-on, --fail-on-kind) failed.\n";
+"unreadable input, 3 the commissioning gate (--fail-on, --fail-on-kind,\n"
+"--fail-on-loss) failed.\n";
 
 enum { OPT_EVE = 256, OPT_MMS_PORT, OPT_MAX_FLOWS, OPT_HOLE_TIMEOUT, OPT_NO_VALUES, OPT_SUMMARY,
        OPT_RULES, OPT_DB, OPT_DB_PDUS, OPT_SNAPLEN, OPT_BUFFER, OPT_IMMEDIATE, OPT_NO_PROMISC,
        OPT_DURATION, OPT_COUNT, OPT_STATS_INTERVAL, OPT_CHROOT, OPT_PIDFILE, OPT_CONFIG, OPT_SYSLOG,
        OPT_SYSLOG_SOCKET, OPT_ALERT_EXEC, OPT_ALERT_MIN, OPT_FAIL_ON, OPT_FAIL_ON_KIND,
-       OPT_INVENTORY, OPT_SERVE, OPT_TOKEN_FILE };
+       OPT_INVENTORY, OPT_SERVE, OPT_TOKEN_FILE, OPT_FAIL_ON_LOSS };
 
 static const struct option LONG[] = {
 	{ "read", required_argument, NULL, 'r' },
@@ -153,6 +155,7 @@ static const struct option LONG[] = {
 	{ "alert-min", required_argument, NULL, OPT_ALERT_MIN },
 	{ "fail-on", required_argument, NULL, OPT_FAIL_ON },
 	{ "fail-on-kind", required_argument, NULL, OPT_FAIL_ON_KIND },
+	{ "fail-on-loss", no_argument, NULL, OPT_FAIL_ON_LOSS },
 	{ "serve", required_argument, NULL, OPT_SERVE },
 	{ "token-file", required_argument, NULL, OPT_TOKEN_FILE },
 	{ "quiet", no_argument, NULL, 'q' },
@@ -468,6 +471,9 @@ int options_parse_config(int argc, char **argv, int n_config, struct options *o)
 			break;
 		case OPT_FAIL_ON_KIND:
 			o->fail_on_kinds = optarg;
+			break;
+		case OPT_FAIL_ON_LOSS:
+			o->fail_on_loss = true;
 			break;
 		case OPT_SERVE: {
 			char err[200];

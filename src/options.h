@@ -57,6 +57,7 @@ struct options {
 	int alert_min;
 	int fail_on;               /* --fail-on SEVERITY; -1 off */
 	const char *fail_on_kinds;
+	bool fail_on_loss;         /* --fail-on-loss: bytes lost in capture fail the gate */
 
 	/* the dashboard */
 	bool serve;                /* --serve [ADDR:]PORT */

@@ -22,6 +22,7 @@
 #include "dissectors/pres.h"
 #include "dissectors/session.h"
 #include "util/json.h"
+#include "util/duration.h"
 
 enum phase {
 	PH_SYN = 0,   /* SYN seen */
@@ -42,6 +43,12 @@ struct assoc_track {
 	uint8_t phase;
 	bool syn, synack, established, counted_open, closed_count, counted_up, any_iso, non_mms, auth_sent,
 	     idle_flagged, abort_was_up;
+	/* A session AB carrying user data: the ACSE ABRT (or presentation abort)
+	 * inside it names the abort, once; the AB alone names it only if nothing
+	 * inside does (told at the next event of the association). Its frame waits
+	 * in abort_at (flows are many: no field of its own). */
+	bool ab_pending;
+	int8_t ab_dir;
 	struct finding *abort_finding;    /* to rename a session abort once its ACSE ABRT is seen */
 	struct pkt_where abort_at;
 	int8_t closer;                    /* direction of the first FIN/RST, -1 none */
@@ -254,9 +261,9 @@ static void storm_details(struct ied_assoc *ia, struct finding *fd)
 	finding_details_end(&w, fd);
 	char ied[96];
 	endpoint_text(&ia->ied->ep, ied, sizeof(ied));
-	finding_summary(fd, "Connection storm on %s: %llu connection attempts in %.1f s (%llu MMS associations, "
+	finding_summary(fd, "Connection storm on %s: %llu connection attempts in %s (%llu MMS associations, "
 		    "%llu without MMS, %llu half-open, %llu aborted, %llu rejected), peak %u/s from %u client%s.",
-		    ied, (unsigned long long)s->totals[C_ATTEMPT], (double)(s->last - s->start) / 1e6,
+		    ied, (unsigned long long)s->totals[C_ATTEMPT], DURATION(s->last - s->start),
 		    (unsigned long long)s->totals[C_ASSOC], (unsigned long long)s->totals[C_NO_MMS],
 		    (unsigned long long)s->totals[C_HALF_OPEN], (unsigned long long)s->totals[C_ABORT],
 		    (unsigned long long)s->totals[C_REJECT], s->peak_rate, s->n_clients + s->more_clients,
@@ -427,8 +434,13 @@ static void went_up(struct flow *f, struct assoc_track *t, const struct pkt_wher
 			jw_u64(&w, "open", ia->up);
 			jw_u64(&w, "peak_concurrent", ia->peak_up);
 			finding_details_end(&w, fd);
-			finding_summary(fd, "%s now carries %u associations, its limit (%s): the next client will be "
-				    "turned away.", ied, ia->up, d->limit_inferred ? "inferred from a refusal" : "from the rules");
+			const char *src = d->limit_inferred ? "inferred from a refusal" : "from the rules";
+			if (ia->up == d->limit)
+				finding_summary(fd, "%s now carries %u association%s, its limit of %u (%s): the next client "
+					    "will be turned away.", ied, ia->up, ia->up == 1 ? "" : "s", d->limit, src);
+			else
+				finding_summary(fd, "%s now carries %u associations, more than its limit of %u (%s): the "
+					    "IED accepts more than that limit says.", ied, ia->up, d->limit, src);
 			finding_commit(fd, at->ts_us);
 		}
 	}
@@ -472,9 +484,16 @@ static void refused(struct flow *f, struct assoc_track *t, const char *layer, co
 			jw_str(&w, "layer", layer);
 			jw_str(&w, "reason", reason);
 			finding_details_end(&w, fd);
-			finding_summary(fd, "%s turned away a new association from %s while %u were open (%s): its "
-				    "association limit is %u%s. Clients beyond it cannot connect.", ied, client, others,
-				    reason, d->limit, d->limit_inferred ? " (inferred from this refusal)" : "");
+			if (d->limit_inferred || others == d->limit)
+				finding_summary(fd, "%s turned away a new association from %s while %u %s open (%s): its "
+					    "association limit is %u%s. Clients beyond it cannot connect.", ied, client, others,
+					    others == 1 ? "was" : "were", reason, d->limit,
+					    d->limit_inferred ? " (inferred from this refusal)" : "");
+			else
+				finding_summary(fd, "%s turned away a new association from %s while %u %s open (%s): the "
+					    "rules give its association limit as %u, the IED turned this client away at %u. "
+					    "Clients beyond it cannot connect.", ied, client, others, others == 1 ? "was" : "were",
+					    reason, d->limit, others);
 			finding_commit(fd, at->ts_us);
 		}
 		return;
@@ -493,11 +512,14 @@ static void refused(struct flow *f, struct assoc_track *t, const char *layer, co
 	finding_commit(fd, at->ts_us);
 }
 
+static void abort_flush(struct flow *f, struct assoc_track *t);
+
 void assoc_tcp(struct flow *f, int dir, enum tcp_ev kind, const struct pkt_where *at)
 {
 	struct assoc_track *t = track_of(f);
 	if (!t)
 		return;
+	abort_flush(f, t);
 	switch (kind) {
 	case TCP_EV_SYN:
 		t->syn = true;
@@ -624,10 +646,32 @@ static bool is_abort(const struct assoc_event *e)
 	       (e->kind == ASSOC_EV_SESSION && e->spdu->si == SES_AB) || e->kind == ASSOC_EV_PRES_ABORT;
 }
 
+/* A session AB whose contents never named it: it is the abort's name after all. */
+static void abort_flush(struct flow *f, struct assoc_track *t)
+{
+	if (!t || !t->ab_pending)
+		return;
+	t->ab_pending = false;
+	struct pkt_where at = t->abort_at;
+	aborted(f, t->ab_dir, t, "session abort (AB)", &at);
+}
+
 static void abort_check(struct flow *f, int dir, const struct assoc_event *e, const struct pkt_where *at)
 {
-	if (!is_abort(e) || !assoc_slot_of(f))
+	struct assoc_track *t = assoc_slot_of(f);
+	if (t && t->ab_pending && (t->abort_at.frame != at->frame || t->abort_at.file_idx != at->file_idx))
+		abort_flush(f, t);
+	if (!is_abort(e) || !t)
 		return;
+	if (e->kind == ASSOC_EV_SESSION && e->spdu->has_user && rd_left(&e->spdu->user) > 0 &&
+	    t->phase != PH_ABORTED && t->phase != PH_REFUSED) {
+		t->ab_pending = true;
+		t->ab_dir = (int8_t)dir;
+		t->abort_at = *at;
+		return;
+	}
+	if (e->kind != ASSOC_EV_SESSION)
+		t->ab_pending = false; /* named by what the AB carried */
 	const char *how = e->kind == ASSOC_EV_ACSE
 				  ? (e->acse->has_abort_source && e->acse->abort_source == 1 ? "ACSE abort by the service provider"
 											    : "ACSE abort (A-ABORT)")
@@ -707,6 +751,7 @@ void assoc_mms(struct flow *f, int dir, const struct mms_event *e, const struct 
 	if (!t)
 		return;
 	const struct mms_pdu *p = e->pdu;
+	abort_flush(f, t);
 	t->any_iso = true;
 	if (!t->counted_open)
 		open_count(f, t);
@@ -734,6 +779,16 @@ void assoc_mms(struct flow *f, int dir, const struct mms_event *e, const struct 
 		refused(f, t, "mms", why, false, at);
 		break;
 	}
+	case MMS_CONFIRMED_RESPONSE:
+	case MMS_CONFIRMED_ERROR:
+		/* The IED answered a confirmed request after the AARQ while the accept
+		 * itself could not be read (a malformed event said so): the
+		 * association was accepted. A refusal needs a refusal seen. */
+		if (dir == 1 && e->txn && t->phase == PH_AARQ)
+			went_up(f, t, at);
+		else if (t->phase < PH_UP && (f->midstream || t->phase <= PH_COTP_CC))
+			went_up(f, t, at);
+		break;
 	case MMS_CONCLUDE_REQUEST:
 		if (t->phase == PH_UP)
 			t->phase = PH_RELEASING;
@@ -754,7 +809,6 @@ void assoc_mms(struct flow *f, int dir, const struct mms_event *e, const struct 
 			went_up(f, t, at);
 		break;
 	}
-	(void)dir;
 }
 
 void assoc_stream(struct flow *f, int dir, const struct stream_event *e, const struct pkt_where *at)
@@ -819,8 +873,9 @@ static void half_open(struct flow *f, struct assoc_track *t, const struct pkt_wh
 			jw_u64(&w, "half_open", p->half_open);
 			jw_u64(&w, "source_ports", p->n_ports);
 			finding_details_end(&w, sf);
-			finding_summary(sf, "%s probed %s with %u half-open connections from %u source ports "
-				    "(SYN scan signature).", client, ied, p->half_open, p->n_ports);
+			finding_summary(sf, "%s probed %s with %u half-open connection%s from %u source port%s "
+				    "(SYN scan signature).", client, ied, p->half_open, p->half_open == 1 ? "" : "s",
+				    p->n_ports, p->n_ports == 1 ? "" : "s");
 			if (!p->scan_flagged)
 				finding_commit(sf, at->ts_us);
 			else
@@ -866,8 +921,8 @@ static void retry_check(struct flow *f, struct assoc_track *t, const struct pkt_
 	jw_double(&w, "period_s", (double)period / 1e6);
 	jw_u64(&w, "cycles", p->n_short);
 	finding_details_end(&w, fd);
-	finding_summary(fd, "%s connects to %s and the association fails every %.1f s, again and again: a client "
-		    "retrying in a fixed cycle.", client, ied, (double)period / 1e6);
+	finding_summary(fd, "%s connects to %s and the association fails every %s, again and again: a client "
+		    "retrying in a fixed cycle.", client, ied, DURATION(period));
 	if (!p->oscillation_flagged)
 		finding_commit(fd, at->ts_us);
 	else
@@ -914,6 +969,7 @@ void assoc_flow_end(struct flow *f, enum flow_end why, const struct pkt_where *a
 	struct assoc_track *t = assoc_slot_of(f);
 	if (!t)
 		return;
+	abort_flush(f, t);
 	struct ied *d = flow_an_of(f)->ied;
 	struct ied_assoc *ia = ia_of(d);
 	const struct pkt_where *end_at = t->close_at.frame ? &t->close_at : at;
@@ -950,8 +1006,13 @@ void assoc_flow_end(struct flow *f, enum flow_end why, const struct pkt_where *a
 		end = "refused";
 	} else if (t->phase == PH_ABORTED) {
 		end = "aborted";
-	} else if (t->phase == PH_RELEASED || t->phase == PH_RELEASING) {
+	} else if (t->phase == PH_RELEASED) {
 		end = "released";
+	} else if (t->phase == PH_RELEASING) {
+		/* Conclude (or RLRQ) asked, its answer never seen: say what was seen. */
+		end = t->closer == 0 ? "release requested, then closed by the client"
+		      : t->closer == 1 ? "release requested, then closed by the IED"
+				       : "release requested, no answer seen";
 	} else if (t->phase < PH_UP && by_ied) {
 		/* Accepted at TCP, then closed by the IED before answering: a refusal. */
 		if (t->phase <= PH_COTP_CR)
@@ -968,10 +1029,13 @@ void assoc_flow_end(struct flow *f, enum flow_end why, const struct pkt_where *a
 				false, end_at);
 		end = "refused";
 	} else if (t->phase < PH_UP) {
-		end = "abandoned by the client before the association was up";
+		/* Who closed is said only when the close was seen. */
+		end = t->closer == 0 ? "abandoned by the client before the association was up"
+				     : "ended before the association was up (no close seen)";
 	} else if (t->phase == PH_UP) {
 		lost(f, t, why, end_at);
-		end = t->reports || by_ied ? "lost (no Conclude)" : "closed without Conclude";
+		end = t->reports || by_ied ? "lost (no Conclude)"
+		      : t->closer >= 0 ? "closed without Conclude" : "ended without Conclude (no close seen)";
 	}
 	/* Short-lived failures feed the storm counters and the retry detector. */
 	if ((t->phase == PH_REFUSED || t->phase == PH_ABORTED) && end_at->ts_us - t->first_ts < 5000000) {
@@ -1011,9 +1075,9 @@ void assoc_tick(int64_t now)
 		ied_label(flow_an_of(f)->ied, ied, sizeof(ied));
 		struct finding *fd = flow_finding("association_idle", SEV_LOW, f, client, &t->last_at);
 		if (fd) {
-			finding_summary(fd, "The association between %s and %s has carried nothing for %lld s: it holds "
+			finding_summary(fd, "The association between %s and %s has carried nothing for %s: it holds "
 				    "one of the IED's few association slots.", client, ied,
-				    (long long)((now - t->last_pdu_ts) / 1000000));
+				    DURATION(now - t->last_pdu_ts));
 			finding_commit(fd, now);
 		}
 	}

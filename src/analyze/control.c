@@ -37,6 +37,7 @@
 #include "dissectors/mms_data.h"
 #include "util/json.h"
 #include "util/stats.h"
+#include "util/duration.h"
 
 /* Control objects followed per association (selection state, ctlModel). */
 #define CTL_OBJS_MAX 32
@@ -1588,9 +1589,9 @@ static void select_timeout(struct flow *f, struct ctl_obj *o, int64_t now)
 	if (o->ctl_model >= 0 && o->ctl_model <= 4)
 		jw_str(&w, "ctl_model", CTL_MODELS[o->ctl_model]);
 	finding_details_end(&w, fd);
-	finding_summary(fd, "%s selected %s on %s (%s) and sent no Operate or Cancel within %lld s: the "
+	finding_summary(fd, "%s selected %s on %s (%s) and sent no Operate or Cancel within %s: the "
 		    "selection lapses and the control was abandoned.", client, o->ref, ied, STEP_ACSI[o->select_step],
-		    (long long)(g_rules.thr[THR_SELECT_TIMEOUT] / 1000000));
+		    DURATION(g_rules.thr[THR_SELECT_TIMEOUT]));
 	finding_commit(fd, now);
 }
 

@@ -15,7 +15,7 @@
 struct print_ctx {
 	FILE *out;
 	const struct inventory_view *view;
-	size_t shown, total, clients;
+	size_t shown, total, clients, plcs;
 };
 
 static void count_ied(struct ied *d, void *arg)
@@ -23,6 +23,8 @@ static void count_ied(struct ied *d, void *arg)
 	struct print_ctx *c = arg;
 	const struct inv_ied *v = inventory_ied(c->view, d);
 	c->total++;
+	if (inv_is_plc(v))
+		c->plcs++;
 	if (v)
 		c->clients += v->n_clients;
 }
@@ -36,7 +38,7 @@ static void print_ied(struct ied *d, void *arg)
 	c->shown++;
 	char ep[96], ip[64];
 	endpoint_text(&d->ep, ep, sizeof(ep));
-	fprintf(c->out, "  %s", ep);
+	fprintf(c->out, "  %s%s", inv_is_plc(v) ? "PLC " : "", ep);
 	for (unsigned i = 0; i < d->ep.n_vlan; i++)
 		fprintf(c->out, "%s%u", i ? "." : " vlan ", d->ep.vlan[i]);
 	const char *name = d->name[0] ? d->name : d->n_lds ? d->lds[0] : NULL;
@@ -45,11 +47,17 @@ static void print_ied(struct ied *d, void *arg)
 	if (d->vendor[0] || d->model[0] || d->revision[0])
 		fprintf(c->out, "  %s %s %s", d->vendor, d->model, d->revision);
 	fputc('\n', c->out);
+	if (inv_is_plc(v)) {
+		/* Nothing of IEC 61850 to list: who talks to it, and that it is not an IED. */
+		fprintf(c->out, "    %u connection%s, from %u client%s", v->connections, v->connections == 1 ? "" : "s",
+			v->n_clients, v->n_clients == 1 ? "" : "s");
+	} else {
 	unsigned nds = inv_dataset_count(d);
 	fprintf(c->out, "    %u LD%s, %u LN%s, %u dataset%s, %u RCB%s; %u connection%s, %u association%s, from %u client%s",
 		d->n_lds, d->n_lds == 1 ? "" : "s", v->n_lns, v->n_lns == 1 ? "" : "s", nds, nds == 1 ? "" : "s",
 		d->n_rcbs, d->n_rcbs == 1 ? "" : "s", v->connections, v->connections == 1 ? "" : "s",
 		v->associations, v->associations == 1 ? "" : "s", v->n_clients, v->n_clients == 1 ? "" : "s");
+	}
 	for (uint16_t i = 0; i < v->n_clients && i < 4; i++) {
 		inv_client_address(&v->clients[i], ip, sizeof(ip));
 		fprintf(c->out, "%s%s", i ? ", " : " (", ip);
@@ -70,7 +78,7 @@ static void print_ied(struct ied *d, void *arg)
 void inventory_print(FILE *out)
 {
 	const struct inventory_view *view = inventory_view();
-	struct print_ctx c = { out, view, 0, 0, 0 };
+	struct print_ctx c = { out, view, 0, 0, 0, 0 };
 	ied_foreach(count_ied, &c);
 	size_t goose = 0, sv = 0;
 	for (size_t i = 0; i < view->n_streams; i++) {
@@ -79,20 +87,25 @@ void inventory_print(FILE *out)
 		else
 			goose++;
 	}
-	fprintf(out, "\ninventory: %zu IED%s, %zu client%s, %zu GOOSE stream%s, %zu SV stream%s (--inventory PATH: all of it as JSON)\n",
-		c.total, c.total == 1 ? "" : "s", c.clients, c.clients == 1 ? "" : "s", goose, goose == 1 ? "" : "s",
+	size_t n_ieds = c.total - c.plcs;
+	char plcs[32] = "";
+	if (c.plcs)
+		snprintf(plcs, sizeof(plcs), ", %zu PLC%s", c.plcs, c.plcs == 1 ? "" : "s");
+	fprintf(out, "\ninventory: %zu IED%s%s, %zu client%s, %zu GOOSE stream%s, %zu SV stream%s (--inventory PATH: all of it as JSON)\n",
+		n_ieds, n_ieds == 1 ? "" : "s", plcs, c.clients, c.clients == 1 ? "" : "s", goose, goose == 1 ? "" : "s",
 		sv, sv == 1 ? "" : "s");
 	ied_foreach(print_ied, &c);
 	if (c.total > c.shown)
-		fprintf(out, "  ... %zu more IED%s\n", c.total - c.shown, c.total - c.shown == 1 ? "" : "s");
+		fprintf(out, "  ... %zu more IED%s or PLC%s\n", c.total - c.shown, c.total - c.shown == 1 ? "" : "s",
+			c.total - c.shown == 1 ? "" : "s");
 	for (size_t i = 0; i < view->n_streams && i < INV_PRINT_MAX; i++) {
 		const struct inv_l2_stream *s = &view->streams[i];
 		char vl[64], mac[24] = "?";
 		inv_vlan_text(&s->key, vl, sizeof(vl));
 		if (s->has_mac)
 			inv_mac_text(s->src, mac, sizeof(mac));
-		fprintf(out, "  %s APPID 0x%04x %s from %s on %s: %llu frames%s\n", s->sv ? "SV" : "GOOSE", s->appid,
-			s->id[0] ? s->id : "(no id)", mac, vl, (unsigned long long)s->frames,
+		fprintf(out, "  %s APPID 0x%04x %s from %s on %s: %llu frame%s%s\n", s->sv ? "SV" : "GOOSE", s->appid,
+			s->id[0] ? s->id : "(no id)", mac, vl, (unsigned long long)s->frames, s->frames == 1 ? "" : "s",
 			s->mms_vlan >= 0 ? ", shares the segment with MMS" : "");
 	}
 	if (view->n_streams > INV_PRINT_MAX)

@@ -68,14 +68,16 @@ static void update(struct flow *f, int dir, struct an_loss *l, const struct pkt_
 	finding_evidence(fd, at);
 	loss_details(fd, l, direction);
 	if (l->n_reports)
-		finding_summary(fd, "The sensor missed %llu bytes (%llu hole%s) from %s; %u report%s sent by the IED "
-				"were inside them. This is capture loss, not an IED fault.",
-				(unsigned long long)l->bytes, (unsigned long long)l->gaps, l->gaps == 1 ? "" : "s",
-				direction, l->n_reports, l->n_reports == 1 ? "" : "s");
+		finding_summary(fd, "The sensor missed %llu byte%s (%llu hole%s) from %s; %u report%s sent by the IED "
+				"%s inside %s. This is capture loss, not an IED fault.",
+				(unsigned long long)l->bytes, l->bytes == 1 ? "" : "s", (unsigned long long)l->gaps,
+				l->gaps == 1 ? "" : "s", direction, l->n_reports, l->n_reports == 1 ? "" : "s",
+				l->n_reports == 1 ? "was" : "were", l->gaps == 1 ? "it" : "them");
 	else
-		finding_summary(fd, "The sensor missed %llu bytes (%llu hole%s) from %s: capture loss, not an IED "
+		finding_summary(fd, "The sensor missed %llu byte%s (%llu hole%s) from %s: capture loss, not an IED "
 				"fault; findings on this stream may be incomplete.",
-				(unsigned long long)l->bytes, (unsigned long long)l->gaps, l->gaps == 1 ? "" : "s", direction);
+				(unsigned long long)l->bytes, l->bytes == 1 ? "" : "s", (unsigned long long)l->gaps,
+				l->gaps == 1 ? "" : "s", direction);
 	if (new_hole)
 		finding_commit(fd, at->ts_us);
 	else

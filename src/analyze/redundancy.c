@@ -31,6 +31,7 @@
 #include "core/rules.h"
 #include "util/json.h"
 #include "util/stats.h"
+#include "util/duration.h"
 
 #define RED_NODES_MAX 256          /* source nodes followed; more are counted, not paired */
 #define RED_NODE_BUCKETS 512       /* hash buckets (a power of two, > RED_NODES_MAX) */
@@ -256,9 +257,9 @@ static void down_details(struct finding *fd, int x, const struct pkt_where *back
 	char since[40];
 	iso_time(l->down_since, since, sizeof(since));
 	if (back)
-		finding_summary(fd, "PRP LAN %s delivered nothing from %s for %.1f s while LAN %s carried %llu frames, "
+		finding_summary(fd, "PRP LAN %s delivered nothing from %s for %s while LAN %s carried %llu frames, "
 				"then came back: the network ran without redundancy meanwhile.",
-				LAN_NAME[x], since, (double)(back->ts_us - l->down_since) / 1e6, LAN_NAME[1 - x],
+				LAN_NAME[x], since, DURATION(back->ts_us - l->down_since), LAN_NAME[1 - x],
 				(unsigned long long)other);
 	else
 		finding_summary(fd, "PRP LAN %s has delivered nothing since %s while LAN %s carried %llu frames: LAN %s "
@@ -761,8 +762,9 @@ static void redundancy_print(FILE *out)
 				continue;
 			}
 			iso_time(prp[x].last_seen, last, sizeof(last));
-			fprintf(out, "  PRP LAN %s: %llu frames, last %s, %s\n", LAN_NAME[x],
-				(unsigned long long)prp[x].copies, last, episode_text(prp[x].episode));
+			fprintf(out, "  PRP LAN %s: %llu frame%s, last %s, %s\n", LAN_NAME[x],
+				(unsigned long long)prp[x].copies, prp[x].copies == 1 ? "" : "s", last,
+				episode_text(prp[x].episode));
 		}
 		fprintf(out, "  PRP supervision frames: %llu\n", (unsigned long long)prp_supervision);
 	}
@@ -776,8 +778,8 @@ static void redundancy_print(FILE *out)
 				continue;
 			}
 			iso_time(r->last_seen[x], last, sizeof(last));
-			fprintf(out, "  HSR net %u lane %s: %llu frames, last %s\n", net, LAN_NAME[x],
-				(unsigned long long)r->copies[x], last);
+			fprintf(out, "  HSR net %u lane %s: %llu frame%s, last %s\n", net, LAN_NAME[x],
+				(unsigned long long)r->copies[x], r->copies[x] == 1 ? "" : "s", last);
 		}
 		fprintf(out, "  HSR net %u: ring %s\n", net, r->open ? "open" : "closed");
 	}

@@ -22,14 +22,20 @@
 #include "dissectors/iec61850_report.h"
 #include "dissectors/mms.h"
 #include "dissectors/mms_data.h"
+#include "util/duration.h"
 #include "util/json.h"
 #include "util/stats.h"
 
 /* Report streams per association; more are counted (report_streams_full). */
 #define STREAMS_MAX 64
 
-/* Member flags for the silent-change check. */
-enum { M_HAVE = 1, M_DCHG = 2, M_SUSPECT = 4 };
+/* Member flags for the silent-change check: a baseline is held; a dchg report
+ * (or any report of the member) came since the last snapshot; a value or quality
+ * change waits one snapshot for a late report (BufTm) before it counts. */
+enum { M_HAVE = 1, M_DCHG = 2, M_SUSPECT = 4, M_REPORTED = 8, M_QSUSPECT = 16 };
+/* Members already named by a stream's silent-change findings (the named[] bits):
+ * a member is named once, and a finding lists every member named so far. */
+enum { N_DCHG = 1, N_QCHG = 2 };
 
 struct rstream {
 	char rptid[66];
@@ -50,7 +56,10 @@ struct rstream {
 	bool dchg_seen;            /* a dchg reason was ever delivered */
 	uint16_t n_base;           /* members with a baseline from the last integrity/GI */
 	uint32_t *base_hash;
+	uint32_t *base_q;          /* the members' quality at the last snapshot */
 	uint8_t *mflags;
+	uint16_t n_named;          /* members in named[] (kept across restarts) */
+	uint8_t *named;            /* N_* bits per member */
 	uint64_t loss_at_base;
 	struct pkt_where base_at;
 	uint32_t id;               /* unique in the run, from 1: names the stream in report records */
@@ -275,6 +284,19 @@ static void details_begin(struct jw *w, struct finding *fd, const struct flow *f
 }
 
 
+static void trgops_array(struct jw *w, const struct rcb *r)
+{
+	jw_arr(w, "trgops_in_force");
+	if (r && KNOWN(r, RCB_TRGOPS))
+		for (int b = TRG_DCHG; b <= TRG_GI; b++)
+			if (r->trgops & TRG_MASK(b)) {
+				static const char *const tn[] = { "", "dchg", "qchg", "dupd", "intg", "gi" };
+				jw_str(w, NULL, tn[b]);
+			}
+	jw_arr_end(w);
+	jw_bool(w, "trgops_known", r && KNOWN(r, RCB_TRGOPS));
+}
+
 /* ---- RCB requests and responses ------------------------------------------ */
 
 static void rcb_write_request(struct flow *f, struct flow_an *a, const struct mms_pdu *p,
@@ -403,6 +425,30 @@ static void rcb_write_refused(struct flow *f, struct rcb *r, uint8_t attr, const
 	finding_commit(fd, at->ts_us);
 }
 
+/* GI requested on an RCB whose TrgOps lack gi: a server need not answer it
+ * (IEC 61850-7-2 sends a GI report only when gi is a trigger option). */
+static void gi_not_in_trgops(struct flow *f, struct rcb *r, const struct an_request *rq, const struct pkt_where *at)
+{
+	char disp[200], trg[64];
+	rcb_display(r->ref, disp, sizeof(disp));
+	struct finding *fd = open_finding("gi_not_in_trgops", SEV_LOW, f, disp, at);
+	if (!fd)
+		return;
+	finding_evidence(fd, &rq->at);
+	iec_trg_text(r->trgops, trg, sizeof(trg));
+	finding_summary(fd, "%s: the client requested a general interrogation (GI=true) but the RCB's TrgOps (%s) "
+		    "lack gi, so the IED need not send a GI report: add gi to TrgOps to get one.",
+		    disp, trg[0] ? trg : "none");
+	struct jw w;
+	jw_init(&w, fd->details, sizeof(fd->details) - 1);
+	jw_obj(&w, NULL);
+	jw_str(&w, "rcb", disp);
+	jw_bool(&w, "buffered", r->buffered);
+	trgops_array(&w, r);
+	finding_details_end(&w, fd);
+	finding_commit(fd, at->ts_us);
+}
+
 static void rcb_write_response(struct flow *f, struct flow_an *a, const struct mms_pdu *p,
 			       struct an_request *rq, const struct pkt_where *at)
 {
@@ -439,14 +485,20 @@ static void rcb_write_response(struct flow *f, struct flow_an *a, const struct m
 		if (it->attr == RCB_RPTENA && it->b)
 			rcb_enabled(f, a, r, it->rcb, at);
 		if (it->attr == RCB_GI && it->b) {
-			r->gi_pending = true;
-			r->gi_requested_at = at->ts_us;
-			r->gi_at = rq->at;
+			if (KNOWN(r, RCB_TRGOPS) && !(r->trgops & TRG_MASK(TRG_GI)))
+				gi_not_in_trgops(f, r, rq, at); /* the configuration, not the IED */
+			else {
+				r->gi_pending = true;
+				r->gi_requested_at = at->ts_us;
+				r->gi_at = rq->at;
+			}
 		}
 		if (it->attr == RCB_RESV && it->b) {
 			r->resv_flow = f->id;
 			memcpy(r->resv_client, f->key.ip[f->client], 16);
 		}
+		if (it->attr == RCB_ENTRYID)
+			r->entryid_flow = f->id;
 		if (it->attr == RCB_TRGOPS && r->buffered) {
 			/* Writing TrgOps purges a BRCB's buffer: what it held is gone. */
 			r->n_entryids = 0;
@@ -640,38 +692,47 @@ static struct rstream *stream_for(struct flow *f, struct flow_an *a, const struc
 	return s;
 }
 
-/* A member's name for findings: its data reference, else the dataset's member
- * list (GetNamedVariableListAttributes), else dataset + index. Never invented. */
+/* A member's name for findings, by its dataset index: its data reference when
+ * this report carries one, else the dataset's member list
+ * (GetNamedVariableListAttributes), else dataset + index. Never invented. */
 static void member_name(const struct flow *f, const struct rstream *s, const struct iec_report *rep,
-			uint16_t k, char *buf, size_t size)
+			uint16_t index, char *buf, size_t size)
 {
-	const struct iec_report_member *m = &rep->members[k];
-	if (m->ref.len) {
-		view_str(m->ref, buf, size);
-		return;
-	}
+	for (uint16_t k = 0; k < rep->n_members; k++)
+		if (rep->members[k].index == index && rep->members[k].ref.len) {
+			view_str(rep->members[k].ref, buf, size);
+			return;
+		}
 	const char *ds = s->datset;
 	struct rcb *r = stream_rcb(f, s);
 	if (!ds[0] && r && KNOWN(r, RCB_DATSET))
 		ds = r->datset;
 	if (ds[0] && flow_an_of(f) && flow_an_of(f)->ied) {
 		struct dataset *d = ied_dataset(flow_an_of(f)->ied, ds, false);
-		if (d && m->index < d->n_members && d->members[m->index]) {
+		if (d && index < d->n_members && d->members[index]) {
 			/* "LD/GGIO1$MX$AnIn1$mag$f" -> the item part engineers match on */
-			const char *slash = strchr(d->members[m->index], '/');
-			snprintf(buf, size, "%s", slash ? slash + 1 : d->members[m->index]);
+			const char *slash = strchr(d->members[index], '/');
+			snprintf(buf, size, "%s", slash ? slash + 1 : d->members[index]);
 			return;
 		}
 	}
-	snprintf(buf, size, "%s[%u]", ds[0] ? ds : s->rptid, m->index);
+	snprintf(buf, size, "%s[%u]", ds[0] ? ds : s->rptid, index);
 }
 
-/* A hash of a member's value without its quality and time stamps: what a data
- * change (dchg) is about. Quality (a 13-bit bit-string) is qchg's business and
- * t changes with every change of either. */
-static uint32_t value_hash(const struct mms_data *top)
+/* Is this a quality (IEC 61850-7-3 Quality: a 13-bit bit-string, 3 unused bits)? */
+static bool is_quality(const struct mms_data *d)
 {
-	uint32_t h = 2166136261u;
+	uint8_t unused;
+	return d->tag == MMS_DATA_BIT_STRING && rd_left(&d->val) == 3 && rd_peek(&d->val, 0, &unused) &&
+	       unused == 3;
+}
+
+/* Hashes of a member's value without its quality and time stamps (what a data
+ * change, dchg, is about), and of its quality alone (qchg's business); t changes
+ * with every change of either and counts in neither. */
+static uint32_t value_hash(const struct mms_data *top, uint32_t *qhash)
+{
+	uint32_t h = 2166136261u, q = 2166136261u;
 	struct rd stack[MMSW_BER_MAX_DEPTH];
 	int depth = 0;
 	struct mms_data d = *top;
@@ -680,35 +741,114 @@ static uint32_t value_hash(const struct mms_data *top)
 		if (have) {
 			if (d.tag == MMS_DATA_STRUCTURE || d.tag == MMS_DATA_ARRAY) {
 				if (depth >= MMSW_BER_MAX_DEPTH)
-					return h;
+					break;
 				stack[depth++] = d.val;
 				h = (h ^ 0xff) * 16777619u;
-			} else {
-				bool quality = false;
-				if (d.tag == MMS_DATA_BIT_STRING) {
-					uint8_t unused;
-					quality = rd_left(&d.val) == 3 && rd_peek(&d.val, 0, &unused) && unused == 3;
-				}
-				if (!quality && d.tag != MMS_DATA_UTC_TIME && d.tag != MMS_DATA_BINARY_TIME &&
-				    d.tag != MMS_DATA_GENERALIZED_TIME) {
-					h = (h ^ d.tag) * 16777619u;
-					for (size_t i = 0; i < rd_left(&d.val); i++)
-						h = (h ^ d.val.p[d.val.off + i]) * 16777619u;
-				}
+			} else if (is_quality(&d)) {
+				for (size_t i = 0; i < rd_left(&d.val); i++)
+					q = (q ^ d.val.p[d.val.off + i]) * 16777619u;
+			} else if (d.tag != MMS_DATA_UTC_TIME && d.tag != MMS_DATA_BINARY_TIME &&
+				   d.tag != MMS_DATA_GENERALIZED_TIME) {
+				h = (h ^ d.tag) * 16777619u;
+				for (size_t i = 0; i < rd_left(&d.val); i++)
+					h = (h ^ d.val.p[d.val.off + i]) * 16777619u;
 			}
 		}
 		if (depth == 0)
-			return h;
+			break;
 		bool done;
 		if (mms_data_next(&stack[depth - 1], &d, &done) != BER_OK || done) {
 			depth--;
 			have = false;
 			if (depth == 0)
-				return h;
+				break;
 			continue;
 		}
 		have = true;
 	}
+	*qhash = q;
+	return h;
+}
+
+/* Mark newly changed members as named (bit nb) in the stream's union; true when
+ * one was not named before. */
+static bool name_members(struct rstream *s, const uint16_t *idx, unsigned n, uint8_t nb, uint32_t dataset)
+{
+	if (s->n_named != dataset) {
+		uint8_t *nn = calloc(dataset ? dataset : 1, 1);
+		if (!nn)
+			return false;
+		free(s->named);
+		s->named = nn;
+		s->n_named = (uint16_t)dataset;
+	}
+	bool fresh = false;
+	for (unsigned i = 0; i < n; i++)
+		if (idx[i] < s->n_named && !(s->named[idx[i]] & nb)) {
+			s->named[idx[i]] |= nb;
+			fresh = true;
+		}
+	return fresh;
+}
+
+/* One finding per RCB (stream) for silent changes of one sort (nb): it names every
+ * member changed so far, and grows (no new count) only when a member not named
+ * before changes; the same members changing again say nothing new. */
+static void silent_change_finding(struct flow *f, struct rstream *s, const struct iec_report *rep, uint8_t nb,
+				  const char *kind, uint8_t sev, const struct pkt_where *at)
+{
+	struct rcb *r = stream_rcb(f, s);
+	char obj[200];
+	stream_object(f, s, obj, sizeof(obj));
+	struct finding *fd = open_finding(kind, sev, f, obj, at);
+	if (!fd)
+		return;
+	char trg[64] = "unknown";
+	if (r && KNOWN(r, RCB_TRGOPS))
+		iec_trg_text(r->trgops, trg, sizeof(trg));
+	char names[FINDING_SUMMARY_MAX];
+	size_t used = 0;
+	unsigned n = 0, shown = 0;
+	struct jw w;
+	details_begin(&w, fd, f, s);
+	jw_arr(&w, "members");
+	for (uint16_t i = 0; i < s->n_named; i++) {
+		if (!(s->named[i] & nb))
+			continue;
+		n++;
+		char mn[200];
+		member_name(f, s, rep, i, mn, sizeof(mn));
+		jw_str(&w, NULL, mn);
+		/* The summary names as many as fit in a line; details name them all. */
+		if (used + strlen(mn) + 2 < 240) {
+			snprintf(names + used, sizeof(names) - used, "%s%s", used ? ", " : "", mn);
+			used = strlen(names);
+			shown++;
+		}
+	}
+	jw_arr_end(&w);
+	jw_u64(&w, "members_changed", n);
+	trgops_array(&w, r);
+	finding_details_end(&w, fd);
+	if (shown < n)
+		snprintf(names + used, sizeof(names) - used, " and %u more", n - shown);
+	if (nb == N_QCHG)
+		finding_summary(fd, "%s: the quality of %s changed between integrity/GI reports but no quality-change "
+			    "report was sent: TrgOps (%s) lacks qchg, so a quality change (invalid, questionable, "
+			    "test) only shows every integrity period.", obj, names, trg);
+	else if (sev == SEV_HIGH)
+		finding_summary(fd, "%s: %s changed between integrity/GI reports with no data-change report, "
+			    "although dchg is enabled (TrgOps %s): the IED does not report these changes.",
+			    obj, names, trg);
+	else
+		finding_summary(fd, "%s: %s changed between integrity/GI reports but no data-change report was "
+			    "sent: TrgOps (%s) lacks dchg, so changes only show every integrity period.",
+			    obj, names, trg);
+	finding_evidence(fd, at);
+	if (fd->count)
+		finding_touch(fd, at->ts_us);
+	else
+		finding_commit(fd, at->ts_us);
 }
 
 static void silent_change_check(struct flow *f, struct rstream *s, const struct iec_report *rep,
@@ -717,94 +857,67 @@ static void silent_change_check(struct flow *f, struct rstream *s, const struct 
 	struct flow_an *a = flow_an_of(f);
 	uint64_t loss = a->loss[1] ? a->loss[1]->bytes : 0;
 	bool is_snapshot = rep->reasons_all & (TRG_MASK(TRG_INTEGRITY) | TRG_MASK(TRG_GI));
-	/* Members reported with dchg since the last snapshot explain their change. */
-	for (uint16_t k = 0; k < rep->n_members; k++)
-		if ((rep->members[k].reasons & TRG_MASK(TRG_DCHG)) && rep->members[k].index < s->n_base)
-			s->mflags[rep->members[k].index] |= M_DCHG;
+	/* Members reported with dchg since the last snapshot explain their change; a
+	 * member reported for any reason showed its quality then. */
+	for (uint16_t k = 0; k < rep->n_members; k++) {
+		uint16_t idx = rep->members[k].index;
+		if (idx >= s->n_base)
+			continue;
+		if (rep->members[k].reasons & TRG_MASK(TRG_DCHG))
+			s->mflags[idx] |= M_DCHG;
+		if (rep->members[k].reasons & (TRG_MASK(TRG_DCHG) | TRG_MASK(TRG_QCHG) | TRG_MASK(TRG_DUPD)))
+			s->mflags[idx] |= M_REPORTED;
+	}
 	if (!is_snapshot)
 		return;
 	uint32_t n = rep->n_dataset < IED_MAX_DATASET_MEMBERS ? rep->n_dataset : IED_MAX_DATASET_MEMBERS;
 	if (s->n_base != n) {
 		free(s->base_hash);
+		free(s->base_q);
 		free(s->mflags);
 		s->base_hash = calloc(n ? n : 1, sizeof(*s->base_hash));
+		s->base_q = calloc(n ? n : 1, sizeof(*s->base_q));
 		s->mflags = calloc(n ? n : 1, 1);
-		s->n_base = s->base_hash && s->mflags ? (uint16_t)n : 0;
+		s->n_base = s->base_hash && s->base_q && s->mflags ? (uint16_t)n : 0;
 		s->loss_at_base = loss;
 		s->base_at = *at;
 		if (!s->n_base)
 			return;
 	}
 	struct rcb *r = stream_rcb(f, s);
-	bool dchg_on = (r && KNOWN(r, RCB_TRGOPS)) ? (r->trgops & TRG_MASK(TRG_DCHG)) != 0 : s->dchg_seen;
+	bool trg_known = r && KNOWN(r, RCB_TRGOPS);
+	bool dchg_on = trg_known ? (r->trgops & TRG_MASK(TRG_DCHG)) != 0 : s->dchg_seen;
+	/* A quality change is judged only against TrgOps known to lack qchg. */
+	bool qchg_off = trg_known && !(r->trgops & TRG_MASK(TRG_QCHG));
 	bool comparable = loss == s->loss_at_base; /* a hole could have hidden a dchg report */
-	char names[FINDING_DETAILS_MAX / 2];
-	size_t used = 0;
-	unsigned n_changed = 0;
-	uint16_t changed_idx[64];
+	unsigned n_changed = 0, n_qchanged = 0;
+	uint16_t changed_idx[IED_MAX_DATASET_MEMBERS], qchanged_idx[IED_MAX_DATASET_MEMBERS];
 	for (uint16_t k = 0; k < rep->n_members; k++) {
 		uint16_t idx = rep->members[k].index;
 		if (idx >= s->n_base)
 			continue;
-		uint32_t h = value_hash(&rep->members[k].value);
+		uint32_t q;
+		uint32_t h = value_hash(&rep->members[k].value, &q);
 		uint8_t *fl = &s->mflags[idx];
 		bool changed = (*fl & M_HAVE) && s->base_hash[idx] != h && !(*fl & M_DCHG) && comparable;
-		/* A change seen at one snapshot may have its dchg report just after it
+		bool qchanged = (*fl & M_HAVE) && s->base_q[idx] != q && !(*fl & M_REPORTED) && comparable;
+		/* A change seen at one snapshot may have its report just after it
 		 * (BufTm): only a change still unexplained one snapshot later counts. */
-		if (changed && (*fl & M_SUSPECT)) {
-			if (n_changed < 64)
-				changed_idx[n_changed] = k;
-			n_changed++;
-		}
-		*fl = (uint8_t)(M_HAVE | (changed ? M_SUSPECT : 0));
+		if (changed && (*fl & M_SUSPECT) && n_changed < IED_MAX_DATASET_MEMBERS)
+			changed_idx[n_changed++] = idx;
+		if (qchanged && (*fl & M_QSUSPECT) && n_qchanged < IED_MAX_DATASET_MEMBERS)
+			qchanged_idx[n_qchanged++] = idx;
+		*fl = (uint8_t)(M_HAVE | (changed ? M_SUSPECT : 0) | (qchanged ? M_QSUSPECT : 0));
 		s->base_hash[idx] = h;
+		s->base_q[idx] = q;
 	}
 	s->loss_at_base = loss;
 	s->base_at = *at;
-	if (!n_changed)
-		return;
-	const char *kind = dchg_on ? "dchg_not_reported" : "trgops_missing_dchg";
-	char obj[200];
-	stream_object(f, s, obj, sizeof(obj));
-	struct finding *fd = open_finding(kind, dchg_on ? SEV_HIGH : SEV_MEDIUM, f, obj, at);
-	if (!fd)
-		return;
-	char trg[64] = "unknown";
-	if (r && KNOWN(r, RCB_TRGOPS))
-		iec_trg_text(r->trgops, trg, sizeof(trg));
-	struct jw w;
-	details_begin(&w, fd, f, s);
-	jw_arr(&w, "members");
-	for (unsigned i = 0; i < n_changed && i < 64; i++) {
-		char mn[200];
-		member_name(f, s, rep, changed_idx[i], mn, sizeof(mn));
-		jw_str(&w, NULL, mn);
-		if (used < sizeof(names) - 2) {
-			int wr = snprintf(names + used, sizeof(names) - used, "%s%s", used ? ", " : "", mn);
-			if (wr > 0)
-				used += (size_t)wr < sizeof(names) - used ? (size_t)wr : sizeof(names) - used - 1;
-		}
-	}
-	jw_arr_end(&w);
-	jw_arr(&w, "trgops_in_force");
-	if (r && KNOWN(r, RCB_TRGOPS))
-		for (int b = TRG_DCHG; b <= TRG_GI; b++)
-			if (r->trgops & TRG_MASK(b)) {
-				static const char *const tn[] = { "", "dchg", "qchg", "dupd", "intg", "gi" };
-				jw_str(&w, NULL, tn[b]);
-			}
-	jw_arr_end(&w);
-	jw_bool(&w, "trgops_known", r && KNOWN(r, RCB_TRGOPS));
-	finding_details_end(&w, fd);
-	if (dchg_on)
-		finding_summary(fd, "%s: %s changed between integrity/GI reports with no data-change report, "
-			    "although dchg is enabled (TrgOps %s): the IED does not report these changes.",
-			    obj, names, trg);
-	else
-		finding_summary(fd, "%s: %s changed between integrity/GI reports but no data-change report was "
-			    "sent: TrgOps (%s) lacks dchg, so changes only show every integrity period.",
-			    obj, names, trg);
-	finding_commit(fd, at->ts_us);
+	if (n_changed && name_members(s, changed_idx, n_changed, N_DCHG, n))
+		silent_change_finding(f, s, rep, N_DCHG, dchg_on ? "dchg_not_reported" : "trgops_missing_dchg",
+				      dchg_on ? SEV_HIGH : SEV_MEDIUM, at);
+	if (qchg_off && n_qchanged && name_members(s, qchanged_idx, n_qchanged, N_QCHG, n))
+		silent_change_finding(f, s, rep, N_QCHG, "trgops_missing_qchg", SEV_MEDIUM, at);
 }
 
 static const char *sequence_check(struct flow *f, int dir, struct rstream *s, const struct iec_report *rep,
@@ -846,10 +959,18 @@ static const char *sequence_check(struct flow *f, int dir, struct rstream *s, co
 		jw_u64(&w, "sqnum_after", rep->sqnum);
 		jw_u64(&w, "sqnum_bits", mod == 256 ? 8 : 16);
 		finding_details_end(&w, fd);
-		finding_summary(fd, "%s: %llu report%s never sent by the IED (SqNum %u..%u missing; the TCP "
-			    "stream has no hole, so this is not capture loss).", obj,
-			    (unsigned long long)fd->list_total, fd->list_total == 1 ? " was" : "s were",
-			    r.missing_first, (r.missing_first + r.missing_count - 1) % mod);
+		{
+			char range[48];
+			uint32_t last = (r.missing_first + r.missing_count - 1) % mod;
+			if (r.missing_count == 1)
+				snprintf(range, sizeof(range), "SqNum %u missing", r.missing_first);
+			else
+				snprintf(range, sizeof(range), "SqNum %u..%u missing", r.missing_first, last);
+			finding_summary(fd, "%s: %llu report%s never sent by the IED (%s%s; the TCP stream has no "
+				    "hole, so this is not capture loss).", obj, (unsigned long long)fd->list_total,
+				    fd->list_total == 1 ? " was" : "s were",
+				    fd->list_total > r.missing_count ? "latest: " : "", range);
+		}
 		finding_commit(fd, at->ts_us);
 		break;
 	case SQ_DUPLICATE:
@@ -947,11 +1068,19 @@ static void buffered_checks(struct flow *f, struct rstream *s, const struct iec_
 			 * and not a gap. */
 			struct finding *fd = open_finding("buffered_report_replay", SEV_INFO, f, obj, at);
 			if (fd) {
+				bool wrote = r->entryid_flow == f->id;
 				details_begin(&w, fd, f, s);
 				jw_hex(&w, "entryid", rep->entryid.p, 8);
+				jw_bool(&w, "client_wrote_entryid", wrote);
 				finding_details_end(&w, fd);
-				finding_summary(fd, "%s: buffered entries already delivered were sent again after the "
-					    "client re-enabled the RCB (a replay from the EntryID it asked for).", obj);
+				if (wrote)
+					finding_summary(fd, "%s: buffered entries already delivered were sent again after the "
+						    "client re-enabled the RCB (a replay from the EntryID it wrote).", obj);
+				else
+					finding_summary(fd, "%s: buffered entries already delivered were sent again after the "
+						    "client re-enabled the RCB; the client wrote no EntryID, so the IED resent "
+						    "its buffer from where it stood (writing the last EntryID received avoids "
+						    "the repeats).", obj);
 				finding_commit(fd, at->ts_us);
 			}
 			return;
@@ -1015,8 +1144,8 @@ static void integrity_check(struct flow *f, int dir, struct rstream *s, const st
 				jw_u64(&w, "intgpd_ms", r->intgpd);
 				jw_u64(&w, "interval_ms", (uint64_t)(got / 1000));
 				finding_details_end(&w, fd);
-				finding_summary(fd, "%s: integrity reports came %lld ms apart, IntgPd is %u ms.", obj,
-					    (long long)(got / 1000), r->intgpd);
+				finding_summary(fd, "%s: integrity reports came %s apart, IntgPd is %s.", obj,
+					    DURATION(got), DURATION((int64_t)r->intgpd * 1000));
 				finding_commit(fd, at->ts_us);
 			}
 		}
@@ -1047,6 +1176,41 @@ static void bloat_check(struct flow *f, struct rstream *s, const struct iec_repo
 	finding_details_end(&w, fd);
 	finding_summary(fd, "%s: reports of %u bytes for a dataset of %u members; split the dataset by "
 		    "function (20-50 attributes each) so reports stay small.", obj, size, rep->n_dataset);
+	finding_commit(fd, at->ts_us);
+}
+
+/* With BufTm > 0 the IED gathers the changes of BufTm into one report: a report
+ * carrying several changed members is that, not loss. Said once per RCB, so that
+ * nobody hunts for the reports that were never meant to be sent. */
+static void coalescing_check(struct flow *f, struct rstream *s, const struct iec_report *rep,
+			     const struct pkt_where *at)
+{
+	struct rcb *r = stream_rcb(f, s);
+	if (!r || r->coalescing_told || !KNOWN(r, RCB_BUFTM) || !r->buftm)
+		return;
+	const uint8_t change = TRG_MASK(TRG_DCHG) | TRG_MASK(TRG_QCHG) | TRG_MASK(TRG_DUPD);
+	unsigned changes = 0;
+	for (uint16_t k = 0; k < rep->n_members; k++)
+		if (rep->members[k].reasons & change)
+			changes++;
+	if (changes < 2)
+		return;
+	r->coalescing_told = true;
+	char obj[200];
+	stream_object(f, s, obj, sizeof(obj));
+	struct finding *fd = open_finding("buftm_coalescing", SEV_INFO, f, obj, at);
+	if (!fd)
+		return;
+	struct jw w;
+	details_begin(&w, fd, f, s);
+	jw_u64(&w, "buftm_ms", r->buftm);
+	jw_u64(&w, "changes_in_report", changes);
+	if (rep->has_sqnum)
+		jw_u64(&w, "sqnum", rep->sqnum);
+	finding_details_end(&w, fd);
+	finding_summary(fd, "%s: BufTm is %s, so the IED bundles the changes of that time into one report "
+		    "(this one carries %u): fewer reports than changes is expected, not loss.", obj,
+		    DURATION((int64_t)r->buftm * 1000), changes);
 	finding_commit(fd, at->ts_us);
 }
 
@@ -1084,8 +1248,10 @@ static void report(struct flow *f, int dir, const struct mms_event *e, const str
 	buffered_checks(f, s, &rep, at);
 	trgops_check(f, s, &rep, at);
 	integrity_check(f, dir, s, &rep, at);
-	if (rep.optflds & (1u << OPT_REASON))
+	if (rep.optflds & (1u << OPT_REASON)) {
 		silent_change_check(f, s, &rep, at);
+		coalescing_check(f, s, &rep, at);
+	}
 	bloat_check(f, s, &rep, e->size, at);
 	/* Filled field by field: zeroing the whole union (sized for the audit
 	 * records) would cost more than the report's own part. */
@@ -1172,15 +1338,35 @@ static void rcb_timers(struct ied *d, void *arg)
 		char disp[200];
 		if (r->gi_pending && t->now - r->gi_requested_at > g_rules.thr[THR_REPORT_GI_TIMEOUT] && r->owner_flow) {
 			r->gi_pending = false;
+			/* Without gi in TrgOps (or TrgOps unknown) no GI report is owed:
+			 * gi_not_in_trgops said so at the request when it could. */
+			if (!KNOWN(r, RCB_TRGOPS) || !(r->trgops & TRG_MASK(TRG_GI)))
+				continue;
 			rcb_display(r->ref, disp, sizeof(disp));
 			struct finding *fd = finding_open("gi_not_reported", &d->ep, disp, t->now);
 			if (fd) {
-				fd->severity = SEV_MEDIUM;
+				if (!fd->count)
+					fd->severity = SEV_MEDIUM;
 				fd->flow_id = r->owner_flow;
 				finding_evidence(fd, &r->gi_at);
-				finding_summary(fd, "%s: a general interrogation (GI=true) was accepted but no report "
-					    "with reason GI followed within %lld s.", disp,
-					    (long long)(g_rules.thr[THR_REPORT_GI_TIMEOUT] / 1000000));
+				char trg[64];
+				iec_trg_text(r->trgops, trg, sizeof(trg));
+				finding_summary(fd, "%s: a general interrogation (GI=true) was accepted and gi is in TrgOps "
+					    "(%s), but no report with reason GI followed within %s: the IED did not answer it.",
+					    disp, trg, DURATION(g_rules.thr[THR_REPORT_GI_TIMEOUT]));
+				struct jw w;
+				jw_init(&w, fd->details, sizeof(fd->details) - 1);
+				jw_obj(&w, NULL);
+				jw_str(&w, "rcb", disp);
+				jw_bool(&w, "buffered", r->buffered);
+				if (KNOWN(r, RCB_RPTID))
+					jw_str(&w, "rptid", r->rptid);
+				if (KNOWN(r, RCB_DATSET))
+					jw_str(&w, "datset", r->datset);
+				trgops_array(&w, r);
+				jw_u64(&w, "timeout_ms", (uint64_t)(g_rules.thr[THR_REPORT_GI_TIMEOUT] / 1000));
+				jw_u64(&w, "reports_total", r->reports);
+				finding_details_end(&w, fd);
 				finding_commit(fd, t->now);
 			}
 		}
@@ -1198,9 +1384,9 @@ static void rcb_timers(struct ied *d, void *arg)
 					fd->severity = SEV_MEDIUM;
 					fd->flow_id = r->owner_flow;
 					finding_evidence(fd, &r->enable_at);
-					finding_summary(fd, "%s was enabled but no report arrived in %lld s: connected but no "
+					finding_summary(fd, "%s was enabled but no report arrived in %s: connected but no "
 						    "data (check DatSet, TrgOps and that the dataset exists).", disp,
-						    (long long)((t->now - r->enabled_at) / 1000000));
+						    DURATION(t->now - r->enabled_at));
 					finding_commit(fd, t->now);
 				}
 			}
@@ -1239,7 +1425,9 @@ void reports_flow_end(struct flow *f, const struct pkt_where *at)
 		}
 	for (uint16_t i = 0; i < a->n_streams; i++) {
 		free(a->streams[i].base_hash);
+		free(a->streams[i].base_q);
 		free(a->streams[i].mflags);
+		free(a->streams[i].named);
 	}
 	free(a->streams);
 	a->streams = NULL;

@@ -24,6 +24,7 @@
 #include "dissectors/mms.h"
 #include "util/json.h"
 #include "util/stats.h"
+#include "util/duration.h"
 
 /* Distinct (kind, class, code, service) tallies per IED; the rest are counted. */
 #define SVC_TALLY_MAX 32
@@ -206,12 +207,12 @@ static void unanswered(struct flow *f, const struct out_req *r, int64_t now, boo
 				at_end ? "the association ended first" : "no answer within the timeout");
 	else if (at_end)
 		finding_summary(fd, "%s never answered a %s request%s%s%s (invokeID %u from %s): the association "
-			    "ended %.1f s later without a response.", ied, svc, r->acsi ? " (" : "",
-			    r->acsi ? r->acsi : "", r->acsi ? ")" : "", r->invoke_id, client, (double)waited / 1e6);
+			    "ended %s later without a response.", ied, svc, r->acsi ? " (" : "",
+			    r->acsi ? r->acsi : "", r->acsi ? ")" : "", r->invoke_id, client, DURATION(waited));
 	else
-		finding_summary(fd, "%s did not answer a %s request%s%s%s (invokeID %u from %s) within %lld s.", ied,
+		finding_summary(fd, "%s did not answer a %s request%s%s%s (invokeID %u from %s) within %s.", ied,
 			    svc, r->acsi ? " (" : "", r->acsi ? r->acsi : "", r->acsi ? ")" : "", r->invoke_id, client,
-			    (long long)(g_rules.thr[THR_REQUEST_TIMEOUT] / 1000000));
+			    DURATION(g_rules.thr[THR_REQUEST_TIMEOUT]));
 	finding_commit(fd, now);
 }
 
@@ -292,9 +293,9 @@ static void slow(struct flow *f, const struct out_req *r, int64_t latency, const
 		jw_u64(&w, "p95_ms", (uint64_t)(svc_latency_quantile(l, 950) / 1000));
 	}
 	finding_details_end(&w, fd);
-	finding_summary(fd, "%s took %.3f s to answer a %s request%s%s%s (threshold %.3f s; slowest %.3f s).", ied,
-			(double)latency / 1e6, svc, r->acsi ? " (" : "", r->acsi ? r->acsi : "", r->acsi ? ")" : "",
-			(double)g_rules.thr[THR_LATENCY_SLOW] / 1e6, (double)max / 1e6);
+	finding_summary(fd, "%s took %s to answer a %s request%s%s%s (threshold %s; slowest %s).", ied,
+			DURATION(latency), svc, r->acsi ? " (" : "", r->acsi ? r->acsi : "", r->acsi ? ")" : "",
+			DURATION(g_rules.thr[THR_LATENCY_SLOW]), DURATION(max));
 	finding_commit(fd, at->ts_us);
 }
 

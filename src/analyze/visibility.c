@@ -28,6 +28,7 @@
 #include "util/json.h"
 #include "util/log.h"
 #include "util/stats.h"
+#include "util/duration.h"
 
 /* Entries of each list written in a finding's details and summary (the tallies
  * hold more; the rest is counted). */
@@ -137,17 +138,6 @@ static void say(struct text *t, const char *fmt, ...)
 
 static const char *plural(uint64_t n) { return n == 1 ? "" : "s"; }
 
-/* "how long" in packet time: 45s, 10m, 1h30m. */
-static void duration(char *buf, size_t size, int64_t us)
-{
-	long long s = us / 1000000;
-	if (s < 60)
-		snprintf(buf, size, "%llds", s);
-	else if (s < 3600)
-		snprintf(buf, size, "%lldm", s / 60);
-	else
-		snprintf(buf, size, "%lldh%02lldm", s / 3600, s / 60 % 60);
-}
 
 /* Items of a list in the sentence, "a, b and N more". */
 struct items {
@@ -181,9 +171,7 @@ static void items_end(struct items *it)
 static void opening(struct text *t, const struct unread *u, int64_t now)
 {
 	if (v.mms_ever) {
-		char d[32];
-		duration(d, sizeof(d), now - u->first.ts_us);
-		say(t, "no MMS PDU decoded for %s (%llu frame%s since the last one)", d,
+		say(t, "no MMS PDU decoded for %s (%llu frame%s since the last one)", DURATION(now - u->first.ts_us),
 		    (unsigned long long)u->frames, plural(u->frames));
 	} else {
 		say(t, "no MMS PDU decoded in %llu frame%s", (unsigned long long)u->frames, plural(u->frames));

@@ -147,6 +147,15 @@ static inline const struct inv_ied *inventory_ied(const struct inventory_view *v
 	return (const struct inv_ied *)d->slot[v->ied_slot];
 }
 
+/* A server endpoint on an MMS port that spoke S7comm (TPKT/COTP, then protocol
+ * id 0x32, or S7comm-plus 0x72) and never MMS, ACSE or TLS: a PLC (Siemens S7),
+ * not an IED. */
+static inline bool inv_is_plc(const struct inv_ied *v)
+{
+	return v && (v->s7comm_connections || v->s7comm_plus_connections) && !v->plaintext_flagged &&
+	       !v->tls_connections && !v->associations;
+}
+
 /* Readings of the model that the findings, the summary block and the document share. */
 void inv_mac_text(const uint8_t *mac, char *buf, size_t size);            /* "00:30:a7:00:00:01" */
 void inv_client_address(const struct inv_client *c, char *buf, size_t size); /* "10.0.0.1", "fe80::1" */

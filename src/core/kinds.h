@@ -39,6 +39,9 @@
 	X(rcb_reservation_conflict, SEV_MEDIUM)                                       \
 	X(rcb_no_reports, SEV_MEDIUM)                                                 \
 	X(dataset_bloat, SEV_LOW)                                                     \
+	X(trgops_missing_qchg, SEV_MEDIUM)                                            \
+	X(gi_not_in_trgops, SEV_LOW)                                                  \
+	X(buftm_coalescing, SEV_INFO)                                                 \
 	/* associations (analyze/associations.c) */                                   \
 	X(association_rejected, SEV_MEDIUM)                                           \
 	X(association_refused_at_limit, SEV_HIGH)                                     \

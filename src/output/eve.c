@@ -30,6 +30,9 @@
 static FILE *out;
 static char *out_path;
 static bool enabled, with_values, write_failed;
+/* EVE on stdout whose reader went away (`--eve - | head`): not a failure, the
+ * reader has read what it wanted; nothing more is written. */
+static bool reader_gone;
 static char buf[OUT_SIZE];
 static size_t used;
 static const struct input_set *inputs;
@@ -83,20 +86,30 @@ int eve_reopen(void)
 
 static void flush_buf(void)
 {
-	if (used && fwrite(buf, 1, used, out) != used && !write_failed) {
-		write_failed = true;
-		log_error("EVE output: write failed: %s", strerror(errno));
+	if (used && !reader_gone && fwrite(buf, 1, used, out) != used) {
+		if (errno == EPIPE && out == stdout) {
+			reader_gone = true;
+		} else if (!write_failed) {
+			write_failed = true;
+			log_error("EVE output: write failed: %s", strerror(errno));
+		}
 	}
 	used = 0;
 }
+
+bool eve_reader_gone(void) { return reader_gone; }
 
 int eve_close(void)
 {
 	if (!enabled)
 		return 0;
 	flush_buf();
-	if (fflush(out) != 0)
-		write_failed = true;
+	if (!reader_gone && fflush(out) != 0) {
+		if (errno == EPIPE && out == stdout)
+			reader_gone = true;
+		else
+			write_failed = true;
+	}
 	if (out != stdout && fclose(out) != 0)
 		write_failed = true;
 	free(out_path);

@@ -31,6 +31,9 @@ void eve_flush(void);
 int eve_reopen(void);
 /* Flush and close. Returns -1 if anything could not be written (disk full...). */
 int eve_close(void);
+/* EVE goes to stdout and its reader closed the pipe (EPIPE): the run may stop
+ * early, and it is not an error. */
+bool eve_reader_gone(void);
 /* EVE on the bus: stream, association, MMS, finding, report and audit
  * (control, write, file: eve_audit.c) records. */
 extern const struct sink eve_sink;

@@ -239,6 +239,7 @@ static void ied_json(struct jw *w, const struct inventory_view *view, const void
 		jw_timestamp(w, "last_seen", v->last_seen);
 	}
 	jw_bool(w, "mms", v && v->plaintext_flagged);
+	jw_str(w, "device", inv_is_plc(v) ? "plc" : "ied");
 
 	jw_obj(w, "security");
 	jw_bool(w, "mms_plaintext", v && v->plaintext_flagged);
@@ -549,6 +550,8 @@ int inventory_doc_write(const char *path, const struct inventory_view *v)
 		bad |= fflush(out) != 0;
 	else
 		bad |= fclose(out) != 0;
+	if (bad && to_stdout && errno == EPIPE)
+		return 0; /* `--inventory - | head`: the reader has read what it wanted */
 	if (bad) {
 		log_error("%s: the inventory could not be written completely", path);
 		return -1;

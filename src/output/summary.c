@@ -280,25 +280,52 @@ static void print_findings(FILE *out)
 void summary_print(FILE *out)
 {
 	if (inputs && inputs->n)
-		fprintf(out, "mmswatch: %llu packets in %zu file%s, ", (unsigned long long)g_stats[STAT_packets],
-			inputs->n, inputs->n == 1 ? "" : "s");
+		fprintf(out, "mmswatch: %llu packet%s in %zu file%s, ", (unsigned long long)g_stats[STAT_packets],
+			g_stats[STAT_packets] == 1 ? "" : "s", inputs->n, inputs->n == 1 ? "" : "s");
 	else
-		fprintf(out, "mmswatch: %llu packets captured live, ", (unsigned long long)g_stats[STAT_packets]);
-	fprintf(out, "%zu IED%s, %zu connection%s, %llu MMS PDUs\n", n_ieds, n_ieds == 1 ? "" : "s", n_rows,
-		n_rows == 1 ? "" : "s", (unsigned long long)g_stats[STAT_mms_pdus]);
+		fprintf(out, "mmswatch: %llu packet%s captured live, ", (unsigned long long)g_stats[STAT_packets],
+			g_stats[STAT_packets] == 1 ? "" : "s");
+	/* A server that spoke S7comm and no MMS is a PLC (Siemens S7), not an IED. */
+	bool *plc = calloc(n_ieds ? n_ieds : 1, sizeof(*plc));
+	size_t n_plcs = 0;
+	if (plc) {
+		for (size_t i = 0; i < n_rows; i++)
+			if (rows[i].ied < n_ieds && (rows[i].proto == APP_S7COMM || rows[i].proto == APP_S7COMM_PLUS))
+				plc[rows[i].ied] = true;
+		for (size_t i = 0; i < n_rows; i++)
+			if (rows[i].ied < n_ieds && rows[i].proto == APP_TLS)
+				plc[rows[i].ied] = false;
+		for (size_t i = 0; i < n_ieds; i++) {
+			if (plc[i] && ieds[i].pdus)
+				plc[i] = false;
+			n_plcs += plc[i];
+		}
+	}
+	size_t n_only_ieds = n_ieds - n_plcs;
+	char plcs[32] = "";
+	if (n_plcs)
+		snprintf(plcs, sizeof(plcs), "%zu PLC%s, ", n_plcs, n_plcs == 1 ? "" : "s");
+	fprintf(out, "%zu IED%s, %s%zu connection%s, %llu MMS PDU%s\n", n_only_ieds, n_only_ieds == 1 ? "" : "s", plcs, n_rows,
+		n_rows == 1 ? "" : "s", (unsigned long long)g_stats[STAT_mms_pdus], g_stats[STAT_mms_pdus] == 1 ? "" : "s");
 	for (size_t i = 0; i < n_ieds; i++) {
 		struct ied *d = &ieds[i];
 		char a[96];
 		addr_text(d->ipver, d->ip, d->port, a, sizeof(a));
-		fprintf(out, "\nIED %s", a);
+		fprintf(out, "\n%s %s", plc && plc[i] ? "PLC" : "IED", a);
 		if (d->n_vlan) {
 			fprintf(out, " vlan");
 			for (unsigned v = 0; v < d->n_vlan; v++)
 				fprintf(out, "%s%u", v ? "." : " ", d->vlan[v]);
 		}
-		fprintf(out, ": %llu connection%s, %llu PDUs, %llu bytes of MMS",
+		if (plc && plc[i]) {
+			fprintf(out, ": %llu connection%s, S7comm, no MMS\n", (unsigned long long)d->assocs,
+				d->assocs == 1 ? "" : "s");
+			continue;
+		}
+		fprintf(out, ": %llu connection%s, %llu PDU%s, %llu byte%s of MMS",
 			(unsigned long long)d->assocs, d->assocs == 1 ? "" : "s",
-			(unsigned long long)d->pdus, (unsigned long long)d->bytes);
+			(unsigned long long)d->pdus, d->pdus == 1 ? "" : "s", (unsigned long long)d->bytes,
+			d->bytes == 1 ? "" : "s");
 		if (d->malformed)
 			fprintf(out, ", %llu malformed", (unsigned long long)d->malformed);
 		fputc('\n', out);
@@ -321,6 +348,7 @@ void summary_print(FILE *out)
 				fprintf(out, "  unconfirmed: %s %llu\n", mms_service_name(MMS_UNCONFIRMED, s),
 					(unsigned long long)d->unconfirmed[s]);
 	}
+	free(plc);
 	if (n_rows) {
 		fprintf(out, "\n%-4s %-22s %-22s %-19s %9s %7s %7s %8s  %s\n", "#", "client", "IED", "start (UTC)",
 			"seconds", "PDUs", "reports", "lost B", "end");
@@ -346,11 +374,11 @@ void summary_print(FILE *out)
 	if (rows_dropped || ieds_dropped)
 		fprintf(out, "(summary tables full: %zu connections and %zu IEDs not listed)\n",
 			rows_dropped, ieds_dropped);
-	fprintf(out, "\nstreams: %llu gap%s (%llu bytes lost in capture), %llu mid-stream pickup%s, %llu MMS PDUs malformed\n",
+	fprintf(out, "\nstreams: %llu gap%s (%llu byte%s lost in capture), %llu mid-stream pickup%s, %llu MMS PDU%s malformed\n",
 		(unsigned long long)g_stats[STAT_tcp_gaps], g_stats[STAT_tcp_gaps] == 1 ? "" : "s",
-		(unsigned long long)g_stats[STAT_tcp_gap_bytes],
+		(unsigned long long)g_stats[STAT_tcp_gap_bytes], g_stats[STAT_tcp_gap_bytes] == 1 ? "" : "s",
 		(unsigned long long)g_stats[STAT_midstream_pickups], g_stats[STAT_midstream_pickups] == 1 ? "" : "s",
-		(unsigned long long)g_stats[STAT_mms_malformed]);
+		(unsigned long long)g_stats[STAT_mms_malformed], g_stats[STAT_mms_malformed] == 1 ? "" : "s");
 	bus_print(out); /* the analyzers' blocks: inventory, service latency */
 	print_findings(out);
 	bool lim = false;

@@ -63,6 +63,26 @@ static int probe(struct input_file *f, const char **why, char *errbuf)
 	return 0;
 }
 
+/* A path as the user gave it, tidied in place: repeated slashes become one and
+ * "/./" components go ("-r dir/" gives "dir/x.pcap", never "dir//x.pcap").
+ * Lexical only: ".." and symbolic links are left as they are. */
+static void path_tidy(char *p)
+{
+	char *w = p;
+	for (const char *r = p; *r;) {
+		if (*r == '/' && w > p && w[-1] == '/') {
+			r++; /* "//" */
+			continue;
+		}
+		if (*r == '.' && w > p && w[-1] == '/' && r[1] == '/') {
+			r += 2; /* "/./" */
+			continue;
+		}
+		*w++ = *r++;
+	}
+	*w = 0;
+}
+
 static int add_file(struct input_set *s, size_t *cap, const char *path)
 {
 	if (s->n >= MMSW_MAX_INPUT_FILES) {
@@ -81,6 +101,7 @@ static int add_file(struct input_set *s, size_t *cap, const char *path)
 	s->files[s->n].path = strdup(path);
 	if (!s->files[s->n].path)
 		return -1;
+	path_tidy(s->files[s->n].path);
 	s->n++;
 	return 0;
 }
@@ -116,6 +137,7 @@ static int add_dir(struct input_set *s, size_t *cap, const char *dir, char *errb
 		names[n] = malloc(len);
 		if (!names[n]) { rc = -1; break; }
 		snprintf(names[n], len, "%s/%s", dir, e->d_name);
+		path_tidy(names[n]);
 		n++;
 	}
 	closedir(d);
