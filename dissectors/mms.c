@@ -14,6 +14,7 @@
  */
 #include "mms.h"
 #include "mms_data.h"
+#include "mms_type.h"
 
 bool mms_first_octet(uint8_t b)
 {
@@ -808,6 +809,12 @@ static bool get_var_access_attr_resp(struct mms_pdu *pdu, struct rd r)
 				return false;
 			pdu->type_spec = t.val;
 			pdu->has_type_spec = true;
+			/* Checked whole here, so consumers may walk it knowing it ends. */
+			enum mms_type_step ts = mms_type_check(t.val, &pdu->type_nodes);
+			if (ts == MMS_TYPE_TOO_DEEP)
+				return fail(pdu, MMS_DEFECT_TOO_DEEP);
+			if (ts != MMS_TYPE_DONE)
+				return fail(pdu, MMS_DEFECT_INVALID);
 		}
 	}
 	return pdu->has_type_spec || fail(pdu, MMS_DEFECT_MISSING);
@@ -1166,6 +1173,7 @@ static void pdu_init(struct mms_pdu *pdu)
 	pdu->mms_deletable = false;
 	pdu->has_type_spec = false;
 	pdu->type_spec = empty;
+	pdu->type_nodes = 0;
 	pdu->matched = pdu->deleted = pdu->entries = 0;
 	pdu->init = (struct mms_initiate){ 0 };
 	pdu->error = (struct mms_service_error){ 0 };

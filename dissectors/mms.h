@@ -172,7 +172,9 @@ struct mms_pdu {
 	bool spec_with_result;         /* read request */
 	bool mms_deletable;            /* GetVAA / GetNVLA response */
 	bool has_type_spec;
-	struct rd type_spec;           /* GetVariableAccessAttributes typeSpecification */
+	struct rd type_spec;           /* GetVariableAccessAttributes typeSpecification:
+	                                * walk with mms_type.h (checked whole) */
+	uint32_t type_nodes;           /* nodes in it */
 	uint32_t matched, deleted;     /* deleteNVL response */
 	uint32_t entries;              /* readJournal response entries */
 

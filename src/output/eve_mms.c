@@ -13,6 +13,7 @@
 #include "core/mms_value.h"
 #include "dissectors/iec61850.h"
 #include "dissectors/mms_data.h"
+#include "dissectors/mms_type.h"
 
 /* ---- small formatting helpers -------------------------------------------- */
 
@@ -172,6 +173,79 @@ static void type_text(struct jw *w, struct rd spec)
 	jw_strn(w, "type", buf, n);
 }
 
+/* The whole TypeSpecification as a tree (dissectors/mms_type.h): each node an
+ * object with its component name, its type and what sizes it; a structure's
+ * components in order, an array's element type. Bounded by the record's value
+ * budget and by JSON nesting; a tree cut short says so (type_truncated). */
+static void type_tree(struct mms_value_writer *v, struct rd spec)
+{
+	struct jw *w = v->w;
+	struct mms_type_walk walk;
+	struct mms_type_node n;
+	enum mms_type_step step;
+	uint8_t open[MMSW_BER_MAX_DEPTH]; /* the tag of each open structure/array */
+	unsigned depth = 0;
+	bool cut = false;
+	v->start = w->len;
+	mms_type_walk_init(&walk, spec);
+	while ((step = mms_type_next(&walk, &n)) == MMS_TYPE_NODE || step == MMS_TYPE_LEAVE) {
+		if (step == MMS_TYPE_LEAVE) {
+			if (depth && open[--depth] == MMS_DATA_STRUCTURE)
+				jw_arr_end(w);
+			jw_obj_end(w);
+			continue;
+		}
+		size_t cost = 96 + (n.has_name ? mms_value_string_cost(rd_make(n.name.p, n.name.len)) : 0);
+		if (n.tag == MMS_TYPE_NAME)
+			cost += 64 + 2 * (n.type_name.domain.len + n.type_name.item.len) * 6;
+		/* an open node takes two JSON levels (object, components or element) */
+		if (!mms_value_fits(v, cost) || w->depth + 4 >= JW_MAX_DEPTH) {
+			cut = true;
+			break;
+		}
+		jw_obj(w, depth == 0 ? "type_description" : open[depth - 1] == MMS_DATA_ARRAY ? "element" : NULL);
+		if (n.has_name)
+			put_view(w, "name", n.name);
+		jw_str(w, "type", mms_type_tag_name(n.tag));
+		if (n.packed)
+			jw_bool(w, "packed", true);
+		if (n.has_size)
+			jw_i64(w, "size", n.size);
+		switch (n.tag) {
+		case MMS_TYPE_NAME:
+			objname_obj(w, "type_name", &n.type_name);
+			break;
+		case MMS_DATA_FLOAT:
+			jw_u64(w, "format_width", n.format_width);
+			jw_u64(w, "exponent_width", n.exponent_width);
+			break;
+		case MMS_DATA_BINARY_TIME:
+			jw_bool(w, "with_date", n.has_date);
+			break;
+		case MMS_DATA_ARRAY:
+			jw_u64(w, "elements", n.elements);
+			break;
+		case MMS_DATA_STRUCTURE:
+			jw_arr(w, "components");
+			break;
+		}
+		if (n.opens)
+			open[depth++] = n.tag;
+		else
+			jw_obj_end(w);
+	}
+	if (step == MMS_TYPE_BAD || step == MMS_TYPE_TOO_DEEP)
+		cut = true;
+	/* Close what a cut left open, innermost first. */
+	while (depth) {
+		if (open[--depth] == MMS_DATA_STRUCTURE)
+			jw_arr_end(w);
+		jw_obj_end(w);
+	}
+	if (cut)
+		jw_bool(w, "type_truncated", true);
+}
+
 static void initiate_obj(struct jw *w, const struct mms_initiate *in)
 {
 	jw_obj(w, "initiate");
@@ -310,8 +384,11 @@ static void response_fields(struct mms_value_writer *v, const struct mms_pdu *pd
 		break;
 	case MMS_SVC_GET_VAR_ACCESS_ATTR:
 		jw_bool(w, "mms_deletable", pdu->mms_deletable);
-		if (pdu->has_type_spec)
+		if (pdu->has_type_spec) {
 			type_text(w, pdu->type_spec);
+			if (v->budget)
+				type_tree(v, pdu->type_spec);
+		}
 		break;
 	case MMS_SVC_GET_NVL_ATTR:
 		jw_bool(w, "mms_deletable", pdu->mms_deletable);
