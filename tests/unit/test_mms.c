@@ -15,6 +15,7 @@
 #include "dissectors/iec61850.h"
 #include "dissectors/mms.h"
 #include "dissectors/mms_data.h"
+#include "dissectors/mms_type.h"
 #include "output/eve_mms.h"
 
 /* ---- helpers -------------------------------------------------------------- */
@@ -641,8 +642,42 @@ static void test_var_access_attributes(void)
 	CHECK_EQ(dec(GVAA_RESP), MMS_OK);
 	CHECK(g_pdu.has_type_spec);
 	CHECK(!g_pdu.mms_deletable);
+	/* control.pcap 13: the whole tree, as tshark 4.0 shows it (and T, which it
+	 * does not name: utc-time [17]) */
+	CHECK_EQ(g_pdu.type_nodes, 10);
 	CHECK_EVE("{\"pdu\":\"confirmed-response\",\"service\":\"getVariableAccessAttributes\",\"invoke_id\":2,"
-		  "\"acsi\":null,\"mms_deletable\":false,\"type\":\"structure(1)\"}");
+		  "\"acsi\":null,\"mms_deletable\":false,\"type\":\"structure(1)\",\"type_description\":"
+		  "{\"type\":\"structure\",\"components\":[{\"name\":\"Oper\",\"type\":\"structure\",\"components\":["
+		  "{\"name\":\"ctlVal\",\"type\":\"boolean\"},{\"name\":\"origin\",\"type\":\"structure\",\"components\":["
+		  "{\"name\":\"orCat\",\"type\":\"integer\",\"size\":8},{\"name\":\"orIdent\",\"type\":\"octet-string\","
+		  "\"size\":-64}]},{\"name\":\"ctlNum\",\"type\":\"unsigned\",\"size\":8},{\"name\":\"T\",\"type\":"
+		  "\"utc-time\"},{\"name\":\"Test\",\"type\":\"boolean\"},{\"name\":\"Check\",\"type\":\"bit-string\","
+		  "\"size\":-2}]}]}}");
+	/* The walker by itself: nodes in document order, a LEAVE after each open one. */
+	{
+		struct mms_type_walk walk;
+		struct mms_type_node n;
+		static const char *const want[] = { "", "Oper", "ctlVal", "origin", "orCat", "orIdent", "<",
+						    "ctlNum", "T", "Test", "Check", "<", "<" };
+		unsigned i = 0;
+		enum mms_type_step st;
+		mms_type_walk_init(&walk, g_pdu.type_spec);
+		while ((st = mms_type_next(&walk, &n)) == MMS_TYPE_NODE || st == MMS_TYPE_LEAVE) {
+			char nm[16] = "<";
+			if (st == MMS_TYPE_NODE)
+				snprintf(nm, sizeof(nm), "%.*s", (int)n.name.len, n.name.len ? (const char *)n.name.p : "");
+			CHECK(i < sizeof(want) / sizeof(want[0]) && !strcmp(nm, want[i]));
+			if (st == MMS_TYPE_NODE && !strcmp(nm, "Check")) {
+				CHECK_EQ(n.tag, MMS_DATA_BIT_STRING);
+				CHECK(n.has_size && n.size == -2);
+			}
+			if (st == MMS_TYPE_NODE && i == 0)
+				CHECK_EQ(n.components, 1);
+			i++;
+		}
+		CHECK_EQ(st, MMS_TYPE_DONE);
+		CHECK_EQ(i, 13);
+	}
 
 	/* a bare logical node: its directory */
 	CHECK_EQ(dec("a015020101a610a00ea10c1a034445561a054747494f31"), MMS_OK);
@@ -662,6 +697,55 @@ static void test_var_access_attributes(void)
 	CHECK(strstr(eve(), "\"type\":\"mms-string(-128)\""));
 	CHECK_EQ(dec("a108020101a603800100"), MMS_MALFORMED); /* no typeSpecification */
 	CHECK_EQ(g_pdu.defect, MMS_DEFECT_MISSING);
+
+	/* Hand-made trees: an array of 16 float32 (packed), a structure of a named
+	 * component with a typeName, binary-time with its date, and a component
+	 * without a name (componentName is OPTIONAL). */
+	CHECK_EQ(dec("a11c020101a617800100a212a110800101810110a208a706020120020108"), MMS_OK);
+	CHECK(strstr(eve(), "\"type\":\"array(16)\",\"type_description\":{\"type\":\"array\",\"packed\":true,"
+			    "\"elements\":16,\"element\":{\"type\":\"floating-point\",\"format_width\":32,"
+			    "\"exponent_width\":8}}"));
+	CHECK_EQ(dec("a133020101a62e800100a229a227a125300f800161a10aa008a1061a01441a014e"
+		     "3005a1038c01ff300ba109a107810178a2028300"), MMS_OK);
+	CHECK(strstr(eve(), "\"type_description\":{\"type\":\"structure\",\"components\":[{\"name\":\"a\","
+			    "\"type\":\"typeName\",\"type_name\":{\"scope\":\"domain\",\"domain\":\"D\",\"item\":\"N\","));
+	CHECK(strstr(eve(), "{\"type\":\"binary-time\",\"with_date\":true},{\"type\":\"array\",\"elements\":120"));
+	/* Broken trees are malformed, never walked past their end: a component whose
+	 * type is a universal tag, an array without its element type, a structure
+	 * whose [1] holds a TLV cut short, trailing bytes after the one type. */
+	CHECK_EQ(dec("a115020101a610800100a20ba209a1073005a103020100"), MMS_MALFORMED);
+	CHECK_EQ(g_pdu.defect, MMS_DEFECT_INVALID);
+	CHECK_EQ(dec("a10f020101a60a800100a205a103810108"), MMS_MALFORMED);
+	CHECK_EQ(dec("a10f020101a60a800100a205a2038101ff"), MMS_MALFORMED);
+	CHECK_EQ(dec("a10e020101a609800100a20483008300"), MMS_MALFORMED);
+	CHECK(json_ok(eve()));
+	/* Nesting past MMSW_BER_MAX_DEPTH: arrays of arrays, 60 deep (built inside
+	 * out, each level a1 L 81 01 02 a2 L <inner>, with two-octet lengths). */
+	{
+		static uint8_t body[4096], tmp[4096];
+		char h[9000];
+		size_t bl = 2, n = 0;
+		body[0] = 0x83; /* boolean */
+		body[1] = 0x00;
+		for (int lvl = 0; lvl < 60; lvl++) {
+			size_t k = 0, inner = bl + 4, outer = 3 + inner;
+			tmp[k++] = 0xa1; tmp[k++] = 0x82; tmp[k++] = (uint8_t)(outer >> 8); tmp[k++] = (uint8_t)outer;
+			tmp[k++] = 0x81; tmp[k++] = 0x01; tmp[k++] = 0x02;
+			tmp[k++] = 0xa2; tmp[k++] = 0x82; tmp[k++] = (uint8_t)(bl >> 8); tmp[k++] = (uint8_t)bl;
+			memcpy(tmp + k, body, bl);
+			bl += k;
+			memcpy(body, tmp, bl);
+		}
+		/* a1 82 LL 020101 a6 82 LL 800100 a2 82 LL body */
+		n += (size_t)snprintf(h + n, sizeof(h) - n, "a182%04zx020101a682%04zx800100a282%04zx",
+				      bl + 14, bl + 7, bl);
+		for (size_t i = 0; i < bl; i++)
+			n += (size_t)snprintf(h + n, sizeof(h) - n, "%02x", body[i]);
+		CHECK_EQ(dec(h), MMS_MALFORMED);
+		CHECK_EQ(g_pdu.defect, MMS_DEFECT_TOO_DEEP);
+		CHECK(json_ok(eve()));
+		CHECK(strstr(eve(), "\"type_truncated\":true"));
+	}
 }
 
 static void test_named_variable_lists(void)
