@@ -225,3 +225,107 @@ enum mms_type_step mms_type_check(struct rd spec, uint32_t *nodes)
 			(*nodes)++;
 	return s;
 }
+
+/* A bounded text builder: what does not fit is dropped and remembered. */
+struct text {
+	char *p;
+	size_t n, room; /* room excludes the NUL and the "..." kept in reserve */
+	bool cut;
+};
+
+static void put_c(struct text *t, char c)
+{
+	if (t->n < t->room)
+		t->p[t->n++] = c;
+	else
+		t->cut = true;
+}
+
+static void put_s(struct text *t, const char *s)
+{
+	while (*s)
+		put_c(t, *s++);
+}
+
+static void put_num(struct text *t, int64_t x)
+{
+	char b[24];
+	size_t k = 0;
+	uint64_t u = x < 0 ? (uint64_t)0 - (uint64_t)x : (uint64_t)x;
+	do {
+		b[k++] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (x < 0)
+		put_c(t, '-');
+	while (k)
+		put_c(t, b[--k]);
+}
+
+size_t mms_type_summary(struct rd spec, char *buf, size_t size, bool *cut)
+{
+	struct mms_type_walk w;
+	struct mms_type_node n;
+	enum mms_type_step st;
+	bool first[MMSW_BER_MAX_DEPTH + 1] = { true };
+	unsigned depth = 0; /* open structures and arrays */
+	uint8_t open_tag[MMSW_BER_MAX_DEPTH + 1];
+	struct text t = { buf, 0, size > 4 ? size - 4 : 0, false };
+	*cut = false;
+	if (size == 0)
+		return 0;
+	mms_type_walk_init(&w, spec);
+	while (!t.cut && ((st = mms_type_next(&w, &n)) == MMS_TYPE_NODE || st == MMS_TYPE_LEAVE)) {
+		if (st == MMS_TYPE_LEAVE) {
+			if (depth && open_tag[--depth] == MMS_DATA_STRUCTURE)
+				put_c(&t, '}');
+			continue;
+		}
+		bool in_array = depth && open_tag[depth - 1] == MMS_DATA_ARRAY;
+		if (depth && !in_array && !first[depth])
+			put_c(&t, ',');
+		first[depth] = false;
+		if (n.has_name)
+			for (uint32_t i = 0; i < n.name.len; i++)
+				put_c(&t, n.name.p[i] > 0x20 && n.name.p[i] < 0x7f ? (char)n.name.p[i] : '?');
+		if (n.tag == MMS_DATA_STRUCTURE) {
+			put_c(&t, '{');
+		} else {
+			if (n.has_name)
+				put_c(&t, ':');
+			put_s(&t, mms_type_tag_name(n.tag));
+			if (n.tag == MMS_DATA_ARRAY) {
+				put_c(&t, '[');
+				put_num(&t, n.elements);
+				put_s(&t, "] of ");
+			} else if (n.tag == MMS_DATA_FLOAT) {
+				put_c(&t, '(');
+				put_num(&t, n.format_width);
+				put_c(&t, ',');
+				put_num(&t, n.exponent_width);
+				put_c(&t, ')');
+			} else if (n.has_size) {
+				put_c(&t, '(');
+				put_num(&t, n.size);
+				put_c(&t, ')');
+			} else if (n.tag == MMS_TYPE_NAME) {
+				put_c(&t, '(');
+				for (uint32_t i = 0; i < n.type_name.item.len; i++)
+					put_c(&t, n.type_name.item.p[i] > 0x20 && n.type_name.item.p[i] < 0x7f ?
+						  (char)n.type_name.item.p[i] : '?');
+				put_c(&t, ')');
+			}
+		}
+		if (n.opens && depth < MMSW_BER_MAX_DEPTH) {
+			open_tag[depth++] = n.tag;
+			first[depth] = true;
+		}
+	}
+	if (t.cut || (st != MMS_TYPE_DONE && st != MMS_TYPE_NODE && st != MMS_TYPE_LEAVE)) {
+		*cut = true;
+		for (const char *e = "..."; *e && t.n + 1 < size; e++)
+			t.p[t.n++] = *e;
+	}
+	t.p[t.n] = 0;
+	return t.n;
+}

@@ -57,6 +57,14 @@ enum mms_type_step mms_type_next(struct mms_type_walk *w, struct mms_type_node *
 /* Check a whole TypeSpecification and count its nodes (for the decoder). */
 enum mms_type_step mms_type_check(struct rd spec, uint32_t *nodes);
 
+/* The tree as one line of text, for a list of described variables: components
+ * as name:type, structures in braces, arrays as array[N] of their element:
+ * "{Oper{ctlVal:boolean,origin{orCat:integer(8),orIdent:octet-string(-64)},
+ * ctlNum:unsigned(8),T:utc-time,Test:boolean,Check:bit-string(-2)}}". Names are
+ * wire bytes: anything not visible ASCII becomes '?'. A tree that does not fit
+ * size ends in "..." and *cut is set. Returns the length (buf NUL-terminated). */
+size_t mms_type_summary(struct rd spec, char *buf, size_t size, bool *cut);
+
 /* The ASN.1 name of a TypeSpecification tag ("structure", "typeName", ...). */
 const char *mms_type_tag_name(uint8_t tag);
 
