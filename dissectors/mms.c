@@ -13,6 +13,8 @@
  * (Write-Request, InformationReport, DefineNamedVariableList) order is followed.
  */
 #include "mms.h"
+
+#include <string.h>
 #include "mms_data.h"
 #include "mms_type.h"
 
@@ -550,6 +552,9 @@ static bool define_nvl_req(struct mms_pdu *pdu, struct rd r)
 	return list_of_variable(pdu, t.val);
 }
 
+/* DeleteNamedVariableList-Request ::= SEQUENCE { scopeOfDelete [0] INTEGER
+ * { specific (0), aa-specific (1), domain (2), vmd (3) } DEFAULT specific,
+ * listOfVariableListName [1] OPTIONAL, domainName [2] OPTIONAL } */
 static bool delete_nvl_req(struct mms_pdu *pdu, struct rd r)
 {
 	struct ber_tlv t;
@@ -558,7 +563,10 @@ static bool delete_nvl_req(struct mms_pdu *pdu, struct rd r)
 			return false;
 		if (t.cls != BER_CONTEXT)
 			continue;
-		if (t.tag == 1) {
+		if (t.tag == 0) {
+			if (!get_i32(pdu, &t, &pdu->delete_scope))
+				return false;
+		} else if (t.tag == 1) {
 			struct rd list = t.val;
 			if (!need_constructed(pdu, &t))
 				return false;
@@ -943,6 +951,8 @@ static bool file_open_resp(struct mms_pdu *pdu, struct rd r)
 					if (!get_u32(pdu, &k, &f->size))
 						return false;
 					f->has_size = true;
+				} else if (is_ctx(&k, 1, false)) {
+					f->last_modified = bview_of(&k.val);
 				}
 			}
 		}
@@ -964,6 +974,7 @@ static bool file_read_resp(struct mms_pdu *pdu, struct rd r)
 			if (t.constructed)
 				return fail(pdu, MMS_DEFECT_INVALID);
 			pdu->file.data_len = (uint32_t)rd_left(&t.val);
+			pdu->file.data = bview_of(&t.val);
 			have_data = true;
 		} else if (t.tag == 1 && !get_bool(pdu, &t, &pdu->more_follows)) {
 			return false;
@@ -1175,6 +1186,7 @@ static void pdu_init(struct mms_pdu *pdu)
 	pdu->type_spec = empty;
 	pdu->type_nodes = 0;
 	pdu->matched = pdu->deleted = pdu->entries = 0;
+	pdu->delete_scope = -1;
 	pdu->init = (struct mms_initiate){ 0 };
 	pdu->error = (struct mms_service_error){ 0 };
 	pdu->reject = (struct mms_reject){ 0 };
@@ -1203,4 +1215,102 @@ enum mms_status mms_decode(struct rd r, struct mms_pdu *out)
 	if (!rd_empty(&r))
 		fail(out, MMS_DEFECT_TRAILING);
 	return out->defect == MMS_DEFECT_NONE ? MMS_OK : MMS_MALFORMED;
+}
+
+/* ---- helpers for consumers ------------------------------------------------ */
+
+/* DirectoryEntry ::= SEQUENCE { fileName [0] FileName, fileAttributes [1]
+ * FileAttributes { sizeOfFile [0] Unsigned32, lastModified [1] GeneralizedTime
+ * OPTIONAL } } */
+bool mms_directory_next(struct rd *list, struct mms_dir_entry *e)
+{
+	struct ber_tlv t, k, a;
+	e->name.p = NULL;
+	e->name.len = 0;
+	e->name_parts = 0;
+	e->has_size = false;
+	e->size = 0;
+	e->last_modified.p = NULL;
+	e->last_modified.len = 0;
+	if (rd_empty(list) || ber_read(list, &t) != BER_OK || !t.constructed)
+		return false;
+	struct rd r = t.val;
+	while (!rd_empty(&r) && ber_read(&r, &k) == BER_OK) {
+		if (ber_is_ctx(&k, 0) && k.constructed) {
+			struct rd n = k.val;
+			while (!rd_empty(&n) && ber_read(&n, &a) == BER_OK) {
+				if (!e->name_parts && !a.constructed)
+					e->name = bview_of(&a.val);
+				e->name_parts++;
+			}
+		} else if (ber_is_ctx(&k, 1) && k.constructed) {
+			struct rd f = k.val;
+			while (!rd_empty(&f) && ber_read(&f, &a) == BER_OK) {
+				if (ber_is_ctx(&a, 0) && !a.constructed)
+					e->has_size = ber_uint32(a.val, &e->size);
+				else if (ber_is_ctx(&a, 1) && !a.constructed)
+					e->last_modified = bview_of(&a.val);
+			}
+		}
+	}
+	return true;
+}
+
+static bool digits(const uint8_t *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (p[i] < '0' || p[i] > '9')
+			return false;
+	return true;
+}
+
+size_t mms_generalized_time_iso(struct bview gt, char *buf, size_t size)
+{
+	/* YYYYMMDDHH[MM[SS]][(.|,)fff...][Z|(+|-)hh[mm]] (X.680 GeneralizedTime) */
+	const uint8_t *p = gt.p;
+	size_t n = gt.len, i = 0, o = 0;
+	char out[64];
+	if (!p || n < 10 || !digits(p, 10))
+		return 0;
+	static const char sep[] = "--T::";
+	for (int f = 0; f < 6; f++) { /* year (4), month, day, hour, minute, second */
+		size_t w = f == 0 ? 4 : 2;
+		if (f >= 4 && (i + w > n || !digits(p + i, w)))
+			break; /* minutes and seconds may be left out */
+		if (f > 0)
+			out[o++] = sep[f - 1];
+		for (size_t k = 0; k < w; k++)
+			out[o++] = (char)p[i++];
+	}
+	if (i < n && (p[i] == '.' || p[i] == ',')) {
+		size_t k = i + 1;
+		while (k < n && p[k] >= '0' && p[k] <= '9' && k - i <= 9)
+			k++;
+		if (k == i + 1)
+			return 0;
+		out[o++] = '.';
+		for (size_t j = i + 1; j < k; j++)
+			out[o++] = (char)p[j];
+		i = k;
+	}
+	if (i < n && p[i] == 'Z') {
+		out[o++] = 'Z';
+		i++;
+	} else if (i < n && (p[i] == '+' || p[i] == '-') && i + 3 <= n && digits(p + i + 1, 2)) {
+		out[o++] = (char)p[i];
+		out[o++] = (char)p[i + 1];
+		out[o++] = (char)p[i + 2];
+		i += 3;
+		if (i + 2 <= n && digits(p + i, 2)) {
+			out[o++] = ':';
+			out[o++] = (char)p[i];
+			out[o++] = (char)p[i + 1];
+			i += 2;
+		}
+	}
+	if (i != n || o + 1 > size)
+		return 0;
+	memcpy(buf, out, o);
+	buf[o] = 0;
+	return o;
 }

@@ -133,6 +133,17 @@ struct mms_file {
 	uint32_t size;                 /* fileOpen response sizeOfFile */
 	uint32_t position;             /* fileOpen request initialPosition */
 	uint32_t data_len;             /* fileRead response fileData length */
+	struct bview data;             /* fileRead response fileData */
+	struct bview last_modified;    /* fileOpen response: GeneralizedTime, as on the wire */
+};
+
+/* One DirectoryEntry of a FileDirectory response (mms_directory_next). */
+struct mms_dir_entry {
+	struct bview name;             /* the first GraphicString of its FileName */
+	uint32_t name_parts;           /* GraphicStrings in the FileName */
+	bool has_size;
+	uint32_t size;                 /* sizeOfFile */
+	struct bview last_modified;    /* GeneralizedTime as on the wire; p NULL when absent */
 };
 
 struct mms_pdu {
@@ -176,6 +187,8 @@ struct mms_pdu {
 	                                * walk with mms_type.h (checked whole) */
 	uint32_t type_nodes;           /* nodes in it */
 	uint32_t matched, deleted;     /* deleteNVL response */
+	int32_t delete_scope;          /* deleteNVL request scopeOfDelete [0]: 0 specific,
+	                                * 1 aa-specific, 2 domain, 3 vmd; -1 absent */
 	uint32_t entries;              /* readJournal response entries */
 
 	struct mms_initiate init;
@@ -192,6 +205,15 @@ enum mms_status mms_decode(struct rd r, struct mms_pdu *out);
 /* True when b can be the first octet of an MMS PDU (used to infer the presentation
  * context of an association picked up mid-stream, and to spot bare MMS on COTP). */
 bool mms_first_octet(uint8_t b);
+
+/* The next entry of a FileDirectory response's list (mms_pdu.names): false at the
+ * end or at an entry that is not a DirectoryEntry (the decoder counted them). */
+bool mms_directory_next(struct rd *list, struct mms_dir_entry *e);
+
+/* A GeneralizedTime ("20200621045335.000Z", "20240327122945Z", local time without
+ * the Z, or with an offset "+0200") as ISO 8601 ("2020-06-21T04:53:35.000Z";
+ * local times without a zone). Returns the length, 0 when it is not one. */
+size_t mms_generalized_time_iso(struct bview gt, char *buf, size_t size);
 
 const char *mms_pdu_name(uint8_t type);           /* "confirmed-request", ... */
 const char *mms_service_name(uint8_t type, int service); /* ISO 9506 ASN.1 name or NULL */

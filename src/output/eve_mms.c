@@ -14,6 +14,8 @@
 #include "dissectors/iec61850.h"
 #include "dissectors/mms_data.h"
 #include "dissectors/mms_type.h"
+#include "util/limits.h"
+#include "util/sha256.h"
 
 /* ---- small formatting helpers -------------------------------------------- */
 
@@ -288,6 +290,16 @@ static void reject_obj(struct jw *w, const struct mms_reject *r)
 	jw_obj_end(w);
 }
 
+/* A GeneralizedTime as on the wire and, when it reads as one, in ISO 8601. */
+static void generalized_time(struct jw *w, const char *key, const char *iso_key, struct bview gt)
+{
+	char iso[64];
+	size_t n = mms_generalized_time_iso(gt, iso, sizeof(iso));
+	put_view(w, key, gt);
+	if (n)
+		jw_strn(w, iso_key, iso, n);
+}
+
 static void file_obj(struct jw *w, const struct mms_pdu *pdu, bool request)
 {
 	const struct mms_file *f = &pdu->file;
@@ -295,16 +307,55 @@ static void file_obj(struct jw *w, const struct mms_pdu *pdu, bool request)
 	if (f->name.p)
 		put_view(w, "name", f->name);
 	if (f->name2.p)
-		put_view(w, "destination", f->name2);
+		put_view(w, pdu->service == MMS_SVC_FILE_RENAME ? "new_name" : "destination", f->name2);
 	if (f->has_frsm)
 		jw_i64(w, "frsm_id", f->frsm_id);
 	if (f->has_size)
 		jw_u64(w, "size", f->size);
+	if (!request && f->last_modified.p)
+		generalized_time(w, "last_modified", "last_modified_iso", f->last_modified);
 	if (request && pdu->service == MMS_SVC_FILE_OPEN)
 		jw_u64(w, "position", f->position);
-	if (!request && pdu->service == MMS_SVC_FILE_READ)
+	if (!request && pdu->service == MMS_SVC_FILE_READ) {
+		uint8_t md[SHA256_BYTES];
+		size_t shown = f->data_len < MMSW_EVE_FILE_DATA_BYTES ? f->data_len : MMSW_EVE_FILE_DATA_BYTES;
 		jw_u64(w, "bytes", f->data_len);
+		if (f->data.p) {
+			jw_hex(w, "data_hex", f->data.p, shown);
+			if (shown < f->data_len)
+				jw_bool(w, "data_truncated", true);
+			sha256(f->data.p, f->data.len, md);
+			jw_hex(w, "sha256", md, sizeof(md));
+		}
+	}
 	jw_obj_end(w);
+}
+
+/* FileDirectory entries with their attributes, under the value budget like names. */
+static void directory(struct mms_value_writer *v, struct rd list)
+{
+	struct jw *w = v->w;
+	struct mms_dir_entry e;
+	v->start = w->len;
+	jw_arr(w, "entries");
+	while (mms_directory_next(&list, &e)) {
+		struct rd name = rd_make(e.name.p, e.name.len);
+		struct rd gt = rd_make(e.last_modified.p, e.last_modified.len);
+		if (!mms_value_fits(v, 2 * mms_value_string_cost(gt) + mms_value_string_cost(name) + 96))
+			break;
+		jw_obj(w, NULL);
+		put_view(w, "name", e.name);
+		if (e.name_parts > 1)
+			jw_u64(w, "name_parts", e.name_parts);
+		if (e.has_size)
+			jw_u64(w, "size", e.size);
+		if (e.last_modified.p)
+			generalized_time(w, "last_modified", "last_modified_iso", e.last_modified);
+		jw_obj_end(w);
+	}
+	jw_arr_end(w);
+	if (v->stop && (v->flags & EVE_MMS_VALUES_CAPPED))
+		jw_bool(w, "values_truncated", true);
 }
 
 static void data_section(struct mms_value_writer *v, const char *key, const struct mms_pdu *pdu,
@@ -342,6 +393,15 @@ static void request_fields(struct mms_value_writer *v, const struct mms_pdu *pdu
 		if (pdu->has_list_name)
 			objname_obj(w, "journal", &pdu->list_name);
 		break;
+	case MMS_SVC_DELETE_NVL: {
+		/* scopeOfDelete DEFAULT specific: the names listed in objects */
+		static const char *const scopes[] = { "specific", "aa-specific", "domain", "vmd" };
+		int32_t sc = pdu->delete_scope < 0 ? 0 : pdu->delete_scope;
+		name_or_number(w, "scope_of_delete", sc < 4 ? scopes[sc] : NULL, sc);
+		if (pdu->object_scope == MMS_SCOPE_DOMAIN)
+			put_view(w, "domain", pdu->scope_domain);
+		break;
+	}
 	}
 	if (mms_service_is_file(pdu->service)) {
 		file_obj(w, pdu, true);
@@ -364,6 +424,8 @@ static void response_fields(struct mms_value_writer *v, const struct mms_pdu *pd
 	case MMS_SVC_FILE_DIRECTORY:
 		if (v->budget && pdu->names.p)
 			names(v, pdu->names, pdu->service == MMS_SVC_FILE_DIRECTORY);
+		if (v->budget && !v->stop && pdu->names.p && pdu->service == MMS_SVC_FILE_DIRECTORY)
+			directory(v, pdu->names);
 		if (pdu->has_more_follows)
 			jw_bool(w, "more_follows", pdu->more_follows);
 		break;

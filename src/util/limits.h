@@ -40,6 +40,9 @@
 #define MMSW_PENDING_REQUESTS 64
 /* JSON bytes of decoded values per EVE mms record. */
 #define MMSW_EVE_VALUE_BUDGET 8192
+/* FileRead data shown per EVE record (as hex; the length and SHA-256 are always
+ * of the whole). */
+#define MMSW_EVE_FILE_DATA_BYTES 256
 /* PRP/HSR duplicate discard (src/stages/redundancy.c): nodes (source MAC, PRP
  * or HSR) remembered at once, the least recently heard forgotten first
  * (redundancy_table_full); sequence numbers remembered per node, so the second

@@ -787,6 +787,17 @@ static void test_named_variable_lists(void)
 	CHECK_EQ(g_pdu.object_scope, MMS_SCOPE_DOMAIN);
 	CHECK_VIEW(g_pdu.scope_domain, "LD");
 	CHECK_STR(acsi(), "DeleteDataSet");
+	CHECK_EQ(g_pdu.delete_scope, 2);
+	CHECK(strstr(eve(), "\"scope_of_delete\":\"domain\",\"domain\":\"LD\""));
+	/* ZEEK deleteNamedVariableList: scopeOfDelete specific (0), one list name */
+	CHECK_EQ(dec(DNVL_REQ), MMS_OK);
+	CHECK(strstr(eve(), "\"scope_of_delete\":\"specific\"") && !strstr(eve(), "\"domain\":\"LD"));
+	/* absent: DEFAULT specific */
+	CHECK_EQ(dec("a00f020107ad0aa108a1061a01411a0142"), MMS_OK);
+	CHECK_EQ(g_pdu.delete_scope, -1);
+	CHECK(strstr(eve(), "\"scope_of_delete\":\"specific\""));
+	CHECK_EQ(dec("a00d020107ad0880010382034c4431"), MMS_OK);
+	CHECK(strstr(eve(), "\"scope_of_delete\":\"vmd\",\"domain\":\"LD1\""));
 	CHECK_EQ(dec("a108020103ad03800101"), MMS_MALFORMED);
 	CHECK_EQ(g_pdu.defect, MMS_DEFECT_MISSING);
 }
@@ -813,7 +824,35 @@ static void test_files(void)
 	CHECK_EQ(g_pdu.n_names, 1);
 	CHECK(!g_pdu.more_follows);
 	CHECK_EVE("{\"pdu\":\"confirmed-response\",\"service\":\"fileDirectory\",\"invoke_id\":1,\"acsi\":null,"
-		  "\"names\":[\"test\"],\"more_follows\":false}");
+		  "\"names\":[\"test\"],\"entries\":[{\"name\":\"test\",\"size\":5,\"last_modified\":"
+		  "\"20240327122945.000Z\",\"last_modified_iso\":\"2024-03-27T12:29:45.000Z\"}],\"more_follows\":false}");
+	/* Two entries (hand-made): a FileName of two parts without lastModified, and a
+	 * time with an offset; moreFollows true. */
+	CHECK_EQ(dec("a14d020107bf4d47a04230403019a0111908434f4d54524144451905612e636667a104800201003023a00719"
+		     "05622e646174a118800107811332303230313032313130303433342b303230308101ff"), MMS_OK);
+	CHECK_EQ(g_pdu.n_names, 2);
+	CHECK(strstr(eve(), "\"entries\":[{\"name\":\"COMTRADE\",\"name_parts\":2,\"size\":256},{\"name\":"
+			    "\"b.dat\",\"size\":7,\"last_modified\":\"20201021100434+0200\",\"last_modified_iso\":"
+			    "\"2020-10-21T10:04:34+02:00\"}],\"more_follows\":true"));
+	{
+		char iso[64];
+		struct bview gt;
+		static const struct { const char *in, *out; } g[] = {
+			{ "20200624045335.000Z", "2020-06-24T04:53:35.000Z" }, { "20200624045335Z", "2020-06-24T04:53:35Z" },
+			{ "2020062404", "2020-06-24T04" }, { "202006240453,5-05", "2020-06-24T04:53.5-05" },
+			{ "20200624045335", "2020-06-24T04:53:35" }, { "2020062404533", "" }, { "20200624045335.Z", "" },
+			{ "20200624045335Zx", "" }, { "2020-06-24", "" }, { "", "" },
+		};
+		for (size_t i = 0; i < sizeof(g) / sizeof(g[0]); i++) {
+			gt.p = (const uint8_t *)g[i].in;
+			gt.len = (uint32_t)strlen(g[i].in);
+			size_t n = mms_generalized_time_iso(gt, iso, sizeof(iso));
+			CHECK_STR(n ? iso : "", g[i].out);
+		}
+		gt.p = (const uint8_t *)"20200624045335.123456789Z";
+		gt.len = 25;
+		CHECK_EQ(mms_generalized_time_iso(gt, iso, 10), 0); /* does not fit: nothing */
+	}
 	/* entries tagged implicitly, by an encoder that reads the ASN.1 differently */
 	CHECK_EQ(dec("a11f020101bf4d19a0173015a006190474657374a10b800105810632303230315a"), MMS_OK);
 	CHECK_EQ(g_pdu.n_names, 1);
@@ -835,7 +874,8 @@ static void test_files(void)
 	CHECK(g_pdu.file.has_size);
 	CHECK_EQ(g_pdu.file.size, 5);
 	CHECK_EVE("{\"pdu\":\"confirmed-response\",\"service\":\"fileOpen\",\"invoke_id\":1,\"acsi\":null,"
-		  "\"file\":{\"frsm_id\":0,\"size\":5}}");
+		  "\"file\":{\"frsm_id\":0,\"size\":5,\"last_modified\":\"20240327122945.000Z\","
+		  "\"last_modified_iso\":\"2024-03-27T12:29:45.000Z\"}}");
 
 	CHECK_EQ(dec(FREAD_REQ), MMS_OK);
 	CHECK_EQ(g_pdu.service, MMS_SVC_FILE_READ);
@@ -844,7 +884,20 @@ static void test_files(void)
 	CHECK_EQ(dec(FREAD_RESP), MMS_OK);
 	CHECK_EQ(g_pdu.file.data_len, 5);
 	CHECK_EVE("{\"pdu\":\"confirmed-response\",\"service\":\"fileRead\",\"invoke_id\":2,\"acsi\":null,"
-		  "\"file\":{\"bytes\":5},\"more_follows\":false}");
+		  "\"file\":{\"bytes\":5,\"data_hex\":\"746573740a\",\"sha256\":"
+		  "\"f2ca1bb6c7e907d06dafe4687e579fce76b37e4e93b7605022da52e6ccc26fd2\"},\"more_follows\":false}");
+	/* 300 bytes: 256 shown, the length and the digest of all 300 */
+	{
+		char h[1000];
+		size_t n = (size_t)snprintf(h, sizeof(h), "a1820138020107bf498201308082012c");
+		for (int i = 0; i < 300; i++)
+			n += (size_t)snprintf(h + n, sizeof(h) - n, "%02x", i < 256 ? i : 0);
+		CHECK_EQ(dec(h), MMS_OK);
+		CHECK_EQ(g_pdu.file.data_len, 300);
+		CHECK(strstr(eve(), "\"bytes\":300,\"data_hex\":\"000102"));
+		CHECK(strstr(eve(), "fdfeff\",\"data_truncated\":true,\"sha256\":"
+				    "\"4d2746b98a142f34f4e42335eace0932b1ebeea548ab97e8b163c8be6ea989cc\""));
+	}
 	CHECK_EQ(dec("a10d020102bf49078005746573740a"), MMS_OK);
 	CHECK(g_pdu.more_follows); /* DEFAULT TRUE */
 
@@ -859,6 +912,7 @@ static void test_files(void)
 	CHECK_VIEW(g_pdu.file.name, "testUpload");
 	CHECK_VIEW(g_pdu.file.name2, "testUpoadDst");
 	CHECK_STR(acsi(), "SetFile");
+	CHECK(strstr(eve(), "\"file\":{\"name\":\"testUpload\",\"destination\":\"testUpoadDst\"}"));
 
 	CHECK_EQ(dec("a00c020101bf4c06190474657374"), MMS_OK); /* fileDelete */
 	CHECK_EQ(g_pdu.service, MMS_SVC_FILE_DELETE);
@@ -872,6 +926,7 @@ static void test_files(void)
 	CHECK_VIEW(g_pdu.file.name, "a.b");
 	CHECK_VIEW(g_pdu.file.name2, "c.dd");
 	CHECK(acsi() == NULL);
+	CHECK(strstr(eve(), "\"file\":{\"name\":\"a.b\",\"new_name\":\"c.dd\"}"));
 
 	CHECK_EQ(dec("a00b020101bf4805a000810100"), MMS_OK); /* an empty FileName */
 	CHECK(strstr(eve(), "\"file\":{\"name\":\"\",\"position\":0}"));
