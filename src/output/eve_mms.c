@@ -337,7 +337,7 @@ static void directory(struct mms_value_writer *v, struct rd list)
 	struct jw *w = v->w;
 	struct mms_dir_entry e;
 	v->start = w->len;
-	jw_arr(w, "entries");
+	jw_arr(w, "directory");
 	while (mms_directory_next(&list, &e)) {
 		struct rd name = rd_make(e.name.p, e.name.len);
 		struct rd gt = rd_make(e.last_modified.p, e.last_modified.len);

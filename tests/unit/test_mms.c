@@ -824,14 +824,14 @@ static void test_files(void)
 	CHECK_EQ(g_pdu.n_names, 1);
 	CHECK(!g_pdu.more_follows);
 	CHECK_EVE("{\"pdu\":\"confirmed-response\",\"service\":\"fileDirectory\",\"invoke_id\":1,\"acsi\":null,"
-		  "\"names\":[\"test\"],\"entries\":[{\"name\":\"test\",\"size\":5,\"last_modified\":"
+		  "\"names\":[\"test\"],\"directory\":[{\"name\":\"test\",\"size\":5,\"last_modified\":"
 		  "\"20240327122945.000Z\",\"last_modified_iso\":\"2024-03-27T12:29:45.000Z\"}],\"more_follows\":false}");
 	/* Two entries (hand-made): a FileName of two parts without lastModified, and a
 	 * time with an offset; moreFollows true. */
 	CHECK_EQ(dec("a14d020107bf4d47a04230403019a0111908434f4d54524144451905612e636667a104800201003023a00719"
 		     "05622e646174a118800107811332303230313032313130303433342b303230308101ff"), MMS_OK);
 	CHECK_EQ(g_pdu.n_names, 2);
-	CHECK(strstr(eve(), "\"entries\":[{\"name\":\"COMTRADE\",\"name_parts\":2,\"size\":256},{\"name\":"
+	CHECK(strstr(eve(), "\"directory\":[{\"name\":\"COMTRADE\",\"name_parts\":2,\"size\":256},{\"name\":"
 			    "\"b.dat\",\"size\":7,\"last_modified\":\"20201021100434+0200\",\"last_modified_iso\":"
 			    "\"2020-10-21T10:04:34+02:00\"}],\"more_follows\":true"));
 	{
