@@ -586,9 +586,16 @@ static bool delete_nvl_req(struct mms_pdu *pdu, struct rd r)
 	return true;
 }
 
+/* ReadJournal-Request ::= SEQUENCE { journalName [0] ObjectName,
+ * rangeStartSpecification [1] CHOICE { startingTime [0] TimeOfDay, startingEntry
+ * [1] OCTET STRING } OPTIONAL, rangeStopSpecification [2] CHOICE { endingTime [0]
+ * TimeOfDay, numberOfEntries [1] Integer32 } OPTIONAL, listOfVariables [4] SEQUENCE
+ * OF VisibleString OPTIONAL, entryToStartAfter [5] SEQUENCE { timeSpecification
+ * [0] TimeOfDay, entrySpecification [1] OCTET STRING } OPTIONAL } */
 static bool read_journal_req(struct mms_pdu *pdu, struct rd r)
 {
-	struct ber_tlv t;
+	struct mms_journal_req *j = &pdu->journal;
+	struct ber_tlv t, k;
 	bool have_name = false;
 	while (!rd_empty(&r)) {
 		if (!take(pdu, &r, &t))
@@ -599,20 +606,39 @@ static bool read_journal_req(struct mms_pdu *pdu, struct rd r)
 			if (!need_constructed(pdu, &t) || !objname_in(pdu, t.val, &pdu->list_name))
 				return false;
 			pdu->has_list_name = have_name = true;
+		} else if (t.tag == 1 || t.tag == 2) {
+			struct rd c = t.val;
+			if (!need_constructed(pdu, &t) || !take_required(pdu, &c, &k))
+				return false;
+			if (k.cls != BER_CONTEXT || k.tag > 1 || k.constructed)
+				return fail(pdu, MMS_DEFECT_INVALID);
+			if (t.tag == 1)
+				*(k.tag == 0 ? &j->start_time : &j->start_entry) = bview_of(&k.val);
+			else if (k.tag == 0)
+				j->stop_time = bview_of(&k.val);
+			else if (!get_i32(pdu, &k, &j->stop_count))
+				return false;
+			else
+				j->has_stop_count = true;
+		} else if (t.tag == 4) {
+			if (!need_constructed(pdu, &t) || !count_list(pdu, t.val, &j->n_variables))
+				return false;
+			j->variables = t.val;
 		} else if (t.tag == 5) {
-			/* entryToStartAfter { timeSpecification [0], entrySpecification [1] }:
-			 * continue_after is set (non-NULL) when present and narrowed to the
+			/* continue_after is set (non-NULL) when present and narrowed to the
 			 * EntryID when there is one. */
 			struct rd e = t.val;
-			struct ber_tlv k;
 			if (!need_constructed(pdu, &t))
 				return false;
+			j->has_after = true;
 			pdu->continue_after = bview_of(&t.val);
 			while (!rd_empty(&e)) {
 				if (!take(pdu, &e, &k))
 					return false;
+				if (is_ctx(&k, 0, false))
+					j->after_time = bview_of(&k.val);
 				if (is_ctx(&k, 1, false))
-					pdu->continue_after = bview_of(&k.val);
+					pdu->continue_after = j->after_entry = bview_of(&k.val);
 			}
 		}
 	}
@@ -1005,7 +1031,7 @@ static bool service_response(struct mms_pdu *pdu, const struct ber_tlv *s)
 	case MMS_SVC_DELETE_NVL:
 		return need_constructed(pdu, s) && delete_nvl_resp(pdu, r);
 	case MMS_SVC_READ_JOURNAL:
-		return need_constructed(pdu, s) && list_more_follows(pdu, r, &pdu->entries, NULL);
+		return need_constructed(pdu, s) && list_more_follows(pdu, r, &pdu->entries, &pdu->journal_entries);
 	case MMS_SVC_FILE_OPEN:
 		return need_constructed(pdu, s) && file_open_resp(pdu, r);
 	case MMS_SVC_FILE_READ:
@@ -1187,6 +1213,8 @@ static void pdu_init(struct mms_pdu *pdu)
 	pdu->type_nodes = 0;
 	pdu->matched = pdu->deleted = pdu->entries = 0;
 	pdu->delete_scope = -1;
+	pdu->journal_entries = empty;
+	pdu->journal = (struct mms_journal_req){ .variables = empty };
 	pdu->init = (struct mms_initiate){ 0 };
 	pdu->error = (struct mms_service_error){ 0 };
 	pdu->reject = (struct mms_reject){ 0 };
@@ -1313,4 +1341,59 @@ size_t mms_generalized_time_iso(struct bview gt, char *buf, size_t size)
 	memcpy(buf, out, o);
 	buf[o] = 0;
 	return o;
+}
+
+/* JournalEntry ::= SEQUENCE { entryIdentifier [0] OCTET STRING,
+ * originatingApplication [1] ApplicationReference, entryContent [2] EntryContent }
+ * EntryContent ::= SEQUENCE { occurrenceTime [0] TimeOfDay, additionalDetail [1]
+ * OPTIONAL, entryForm CHOICE { data [2] SEQUENCE { event [0] OPTIONAL,
+ * listOfVariables [1] SEQUENCE OF ... OPTIONAL }, annotation [3] VisibleString } } */
+bool mms_journal_next(struct rd *list, struct mms_journal_entry *e)
+{
+	struct ber_tlv t, k, c, d;
+	*e = (struct mms_journal_entry){ .variables = { NULL, 0, 0 } };
+	if (rd_empty(list) || ber_read(list, &t) != BER_OK || !t.constructed)
+		return false;
+	struct rd r = t.val;
+	while (!rd_empty(&r) && ber_read(&r, &k) == BER_OK) {
+		if (ber_is_ctx(&k, 0) && !k.constructed) {
+			e->entry_id = bview_of(&k.val);
+		} else if (ber_is_ctx(&k, 2) && k.constructed) {
+			struct rd ec = k.val;
+			while (!rd_empty(&ec) && ber_read(&ec, &c) == BER_OK) {
+				if (ber_is_ctx(&c, 0) && !c.constructed) {
+					e->time = bview_of(&c.val);
+				} else if (ber_is_ctx(&c, 3) && !c.constructed) {
+					e->has_annotation = true;
+					e->annotation = bview_of(&c.val);
+				} else if (ber_is_ctx(&c, 2) && c.constructed) {
+					struct rd dd = c.val;
+					while (!rd_empty(&dd) && ber_read(&dd, &d) == BER_OK)
+						if (ber_is_ctx(&d, 1) && d.constructed) {
+							e->has_variables = true;
+							e->variables = d.val;
+						}
+				}
+			}
+		}
+	}
+	return true;
+}
+
+bool mms_journal_variable_next(struct rd *list, struct bview *tag, struct rd *value)
+{
+	struct ber_tlv t, k;
+	tag->p = NULL;
+	tag->len = 0;
+	*value = (struct rd){ NULL, 0, 0 };
+	if (rd_empty(list) || ber_read(list, &t) != BER_OK || !t.constructed)
+		return false;
+	struct rd r = t.val;
+	while (!rd_empty(&r) && ber_read(&r, &k) == BER_OK) {
+		if (ber_is_ctx(&k, 0) && !k.constructed)
+			*tag = bview_of(&k.val);
+		else if (ber_is_ctx(&k, 1) && k.constructed)
+			*value = k.val;
+	}
+	return true;
 }

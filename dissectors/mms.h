@@ -146,6 +146,20 @@ struct mms_dir_entry {
 	struct bview last_modified;    /* GeneralizedTime as on the wire; p NULL when absent */
 };
 
+/* ReadJournal-Request beyond its journalName (IEC 61850 QueryLogByTime and
+ * QueryLogAfter). Times are TimeOfDay contents (mms_data_binary_time). */
+struct mms_journal_req {
+	struct bview start_time;       /* rangeStartSpecification startingTime [0] */
+	struct bview start_entry;      /* ... startingEntry [1] */
+	struct bview stop_time;        /* rangeStopSpecification endingTime [0] */
+	bool has_stop_count;
+	int32_t stop_count;            /* ... numberOfEntries [1] */
+	uint32_t n_variables;          /* listOfVariables [4] */
+	struct rd variables;
+	bool has_after;                /* entryToStartAfter [5] */
+	struct bview after_time, after_entry;
+};
+
 struct mms_pdu {
 	uint8_t type;                  /* enum mms_pdu_type */
 	uint8_t defect;                /* enum mms_defect; non-zero means malformed */
@@ -190,6 +204,9 @@ struct mms_pdu {
 	int32_t delete_scope;          /* deleteNVL request scopeOfDelete [0]: 0 specific,
 	                                * 1 aa-specific, 2 domain, 3 vmd; -1 absent */
 	uint32_t entries;              /* readJournal response entries */
+	struct rd journal_entries;     /* readJournal response: SEQUENCE OF JournalEntry
+	                                * contents (mms_journal_next) */
+	struct mms_journal_req journal;
 
 	struct mms_initiate init;
 	struct mms_service_error error; /* confirmed/initiate/conclude/cancel error */
@@ -209,6 +226,22 @@ bool mms_first_octet(uint8_t b);
 /* The next entry of a FileDirectory response's list (mms_pdu.names): false at the
  * end or at an entry that is not a DirectoryEntry (the decoder counted them). */
 bool mms_directory_next(struct rd *list, struct mms_dir_entry *e);
+
+/* One JournalEntry of a ReadJournal response (mms_pdu.journal_entries): its
+ * EntryID, occurrenceTime (TimeOfDay contents), and either the data
+ * (listOfVariables: SEQUENCE OF { variableTag [0], valueSpecification [1] },
+ * walk with mms_journal_variable_next) or an annotation. */
+struct mms_journal_entry {
+	struct bview entry_id;
+	struct bview time;
+	bool has_variables;
+	struct rd variables;
+	bool has_annotation;
+	struct bview annotation;
+};
+bool mms_journal_next(struct rd *list, struct mms_journal_entry *e);
+/* The next variable of an entry: its tag and the contents holding its one Data. */
+bool mms_journal_variable_next(struct rd *list, struct bview *tag, struct rd *value);
 
 /* A GeneralizedTime ("20200621045335.000Z", "20240327122945Z", local time without
  * the Z, or with an offset "+0200") as ISO 8601 ("2020-06-21T04:53:35.000Z";

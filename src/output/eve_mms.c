@@ -358,6 +358,100 @@ static void directory(struct mms_value_writer *v, struct rd list)
 		jw_bool(w, "values_truncated", true);
 }
 
+/* TimeOfDay (binary-time contents) as ISO 8601 when it carries the date (days
+ * since 1984-01-01), else milliseconds since midnight; nothing when invalid. */
+static void time_of_day(struct jw *w, const char *key, struct bview t)
+{
+	struct mms_data d = { MMS_DATA_BINARY_TIME, false, rd_make(t.p, t.len) };
+	uint32_t ms;
+	bool has_days;
+	uint16_t days;
+	if (!t.p || !mms_data_binary_time(&d, &ms, &has_days, &days) || ms >= 86400000u)
+		return;
+	if (!has_days) {
+		char k[48];
+		size_t n = strlen(key);
+		if (n > sizeof(k) - 4)
+			n = sizeof(k) - 4;
+		memcpy(k, key, n);
+		memcpy(k + n, "_ms", 4);
+		jw_u64(w, k, ms);
+		return;
+	}
+	/* 5113 days from the Unix epoch to 1984-01-01; EVE's timestamp form */
+	jw_timestamp(w, key, (((int64_t)5113 + days) * 86400000 + ms) * 1000);
+}
+
+static void journal_request(struct mms_value_writer *v, const struct mms_pdu *pdu)
+{
+	struct jw *w = v->w;
+	const struct mms_journal_req *j = &pdu->journal;
+	time_of_day(w, "start_time", j->start_time);
+	if (j->start_entry.p)
+		jw_hex(w, "start_entry", j->start_entry.p, j->start_entry.len);
+	time_of_day(w, "stop_time", j->stop_time);
+	if (j->has_stop_count)
+		jw_i64(w, "stop_entries", j->stop_count);
+	if (j->has_after) {
+		jw_obj(w, "start_after");
+		time_of_day(w, "time", j->after_time);
+		if (j->after_entry.p)
+			jw_hex(w, "entry", j->after_entry.p, j->after_entry.len);
+		jw_obj_end(w);
+	}
+	if (j->n_variables && v->budget) {
+		struct rd r = j->variables;
+		struct ber_tlv t;
+		v->start = w->len;
+		jw_arr(w, "variables");
+		while (!rd_empty(&r) && ber_read(&r, &t) == BER_OK) {
+			if (t.constructed || !mms_value_fits(v, mms_value_string_cost(t.val)))
+				break;
+			jw_strn(w, NULL, rd_ptr(&t.val), rd_left(&t.val));
+		}
+		jw_arr_end(w);
+	}
+}
+
+/* The journal entries of a ReadJournal response, under the value budget: each
+ * entry's EntryID, time, and its variables (tag and value) or annotation. */
+static void journal_entries(struct mms_value_writer *v, struct rd list)
+{
+	struct jw *w = v->w;
+	struct mms_journal_entry e;
+	v->start = w->len;
+	jw_arr(w, "journal_entries");
+	while (!v->stop && mms_journal_next(&list, &e)) {
+		if (!mms_value_fits(v, 2 * e.entry_id.len + 96))
+			break;
+		jw_obj(w, NULL);
+		if (e.entry_id.p)
+			jw_hex(w, "entry_id", e.entry_id.p, e.entry_id.len);
+		time_of_day(w, "time", e.time);
+		if (e.has_annotation)
+			put_view(w, "annotation", e.annotation);
+		if (e.has_variables) {
+			struct rd r = e.variables;
+			struct bview tag;
+			struct rd value;
+			jw_arr(w, "variables");
+			while (!v->stop && mms_journal_variable_next(&r, &tag, &value)) {
+				if (!mms_value_fits(v, mms_value_string_cost(rd_make(tag.p, tag.len)) + 32))
+					break;
+				jw_obj(w, NULL);
+				put_view(w, "tag", tag);
+				mms_value_list(v, "values", value, MMS_VALUE_DATA);
+				jw_obj_end(w);
+			}
+			jw_arr_end(w);
+		}
+		jw_obj_end(w);
+	}
+	jw_arr_end(w);
+	if (v->flags & EVE_MMS_VALUES_CAPPED)
+		jw_bool(w, "values_truncated", true);
+}
+
 static void data_section(struct mms_value_writer *v, const char *key, const struct mms_pdu *pdu,
 			 enum mms_value_list kind)
 {
@@ -392,6 +486,7 @@ static void request_fields(struct mms_value_writer *v, const struct mms_pdu *pdu
 	case MMS_SVC_READ_JOURNAL:
 		if (pdu->has_list_name)
 			objname_obj(w, "journal", &pdu->list_name);
+		journal_request(v, pdu);
 		break;
 	case MMS_SVC_DELETE_NVL: {
 		/* scopeOfDelete DEFAULT specific: the names listed in objects */
@@ -461,6 +556,8 @@ static void response_fields(struct mms_value_writer *v, const struct mms_pdu *pd
 		break;
 	case MMS_SVC_READ_JOURNAL:
 		jw_u64(w, "entries", pdu->entries);
+		if (v->budget && pdu->journal_entries.p)
+			journal_entries(v, pdu->journal_entries);
 		if (pdu->has_more_follows)
 			jw_bool(w, "more_follows", pdu->more_follows);
 		break;

@@ -946,15 +946,32 @@ static void test_read_journal(void)
 	CHECK_STR(acsi(), "QueryLogAfter");
 	CHECK_EVE("{\"pdu\":\"confirmed-request\",\"service\":\"readJournal\",\"invoke_id\":3,"
 		  "\"acsi\":\"QueryLogAfter\",\"journal\":{\"scope\":\"domain\",\"domain\":\"simpleIOGenericIO\","
-		  "\"item\":\"LLN0$EventLog\",\"ref\":\"simpleIOGenericIO/LLN0.EventLog\"}}");
+		  "\"item\":\"LLN0$EventLog\",\"ref\":\"simpleIOGenericIO/LLN0.EventLog\"},\"start_after\":"
+		  "{\"time\":\"1984-01-01T00:00:00.000000Z\",\"entry\":\"0100000000000000\"}}");
 	CHECK_EQ(dec(RJ_TIME), MMS_OK);
 	CHECK_STR(acsi(), "QueryLogByTime");
+	/* logging.pcap: the range as tshark shows it (Sep 20 06:07:48.396, Nov 28 16:47:48.396) */
+	CHECK(strstr(eve(), "\"start_time\":\"2026-09-20T06:07:48.396000Z\",\"stop_time\":"
+			    "\"2026-11-28T16:47:48.396000Z\""));
+	CHECK(!g_pdu.journal.has_after);
 	CHECK_EQ(dec(RJ_RESP), MMS_OK);
 	CHECK_EQ(g_pdu.entries, 1);
 	CHECK(g_pdu.has_more_follows);
 	CHECK(!g_pdu.more_follows);
+	/* the entry: EntryID, occurrenceTime, four variables with tag and value */
 	CHECK_EVE("{\"pdu\":\"confirmed-response\",\"service\":\"readJournal\",\"invoke_id\":1,\"acsi\":null,"
-		  "\"entries\":1,\"more_follows\":false}");
+		  "\"entries\":1,\"journal_entries\":[{\"entry_id\":\"0100000000000000\",\"time\":"
+		  "\"2026-11-28T16:47:44.873000Z\",\"variables\":[{\"tag\":\"simpleIOGenerioIO/GPIO1$ST$SPCSO1$stVal\","
+		  "\"values\":[123]},{\"tag\":\"ReasonCode\",\"values\":[{\"bits\":\"0000000\"}]},{\"tag\":"
+		  "\"simpleIOGenerioIO/GPIO1$ST$SPCSO1$t\",\"values\":[{\"utc\":\"2026-11-28T16:47:44.887999Z\","
+		  "\"quality\":\"0a\"}]},{\"tag\":\"ReasonCode\",\"values\":[{\"bits\":\"0000000\"}]}]}],"
+		  "\"more_follows\":false}");
+	/* Hand-made: startingEntry, numberOfEntries, listOfVariables; an entry with
+	 * an annotation and a TimeOfDay without the date. */
+	CHECK_EQ(dec("a01f020101bf4119a00580034a4e4ca103810101a203810105a4061a01611a0162"), MMS_OK);
+	CHECK(strstr(eve(), "\"start_entry\":\"01\",\"stop_entries\":5,\"variables\":[\"a\",\"b\"]"));
+	CHECK_EQ(dec("a11c020101bf4116a0143012800102a20d800400000064830568656c6c6f"), MMS_OK);
+	CHECK(strstr(eve(), "\"journal_entries\":[{\"entry_id\":\"02\",\"time_ms\":100,\"annotation\":\"hello\"}]"));
 	CHECK_EQ(dec("a00b020101bf4105a503810100"), MMS_MALFORMED); /* no journalName */
 	CHECK_EQ(g_pdu.defect, MMS_DEFECT_MISSING);
 }
