@@ -645,6 +645,63 @@ static bool read_journal_req(struct mms_pdu *pdu, struct rd r)
 	return have_name || fail(pdu, MMS_DEFECT_MISSING);
 }
 
+/* InitializeJournal-Request ::= SEQUENCE { journalName [0] ObjectName,
+ * limitSpecification [1] SEQUENCE { limitingTime [0] TimeOfDay, limitingEntry [1]
+ * OCTET STRING OPTIONAL } OPTIONAL } (IEC 61850 has no ACSI service for it, but
+ * its servers answer it on their logs) */
+static bool initialize_journal_req(struct mms_pdu *pdu, struct rd r)
+{
+	struct ber_tlv t, k;
+	bool have_name = false;
+	while (!rd_empty(&r)) {
+		if (!take(pdu, &r, &t))
+			return false;
+		if (t.cls != BER_CONTEXT)
+			continue;
+		if (t.tag == 0) {
+			if (!need_constructed(pdu, &t) || !objname_in(pdu, t.val, &pdu->list_name))
+				return false;
+			pdu->has_list_name = have_name = true;
+		} else if (t.tag == 1) {
+			struct rd l = t.val;
+			if (!need_constructed(pdu, &t))
+				return false;
+			while (!rd_empty(&l)) {
+				if (!take(pdu, &l, &k))
+					return false;
+				if (is_ctx(&k, 0, false))
+					pdu->journal.limit_time = bview_of(&k.val);
+				else if (is_ctx(&k, 1, false))
+					pdu->journal.limit_entry = bview_of(&k.val);
+			}
+		}
+	}
+	return have_name || fail(pdu, MMS_DEFECT_MISSING);
+}
+
+/* ReportJournalStatus-Response ::= SEQUENCE { currentEntries [0] Unsigned32,
+ * permanent [1] BOOLEAN } */
+static bool journal_status_resp(struct mms_pdu *pdu, struct rd r)
+{
+	struct ber_tlv t;
+	unsigned seen = 0;
+	while (!rd_empty(&r)) {
+		if (!take(pdu, &r, &t))
+			return false;
+		if (is_ctx(&t, 0, false)) {
+			if (!get_u32(pdu, &t, &pdu->journal_current))
+				return false;
+			seen |= 1;
+		} else if (is_ctx(&t, 1, false)) {
+			if (!get_bool(pdu, &t, &pdu->journal_permanent))
+				return false;
+			seen |= 2;
+		}
+	}
+	pdu->has_journal_status = seen == 3;
+	return pdu->has_journal_status || fail(pdu, MMS_DEFECT_MISSING);
+}
+
 /* The SEQUENCE-shaped file requests differ only in which tag holds what:
  * name_tag -> file.name, name2_tag -> *name2, position_tag -> file.position
  * (-1: not in this request). */
@@ -734,6 +791,13 @@ static bool service_request(struct mms_pdu *pdu, const struct ber_tlv *s)
 		return need_constructed(pdu, s) && delete_nvl_req(pdu, s->val);
 	case MMS_SVC_READ_JOURNAL:
 		return need_constructed(pdu, s) && read_journal_req(pdu, s->val);
+	case MMS_SVC_INITIALIZE_JOURNAL:
+		return need_constructed(pdu, s) && initialize_journal_req(pdu, s->val);
+	case MMS_SVC_REPORT_JOURNAL_STATUS: /* ReportJournalStatus-Request ::= ObjectName */
+		if (!need_constructed(pdu, s) || !objname_in(pdu, s->val, &pdu->list_name))
+			return false;
+		pdu->has_list_name = true;
+		return true;
 	case MMS_SVC_OBTAIN_FILE:
 	case MMS_SVC_FILE_OPEN:
 	case MMS_SVC_FILE_READ:
@@ -1032,6 +1096,13 @@ static bool service_response(struct mms_pdu *pdu, const struct ber_tlv *s)
 		return need_constructed(pdu, s) && delete_nvl_resp(pdu, r);
 	case MMS_SVC_READ_JOURNAL:
 		return need_constructed(pdu, s) && list_more_follows(pdu, r, &pdu->entries, &pdu->journal_entries);
+	case MMS_SVC_INITIALIZE_JOURNAL: /* InitializeJournal-Response ::= Unsigned32 */
+		if (!get_u32(pdu, s, &pdu->journal_deleted))
+			return false;
+		pdu->has_journal_deleted = true;
+		return true;
+	case MMS_SVC_REPORT_JOURNAL_STATUS:
+		return need_constructed(pdu, s) && journal_status_resp(pdu, r);
 	case MMS_SVC_FILE_OPEN:
 		return need_constructed(pdu, s) && file_open_resp(pdu, r);
 	case MMS_SVC_FILE_READ:
@@ -1214,6 +1285,8 @@ static void pdu_init(struct mms_pdu *pdu)
 	pdu->matched = pdu->deleted = pdu->entries = 0;
 	pdu->delete_scope = -1;
 	pdu->journal_entries = empty;
+	pdu->has_journal_deleted = pdu->has_journal_status = pdu->journal_permanent = false;
+	pdu->journal_deleted = pdu->journal_current = 0;
 	pdu->journal = (struct mms_journal_req){ .variables = empty };
 	pdu->init = (struct mms_initiate){ 0 };
 	pdu->error = (struct mms_service_error){ 0 };

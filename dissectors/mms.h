@@ -158,6 +158,8 @@ struct mms_journal_req {
 	struct rd variables;
 	bool has_after;                /* entryToStartAfter [5] */
 	struct bview after_time, after_entry;
+	/* InitializeJournal-Request limitSpecification [1] (the journal is list_name) */
+	struct bview limit_time, limit_entry;
 };
 
 struct mms_pdu {
@@ -207,6 +209,11 @@ struct mms_pdu {
 	struct rd journal_entries;     /* readJournal response: SEQUENCE OF JournalEntry
 	                                * contents (mms_journal_next) */
 	struct mms_journal_req journal;
+	bool has_journal_deleted;
+	uint32_t journal_deleted;      /* initializeJournal response: entries deleted */
+	bool has_journal_status;       /* reportJournalStatus response */
+	uint32_t journal_current;      /* currentEntries */
+	bool journal_permanent;
 
 	struct mms_initiate init;
 	struct mms_service_error error; /* confirmed/initiate/conclude/cancel error */

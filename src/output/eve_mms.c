@@ -488,6 +488,14 @@ static void request_fields(struct mms_value_writer *v, const struct mms_pdu *pdu
 			objname_obj(w, "journal", &pdu->list_name);
 		journal_request(v, pdu);
 		break;
+	case MMS_SVC_INITIALIZE_JOURNAL:
+	case MMS_SVC_REPORT_JOURNAL_STATUS:
+		if (pdu->has_list_name)
+			objname_obj(w, "journal", &pdu->list_name);
+		time_of_day(w, "limit_time", pdu->journal.limit_time);
+		if (pdu->journal.limit_entry.p)
+			jw_hex(w, "limit_entry", pdu->journal.limit_entry.p, pdu->journal.limit_entry.len);
+		break;
 	case MMS_SVC_DELETE_NVL: {
 		/* scopeOfDelete DEFAULT specific: the names listed in objects */
 		static const char *const scopes[] = { "specific", "aa-specific", "domain", "vmd" };
@@ -561,6 +569,16 @@ static void response_fields(struct mms_value_writer *v, const struct mms_pdu *pd
 		if (pdu->has_more_follows)
 			jw_bool(w, "more_follows", pdu->more_follows);
 		break;
+	case MMS_SVC_INITIALIZE_JOURNAL:
+		if (pdu->has_journal_deleted)
+			jw_u64(w, "deleted_entries", pdu->journal_deleted);
+		break;
+	case MMS_SVC_REPORT_JOURNAL_STATUS:
+		if (pdu->has_journal_status) {
+			jw_u64(w, "current_entries", pdu->journal_current);
+			jw_bool(w, "permanent", pdu->journal_permanent);
+		}
+		break;
 	case MMS_SVC_FILE_OPEN:
 		file_obj(w, pdu, false);
 		break;
@@ -586,7 +604,9 @@ unsigned eve_mms_fields(struct jw *w, const struct mms_pdu *pdu, const char *acs
 		jw_bool(w, "malformed", true);
 		jw_str(w, "defect", mms_defect_name(pdu->defect));
 	}
-	bool journal = pdu->type == MMS_CONFIRMED_REQUEST && pdu->service == MMS_SVC_READ_JOURNAL;
+	bool journal = pdu->type == MMS_CONFIRMED_REQUEST &&
+		       (pdu->service == MMS_SVC_READ_JOURNAL || pdu->service == MMS_SVC_INITIALIZE_JOURNAL ||
+			pdu->service == MMS_SVC_REPORT_JOURNAL_STATUS);
 	if (pdu->has_list_name && !journal)
 		objname_obj(w, "variable_list", &pdu->list_name);
 	if (pdu->n_objs_total) {

@@ -972,6 +972,18 @@ static void test_read_journal(void)
 	CHECK(strstr(eve(), "\"start_entry\":\"01\",\"stop_entries\":5,\"variables\":[\"a\",\"b\"]"));
 	CHECK_EQ(dec("a11c020101bf4116a0143012800102a20d800400000064830568656c6c6f"), MMS_OK);
 	CHECK(strstr(eve(), "\"journal_entries\":[{\"entry_id\":\"02\",\"time_ms\":100,\"annotation\":\"hello\"}]"));
+	/* InitializeJournal (hand-made): journal, limitingTime (100 ms, day 4096) and
+	 * limitingEntry; its response, the entries deleted. ReportJournalStatus. */
+	CHECK_EQ(dec("a025020104bf431fa010a10e1a024c441a084c4c4e30244c6f67a10b8006000000641000810107"), MMS_OK);
+	CHECK(strstr(eve(), "\"journal\":{\"scope\":\"domain\",\"domain\":\"LD\",\"item\":\"LLN0$Log\""));
+	CHECK(strstr(eve(), "\"limit_time\":\"1995-03-20T00:00:00.100000Z\",\"limit_entry\":\"07\""));
+	CHECK_EQ(dec("a1070201049f430105"), MMS_OK);
+	CHECK(strstr(eve(), "\"deleted_entries\":5"));
+	CHECK_EQ(dec("a00f020104bf4409a1071a024c441a014c"), MMS_OK);
+	CHECK_VIEW(g_pdu.list_name.item, "L");
+	CHECK_EQ(dec("a10c020104bf44068001098101ff"), MMS_OK);
+	CHECK(strstr(eve(), "\"current_entries\":9,\"permanent\":true"));
+	CHECK_EQ(dec("a109020104bf4403800109"), MMS_MALFORMED); /* no permanent */
 	CHECK_EQ(dec("a00b020101bf4105a503810100"), MMS_MALFORMED); /* no journalName */
 	CHECK_EQ(g_pdu.defect, MMS_DEFECT_MISSING);
 }
