@@ -13,7 +13,10 @@
  * (Write-Request, InformationReport, DefineNamedVariableList) order is followed.
  */
 #include "mms.h"
+
+#include <string.h>
 #include "mms_data.h"
+#include "mms_type.h"
 
 bool mms_first_octet(uint8_t b)
 {
@@ -549,6 +552,9 @@ static bool define_nvl_req(struct mms_pdu *pdu, struct rd r)
 	return list_of_variable(pdu, t.val);
 }
 
+/* DeleteNamedVariableList-Request ::= SEQUENCE { scopeOfDelete [0] INTEGER
+ * { specific (0), aa-specific (1), domain (2), vmd (3) } DEFAULT specific,
+ * listOfVariableListName [1] OPTIONAL, domainName [2] OPTIONAL } */
 static bool delete_nvl_req(struct mms_pdu *pdu, struct rd r)
 {
 	struct ber_tlv t;
@@ -557,7 +563,10 @@ static bool delete_nvl_req(struct mms_pdu *pdu, struct rd r)
 			return false;
 		if (t.cls != BER_CONTEXT)
 			continue;
-		if (t.tag == 1) {
+		if (t.tag == 0) {
+			if (!get_i32(pdu, &t, &pdu->delete_scope))
+				return false;
+		} else if (t.tag == 1) {
 			struct rd list = t.val;
 			if (!need_constructed(pdu, &t))
 				return false;
@@ -577,9 +586,16 @@ static bool delete_nvl_req(struct mms_pdu *pdu, struct rd r)
 	return true;
 }
 
+/* ReadJournal-Request ::= SEQUENCE { journalName [0] ObjectName,
+ * rangeStartSpecification [1] CHOICE { startingTime [0] TimeOfDay, startingEntry
+ * [1] OCTET STRING } OPTIONAL, rangeStopSpecification [2] CHOICE { endingTime [0]
+ * TimeOfDay, numberOfEntries [1] Integer32 } OPTIONAL, listOfVariables [4] SEQUENCE
+ * OF VisibleString OPTIONAL, entryToStartAfter [5] SEQUENCE { timeSpecification
+ * [0] TimeOfDay, entrySpecification [1] OCTET STRING } OPTIONAL } */
 static bool read_journal_req(struct mms_pdu *pdu, struct rd r)
 {
-	struct ber_tlv t;
+	struct mms_journal_req *j = &pdu->journal;
+	struct ber_tlv t, k;
 	bool have_name = false;
 	while (!rd_empty(&r)) {
 		if (!take(pdu, &r, &t))
@@ -590,24 +606,100 @@ static bool read_journal_req(struct mms_pdu *pdu, struct rd r)
 			if (!need_constructed(pdu, &t) || !objname_in(pdu, t.val, &pdu->list_name))
 				return false;
 			pdu->has_list_name = have_name = true;
+		} else if (t.tag == 1 || t.tag == 2) {
+			struct rd c = t.val;
+			if (!need_constructed(pdu, &t) || !take_required(pdu, &c, &k))
+				return false;
+			if (k.cls != BER_CONTEXT || k.tag > 1 || k.constructed)
+				return fail(pdu, MMS_DEFECT_INVALID);
+			if (t.tag == 1)
+				*(k.tag == 0 ? &j->start_time : &j->start_entry) = bview_of(&k.val);
+			else if (k.tag == 0)
+				j->stop_time = bview_of(&k.val);
+			else if (!get_i32(pdu, &k, &j->stop_count))
+				return false;
+			else
+				j->has_stop_count = true;
+		} else if (t.tag == 4) {
+			if (!need_constructed(pdu, &t) || !count_list(pdu, t.val, &j->n_variables))
+				return false;
+			j->variables = t.val;
 		} else if (t.tag == 5) {
-			/* entryToStartAfter { timeSpecification [0], entrySpecification [1] }:
-			 * continue_after is set (non-NULL) when present and narrowed to the
+			/* continue_after is set (non-NULL) when present and narrowed to the
 			 * EntryID when there is one. */
 			struct rd e = t.val;
-			struct ber_tlv k;
 			if (!need_constructed(pdu, &t))
 				return false;
+			j->has_after = true;
 			pdu->continue_after = bview_of(&t.val);
 			while (!rd_empty(&e)) {
 				if (!take(pdu, &e, &k))
 					return false;
+				if (is_ctx(&k, 0, false))
+					j->after_time = bview_of(&k.val);
 				if (is_ctx(&k, 1, false))
-					pdu->continue_after = bview_of(&k.val);
+					pdu->continue_after = j->after_entry = bview_of(&k.val);
 			}
 		}
 	}
 	return have_name || fail(pdu, MMS_DEFECT_MISSING);
+}
+
+/* InitializeJournal-Request ::= SEQUENCE { journalName [0] ObjectName,
+ * limitSpecification [1] SEQUENCE { limitingTime [0] TimeOfDay, limitingEntry [1]
+ * OCTET STRING OPTIONAL } OPTIONAL } (IEC 61850 has no ACSI service for it, but
+ * its servers answer it on their logs) */
+static bool initialize_journal_req(struct mms_pdu *pdu, struct rd r)
+{
+	struct ber_tlv t, k;
+	bool have_name = false;
+	while (!rd_empty(&r)) {
+		if (!take(pdu, &r, &t))
+			return false;
+		if (t.cls != BER_CONTEXT)
+			continue;
+		if (t.tag == 0) {
+			if (!need_constructed(pdu, &t) || !objname_in(pdu, t.val, &pdu->list_name))
+				return false;
+			pdu->has_list_name = have_name = true;
+		} else if (t.tag == 1) {
+			struct rd l = t.val;
+			if (!need_constructed(pdu, &t))
+				return false;
+			while (!rd_empty(&l)) {
+				if (!take(pdu, &l, &k))
+					return false;
+				if (is_ctx(&k, 0, false))
+					pdu->journal.limit_time = bview_of(&k.val);
+				else if (is_ctx(&k, 1, false))
+					pdu->journal.limit_entry = bview_of(&k.val);
+			}
+		}
+	}
+	return have_name || fail(pdu, MMS_DEFECT_MISSING);
+}
+
+/* ReportJournalStatus-Response ::= SEQUENCE { currentEntries [0] Unsigned32,
+ * permanent [1] BOOLEAN } */
+static bool journal_status_resp(struct mms_pdu *pdu, struct rd r)
+{
+	struct ber_tlv t;
+	unsigned seen = 0;
+	while (!rd_empty(&r)) {
+		if (!take(pdu, &r, &t))
+			return false;
+		if (is_ctx(&t, 0, false)) {
+			if (!get_u32(pdu, &t, &pdu->journal_current))
+				return false;
+			seen |= 1;
+		} else if (is_ctx(&t, 1, false)) {
+			if (!get_bool(pdu, &t, &pdu->journal_permanent))
+				return false;
+			seen |= 2;
+		}
+	}
+	pdu->has_journal_status = seen == 3;
+	return pdu->has_journal_status || fail(pdu, MMS_DEFECT_MISSING);
 }
 
 /* The SEQUENCE-shaped file requests differ only in which tag holds what:
@@ -699,6 +791,13 @@ static bool service_request(struct mms_pdu *pdu, const struct ber_tlv *s)
 		return need_constructed(pdu, s) && delete_nvl_req(pdu, s->val);
 	case MMS_SVC_READ_JOURNAL:
 		return need_constructed(pdu, s) && read_journal_req(pdu, s->val);
+	case MMS_SVC_INITIALIZE_JOURNAL:
+		return need_constructed(pdu, s) && initialize_journal_req(pdu, s->val);
+	case MMS_SVC_REPORT_JOURNAL_STATUS: /* ReportJournalStatus-Request ::= ObjectName */
+		if (!need_constructed(pdu, s) || !objname_in(pdu, s->val, &pdu->list_name))
+			return false;
+		pdu->has_list_name = true;
+		return true;
 	case MMS_SVC_OBTAIN_FILE:
 	case MMS_SVC_FILE_OPEN:
 	case MMS_SVC_FILE_READ:
@@ -808,6 +907,12 @@ static bool get_var_access_attr_resp(struct mms_pdu *pdu, struct rd r)
 				return false;
 			pdu->type_spec = t.val;
 			pdu->has_type_spec = true;
+			/* Checked whole here, so consumers may walk it knowing it ends. */
+			enum mms_type_step ts = mms_type_check(t.val, &pdu->type_nodes);
+			if (ts == MMS_TYPE_TOO_DEEP)
+				return fail(pdu, MMS_DEFECT_TOO_DEEP);
+			if (ts != MMS_TYPE_DONE)
+				return fail(pdu, MMS_DEFECT_INVALID);
 		}
 	}
 	return pdu->has_type_spec || fail(pdu, MMS_DEFECT_MISSING);
@@ -936,6 +1041,8 @@ static bool file_open_resp(struct mms_pdu *pdu, struct rd r)
 					if (!get_u32(pdu, &k, &f->size))
 						return false;
 					f->has_size = true;
+				} else if (is_ctx(&k, 1, false)) {
+					f->last_modified = bview_of(&k.val);
 				}
 			}
 		}
@@ -957,6 +1064,7 @@ static bool file_read_resp(struct mms_pdu *pdu, struct rd r)
 			if (t.constructed)
 				return fail(pdu, MMS_DEFECT_INVALID);
 			pdu->file.data_len = (uint32_t)rd_left(&t.val);
+			pdu->file.data = bview_of(&t.val);
 			have_data = true;
 		} else if (t.tag == 1 && !get_bool(pdu, &t, &pdu->more_follows)) {
 			return false;
@@ -987,7 +1095,14 @@ static bool service_response(struct mms_pdu *pdu, const struct ber_tlv *s)
 	case MMS_SVC_DELETE_NVL:
 		return need_constructed(pdu, s) && delete_nvl_resp(pdu, r);
 	case MMS_SVC_READ_JOURNAL:
-		return need_constructed(pdu, s) && list_more_follows(pdu, r, &pdu->entries, NULL);
+		return need_constructed(pdu, s) && list_more_follows(pdu, r, &pdu->entries, &pdu->journal_entries);
+	case MMS_SVC_INITIALIZE_JOURNAL: /* InitializeJournal-Response ::= Unsigned32 */
+		if (!get_u32(pdu, s, &pdu->journal_deleted))
+			return false;
+		pdu->has_journal_deleted = true;
+		return true;
+	case MMS_SVC_REPORT_JOURNAL_STATUS:
+		return need_constructed(pdu, s) && journal_status_resp(pdu, r);
 	case MMS_SVC_FILE_OPEN:
 		return need_constructed(pdu, s) && file_open_resp(pdu, r);
 	case MMS_SVC_FILE_READ:
@@ -1166,7 +1281,13 @@ static void pdu_init(struct mms_pdu *pdu)
 	pdu->mms_deletable = false;
 	pdu->has_type_spec = false;
 	pdu->type_spec = empty;
+	pdu->type_nodes = 0;
 	pdu->matched = pdu->deleted = pdu->entries = 0;
+	pdu->delete_scope = -1;
+	pdu->journal_entries = empty;
+	pdu->has_journal_deleted = pdu->has_journal_status = pdu->journal_permanent = false;
+	pdu->journal_deleted = pdu->journal_current = 0;
+	pdu->journal = (struct mms_journal_req){ .variables = empty };
 	pdu->init = (struct mms_initiate){ 0 };
 	pdu->error = (struct mms_service_error){ 0 };
 	pdu->reject = (struct mms_reject){ 0 };
@@ -1195,4 +1316,157 @@ enum mms_status mms_decode(struct rd r, struct mms_pdu *out)
 	if (!rd_empty(&r))
 		fail(out, MMS_DEFECT_TRAILING);
 	return out->defect == MMS_DEFECT_NONE ? MMS_OK : MMS_MALFORMED;
+}
+
+/* ---- helpers for consumers ------------------------------------------------ */
+
+/* DirectoryEntry ::= SEQUENCE { fileName [0] FileName, fileAttributes [1]
+ * FileAttributes { sizeOfFile [0] Unsigned32, lastModified [1] GeneralizedTime
+ * OPTIONAL } } */
+bool mms_directory_next(struct rd *list, struct mms_dir_entry *e)
+{
+	struct ber_tlv t, k, a;
+	e->name.p = NULL;
+	e->name.len = 0;
+	e->name_parts = 0;
+	e->has_size = false;
+	e->size = 0;
+	e->last_modified.p = NULL;
+	e->last_modified.len = 0;
+	if (rd_empty(list) || ber_read(list, &t) != BER_OK || !t.constructed)
+		return false;
+	struct rd r = t.val;
+	while (!rd_empty(&r) && ber_read(&r, &k) == BER_OK) {
+		if (ber_is_ctx(&k, 0) && k.constructed) {
+			struct rd n = k.val;
+			while (!rd_empty(&n) && ber_read(&n, &a) == BER_OK) {
+				if (!e->name_parts && !a.constructed)
+					e->name = bview_of(&a.val);
+				e->name_parts++;
+			}
+		} else if (ber_is_ctx(&k, 1) && k.constructed) {
+			struct rd f = k.val;
+			while (!rd_empty(&f) && ber_read(&f, &a) == BER_OK) {
+				if (ber_is_ctx(&a, 0) && !a.constructed)
+					e->has_size = ber_uint32(a.val, &e->size);
+				else if (ber_is_ctx(&a, 1) && !a.constructed)
+					e->last_modified = bview_of(&a.val);
+			}
+		}
+	}
+	return true;
+}
+
+static bool digits(const uint8_t *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (p[i] < '0' || p[i] > '9')
+			return false;
+	return true;
+}
+
+size_t mms_generalized_time_iso(struct bview gt, char *buf, size_t size)
+{
+	/* YYYYMMDDHH[MM[SS]][(.|,)fff...][Z|(+|-)hh[mm]] (X.680 GeneralizedTime) */
+	const uint8_t *p = gt.p;
+	size_t n = gt.len, i = 0, o = 0;
+	char out[64];
+	if (!p || n < 10 || !digits(p, 10))
+		return 0;
+	static const char sep[] = "--T::";
+	for (int f = 0; f < 6; f++) { /* year (4), month, day, hour, minute, second */
+		size_t w = f == 0 ? 4 : 2;
+		if (f >= 4 && (i + w > n || !digits(p + i, w)))
+			break; /* minutes and seconds may be left out */
+		if (f > 0)
+			out[o++] = sep[f - 1];
+		for (size_t k = 0; k < w; k++)
+			out[o++] = (char)p[i++];
+	}
+	if (i < n && (p[i] == '.' || p[i] == ',')) {
+		size_t k = i + 1;
+		while (k < n && p[k] >= '0' && p[k] <= '9' && k - i <= 9)
+			k++;
+		if (k == i + 1)
+			return 0;
+		out[o++] = '.';
+		for (size_t j = i + 1; j < k; j++)
+			out[o++] = (char)p[j];
+		i = k;
+	}
+	if (i < n && p[i] == 'Z') {
+		out[o++] = 'Z';
+		i++;
+	} else if (i < n && (p[i] == '+' || p[i] == '-') && i + 3 <= n && digits(p + i + 1, 2)) {
+		out[o++] = (char)p[i];
+		out[o++] = (char)p[i + 1];
+		out[o++] = (char)p[i + 2];
+		i += 3;
+		if (i + 2 <= n && digits(p + i, 2)) {
+			out[o++] = ':';
+			out[o++] = (char)p[i];
+			out[o++] = (char)p[i + 1];
+			i += 2;
+		}
+	}
+	if (i != n || o + 1 > size)
+		return 0;
+	memcpy(buf, out, o);
+	buf[o] = 0;
+	return o;
+}
+
+/* JournalEntry ::= SEQUENCE { entryIdentifier [0] OCTET STRING,
+ * originatingApplication [1] ApplicationReference, entryContent [2] EntryContent }
+ * EntryContent ::= SEQUENCE { occurrenceTime [0] TimeOfDay, additionalDetail [1]
+ * OPTIONAL, entryForm CHOICE { data [2] SEQUENCE { event [0] OPTIONAL,
+ * listOfVariables [1] SEQUENCE OF ... OPTIONAL }, annotation [3] VisibleString } } */
+bool mms_journal_next(struct rd *list, struct mms_journal_entry *e)
+{
+	struct ber_tlv t, k, c, d;
+	*e = (struct mms_journal_entry){ .variables = { NULL, 0, 0 } };
+	if (rd_empty(list) || ber_read(list, &t) != BER_OK || !t.constructed)
+		return false;
+	struct rd r = t.val;
+	while (!rd_empty(&r) && ber_read(&r, &k) == BER_OK) {
+		if (ber_is_ctx(&k, 0) && !k.constructed) {
+			e->entry_id = bview_of(&k.val);
+		} else if (ber_is_ctx(&k, 2) && k.constructed) {
+			struct rd ec = k.val;
+			while (!rd_empty(&ec) && ber_read(&ec, &c) == BER_OK) {
+				if (ber_is_ctx(&c, 0) && !c.constructed) {
+					e->time = bview_of(&c.val);
+				} else if (ber_is_ctx(&c, 3) && !c.constructed) {
+					e->has_annotation = true;
+					e->annotation = bview_of(&c.val);
+				} else if (ber_is_ctx(&c, 2) && c.constructed) {
+					struct rd dd = c.val;
+					while (!rd_empty(&dd) && ber_read(&dd, &d) == BER_OK)
+						if (ber_is_ctx(&d, 1) && d.constructed) {
+							e->has_variables = true;
+							e->variables = d.val;
+						}
+				}
+			}
+		}
+	}
+	return true;
+}
+
+bool mms_journal_variable_next(struct rd *list, struct bview *tag, struct rd *value)
+{
+	struct ber_tlv t, k;
+	tag->p = NULL;
+	tag->len = 0;
+	*value = (struct rd){ NULL, 0, 0 };
+	if (rd_empty(list) || ber_read(list, &t) != BER_OK || !t.constructed)
+		return false;
+	struct rd r = t.val;
+	while (!rd_empty(&r) && ber_read(&r, &k) == BER_OK) {
+		if (ber_is_ctx(&k, 0) && !k.constructed)
+			*tag = bview_of(&k.val);
+		else if (ber_is_ctx(&k, 1) && k.constructed)
+			*value = k.val;
+	}
+	return true;
 }

@@ -133,6 +133,33 @@ struct mms_file {
 	uint32_t size;                 /* fileOpen response sizeOfFile */
 	uint32_t position;             /* fileOpen request initialPosition */
 	uint32_t data_len;             /* fileRead response fileData length */
+	struct bview data;             /* fileRead response fileData */
+	struct bview last_modified;    /* fileOpen response: GeneralizedTime, as on the wire */
+};
+
+/* One DirectoryEntry of a FileDirectory response (mms_directory_next). */
+struct mms_dir_entry {
+	struct bview name;             /* the first GraphicString of its FileName */
+	uint32_t name_parts;           /* GraphicStrings in the FileName */
+	bool has_size;
+	uint32_t size;                 /* sizeOfFile */
+	struct bview last_modified;    /* GeneralizedTime as on the wire; p NULL when absent */
+};
+
+/* ReadJournal-Request beyond its journalName (IEC 61850 QueryLogByTime and
+ * QueryLogAfter). Times are TimeOfDay contents (mms_data_binary_time). */
+struct mms_journal_req {
+	struct bview start_time;       /* rangeStartSpecification startingTime [0] */
+	struct bview start_entry;      /* ... startingEntry [1] */
+	struct bview stop_time;        /* rangeStopSpecification endingTime [0] */
+	bool has_stop_count;
+	int32_t stop_count;            /* ... numberOfEntries [1] */
+	uint32_t n_variables;          /* listOfVariables [4] */
+	struct rd variables;
+	bool has_after;                /* entryToStartAfter [5] */
+	struct bview after_time, after_entry;
+	/* InitializeJournal-Request limitSpecification [1] (the journal is list_name) */
+	struct bview limit_time, limit_entry;
 };
 
 struct mms_pdu {
@@ -172,9 +199,21 @@ struct mms_pdu {
 	bool spec_with_result;         /* read request */
 	bool mms_deletable;            /* GetVAA / GetNVLA response */
 	bool has_type_spec;
-	struct rd type_spec;           /* GetVariableAccessAttributes typeSpecification */
+	struct rd type_spec;           /* GetVariableAccessAttributes typeSpecification:
+	                                * walk with mms_type.h (checked whole) */
+	uint32_t type_nodes;           /* nodes in it */
 	uint32_t matched, deleted;     /* deleteNVL response */
+	int32_t delete_scope;          /* deleteNVL request scopeOfDelete [0]: 0 specific,
+	                                * 1 aa-specific, 2 domain, 3 vmd; -1 absent */
 	uint32_t entries;              /* readJournal response entries */
+	struct rd journal_entries;     /* readJournal response: SEQUENCE OF JournalEntry
+	                                * contents (mms_journal_next) */
+	struct mms_journal_req journal;
+	bool has_journal_deleted;
+	uint32_t journal_deleted;      /* initializeJournal response: entries deleted */
+	bool has_journal_status;       /* reportJournalStatus response */
+	uint32_t journal_current;      /* currentEntries */
+	bool journal_permanent;
 
 	struct mms_initiate init;
 	struct mms_service_error error; /* confirmed/initiate/conclude/cancel error */
@@ -190,6 +229,31 @@ enum mms_status mms_decode(struct rd r, struct mms_pdu *out);
 /* True when b can be the first octet of an MMS PDU (used to infer the presentation
  * context of an association picked up mid-stream, and to spot bare MMS on COTP). */
 bool mms_first_octet(uint8_t b);
+
+/* The next entry of a FileDirectory response's list (mms_pdu.names): false at the
+ * end or at an entry that is not a DirectoryEntry (the decoder counted them). */
+bool mms_directory_next(struct rd *list, struct mms_dir_entry *e);
+
+/* One JournalEntry of a ReadJournal response (mms_pdu.journal_entries): its
+ * EntryID, occurrenceTime (TimeOfDay contents), and either the data
+ * (listOfVariables: SEQUENCE OF { variableTag [0], valueSpecification [1] },
+ * walk with mms_journal_variable_next) or an annotation. */
+struct mms_journal_entry {
+	struct bview entry_id;
+	struct bview time;
+	bool has_variables;
+	struct rd variables;
+	bool has_annotation;
+	struct bview annotation;
+};
+bool mms_journal_next(struct rd *list, struct mms_journal_entry *e);
+/* The next variable of an entry: its tag and the contents holding its one Data. */
+bool mms_journal_variable_next(struct rd *list, struct bview *tag, struct rd *value);
+
+/* A GeneralizedTime ("20200621045335.000Z", "20240327122945Z", local time without
+ * the Z, or with an offset "+0200") as ISO 8601 ("2020-06-21T04:53:35.000Z";
+ * local times without a zone). Returns the length, 0 when it is not one. */
+size_t mms_generalized_time_iso(struct bview gt, char *buf, size_t size);
 
 const char *mms_pdu_name(uint8_t type);           /* "confirmed-request", ... */
 const char *mms_service_name(uint8_t type, int service); /* ISO 9506 ASN.1 name or NULL */

@@ -99,6 +99,18 @@ bool mms_data_float(const struct mms_data *d, double *out)
 	return false;
 }
 
+bool mms_data_float32(const struct mms_data *d, float *out)
+{
+	struct rd v = d->val;
+	uint8_t exp_width;
+	uint32_t bits;
+	if (d->constructed || !rd_u8(&v, &exp_width) || exp_width != 8 || rd_left(&v) != 4 ||
+	    !rd_be32(&v, &bits))
+		return false;
+	memcpy(out, &bits, sizeof(*out));
+	return true;
+}
+
 bool mms_data_utc_time(const struct mms_data *d, uint32_t *secs, uint32_t *frac24, uint8_t *quality)
 {
 	struct rd v = d->val;

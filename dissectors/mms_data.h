@@ -63,6 +63,9 @@ const char *mms_data_tag_name(uint8_t tag);
 bool mms_data_unsigned(struct rd val, uint64_t *out);
 /* floating-point: one exponent-width octet then IEEE 754 single (8) or double (11). */
 bool mms_data_float(const struct mms_data *d, double *out);
+/* The same when it is the binary32 shape (what IEC 61850 FLOAT32 is): shown with
+ * the digits that give back that float, not the double it widens to. */
+bool mms_data_float32(const struct mms_data *d, float *out);
 /* utc-time: 4 octets seconds, 3 octets fraction of second, 1 octet quality. */
 bool mms_data_utc_time(const struct mms_data *d, uint32_t *secs, uint32_t *frac24, uint8_t *quality);
 /* binary-time (TimeOfDay): 4 octets ms since midnight, optional 2 octets days since

@@ -12,6 +12,7 @@
 #include "stages/decode_link.h"
 #include "stages/defrag.h"
 #include "stages/flow_table.h"
+#include "stages/packet_clock.h"
 #include "stages/redundancy.h"
 #include "stages/stream_tcp.h"
 #include "util/stats.h"
@@ -169,7 +170,12 @@ static void packet_in(uint32_t iface, int dlt, uint32_t file_idx, uint64_t frame
 		      const struct pcap_pkthdr *hdr, const uint8_t *data)
 {
 	struct pkt p;
-	p.at.ts_us = (int64_t)hdr->ts.tv_sec * 1000000 + hdr->ts.tv_usec;
+	struct packet_time pt;
+	p.at.ts_us = packet_clock(hdr->ts.tv_sec, hdr->ts.tv_usec, frame, &pt);
+	if (pt.step_us) {
+		flow_table_shift(flows, pt.step_us);
+		last_sweep += pt.step_us;
+	}
 	p.at.file_idx = file_idx;
 	p.at.frame = frame;
 	p.iface = iface;
@@ -183,7 +189,8 @@ static void packet_in(uint32_t iface, int dlt, uint32_t file_idx, uint64_t frame
 	stat_add(STAT_bytes, hdr->caplen);
 	last_ts = p.at.ts_us;
 	last_at = p.at;
-	if (p.at.ts_us - last_sweep >= SWEEP_INTERVAL_US) {
+	/* A frame with an invalid time (stages/packet_clock.h) moves no timer. */
+	if (pt.valid && p.at.ts_us - last_sweep >= SWEEP_INTERVAL_US) {
 		if (last_sweep)
 			sweep(p.at.ts_us, &p.at);
 		last_sweep = p.at.ts_us;

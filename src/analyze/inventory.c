@@ -34,6 +34,7 @@
 #include "dissectors/iec61850_report.h"
 #include "dissectors/mms.h"
 #include "dissectors/mms_data.h"
+#include "dissectors/mms_type.h"
 #include "dissectors/tls.h"
 #include "util/json.h"
 #include "util/stats.h"
@@ -79,8 +80,20 @@ struct pending_gnl {
 	char dom[64];
 };
 
+/* A GetVariableAccessAttributes request awaiting its response: the name it asked
+ * about (the response carries only the type). */
+struct pending_gvaa {
+	uint64_t flow_id;
+	uint32_t invoke_id;
+	bool used;
+	char dom[65];
+	char item[INV_VAR_NAME];
+};
+
 static struct inv_flow *flows;
 static struct pending_gnl pending[INV_PENDING];
+static struct pending_gvaa pending_vaa[INV_PENDING];
+static unsigned pending_vaa_next;
 static unsigned pending_next;
 static struct inv_mms_vlan *mms_vlans;
 static size_t n_mms_vlans;
@@ -409,6 +422,71 @@ static void getnamelist_response(struct ied *d, const struct flow *f, const stru
 	}
 }
 
+/* ---- described variables (GetVariableAccessAttributes) --------------------- */
+
+static void gvaa_request(const struct flow *f, const struct mms_pdu *p)
+{
+	if (p->n_objs != 1 || p->objs[0].scope != MMS_SCOPE_DOMAIN)
+		return; /* by address, or vmd/aa-specific: not the IED's data model */
+	const struct mms_objname *o = &p->objs[0];
+	if (o->domain.len >= sizeof(pending_vaa[0].dom) || o->item.len >= INV_VAR_NAME)
+		return;
+	struct pending_gvaa *q = &pending_vaa[pending_vaa_next++ % INV_PENDING];
+	q->used = true;
+	q->flow_id = f->id;
+	q->invoke_id = p->invoke_id;
+	memcpy(q->dom, o->domain.p, o->domain.len);
+	q->dom[o->domain.len] = 0;
+	memcpy(q->item, o->item.p, o->item.len);
+	q->item[o->item.len] = 0;
+}
+
+static void gvaa_response(struct ied *d, const struct flow *f, const struct mms_pdu *p)
+{
+	struct pending_gvaa *q = NULL;
+	for (unsigned i = 0; i < INV_PENDING; i++)
+		if (pending_vaa[i].used && pending_vaa[i].flow_id == f->id &&
+		    pending_vaa[i].invoke_id == p->invoke_id) {
+			q = &pending_vaa[i];
+			break;
+		}
+	if (!q || !p->has_type_spec)
+		return; /* the request was not seen: the type cannot be placed */
+	q->used = false;
+	struct inv_ied *v = inv_slot_of(d);
+	struct bview dom = { (const uint8_t *)q->dom, (uint32_t)strlen(q->dom) };
+	struct bview item = { (const uint8_t *)q->item, (uint32_t)strlen(q->item) };
+	int ld = ld_index(d, dom);
+	if (ld < 0)
+		return;
+	for (uint32_t i = 0; i < item.len; i++)
+		if (item.p[i] <= 0x20 || item.p[i] >= 0x7f || item.p[i] == '/')
+			return; /* not a name to list (as for LNs) */
+	struct inv_var *e = NULL;
+	for (uint16_t i = 0; i < v->n_vars; i++)
+		if (v->vars[i].ld == ld && !strcmp(v->vars[i].item, q->item)) {
+			e = &v->vars[i];
+			break;
+		}
+	if (!e) {
+		if (v->n_vars >= INV_MAX_VARS) {
+			full(&v->vars_dropped);
+			return;
+		}
+		if ((v->n_vars & 15) == 0) {
+			struct inv_var *grown = realloc(v->vars, ((size_t)v->n_vars + 16) * sizeof(*grown));
+			if (!grown)
+				return;
+			v->vars = grown;
+		}
+		e = &v->vars[v->n_vars++];
+		e->ld = (uint8_t)ld;
+		memcpy(e->item, q->item, item.len + 1);
+	}
+	mms_type_summary(p->type_spec, e->type, sizeof(e->type), &e->type_cut);
+	e->nodes = p->type_nodes;
+}
+
 static void identify_response(struct ied *d, const struct mms_pdu *p)
 {
 	const struct mms_identify *id = &p->identify;
@@ -504,6 +582,8 @@ void inventory_mms(struct flow *f, int dir, const struct mms_event *e, const str
 		count_request(v, client_at(s), e);
 		if (p->service == MMS_SVC_GET_NAME_LIST && p->has_invoke && !p->defect)
 			getnamelist_request(f, p);
+		else if (p->service == MMS_SVC_GET_VAR_ACCESS_ATTR && p->has_invoke && !p->defect)
+			gvaa_request(f, p);
 	} else if (p->type == MMS_UNCONFIRMED && dir == 1) {
 		v->unconfirmed[p->service >= 0 && p->service < INV_USVC_MAX ? p->service : INV_USVC_MAX]++;
 		if (!p->defect && iec_report_is_rpt(p))
@@ -513,6 +593,8 @@ void inventory_mms(struct flow *f, int dir, const struct mms_event *e, const str
 			identify_response(d, p);
 		else if (p->service == MMS_SVC_GET_NAME_LIST && p->has_invoke)
 			getnamelist_response(d, f, p);
+		else if (p->service == MMS_SVC_GET_VAR_ACCESS_ATTR && p->has_invoke)
+			gvaa_response(d, f, p);
 	}
 	/* Names in requests (read, write, attributes, NVL definitions) and in the
 	 * IED's answers (dataset members) show the data model. A name a client asked
@@ -1031,6 +1113,7 @@ static void free_ied(struct ied *d, void *arg)
 		return;
 	free(inv_slot_of(d)->clients);
 	free(inv_slot_of(d)->lns);
+	free(inv_slot_of(d)->vars);
 	free(inv_slot_of(d)->work.ln_slot);
 	free(inv_slot_of(d));
 	d->slot[inv_ied_slot] = NULL;
@@ -1050,6 +1133,8 @@ void inventory_free(void)
 	l2_dropped_frames = l2_unusable = 0;
 	memset(pending, 0, sizeof(pending));
 	pending_next = 0;
+	memset(pending_vaa, 0, sizeof(pending_vaa));
+	pending_vaa_next = 0;
 	run_first = run_last = 0;
 	total_clients = total_lns = total_datasets = 0;
 	free(red_nodes);

@@ -29,6 +29,9 @@
 #define INV_MAX_ACSI 32        /* distinct ACSI service names per IED */
 #define INV_MAX_SNI 4          /* distinct TLS server names per IED */
 #define INV_DS_RECENT 4        /* datasets named by recent reports, checked before the table */
+#define INV_MAX_VARS 256       /* variables whose type the IED described, per IED */
+#define INV_VAR_NAME 130       /* an item name (LN$FC$DO...) as the request named it */
+#define INV_VAR_TYPE 512       /* its type, one line (mms_type_summary) */
 /* Run-wide. */
 #define INV_MAX_L2 256         /* GOOSE and SV streams */
 
@@ -46,6 +49,17 @@ struct inv_ln {
 	char name[INV_LN_NAME];
 };
 
+/* A variable whose type the IED described to a client (GetVariableAccessAttributes,
+ * ACSI GetDataDefinition): the data model as the IED itself states it, no SCL
+ * needed. The latest description wins. */
+struct inv_var {
+	uint8_t ld;                     /* index into the IED's lds */
+	char item[INV_VAR_NAME];
+	char type[INV_VAR_TYPE];        /* "{Oper{ctlVal:boolean,...}}" */
+	bool type_cut;                  /* the line did not hold the whole tree */
+	uint32_t nodes;                 /* nodes in the tree */
+};
+
 /* One IED's inventory, in the analyzer's slot on the IED (inventory_ied()). */
 struct inv_ied {
 	int64_t first_seen, last_seen;
@@ -61,6 +75,9 @@ struct inv_ied {
 	struct inv_ln *lns;             /* in order of discovery */
 	uint16_t n_lns;
 	uint32_t lns_dropped, lds_dropped, datasets_dropped;
+	struct inv_var *vars;           /* described variables, in order of description */
+	uint16_t n_vars;
+	uint32_t vars_dropped;
 	bool plaintext_flagged;         /* MMS was seen in clear */
 	/* TLS (IEC 62351-4): nothing is decrypted, the hellos say version and name */
 	uint32_t tls_connections;

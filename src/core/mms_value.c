@@ -140,9 +140,14 @@ static void value(struct mms_value_writer *v, const struct mms_data *d)
 	}
 	case MMS_DATA_FLOAT: {
 		double x;
+		float f;
+		if (mms_data_float32(d, &f)) {
+			jw_float32(w, NULL, f);
+			return;
+		}
 		if (!mms_data_float(d, &x))
 			break;
-		jw_double(w, NULL, x);
+		jw_float64(w, NULL, x);
 		return;
 	}
 	case MMS_DATA_OCTET_STRING:

@@ -13,6 +13,9 @@
 #include "core/mms_value.h"
 #include "dissectors/iec61850.h"
 #include "dissectors/mms_data.h"
+#include "dissectors/mms_type.h"
+#include "util/limits.h"
+#include "util/sha256.h"
 
 /* ---- small formatting helpers -------------------------------------------- */
 
@@ -172,6 +175,79 @@ static void type_text(struct jw *w, struct rd spec)
 	jw_strn(w, "type", buf, n);
 }
 
+/* The whole TypeSpecification as a tree (dissectors/mms_type.h): each node an
+ * object with its component name, its type and what sizes it; a structure's
+ * components in order, an array's element type. Bounded by the record's value
+ * budget and by JSON nesting; a tree cut short says so (type_truncated). */
+static void type_tree(struct mms_value_writer *v, struct rd spec)
+{
+	struct jw *w = v->w;
+	struct mms_type_walk walk;
+	struct mms_type_node n;
+	enum mms_type_step step;
+	uint8_t open[MMSW_BER_MAX_DEPTH]; /* the tag of each open structure/array */
+	unsigned depth = 0;
+	bool cut = false;
+	v->start = w->len;
+	mms_type_walk_init(&walk, spec);
+	while ((step = mms_type_next(&walk, &n)) == MMS_TYPE_NODE || step == MMS_TYPE_LEAVE) {
+		if (step == MMS_TYPE_LEAVE) {
+			if (depth && open[--depth] == MMS_DATA_STRUCTURE)
+				jw_arr_end(w);
+			jw_obj_end(w);
+			continue;
+		}
+		size_t cost = 96 + (n.has_name ? mms_value_string_cost(rd_make(n.name.p, n.name.len)) : 0);
+		if (n.tag == MMS_TYPE_NAME)
+			cost += 64 + 2 * (n.type_name.domain.len + n.type_name.item.len) * 6;
+		/* an open node takes two JSON levels (object, components or element) */
+		if (!mms_value_fits(v, cost) || w->depth + 4 >= JW_MAX_DEPTH) {
+			cut = true;
+			break;
+		}
+		jw_obj(w, depth == 0 ? "type_description" : open[depth - 1] == MMS_DATA_ARRAY ? "element" : NULL);
+		if (n.has_name)
+			put_view(w, "name", n.name);
+		jw_str(w, "type", mms_type_tag_name(n.tag));
+		if (n.packed)
+			jw_bool(w, "packed", true);
+		if (n.has_size)
+			jw_i64(w, "size", n.size);
+		switch (n.tag) {
+		case MMS_TYPE_NAME:
+			objname_obj(w, "type_name", &n.type_name);
+			break;
+		case MMS_DATA_FLOAT:
+			jw_u64(w, "format_width", n.format_width);
+			jw_u64(w, "exponent_width", n.exponent_width);
+			break;
+		case MMS_DATA_BINARY_TIME:
+			jw_bool(w, "with_date", n.has_date);
+			break;
+		case MMS_DATA_ARRAY:
+			jw_u64(w, "elements", n.elements);
+			break;
+		case MMS_DATA_STRUCTURE:
+			jw_arr(w, "components");
+			break;
+		}
+		if (n.opens)
+			open[depth++] = n.tag;
+		else
+			jw_obj_end(w);
+	}
+	if (step == MMS_TYPE_BAD || step == MMS_TYPE_TOO_DEEP)
+		cut = true;
+	/* Close what a cut left open, innermost first. */
+	while (depth) {
+		if (open[--depth] == MMS_DATA_STRUCTURE)
+			jw_arr_end(w);
+		jw_obj_end(w);
+	}
+	if (cut)
+		jw_bool(w, "type_truncated", true);
+}
+
 static void initiate_obj(struct jw *w, const struct mms_initiate *in)
 {
 	jw_obj(w, "initiate");
@@ -214,6 +290,16 @@ static void reject_obj(struct jw *w, const struct mms_reject *r)
 	jw_obj_end(w);
 }
 
+/* A GeneralizedTime as on the wire and, when it reads as one, in ISO 8601. */
+static void generalized_time(struct jw *w, const char *key, const char *iso_key, struct bview gt)
+{
+	char iso[64];
+	size_t n = mms_generalized_time_iso(gt, iso, sizeof(iso));
+	put_view(w, key, gt);
+	if (n)
+		jw_strn(w, iso_key, iso, n);
+}
+
 static void file_obj(struct jw *w, const struct mms_pdu *pdu, bool request)
 {
 	const struct mms_file *f = &pdu->file;
@@ -221,16 +307,149 @@ static void file_obj(struct jw *w, const struct mms_pdu *pdu, bool request)
 	if (f->name.p)
 		put_view(w, "name", f->name);
 	if (f->name2.p)
-		put_view(w, "destination", f->name2);
+		put_view(w, pdu->service == MMS_SVC_FILE_RENAME ? "new_name" : "destination", f->name2);
 	if (f->has_frsm)
 		jw_i64(w, "frsm_id", f->frsm_id);
 	if (f->has_size)
 		jw_u64(w, "size", f->size);
+	if (!request && f->last_modified.p)
+		generalized_time(w, "last_modified", "last_modified_iso", f->last_modified);
 	if (request && pdu->service == MMS_SVC_FILE_OPEN)
 		jw_u64(w, "position", f->position);
-	if (!request && pdu->service == MMS_SVC_FILE_READ)
+	if (!request && pdu->service == MMS_SVC_FILE_READ) {
+		uint8_t md[SHA256_BYTES];
+		size_t shown = f->data_len < MMSW_EVE_FILE_DATA_BYTES ? f->data_len : MMSW_EVE_FILE_DATA_BYTES;
 		jw_u64(w, "bytes", f->data_len);
+		if (f->data.p) {
+			jw_hex(w, "data_hex", f->data.p, shown);
+			if (shown < f->data_len)
+				jw_bool(w, "data_truncated", true);
+			sha256(f->data.p, f->data.len, md);
+			jw_hex(w, "sha256", md, sizeof(md));
+		}
+	}
 	jw_obj_end(w);
+}
+
+/* FileDirectory entries with their attributes, under the value budget like names. */
+static void directory(struct mms_value_writer *v, struct rd list)
+{
+	struct jw *w = v->w;
+	struct mms_dir_entry e;
+	v->start = w->len;
+	jw_arr(w, "directory");
+	while (mms_directory_next(&list, &e)) {
+		struct rd name = rd_make(e.name.p, e.name.len);
+		struct rd gt = rd_make(e.last_modified.p, e.last_modified.len);
+		if (!mms_value_fits(v, 2 * mms_value_string_cost(gt) + mms_value_string_cost(name) + 96))
+			break;
+		jw_obj(w, NULL);
+		put_view(w, "name", e.name);
+		if (e.name_parts > 1)
+			jw_u64(w, "name_parts", e.name_parts);
+		if (e.has_size)
+			jw_u64(w, "size", e.size);
+		if (e.last_modified.p)
+			generalized_time(w, "last_modified", "last_modified_iso", e.last_modified);
+		jw_obj_end(w);
+	}
+	jw_arr_end(w);
+	if (v->stop && (v->flags & EVE_MMS_VALUES_CAPPED))
+		jw_bool(w, "values_truncated", true);
+}
+
+/* TimeOfDay (binary-time contents) as ISO 8601 when it carries the date (days
+ * since 1984-01-01), else milliseconds since midnight; nothing when invalid. */
+static void time_of_day(struct jw *w, const char *key, struct bview t)
+{
+	struct mms_data d = { MMS_DATA_BINARY_TIME, false, rd_make(t.p, t.len) };
+	uint32_t ms;
+	bool has_days;
+	uint16_t days;
+	if (!t.p || !mms_data_binary_time(&d, &ms, &has_days, &days) || ms >= 86400000u)
+		return;
+	if (!has_days) {
+		char k[48];
+		size_t n = strlen(key);
+		if (n > sizeof(k) - 4)
+			n = sizeof(k) - 4;
+		memcpy(k, key, n);
+		memcpy(k + n, "_ms", 4);
+		jw_u64(w, k, ms);
+		return;
+	}
+	/* 5113 days from the Unix epoch to 1984-01-01; EVE's timestamp form */
+	jw_timestamp(w, key, (((int64_t)5113 + days) * 86400000 + ms) * 1000);
+}
+
+static void journal_request(struct mms_value_writer *v, const struct mms_pdu *pdu)
+{
+	struct jw *w = v->w;
+	const struct mms_journal_req *j = &pdu->journal;
+	time_of_day(w, "start_time", j->start_time);
+	if (j->start_entry.p)
+		jw_hex(w, "start_entry", j->start_entry.p, j->start_entry.len);
+	time_of_day(w, "stop_time", j->stop_time);
+	if (j->has_stop_count)
+		jw_i64(w, "stop_entries", j->stop_count);
+	if (j->has_after) {
+		jw_obj(w, "start_after");
+		time_of_day(w, "time", j->after_time);
+		if (j->after_entry.p)
+			jw_hex(w, "entry", j->after_entry.p, j->after_entry.len);
+		jw_obj_end(w);
+	}
+	if (j->n_variables && v->budget) {
+		struct rd r = j->variables;
+		struct ber_tlv t;
+		v->start = w->len;
+		jw_arr(w, "variables");
+		while (!rd_empty(&r) && ber_read(&r, &t) == BER_OK) {
+			if (t.constructed || !mms_value_fits(v, mms_value_string_cost(t.val)))
+				break;
+			jw_strn(w, NULL, rd_ptr(&t.val), rd_left(&t.val));
+		}
+		jw_arr_end(w);
+	}
+}
+
+/* The journal entries of a ReadJournal response, under the value budget: each
+ * entry's EntryID, time, and its variables (tag and value) or annotation. */
+static void journal_entries(struct mms_value_writer *v, struct rd list)
+{
+	struct jw *w = v->w;
+	struct mms_journal_entry e;
+	v->start = w->len;
+	jw_arr(w, "journal_entries");
+	while (!v->stop && mms_journal_next(&list, &e)) {
+		if (!mms_value_fits(v, 2 * e.entry_id.len + 96))
+			break;
+		jw_obj(w, NULL);
+		if (e.entry_id.p)
+			jw_hex(w, "entry_id", e.entry_id.p, e.entry_id.len);
+		time_of_day(w, "time", e.time);
+		if (e.has_annotation)
+			put_view(w, "annotation", e.annotation);
+		if (e.has_variables) {
+			struct rd r = e.variables;
+			struct bview tag;
+			struct rd value;
+			jw_arr(w, "variables");
+			while (!v->stop && mms_journal_variable_next(&r, &tag, &value)) {
+				if (!mms_value_fits(v, mms_value_string_cost(rd_make(tag.p, tag.len)) + 32))
+					break;
+				jw_obj(w, NULL);
+				put_view(w, "tag", tag);
+				mms_value_list(v, "values", value, MMS_VALUE_DATA);
+				jw_obj_end(w);
+			}
+			jw_arr_end(w);
+		}
+		jw_obj_end(w);
+	}
+	jw_arr_end(w);
+	if (v->flags & EVE_MMS_VALUES_CAPPED)
+		jw_bool(w, "values_truncated", true);
 }
 
 static void data_section(struct mms_value_writer *v, const char *key, const struct mms_pdu *pdu,
@@ -267,7 +486,25 @@ static void request_fields(struct mms_value_writer *v, const struct mms_pdu *pdu
 	case MMS_SVC_READ_JOURNAL:
 		if (pdu->has_list_name)
 			objname_obj(w, "journal", &pdu->list_name);
+		journal_request(v, pdu);
 		break;
+	case MMS_SVC_INITIALIZE_JOURNAL:
+	case MMS_SVC_REPORT_JOURNAL_STATUS:
+		if (pdu->has_list_name)
+			objname_obj(w, "journal", &pdu->list_name);
+		time_of_day(w, "limit_time", pdu->journal.limit_time);
+		if (pdu->journal.limit_entry.p)
+			jw_hex(w, "limit_entry", pdu->journal.limit_entry.p, pdu->journal.limit_entry.len);
+		break;
+	case MMS_SVC_DELETE_NVL: {
+		/* scopeOfDelete DEFAULT specific: the names listed in objects */
+		static const char *const scopes[] = { "specific", "aa-specific", "domain", "vmd" };
+		int32_t sc = pdu->delete_scope < 0 ? 0 : pdu->delete_scope;
+		name_or_number(w, "scope_of_delete", sc < 4 ? scopes[sc] : NULL, sc);
+		if (pdu->object_scope == MMS_SCOPE_DOMAIN)
+			put_view(w, "domain", pdu->scope_domain);
+		break;
+	}
 	}
 	if (mms_service_is_file(pdu->service)) {
 		file_obj(w, pdu, true);
@@ -290,6 +527,8 @@ static void response_fields(struct mms_value_writer *v, const struct mms_pdu *pd
 	case MMS_SVC_FILE_DIRECTORY:
 		if (v->budget && pdu->names.p)
 			names(v, pdu->names, pdu->service == MMS_SVC_FILE_DIRECTORY);
+		if (v->budget && !v->stop && pdu->names.p && pdu->service == MMS_SVC_FILE_DIRECTORY)
+			directory(v, pdu->names);
 		if (pdu->has_more_follows)
 			jw_bool(w, "more_follows", pdu->more_follows);
 		break;
@@ -310,8 +549,11 @@ static void response_fields(struct mms_value_writer *v, const struct mms_pdu *pd
 		break;
 	case MMS_SVC_GET_VAR_ACCESS_ATTR:
 		jw_bool(w, "mms_deletable", pdu->mms_deletable);
-		if (pdu->has_type_spec)
+		if (pdu->has_type_spec) {
 			type_text(w, pdu->type_spec);
+			if (v->budget)
+				type_tree(v, pdu->type_spec);
+		}
 		break;
 	case MMS_SVC_GET_NVL_ATTR:
 		jw_bool(w, "mms_deletable", pdu->mms_deletable);
@@ -322,8 +564,20 @@ static void response_fields(struct mms_value_writer *v, const struct mms_pdu *pd
 		break;
 	case MMS_SVC_READ_JOURNAL:
 		jw_u64(w, "entries", pdu->entries);
+		if (v->budget && pdu->journal_entries.p)
+			journal_entries(v, pdu->journal_entries);
 		if (pdu->has_more_follows)
 			jw_bool(w, "more_follows", pdu->more_follows);
+		break;
+	case MMS_SVC_INITIALIZE_JOURNAL:
+		if (pdu->has_journal_deleted)
+			jw_u64(w, "deleted_entries", pdu->journal_deleted);
+		break;
+	case MMS_SVC_REPORT_JOURNAL_STATUS:
+		if (pdu->has_journal_status) {
+			jw_u64(w, "current_entries", pdu->journal_current);
+			jw_bool(w, "permanent", pdu->journal_permanent);
+		}
 		break;
 	case MMS_SVC_FILE_OPEN:
 		file_obj(w, pdu, false);
@@ -350,7 +604,9 @@ unsigned eve_mms_fields(struct jw *w, const struct mms_pdu *pdu, const char *acs
 		jw_bool(w, "malformed", true);
 		jw_str(w, "defect", mms_defect_name(pdu->defect));
 	}
-	bool journal = pdu->type == MMS_CONFIRMED_REQUEST && pdu->service == MMS_SVC_READ_JOURNAL;
+	bool journal = pdu->type == MMS_CONFIRMED_REQUEST &&
+		       (pdu->service == MMS_SVC_READ_JOURNAL || pdu->service == MMS_SVC_INITIALIZE_JOURNAL ||
+			pdu->service == MMS_SVC_REPORT_JOURNAL_STATUS);
 	if (pdu->has_list_name && !journal)
 		objname_obj(w, "variable_list", &pdu->list_name);
 	if (pdu->n_objs_total) {

@@ -180,6 +180,31 @@ static void rcbs_json(struct jw *w, const struct ied *d)
 	jw_arr_end(w);
 }
 
+/* The variables the IED described (GetDataDefinition): only when it described
+ * some, so an inventory of traffic without them is as it was. */
+static void described_json(struct jw *w, const struct ied *d, const struct inv_ied *v)
+{
+	if (!v || (!v->n_vars && !v->vars_dropped))
+		return;
+	jw_obj(w, "described_variables");
+	jw_arr(w, "variables");
+	for (uint16_t i = 0; i < v->n_vars; i++) {
+		const struct inv_var *e = &v->vars[i];
+		jw_obj(w, NULL);
+		jw_str(w, "ld", e->ld < d->n_lds ? d->lds[e->ld] : "");
+		jw_str(w, "item", e->item);
+		jw_str(w, "type", e->type);
+		if (e->type_cut)
+			jw_bool(w, "type_truncated", true);
+		jw_u64(w, "nodes", e->nodes);
+		jw_obj_end(w);
+	}
+	jw_arr_end(w);
+	jw_u64(w, "not_listed", v->vars_dropped);
+	jw_u64(w, "max", INV_MAX_VARS);
+	jw_obj_end(w);
+}
+
 static void clients_json(struct jw *w, const struct inv_ied *v)
 {
 	char ip[64];
@@ -287,6 +312,7 @@ static void ied_json(struct jw *w, const struct inventory_view *view, const void
 	lds_json(w, d, v);
 	datasets_json(w, d);
 	rcbs_json(w, d);
+	described_json(w, d, v);
 
 	jw_obj(w, "services");
 	static const uint64_t none[INV_SVC_MAX + 1];

@@ -12,6 +12,7 @@
 #include "stages/decode_link.h"
 #include "util/limits.h"
 #include "util/log.h"
+#include "util/ptime.h"
 
 /* libpcap's messages for a file that is not a capture are terse; say it plainly. */
 static const char *open_reason(const char *errbuf)
@@ -57,8 +58,9 @@ static int probe(struct input_file *f, const char **why, char *errbuf)
 	struct pcap_pkthdr *h;
 	const u_char *d;
 	f->first_ts = INT64_MAX;
-	if (pcap_next_ex(p, &h, &d) == 1)
-		f->first_ts = (int64_t)h->ts.tv_sec * 1000000 + h->ts.tv_usec;
+	/* A first frame without a usable time sorts last (util/ptime.h). */
+	if (pcap_next_ex(p, &h, &d) == 1 && !ptime_us(h->ts.tv_sec, h->ts.tv_usec, &f->first_ts))
+		f->first_ts = INT64_MAX;
 	pcap_close(p);
 	return 0;
 }

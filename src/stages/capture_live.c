@@ -24,6 +24,7 @@
 #include "stages/decode_link.h"
 #include "util/limits.h"
 #include "util/log.h"
+#include "util/ptime.h"
 
 void live_default_filter(const uint16_t *ports, size_t n, char *buf, size_t size)
 {
@@ -387,7 +388,10 @@ static void on_packet_held(u_char *user, const struct pcap_pkthdr *h, const u_ch
 	struct held *x = &f->frames[(f->head + f->count) % MMSW_LIVE_REORDER_FRAMES];
 	x->h = hc;
 	x->off = off;
-	x->ts_us = (int64_t)hc.ts.tv_sec * 1000000 + hc.ts.tv_usec;
+	/* Kernel time is sane, but checked like any packet time (util/ptime.h): one
+	 * that is not merges at the time it was read. */
+	if (!ptime_us(hc.ts.tv_sec, hc.ts.tv_usec, &x->ts_us))
+		x->ts_us = clock_us(CLOCK_REALTIME);
 	x->read_us = lc->read_us;
 	memcpy(f->bytes + off, d, hc.caplen);
 	f->wr = off + len;

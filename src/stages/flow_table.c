@@ -258,6 +258,17 @@ void flow_table_free(struct flow_table *t)
 	free(t);
 }
 
+void flow_table_shift(struct flow_table *t, int64_t step_us)
+{
+	/* Every flow moves by the same step: the LRU order stays right. */
+	for (int l = 0; l < 2; l++)
+		for (struct flow *f = t->lru[l].head; f; f = f->next) {
+			f->last_ts += step_us;
+			for (int d = 0; d < 2; d++)
+				f->half[d].hole_since += step_us;
+		}
+}
+
 void flow_table_foreach(struct flow_table *t, void (*fn)(struct flow *, void *), void *arg)
 {
 	for (int l = 0; l < 2; l++)

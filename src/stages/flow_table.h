@@ -31,6 +31,9 @@ void flow_end(struct flow_table *t, struct flow *f, enum flow_end why, const str
 void flow_table_expire(struct flow_table *t, int64_t now, const struct pkt_where *at);
 /* End every flow (end of input). */
 void flow_table_flush(struct flow_table *t, const struct pkt_where *at);
+/* The packet clock stepped (stages/packet_clock.h): move every flow's idle and
+ * hole timers with it, so a clock that jumped expires nothing. */
+void flow_table_shift(struct flow_table *t, int64_t step_us);
 /* Visit every flow (for hole timers). */
 void flow_table_foreach(struct flow_table *t, void (*fn)(struct flow *, void *), void *arg);
 

@@ -1,8 +1,10 @@
 /* json.c - bounded JSON writer; see json.h. */
 #include "util/json.h"
 
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -270,6 +272,46 @@ void jw_i64(struct jw *w, const char *key, int64_t v)
 	put(w, b, n);
 }
 
+/* A decimal number from its significant digits dig[0..nd) (no trailing zeros)
+ * and the decimal exponent e of the first: fixed notation for e in -5..14,
+ * scientific ("1.5e-7", "3e20") beyond. */
+static size_t layout(char *out, const char *dig, int nd, int e)
+{
+	char *o = out;
+	if (e >= -5 && e < 15) {
+		if (e < 0) {
+			*o++ = '0';
+			*o++ = '.';
+			for (int i = -1; i > e; i--)
+				*o++ = '0';
+			for (int i = 0; i < nd; i++)
+				*o++ = dig[i];
+		} else {
+			for (int i = 0; i <= e; i++)
+				*o++ = i < nd ? dig[i] : '0';
+			if (nd > e + 1) {
+				*o++ = '.';
+				for (int i = e + 1; i < nd; i++)
+					*o++ = dig[i];
+			}
+		}
+	} else {
+		*o++ = dig[0];
+		if (nd > 1) {
+			*o++ = '.';
+			for (int i = 1; i < nd; i++)
+				*o++ = dig[i];
+		}
+		*o++ = 'e';
+		if (e < 0) {
+			*o++ = '-';
+			e = -e;
+		}
+		o += fmt_u64(o, (uint64_t)e);
+	}
+	return (size_t)(o - out);
+}
+
 /* Nine significant digits without printf: measurement values are the bulk of
  * report output and snprintf("%.9g") was a tenth of the run. Exact integers
  * print as integers; otherwise a decimal mantissa from one multiplication by a
@@ -312,38 +354,7 @@ static size_t fmt_double(char *out, double v)
 	int nd = 9;
 	while (nd > 1 && dig[nd - 1] == '0')
 		nd--;
-	if (e >= -5 && e < 15) {
-		if (e < 0) {
-			*o++ = '0';
-			*o++ = '.';
-			for (int i = -1; i > e; i--)
-				*o++ = '0';
-			for (int i = 0; i < nd; i++)
-				*o++ = dig[i];
-		} else {
-			for (int i = 0; i <= e; i++)
-				*o++ = i < nd ? dig[i] : '0';
-			if (nd > e + 1) {
-				*o++ = '.';
-				for (int i = e + 1; i < nd; i++)
-					*o++ = dig[i];
-			}
-		}
-	} else {
-		*o++ = dig[0];
-		if (nd > 1) {
-			*o++ = '.';
-			for (int i = 1; i < nd; i++)
-				*o++ = dig[i];
-		}
-		*o++ = 'e';
-		if (e < 0) {
-			*o++ = '-';
-			e = -e;
-		}
-		o += fmt_u64(o, (uint64_t)e);
-	}
-	return (size_t)(o - out);
+	return (size_t)(o - out) + layout(o, dig, nd, e);
 }
 
 void jw_double(struct jw *w, const char *key, double v)
@@ -356,6 +367,112 @@ void jw_double(struct jw *w, const char *key, double v)
 	}
 	member(w, key);
 	put(w, b, fmt_double(b, v));
+}
+
+/* Powers of ten a double holds exactly. */
+static const double EXACT_P10[] = { 1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+				    1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22 };
+
+/* v (> 0) rounded to nd significant digits by printf, split into digits and the
+ * exponent; the value those digits denote, read back by strtod. */
+static double digits_printf(double v, int nd, char *dig, int *e)
+{
+	char b[40];
+	int n = snprintf(b, sizeof(b), "%.*e", nd - 1, v);
+	int k = 0;
+	for (int i = 0; i < n && b[i] != 'e'; i++)
+		if (b[i] >= '0' && b[i] <= '9' && k < nd)
+			dig[k++] = b[i];
+	const char *x = strchr(b, 'e');
+	*e = x ? atoi(x + 1) : 0;
+	return strtod(b, NULL);
+}
+
+/* v (> 0) rounded to nd (<= 9) significant digits by arithmetic that is exact
+ * (one correctly rounded multiplication or division by an exact power of ten);
+ * false when the exponent is beyond what that covers. */
+static bool digits_exact(double v, int nd, char *dig, int *e, double *back)
+{
+	for (int pass = 0; pass < 2; pass++) {
+		int shift = nd - 1 - *e;
+		if (shift > 22 || shift < -22)
+			return false;
+		double scaled = shift >= 0 ? v * EXACT_P10[shift] : v / EXACT_P10[-shift];
+		uint64_t m = (uint64_t)llround(scaled);
+		uint64_t lo = (uint64_t)EXACT_P10[nd - 1], hi = lo * 10;
+		if (m >= hi || m < lo) { /* log10's floor was one off, or rounding carried */
+			*e += m >= hi ? 1 : -1;
+			continue;
+		}
+		*back = shift >= 0 ? (double)m / EXACT_P10[shift] : (double)m * EXACT_P10[-shift];
+		for (int i = nd - 1; i >= 0; i--) {
+			dig[i] = (char)('0' + m % 10);
+			m /= 10;
+		}
+		return true;
+	}
+	return false;
+}
+
+/* The fewest significant digits (from lo up to hi) that read back as the same
+ * value: a float32 read back as a double then narrowed, a double as itself. */
+static size_t fmt_roundtrip(char *out, double v, bool single, int lo, int hi)
+{
+	char *o = out;
+	if (v < 0) {
+		*o++ = '-';
+		v = -v;
+	}
+	if (v == 0) {
+		*o++ = '0';
+		return (size_t)(o - out);
+	}
+	if (v < 1e15 && v == (double)(uint64_t)v)
+		return (size_t)(o - out) + fmt_u64(o, (uint64_t)v);
+	char dig[20];
+	int e = 0, nd = hi;
+	for (nd = lo; nd <= hi; nd++) {
+		double back;
+		e = (int)floor(log10(v));
+		if (!single || nd > 9 || !digits_exact(v, nd, dig, &e, &back))
+			back = digits_printf(v, nd, dig, &e);
+		if (single ? (float)back == (float)v : back == v)
+			break;
+	}
+	if (nd > hi) { /* hi digits always read back; printf's own rounding, to be sure */
+		nd = hi;
+		digits_printf(v, nd, dig, &e);
+	}
+	while (nd > 1 && dig[nd - 1] == '0')
+		nd--;
+	return (size_t)(o - out) + layout(o, dig, nd, e);
+}
+
+static bool not_finite(struct jw *w, const char *key, double v)
+{
+	if (isfinite(v))
+		return false;
+	jw_str(w, key, isnan(v) ? "nan" : v > 0 ? "inf" : "-inf");
+	return true;
+}
+
+void jw_float32(struct jw *w, const char *key, float v)
+{
+	char b[40];
+	if (not_finite(w, key, v))
+		return;
+	member(w, key);
+	/* A subnormal has fewer significant bits: it may need fewer than 6 digits. */
+	put(w, b, fmt_roundtrip(b, v, true, fabsf(v) < FLT_MIN ? 1 : 6, 9));
+}
+
+void jw_float64(struct jw *w, const char *key, double v)
+{
+	char b[40];
+	if (not_finite(w, key, v))
+		return;
+	member(w, key);
+	put(w, b, fmt_roundtrip(b, v, false, 9, 17));
 }
 
 void jw_bool(struct jw *w, const char *key, bool v)

@@ -33,6 +33,11 @@ void jw_strn(struct jw *w, const char *key, const void *p, size_t n);
 void jw_u64(struct jw *w, const char *key, uint64_t v);
 void jw_i64(struct jw *w, const char *key, int64_t v);
 void jw_double(struct jw *w, const char *key, double v);
+/* An MMS floating-point value in the fewest significant digits that read back as
+ * the same value: a float32 (6 to 9 digits) read back and narrowed to float, a
+ * double (9 to 17) read back. NaN and infinities as strings, as jw_double. */
+void jw_float32(struct jw *w, const char *key, float v);
+void jw_float64(struct jw *w, const char *key, double v);
 void jw_bool(struct jw *w, const char *key, bool v);
 void jw_null(struct jw *w, const char *key);
 void jw_hex(struct jw *w, const char *key, const void *p, size_t n);

@@ -28,6 +28,11 @@
 #define MMSW_FRAG_MAX_DATAGRAMS 1024
 #define MMSW_FRAG_MAX_BYTES (8u * 1024 * 1024)
 #define MMSW_FRAG_TIMEOUT_US (30LL * 1000000)
+/* Packet time (stages/packet_clock.c): a frame further than this from the clock
+ * either way has an invalid timestamp; this many such frames in a row that agree
+ * with one another move the clock (a real clock step, not one wild frame). */
+#define MMSW_TIME_JUMP_MAX_US (366LL * 86400 * 1000000)
+#define MMSW_TIME_REBASE_FRAMES 64
 /* Confirmed requests outstanding per association (both sides together): what
  * pairs a response with its request, for EVE's acsi and every analyzer. MMS
  * peers negotiate far fewer (5 to 10); the cap only bounds a client that never
@@ -35,6 +40,9 @@
 #define MMSW_PENDING_REQUESTS 64
 /* JSON bytes of decoded values per EVE mms record. */
 #define MMSW_EVE_VALUE_BUDGET 8192
+/* FileRead data shown per EVE record (as hex; the length and SHA-256 are always
+ * of the whole). */
+#define MMSW_EVE_FILE_DATA_BYTES 256
 /* PRP/HSR duplicate discard (src/stages/redundancy.c): nodes (source MAC, PRP
  * or HSR) remembered at once, the least recently heard forgotten first
  * (redundancy_table_full); sequence numbers remembered per node, so the second

@@ -503,6 +503,24 @@ static void child_clean_browse(void)
 	CHECK_EQ(m, SEV_INFO);
 	CHECK_EQ(kind("acse_password_cleartext", NULL).n, 0);
 	CHECK(strstr(r.print_text, "simpleIOGenericIO") != NULL);
+	/* No GetVariableAccessAttributes here: the inventory has no such section. */
+	CHECK(strstr(r.inv_text, "described_variables") == NULL);
+}
+
+/* GetVariableAccessAttributes answers: the IED's own description of its data
+ * model, listed per variable with its type on one line. */
+static void child_control(void)
+{
+	struct run r;
+	CHECK(run_capture("pcaps/control.pcap", &r));
+	if (!r.inv_text)
+		return;
+	CHECK(strstr(r.inv_text, "\"described_variables\":{\"variables\":[{\"ld\":\"simpleIOGenericIO\","
+				 "\"item\":\"GGIO1$CO$SPCSO1\",\"type\":\"{Oper{ctlVal:boolean,origin{orCat:"
+				 "integer(8),orIdent:octet-string(-64)},ctlNum:unsigned(8),T:utc-time,Test:boolean,"
+				 "Check:bit-string(-2)}}\",\"nodes\":10}") != NULL);
+	CHECK(strstr(r.inv_text, "\"item\":\"GGIO1$CO$SPCSO2\",\"type\":\"{SBO:visible-string(-64),Oper{") != NULL);
+	CHECK(strstr(r.inv_text, "\"not_listed\":0,\"max\":256}") != NULL);
 }
 
 static void child_midstream(void)
@@ -585,6 +603,7 @@ int main(void)
 	tcheck_in_child("abort_kill", child_abort_kill);
 	tcheck_in_child("clean_browse", child_clean_browse);
 	tcheck_in_child("midstream", child_midstream);
+	tcheck_in_child("control", child_control);
 	tcheck_in_child("tls_3782", child_tls);
 	tcheck_in_child("goose_sv_vlan", child_goose);
 	TCHECK_DONE();

@@ -4,6 +4,7 @@
 
 #include "tcheck.h"
 #include "util/json.h"
+#include "util/sha256.h"
 
 static const char *done(struct jw *w)
 {
@@ -70,6 +71,89 @@ int main(void)
 			bad++;
 	}
 	CHECK_EQ(bad, 0);
+
+	/* MMS floating-point: the fewest digits that give back the float32 (or the
+	 * double) they came from, never the widened double's noise. */
+	static const struct { float v; const char *s; } f32[] = {
+		{ 0.1f, "0.1" }, { 1.0f / 3.0f, "0.33333334" }, { 50.03f, "50.03" },
+		{ -0.2f, "-0.2" }, { 16777216.0f, "16777216" }, { 3.4028235e38f, "3.4028235e38" },
+		{ 1e-30f, "1e-30" }, { 1.17549435e-38f, "1.1754944e-38" }, { 1.4e-45f, "1e-45" },
+		{ 0.3f, "0.3" }, { 123.456f, "123.456" }, { 2.5e-6f, "2.5e-6" }, { 2.5e-5f, "0.000025" },
+	};
+	for (size_t i = 0; i < sizeof(f32) / sizeof(f32[0]); i++) {
+		jw_init(&w, buf, sizeof(buf) - 1);
+		jw_float32(&w, NULL, f32[i].v);
+		CHECK_STR(done(&w), f32[i].s);
+	}
+	jw_init(&w, buf, sizeof(buf) - 1);
+	jw_float64(&w, NULL, 0.1);
+	CHECK_STR(done(&w), "0.1");
+	jw_init(&w, buf, sizeof(buf) - 1);
+	jw_float64(&w, NULL, 1.0 / 3.0);
+	CHECK_STR(done(&w), "0.3333333333333333");
+	jw_init(&w, buf, sizeof(buf) - 1);
+	jw_float32(&w, NULL, NAN);
+	CHECK_STR(done(&w), "\"nan\"");
+	/* Every float32 pattern class round-trips: random bits, read back and narrowed. */
+	int bad32 = 0, bad64 = 0;
+	for (int i = 0; i < 200000; i++) {
+		seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+		uint32_t bits32 = (uint32_t)(seed >> 32);
+		float f;
+		memcpy(&f, &bits32, sizeof(f));
+		if (!isfinite(f))
+			continue;
+		jw_init(&w, buf, sizeof(buf) - 1);
+		jw_float32(&w, NULL, f);
+		if ((float)strtod(done(&w), NULL) != f)
+			bad32++;
+		uint64_t bits64 = seed ^ (seed << 17);
+		double d;
+		memcpy(&d, &bits64, sizeof(d));
+		if (!isfinite(d) || i % 8)
+			continue;
+		jw_init(&w, buf, sizeof(buf) - 1);
+		jw_float64(&w, NULL, d);
+		if (strtod(done(&w), NULL) != d)
+			bad64++;
+	}
+	CHECK_EQ(bad32, 0);
+	CHECK_EQ(bad64, 0);
+
+	/* SHA-256 (util/sha256.c): the FIPS 180-4 examples, and a million 'a' fed in
+	 * uneven pieces (block boundaries crossed every way). */
+	{
+		uint8_t md[SHA256_BYTES];
+		char hex[80];
+		sha256("abc", 3, md);
+		jw_init(&w, buf, sizeof(buf) - 1);
+		jw_hex(&w, NULL, md, sizeof(md));
+		CHECK_STR(done(&w), "\"ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad\"");
+		sha256("", 0, md);
+		jw_init(&w, buf, sizeof(buf) - 1);
+		jw_hex(&w, NULL, md, sizeof(md));
+		CHECK_STR(done(&w), "\"e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855\"");
+		static const char m2[] = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
+		sha256(m2, strlen(m2), md);
+		jw_init(&w, buf, sizeof(buf) - 1);
+		jw_hex(&w, NULL, md, sizeof(md));
+		CHECK_STR(done(&w), "\"248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1\"");
+		static char a[1000];
+		memset(a, 'a', sizeof(a));
+		struct sha256 s;
+		sha256_init(&s);
+		size_t left = 1000000, step = 1;
+		while (left) {
+			size_t k = step < left ? step : left;
+			sha256_update(&s, a, k);
+			left -= k;
+			step = step % 900 + 61; /* at most 960: within a[] */
+		}
+		sha256_final(&s, md);
+		jw_init(&w, hex, sizeof(hex) - 1);
+		jw_hex(&w, NULL, md, sizeof(md));
+		CHECK_STR(done(&w), "\"cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0\"");
+	}
 
 	/* The cap: nothing past it, overflow flagged. */
 	char small[8];

@@ -15,6 +15,7 @@
 #include "dissectors/iec61850.h"
 #include "dissectors/mms.h"
 #include "dissectors/mms_data.h"
+#include "dissectors/mms_type.h"
 #include "output/eve_mms.h"
 
 /* ---- helpers -------------------------------------------------------------- */
@@ -641,8 +642,42 @@ static void test_var_access_attributes(void)
 	CHECK_EQ(dec(GVAA_RESP), MMS_OK);
 	CHECK(g_pdu.has_type_spec);
 	CHECK(!g_pdu.mms_deletable);
+	/* control.pcap 13: the whole tree, as tshark 4.0 shows it (and T, which it
+	 * does not name: utc-time [17]) */
+	CHECK_EQ(g_pdu.type_nodes, 10);
 	CHECK_EVE("{\"pdu\":\"confirmed-response\",\"service\":\"getVariableAccessAttributes\",\"invoke_id\":2,"
-		  "\"acsi\":null,\"mms_deletable\":false,\"type\":\"structure(1)\"}");
+		  "\"acsi\":null,\"mms_deletable\":false,\"type\":\"structure(1)\",\"type_description\":"
+		  "{\"type\":\"structure\",\"components\":[{\"name\":\"Oper\",\"type\":\"structure\",\"components\":["
+		  "{\"name\":\"ctlVal\",\"type\":\"boolean\"},{\"name\":\"origin\",\"type\":\"structure\",\"components\":["
+		  "{\"name\":\"orCat\",\"type\":\"integer\",\"size\":8},{\"name\":\"orIdent\",\"type\":\"octet-string\","
+		  "\"size\":-64}]},{\"name\":\"ctlNum\",\"type\":\"unsigned\",\"size\":8},{\"name\":\"T\",\"type\":"
+		  "\"utc-time\"},{\"name\":\"Test\",\"type\":\"boolean\"},{\"name\":\"Check\",\"type\":\"bit-string\","
+		  "\"size\":-2}]}]}}");
+	/* The walker by itself: nodes in document order, a LEAVE after each open one. */
+	{
+		struct mms_type_walk walk;
+		struct mms_type_node n;
+		static const char *const want[] = { "", "Oper", "ctlVal", "origin", "orCat", "orIdent", "<",
+						    "ctlNum", "T", "Test", "Check", "<", "<" };
+		unsigned i = 0;
+		enum mms_type_step st;
+		mms_type_walk_init(&walk, g_pdu.type_spec);
+		while ((st = mms_type_next(&walk, &n)) == MMS_TYPE_NODE || st == MMS_TYPE_LEAVE) {
+			char nm[16] = "<";
+			if (st == MMS_TYPE_NODE)
+				snprintf(nm, sizeof(nm), "%.*s", (int)n.name.len, n.name.len ? (const char *)n.name.p : "");
+			CHECK(i < sizeof(want) / sizeof(want[0]) && !strcmp(nm, want[i]));
+			if (st == MMS_TYPE_NODE && !strcmp(nm, "Check")) {
+				CHECK_EQ(n.tag, MMS_DATA_BIT_STRING);
+				CHECK(n.has_size && n.size == -2);
+			}
+			if (st == MMS_TYPE_NODE && i == 0)
+				CHECK_EQ(n.components, 1);
+			i++;
+		}
+		CHECK_EQ(st, MMS_TYPE_DONE);
+		CHECK_EQ(i, 13);
+	}
 
 	/* a bare logical node: its directory */
 	CHECK_EQ(dec("a015020101a610a00ea10c1a034445561a054747494f31"), MMS_OK);
@@ -662,6 +697,55 @@ static void test_var_access_attributes(void)
 	CHECK(strstr(eve(), "\"type\":\"mms-string(-128)\""));
 	CHECK_EQ(dec("a108020101a603800100"), MMS_MALFORMED); /* no typeSpecification */
 	CHECK_EQ(g_pdu.defect, MMS_DEFECT_MISSING);
+
+	/* Hand-made trees: an array of 16 float32 (packed), a structure of a named
+	 * component with a typeName, binary-time with its date, and a component
+	 * without a name (componentName is OPTIONAL). */
+	CHECK_EQ(dec("a11c020101a617800100a212a110800101810110a208a706020120020108"), MMS_OK);
+	CHECK(strstr(eve(), "\"type\":\"array(16)\",\"type_description\":{\"type\":\"array\",\"packed\":true,"
+			    "\"elements\":16,\"element\":{\"type\":\"floating-point\",\"format_width\":32,"
+			    "\"exponent_width\":8}}"));
+	CHECK_EQ(dec("a133020101a62e800100a229a227a125300f800161a10aa008a1061a01441a014e"
+		     "3005a1038c01ff300ba109a107810178a2028300"), MMS_OK);
+	CHECK(strstr(eve(), "\"type_description\":{\"type\":\"structure\",\"components\":[{\"name\":\"a\","
+			    "\"type\":\"typeName\",\"type_name\":{\"scope\":\"domain\",\"domain\":\"D\",\"item\":\"N\","));
+	CHECK(strstr(eve(), "{\"type\":\"binary-time\",\"with_date\":true},{\"type\":\"array\",\"elements\":120"));
+	/* Broken trees are malformed, never walked past their end: a component whose
+	 * type is a universal tag, an array without its element type, a structure
+	 * whose [1] holds a TLV cut short, trailing bytes after the one type. */
+	CHECK_EQ(dec("a115020101a610800100a20ba209a1073005a103020100"), MMS_MALFORMED);
+	CHECK_EQ(g_pdu.defect, MMS_DEFECT_INVALID);
+	CHECK_EQ(dec("a10f020101a60a800100a205a103810108"), MMS_MALFORMED);
+	CHECK_EQ(dec("a10f020101a60a800100a205a2038101ff"), MMS_MALFORMED);
+	CHECK_EQ(dec("a10e020101a609800100a20483008300"), MMS_MALFORMED);
+	CHECK(json_ok(eve()));
+	/* Nesting past MMSW_BER_MAX_DEPTH: arrays of arrays, 60 deep (built inside
+	 * out, each level a1 L 81 01 02 a2 L <inner>, with two-octet lengths). */
+	{
+		static uint8_t body[4096], tmp[4096];
+		char h[9000];
+		size_t bl = 2, n = 0;
+		body[0] = 0x83; /* boolean */
+		body[1] = 0x00;
+		for (int lvl = 0; lvl < 60; lvl++) {
+			size_t k = 0, inner = bl + 4, outer = 3 + inner;
+			tmp[k++] = 0xa1; tmp[k++] = 0x82; tmp[k++] = (uint8_t)(outer >> 8); tmp[k++] = (uint8_t)outer;
+			tmp[k++] = 0x81; tmp[k++] = 0x01; tmp[k++] = 0x02;
+			tmp[k++] = 0xa2; tmp[k++] = 0x82; tmp[k++] = (uint8_t)(bl >> 8); tmp[k++] = (uint8_t)bl;
+			memcpy(tmp + k, body, bl);
+			bl += k;
+			memcpy(body, tmp, bl);
+		}
+		/* a1 82 LL 020101 a6 82 LL 800100 a2 82 LL body */
+		n += (size_t)snprintf(h + n, sizeof(h) - n, "a182%04zx020101a682%04zx800100a282%04zx",
+				      bl + 14, bl + 7, bl);
+		for (size_t i = 0; i < bl; i++)
+			n += (size_t)snprintf(h + n, sizeof(h) - n, "%02x", body[i]);
+		CHECK_EQ(dec(h), MMS_MALFORMED);
+		CHECK_EQ(g_pdu.defect, MMS_DEFECT_TOO_DEEP);
+		CHECK(json_ok(eve()));
+		CHECK(strstr(eve(), "\"type_truncated\":true"));
+	}
 }
 
 static void test_named_variable_lists(void)
@@ -703,6 +787,17 @@ static void test_named_variable_lists(void)
 	CHECK_EQ(g_pdu.object_scope, MMS_SCOPE_DOMAIN);
 	CHECK_VIEW(g_pdu.scope_domain, "LD");
 	CHECK_STR(acsi(), "DeleteDataSet");
+	CHECK_EQ(g_pdu.delete_scope, 2);
+	CHECK(strstr(eve(), "\"scope_of_delete\":\"domain\",\"domain\":\"LD\""));
+	/* ZEEK deleteNamedVariableList: scopeOfDelete specific (0), one list name */
+	CHECK_EQ(dec(DNVL_REQ), MMS_OK);
+	CHECK(strstr(eve(), "\"scope_of_delete\":\"specific\"") && !strstr(eve(), "\"domain\":\"LD"));
+	/* absent: DEFAULT specific */
+	CHECK_EQ(dec("a00f020107ad0aa108a1061a01411a0142"), MMS_OK);
+	CHECK_EQ(g_pdu.delete_scope, -1);
+	CHECK(strstr(eve(), "\"scope_of_delete\":\"specific\""));
+	CHECK_EQ(dec("a00d020107ad0880010382034c4431"), MMS_OK);
+	CHECK(strstr(eve(), "\"scope_of_delete\":\"vmd\",\"domain\":\"LD1\""));
 	CHECK_EQ(dec("a108020103ad03800101"), MMS_MALFORMED);
 	CHECK_EQ(g_pdu.defect, MMS_DEFECT_MISSING);
 }
@@ -729,7 +824,35 @@ static void test_files(void)
 	CHECK_EQ(g_pdu.n_names, 1);
 	CHECK(!g_pdu.more_follows);
 	CHECK_EVE("{\"pdu\":\"confirmed-response\",\"service\":\"fileDirectory\",\"invoke_id\":1,\"acsi\":null,"
-		  "\"names\":[\"test\"],\"more_follows\":false}");
+		  "\"names\":[\"test\"],\"directory\":[{\"name\":\"test\",\"size\":5,\"last_modified\":"
+		  "\"20240327122945.000Z\",\"last_modified_iso\":\"2024-03-27T12:29:45.000Z\"}],\"more_follows\":false}");
+	/* Two entries (hand-made): a FileName of two parts without lastModified, and a
+	 * time with an offset; moreFollows true. */
+	CHECK_EQ(dec("a14d020107bf4d47a04230403019a0111908434f4d54524144451905612e636667a104800201003023a00719"
+		     "05622e646174a118800107811332303230313032313130303433342b303230308101ff"), MMS_OK);
+	CHECK_EQ(g_pdu.n_names, 2);
+	CHECK(strstr(eve(), "\"directory\":[{\"name\":\"COMTRADE\",\"name_parts\":2,\"size\":256},{\"name\":"
+			    "\"b.dat\",\"size\":7,\"last_modified\":\"20201021100434+0200\",\"last_modified_iso\":"
+			    "\"2020-10-21T10:04:34+02:00\"}],\"more_follows\":true"));
+	{
+		char iso[64];
+		struct bview gt;
+		static const struct { const char *in, *out; } g[] = {
+			{ "20200624045335.000Z", "2020-06-24T04:53:35.000Z" }, { "20200624045335Z", "2020-06-24T04:53:35Z" },
+			{ "2020062404", "2020-06-24T04" }, { "202006240453,5-05", "2020-06-24T04:53.5-05" },
+			{ "20200624045335", "2020-06-24T04:53:35" }, { "2020062404533", "" }, { "20200624045335.Z", "" },
+			{ "20200624045335Zx", "" }, { "2020-06-24", "" }, { "", "" },
+		};
+		for (size_t i = 0; i < sizeof(g) / sizeof(g[0]); i++) {
+			gt.p = (const uint8_t *)g[i].in;
+			gt.len = (uint32_t)strlen(g[i].in);
+			size_t n = mms_generalized_time_iso(gt, iso, sizeof(iso));
+			CHECK_STR(n ? iso : "", g[i].out);
+		}
+		gt.p = (const uint8_t *)"20200624045335.123456789Z";
+		gt.len = 25;
+		CHECK_EQ(mms_generalized_time_iso(gt, iso, 10), 0); /* does not fit: nothing */
+	}
 	/* entries tagged implicitly, by an encoder that reads the ASN.1 differently */
 	CHECK_EQ(dec("a11f020101bf4d19a0173015a006190474657374a10b800105810632303230315a"), MMS_OK);
 	CHECK_EQ(g_pdu.n_names, 1);
@@ -751,7 +874,8 @@ static void test_files(void)
 	CHECK(g_pdu.file.has_size);
 	CHECK_EQ(g_pdu.file.size, 5);
 	CHECK_EVE("{\"pdu\":\"confirmed-response\",\"service\":\"fileOpen\",\"invoke_id\":1,\"acsi\":null,"
-		  "\"file\":{\"frsm_id\":0,\"size\":5}}");
+		  "\"file\":{\"frsm_id\":0,\"size\":5,\"last_modified\":\"20240327122945.000Z\","
+		  "\"last_modified_iso\":\"2024-03-27T12:29:45.000Z\"}}");
 
 	CHECK_EQ(dec(FREAD_REQ), MMS_OK);
 	CHECK_EQ(g_pdu.service, MMS_SVC_FILE_READ);
@@ -760,7 +884,20 @@ static void test_files(void)
 	CHECK_EQ(dec(FREAD_RESP), MMS_OK);
 	CHECK_EQ(g_pdu.file.data_len, 5);
 	CHECK_EVE("{\"pdu\":\"confirmed-response\",\"service\":\"fileRead\",\"invoke_id\":2,\"acsi\":null,"
-		  "\"file\":{\"bytes\":5},\"more_follows\":false}");
+		  "\"file\":{\"bytes\":5,\"data_hex\":\"746573740a\",\"sha256\":"
+		  "\"f2ca1bb6c7e907d06dafe4687e579fce76b37e4e93b7605022da52e6ccc26fd2\"},\"more_follows\":false}");
+	/* 300 bytes: 256 shown, the length and the digest of all 300 */
+	{
+		char h[1000];
+		size_t n = (size_t)snprintf(h, sizeof(h), "a1820138020107bf498201308082012c");
+		for (int i = 0; i < 300; i++)
+			n += (size_t)snprintf(h + n, sizeof(h) - n, "%02x", i < 256 ? i : 0);
+		CHECK_EQ(dec(h), MMS_OK);
+		CHECK_EQ(g_pdu.file.data_len, 300);
+		CHECK(strstr(eve(), "\"bytes\":300,\"data_hex\":\"000102"));
+		CHECK(strstr(eve(), "fdfeff\",\"data_truncated\":true,\"sha256\":"
+				    "\"4d2746b98a142f34f4e42335eace0932b1ebeea548ab97e8b163c8be6ea989cc\""));
+	}
 	CHECK_EQ(dec("a10d020102bf49078005746573740a"), MMS_OK);
 	CHECK(g_pdu.more_follows); /* DEFAULT TRUE */
 
@@ -775,6 +912,7 @@ static void test_files(void)
 	CHECK_VIEW(g_pdu.file.name, "testUpload");
 	CHECK_VIEW(g_pdu.file.name2, "testUpoadDst");
 	CHECK_STR(acsi(), "SetFile");
+	CHECK(strstr(eve(), "\"file\":{\"name\":\"testUpload\",\"destination\":\"testUpoadDst\"}"));
 
 	CHECK_EQ(dec("a00c020101bf4c06190474657374"), MMS_OK); /* fileDelete */
 	CHECK_EQ(g_pdu.service, MMS_SVC_FILE_DELETE);
@@ -788,6 +926,7 @@ static void test_files(void)
 	CHECK_VIEW(g_pdu.file.name, "a.b");
 	CHECK_VIEW(g_pdu.file.name2, "c.dd");
 	CHECK(acsi() == NULL);
+	CHECK(strstr(eve(), "\"file\":{\"name\":\"a.b\",\"new_name\":\"c.dd\"}"));
 
 	CHECK_EQ(dec("a00b020101bf4805a000810100"), MMS_OK); /* an empty FileName */
 	CHECK(strstr(eve(), "\"file\":{\"name\":\"\",\"position\":0}"));
@@ -807,15 +946,44 @@ static void test_read_journal(void)
 	CHECK_STR(acsi(), "QueryLogAfter");
 	CHECK_EVE("{\"pdu\":\"confirmed-request\",\"service\":\"readJournal\",\"invoke_id\":3,"
 		  "\"acsi\":\"QueryLogAfter\",\"journal\":{\"scope\":\"domain\",\"domain\":\"simpleIOGenericIO\","
-		  "\"item\":\"LLN0$EventLog\",\"ref\":\"simpleIOGenericIO/LLN0.EventLog\"}}");
+		  "\"item\":\"LLN0$EventLog\",\"ref\":\"simpleIOGenericIO/LLN0.EventLog\"},\"start_after\":"
+		  "{\"time\":\"1984-01-01T00:00:00.000000Z\",\"entry\":\"0100000000000000\"}}");
 	CHECK_EQ(dec(RJ_TIME), MMS_OK);
 	CHECK_STR(acsi(), "QueryLogByTime");
+	/* logging.pcap: the range as tshark shows it (Sep 20 06:07:48.396, Nov 28 16:47:48.396) */
+	CHECK(strstr(eve(), "\"start_time\":\"2026-09-20T06:07:48.396000Z\",\"stop_time\":"
+			    "\"2026-11-28T16:47:48.396000Z\""));
+	CHECK(!g_pdu.journal.has_after);
 	CHECK_EQ(dec(RJ_RESP), MMS_OK);
 	CHECK_EQ(g_pdu.entries, 1);
 	CHECK(g_pdu.has_more_follows);
 	CHECK(!g_pdu.more_follows);
+	/* the entry: EntryID, occurrenceTime, four variables with tag and value */
 	CHECK_EVE("{\"pdu\":\"confirmed-response\",\"service\":\"readJournal\",\"invoke_id\":1,\"acsi\":null,"
-		  "\"entries\":1,\"more_follows\":false}");
+		  "\"entries\":1,\"journal_entries\":[{\"entry_id\":\"0100000000000000\",\"time\":"
+		  "\"2026-11-28T16:47:44.873000Z\",\"variables\":[{\"tag\":\"simpleIOGenerioIO/GPIO1$ST$SPCSO1$stVal\","
+		  "\"values\":[123]},{\"tag\":\"ReasonCode\",\"values\":[{\"bits\":\"0000000\"}]},{\"tag\":"
+		  "\"simpleIOGenerioIO/GPIO1$ST$SPCSO1$t\",\"values\":[{\"utc\":\"2026-11-28T16:47:44.887999Z\","
+		  "\"quality\":\"0a\"}]},{\"tag\":\"ReasonCode\",\"values\":[{\"bits\":\"0000000\"}]}]}],"
+		  "\"more_follows\":false}");
+	/* Hand-made: startingEntry, numberOfEntries, listOfVariables; an entry with
+	 * an annotation and a TimeOfDay without the date. */
+	CHECK_EQ(dec("a01f020101bf4119a00580034a4e4ca103810101a203810105a4061a01611a0162"), MMS_OK);
+	CHECK(strstr(eve(), "\"start_entry\":\"01\",\"stop_entries\":5,\"variables\":[\"a\",\"b\"]"));
+	CHECK_EQ(dec("a11c020101bf4116a0143012800102a20d800400000064830568656c6c6f"), MMS_OK);
+	CHECK(strstr(eve(), "\"journal_entries\":[{\"entry_id\":\"02\",\"time_ms\":100,\"annotation\":\"hello\"}]"));
+	/* InitializeJournal (hand-made): journal, limitingTime (100 ms, day 4096) and
+	 * limitingEntry; its response, the entries deleted. ReportJournalStatus. */
+	CHECK_EQ(dec("a025020104bf431fa010a10e1a024c441a084c4c4e30244c6f67a10b8006000000641000810107"), MMS_OK);
+	CHECK(strstr(eve(), "\"journal\":{\"scope\":\"domain\",\"domain\":\"LD\",\"item\":\"LLN0$Log\""));
+	CHECK(strstr(eve(), "\"limit_time\":\"1995-03-20T00:00:00.100000Z\",\"limit_entry\":\"07\""));
+	CHECK_EQ(dec("a1070201049f430105"), MMS_OK);
+	CHECK(strstr(eve(), "\"deleted_entries\":5"));
+	CHECK_EQ(dec("a00f020104bf4409a1071a024c441a014c"), MMS_OK);
+	CHECK_VIEW(g_pdu.list_name.item, "L");
+	CHECK_EQ(dec("a10c020104bf44068001098101ff"), MMS_OK);
+	CHECK(strstr(eve(), "\"current_entries\":9,\"permanent\":true"));
+	CHECK_EQ(dec("a109020104bf4403800109"), MMS_MALFORMED); /* no permanent */
 	CHECK_EQ(dec("a00b020101bf4105a503810100"), MMS_MALFORMED); /* no journalName */
 	CHECK_EQ(g_pdu.defect, MMS_DEFECT_MISSING);
 }
