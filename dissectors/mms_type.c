@@ -43,15 +43,16 @@ static bool small_uint(struct rd v, uint32_t *out)
 
 /* ObjectName (mms.c has the decoder, but it fills a PDU's defect; the shape is
  * small enough to read again here). */
-static bool type_name(struct rd r, struct mms_objname *o)
+static bool type_name(struct rd r, struct mms_type_node *n)
 {
 	struct ber_tlv t, dom, item;
+	struct mms_type_name *o = &n->type_name;
 	o->domain.p = NULL;
 	o->domain.len = 0;
 	if (ber_read(&r, &t) != BER_OK || t.cls != BER_CONTEXT)
 		return false;
 	if ((t.tag == 0 || t.tag == 2) && !t.constructed) {
-		o->scope = t.tag == 0 ? MMS_SCOPE_VMD : MMS_SCOPE_AA;
+		o->scope = (uint8_t)t.tag; /* the CHOICE tag is enum mms_scope's value */
 		o->item = bview_of(&t.val);
 		return true;
 	}
@@ -59,7 +60,7 @@ static bool type_name(struct rd r, struct mms_objname *o)
 	if (t.tag != 1 || !t.constructed || ber_read(&s, &dom) != BER_OK || ber_read(&s, &item) != BER_OK ||
 	    dom.constructed || item.constructed)
 		return false;
-	o->scope = MMS_SCOPE_DOMAIN;
+	o->scope = 1; /* MMS_SCOPE_DOMAIN */
 	o->domain = bview_of(&dom.val);
 	o->item = bview_of(&item.val);
 	return true;
@@ -84,7 +85,7 @@ static bool node(const struct ber_tlv *t, struct mms_type_node *n, struct rd *ch
 	n->has_date = false;
 	switch (t->tag) {
 	case MMS_TYPE_NAME:
-		return t->constructed && type_name(t->val, &n->type_name);
+		return t->constructed && type_name(t->val, n);
 	case MMS_DATA_ARRAY: {
 		bool have_count = false, have_type = false;
 		if (!t->constructed)

@@ -13,7 +13,6 @@
 
 #include "ber.h"
 #include "limits.h"
-#include "mms.h"
 
 /* TypeSpecification CHOICE tags are the Data tags (mms_data.h), plus typeName [0]. */
 #define MMS_TYPE_NAME 0
@@ -32,7 +31,9 @@ struct mms_type_node {
 	uint32_t components;        /* structure: how many components */
 	uint8_t format_width, exponent_width; /* floating-point */
 	bool has_date;              /* binary-time: with the date */
-	struct mms_objname type_name; /* typeName */
+	/* typeName: an ObjectName (scope as enum mms_scope in mms.h, which this
+	 * header does not include: mms.c includes this one) */
+	struct mms_type_name { uint8_t scope; struct bview domain, item; } type_name;
 };
 
 enum mms_type_step {

@@ -214,9 +214,11 @@ static void type_tree(struct mms_value_writer *v, struct rd spec)
 		if (n.has_size)
 			jw_i64(w, "size", n.size);
 		switch (n.tag) {
-		case MMS_TYPE_NAME:
-			objname_obj(w, "type_name", &n.type_name);
+		case MMS_TYPE_NAME: {
+			struct mms_objname o = { n.type_name.scope, n.type_name.domain, n.type_name.item };
+			objname_obj(w, "type_name", &o);
 			break;
+		}
 		case MMS_DATA_FLOAT:
 			jw_u64(w, "format_width", n.format_width);
 			jw_u64(w, "exponent_width", n.exponent_width);
