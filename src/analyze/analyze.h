@@ -89,6 +89,7 @@ extern const struct analyzer reports_analyzer;   /* reports.c */
 extern const struct analyzer redundancy_analyzer; /* redundancy.c: PRP LANs, HSR rings */
 extern const struct analyzer visibility_analyzer; /* visibility.c: no MMS, and why */
 extern const struct analyzer cabling_analyzer;   /* cabling.c: PRP LAN vs the interface's declared LAN */
+extern const struct analyzer scl_checks_analyzer; /* scl_checks.c: traffic vs the design (--scl only) */
 extern const struct analyzer common_analyzer;    /* analyze.c: shared state, finding timers */
 
 struct pkt;

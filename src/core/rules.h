@@ -39,7 +39,8 @@
 	X(PRP_DEGRADED_RATIO, "prp.degraded_ratio", 'R', 50, "a LAN missing this share of the frames (of all nodes or of one) in a window is degraded") \
 	X(PRP_DEGRADED_FRAMES, "prp.degraded_frames", 'N', 5, "... and at least this many frames") \
 	X(HSR_OPEN_FRAMES, "hsr.open_frames", 'N', 10, "a node's frames arriving this many times in a row on one lane only show an open ring") \
-	X(NO_MMS_TIMEOUT, "visibility.no_mms_timeout", 'D', 600000000, "traffic with no MMS for this long is said aloud (capture_not_understood or no_mms_seen)")
+	X(NO_MMS_TIMEOUT, "visibility.no_mms_timeout", 'D', 600000000, "traffic with no MMS for this long is said aloud (capture_not_understood or no_mms_seen)") \
+	X(SCL_SILENT_AFTER, "scl.silent_after", 'D', 300000000, "a design IED with an MMS address never heard in a run this long is silent (scl_ied_silent)")
 
 enum threshold_id {
 #define X(id, name, kind, def, desc) THR_##id,
