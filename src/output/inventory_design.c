@@ -39,7 +39,7 @@ static void rcb_json(struct jw *w, const struct scl_rcb *r, const struct design_
 	jw_u64(w, "max", r->max);
 	if (r->has_conf_rev)
 		jw_u64(w, "confrev", r->conf_rev);
-	jw_str(w, "datset", r->datset);
+	jw_str(w, "datset", r->dataset ? r->dataset->ref : r->datset);
 	jw_str(w, "rptid", r->rpt_id);
 	bool seen = false;
 	jw_arr(w, "seen_instances");
