@@ -421,6 +421,28 @@ const char *scl_rcb_instance_item(const struct scl_rcb *r, unsigned instance, ch
 	return buf;
 }
 
+const struct scl_dataset *scl_report_dataset(const struct scl *m, const struct scl_ied *d,
+					     const char *datset, const char *rptid)
+{
+	if (!m)
+		return NULL;
+	if (datset && *datset) {
+		const struct scl_dataset *s = scl_dataset_by_ref(m, NULL, datset);
+		if (s)
+			return s;
+	}
+	if (!rptid || !*rptid)
+		return NULL;
+	for (uint32_t i = 0; d && i < d->n_lds; i++)
+		for (uint32_t k = 0; k < d->lds[i].n_rcbs; k++) {
+			const struct scl_rcb *r = &d->lds[i].rcbs[k];
+			if (*r->rpt_id && !strcmp(r->rpt_id, rptid) && r->dataset)
+				return r->dataset;
+		}
+	const struct scl_rcb *r = scl_rcb_by_ref(m, NULL, rptid, NULL);
+	return r && !*r->rpt_id ? r->dataset : NULL;
+}
+
 /* ---- DataTypeTemplates ----------------------------------------------------------------- */
 static const struct scl *g_models[8];
 

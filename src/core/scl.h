@@ -288,6 +288,14 @@ const struct scl_rcb *scl_rcb_by_ref(const struct scl *m, const char *domain,
 const char *scl_rcb_instance_item(const struct scl_rcb *r, unsigned instance,
 				  char *buf, size_t size);
 
+/* The designed dataset a report of IED d carries: by its DatSet reference when the
+ * report or its RCB told it ("IED1LD0/LLN0$Events"), else by its RptID (an RCB's
+ * rptID in d, or, for an RCB whose rptID is empty, the RCB reference the IED sends
+ * instead). d may be NULL (then the DatSet and the RCB reference only). NULL when
+ * the design does not say. */
+const struct scl_dataset *scl_report_dataset(const struct scl *m, const struct scl_ied *d,
+					     const char *datset, const char *rptid);
+
 /* ---- DataTypeTemplates, resolved on demand ------------------------------------ */
 struct scl_attr_info {
 	bool found;                     /* the path exists in the LN's type */

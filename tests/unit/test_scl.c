@@ -162,6 +162,13 @@ static void names(const struct scl *m)
 	CHECK(scl_rcb_by_ref(m, NULL, "BAY1_Meas/LLN0$BR$brcb01", &rm) && rm.instance == 1);
 	CHECK(scl_rcb_by_ref(m, NULL, "BAY1_Meas/LLN0$BR$brcb02", NULL) == NULL);
 
+	/* the dataset a report carries: by DatSet, by rptID, by RCB reference */
+	CHECK(scl_report_dataset(m, NULL, "BAY1PROT/LLN0$Events", "x") == ds);
+	CHECK(scl_report_dataset(m, d, NULL, "BAY1/Events") == ds);
+	CHECK(scl_report_dataset(m, NULL, NULL, "BAY1/Events") == NULL);
+	CHECK(scl_report_dataset(m, d, "", "BAY1PROT/GGIO1$RP$urcbMeas") == u->dataset);
+	CHECK(scl_report_dataset(m, d, NULL, "nothing") == NULL);
+
 	/* GOOSE */
 	CHECK_EQ(prot->n_cbs, 1);
 	const struct scl_cb *cb = &prot->cbs[0];
