@@ -1103,10 +1103,14 @@ static void sc_l2(const struct pkt *p)
 		return;
 	bool sv = p->ethertype == GOOSE_SV_ETHERTYPE_SV;
 	struct goose_sv g;
-	goose_sv_decode(p->ethertype, rd_make(p->l3, p->l3 ? p->l3len : 0), &g);
-	if (!g.has_header || !g.has_pdu)
+	/* Only whole frames that name their control block are judged: a broken
+	 * frame is the inventory's business (malformed), not a design fault. */
+	if (goose_sv_decode(p->ethertype, rd_make(p->l3, p->l3 ? p->l3len : 0), &g) != GOOSE_SV_OK ||
+	    !g.has_header || !g.has_pdu)
 		return;
 	struct bview idv = sv ? g.sv_id : g.gocb_ref;
+	if (!idv.len)
+		return;
 	uint16_t vlan = p->n_vlan ? (uint16_t)(p->vlan[p->n_vlan - 1] & 0x0fff) : 0;
 	uint32_t h = hash_view(idv);
 	for (unsigned i = 0; i < n_l2_seen; i++)
