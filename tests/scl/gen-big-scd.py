@@ -126,7 +126,7 @@ def main():
                     '          <P type="OSI-PSEL">00000001</P>\n          <P type="OSI-SSEL">0001</P>\n'
                     f'          <P type="OSI-TSEL">0001</P>\n          <P type="IP">{ip}</P>\n'
                     '          <P type="IP-SUBNET">255.0.0.0</P>\n        </Address>\n')
-            f.write(f'        <GSE ldInst="LD1" cbName="gcb01">\n          <Address>\n'
+            f.write(f'        <GSE ldInst="{"GenericIO" if i == 0 else "LD1"}" cbName="gcb01">\n          <Address>\n'
                     f'            <P type="MAC-Address">01-0C-CD-01-{(i >> 8) & 255:02X}-{i & 255:02X}</P>\n'
                     f'            <P type="APPID">{i & 0x3fff:04X}</P>\n            <P type="VLAN-ID">00A</P>\n'
                     '            <P type="VLAN-PRIORITY">4</P>\n          </Address>\n        </GSE>\n'
@@ -140,7 +140,8 @@ def main():
                     '<ReportSettings cbName="Conf" datSet="Conf" rptID="Dyn" optFields="Dyn" bufTime="Dyn" trgOps="Dyn" intgPd="Dyn"/></Services>\n'
                     '    <AccessPoint name="AP1">\n      <Server>\n        <Authentication none="true"/>\n')
             for k in range(1, a.lds + 1):
-                f.write(ldevice(n, f"LD{k}", rnd))
+                # the example server's first LDevice is GenericIO, as its captures show
+                f.write(ldevice(n, "GenericIO" if i == 0 and k == 1 else f"LD{k}", rnd))
             f.write('      </Server>\n    </AccessPoint>\n  </IED>\n')
         f.write('  <IED name="HMI1" desc="Station HMI"><AccessPoint name="S1"><LN lnClass="IHMI" inst="1" lnType="IHMI_T"/></AccessPoint></IED>\n')
         f.write(TEMPLATES.replace("  </DataTypeTemplates>", '    <LNodeType id="IHMI_T" lnClass="IHMI"><DO name="Beh" type="ENS_T"/></LNodeType>\n  </DataTypeTemplates>'))
