@@ -2,6 +2,7 @@
 #include "core/rules.h"
 
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <fnmatch.h>
 #include <stdarg.h>
@@ -10,6 +11,7 @@
 #include <string.h>
 
 #include "core/kinds.h"
+#include "core/scl.h"
 
 #define LINE_MAX_LEN 1024
 #define MAX_TOKENS 16
@@ -193,6 +195,27 @@ static bool parse_addr(const char *s, uint8_t *ipver, uint8_t ip[16], uint16_t *
 	return false;
 }
 
+/* An SCL IED name (tName: a letter or '_' first, then letters, digits, '_'). */
+static bool scl_name_ok(const char *s, size_t size)
+{
+	size_t n = strlen(s);
+	if (!n || n >= size || !(isalpha((unsigned char)s[0]) || s[0] == '_'))
+		return false;
+	for (size_t i = 1; i < n; i++)
+		if (!isalnum((unsigned char)s[i]) && s[i] != '_')
+			return false;
+	return true;
+}
+
+/* Is this address one of the named IED's ConnectedAPs in the loaded design? */
+static bool scl_named(const char *name, uint8_t ipver, const uint8_t *ip, uint16_t port)
+{
+	if (!g_scl)
+		return false;
+	const struct scl_access_addr *a = scl_addr_by_ip(g_scl, ipver, ip, port);
+	return a && a->ied && a->ied->name && !strcmp(a->ied->name, name);
+}
+
 static int directive(struct rules *r, struct ctx *c, char **t, int n)
 {
 	if (!strcmp(t[0], "set")) {
@@ -279,16 +302,24 @@ static int directive(struct rules *r, struct ctx *c, char **t, int n)
 		if (!strcmp(t[2], "any")) {
 			a->ipver = 0;
 		} else if (!parse_addr(t[2], &a->ipver, a->ip, &port, &a->prefix, true) || port) {
-			return fail(c, "'%s' is not a client address or prefix (10.0.0.5, 10.0.0.0/24, any)", t[2]);
+			if (!scl_name_ok(t[2], sizeof(a->client_name)))
+				return fail(c, "'%s' is not a client address or prefix (10.0.0.5, 10.0.0.0/24, any) "
+					    "nor an SCL IED name", t[2]);
+			strcpy(a->client_name, t[2]);
+			a->ipver = 0;
 		}
 		for (int i = 3; i < n; i += 2) {
 			if (i + 1 >= n)
 				return fail(c, "'%s' needs a value", t[i]);
 			if (!strcmp(t[i], "ied")) {
 				uint8_t prefix;
-				if (!parse_addr(t[i + 1], &a->ied_ipver, a->ied_ip, &a->ied_port, &prefix, false))
-					return fail(c, "ied: '%s' is not an address", t[i + 1]);
-				a->has_ied = true;
+				if (!parse_addr(t[i + 1], &a->ied_ipver, a->ied_ip, &a->ied_port, &prefix, false)) {
+					if (!scl_name_ok(t[i + 1], sizeof(a->ied_name)))
+						return fail(c, "ied: '%s' is not an address nor an SCL IED name", t[i + 1]);
+					strcpy(a->ied_name, t[i + 1]);
+				} else {
+					a->has_ied = true;
+				}
 			} else if (!strcmp(t[i], "object")) {
 				if (a->what == ALLOW_ASSOCIATE)
 					return fail(c, "'object' does not apply to 'allow associate'");
@@ -389,6 +420,10 @@ bool rules_allowed(const struct rules *r, uint8_t what, uint8_t ipver, const uin
 		if (a->what != what)
 			continue;
 		if (a->ipver && (a->ipver != ipver || !prefix_match(a->ip, client, a->prefix)))
+			continue;
+		if (a->client_name[0] && !scl_named(a->client_name, ipver, client, 0))
+			continue;
+		if (a->ied_name[0] && !scl_named(a->ied_name, ipver, ied, ied_port))
 			continue;
 		if (a->has_ied && (!addr_eq(a->ied_ipver, a->ied_ip, ipver, ied) ||
 				   (a->ied_port && a->ied_port != ied_port)))

@@ -6,6 +6,7 @@
  *   severity KIND LEVEL            override a finding kind's severity
  *   ied ADDR[:PORT] [name NAME] [limit N]
  *   allow write|control|associate CLIENT[/PREFIX] [ied ADDR[:PORT]] [object GLOB]
+ *     (CLIENT and the ied may be SCL IED names instead, with --scl)
  * A bad file is reported as "file:line: message" and the run exits 2. */
 #ifndef MMSW_RULES_H
 #define MMSW_RULES_H
@@ -72,6 +73,11 @@ struct rule_allow {
 	uint8_t ied_ip[16];
 	uint16_t ied_port;
 	char object[128];    /* glob over the IEC 61850 reference, "" = any */
+	/* SCL IED names (--scl) instead of addresses, "" = none: the client's or
+	 * the IED's address must be a ConnectedAP of that IED in the loaded design
+	 * (matched at use: without a design, or without that IED, nothing matches). */
+	char client_name[64];
+	char ied_name[64];
 };
 
 struct rules {
