@@ -1318,8 +1318,16 @@ static void sc_finish(int64_t now)
 	free(c.seen);
 }
 
+bool scl_checks_ied_named(const char *name, uint8_t ipver, const uint8_t *ip, uint16_t port)
+{
+	const struct scl_access_addr *a = g_scl ? scl_addr_by_ip(g_scl, ipver, ip, port) : NULL;
+	return a && a->ied && a->ied->name && !strcmp(a->ied->name, name);
+}
+
 static void sc_init(void)
 {
+	/* allowlists naming SCL IEDs resolve through the design (core/rules.h) */
+	g_rules_ied_named = scl_checks_ied_named;
 	sc_ied_slot = bus_ied_slot("scl_checks");
 	sc_flow_slot = bus_flow_slot("scl_checks");
 	sc_txn_slot = bus_txn_slot("scl_checks", txn_release);
@@ -1339,6 +1347,7 @@ static void free_ied(struct ied *d, void *arg)
 
 static void sc_free(void)
 {
+	g_rules_ied_named = NULL;
 	if (sc_ied_slot >= 0)
 		ied_foreach(free_ied, NULL);
 }

@@ -73,12 +73,16 @@ struct rule_allow {
 	uint8_t ied_ip[16];
 	uint16_t ied_port;
 	char object[128];    /* glob over the IEC 61850 reference, "" = any */
-	/* SCL IED names (--scl) instead of addresses, "" = none: the client's or
-	 * the IED's address must be a ConnectedAP of that IED in the loaded design
-	 * (matched at use: without a design, or without that IED, nothing matches). */
-	char client_name[64];
-	char ied_name[64];
+	/* SCL IED names (--scl) instead of addresses, as indexes into the rules'
+	 * names[], -1 none: the client's or the IED's address must be a ConnectedAP
+	 * of that IED in the loaded design (matched at use: without a design, or
+	 * without that IED, nothing matches). */
+	int16_t client_name, ied_name;
 };
+
+/* SCL IED names the allow lines use (a few: kept apart so that every allow
+ * line does not carry two names' room). */
+#define RULES_MAX_NAMES 256
 
 struct rules {
 	int64_t thr[THR_COUNT];
@@ -89,6 +93,8 @@ struct rules {
 	size_t n_allow;
 	struct rule_allow allow[RULES_MAX_ALLOW];
 	bool allow_any[3];   /* an allow list of that kind exists */
+	size_t n_names;
+	char names[RULES_MAX_NAMES][64];
 };
 
 extern struct rules g_rules;
@@ -105,5 +111,9 @@ const struct rule_ied *rules_ied(const struct rules *r, uint8_t ipver, const uin
 bool rules_allowed(const struct rules *r, uint8_t what, uint8_t ipver, const uint8_t *client,
 		   const uint8_t *ied, uint16_t ied_port, const char *object);
 const char *threshold_name(enum threshold_id id);
+/* Does an address (at that MMS port; 0 any) belong to the SCL IED of that name?
+ * Set when a design is loaded (analyze/scl_checks.c); NULL: names match nothing.
+ * A pointer, not a call into core/scl.h: the design sits above the rules. */
+extern bool (*g_rules_ied_named)(const char *name, uint8_t ipver, const uint8_t *ip, uint16_t port);
 
 #endif

@@ -7,6 +7,7 @@
 #include "tcheck.h"
 #include "core/rules.h"
 #include "core/scl.h"
+#include "analyze/analyze.h"
 
 static char path[64];
 
@@ -67,6 +68,8 @@ static void named(void)
 	if (!m)
 		return;
 	g_scl = m;
+	CHECK(!rules_allowed(&r, ALLOW_ASSOCIATE, 4, hmi, ied, 102, NULL)); /* no resolver yet */
+	g_rules_ied_named = scl_checks_ied_named; /* what the design checks set at start */
 	CHECK(rules_allowed(&r, ALLOW_ASSOCIATE, 4, hmi, ied, 102, NULL));
 	CHECK(!rules_allowed(&r, ALLOW_ASSOCIATE, 4, other, ied, 102, NULL));
 	CHECK(rules_allowed(&r, ALLOW_CONTROL, 4, hmi, ied, 102, "simpleIOGenericIO/GGIO1.SPCSO1"));
@@ -76,6 +79,7 @@ static void named(void)
 	/* a name the design lacks matches nothing */
 	CHECK_EQ(load(&r, "allow associate NOSUCHIED\n", err, sizeof(err)), 0);
 	CHECK(!rules_allowed(&r, ALLOW_ASSOCIATE, 4, hmi, ied, 102, NULL));
+	g_rules_ied_named = NULL;
 	g_scl = NULL;
 	scl_free(m);
 }
