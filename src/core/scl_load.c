@@ -40,6 +40,8 @@
 /* An index kept in a pointer field until freeze() (see the top of this file). */
 #define IX(v) ((void *)(uintptr_t)(v))
 #define UNIX(p) ((uint32_t)(uintptr_t)(p))
+/* arr + the index held in p; NULL for an array never allocated (no children). */
+#define AT(arr, p) ((arr) ? (arr) + UNIX(p) : NULL)
 
 void scl_register_model(const struct scl *m, bool add);
 
@@ -1286,7 +1288,7 @@ static bool freeze(struct build *b, char *err, size_t err_size)
 		struct scl_ied *d = &m->ieds[i];
 		m->ied_file[i] = UNIX(d->file);
 		d->file = &m->files[UNIX(d->file)];
-		d->lds = m->lds + UNIX(d->lds);
+		d->lds = AT(m->lds, d->lds);
 		if (d->is_template || b->bied[i].dropped || !*d->name)
 			continue;
 		if (scl_map_get(&m->by_name, d->name, NULL) != NONE)
@@ -1298,10 +1300,10 @@ static bool freeze(struct build *b, char *err, size_t err_size)
 	for (size_t i = 0; i < m->n_lds; i++) {
 		struct scl_ldevice *ld = &m->lds[i];
 		ld->ied = &m->ieds[UNIX(ld->ied)];
-		ld->lns = m->lns + UNIX(ld->lns);
-		ld->datasets = m->datasets + UNIX(ld->datasets);
-		ld->rcbs = m->rcbs + UNIX(ld->rcbs);
-		ld->cbs = m->cbs + UNIX(ld->cbs);
+		ld->lns = AT(m->lns, ld->lns);
+		ld->datasets = AT(m->datasets, ld->datasets);
+		ld->rcbs = AT(m->rcbs, ld->rcbs);
+		ld->cbs = AT(m->cbs, ld->cbs);
 		ld->domain = *ld->ld_name ? ld->ld_name
 					  : intern_fmt(m, "%s%s", ld->ied->name, ld->inst);
 		if (!ld->domain)
@@ -1322,7 +1324,7 @@ static bool freeze(struct build *b, char *err, size_t err_size)
 	for (size_t i = 0; i < m->n_datasets; i++) {
 		struct scl_dataset *s = &m->datasets[i];
 		s->ln = &m->lns[UNIX(s->ln)];
-		s->fcdas = m->fcdas + UNIX(s->fcdas);
+		s->fcdas = AT(m->fcdas, s->fcdas);
 		s->ref = intern_fmt(m, "%s/%s$%s", s->ln->ld->domain, s->ln->name, s->name);
 		const struct scl_ied *d = s->ln->ld->ied;
 		for (uint32_t k = 0; k < s->n_fcdas; k++) {
@@ -1362,7 +1364,7 @@ static bool freeze(struct build *b, char *err, size_t err_size)
 	for (size_t i = 0; i < m->n_rcbs; i++) {
 		struct scl_rcb *r = &m->rcbs[i];
 		r->ln = &m->lns[UNIX(r->ln)];
-		r->clients = m->clients + UNIX(r->clients);
+		r->clients = AT(m->clients, r->clients);
 		const struct scl_ldevice *ld = r->ln->ld;
 		for (uint32_t k = 0; k < ld->n_datasets && *r->datset; k++)
 			if (ld->datasets[k].name == r->datset &&
@@ -1413,7 +1415,7 @@ static bool freeze(struct build *b, char *err, size_t err_size)
 					continue;
 				addrs[n] = *a;
 				addrs[n].ied = d;
-				addrs[n].l2 = m->l2s + ba->first_l2;
+				addrs[n].l2 = AT(m->l2s, ba->first_l2);
 				n++;
 			}
 		d->addrs = addrs + first;
