@@ -1264,6 +1264,16 @@ static int addr_sort_cmp(const void *x, const void *y, void *arg)
 	return *(const uint32_t *)x < *(const uint32_t *)y ? -1 : 1;
 }
 
+static int baddr_cmp(const void *x, const void *y, void *arg)
+{
+	const struct build *b = arg;
+	uint32_t i = *(const uint32_t *)x, j = *(const uint32_t *)y;
+	uintptr_t a = (uintptr_t)b->baddr[i].ied_name, c = (uintptr_t)b->baddr[j].ied_name;
+	if (a != c)
+		return a < c ? -1 : 1;
+	return i < j ? -1 : i > j;
+}
+
 static bool freeze(struct build *b, char *err, size_t err_size)
 {
 	struct scl *m = b->m;
@@ -1389,14 +1399,32 @@ static bool freeze(struct build *b, char *err, size_t err_size)
 	if (!addrs)
 		return fail_mem(err, err_size);
 	size_t n = 0;
+	/* the addresses grouped by the IED name they give, in file order within */
+	uint32_t *by_ied = calloc(m->n_addrs + 1, sizeof(*by_ied));
+	if (!by_ied) {
+		free(addrs);
+		return fail_mem(err, err_size);
+	}
+	for (size_t i = 0; i < m->n_addrs; i++)
+		by_ied[i] = (uint32_t)i;
+	qsort_r(by_ied, m->n_addrs, sizeof(*by_ied), baddr_cmp, b);
 	for (size_t li = 0; li < m->n_listed; li++) {
 		struct scl_ied *d = &m->ieds[m->listed[li]];
 		uint32_t own = m->ied_file[d - m->ieds];
 		size_t first = n;
+		size_t lo = 0, hi = m->n_addrs;
+		while (lo < hi) {
+			size_t mid = (lo + hi) / 2;
+			if ((uintptr_t)b->baddr[by_ied[mid]].ied_name < (uintptr_t)d->name)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
 		for (int pass = 0; pass < 2; pass++)
-			for (size_t i = 0; i < m->n_addrs; i++) {
+			for (size_t j = lo; j < m->n_addrs && b->baddr[by_ied[j]].ied_name == d->name; j++) {
+				size_t i = by_ied[j];
 				struct baddr *ba = &b->baddr[i];
-				if (ba->ied_name != d->name || (pass == 0) != (ba->file == own))
+				if ((pass == 0) != (ba->file == own))
 					continue;
 				struct scl_access_addr *a = &m->addrs[i];
 				bool dup = false;
@@ -1421,8 +1449,7 @@ static bool freeze(struct build *b, char *err, size_t err_size)
 		d->addrs = addrs + first;
 		d->n_addrs = (uint32_t)(n - first);
 	}
-	/* The per-IED address loop above is O(IEDs x addresses): fine for thousands,
-	 * and it runs once. */
+	free(by_ied);
 	free(m->addrs);
 	m->addrs = addrs;
 	m->n_addrs = n;
