@@ -836,13 +836,15 @@ static bool p_end(struct file_ctx *c, enum el where)
 			return fail(c, SCL_ERR_BAD_VALUE, "IP \"%.60s\" is not an IPv4 address", v);
 		a->has_ip = true;
 		a->ipver = 4;
-		a->ip_text = scl_intern(&c->m->str, v, n);
+		if (!(a->ip_text = scl_intern(&c->m->str, v, n)))
+			return fail(c, SCL_ERR_MEMORY, "out of memory");
 	} else if (!strcmp(t, "IPv6")) {
 		if (inet_pton(AF_INET6, v, a->ip) != 1)
 			return fail(c, SCL_ERR_BAD_VALUE, "IPv6 \"%.60s\" is not an IPv6 address", v);
 		a->has_ip = true;
 		a->ipver = 6;
-		a->ip_text = scl_intern(&c->m->str, v, n);
+		if (!(a->ip_text = scl_intern(&c->m->str, v, n)))
+			return fail(c, SCL_ERR_MEMORY, "out of memory");
 	} else if (!strcmp(t, "MMS-Port")) {
 		bool ok;
 		uint32_t port = num(v, 10, &ok);
@@ -858,7 +860,8 @@ static bool p_end(struct file_ctx *c, enum el where)
 		if (parse_hex(v, a->tsel.b, sizeof(a->tsel.b), &len))
 			a->tsel.len = len;
 	} else if (!strcmp(t, "OSI-AP-Title")) {
-		a->ap_title = scl_intern(&c->m->str, v, n);
+		if (!(a->ap_title = scl_intern(&c->m->str, v, n)))
+			return fail(c, SCL_ERR_MEMORY, "out of memory");
 		/* "1 3 9999 33" (commas and dots seen too) */
 		uint8_t k = 0;
 		const char *p = v;
@@ -1336,6 +1339,10 @@ static bool freeze(struct build *b, char *err, size_t err_size)
 		s->ln = &m->lns[UNIX(s->ln)];
 		s->fcdas = AT(m->fcdas, s->fcdas);
 		s->ref = intern_fmt(m, "%s/%s$%s", s->ln->ld->domain, s->ln->name, s->name);
+		if (!s->ref) {
+			free(ln_map.slot);
+			return fail_mem(err, err_size);
+		}
 		const struct scl_ied *d = s->ln->ld->ied;
 		for (uint32_t k = 0; k < s->n_fcdas; k++) {
 			struct scl_fcda *f = (struct scl_fcda *)&s->fcdas[k];
@@ -1388,6 +1395,8 @@ static bool freeze(struct build *b, char *err, size_t err_size)
 		cb->ln = &m->lns[UNIX(cb->ln)];
 		const struct scl_ldevice *ld = cb->ln->ld;
 		cb->ref = intern_fmt(m, "%s/%s$%s$%s", ld->domain, cb->ln->name, cb->ref, cb->name);
+		if (!cb->ref)
+			return fail_mem(err, err_size);
 		for (uint32_t k = 0; k < ld->n_datasets && *cb->datset; k++)
 			if (ld->datasets[k].name == cb->datset && ld->datasets[k].ln == cb->ln)
 				cb->dataset = &ld->datasets[k];
