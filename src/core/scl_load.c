@@ -40,6 +40,8 @@
 /* An index kept in a pointer field until freeze() (see the top of this file). */
 #define IX(v) ((void *)(uintptr_t)(v))
 #define UNIX(p) ((uint32_t)(uintptr_t)(p))
+/* arr + the index held in p; NULL for an array never allocated (no children). */
+#define AT(arr, p) ((arr) ? (arr) + UNIX(p) : NULL)
 
 void scl_register_model(const struct scl *m, bool add);
 
@@ -834,13 +836,15 @@ static bool p_end(struct file_ctx *c, enum el where)
 			return fail(c, SCL_ERR_BAD_VALUE, "IP \"%.60s\" is not an IPv4 address", v);
 		a->has_ip = true;
 		a->ipver = 4;
-		a->ip_text = scl_intern(&c->m->str, v, n);
+		if (!(a->ip_text = scl_intern(&c->m->str, v, n)))
+			return fail(c, SCL_ERR_MEMORY, "out of memory");
 	} else if (!strcmp(t, "IPv6")) {
 		if (inet_pton(AF_INET6, v, a->ip) != 1)
 			return fail(c, SCL_ERR_BAD_VALUE, "IPv6 \"%.60s\" is not an IPv6 address", v);
 		a->has_ip = true;
 		a->ipver = 6;
-		a->ip_text = scl_intern(&c->m->str, v, n);
+		if (!(a->ip_text = scl_intern(&c->m->str, v, n)))
+			return fail(c, SCL_ERR_MEMORY, "out of memory");
 	} else if (!strcmp(t, "MMS-Port")) {
 		bool ok;
 		uint32_t port = num(v, 10, &ok);
@@ -856,7 +860,8 @@ static bool p_end(struct file_ctx *c, enum el where)
 		if (parse_hex(v, a->tsel.b, sizeof(a->tsel.b), &len))
 			a->tsel.len = len;
 	} else if (!strcmp(t, "OSI-AP-Title")) {
-		a->ap_title = scl_intern(&c->m->str, v, n);
+		if (!(a->ap_title = scl_intern(&c->m->str, v, n)))
+			return fail(c, SCL_ERR_MEMORY, "out of memory");
 		/* "1 3 9999 33" (commas and dots seen too) */
 		uint8_t k = 0;
 		const char *p = v;
@@ -1262,6 +1267,16 @@ static int addr_sort_cmp(const void *x, const void *y, void *arg)
 	return *(const uint32_t *)x < *(const uint32_t *)y ? -1 : 1;
 }
 
+static int baddr_cmp(const void *x, const void *y, void *arg)
+{
+	const struct build *b = arg;
+	uint32_t i = *(const uint32_t *)x, j = *(const uint32_t *)y;
+	uintptr_t a = (uintptr_t)b->baddr[i].ied_name, c = (uintptr_t)b->baddr[j].ied_name;
+	if (a != c)
+		return a < c ? -1 : 1;
+	return i < j ? -1 : i > j;
+}
+
 static bool freeze(struct build *b, char *err, size_t err_size)
 {
 	struct scl *m = b->m;
@@ -1286,7 +1301,7 @@ static bool freeze(struct build *b, char *err, size_t err_size)
 		struct scl_ied *d = &m->ieds[i];
 		m->ied_file[i] = UNIX(d->file);
 		d->file = &m->files[UNIX(d->file)];
-		d->lds = m->lds + UNIX(d->lds);
+		d->lds = AT(m->lds, d->lds);
 		if (d->is_template || b->bied[i].dropped || !*d->name)
 			continue;
 		if (scl_map_get(&m->by_name, d->name, NULL) != NONE)
@@ -1298,10 +1313,10 @@ static bool freeze(struct build *b, char *err, size_t err_size)
 	for (size_t i = 0; i < m->n_lds; i++) {
 		struct scl_ldevice *ld = &m->lds[i];
 		ld->ied = &m->ieds[UNIX(ld->ied)];
-		ld->lns = m->lns + UNIX(ld->lns);
-		ld->datasets = m->datasets + UNIX(ld->datasets);
-		ld->rcbs = m->rcbs + UNIX(ld->rcbs);
-		ld->cbs = m->cbs + UNIX(ld->cbs);
+		ld->lns = AT(m->lns, ld->lns);
+		ld->datasets = AT(m->datasets, ld->datasets);
+		ld->rcbs = AT(m->rcbs, ld->rcbs);
+		ld->cbs = AT(m->cbs, ld->cbs);
 		ld->domain = *ld->ld_name ? ld->ld_name
 					  : intern_fmt(m, "%s%s", ld->ied->name, ld->inst);
 		if (!ld->domain)
@@ -1322,8 +1337,12 @@ static bool freeze(struct build *b, char *err, size_t err_size)
 	for (size_t i = 0; i < m->n_datasets; i++) {
 		struct scl_dataset *s = &m->datasets[i];
 		s->ln = &m->lns[UNIX(s->ln)];
-		s->fcdas = m->fcdas + UNIX(s->fcdas);
+		s->fcdas = AT(m->fcdas, s->fcdas);
 		s->ref = intern_fmt(m, "%s/%s$%s", s->ln->ld->domain, s->ln->name, s->name);
+		if (!s->ref) {
+			free(ln_map.slot);
+			return fail_mem(err, err_size);
+		}
 		const struct scl_ied *d = s->ln->ld->ied;
 		for (uint32_t k = 0; k < s->n_fcdas; k++) {
 			struct scl_fcda *f = (struct scl_fcda *)&s->fcdas[k];
@@ -1362,7 +1381,7 @@ static bool freeze(struct build *b, char *err, size_t err_size)
 	for (size_t i = 0; i < m->n_rcbs; i++) {
 		struct scl_rcb *r = &m->rcbs[i];
 		r->ln = &m->lns[UNIX(r->ln)];
-		r->clients = m->clients + UNIX(r->clients);
+		r->clients = AT(m->clients, r->clients);
 		const struct scl_ldevice *ld = r->ln->ld;
 		for (uint32_t k = 0; k < ld->n_datasets && *r->datset; k++)
 			if (ld->datasets[k].name == r->datset &&
@@ -1376,6 +1395,8 @@ static bool freeze(struct build *b, char *err, size_t err_size)
 		cb->ln = &m->lns[UNIX(cb->ln)];
 		const struct scl_ldevice *ld = cb->ln->ld;
 		cb->ref = intern_fmt(m, "%s/%s$%s$%s", ld->domain, cb->ln->name, cb->ref, cb->name);
+		if (!cb->ref)
+			return fail_mem(err, err_size);
 		for (uint32_t k = 0; k < ld->n_datasets && *cb->datset; k++)
 			if (ld->datasets[k].name == cb->datset && ld->datasets[k].ln == cb->ln)
 				cb->dataset = &ld->datasets[k];
@@ -1387,14 +1408,32 @@ static bool freeze(struct build *b, char *err, size_t err_size)
 	if (!addrs)
 		return fail_mem(err, err_size);
 	size_t n = 0;
+	/* the addresses grouped by the IED name they give, in file order within */
+	uint32_t *by_ied = calloc(m->n_addrs + 1, sizeof(*by_ied));
+	if (!by_ied) {
+		free(addrs);
+		return fail_mem(err, err_size);
+	}
+	for (size_t i = 0; i < m->n_addrs; i++)
+		by_ied[i] = (uint32_t)i;
+	qsort_r(by_ied, m->n_addrs, sizeof(*by_ied), baddr_cmp, b);
 	for (size_t li = 0; li < m->n_listed; li++) {
 		struct scl_ied *d = &m->ieds[m->listed[li]];
 		uint32_t own = m->ied_file[d - m->ieds];
 		size_t first = n;
+		size_t lo = 0, hi = m->n_addrs;
+		while (lo < hi) {
+			size_t mid = (lo + hi) / 2;
+			if ((uintptr_t)b->baddr[by_ied[mid]].ied_name < (uintptr_t)d->name)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
 		for (int pass = 0; pass < 2; pass++)
-			for (size_t i = 0; i < m->n_addrs; i++) {
+			for (size_t j = lo; j < m->n_addrs && b->baddr[by_ied[j]].ied_name == d->name; j++) {
+				size_t i = by_ied[j];
 				struct baddr *ba = &b->baddr[i];
-				if (ba->ied_name != d->name || (pass == 0) != (ba->file == own))
+				if ((pass == 0) != (ba->file == own))
 					continue;
 				struct scl_access_addr *a = &m->addrs[i];
 				bool dup = false;
@@ -1413,14 +1452,13 @@ static bool freeze(struct build *b, char *err, size_t err_size)
 					continue;
 				addrs[n] = *a;
 				addrs[n].ied = d;
-				addrs[n].l2 = m->l2s + ba->first_l2;
+				addrs[n].l2 = AT(m->l2s, ba->first_l2);
 				n++;
 			}
 		d->addrs = addrs + first;
 		d->n_addrs = (uint32_t)(n - first);
 	}
-	/* The per-IED address loop above is O(IEDs x addresses): fine for thousands,
-	 * and it runs once. */
+	free(by_ied);
 	free(m->addrs);
 	m->addrs = addrs;
 	m->n_addrs = n;

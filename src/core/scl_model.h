@@ -4,7 +4,23 @@
 #ifndef MMSW_SCL_MODEL_H
 #define MMSW_SCL_MODEL_H
 
-#include "core/scl.h"
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* The public types (core/scl.h) appear here by pointer only: this header does not
+ * include scl.h, so that scl.c can include both without a cycle of units. */
+struct scl_file;
+struct scl_ied;
+struct scl_ldevice;
+struct scl_ln;
+struct scl_dataset;
+struct scl_fcda;
+struct scl_rcb;
+struct scl_client_ln;
+struct scl_cb;
+struct scl_access_addr;
+struct scl_l2_addr;
 
 /* ---- interned strings: one copy of each distinct text, in arena chunks ------- */
 struct scl_strings {

@@ -53,6 +53,12 @@ void sha256_update(struct sha256 *s, const void *data, size_t len)
 	const uint8_t *p = data;
 	s->len += len;
 	while (len) {
+		if (s->n == 0 && len >= 64) { /* whole blocks straight from the input */
+			block(s, p);
+			p += 64;
+			len -= 64;
+			continue;
+		}
 		size_t take = 64 - s->n < len ? 64 - s->n : len;
 		memcpy(s->buf + s->n, p, take);
 		s->n += take;

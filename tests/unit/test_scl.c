@@ -223,7 +223,9 @@ static void errors(void)
  * stands on the command line. */
 static void scd_and_cid(void)
 {
-	const char *scd = "/tmp/test_scl_a.scd", *cid = "/tmp/test_scl_b.cid";
+	char scd[64], cid[64];
+	snprintf(scd, sizeof(scd), "/tmp/test_scl_%d.scd", (int)getpid());
+	snprintf(cid, sizeof(cid), "/tmp/test_scl_%d.cid", (int)getpid());
 	FILE *f = fopen(scd, "w");
 	fputs("<SCL xmlns=\"http://www.iec.ch/61850/2003/SCL\"><Communication><SubNetwork name=\"N\">"
 	      "<ConnectedAP iedName=\"IED1\" apName=\"S1\"><Address><P type=\"IP\">10.0.0.1</P></Address></ConnectedAP>"
