@@ -127,6 +127,11 @@ static enum pres_status pres_normal_mode(struct rd v, struct pres_ppdu *out)
 		} else if (t.cls == BER_CONTEXT) {
 			if (t.tag == 4 && out->kind == PPDU_CP)
 				ps = pres_ctx_list(t.val, out);
+			else if (t.tag == 1 && out->kind == PPDU_CP && !t.constructed)
+				out->calling_psel = bview_of(&t.val);
+			else if ((t.tag == 2 && out->kind == PPDU_CP && !t.constructed) ||
+				 (t.tag == 3 && out->kind == PPDU_CPA && !t.constructed))
+				out->called_psel = bview_of(&t.val);
 			else if (t.tag == 5 && (out->kind == PPDU_CPA || out->kind == PPDU_CPR))
 				ps = pres_result_list(t.val, out);
 			else if (t.tag == 10 && out->kind == PPDU_CPR) {

@@ -40,6 +40,9 @@ struct pres_ppdu {
 	uint8_t result[MMSW_PRES_MAX_CONTEXTS]; /* CPA: 0 acceptance, 1 user-, 2 provider-rejection */
 	uint8_t n_pdv;
 	struct pres_pdv pdv[MMSW_PRES_MAX_PDVS];
+	/* CP: [1] calling- and [2] called-presentation-selector; CPA: [3]
+	 * responding (in called_psel). Empty when absent. */
+	struct bview calling_psel, called_psel;
 };
 
 /* expect: the PPDU the session SPDU implies (CP for CN, CPA for AC, CPR for RF,

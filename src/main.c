@@ -24,6 +24,7 @@
 #include "core/ied.h"
 #include "core/inputs.h"
 #include "core/rules.h"
+#include "core/scl.h"
 #include "output/alert.h"
 #include "output/eve.h"
 #include "output/gate.h"
@@ -243,6 +244,7 @@ int main(int argc, char **argv)
 	int nargc, cargc, rc;
 	char **nargv, **cargv;
 	struct live_capture *live = NULL;
+	struct scl *design = NULL;
 	int status = EXIT_DONE;
 
 	log_init();
@@ -259,6 +261,16 @@ int main(int argc, char **argv)
 		log_error("%s", err);
 		rc = EXIT_USAGE;
 		goto out_opts;
+	}
+	/* The design (--scl), read before the first packet so that an IED at an SCL
+	 * address has its name from its first packet on, and before any chroot. */
+	if (opt.n_scl) {
+		if (!(design = scl_load(opt.scl_paths, opt.n_scl, err, sizeof(err)))) {
+			log_error("%s", err);
+			rc = EXIT_USAGE;
+			goto out_opts;
+		}
+		g_scl = design;
 	}
 	if (gate_init(opt.fail_on >= 0 ? (uint8_t)opt.fail_on : SEV_COUNT, opt.fail_on_kinds, err, sizeof(err)) != 0) {
 		log_error("%s", err);
@@ -416,6 +428,7 @@ out_input:
 	input_set_free(&in);
 out_opts:
 	web_stop();
+	scl_free(design);
 	options_free(&opt);
 	if (nargv != argv)
 		free(nargv);

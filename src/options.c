@@ -105,6 +105,9 @@ static const char USAGE[] =
 "Analysis:\n"
 "      --rules FILE       thresholds, severities, IED limits and allowlists, on top\n"
 "                         of the defaults (see rules/default.rules, docs/rules.md)\n"
+"      --scl FILE         the substation's design (IEC 61850-6 SCD, CID, ICD, IID,\n"
+"                         SED), repeatable: IEDs, report members and RCBs named from\n"
+"                         it; a CID wins over an SCD for its IED\n"
 "\n"
 "Limits (packet time, never wall time):\n"
 "      --max-flows N      flow table size (default 65536); idle flows go first\n"
@@ -122,7 +125,7 @@ enum { OPT_EVE = 256, OPT_MMS_PORT, OPT_MAX_FLOWS, OPT_HOLE_TIMEOUT, OPT_NO_VALU
        OPT_RULES, OPT_DB, OPT_DB_PDUS, OPT_SNAPLEN, OPT_BUFFER, OPT_IMMEDIATE, OPT_NO_PROMISC,
        OPT_DURATION, OPT_COUNT, OPT_STATS_INTERVAL, OPT_CHROOT, OPT_PIDFILE, OPT_CONFIG, OPT_SYSLOG,
        OPT_SYSLOG_SOCKET, OPT_ALERT_EXEC, OPT_ALERT_MIN, OPT_FAIL_ON, OPT_FAIL_ON_KIND,
-       OPT_INVENTORY, OPT_SERVE, OPT_TOKEN_FILE, OPT_FAIL_ON_LOSS };
+       OPT_INVENTORY, OPT_SERVE, OPT_TOKEN_FILE, OPT_FAIL_ON_LOSS, OPT_SCL };
 
 static const struct option LONG[] = {
 	{ "read", required_argument, NULL, 'r' },
@@ -133,6 +136,7 @@ static const struct option LONG[] = {
 	{ "no-values", no_argument, NULL, OPT_NO_VALUES },
 	{ "summary", no_argument, NULL, OPT_SUMMARY },
 	{ "rules", required_argument, NULL, OPT_RULES },
+	{ "scl", required_argument, NULL, OPT_SCL },
 	{ "db", required_argument, NULL, OPT_DB },
 	{ "db-pdus", no_argument, NULL, OPT_DB_PDUS },
 	{ "inventory", required_argument, NULL, OPT_INVENTORY },
@@ -345,7 +349,8 @@ int options_parse_config(int argc, char **argv, int n_config, struct options *o)
 	o->max_flows = MMSW_DEFAULT_MAX_FLOWS;
 	o->hole_timeout_us = MMSW_DEFAULT_HOLE_TIMEOUT_US;
 	o->inputs = calloc((size_t)argc + 1, sizeof(*o->inputs));
-	if (!o->inputs)
+	o->scl_paths = calloc((size_t)argc + 1, sizeof(*o->scl_paths));
+	if (!o->inputs || !o->scl_paths)
 		return EXIT_FAILURE_RUN;
 	opterr = 0;
 	int c;
@@ -384,6 +389,9 @@ int options_parse_config(int argc, char **argv, int n_config, struct options *o)
 			break;
 		case OPT_RULES:
 			o->rules_path = optarg;
+			break;
+		case OPT_SCL:
+			o->scl_paths[o->n_scl++] = optarg;
 			break;
 		case OPT_DB:
 			o->db_path = optarg;
@@ -530,4 +538,6 @@ void options_free(struct options *o)
 	ifaces_clear(o);
 	free(o->inputs);
 	o->inputs = NULL;
+	free(o->scl_paths);
+	o->scl_paths = NULL;
 }

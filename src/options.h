@@ -32,6 +32,8 @@ struct options {
 	bool quiet;
 	bool summary;              /* print the summary on stdout */
 	const char *rules_path;    /* --rules FILE, loaded on top of the defaults */
+	const char **scl_paths;    /* --scl FILE, repeatable: the design (SCD, CID, ...) */
+	size_t n_scl;
 	const char *db_path;       /* --db PATH */
 	bool db_pdus;              /* --db-pdus */
 	const char *inventory_path; /* --inventory PATH or "-": the inventory JSON at the end */

@@ -6,6 +6,7 @@
 #include "analyze/analyze.h"
 #include "core/bus.h"
 #include "core/flow.h"
+#include "core/scl.h"
 #include "core/unread.h"
 #include "stages/app_iso.h"
 #include "stages/decode_ip.h"
@@ -57,6 +58,10 @@ void pipeline_add_analyzers(void)
 	bus_add_analyzer(&redundancy_analyzer);
 	bus_add_analyzer(&visibility_analyzer);
 	bus_add_analyzer(&cabling_analyzer);
+	/* The design checks, only with a design loaded (--scl): after the report
+	 * analyzer, so the IED model holds what each PDU taught. */
+	if (g_scl)
+		bus_add_analyzer(&scl_checks_analyzer);
 	bus_add_analyzer(&common_analyzer);
 }
 

@@ -782,6 +782,9 @@
 				['last seen', fmtTs(d.last_seen, false) + ' UTC'],
 				['association limit', d.assoc_limit !== null && d.assoc_limit !== undefined ? String(d.assoc_limit) + (d.limit_inferred ? ' (inferred from a refusal)' : ' (from the rules)') : 'unknown'],
 				['peak associations', fmtNum(d.peak_assocs)],
+				d.design ? ['SCL IED', el('span', {id: 'ied-scl-name', class: 'mono'}, d.design.name)] : null,
+				d.design ? ['SCL description', el('span', {id: 'ied-scl-desc'}, d.design.desc || '—')] : null,
+				d.design && (d.design.manufacturer || d.design.type) ? ['SCL manufacturer, type', [d.design.manufacturer, d.design.type].filter(Boolean).join(', ')] : null,
 				inv.security ? ['TLS', inv.security.mms_plaintext ? 'no (MMS in clear text)' : (inv.security.tls ? 'yes' : '—')] : null
 			]), lds.length ? el('div', {class: 'lds'}, el('h3', null, 'Logical devices'),
 				el('ul', {class: 'ld-list', id: 'ld-list'}, lds.map(function (ld) {
@@ -937,6 +940,7 @@
 			if (rcb) out.appendChild(el('p', {class: 'lead'}, 'RptID ', el('code', {id: 'rcb-rptid'}, rcb.rptid === null || rcb.rptid === undefined ? '—' : rcb.rptid),
 				' · dataset ', el('code', null, rcb.datset || '—'), ' · ', rcb.buffered ? 'buffered' : 'unbuffered',
 				' · TrgOps ', rcb.trgops || '—', ' · IntgPd ', fmtMs(rcb.intgpd_ms), ' · ', fmtNum(rcb.reports), ' reports'));
+			if (t.design) out.appendChild(rcbDesign(t.design, rcb));
 			var pts = Array.isArray(t.points) ? t.points : [];
 			var marks = Array.isArray(t.marks) ? t.marks : [];
 			var chartBox = el('div', {class: 'chart chart-rcb', id: 'rcb-chart'});
@@ -962,6 +966,49 @@
 				chartBox.scrollIntoView({behavior: 'smooth', block: 'center'});
 			}
 		});
+	}
+	/* OptFlds bits as IEC 61850-8-1 numbers them (bit 0 reserved), SCL's names. */
+	var OPTFLDS = ['', 'seqNum', 'timeStamp', 'reasonCode', 'dataSet', 'dataRef', 'bufOvfl', 'entryID', 'configRef', 'segmentation'];
+	function optfldsText(v) {
+		if (v === null || v === undefined) return null;
+		var out = [];
+		for (var b = 1; b < OPTFLDS.length; b++) if (v & (1 << b)) out.push(OPTFLDS[b]);
+		return out.join(',');
+	}
+	/* The designed settings beside the observed ones, and the dataset's member
+	 * names from the design (the web side reads them from the design tables). */
+	function rcbDesign(g, rcb) {
+		var o = rcb || {};
+		var rs = g.report_settings || null;
+		var mask = 0x3fe; /* OptFlds bits the design speaks of */
+		var rows = [
+			/* [setting, designed, observed, ReportSettings (false: none governs it)] */
+			['RptID', g.rptid, o.rptid, rs && rs.rptID],
+			['DatSet', g.datset, o.datset, rs && rs.datSet],
+			['TrgOps', g.trgops, o.trgops, rs && rs.trgOps],
+			['IntgPd', g.intgpd_ms === null ? null : fmtMs(g.intgpd_ms), o.intgpd_ms === null || o.intgpd_ms === undefined ? null : fmtMs(o.intgpd_ms), rs && rs.intgPd],
+			['BufTm', g.buftm_ms === null ? null : fmtMs(g.buftm_ms), o.buftm_ms === null || o.buftm_ms === undefined ? null : fmtMs(o.buftm_ms), rs && rs.bufTime],
+			['OptFlds', optfldsText(g.optflds === null ? null : g.optflds & mask), optfldsText(o.optflds === null || o.optflds === undefined ? null : o.optflds & mask), rs && rs.optFields],
+			['ConfRev', g.confrev === null ? null : String(g.confrev), o.confrev === null || o.confrev === undefined ? null : String(o.confrev), false],
+			['type', g.buffered ? 'buffered' : 'unbuffered', rcb ? (o.buffered ? 'buffered' : 'unbuffered') : null, false],
+			['RptEnabled max', String(g.max) + (g.indexed ? ' (indexed)' : ''), null, false],
+			['ClientLN', Array.isArray(g.clients) && g.clients.length ? g.clients.join(', ') : null, null, false]
+		];
+		var trs = rows.map(function (r) {
+			var differs = r[1] !== null && r[1] !== undefined && r[2] !== null && r[2] !== undefined && String(r[1]) !== String(r[2]);
+			return el('tr', {'data-setting': r[0], class: differs ? 'differs' : null},
+				td(r[0]), td(r[1], 'mono wrap design-value'), td(r[2], 'mono wrap seen-value'),
+				td(r[3] === false ? null : (r[3] || (rs ? 'Fix' : 'absent'))), td(differs ? 'differs' : null, 'diff-flag'));
+		});
+		var members = Array.isArray(g.members) ? g.members : [];
+		return section('Design (SCL ' + g.ied + ')', [
+			el('p', {class: 'muted'}, 'ReportControl ', el('code', null, g.ref), ' of IED ', el('code', {id: 'rcb-design-ied'}, g.ied),
+				rs ? '' : ' (no ReportSettings in the design: every difference is information)'),
+			table(['setting', 'designed', 'observed', 'ReportSettings', ''], trs, {id: 'rcb-design'}),
+			el('h3', null, 'Dataset members ', el('code', null, g.members_of || g.datset || '—')),
+			members.length ? el('ol', {class: 'member-list mono', id: 'rcb-members'}, members.map(function (m) { return el('li', null, m); }))
+				: empty('The design names no members for this dataset.')
+		], {id: 'design'});
 	}
 	function rcbChart(box, pts, marks, intgpdMs) {
 		var x = pts.map(function (pt) { return pt.second; });

@@ -89,6 +89,9 @@ extern const struct analyzer reports_analyzer;   /* reports.c */
 extern const struct analyzer redundancy_analyzer; /* redundancy.c: PRP LANs, HSR rings */
 extern const struct analyzer visibility_analyzer; /* visibility.c: no MMS, and why */
 extern const struct analyzer cabling_analyzer;   /* cabling.c: PRP LAN vs the interface's declared LAN */
+extern const struct analyzer scl_checks_analyzer; /* scl_checks.c: traffic vs the design (--scl only) */
+/* Is the address (at that MMS port, 0 any) a ConnectedAP of the SCL IED named? */
+bool scl_checks_ied_named(const char *name, uint8_t ipver, const uint8_t *ip, uint16_t port);
 extern const struct analyzer common_analyzer;    /* analyze.c: shared state, finding timers */
 
 struct pkt;

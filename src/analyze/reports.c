@@ -17,6 +17,7 @@
 #include "analyze/sqnum.h"
 #include "core/finding.h"
 #include "core/ied.h"
+#include "core/scl.h"
 #include "core/rules.h"
 #include "dissectors/iec61850.h"
 #include "dissectors/iec61850_report.h"
@@ -715,6 +716,13 @@ static void member_name(const struct flow *f, const struct rstream *s, const str
 			snprintf(buf, size, "%s", slash ? slash + 1 : d->members[index]);
 			return;
 		}
+	}
+	/* the design's dataset (--scl), when it has the shape the report shows */
+	const struct ied *d = flow_an_of(f) ? flow_an_of(f)->ied : NULL;
+	const struct scl_dataset *sd = scl_report_dataset(g_scl, d ? d->design : NULL, ds, s->rptid);
+	if (sd && sd->n_fcdas == rep->n_dataset && index < sd->n_fcdas) {
+		snprintf(buf, size, "%s", sd->fcdas[index].display);
+		return;
 	}
 	snprintf(buf, size, "%s[%u]", ds[0] ? ds : s->rptid, index);
 }

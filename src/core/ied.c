@@ -7,6 +7,7 @@
 
 #include "core/latency.h"
 #include "core/rules.h"
+#include "core/scl.h"
 #include "util/stats.h"
 
 #define HASH_SIZE 8192 /* power of two, >= IED_MAX */
@@ -57,6 +58,16 @@ struct ied *ied_get(const struct endpoint *ep, bool create)
 	if (r) {
 		snprintf(d->name, sizeof(d->name), "%s", r->name);
 		d->limit = r->limit;
+	}
+	/* The design names the server from its first packet, mid-stream included; an
+	 * operator's rules name stays first (it is the local, deliberate one). */
+	const struct scl_access_addr *a = scl_addr_by_endpoint(g_scl, ep);
+	if (a) {
+		d->design = a->ied;
+		if (!d->name[0]) {
+			snprintf(d->name, sizeof(d->name), "%s", a->ied->name);
+			d->name_from_design = true;
+		}
 	}
 	ieds[n_ieds++] = d;
 	hash_slot[h] = (int16_t)n_ieds;

@@ -60,9 +60,15 @@ struct dataset {
 	char **members;           /* MMS names of the members, from GetNVLAttributes */
 };
 
+struct scl_ied;
+
 struct ied {
 	struct endpoint ep;
-	char name[64];            /* from rules, else the first logical device seen */
+	char name[64];            /* from rules, else the SCL IED at this address, else the
+	                             first logical device seen */
+	const struct scl_ied *design; /* the SCL IED whose ConnectedAP has this address
+	                             (core/scl.h), NULL when none or no --scl */
+	bool name_from_design;    /* name is that SCL IED's (not the rules') */
 	char vendor[64], model[64], revision[64];
 	uint16_t n_lds;
 	char (*lds)[65];          /* grown as logical devices appear (most IEDs have a few) */

@@ -41,7 +41,8 @@ void finding_kinds_text(char *buf, size_t size, unsigned width, unsigned indent)
 		buf[0] = 0;
 	for (size_t i = 0; i < N_KINDS && used < size; i++) {
 		size_t len = strlen(names[i]);
-		bool wrap = i > 0 && col + 2 + len > width;
+		/* room for ", name" and the ',' that ends the line if the next wraps */
+		bool wrap = i > 0 && col + 2 + len + 1 > width;
 		int w = snprintf(buf + used, size - used, "%s%*s%s", i == 0 ? "" : wrap ? ",\n" : ", ",
 				 wrap ? (int)indent : 0, "", names[i]);
 		if (w < 0 || (size_t)w >= size - used) {

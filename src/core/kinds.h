@@ -82,7 +82,18 @@
 	X(capture_not_understood, SEV_MEDIUM)                                         \
 	X(no_mms_seen, SEV_INFO)                                                      \
 	/* the sensor itself (main.c, live capture) */                                \
-	X(capture_drops, SEV_MEDIUM)
+	X(capture_drops, SEV_MEDIUM)                                                  \
+	/* the traffic against the engineered design, --scl (analyze/scl_checks.c) */ \
+	X(scl_unknown_ied, SEV_MEDIUM)                                                \
+	X(scl_ied_mismatch, SEV_HIGH)                                                 \
+	X(scl_confrev_mismatch, SEV_HIGH)                                             \
+	X(scl_dataset_mismatch, SEV_HIGH)                                             \
+	X(scl_unknown_rcb, SEV_MEDIUM)                                                \
+	X(scl_rcb_settings_differ, SEV_INFO)                                          \
+	X(scl_rcb_client_mismatch, SEV_MEDIUM)                                        \
+	X(scl_osi_mismatch, SEV_INFO)                                                 \
+	X(scl_ied_silent, SEV_INFO)                                                   \
+	X(scl_goose_mismatch, SEV_LOW)
 
 struct finding_kind {
 	const char *name;

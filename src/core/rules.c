@@ -2,6 +2,7 @@
 #include "core/rules.h"
 
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <fnmatch.h>
 #include <stdarg.h>
@@ -193,6 +194,39 @@ static bool parse_addr(const char *s, uint8_t *ipver, uint8_t ip[16], uint16_t *
 	return false;
 }
 
+/* An SCL IED name (tName: a letter or '_' first, then letters, digits, '_'). */
+static bool scl_name_ok(const char *s, size_t size)
+{
+	size_t n = strlen(s);
+	if (!n || n >= size || !(isalpha((unsigned char)s[0]) || s[0] == '_'))
+		return false;
+	for (size_t i = 1; i < n; i++)
+		if (!isalnum((unsigned char)s[i]) && s[i] != '_')
+			return false;
+	return true;
+}
+
+/* The index of a name in r->names (added when new), -1 when full. */
+static int16_t name_index(struct rules *r, const char *name)
+{
+	for (size_t i = 0; i < r->n_names; i++)
+		if (!strcmp(r->names[i], name))
+			return (int16_t)i;
+	if (r->n_names >= RULES_MAX_NAMES)
+		return -1;
+	snprintf(r->names[r->n_names], sizeof(r->names[0]), "%s", name);
+	return (int16_t)r->n_names++;
+}
+
+bool (*g_rules_ied_named)(const char *name, uint8_t ipver, const uint8_t *ip, uint16_t port);
+
+/* Is this address one of the named IED's ConnectedAPs? Only a loaded design can
+ * say (the design checks set the resolver): without one, nothing matches. */
+static bool scl_named(const char *name, uint8_t ipver, const uint8_t *ip, uint16_t port)
+{
+	return g_rules_ied_named && g_rules_ied_named(name, ipver, ip, port);
+}
+
 static int directive(struct rules *r, struct ctx *c, char **t, int n)
 {
 	if (!strcmp(t[0], "set")) {
@@ -271,6 +305,7 @@ static int directive(struct rules *r, struct ctx *c, char **t, int n)
 			return fail(c, "too many allow lines (at most %d)", RULES_MAX_ALLOW);
 		struct rule_allow *a = &r->allow[r->n_allow];
 		memset(a, 0, sizeof(*a));
+		a->client_name = a->ied_name = -1;
 		if (!strcmp(t[1], "write")) a->what = ALLOW_WRITE;
 		else if (!strcmp(t[1], "control")) a->what = ALLOW_CONTROL;
 		else if (!strcmp(t[1], "associate")) a->what = ALLOW_ASSOCIATE;
@@ -279,16 +314,27 @@ static int directive(struct rules *r, struct ctx *c, char **t, int n)
 		if (!strcmp(t[2], "any")) {
 			a->ipver = 0;
 		} else if (!parse_addr(t[2], &a->ipver, a->ip, &port, &a->prefix, true) || port) {
-			return fail(c, "'%s' is not a client address or prefix (10.0.0.5, 10.0.0.0/24, any)", t[2]);
+			if (!scl_name_ok(t[2], sizeof(r->names[0])))
+				return fail(c, "'%s' is not a client address or prefix (10.0.0.5, 10.0.0.0/24, any) "
+					    "nor an SCL IED name", t[2]);
+			if ((a->client_name = name_index(r, t[2])) < 0)
+				return fail(c, "too many SCL IED names in allow lines (at most %d)", RULES_MAX_NAMES);
+			a->ipver = 0;
 		}
 		for (int i = 3; i < n; i += 2) {
 			if (i + 1 >= n)
 				return fail(c, "'%s' needs a value", t[i]);
 			if (!strcmp(t[i], "ied")) {
 				uint8_t prefix;
-				if (!parse_addr(t[i + 1], &a->ied_ipver, a->ied_ip, &a->ied_port, &prefix, false))
-					return fail(c, "ied: '%s' is not an address", t[i + 1]);
-				a->has_ied = true;
+				if (!parse_addr(t[i + 1], &a->ied_ipver, a->ied_ip, &a->ied_port, &prefix, false)) {
+					if (!scl_name_ok(t[i + 1], sizeof(r->names[0])))
+						return fail(c, "ied: '%s' is not an address nor an SCL IED name", t[i + 1]);
+					if ((a->ied_name = name_index(r, t[i + 1])) < 0)
+						return fail(c, "too many SCL IED names in allow lines (at most %d)",
+							    RULES_MAX_NAMES);
+				} else {
+					a->has_ied = true;
+				}
 			} else if (!strcmp(t[i], "object")) {
 				if (a->what == ALLOW_ASSOCIATE)
 					return fail(c, "'object' does not apply to 'allow associate'");
@@ -389,6 +435,10 @@ bool rules_allowed(const struct rules *r, uint8_t what, uint8_t ipver, const uin
 		if (a->what != what)
 			continue;
 		if (a->ipver && (a->ipver != ipver || !prefix_match(a->ip, client, a->prefix)))
+			continue;
+		if (a->client_name >= 0 && !scl_named(r->names[a->client_name], ipver, client, 0))
+			continue;
+		if (a->ied_name >= 0 && !scl_named(r->names[a->ied_name], ipver, ied, ied_port))
 			continue;
 		if (a->has_ied && (!addr_eq(a->ied_ipver, a->ied_ip, ipver, ied) ||
 				   (a->ied_port && a->ied_port != ied_port)))

@@ -6,6 +6,7 @@
  *   severity KIND LEVEL            override a finding kind's severity
  *   ied ADDR[:PORT] [name NAME] [limit N]
  *   allow write|control|associate CLIENT[/PREFIX] [ied ADDR[:PORT]] [object GLOB]
+ *     (CLIENT and the ied may be SCL IED names instead, with --scl)
  * A bad file is reported as "file:line: message" and the run exits 2. */
 #ifndef MMSW_RULES_H
 #define MMSW_RULES_H
@@ -39,7 +40,8 @@
 	X(PRP_DEGRADED_RATIO, "prp.degraded_ratio", 'R', 50, "a LAN missing this share of the frames (of all nodes or of one) in a window is degraded") \
 	X(PRP_DEGRADED_FRAMES, "prp.degraded_frames", 'N', 5, "... and at least this many frames") \
 	X(HSR_OPEN_FRAMES, "hsr.open_frames", 'N', 10, "a node's frames arriving this many times in a row on one lane only show an open ring") \
-	X(NO_MMS_TIMEOUT, "visibility.no_mms_timeout", 'D', 600000000, "traffic with no MMS for this long is said aloud (capture_not_understood or no_mms_seen)")
+	X(NO_MMS_TIMEOUT, "visibility.no_mms_timeout", 'D', 600000000, "traffic with no MMS for this long is said aloud (capture_not_understood or no_mms_seen)") \
+	X(SCL_SILENT_AFTER, "scl.silent_after", 'D', 300000000, "a design IED with an MMS address never heard in a run this long is silent (scl_ied_silent)")
 
 enum threshold_id {
 #define X(id, name, kind, def, desc) THR_##id,
@@ -71,7 +73,16 @@ struct rule_allow {
 	uint8_t ied_ip[16];
 	uint16_t ied_port;
 	char object[128];    /* glob over the IEC 61850 reference, "" = any */
+	/* SCL IED names (--scl) instead of addresses, as indexes into the rules'
+	 * names[], -1 none: the client's or the IED's address must be a ConnectedAP
+	 * of that IED in the loaded design (matched at use: without a design, or
+	 * without that IED, nothing matches). */
+	int16_t client_name, ied_name;
 };
+
+/* SCL IED names the allow lines use (a few: kept apart so that every allow
+ * line does not carry two names' room). */
+#define RULES_MAX_NAMES 256
 
 struct rules {
 	int64_t thr[THR_COUNT];
@@ -82,6 +93,8 @@ struct rules {
 	size_t n_allow;
 	struct rule_allow allow[RULES_MAX_ALLOW];
 	bool allow_any[3];   /* an allow list of that kind exists */
+	size_t n_names;
+	char names[RULES_MAX_NAMES][64];
 };
 
 extern struct rules g_rules;
@@ -98,5 +111,9 @@ const struct rule_ied *rules_ied(const struct rules *r, uint8_t ipver, const uin
 bool rules_allowed(const struct rules *r, uint8_t what, uint8_t ipver, const uint8_t *client,
 		   const uint8_t *ied, uint16_t ied_port, const char *object);
 const char *threshold_name(enum threshold_id id);
+/* Does an address (at that MMS port; 0 any) belong to the SCL IED of that name?
+ * Set when a design is loaded (analyze/scl_checks.c); NULL: names match nothing.
+ * A pointer, not a call into core/scl.h: the design sits above the rules. */
+extern bool (*g_rules_ied_named)(const char *name, uint8_t ipver, const uint8_t *ip, uint16_t port);
 
 #endif

@@ -10,6 +10,8 @@
 #include <time.h>
 
 #include "core/finding.h"
+#include "core/ied.h"
+#include "core/scl.h"
 #include "dissectors/acse.h"
 #include "dissectors/ber.h"
 #include "dissectors/cotp.h"
@@ -536,6 +538,30 @@ void eve_finding(const struct finding *f)
 
 /* ---- report ------------------------------------------------------------- */
 
+/* The members' names from the design (--scl) when the report did not carry their
+ * references: a capture that started after the browse still says which data each
+ * value is. Only when the designed dataset has exactly the members the report's
+ * inclusion bit string counts: another shape is the design check's business
+ * (scl_dataset_mismatch), and a name by position in a wrong list would mislead. */
+static void report_member_names(struct jw *w, const struct flow *f, const struct report_record *e)
+{
+	const struct iec_report *r = e->rep;
+	if (!g_scl || !r->n_members)
+		return;
+	char rptid[130];
+	size_t n = r->rptid.len < sizeof(rptid) - 1 ? r->rptid.len : sizeof(rptid) - 1;
+	memcpy(rptid, r->rptid.p, n);
+	rptid[n] = 0;
+	const struct scl_dataset *ds = scl_report_dataset(g_scl, f->ied ? f->ied->design : NULL,
+							  e->datset, rptid);
+	if (!ds || ds->n_fcdas != r->n_dataset)
+		return;
+	jw_arr(w, "member_names");
+	for (uint16_t k = 0; k < r->n_members && k < 64; k++)
+		jw_str(w, NULL, r->members[k].index < ds->n_fcdas ? ds->fcdas[r->members[k].index].display : "");
+	jw_arr_end(w);
+}
+
 static void eve_report(struct flow *f, int dir, const struct report_record *e, const struct pkt_where *at)
 {
 	if (!enabled)
@@ -598,6 +624,8 @@ static void eve_report(struct flow *f, int dir, const struct report_record *e, c
 		for (uint16_t k = 0; k < r->n_members && k < 64; k++)
 			jw_strn(&w, NULL, r->members[k].ref.p, r->members[k].ref.len);
 		jw_arr_end(&w);
+	} else {
+		report_member_names(&w, f, e);
 	}
 	jw_u64(&w, "size", e->size);
 	jw_obj_end(&w);

@@ -326,7 +326,7 @@ static void file_obj(struct jw *w, const struct mms_pdu *pdu, bool request)
 			jw_hex(w, "data_hex", f->data.p, shown);
 			if (shown < f->data_len)
 				jw_bool(w, "data_truncated", true);
-			sha256(f->data.p, f->data.len, md);
+			sha256_of(f->data.p, f->data.len, md);
 			jw_hex(w, "sha256", md, sizeof(md));
 		}
 	}

@@ -10,8 +10,10 @@
 #include "core/ied.h"
 #include "core/inputs.h"
 #include "core/inventory.h"
+#include "core/scl.h"
 #include "dissectors/mms.h"
 #include "dissectors/tls.h"
+#include "output/inventory_design.h"
 #include "util/json.h"
 #include "util/log.h"
 #include "util/stats.h"
@@ -242,7 +244,7 @@ static void ied_json(struct jw *w, const struct inventory_view *view, const void
 	jw_arr_end(w);
 	if (d->name[0]) {
 		jw_str(w, "name", d->name);
-		jw_str(w, "name_source", "rules");
+		jw_str(w, "name_source", d->name_from_design ? "scl" : "rules");
 	} else if (d->n_lds) {
 		jw_str(w, "name", d->lds[0]);
 		jw_str(w, "name_source", "logical_device");
@@ -507,6 +509,88 @@ static void emit(struct doc *doc, piece_fn *fn, const void *arg)
 	}
 }
 
+/* ---- the design section (--scl) ---- */
+static void design_head_piece(struct jw *w, const struct inventory_view *view, const void *arg)
+{
+	(void)view;
+	design_header_json(w, arg);
+}
+
+static void design_ied_piece(struct jw *w, const struct inventory_view *view, const void *arg)
+{
+	(void)view;
+	design_ied_json(w, arg);
+}
+
+static void design_unknown_piece(struct jw *w, const struct inventory_view *view, const void *arg)
+{
+	(void)view;
+	design_unknown_json(w, arg);
+}
+
+struct seen_list {
+	const struct ied **ieds;
+	size_t n, cap;
+};
+
+static void collect_ied(struct ied *d, void *arg)
+{
+	struct seen_list *l = arg;
+	if (l->n < l->cap)
+		l->ieds[l->n++] = d;
+}
+
+static int by_design(const void *a, const void *b)
+{
+	const struct scl_ied *x = (*(const struct ied *const *)a)->design;
+	const struct scl_ied *y = (*(const struct ied *const *)b)->design;
+	return x == y ? 0 : (uintptr_t)x < (uintptr_t)y ? -1 : 1;
+}
+
+/* "design": {"hash", "files", "ieds": [designed, one a line], "not_designed": [seen
+ * at an address the design does not have]}; the observed IEDs sorted by their
+ * designed IED so that each designed IED finds its own in one search. */
+static void design_json(struct doc *doc)
+{
+	FILE *out = doc->out;
+	struct seen_list l = { NULL, 0, ied_count() };
+	l.ieds = calloc(l.cap + 1, sizeof(*l.ieds));
+	if (!l.ieds) {
+		doc->failed = true;
+		return;
+	}
+	ied_foreach(collect_ied, &l);
+	qsort(l.ieds, l.n, sizeof(*l.ieds), by_design);
+	fputs("],\n\"design\":{", out);
+	emit(doc, design_head_piece, g_scl);
+	fputs(",\"ieds\":[", out);
+	for (size_t i = 0; i < scl_ied_count(g_scl); i++) {
+		struct design_seen s = { scl_ied_at(g_scl, i), NULL, 0 };
+		size_t lo = 0, hi = l.n;
+		while (lo < hi) {
+			size_t mid = (lo + hi) / 2;
+			if ((uintptr_t)l.ieds[mid]->design < (uintptr_t)s.design)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		s.ieds = (const struct ied *const *)&l.ieds[lo];
+		while (lo + s.n < l.n && l.ieds[lo + s.n]->design == s.design)
+			s.n++;
+		fputs(i ? ",\n" : "\n", out);
+		emit(doc, design_ied_piece, &s);
+	}
+	fputs("],\n\"not_designed\":[", out);
+	size_t n = 0;
+	for (size_t i = 0; i < l.n; i++)
+		if (!l.ieds[i]->design) {
+			fputs(n++ ? ",\n" : "\n", out);
+			emit(doc, design_unknown_piece, l.ieds[i]);
+		}
+	fputs("]}", out);
+	free(l.ieds);
+}
+
 struct ied_list {
 	struct doc *doc;
 	size_t n;
@@ -556,7 +640,12 @@ bool inventory_doc_write_to(FILE *out, const struct inventory_view *v)
 			emit(&doc, red_node_json, &v->red_nodes[i]);
 		}
 	}
-	fputs("],\n\"limits\":", out);
+	bool array_open = true;
+	if (g_scl) {
+		design_json(&doc);
+		array_open = false;
+	}
+	fputs(array_open ? "],\n\"limits\":" : ",\n\"limits\":", out);
 	emit(&doc, limits_json, NULL);
 	fputs("}\n", out);
 	free(doc.buf);

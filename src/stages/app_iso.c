@@ -269,7 +269,8 @@ static bool handle_mms(struct flow *f, int dir, struct rd r, bool bare, bool in_
 
 /* ---- ACSE and presentation ---------------------------------------------- */
 
-static void handle_acse(struct flow *f, int dir, struct rd r, const struct pkt_where *at)
+static void handle_acse(struct flow *f, int dir, struct rd r, const struct pres_ppdu *pp,
+			const struct pkt_where *at)
 {
 	struct acse_apdu a;
 	enum acse_status st = acse_parse(r, &a);
@@ -279,7 +280,8 @@ static void handle_acse(struct flow *f, int dir, struct rd r, const struct pkt_w
 		return;
 	}
 	stat_inc(STAT_acse_apdus);
-	struct assoc_event e = { .kind = ASSOC_EV_ACSE, .acse = &a };
+	/* The presentation PPDU around it (CP, CPA: selectors), NULL when none. */
+	struct assoc_event e = { .kind = ASSOC_EV_ACSE, .acse = &a, .ppdu = pp };
 	bus_assoc(f, dir, &e, at);
 	if (a.has_user_info) {
 		if (a.has_user_ctx && f->iso->ctx_mms < 0)
@@ -293,7 +295,8 @@ static bool is_acse_octet(uint8_t b) { return b >= 0x60 && b <= 0x64; }
 
 /* One presentation data value: ACSE or MMS by its context, or by its content when
  * the context was negotiated before the capture began. */
-static void handle_pdv(struct flow *f, int dir, const struct pres_pdv *pdv, const struct pkt_where *at)
+static void handle_pdv(struct flow *f, int dir, const struct pres_pdv *pdv, const struct pres_ppdu *pp,
+		       const struct pkt_where *at)
 {
 	struct iso_flow *iso = f->iso;
 	uint8_t b0;
@@ -326,7 +329,7 @@ static void handle_pdv(struct flow *f, int dir, const struct pres_pdv *pdv, cons
 		}
 	}
 	if (syntax == PRES_AS_ACSE)
-		handle_acse(f, dir, pdv->data, at);
+		handle_acse(f, dir, pdv->data, pp, at);
 	else if (!handle_mms(f, dir, pdv->data, false, false, at))
 		malformed(f, dir, "mms", "not_mms", at);
 }
@@ -378,7 +381,7 @@ static void handle_pres(struct flow *f, int dir, const struct session_spdu *s, c
 		bus_assoc(f, dir, &e, at);
 	}
 	for (unsigned i = 0; i < pp.n_pdv; i++)
-		handle_pdv(f, dir, &pp.pdv[i], at);
+		handle_pdv(f, dir, &pp.pdv[i], &pp, at);
 }
 
 /* ---- COTP TSDU ---------------------------------------------------------- */

@@ -103,6 +103,46 @@ static const char *const MMSW_MIGRATIONS[] = {
 	"  service TEXT NOT NULL, count INTEGER NOT NULL,"
 	"  p50_us INTEGER, p95_us INTEGER, p99_us INTEGER, max_us INTEGER,"
 	"  PRIMARY KEY (run_id, ied_id, service));",
+
+	/* 2 -> 3: the design (--scl), kept once per distinct set of files (their SHA-256)
+	 * however many runs used it, and which run used which. */
+	"CREATE TABLE designs ("
+	"  id INTEGER PRIMARY KEY,"
+	"  hash TEXT NOT NULL UNIQUE,"           /* SHA-256 over the files' digests, in load order */
+	"  loaded_wall INTEGER NOT NULL,"        /* unix seconds, the first run that loaded it */
+	"  files TEXT NOT NULL,"                 /* JSON [{path, kind, edition, bytes}] */
+	"  ieds INTEGER NOT NULL);"
+	"CREATE TABLE run_designs ("
+	"  run_id INTEGER PRIMARY KEY REFERENCES runs(id),"
+	"  design_id INTEGER NOT NULL REFERENCES designs(id));"
+	"CREATE TABLE design_ieds ("
+	"  design_id INTEGER NOT NULL REFERENCES designs(id),"
+	"  name TEXT NOT NULL, desc TEXT, manufacturer TEXT, type TEXT, config_version TEXT,"
+	"  file TEXT NOT NULL,"
+	"  PRIMARY KEY (design_id, name));"
+	"CREATE TABLE design_addresses ("
+	"  design_id INTEGER NOT NULL REFERENCES designs(id),"
+	"  ied TEXT NOT NULL, access_point TEXT NOT NULL,"
+	"  ip TEXT NOT NULL, port INTEGER NOT NULL,"
+	"  psel TEXT, ssel TEXT, tsel TEXT, ap_title TEXT, ae_qualifier INTEGER);"
+	"CREATE INDEX design_addresses_ip ON design_addresses (ip, port);"
+	"CREATE TABLE design_rcbs ("
+	"  design_id INTEGER NOT NULL REFERENCES designs(id),"
+	"  ied TEXT NOT NULL,"
+	"  ref TEXT NOT NULL,"                   /* MMS reference without instance: LD/LLN0$RP$name */
+	"  buffered INTEGER NOT NULL, indexed INTEGER NOT NULL, max INTEGER NOT NULL,"
+	"  confrev INTEGER, datset TEXT, rptid TEXT, trgops TEXT, optflds INTEGER,"
+	"  intgpd_ms INTEGER, buftm_ms INTEGER,"
+	"  clients TEXT NOT NULL,"               /* JSON [ClientLN iedName, ...] */
+	"  settings TEXT,"                       /* JSON {setting: Fix|Conf|Dyn}, NULL without ReportSettings */
+	"  PRIMARY KEY (design_id, ref));"
+	"CREATE TABLE design_datasets ("
+	"  design_id INTEGER NOT NULL REFERENCES designs(id),"
+	"  ied TEXT NOT NULL,"
+	"  ref TEXT NOT NULL,"                   /* LD/LLN0$Events */
+	"  members TEXT NOT NULL,"               /* JSON [display name, ...]: GGIO1.AnIn1.mag.f [MX] */
+	"  items TEXT NOT NULL,"                 /* JSON [MMS item, ...]: GGIO1$MX$AnIn1$mag$f */
+	"  PRIMARY KEY (design_id, ref));",
 };
 
 #define MMSW_DB_VERSION ((int)(sizeof(MMSW_MIGRATIONS) / sizeof(MMSW_MIGRATIONS[0])))

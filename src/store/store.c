@@ -13,12 +13,14 @@
 #include "core/bus.h"
 #include "core/finding.h"
 #include "core/ied.h"
+#include "core/scl.h"
 #include "core/latency.h"
 #include "dissectors/iec61850_report.h"
 #include "dissectors/mms.h"
 #include "output/eve.h"
 #include "output/inventory_doc.h"
 #include "store/schema.h"
+#include "store/store_design.h"
 #include "util/json.h"
 #include "util/log.h"
 #include "util/stats.h"
@@ -849,6 +851,8 @@ int store_open(const struct store_config *c, char *err, size_t errsize)
 	failed = false;
 	if (!exec("BEGIN"))
 		return open_fail(err, errsize, c->path, "cannot start a transaction");
+	if (store_design_write(db, run_id, g_scl, why, sizeof(why)) != 0)
+		return open_fail(err, errsize, c->path, why);
 	clock_gettime(CLOCK_MONOTONIC, &last_commit);
 	enabled = true;
 	return 0;

@@ -1,26 +1,21 @@
-/* sha256.h - SHA-256 (FIPS 180-4), for naming file contents seen on the wire
- * (MMS FileRead data) by their digest. Small and self-contained: the program links
- * no crypto library of its own (gnutls comes only through libmicrohttpd), and a
- * digest of at most a PDU's bytes needs no speed. */
+/* sha256.h - SHA-256 digests (a finding's evidence slice, a FileRead's data, a
+ * loaded SCL design) from nettle, Debian's libnettle: already in every mmswatch
+ * process through libmicrohttpd's GnuTLS, and a hash is not code to write by hand.
+ * Streaming goes through nettle's own API (struct sha256_ctx, sha256_init,
+ * sha256_update(ctx, length, data), sha256_digest); these are the two helpers
+ * every caller wanted. */
 #ifndef MMSW_SHA256_H
 #define MMSW_SHA256_H
 
 #include <stddef.h>
 #include <stdint.h>
+#include <nettle/sha2.h>
 
-#define SHA256_BYTES 32
+#define SHA256_BYTES SHA256_DIGEST_SIZE
 
-struct sha256 {
-	uint32_t h[8];
-	uint64_t len;          /* bytes hashed so far */
-	uint8_t block[64];
-	size_t fill;
-};
-
-void sha256_init(struct sha256 *s);
-void sha256_update(struct sha256 *s, const void *p, size_t n);
-void sha256_final(struct sha256 *s, uint8_t out[SHA256_BYTES]);
-/* The digest of p[0..n) in one call. */
-void sha256(const void *p, size_t n, uint8_t out[SHA256_BYTES]);
+/* The digest of one buffer. */
+void sha256_of(const void *p, size_t n, uint8_t out[SHA256_BYTES]);
+/* A digest as 64 lower-case hex digits and a NUL. */
+void sha256_hex(const uint8_t digest[SHA256_BYTES], char hex[2 * SHA256_BYTES + 1]);
 
 #endif

@@ -633,6 +633,32 @@ static void put_ied_inventory(struct req *q, int64_t ied)
 	jw_null(q->w, "inventory");
 }
 
+/* The design's IED at this IED's address (--scl, tables of migration 3): from
+ * the newest design that has a ConnectedAP there, else null. */
+static void put_ied_design(struct req *q, int64_t ied)
+{
+	sqlite3_stmt *s = prepare(q,
+		"SELECT d.name, d.desc, d.manufacturer, d.type, d.config_version, d.file, a.design_id, a.access_point"
+		" FROM design_addresses a JOIN design_ieds d ON d.design_id = a.design_id AND d.name = a.ied, ieds i"
+		" WHERE i.id = ?1 AND a.ip = i.ip AND a.port = i.port ORDER BY a.design_id DESC LIMIT 1");
+	if (s) {
+		sqlite3_bind_int64(s, 1, ied);
+		if (sqlite3_step(s) == SQLITE_ROW) {
+			static const struct col cols[] = {
+				{ "name", C_VAL }, { "desc", C_VAL }, { "manufacturer", C_VAL }, { "type", C_VAL },
+				{ "config_version", C_VAL }, { "file", C_VAL }, { "design_id", C_VAL }, { "access_point", C_VAL },
+			};
+			jw_obj(q->w, "design");
+			put_cols(q->w, s, 0, cols, NCOLS(cols));
+			jw_obj_end(q->w);
+			sqlite3_finalize(s);
+			return;
+		}
+		sqlite3_finalize(s);
+	}
+	jw_null(q->w, "design");
+}
+
 static int ied_one(struct req *q, int64_t id)
 {
 	sqlite3_stmt *s = prepare(q, "SELECT " IED_SQL IED_COUNTS_SQL " FROM ieds i WHERE i.id = ?1");
@@ -654,6 +680,7 @@ static int ied_one(struct req *q, int64_t id)
 	if (st != 200)
 		return st;
 	put_ied_inventory(q, id);
+	put_ied_design(q, id);
 	jw_obj_end(q->w);
 	return 200;
 }
@@ -775,6 +802,55 @@ static const char MARKS_SQL[] =
 	" AND (?4 IS NULL OR last_seen >= ?4 * 1000000) AND (?5 IS NULL OR first_seen < (?5 + 1) * 1000000)"
 	" ORDER BY first_seen, id LIMIT ?6";
 
+/* What the design says of an RCB instance (mms: "LD/LLN0$RP$name01"): the design
+ * of the run shown, else the newest with a ConnectedAP at the IED's address; an
+ * indexed RCB answers for its instances name01..name99. With it the member names
+ * of the dataset in force (the DatSet observed, else the designed one). Null
+ * when no design has it. */
+static void put_rcb_design(struct req *q, int64_t ied, const char *mms, bool have_run, int64_t run)
+{
+	sqlite3_stmt *s = prepare(q,
+		"SELECT r.ied, r.ref, r.buffered, r.indexed, r.max, r.confrev, r.datset, r.rptid, r.trgops, r.optflds,"
+		" r.intgpd_ms, r.buftm_ms, r.clients, r.settings,"
+		" (SELECT ds.members FROM design_datasets ds WHERE ds.design_id = r.design_id AND ds.ref ="
+		"   COALESCE((SELECT o.datset FROM rcbs o WHERE o.ied_id = ?1 AND o.ref = ?2 AND o.datset IS NOT NULL"
+		"     AND EXISTS (SELECT 1 FROM design_datasets x WHERE x.design_id = r.design_id AND x.ref = o.datset)),"
+		"   r.datset)),"
+		" (SELECT ds.ref FROM design_datasets ds WHERE ds.design_id = r.design_id AND ds.ref ="
+		"   COALESCE((SELECT o.datset FROM rcbs o WHERE o.ied_id = ?1 AND o.ref = ?2 AND o.datset IS NOT NULL"
+		"     AND EXISTS (SELECT 1 FROM design_datasets x WHERE x.design_id = r.design_id AND x.ref = o.datset)),"
+		"   r.datset)),"
+		" r.design_id"
+		" FROM design_rcbs r WHERE r.design_id = COALESCE((SELECT design_id FROM run_designs WHERE run_id = ?3),"
+		"   (SELECT a.design_id FROM design_addresses a, ieds i WHERE i.id = ?1 AND a.ip = i.ip AND a.port = i.port"
+		"    ORDER BY a.design_id DESC LIMIT 1))"
+		" AND (r.ref = ?2 OR (r.indexed AND length(?2) = length(r.ref) + 2 AND substr(?2, 1, length(r.ref)) = r.ref"
+		"   AND substr(?2, length(r.ref) + 1) GLOB '[0-9][0-9]'"
+		"   AND CAST(substr(?2, length(r.ref) + 1) AS INTEGER) BETWEEN 1 AND r.max))"
+		" ORDER BY r.ref = ?2 DESC LIMIT 1");
+	if (s) {
+		sqlite3_bind_int64(s, 1, ied);
+		sqlite3_bind_text(s, 2, mms, -1, SQLITE_TRANSIENT);
+		bind_opt(s, 3, have_run, run);
+		if (sqlite3_step(s) == SQLITE_ROW) {
+			static const struct col cols[] = {
+				{ "ied", C_VAL }, { "ref", C_VAL }, { "buffered", C_BOOL }, { "indexed", C_BOOL },
+				{ "max", C_VAL }, { "confrev", C_VAL }, { "datset", C_VAL }, { "rptid", C_VAL },
+				{ "trgops", C_VAL }, { "optflds", C_VAL }, { "intgpd_ms", C_VAL }, { "buftm_ms", C_VAL },
+				{ "clients", C_JSON }, { "report_settings", C_JSON }, { "members", C_JSON },
+				{ "members_of", C_VAL }, { "design_id", C_VAL },
+			};
+			jw_obj(q->w, "design");
+			put_cols(q->w, s, 0, cols, NCOLS(cols));
+			jw_obj_end(q->w);
+			sqlite3_finalize(s);
+			return;
+		}
+		sqlite3_finalize(s);
+	}
+	jw_null(q->w, "design");
+}
+
 static int rcb_timeline(struct req *q)
 {
 	bool hi, hr, hf, ht, ok;
@@ -880,6 +956,11 @@ static int rcb_timeline(struct req *q)
 		jw_i64(w, "intgpd_ms", intgpd);
 	else
 		jw_null(w, "intgpd_ms");
+	/* The rcbs table and the design keep the MMS form of the reference. */
+	char mms[512];
+	for (size_t i = 0; i <= n; i++)
+		mms[i] = rcb[i] == '.' ? '$' : rcb[i];
+	put_rcb_design(q, ied, mms, hr, run);
 	jw_obj_end(w);
 	return 200;
 }

@@ -6,6 +6,8 @@
 
 #include "tcheck.h"
 #include "core/rules.h"
+#include "core/scl.h"
+#include "analyze/analyze.h"
 
 static char path[64];
 
@@ -47,6 +49,41 @@ static void good(void)
 	CHECK(rules_allowed(&r, ALLOW_WRITE, 4, far, ied, 102, "anything")); /* no write list: allowed */
 }
 
+/* Allowlists naming SCL IEDs (tests/scl/data/example_server.scd: simpleIO at
+ * 127.0.0.1:102, HMI1 at 192.0.2.50), matched against the loaded design. */
+static void named(void)
+{
+	static struct rules r;
+	char err[256] = "", p[512];
+	uint8_t hmi[16] = { 192, 0, 2, 50 }, other[16] = { 192, 0, 2, 51 }, ied[16] = { 127, 0, 0, 1 };
+	CHECK_EQ(load(&r, "allow associate HMI1\nallow control HMI1 ied simpleIO object \"*/GGIO1.SPCSO*\"\n",
+		      err, sizeof(err)), 0);
+	CHECK_STR(err, "");
+	/* without a design, a name matches nothing */
+	CHECK(!rules_allowed(&r, ALLOW_ASSOCIATE, 4, hmi, ied, 102, NULL));
+	snprintf(p, sizeof(p), "%s/tests/scl/data/example_server.scd", getenv("MMSW_SRCDIR") ? getenv("MMSW_SRCDIR") : ".");
+	const char *paths[] = { p };
+	struct scl *m = scl_load(paths, 1, err, sizeof(err));
+	CHECK(m != NULL);
+	if (!m)
+		return;
+	g_scl = m;
+	CHECK(!rules_allowed(&r, ALLOW_ASSOCIATE, 4, hmi, ied, 102, NULL)); /* no resolver yet */
+	g_rules_ied_named = scl_checks_ied_named; /* what the design checks set at start */
+	CHECK(rules_allowed(&r, ALLOW_ASSOCIATE, 4, hmi, ied, 102, NULL));
+	CHECK(!rules_allowed(&r, ALLOW_ASSOCIATE, 4, other, ied, 102, NULL));
+	CHECK(rules_allowed(&r, ALLOW_CONTROL, 4, hmi, ied, 102, "simpleIOGenericIO/GGIO1.SPCSO1"));
+	CHECK(!rules_allowed(&r, ALLOW_CONTROL, 4, hmi, ied, 8102, "simpleIOGenericIO/GGIO1.SPCSO1")); /* not its MMS port */
+	CHECK(!rules_allowed(&r, ALLOW_CONTROL, 4, hmi, other, 102, "simpleIOGenericIO/GGIO1.SPCSO1")); /* not simpleIO */
+	CHECK(!rules_allowed(&r, ALLOW_CONTROL, 4, other, ied, 102, "simpleIOGenericIO/GGIO1.SPCSO1"));
+	/* a name the design lacks matches nothing */
+	CHECK_EQ(load(&r, "allow associate NOSUCHIED\n", err, sizeof(err)), 0);
+	CHECK(!rules_allowed(&r, ALLOW_ASSOCIATE, 4, hmi, ied, 102, NULL));
+	g_rules_ied_named = NULL;
+	g_scl = NULL;
+	scl_free(m);
+}
+
 static void bad(const char *text, const char *want)
 {
 	static struct rules r;
@@ -63,6 +100,9 @@ int main(void)
 {
 	snprintf(path, sizeof(path), "/tmp/mmsw-rules-%d", (int)getpid());
 	good();
+	named();
+	bad("allow associate 10.0.0.x\n", "nor an SCL IED name");
+	bad("allow write 10.0.0.1 ied 9bad\n", "nor an SCL IED name");
 	bad("set storm.window 10\n", ":1: storm.window: '10' is not a duration");
 	bad("\n\nset no.such 1\n", ":3: unknown setting 'no.such'");
 	bad("severity scan loud\n", ":1: 'loud' is not a severity");
