@@ -935,7 +935,7 @@ static void lost(struct flow *f, struct assoc_track *t, enum flow_end why, const
 	char client[96], ied[128];
 	flow_client_ip(f, client, sizeof(client));
 	ied_label(flow_an_of(f)->ied, ied, sizeof(ied));
-	const char *by = t->closer == 1 ? "the IED" : t->closer == 0 ? "the client" : "nobody seen";
+	const char *by = t->closer == 1 ? "the IED" : "the client";
 	bool reporting = t->reports > 0;
 	/* A client that simply closes TCP on an idle association is sloppy, not a
 	 * fault; losing one that carries reports, or the IED dropping it, is. */
@@ -949,14 +949,24 @@ static void lost(struct flow *f, struct assoc_track *t, enum flow_end why, const
 	struct jw w;
 	jw_init(&w, fd->details, sizeof(fd->details) - 1);
 	jw_obj(&w, NULL);
-	jw_str(&w, "ended_by", t->closer_rst ? "tcp_rst" : why == FLOW_END_TIMEOUT ? "timeout" : "tcp_fin");
+	jw_str(&w, "ended_by", t->closer < 0 ? (why == FLOW_END_TIMEOUT ? "timeout" : flow_end_name(why))
+			       : t->closer_rst ? "tcp_rst" : "tcp_fin");
 	jw_str(&w, "closed_by", t->closer == 1 ? "ied" : t->closer == 0 ? "client" : "unknown");
 	jw_u64(&w, "reports_received", t->reports);
 	finding_details_end(&w, fd);
-	if (serious)
+	/* Who closed is said only when the close was seen. */
+	if (serious && t->closer < 0)
+		finding_summary(fd, "The association between %s and %s ended without Conclude or abort, and no TCP "
+				"close was seen (%s)%s.", client, ied, flow_end_name(why),
+				reporting ? " while reports were enabled (an IED restart or a client crash looks like this)" : "");
+	else if (serious)
 		finding_summary(fd, "The association between %s and %s ended without Conclude or abort: TCP %s by %s%s.",
 				client, ied, t->closer_rst ? "reset" : "closed", by,
 				reporting ? " while reports were enabled (an IED restart or a client crash looks like this)" : "");
+	else if (t->closer < 0)
+		finding_summary(fd, "%llu association%s with %s ended without a Conclude and without a TCP close seen "
+				"(last: %s, %s); no reports were flowing.", (unsigned long long)(fd->count + 1),
+				fd->count ? "s" : "", ied, client, flow_end_name(why));
 	else
 		finding_summary(fd, "%llu association%s with %s ended by the client closing TCP without a Conclude "
 				"(last: %s, TCP %s); no reports were flowing.", (unsigned long long)(fd->count + 1),

@@ -5,7 +5,8 @@
  * findings the test sink kept: silent quality and data changes (one finding per
  * RCB naming every member), GI on an RCB whose TrgOps lack gi, a BRCB replay
  * with and without an EntryID written, BufTm coalescing, the words of a one-
- * report gap; and the duration writer every summary uses. Each case runs in a
+ * report gap, an association whose close was never seen; and the duration
+ * writer every summary uses. Each case runs in a
  * child: findings aggregate run-wide. */
 #include <stdbool.h>
 #include <stdint.h>
@@ -18,6 +19,7 @@
 
 #include "core/bus.h"
 #include "core/finding.h"
+#include "core/record.h"
 #include "core/rules.h"
 #include "dissectors/mms.h"
 #include "stages/app_iso.h"
@@ -136,6 +138,14 @@ static uint64_t feed(struct flow *f, int dir, const struct buf *b, int64_t t)
 	f->last_ts = at.ts_us;
 	app_mms_pdu(f, dir, &p, (uint32_t)b->n, false, false, &at);
 	return at.frame;
+}
+
+static void end_flow_why(struct flow *f, enum flow_end why)
+{
+	struct pkt_where at = { f->last_ts, 0, frame_no++ };
+	bus_flow_end(f, why, &at);
+	app_flow_free(f);
+	free(f);
 }
 
 static void end_flow(struct flow *f)
@@ -545,6 +555,24 @@ static void case_one_missing(void)
 	CHECK(strstr(h.summary, "77..77") == NULL);
 }
 
+/* An association that ends with no TCP close seen (the flow timed out): nobody
+ * is said to have closed it. */
+static void case_no_close_seen(void)
+{
+	setup();
+	struct flow *f = new_flow();
+	const struct attr on[] = { { "RptID", 's', 0, "urcb01" } };
+	rcb_write(f, "LLN0$RP$urcb01", on, 1, 0);
+	end_flow_why(f, FLOW_END_TIMEOUT);
+	struct hit h = find("association_closed_without_release");
+	CHECK_EQ(h.n, 1);
+	CHECK(strstr(h.summary, "without a TCP close seen") != NULL);
+	CHECK(strstr(h.summary, "closing") == NULL);
+	CHECK(strstr(h.details, "\"closed_by\":\"unknown\"") != NULL);
+	CHECK(strstr(h.details, "\"ended_by\":\"timeout\"") != NULL);
+	CHECK(test_record_find(REC_ASSOC_END, "how=ended without Conclude (no close seen)") != NULL);
+}
+
 static void case_durations(void)
 {
 	char b[DURATION_MAX];
@@ -586,5 +614,6 @@ int main(void)
 	tcheck_in_child("buftm_coalescing", case_buftm_coalescing);
 	tcheck_in_child("buftm_zero", case_buftm_zero);
 	tcheck_in_child("one_missing", case_one_missing);
+	tcheck_in_child("no_close_seen", case_no_close_seen);
 	TCHECK_DONE();
 }
