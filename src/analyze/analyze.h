@@ -5,6 +5,7 @@
 #ifndef MMSW_ANALYZE_H
 #define MMSW_ANALYZE_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "core/bus.h"
@@ -90,6 +91,13 @@ extern const struct analyzer redundancy_analyzer; /* redundancy.c: PRP LANs, HSR
 extern const struct analyzer visibility_analyzer; /* visibility.c: no MMS, and why */
 extern const struct analyzer cabling_analyzer;   /* cabling.c: PRP LAN vs the interface's declared LAN */
 extern const struct analyzer common_analyzer;    /* analyze.c: shared state, finding timers */
+extern const struct analyzer drift_analyzer;     /* drift.c: facts of the run, drift since a baseline */
+
+/* drift.c: collect the run's facts for the store (--db) and/or compare them with
+ * a baseline's (NULL: none; the caller owns it until the end of the run), named
+ * `name` in findings; a live run also compares values every minute. */
+struct fact_table;
+void drift_configure(bool collect_facts, const struct fact_table *baseline, const char *name, bool live_run);
 
 struct pkt;
 
