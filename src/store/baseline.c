@@ -187,12 +187,18 @@ int baseline_load(const char *spec, struct fact_table *t, struct baseline_info *
 		return fail(err, errsize, path, "is a directory, not a database file");
 	char why[400];
 	sqlite3 *db = NULL;
-	/* Read-only: mode=ro never writes the file (a WAL file left by a running
-	 * sensor is read, not folded in). A file in a read-only place with no WAL
-	 * index is opened immutable instead: nothing can be changing it then. */
+	/* Read-only, and nothing created beside the file either. A database with no
+	 * WAL file is closed (mmswatch folds the WAL back in and removes it when it
+	 * closes): immutable=1 reads it without locks, without creating -wal or -shm
+	 * files. A WAL file means a sensor may be writing it now: mode=ro then reads
+	 * what was committed, through the WAL index (SQLite's read-only WAL reader),
+	 * and never writes the database. Either way the other is the fallback. */
+	char wal[4200];
+	snprintf(wal, sizeof(wal), "%s-wal", path);
+	bool live_wal = stat(wal, &sb) == 0;
 	bool readable = false;
 	for (int attempt = 0; attempt < 2 && !readable; attempt++) {
-		char *uri = file_uri(path, attempt ? "immutable=1" : "mode=ro");
+		char *uri = file_uri(path, (attempt == 0) == live_wal ? "mode=ro" : "immutable=1");
 		if (!uri)
 			return fail(err, errsize, path, "out of memory");
 		if (db)
