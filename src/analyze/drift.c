@@ -38,7 +38,8 @@ static bool collect, live, active;
 static int flow_slot = -1;
 static int64_t last_check;
 static uint64_t reported_dropped;
-static uint32_t counts[8];        /* findings made, by kind (for the summary block) */
+enum { C_NEW_IED, C_MISSING_IED, C_NEW_CLIENT, C_NEW_SERVICE, C_IDENTITY, C_CONFREV, C_DATASET, C_RCB, C_COUNT };
+static uint32_t counts[C_COUNT];  /* findings made, by kind (for the summary block) */
 
 /* What one association already put in the table, so the per-PDU cost is a bit
  * test, not a hash lookup. */
@@ -80,8 +81,6 @@ static struct fact *put(enum fact_kind k, const char *ied, const char *client, c
 }
 
 /* ---- findings --------------------------------------------------------------- */
-
-enum { C_NEW_IED, C_MISSING_IED, C_NEW_CLIENT, C_NEW_SERVICE, C_IDENTITY, C_CONFREV, C_DATASET, C_RCB };
 
 static struct finding *open_on(const char *kind, const char *ied_key, const char *object, const char *client,
 			       const struct flow *fl, int64_t now)
