@@ -24,6 +24,7 @@
 #include "core/kinds.h"
 #include "dissectors/iec61850_report.h"
 #include "dissectors/mms.h"
+#include "dissectors/mms_data.h"
 #include "util/json.h"
 #include "util/stats.h"
 
@@ -35,7 +36,7 @@ static struct fact_table now_facts;
 static const struct fact_table *base;
 static char base_name[300];
 static bool collect, live, active;
-static int flow_slot = -1;
+static int flow_slot = -1, txn_slot = -1;
 static int64_t last_check;
 static uint64_t reported_dropped;
 enum { C_NEW_IED, C_MISSING_IED, C_NEW_CLIENT, C_NEW_SERVICE, C_IDENTITY, C_CONFREV, C_DATASET, C_RCB, C_COUNT };
@@ -61,9 +62,12 @@ void drift_configure(bool collect_facts, const struct fact_table *baseline, cons
 	snprintf(base_name, sizeof(base_name), "%s", name ? name : "");
 }
 
+static void namplt_release(struct mms_txn *t, void *state);
+
 static void drift_init(void)
 {
 	flow_slot = bus_flow_slot("drift");
+	txn_slot = bus_txn_slot("drift", namplt_release);
 	facts_init(&now_facts, FACTS_MAX);
 }
 
@@ -78,6 +82,83 @@ static struct fact *put(enum fact_kind k, const char *ied, const char *client, c
 		reported_dropped = now_facts.dropped;
 	}
 	return f;
+}
+
+/* A read of NamPlt.swRev or NamPlt.configRev (IEC 61850-7-4 LPL, FC DC): which
+ * of the request's variables they are, for its answer. Only these direct reads:
+ * a whole NamPlt comes back as a structure whose members are positional, and
+ * which optional ones are present is not in the answer. */
+#define NAMPLT_WANT 4
+struct namplt_req {
+	uint8_t n;
+	struct { uint16_t obj; char name[96]; } want[NAMPLT_WANT];
+};
+
+static void namplt_release(struct mms_txn *t, void *state)
+{
+	(void)t;
+	free(state);
+}
+
+static bool ends_with(struct bview v, const char *tail)
+{
+	size_t n = strlen(tail);
+	return v.len >= n && !memcmp(v.p + v.len - n, tail, n);
+}
+
+static void namplt_request(struct mms_txn *t, const struct mms_pdu *pdu)
+{
+	struct namplt_req *r = NULL;
+	for (uint16_t i = 0; i < pdu->n_objs; i++) {
+		const struct mms_objname *o = &pdu->objs[i];
+		if (o->scope != MMS_SCOPE_DOMAIN || o->domain.len > 64 || o->item.len > 40 ||
+		    (!ends_with(o->item, "$DC$NamPlt$swRev") && !ends_with(o->item, "$DC$NamPlt$configRev")))
+			continue;
+		if (!r && !(r = calloc(1, sizeof(*r))))
+			return;
+		if (r->n == NAMPLT_WANT)
+			break;
+		/* "LD/LLN0.NamPlt.swRev": the functional constraint is not part of the name */
+		const uint8_t *dollar = memchr(o->item.p, '$', o->item.len);
+		int ln = dollar ? (int)(dollar - o->item.p) : 0;
+		const char *attr = ends_with(o->item, "$swRev") ? "swRev" : "configRev";
+		r->want[r->n].obj = i;
+		snprintf(r->want[r->n].name, sizeof(r->want[r->n].name), "%.*s/%.*s.NamPlt.%s", (int)o->domain.len,
+			 (const char *)o->domain.p, ln, (const char *)o->item.p, attr);
+		r->n++;
+	}
+	if (r)
+		t->slot[txn_slot] = r;
+}
+
+/* The answer: each wanted variable's value when it is a printable string. */
+static void namplt_response(const struct drift_flow *df, const struct mms_txn *t, const struct mms_pdu *pdu)
+{
+	const struct namplt_req *r = t->slot[txn_slot];
+	if (!r || !pdu->has_data)
+		return;
+	struct rd list = pdu->data;
+	struct mms_data d;
+	bool done = false;
+	for (uint16_t i = 0; mms_data_next(&list, &d, &done) == BER_OK && !done; i++) {
+		for (uint8_t w = 0; w < r->n; w++) {
+			if (r->want[w].obj != i ||
+			    (d.tag != MMS_DATA_VISIBLE_STRING && d.tag != MMS_DATA_MMS_STRING) || d.constructed)
+				continue;
+			struct bview v = bview_of(&d.val);
+			char text[FACT_NAME_LEN];
+			if (v.len >= sizeof(text))
+				continue;
+			bool printable = true;
+			for (uint32_t k = 0; k < v.len; k++)
+				printable = printable && v.p[k] >= 0x20 && v.p[k] < 0x7f;
+			if (!printable)
+				continue; /* not a revision string anyone wrote: not kept */
+			memcpy(text, v.p, v.len);
+			text[v.len] = 0;
+			put(FACT_IDENTITY, df->ied, "", r->want[w].name, text, NULL);
+		}
+	}
 }
 
 /* ---- findings --------------------------------------------------------------- */
@@ -222,8 +303,12 @@ static void drift_mms(struct flow *f, int dir, const struct mms_event *e, const 
 		if ((fa = put(FACT_CLIENT, df->ied, df->client, "", "", &changed)) && changed)
 			check_presence(fa, f, at->ts_us);
 	}
+	if (dir == 1 && e->pdu->type == MMS_CONFIRMED_RESPONSE && e->txn && e->pdu->service == MMS_SVC_READ)
+		namplt_response(df, e->txn, e->pdu);
 	if (dir != 0 || e->pdu->type != MMS_CONFIRMED_REQUEST)
 		return;
+	if (e->txn && e->pdu->service == MMS_SVC_READ && txn_slot >= 0)
+		namplt_request(e->txn, e->pdu);
 	int svc = e->pdu->service;
 	if (svc >= 0 && svc < 128 && !(df->svc[svc / 64] & (1ull << (svc % 64)))) {
 		df->svc[svc / 64] |= 1ull << (svc % 64);
