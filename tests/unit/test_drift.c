@@ -326,11 +326,58 @@ static void test_drift(void)
 	drift_configure(false, NULL, NULL, false);
 }
 
+/* A live sensor: a changed value is judged on the minute tick, not only at the
+ * end, and each facts record carries only what is new since the last. */
+static void test_live(void)
+{
+	struct fact_table base;
+	facts_init(&base, 0);
+	base.kinds = (1u << FACT_KIND_COUNT) - 1;
+	facts_put(&base, FACT_IED, "10.2.0.21|102|", "", "", "", NULL);
+	facts_put(&base, FACT_CLIENT, "10.2.0.21|102|", "10.0.0.1", "", "", NULL);
+	facts_put(&base, FACT_IDENTITY, "10.2.0.21|102|", "", "LD1/LLN0.NamPlt.configRev", "A", NULL);
+	drift_configure(true, &base, "acceptance", true);
+	struct flow *f = new_flow(21, 1);
+	struct buf b;
+	var_request(&b, 1, 4, "LD1", "LLN0$DC$NamPlt$configRev");
+	feed(f, 0, &b, 0);
+	read_response(&b, 1, "B");
+	feed(f, 1, &b, 100);
+	struct seen s;
+	bus_tick(T0 + 1000000);
+	bus_tick(T0 + 30000000);
+	memset(&s, 0, sizeof(s));
+	test_findings_foreach(tally, &s);
+	CHECK_EQ(s.n[4], 0); /* not a minute yet */
+	bus_tick(T0 + 62000000);
+	memset(&s, 0, sizeof(s));
+	test_findings_foreach(tally, &s);
+	CHECK_EQ(s.n[4], 1);
+	const struct test_record *r = test_record_find(REC_FACTS, "since=0");
+	CHECK(r && strstr(r->text, "NamPlt.configRev=B"));
+	/* a new service after the first record: the next record has it alone */
+	var_request(&b, 2, 5, "LD1", "GGIO1$CF$x");
+	feed(f, 0, &b, 63000000);
+	bus_tick(T0 + 130000000);
+	r = test_record_find(REC_FACTS, "since=1");
+	CHECK(r && strstr(r->text, ":write=") && !strstr(r->text, "configRev"));
+	end_flow(f);
+	bus_finish(T0 + 131000000);
+	memset(&s, 0, sizeof(s));
+	test_findings_foreach(tally, &s);
+	CHECK_EQ(s.n[4], 1); /* judged once */
+	bus_free();
+	facts_free(&base);
+	drift_configure(false, NULL, NULL, false);
+}
+
 int main(void)
 {
 	rules_defaults(&g_rules);
 	test_facts();
 	test_bus_setup(true);
 	test_drift();
+	test_bus_setup(true);
+	test_live();
 	TCHECK_DONE();
 }
