@@ -519,6 +519,9 @@ int options_parse_config(int argc, char **argv, int n_config, struct options *o)
 		return usage_error("%s", "-r and -i cannot be used together: read files or capture live");
 	if (o->db_pdus && !o->db_path)
 		return usage_error("%s", "--db-pdus needs --db PATH");
+	if (o->baseline && o->serve_only)
+		return usage_error("%s", "--baseline compares a run with it: give -r FILE or -i IFACE (the dashboard's "
+				   "Changes page compares two runs of the --db database)");
 	bool eve_stdout = o->eve_path && strcmp(o->eve_path, "-") == 0;
 	bool inventory_stdout = o->inventory_path && strcmp(o->inventory_path, "-") == 0;
 	if (eve_stdout && inventory_stdout)
