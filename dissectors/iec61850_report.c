@@ -42,6 +42,30 @@ const char *iec_trg_text(uint8_t mask, char *buf, size_t size)
 	return buf;
 }
 
+const char *iec_optflds_text(uint16_t bits, char *buf, size_t size)
+{
+	static const char *const names[] = {
+		"", "sequence-number", "report-time-stamp", "reason-for-inclusion", "data-set-name",
+		"data-reference", "buffer-overflow", "entryID", "conf-revision", "segmentation",
+	};
+	size_t used = 0;
+	if (size)
+		buf[0] = 0;
+	for (unsigned b = 1; b < sizeof(names) / sizeof(names[0]); b++) {
+		if (!(bits & (1u << b)))
+			continue;
+		size_t n = strlen(names[b]);
+		if (used + n + (used ? 1 : 0) + 1 > size)
+			break;
+		if (used)
+			buf[used++] = ',';
+		memcpy(buf + used, names[b], n);
+		used += n;
+		buf[used] = 0;
+	}
+	return buf;
+}
+
 /* The next Data element of the list, which must have the given tag. */
 static bool next_of(struct rd *list, uint8_t tag, struct mms_data *d)
 {

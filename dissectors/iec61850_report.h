@@ -59,6 +59,9 @@ bool iec_report_is_rpt(const struct mms_pdu *pdu);
 enum iec_report_status iec_report_decode(const struct mms_pdu *pdu, struct iec_report *out);
 /* "dchg,qchg,dupd,intg,gi" for a TRG_MASK set, into buf. */
 const char *iec_trg_text(uint8_t mask, char *buf, size_t size);
+/* "sequence-number,report-time-stamp,..." for an OptFlds bit set (bit i at 1 << i,
+ * the names docs/inventory.md uses), into buf. */
+const char *iec_optflds_text(uint16_t bits, char *buf, size_t size);
 /* A TrgOps / ReasonCode bit string to a TRG_MASK set. */
 uint8_t iec_trg_mask(struct bview bits, uint32_t nbits);
 

@@ -33,6 +33,8 @@
 #include "output/syslog_out.h"
 #include "stages/capture.h"
 #include "stages/capture_live.h"
+#include "core/facts.h"
+#include "store/baseline.h"
 #include "store/store.h"
 #include "util/log.h"
 #include "web/server.h"
@@ -246,9 +248,12 @@ int main(int argc, char **argv)
 	struct live_capture *live = NULL;
 	struct scl *design = NULL;
 	int status = EXIT_DONE;
+	struct fact_table baseline;  /* --baseline: the earlier run's facts */
+	char baseline_name[300] = "";
 
 	log_init();
 	memset(&in, 0, sizeof(in));
+	facts_init(&baseline, FACTS_MAX);
 	if (with_config(argc, argv, &nargc, &nargv, &cargc, &cargv) != 0)
 		return EXIT_USAGE;
 	rc = options_parse_config(nargc, nargv, cargc, &opt);
@@ -306,6 +311,24 @@ int main(int argc, char **argv)
 	} else if ((rc = input_set_open(&in, opt.inputs, opt.n_inputs)) != 0) {
 		goto out_input;
 	}
+	/* The baseline is an input too: read (read-only, into memory) before the
+	 * privileges and the chroot go. */
+	if (opt.baseline) {
+		struct baseline_info bi;
+		if (baseline_load(opt.baseline, &baseline, &bi, err, sizeof(err)) != 0) {
+			log_error("%s", err);
+			rc = EXIT_USAGE;
+			goto out_input;
+		}
+		snprintf(baseline_name, sizeof(baseline_name), "run %lld of %.250s", (long long)bi.run_id, opt.baseline);
+		char *hash = strrchr(baseline_name, '#');
+		if (hash && !strchr(hash, '/') && strlen(hash) > 1 && hash[1] >= '0' && hash[1] <= '9')
+			*hash = 0; /* "run 3 of base.db", not "run 3 of base.db#3" */
+		log_info("baseline: %s (schema %d, %s%s%s; %zu facts)", baseline_name, bi.schema, bi.source,
+			 strcmp(bi.status, "done") ? ", run status " : "", strcmp(bi.status, "done") ? bi.status : "",
+			 baseline.n);
+	}
+	drift_configure(opt.db_path != NULL, opt.baseline ? &baseline : NULL, baseline_name, live != NULL);
 	if (opt.pidfile && daemon_pidfile(opt.pidfile, err, sizeof(err)) != 0) {
 		log_error("%s", err);
 		rc = EXIT_USAGE;
@@ -424,6 +447,7 @@ int main(int argc, char **argv)
 out_pid:
 	daemon_pidfile_remove();
 out_input:
+	facts_free(&baseline);
 	live_capture_close(live);
 	input_set_free(&in);
 out_opts:

@@ -68,6 +68,10 @@ static const char USAGE[] =
 "      --db PATH          store findings, associations, IEDs, RCBs and statistics in\n"
 "                         a SQLite database (created or migrated; one row per run)\n"
 "      --db-pdus          also store every MMS PDU (bounded: the oldest go first)\n"
+"      --baseline DB[#RUN] compare this run with a run of an earlier --db database\n"
+"                         (its latest finished run, or run RUN), opened read-only:\n"
+"                         new/missing IEDs, new clients and services, changed\n"
+"                         identity, ConfRev, datasets, RCB settings (drift_* findings)\n"
 "      --inventory PATH   at the end, write the inventory as one JSON document to PATH\n"
 "                         ('-' for stdout): IEDs, identity, LDs, LNs, datasets, RCBs,\n"
 "                         clients, services, TLS, GOOSE/SV streams (docs/inventory.md)\n"
@@ -122,7 +126,7 @@ static const char USAGE[] =
 "--fail-on-loss) failed.\n";
 
 enum { OPT_EVE = 256, OPT_MMS_PORT, OPT_MAX_FLOWS, OPT_HOLE_TIMEOUT, OPT_NO_VALUES, OPT_SUMMARY,
-       OPT_RULES, OPT_DB, OPT_DB_PDUS, OPT_SNAPLEN, OPT_BUFFER, OPT_IMMEDIATE, OPT_NO_PROMISC,
+       OPT_RULES, OPT_DB, OPT_DB_PDUS, OPT_BASELINE, OPT_SNAPLEN, OPT_BUFFER, OPT_IMMEDIATE, OPT_NO_PROMISC,
        OPT_DURATION, OPT_COUNT, OPT_STATS_INTERVAL, OPT_CHROOT, OPT_PIDFILE, OPT_CONFIG, OPT_SYSLOG,
        OPT_SYSLOG_SOCKET, OPT_ALERT_EXEC, OPT_ALERT_MIN, OPT_FAIL_ON, OPT_FAIL_ON_KIND,
        OPT_INVENTORY, OPT_SERVE, OPT_TOKEN_FILE, OPT_FAIL_ON_LOSS, OPT_SCL };
@@ -139,6 +143,7 @@ static const struct option LONG[] = {
 	{ "scl", required_argument, NULL, OPT_SCL },
 	{ "db", required_argument, NULL, OPT_DB },
 	{ "db-pdus", no_argument, NULL, OPT_DB_PDUS },
+	{ "baseline", required_argument, NULL, OPT_BASELINE },
 	{ "inventory", required_argument, NULL, OPT_INVENTORY },
 	{ "interface", required_argument, NULL, 'i' },
 	{ "filter", required_argument, NULL, 'f' },
@@ -399,6 +404,9 @@ int options_parse_config(int argc, char **argv, int n_config, struct options *o)
 		case OPT_DB_PDUS:
 			o->db_pdus = true;
 			break;
+		case OPT_BASELINE:
+			o->baseline = optarg;
+			break;
 		case OPT_INVENTORY:
 			o->inventory_path = optarg;
 			break;
@@ -525,6 +533,9 @@ int options_parse_config(int argc, char **argv, int n_config, struct options *o)
 		return usage_error("%s", "-r and -i cannot be used together: read files or capture live");
 	if (o->db_pdus && !o->db_path)
 		return usage_error("%s", "--db-pdus needs --db PATH");
+	if (o->baseline && o->serve_only)
+		return usage_error("%s", "--baseline compares a run with it: give -r FILE or -i IFACE (the dashboard's "
+				   "Changes page compares two runs of the --db database)");
 	bool eve_stdout = o->eve_path && strcmp(o->eve_path, "-") == 0;
 	bool inventory_stdout = o->inventory_path && strcmp(o->inventory_path, "-") == 0;
 	if (eve_stdout && inventory_stdout)

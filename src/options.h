@@ -36,6 +36,7 @@ struct options {
 	size_t n_scl;
 	const char *db_path;       /* --db PATH */
 	bool db_pdus;              /* --db-pdus */
+	const char *baseline;      /* --baseline DB[#RUN]: compare with that run (docs/drift.md) */
 	const char *inventory_path; /* --inventory PATH or "-": the inventory JSON at the end */
 
 	/* live capture (-i) and the sensor */

@@ -62,6 +62,7 @@ void pipeline_add_analyzers(void)
 	 * analyzer, so the IED model holds what each PDU taught. */
 	if (g_scl)
 		bus_add_analyzer(&scl_checks_analyzer);
+	bus_add_analyzer(&drift_analyzer);
 	bus_add_analyzer(&common_analyzer);
 }
 

@@ -196,7 +196,8 @@
 		{re: /^\/finding\/(\d+)$/, name: 'finding', render: pageFinding},
 		{re: /^\/ied\/(\d+)$/, name: 'ied', render: pageIed},
 		{re: /^\/rcb$/, name: 'rcb', render: pageRcb},
-		{re: /^\/storms$/, name: 'storms', render: pageStorms}
+		{re: /^\/storms$/, name: 'storms', render: pageStorms},
+		{re: /^\/changes$/, name: 'changes', render: pageChanges}
 	];
 
 	function params() { return new URLSearchParams(location.search); }
@@ -1172,6 +1173,58 @@
 			overlays: function (u) { placeBands(u, 'storms', bands); }
 		}, data);
 		if (u && bands.length) box.appendChild(key([{key: 'storm', label: 'shaded: a connection storm (from its first to its last attempt)'}]));
+	}
+
+	/* Changes between two runs (docs/drift.md): ?from=RUN&to=RUN, by default the
+	 * latest run with facts and the one before it. */
+	var CHANGE_TEXT = {
+		new_ied: 'new IED', missing_ied: 'missing IED', new_client: 'new client', missing_client: 'client gone',
+		new_service: 'new service', identity_changed: 'identity changed', confrev_changed: 'ConfRev changed',
+		dataset_changed: 'dataset changed', rcb_settings_changed: 'RCB setting changed'
+	};
+	function pageChanges(out, m, p, gen) {
+		setTitle('Changes');
+		out.appendChild(el('h1', null, 'Changes between two runs'));
+		var q = {limit: 1000};
+		if (p.get('from')) q.from = p.get('from');
+		if (p.get('to')) q.to = p.get('to');
+		var body = el('div', null, loading());
+		out.appendChild(body);
+		return Promise.all([api('changes', q).catch(function (e) { return {error: e}; }), loadRuns()]).then(function (res) {
+			if (!alive(gen)) return;
+			var c = res[0];
+			clear(body);
+			function pick(name, selected) {
+				var s = el('select', {id: 'changes-' + name, name: name});
+				state.runs.forEach(function (run) {
+					var o = el('option', {value: run.id}, runLabel(run));
+					if (selected && run.id === selected) o.selected = true;
+					s.appendChild(o);
+				});
+				return s;
+			}
+			var fromSel = pick('from', c.from ? c.from.id : null), toSel = pick('to', c.to ? c.to.id : null);
+			var form = el('form', {class: 'changes-pick', id: 'changes-form', on: {submit: function (ev) {
+				ev.preventDefault();
+				navigate('/changes?from=' + encodeURIComponent(fromSel.value) + '&to=' + encodeURIComponent(toSel.value));
+			}}}, el('label', null, 'from (baseline) ', fromSel), ' ', el('label', null, 'to ', toSel), ' ',
+				el('button', {type: 'submit'}, 'Compare'));
+			body.appendChild(form);
+			if (c.error) { body.appendChild(errorBox(c.error)); return; }
+			var items = Array.isArray(c.items) ? c.items : [];
+			body.appendChild(el('p', {class: 'muted', id: 'changes-total'}, items.length ?
+				fmtNum(c.total) + ' change' + (c.total === 1 ? '' : 's') + ' from run ' + c.from.id + ' to run ' + c.to.id +
+				(c.total > items.length ? ' (the first ' + items.length + ' shown)' : '') :
+				'No change from run ' + c.from.id + ' to run ' + c.to.id + '.'));
+			if (!items.length) return;
+			body.appendChild(section('What changed', table(['change', 'IED', 'client', 'what', 'run ' + c.from.id, 'run ' + c.to.id],
+				items.map(function (it) {
+					return el('tr', {class: 'change change-' + it.change, 'data-change': it.change},
+						td(CHANGE_TEXT[it.change] || it.change), td(it.ied ? iedLink(it.ied) : null), td(it.client),
+						td(it.name ? (it.fact === 'acsi' ? 'ACSI ' : it.fact === 'service' ? 'MMS ' : '') + it.name : null),
+						td(it.from_value), td(it.to_value));
+				}), {id: 'changes-table'}), {id: 'changes'}));
+		});
 	}
 
 	/* ----------------------------------------------------------- 5. live updates */

@@ -5,6 +5,7 @@
 #ifndef MMSW_ANALYZE_H
 #define MMSW_ANALYZE_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "core/bus.h"
@@ -93,6 +94,13 @@ extern const struct analyzer scl_checks_analyzer; /* scl_checks.c: traffic vs th
 /* Is the address (at that MMS port, 0 any) a ConnectedAP of the SCL IED named? */
 bool scl_checks_ied_named(const char *name, uint8_t ipver, const uint8_t *ip, uint16_t port);
 extern const struct analyzer common_analyzer;    /* analyze.c: shared state, finding timers */
+extern const struct analyzer drift_analyzer;     /* drift.c: facts of the run, drift since a baseline */
+
+/* drift.c: collect the run's facts for the store (--db) and/or compare them with
+ * a baseline's (NULL: none; the caller owns it until the end of the run), named
+ * `name` in findings; a live run also compares values every minute. */
+struct fact_table;
+void drift_configure(bool collect_facts, const struct fact_table *baseline, const char *name, bool live_run);
 
 struct pkt;
 

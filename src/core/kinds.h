@@ -81,6 +81,15 @@
 	/* what the sensor could read (analyze/visibility.c) */                       \
 	X(capture_not_understood, SEV_MEDIUM)                                         \
 	X(no_mms_seen, SEV_INFO)                                                      \
+	/* drift since a baseline (analyze/drift.c, --baseline) */                    \
+	X(drift_new_ied, SEV_MEDIUM)                                                  \
+	X(drift_missing_ied, SEV_LOW)                                                 \
+	X(drift_new_client, SEV_MEDIUM)                                               \
+	X(drift_new_service, SEV_LOW)                                                 \
+	X(drift_identity_changed, SEV_MEDIUM)                                         \
+	X(drift_confrev_changed, SEV_MEDIUM)                                          \
+	X(drift_dataset_changed, SEV_MEDIUM)                                          \
+	X(drift_rcb_settings_changed, SEV_LOW)                                        \
 	/* the sensor itself (main.c, live capture) */                                \
 	X(capture_drops, SEV_MEDIUM)                                                  \
 	/* the traffic against the engineered design, --scl (analyze/scl_checks.c) */ \

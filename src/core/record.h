@@ -16,6 +16,7 @@
 
 struct iec_report;
 struct inventory_view;
+struct fact_table;
 struct last_appl_error;
 
 enum record_kind {
@@ -25,6 +26,7 @@ enum record_kind {
 	REC_CONTROL,        /* a control step (Select, Operate, ...) and its result */
 	REC_WRITE,          /* the ordinary items of one write and their results */
 	REC_FILE,           /* a file service, or a whole file transfer */
+	REC_FACTS,          /* the run's facts for a later drift check (core/facts.h) */
 	REC_KIND_COUNT
 };
 
@@ -48,6 +50,13 @@ struct assoc_end_record {
  * this view during the delivery (output/inventory_doc.h). */
 struct inventory_record {
 	const struct inventory_view *view;
+};
+
+/* REC_FACTS (analyze/drift.c): the run's facts (core/facts.h), read-only; those
+ * with a stamp at or above `since` are new or changed since the last record. */
+struct facts_record {
+	const struct fact_table *facts;
+	uint32_t since;
 };
 
 /* The audit trail (analyze/control.c): who changed what on which IED, each with
@@ -159,6 +168,7 @@ struct record {
 		struct control_record control;
 		struct write_record write;
 		struct file_record file;
+		struct facts_record facts;
 	} u;
 };
 
@@ -171,6 +181,7 @@ static inline size_t record_size(uint8_t kind)
 	case REC_REPORT: return head + sizeof(struct report_record);
 	case REC_ASSOC_END: return head + sizeof(struct assoc_end_record);
 	case REC_INVENTORY: return head + sizeof(struct inventory_record);
+	case REC_FACTS: return head + sizeof(struct facts_record);
 	default: return sizeof(struct record);
 	}
 }

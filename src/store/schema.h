@@ -143,6 +143,19 @@ static const char *const MMSW_MIGRATIONS[] = {
 	"  members TEXT NOT NULL,"               /* JSON [display name, ...]: GGIO1.AnIn1.mag.f [MX] */
 	"  items TEXT NOT NULL,"                 /* JSON [MMS item, ...]: GGIO1$MX$AnIn1$mag$f */
 	"  PRIMARY KEY (design_id, ref));",
+	/* 3 -> 4: each run's facts (core/facts.h), so that a later run can be compared
+	 * with it (--baseline) and the dashboard can show what changed between two
+	 * runs: the IEDs and clients seen, the services and ACSI each client used with
+	 * each IED, and identity, ConfRev, dataset members and RCB settings per run
+	 * (the ieds and rcbs rows are shared by every run and keep only the latest). */
+	"CREATE TABLE run_facts ("
+	"  run_id INTEGER NOT NULL REFERENCES runs(id),"
+	"  kind TEXT NOT NULL,"                  /* ied, client, service, acsi, identity, confrev, dataset, rcb */
+	"  ied_id INTEGER NOT NULL REFERENCES ieds(id),"
+	"  client TEXT NOT NULL,"                /* the client's address, '' when none */
+	"  name TEXT NOT NULL,"
+	"  value TEXT NOT NULL,"                 /* '' for presence kinds */
+	"  PRIMARY KEY (run_id, kind, ied_id, client, name));",
 };
 
 #define MMSW_DB_VERSION ((int)(sizeof(MMSW_MIGRATIONS) / sizeof(MMSW_MIGRATIONS[0])))

@@ -11,6 +11,7 @@
 
 #include "config.h"
 #include "core/bus.h"
+#include "core/facts.h"
 #include "core/finding.h"
 #include "core/ied.h"
 #include "core/scl.h"
@@ -36,7 +37,7 @@ static uint64_t pdu_rows;
 
 enum {
 	S_FINDING, S_IED, S_ASSOC, S_RCB, S_MINUTE, S_RCBSEC, S_PDU, S_PDU_TRIM, S_RUN_PROGRESS,
-	S_LATENCY, S_CONNSEC, S_MINUTE_LAT, S_INVENTORY, S_COUNT
+	S_LATENCY, S_CONNSEC, S_MINUTE_LAT, S_INVENTORY, S_FACT, S_COUNT
 };
 static sqlite3_stmt *st[S_COUNT];
 
@@ -96,6 +97,8 @@ static const char *const SQL[S_COUNT] = {
 	" WHERE run_id = ?1 AND ied_id = ?2 AND minute = ?3",
 	[S_INVENTORY] =
 	"INSERT OR REPLACE INTO inventory (run_id, json) VALUES (?1, ?2)",
+	[S_FACT] =
+	"INSERT OR REPLACE INTO run_facts (run_id, kind, ied_id, client, name, value) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
 };
 
 /* ---- errors --------------------------------------------------------------- */
@@ -886,6 +889,40 @@ static void inventory_keep(const struct inventory_view *v)
 	}
 }
 
+/* The run's facts (REC_FACTS): those new or changed since the last record. A fact
+ * names its IED by address; its row links to the IED's row like every other. */
+static void facts_rows(const struct facts_record *fr, int64_t ts)
+{
+	if (!enabled || failed || !fr->facts)
+		return;
+	const struct fact_table *t = fr->facts;
+	struct ied *d = NULL;
+	char last_key[FACT_IED_LEN] = "";
+	int64_t id = 0;
+	for (size_t i = 0; i < t->n && !failed; i++) {
+		const struct fact *f = &t->v[i];
+		if (f->stamp < fr->since)
+			continue;
+		if (strcmp(f->ied, last_key)) { /* facts come grouped by IED: look each up once */
+			struct endpoint ep;
+			snprintf(last_key, sizeof(last_key), "%s", f->ied);
+			d = fact_ied_endpoint(f->ied, &ep) ? ied_get(&ep, false) : NULL;
+			id = ied_id(d, ts);
+		}
+		if (!id)
+			continue;
+		sqlite3_stmt *s = st[S_FACT];
+		sqlite3_bind_int64(s, 1, run_id);
+		sqlite3_bind_text(s, 2, fact_kind_name((enum fact_kind)f->kind), -1, SQLITE_STATIC);
+		sqlite3_bind_int64(s, 3, id);
+		sqlite3_bind_text(s, 4, f->client, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(s, 5, f->name, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(s, 6, f->value, -1, SQLITE_TRANSIENT);
+		step_done(s, "fact row");
+	}
+	maybe_commit();
+}
+
 static void store_record(const struct record *r)
 {
 	switch (r->kind) {
@@ -898,6 +935,9 @@ static void store_record(const struct record *r)
 	case REC_INVENTORY:
 		if (enabled)
 			inventory_keep(r->u.inventory.view);
+		break;
+	case REC_FACTS:
+		facts_rows(&r->u.facts, r->at.ts_us);
 		break;
 	default:
 		break;

@@ -1116,6 +1116,140 @@ static int inventory(struct req *q)
 	return 200;
 }
 
+/* ---- changes between two runs ---------------------------------------------- */
+
+/* What changed from run ?1 to run ?2, from each run's facts (run_facts, schema 3;
+ * docs/drift.md): the same comparison --baseline makes, with the missing clients
+ * too. A value seen in only one of the runs is no change. Columns: order, change,
+ * fact kind, IED id, client, name, value in ?1, value in ?2. */
+#define CHANGES_SQL \
+	"SELECT 1 AS ord, 'new_ied' AS change, b.kind, b.ied_id, '' AS client, '' AS name, NULL AS from_value," \
+	"  NULL AS to_value FROM run_facts b WHERE b.run_id = ?2 AND b.kind = 'ied' AND NOT EXISTS" \
+	"  (SELECT 1 FROM run_facts a WHERE a.run_id = ?1 AND a.kind = 'ied' AND a.ied_id = b.ied_id)" \
+	" UNION ALL SELECT 2, 'missing_ied', a.kind, a.ied_id, '', '', NULL, NULL FROM run_facts a" \
+	"  WHERE a.run_id = ?1 AND a.kind = 'ied' AND NOT EXISTS" \
+	"  (SELECT 1 FROM run_facts b WHERE b.run_id = ?2 AND b.kind = 'ied' AND b.ied_id = a.ied_id)" \
+	" UNION ALL SELECT 3, 'new_client', b.kind, b.ied_id, b.client, '', NULL, NULL FROM run_facts b" \
+	"  WHERE b.run_id = ?2 AND b.kind = 'client' AND NOT EXISTS (SELECT 1 FROM run_facts a" \
+	"  WHERE a.run_id = ?1 AND a.kind = 'client' AND a.ied_id = b.ied_id AND a.client = b.client)" \
+	" UNION ALL SELECT 4, 'missing_client', a.kind, a.ied_id, a.client, '', NULL, NULL FROM run_facts a" \
+	"  WHERE a.run_id = ?1 AND a.kind = 'client' AND NOT EXISTS (SELECT 1 FROM run_facts b" \
+	"  WHERE b.run_id = ?2 AND b.kind = 'client' AND b.ied_id = a.ied_id AND b.client = a.client)" \
+	" UNION ALL SELECT 5, 'new_service', b.kind, b.ied_id, b.client, b.name, NULL, NULL FROM run_facts b" \
+	"  WHERE b.run_id = ?2 AND b.kind IN ('service', 'acsi') AND EXISTS (SELECT 1 FROM run_facts a" \
+	"  WHERE a.run_id = ?1 AND a.kind = 'client' AND a.ied_id = b.ied_id AND a.client = b.client)" \
+	"  AND NOT EXISTS (SELECT 1 FROM run_facts a WHERE a.run_id = ?1 AND a.kind = b.kind" \
+	"  AND a.ied_id = b.ied_id AND a.client = b.client AND a.name = b.name)" \
+	" UNION ALL SELECT 6, CASE b.kind WHEN 'identity' THEN 'identity_changed' WHEN 'confrev' THEN" \
+	"  'confrev_changed' WHEN 'dataset' THEN 'dataset_changed' ELSE 'rcb_settings_changed' END," \
+	"  b.kind, b.ied_id, '', b.name, a.value, b.value FROM run_facts b JOIN run_facts a" \
+	"  ON a.run_id = ?1 AND a.kind = b.kind AND a.ied_id = b.ied_id AND a.client = b.client AND a.name = b.name" \
+	"  WHERE b.run_id = ?2 AND b.kind IN ('identity', 'confrev', 'dataset', 'rcb')" \
+	"  AND a.value <> b.value AND a.value <> '' AND b.value <> ''"
+
+static const struct col CHANGE_HEAD[] = { { "change", C_VAL }, { "fact", C_VAL } };
+static const struct col CHANGE_TAIL[] = {
+	{ "client", C_VAL }, { "name", C_VAL }, { "from_value", C_VAL }, { "to_value", C_VAL },
+};
+
+/* The run object of `id` as member `key`; false on a database error. */
+static bool put_run(struct req *q, const char *key, int64_t id)
+{
+	sqlite3_stmt *s = prepare(q, "SELECT " RUN_SQL ", (SELECT count(*) FROM run_facts WHERE run_id = ?1)"
+				     " FROM runs WHERE id = ?1");
+	if (!s)
+		return false;
+	sqlite3_bind_int64(s, 1, id);
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		jw_obj(q->w, key);
+		put_cols(q->w, s, 0, RUN_COLS, NCOLS(RUN_COLS));
+		jw_i64(q->w, "facts", sqlite3_column_int64(s, NCOLS(RUN_COLS)));
+		jw_obj_end(q->w);
+	} else {
+		jw_null(q->w, key);
+	}
+	sqlite3_finalize(s);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE;
+}
+
+static int changes(struct req *q)
+{
+	struct page p;
+	bool hf, ht, ok;
+	int64_t from, to;
+	if (!opt_int(q, "from", &hf, &from) || !opt_int(q, "to", &ht, &to) || !paging(q, &p))
+		return 400;
+	sqlite3_stmt *s = prepare(q, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'run_facts'");
+	if (!s)
+		return db_fail(q);
+	if (scalar(q, s, &ok) != 1)
+		return ok ? fail(q, 404, "this database keeps no facts per run (schema older than 3)") : db_fail(q);
+	/* Defaults: the latest run with facts, and the one with facts before it. */
+	if (!ht) {
+		if (!(s = prepare(q, "SELECT max(run_id) FROM run_facts WHERE (?1 IS NULL OR run_id > ?1)")))
+			return db_fail(q);
+		bind_opt(s, 1, hf, from);
+		to = scalar(q, s, &ok);
+		if (!ok)
+			return db_fail(q);
+	}
+	if (!hf && to >= 0) {
+		if (!(s = prepare(q, "SELECT max(run_id) FROM run_facts WHERE run_id < ?1")))
+			return db_fail(q);
+		sqlite3_bind_int64(s, 1, to);
+		from = scalar(q, s, &ok);
+		if (!ok)
+			return db_fail(q);
+	}
+	if (from < 0 || to < 0)
+		return fail(q, 404, "two runs with facts are needed to compare");
+	if (!(s = prepare(q, "SELECT count(*) FROM runs WHERE id IN (?1, ?2)")))
+		return db_fail(q);
+	sqlite3_bind_int64(s, 1, from);
+	sqlite3_bind_int64(s, 2, to);
+	if (scalar(q, s, &ok) != (from == to ? 1 : 2))
+		return ok ? fail(q, 404, "no such run") : db_fail(q);
+	if (!(s = prepare(q, "SELECT count(*) FROM (" CHANGES_SQL ")")))
+		return db_fail(q);
+	sqlite3_bind_int64(s, 1, from);
+	sqlite3_bind_int64(s, 2, to);
+	int64_t total = scalar(q, s, &ok);
+	if (!ok)
+		return db_fail(q);
+	if (!(s = prepare(q, "SELECT c.change, c.kind, " IEDREF_SQL ", c.client, c.name, c.from_value, c.to_value"
+			     " FROM (" CHANGES_SQL ") c JOIN ieds i ON i.id = c.ied_id"
+			     " ORDER BY c.ord, i.ip, i.port, i.vlan, c.client, c.kind, c.name LIMIT ?3 OFFSET ?4")))
+		return db_fail(q);
+	sqlite3_bind_int64(s, 1, from);
+	sqlite3_bind_int64(s, 2, to);
+	sqlite3_bind_int64(s, 3, p.limit);
+	sqlite3_bind_int64(s, 4, p.offset);
+	jw_obj(q->w, NULL);
+	if (!put_run(q, "from", from) || !put_run(q, "to", to)) {
+		sqlite3_finalize(s);
+		return db_fail(q);
+	}
+	jw_arr(q->w, "items");
+	int rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		jw_obj(q->w, NULL);
+		put_cols(q->w, s, 0, CHANGE_HEAD, NCOLS(CHANGE_HEAD));
+		put_iedref(q->w, s, 2);
+		put_cols(q->w, s, 7, CHANGE_TAIL, NCOLS(CHANGE_TAIL));
+		jw_obj_end(q->w);
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE)
+		return db_fail(q);
+	jw_arr_end(q->w);
+	jw_i64(q->w, "total", total);
+	jw_i64(q->w, "limit", p.limit);
+	jw_i64(q->w, "offset", p.offset);
+	jw_obj_end(q->w);
+	return 200;
+}
+
 /* ---- routing ------------------------------------------------------------------ */
 
 static int route(struct req *q, const char *path)
@@ -1146,6 +1280,8 @@ static int route(struct req *q, const char *path)
 		return storms(q);
 	if (!strcmp(path, "/inventory"))
 		return inventory(q);
+	if (!strcmp(path, "/changes"))
+		return changes(q);
 	return fail(q, 404, "not found");
 }
 

@@ -236,6 +236,7 @@ static bool page_with_id(const char *url, const char *prefix)
 static bool is_page(const char *url)
 {
 	return !strcmp(url, "/") || !strcmp(url, "/findings") || !strcmp(url, "/rcb") || !strcmp(url, "/storms") ||
+	       !strcmp(url, "/changes") ||
 	       page_with_id(url, "/finding/") || page_with_id(url, "/ied/");
 }
 

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "pipeline.h"
+#include "core/facts.h"
 #include "core/ied.h"
 #include "core/inventory.h"
 #include "core/record.h"
@@ -211,6 +212,18 @@ static void describe(const struct record *r, char *buf, size_t size)
 	case REC_FILE:
 		describe_file(&r->u.file, buf, size);
 		break;
+	case REC_FACTS: { /* "n=3 since=0 ied:10.2.0.1|102|:: client:...:10.0.0.1: ..." (kind:ied:client:name=value) */
+		const struct fact_table *t = r->u.facts.facts;
+		size_t used = (size_t)snprintf(buf, size, "n=%zu since=%u", t->n, r->u.facts.since);
+		for (size_t i = 0; i < t->n && used < size; i++) {
+			const struct fact *f = &t->v[i];
+			if (f->stamp >= r->u.facts.since)
+				used += (size_t)snprintf(buf + used, size - used, " %s:%s:%s:%s=%s",
+							 fact_kind_name((enum fact_kind)f->kind), f->ied, f->client, f->name,
+							 f->value);
+		}
+		break;
+	}
 	default:
 		break;
 	}
