@@ -25,6 +25,7 @@
 #include "core/rules.h"
 #include "output/alert.h"
 #include "output/eve.h"
+#include "output/evidence.h"
 #include "output/gate.h"
 #include "output/inventory_doc.h"
 #include "output/summary.h"
@@ -290,6 +291,9 @@ int main(int argc, char **argv)
 	 * registered, so it costs nothing per event. */
 	inputs_use(&in);
 	pipeline_add_analyzers();
+	/* First: the other sinks name the slice of the finding they are given. */
+	if (opt.evidence_dir)
+		bus_add_sink(&evidence_sink);
 	if (opt.eve_path)
 		bus_add_sink(&eve_sink);
 	if (opt.summary)
@@ -332,6 +336,17 @@ int main(int argc, char **argv)
 		rc = EXIT_USAGE;
 		goto out_pid;
 	}
+	if (opt.evidence_dir) {
+		struct evidence_config ec = { .dir = opt.evidence_dir, .disk_max = opt.evidence_disk_kb * 1024,
+					      .ring_frames = opt.evidence_ring_frames,
+					      .ring_bytes = opt.evidence_ring_kb * 1024,
+					      .memory_max = opt.evidence_memory_mb << 20 };
+		if (evidence_open(&ec, err, sizeof(err)) != 0) {
+			log_error("%s", err);
+			rc = EXIT_USAGE;
+			goto out_pid;
+		}
+	}
 	alert_init(opt.alert_exec, (uint8_t)opt.alert_min);
 	summary_init(&in);
 
@@ -372,6 +387,7 @@ int main(int argc, char **argv)
 		summary_print(stdout);
 	if (fflush(stdout) != 0)
 		status = EXIT_FAILURE_RUN;
+	evidence_report();
 	alert_finish();
 	syslog_out_close();
 	if (gate_tripped()) {
