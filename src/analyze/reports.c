@@ -447,6 +447,11 @@ static void rcb_write_response(struct flow *f, struct flow_an *a, const struct m
 			r->resv_flow = f->id;
 			memcpy(r->resv_client, f->key.ip[f->client], 16);
 		}
+		if (it->attr == RCB_TRGOPS) {
+			/* The write that set TrgOps, for a later mismatch's evidence slice. */
+			r->trgops_req_at = rq->at;
+			r->trgops_at = *at;
+		}
 		if (it->attr == RCB_TRGOPS && r->buffered) {
 			/* Writing TrgOps purges a BRCB's buffer: what it held is gone. */
 			r->n_entryids = 0;
@@ -978,6 +983,8 @@ static void trgops_check(struct flow *f, struct rstream *s, const struct iec_rep
 	struct finding *fd = open_finding("trgops_mismatch", SEV_MEDIUM, f, obj, at);
 	if (!fd)
 		return;
+	finding_context(fd, &r->trgops_req_at);
+	finding_context(fd, &r->trgops_at);
 	iec_trg_text(extra, got, sizeof(got));
 	iec_trg_text(r->trgops, trg, sizeof(trg));
 	struct jw w;

@@ -72,6 +72,7 @@ struct ev_flow {
 	struct flow *live;              /* NULL once ended */
 	struct endpoint server;
 	uint64_t flow_id;
+	uint64_t first_order, end_order; /* its first frame, and the last when ended (0 live) */
 	bool in_setup;                  /* its frames are still the setup */
 	bool redacted;
 };
@@ -296,6 +297,7 @@ static void evidence_frame(struct flow *f, int dir, const struct pkt *p)
 			return;
 		fl->live = f;
 		fl->flow_id = f->id;
+		fl->first_order = cur->order;
 		endpoint_server(f, &fl->server);
 		/* A flow seen from its SYN keeps its setup; one picked up mid-stream has none. */
 		fl->in_setup = (p->tcp_flags & (TCP_SYN | TCP_ACK)) == TCP_SYN;
@@ -480,6 +482,7 @@ static void evidence_flow_end(struct flow *f, enum flow_end why, const struct pk
 	f->slot[slot] = NULL;
 	flow_unlink(&live_head, NULL, fl);
 	fl->live = NULL;
+	fl->end_order = next_order - 1;
 	/* Kept a while: its findings may come now (a lost association) or later. */
 	fl->next = NULL;
 	fl->prev = ended_tail;
@@ -622,6 +625,7 @@ static void evidence_finding(const struct finding *f)
 	struct involved in[EV_SLICE_FLOWS];
 	size_t n_in = 0;
 	int dlt = -1;
+	uint64_t seed_min = UINT64_MAX, seed_max = 0;
 	/* The evidence and context frames, and the flows they are in. */
 	for (unsigned i = 0; i < f->n_evidence + f->n_context; i++) {
 		const struct pkt_where *w = i < f->n_evidence ? &f->evidence[i] : &f->context[i - f->n_evidence];
@@ -634,6 +638,10 @@ static void evidence_finding(const struct finding *f)
 			dlt = e->dlt;
 		pick_add(&pk, e, mark);
 		involve(in, &n_in, e->flow, e->order);
+		if (e->order < seed_min)
+			seed_min = e->order;
+		if (e->order > seed_max)
+			seed_max = e->order;
 	}
 	/* The finding's own flow, seen from its setup, when no frame named it. */
 	bool own = !f->flow_id;
@@ -644,12 +652,15 @@ static void evidence_finding(const struct finding *f)
 			involve(in, &n_in, fl, 0);
 			own = true;
 		}
-	/* A refusal at the association limit rests on the associations open then:
-	 * their setup makes them open in the slice too. */
-	if (!strcmp(f->kind, "association_refused_at_limit") || !strcmp(f->kind, "association_limit_reached"))
-		for (struct ev_flow *fl = live_head; fl; fl = fl->next)
-			if (same_server(&fl->server, &f->ied))
-				involve(in, &n_in, fl, 0);
+	/* A refusal at the association limit rests on the associations open then
+	 * (ended since, maybe): with their setup they are open in the slice too. */
+	if (seed_max && (!strcmp(f->kind, "association_refused_at_limit") ||
+			 !strcmp(f->kind, "association_limit_reached")))
+		for (int pass = 0; pass < 2; pass++)
+			for (struct ev_flow *fl = pass ? ended_head : live_head; fl; fl = fl->next)
+				if (same_server(&fl->server, &f->ied) && fl->first_order < seed_max &&
+				    (!fl->end_order || fl->end_order > seed_min))
+					involve(in, &n_in, fl, seed_max);
 	for (size_t i = 0; i < n_in; i++) {
 		for (struct ev_frame *e = in[i].fl->setup.head; e; e = e->next)
 			pick_add(&pk, e, mark);
