@@ -14,6 +14,7 @@ struct finding;
 
 struct evidence_slice {
 	uint64_t finding_id;
+	const char *name;           /* the file name: <first seen>-<id>-<kind>.pcap */
 	const char *path;           /* DIR as given joined with the file name; NULL when
 				     * the disk cap kept it out of DIR */
 	char sha256[65];            /* hex, of the slice's bytes */

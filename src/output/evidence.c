@@ -712,11 +712,12 @@ static void evidence_finding(const struct finding *f)
 		g_evidence_count[EVC_write_errors]++;
 		return;
 	}
-	char name[300];
+	static char name[300];
 	file_name(f, name, sizeof(name));
 	struct evidence_slice s;
 	memset(&s, 0, sizeof(s));
 	s.finding_id = f->id;
+	s.name = name;
 	s.bytes = slice_buf;
 	s.len = used;
 	s.frames = frames;
