@@ -16,7 +16,8 @@ struct iso_flow;
 struct ied;
 
 /* Slots analyzers and sinks take at start-up for their per-flow state (bus.h).
- * Five are taken today (analyze, associations, services, control, summary); each
+ * Five are taken today (analyze, associations, services, control, summary), a
+ * sixth with --evidence (evidence); each
  * costs 8 bytes in every flow of the table (--max-flows), and a SYN storm fills
  * the table: raise it when an analyzer needs one, not ahead. */
 #define FLOW_SLOTS 6
