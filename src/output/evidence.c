@@ -185,19 +185,20 @@ static void frame_free(struct ev_frame *e)
 }
 
 /* A frame leaves its flow's ring for the setup list, when there is room. */
-static void pin(struct ev_frame *e)
+static bool pin(struct ev_frame *e)
 {
 	if (e->setup)
-		return;
+		return true;
 	if (e->flow->setup.n >= EV_SETUP_FRAMES || setup_mem + e->caplen > cfg.memory_max / 4) {
 		g_evidence_count[EVC_setup_frames_cap]++;
-		return;
+		return false;
 	}
 	list_del(&e->flow->ring, e);
 	age_del(e);
 	e->setup = true;
 	list_add(&e->flow->setup, e);
 	setup_mem += e->caplen;
+	return true;
 }
 
 static void ring_trim(struct ev_flow *fl)
@@ -313,11 +314,9 @@ static void evidence_frame(struct flow *f, int dir, const struct pkt *p)
 	e->dir = (uint8_t)dir;
 	offsets(p, e);
 	list_add(&fl->ring, e);
-	if (fl->in_setup) {
-		pin(e);
-		if (fl->setup.n >= EV_SETUP_FRAMES)
-			fl->in_setup = false;
-	}
+	/* The setup ends with the AARE (evidence_assoc), or when no more fits. */
+	if (fl->in_setup && (!pin(e) || fl->setup.n >= EV_SETUP_FRAMES))
+		fl->in_setup = false;
 	ring_trim(fl);
 }
 
