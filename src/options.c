@@ -345,6 +345,7 @@ int options_parse_config(int argc, char **argv, int n_config, struct options *o)
 {
 	long long v;
 	bool summary_forced = false;
+	bool evidence_tuned = false; /* --evidence-disk-kb given (its default is not 0) */
 	bool ifaces_from_cmdline = false;
 	memset(o, 0, sizeof(*o));
 	o->mms_ports[o->n_mms_ports++] = 102;
@@ -412,6 +413,7 @@ int options_parse_config(int argc, char **argv, int n_config, struct options *o)
 			if (!parse_num(optarg, 0, 1LL << 40, &v))
 				return usage_error("--evidence-disk-kb: '%s' is not a number of KiB (0: no cap)", optarg);
 			o->evidence_disk_kb = (uint64_t)v;
+			evidence_tuned = true;
 			break;
 		case OPT_EVIDENCE_RING_FRAMES:
 			if (!parse_num(optarg, 1, 1 << 24, &v))
@@ -548,6 +550,9 @@ int options_parse_config(int argc, char **argv, int n_config, struct options *o)
 		return usage_error("%s", "-r and -i cannot be used together: read files or capture live");
 	if (o->db_pdus && !o->db_path)
 		return usage_error("%s", "--db-pdus needs --db PATH");
+	if (!o->evidence_dir && (evidence_tuned || o->evidence_ring_frames || o->evidence_ring_kb ||
+				 o->evidence_memory_mb))
+		return usage_error("%s", "--evidence-disk-kb, --evidence-ring-* and --evidence-memory-mb go with --evidence DIR");
 	bool eve_stdout = o->eve_path && strcmp(o->eve_path, "-") == 0;
 	bool inventory_stdout = o->inventory_path && strcmp(o->inventory_path, "-") == 0;
 	if (eve_stdout && inventory_stdout)
