@@ -57,6 +57,7 @@ struct ev_frame {
 	int32_t l3_off, l4_off;         /* -1: unknown */
 	uint8_t ipver, dir;
 	bool setup, redacted;
+	bool withheld;                  /* may hold a secret we could not place: never sliced */
 	uint8_t data[];
 };
 
@@ -66,8 +67,18 @@ struct ev_list {
 	uint64_t bytes;
 };
 
+/* Where a secret was, in TCP sequence space: a retransmission carrying it again
+ * is overwritten too (the bytes themselves are never kept). */
+#define EV_SECRET_RANGES 4
+struct secret_range {
+	uint8_t dir;
+	uint32_t seq, len;
+};
+
 struct ev_flow {
 	struct ev_list ring, setup;
+	struct secret_range secrets[EV_SECRET_RANGES];
+	uint8_t n_secrets;
 	struct ev_flow *prev, *next;    /* live list or ended list */
 	struct flow *live;              /* NULL once ended */
 	struct endpoint server;
@@ -245,6 +256,8 @@ static void ev_flow_free(struct ev_flow *fl)
 
 /* ---- the bus's side ---------------------------------------------------------- */
 
+static void scrub(struct ev_flow *fl, struct ev_frame *e);
+
 static void evidence_init(void) { slot = bus_flow_slot("evidence"); }
 
 static void offsets(const struct pkt *p, struct ev_frame *e)
@@ -314,6 +327,8 @@ static void evidence_frame(struct flow *f, int dir, const struct pkt *p)
 	e->dir = (uint8_t)dir;
 	offsets(p, e);
 	list_add(&fl->ring, e);
+	if (fl->n_secrets)
+		scrub(fl, e);
 	/* The setup ends with the AARE (evidence_assoc), or when no more fits. */
 	if (fl->in_setup && (!pin(e) || fl->setup.n >= EV_SETUP_FRAMES))
 		fl->in_setup = false;
@@ -383,12 +398,59 @@ static bool payload_of(struct ev_frame *e, uint8_t **p, size_t *n)
 	return true;
 }
 
+static uint32_t tcp_seq(const struct ev_frame *e)
+{
+	const uint8_t *t = e->data + e->l4_off;
+	return (uint32_t)t[4] << 24 | (uint32_t)t[5] << 16 | (uint32_t)t[6] << 8 | t[7];
+}
+
 static void overwrite(struct ev_frame *e, uint8_t *p, size_t n)
 {
 	memset(p, '*', n);
 	e->redacted = true;
 	e->flow->redacted = true;
 	fix_checksums(e);
+}
+
+/* Overwrite bytes found to be a secret, and remember where they sit in the stream. */
+static void overwrite_secret(struct ev_frame *e, uint8_t *payload, size_t at, size_t n)
+{
+	overwrite(e, payload + at, n);
+	struct ev_flow *fl = e->flow;
+	struct secret_range r = { e->dir, tcp_seq(e) + (uint32_t)at, (uint32_t)n };
+	for (unsigned i = 0; i < fl->n_secrets; i++)
+		if (fl->secrets[i].dir == r.dir && fl->secrets[i].seq == r.seq && fl->secrets[i].len == r.len)
+			return;
+	if (fl->n_secrets == EV_SECRET_RANGES) /* the oldest goes: a flow with many AARQs */
+		memmove(fl->secrets, fl->secrets + 1, sizeof(fl->secrets[0]) * (EV_SECRET_RANGES - 1));
+	else
+		fl->n_secrets++;
+	fl->secrets[fl->n_secrets - 1] = r;
+}
+
+/* A new frame of a flow that carried a secret: where its bytes overlap one, they
+ * are overwritten too (a retransmitted AARQ). */
+static void scrub(struct ev_flow *fl, struct ev_frame *e)
+{
+	for (unsigned i = 0; i < fl->n_secrets; i++) {
+		const struct secret_range *r = &fl->secrets[i];
+		if (r->dir != e->dir)
+			continue;
+		uint8_t *p;
+		size_t len;
+		if (!payload_of(e, &p, &len)) {
+			e->withheld = true; /* its payload cannot be placed: kept out of slices */
+			return;
+		}
+		int64_t off = (int32_t)(r->seq - tcp_seq(e)); /* the secret's start in this payload */
+		int64_t from = off > 0 ? off : 0, to = off + (int64_t)r->len;
+		if (to > (int64_t)len)
+			to = (int64_t)len;
+		if (from < to) {
+			overwrite(e, p + from, (size_t)(to - from));
+			g_evidence_count[EVC_secrets_overwritten]++;
+		}
+	}
 }
 
 /* The AARQ's frames, newest first, in the AARQ's direction. */
@@ -416,7 +478,8 @@ static void redact(struct ev_flow *fl, int dir, const uint8_t *v, size_t vlen)
 	struct ev_frame *frames[EV_SECRET_SEARCH];
 	size_t n = recent_frames(fl, dir, frames);
 	bool found = false;
-	for (size_t i = 0; i < n && !found; i++) {
+	/* Every copy in the recent frames (a retransmission too). */
+	for (size_t i = 0; i < n && vlen; i++) {
 		uint8_t *p;
 		size_t len;
 		if (!payload_of(frames[i], &p, &len) || len < vlen)
@@ -425,7 +488,7 @@ static void redact(struct ev_flow *fl, int dir, const uint8_t *v, size_t vlen)
 		for (size_t k = 0; k + vlen <= len; k++) {
 			if (memcmp(p + k, v, vlen) || (vlen < 128 && (k == 0 || p[k - 1] != vlen)))
 				continue;
-			overwrite(frames[i], p + k, vlen);
+			overwrite_secret(frames[i], p, k, vlen);
 			found = true;
 		}
 	}
@@ -439,10 +502,14 @@ static void redact(struct ev_flow *fl, int dir, const uint8_t *v, size_t vlen)
 	for (size_t i = 0; i < n; i++) {
 		uint8_t *p;
 		size_t len;
-		if (!payload_of(frames[i], &p, &len) || !len)
+		if (!payload_of(frames[i], &p, &len)) {
+			frames[i]->withheld = true; /* a reassembled datagram's last fragment */
+			continue;
+		}
+		if (!len)
 			continue;
 		bool tpkt_start = len >= 2 && p[0] == 3 && p[1] == 0;
-		overwrite(frames[i], p, len);
+		overwrite_secret(frames[i], p, 0, len);
 		if (tpkt_start)
 			break;
 	}
@@ -460,13 +527,8 @@ static void evidence_assoc(struct flow *f, int dir, const struct assoc_event *e,
 		if (fr && fr->flow == fl)
 			pin(fr);
 	}
-	if (a->type == ACSE_AARQ && a->auth_value_present) {
-		size_t vlen = rd_left(&a->auth_value);
-		if (vlen)
-			redact(fl, dir, rd_ptr(&a->auth_value), vlen);
-		else
-			g_evidence_count[EVC_secrets_unlocated]++;
-	}
+	if (a->type == ACSE_AARQ && a->auth_value_present) /* an unread value: the fallback */
+		redact(fl, dir, rd_ptr(&a->auth_value), rd_left(&a->auth_value));
 	if (a->type == ACSE_AARE)
 		fl->in_setup = false;
 }
@@ -696,6 +758,8 @@ static void evidence_finding(const struct finding *f)
 			g_evidence_count[EVC_link_type_mixed]++;
 			continue;
 		}
+		if (e->withheld)
+			continue; /* counted as secrets_unlocated when it was withheld */
 		uint8_t rec[16];
 		int64_t ts = e->at.ts_us;
 		put32(rec, (uint32_t)(ts / 1000000));
