@@ -124,8 +124,10 @@ enum acse_status acse_parse(struct rd r, struct acse_apdu *out)
 			case 11: out->mechanism = t.val; break;
 			case 12:
 				out->auth_value_present = true;
-				if (explicit_inner(&t, &in))
+				if (explicit_inner(&t, &in)) {
 					out->auth_form = (uint8_t)(in.tag & 3);
+					out->auth_value = in.val;
+				}
 				break;
 			}
 			break;

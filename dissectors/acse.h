@@ -1,5 +1,6 @@
 /* acse.h - ISO 8650 ACSE APDUs: AARQ, AARE, RLRQ, RLRE, ABRT.
- * A password (authentication-value) is recorded as present, never kept. */
+ * A password (authentication-value) is recorded as present and viewed for the
+ * call only (the evidence slices overwrite it), never kept. */
 #ifndef MMSW_ACSE_H
 #define MMSW_ACSE_H
 
@@ -20,6 +21,7 @@ struct acse_apdu {
 	struct rd mechanism;          /* mechanism-name OID contents */
 	bool auth_value_present;      /* a password or other credential was sent */
 	uint8_t auth_form;            /* 0 charstring (password), 1 bitstring, 2 external, 3 other */
+	struct rd auth_value;         /* AARQ: the value's contents (empty when unread) */
 	bool has_result;
 	uint32_t result;              /* AARE: 0 accepted, 1 rejected-permanent, 2 rejected-transient */
 	uint8_t diag_source;          /* AARE: 1 acse-service-user, 2 acse-service-provider, 0 none */

@@ -27,6 +27,7 @@
 #include "core/scl.h"
 #include "output/alert.h"
 #include "output/eve.h"
+#include "output/evidence.h"
 #include "output/gate.h"
 #include "output/inventory_doc.h"
 #include "output/summary.h"
@@ -345,6 +346,9 @@ int main(int argc, char **argv)
 	 * registered, so it costs nothing per event. */
 	inputs_use(&in);
 	pipeline_add_analyzers();
+	/* First: the other sinks name the slice of the finding they are given. */
+	if (opt.evidence_dir)
+		bus_add_sink(&evidence_sink);
 	if (opt.eve_path)
 		bus_add_sink(&eve_sink);
 	if (opt.summary)
@@ -386,6 +390,17 @@ int main(int argc, char **argv)
 		log_error("%s", err);
 		rc = EXIT_USAGE;
 		goto out_pid;
+	}
+	if (opt.evidence_dir) {
+		struct evidence_config ec = { .dir = opt.evidence_dir, .disk_max = opt.evidence_disk_kb * 1024,
+					      .ring_frames = opt.evidence_ring_frames,
+					      .ring_bytes = opt.evidence_ring_kb * 1024,
+					      .memory_max = opt.evidence_memory_mb << 20 };
+		if (evidence_open(&ec, err, sizeof(err)) != 0) {
+			log_error("%s", err);
+			rc = EXIT_USAGE;
+			goto out_pid;
+		}
 	}
 	alert_init(opt.alert_exec, (uint8_t)opt.alert_min);
 	summary_init(&in);
@@ -430,6 +445,7 @@ int main(int argc, char **argv)
 		summary_print(stdout);
 	if (fflush(stdout) != 0 && errno != EPIPE)
 		status = EXIT_FAILURE_RUN; /* EPIPE: the reader of stdout had read enough */
+	evidence_report();
 	alert_finish();
 	syslog_out_close();
 	gate_report(stderr); /* a pass on a lossy capture says so too */

@@ -75,6 +75,13 @@ static const char USAGE[] =
 "      --inventory PATH   at the end, write the inventory as one JSON document to PATH\n"
 "                         ('-' for stdout): IEDs, identity, LDs, LNs, datasets, RCBs,\n"
 "                         clients, services, TLS, GOOSE/SV streams (docs/inventory.md)\n"
+"      --evidence DIR     a pcap per finding with evidence frames, readable alone\n"
+"                         (DIR/<time>-<id>-<kind>.pcap; passwords overwritten)\n"
+"      --evidence-disk-kb N  cap on the slices in DIR (default 1048576; 0 none):\n"
+"                         past it no new slice is written there (counted)\n"
+"      --evidence-ring-frames N, --evidence-ring-kb N  recent frames kept per flow\n"
+"                         (default 4096 frames, 4096 KiB)\n"
+"      --evidence-memory-mb N  all frames kept for slices (default 256)\n"
 "  -q, --quiet            no summary, no progress messages (errors still shown)\n"
 "\n"
 "Dashboard:\n"
@@ -129,7 +136,8 @@ enum { OPT_EVE = 256, OPT_MMS_PORT, OPT_MAX_FLOWS, OPT_HOLE_TIMEOUT, OPT_NO_VALU
        OPT_RULES, OPT_DB, OPT_DB_PDUS, OPT_BASELINE, OPT_SNAPLEN, OPT_BUFFER, OPT_IMMEDIATE, OPT_NO_PROMISC,
        OPT_DURATION, OPT_COUNT, OPT_STATS_INTERVAL, OPT_CHROOT, OPT_PIDFILE, OPT_CONFIG, OPT_SYSLOG,
        OPT_SYSLOG_SOCKET, OPT_ALERT_EXEC, OPT_ALERT_MIN, OPT_FAIL_ON, OPT_FAIL_ON_KIND,
-       OPT_INVENTORY, OPT_SERVE, OPT_TOKEN_FILE, OPT_FAIL_ON_LOSS, OPT_SCL };
+       OPT_INVENTORY, OPT_SERVE, OPT_TOKEN_FILE, OPT_FAIL_ON_LOSS, OPT_SCL,
+       OPT_EVIDENCE, OPT_EVIDENCE_DISK_KB, OPT_EVIDENCE_RING_FRAMES, OPT_EVIDENCE_RING_KB, OPT_EVIDENCE_MEMORY_MB };
 
 static const struct option LONG[] = {
 	{ "read", required_argument, NULL, 'r' },
@@ -145,6 +153,11 @@ static const struct option LONG[] = {
 	{ "db-pdus", no_argument, NULL, OPT_DB_PDUS },
 	{ "baseline", required_argument, NULL, OPT_BASELINE },
 	{ "inventory", required_argument, NULL, OPT_INVENTORY },
+	{ "evidence", required_argument, NULL, OPT_EVIDENCE },
+	{ "evidence-disk-kb", required_argument, NULL, OPT_EVIDENCE_DISK_KB },
+	{ "evidence-ring-frames", required_argument, NULL, OPT_EVIDENCE_RING_FRAMES },
+	{ "evidence-ring-kb", required_argument, NULL, OPT_EVIDENCE_RING_KB },
+	{ "evidence-memory-mb", required_argument, NULL, OPT_EVIDENCE_MEMORY_MB },
 	{ "interface", required_argument, NULL, 'i' },
 	{ "filter", required_argument, NULL, 'f' },
 	{ "snaplen", required_argument, NULL, OPT_SNAPLEN },
@@ -344,6 +357,7 @@ int options_parse_config(int argc, char **argv, int n_config, struct options *o)
 {
 	long long v;
 	bool summary_forced = false;
+	bool evidence_tuned = false; /* --evidence-disk-kb given (its default is not 0) */
 	bool ifaces_from_cmdline = false;
 	memset(o, 0, sizeof(*o));
 	o->mms_ports[o->n_mms_ports++] = 102;
@@ -352,6 +366,7 @@ int options_parse_config(int argc, char **argv, int n_config, struct options *o)
 	o->stats_interval_s = 60;
 	o->syslog_socket = "/dev/log";
 	o->max_flows = MMSW_DEFAULT_MAX_FLOWS;
+	o->evidence_disk_kb = 1024 * 1024;
 	o->hole_timeout_us = MMSW_DEFAULT_HOLE_TIMEOUT_US;
 	o->inputs = calloc((size_t)argc + 1, sizeof(*o->inputs));
 	o->scl_paths = calloc((size_t)argc + 1, sizeof(*o->scl_paths));
@@ -409,6 +424,30 @@ int options_parse_config(int argc, char **argv, int n_config, struct options *o)
 			break;
 		case OPT_INVENTORY:
 			o->inventory_path = optarg;
+			break;
+		case OPT_EVIDENCE:
+			o->evidence_dir = optarg;
+			break;
+		case OPT_EVIDENCE_DISK_KB:
+			if (!parse_num(optarg, 0, 1LL << 40, &v))
+				return usage_error("--evidence-disk-kb: '%s' is not a number of KiB (0: no cap)", optarg);
+			o->evidence_disk_kb = (uint64_t)v;
+			evidence_tuned = true;
+			break;
+		case OPT_EVIDENCE_RING_FRAMES:
+			if (!parse_num(optarg, 1, 1 << 24, &v))
+				return usage_error("--evidence-ring-frames: '%s' is not a number from 1 to 16777216", optarg);
+			o->evidence_ring_frames = (uint32_t)v;
+			break;
+		case OPT_EVIDENCE_RING_KB:
+			if (!parse_num(optarg, 1, 1 << 24, &v))
+				return usage_error("--evidence-ring-kb: '%s' is not a number of KiB from 1 to 16777216", optarg);
+			o->evidence_ring_kb = (uint64_t)v;
+			break;
+		case OPT_EVIDENCE_MEMORY_MB:
+			if (!parse_num(optarg, 1, 1 << 20, &v))
+				return usage_error("--evidence-memory-mb: '%s' is not a number of MiB from 1 to 1048576", optarg);
+			o->evidence_memory_mb = (uint64_t)v;
 			break;
 		case 'i': {
 			/* The command line's interfaces replace the config file's. */
@@ -536,6 +575,9 @@ int options_parse_config(int argc, char **argv, int n_config, struct options *o)
 	if (o->baseline && o->serve_only)
 		return usage_error("%s", "--baseline compares a run with it: give -r FILE or -i IFACE (the dashboard's "
 				   "Changes page compares two runs of the --db database)");
+	if (!o->evidence_dir && (evidence_tuned || o->evidence_ring_frames || o->evidence_ring_kb ||
+				 o->evidence_memory_mb))
+		return usage_error("%s", "--evidence-disk-kb, --evidence-ring-* and --evidence-memory-mb go with --evidence DIR");
 	bool eve_stdout = o->eve_path && strcmp(o->eve_path, "-") == 0;
 	bool inventory_stdout = o->inventory_path && strcmp(o->inventory_path, "-") == 0;
 	if (eve_stdout && inventory_stdout)

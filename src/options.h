@@ -38,6 +38,10 @@ struct options {
 	bool db_pdus;              /* --db-pdus */
 	const char *baseline;      /* --baseline DB[#RUN]: compare with that run (docs/drift.md) */
 	const char *inventory_path; /* --inventory PATH or "-": the inventory JSON at the end */
+	const char *evidence_dir;  /* --evidence DIR: a pcap slice per finding */
+	uint64_t evidence_disk_kb; /* --evidence-disk-kb (0: no cap) */
+	uint32_t evidence_ring_frames; /* 0: the default */
+	uint64_t evidence_ring_kb, evidence_memory_mb;
 
 	/* live capture (-i) and the sensor */
 	struct input_iface ifaces[MMSW_MAX_INTERFACES]; /* -i IFACE[/LAN], in order (names malloc'd) */

@@ -109,6 +109,7 @@ static void tcp_packet(struct pkt *p)
 		if (!f)
 			return;
 	}
+	bus_frame(f, dir, p);
 	f->pkts[dir]++;
 	f->bytes[dir] += p->plen;
 	struct tcp_half *h = &f->half[dir];
@@ -191,6 +192,7 @@ static void packet_in(uint32_t iface, int dlt, uint32_t file_idx, uint64_t frame
 	p.data = data;
 	p.caplen = hdr->caplen;
 	p.wirelen = hdr->len;
+	p.dlt = dlt;
 	stat_inc(STAT_packets);
 	stat_add(STAT_bytes, hdr->caplen);
 	last_ts = p.at.ts_us;
@@ -202,6 +204,7 @@ static void packet_in(uint32_t iface, int dlt, uint32_t file_idx, uint64_t frame
 		last_sweep = p.at.ts_us;
 	}
 	unread_frame(&p.at, hdr->caplen, hdr->len); /* after the timers: a tick sees whole frames */
+	bus_frame(NULL, 0, &p);
 
 	enum link_result lr = decode_link(dlt, &p);
 	if ((lr == LINK_OK || lr == LINK_NOT_IP) && p.red != RED_NONE) {

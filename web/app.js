@@ -697,6 +697,14 @@
 				f.evidence_total > ev.length ? el('p', {class: 'muted'}, 'Showing ' + ev.length + ' of ' + fmtNum(f.evidence_total) + ' evidence frames (the first and the latest are kept).') : null
 			] : empty('No evidence frames recorded.');
 			right.appendChild(section('Evidence frames', evBody, {id: 'evidence'}));
+			/* the evidence slice (--evidence): a pcap readable on its own, from the database */
+			var pc = f.evidence_pcap;
+			right.appendChild(section('Evidence pcap', pc ? el('div', null,
+				el('p', null, el('a', {href: '/api/v1/findings/' + encodeURIComponent(f.id) + '/pcap', id: 'evidence-pcap', class: 'button'},
+					'Download ' + pc.name), ' (' + fmtNum(pc.frames) + ' frames)'),
+				el('p', {class: 'muted'}, 'SHA-256 ', el('code', {id: 'evidence-sha256'}, pc.sha256)),
+				pc.redacted ? el('p', {class: 'muted'}, 'An ACSE password in it was overwritten.') : null) :
+				empty('No evidence pcap (the sensor runs without --evidence, or the finding has no frames).'), {id: 'evidence-slice'}));
 			syncRunSelect();
 		});
 	}

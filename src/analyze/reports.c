@@ -500,6 +500,11 @@ static void rcb_write_response(struct flow *f, struct flow_an *a, const struct m
 		}
 		if (it->attr == RCB_ENTRYID)
 			r->entryid_flow = f->id;
+		if (it->attr == RCB_TRGOPS) {
+			/* The write that set TrgOps, for a later mismatch's evidence slice. */
+			r->trgops_req_at = rq->at;
+			r->trgops_at = *at;
+		}
 		if (it->attr == RCB_TRGOPS && r->buffered) {
 			/* Writing TrgOps purges a BRCB's buffer: what it held is gone. */
 			r->n_entryids = 0;
@@ -1115,6 +1120,8 @@ static void trgops_check(struct flow *f, struct rstream *s, const struct iec_rep
 	struct finding *fd = open_finding("trgops_mismatch", SEV_MEDIUM, f, obj, at);
 	if (!fd)
 		return;
+	finding_context(fd, &r->trgops_req_at);
+	finding_context(fd, &r->trgops_at);
 	iec_trg_text(extra, got, sizeof(got));
 	iec_trg_text(r->trgops, trg, sizeof(trg));
 	struct jw w;

@@ -28,6 +28,7 @@ typedef void (*mms_hook)(struct flow *, int, const struct mms_event *, const str
 typedef void (*l2_hook)(const struct pkt *);
 typedef void (*redundancy_hook)(const struct pkt *);
 typedef void (*flow_end_hook)(struct flow *, enum flow_end, const struct pkt_where *);
+typedef void (*frame_hook)(struct flow *, int, const struct pkt *);
 typedef void (*finding_hook)(const struct finding *);
 typedef void (*record_hook)(const struct record *);
 SUBSCRIBERS(tcp, tcp_hook);
@@ -37,6 +38,7 @@ SUBSCRIBERS(mms, mms_hook);
 SUBSCRIBERS(l2, l2_hook);
 SUBSCRIBERS(redundancy, redundancy_hook);
 SUBSCRIBERS(flow_end, flow_end_hook);
+SUBSCRIBERS(frame, frame_hook);
 SUBSCRIBERS(finding, finding_hook);
 SUBSCRIBERS(record, record_hook);
 
@@ -66,6 +68,7 @@ static void subscribe_all(void)
 	COLLECT(l2);
 	COLLECT(redundancy);
 	COLLECT(flow_end);
+	COLLECT(frame);
 	COLLECT_SINKS(finding);
 	COLLECT_SINKS(record);
 #undef COLLECT
@@ -285,6 +288,12 @@ void bus_redundancy(const struct pkt *p)
 void bus_flow_end(struct flow *f, enum flow_end why, const struct pkt_where *at)
 {
 	DELIVER(flow_end, f, why, at);
+}
+
+void bus_frame(struct flow *f, int dir, const struct pkt *p)
+{
+	for (size_t i = 0; i < n_frame; i++)
+		frame_fn[i](f, dir, p);
 }
 
 /* Rule 3: timers and the end of input are not events, findings go out at once. */

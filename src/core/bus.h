@@ -48,7 +48,8 @@ struct pkt;
 	void (*tick)(int64_t now);                    /* every second of packet time */       \
 	void (*finish)(int64_t now);                  /* end of input, flows already ended */ \
 	void (*print)(FILE *out);                     /* its block of the end-of-run summary */ \
-	void (*free)(void);
+	void (*free)(void);                                                                    \
+	void (*frame)(struct flow *f, int dir, const struct pkt *p); /* bus_frame */
 
 /* An analyzer: keeps bounded state, emits findings and records. */
 struct analyzer {
@@ -102,6 +103,11 @@ void bus_l2(const struct pkt *p);
  * EtherType on (p->red), before a duplicate is dropped (p->red_duplicate). */
 void bus_redundancy(const struct pkt *p);
 void bus_flow_end(struct flow *f, enum flow_end why, const struct pkt_where *at);
+/* A captured frame's bytes, for whoever keeps frames (the evidence slices):
+ * every frame once as it arrives (f NULL), and a TCP frame once more with its
+ * flow and direction as soon as the flow stage found them, before any event the
+ * frame causes. Not queued: nothing is emitted from it. */
+void bus_frame(struct flow *f, int dir, const struct pkt *p);
 void bus_tick(int64_t now);
 void bus_finish(int64_t now);
 /* The analyzers' summary blocks, each preceded by a blank line. */

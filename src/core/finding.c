@@ -213,6 +213,17 @@ void finding_evidence(struct finding *f, const struct pkt_where *at)
 	f->dirty = true;
 }
 
+void finding_context(struct finding *f, const struct pkt_where *at)
+{
+	if (!f || !at || !at->frame)
+		return;
+	for (unsigned i = 0; i < f->n_context; i++)
+		if (f->context[i].frame == at->frame && f->context[i].file_idx == at->file_idx)
+			return;
+	if (f->n_context < FINDING_CONTEXT_MAX)
+		f->context[f->n_context++] = *at;
+}
+
 void finding_summary(struct finding *f, const char *fmt, ...)
 {
 	if (!f)

@@ -23,6 +23,7 @@
 
 
 #define FINDING_EVIDENCE_MAX 32
+#define FINDING_CONTEXT_MAX 8
 #define FINDING_OBJECT_MAX 256
 #define FINDING_SUMMARY_MAX 512
 #define FINDING_DETAILS_MAX 4096
@@ -51,6 +52,10 @@ struct finding {
 	uint16_t n_evidence;
 	uint64_t evidence_total;
 	struct pkt_where evidence[FINDING_EVIDENCE_MAX];
+	/* frames the finding rests on without being its evidence (the write that set
+	 * TrgOps): not in EVE, only in its evidence slice (output/evidence.c) */
+	uint16_t n_context;
+	struct pkt_where context[FINDING_CONTEXT_MAX];
 	/* a list of numbers that grows with the aggregate (e.g. missing SqNums) */
 	uint32_t *list;
 	uint16_t n_list;
@@ -83,6 +88,9 @@ struct finding *finding_open_on_flow(const char *kind, uint8_t sev, const struct
 /* Close the details object written with w into fd->details ("{}" if it overflowed). */
 void finding_details_end(struct jw *w, struct finding *fd);
 void finding_evidence(struct finding *f, const struct pkt_where *at);
+/* A frame that set up the state the finding rests on (kept up to
+ * FINDING_CONTEXT_MAX; does not mark the finding changed). */
+void finding_context(struct finding *f, const struct pkt_where *at);
 void finding_summary(struct finding *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Add a number to the finding's list (kept up to FINDING_LIST_MAX, all counted). */
 #define FINDING_LIST_MAX 256

@@ -40,6 +40,7 @@ struct rcb {
 	uint8_t resv_client[16];
 	int64_t enabled_at;
 	struct pkt_where enable_at;
+	struct pkt_where trgops_req_at, trgops_at; /* the TrgOps write and its answer (frame 0: none) */
 	int64_t gi_requested_at;
 	struct pkt_where gi_at;
 	bool gi_pending;

@@ -27,6 +27,7 @@ enum redundancy {
 struct pkt {
 	struct pkt_where at;
 	uint32_t iface;             /* capture interface, in -i order (0 for files) */
+	int dlt;                    /* the link type its bytes start with (pcap DLT_*) */
 	const uint8_t *data;
 	uint32_t caplen, wirelen;
 

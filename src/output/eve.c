@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/evidence.h"
 #include "core/finding.h"
 #include "core/ied.h"
 #include "core/scl.h"
@@ -518,7 +519,14 @@ void eve_finding(const struct finding *f)
 	if (f->object[0])
 		jw_str(&w, "object", f->object);
 	jw_str(&w, "summary", f->summary);
-	jw_raw(&w, "details", f->details, strlen(f->details));
+	const struct evidence_slice *slice = evidence_slice_of(f);
+	if (slice && slice->redacted) {
+		char details[FINDING_DETAILS_MAX + 64];
+		evidence_details(f, details, sizeof(details));
+		jw_raw(&w, "details", details, strlen(details));
+	} else {
+		jw_raw(&w, "details", f->details, strlen(f->details));
+	}
 	jw_arr(&w, "evidence");
 	for (unsigned i = 0; i < f->n_evidence; i++) {
 		jw_obj(&w, NULL);
@@ -531,6 +539,10 @@ void eve_finding(const struct finding *f)
 	jw_u64(&w, "evidence_total", f->evidence_total);
 	finding_tshark_filter(f, filter, sizeof(filter));
 	jw_str(&w, "tshark_filter", filter);
+	if (slice && slice->path)
+		jw_str(&w, "evidence_pcap", slice->path);
+	if (slice)
+		jw_str(&w, "evidence_sha256", slice->sha256);
 	jw_bool(&w, "update", f->emitted);
 	jw_obj_end(&w);
 	end(&w);
@@ -684,6 +696,12 @@ void eve_stats_capture(int64_t ts_us, const struct live_stats *cap, size_t n)
 	for (int i = 0; i < STAT_COUNT; i++)
 		jw_u64(&w, stat_name((enum stat_id)i), g_stats[i]);
 	jw_u64(&w, "reassembly_peak_bytes", g_reasm_peak);
+	if (g_evidence_enabled) {
+		jw_obj(&w, "evidence");
+		for (int i = 0; i < EVC_COUNT; i++)
+			jw_u64(&w, evidence_counter_name((enum evidence_counter)i), g_evidence_count[i]);
+		jw_obj_end(&w);
+	}
 	if (inputs && inputs->n <= 100) {
 		jw_arr(&w, "files");
 		for (size_t i = 0; i < inputs->n; i++)

@@ -156,6 +156,16 @@ static const char *const MMSW_MIGRATIONS[] = {
 	"  name TEXT NOT NULL,"
 	"  value TEXT NOT NULL,"                 /* '' for presence kinds */
 	"  PRIMARY KEY (run_id, kind, ied_id, client, name));",
+	/* 4 -> 5: evidence slices (--evidence DIR): the pcap of a finding, kept here so
+	 * that it outlives DIR and the dashboard (which reads only the database) can
+	 * hand it out. */
+	"CREATE TABLE finding_pcaps ("
+	"  finding_id INTEGER PRIMARY KEY REFERENCES findings(id),"
+	"  name TEXT NOT NULL,"                  /* the slice's file name in DIR */
+	"  sha256 TEXT NOT NULL,"                /* hex, as in EVE evidence_sha256 */
+	"  frames INTEGER NOT NULL,"
+	"  redacted INTEGER NOT NULL,"           /* 1: an ACSE authentication value was overwritten */
+	"  pcap BLOB NOT NULL);",
 };
 
 #define MMSW_DB_VERSION ((int)(sizeof(MMSW_MIGRATIONS) / sizeof(MMSW_MIGRATIONS[0])))

@@ -12,6 +12,7 @@
 #include "config.h"
 #include "core/bus.h"
 #include "core/facts.h"
+#include "core/evidence.h"
 #include "core/finding.h"
 #include "core/ied.h"
 #include "core/scl.h"
@@ -37,7 +38,7 @@ static uint64_t pdu_rows;
 
 enum {
 	S_FINDING, S_IED, S_ASSOC, S_RCB, S_MINUTE, S_RCBSEC, S_PDU, S_PDU_TRIM, S_RUN_PROGRESS,
-	S_LATENCY, S_CONNSEC, S_MINUTE_LAT, S_INVENTORY, S_FACT, S_COUNT
+	S_LATENCY, S_CONNSEC, S_MINUTE_LAT, S_INVENTORY, S_FACT, S_FINDING_PCAP, S_COUNT
 };
 static sqlite3_stmt *st[S_COUNT];
 
@@ -78,6 +79,10 @@ static const char *const SQL[S_COUNT] = {
 	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
 	" ON CONFLICT (run_id, ied_id, rcb, second) DO UPDATE SET last_sqnum = ?6, reports = reports + ?7,"
 	" reasons = ?8, events = ?9",
+	[S_FINDING_PCAP] =
+	"INSERT INTO finding_pcaps (finding_id, name, sha256, frames, redacted, pcap)"
+	" SELECT id, ?3, ?4, ?5, ?6, ?7 FROM findings WHERE run_id = ?1 AND run_finding_id = ?2"
+	" ON CONFLICT (finding_id) DO UPDATE SET name = ?3, sha256 = ?4, frames = ?5, redacted = ?6, pcap = ?7",
 	[S_PDU] =
 	"INSERT INTO pdus (run_id, ts, flow_id, ied_id, direction, pdu, service, invoke_id, acsi, pcap_cnt)"
 	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
@@ -659,12 +664,31 @@ void store_finding(const struct finding *fd)
 		sqlite3_bind_int64(s, 11, (int64_t)fd->flow_id);
 	bind_text_or_null(s, 12, fd->object);
 	sqlite3_bind_text(s, 13, fd->summary, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(s, 14, fd->details, -1, SQLITE_TRANSIENT);
+	const struct evidence_slice *slice = evidence_slice_of(fd);
+	if (slice && slice->redacted) {
+		char details[FINDING_DETAILS_MAX + 64];
+		evidence_details(fd, details, sizeof(details));
+		sqlite3_bind_text(s, 14, details, -1, SQLITE_TRANSIENT);
+	} else {
+		sqlite3_bind_text(s, 14, fd->details, -1, SQLITE_TRANSIENT);
+	}
 	sqlite3_bind_text(s, 15, evidence, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(s, 16, (int64_t)fd->evidence_total);
 	sqlite3_bind_text(s, 17, filter, -1, SQLITE_TRANSIENT);
 	step_done(s, "finding");
 	free(evidence);
+	if (slice && !failed) {
+		/* The slice's bytes: the copy that outlives DIR (the dashboard serves it). */
+		s = st[S_FINDING_PCAP];
+		sqlite3_bind_int64(s, 1, run_id);
+		sqlite3_bind_int64(s, 2, (int64_t)fd->id);
+		sqlite3_bind_text(s, 3, slice->name, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(s, 4, slice->sha256, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int64(s, 5, slice->frames);
+		sqlite3_bind_int(s, 6, slice->redacted);
+		sqlite3_bind_blob64(s, 7, slice->bytes, slice->len, SQLITE_STATIC);
+		step_done(s, "finding pcap");
+	}
 	maybe_commit();
 }
 

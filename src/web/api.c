@@ -480,8 +480,10 @@ static int findings_list(struct req *q)
 
 static int finding_one(struct req *q, int64_t id)
 {
-	sqlite3_stmt *s = prepare(q, "SELECT " FINDING_SQL ", f.details, f.evidence, f.evidence_total, f.tshark_filter"
-				     " FROM findings f LEFT JOIN ieds i ON i.id = f.ied_id WHERE f.id = ?1");
+	sqlite3_stmt *s = prepare(q, "SELECT " FINDING_SQL ", f.details, f.evidence, f.evidence_total, f.tshark_filter,"
+				     " p.name, p.sha256, p.frames, p.redacted"
+				     " FROM findings f LEFT JOIN ieds i ON i.id = f.ied_id"
+				     " LEFT JOIN finding_pcaps p ON p.finding_id = f.id WHERE f.id = ?1");
 	if (!s)
 		return db_fail(q);
 	sqlite3_bind_int64(s, 1, id);
@@ -493,9 +495,20 @@ static int finding_one(struct req *q, int64_t id)
 	static const struct col more[] = {
 		{ "details", C_JSON }, { "evidence", C_JSON }, { "evidence_total", C_VAL }, { "tshark_filter", C_VAL },
 	};
+	static const struct col slice[] = {
+		{ "name", C_VAL }, { "sha256", C_VAL }, { "frames", C_VAL }, { "redacted", C_BOOL },
+	};
 	jw_obj(q->w, NULL);
 	put_finding(q->w, s);
 	put_cols(q->w, s, 16, more, NCOLS(more));
+	/* Its evidence slice (--evidence), served by /findings/ID/pcap. */
+	if (sqlite3_column_type(s, 20) != SQLITE_NULL) {
+		jw_obj(q->w, "evidence_pcap");
+		put_cols(q->w, s, 20, slice, NCOLS(slice));
+		jw_obj_end(q->w);
+	} else {
+		jw_null(q->w, "evidence_pcap");
+	}
 	jw_obj_end(q->w);
 	sqlite3_finalize(s);
 	return 200;
@@ -1290,6 +1303,8 @@ void api_error(struct api_reply *r, int status, const char *msg)
 	size_t cap = strlen(msg) * 6 + 32;
 	r->status = status;
 	r->len = 0;
+	r->content_type = NULL; /* JSON */
+	r->filename[0] = 0;
 	r->body = malloc(cap);
 	if (!r->body)
 		return;
@@ -1301,12 +1316,72 @@ void api_error(struct api_reply *r, int status, const char *msg)
 	r->len = w.overflow ? 0 : w.len;
 }
 
+/* GET /findings/ID/pcap: the finding's evidence slice, as the sensor stored it. */
+static bool finding_pcap(sqlite3 *db, const char *path, struct api_reply *r)
+{
+	const char *tail = path + 10;
+	size_t n = strspn(tail, "0123456789");
+	if (strncmp(path, "/findings/", 10) || !n || n > 18 || strcmp(tail + n, "/pcap"))
+		return false;
+	char digits[20];
+	memcpy(digits, tail, n);
+	digits[n] = 0;
+	int64_t id;
+	if (!parse_uint(digits, &id)) {
+		api_error(r, 404, "not found");
+		return true;
+	}
+	sqlite3_stmt *s = NULL;
+	if (sqlite3_prepare_v2(db, "SELECT name, pcap FROM finding_pcaps WHERE finding_id = ?1", -1, &s, NULL) !=
+	    SQLITE_OK) {
+		sqlite3_finalize(s);
+		api_error(r, 500, "database error");
+		return true;
+	}
+	sqlite3_bind_int64(s, 1, id);
+	int rc = sqlite3_step(s);
+	if (rc != SQLITE_ROW) {
+		sqlite3_finalize(s);
+		api_error(r, rc == SQLITE_DONE ? 404 : 500,
+			  rc == SQLITE_DONE ? "no evidence pcap for this finding (run with --evidence DIR)" : "database error");
+		return true;
+	}
+	const void *blob = sqlite3_column_blob(s, 1);
+	size_t len = (size_t)sqlite3_column_bytes(s, 1);
+	r->body = malloc(len ? len : 1);
+	if (!r->body) {
+		sqlite3_finalize(s);
+		api_error(r, 500, "out of memory");
+		return true;
+	}
+	if (len)
+		memcpy(r->body, blob, len);
+	r->len = len;
+	r->status = 200;
+	r->content_type = "application/vnd.tcpdump.pcap";
+	/* The stored name, reduced to characters safe in a header. */
+	const unsigned char *name = sqlite3_column_text(s, 0);
+	size_t k = 0;
+	for (; name && name[k] && k + 1 < sizeof(r->filename); k++) {
+		unsigned char c = name[k];
+		r->filename[k] = (char)((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+						c == '.' || c == '-' || c == '_' ? c : '_');
+	}
+	r->filename[k] = 0;
+	if (!k)
+		snprintf(r->filename, sizeof(r->filename), "finding-%lld.pcap", (long long)id);
+	sqlite3_finalize(s);
+	return true;
+}
+
 void api_handle(sqlite3 *db, const char *path, api_param_fn param, void *ctx, struct api_reply *r)
 {
 	struct req q = { .db = db, .param = param, .ctx = ctx };
 	struct jw w;
 	size_t cap = 16 * 1024;
 	memset(r, 0, sizeof(*r));
+	if (finding_pcap(db, path, r))
+		return;
 	for (;;) {
 		char *buf = malloc(cap);
 		if (!buf) {

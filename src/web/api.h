@@ -14,6 +14,10 @@ struct api_reply {
 	int status;   /* HTTP status */
 	char *body;   /* malloc'd JSON, owned by the caller afterwards */
 	size_t len;
+	/* A file instead of JSON (a finding's evidence pcap): its type and the
+	 * name to save it under (letters, digits, '.', '-', '_' only). */
+	const char *content_type;
+	char filename[128];
 };
 
 /* Answer one request. Request strings are only ever bound as SQL parameters or

@@ -181,7 +181,12 @@ static enum MHD_Result send_json(struct MHD_Connection *c, struct api_reply *rep
 		free(rep->body);
 		return MHD_NO;
 	}
-	MHD_add_response_header(r, "Content-Type", JSON_TYPE);
+	MHD_add_response_header(r, "Content-Type", rep->content_type ? rep->content_type : JSON_TYPE);
+	if (rep->content_type && rep->filename[0]) {
+		char disp[sizeof(rep->filename) + 40];
+		snprintf(disp, sizeof(disp), "attachment; filename=\"%s\"", rep->filename);
+		MHD_add_response_header(r, "Content-Disposition", disp);
+	}
 	security_headers(r, true);
 	if (rep->status == 405)
 		MHD_add_response_header(r, "Allow", "GET, HEAD");

@@ -4,7 +4,6 @@
 
 #include "tcheck.h"
 #include "util/json.h"
-#include "util/sha256.h"
 
 static const char *done(struct jw *w)
 {
@@ -119,40 +118,6 @@ int main(void)
 	}
 	CHECK_EQ(bad32, 0);
 	CHECK_EQ(bad64, 0);
-
-	/* SHA-256 (util/sha256.c over nettle): the FIPS 180-4 examples, and a million
-	 * 'a' fed in uneven pieces; sha256_hex as the EVE writer's hex. */
-	{
-		uint8_t md[SHA256_BYTES];
-		char hex[80];
-		sha256_of("abc", 3, md);
-		jw_init(&w, buf, sizeof(buf) - 1);
-		jw_hex(&w, NULL, md, sizeof(md));
-		CHECK_STR(done(&w), "\"ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad\"");
-		sha256_of("", 0, md);
-		jw_init(&w, buf, sizeof(buf) - 1);
-		jw_hex(&w, NULL, md, sizeof(md));
-		CHECK_STR(done(&w), "\"e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855\"");
-		static const char m2[] = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
-		sha256_of(m2, strlen(m2), md);
-		jw_init(&w, buf, sizeof(buf) - 1);
-		jw_hex(&w, NULL, md, sizeof(md));
-		CHECK_STR(done(&w), "\"248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1\"");
-		static char a[1000];
-		memset(a, 'a', sizeof(a));
-		struct sha256_ctx s;
-		sha256_init(&s);
-		size_t left = 1000000, step = 1;
-		while (left) {
-			size_t k = step < left ? step : left;
-			sha256_update(&s, k, (const uint8_t *)a);
-			left -= k;
-			step = step % 900 + 61; /* at most 960: within a[] */
-		}
-		sha256_digest(&s, SHA256_BYTES, md);
-		sha256_hex(md, hex);
-		CHECK_STR(hex, "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
-	}
 
 	/* The cap: nothing past it, overflow flagged. */
 	char small[8];
