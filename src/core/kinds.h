@@ -79,7 +79,8 @@
 	X(capture_not_understood, SEV_MEDIUM)                                         \
 	X(no_mms_seen, SEV_INFO)                                                      \
 	/* the sensor itself (main.c, live capture) */                                \
-	X(capture_drops, SEV_MEDIUM)
+	X(capture_drops, SEV_MEDIUM)                                                  \
+	X(output_dropping, SEV_MEDIUM)
 
 struct finding_kind {
 	const char *name;
