@@ -223,6 +223,7 @@ static void outputs_check(int64_t now, bool final)
 		struct finding *f = finding_open("output_dropping", &none, c[i].name, now);
 		if (!f)
 			continue;
+		f->severity = SEV_MEDIUM; /* rules may change it at commit (core/kinds.h) */
 		snprintf(f->details, sizeof(f->details),
 			 "{\"output\":\"%.200s\",\"produced\":%llu,\"sent\":%llu,\"dropped_queue_full\":%llu,"
 			 "\"refused\":%llu,\"retried\":%llu,\"queued\":%zu,\"queue_capacity\":%zu,\"connected\":%s}",
