@@ -354,6 +354,7 @@ int options_parse_config(int argc, char **argv, int n_config, struct options *o)
 	const char *pending_types_arg = NULL;
 	bool summary_forced = false;
 	bool ifaces_from_cmdline = false;
+	bool eves_from_cmdline = false;
 	memset(o, 0, sizeof(*o));
 	o->mms_ports[o->n_mms_ports++] = 102;
 	o->syslog_min = o->fail_on = -1;
@@ -375,6 +376,12 @@ int options_parse_config(int argc, char **argv, int n_config, struct options *o)
 			o->inputs[o->n_inputs++] = optarg;
 			break;
 		case OPT_EVE:
+			/* The command line's outputs replace the config file's (as -i). */
+			if (optind > 1 + n_config && !eves_from_cmdline) {
+				o->n_eves = 0;
+				o->eve_path = NULL;
+				eves_from_cmdline = true;
+			}
 			if (o->n_eves >= MMSW_MAX_EVE_OUTPUTS)
 				return usage_error("--eve %s: at most 8 EVE outputs", optarg);
 			if (!*optarg)

@@ -132,17 +132,6 @@ size_t eve_closed_counts(struct eve_output_counts *c, size_t max)
 	return n;
 }
 
-bool eve_has_network_output(void)
-{
-	struct eve_out_counts c;
-	for (size_t i = 0; i < n_outputs; i++) {
-		outputs[i]->ops->counts(outputs[i], &c);
-		if (c.network)
-			return true;
-	}
-	return false;
-}
-
 static bool wants(enum eve_type t)
 {
 	return enabled && (types_wanted & (1u << t));

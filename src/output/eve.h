@@ -24,7 +24,6 @@ struct eve_output_counts {
 	struct eve_out_counts n;
 };
 size_t eve_outputs_counts(struct eve_output_counts *c, size_t max);
-bool eve_has_network_output(void);
 /* Close every output; network outputs send what is queued for at most
  * drain_ms (what is left is counted as dropped at exit). */
 int eve_close_drain(int drain_ms);
