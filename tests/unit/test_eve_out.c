@@ -120,7 +120,7 @@ static void fake_send(struct net_transport *tp, struct net_line *const *lines, s
 			return;
 		}
 		r->done++;
-		if (strstr(lines[i]->text, "bad")) {
+		if (memmem(lines[i]->text, lines[i]->len, "bad", 3)) { /* a line is not NUL-terminated */
 			r->refused++;
 			continue;
 		}
