@@ -104,7 +104,7 @@ static const char *const MMSW_MIGRATIONS[] = {
 	"  p50_us INTEGER, p95_us INTEGER, p99_us INTEGER, max_us INTEGER,"
 	"  PRIMARY KEY (run_id, ied_id, service));",
 
-	/* Appended by the fleet work: the sensor's name, when its counters (runs.stats)
+	/* 2 -> 3: the sensor's name, when its counters (runs.stats)
 	 * were last written (every stats interval, for GET /metrics), and each EVE
 	 * output's counters. */
 	"ALTER TABLE runs ADD COLUMN sensor TEXT;"
