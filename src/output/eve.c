@@ -132,6 +132,17 @@ size_t eve_closed_counts(struct eve_output_counts *c, size_t max)
 	return n;
 }
 
+bool eve_reader_gone(void)
+{
+	for (size_t i = 0; i < n_outputs; i++)
+		if (outputs[i]->reader_gone)
+			return true;
+	for (size_t i = 0; i < n_closed; i++)
+		if (closed[i].n.reader_gone)
+			return true;
+	return false;
+}
+
 static bool wants(enum eve_type t)
 {
 	return enabled && (types_wanted & (1u << t));

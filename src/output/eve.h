@@ -42,6 +42,9 @@ void eve_finding(const struct finding *f);
  * one entry per interface). */
 void eve_stats(int64_t ts_us);
 void eve_stats_capture(int64_t ts_us, const struct live_stats *cap, size_t n);
+/* Whether EVE on stdout lost its reader (`--eve - | head`): then nothing more
+ * is written there, and that is no failure (the caller may stop the run). */
+bool eve_reader_gone(void);
 /* Write what is buffered (a sensor does this every second). */
 void eve_flush(void);
 /* Reopen the EVE file by name (SIGHUP, after logrotate moved it). */

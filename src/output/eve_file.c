@@ -23,9 +23,13 @@ struct eve_file {
 
 static void file_flush_buf(struct eve_file *f)
 {
-	if (f->used && fwrite(f->buf, 1, f->used, f->fp) != f->used && !f->failed) {
-		f->failed = true;
-		log_error("%s: EVE write failed: %s", f->out.name, strerror(errno));
+	if (f->used && !f->out.reader_gone && fwrite(f->buf, 1, f->used, f->fp) != f->used) {
+		if (errno == EPIPE && f->is_stdout) {
+			f->out.reader_gone = true;
+		} else if (!f->failed) {
+			f->failed = true;
+			log_error("%s: EVE write failed: %s", f->out.name, strerror(errno));
+		}
 	}
 	f->used = 0;
 }
@@ -51,7 +55,8 @@ static void file_flush(struct eve_out *o)
 {
 	struct eve_file *f = (struct eve_file *)o;
 	file_flush_buf(f);
-	fflush(f->fp);
+	if (!o->reader_gone && fflush(f->fp) != 0 && errno == EPIPE && f->is_stdout)
+		o->reader_gone = true;
 }
 
 static int file_reopen(struct eve_out *o)
@@ -78,7 +83,14 @@ static int file_close(struct eve_out *o, int drain_ms, struct eve_out_counts *la
 	struct eve_file *f = (struct eve_file *)o;
 	file_counts(o, last);
 	file_flush_buf(f);
-	bool failed = f->failed || fflush(f->fp) != 0;
+	bool failed = f->failed;
+	if (!f->out.reader_gone && fflush(f->fp) != 0) {
+		if (errno == EPIPE && f->is_stdout)
+			f->out.reader_gone = true;
+		else
+			failed = true;
+	}
+	last->reader_gone = o->reader_gone;
 	if (!f->is_stdout && fclose(f->fp) != 0)
 		failed = true;
 	free(o->name);
@@ -91,6 +103,7 @@ static void file_counts(struct eve_out *o, struct eve_out_counts *c)
 	struct eve_file *f = (struct eve_file *)o;
 	memset(c, 0, sizeof(*c));
 	c->produced = c->sent = f->lines;
+	c->reader_gone = o->reader_gone;
 }
 
 static const struct eve_out_ops FILE_OPS = {

@@ -38,6 +38,7 @@ struct eve_out_counts {
 	size_t depth, capacity; /* lines queued now, and the queue's cap */
 	bool connected;
 	bool network;
+	bool reader_gone;       /* stdout's reader went away (struct eve_out) */
 };
 
 struct eve_out;
@@ -60,6 +61,9 @@ struct eve_out {
 	uint32_t types;    /* the event types it takes */
 	char tail[320];    /* "}\n" or ",\"sensor\":\"NAME\"}\n" */
 	size_t tail_len;
+	/* EVE on stdout whose reader went away (`--eve - | head`): not a failure,
+	 * the reader has read what it wanted; nothing more is written to it. */
+	bool reader_gone;
 };
 
 /* Give an output its tail: with the sensor's name as a member, or without
