@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "daemon.h"
 #include "options.h"
@@ -28,6 +29,7 @@
 #include "output/alert.h"
 #include "output/eve.h"
 #include "output/evidence.h"
+#include "output/eve_net.h"
 #include "output/gate.h"
 #include "output/inventory_doc.h"
 #include "output/summary.h"
@@ -189,6 +191,85 @@ static void capture_drops(const struct live_stats *s, const char *iface_name, ui
 	*reported = drops;
 }
 
+/* The sensor's name: --sensor-name, or the host name (network outputs and
+ * metrics carry it; local files only when --sensor-name asked for it). */
+static char sensor[256];
+
+/* Every --eve, each with its own event types; network outputs get the sensor's
+ * name, files only when it was asked for. 0, or -1 after the reason. */
+static int eve_outputs_open(const struct options *o, const struct input_set *in, bool live)
+{
+	char err[1200];
+	eve_init(in, !o->no_values);
+	for (size_t i = 0; i < o->n_eves; i++) {
+		const char *t = o->eves[i].target;
+		bool net = eve_net_spec(t);
+		struct eve_out *out = net ? eve_net_open_spec(t, o->eve_queue, err, sizeof(err))
+					  : eve_file_open(t, live, err, sizeof(err));
+		if (!out) {
+			log_error("%s", err);
+			return -1;
+		}
+		out->types = o->eves[i].types;
+		eve_out_set_sensor(out, net || o->sensor_name ? sensor : NULL);
+		if (eve_add_output(out) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Lines an output dropped (queue full or refused) at the last check, and
+ * whether the check before saw drops too: dropping over two checks in a row is
+ * sustained, one burst is not. */
+static struct {
+	uint64_t dropped;
+	bool dropping;
+} out_seen[MMSW_MAX_EVE_OUTPUTS];
+
+/* An output_dropping finding for an output that keeps dropping: downstream
+ * (the SIEM, the site's pipeline) then misses records this sensor made. final:
+ * the end of an offline run, where any drop counts (there is no later). */
+static void outputs_check(int64_t now, bool final)
+{
+	struct eve_output_counts c[MMSW_MAX_EVE_OUTPUTS];
+	size_t n = eve_outputs_counts(c, MMSW_MAX_EVE_OUTPUTS);
+	for (size_t i = 0; i < n; i++) {
+		uint64_t dropped = c[i].n.dropped_full + c[i].n.refused;
+		bool dropping = dropped > out_seen[i].dropped;
+		bool sustained = dropping && (out_seen[i].dropping || final);
+		out_seen[i].dropped = dropped;
+		out_seen[i].dropping = dropping;
+		if (!c[i].n.network || !sustained)
+			continue;
+		struct endpoint none;
+		memset(&none, 0, sizeof(none));
+		struct finding *f = finding_open("output_dropping", &none, c[i].name, now);
+		if (!f)
+			continue;
+		f->severity = SEV_MEDIUM; /* rules may change it at commit (core/kinds.h) */
+		snprintf(f->details, sizeof(f->details),
+			 "{\"output\":\"%.200s\",\"produced\":%llu,\"sent\":%llu,\"dropped_queue_full\":%llu,"
+			 "\"refused\":%llu,\"retried\":%llu,\"queued\":%zu,\"queue_capacity\":%zu,\"connected\":%s}",
+			 c[i].name, (unsigned long long)c[i].n.produced, (unsigned long long)c[i].n.sent,
+			 (unsigned long long)c[i].n.dropped_full, (unsigned long long)c[i].n.refused,
+			 (unsigned long long)c[i].n.retried, c[i].n.depth, c[i].n.capacity,
+			 c[i].n.connected ? "true" : "false");
+		finding_summary(f, "The EVE output %.200s dropped %llu of %llu records (queue full %llu, refused %llu): "
+			    "the pipeline it feeds is missing this sensor's records; check the receiver and the link to it.",
+			    c[i].name, (unsigned long long)dropped, (unsigned long long)c[i].n.produced,
+			    (unsigned long long)c[i].n.dropped_full, (unsigned long long)c[i].n.refused);
+		finding_commit(f, now);
+	}
+}
+
+/* The counters into the database (for GET /metrics), after the EVE stats. */
+static void stats_to_store(const struct live_stats *cap, size_t n)
+{
+	struct eve_output_counts c[MMSW_MAX_EVE_OUTPUTS];
+	size_t n_out = eve_outputs_counts(c, MMSW_MAX_EVE_OUTPUTS);
+	store_stats(cap, n, c, n_out, sensor);
+}
+
 /* Capture statistics every interval, per interface; drops mean findings may be
  * incomplete, and the finding names the interface that dropped. */
 static void on_capture_stats(const struct live_stats *s, size_t n, void *arg)
@@ -204,6 +285,8 @@ static void on_capture_stats(const struct live_stats *s, size_t n, void *arg)
 	for (size_t i = 0; i < n && i < MMSW_MAX_INTERFACES; i++)
 		capture_drops(&s[i], input_iface((uint32_t)i) ? input_iface((uint32_t)i)->name : "?",
 			      &drops_reported[i], now);
+	outputs_check(now, false);
+	stats_to_store(s, n);
 }
 
 /* --config FILE comes before everything else on the command line, so the
@@ -349,7 +432,7 @@ int main(int argc, char **argv)
 	/* First: the other sinks name the slice of the finding they are given. */
 	if (opt.evidence_dir)
 		bus_add_sink(&evidence_sink);
-	if (opt.eve_path)
+	if (opt.n_eves)
 		bus_add_sink(&eve_sink);
 	if (opt.summary)
 		bus_add_sink(&summary_sink);
@@ -363,7 +446,11 @@ int main(int argc, char **argv)
 		bus_add_sink(&gate_sink);
 
 	/* Outputs, opened as the user they will be written by. */
-	if (eve_open(opt.eve_path, &in, !opt.no_values, live != NULL) != 0 || pipeline_init(&opt) != 0) {
+	if (opt.sensor_name)
+		snprintf(sensor, sizeof(sensor), "%s", opt.sensor_name);
+	else if (gethostname(sensor, sizeof(sensor) - 1) != 0 || !sensor[0])
+		snprintf(sensor, sizeof(sensor), "mmswatch");
+	if (eve_outputs_open(&opt, &in, live != NULL) != 0 || pipeline_init(&opt) != 0) {
 		rc = EXIT_USAGE;
 		goto out_pid;
 	}
@@ -433,12 +520,21 @@ int main(int argc, char **argv)
 		clock_gettime(CLOCK_REALTIME, &t);
 		end_ts = (int64_t)t.tv_sec * 1000000 + t.tv_nsec / 1000;
 	}
-	if (!live)
+	if (!live) {
+		outputs_check(end_ts, true);
 		eve_stats(end_ts); /* live runs wrote their last capture statistics already */
+	}
+	/* Network outputs send what they hold (for at most --eve-drain), then their
+	 * final counters go to the database. */
+	if (eve_close_drain(opt.eve_drain_ms) != 0)
+		status = EXIT_FAILURE_RUN;
+	{
+		struct eve_output_counts c[MMSW_MAX_EVE_OUTPUTS];
+		size_t n_out = eve_closed_counts(c, MMSW_MAX_EVE_OUTPUTS);
+		store_stats(NULL, 0, c, n_out, sensor);
+	}
 	if (store_close(status == EXIT_DONE, pipeline_last_ts()) != 0)
 		status = EXIT_USAGE; /* the store could not be written: full disk, I/O error */
-	if (eve_close() != 0)
-		status = EXIT_FAILURE_RUN;
 	if (opt.inventory_path && inventory_doc_write(opt.inventory_path, inventory_view()) != 0)
 		status = EXIT_FAILURE_RUN;
 	if (opt.summary && !eve_reader_gone())

@@ -9,6 +9,8 @@
 #include <string.h>
 
 #include "config.h"
+#include "output/eve_net.h"
+#include "output/eve_out.h"
 #include "util/limits.h"
 
 static const char USAGE[] =
@@ -63,6 +65,18 @@ static const char USAGE[] =
 "                         association, stream, report, finding, control, write,\n"
 "                         file, stats (an offline run rewrites PATH, a live run\n"
 "                         appends to it)\n"
+"      --eve unix-dgram:PATH | unix-stream:PATH | redis://HOST[:PORT]/KEY[?OPTS]\n"
+"                         EVE to a Unix socket or to Redis (a stream by default;\n"
+"                         ?mode=list or ?mode=publish for Logstash/Vector; more in\n"
+"                         docs/fleet.md). --eve may repeat: up to 8 outputs\n"
+"      --eve-types T,T    the event types of the --eve that follows (e.g.\n"
+"                         finding,association,stats); with one --eve, anywhere\n"
+"      --sensor-name NAME a \"sensor\" member in every EVE record and metric (default:\n"
+"                         the host name, on network outputs and metrics only)\n"
+"      --eve-queue N      lines a network output holds while its peer is slow or\n"
+"                         away (default 10000; past it lines are dropped and counted)\n"
+"      --eve-drain S      at the end, wait at most S seconds for network outputs to\n"
+"                         send what they hold (default 10; what is left is counted)\n"
 "      --no-values        leave decoded MMS data values out of EVE records\n"
 "      --summary          print the summary even when --eve writes to stdout\n"
 "      --db PATH          store findings, associations, IEDs, RCBs and statistics in\n"
@@ -137,11 +151,16 @@ enum { OPT_EVE = 256, OPT_MMS_PORT, OPT_MAX_FLOWS, OPT_HOLE_TIMEOUT, OPT_NO_VALU
        OPT_DURATION, OPT_COUNT, OPT_STATS_INTERVAL, OPT_CHROOT, OPT_PIDFILE, OPT_CONFIG, OPT_SYSLOG,
        OPT_SYSLOG_SOCKET, OPT_ALERT_EXEC, OPT_ALERT_MIN, OPT_FAIL_ON, OPT_FAIL_ON_KIND,
        OPT_INVENTORY, OPT_SERVE, OPT_TOKEN_FILE, OPT_FAIL_ON_LOSS, OPT_SCL,
-       OPT_EVIDENCE, OPT_EVIDENCE_DISK_KB, OPT_EVIDENCE_RING_FRAMES, OPT_EVIDENCE_RING_KB, OPT_EVIDENCE_MEMORY_MB };
+       OPT_EVIDENCE, OPT_EVIDENCE_DISK_KB, OPT_EVIDENCE_RING_FRAMES, OPT_EVIDENCE_RING_KB, OPT_EVIDENCE_MEMORY_MB,
+       OPT_EVE_TYPES, OPT_SENSOR_NAME, OPT_EVE_QUEUE, OPT_EVE_DRAIN };
 
 static const struct option LONG[] = {
 	{ "read", required_argument, NULL, 'r' },
 	{ "eve", required_argument, NULL, OPT_EVE },
+	{ "eve-types", required_argument, NULL, OPT_EVE_TYPES },
+	{ "sensor-name", required_argument, NULL, OPT_SENSOR_NAME },
+	{ "eve-queue", required_argument, NULL, OPT_EVE_QUEUE },
+	{ "eve-drain", required_argument, NULL, OPT_EVE_DRAIN },
 	{ "mms-port", required_argument, NULL, OPT_MMS_PORT },
 	{ "max-flows", required_argument, NULL, OPT_MAX_FLOWS },
 	{ "hole-timeout", required_argument, NULL, OPT_HOLE_TIMEOUT },
@@ -356,9 +375,12 @@ int options_parse(int argc, char **argv, struct options *o)
 int options_parse_config(int argc, char **argv, int n_config, struct options *o)
 {
 	long long v;
+	uint32_t pending_types = 0; /* --eve-types waiting for its --eve */
+	const char *pending_types_arg = NULL;
 	bool summary_forced = false;
 	bool evidence_tuned = false; /* --evidence-disk-kb given (its default is not 0) */
 	bool ifaces_from_cmdline = false;
+	bool eves_from_cmdline = false;
 	memset(o, 0, sizeof(*o));
 	o->mms_ports[o->n_mms_ports++] = 102;
 	o->syslog_min = o->fail_on = -1;
@@ -368,6 +390,8 @@ int options_parse_config(int argc, char **argv, int n_config, struct options *o)
 	o->max_flows = MMSW_DEFAULT_MAX_FLOWS;
 	o->evidence_disk_kb = 1024 * 1024;
 	o->hole_timeout_us = MMSW_DEFAULT_HOLE_TIMEOUT_US;
+	o->eve_queue = EVE_NET_QUEUE_DEFAULT;
+	o->eve_drain_ms = 10000;
 	o->inputs = calloc((size_t)argc + 1, sizeof(*o->inputs));
 	o->scl_paths = calloc((size_t)argc + 1, sizeof(*o->scl_paths));
 	if (!o->inputs || !o->scl_paths)
@@ -380,7 +404,49 @@ int options_parse_config(int argc, char **argv, int n_config, struct options *o)
 			o->inputs[o->n_inputs++] = optarg;
 			break;
 		case OPT_EVE:
-			o->eve_path = optarg;
+			/* The command line's outputs replace the config file's (as -i). */
+			if (optind > 1 + n_config && !eves_from_cmdline) {
+				o->n_eves = 0;
+				o->eve_path = NULL;
+				eves_from_cmdline = true;
+			}
+			if (o->n_eves >= MMSW_MAX_EVE_OUTPUTS)
+				return usage_error("--eve %s: at most 8 EVE outputs", optarg);
+			if (!*optarg)
+				return usage_error("%s", "--eve: an empty target (a file, '-', unix-dgram:PATH, unix-stream:PATH or redis://HOST/KEY)");
+			for (size_t i = 0; i < o->n_eves; i++)
+				if (!strcmp(o->eves[i].target, optarg))
+					return usage_error("--eve %s: given twice", optarg);
+			if (!o->eve_path)
+				o->eve_path = optarg;
+			o->eves[o->n_eves].target = optarg;
+			o->eves[o->n_eves].types = pending_types ? pending_types : EVE_TYPES_ALL;
+			o->n_eves++;
+			pending_types = 0;
+			break;
+		case OPT_EVE_TYPES: {
+			char err[300];
+			if (pending_types)
+				return usage_error("--eve-types %s: two --eve-types in a row (each applies to the --eve that follows it)", optarg);
+			if (!(pending_types = eve_types_parse(optarg, err, sizeof(err))))
+				return usage_error("%s", err);
+			pending_types_arg = optarg;
+			break;
+		}
+		case OPT_SENSOR_NAME:
+			if (!*optarg || strlen(optarg) > 128)
+				return usage_error("--sensor-name '%s': a name of 1 to 128 characters", optarg);
+			o->sensor_name = optarg;
+			break;
+		case OPT_EVE_QUEUE:
+			if (!parse_num(optarg, 1, 10000000, &v))
+				return usage_error("--eve-queue: '%s' is not a number of lines from 1 to 10000000", optarg);
+			o->eve_queue = (size_t)v;
+			break;
+		case OPT_EVE_DRAIN:
+			if (!parse_num(optarg, 0, 3600, &v))
+				return usage_error("--eve-drain: '%s' is not a number of seconds (0-3600)", optarg);
+			o->eve_drain_ms = (int)v * 1000;
 			break;
 		case OPT_MMS_PORT:
 			if (!parse_num(optarg, 1, 65535, &v))
@@ -557,6 +623,14 @@ int options_parse_config(int argc, char **argv, int n_config, struct options *o)
 	}
 	if (optind < argc)
 		return usage_error("unexpected argument '%s' (input files go after -r)", argv[optind]);
+	if (pending_types) {
+		/* With one --eve, --eve-types may come after it: there is no doubt
+		 * which output it means. */
+		if (o->n_eves == 1 && o->eves[0].types == EVE_TYPES_ALL)
+			o->eves[0].types = pending_types;
+		else
+			return usage_error("--eve-types %s applies to the --eve that follows it, and none does", pending_types_arg);
+	}
 	if (o->serve && !o->db_path)
 		return usage_error("%s", "--serve needs --db PATH: the dashboard shows what the database holds");
 	if (o->token_file && !o->serve)
@@ -578,7 +652,9 @@ int options_parse_config(int argc, char **argv, int n_config, struct options *o)
 	if (!o->evidence_dir && (evidence_tuned || o->evidence_ring_frames || o->evidence_ring_kb ||
 				 o->evidence_memory_mb))
 		return usage_error("%s", "--evidence-disk-kb, --evidence-ring-* and --evidence-memory-mb go with --evidence DIR");
-	bool eve_stdout = o->eve_path && strcmp(o->eve_path, "-") == 0;
+	bool eve_stdout = false;
+	for (size_t i = 0; i < o->n_eves; i++)
+		eve_stdout |= strcmp(o->eves[i].target, "-") == 0;
 	bool inventory_stdout = o->inventory_path && strcmp(o->inventory_path, "-") == 0;
 	if (eve_stdout && inventory_stdout)
 		return usage_error("%s", "--eve - and --inventory - cannot both write to stdout");

@@ -11,6 +11,7 @@
 #include "web/server.h"
 
 #define MMSW_MAX_MMS_PORTS 16
+#define MMSW_MAX_EVE_OUTPUTS 8
 
 /* Exit statuses (documented in --help and the README). */
 enum {
@@ -23,7 +24,15 @@ enum {
 struct options {
 	const char **inputs;       /* -r arguments: files, directories, globs */
 	size_t n_inputs;
-	const char *eve_path;      /* --eve PATH or "-" */
+	const char *eve_path;      /* the first --eve (PATH, "-" or a network output) */
+	struct eve_spec {          /* every --eve, in order, with its --eve-types */
+		const char *target;
+		uint32_t types;    /* a mask of 1 << enum eve_type (output/eve_out.h) */
+	} eves[MMSW_MAX_EVE_OUTPUTS];
+	size_t n_eves;
+	const char *sensor_name;   /* --sensor-name NAME (NULL: the host name, network outputs only) */
+	size_t eve_queue;          /* --eve-queue N: lines per network output */
+	int eve_drain_ms;          /* --eve-drain SECONDS at the end of a run */
 	uint16_t mms_ports[MMSW_MAX_MMS_PORTS];
 	size_t n_mms_ports;
 	size_t max_flows;

@@ -102,7 +102,8 @@
 	X(scl_rcb_client_mismatch, SEV_MEDIUM)                                        \
 	X(scl_osi_mismatch, SEV_INFO)                                                 \
 	X(scl_ied_silent, SEV_INFO)                                                   \
-	X(scl_goose_mismatch, SEV_LOW)
+	X(scl_goose_mismatch, SEV_LOW) \
+	X(output_dropping, SEV_MEDIUM)
 
 struct finding_kind {
 	const char *name;

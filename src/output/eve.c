@@ -22,103 +22,133 @@
 #include "dissectors/tls.h"
 #include "output/eve_audit.h"
 #include "output/eve_mms.h"
+#include "output/eve_out.h"
 #include "util/json.h"
 #include "util/log.h"
 #include "util/memcap.h"
 #include "util/stats.h"
 
-#define OUT_SIZE (1u << 20)
 #define RECORD_MAX (64u * 1024)
+#define OUTPUTS_MAX 8
 
-static FILE *out;
-static char *out_path;
+/* Every record is formatted once here, then handed to each output that takes
+ * its event type (eve_out.h). */
+static struct eve_out *outputs[OUTPUTS_MAX];
+static size_t n_outputs;
+static uint32_t types_wanted; /* the union of the outputs' selections */
 static bool enabled, with_values, write_failed;
-/* EVE on stdout whose reader went away (`--eve - | head`): not a failure, the
- * reader has read what it wanted; nothing more is written. */
-static bool reader_gone;
-static char buf[OUT_SIZE];
-static size_t used;
+static char rec[RECORD_MAX];
+static uint32_t rec_type;     /* the record being formatted: 1 << enum eve_type */
 static const struct input_set *inputs;
 
-static void flush_buf(void);
-
-int eve_open(const char *path, const struct input_set *files, bool values, bool append)
+void eve_init(const struct input_set *files, bool values)
 {
 	inputs = files;
 	with_values = values;
-	if (!path)
-		return 0;
-	if (strcmp(path, "-") == 0) {
-		out = stdout;
-	} else {
-		/* A sensor appends (restarts and logrotate keep the history); an offline
-		 * run's output is that run's alone. */
-		out = fopen(path, append ? "a" : "w");
-		if (!out) {
-			log_error("%s: cannot write EVE output: %s", path, strerror(errno));
-			return -1;
-		}
-		out_path = strdup(path);
+}
+
+int eve_add_output(struct eve_out *o)
+{
+	if (n_outputs >= OUTPUTS_MAX) {
+		struct eve_out_counts ignored;
+		log_error("at most %d --eve outputs", OUTPUTS_MAX);
+		o->ops->close(o, 0, &ignored);
+		return -1;
 	}
+	outputs[n_outputs++] = o;
+	types_wanted |= o->types;
 	enabled = true;
 	return 0;
 }
 
+int eve_open(const char *path, const struct input_set *files, bool values, bool append)
+{
+	char err[512];
+	eve_init(files, values);
+	if (!path)
+		return 0;
+	struct eve_out *o = eve_file_open(path, append, err, sizeof(err));
+	if (!o) {
+		log_error("%s", err);
+		return -1;
+	}
+	return eve_add_output(o);
+}
+
 void eve_flush(void)
 {
-	if (!enabled)
-		return;
-	flush_buf();
-	fflush(out);
+	for (size_t i = 0; i < n_outputs; i++)
+		outputs[i]->ops->flush(outputs[i]);
 }
 
 int eve_reopen(void)
 {
-	if (!enabled || !out_path)
-		return 0;
-	eve_flush();
-	FILE *n = fopen(out_path, "a");
-	if (!n) {
-		log_error("%s: cannot reopen EVE output: %s (still writing the old file)", out_path, strerror(errno));
-		return -1;
-	}
-	fclose(out);
-	out = n;
-	return 0;
+	int rc = 0;
+	for (size_t i = 0; i < n_outputs; i++)
+		if (outputs[i]->ops->reopen(outputs[i]) != 0)
+			rc = -1;
+	return rc;
 }
 
-static void flush_buf(void)
+/* The outputs' last counters, kept past their close for the database. */
+static struct eve_output_counts closed[OUTPUTS_MAX];
+static char closed_names[OUTPUTS_MAX][1024];
+static size_t n_closed;
+
+int eve_close_drain(int drain_ms)
 {
-	if (used && !reader_gone && fwrite(buf, 1, used, out) != used) {
-		if (errno == EPIPE && out == stdout) {
-			reader_gone = true;
-		} else if (!write_failed) {
+	n_closed = 0;
+	for (size_t i = 0; i < n_outputs; i++) {
+		snprintf(closed_names[n_closed], sizeof(closed_names[n_closed]), "%s", outputs[i]->name);
+		closed[n_closed].name = closed_names[n_closed];
+		if (outputs[i]->ops->close(outputs[i], drain_ms, &closed[n_closed].n) != 0)
 			write_failed = true;
-			log_error("EVE output: write failed: %s", strerror(errno));
-		}
+		n_closed++;
 	}
-	used = 0;
+	n_outputs = 0;
+	types_wanted = 0;
+	enabled = false;
+	bool failed = write_failed;
+	write_failed = false;
+	return failed ? -1 : 0;
 }
-
-bool eve_reader_gone(void) { return reader_gone; }
 
 int eve_close(void)
 {
-	if (!enabled)
-		return 0;
-	flush_buf();
-	if (!reader_gone && fflush(out) != 0) {
-		if (errno == EPIPE && out == stdout)
-			reader_gone = true;
-		else
-			write_failed = true;
+	return eve_close_drain(0);
+}
+
+size_t eve_outputs_counts(struct eve_output_counts *c, size_t max)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < n_outputs && n < max; i++, n++) {
+		c[n].name = outputs[i]->name;
+		outputs[i]->ops->counts(outputs[i], &c[n].n);
 	}
-	if (out != stdout && fclose(out) != 0)
-		write_failed = true;
-	free(out_path);
-	out_path = NULL;
-	enabled = false;
-	return write_failed ? -1 : 0;
+	return n;
+}
+
+size_t eve_closed_counts(struct eve_output_counts *c, size_t max)
+{
+	size_t n = n_closed < max ? n_closed : max;
+	memcpy(c, closed, n * sizeof(*c));
+	return n;
+}
+
+bool eve_reader_gone(void)
+{
+	for (size_t i = 0; i < n_outputs; i++)
+		if (outputs[i]->reader_gone)
+			return true;
+	for (size_t i = 0; i < n_closed; i++)
+		if (closed[i].n.reader_gone)
+			return true;
+	return false;
+}
+
+static bool wants(enum eve_type t)
+{
+	return enabled && (types_wanted & (1u << t));
 }
 
 /* ---- the common header -------------------------------------------------- */
@@ -212,21 +242,26 @@ static void header(struct jw *w, struct flow *f, int dir, const struct pkt_where
 	}
 }
 
-static void begin(struct jw *w)
+static void begin(struct jw *w, enum eve_type t)
 {
-	if (OUT_SIZE - used < RECORD_MAX)
-		flush_buf();
-	jw_init(w, buf + used, RECORD_MAX - 1);
+	rec_type = 1u << t;
+	/* room kept for the closing brace, which each output writes with its tail */
+	jw_init(w, rec, RECORD_MAX - 1);
 }
 
-/* Close the record; returns false (and writes nothing) when it did not fit. */
+/* Close the record and hand it to the outputs that take its type; returns false
+ * (and hands nothing) when it did not fit. */
 static bool end(struct jw *w)
 {
 	jw_obj_end(w);
 	if (w->overflow)
 		return false;
-	w->buf[w->len++] = '\n';
-	used += w->len;
+	/* Each output ends the line its own way (eve_out.h: with or without the
+	 * sensor's name), so the record goes without its closing brace. */
+	size_t len = w->len - 1;
+	for (size_t i = 0; i < n_outputs; i++)
+		if (outputs[i]->types & rec_type)
+			outputs[i]->ops->put(outputs[i], w->buf, len);
 	return true;
 }
 
@@ -235,7 +270,8 @@ bool eve_enabled(void) { return enabled; }
 void eve_record_begin(struct jw *w, struct flow *f, int dir, const struct pkt_where *at,
 		      const char *event_type)
 {
-	begin(w);
+	int t = eve_type_of(event_type);
+	begin(w, t < 0 ? EVE_T_COUNT : (enum eve_type)t);
 	header(w, f, dir, at, event_type);
 }
 
@@ -245,10 +281,10 @@ bool eve_record_end(struct jw *w) { return end(w); }
 
 void eve_stream(struct flow *f, int dir, const struct stream_event *e, const struct pkt_where *at)
 {
-	if (!enabled)
+	if (!wants(EVE_T_STREAM))
 		return;
 	struct jw w;
-	begin(&w);
+	begin(&w, EVE_T_STREAM);
 	header(&w, f, dir, at, "stream");
 	jw_obj(&w, "stream");
 	jw_str(&w, "event", stream_ev_name(e->kind));
@@ -380,10 +416,10 @@ static void assoc_acse(struct jw *w, const struct acse_apdu *a)
 
 void eve_assoc(struct flow *f, int dir, const struct assoc_event *e, const struct pkt_where *at)
 {
-	if (!enabled)
+	if (!wants(EVE_T_ASSOCIATION))
 		return;
 	struct jw w;
-	begin(&w);
+	begin(&w, EVE_T_ASSOCIATION);
 	header(&w, f, dir, at, "association");
 	jw_obj(&w, "association");
 	switch (e->kind) {
@@ -441,10 +477,10 @@ void eve_assoc(struct flow *f, int dir, const struct assoc_event *e, const struc
 
 void eve_mms(struct flow *f, int dir, const struct mms_event *e, const struct pkt_where *at)
 {
-	if (!enabled)
+	if (!wants(EVE_T_MMS))
 		return;
 	struct jw w;
-	begin(&w);
+	begin(&w, EVE_T_MMS);
 	header(&w, f, dir, at, "mms");
 	jw_obj(&w, "mms");
 	unsigned flags = eve_mms_fields(&w, e->pdu, e->acsi, with_values ? MMSW_EVE_VALUE_BUDGET : 0);
@@ -457,7 +493,7 @@ void eve_mms(struct flow *f, int dir, const struct mms_event *e, const struct pk
 	if (end(&w))
 		return;
 	/* Too big even with capped values (thousands of names): the essentials only. */
-	begin(&w);
+	begin(&w, EVE_T_MMS);
 	header(&w, f, dir, at, "mms");
 	jw_obj(&w, "mms");
 	eve_mms_fields(&w, e->pdu, e->acsi, 0);
@@ -490,11 +526,11 @@ static void endpoint_obj(struct jw *w, const char *key, const struct endpoint *e
 
 void eve_finding(const struct finding *f)
 {
-	if (!enabled)
+	if (!wants(EVE_T_FINDING))
 		return;
 	struct jw w;
 	char filter[1024];
-	begin(&w);
+	begin(&w, EVE_T_FINDING);
 	jw_obj(&w, NULL);
 	jw_timestamp(&w, "timestamp", f->last_seen);
 	if (f->flow_id)
@@ -576,12 +612,12 @@ static void report_member_names(struct jw *w, const struct flow *f, const struct
 
 static void eve_report(struct flow *f, int dir, const struct report_record *e, const struct pkt_where *at)
 {
-	if (!enabled)
+	if (!wants(EVE_T_REPORT))
 		return;
 	const struct iec_report *r = e->rep;
 	struct jw w;
 	char trg[64];
-	begin(&w);
+	begin(&w, EVE_T_REPORT);
 	header(&w, f, dir, at, "report");
 	jw_obj(&w, "report");
 	jw_strn(&w, "rptid", r->rptid.p, r->rptid.len);
@@ -646,6 +682,40 @@ static void eve_report(struct flow *f, int dir, const struct report_record *e, c
 
 /* ---- stats -------------------------------------------------------------- */
 
+/* The network outputs' counters (a run with files only writes none, so its
+ * stats records stay as they were). */
+static void outputs_stats(struct jw *w)
+{
+	struct eve_output_counts c[OUTPUTS_MAX];
+	size_t n = eve_outputs_counts(c, OUTPUTS_MAX);
+	bool any = false;
+	for (size_t i = 0; i < n; i++)
+		any |= c[i].n.network;
+	if (!any)
+		return;
+	jw_arr(w, "outputs");
+	for (size_t i = 0; i < n; i++) {
+		if (!c[i].n.network)
+			continue;
+		jw_obj(w, NULL);
+		jw_str(w, "name", c[i].name);
+		jw_u64(w, "produced", c[i].n.produced);
+		jw_u64(w, "sent", c[i].n.sent);
+		jw_u64(w, "dropped", c[i].n.dropped);
+		jw_u64(w, "dropped_queue_full", c[i].n.dropped_full);
+		jw_u64(w, "dropped_at_exit", c[i].n.dropped_exit);
+		jw_u64(w, "refused", c[i].n.refused);
+		jw_u64(w, "retried", c[i].n.retried);
+		jw_u64(w, "unheard", c[i].n.unheard);
+		jw_u64(w, "reconnects", c[i].n.reconnects);
+		jw_u64(w, "queued", c[i].n.depth);
+		jw_u64(w, "queue_capacity", c[i].n.capacity);
+		jw_bool(w, "connected", c[i].n.connected);
+		jw_obj_end(w);
+	}
+	jw_arr_end(w);
+}
+
 void eve_stats(int64_t ts_us)
 {
 	eve_stats_capture(ts_us, NULL, 0);
@@ -653,10 +723,10 @@ void eve_stats(int64_t ts_us)
 
 void eve_stats_capture(int64_t ts_us, const struct live_stats *cap, size_t n)
 {
-	if (!enabled)
+	if (!wants(EVE_T_STATS))
 		return;
 	struct jw w;
-	begin(&w);
+	begin(&w, EVE_T_STATS);
 	jw_obj(&w, NULL);
 	jw_timestamp(&w, "timestamp", ts_us);
 	jw_str(&w, "event_type", "stats");
@@ -702,6 +772,7 @@ void eve_stats_capture(int64_t ts_us, const struct live_stats *cap, size_t n)
 			jw_u64(&w, evidence_counter_name((enum evidence_counter)i), g_evidence_count[i]);
 		jw_obj_end(&w);
 	}
+	outputs_stats(&w);
 	if (inputs && inputs->n <= 100) {
 		jw_arr(&w, "files");
 		for (size_t i = 0; i < inputs->n; i++)

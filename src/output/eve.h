@@ -11,8 +11,25 @@
 #include "core/bus.h"
 #include "core/events.h"
 #include "core/inputs.h"
+#include "output/eve_out.h"
 
-/* path NULL disables EVE; "-" is stdout. A sensor appends (append = true); an
+/* The writer's settings; outputs are added one by one (eve_out.h, eve_net.h),
+ * each with its own event-type selection and tail. */
+void eve_init(const struct input_set *files, bool values);
+/* Takes the output over. 0, or -1 (closed) past OUTPUTS_MAX. */
+int eve_add_output(struct eve_out *o);
+/* One output's name and counters, for stats records, the database and metrics. */
+struct eve_output_counts {
+	const char *name;
+	struct eve_out_counts n;
+};
+size_t eve_outputs_counts(struct eve_output_counts *c, size_t max);
+/* Close every output; network outputs send what is queued for at most
+ * drain_ms (what is left is counted as dropped at exit). */
+int eve_close_drain(int drain_ms);
+/* The counters the outputs had when eve_close_drain closed them. */
+size_t eve_closed_counts(struct eve_output_counts *c, size_t max);
+/* eve_init and one file output taking every type: path NULL disables EVE; "-" is stdout. A sensor appends (append = true); an
  * offline run writes the file afresh. Returns 0, or -1 after an error message. */
 int eve_open(const char *path, const struct input_set *files, bool values, bool append);
 void eve_stream(struct flow *f, int dir, const struct stream_event *e, const struct pkt_where *at);
@@ -25,6 +42,9 @@ void eve_finding(const struct finding *f);
  * one entry per interface). */
 void eve_stats(int64_t ts_us);
 void eve_stats_capture(int64_t ts_us, const struct live_stats *cap, size_t n);
+/* Whether EVE on stdout lost its reader (`--eve - | head`): then nothing more
+ * is written there, and that is no failure (the caller may stop the run). */
+bool eve_reader_gone(void);
 /* Write what is buffered (a sensor does this every second). */
 void eve_flush(void);
 /* Reopen the EVE file by name (SIGHUP, after logrotate moved it). */

@@ -166,6 +166,21 @@ static const char *const MMSW_MIGRATIONS[] = {
 	"  frames INTEGER NOT NULL,"
 	"  redacted INTEGER NOT NULL,"           /* 1: an ACSE authentication value was overwritten */
 	"  pcap BLOB NOT NULL);",
+	/* 2 -> 3: the sensor's name, when its counters (runs.stats)
+	 * were last written (every stats interval, for GET /metrics), and each EVE
+	 * output's counters. */
+	"ALTER TABLE runs ADD COLUMN sensor TEXT;"
+	"ALTER TABLE runs ADD COLUMN stats_wall INTEGER;"   /* unix seconds */
+	"CREATE TABLE outputs ("
+	"  run_id INTEGER NOT NULL REFERENCES runs(id),"
+	"  name TEXT NOT NULL,"                           /* as given to --eve */
+	"  network INTEGER NOT NULL,"
+	"  produced INTEGER NOT NULL, sent INTEGER NOT NULL, dropped INTEGER NOT NULL,"
+	"  dropped_queue_full INTEGER NOT NULL, dropped_at_exit INTEGER NOT NULL,"
+	"  refused INTEGER NOT NULL, retried INTEGER NOT NULL, unheard INTEGER NOT NULL,"
+	"  reconnects INTEGER NOT NULL, queued INTEGER NOT NULL, queue_capacity INTEGER NOT NULL,"
+	"  connected INTEGER NOT NULL,"
+	"  PRIMARY KEY (run_id, name));",
 };
 
 #define MMSW_DB_VERSION ((int)(sizeof(MMSW_MIGRATIONS) / sizeof(MMSW_MIGRATIONS[0])))

@@ -980,6 +980,89 @@ const struct sink store_sink = {
 	.record = store_record,
 };
 
+/* The capture's last counters, kept for the close's stats JSON. */
+static struct live_stats cap_sum;
+static bool cap_known;
+
+/* The run's counters as JSON (malloc'd; "{}" when too big): every counter that
+ * is not zero, and the capture's when live. */
+static char *stats_json(void)
+{
+	char *stats = malloc(16384);
+	if (!stats)
+		return NULL;
+	struct jw w;
+	jw_init(&w, stats, 16383);
+	jw_obj(&w, NULL);
+	for (int i = 0; i < STAT_COUNT; i++)
+		if (g_stats[i])
+			jw_u64(&w, stat_name((enum stat_id)i), g_stats[i]);
+	if (cap_known) {
+		jw_obj(&w, "capture");
+		jw_u64(&w, "received", cap_sum.received);
+		jw_u64(&w, "kernel_dropped", cap_sum.dropped);
+		jw_u64(&w, "interface_dropped", cap_sum.if_dropped);
+		jw_obj_end(&w);
+	}
+	jw_obj_end(&w);
+	if (w.overflow)
+		snprintf(stats, 16384, "{}");
+	else
+		stats[w.len] = 0;
+	return stats;
+}
+
+void store_stats(const struct live_stats *cap, size_t n, const struct eve_output_counts *out, size_t n_out,
+		 const char *sensor)
+{
+	if (!enabled || failed)
+		return;
+	if (cap && n) {
+		memset(&cap_sum, 0, sizeof(cap_sum));
+		for (size_t i = 0; i < n; i++) {
+			cap_sum.received += cap[i].received;
+			cap_sum.dropped += cap[i].dropped;
+			cap_sum.if_dropped += cap[i].if_dropped;
+		}
+		cap_known = true;
+	}
+	char *stats = stats_json();
+	sqlite3_stmt *s;
+	if (stats && sqlite3_prepare_v2(db, "UPDATE runs SET stats = ?2, stats_wall = ?3, sensor = ?4, packets = ?5,"
+					    " mms_pdus = ?6 WHERE id = ?1", -1, &s, NULL) == SQLITE_OK) {
+		sqlite3_bind_int64(s, 1, run_id);
+		sqlite3_bind_text(s, 2, stats, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int64(s, 3, (int64_t)time(NULL));
+		bind_text_or_null(s, 4, sensor);
+		sqlite3_bind_int64(s, 5, (int64_t)g_stats[STAT_packets]);
+		sqlite3_bind_int64(s, 6, (int64_t)g_stats[STAT_mms_pdus]);
+		if (sqlite3_step(s) != SQLITE_DONE)
+			db_error("run stats");
+		sqlite3_finalize(s);
+	}
+	free(stats);
+	if (!failed && n_out && sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO outputs VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7,"
+						   " ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)", -1, &s, NULL) == SQLITE_OK) {
+		for (size_t i = 0; i < n_out && !failed; i++) {
+			const struct eve_out_counts *c = &out[i].n;
+			int64_t v[] = { (int64_t)c->produced, (int64_t)c->sent, (int64_t)c->dropped,
+					(int64_t)c->dropped_full, (int64_t)c->dropped_exit, (int64_t)c->refused,
+					(int64_t)c->retried, (int64_t)c->unheard, (int64_t)c->reconnects,
+					(int64_t)c->depth, (int64_t)c->capacity, c->connected };
+			sqlite3_reset(s);
+			sqlite3_bind_int64(s, 1, run_id);
+			sqlite3_bind_text(s, 2, out[i].name, -1, SQLITE_TRANSIENT);
+			sqlite3_bind_int(s, 3, c->network);
+			for (int k = 0; k < 12; k++)
+				sqlite3_bind_int64(s, 4 + k, v[k]);
+			if (sqlite3_step(s) != SQLITE_DONE)
+				db_error("output counters");
+		}
+		sqlite3_finalize(s);
+	}
+	commit_now();
+}
+
 int store_close(bool ok, int64_t last_ts)
 {
 	if (!enabled)
@@ -999,33 +1082,23 @@ int store_close(bool ok, int64_t last_ts)
 	free(inventory_doc);
 	inventory_doc = NULL;
 	if (!failed) {
-		char *stats = malloc(16384);
-		if (stats) {
-			struct jw w;
-			jw_init(&w, stats, 16383);
-			jw_obj(&w, NULL);
-			for (int i = 0; i < STAT_COUNT; i++)
-				if (g_stats[i])
-					jw_u64(&w, stat_name((enum stat_id)i), g_stats[i]);
-			jw_obj_end(&w);
-			stats[w.overflow ? 0 : w.len] = 0;
-			sqlite3_stmt *s;
-			if (sqlite3_prepare_v2(db, "UPDATE runs SET ended_wall = ?2, status = ?3, first_ts = ?4, last_ts = ?5,"
-						   " packets = ?6, mms_pdus = ?7, stats = ?8 WHERE id = ?1", -1, &s, NULL) == SQLITE_OK) {
-				sqlite3_bind_int64(s, 1, run_id);
-				sqlite3_bind_int64(s, 2, (int64_t)time(NULL));
-				sqlite3_bind_text(s, 3, ok ? "done" : "failed", -1, SQLITE_STATIC);
-				sqlite3_bind_int64(s, 4, progress_first);
-				sqlite3_bind_int64(s, 5, progress_last);
-				sqlite3_bind_int64(s, 6, (int64_t)g_stats[STAT_packets]);
-				sqlite3_bind_int64(s, 7, (int64_t)g_stats[STAT_mms_pdus]);
-				sqlite3_bind_text(s, 8, w.overflow ? "{}" : stats, -1, SQLITE_TRANSIENT);
-				if (sqlite3_step(s) != SQLITE_DONE)
-					db_error("run row");
-				sqlite3_finalize(s);
-			}
-			free(stats);
+		char *stats = stats_json();
+		sqlite3_stmt *s;
+		if (stats && sqlite3_prepare_v2(db, "UPDATE runs SET ended_wall = ?2, status = ?3, first_ts = ?4, last_ts = ?5,"
+						    " packets = ?6, mms_pdus = ?7, stats = ?8 WHERE id = ?1", -1, &s, NULL) == SQLITE_OK) {
+			sqlite3_bind_int64(s, 1, run_id);
+			sqlite3_bind_int64(s, 2, (int64_t)time(NULL));
+			sqlite3_bind_text(s, 3, ok ? "done" : "failed", -1, SQLITE_STATIC);
+			sqlite3_bind_int64(s, 4, progress_first);
+			sqlite3_bind_int64(s, 5, progress_last);
+			sqlite3_bind_int64(s, 6, (int64_t)g_stats[STAT_packets]);
+			sqlite3_bind_int64(s, 7, (int64_t)g_stats[STAT_mms_pdus]);
+			sqlite3_bind_text(s, 8, stats, -1, SQLITE_TRANSIENT);
+			if (sqlite3_step(s) != SQLITE_DONE)
+				db_error("run row");
+			sqlite3_finalize(s);
 		}
+		free(stats);
 	}
 	if (!failed)
 		exec("COMMIT");

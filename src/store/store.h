@@ -43,5 +43,11 @@ void store_idle(void);
 /* End of run: last rows, the inventory, the run's status. Returns -1 when
  * anything failed during the run (reported on stderr). */
 int store_close(bool ok, int64_t last_ts);
+/* The run's counters (runs.stats, with the capture's when live: cap[i] for
+ * interface i, n of them) and the EVE outputs' (the outputs table), written
+ * every stats interval so GET /metrics reads them fresh; sensor names the run. */
+struct eve_output_counts;
+void store_stats(const struct live_stats *cap, size_t n, const struct eve_output_counts *out, size_t n_out,
+		 const char *sensor);
 
 #endif

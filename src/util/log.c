@@ -17,11 +17,14 @@ void log_set_quiet(int q) { quiet = q; }
 
 static void emit(int prio, const char *label, const char *fmt, va_list ap)
 {
+	/* One line at a time: the network EVE outputs log from their own threads. */
+	flockfile(stderr);
 	if (journal)
 		fprintf(stderr, "<%d>", prio);
 	fprintf(stderr, "mmswatch: %s", label);
 	vfprintf(stderr, fmt, ap);
 	fputc('\n', stderr);
+	funlockfile(stderr);
 }
 
 void log_error(const char *fmt, ...)

@@ -24,6 +24,7 @@
 #include <microhttpd.h>
 
 #include "web/api.h"
+#include "web/metrics.h"
 #include "web/assets.h"
 #include "web/db.h"
 
@@ -197,6 +198,23 @@ static enum MHD_Result send_json(struct MHD_Connection *c, struct api_reply *rep
 	return ok;
 }
 
+/* GET /metrics: the exposition text (web/metrics.h), or a JSON error. */
+static enum MHD_Result send_metrics(struct MHD_Connection *c, struct api_reply *rep)
+{
+	if (!rep->body || rep->status != 200)
+		return send_json(c, rep);
+	struct MHD_Response *r = MHD_create_response_from_buffer(rep->len, rep->body, MHD_RESPMEM_MUST_FREE);
+	if (!r) {
+		free(rep->body);
+		return MHD_NO;
+	}
+	MHD_add_response_header(r, "Content-Type", METRICS_CONTENT_TYPE);
+	security_headers(r, true);
+	enum MHD_Result ok = MHD_queue_response(c, MHD_HTTP_OK, r);
+	MHD_destroy_response(r);
+	return ok;
+}
+
 static enum MHD_Result send_error(struct MHD_Connection *c, int status, const char *msg)
 {
 	struct api_reply rep;
@@ -321,6 +339,15 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		api_handle(db, url + 7, query_param, c, &rep);
 		web_db_release(db);
 		return send_json(c, &rep);
+	}
+	if (!strcmp(url, "/metrics")) {
+		struct api_reply rep;
+		sqlite3 *db = web_db_acquire();
+		if (!db)
+			return send_error(c, 503, "the database cannot be opened");
+		metrics_handle(db, &rep);
+		web_db_release(db);
+		return send_metrics(c, &rep);
 	}
 	if (!strncmp(url, "/static/", 8)) {
 		const struct web_asset *a = asset(url + 8);
