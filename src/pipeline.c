@@ -56,6 +56,7 @@ void pipeline_add_analyzers(void)
 	bus_add_analyzer(&redundancy_analyzer);
 	bus_add_analyzer(&visibility_analyzer);
 	bus_add_analyzer(&cabling_analyzer);
+	bus_add_analyzer(&clock_analyzer); /* after reports: it reads the report reports.c decoded */
 	bus_add_analyzer(&common_analyzer);
 }
 

@@ -5,6 +5,7 @@
 #ifndef MMSW_ANALYZE_H
 #define MMSW_ANALYZE_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "core/bus.h"
@@ -90,6 +91,7 @@ extern const struct analyzer redundancy_analyzer; /* redundancy.c: PRP LANs, HSR
 extern const struct analyzer visibility_analyzer; /* visibility.c: no MMS, and why */
 extern const struct analyzer cabling_analyzer;   /* cabling.c: PRP LAN vs the interface's declared LAN */
 extern const struct analyzer common_analyzer;    /* analyze.c: shared state, finding timers */
+extern const struct analyzer clock_analyzer;     /* clock.c: IED clocks against the capture's */
 
 struct pkt;
 
@@ -150,5 +152,10 @@ void reports_mms(struct flow *f, int dir, const struct mms_event *e, const struc
 void reports_flow_end(struct flow *f, const struct pkt_where *at);
 void reports_tick(int64_t now);
 void reports_finish(int64_t now);
+/* The report reports.c decoded from this InformationReport (valid for the
+ * event's delivery; analyzers registered after reports), NULL when the PDU is not
+ * a decoded RPT of a known IED. *replay: its EntryID was delivered before. */
+struct iec_report;
+const struct iec_report *reports_current(const struct mms_event *e, bool *replay);
 
 #endif

@@ -79,7 +79,14 @@
 	X(capture_not_understood, SEV_MEDIUM)                                         \
 	X(no_mms_seen, SEV_INFO)                                                      \
 	/* the sensor itself (main.c, live capture) */                                \
-	X(capture_drops, SEV_MEDIUM)
+	X(capture_drops, SEV_MEDIUM)                                                  \
+	/* IED clocks against the capture's (analyze/clock.c) */                      \
+	X(ied_clock_offset, SEV_MEDIUM)                                               \
+	X(ied_clock_unsynchronized, SEV_MEDIUM)                                       \
+	X(ied_clock_failure, SEV_HIGH)                                                \
+	X(ied_clock_drift, SEV_LOW)                                                   \
+	X(capture_clock_offset, SEV_LOW)                                              \
+	X(sensor_clock_unsynchronized, SEV_INFO)
 
 struct finding_kind {
 	const char *name;

@@ -45,7 +45,9 @@
 	X(prp_size_mismatch, 0)  X(hsr_frames_lane_a, 0)        \
 	X(hsr_frames_lane_b, 0)  X(hsr_duplicates, 0)           \
 	X(hsr_supervision_frames, 0) X(hsr_size_mismatch, 0)    \
-	X(redundancy_table_full, 1)
+	X(redundancy_table_full, 1)                             \
+	X(clock_samples, 0)      X(clock_samples_sampled_out, 0) \
+	X(clock_points_merged, 0) X(clock_table_full, 1)
 
 enum stat_id {
 #define X(name, lim) STAT_##name,
