@@ -231,8 +231,10 @@ static void packet_in(uint32_t iface, int dlt, uint32_t file_idx, uint64_t frame
 		}
 		r = decode_ip(&p);
 	}
-	if (r == IP_OTHER)
+	if (r == IP_OTHER || r == IP_UDP)
 		unread_ip_not_tcp(&p.at);
+	if (r == IP_UDP)
+		bus_udp(&p); /* time sources (SNTP, PTP) for the inventory */
 	else if (r == IP_INVALID)
 		unread_broken(&p.at);
 	if (r != IP_TCP)
