@@ -85,8 +85,7 @@
 	X(ied_clock_unsynchronized, SEV_MEDIUM)                                       \
 	X(ied_clock_failure, SEV_HIGH)                                                \
 	X(ied_clock_drift, SEV_LOW)                                                   \
-	X(capture_clock_offset, SEV_LOW)                                              \
-	X(sensor_clock_unsynchronized, SEV_INFO)
+	X(capture_clock_offset, SEV_LOW)
 
 struct finding_kind {
 	const char *name;

@@ -25,6 +25,10 @@ void eve_finding(const struct finding *f);
  * one entry per interface). */
 void eve_stats(int64_t ts_us);
 void eve_stats_capture(int64_t ts_us, const struct live_stats *cap, size_t n);
+/* The sensor's own clock status (util/sysclock.h), written in the capture
+ * statistics of live runs from now on. */
+struct sysclock;
+void eve_sensor_clock(const struct sysclock *c);
 /* Write what is buffered (a sensor does this every second). */
 void eve_flush(void);
 /* Reopen the EVE file by name (SIGHUP, after logrotate moved it). */
