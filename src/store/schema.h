@@ -103,6 +103,17 @@ static const char *const MMSW_MIGRATIONS[] = {
 	"  service TEXT NOT NULL, count INTEGER NOT NULL,"
 	"  p50_us INTEGER, p95_us INTEGER, p99_us INTEGER, max_us INTEGER,"
 	"  PRIMARY KEY (run_id, ied_id, service));",
+
+	/* 2 -> 3: IED clock offsets for the IED page's plot (analyze/clock.c: one
+	 * row per 10 s window of packet time, windows merging on long runs; at most
+	 * MMSW_DB_CLOCK_ROWS per IED per run). */
+	"CREATE TABLE ied_clock ("
+	"  run_id INTEGER NOT NULL REFERENCES runs(id),"
+	"  ied_id INTEGER NOT NULL REFERENCES ieds(id),"
+	"  ts INTEGER NOT NULL,"                 /* the window's middle, packet time (us) */
+	"  offset_us INTEGER NOT NULL,"          /* IED time minus capture time */
+	"  samples INTEGER NOT NULL,"
+	"  PRIMARY KEY (run_id, ied_id, ts));",
 };
 
 #define MMSW_DB_VERSION ((int)(sizeof(MMSW_MIGRATIONS) / sizeof(MMSW_MIGRATIONS[0])))

@@ -34,7 +34,7 @@ static uint64_t pdu_rows;
 
 enum {
 	S_FINDING, S_IED, S_ASSOC, S_RCB, S_MINUTE, S_RCBSEC, S_PDU, S_PDU_TRIM, S_RUN_PROGRESS,
-	S_LATENCY, S_CONNSEC, S_MINUTE_LAT, S_INVENTORY, S_COUNT
+	S_LATENCY, S_CONNSEC, S_MINUTE_LAT, S_INVENTORY, S_CLOCK, S_COUNT
 };
 static sqlite3_stmt *st[S_COUNT];
 
@@ -94,6 +94,8 @@ static const char *const SQL[S_COUNT] = {
 	" WHERE run_id = ?1 AND ied_id = ?2 AND minute = ?3",
 	[S_INVENTORY] =
 	"INSERT OR REPLACE INTO inventory (run_id, json) VALUES (?1, ?2)",
+	[S_CLOCK] =
+	"INSERT OR REPLACE INTO ied_clock (run_id, ied_id, ts, offset_us, samples) VALUES (?1, ?2, ?3, ?4, ?5)",
 };
 
 /* ---- errors --------------------------------------------------------------- */
@@ -266,6 +268,7 @@ struct minute {
 	int64_t second;                 /* connection attempts in the current second */
 	uint32_t second_attempts;
 	struct svc_latency *prev;       /* the IED's latency histogram at the last minute */
+	uint32_t clock_rows;            /* ied_clock rows written this run */
 };
 static struct minute minutes[IED_CACHE];
 static size_t n_minutes;
@@ -882,6 +885,31 @@ static void inventory_keep(const struct inventory_view *v)
 	}
 }
 
+/* One window of an IED's clock offset (analyze/clock.c), for the IED page. */
+static void store_clock(const struct clock_record *c)
+{
+	if (!enabled || failed)
+		return;
+	struct minute *m = slot_of(c->ied);
+	if (!m || m->clock_rows >= MMSW_DB_CLOCK_ROWS) {
+		if (m)
+			g_stats[STAT_db_cache_full]++;
+		return;
+	}
+	int64_t id = ied_id(c->ied, c->ts);
+	if (!id)
+		return;
+	sqlite3_stmt *s = st[S_CLOCK];
+	sqlite3_bind_int64(s, 1, run_id);
+	sqlite3_bind_int64(s, 2, id);
+	sqlite3_bind_int64(s, 3, c->ts);
+	sqlite3_bind_int64(s, 4, c->offset_us);
+	sqlite3_bind_int64(s, 5, c->samples);
+	if (step_done(s, "ied_clock"))
+		m->clock_rows++;
+	maybe_commit();
+}
+
 static void store_record(const struct record *r)
 {
 	switch (r->kind) {
@@ -894,6 +922,9 @@ static void store_record(const struct record *r)
 	case REC_INVENTORY:
 		if (enabled)
 			inventory_keep(r->u.inventory.view);
+		break;
+	case REC_CLOCK:
+		store_clock(&r->u.clock);
 		break;
 	default:
 		break;
