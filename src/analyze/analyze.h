@@ -80,7 +80,7 @@ void loss_reports_unseen(struct flow *f, int dir, const char *rptid, uint32_t fi
 
 /* The analyzers, registered on the bus by pipeline_add_analyzers() in this
  * order: loss, associations, services, control, inventory, reports,
- * redundancy, visibility, cabling, common. */
+ * redundancy, visibility, cabling, clock, common. */
 extern const struct analyzer loss_analyzer;      /* capture loss (loss.c) */
 extern const struct analyzer assoc_analyzer;     /* associations.c */
 extern const struct analyzer services_analyzer;  /* services.c */

@@ -24,6 +24,9 @@
 #include "core/rules.h"
 #include "dissectors/mms.h"
 #include "stages/app_iso.h"
+#include "stages/capture_live.h"
+
+#include <pcap/pcap.h>
 #include "util/json.h"
 
 /* ---- the estimator ----------------------------------------------------------------- */
@@ -298,8 +301,58 @@ static void test_analyzer(void)
 	free(stale);
 }
 
+/* ---- the live capture's default filter lets time sources through ------------------ */
+
+static bool passes(struct bpf_program *prog, const uint8_t *b, size_t n)
+{
+	struct pcap_pkthdr h;
+	memset(&h, 0, sizeof(h));
+	h.caplen = h.len = (bpf_u_int32)n;
+	return pcap_offline_filter(prog, &h, b) != 0;
+}
+
+/* Ethernet (optionally one VLAN tag) + IPv4 + UDP sport -> dport, 48 octets of payload. */
+static size_t udp_frame(uint8_t *b, bool vlan, uint16_t sport, uint16_t dport)
+{
+	size_t n = 12;
+	memset(b, 0, 128);
+	if (vlan) {
+		b[n++] = 0x81, b[n++] = 0x00, b[n++] = 0x00, b[n++] = 10;
+	}
+	b[n++] = 0x08, b[n++] = 0x00;
+	uint8_t *ip = b + n;
+	ip[0] = 0x45, ip[3] = 20 + 8 + 48, ip[8] = 64, ip[9] = 17;
+	ip[20] = (uint8_t)(sport >> 8), ip[21] = (uint8_t)sport, ip[22] = (uint8_t)(dport >> 8), ip[23] = (uint8_t)dport;
+	ip[25] = 8 + 48;
+	return n + 20 + 8 + 48;
+}
+
+static void test_live_filter(void)
+{
+	uint16_t ports[] = { 102 };
+	char flt[4096];
+	live_default_filter(ports, 1, flt, sizeof(flt));
+	pcap_t *dead = pcap_open_dead(DLT_EN10MB, 65535);
+	struct bpf_program prog;
+	CHECK_EQ(pcap_compile(dead, &prog, flt, 1, PCAP_NETMASK_UNKNOWN), 0);
+	uint8_t b[128];
+	CHECK(passes(&prog, b, udp_frame(b, false, 123, 40000)));  /* an SNTP reply */
+	CHECK(passes(&prog, b, udp_frame(b, true, 123, 40000)));   /* behind a VLAN tag */
+	CHECK(passes(&prog, b, udp_frame(b, false, 320, 320)));    /* PTP general (Announce) */
+	CHECK(passes(&prog, b, udp_frame(b, false, 319, 319)));    /* PTP event */
+	CHECK(!passes(&prog, b, udp_frame(b, false, 53, 40000))); /* DNS: not ours */
+	memset(b, 0, sizeof(b));
+	b[12] = 0x88, b[13] = 0xf7; /* PTP over Ethernet */
+	CHECK(passes(&prog, b, 64));
+	b[12] = 0x81, b[13] = 0x00, b[15] = 10, b[16] = 0x88, b[17] = 0xf7;
+	CHECK(passes(&prog, b, 68));
+	pcap_freecode(&prog);
+	pcap_close(dead);
+}
+
 int main(void)
 {
+	test_live_filter();
 	rules_defaults(&g_rules);
 	test_estimator();
 	test_time_quality();
