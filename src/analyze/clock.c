@@ -289,8 +289,18 @@ static bool estimate(struct clock_ied *c, struct estimate *out)
 	static int64_t v[CLOCK_RESERVOIR];
 	memcpy(v, c->res_v, c->res.n * sizeof(v[0]));
 	out->c = c;
-	out->offset = clock_percentile(v, c->res.n, CLOCK_PERCENTILE);
-	out->spread = out->offset - clock_percentile(v, c->res.n, CLOCK_PERCENTILE_LOW);
+	int64_t high = clock_percentile(v, c->res.n, CLOCK_PERCENTILE);
+	out->spread = high - clock_percentile(v, c->res.n, CLOCK_PERCENTILE_LOW);
+	out->offset = high;
+	if (c->n_points >= 3) {
+		/* Each window counts once, however many samples it held: a burst of
+		 * stale stamps (a BRCB backlog sent after a reconnect, a GI of old
+		 * values) weighs as the moment it lasted, not as its number. */
+		static int64_t w[CLOCK_POINTS_MAX];
+		for (uint16_t i = 0; i < c->n_points; i++)
+			w[i] = c->points[i].offset;
+		out->offset = clock_percentile(w, c->n_points, 500);
+	}
 	return true;
 }
 

@@ -69,7 +69,7 @@ struct assoc_event {
  * transaction slot (bus_txn_slot); it is released when the transaction ends:
  * answered, replaced by a request reusing its invokeID, forgotten, or with the
  * association. */
-#define TXN_SLOTS 4
+#define TXN_SLOTS 6
 struct mms_txn {
 	uint32_t invoke_id;
 	int16_t service;           /* the request's service (enum mms_service) */

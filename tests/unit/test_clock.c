@@ -250,7 +250,14 @@ static double detail(const struct hit *h, const char *key)
 static void test_analyzer(void)
 {
 	struct flow *ahead = new_flow(1), *on_time = new_flow(2), *unsync = new_flow(3), *control = new_flow(4),
-		    *stale = new_flow(5);
+		    *stale = new_flow(5), *backlog = new_flow(6);
+	/* a backlog after a reconnect: 1000 distinct stamps up to an hour old sent in
+	 * the first second, then one fresh stamp a second for a minute; far more
+	 * stale samples than fresh ones, but only one window of time */
+	for (int i = 0; i < 1000; i++)
+		read_once(backlog, "GGIO1$ST$Ind1$t", (int64_t)i * 1000, T0 - 3600000000ll + (int64_t)i * 3600000, 0x0a);
+	for (int i = 1; i <= 60; i++)
+		read_once(backlog, "GGIO1$MX$AnIn1$t", (int64_t)i * 1000000, T0 + (int64_t)i * 1000000 - 1000, 0x0a);
 	for (int i = 0; i < 30; i++) {
 		int64_t t = (int64_t)i * 1000000;
 		/* 3 s ahead, sent 1 to 20 ms after stamping (the offset is the freshest) */
@@ -276,6 +283,7 @@ static void test_analyzer(void)
 	CHECK_EQ(find("ied_clock_offset", 2).n, 0);
 	CHECK_EQ(find("ied_clock_offset", 4).n, 0);
 	CHECK_EQ(find("ied_clock_offset", 5).n, 0);
+	CHECK_EQ(find("ied_clock_offset", 6).n, 0); /* the backlog does not make an offset */
 	CHECK_EQ(find("capture_clock_offset", 0).n, 0);
 	/* three distinct stamps flagged not synchronized, two with clock failure */
 	h = find("ied_clock_unsynchronized", 3);
@@ -299,6 +307,7 @@ static void test_analyzer(void)
 	free(unsync);
 	free(control);
 	free(stale);
+	free(backlog);
 }
 
 /* ---- the live capture's default filter lets time sources through ------------------ */
