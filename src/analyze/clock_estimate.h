@@ -4,10 +4,12 @@
  * A sample is the IED's time minus the capture's time for one server-stamped
  * time (microseconds, signed). Transit, buffering, BufTm bundling and values
  * stamped before they were sent only make a sample smaller than the true offset,
- * never larger, so the offset is a high percentile of the samples (the upper
- * envelope), not their mean. Memory per IED is fixed: a uniform reservoir of
- * samples for the percentile, and one point per window of packet time (the
- * window's own high percentile) for the drift and the dashboard's plot. */
+ * never larger, so the offset comes from a high percentile of the samples (the
+ * upper envelope), not their mean: one point per window of packet time (the
+ * window's own high percentile), then the median of the points (clock.c), so a
+ * burst of stale stamps counts for the time it lasted. Memory per IED is fixed:
+ * a uniform reservoir of samples (the spread, and short runs) and the windows'
+ * points (the offset, the drift, the dashboard's plot). */
 #ifndef MMSW_CLOCK_ESTIMATE_H
 #define MMSW_CLOCK_ESTIMATE_H
 
