@@ -895,7 +895,7 @@
 		var x = rows.map(function (r) { return r.ts / 1e6; });
 		var y = rows.map(function (r) { return r.offset_us / 1e6; });
 		var lo = Math.min.apply(null, y), hi = Math.max.apply(null, y);
-		var pad = Math.max((hi - lo) * 0.2, 0.001);
+		var pad = Math.max((hi - lo) * 0.2, Math.max(Math.abs(lo), Math.abs(hi)) * 0.1, 0.001);
 		box.setAttribute('data-last-offset', y[y.length - 1].toFixed(3));
 		makeChart(box, {
 			height: 200,
