@@ -7,12 +7,15 @@
  * or LastApplError (their Oper carries the client's T: only "RPT" reports
  * count), never a read of a control object (its T is the client's too).
  *
- * Buffered reports sent late by design are kept out: a replay of entries already
- * delivered (reports.c tells), the `t` of members reported only for GI or
- * integrity (old values), and any UtcTime value seen before (a status read again
- * and again keeps its old stamp). What is left can still be late (BufTm
- * bundling, transit, a backlog sent after a reconnect), which only makes a
- * sample smaller: the estimate is a high percentile (clock_estimate.h). */
+ * Stamps sent late by design are kept out: a replay of entries already
+ * delivered (reports.c tells), the `t` of members reported for GI or integrity
+ * or with no ReasonCode (old values), and in read responses every `t` but one
+ * that changed since the previous read of the same variable (a status read again
+ * and again keeps its old stamp; a first read says nothing of its age). What is
+ * left can still be late (BufTm bundling, transit, a backlog sent after a
+ * reconnect, a polling period), which only makes a sample smaller: the estimate
+ * is a high percentile per window, then the median of the windows
+ * (clock_estimate.h). TimeQuality counts on every distinct stamp. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -30,6 +33,7 @@
 #define CLOCK_SEEN 64             /* recent distinct UtcTime values per IED */
 #define CLOCK_JUDGE_US 3600000000ll /* a long (live) run is judged every hour too */
 #define CLOCK_FLAGGED_EVIDENCE 4
+#define CLOCK_READS 256           /* stamps remembered per IED from reads, by variable */
 /* Days from 1970-01-01 to 1984-01-01, where TimeOfDay's days count from. */
 #define DAYS_1970_TO_1984 5113
 
@@ -47,6 +51,7 @@ struct clock_ied {
 	uint16_t n_points;
 	struct clock_point points[CLOCK_POINTS_MAX];
 	uint64_t seen[CLOCK_SEEN];             /* direct-mapped: raw UtcTime + 1 */
+	struct clock_read { uint64_t key, stamp; } reads[CLOCK_READS]; /* last stamp per read variable */
 	/* TimeQuality of distinct server-stamped UtcTimes */
 	uint64_t stamped, unsync, failure;
 	uint8_t n_unsync_at, n_failure_at;
@@ -134,41 +139,71 @@ static void add_sample(struct clock_ied *c, int64_t ied_us, const struct pkt_whe
 
 /* ---- what the IED stamped ------------------------------------------------------- */
 
-/* A UtcTime value the IED stamped. fresh: it may count for the offset (not
- * reported for GI or integrity only). */
-static void utc_time(struct clock_ied *c, const struct mms_data *d, bool fresh, const struct pkt_where *at)
+/* Where a UtcTime came from decides whether it reads the IED's clock now. */
+struct stamp_ctx {
+	struct clock_ied *c;
+	const struct pkt_where *at;
+	bool fresh;        /* a report member included for a change: stamped just now */
+	bool read;         /* a read response: fresh only if it changed since the last read */
+	uint64_t read_key; /* the read's variables (hash), with the stamp's ordinal mixed in */
+	uint32_t ordinal;
+};
+
+static uint64_t mix(uint64_t x)
 {
+	x ^= x >> 33;
+	x *= 0xff51afd7ed558ccdull;
+	x ^= x >> 33;
+	return x;
+}
+
+/* A UtcTime value the IED stamped. */
+static void utc_time(struct stamp_ctx *s, const struct mms_data *d)
+{
+	struct clock_ied *c = s->c;
 	uint32_t secs, frac;
 	uint8_t q;
+	uint32_t ordinal = s->ordinal++;
 	if (!mms_data_utc_time(d, &secs, &frac, &q))
 		return;
 	if (!secs && !frac)
 		return; /* never stamped */
 	uint64_t raw = ((uint64_t)secs << 32 | (uint64_t)frac << 8 | q) + 1;
-	uint64_t *slot = &c->seen[(raw * 0x9e3779b97f4a7c15ull) >> 58];
+	bool fresh = s->fresh;
+	if (s->read) {
+		/* A status read again keeps its old stamp, and the first read of any
+		 * value says nothing of when it was stamped: only a stamp that changed
+		 * since the previous read of the same variable was made since then. */
+		uint64_t key = mix(s->read_key + ordinal) | 1;
+		struct clock_read *r = &c->reads[key % CLOCK_READS];
+		fresh = r->key == key && r->stamp != raw;
+		r->key = key;
+		r->stamp = raw;
+	}
+	uint64_t *slot = &c->seen[mix(raw) % CLOCK_SEEN];
 	if (*slot == raw)
 		return; /* the same stamp again: an old value, not a new reading of the clock */
 	*slot = raw;
 	c->stamped++;
 	if (q & MMS_TQ_CLOCK_NOT_SYNCHRONIZED) {
 		if (c->n_unsync_at < CLOCK_FLAGGED_EVIDENCE)
-			c->unsync_at[c->n_unsync_at++] = *at;
+			c->unsync_at[c->n_unsync_at++] = *s->at;
 		c->unsync++;
 	}
 	if (q & MMS_TQ_CLOCK_FAILURE) {
 		if (c->n_failure_at < CLOCK_FLAGGED_EVIDENCE)
-			c->failure_at[c->n_failure_at++] = *at;
+			c->failure_at[c->n_failure_at++] = *s->at;
 		c->failure++;
 	}
 	if (fresh)
-		add_sample(c, (int64_t)secs * 1000000 + (int64_t)(((uint64_t)frac * 1000000u) >> 24), at);
+		add_sample(c, (int64_t)secs * 1000000 + (int64_t)(((uint64_t)frac * 1000000u) >> 24), s->at);
 }
 
 /* Every UtcTime inside one value (a structure walked level by level). */
-static void utc_times_in(struct clock_ied *c, const struct mms_data *top, bool fresh, const struct pkt_where *at)
+static void utc_times_in(struct stamp_ctx *s, const struct mms_data *top)
 {
 	if (top->tag == MMS_DATA_UTC_TIME && !top->constructed) {
-		utc_time(c, top, fresh, at);
+		utc_time(s, top);
 		return;
 	}
 	if (!top->constructed || (top->tag != MMS_DATA_STRUCTURE && top->tag != MMS_DATA_ARRAY))
@@ -186,7 +221,7 @@ static void utc_times_in(struct clock_ied *c, const struct mms_data *top, bool f
 			continue;
 		}
 		if (d.tag == MMS_DATA_UTC_TIME && !d.constructed)
-			utc_time(c, &d, fresh, at);
+			utc_time(s, &d);
 		else if (d.constructed && (d.tag == MMS_DATA_STRUCTURE || d.tag == MMS_DATA_ARRAY) &&
 			 depth + 1 < MMSW_BER_MAX_DEPTH)
 			stack[++depth] = d.val;
@@ -207,28 +242,45 @@ static void report_times(struct clock_ied *c, const struct iec_report *rep, bool
 	const uint8_t live = TRG_MASK(TRG_DCHG) | TRG_MASK(TRG_QCHG) | TRG_MASK(TRG_DUPD);
 	for (uint16_t i = 0; i < rep->n_members; i++) {
 		const struct iec_report_member *m = &rep->members[i];
-		/* no ReasonCode: unknown, kept (repeats are skipped as seen) */
-		bool fresh = !m->reasons || (m->reasons & live);
-		utc_times_in(c, &m->value, fresh, at);
+		/* a member included for a change was stamped just now; one included for
+		 * GI or integrity, or with no ReasonCode, carries its last change's stamp
+		 * (its TimeQuality still counts) */
+		struct stamp_ctx s = { .c = c, .at = at, .fresh = (m->reasons & live) != 0 };
+		utc_times_in(&s, &m->value);
 	}
 }
 
-/* Does a read name a control object (FC CO: Oper, SBOw, Cancel carry the
- * client's T)? */
-static bool names_control(const struct mms_pdu *p)
+static uint64_t fnv(uint64_t h, const struct bview *v)
 {
+	for (size_t k = 0; k < v->len; k++)
+		h = (h ^ v->p[k]) * 1099511628211ull;
+	return (h ^ '/') * 1099511628211ull;
+}
+
+/* The read's variables as one number (the key its answers' stamps are
+ * remembered by); 1 marks a read of a control object (FC CO: Oper, SBOw and
+ * Cancel carry the client's T), whose answer is never used. */
+static uintptr_t read_mark(const struct mms_pdu *p)
+{
+	if (p->n_objs < p->n_objs_total)
+		return 1; /* names not kept: do not guess */
+	uint64_t h = 1469598103934665603ull;
 	for (uint16_t i = 0; i < p->n_objs; i++) {
 		const struct bview *it = &p->objs[i].item;
 		for (size_t k = 0; k + 3 <= it->len; k++)
 			if (it->p[k] == '$' && it->p[k + 1] == 'C' && it->p[k + 2] == 'O' &&
 			    (k + 3 == it->len || it->p[k + 3] == '$'))
-				return true;
+				return 1;
+		h = fnv(fnv(h, &p->objs[i].domain), it);
 	}
-	return p->n_objs < p->n_objs_total; /* names not kept: do not guess */
+	if (p->has_list_name) /* a dataset read (GetDataSetValues) */
+		h = fnv(fnv(h, &p->list_name.domain), &p->list_name.item);
+	return (uintptr_t)(h | 2);
 }
 
-static void read_times(struct clock_ied *c, const struct mms_pdu *p, const struct pkt_where *at)
+static void read_times(struct clock_ied *c, const struct mms_pdu *p, uintptr_t mark, const struct pkt_where *at)
 {
+	struct stamp_ctx s = { .c = c, .at = at, .read = true, .read_key = (uint64_t)mark };
 	struct rd list = p->data;
 	for (;;) {
 		struct mms_data d;
@@ -236,7 +288,7 @@ static void read_times(struct clock_ied *c, const struct mms_pdu *p, const struc
 		if (mms_data_next(&list, &d, &done) != BER_OK || done)
 			return;
 		if (d.tag != MMS_DATA_ACCESS_FAILURE)
-			utc_times_in(c, &d, true, at);
+			utc_times_in(&s, &d);
 	}
 }
 
@@ -252,17 +304,17 @@ static void clock_mms(struct flow *f, int dir, const struct mms_event *e, const 
 	if (p->defect)
 		return;
 	if (dir == 0) {
-		/* a read of a control object: its answer is the client's T */
-		if (p->type == MMS_CONFIRMED_REQUEST && p->service == MMS_SVC_READ && e->txn && names_control(p))
-			e->txn->slot[txn_slot] = (void *)1;
+		/* what the read names, for its answer (a control object's: not used) */
+		if (p->type == MMS_CONFIRMED_REQUEST && p->service == MMS_SVC_READ && e->txn)
+			e->txn->slot[txn_slot] = (void *)read_mark(p);
 		return;
 	}
 	bool replay;
 	const struct iec_report *rep = NULL;
 	if (p->type == MMS_UNCONFIRMED && p->service == MMS_USVC_INFORMATION_REPORT)
 		rep = reports_current(e, &replay);
-	bool read = p->type == MMS_CONFIRMED_RESPONSE && p->service == MMS_SVC_READ && p->has_data && e->txn &&
-		    !e->txn->slot[txn_slot];
+	uintptr_t mark = e->txn ? (uintptr_t)e->txn->slot[txn_slot] : 0;
+	bool read = p->type == MMS_CONFIRMED_RESPONSE && p->service == MMS_SVC_READ && p->has_data && mark > 1;
 	if (!rep && !read)
 		return;
 	struct ied *d = ied_of_flow(f);
@@ -272,7 +324,7 @@ static void clock_mms(struct flow *f, int dir, const struct mms_event *e, const 
 	if (rep)
 		report_times(c, rep, replay, at);
 	else
-		read_times(c, p, at);
+		read_times(c, p, mark, at);
 }
 
 /* ---- judging -------------------------------------------------------------------- */

@@ -250,7 +250,15 @@ static double detail(const struct hit *h, const char *key)
 static void test_analyzer(void)
 {
 	struct flow *ahead = new_flow(1), *on_time = new_flow(2), *unsync = new_flow(3), *control = new_flow(4),
-		    *stale = new_flow(5), *backlog = new_flow(6);
+		    *stale = new_flow(5), *backlog = new_flow(6), *polled = new_flow(7);
+	/* statuses polled three times, each keeping the stamp of its last change
+	 * (hours old): no stamp changes between reads, so none reads the clock */
+	for (int round = 0; round < 3; round++)
+		for (int v = 0; v < 40; v++) {
+			char item[64];
+			snprintf(item, sizeof(item), "GGIO1$ST$Ind%d$t", v + 1);
+			read_once(polled, item, (int64_t)round * 10000000 + v * 1000, T0 - 7200000000ll + v * 1000000, 0x0a);
+		}
 	/* a backlog after a reconnect: 1000 distinct stamps up to an hour old sent in
 	 * the first second, then one fresh stamp a second for a minute; far more
 	 * stale samples than fresh ones, but only one window of time */
@@ -278,12 +286,13 @@ static void test_analyzer(void)
 	struct hit h = find("ied_clock_offset", 1);
 	CHECK_EQ(h.n, 1);
 	CHECK(fabs(detail(&h, "offset_s") - 3.0) < 0.01);
-	CHECK_EQ((long long)detail(&h, "samples"), 30);
+	CHECK_EQ((long long)detail(&h, "samples"), 29); /* the first read is no sample */
 	CHECK(detail(&h, "spread_s") >= 0 && detail(&h, "spread_s") < 0.03);
 	CHECK_EQ(find("ied_clock_offset", 2).n, 0);
 	CHECK_EQ(find("ied_clock_offset", 4).n, 0);
 	CHECK_EQ(find("ied_clock_offset", 5).n, 0);
 	CHECK_EQ(find("ied_clock_offset", 6).n, 0); /* the backlog does not make an offset */
+	CHECK_EQ(find("ied_clock_offset", 7).n, 0); /* nor do old statuses polled */
 	CHECK_EQ(find("capture_clock_offset", 0).n, 0);
 	/* three distinct stamps flagged not synchronized, two with clock failure */
 	h = find("ied_clock_unsynchronized", 3);
@@ -308,6 +317,7 @@ static void test_analyzer(void)
 	free(control);
 	free(stale);
 	free(backlog);
+	free(polled);
 }
 
 /* ---- the live capture's default filter lets time sources through ------------------ */
