@@ -68,6 +68,14 @@ bool mms_data_float(const struct mms_data *d, double *out);
 bool mms_data_float32(const struct mms_data *d, float *out);
 /* utc-time: 4 octets seconds, 3 octets fraction of second, 1 octet quality. */
 bool mms_data_utc_time(const struct mms_data *d, uint32_t *secs, uint32_t *frac24, uint8_t *quality);
+/* The utc-time quality octet (IEC 61850-8-1 TimeQuality): bit 7 (MSB)
+ * LeapSecondsKnown, bit 6 ClockFailure, bit 5 ClockNotSynchronized, bits 4..0
+ * TimeAccuracy (significant bits of the fraction; 31 unspecified). */
+#define MMS_TQ_LEAP_SECONDS_KNOWN 0x80u
+#define MMS_TQ_CLOCK_FAILURE 0x40u
+#define MMS_TQ_CLOCK_NOT_SYNCHRONIZED 0x20u
+#define MMS_TQ_ACCURACY(q) ((unsigned)(q) & 0x1fu)
+#define MMS_TQ_ACCURACY_UNSPECIFIED 31u
 /* binary-time (TimeOfDay): 4 octets ms since midnight, optional 2 octets days since
  * 1984-01-01 (*has_days tells which; *days is 0 without them). */
 bool mms_data_binary_time(const struct mms_data *d, uint32_t *ms, bool *has_days, uint16_t *days);

@@ -40,6 +40,7 @@
 #include "store/baseline.h"
 #include "store/store.h"
 #include "util/log.h"
+#include "util/sysclock.h"
 #include "web/server.h"
 
 static volatile int stop_requested;
@@ -270,6 +271,27 @@ static void stats_to_store(const struct live_stats *cap, size_t n)
 	store_stats(cap, n, c, n_out, sensor);
 }
 
+/* The sensor's own clock, at the start of a live run and at every statistics
+ * interval: every IED clock offset is measured against it, so an unsynchronized
+ * sensor is said aloud (a warning when it becomes so, and in the EVE capture
+ * statistics). */
+static int sensor_clock_synced = -1; /* -1 not asked yet */
+
+static void sensor_clock_check(void)
+{
+	struct sysclock c;
+	if (!sysclock_status(&c))
+		return;
+	eve_sensor_clock(&c);
+	if (!c.synchronized && sensor_clock_synced != 0)
+		log_warn("the sensor's clock is not synchronized (kernel clock status STA_UNSYNC, maximum error %lld ms): "
+			 "IED clock offsets are measured against it; check its NTP/PTP daemon",
+			 (long long)(c.max_error_us / 1000));
+	else if (c.synchronized && sensor_clock_synced == 0)
+		log_info("the sensor's clock is synchronized again");
+	sensor_clock_synced = c.synchronized;
+}
+
 /* Capture statistics every interval, per interface; drops mean findings may be
  * incomplete, and the finding names the interface that dropped. */
 static void on_capture_stats(const struct live_stats *s, size_t n, void *arg)
@@ -281,6 +303,7 @@ static void on_capture_stats(const struct live_stats *s, size_t n, void *arg)
 		clock_gettime(CLOCK_REALTIME, &t);
 		now = (int64_t)t.tv_sec * 1000000 + t.tv_nsec / 1000;
 	}
+	sensor_clock_check();
 	eve_stats_capture(now, s, n);
 	for (size_t i = 0; i < n && i < MMSW_MAX_INTERFACES; i++)
 		capture_drops(&s[i], input_iface((uint32_t)i) ? input_iface((uint32_t)i)->name : "?",
@@ -506,6 +529,7 @@ int main(int argc, char **argv)
 						 opt.ifaces[i].name, lan ? " (LAN " : "", lan ? lan : "", lan ? ")" : "");
 		}
 		log_info("capturing on %s%s", on, opt.n_ifaces > 1 ? ", merged in time order" : "");
+		sensor_clock_check();
 		if (live_loop(live, pipeline_live_packet, NULL, &stop_requested, opt.count, opt.duration_s,
 			      opt.stats_interval_s, on_capture_stats, housekeeping, NULL) != 0)
 			status = EXIT_FAILURE_RUN;

@@ -63,6 +63,7 @@ void pipeline_add_analyzers(void)
 	if (g_scl)
 		bus_add_analyzer(&scl_checks_analyzer);
 	bus_add_analyzer(&drift_analyzer);
+	bus_add_analyzer(&clock_analyzer); /* after reports: it reads the report reports.c decoded */
 	bus_add_analyzer(&common_analyzer);
 }
 
@@ -246,8 +247,10 @@ static void packet_in(uint32_t iface, int dlt, uint32_t file_idx, uint64_t frame
 		}
 		r = decode_ip(&p);
 	}
-	if (r == IP_OTHER)
+	if (r == IP_OTHER || r == IP_UDP)
 		unread_ip_not_tcp(&p.at);
+	if (r == IP_UDP)
+		bus_udp(&p); /* time sources (SNTP, PTP) for the inventory */
 	else if (r == IP_INVALID)
 		unread_broken(&p.at);
 	if (r != IP_TCP)

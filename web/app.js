@@ -815,6 +815,8 @@
 				}), {id: 'rcb-table'}) : empty('No RCBs seen for this IED (no reports and no RCB reads or writes).'), {id: 'rcbs'}));
 			var latBox = el('div', null, loading());
 			out.appendChild(section('Response latency by service', latBox, {id: 'latency'}));
+			var clockBox = el('div', {class: 'chart'}, loading());
+			out.appendChild(section('Clock offset (IED time minus capture time)', clockBox, {id: 'clock'}));
 			var assocs = el('div', null, loading());
 			out.appendChild(section('Associations', assocs, {id: 'associations'}));
 			var rq = runQuery();
@@ -823,6 +825,11 @@
 				assocLimitChart(assocChart, rows, d);
 			}).catch(function (e) { if (alive(gen)) assocChart.appendChild(errorBox(e)); });
 			assocTable(assocs, id, rq, 0, gen);
+			api('ieds/' + encodeURIComponent(id) + '/clock', rq).then(function (rows) {
+				if (!alive(gen)) return;
+				clear(clockBox);
+				clockChart(clockBox, Array.isArray(rows) ? rows : []);
+			}).catch(function (e) { if (alive(gen)) { clear(clockBox); clockBox.appendChild(errorBox(e)); } });
 			api('ieds/' + encodeURIComponent(id) + '/latency', rq).then(function (lat) {
 				if (!alive(gen)) return;
 				clear(latBox);
@@ -890,6 +897,26 @@
 		box.appendChild(known ? key([{key: 'limit', label: 'dashed red: the association limit, ' + limit + (d.limit_inferred ? ' (inferred from a refusal)' : ' (from the rules)')}])
 			: el('p', {class: 'muted', 'data-key': 'limit-unknown'}, 'Association limit unknown: mmswatch never guesses it. Set it with ',
 				el('code', null, 'ied ' + d.ip + ':' + d.port + ' limit N'), ' in the rules to draw the limit line.'));
+	}
+	/* The IED's clock against the capture's, one point per window (the store's
+	 * ied_clock rows): flat near 0 is a synchronized IED, a level away from 0 an
+	 * offset, a slope a drift. */
+	function clockChart(box, rows) {
+		box.setAttribute('data-points', String(rows.length));
+		if (!rows.length) { box.appendChild(empty('No server-stamped times (TimeOfEntry, t) from this IED in this run.')); return; }
+		var x = rows.map(function (r) { return r.ts / 1e6; });
+		var y = rows.map(function (r) { return r.offset_us / 1e6; });
+		var lo = Math.min.apply(null, y), hi = Math.max.apply(null, y);
+		var pad = Math.max((hi - lo) * 0.2, Math.max(Math.abs(lo), Math.abs(hi)) * 0.1, 0.001);
+		box.setAttribute('data-last-offset', y[y.length - 1].toFixed(3));
+		makeChart(box, {
+			height: 200,
+			series: [{label: 'time (UTC)'},
+				{label: 'offset (s)', stroke: COLORS.assocs, width: 2, points: {show: rows.length < 60},
+					value: function (u, v) { return v === null || v === undefined ? '' : v.toFixed(3) + ' s'; }}],
+			scales: {x: {time: true, range: padRange(90, x)}, y: {range: [Math.min(lo - pad, 0), Math.max(hi + pad, 0)]}},
+			axes: [{}, {label: 'seconds'}]
+		}, [x, y]);
 	}
 	function drawLimit(u, limit) { /* a dashed horizontal line across the plot */
 		var dpr = window.devicePixelRatio || 1;

@@ -80,7 +80,7 @@ void loss_reports_unseen(struct flow *f, int dir, const char *rptid, uint32_t fi
 
 /* The analyzers, registered on the bus by pipeline_add_analyzers() in this
  * order: loss, associations, services, control, inventory, reports,
- * redundancy, visibility, cabling, common. */
+ * redundancy, visibility, cabling, clock, common. */
 extern const struct analyzer loss_analyzer;      /* capture loss (loss.c) */
 extern const struct analyzer assoc_analyzer;     /* associations.c */
 extern const struct analyzer services_analyzer;  /* services.c */
@@ -101,6 +101,7 @@ extern const struct analyzer drift_analyzer;     /* drift.c: facts of the run, d
  * `name` in findings; a live run also compares values every minute. */
 struct fact_table;
 void drift_configure(bool collect_facts, const struct fact_table *baseline, const char *name, bool live_run);
+extern const struct analyzer clock_analyzer;     /* clock.c: IED clocks against the capture's */
 
 struct pkt;
 
@@ -161,5 +162,10 @@ void reports_mms(struct flow *f, int dir, const struct mms_event *e, const struc
 void reports_flow_end(struct flow *f, const struct pkt_where *at);
 void reports_tick(int64_t now);
 void reports_finish(int64_t now);
+/* The report reports.c decoded from this InformationReport (valid for the
+ * event's delivery; analyzers registered after reports), NULL when the PDU is not
+ * a decoded RPT of a known IED. *replay: its EntryID was delivered before. */
+struct iec_report;
+const struct iec_report *reports_current(const struct mms_event *e, bool *replay);
 
 #endif

@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "analyze/analyze.h"
+#include "analyze/inventory_time.h"
 #include "core/finding.h"
 #include "core/ied.h"
 #include "core/inventory.h"
@@ -988,6 +989,7 @@ static struct inv_l2_stream *l2_stream_of(bool sv, const struct inv_vlan_key *k,
 
 void inventory_l2(const struct pkt *p)
 {
+	inventory_time_l2(p);
 	if (p->ethertype != ETHERTYPE_GOOSE && p->ethertype != ETHERTYPE_SV)
 		return;
 	bool sv = p->ethertype == ETHERTYPE_SV;
@@ -1101,6 +1103,7 @@ const struct inventory_view *inventory_view(void)
 	view.l2_frames_unusable = l2_unusable;
 	view.red_nodes = red_nodes;
 	view.n_red_nodes = n_red_nodes;
+	view.time_sources = inventory_time_sources(&view.n_time_sources);
 	return &view;
 }
 
@@ -1140,6 +1143,7 @@ void inventory_free(void)
 	free(red_nodes);
 	red_nodes = NULL;
 	n_red_nodes = 0;
+	inventory_time_free();
 }
 
 /* End of input: last refreshes, then the finished inventory for the sinks (the
@@ -1160,6 +1164,7 @@ const struct analyzer inventory_analyzer = {
 	.assoc = inventory_assoc,
 	.l2 = inventory_l2,
 	.redundancy = inventory_redundancy,
+	.udp = inventory_time_udp,
 	.finish = inventory_finish_hook,
 	.print = inventory_print,
 	.print_rank = 1,

@@ -1045,6 +1045,19 @@ static const char *sequence_check(struct flow *f, int dir, struct rstream *s, co
 	return sq_verdict_name(r.verdict);
 }
 
+/* The report being delivered, for the analyzers after this one (reports_current). */
+static const struct mms_event *current_event;
+static const struct iec_report *current_report;
+static bool current_replay;
+
+const struct iec_report *reports_current(const struct mms_event *e, bool *replay)
+{
+	if (!e || e != current_event || !current_report)
+		return NULL;
+	*replay = current_replay;
+	return current_report;
+}
+
 static void buffered_checks(struct flow *f, struct rstream *s, const struct iec_report *rep,
 			    const struct pkt_where *at)
 {
@@ -1079,6 +1092,7 @@ static void buffered_checks(struct flow *f, struct rstream *s, const struct iec_
 		if (!memcmp(r->entryids[i], rep->entryid.p, 8)) {
 			/* Delivered before (an earlier association): a replay, not new data
 			 * and not a gap. */
+			current_replay = true;
 			struct finding *fd = open_finding("buffered_report_replay", SEV_INFO, f, obj, at);
 			if (fd) {
 				bool wrote = r->entryid_flow == f->id;
@@ -1246,6 +1260,9 @@ static void report(struct flow *f, int dir, const struct mms_event *e, const str
 	struct rstream *s = stream_for(f, a, &rep, at);
 	if (!s)
 		return;
+	current_event = e;
+	current_report = &rep;
+	current_replay = false;
 	s->reports++;
 	s->total++;
 	struct rcb *r = stream_rcb(f, s);
@@ -1295,6 +1312,7 @@ static void report(struct flow *f, int dir, const struct mms_event *e, const str
 void reports_mms(struct flow *f, int dir, const struct mms_event *e, const struct pkt_where *at)
 {
 	const struct mms_pdu *p = e->pdu;
+	current_event = NULL;
 	if (p->defect)
 		return;
 	switch (p->type) {

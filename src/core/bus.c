@@ -27,6 +27,7 @@ typedef void (*assoc_hook)(struct flow *, int, const struct assoc_event *, const
 typedef void (*mms_hook)(struct flow *, int, const struct mms_event *, const struct pkt_where *);
 typedef void (*l2_hook)(const struct pkt *);
 typedef void (*redundancy_hook)(const struct pkt *);
+typedef void (*udp_hook)(const struct pkt *);
 typedef void (*flow_end_hook)(struct flow *, enum flow_end, const struct pkt_where *);
 typedef void (*frame_hook)(struct flow *, int, const struct pkt *);
 typedef void (*finding_hook)(const struct finding *);
@@ -37,6 +38,7 @@ SUBSCRIBERS(assoc, assoc_hook);
 SUBSCRIBERS(mms, mms_hook);
 SUBSCRIBERS(l2, l2_hook);
 SUBSCRIBERS(redundancy, redundancy_hook);
+SUBSCRIBERS(udp, udp_hook);
 SUBSCRIBERS(flow_end, flow_end_hook);
 SUBSCRIBERS(frame, frame_hook);
 SUBSCRIBERS(finding, finding_hook);
@@ -67,6 +69,7 @@ static void subscribe_all(void)
 	COLLECT(mms);
 	COLLECT(l2);
 	COLLECT(redundancy);
+	COLLECT(udp);
 	COLLECT(flow_end);
 	COLLECT(frame);
 	COLLECT_SINKS(finding);
@@ -283,6 +286,11 @@ void bus_l2(const struct pkt *p)
 void bus_redundancy(const struct pkt *p)
 {
 	DELIVER(redundancy, p);
+}
+
+void bus_udp(const struct pkt *p)
+{
+	DELIVER(udp, p);
 }
 
 void bus_flow_end(struct flow *f, enum flow_end why, const struct pkt_where *at)

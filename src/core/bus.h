@@ -6,7 +6,7 @@
  * files that name them), and the bus calls every registered hook in turn.
  *
  * THE ORDERING RULE (written here and nowhere else):
- *  1. An event (tcp, stream, assoc, mms, l2, flow_end) goes to every analyzer,
+ *  1. An event (tcp, stream, assoc, mms, l2, udp, flow_end) goes to every analyzer,
  *     in registration order, then to every sink, in registration order. So a sink
  *     reading a flow's IED or an analyzer's verdict sees it settled.
  *  2. Findings and records an analyzer emits while handling an event wait in a
@@ -44,6 +44,7 @@ struct pkt;
 		    const struct pkt_where *at);                                               \
 	void (*l2)(const struct pkt *p);              /* a frame that is not IP */            \
 	void (*redundancy)(const struct pkt *p);      /* a PRP/HSR frame, duplicates too */   \
+	void (*udp)(const struct pkt *p);             /* a UDP datagram (ports, payload) */   \
 	void (*flow_end)(struct flow *f, enum flow_end why, const struct pkt_where *at);      \
 	void (*tick)(int64_t now);                    /* every second of packet time */       \
 	void (*finish)(int64_t now);                  /* end of input, flows already ended */ \
@@ -108,6 +109,8 @@ void bus_flow_end(struct flow *f, enum flow_end why, const struct pkt_where *at)
  * flow and direction as soon as the flow stage found them, before any event the
  * frame causes. Not queued: nothing is emitted from it. */
 void bus_frame(struct flow *f, int dir, const struct pkt *p);
+/* A UDP datagram (IPv4 unfragmented or reassembled, IPv6): p's ports and payload. */
+void bus_udp(const struct pkt *p);
 void bus_tick(int64_t now);
 void bus_finish(int64_t now);
 /* The analyzers' summary blocks, each preceded by a blank line. */

@@ -144,6 +144,30 @@ struct inv_red_node {
 	struct pkt_where first;    /* its first supervision frame */
 };
 
+/* A time source seen on the wire: an SNTP server answering (UDP 123, mode 4 or
+ * 5), or a PTP grandmaster named by Announce messages (EtherType 0x88F7, UDP
+ * 319/320). SNTP servers are keyed by address, grandmasters by identity and
+ * domain; the fields hold the latest message's. */
+#define INV_MAX_TIME_SOURCES 64
+enum inv_time_protocol { INV_TIME_SNTP = 0, INV_TIME_PTP };
+struct inv_time_source {
+	uint8_t protocol;          /* enum inv_time_protocol */
+	bool over_udp;             /* PTP: over UDP (else Ethernet); SNTP: always */
+	uint8_t ipver, ip[16];     /* the sender's address, when over UDP */
+	bool has_mac;
+	uint8_t mac[6];            /* the sender's MAC, when the link has one */
+	struct inv_vlan_key key;
+	/* SNTP */
+	uint8_t version, leap, stratum, refid[4];
+	/* PTP */
+	uint8_t domain, grandmaster[8], sender[8];
+	uint8_t priority1, priority2, clock_class, clock_accuracy, time_source;
+	uint16_t steps_removed;
+	uint64_t messages;
+	int64_t first_seen, last_seen;
+	struct pkt_where first;
+};
+
 struct inventory_view {
 	int ied_slot;                   /* where an IED keeps its struct inv_ied (inventory_ied()) */
 	int64_t first_seen, last_seen;  /* packet time of the first and last event; 0 none */
@@ -155,6 +179,8 @@ struct inventory_view {
 	uint64_t l2_frames_unusable;    /* no header or no PDU, and no stream of that APPID yet */
 	const struct inv_red_node *red_nodes; /* PRP/HSR nodes, in order of appearance */
 	size_t n_red_nodes;
+	const struct inv_time_source *time_sources; /* SNTP servers, PTP grandmasters */
+	size_t n_time_sources;
 };
 
 /* The IED's inventory; NULL when the traffic said nothing of it to the analyzer

@@ -103,7 +103,13 @@
 	X(scl_osi_mismatch, SEV_INFO)                                                 \
 	X(scl_ied_silent, SEV_INFO)                                                   \
 	X(scl_goose_mismatch, SEV_LOW) \
-	X(output_dropping, SEV_MEDIUM)
+	X(output_dropping, SEV_MEDIUM) \
+	/* IED clocks against the capture's (analyze/clock.c) */                      \
+	X(ied_clock_offset, SEV_MEDIUM)                                               \
+	X(ied_clock_unsynchronized, SEV_MEDIUM)                                       \
+	X(ied_clock_failure, SEV_HIGH)                                                \
+	X(ied_clock_drift, SEV_LOW)                                                   \
+	X(capture_clock_offset, SEV_LOW)
 
 struct finding_kind {
 	const char *name;

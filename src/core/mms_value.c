@@ -172,9 +172,20 @@ static void value(struct mms_value_writer *v, const struct mms_data *d)
 		/* the fraction is a binary fraction of a second, 24 bits */
 		uint32_t usec = (uint32_t)(((uint64_t)frac * 1000000u) >> 24);
 		n = fmt_time(buf, secs / 86400, secs % 86400, usec, 6);
+		if (!mms_value_fits(v, n + 128))
+			return;
 		jw_obj(w, NULL);
 		jw_strn(w, "utc", buf, n);
 		jw_hex(w, "quality", &q, 1);
+		/* TimeQuality decoded: the flags only when set (they mostly are not),
+		 * the accuracy always (31: unspecified) */
+		if (q & MMS_TQ_LEAP_SECONDS_KNOWN)
+			jw_bool(w, "leap_seconds_known", true);
+		if (q & MMS_TQ_CLOCK_FAILURE)
+			jw_bool(w, "clock_failure", true);
+		if (q & MMS_TQ_CLOCK_NOT_SYNCHRONIZED)
+			jw_bool(w, "clock_not_synchronized", true);
+		jw_u64(w, "time_accuracy", MMS_TQ_ACCURACY(q));
 		jw_obj_end(w);
 		return;
 	}

@@ -27,6 +27,7 @@ enum record_kind {
 	REC_WRITE,          /* the ordinary items of one write and their results */
 	REC_FILE,           /* a file service, or a whole file transfer */
 	REC_FACTS,          /* the run's facts for a later drift check (core/facts.h) */
+	REC_CLOCK,          /* one window's estimate of an IED's clock offset */
 	REC_KIND_COUNT
 };
 
@@ -156,6 +157,16 @@ struct file_record {
 	struct audit_error error;
 };
 
+/* REC_CLOCK (analyze/clock.c): the IED's clock offset over one window of packet
+ * time (its high percentile: analyze/clock_estimate.h). */
+struct ied;
+struct clock_record {
+	const struct ied *ied;
+	int64_t ts;                /* the window's middle, packet time (us) */
+	int64_t offset_us;         /* IED time minus capture time */
+	uint32_t samples;
+};
+
 struct record {
 	uint8_t kind;              /* enum record_kind */
 	struct flow *flow;         /* NULL when the record is not about one flow */
@@ -169,6 +180,7 @@ struct record {
 		struct write_record write;
 		struct file_record file;
 		struct facts_record facts;
+		struct clock_record clock;
 	} u;
 };
 

@@ -41,7 +41,12 @@
 	X(PRP_DEGRADED_FRAMES, "prp.degraded_frames", 'N', 5, "... and at least this many frames") \
 	X(HSR_OPEN_FRAMES, "hsr.open_frames", 'N', 10, "a node's frames arriving this many times in a row on one lane only show an open ring") \
 	X(NO_MMS_TIMEOUT, "visibility.no_mms_timeout", 'D', 600000000, "traffic with no MMS for this long is said aloud (capture_not_understood or no_mms_seen)") \
-	X(SCL_SILENT_AFTER, "scl.silent_after", 'D', 300000000, "a design IED with an MMS address never heard in a run this long is silent (scl_ied_silent)")
+	X(SCL_SILENT_AFTER, "scl.silent_after", 'D', 300000000, "a design IED with an MMS address never heard in a run this long is silent (scl_ied_silent)") \
+	X(CLOCK_OFFSET, "clock.offset", 'D', 1000000, "an IED clock further than this from the capture's is offset") \
+	X(CLOCK_MIN_SAMPLES, "clock.min_samples", 'N', 20, "server-stamped times an IED must send before its offset is judged") \
+	X(CLOCK_QUALITY_MIN, "clock.quality_min", 'N', 3, "distinct times flagged ClockNotSynchronized or ClockFailure that make a finding") \
+	X(CLOCK_DRIFT_PPM, "clock.drift_ppm", 'N', 100, "an IED clock drifting faster than this many ppm from the capture's drifts") \
+	X(CLOCK_DRIFT_MIN_SPAN, "clock.drift_min_span", 'D', 600000000, "drift is judged only over at least this much packet time")
 
 enum threshold_id {
 #define X(id, name, kind, def, desc) THR_##id,

@@ -26,6 +26,7 @@
 #include "util/json.h"
 #include "util/log.h"
 #include "util/memcap.h"
+#include "util/sysclock.h"
 #include "util/stats.h"
 
 #define RECORD_MAX (64u * 1024)
@@ -721,6 +722,15 @@ void eve_stats(int64_t ts_us)
 	eve_stats_capture(ts_us, NULL, 0);
 }
 
+static struct sysclock sensor_clock;
+static bool sensor_clock_known;
+
+void eve_sensor_clock(const struct sysclock *c)
+{
+	sensor_clock = *c;
+	sensor_clock_known = true;
+}
+
 void eve_stats_capture(int64_t ts_us, const struct live_stats *cap, size_t n)
 {
 	if (!wants(EVE_T_STATS))
@@ -760,6 +770,14 @@ void eve_stats_capture(int64_t ts_us, const struct live_stats *cap, size_t n)
 				jw_obj_end(&w);
 			}
 			jw_arr_end(&w);
+		}
+		if (sensor_clock_known) {
+			/* the reference of every IED clock offset */
+			jw_obj(&w, "sensor_clock");
+			jw_bool(&w, "synchronized", sensor_clock.synchronized);
+			jw_i64(&w, "max_error_us", sensor_clock.max_error_us);
+			jw_i64(&w, "est_error_us", sensor_clock.est_error_us);
+			jw_obj_end(&w);
 		}
 		jw_obj_end(&w);
 	}

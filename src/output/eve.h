@@ -45,6 +45,10 @@ void eve_stats_capture(int64_t ts_us, const struct live_stats *cap, size_t n);
 /* Whether EVE on stdout lost its reader (`--eve - | head`): then nothing more
  * is written there, and that is no failure (the caller may stop the run). */
 bool eve_reader_gone(void);
+/* The sensor's own clock status (util/sysclock.h), written in the capture
+ * statistics of live runs from now on. */
+struct sysclock;
+void eve_sensor_clock(const struct sysclock *c);
 /* Write what is buffered (a sensor does this every second). */
 void eve_flush(void);
 /* Reopen the EVE file by name (SIGHUP, after logrotate moved it). */

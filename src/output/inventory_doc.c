@@ -12,6 +12,7 @@
 #include "core/inventory.h"
 #include "core/scl.h"
 #include "dissectors/mms.h"
+#include "dissectors/timesync.h"
 #include "dissectors/tls.h"
 #include "output/inventory_design.h"
 #include "util/json.h"
@@ -437,6 +438,91 @@ static void red_node_json(struct jw *w, const struct inventory_view *view, const
 	jw_obj_end(w);
 }
 
+/* An EUI-64 clock identity as PTP tools write it: "00:1b:19:ff:fe:00:00:01". */
+static void clock_identity_text(const uint8_t *id, char *buf)
+{
+	static const char hex[] = "0123456789abcdef";
+	for (int i = 0; i < 8; i++) {
+		buf[3 * i] = hex[id[i] >> 4];
+		buf[3 * i + 1] = hex[id[i] & 15];
+		buf[3 * i + 2] = i < 7 ? ':' : 0;
+	}
+}
+
+static void time_source_json(struct jw *w, const struct inventory_view *view, const void *arg)
+{
+	(void)view;
+	const struct inv_time_source *s = arg;
+	char buf[64];
+	jw_obj(w, NULL);
+	jw_str(w, "protocol", s->protocol == INV_TIME_PTP ? "ptp" : "sntp");
+	if (s->protocol == INV_TIME_SNTP) {
+		struct endpoint e;
+		memset(&e, 0, sizeof(e));
+		e.ipver = s->ipver;
+		memcpy(e.ip, s->ip, 16);
+		endpoint_ip_text(&e, buf, sizeof(buf));
+		jw_str(w, "server", buf);
+		jw_u64(w, "version", s->version);
+		jw_u64(w, "stratum", s->stratum);
+		/* stratum 1: the refid names the reference clock (ASCII); above, the
+		 * server's own upstream (an IPv4 address); 0: a kiss code (ASCII) */
+		if (s->stratum >= 2 && s->stratum <= 15) {
+			struct endpoint r;
+			memset(&r, 0, sizeof(r));
+			r.ipver = 4;
+			memcpy(r.ip, s->refid, 4);
+			endpoint_ip_text(&r, buf, sizeof(buf));
+			jw_str(w, "reference", buf);
+		} else {
+			size_t n = 0;
+			for (; n < 4 && s->refid[n] >= 0x20 && s->refid[n] < 0x7f; n++)
+				;
+			jw_strn(w, "reference", (const char *)s->refid, n);
+		}
+		jw_bool(w, "synchronized", s->leap != 3 && s->stratum >= 1 && s->stratum <= 15);
+		jw_u64(w, "replies", s->messages);
+	} else {
+		clock_identity_text(s->grandmaster, buf);
+		jw_str(w, "grandmaster", buf);
+		jw_u64(w, "domain", s->domain);
+		jw_u64(w, "priority1", s->priority1);
+		jw_u64(w, "priority2", s->priority2);
+		jw_u64(w, "clock_class", s->clock_class);
+		jw_u64(w, "clock_accuracy", s->clock_accuracy);
+		const char *ts = ptp_time_source_name(s->time_source);
+		if (ts)
+			jw_str(w, "time_source", ts);
+		else
+			jw_u64(w, "time_source", s->time_source);
+		jw_u64(w, "steps_removed", s->steps_removed);
+		clock_identity_text(s->sender, buf);
+		jw_str(w, "announced_by", buf);
+		jw_str(w, "transport", s->over_udp ? "udp" : "ethernet");
+		if (s->over_udp) {
+			struct endpoint e;
+			memset(&e, 0, sizeof(e));
+			e.ipver = s->ipver;
+			memcpy(e.ip, s->ip, 16);
+			endpoint_ip_text(&e, buf, sizeof(buf));
+			jw_str(w, "address", buf);
+		}
+		jw_u64(w, "announces", s->messages);
+	}
+	if (s->has_mac) {
+		inv_mac_text(s->mac, buf, sizeof(buf));
+		jw_str(w, "mac", buf);
+	}
+	jw_arr(w, "vlan");
+	for (uint8_t i = 0; i < s->key.n; i++)
+		jw_u64(w, NULL, s->key.v[i]);
+	jw_arr_end(w);
+	jw_timestamp(w, "first_seen", s->first_seen);
+	jw_timestamp(w, "last_seen", s->last_seen);
+	where_obj(w, "first_frame", &s->first);
+	jw_obj_end(w);
+}
+
 static void header_json(struct jw *w, const struct inventory_view *view, const void *arg)
 {
 	(void)arg;
@@ -638,6 +724,14 @@ bool inventory_doc_write_to(FILE *out, const struct inventory_view *v)
 		for (size_t i = 0; i < v->n_red_nodes; i++) {
 			fputs(i ? ",\n" : "\n", out);
 			emit(&doc, red_node_json, &v->red_nodes[i]);
+		}
+	}
+	if (v->n_time_sources) {
+		/* Only when one was seen: other documents are unchanged. */
+		fputs("],\n\"time_sources\":[", out);
+		for (size_t i = 0; i < v->n_time_sources; i++) {
+			fputs(i ? ",\n" : "\n", out);
+			emit(&doc, time_source_json, &v->time_sources[i]);
 		}
 	}
 	bool array_open = true;

@@ -33,14 +33,16 @@ void live_default_filter(const uint16_t *ports, size_t n, char *buf, size_t size
 	 * all of it) and PRP/HSR supervision (0x88FB); each also behind one or two
 	 * VLAN tags (a BPF 'vlan' moves the offsets for the rest of the expression).
 	 * PRP frames need nothing more: the trailer sits after the IP datagram,
-	 * where no port or fragment test looks. */
+	 * where no port or fragment test looks. Time sources for the inventory:
+	 * SNTP (UDP 123) and PTP (UDP 319/320, EtherType 0x88F7). */
 	char tcp[512] = "";
 	size_t used = 0;
 	for (size_t i = 0; i < n; i++)
 		used += (size_t)snprintf(tcp + used, sizeof(tcp) - used, "%stcp port %u", i ? " or " : "", ports[i]);
-	char base[768];
+	char base[896];
 	snprintf(base, sizeof(base), "(%s) or (ip[6:2] & 0x3fff != 0) or ether proto 0x88b8 or ether proto 0x88ba"
-		 " or ether proto 0x892f or ether proto 0x88fb", tcp);
+		 " or ether proto 0x892f or ether proto 0x88fb or udp port 123 or udp port 319 or udp port 320"
+		 " or ether proto 0x88f7", tcp);
 	snprintf(buf, size, "(%s) or (vlan and ((%s) or (vlan and (%s))))", base, base, base);
 }
 

@@ -27,6 +27,19 @@ enum ip_result decode_tcp(struct pkt *p, const uint8_t *seg, uint32_t len)
 	return IP_TCP;
 }
 
+enum ip_result decode_udp(struct pkt *p, const uint8_t *seg, uint32_t len)
+{
+	struct rd r = rd_make(seg, len);
+	uint16_t ulen;
+	if (!rd_be16(&r, &p->sport) || !rd_be16(&r, &p->dport) || !rd_be16(&r, &ulen) || !rd_skip(&r, 2))
+		return IP_OTHER; /* not read further: as before UDP was decoded */
+	p->payload = seg + 8;
+	/* the UDP length, when it is sane, over what the capture holds */
+	p->plen = ulen >= 8 && ulen - 8u < len - 8 ? ulen - 8u : len - 8;
+	p->l4proto = 17;
+	return IP_UDP;
+}
+
 static enum ip_result ipv4(struct pkt *p)
 {
 	struct rd r = rd_make(p->l3, p->l3len);
@@ -52,6 +65,8 @@ static enum ip_result ipv4(struct pkt *p)
 	uint32_t len = total < p->l3len ? total : p->l3len;
 	if (frag & 0x3fff) /* more-fragments or an offset */
 		return IP_FRAGMENT;
+	if (proto == 17)
+		return decode_udp(p, p->l3 + hlen, len - hlen);
 	if (proto != 6)
 		return IP_OTHER;
 	return decode_tcp(p, p->l3 + hlen, len - hlen);
@@ -76,6 +91,8 @@ static enum ip_result ipv6(struct pkt *p)
 	for (int n = 0;; n++) {
 		if (next == 6)
 			return decode_tcp(p, rd_ptr(&r), (uint32_t)rd_left(&r));
+		if (next == 17)
+			return decode_udp(p, rd_ptr(&r), (uint32_t)rd_left(&r));
 		if (n >= MMSW_MAX_IPV6_EXT) {
 			stat_inc(STAT_ipv6_ext_limit);
 			return IP_OTHER;

@@ -10,10 +10,13 @@ enum ip_result {
 	IP_OTHER,       /* not TCP */
 	IP_FRAGMENT,    /* an IPv4 fragment: taken by the defragmenter */
 	IP_INVALID,
+	IP_UDP,         /* UDP: p's ports and payload are set */
 };
 
 /* Decode from p->l3. A reassembled datagram comes back through the same call. */
 enum ip_result decode_ip(struct pkt *p);
+/* Decode the UDP header at seg[0..len) into p (time sources ride on UDP). */
+enum ip_result decode_udp(struct pkt *p, const uint8_t *seg, uint32_t len);
 /* Decode the TCP header at seg[0..len) into p. */
 enum ip_result decode_tcp(struct pkt *p, const uint8_t *seg, uint32_t len);
 

@@ -166,7 +166,7 @@ static const char *const MMSW_MIGRATIONS[] = {
 	"  frames INTEGER NOT NULL,"
 	"  redacted INTEGER NOT NULL,"           /* 1: an ACSE authentication value was overwritten */
 	"  pcap BLOB NOT NULL);",
-	/* 2 -> 3: the sensor's name, when its counters (runs.stats)
+	/* 5 -> 6: the sensor's name, when its counters (runs.stats)
 	 * were last written (every stats interval, for GET /metrics), and each EVE
 	 * output's counters. */
 	"ALTER TABLE runs ADD COLUMN sensor TEXT;"
@@ -181,6 +181,16 @@ static const char *const MMSW_MIGRATIONS[] = {
 	"  reconnects INTEGER NOT NULL, queued INTEGER NOT NULL, queue_capacity INTEGER NOT NULL,"
 	"  connected INTEGER NOT NULL,"
 	"  PRIMARY KEY (run_id, name));",
+	/* 6 -> 7: IED clock offsets for the IED page's plot (analyze/clock.c: one
+	 * row per 10 s window of packet time, windows merging on long runs; at most
+	 * MMSW_DB_CLOCK_ROWS per IED per run). */
+	"CREATE TABLE ied_clock ("
+	"  run_id INTEGER NOT NULL REFERENCES runs(id),"
+	"  ied_id INTEGER NOT NULL REFERENCES ieds(id),"
+	"  ts INTEGER NOT NULL,"                 /* the window's middle, packet time (us) */
+	"  offset_us INTEGER NOT NULL,"          /* IED time minus capture time */
+	"  samples INTEGER NOT NULL,"
+	"  PRIMARY KEY (run_id, ied_id, ts));",
 };
 
 #define MMSW_DB_VERSION ((int)(sizeof(MMSW_MIGRATIONS) / sizeof(MMSW_MIGRATIONS[0])))

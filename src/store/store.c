@@ -38,7 +38,7 @@ static uint64_t pdu_rows;
 
 enum {
 	S_FINDING, S_IED, S_ASSOC, S_RCB, S_MINUTE, S_RCBSEC, S_PDU, S_PDU_TRIM, S_RUN_PROGRESS,
-	S_LATENCY, S_CONNSEC, S_MINUTE_LAT, S_INVENTORY, S_FACT, S_FINDING_PCAP, S_COUNT
+	S_LATENCY, S_CONNSEC, S_MINUTE_LAT, S_INVENTORY, S_FACT, S_FINDING_PCAP, S_CLOCK, S_COUNT
 };
 static sqlite3_stmt *st[S_COUNT];
 
@@ -104,6 +104,8 @@ static const char *const SQL[S_COUNT] = {
 	"INSERT OR REPLACE INTO inventory (run_id, json) VALUES (?1, ?2)",
 	[S_FACT] =
 	"INSERT OR REPLACE INTO run_facts (run_id, kind, ied_id, client, name, value) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	[S_CLOCK] =
+	"INSERT OR REPLACE INTO ied_clock (run_id, ied_id, ts, offset_us, samples) VALUES (?1, ?2, ?3, ?4, ?5)",
 };
 
 /* ---- errors --------------------------------------------------------------- */
@@ -276,6 +278,7 @@ struct minute {
 	int64_t second;                 /* connection attempts in the current second */
 	uint32_t second_attempts;
 	struct svc_latency *prev;       /* the IED's latency histogram at the last minute */
+	uint32_t clock_rows;            /* ied_clock rows written this run */
 };
 static struct minute minutes[IED_CACHE];
 static size_t n_minutes;
@@ -944,6 +947,30 @@ static void facts_rows(const struct facts_record *fr, int64_t ts)
 		sqlite3_bind_text(s, 6, f->value, -1, SQLITE_TRANSIENT);
 		step_done(s, "fact row");
 	}
+}
+
+/* One window of an IED's clock offset (analyze/clock.c), for the IED page. */
+static void store_clock(const struct clock_record *c)
+{
+	if (!enabled || failed)
+		return;
+	struct minute *m = slot_of(c->ied);
+	if (!m || m->clock_rows >= MMSW_DB_CLOCK_ROWS) {
+		if (m)
+			g_stats[STAT_db_cache_full]++;
+		return;
+	}
+	int64_t id = ied_id(c->ied, c->ts);
+	if (!id)
+		return;
+	sqlite3_stmt *s = st[S_CLOCK];
+	sqlite3_bind_int64(s, 1, run_id);
+	sqlite3_bind_int64(s, 2, id);
+	sqlite3_bind_int64(s, 3, c->ts);
+	sqlite3_bind_int64(s, 4, c->offset_us);
+	sqlite3_bind_int64(s, 5, c->samples);
+	if (step_done(s, "ied_clock"))
+		m->clock_rows++;
 	maybe_commit();
 }
 
@@ -962,6 +989,9 @@ static void store_record(const struct record *r)
 		break;
 	case REC_FACTS:
 		facts_rows(&r->u.facts, r->at.ts_us);
+		break;
+	case REC_CLOCK:
+		store_clock(&r->u.clock);
 		break;
 	default:
 		break;

@@ -18,6 +18,9 @@
 #define MMSW_DB_COMMIT_MS 250
 /* --db-pdus: PDU rows kept per run (the oldest are deleted past it). */
 #define MMSW_DB_PDUS_KEEP 1000000
+/* IED clock offset rows (ied_clock) per IED per run; more are counted in
+ * db_cache_full (a year-long run stays below it: windows merge as it goes). */
+#define MMSW_DB_CLOCK_ROWS 4096
 
 struct store_config {
 	const char *path;

@@ -46,7 +46,9 @@
 	X(hsr_frames_lane_b, 0)  X(hsr_duplicates, 0)           \
 	X(hsr_supervision_frames, 0) X(hsr_size_mismatch, 0)    \
 	X(redundancy_table_full, 1) X(timestamp_invalid, 0)   \
-	X(timestamp_rebase, 0) X(drift_facts_full, 1)
+	X(timestamp_rebase, 0) X(drift_facts_full, 1)          \
+	X(clock_samples, 0)      X(clock_samples_sampled_out, 0) \
+	X(clock_points_merged, 0) X(clock_table_full, 1)
 
 enum stat_id {
 #define X(name, lim) STAT_##name,

@@ -774,6 +774,28 @@ static int ied_latency(struct req *q, int64_t id)
 	return put_latency(q, NULL, id, hr, run);
 }
 
+/* The IED's clock offset over time (ied_clock rows) of one run: the given one,
+ * else the newest run that measured it. */
+static int ied_clock(struct req *q, int64_t id)
+{
+	bool hr;
+	int64_t run;
+	if (!opt_int(q, "run", &hr, &run))
+		return 400;
+	sqlite3_stmt *s = prepare(q, "SELECT ts, offset_us, samples FROM ied_clock WHERE ied_id = ?1 AND run_id ="
+				     " COALESCE(?2, (SELECT max(run_id) FROM ied_clock WHERE ied_id = ?1)) ORDER BY ts");
+	if (!s)
+		return db_fail(q);
+	static const struct col cols[] = { { "ts", C_VAL }, { "offset_us", C_VAL }, { "samples", C_VAL } };
+	sqlite3_bind_int64(s, 1, id);
+	bind_opt(s, 2, hr, run);
+	jw_arr(q->w, NULL);
+	if (!put_rows(q->w, s, cols, NCOLS(cols)))
+		return db_fail(q);
+	jw_arr_end(q->w);
+	return 200;
+}
+
 static int ied_route(struct req *q, const char *rest)
 {
 	int64_t id;
@@ -792,7 +814,7 @@ static int ied_route(struct req *q, const char *rest)
 	if (exists < 0)
 		return db_fail(q);
 	if (!strcmp(sub, "/minutes") || !strcmp(sub, "/associations") || !strcmp(sub, "/rcbs") ||
-	    !strcmp(sub, "/latency")) {
+	    !strcmp(sub, "/latency") || !strcmp(sub, "/clock")) {
 		if (!exists)
 			return fail(q, 404, "no such IED");
 	} else {
@@ -804,6 +826,8 @@ static int ied_route(struct req *q, const char *rest)
 		return ied_associations(q, id);
 	if (!strcmp(sub, "/rcbs"))
 		return put_rcbs(q, NULL, id);
+	if (!strcmp(sub, "/clock"))
+		return ied_clock(q, id);
 	return ied_latency(q, id);
 }
 

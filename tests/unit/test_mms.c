@@ -509,7 +509,7 @@ static void test_read(void)
 	CHECK_EQ(g_pdu.n_data, 1);
 	CHECK_EVE("{\"pdu\":\"confirmed-response\",\"service\":\"read\",\"invoke_id\":1,\"acsi\":null,"
 		  "\"results\":[[[1001],{\"bits\":\"0000000000000\"},"
-		  "{\"utc\":\"2026-11-28T16:47:31.029999Z\",\"quality\":\"80\"}]]}");
+		  "{\"utc\":\"2026-11-28T16:47:31.029999Z\",\"quality\":\"80\",\"leap_seconds_known\":true,\"time_accuracy\":0}]]}");
 
 	CHECK_EQ(dec(READ_DS_REQ), MMS_OK);
 	CHECK(g_pdu.spec_with_result);
@@ -556,7 +556,7 @@ static void test_write(void)
 	CHECK_EVE("{\"pdu\":\"confirmed-request\",\"service\":\"write\",\"invoke_id\":3,\"acsi\":\"Operate\","
 		  "\"objects\":[{\"scope\":\"domain\",\"domain\":\"simpleIOGenericIO\",\"item\":\"GGIO1$CO$SPCSO2$Oper\","
 		  "\"ref\":\"simpleIOGenericIO/GGIO1.SPCSO2.Oper [CO]\"}],"
-		  "\"values\":[[true,[0,{\"hex\":\"\"}],0,{\"utc\":\"2026-11-28T16:46:26.033999Z\",\"quality\":\"00\"},"
+		  "\"values\":[[true,[0,{\"hex\":\"\"}],0,{\"utc\":\"2026-11-28T16:46:26.033999Z\",\"quality\":\"00\",\"time_accuracy\":0},"
 		  "false,{\"bits\":\"00\"}]]}");
 	CHECK_EQ(dec(WRITE_SBOW), MMS_OK);
 	CHECK_STR(acsi(), "SelectWithValue");
@@ -1210,10 +1210,10 @@ static void test_values(void)
 		     "[\"\xc3\xa9\xe2\x82\xac\",\"20240501120000Z\"]", 0);
 	/* utc-time: fraction 0x800000 = .5 s; binary-time with and without days; bcd */
 	check_values("9108 6632302e 800000 0a 8c06 0000ea60 0001 8c04 05265c00 8d0112",
-		     "[{\"utc\":\"2024-05-01T12:06:06.500000Z\",\"quality\":\"0a\"},"
+		     "[{\"utc\":\"2024-05-01T12:06:06.500000Z\",\"quality\":\"0a\",\"time_accuracy\":10},"
 		     "{\"btime\":\"1984-01-02T00:01:00.000Z\"},{\"invalid\":\"binary-time\"},18]", 4);
 	check_values("9108 6632302e 800000 0a 8c06 0000ea60 0001 8c04 0526 5bff 8d0112",
-		     "[{\"utc\":\"2024-05-01T12:06:06.500000Z\",\"quality\":\"0a\"},"
+		     "[{\"utc\":\"2024-05-01T12:06:06.500000Z\",\"quality\":\"0a\",\"time_accuracy\":10},"
 		     "{\"btime\":\"1984-01-02T00:01:00.000Z\"},{\"btime_ms\":86399999},18]", 0);
 	/* structure and array nesting */
 	check_values("a20ba106830100830101850100 a100", "[[{\"array\":[false,true]},0],{\"array\":[]}]", 0);

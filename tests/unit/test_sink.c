@@ -224,6 +224,10 @@ static void describe(const struct record *r, char *buf, size_t size)
 		}
 		break;
 	}
+	case REC_CLOCK:
+		snprintf(buf, size, "ied=%u offset_ms=%lld samples=%u", r->u.clock.ied->ep.ip[3],
+			 (long long)(r->u.clock.offset_us / 1000), r->u.clock.samples);
+		break;
 	default:
 		break;
 	}
