@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* \summary: ISO 8650 ACSE association control APDUs */
 #include "acse.h"
 
@@ -12,9 +13,12 @@ const char *acse_type_name(uint8_t type)
 const char *acse_result_name(uint32_t result)
 {
 	switch (result) {
-	case 0: return "accepted";
-	case 1: return "rejected-permanent";
-	case 2: return "rejected-transient";
+	case 0:
+		return "accepted";
+	case 1:
+		return "rejected-permanent";
+	case 2:
+		return "rejected-transient";
 	}
 	return "unknown";
 }
@@ -23,13 +27,21 @@ const char *acse_diagnostic_name(uint8_t source, uint32_t diag)
 {
 	if (source == 1) {
 		static const char *const user[] = {
-			"null", "no-reason-given", "application-context-name-not-supported",
-			"calling-AP-title-not-recognized", "calling-AP-invocation-identifier-not-recognized",
-			"calling-AE-qualifier-not-recognized", "calling-AE-invocation-identifier-not-recognized",
-			"called-AP-title-not-recognized", "called-AP-invocation-identifier-not-recognized",
-			"called-AE-qualifier-not-recognized", "called-AE-invocation-identifier-not-recognized",
-			"authentication-mechanism-name-not-recognized", "authentication-mechanism-name-required",
-			"authentication-failure", "authentication-required",
+			"null",
+			"no-reason-given",
+			"application-context-name-not-supported",
+			"calling-AP-title-not-recognized",
+			"calling-AP-invocation-identifier-not-recognized",
+			"calling-AE-qualifier-not-recognized",
+			"calling-AE-invocation-identifier-not-recognized",
+			"called-AP-title-not-recognized",
+			"called-AP-invocation-identifier-not-recognized",
+			"called-AE-qualifier-not-recognized",
+			"called-AE-invocation-identifier-not-recognized",
+			"authentication-mechanism-name-not-recognized",
+			"authentication-mechanism-name-required",
+			"authentication-failure",
+			"authentication-required",
 		};
 		return diag < sizeof(user) / sizeof(user[0]) ? user[diag] : "unknown";
 	}
@@ -116,12 +128,25 @@ enum acse_status acse_parse(struct rd r, struct acse_apdu *out)
 		switch (out->type) {
 		case ACSE_AARQ:
 			switch (t.tag) {
-			case 1: if (explicit_inner(&t, &in)) out->app_context = in.val; break;
-			case 2: ap_title(&t, &out->called_ap_title); break;
-			case 3: ae_qualifier(&t, &out->has_called_aeq, &out->called_aeq); break;
-			case 6: ap_title(&t, &out->calling_ap_title); break;
-			case 7: ae_qualifier(&t, &out->has_calling_aeq, &out->calling_aeq); break;
-			case 11: out->mechanism = t.val; break;
+			case 1:
+				if (explicit_inner(&t, &in))
+					out->app_context = in.val;
+				break;
+			case 2:
+				ap_title(&t, &out->called_ap_title);
+				break;
+			case 3:
+				ae_qualifier(&t, &out->has_called_aeq, &out->called_aeq);
+				break;
+			case 6:
+				ap_title(&t, &out->calling_ap_title);
+				break;
+			case 7:
+				ae_qualifier(&t, &out->has_calling_aeq, &out->calling_aeq);
+				break;
+			case 11:
+				out->mechanism = t.val;
+				break;
 			case 12:
 				out->auth_value_present = true;
 				if (explicit_inner(&t, &in)) {
@@ -133,7 +158,10 @@ enum acse_status acse_parse(struct rd r, struct acse_apdu *out)
 			break;
 		case ACSE_AARE:
 			switch (t.tag) {
-			case 1: if (explicit_inner(&t, &in)) out->app_context = in.val; break;
+			case 1:
+				if (explicit_inner(&t, &in))
+					out->app_context = in.val;
+				break;
 			case 2:
 				if (explicit_inner(&t, &in) && ber_uint32(in.val, &out->result))
 					out->has_result = true;
@@ -145,10 +173,18 @@ enum acse_status acse_parse(struct rd r, struct acse_apdu *out)
 					out->diag_source = (uint8_t)in.tag;
 				break;
 			}
-			case 4: ap_title(&t, &out->responding_ap_title); break;
-			case 5: ae_qualifier(&t, &out->has_responding_aeq, &out->responding_aeq); break;
-			case 9: out->mechanism = t.val; break;
-			case 10: out->auth_value_present = true; break;
+			case 4:
+				ap_title(&t, &out->responding_ap_title);
+				break;
+			case 5:
+				ae_qualifier(&t, &out->has_responding_aeq, &out->responding_aeq);
+				break;
+			case 9:
+				out->mechanism = t.val;
+				break;
+			case 10:
+				out->auth_value_present = true;
+				break;
 			}
 			break;
 		case ACSE_RLRQ:

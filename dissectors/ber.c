@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* ber.c - BER TLV reading; see ber.h. */
 #include "ber.h"
 #include "limits.h"
@@ -7,18 +8,21 @@
 const char *ber_status_name(enum ber_status s)
 {
 	switch (s) {
-	case BER_OK: return "ok";
-	case BER_TRUNCATED: return "truncated";
-	case BER_INVALID: return "invalid";
-	case BER_TOO_DEEP: return "too_deep";
+	case BER_OK:
+		return "ok";
+	case BER_TRUNCATED:
+		return "truncated";
+	case BER_INVALID:
+		return "invalid";
+	case BER_TOO_DEEP:
+		return "too_deep";
 	}
 	return "unknown";
 }
 
 /* Identifier and length octets at p[0..avail). On success: *hdr = header size,
  * *len = contents length (or SIZE_MAX for indefinite). */
-static enum ber_status ber_header(const uint8_t *p, size_t avail, uint8_t *id,
-				  uint32_t *tag, size_t *hdr, size_t *len)
+static enum ber_status ber_header(const uint8_t *p, size_t avail, uint8_t *id, uint32_t *tag, size_t *hdr, size_t *len)
 {
 	size_t i = 0;
 	if (avail < 2)
@@ -249,8 +253,7 @@ bool ber_oid_text(struct rd v, char *buf, size_t size)
 		int w;
 		if (first) {
 			unsigned a = arc < 40 ? 0 : arc < 80 ? 1 : 2;
-			w = snprintf(buf + used, size - used, "%u.%llu", a,
-				     (unsigned long long)(arc - 40ull * a));
+			w = snprintf(buf + used, size - used, "%u.%llu", a, (unsigned long long)(arc - 40ull * a));
 			first = false;
 		} else {
 			w = snprintf(buf + used, size - used, ".%llu", (unsigned long long)arc);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* ber.h - BER (X.690) TLV reading over the bounded reader.
  *
  * Definite and indefinite lengths; indefinite contents are located by an iterative
@@ -19,12 +20,12 @@ enum ber_status {
 enum ber_class { BER_UNIVERSAL = 0, BER_APPLICATION = 1, BER_CONTEXT = 2, BER_PRIVATE = 3 };
 
 struct ber_tlv {
-	uint8_t id;        /* first identifier octet (class, constructed bit, low tag) */
-	uint8_t cls;       /* enum ber_class */
+	uint8_t id;  /* first identifier octet (class, constructed bit, low tag) */
+	uint8_t cls; /* enum ber_class */
 	bool constructed;
 	bool indefinite;
-	uint32_t tag;      /* tag number */
-	struct rd val;     /* the contents (end-of-contents octets excluded) */
+	uint32_t tag;  /* tag number */
+	struct rd val; /* the contents (end-of-contents octets excluded) */
 };
 
 const char *ber_status_name(enum ber_status s);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* \summary: ISO 8073 COTP class 0 TPDUs (CR, CC, DR, DC, DT, ER) */
 #include "cotp.h"
 
@@ -6,16 +7,26 @@
 const char *cotp_type_name(uint8_t type)
 {
 	switch (type) {
-	case COTP_CR: return "CR";
-	case COTP_CC: return "CC";
-	case COTP_DR: return "DR";
-	case COTP_DC: return "DC";
-	case COTP_DT: return "DT";
-	case COTP_ED: return "ED";
-	case COTP_AK: return "AK";
-	case COTP_EA: return "EA";
-	case COTP_RJ: return "RJ";
-	case COTP_ER: return "ER";
+	case COTP_CR:
+		return "CR";
+	case COTP_CC:
+		return "CC";
+	case COTP_DR:
+		return "DR";
+	case COTP_DC:
+		return "DC";
+	case COTP_DT:
+		return "DT";
+	case COTP_ED:
+		return "ED";
+	case COTP_AK:
+		return "AK";
+	case COTP_EA:
+		return "EA";
+	case COTP_RJ:
+		return "RJ";
+	case COTP_ER:
+		return "ER";
 	}
 	return "unknown";
 }
@@ -69,15 +80,13 @@ enum cotp_status cotp_parse(struct rd r, struct cotp_tpdu *out)
 	}
 	case COTP_CR:
 	case COTP_CC:
-		if (!rd_be16(&hdr, &out->dst_ref) || !rd_be16(&hdr, &out->src_ref) ||
-		    !rd_u8(&hdr, &out->class_option))
+		if (!rd_be16(&hdr, &out->dst_ref) || !rd_be16(&hdr, &out->src_ref) || !rd_u8(&hdr, &out->class_option))
 			return COTP_INVALID;
 		if (cotp_params(hdr, out) != COTP_OK)
 			return COTP_INVALID;
 		break;
 	case COTP_DR:
-		if (!rd_be16(&hdr, &out->dst_ref) || !rd_be16(&hdr, &out->src_ref) ||
-		    !rd_u8(&hdr, &out->reason))
+		if (!rd_be16(&hdr, &out->dst_ref) || !rd_be16(&hdr, &out->src_ref) || !rd_u8(&hdr, &out->reason))
 			return COTP_INVALID;
 		break;
 	case COTP_DC:

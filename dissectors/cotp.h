@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* cotp.h - ISO 8073 / X.224 class 0 transport (COTP) TPDUs inside a TPKT. */
 #ifndef MMSW_COTP_H
 #define MMSW_COTP_H
@@ -20,14 +21,14 @@ enum cotp_type {
 enum cotp_status { COTP_OK, COTP_TRUNCATED, COTP_INVALID };
 
 struct cotp_tpdu {
-	uint8_t type;        /* enum cotp_type */
-	bool eot;            /* DT: last TPDU of the TSDU */
+	uint8_t type; /* enum cotp_type */
+	bool eot;     /* DT: last TPDU of the TSDU */
 	uint16_t dst_ref, src_ref;
-	uint8_t class_option;/* CR/CC: class (high nibble) and options */
-	uint8_t reason;      /* DR: disconnect reason; ER: reject cause */
-	uint32_t tpdu_size;  /* CR/CC: from parameter C0 (2^code), 0 when absent */
+	uint8_t class_option;                   /* CR/CC: class (high nibble) and options */
+	uint8_t reason;                         /* DR: disconnect reason; ER: reject cause */
+	uint32_t tpdu_size;                     /* CR/CC: from parameter C0 (2^code), 0 when absent */
 	struct bview calling_tsap, called_tsap; /* CR/CC: C1, C2 */
-	struct rd user;      /* DT payload, or CR/CC/DR user data */
+	struct rd user;                         /* DT payload, or CR/CC/DR user data */
 };
 
 const char *cotp_type_name(uint8_t type);

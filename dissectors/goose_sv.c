@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* \summary: IEC 61850 GOOSE and Sampled Values frame header and stream identity */
 #include "goose_sv.h"
 
@@ -6,9 +7,12 @@
 const char *goose_sv_status_name(enum goose_sv_status s)
 {
 	switch (s) {
-	case GOOSE_SV_OK: return "ok";
-	case GOOSE_SV_TRUNCATED: return "truncated";
-	case GOOSE_SV_INVALID: return "invalid";
+	case GOOSE_SV_OK:
+		return "ok";
+	case GOOSE_SV_TRUNCATED:
+		return "truncated";
+	case GOOSE_SV_INVALID:
+		return "invalid";
 	}
 	return "unknown";
 }
@@ -49,15 +53,32 @@ static enum goose_sv_status goose_fields(struct rd r, bool cut, struct goose_sv 
 			return GOOSE_SV_INVALID; /* every goosePdu field is context-tagged */
 		bool ok = true;
 		switch (t.tag) {
-		case 0: ok = str_field(&t, &out->gocb_ref); break;
-		case 1: ok = out->has_tal = u32_field(&t, &out->tal); break;
-		case 2: ok = str_field(&t, &out->dat_set); break;
-		case 3: ok = str_field(&t, &out->go_id); break;
-		case 5: ok = out->has_st_num = u32_field(&t, &out->st_num); break;
-		case 6: ok = out->has_sq_num = u32_field(&t, &out->sq_num); break;
-		case 7: ok = out->has_test = !t.constructed && ber_bool(t.val, &out->test); break;
-		case 8: ok = out->has_conf_rev = u32_field(&t, &out->conf_rev); break;
-		default: break;
+		case 0:
+			ok = str_field(&t, &out->gocb_ref);
+			break;
+		case 1:
+			ok = out->has_tal = u32_field(&t, &out->tal);
+			break;
+		case 2:
+			ok = str_field(&t, &out->dat_set);
+			break;
+		case 3:
+			ok = str_field(&t, &out->go_id);
+			break;
+		case 5:
+			ok = out->has_st_num = u32_field(&t, &out->st_num);
+			break;
+		case 6:
+			ok = out->has_sq_num = u32_field(&t, &out->sq_num);
+			break;
+		case 7:
+			ok = out->has_test = !t.constructed && ber_bool(t.val, &out->test);
+			break;
+		case 8:
+			ok = out->has_conf_rev = u32_field(&t, &out->conf_rev);
+			break;
+		default:
+			break;
 		}
 		if (!ok)
 			return GOOSE_SV_INVALID;

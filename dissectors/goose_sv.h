@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* goose_sv.h - IEC 61850-8-1 GOOSE (ethertype 0x88B8) and IEC 61850-9-2 Sampled
  * Values (0x88BA): the frame header and the fields that identify a stream.
  *
@@ -24,31 +25,31 @@ enum goose_sv_status {
 };
 
 struct goose_sv {
-	bool sv;                 /* 0x88BA; else GOOSE */
-	bool has_header;         /* the 8 header bytes were there */
+	bool sv;         /* 0x88BA; else GOOSE */
+	bool has_header; /* the 8 header bytes were there */
 	uint16_t appid;
-	uint16_t length;         /* from the header: APPID to the end of the PDU */
+	uint16_t length; /* from the header: APPID to the end of the PDU */
 	uint16_t reserved1, reserved2;
-	bool has_pdu;            /* the goosePdu / savPdu tag was right */
+	bool has_pdu; /* the goosePdu / savPdu tag was right */
 
 	/* GOOSE: goosePdu [APPLICATION 1] */
-	struct bview gocb_ref;   /* [0] gocbRef */
+	struct bview gocb_ref; /* [0] gocbRef */
 	bool has_tal;
-	uint32_t tal;            /* [1] timeAllowedtoLive, ms */
-	struct bview dat_set;    /* [2] datSet (SV: the first ASDU's [1] datSet) */
-	struct bview go_id;      /* [3] goID */
+	uint32_t tal;         /* [1] timeAllowedtoLive, ms */
+	struct bview dat_set; /* [2] datSet (SV: the first ASDU's [1] datSet) */
+	struct bview go_id;   /* [3] goID */
 	bool has_st_num, has_sq_num, has_test, test;
 	uint32_t st_num, sq_num; /* [5], [6] */
 	bool has_conf_rev;
-	uint32_t conf_rev;       /* [8] (SV: the first ASDU's [3]) */
+	uint32_t conf_rev; /* [8] (SV: the first ASDU's [3]) */
 
 	/* SV: savPdu [APPLICATION 0] */
 	bool has_no_asdu;
-	uint32_t no_asdu;        /* [0] noASDU as sent */
-	uint32_t n_asdu;         /* ASDUs found in seqASDU */
-	struct bview sv_id;      /* the first ASDU's [0] svID */
+	uint32_t no_asdu;   /* [0] noASDU as sent */
+	uint32_t n_asdu;    /* ASDUs found in seqASDU */
+	struct bview sv_id; /* the first ASDU's [0] svID */
 	bool has_smp_cnt;
-	uint16_t smp_cnt;        /* the first ASDU's [2] smpCnt */
+	uint16_t smp_cnt; /* the first ASDU's [2] smpCnt */
 };
 
 /* Decode the bytes after the ethertype (and VLAN tags) of a GOOSE or SV frame.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* iec61850.c - the IEC 61850-8-1 reading of MMS: object references
  * ("LD/LN.DO.DA [FC]") and the ACSI service each request stands for.
  *
@@ -135,16 +136,25 @@ static const char *acsi_read(const struct mms_pdu *pdu)
 	if (pdu->n_objs == 0)
 		return NULL;
 	struct bview item = pdu->objs[0].item, fc = iec61850_fc(item);
-	if (view_is(fc, "RP")) return "GetURCBValues";
-	if (view_is(fc, "BR")) return "GetBRCBValues";
-	if (view_is(fc, "LG")) return "GetLCBValues";
-	if (view_is(fc, "GO")) return "GetGoCBValues";
-	if (view_is(fc, "MS")) return "GetMSVCBValues";
-	if (view_is(fc, "US")) return "GetUSVCBValues";
-	if (view_is(fc, "SP") && is_sgcb(item)) return "GetSGCBValues";
-	if (view_is(fc, "SE") || view_is(fc, "SG")) return "GetEditSGValue";
+	if (view_is(fc, "RP"))
+		return "GetURCBValues";
+	if (view_is(fc, "BR"))
+		return "GetBRCBValues";
+	if (view_is(fc, "LG"))
+		return "GetLCBValues";
+	if (view_is(fc, "GO"))
+		return "GetGoCBValues";
+	if (view_is(fc, "MS"))
+		return "GetMSVCBValues";
+	if (view_is(fc, "US"))
+		return "GetUSVCBValues";
+	if (view_is(fc, "SP") && is_sgcb(item))
+		return "GetSGCBValues";
+	if (view_is(fc, "SE") || view_is(fc, "SG"))
+		return "GetEditSGValue";
 	/* reading the SBO attribute is the select of normal-security SBO control */
-	if (view_is(fc, "CO") && ends_with(item, "$SBO")) return "Select";
+	if (view_is(fc, "CO") && ends_with(item, "$SBO"))
+		return "Select";
 	return "GetDataValues";
 }
 
@@ -156,23 +166,36 @@ static const char *acsi_write(const struct mms_pdu *pdu)
 		return NULL;
 	struct bview item = pdu->objs[0].item, fc = iec61850_fc(item);
 	if (view_is(fc, "CO")) {
-		if (ends_with(item, "$SBOw")) return "SelectWithValue";
-		if (ends_with(item, "$Oper")) return "Operate";
-		if (ends_with(item, "$Cancel")) return "Cancel";
+		if (ends_with(item, "$SBOw"))
+			return "SelectWithValue";
+		if (ends_with(item, "$Oper"))
+			return "Operate";
+		if (ends_with(item, "$Cancel"))
+			return "Cancel";
 		return "SetDataValues";
 	}
-	if (view_is(fc, "RP")) return "SetURCBValues";
-	if (view_is(fc, "BR")) return "SetBRCBValues";
-	if (view_is(fc, "LG")) return "SetLCBValues";
-	if (view_is(fc, "GO")) return "SetGoCBValues";
-	if (view_is(fc, "MS")) return "SetMSVCBValues";
-	if (view_is(fc, "US")) return "SetUSVCBValues";
-	if (view_is(fc, "SE")) return "SetEditSGValue";
+	if (view_is(fc, "RP"))
+		return "SetURCBValues";
+	if (view_is(fc, "BR"))
+		return "SetBRCBValues";
+	if (view_is(fc, "LG"))
+		return "SetLCBValues";
+	if (view_is(fc, "GO"))
+		return "SetGoCBValues";
+	if (view_is(fc, "MS"))
+		return "SetMSVCBValues";
+	if (view_is(fc, "US"))
+		return "SetUSVCBValues";
+	if (view_is(fc, "SE"))
+		return "SetEditSGValue";
 	if (view_is(fc, "SP") && is_sgcb(item)) {
 		/* IEC 61850-8-1 maps the setting-group services to writes of SGCB members */
-		if (ends_with(item, "$ActSG")) return "SelectActiveSG";
-		if (ends_with(item, "$EditSG")) return "SelectEditSG";
-		if (ends_with(item, "$CnfEdit")) return "ConfirmEditSGValues";
+		if (ends_with(item, "$ActSG"))
+			return "SelectActiveSG";
+		if (ends_with(item, "$EditSG"))
+			return "SelectEditSG";
+		if (ends_with(item, "$CnfEdit"))
+			return "ConfirmEditSGValues";
 	}
 	return "SetDataValues";
 }
@@ -194,24 +217,33 @@ static const char *acsi_get_name_list(const struct mms_pdu *pdu)
 static const char *acsi_confirmed(const struct mms_pdu *pdu)
 {
 	switch (pdu->service) {
-	case MMS_SVC_GET_NAME_LIST: return acsi_get_name_list(pdu);
+	case MMS_SVC_GET_NAME_LIST:
+		return acsi_get_name_list(pdu);
 	case MMS_SVC_GET_VAR_ACCESS_ATTR:
 		if (pdu->n_objs == 0)
 			return NULL;
 		/* a bare LN name asks for its data objects; LN$FC$DO... for a definition */
-		return contains(pdu->objs[0].item, "$") ? "GetDataDefinition" :
-							  "GetLogicalNodeDirectory";
-	case MMS_SVC_READ: return acsi_read(pdu);
-	case MMS_SVC_WRITE: return acsi_write(pdu);
-	case MMS_SVC_DEFINE_NVL: return "CreateDataSet";
-	case MMS_SVC_DELETE_NVL: return "DeleteDataSet";
-	case MMS_SVC_GET_NVL_ATTR: return "GetDataSetDirectory";
+		return contains(pdu->objs[0].item, "$") ? "GetDataDefinition" : "GetLogicalNodeDirectory";
+	case MMS_SVC_READ:
+		return acsi_read(pdu);
+	case MMS_SVC_WRITE:
+		return acsi_write(pdu);
+	case MMS_SVC_DEFINE_NVL:
+		return "CreateDataSet";
+	case MMS_SVC_DELETE_NVL:
+		return "DeleteDataSet";
+	case MMS_SVC_GET_NVL_ATTR:
+		return "GetDataSetDirectory";
 	case MMS_SVC_FILE_OPEN:
 	case MMS_SVC_FILE_READ:
-	case MMS_SVC_FILE_CLOSE: return "GetFile";
-	case MMS_SVC_OBTAIN_FILE: return "SetFile";
-	case MMS_SVC_FILE_DELETE: return "DeleteFile";
-	case MMS_SVC_FILE_DIRECTORY: return "GetFileAttributeValues";
+	case MMS_SVC_FILE_CLOSE:
+		return "GetFile";
+	case MMS_SVC_OBTAIN_FILE:
+		return "SetFile";
+	case MMS_SVC_FILE_DELETE:
+		return "DeleteFile";
+	case MMS_SVC_FILE_DIRECTORY:
+		return "GetFileAttributeValues";
 	case MMS_SVC_READ_JOURNAL:
 		/* entryToStartAfter present (mms.c sets continue_after) */
 		return pdu->continue_after.p ? "QueryLogAfter" : "QueryLogByTime";
@@ -223,8 +255,7 @@ static const char *acsi_unconfirmed(const struct mms_pdu *pdu)
 {
 	if (pdu->service != MMS_USVC_INFORMATION_REPORT)
 		return NULL;
-	if (pdu->has_list_name && pdu->list_name.scope == MMS_SCOPE_VMD &&
-	    view_is(pdu->list_name.item, "RPT"))
+	if (pdu->has_list_name && pdu->list_name.scope == MMS_SCOPE_VMD && view_is(pdu->list_name.item, "RPT"))
 		return "Report";
 	/* Command termination: the Oper structure, preceded by LastApplError when
 	 * negative (IEC 61850-8-1 control model). */
@@ -239,16 +270,20 @@ static const char *acsi_unconfirmed(const struct mms_pdu *pdu)
 const char *iec61850_acsi(const struct mms_pdu *pdu)
 {
 	switch (pdu->type) {
-	case MMS_CONFIRMED_REQUEST: return acsi_confirmed(pdu);
-	case MMS_UNCONFIRMED: return acsi_unconfirmed(pdu);
+	case MMS_CONFIRMED_REQUEST:
+		return acsi_confirmed(pdu);
+	case MMS_UNCONFIRMED:
+		return acsi_unconfirmed(pdu);
 	/* initiate and conclude have no invokeID to pair a response with its
 	 * request, and need none: each has one ACSI meaning. */
 	case MMS_INITIATE_REQUEST:
 	case MMS_INITIATE_RESPONSE:
-	case MMS_INITIATE_ERROR: return "Associate";
+	case MMS_INITIATE_ERROR:
+		return "Associate";
 	case MMS_CONCLUDE_REQUEST:
 	case MMS_CONCLUDE_RESPONSE:
-	case MMS_CONCLUDE_ERROR: return "Release";
+	case MMS_CONCLUDE_ERROR:
+		return "Release";
 	}
 	return NULL;
 }

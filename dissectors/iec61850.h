@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* iec61850.h - the IEC 61850-8-1 view of MMS: references and ACSI services. */
 #ifndef MMSW_IEC61850_H
 #define MMSW_IEC61850_H

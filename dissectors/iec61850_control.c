@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* iec61850_control.c - the IEC 61850-8-1 control model on the wire; see
  * iec61850_control.h. Names and strings come off the wire: they are copied into
  * bounded buffers with anything unprintable shown as '?', so the analyzer and the
@@ -12,13 +13,33 @@
 const char *iec61850_add_cause_name(int64_t c)
 {
 	static const char *const names[] = {
-		"Unknown", "Not-supported", "Blocked-by-switching-hierarchy", "Select-failed", "Invalid-position",
-		"Position-reached", "Parameter-change-in-execution", "Step-limit", "Blocked-by-Mode",
-		"Blocked-by-process", "Blocked-by-interlocking", "Blocked-by-synchrocheck",
-		"Command-already-in-execution", "Blocked-by-health", "1-of-n-control", "Abortion-by-cancel",
-		"Time-limit-over", "Abortion-by-trip", "Object-not-selected", "Object-already-selected",
-		"No-access-authority", "Ended-with-overshoot", "Abortion-due-to-deviation",
-		"Abortion-by-communication-loss", "Blocked-by-command", "None", "Inconsistent-parameters",
+		"Unknown",
+		"Not-supported",
+		"Blocked-by-switching-hierarchy",
+		"Select-failed",
+		"Invalid-position",
+		"Position-reached",
+		"Parameter-change-in-execution",
+		"Step-limit",
+		"Blocked-by-Mode",
+		"Blocked-by-process",
+		"Blocked-by-interlocking",
+		"Blocked-by-synchrocheck",
+		"Command-already-in-execution",
+		"Blocked-by-health",
+		"1-of-n-control",
+		"Abortion-by-cancel",
+		"Time-limit-over",
+		"Abortion-by-trip",
+		"Object-not-selected",
+		"Object-already-selected",
+		"No-access-authority",
+		"Ended-with-overshoot",
+		"Abortion-due-to-deviation",
+		"Abortion-by-communication-loss",
+		"Blocked-by-command",
+		"None",
+		"Inconsistent-parameters",
 		"Locked-by-other-client",
 	};
 	return c >= 0 && c < (int64_t)(sizeof(names) / sizeof(names[0])) ? names[c] : NULL;
@@ -32,9 +53,9 @@ const char *iec61850_ctl_error_name(int64_t e)
 
 const char *iec61850_or_cat_name(int64_t c)
 {
-	static const char *const names[] = { "not-supported", "bay-control", "station-control", "remote-control",
-					     "automatic-bay", "automatic-station", "automatic-remote", "maintenance",
-					     "process" };
+	static const char *const names[] = { "not-supported",    "bay-control",   "station-control",
+					     "remote-control",   "automatic-bay", "automatic-station",
+					     "automatic-remote", "maintenance",   "process" };
 	return c >= 0 && c < 9 ? names[c] : NULL;
 }
 
@@ -92,8 +113,7 @@ enum iec_ctl_service iec61850_control_name(const char *domain, const char *item,
 	return svc;
 }
 
-enum iec_ctl_service iec61850_control_objname(const struct mms_objname *o, char *ref, size_t size,
-					      bool *ctl_model)
+enum iec_ctl_service iec61850_control_objname(const struct mms_objname *o, char *ref, size_t size, bool *ctl_model)
 {
 	char dom[80], item[160];
 	*ctl_model = false;
@@ -131,7 +151,8 @@ void iec61850_ctl_params(const struct mms_data *oper, struct iec_ctl_params *out
 			if (mms_data_next(&o, &c, &odone) == BER_OK && !odone && c.tag == MMS_DATA_INTEGER &&
 			    !ber_int64(c.val, &out->or_cat))
 				out->or_cat = -1;
-		} else if (origin_seen && !out->has_ctl_num && (d.tag == MMS_DATA_UNSIGNED || d.tag == MMS_DATA_INTEGER)) {
+		} else if (origin_seen && !out->has_ctl_num &&
+			   (d.tag == MMS_DATA_UNSIGNED || d.tag == MMS_DATA_INTEGER)) {
 			uint64_t v;
 			if (mms_data_unsigned(d.val, &v) && v <= UINT32_MAX) {
 				out->has_ctl_num = true;

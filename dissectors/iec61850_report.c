@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* \summary: IEC 61850-8-1 report decoding (RptID, OptFlds, SqNum, inclusion, values, reasons) */
 #include "iec61850_report.h"
 
@@ -6,9 +7,8 @@
 
 bool iec_report_is_rpt(const struct mms_pdu *pdu)
 {
-	return pdu->type == MMS_UNCONFIRMED && pdu->service == MMS_USVC_INFORMATION_REPORT &&
-	       pdu->has_list_name && pdu->list_name.scope == MMS_SCOPE_VMD &&
-	       bview_eq(pdu->list_name.item, "RPT") && pdu->has_data;
+	return pdu->type == MMS_UNCONFIRMED && pdu->service == MMS_USVC_INFORMATION_REPORT && pdu->has_list_name &&
+		pdu->list_name.scope == MMS_SCOPE_VMD && bview_eq(pdu->list_name.item, "RPT") && pdu->has_data;
 }
 
 uint8_t iec_trg_mask(struct bview bits, uint32_t nbits)
@@ -45,8 +45,16 @@ const char *iec_trg_text(uint8_t mask, char *buf, size_t size)
 const char *iec_optflds_text(uint16_t bits, char *buf, size_t size)
 {
 	static const char *const names[] = {
-		"", "sequence-number", "report-time-stamp", "reason-for-inclusion", "data-set-name",
-		"data-reference", "buffer-overflow", "entryID", "conf-revision", "segmentation",
+		"",
+		"sequence-number",
+		"report-time-stamp",
+		"reason-for-inclusion",
+		"data-set-name",
+		"data-reference",
+		"buffer-overflow",
+		"entryID",
+		"conf-revision",
+		"segmentation",
 	};
 	size_t used = 0;
 	if (size)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* iec61850_report.h - an IEC 61850 report carried in an MMS InformationReport
  * (IEC 61850-8-1: variableListName "RPT", then RptID, OptFlds and what OptFlds
  * says is present). Pure decoding over views into the PDU; the report analyzer
@@ -10,8 +11,14 @@
 
 /* OptFlds bit positions (bit 0 = MSB of the first octet). */
 enum optflds_bit {
-	OPT_SEQ_NUM = 1, OPT_TIME_STAMP = 2, OPT_REASON = 3, OPT_DATA_SET = 4,
-	OPT_DATA_REF = 5, OPT_BUFFER_OVERFLOW = 6, OPT_ENTRY_ID = 7, OPT_CONF_REV = 8,
+	OPT_SEQ_NUM = 1,
+	OPT_TIME_STAMP = 2,
+	OPT_REASON = 3,
+	OPT_DATA_SET = 4,
+	OPT_DATA_REF = 5,
+	OPT_BUFFER_OVERFLOW = 6,
+	OPT_ENTRY_ID = 7,
+	OPT_CONF_REV = 8,
 	OPT_SEGMENTATION = 9,
 };
 
@@ -23,35 +30,35 @@ enum trg_bit { TRG_DCHG = 1, TRG_QCHG = 2, TRG_DUPD = 3, TRG_INTEGRITY = 4, TRG_
 #define MMSW_REPORT_MAX_MEMBERS 512
 
 struct iec_report_member {
-	uint16_t index;          /* position in the dataset (from the inclusion bit string) */
-	uint8_t reasons;         /* TRG_MASK bits, 0 when no ReasonCode */
-	struct bview ref;        /* data reference, empty unless OptFlds data-reference */
+	uint16_t index;   /* position in the dataset (from the inclusion bit string) */
+	uint8_t reasons;  /* TRG_MASK bits, 0 when no ReasonCode */
+	struct bview ref; /* data reference, empty unless OptFlds data-reference */
 	struct mms_data value;
 };
 
 struct iec_report {
 	struct bview rptid;
-	uint16_t optflds;        /* bit i of OptFlds at (1 << i) */
+	uint16_t optflds; /* bit i of OptFlds at (1 << i) */
 	bool has_sqnum, has_time, has_datset, has_bufovfl, has_entryid, has_confrev, has_segment;
 	uint32_t sqnum;
-	struct mms_data time;    /* binary-time */
+	struct mms_data time; /* binary-time */
 	struct bview datset;
 	bool bufovfl;
 	struct bview entryid;
 	uint32_t confrev;
 	uint32_t subsqnum;
 	bool more_segments;
-	uint32_t n_dataset;      /* bits in the inclusion bit string = dataset size */
-	uint32_t n_included;     /* members in this report */
-	uint16_t n_members;      /* members stored (<= MMSW_REPORT_MAX_MEMBERS) */
-	uint8_t reasons_all;     /* union of all members' reasons */
+	uint32_t n_dataset;  /* bits in the inclusion bit string = dataset size */
+	uint32_t n_included; /* members in this report */
+	uint16_t n_members;  /* members stored (<= MMSW_REPORT_MAX_MEMBERS) */
+	uint8_t reasons_all; /* union of all members' reasons */
 	struct iec_report_member members[MMSW_REPORT_MAX_MEMBERS];
 };
 
 enum iec_report_status {
 	REPORT_OK = 0,
-	REPORT_NOT_A_REPORT,     /* an InformationReport, but not "RPT" */
-	REPORT_MALFORMED,        /* RPT, but the fields do not follow OptFlds */
+	REPORT_NOT_A_REPORT, /* an InformationReport, but not "RPT" */
+	REPORT_MALFORMED,    /* RPT, but the fields do not follow OptFlds */
 };
 
 /* Is this PDU an informationReport named "RPT"? */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* limits.h - every bound the dissectors enforce, in one place.
  * Hitting one is a named, counted event (see dissectors/anomaly.h), never a crash. */
 #ifndef MMSW_DISSECT_LIMITS_H

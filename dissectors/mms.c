@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* mms.c - ISO 9506-2 MMS PDU decoder: the outer CHOICE, invokeID, the service
  * CHOICE and a deep decode of the services IEC 61850 uses, into struct mms_pdu.
  *
@@ -21,11 +22,20 @@
 bool mms_first_octet(uint8_t b)
 {
 	switch (b) {
-	case 0xa0: case 0xa1: case 0xa2: case 0xa3: case 0xa4: /* confirmed..reject */
-	case 0x85: case 0x86:                                  /* cancel req/resp: INTEGER */
-	case 0xa7: case 0xa8: case 0xa9: case 0xaa:            /* cancel-error..initiate-error */
-	case 0x8b: case 0x8c:                                  /* conclude req/resp: NULL */
-	case 0xad:                                             /* conclude-error */
+	case 0xa0:
+	case 0xa1:
+	case 0xa2:
+	case 0xa3:
+	case 0xa4: /* confirmed..reject */
+	case 0x85:
+	case 0x86: /* cancel req/resp: INTEGER */
+	case 0xa7:
+	case 0xa8:
+	case 0xa9:
+	case 0xaa: /* cancel-error..initiate-error */
+	case 0x8b:
+	case 0x8c: /* conclude req/resp: NULL */
+	case 0xad: /* conclude-error */
 		return true;
 	}
 	return false;
@@ -42,8 +52,10 @@ static bool fail(struct mms_pdu *pdu, enum mms_defect d)
 
 static bool fail_ber(struct mms_pdu *pdu, enum ber_status s)
 {
-	return fail(pdu, s == BER_TRUNCATED ? MMS_DEFECT_TRUNCATED :
-			 s == BER_TOO_DEEP ? MMS_DEFECT_TOO_DEEP : MMS_DEFECT_INVALID);
+	return fail(pdu,
+		    s == BER_TRUNCATED          ? MMS_DEFECT_TRUNCATED
+			    : s == BER_TOO_DEEP ? MMS_DEFECT_TOO_DEEP
+						: MMS_DEFECT_INVALID);
 }
 
 /* The next element of a constructed value. */
@@ -710,8 +722,7 @@ struct file_layout {
 	bool name_required;
 };
 
-static bool file_seq_req(struct mms_pdu *pdu, struct rd r, const struct file_layout *l,
-			 struct bview *name2)
+static bool file_seq_req(struct mms_pdu *pdu, struct rd r, const struct file_layout *l, struct bview *name2)
 {
 	struct mms_file *f = &pdu->file;
 	struct ber_tlv t;
@@ -744,7 +755,7 @@ static bool file_req(struct mms_pdu *pdu, const struct ber_tlv *s)
 	 * sourceFile [1], destinationFile [2] }; FileDirectory { fileSpecification [0]
 	 * OPTIONAL, continueAfter [1] OPTIONAL } */
 	static const struct file_layout open = { 0, -1, 1, true }, rename = { 0, 1, -1, true },
-					 obtain = { 1, 2, -1, true }, directory = { 0, 1, -1, false };
+					obtain = { 1, 2, -1, true }, directory = { 0, 1, -1, false };
 	struct mms_file *f = &pdu->file;
 	switch (pdu->service) {
 	case MMS_SVC_FILE_READ:
@@ -760,9 +771,12 @@ static bool file_req(struct mms_pdu *pdu, const struct ber_tlv *s)
 	if (!need_constructed(pdu, s))
 		return false;
 	switch (pdu->service) {
-	case MMS_SVC_FILE_OPEN: return file_seq_req(pdu, s->val, &open, NULL);
-	case MMS_SVC_FILE_RENAME: return file_seq_req(pdu, s->val, &rename, &f->name2);
-	case MMS_SVC_OBTAIN_FILE: return file_seq_req(pdu, s->val, &obtain, &f->name2);
+	case MMS_SVC_FILE_OPEN:
+		return file_seq_req(pdu, s->val, &open, NULL);
+	case MMS_SVC_FILE_RENAME:
+		return file_seq_req(pdu, s->val, &rename, &f->name2);
+	case MMS_SVC_OBTAIN_FILE:
+		return file_seq_req(pdu, s->val, &obtain, &f->name2);
 	case MMS_SVC_FILE_DIRECTORY:
 		return file_seq_req(pdu, s->val, &directory, &pdu->continue_after);
 	}
@@ -975,8 +989,8 @@ static struct rd directory_entries(struct rd contents)
 {
 	struct rd look = contents;
 	struct ber_tlv seq, first;
-	if (ber_read(&look, &seq) != BER_OK || !rd_empty(&look) ||
-	    seq.cls != BER_UNIVERSAL || seq.tag != 16 || !seq.constructed)
+	if (ber_read(&look, &seq) != BER_OK || !rd_empty(&look) || seq.cls != BER_UNIVERSAL || seq.tag != 16 ||
+	    !seq.constructed)
 		return contents;
 	struct rd in = seq.val;
 	if (rd_empty(&in))
@@ -1000,8 +1014,7 @@ static bool list_more_follows(struct mms_pdu *pdu, struct rd r, uint32_t *n, str
 		if (t.tag == 0) {
 			if (!need_constructed(pdu, &t))
 				return false;
-			struct rd entries = pdu->service == MMS_SVC_FILE_DIRECTORY ?
-					    directory_entries(t.val) : t.val;
+			struct rd entries = pdu->service == MMS_SVC_FILE_DIRECTORY ? directory_entries(t.val) : t.val;
 			if (!count_list(pdu, entries, n))
 				return false;
 			if (list)
@@ -1108,8 +1121,7 @@ static bool service_response(struct mms_pdu *pdu, const struct ber_tlv *s)
 	case MMS_SVC_FILE_READ:
 		return need_constructed(pdu, s) && file_read_resp(pdu, r);
 	case MMS_SVC_FILE_DIRECTORY:
-		return need_constructed(pdu, s) &&
-		       list_more_follows(pdu, r, &pdu->n_names, &pdu->names);
+		return need_constructed(pdu, s) && list_more_follows(pdu, r, &pdu->n_names, &pdu->names);
 	}
 	return true; /* NULL responses (fileClose, obtainFile, ...) and the rest */
 }
@@ -1229,18 +1241,36 @@ static void body(struct mms_pdu *pdu, const struct ber_tlv *outer)
 {
 	struct rd r = outer->val;
 	switch (pdu->type) {
-	case MMS_CONFIRMED_REQUEST: confirmed(pdu, r, true); break;
-	case MMS_CONFIRMED_RESPONSE: confirmed(pdu, r, false); break;
-	case MMS_CONFIRMED_ERROR: confirmed_error(pdu, r); break;
-	case MMS_UNCONFIRMED: unconfirmed(pdu, r); break;
-	case MMS_REJECT: reject(pdu, r); break;
+	case MMS_CONFIRMED_REQUEST:
+		confirmed(pdu, r, true);
+		break;
+	case MMS_CONFIRMED_RESPONSE:
+		confirmed(pdu, r, false);
+		break;
+	case MMS_CONFIRMED_ERROR:
+		confirmed_error(pdu, r);
+		break;
+	case MMS_UNCONFIRMED:
+		unconfirmed(pdu, r);
+		break;
+	case MMS_REJECT:
+		reject(pdu, r);
+		break;
 	case MMS_CANCEL_REQUEST:
-	case MMS_CANCEL_RESPONSE: take_invoke(pdu, outer); break;
-	case MMS_CANCEL_ERROR: cancel_error(pdu, r); break;
+	case MMS_CANCEL_RESPONSE:
+		take_invoke(pdu, outer);
+		break;
+	case MMS_CANCEL_ERROR:
+		cancel_error(pdu, r);
+		break;
 	case MMS_INITIATE_REQUEST:
-	case MMS_INITIATE_RESPONSE: initiate(pdu, r); break;
+	case MMS_INITIATE_RESPONSE:
+		initiate(pdu, r);
+		break;
 	case MMS_INITIATE_ERROR:
-	case MMS_CONCLUDE_ERROR: service_error(pdu, r); break;
+	case MMS_CONCLUDE_ERROR:
+		service_error(pdu, r);
+		break;
 	case MMS_CONCLUDE_REQUEST:
 	case MMS_CONCLUDE_RESPONSE:
 		if (!rd_empty(&r))

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* mms_data.c - one MMS Data element at a time, and the contents decoders for the
  * types whose encoding is MMS-specific (floating-point, utc-time, binary-time).
  * Callers walk structures themselves with an explicit stack; nothing here recurses. */
@@ -32,24 +33,42 @@ enum ber_status mms_data_next_slow(struct rd *list, struct mms_data *d, bool *do
 const char *mms_data_tag_name(uint8_t tag)
 {
 	switch (tag) {
-	case MMS_DATA_ACCESS_FAILURE: return "failure";
-	case MMS_DATA_ARRAY: return "array";
-	case MMS_DATA_STRUCTURE: return "structure";
-	case MMS_DATA_BOOLEAN: return "boolean";
-	case MMS_DATA_BIT_STRING: return "bit-string";
-	case MMS_DATA_INTEGER: return "integer";
-	case MMS_DATA_UNSIGNED: return "unsigned";
-	case MMS_DATA_FLOAT: return "floating-point";
-	case 8: return "real"; /* withdrawn from ISO 9506, still a tag on the wire */
-	case MMS_DATA_OCTET_STRING: return "octet-string";
-	case MMS_DATA_VISIBLE_STRING: return "visible-string";
-	case MMS_DATA_GENERALIZED_TIME: return "generalized-time";
-	case MMS_DATA_BINARY_TIME: return "binary-time";
-	case MMS_DATA_BCD: return "bcd";
-	case MMS_DATA_BOOLEAN_ARRAY: return "boolean-array";
-	case MMS_DATA_OBJ_ID: return "objId";
-	case MMS_DATA_MMS_STRING: return "mms-string";
-	case MMS_DATA_UTC_TIME: return "utc-time";
+	case MMS_DATA_ACCESS_FAILURE:
+		return "failure";
+	case MMS_DATA_ARRAY:
+		return "array";
+	case MMS_DATA_STRUCTURE:
+		return "structure";
+	case MMS_DATA_BOOLEAN:
+		return "boolean";
+	case MMS_DATA_BIT_STRING:
+		return "bit-string";
+	case MMS_DATA_INTEGER:
+		return "integer";
+	case MMS_DATA_UNSIGNED:
+		return "unsigned";
+	case MMS_DATA_FLOAT:
+		return "floating-point";
+	case 8:
+		return "real"; /* withdrawn from ISO 9506, still a tag on the wire */
+	case MMS_DATA_OCTET_STRING:
+		return "octet-string";
+	case MMS_DATA_VISIBLE_STRING:
+		return "visible-string";
+	case MMS_DATA_GENERALIZED_TIME:
+		return "generalized-time";
+	case MMS_DATA_BINARY_TIME:
+		return "binary-time";
+	case MMS_DATA_BCD:
+		return "bcd";
+	case MMS_DATA_BOOLEAN_ARRAY:
+		return "boolean-array";
+	case MMS_DATA_OBJ_ID:
+		return "objId";
+	case MMS_DATA_MMS_STRING:
+		return "mms-string";
+	case MMS_DATA_UTC_TIME:
+		return "utc-time";
 	}
 	return "unknown";
 }
@@ -104,8 +123,7 @@ bool mms_data_float32(const struct mms_data *d, float *out)
 	struct rd v = d->val;
 	uint8_t exp_width;
 	uint32_t bits;
-	if (d->constructed || !rd_u8(&v, &exp_width) || exp_width != 8 || rd_left(&v) != 4 ||
-	    !rd_be32(&v, &bits))
+	if (d->constructed || !rd_u8(&v, &exp_width) || exp_width != 8 || rd_left(&v) != 4 || !rd_be32(&v, &bits))
 		return false;
 	memcpy(out, &bits, sizeof(*out));
 	return true;
@@ -117,8 +135,7 @@ bool mms_data_utc_time(const struct mms_data *d, uint32_t *secs, uint32_t *frac2
 	uint8_t f0, f1, f2;
 	if (d->constructed || rd_left(&v) != 8)
 		return false;
-	if (!rd_be32(&v, secs) || !rd_u8(&v, &f0) || !rd_u8(&v, &f1) || !rd_u8(&v, &f2) ||
-	    !rd_u8(&v, quality))
+	if (!rd_be32(&v, secs) || !rd_u8(&v, &f0) || !rd_u8(&v, &f1) || !rd_u8(&v, &f2) || !rd_u8(&v, quality))
 		return false;
 	*frac24 = ((uint32_t)f0 << 16) | ((uint32_t)f1 << 8) | f2;
 	return true;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* mms_data.h - walking MMS Data / AccessResult values (ISO 9506 Data CHOICE).
  * Iteration, not recursion: callers descend into structures one level at a time
  * and carry their own depth, checked against MMSW_BER_MAX_DEPTH. */
@@ -28,9 +29,9 @@ enum mms_data_tag {
 };
 
 struct mms_data {
-	uint8_t tag;       /* enum mms_data_tag; context-specific tag number */
+	uint8_t tag; /* enum mms_data_tag; context-specific tag number */
 	bool constructed;
-	struct rd val;     /* contents */
+	struct rd val; /* contents */
 };
 
 /* Take the next Data element from a list's contents. Returns BER_OK and fills d,
@@ -74,7 +75,7 @@ bool mms_data_utc_time(const struct mms_data *d, uint32_t *secs, uint32_t *frac2
 #define MMS_TQ_LEAP_SECONDS_KNOWN 0x80u
 #define MMS_TQ_CLOCK_FAILURE 0x40u
 #define MMS_TQ_CLOCK_NOT_SYNCHRONIZED 0x20u
-#define MMS_TQ_ACCURACY(q) ((unsigned)(q) & 0x1fu)
+#define MMS_TQ_ACCURACY(q) ((unsigned)(q)&0x1fu)
 #define MMS_TQ_ACCURACY_UNSPECIFIED 31u
 /* binary-time (TimeOfDay): 4 octets ms since midnight, optional 2 octets days since
  * 1984-01-01 (*has_days tells which; *days is 0 without them). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* mms_type.c - TypeSpecification, one node at a time; see mms_type.h.
  *
  * TypeSpecification ::= CHOICE {
@@ -312,8 +313,10 @@ size_t mms_type_summary(struct rd spec, char *buf, size_t size, bool *cut)
 			} else if (n.tag == MMS_TYPE_NAME) {
 				put_c(&t, '(');
 				for (uint32_t i = 0; i < n.type_name.item.len; i++)
-					put_c(&t, n.type_name.item.p[i] > 0x20 && n.type_name.item.p[i] < 0x7f ?
-						  (char)n.type_name.item.p[i] : '?');
+					put_c(&t,
+					      n.type_name.item.p[i] > 0x20 && n.type_name.item.p[i] < 0x7f
+						      ? (char)n.type_name.item.p[i]
+						      : '?');
 				put_c(&t, ')');
 			}
 		}

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* mms_type.h - walking an MMS TypeSpecification (ISO 9506-2), the description of
  * a variable's type a server gives in a GetVariableAccessAttributes response: in
  * IEC 61850 the data model of one functional constraint of a logical node
@@ -18,30 +19,33 @@
 #define MMS_TYPE_NAME 0
 
 struct mms_type_node {
-	struct bview name;          /* componentName; empty for the root and array elements */
+	struct bview name; /* componentName; empty for the root and array elements */
 	bool has_name;
-	uint8_t tag;                /* the TypeSpecification CHOICE tag */
-	bool opens;                 /* structure or array: children, then a LEAVE */
-	bool packed;                /* structure, array */
+	uint8_t tag; /* the TypeSpecification CHOICE tag */
+	bool opens;  /* structure or array: children, then a LEAVE */
+	bool packed; /* structure, array */
 	bool has_size;
-	int64_t size;               /* bit-string, octet-string, visible-string,
+	int64_t size;                         /* bit-string, octet-string, visible-string,
 	                             * mms-string: negative means up to that many;
 	                             * integer, unsigned, bcd: bits */
-	uint32_t elements;          /* array numberOfElements */
-	uint32_t components;        /* structure: how many components */
+	uint32_t elements;                    /* array numberOfElements */
+	uint32_t components;                  /* structure: how many components */
 	uint8_t format_width, exponent_width; /* floating-point */
-	bool has_date;              /* binary-time: with the date */
+	bool has_date;                        /* binary-time: with the date */
 	/* typeName: an ObjectName (scope as enum mms_scope in mms.h, which this
 	 * header does not include: mms.c includes this one) */
-	struct mms_type_name { uint8_t scope; struct bview domain, item; } type_name;
+	struct mms_type_name {
+		uint8_t scope;
+		struct bview domain, item;
+	} type_name;
 };
 
 enum mms_type_step {
-	MMS_TYPE_NODE = 0,          /* *n is the next node */
-	MMS_TYPE_LEAVE,             /* the children of the last open node are done */
-	MMS_TYPE_DONE,              /* the whole tree was handed out */
-	MMS_TYPE_BAD,               /* not a valid TypeSpecification: stop */
-	MMS_TYPE_TOO_DEEP,          /* nested deeper than MMSW_BER_MAX_DEPTH: stop */
+	MMS_TYPE_NODE = 0, /* *n is the next node */
+	MMS_TYPE_LEAVE,    /* the children of the last open node are done */
+	MMS_TYPE_DONE,     /* the whole tree was handed out */
+	MMS_TYPE_BAD,      /* not a valid TypeSpecification: stop */
+	MMS_TYPE_TOO_DEEP, /* nested deeper than MMSW_BER_MAX_DEPTH: stop */
 };
 
 struct mms_type_walk {

@@ -1,9 +1,10 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* \summary: ISO 8823 presentation layer (connection and data PPDUs) */
 #include "pres.h"
 
 #include <string.h>
 
-static const uint8_t OID_ACSE[] = { 0x52, 0x01, 0x00, 0x01 };       /* 2.2.1.0.1 */
+static const uint8_t OID_ACSE[] = { 0x52, 0x01, 0x00, 0x01 };      /* 2.2.1.0.1 */
 static const uint8_t OID_MMS[] = { 0x28, 0xca, 0x22, 0x02, 0x01 }; /* 1.0.9506.2.1 */
 
 enum pres_syntax pres_syntax_of(struct rd oid)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* pres.h - ISO 8823 presentation PPDUs: CP, CPA, CPR, ARU, ARP and user data. */
 #ifndef MMSW_PRES_H
 #define MMSW_PRES_H
@@ -6,11 +7,11 @@
 #include "limits.h"
 
 enum ppdu_kind {
-	PPDU_CP,   /* connect (session CN) */
-	PPDU_CPA,  /* connect accept (session AC) */
-	PPDU_CPR,  /* connect reject (session RF) */
-	PPDU_ABORT,/* ARU or ARP (session AB): decoded by shape */
-	PPDU_DATA, /* fully- or simply-encoded user data (session DT, FN, DN) */
+	PPDU_CP,    /* connect (session CN) */
+	PPDU_CPA,   /* connect accept (session AC) */
+	PPDU_CPR,   /* connect reject (session RF) */
+	PPDU_ABORT, /* ARU or ARP (session AB): decoded by shape */
+	PPDU_DATA,  /* fully- or simply-encoded user data (session DT, FN, DN) */
 };
 
 enum pres_syntax { PRES_AS_OTHER = 0, PRES_AS_ACSE, PRES_AS_MMS };
@@ -19,7 +20,7 @@ enum pres_status { PRES_OK, PRES_TRUNCATED, PRES_INVALID, PRES_TOO_MANY };
 
 struct pres_context {
 	uint32_t id;
-	uint8_t syntax;  /* enum pres_syntax, from the abstract syntax name */
+	uint8_t syntax; /* enum pres_syntax, from the abstract syntax name */
 };
 
 struct pres_pdv {
@@ -30,11 +31,11 @@ struct pres_pdv {
 };
 
 struct pres_ppdu {
-	uint8_t kind;                 /* enum ppdu_kind, as decoded */
-	bool is_arp;                  /* abort: provider (ARP) rather than user (ARU) */
+	uint8_t kind; /* enum ppdu_kind, as decoded */
+	bool is_arp;  /* abort: provider (ARP) rather than user (ARU) */
 	bool has_reason;
-	uint32_t provider_reason;     /* CPR [10] / ARP [0] */
-	uint8_t n_ctx;                /* CP definition list, or CPA results (same order) */
+	uint32_t provider_reason; /* CPR [10] / ARP [0] */
+	uint8_t n_ctx;            /* CP definition list, or CPA results (same order) */
 	struct pres_context ctx[MMSW_PRES_MAX_CONTEXTS];
 	uint8_t n_result;
 	uint8_t result[MMSW_PRES_MAX_CONTEXTS]; /* CPA: 0 acceptance, 1 user-, 2 provider-rejection */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* rd.h - the one bounded reader every dissector reads packet bytes through.
  *
  * A `struct rd` is a view of [p, p+len) with a cursor. Every accessor checks the
@@ -33,12 +34,24 @@ static inline struct rd rd_make(const uint8_t *p, size_t len)
 	return r;
 }
 
-static inline size_t rd_left(const struct rd *r) { return r->len - r->off; }
+static inline size_t rd_left(const struct rd *r)
+{
+	return r->len - r->off;
+}
 /* How far the cursor is from the start of the view. */
-static inline size_t rd_pos(const struct rd *r) { return r->off; }
-static inline bool rd_empty(const struct rd *r) { return r->off >= r->len; }
+static inline size_t rd_pos(const struct rd *r)
+{
+	return r->off;
+}
+static inline bool rd_empty(const struct rd *r)
+{
+	return r->off >= r->len;
+}
 /* An empty reader may have no buffer at all: NULL + 0 is undefined in C. */
-static inline const uint8_t *rd_ptr(const struct rd *r) { return r->p ? r->p + r->off : r->p; }
+static inline const uint8_t *rd_ptr(const struct rd *r)
+{
+	return r->p ? r->p + r->off : r->p;
+}
 
 static inline bool rd_u8(struct rd *r, uint8_t *v)
 {
@@ -69,8 +82,8 @@ static inline bool rd_be32(struct rd *r, uint32_t *v)
 {
 	if (rd_left(r) < 4)
 		return false;
-	*v = ((uint32_t)r->p[r->off] << 24) | ((uint32_t)r->p[r->off + 1] << 16) |
-	     ((uint32_t)r->p[r->off + 2] << 8) | r->p[r->off + 3];
+	*v = ((uint32_t)r->p[r->off] << 24) | ((uint32_t)r->p[r->off + 1] << 16) | ((uint32_t)r->p[r->off + 2] << 8) |
+		r->p[r->off + 3];
 	r->off += 4;
 	return true;
 }

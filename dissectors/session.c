@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* \summary: ISO 8327 session layer SPDUs (CN, AC, RF, FN, DN, NF, AB, AA, GT, DT) */
 #include "session.h"
 
@@ -6,15 +7,24 @@
 const char *session_si_name(uint8_t si)
 {
 	switch (si) {
-	case SES_DT: return "DT";
-	case SES_NF: return "NF";
-	case SES_FN: return "FN";
-	case SES_DN: return "DN";
-	case SES_RF: return "RF";
-	case SES_CN: return "CN";
-	case SES_AC: return "AC";
-	case SES_AB: return "AB";
-	case SES_AA: return "AA";
+	case SES_DT:
+		return "DT";
+	case SES_NF:
+		return "NF";
+	case SES_FN:
+		return "FN";
+	case SES_DN:
+		return "DN";
+	case SES_RF:
+		return "RF";
+	case SES_CN:
+		return "CN";
+	case SES_AC:
+		return "AC";
+	case SES_AB:
+		return "AB";
+	case SES_AA:
+		return "AA";
 	}
 	return "unknown";
 }
@@ -22,8 +32,15 @@ const char *session_si_name(uint8_t si)
 bool session_si_known(uint8_t si)
 {
 	switch (si) {
-	case SES_DT: case SES_NF: case SES_FN: case SES_DN: case SES_RF:
-	case SES_CN: case SES_AC: case SES_AB: case SES_AA:
+	case SES_DT:
+	case SES_NF:
+	case SES_FN:
+	case SES_DN:
+	case SES_RF:
+	case SES_CN:
+	case SES_AC:
+	case SES_AB:
+	case SES_AA:
 		return true;
 	}
 	return false;
@@ -56,8 +73,8 @@ static enum session_status session_params(struct rd v, struct session_spdu *s)
 		if (!rd_sub(&v, len, &val))
 			return SES_TRUNCATED;
 		switch (code) {
-		case 1:  /* Connection Identifier PGI */
-		case 5:  /* Connect/Accept Item PGI: holds version number PI 22 */
+		case 1: /* Connection Identifier PGI */
+		case 5: /* Connect/Accept Item PGI: holds version number PI 22 */
 			while (!rd_empty(&val)) {
 				uint8_t c2;
 				uint16_t l2;
@@ -122,8 +139,7 @@ enum session_status session_parse(struct rd r, struct session_tsdu *out)
 		/* Category 0 SPDUs (GT = 1, PT = 2) are concatenated in front of a DT; a
 		 * GT is recognised by a further SPDU header right behind it. Presentation
 		 * data never starts with 0x01 or 0x02, so this cannot eat user data. */
-		if ((si == 1 || si == 2) && rd_peek(&r, 0, &next) && (next == 1 || next == 2) &&
-		    rd_left(&r) >= 2)
+		if ((si == 1 || si == 2) && rd_peek(&r, 0, &next) && (next == 1 || next == 2) && rd_left(&r) >= 2)
 			continue;
 		if (!session_si_known(si))
 			return SES_INVALID;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* session.h - ISO 8327 session SPDUs as IEC 61850-8-1 uses them. */
 #ifndef MMSW_SESSION_H
 #define MMSW_SESSION_H
@@ -23,14 +24,14 @@ struct session_spdu {
 	uint8_t si;
 	bool has_user;
 	bool has_reason;
-	uint8_t reason;     /* RF: reason code (PI 50); AB: transport disconnect (PI 17) */
-	uint8_t version;    /* CN/AC: version number (PI 22), 0 when absent */
+	uint8_t reason;  /* RF: reason code (PI 50); AB: transport disconnect (PI 17) */
+	uint8_t version; /* CN/AC: version number (PI 22), 0 when absent */
 	struct bview calling_ssel, called_ssel;
-	struct rd user;     /* user data (PGI 193/194, or the user information after DT) */
+	struct rd user; /* user data (PGI 193/194, or the user information after DT) */
 };
 
 struct session_tsdu {
-	uint8_t n;          /* SPDUs that carry meaning (GT/PT are skipped) */
+	uint8_t n; /* SPDUs that carry meaning (GT/PT are skipped) */
 	struct session_spdu spdu[MMSW_SESSION_MAX_SPDUS];
 };
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* timesync.c - SNTP replies and PTP Announce messages; see timesync.h. Every
  * octet is read through the bounded reader; nothing is trusted to be there. */
 #include "timesync.h"
@@ -60,14 +61,23 @@ bool ptp_announce_decode(struct rd msg, struct ptp_announce *out)
 const char *ptp_time_source_name(uint8_t code)
 {
 	switch (code) {
-	case 0x10: return "atomic_clock";
-	case 0x20: return "gps";
-	case 0x30: return "terrestrial_radio";
-	case 0x40: return "ptp";
-	case 0x50: return "ntp";
-	case 0x60: return "hand_set";
-	case 0x90: return "other";
-	case 0xa0: return "internal_oscillator";
-	default: return NULL;
+	case 0x10:
+		return "atomic_clock";
+	case 0x20:
+		return "gps";
+	case 0x30:
+		return "terrestrial_radio";
+	case 0x40:
+		return "ptp";
+	case 0x50:
+		return "ntp";
+	case 0x60:
+		return "hand_set";
+	case 0x90:
+		return "other";
+	case 0xa0:
+		return "internal_oscillator";
+	default:
+		return NULL;
 	}
 }

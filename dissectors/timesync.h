@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* timesync.h - the time sources of a substation as the wire shows them: an SNTP
  * (NTP) server's replies (RFC 4330/5905, UDP 123) and a PTP Announce (IEC 61588 /
  * IEEE 1588-2008, over Ethernet 0x88F7 or UDP 320), which names the grandmaster.
@@ -17,11 +18,11 @@
 
 /* An NTP packet sent by a server: mode 4 (server) or 5 (broadcast). */
 struct sntp_reply {
-	uint8_t leap;           /* LI: 3 = clock not synchronized */
+	uint8_t leap; /* LI: 3 = clock not synchronized */
 	uint8_t version;
 	uint8_t mode;
-	uint8_t stratum;        /* 1 primary (refid names its source), 0 or 16 unsynchronized */
-	uint8_t refid[4];       /* stratum 1: ASCII ("GPS", "PPS"); higher: the upstream server's IPv4 */
+	uint8_t stratum;  /* 1 primary (refid names its source), 0 or 16 unsynchronized */
+	uint8_t refid[4]; /* stratum 1: ASCII ("GPS", "PPS"); higher: the upstream server's IPv4 */
 };
 /* True when the UDP payload is an NTP server or broadcast reply (48 octets at least). */
 bool sntp_reply_decode(struct rd payload, struct sntp_reply *out);
@@ -34,7 +35,7 @@ struct ptp_announce {
 	uint8_t priority1, priority2;
 	uint8_t clock_class, clock_accuracy;
 	uint16_t steps_removed;
-	uint8_t time_source;    /* 0x20 GPS, 0x40 PTP, 0x50 NTP, 0xA0 internal oscillator, ... */
+	uint8_t time_source; /* 0x20 GPS, 0x40 PTP, 0x50 NTP, 0xA0 internal oscillator, ... */
 };
 /* True when msg (from the PTP header on) is a PTP version 2 Announce. */
 bool ptp_announce_decode(struct rd msg, struct ptp_announce *out);

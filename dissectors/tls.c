@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* \summary: TLS record and ClientHello/ServerHello recognition (version, SNI) */
 #include "tls.h"
 
@@ -14,11 +15,16 @@ bool tls_looks_like(struct rd r)
 const char *tls_version_name(uint16_t v)
 {
 	switch (v) {
-	case 0x0300: return "SSLv3";
-	case 0x0301: return "TLSv1.0";
-	case 0x0302: return "TLSv1.1";
-	case 0x0303: return "TLSv1.2";
-	case 0x0304: return "TLSv1.3";
+	case 0x0300:
+		return "SSLv3";
+	case 0x0301:
+		return "TLSv1.0";
+	case 0x0302:
+		return "TLSv1.1";
+	case 0x0303:
+		return "TLSv1.2";
+	case 0x0304:
+		return "TLSv1.3";
 	}
 	return "unknown";
 }
@@ -45,8 +51,7 @@ static void extensions(struct rd ext, bool client, struct tls_hello *out)
 		if (type == 0 && client) { /* server_name */
 			uint16_t list_len, name_len;
 			uint8_t name_type;
-			if (rd_be16(&v, &list_len) && rd_u8(&v, &name_type) && name_type == 0 &&
-			    rd_be16(&v, &name_len))
+			if (rd_be16(&v, &list_len) && rd_u8(&v, &name_type) && name_type == 0 && rd_be16(&v, &name_len))
 				rd_view(&v, name_len, &out->sni);
 		} else if (type == 43) { /* supported_versions */
 			if (client) {
@@ -72,8 +77,7 @@ bool tls_parse_hello(struct rd r, struct tls_hello *out)
 	uint16_t len, ver;
 	struct rd rec, body;
 	memset(out, 0, sizeof(*out));
-	if (!rd_u8(&r, &type) || type != 0x16 || !rd_be16(&r, &out->record_version) ||
-	    !rd_be16(&r, &len))
+	if (!rd_u8(&r, &type) || type != 0x16 || !rd_be16(&r, &out->record_version) || !rd_be16(&r, &len))
 		return false;
 	/* A hello may continue in the next record; read what this one holds. */
 	rec = rd_make(rd_ptr(&r), len < rd_left(&r) ? len : rd_left(&r));

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* \summary: RFC 1006 TPKT header and resynchronisation test */
 #include "tpkt.h"
 #include "limits.h"

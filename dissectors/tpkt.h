@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* tpkt.h - RFC 1006 TPKT framing: `03 00 LEN16`, LEN includes the 4-byte header. */
 #ifndef MMSW_TPKT_H
 #define MMSW_TPKT_H

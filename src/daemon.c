@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* daemon.c - privileges, pidfile, config file; see daemon.h. */
 #include "daemon.h"
 
@@ -32,13 +33,14 @@ int daemon_drop_privileges(const char *user, const char *chroot_dir, char *err, 
 		}
 	}
 	if (setgid(gid) != 0 || setuid(uid) != 0) {
-		snprintf(err, errsize, "-Z %s: cannot switch to uid %u gid %u: %s", user, (unsigned)uid,
-			 (unsigned)gid, strerror(errno));
+		snprintf(err, errsize, "-Z %s: cannot switch to uid %u gid %u: %s", user, (unsigned)uid, (unsigned)gid,
+			 strerror(errno));
 		return -1;
 	}
 	/* Verify: we must not be able to get root back. */
 	if (uid != 0 && (setuid(0) == 0 || seteuid(0) == 0)) {
-		snprintf(err, errsize, "-Z %s: root could be regained after dropping privileges; refusing to run", user);
+		snprintf(err, errsize, "-Z %s: root could be regained after dropping privileges; refusing to run",
+			 user);
 		return -1;
 	}
 	if (getuid() != uid || geteuid() != uid || getgid() != gid || getegid() != gid) {
@@ -147,8 +149,10 @@ int daemon_config_read(const char *path, int *argc, char ***argv, char *err, siz
 		}
 		for (char *k = key; *k; k++)
 			if (!((*k >= 'a' && *k <= 'z') || (*k >= '0' && *k <= '9') || *k == '-')) {
-				snprintf(err, errsize, "%s:%u: '%s' is not an option name (use the long option, e.g. 'eve /var/log/mmswatch/eve.json')",
-					 path, line, key);
+				snprintf(
+					err, errsize,
+					"%s:%u: '%s' is not an option name (use the long option, e.g. 'eve /var/log/mmswatch/eve.json')",
+					path, line, key);
 				rc = -1;
 				goto done;
 			}

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* daemon.h - what makes mmswatch a sensor that runs for weeks: dropping
  * privileges after the capture is open, an optional chroot, a pidfile, and a
  * config file with the same keys as the long options. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* main.c - mmswatch: decode MMS from captures or an interface, analyze it, and
  * write events, findings, a database and a summary.
  *
@@ -178,14 +179,16 @@ static void capture_drops(const struct live_stats *s, const char *iface_name, ui
 	struct finding *f = finding_open("capture_drops", &none, iface_name, now);
 	if (f) {
 		f->severity = SEV_MEDIUM;
-		snprintf(f->details, sizeof(f->details),
-			 "{\"interface\":\"%.64s\",\"received\":%llu,\"kernel_dropped\":%llu,\"interface_dropped\":%llu}",
-			 iface_name, (unsigned long long)s->received, (unsigned long long)s->dropped,
-			 (unsigned long long)s->if_dropped);
-		finding_summary(f, "The sensor dropped %llu of %llu packets on %s (kernel %llu, interface %llu): "
-			    "findings since may be incomplete; raise --buffer-size or reduce the load.",
-			    (unsigned long long)drops, (unsigned long long)(s->received + s->if_dropped), iface_name,
-			    (unsigned long long)s->dropped, (unsigned long long)s->if_dropped);
+		snprintf(
+			f->details, sizeof(f->details),
+			"{\"interface\":\"%.64s\",\"received\":%llu,\"kernel_dropped\":%llu,\"interface_dropped\":%llu}",
+			iface_name, (unsigned long long)s->received, (unsigned long long)s->dropped,
+			(unsigned long long)s->if_dropped);
+		finding_summary(f,
+				"The sensor dropped %llu of %llu packets on %s (kernel %llu, interface %llu): "
+				"findings since may be incomplete; raise --buffer-size or reduce the load.",
+				(unsigned long long)drops, (unsigned long long)(s->received + s->if_dropped),
+				iface_name, (unsigned long long)s->dropped, (unsigned long long)s->if_dropped);
 		finding_commit(f, now);
 	}
 	gate_note_dropped(drops - *reported);
@@ -255,10 +258,12 @@ static void outputs_check(int64_t now, bool final)
 			 (unsigned long long)c[i].n.dropped_full, (unsigned long long)c[i].n.refused,
 			 (unsigned long long)c[i].n.retried, c[i].n.depth, c[i].n.capacity,
 			 c[i].n.connected ? "true" : "false");
-		finding_summary(f, "The EVE output %.200s dropped %llu of %llu records (queue full %llu, refused %llu): "
-			    "the pipeline it feeds is missing this sensor's records; check the receiver and the link to it.",
-			    c[i].name, (unsigned long long)dropped, (unsigned long long)c[i].n.produced,
-			    (unsigned long long)c[i].n.dropped_full, (unsigned long long)c[i].n.refused);
+		finding_summary(
+			f,
+			"The EVE output %.200s dropped %llu of %llu records (queue full %llu, refused %llu): "
+			"the pipeline it feeds is missing this sensor's records; check the receiver and the link to it.",
+			c[i].name, (unsigned long long)dropped, (unsigned long long)c[i].n.produced,
+			(unsigned long long)c[i].n.dropped_full, (unsigned long long)c[i].n.refused);
 		finding_commit(f, now);
 	}
 }
@@ -284,9 +289,10 @@ static void sensor_clock_check(void)
 		return;
 	eve_sensor_clock(&c);
 	if (!c.synchronized && sensor_clock_synced != 0)
-		log_warn("the sensor's clock is not synchronized (kernel clock status STA_UNSYNC, maximum error %lld ms): "
-			 "IED clock offsets are measured against it; check its NTP/PTP daemon",
-			 (long long)(c.max_error_us / 1000));
+		log_warn(
+			"the sensor's clock is not synchronized (kernel clock status STA_UNSYNC, maximum error %lld ms): "
+			"IED clock offsets are measured against it; check its NTP/PTP daemon",
+			(long long)(c.max_error_us / 1000));
 	else if (c.synchronized && sensor_clock_synced == 0)
 		log_info("the sensor's clock is synchronized again");
 	sensor_clock_synced = c.synchronized;
@@ -355,7 +361,7 @@ int main(int argc, char **argv)
 	struct live_capture *live = NULL;
 	struct scl *design = NULL;
 	int status = EXIT_DONE;
-	struct fact_table baseline;  /* --baseline: the earlier run's facts */
+	struct fact_table baseline; /* --baseline: the earlier run's facts */
 	char baseline_name[300] = "";
 
 	log_init();
@@ -390,8 +396,9 @@ int main(int argc, char **argv)
 		goto out_opts;
 	}
 	gate_fail_on_loss(opt.fail_on_loss);
-	if (opt.serve && ((opt.token_file && web_token_load(opt.token_file, err, sizeof(err)) != 0) ||
-			  web_listen(&opt.serve_at, err, sizeof(err)) != 0)) {
+	if (opt.serve &&
+	    ((opt.token_file && web_token_load(opt.token_file, err, sizeof(err)) != 0) ||
+	     web_listen(&opt.serve_at, err, sizeof(err)) != 0)) {
 		log_error("%s", err);
 		rc = EXIT_USAGE;
 		goto out_opts;
@@ -404,9 +411,12 @@ int main(int argc, char **argv)
 	/* The input, opened while still privileged (every interface before the
 	 * privileges go). */
 	if (opt.n_ifaces) {
-		struct live_config lc = { .filter = opt.filter, .ports = opt.mms_ports,
-					  .n_ports = opt.n_mms_ports, .snaplen = opt.snaplen,
-					  .buffer_mb = opt.buffer_mb, .immediate = opt.immediate,
+		struct live_config lc = { .filter = opt.filter,
+					  .ports = opt.mms_ports,
+					  .n_ports = opt.n_mms_ports,
+					  .snaplen = opt.snaplen,
+					  .buffer_mb = opt.buffer_mb,
+					  .immediate = opt.immediate,
 					  .no_promisc = opt.no_promisc };
 		in.ifaces = opt.ifaces;
 		in.n_ifaces = opt.n_ifaces;
@@ -427,7 +437,8 @@ int main(int argc, char **argv)
 			rc = EXIT_USAGE;
 			goto out_input;
 		}
-		snprintf(baseline_name, sizeof(baseline_name), "run %lld of %.250s", (long long)bi.run_id, opt.baseline);
+		snprintf(baseline_name, sizeof(baseline_name), "run %lld of %.250s", (long long)bi.run_id,
+			 opt.baseline);
 		char *hash = strrchr(baseline_name, '#');
 		if (hash && !strchr(hash, '/') && strlen(hash) > 1 && hash[1] >= '0' && hash[1] <= '9')
 			*hash = 0; /* "run 3 of base.db", not "run 3 of base.db#3" */
@@ -478,8 +489,9 @@ int main(int argc, char **argv)
 		goto out_pid;
 	}
 	if (opt.db_path) {
-		struct store_config sc = { .path = opt.db_path, .pdus = opt.db_pdus,
-					   .mode = live ? "live" : "offline", .inputs = &in };
+		struct store_config sc = {
+			.path = opt.db_path, .pdus = opt.db_pdus, .mode = live ? "live" : "offline", .inputs = &in
+		};
 		if (store_open(&sc, err, sizeof(err)) != 0) {
 			log_error("%s", err);
 			rc = EXIT_USAGE;
@@ -495,14 +507,14 @@ int main(int argc, char **argv)
 		}
 		web_announce("");
 	}
-	if (opt.syslog_min >= 0 &&
-	    syslog_out_open(opt.syslog_socket, (uint8_t)opt.syslog_min, err, sizeof(err)) != 0) {
+	if (opt.syslog_min >= 0 && syslog_out_open(opt.syslog_socket, (uint8_t)opt.syslog_min, err, sizeof(err)) != 0) {
 		log_error("%s", err);
 		rc = EXIT_USAGE;
 		goto out_pid;
 	}
 	if (opt.evidence_dir) {
-		struct evidence_config ec = { .dir = opt.evidence_dir, .disk_max = opt.evidence_disk_kb * 1024,
+		struct evidence_config ec = { .dir = opt.evidence_dir,
+					      .disk_max = opt.evidence_disk_kb * 1024,
 					      .ring_frames = opt.evidence_ring_frames,
 					      .ring_bytes = opt.evidence_ring_kb * 1024,
 					      .memory_max = opt.evidence_memory_mb << 20 };
@@ -517,8 +529,8 @@ int main(int argc, char **argv)
 
 	install_signals();
 	stop_when_reader_gone = opt.eve_path && !strcmp(opt.eve_path, "-") && !opt.db_path && !opt.inventory_path &&
-				!opt.serve && opt.syslog_min < 0 && !opt.alert_exec && opt.fail_on < 0 &&
-				!opt.fail_on_kinds && !opt.fail_on_loss;
+		!opt.serve && opt.syslog_min < 0 && !opt.alert_exec && opt.fail_on < 0 && !opt.fail_on_kinds &&
+		!opt.fail_on_loss;
 
 	if (live) {
 		char on[MMSW_MAX_INTERFACES * 80] = "";
@@ -526,7 +538,8 @@ int main(int argc, char **argv)
 		for (size_t i = 0; i < opt.n_ifaces && used < sizeof(on); i++) {
 			const char *lan = input_lan_name(opt.ifaces[i].lan);
 			used += (size_t)snprintf(on + used, sizeof(on) - used, "%s%.64s%s%s%s", i ? ", " : "",
-						 opt.ifaces[i].name, lan ? " (LAN " : "", lan ? lan : "", lan ? ")" : "");
+						 opt.ifaces[i].name, lan ? " (LAN " : "", lan ? lan : "",
+						 lan ? ")" : "");
 		}
 		log_info("capturing on %s%s", on, opt.n_ifaces > 1 ? ", merged in time order" : "");
 		sensor_clock_check();

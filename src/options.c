@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* options.c - command-line parsing; see options.h. --help teaches by example. */
 #include "options.h"
 
@@ -14,145 +15,180 @@
 #include "util/limits.h"
 
 static const char USAGE[] =
-"usage: mmswatch -r FILE|DIR|GLOB [-r ...] [options]\n"
-"       mmswatch -i IFACE[/LAN] [-i ...] [options]\n"
-"       mmswatch --db PATH --serve [ADDR:]PORT [--token-file PATH]\n"
-"\n"
-"mmswatch decodes IEC 61850 MMS traffic (ISO 9506 on TCP 102) from captures:\n"
-"every MMS PDU, association and stream event, as EVE JSON lines or a summary.\n"
-"\n"
-"Examples:\n"
-"  mmswatch -r substation.pcap                 summary per IED and association\n"
-"  mmswatch -r substation.pcap --eve out.json  one JSON line per PDU and event\n"
-"  mmswatch -r 'span-*.pcap' --eve -           a rotated set as one capture\n"
-"  mmswatch -r /captures/bay3/ --eve -         every capture in a directory\n"
-"  mmswatch -r tls.pcap --mms-port 3782        also decode MMS ports other than 102\n"
-"  mmswatch -r f.pcap --eve - | jq 'select(.event_type==\"mms\") | .mms.service'\n"
-"  mmswatch -i eth1 -Z mmswatch --eve /var/log/mmswatch/eve.json --db /var/lib/mmswatch/db\n"
-"                                              a sensor on a SPAN port\n"
-"  mmswatch -i eth1/A -i eth2/B --eve /var/log/mmswatch/eve.json\n"
-"                                              a PRP sensor: one interface per LAN, merged\n"
-"  mmswatch -i eth1 --duration 600 --fail-on high\n"
-"                                              a commissioning load test: exit 3 on findings\n"
-"  mmswatch -r f.pcap --db run.db --serve 8080 store, then browse http://127.0.0.1:8080/\n"
-"  mmswatch --db run.db --serve 8080           browse an existing database\n"
-"  mmswatch -i eth1 --db /var/lib/mmswatch/db --serve 192.0.2.10:8443 --token-file /etc/mmswatch/token\n"
-"                                              a sensor's dashboard for the whole LAN\n"
-"\n"
-"Input:\n"
-"  -r, --read PATH        pcap or pcapng file, directory, or quoted glob; may repeat.\n"
-"                         Several files are read as one capture, ordered by their\n"
-"                         first packet's time; flows carry on across files.\n"
-"      --mms-port PORT    also treat TCP PORT as MMS (repeatable; 102 is always on)\n"
-"  -i, --interface IFACE[/LAN]\n"
-"                         capture live from IFACE (needs CAP_NET_RAW and CAP_NET_ADMIN);\n"
-"                         repeatable (up to 8): packets are merged in time order.\n"
-"                         /A or /B declares the PRP LAN the interface is cabled to:\n"
-"                         a PRP frame carrying the other LAN's id is a finding\n"
-"  -f, --filter FILTER    capture filter replacing the default (MMS ports, IPv4\n"
-"                         fragments, GOOSE/SV, HSR, PRP/HSR supervision; with and\n"
-"                         without VLAN tags; PRP frames pass as the IP they carry)\n"
-"      --snaplen N        bytes kept per packet (default 65535)\n"
-"      --buffer-size MB   kernel capture buffer (default 64)\n"
-"      --immediate        deliver packets at once (lower latency, more CPU)\n"
-"      --no-promisc       do not put the interface in promiscuous mode\n"
-"      --duration SECONDS stop after this long (live)\n"
-"      --count N          stop after N packets\n"
-"      --stats-interval S capture statistics every S seconds (default 60)\n"
-"\n"
-"Output:\n"
-"      --eve PATH         EVE JSON lines to PATH ('-' for stdout): event types mms,\n"
-"                         association, stream, report, finding, control, write,\n"
-"                         file, stats (an offline run rewrites PATH, a live run\n"
-"                         appends to it)\n"
-"      --eve unix-dgram:PATH | unix-stream:PATH | redis://HOST[:PORT]/KEY[?OPTS]\n"
-"                         EVE to a Unix socket or to Redis (a stream by default;\n"
-"                         ?mode=list or ?mode=publish for Logstash/Vector; more in\n"
-"                         docs/fleet.md). --eve may repeat: up to 8 outputs\n"
-"      --eve-types T,T    the event types of the --eve that follows (e.g.\n"
-"                         finding,association,stats); with one --eve, anywhere\n"
-"      --sensor-name NAME a \"sensor\" member in every EVE record and metric (default:\n"
-"                         the host name, on network outputs and metrics only)\n"
-"      --eve-queue N      lines a network output holds while its peer is slow or\n"
-"                         away (default 10000; past it lines are dropped and counted)\n"
-"      --eve-drain S      at the end, wait at most S seconds for network outputs to\n"
-"                         send what they hold (default 10; what is left is counted)\n"
-"      --no-values        leave decoded MMS data values out of EVE records\n"
-"      --summary          print the summary even when --eve writes to stdout\n"
-"      --db PATH          store findings, associations, IEDs, RCBs and statistics in\n"
-"                         a SQLite database (created or migrated; one row per run)\n"
-"      --db-pdus          also store every MMS PDU (bounded: the oldest go first)\n"
-"      --baseline DB[#RUN] compare this run with a run of an earlier --db database\n"
-"                         (its latest finished run, or run RUN), opened read-only:\n"
-"                         new/missing IEDs, new clients and services, changed\n"
-"                         identity, ConfRev, datasets, RCB settings (drift_* findings)\n"
-"      --inventory PATH   at the end, write the inventory as one JSON document to PATH\n"
-"                         ('-' for stdout): IEDs, identity, LDs, LNs, datasets, RCBs,\n"
-"                         clients, services, TLS, GOOSE/SV streams (docs/inventory.md)\n"
-"      --evidence DIR     a pcap per finding with evidence frames, readable alone\n"
-"                         (DIR/<time>-<id>-<kind>.pcap; passwords overwritten)\n"
-"      --evidence-disk-kb N  cap on the slices in DIR (default 1048576; 0 none):\n"
-"                         past it no new slice is written there (counted)\n"
-"      --evidence-ring-frames N, --evidence-ring-kb N  recent frames kept per flow\n"
-"                         (default 4096 frames, 4096 KiB)\n"
-"      --evidence-memory-mb N  all frames kept for slices (default 256)\n"
-"  -q, --quiet            no summary, no progress messages (errors still shown)\n"
-"\n"
-"Dashboard:\n"
-"      --serve [ADDR:]PORT\n"
-"                         serve the web dashboard and its JSON API (/api/v1/) from the\n"
-"                         --db database, read-only, while the run goes on and after it\n"
-"                         until SIGINT/SIGTERM. ADDR defaults to 127.0.0.1; an IPv6\n"
-"                         address goes in brackets: [::1]:8080. Without -r or -i,\n"
-"                         serves an existing database\n"
-"      --token-file PATH  every request needs the token in PATH (one line, 16-256\n"
-"                         characters): 'Authorization: Bearer TOKEN', or open\n"
-"                         /login?token=TOKEN once in a browser. Required to listen on\n"
-"                         any address other than loopback\n"
-"\n"
-"Sensor:\n"
-"  -Z, --user USER        drop privileges to USER right after opening the capture\n"
-"      --chroot DIR       chroot to DIR before dropping privileges\n"
-"      --pidfile PATH     write the process id to PATH\n"
-"      --config FILE      options from FILE ('eve /var/log/mmswatch/eve.json' per line,\n"
-"                         the long option names); the command line wins\n"
-"      --syslog SEVERITY  findings at or above SEVERITY as RFC 5424 messages\n"
-"      --syslog-socket P  the local syslog socket (default /dev/log)\n"
-"      --alert-exec CMD   run CMD (with /bin/sh) per finding, the finding JSON on stdin\n"
-"      --alert-min SEV    the lowest severity that runs --alert-exec (default medium)\n"
-"      --fail-on SEVERITY exit 3 when a finding at or above SEVERITY occurred\n"
-"      --fail-on-kind K,K exit 3 when a finding of one of these kinds occurred\n"
-"      --fail-on-loss     exit 3 when the capture lost bytes (TCP gaps) or packets\n"
-"  Signals: SIGTERM/SIGINT stop cleanly (exit 0, or 3 for the gate); SIGHUP\n"
-"  reloads --rules (a bad file keeps the old rules) and reopens the EVE file.\n"
-"  Severities: info, low, medium, high, critical.\n"
-"\n"
-"Analysis:\n"
-"      --rules FILE       thresholds, severities, IED limits and allowlists, on top\n"
-"                         of the defaults (see rules/default.rules, docs/rules.md)\n"
-"      --scl FILE         the substation's design (IEC 61850-6 SCD, CID, ICD, IID,\n"
-"                         SED), repeatable: IEDs, report members and RCBs named from\n"
-"                         it; a CID wins over an SCD for its IED\n"
-"\n"
-"Limits (packet time, never wall time):\n"
-"      --max-flows N      flow table size (default 65536); idle flows go first\n"
-"      --hole-timeout MS  wait this long for a missing TCP segment before it is\n"
-"                         reported as capture loss (default 1000)\n"
-"\n"
-"  -h, --help             this help\n"
-"  -V, --version          version\n"
-"\n"
-"Exit status: 0 done (warnings allowed), 1 failure while running, 2 usage error or\n"
-"unreadable input, 3 the commissioning gate (--fail-on, --fail-on-kind,\n"
-"--fail-on-loss) failed.\n";
+	"usage: mmswatch -r FILE|DIR|GLOB [-r ...] [options]\n"
+	"       mmswatch -i IFACE[/LAN] [-i ...] [options]\n"
+	"       mmswatch --db PATH --serve [ADDR:]PORT [--token-file PATH]\n"
+	"\n"
+	"mmswatch decodes IEC 61850 MMS traffic (ISO 9506 on TCP 102) from captures:\n"
+	"every MMS PDU, association and stream event, as EVE JSON lines or a summary.\n"
+	"\n"
+	"Examples:\n"
+	"  mmswatch -r substation.pcap                 summary per IED and association\n"
+	"  mmswatch -r substation.pcap --eve out.json  one JSON line per PDU and event\n"
+	"  mmswatch -r 'span-*.pcap' --eve -           a rotated set as one capture\n"
+	"  mmswatch -r /captures/bay3/ --eve -         every capture in a directory\n"
+	"  mmswatch -r tls.pcap --mms-port 3782        also decode MMS ports other than 102\n"
+	"  mmswatch -r f.pcap --eve - | jq 'select(.event_type==\"mms\") | .mms.service'\n"
+	"  mmswatch -i eth1 -Z mmswatch --eve /var/log/mmswatch/eve.json --db /var/lib/mmswatch/db\n"
+	"                                              a sensor on a SPAN port\n"
+	"  mmswatch -i eth1/A -i eth2/B --eve /var/log/mmswatch/eve.json\n"
+	"                                              a PRP sensor: one interface per LAN, merged\n"
+	"  mmswatch -i eth1 --duration 600 --fail-on high\n"
+	"                                              a commissioning load test: exit 3 on findings\n"
+	"  mmswatch -r f.pcap --db run.db --serve 8080 store, then browse http://127.0.0.1:8080/\n"
+	"  mmswatch --db run.db --serve 8080           browse an existing database\n"
+	"  mmswatch -i eth1 --db /var/lib/mmswatch/db --serve 192.0.2.10:8443 --token-file /etc/mmswatch/token\n"
+	"                                              a sensor's dashboard for the whole LAN\n"
+	"\n"
+	"Input:\n"
+	"  -r, --read PATH        pcap or pcapng file, directory, or quoted glob; may repeat.\n"
+	"                         Several files are read as one capture, ordered by their\n"
+	"                         first packet's time; flows carry on across files.\n"
+	"      --mms-port PORT    also treat TCP PORT as MMS (repeatable; 102 is always on)\n"
+	"  -i, --interface IFACE[/LAN]\n"
+	"                         capture live from IFACE (needs CAP_NET_RAW and CAP_NET_ADMIN);\n"
+	"                         repeatable (up to 8): packets are merged in time order.\n"
+	"                         /A or /B declares the PRP LAN the interface is cabled to:\n"
+	"                         a PRP frame carrying the other LAN's id is a finding\n"
+	"  -f, --filter FILTER    capture filter replacing the default (MMS ports, IPv4\n"
+	"                         fragments, GOOSE/SV, HSR, PRP/HSR supervision; with and\n"
+	"                         without VLAN tags; PRP frames pass as the IP they carry)\n"
+	"      --snaplen N        bytes kept per packet (default 65535)\n"
+	"      --buffer-size MB   kernel capture buffer (default 64)\n"
+	"      --immediate        deliver packets at once (lower latency, more CPU)\n"
+	"      --no-promisc       do not put the interface in promiscuous mode\n"
+	"      --duration SECONDS stop after this long (live)\n"
+	"      --count N          stop after N packets\n"
+	"      --stats-interval S capture statistics every S seconds (default 60)\n"
+	"\n"
+	"Output:\n"
+	"      --eve PATH         EVE JSON lines to PATH ('-' for stdout): event types mms,\n"
+	"                         association, stream, report, finding, control, write,\n"
+	"                         file, stats (an offline run rewrites PATH, a live run\n"
+	"                         appends to it)\n"
+	"      --eve unix-dgram:PATH | unix-stream:PATH | redis://HOST[:PORT]/KEY[?OPTS]\n"
+	"                         EVE to a Unix socket or to Redis (a stream by default;\n"
+	"                         ?mode=list or ?mode=publish for Logstash/Vector; more in\n"
+	"                         docs/fleet.md). --eve may repeat: up to 8 outputs\n"
+	"      --eve-types T,T    the event types of the --eve that follows (e.g.\n"
+	"                         finding,association,stats); with one --eve, anywhere\n"
+	"      --sensor-name NAME a \"sensor\" member in every EVE record and metric (default:\n"
+	"                         the host name, on network outputs and metrics only)\n"
+	"      --eve-queue N      lines a network output holds while its peer is slow or\n"
+	"                         away (default 10000; past it lines are dropped and counted)\n"
+	"      --eve-drain S      at the end, wait at most S seconds for network outputs to\n"
+	"                         send what they hold (default 10; what is left is counted)\n"
+	"      --no-values        leave decoded MMS data values out of EVE records\n"
+	"      --summary          print the summary even when --eve writes to stdout\n"
+	"      --db PATH          store findings, associations, IEDs, RCBs and statistics in\n"
+	"                         a SQLite database (created or migrated; one row per run)\n"
+	"      --db-pdus          also store every MMS PDU (bounded: the oldest go first)\n"
+	"      --baseline DB[#RUN] compare this run with a run of an earlier --db database\n"
+	"                         (its latest finished run, or run RUN), opened read-only:\n"
+	"                         new/missing IEDs, new clients and services, changed\n"
+	"                         identity, ConfRev, datasets, RCB settings (drift_* findings)\n"
+	"      --inventory PATH   at the end, write the inventory as one JSON document to PATH\n"
+	"                         ('-' for stdout): IEDs, identity, LDs, LNs, datasets, RCBs,\n"
+	"                         clients, services, TLS, GOOSE/SV streams (docs/inventory.md)\n"
+	"      --evidence DIR     a pcap per finding with evidence frames, readable alone\n"
+	"                         (DIR/<time>-<id>-<kind>.pcap; passwords overwritten)\n"
+	"      --evidence-disk-kb N  cap on the slices in DIR (default 1048576; 0 none):\n"
+	"                         past it no new slice is written there (counted)\n"
+	"      --evidence-ring-frames N, --evidence-ring-kb N  recent frames kept per flow\n"
+	"                         (default 4096 frames, 4096 KiB)\n"
+	"      --evidence-memory-mb N  all frames kept for slices (default 256)\n"
+	"  -q, --quiet            no summary, no progress messages (errors still shown)\n"
+	"\n"
+	"Dashboard:\n"
+	"      --serve [ADDR:]PORT\n"
+	"                         serve the web dashboard and its JSON API (/api/v1/) from the\n"
+	"                         --db database, read-only, while the run goes on and after it\n"
+	"                         until SIGINT/SIGTERM. ADDR defaults to 127.0.0.1; an IPv6\n"
+	"                         address goes in brackets: [::1]:8080. Without -r or -i,\n"
+	"                         serves an existing database\n"
+	"      --token-file PATH  every request needs the token in PATH (one line, 16-256\n"
+	"                         characters): 'Authorization: Bearer TOKEN', or open\n"
+	"                         /login?token=TOKEN once in a browser. Required to listen on\n"
+	"                         any address other than loopback\n"
+	"\n"
+	"Sensor:\n"
+	"  -Z, --user USER        drop privileges to USER right after opening the capture\n"
+	"      --chroot DIR       chroot to DIR before dropping privileges\n"
+	"      --pidfile PATH     write the process id to PATH\n"
+	"      --config FILE      options from FILE ('eve /var/log/mmswatch/eve.json' per line,\n"
+	"                         the long option names); the command line wins\n"
+	"      --syslog SEVERITY  findings at or above SEVERITY as RFC 5424 messages\n"
+	"      --syslog-socket P  the local syslog socket (default /dev/log)\n"
+	"      --alert-exec CMD   run CMD (with /bin/sh) per finding, the finding JSON on stdin\n"
+	"      --alert-min SEV    the lowest severity that runs --alert-exec (default medium)\n"
+	"      --fail-on SEVERITY exit 3 when a finding at or above SEVERITY occurred\n"
+	"      --fail-on-kind K,K exit 3 when a finding of one of these kinds occurred\n"
+	"      --fail-on-loss     exit 3 when the capture lost bytes (TCP gaps) or packets\n"
+	"  Signals: SIGTERM/SIGINT stop cleanly (exit 0, or 3 for the gate); SIGHUP\n"
+	"  reloads --rules (a bad file keeps the old rules) and reopens the EVE file.\n"
+	"  Severities: info, low, medium, high, critical.\n"
+	"\n"
+	"Analysis:\n"
+	"      --rules FILE       thresholds, severities, IED limits and allowlists, on top\n"
+	"                         of the defaults (see rules/default.rules, docs/rules.md)\n"
+	"      --scl FILE         the substation's design (IEC 61850-6 SCD, CID, ICD, IID,\n"
+	"                         SED), repeatable: IEDs, report members and RCBs named from\n"
+	"                         it; a CID wins over an SCD for its IED\n"
+	"\n"
+	"Limits (packet time, never wall time):\n"
+	"      --max-flows N      flow table size (default 65536); idle flows go first\n"
+	"      --hole-timeout MS  wait this long for a missing TCP segment before it is\n"
+	"                         reported as capture loss (default 1000)\n"
+	"\n"
+	"  -h, --help             this help\n"
+	"  -V, --version          version\n"
+	"\n"
+	"Exit status: 0 done (warnings allowed), 1 failure while running, 2 usage error or\n"
+	"unreadable input, 3 the commissioning gate (--fail-on, --fail-on-kind,\n"
+	"--fail-on-loss) failed.\n";
 
-enum { OPT_EVE = 256, OPT_MMS_PORT, OPT_MAX_FLOWS, OPT_HOLE_TIMEOUT, OPT_NO_VALUES, OPT_SUMMARY,
-       OPT_RULES, OPT_DB, OPT_DB_PDUS, OPT_BASELINE, OPT_SNAPLEN, OPT_BUFFER, OPT_IMMEDIATE, OPT_NO_PROMISC,
-       OPT_DURATION, OPT_COUNT, OPT_STATS_INTERVAL, OPT_CHROOT, OPT_PIDFILE, OPT_CONFIG, OPT_SYSLOG,
-       OPT_SYSLOG_SOCKET, OPT_ALERT_EXEC, OPT_ALERT_MIN, OPT_FAIL_ON, OPT_FAIL_ON_KIND,
-       OPT_INVENTORY, OPT_SERVE, OPT_TOKEN_FILE, OPT_FAIL_ON_LOSS, OPT_SCL,
-       OPT_EVIDENCE, OPT_EVIDENCE_DISK_KB, OPT_EVIDENCE_RING_FRAMES, OPT_EVIDENCE_RING_KB, OPT_EVIDENCE_MEMORY_MB,
-       OPT_EVE_TYPES, OPT_SENSOR_NAME, OPT_EVE_QUEUE, OPT_EVE_DRAIN };
+enum {
+	OPT_EVE = 256,
+	OPT_MMS_PORT,
+	OPT_MAX_FLOWS,
+	OPT_HOLE_TIMEOUT,
+	OPT_NO_VALUES,
+	OPT_SUMMARY,
+	OPT_RULES,
+	OPT_DB,
+	OPT_DB_PDUS,
+	OPT_BASELINE,
+	OPT_SNAPLEN,
+	OPT_BUFFER,
+	OPT_IMMEDIATE,
+	OPT_NO_PROMISC,
+	OPT_DURATION,
+	OPT_COUNT,
+	OPT_STATS_INTERVAL,
+	OPT_CHROOT,
+	OPT_PIDFILE,
+	OPT_CONFIG,
+	OPT_SYSLOG,
+	OPT_SYSLOG_SOCKET,
+	OPT_ALERT_EXEC,
+	OPT_ALERT_MIN,
+	OPT_FAIL_ON,
+	OPT_FAIL_ON_KIND,
+	OPT_INVENTORY,
+	OPT_SERVE,
+	OPT_TOKEN_FILE,
+	OPT_FAIL_ON_LOSS,
+	OPT_SCL,
+	OPT_EVIDENCE,
+	OPT_EVIDENCE_DISK_KB,
+	OPT_EVIDENCE_RING_FRAMES,
+	OPT_EVIDENCE_RING_KB,
+	OPT_EVIDENCE_MEMORY_MB,
+	OPT_EVE_TYPES,
+	OPT_SENSOR_NAME,
+	OPT_EVE_QUEUE,
+	OPT_EVE_DRAIN
+};
 
 static const struct option LONG[] = {
 	{ "read", required_argument, NULL, 'r' },
@@ -268,7 +304,8 @@ static int serve_address(const char *arg, struct web_listen_addr *out, char *err
 	} else {
 		const char *colon = strrchr(arg, ':');
 		if (colon && strchr(arg, ':') != colon) {
-			snprintf(err, errsize, "--serve: '%s': an IPv6 address goes in brackets: [ADDR]:PORT, e.g. [::1]:8080", arg);
+			snprintf(err, errsize,
+				 "--serve: '%s': an IPv6 address goes in brackets: [ADDR]:PORT, e.g. [::1]:8080", arg);
 			return -1;
 		}
 		if (colon) {
@@ -323,8 +360,10 @@ static int iface_arg(struct options *o, const char *arg, char *err, size_t errsi
 		} else if ((l[0] == 'B' || l[0] == 'b') && !l[1]) {
 			lan = INPUT_LAN_B;
 		} else {
-			snprintf(err, errsize, "-i '%s': after the '/' comes the PRP LAN the interface is cabled to, "
-				 "A or B (e.g. -i eth1/A -i eth2/B)", arg);
+			snprintf(err, errsize,
+				 "-i '%s': after the '/' comes the PRP LAN the interface is cabled to, "
+				 "A or B (e.g. -i eth1/A -i eth2/B)",
+				 arg);
 			return -1;
 		}
 	}
@@ -413,7 +452,9 @@ int options_parse_config(int argc, char **argv, int n_config, struct options *o)
 			if (o->n_eves >= MMSW_MAX_EVE_OUTPUTS)
 				return usage_error("--eve %s: at most 8 EVE outputs", optarg);
 			if (!*optarg)
-				return usage_error("%s", "--eve: an empty target (a file, '-', unix-dgram:PATH, unix-stream:PATH or redis://HOST/KEY)");
+				return usage_error(
+					"%s",
+					"--eve: an empty target (a file, '-', unix-dgram:PATH, unix-stream:PATH or redis://HOST/KEY)");
 			for (size_t i = 0; i < o->n_eves; i++)
 				if (!strcmp(o->eves[i].target, optarg))
 					return usage_error("--eve %s: given twice", optarg);
@@ -427,7 +468,9 @@ int options_parse_config(int argc, char **argv, int n_config, struct options *o)
 		case OPT_EVE_TYPES: {
 			char err[300];
 			if (pending_types)
-				return usage_error("--eve-types %s: two --eve-types in a row (each applies to the --eve that follows it)", optarg);
+				return usage_error(
+					"--eve-types %s: two --eve-types in a row (each applies to the --eve that follows it)",
+					optarg);
 			if (!(pending_types = eve_types_parse(optarg, err, sizeof(err))))
 				return usage_error("%s", err);
 			pending_types_arg = optarg;
@@ -440,7 +483,8 @@ int options_parse_config(int argc, char **argv, int n_config, struct options *o)
 			break;
 		case OPT_EVE_QUEUE:
 			if (!parse_num(optarg, 1, 10000000, &v))
-				return usage_error("--eve-queue: '%s' is not a number of lines from 1 to 10000000", optarg);
+				return usage_error("--eve-queue: '%s' is not a number of lines from 1 to 10000000",
+						   optarg);
 			o->eve_queue = (size_t)v;
 			break;
 		case OPT_EVE_DRAIN:
@@ -464,7 +508,8 @@ int options_parse_config(int argc, char **argv, int n_config, struct options *o)
 			break;
 		case OPT_HOLE_TIMEOUT:
 			if (!parse_num(optarg, 0, 3600 * 1000, &v))
-				return usage_error("--hole-timeout: '%s' is not a number of milliseconds (0-3600000)", optarg);
+				return usage_error("--hole-timeout: '%s' is not a number of milliseconds (0-3600000)",
+						   optarg);
 			o->hole_timeout_us = v * 1000;
 			break;
 		case OPT_NO_VALUES:
@@ -496,23 +541,27 @@ int options_parse_config(int argc, char **argv, int n_config, struct options *o)
 			break;
 		case OPT_EVIDENCE_DISK_KB:
 			if (!parse_num(optarg, 0, 1LL << 40, &v))
-				return usage_error("--evidence-disk-kb: '%s' is not a number of KiB (0: no cap)", optarg);
+				return usage_error("--evidence-disk-kb: '%s' is not a number of KiB (0: no cap)",
+						   optarg);
 			o->evidence_disk_kb = (uint64_t)v;
 			evidence_tuned = true;
 			break;
 		case OPT_EVIDENCE_RING_FRAMES:
 			if (!parse_num(optarg, 1, 1 << 24, &v))
-				return usage_error("--evidence-ring-frames: '%s' is not a number from 1 to 16777216", optarg);
+				return usage_error("--evidence-ring-frames: '%s' is not a number from 1 to 16777216",
+						   optarg);
 			o->evidence_ring_frames = (uint32_t)v;
 			break;
 		case OPT_EVIDENCE_RING_KB:
 			if (!parse_num(optarg, 1, 1 << 24, &v))
-				return usage_error("--evidence-ring-kb: '%s' is not a number of KiB from 1 to 16777216", optarg);
+				return usage_error("--evidence-ring-kb: '%s' is not a number of KiB from 1 to 16777216",
+						   optarg);
 			o->evidence_ring_kb = (uint64_t)v;
 			break;
 		case OPT_EVIDENCE_MEMORY_MB:
 			if (!parse_num(optarg, 1, 1 << 20, &v))
-				return usage_error("--evidence-memory-mb: '%s' is not a number of MiB from 1 to 1048576", optarg);
+				return usage_error(
+					"--evidence-memory-mb: '%s' is not a number of MiB from 1 to 1048576", optarg);
 			o->evidence_memory_mb = (uint64_t)v;
 			break;
 		case 'i': {
@@ -574,7 +623,8 @@ int options_parse_config(int argc, char **argv, int n_config, struct options *o)
 			break;
 		case OPT_SYSLOG:
 			if ((o->syslog_min = severity_arg(optarg)) < 0)
-				return usage_error("--syslog: '%s' is not a severity (info, low, medium, high, critical)", optarg);
+				return usage_error(
+					"--syslog: '%s' is not a severity (info, low, medium, high, critical)", optarg);
 			break;
 		case OPT_SYSLOG_SOCKET:
 			o->syslog_socket = optarg;
@@ -584,11 +634,15 @@ int options_parse_config(int argc, char **argv, int n_config, struct options *o)
 			break;
 		case OPT_ALERT_MIN:
 			if ((o->alert_min = severity_arg(optarg)) < 0)
-				return usage_error("--alert-min: '%s' is not a severity (info, low, medium, high, critical)", optarg);
+				return usage_error(
+					"--alert-min: '%s' is not a severity (info, low, medium, high, critical)",
+					optarg);
 			break;
 		case OPT_FAIL_ON:
 			if ((o->fail_on = severity_arg(optarg)) < 0)
-				return usage_error("--fail-on: '%s' is not a severity (info, low, medium, high, critical)", optarg);
+				return usage_error(
+					"--fail-on: '%s' is not a severity (info, low, medium, high, critical)",
+					optarg);
 			break;
 		case OPT_FAIL_ON_KIND:
 			o->fail_on_kinds = optarg;
@@ -629,7 +683,8 @@ int options_parse_config(int argc, char **argv, int n_config, struct options *o)
 		if (o->n_eves == 1 && o->eves[0].types == EVE_TYPES_ALL)
 			o->eves[0].types = pending_types;
 		else
-			return usage_error("--eve-types %s applies to the --eve that follows it, and none does", pending_types_arg);
+			return usage_error("--eve-types %s applies to the --eve that follows it, and none does",
+					   pending_types_arg);
 	}
 	if (o->serve && !o->db_path)
 		return usage_error("%s", "--serve needs --db PATH: the dashboard shows what the database holds");
@@ -638,20 +693,25 @@ int options_parse_config(int argc, char **argv, int n_config, struct options *o)
 	if (o->serve && !o->serve_at.loopback && !o->token_file)
 		return usage_error("--serve %s listens beyond this machine: give --token-file FILE (a secret of at "
 				   "least 16 characters, e.g. 'head -c 24 /dev/urandom | base64 > FILE'), or listen "
-				   "on 127.0.0.1", o->serve_at.addr);
+				   "on 127.0.0.1",
+				   o->serve_at.addr);
 	o->serve_only = o->serve && o->n_inputs == 0 && !o->n_ifaces;
 	if (o->n_inputs == 0 && !o->n_ifaces && !o->serve_only)
-		return usage_error("%s", "no input: give a capture with -r FILE or an interface with -i IFACE (or serve a database: --db PATH --serve PORT)");
+		return usage_error(
+			"%s",
+			"no input: give a capture with -r FILE or an interface with -i IFACE (or serve a database: --db PATH --serve PORT)");
 	if (o->n_inputs && o->n_ifaces)
 		return usage_error("%s", "-r and -i cannot be used together: read files or capture live");
 	if (o->db_pdus && !o->db_path)
 		return usage_error("%s", "--db-pdus needs --db PATH");
 	if (o->baseline && o->serve_only)
-		return usage_error("%s", "--baseline compares a run with it: give -r FILE or -i IFACE (the dashboard's "
+		return usage_error("%s",
+				   "--baseline compares a run with it: give -r FILE or -i IFACE (the dashboard's "
 				   "Changes page compares two runs of the --db database)");
-	if (!o->evidence_dir && (evidence_tuned || o->evidence_ring_frames || o->evidence_ring_kb ||
-				 o->evidence_memory_mb))
-		return usage_error("%s", "--evidence-disk-kb, --evidence-ring-* and --evidence-memory-mb go with --evidence DIR");
+	if (!o->evidence_dir &&
+	    (evidence_tuned || o->evidence_ring_frames || o->evidence_ring_kb || o->evidence_memory_mb))
+		return usage_error(
+			"%s", "--evidence-disk-kb, --evidence-ring-* and --evidence-memory-mb go with --evidence DIR");
 	bool eve_stdout = false;
 	for (size_t i = 0; i < o->n_eves; i++)
 		eve_stdout |= strcmp(o->eves[i].target, "-") == 0;

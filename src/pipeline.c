@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* pipeline.c - the per-packet path; see pipeline.h. */
 #include "pipeline.h"
 
@@ -40,7 +41,10 @@ int pipeline_init(const struct options *o)
 	return flows ? 0 : -1;
 }
 
-int64_t pipeline_last_ts(void) { return last_ts; }
+int64_t pipeline_last_ts(void)
+{
+	return last_ts;
+}
 
 void pipeline_add_analyzers(void)
 {
@@ -93,7 +97,7 @@ static void tcp_packet(struct pkt *p)
 	 * not on an MMS port. */
 	bool create = syn || (p->plen > 0 && !rst);
 	bool src_client = syn || (!synack && !options_is_mms_port(opt, p->sport)) ||
-			  (!synack && options_is_mms_port(opt, p->dport) && options_is_mms_port(opt, p->sport));
+		(!synack && options_is_mms_port(opt, p->dport) && options_is_mms_port(opt, p->sport));
 	int dir;
 	struct flow *f = flow_get(flows, p, create, src_client, &dir);
 	if (!f)
@@ -174,8 +178,8 @@ static void tcp_packet(struct pkt *p)
 	flow_touch(flows, f, p->at.ts_us);
 }
 
-static void packet_in(uint32_t iface, int dlt, uint32_t file_idx, uint64_t frame,
-		      const struct pcap_pkthdr *hdr, const uint8_t *data)
+static void packet_in(uint32_t iface, int dlt, uint32_t file_idx, uint64_t frame, const struct pcap_pkthdr *hdr,
+		      const uint8_t *data)
 {
 	struct pkt p;
 	struct packet_time pt;
@@ -267,15 +271,15 @@ static void packet_in(uint32_t iface, int dlt, uint32_t file_idx, uint64_t frame
 	tcp_packet(&p);
 }
 
-void pipeline_packet(void *ctx, int dlt, uint32_t file_idx, uint64_t frame,
-		     const struct pcap_pkthdr *hdr, const uint8_t *data)
+void pipeline_packet(void *ctx, int dlt, uint32_t file_idx, uint64_t frame, const struct pcap_pkthdr *hdr,
+		     const uint8_t *data)
 {
 	(void)ctx;
 	packet_in(0, dlt, file_idx, frame, hdr, data);
 }
 
-void pipeline_live_packet(void *ctx, uint32_t iface, int dlt, uint64_t frame,
-			  const struct pcap_pkthdr *hdr, const uint8_t *data)
+void pipeline_live_packet(void *ctx, uint32_t iface, int dlt, uint64_t frame, const struct pcap_pkthdr *hdr,
+			  const uint8_t *data)
 {
 	(void)ctx;
 	packet_in(iface, dlt, 0, frame, hdr, data);

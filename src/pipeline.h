@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* pipeline.h - one packet's way through: link -> IP (defrag) -> flow table -> TCP
  * stream -> ISO glue -> the bus (core/bus.h). Everything runs on the capture
  * thread. With main.c, the only file that names concrete analyzers. */
@@ -13,12 +14,12 @@ int pipeline_init(const struct options *o);
 /* Register every analyzer on the bus, in the order events reach them. */
 void pipeline_add_analyzers(void);
 /* The packet callback given to the capture of files (ctx unused; interface 0). */
-void pipeline_packet(void *ctx, int dlt, uint32_t file_idx, uint64_t frame,
-		     const struct pcap_pkthdr *h, const uint8_t *data);
+void pipeline_packet(void *ctx, int dlt, uint32_t file_idx, uint64_t frame, const struct pcap_pkthdr *h,
+		     const uint8_t *data);
 /* The same for a live capture: the packet's interface (index into the -i list,
  * struct pkt's iface), file 0. */
-void pipeline_live_packet(void *ctx, uint32_t iface, int dlt, uint64_t frame,
-			  const struct pcap_pkthdr *h, const uint8_t *data);
+void pipeline_live_packet(void *ctx, uint32_t iface, int dlt, uint64_t frame, const struct pcap_pkthdr *h,
+			  const uint8_t *data);
 /* End of input: flush every flow and buffered event. */
 void pipeline_finish(void);
 int64_t pipeline_last_ts(void);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* mmswatch dashboard: plain JavaScript, no framework, no build step.
  *
  * Every string that comes from /api/v1/ came off the wire (RptIDs, object names,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* analyze.c - what the analyzers share: the per-association state (struct
  * flow_an) in one flow slot, the requests they wait to see answered (on their
  * transactions), and the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* analyze.h - the analyzers: subscribers to pipeline events that keep bounded
  * state per association (struct flow_an, hung on the flow) and per IED
  * (analyze/ied.h), and make findings (analyze/finding.h). Thresholds come from
@@ -23,29 +24,32 @@ struct rstream;
 enum an_req_kind { AN_REQ_NONE = 0, AN_REQ_RCB_WRITE, AN_REQ_RCB_READ, AN_REQ_NVL_ATTR };
 
 struct an_item {
-	uint16_t rcb;             /* index into the IED's RCBs */
-	uint8_t attr;             /* enum rcb_attr, RCB_ATTR_COUNT = the whole RCB */
-	uint8_t vtag;             /* MMS Data tag of the value written, 0 none */
+	uint16_t rcb; /* index into the IED's RCBs */
+	uint8_t attr; /* enum rcb_attr, RCB_ATTR_COUNT = the whole RCB */
+	uint8_t vtag; /* MMS Data tag of the value written, 0 none */
 	bool b;
 	uint32_t u;
-	uint16_t bits;            /* bit-strings, bit i at (1 << i) */
-	char *str;                /* RptID / DatSet written (malloc'd) */
+	uint16_t bits; /* bit-strings, bit i at (1 << i) */
+	char *str;     /* RptID / DatSet written (malloc'd) */
 };
 
 struct an_request {
-	uint8_t kind;             /* enum an_req_kind */
-	struct pkt_where at;      /* the request's packet */
+	uint8_t kind;        /* enum an_req_kind */
+	struct pkt_where at; /* the request's packet */
 	uint16_t n_items;
 	struct an_item *items;
-	char *name;               /* AN_REQ_NVL_ATTR: the dataset reference */
+	char *name; /* AN_REQ_NVL_ATTR: the dataset reference */
 };
 
 /* Reports the sensor could not see because of a TCP hole, per direction. */
 #define AN_LOSS_REPORTS_KEPT 32
 struct an_loss {
 	uint64_t bytes, gaps;
-	uint32_t n_reports;       /* reports known missing inside holes */
-	struct { uint32_t sqnum; char rptid[36]; } reports[AN_LOSS_REPORTS_KEPT];
+	uint32_t n_reports; /* reports known missing inside holes */
+	struct {
+		uint32_t sqnum;
+		char rptid[36];
+	} reports[AN_LOSS_REPORTS_KEPT];
 };
 
 /* What the analyzers share about one association, in the flow slot of the common
@@ -55,12 +59,15 @@ struct an_loss {
 struct flow_an {
 	struct ied *ied;
 	uint16_t n_streams;
-	struct rstream *streams;  /* report streams of this association */
-	struct an_loss *loss[2];  /* by direction, allocated at the first hole */
+	struct rstream *streams; /* report streams of this association */
+	struct an_loss *loss[2]; /* by direction, allocated at the first hole */
 };
 
 extern int an_flow_slot;
-static inline struct flow_an *flow_an_of(const struct flow *f) { return (struct flow_an *)f->slot[an_flow_slot]; }
+static inline struct flow_an *flow_an_of(const struct flow *f)
+{
+	return (struct flow_an *)f->slot[an_flow_slot];
+}
 /* The association's shared state, created when first needed (NULL: out of memory). */
 struct flow_an *flow_an_get(struct flow *f);
 /* A slot for a request awaiting its response (the oldest is dropped when full). */
@@ -75,33 +82,33 @@ void an_request_drop(struct mms_txn *t);
 /* Capture loss (loss.c): a TCP hole becomes a capture_loss finding (info: the
  * sensor missed bytes, not the IED); analyzers add what they know was inside. */
 void loss_gap(struct flow *f, int dir, uint64_t bytes, const struct pkt_where *at);
-void loss_reports_unseen(struct flow *f, int dir, const char *rptid, uint32_t first,
-			 uint32_t count, uint32_t modulus, const struct pkt_where *at);
+void loss_reports_unseen(struct flow *f, int dir, const char *rptid, uint32_t first, uint32_t count, uint32_t modulus,
+			 const struct pkt_where *at);
 
 /* The analyzers, registered on the bus by pipeline_add_analyzers() in this
  * order: loss, associations, services, control, inventory, reports,
  * redundancy, visibility, cabling, clock, common. */
-extern const struct analyzer loss_analyzer;      /* capture loss (loss.c) */
-extern const struct analyzer assoc_analyzer;     /* associations.c */
-extern const struct analyzer services_analyzer;  /* services.c */
-extern const struct analyzer control_analyzer;   /* control.c */
-extern const struct analyzer inventory_analyzer; /* inventory.c */
-extern const struct analyzer reports_analyzer;   /* reports.c */
+extern const struct analyzer loss_analyzer;       /* capture loss (loss.c) */
+extern const struct analyzer assoc_analyzer;      /* associations.c */
+extern const struct analyzer services_analyzer;   /* services.c */
+extern const struct analyzer control_analyzer;    /* control.c */
+extern const struct analyzer inventory_analyzer;  /* inventory.c */
+extern const struct analyzer reports_analyzer;    /* reports.c */
 extern const struct analyzer redundancy_analyzer; /* redundancy.c: PRP LANs, HSR rings */
 extern const struct analyzer visibility_analyzer; /* visibility.c: no MMS, and why */
-extern const struct analyzer cabling_analyzer;   /* cabling.c: PRP LAN vs the interface's declared LAN */
+extern const struct analyzer cabling_analyzer;    /* cabling.c: PRP LAN vs the interface's declared LAN */
 extern const struct analyzer scl_checks_analyzer; /* scl_checks.c: traffic vs the design (--scl only) */
 /* Is the address (at that MMS port, 0 any) a ConnectedAP of the SCL IED named? */
 bool scl_checks_ied_named(const char *name, uint8_t ipver, const uint8_t *ip, uint16_t port);
-extern const struct analyzer common_analyzer;    /* analyze.c: shared state, finding timers */
-extern const struct analyzer drift_analyzer;     /* drift.c: facts of the run, drift since a baseline */
+extern const struct analyzer common_analyzer; /* analyze.c: shared state, finding timers */
+extern const struct analyzer drift_analyzer;  /* drift.c: facts of the run, drift since a baseline */
 
 /* drift.c: collect the run's facts for the store (--db) and/or compare them with
  * a baseline's (NULL: none; the caller owns it until the end of the run), named
  * `name` in findings; a live run also compares values every minute. */
 struct fact_table;
 void drift_configure(bool collect_facts, const struct fact_table *baseline, const char *name, bool live_run);
-extern const struct analyzer clock_analyzer;     /* clock.c: IED clocks against the capture's */
+extern const struct analyzer clock_analyzer; /* clock.c: IED clocks against the capture's */
 
 struct pkt;
 
@@ -125,9 +132,9 @@ void services_free(void);
 /* Confirmed-errors and rejects of one IED, tallied by class and code. */
 enum svc_tally_what { SVC_TALLY_ERROR = 0, SVC_TALLY_REJECT, SVC_TALLY_CANCEL_ERROR };
 struct svc_tally {
-	uint8_t what;             /* enum svc_tally_what */
-	uint8_t cls;              /* error class, or reject type */
-	int16_t service;          /* the request's service, -1 unknown */
+	uint8_t what;    /* enum svc_tally_what */
+	uint8_t cls;     /* error class, or reject type */
+	int16_t service; /* the request's service, -1 unknown */
 	int64_t code;
 	uint64_t count;
 };

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* associations.c - the association analyzer: each association's lifecycle from
  * TCP to release (who, when, negotiated parameters, how it ended), refusals with
  * the layer that refused, concurrent associations per IED against its limit
@@ -38,20 +39,20 @@ enum phase {
 };
 
 struct assoc_track {
-	struct assoc_track *prev, *next;  /* all live tracks, for the idle timer */
+	struct assoc_track *prev, *next; /* all live tracks, for the idle timer */
 	struct flow *flow;
 	uint8_t phase;
 	bool syn, synack, established, counted_open, closed_count, counted_up, any_iso, non_mms, auth_sent,
-	     idle_flagged, abort_was_up;
+		idle_flagged, abort_was_up;
 	/* A session AB carrying user data: the ACSE ABRT (or presentation abort)
 	 * inside it names the abort, once; the AB alone names it only if nothing
 	 * inside does (told at the next event of the association). Its frame waits
 	 * in abort_at (flows are many: no field of its own). */
 	bool ab_pending;
 	int8_t ab_dir;
-	struct finding *abort_finding;    /* to rename a session abort once its ACSE ABRT is seen */
+	struct finding *abort_finding; /* to rename a session abort once its ACSE ABRT is seen */
 	struct pkt_where abort_at;
-	int8_t closer;                    /* direction of the first FIN/RST, -1 none */
+	int8_t closer; /* direction of the first FIN/RST, -1 none */
 	bool closer_rst;
 	int64_t first_ts, up_ts, last_pdu_ts, last_report_ts;
 	struct pkt_where first_at, cr_at, aarq_at, up_at, last_at, close_at;
@@ -66,7 +67,10 @@ struct assoc_track {
 /* This analyzer's per-association state: its slot on the flow (core/bus.h). */
 static int assoc_slot;
 #define assoc_slot_of(f) ((struct assoc_track *)(f)->slot[assoc_slot])
-static void assoc_init(void) { assoc_slot = bus_flow_slot("associations"); }
+static void assoc_init(void)
+{
+	assoc_slot = bus_flow_slot("associations");
+}
 
 /* ---- per-IED windows: storms -------------------------------------------- */
 
@@ -74,8 +78,8 @@ static void assoc_init(void) { assoc_slot = bus_flow_slot("associations"); }
 #define STORM_CLIENTS 16
 
 enum { C_ATTEMPT = 0, C_INITIATE, C_ASSOC, C_ABORT, C_REJECT, C_SHORT, C_NO_MMS, C_HALF_OPEN, C_COUNT };
-static const char *const C_NAMES[C_COUNT] = { "attempts", "initiates", "associations", "aborts", "rejects",
-					       "short_lived", "without_mms", "half_open" };
+static const char *const C_NAMES[C_COUNT] = { "attempts", "initiates",   "associations", "aborts",
+					      "rejects",  "short_lived", "without_mms",  "half_open" };
 
 struct window {
 	int64_t sec[WIN_SECS];
@@ -89,7 +93,10 @@ struct storm {
 	uint64_t totals[C_COUNT];
 	uint32_t peak_rate;
 	uint8_t n_clients;
-	struct { uint8_t ip[16]; uint32_t attempts; } clients[STORM_CLIENTS];
+	struct {
+		uint8_t ip[16];
+		uint32_t attempts;
+	} clients[STORM_CLIENTS];
 	uint32_t more_clients;
 	uint64_t before_detection; /* attempts in the window before the threshold was crossed:
 				    * counted, but not per client (the window keeps no clients) */
@@ -101,8 +108,8 @@ struct ied_assoc {
 	struct ied *ied;
 	struct window win;
 	struct storm storm;
-	uint32_t open, peak;       /* TCP connections held (including attempts) */
-	uint32_t up, peak_up;      /* associations up (what the limit is about) */
+	uint32_t open, peak;  /* TCP connections held (including attempts) */
+	uint32_t up, peak_up; /* associations up (what the limit is about) */
 	uint64_t half_open_total;
 	struct pkt_where half_open_at;
 };
@@ -261,13 +268,14 @@ static void storm_details(struct ied_assoc *ia, struct finding *fd)
 	finding_details_end(&w, fd);
 	char ied[96];
 	endpoint_text(&ia->ied->ep, ied, sizeof(ied));
-	finding_summary(fd, "Connection storm on %s: %llu connection attempts in %s (%llu MMS associations, "
-		    "%llu without MMS, %llu half-open, %llu aborted, %llu rejected), peak %u/s from %u client%s.",
-		    ied, (unsigned long long)s->totals[C_ATTEMPT], DURATION(s->last - s->start),
-		    (unsigned long long)s->totals[C_ASSOC], (unsigned long long)s->totals[C_NO_MMS],
-		    (unsigned long long)s->totals[C_HALF_OPEN], (unsigned long long)s->totals[C_ABORT],
-		    (unsigned long long)s->totals[C_REJECT], s->peak_rate, s->n_clients + s->more_clients,
-		    s->n_clients + s->more_clients == 1 ? "" : "s");
+	finding_summary(fd,
+			"Connection storm on %s: %llu connection attempts in %s (%llu MMS associations, "
+			"%llu without MMS, %llu half-open, %llu aborted, %llu rejected), peak %u/s from %u client%s.",
+			ied, (unsigned long long)s->totals[C_ATTEMPT], DURATION(s->last - s->start),
+			(unsigned long long)s->totals[C_ASSOC], (unsigned long long)s->totals[C_NO_MMS],
+			(unsigned long long)s->totals[C_HALF_OPEN], (unsigned long long)s->totals[C_ABORT],
+			(unsigned long long)s->totals[C_REJECT], s->peak_rate, s->n_clients + s->more_clients,
+			s->n_clients + s->more_clients == 1 ? "" : "s");
 }
 
 /* Count an event for the IED's storm window; start or grow a storm. */
@@ -436,18 +444,23 @@ static void went_up(struct flow *f, struct assoc_track *t, const struct pkt_wher
 			finding_details_end(&w, fd);
 			const char *src = d->limit_inferred ? "inferred from a refusal" : "from the rules";
 			if (ia->up == d->limit)
-				finding_summary(fd, "%s now carries %u association%s, its limit of %u (%s): the next client "
-					    "will be turned away.", ied, ia->up, ia->up == 1 ? "" : "s", d->limit, src);
+				finding_summary(
+					fd,
+					"%s now carries %u association%s, its limit of %u (%s): the next client "
+					"will be turned away.",
+					ied, ia->up, ia->up == 1 ? "" : "s", d->limit, src);
 			else
-				finding_summary(fd, "%s now carries %u associations, more than its limit of %u (%s): the "
-					    "IED accepts more than that limit says.", ied, ia->up, d->limit, src);
+				finding_summary(fd,
+						"%s now carries %u associations, more than its limit of %u (%s): the "
+						"IED accepts more than that limit says.",
+						ied, ia->up, d->limit, src);
 			finding_commit(fd, at->ts_us);
 		}
 	}
 }
 
-static void refused(struct flow *f, struct assoc_track *t, const char *layer, const char *reason,
-		    bool limit_signal, const struct pkt_where *at)
+static void refused(struct flow *f, struct assoc_track *t, const char *layer, const char *reason, bool limit_signal,
+		    const struct pkt_where *at)
 {
 	if (t->phase == PH_REFUSED)
 		return;
@@ -485,15 +498,18 @@ static void refused(struct flow *f, struct assoc_track *t, const char *layer, co
 			jw_str(&w, "reason", reason);
 			finding_details_end(&w, fd);
 			if (d->limit_inferred || others == d->limit)
-				finding_summary(fd, "%s turned away a new association from %s while %u %s open (%s): its "
-					    "association limit is %u%s. Clients beyond it cannot connect.", ied, client, others,
-					    others == 1 ? "was" : "were", reason, d->limit,
-					    d->limit_inferred ? " (inferred from this refusal)" : "");
+				finding_summary(fd,
+						"%s turned away a new association from %s while %u %s open (%s): its "
+						"association limit is %u%s. Clients beyond it cannot connect.",
+						ied, client, others, others == 1 ? "was" : "were", reason, d->limit,
+						d->limit_inferred ? " (inferred from this refusal)" : "");
 			else
-				finding_summary(fd, "%s turned away a new association from %s while %u %s open (%s): the "
-					    "rules give its association limit as %u, the IED turned this client away at %u. "
-					    "Clients beyond it cannot connect.", ied, client, others, others == 1 ? "was" : "were",
-					    reason, d->limit, others);
+				finding_summary(
+					fd,
+					"%s turned away a new association from %s while %u %s open (%s): the "
+					"rules give its association limit as %u, the IED turned this client away at %u. "
+					"Clients beyond it cannot connect.",
+					ied, client, others, others == 1 ? "was" : "were", reason, d->limit, others);
 			finding_commit(fd, at->ts_us);
 		}
 		return;
@@ -550,17 +566,23 @@ void assoc_tcp(struct flow *f, int dir, enum tcp_ev kind, const struct pkt_where
 			 * accept-and-close that servers use at their association limit;
 			 * after the AARQ it may be authentication: never a limit then. */
 			if (t->phase <= PH_COTP_CR)
-				refused(f, t, "cotp", "the IED closed the connection after accepting it, without a "
-						      "COTP CC", true, at);
+				refused(f, t, "cotp",
+					"the IED closed the connection after accepting it, without a "
+					"COTP CC",
+					true, at);
 			else if (t->phase <= PH_COTP_CC)
-				refused(f, t, "session", "the IED closed the connection after the COTP CC, before the "
-							 "AARQ", false, at);
+				refused(f, t, "session",
+					"the IED closed the connection after the COTP CC, before the "
+					"AARQ",
+					false, at);
 			else
-				refused(f, t, "acse", t->auth_sent
-					? "the IED closed the connection after an AARQ with a password, without an AARE "
-					  "(authentication refused)"
-					: "the IED closed the connection after the AARQ, without an AARE (authentication or "
-					  "association parameters refused)", false, at);
+				refused(f, t, "acse",
+					t->auth_sent
+						? "the IED closed the connection after an AARQ with a password, without an AARE "
+						  "(authentication refused)"
+						: "the IED closed the connection after the AARQ, without an AARE (authentication or "
+						  "association parameters refused)",
+					false, at);
 		}
 		/* Whoever closes first ends the association: its slot is free. */
 		close_count(f, t);
@@ -571,19 +593,32 @@ void assoc_tcp(struct flow *f, int dir, enum tcp_ev kind, const struct pkt_where
 static const char *cotp_dr_reason(uint8_t r)
 {
 	switch (r) {
-	case 0: return "reason not specified";
-	case 1: return "congestion at TSAP";
-	case 2: return "session entity not attached to TSAP";
-	case 3: return "address unknown";
-	case 128: return "normal disconnect";
-	case 129: return "remote transport entity congestion";
-	case 130: return "connection negotiation failed";
-	case 131: return "duplicate source reference";
-	case 132: return "mismatched references";
-	case 133: return "protocol error";
-	case 135: return "reference overflow";
-	case 136: return "connection request refused";
-	case 138: return "header or parameter length invalid";
+	case 0:
+		return "reason not specified";
+	case 1:
+		return "congestion at TSAP";
+	case 2:
+		return "session entity not attached to TSAP";
+	case 3:
+		return "address unknown";
+	case 128:
+		return "normal disconnect";
+	case 129:
+		return "remote transport entity congestion";
+	case 130:
+		return "connection negotiation failed";
+	case 131:
+		return "duplicate source reference";
+	case 132:
+		return "mismatched references";
+	case 133:
+		return "protocol error";
+	case 135:
+		return "reference overflow";
+	case 136:
+		return "connection request refused";
+	case 138:
+		return "header or parameter length invalid";
 	}
 	return "unknown reason";
 }
@@ -643,7 +678,7 @@ static void aborted(struct flow *f, int dir, struct assoc_track *t, const char *
 static bool is_abort(const struct assoc_event *e)
 {
 	return (e->kind == ASSOC_EV_ACSE && e->acse->type == ACSE_ABRT) ||
-	       (e->kind == ASSOC_EV_SESSION && e->spdu->si == SES_AB) || e->kind == ASSOC_EV_PRES_ABORT;
+		(e->kind == ASSOC_EV_SESSION && e->spdu->si == SES_AB) || e->kind == ASSOC_EV_PRES_ABORT;
 }
 
 /* A session AB whose contents never named it: it is the abort's name after all. */
@@ -663,8 +698,8 @@ static void abort_check(struct flow *f, int dir, const struct assoc_event *e, co
 		abort_flush(f, t);
 	if (!is_abort(e) || !t)
 		return;
-	if (e->kind == ASSOC_EV_SESSION && e->spdu->has_user && rd_left(&e->spdu->user) > 0 &&
-	    t->phase != PH_ABORTED && t->phase != PH_REFUSED) {
+	if (e->kind == ASSOC_EV_SESSION && e->spdu->has_user && rd_left(&e->spdu->user) > 0 && t->phase != PH_ABORTED &&
+	    t->phase != PH_REFUSED) {
 		t->ab_pending = true;
 		t->ab_dir = (int8_t)dir;
 		t->abort_at = *at;
@@ -673,9 +708,10 @@ static void abort_check(struct flow *f, int dir, const struct assoc_event *e, co
 	if (e->kind != ASSOC_EV_SESSION)
 		t->ab_pending = false; /* named by what the AB carried */
 	const char *how = e->kind == ASSOC_EV_ACSE
-				  ? (e->acse->has_abort_source && e->acse->abort_source == 1 ? "ACSE abort by the service provider"
-											    : "ACSE abort (A-ABORT)")
-				  : e->kind == ASSOC_EV_SESSION ? "session abort (AB)" : "presentation abort";
+		? (e->acse->has_abort_source && e->acse->abort_source == 1 ? "ACSE abort by the service provider"
+									   : "ACSE abort (A-ABORT)")
+		: e->kind == ASSOC_EV_SESSION ? "session abort (AB)"
+					      : "presentation abort";
 	aborted(f, dir, assoc_slot_of(f), how, at);
 }
 
@@ -838,8 +874,10 @@ static void half_open(struct flow *f, struct assoc_track *t, const struct pkt_wh
 		jw_obj(&w, NULL);
 		jw_u64(&w, "count", fd->count + 1);
 		finding_details_end(&w, fd);
-		finding_summary(fd, "%llu TCP connection%s to %s never completed the handshake (SYN without the "
-			    "final ACK).", (unsigned long long)(fd->count + 1), fd->count ? "s" : "", ied);
+		finding_summary(fd,
+				"%llu TCP connection%s to %s never completed the handshake (SYN without the "
+				"final ACK).",
+				(unsigned long long)(fd->count + 1), fd->count ? "s" : "", ied);
 		finding_commit(fd, at->ts_us);
 	}
 	/* Many half-open attempts from one client on many source ports: a SYN scan. */
@@ -873,9 +911,11 @@ static void half_open(struct flow *f, struct assoc_track *t, const struct pkt_wh
 			jw_u64(&w, "half_open", p->half_open);
 			jw_u64(&w, "source_ports", p->n_ports);
 			finding_details_end(&w, sf);
-			finding_summary(sf, "%s probed %s with %u half-open connection%s from %u source port%s "
-				    "(SYN scan signature).", client, ied, p->half_open, p->half_open == 1 ? "" : "s",
-				    p->n_ports, p->n_ports == 1 ? "" : "s");
+			finding_summary(sf,
+					"%s probed %s with %u half-open connection%s from %u source port%s "
+					"(SYN scan signature).",
+					client, ied, p->half_open, p->half_open == 1 ? "" : "s", p->n_ports,
+					p->n_ports == 1 ? "" : "s");
 			if (!p->scan_flagged)
 				finding_commit(sf, at->ts_us);
 			else
@@ -921,8 +961,10 @@ static void retry_check(struct flow *f, struct assoc_track *t, const struct pkt_
 	jw_double(&w, "period_s", (double)period / 1e6);
 	jw_u64(&w, "cycles", p->n_short);
 	finding_details_end(&w, fd);
-	finding_summary(fd, "%s connects to %s and the association fails every %s, again and again: a client "
-		    "retrying in a fixed cycle.", client, ied, DURATION(period));
+	finding_summary(fd,
+			"%s connects to %s and the association fails every %s, again and again: a client "
+			"retrying in a fixed cycle.",
+			client, ied, DURATION(period));
 	if (!p->oscillation_flagged)
 		finding_commit(fd, at->ts_us);
 	else
@@ -949,28 +991,40 @@ static void lost(struct flow *f, struct assoc_track *t, enum flow_end why, const
 	struct jw w;
 	jw_init(&w, fd->details, sizeof(fd->details) - 1);
 	jw_obj(&w, NULL);
-	jw_str(&w, "ended_by", t->closer < 0 ? (why == FLOW_END_TIMEOUT ? "timeout" : flow_end_name(why))
-			       : t->closer_rst ? "tcp_rst" : "tcp_fin");
+	jw_str(&w, "ended_by",
+	       t->closer < 0           ? (why == FLOW_END_TIMEOUT ? "timeout" : flow_end_name(why))
+		       : t->closer_rst ? "tcp_rst"
+				       : "tcp_fin");
 	jw_str(&w, "closed_by", t->closer == 1 ? "ied" : t->closer == 0 ? "client" : "unknown");
 	jw_u64(&w, "reports_received", t->reports);
 	finding_details_end(&w, fd);
 	/* Who closed is said only when the close was seen. */
 	if (serious && t->closer < 0)
-		finding_summary(fd, "The association between %s and %s ended without Conclude or abort, and no TCP "
-				"close was seen (%s)%s.", client, ied, flow_end_name(why),
-				reporting ? " while reports were enabled (an IED restart or a client crash looks like this)" : "");
+		finding_summary(
+			fd,
+			"The association between %s and %s ended without Conclude or abort, and no TCP "
+			"close was seen (%s)%s.",
+			client, ied, flow_end_name(why),
+			reporting ? " while reports were enabled (an IED restart or a client crash looks like this)"
+				  : "");
 	else if (serious)
-		finding_summary(fd, "The association between %s and %s ended without Conclude or abort: TCP %s by %s%s.",
-				client, ied, t->closer_rst ? "reset" : "closed", by,
-				reporting ? " while reports were enabled (an IED restart or a client crash looks like this)" : "");
+		finding_summary(
+			fd, "The association between %s and %s ended without Conclude or abort: TCP %s by %s%s.",
+			client, ied, t->closer_rst ? "reset" : "closed", by,
+			reporting ? " while reports were enabled (an IED restart or a client crash looks like this)"
+				  : "");
 	else if (t->closer < 0)
-		finding_summary(fd, "%llu association%s with %s ended without a Conclude and without a TCP close seen "
-				"(last: %s, %s); no reports were flowing.", (unsigned long long)(fd->count + 1),
-				fd->count ? "s" : "", ied, client, flow_end_name(why));
+		finding_summary(fd,
+				"%llu association%s with %s ended without a Conclude and without a TCP close seen "
+				"(last: %s, %s); no reports were flowing.",
+				(unsigned long long)(fd->count + 1), fd->count ? "s" : "", ied, client,
+				flow_end_name(why));
 	else
-		finding_summary(fd, "%llu association%s with %s ended by the client closing TCP without a Conclude "
-				"(last: %s, TCP %s); no reports were flowing.", (unsigned long long)(fd->count + 1),
-				fd->count ? "s" : "", ied, client, t->closer_rst ? "reset" : "close");
+		finding_summary(fd,
+				"%llu association%s with %s ended by the client closing TCP without a Conclude "
+				"(last: %s, TCP %s); no reports were flowing.",
+				(unsigned long long)(fd->count + 1), fd->count ? "s" : "", ied, client,
+				t->closer_rst ? "reset" : "close");
 	finding_commit(fd, at->ts_us);
 }
 
@@ -1006,9 +1060,10 @@ void assoc_flow_end(struct flow *f, enum flow_end why, const struct pkt_where *a
 			jw_obj(&w, NULL);
 			jw_u64(&w, "count", fd->count + 1);
 			finding_details_end(&w, fd);
-			finding_summary(fd, "%llu TCP connection%s to %s opened and closed without any COTP or MMS (port "
-				    "checks, health probes, or clients giving up).", (unsigned long long)(fd->count + 1),
-				    fd->count ? "s" : "", ied);
+			finding_summary(fd,
+					"%llu TCP connection%s to %s opened and closed without any COTP or MMS (port "
+					"checks, health probes, or clients giving up).",
+					(unsigned long long)(fd->count + 1), fd->count ? "s" : "", ied);
 			finding_commit(fd, end_at->ts_us);
 		}
 		end = "TCP only, no MMS";
@@ -1020,22 +1075,25 @@ void assoc_flow_end(struct flow *f, enum flow_end why, const struct pkt_where *a
 		end = "released";
 	} else if (t->phase == PH_RELEASING) {
 		/* Conclude (or RLRQ) asked, its answer never seen: say what was seen. */
-		end = t->closer == 0 ? "release requested, then closed by the client"
-		      : t->closer == 1 ? "release requested, then closed by the IED"
-				       : "release requested, no answer seen";
+		end = t->closer == 0     ? "release requested, then closed by the client"
+			: t->closer == 1 ? "release requested, then closed by the IED"
+					 : "release requested, no answer seen";
 	} else if (t->phase < PH_UP && by_ied) {
 		/* Accepted at TCP, then closed by the IED before answering: a refusal. */
 		if (t->phase <= PH_COTP_CR)
-			refused(f, t, "cotp", "the IED closed the connection after the COTP CR, without a CC", true, end_at);
+			refused(f, t, "cotp", "the IED closed the connection after the COTP CR, without a CC", true,
+				end_at);
 		else if (t->phase <= PH_COTP_CC)
-			refused(f, t, "session", "the IED closed the connection after the COTP CC, before the AARQ", true, end_at);
+			refused(f, t, "session", "the IED closed the connection after the COTP CC, before the AARQ",
+				true, end_at);
 		else
 			/* After the AARQ it may be authentication or parameters, not the
 			 * limit: never infer a limit from it. */
-			refused(f, t, "acse", t->auth_sent ? "the IED closed the connection after an AARQ with a password, "
-					      "without an AARE (authentication refused)"
-							   : "the IED closed the connection after the AARQ, without an AARE "
-							     "(authentication or association parameters refused)",
+			refused(f, t, "acse",
+				t->auth_sent ? "the IED closed the connection after an AARQ with a password, "
+					       "without an AARE (authentication refused)"
+					     : "the IED closed the connection after the AARQ, without an AARE "
+					       "(authentication or association parameters refused)",
 				false, end_at);
 		end = "refused";
 	} else if (t->phase < PH_UP) {
@@ -1045,7 +1103,8 @@ void assoc_flow_end(struct flow *f, enum flow_end why, const struct pkt_where *a
 	} else if (t->phase == PH_UP) {
 		lost(f, t, why, end_at);
 		end = t->reports || by_ied ? "lost (no Conclude)"
-		      : t->closer >= 0 ? "closed without Conclude" : "ended without Conclude (no close seen)";
+			: t->closer >= 0   ? "closed without Conclude"
+					   : "ended without Conclude (no close seen)";
 	}
 	/* Short-lived failures feed the storm counters and the retry detector. */
 	if ((t->phase == PH_REFUSED || t->phase == PH_ABORTED) && end_at->ts_us - t->first_ts < 5000000) {
@@ -1085,9 +1144,10 @@ void assoc_tick(int64_t now)
 		ied_label(flow_an_of(f)->ied, ied, sizeof(ied));
 		struct finding *fd = flow_finding("association_idle", SEV_LOW, f, client, &t->last_at);
 		if (fd) {
-			finding_summary(fd, "The association between %s and %s has carried nothing for %s: it holds "
-				    "one of the IED's few association slots.", client, ied,
-				    DURATION(now - t->last_pdu_ts));
+			finding_summary(fd,
+					"The association between %s and %s has carried nothing for %s: it holds "
+					"one of the IED's few association slots.",
+					client, ied, DURATION(now - t->last_pdu_ts));
 			finding_commit(fd, now);
 		}
 	}

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* cabling.c - the sensor's PRP cabling, as the operator declared it.
  *
  * PRP runs two separate LANs, and a sensor with one port on each is told which is
@@ -59,20 +60,26 @@ static void cabling_redundancy(const struct pkt *p)
 	jw_u64(&w, "frames_as_declared", matching);
 	finding_details_end(&w, fd);
 	if (matching)
-		finding_summary(fd, "Interface %s, declared PRP LAN %s, sees both LANs: %llu PRP frames of LAN %s "
-			    "and %llu of LAN %s: a SPAN or tap mixing the LANs, or LAN A and LAN B bridged "
-			    "together.", in->name, declared, (unsigned long long)crossed, seen,
-			    (unsigned long long)matching, declared);
+		finding_summary(fd,
+				"Interface %s, declared PRP LAN %s, sees both LANs: %llu PRP frames of LAN %s "
+				"and %llu of LAN %s: a SPAN or tap mixing the LANs, or LAN A and LAN B bridged "
+				"together.",
+				in->name, declared, (unsigned long long)crossed, seen, (unsigned long long)matching,
+				declared);
 	else
-		finding_summary(fd, "Interface %s is declared PRP LAN %s, but its PRP frames carry LAN %s's id "
-			    "(%llu so far, none of LAN %s): the sensor is cabled to the other LAN (or -i %s/%s "
-			    "is wrong), so what it says per LAN is about the other one.", in->name, declared, seen,
-			    (unsigned long long)crossed, declared, in->name, declared);
+		finding_summary(fd,
+				"Interface %s is declared PRP LAN %s, but its PRP frames carry LAN %s's id "
+				"(%llu so far, none of LAN %s): the sensor is cabled to the other LAN (or -i %s/%s "
+				"is wrong), so what it says per LAN is about the other one.",
+				in->name, declared, seen, (unsigned long long)crossed, declared, in->name, declared);
 	finding_evidence(fd, &p->at);
 	finding_commit(fd, p->at.ts_us);
 }
 
-static void cabling_free(void) { memset(per_iface, 0, sizeof(per_iface)); }
+static void cabling_free(void)
+{
+	memset(per_iface, 0, sizeof(per_iface));
+}
 
 const struct analyzer cabling_analyzer = {
 	.name = "cabling",

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* clock.c - IED clock health: each IED's offset from the capture's clock, its
  * spread and drift, and what its TimeQuality says.
  *
@@ -29,17 +30,17 @@
 #include "util/json.h"
 #include "util/stats.h"
 
-#define CLOCK_IEDS_MAX 1024       /* IEDs whose clock is followed; more: clock_table_full */
-#define CLOCK_SEEN 64             /* recent distinct UtcTime values per IED */
+#define CLOCK_IEDS_MAX 1024         /* IEDs whose clock is followed; more: clock_table_full */
+#define CLOCK_SEEN 64               /* recent distinct UtcTime values per IED */
 #define CLOCK_JUDGE_US 3600000000ll /* a long (live) run is judged every hour too */
 #define CLOCK_FLAGGED_EVIDENCE 4
-#define CLOCK_READS 256           /* stamps remembered per IED from reads, by variable */
+#define CLOCK_READS 256 /* stamps remembered per IED from reads, by variable */
 /* Days from 1970-01-01 to 1984-01-01, where TimeOfDay's days count from. */
 #define DAYS_1970_TO_1984 5113
 
 struct clock_ied {
 	struct ied *ied;
-	uint64_t samples;                      /* offsets taken */
+	uint64_t samples; /* offsets taken */
 	int64_t first_ts, last_ts;
 	struct pkt_where first_at, last_at;
 	struct clock_reservoir res;
@@ -50,8 +51,10 @@ struct clock_ied {
 	int64_t win_v[CLOCK_WINDOW_SAMPLES];
 	uint16_t n_points;
 	struct clock_point points[CLOCK_POINTS_MAX];
-	uint64_t seen[CLOCK_SEEN];             /* direct-mapped: raw UtcTime + 1 */
-	struct clock_read { uint64_t key, stamp; } reads[CLOCK_READS]; /* last stamp per read variable */
+	uint64_t seen[CLOCK_SEEN]; /* direct-mapped: raw UtcTime + 1 */
+	struct clock_read {
+		uint64_t key, stamp;
+	} reads[CLOCK_READS]; /* last stamp per read variable */
 	/* TimeQuality of distinct server-stamped UtcTimes */
 	uint64_t stamped, unsync, failure;
 	uint8_t n_unsync_at, n_failure_at;
@@ -236,8 +239,8 @@ static void report_times(struct clock_ied *c, const struct iec_report *rep, bool
 	bool has_days;
 	uint16_t days;
 	/* TimeOfEntry: when the entry was made. Zero is a stack that does not set it. */
-	if (rep->has_time && mms_data_binary_time(&rep->time, &ms, &has_days, &days) && has_days &&
-	    (days || ms) && ms < 86400000u)
+	if (rep->has_time && mms_data_binary_time(&rep->time, &ms, &has_days, &days) && has_days && (days || ms) &&
+	    ms < 86400000u)
 		add_sample(c, ((int64_t)(DAYS_1970_TO_1984 + days) * 86400000 + ms) * 1000, at);
 	const uint8_t live = TRG_MASK(TRG_DCHG) | TRG_MASK(TRG_QCHG) | TRG_MASK(TRG_DUPD);
 	for (uint16_t i = 0; i < rep->n_members; i++) {
@@ -388,9 +391,10 @@ static void offset_finding(const struct estimate *e, int64_t now)
 	finding_details_end(&w, fd);
 	char name[128];
 	ied_label(c->ied, name, sizeof(name));
-	finding_summary(fd, "%s: the IED's clock is %+.3f s from the capture's (%llu server-stamped times, "
-		    "spread %.3f s); event timestamps from it are that far off. Check its SNTP/PTP source.",
-		    name, (double)e->offset / 1e6, (unsigned long long)c->samples, (double)e->spread / 1e6);
+	finding_summary(fd,
+			"%s: the IED's clock is %+.3f s from the capture's (%llu server-stamped times, "
+			"spread %.3f s); event timestamps from it are that far off. Check its SNTP/PTP source.",
+			name, (double)e->offset / 1e6, (unsigned long long)c->samples, (double)e->spread / 1e6);
 	finding_commit(fd, now);
 }
 
@@ -423,8 +427,10 @@ static void capture_finding(const struct estimate *es, size_t n, int64_t now)
 	jw_double(&w, "spread_s", (double)(hi - lo) / 1e6);
 	jw_u64(&w, "ieds", n);
 	finding_details_end(&w, fd);
-	finding_summary(fd, "Every IED (%zu) is %+.3f s from the capture's clock: the sensor's own clock is the "
-		    "likelier culprit. Check its time synchronization before blaming the IEDs.", n, (double)mid / 1e6);
+	finding_summary(fd,
+			"Every IED (%zu) is %+.3f s from the capture's clock: the sensor's own clock is the "
+			"likelier culprit. Check its time synchronization before blaming the IEDs.",
+			n, (double)mid / 1e6);
 	finding_commit(fd, now);
 }
 
@@ -451,13 +457,15 @@ static void quality_finding(struct clock_ied *c, bool failure, int64_t now)
 	char name[128];
 	ied_label(c->ied, name, sizeof(name));
 	if (failure)
-		finding_summary(fd, "%s: %llu of %llu distinct timestamps the IED sent carry TimeQuality "
-			    "ClockFailure: its clock is not reliable.", name, (unsigned long long)flagged,
-			    (unsigned long long)c->stamped);
+		finding_summary(fd,
+				"%s: %llu of %llu distinct timestamps the IED sent carry TimeQuality "
+				"ClockFailure: its clock is not reliable.",
+				name, (unsigned long long)flagged, (unsigned long long)c->stamped);
 	else
-		finding_summary(fd, "%s: %llu of %llu distinct timestamps the IED sent carry TimeQuality "
-			    "ClockNotSynchronized: its time source (SNTP/PTP) is not reached or not configured.",
-			    name, (unsigned long long)flagged, (unsigned long long)c->stamped);
+		finding_summary(fd,
+				"%s: %llu of %llu distinct timestamps the IED sent carry TimeQuality "
+				"ClockNotSynchronized: its time source (SNTP/PTP) is not reached or not configured.",
+				name, (unsigned long long)flagged, (unsigned long long)c->stamped);
 	finding_commit(fd, now);
 }
 
@@ -476,8 +484,10 @@ static void drift_finding(struct clock_ied *c, double ppm, const struct estimate
 	finding_details_end(&w, fd);
 	char name[128];
 	ied_label(c->ied, name, sizeof(name));
-	finding_summary(fd, "%s: the IED's clock drifts %+.1f ppm from the capture's over %.0f s: it is not "
-		    "being disciplined by a time source.", name, ppm, (double)(c->last_ts - c->first_ts) / 1e6);
+	finding_summary(fd,
+			"%s: the IED's clock drifts %+.1f ppm from the capture's over %.0f s: it is not "
+			"being disciplined by a time source.",
+			name, ppm, (double)(c->last_ts - c->first_ts) / 1e6);
 	finding_commit(fd, now);
 }
 
@@ -520,8 +530,8 @@ static void judge(int64_t now)
 			offset_finding(&es[i], now);
 		double ppm;
 		if (!c->flagged_drift && c->last_ts - c->first_ts >= g_rules.thr[THR_CLOCK_DRIFT_MIN_SPAN] &&
-		    clock_drift_ppm(c->points, c->n_points, &ppm) && (ppm > (double)g_rules.thr[THR_CLOCK_DRIFT_PPM] ||
-									-ppm > (double)g_rules.thr[THR_CLOCK_DRIFT_PPM]))
+		    clock_drift_ppm(c->points, c->n_points, &ppm) &&
+		    (ppm > (double)g_rules.thr[THR_CLOCK_DRIFT_PPM] || -ppm > (double)g_rules.thr[THR_CLOCK_DRIFT_PPM]))
 			drift_finding(c, ppm, &es[i], now);
 	}
 }

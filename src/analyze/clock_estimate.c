@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* clock_estimate.c - reservoir, percentile, window merging and drift for the
  * clock analyzer; see clock_estimate.h. */
 #include "analyze/clock_estimate.h"

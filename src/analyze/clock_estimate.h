@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* clock_estimate.h - the arithmetic behind an IED's clock offset, kept apart from
  * the bus so it can be tested on its own (tests/unit/test_clock.c).
  *
@@ -17,19 +18,19 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define CLOCK_RESERVOIR 512        /* samples kept per IED */
-#define CLOCK_WINDOW_SAMPLES 64    /* samples kept per window */
-#define CLOCK_POINTS_MAX 360       /* windows kept per IED; then pairs are merged */
-#define CLOCK_WINDOW_US 10000000   /* first window length (doubles at each merge) */
-#define CLOCK_PERCENTILE 900       /* permille: the offset is the 90th percentile */
-#define CLOCK_PERCENTILE_LOW 500   /* spread: from the median up to the offset */
+#define CLOCK_RESERVOIR 512      /* samples kept per IED */
+#define CLOCK_WINDOW_SAMPLES 64  /* samples kept per window */
+#define CLOCK_POINTS_MAX 360     /* windows kept per IED; then pairs are merged */
+#define CLOCK_WINDOW_US 10000000 /* first window length (doubles at each merge) */
+#define CLOCK_PERCENTILE 900     /* permille: the offset is the 90th percentile */
+#define CLOCK_PERCENTILE_LOW 500 /* spread: from the median up to the offset */
 
 /* A uniform sample of at most `cap` values out of all added (Algorithm R with
  * a fixed-seed generator, so a run is reproducible). */
 struct clock_reservoir {
-	uint64_t seen;             /* values offered */
+	uint64_t seen; /* values offered */
 	uint64_t rng;
-	uint32_t n;                /* values kept */
+	uint32_t n; /* values kept */
 };
 /* The index to store the next value at, or -1 when it is not kept. */
 int clock_reservoir_slot(struct clock_reservoir *r, uint32_t cap);
@@ -39,8 +40,8 @@ int64_t clock_percentile(int64_t *v, size_t n, unsigned permille);
 
 /* One window's estimate. */
 struct clock_point {
-	int64_t ts;                /* the window's middle, capture time (us) */
-	int64_t offset;            /* its high percentile (us) */
+	int64_t ts;     /* the window's middle, capture time (us) */
+	int64_t offset; /* its high percentile (us) */
 	uint32_t samples;
 };
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* control.c - controls, writes, files and allowlists: who changed what on which
  * IED, as an audit trail (EVE `control`, `write` and `file` records) and as
  * findings when a control fails, a selection lapses or a client is not allowed.
@@ -57,18 +58,30 @@
 #define FAILURE_EMPTY_SBO UINT32_MAX
 
 enum step { ST_NONE = 0, ST_SELECT, ST_SELECT_WITH_VALUE, ST_OPERATE, ST_CANCEL, ST_TERMINATION, ST_COUNT };
-static const char *const STEP_NAMES[ST_COUNT] = { "none", "select", "select_with_value", "operate", "cancel",
-						  "command_termination" };
-static const char *const STEP_ACSI[ST_COUNT] = { "", "Select", "SelectWithValue", "Operate", "Cancel",
-						 "CommandTermination" };
+static const char *const STEP_NAMES[ST_COUNT] = { "none",    "select", "select_with_value",
+						  "operate", "cancel", "command_termination" };
+static const char *const STEP_ACSI[ST_COUNT] = { "",        "Select", "SelectWithValue",
+						 "Operate", "Cancel", "CommandTermination" };
 
 enum result {
-	R_PENDING = 0, R_SUCCESS, R_FAILURE, R_ERROR, R_REJECTED, R_UNANSWERED, R_UNKNOWN, R_CAPTURE_ENDED,
-	R_UNDECODED, R_POSITIVE, R_NEGATIVE, R_INCOMPLETE, R_PARTIAL, R_COUNT
+	R_PENDING = 0,
+	R_SUCCESS,
+	R_FAILURE,
+	R_ERROR,
+	R_REJECTED,
+	R_UNANSWERED,
+	R_UNKNOWN,
+	R_CAPTURE_ENDED,
+	R_UNDECODED,
+	R_POSITIVE,
+	R_NEGATIVE,
+	R_INCOMPLETE,
+	R_PARTIAL,
+	R_COUNT
 };
-static const char *const RESULT_NAMES[R_COUNT] = { "pending", "success", "failure", "error", "rejected",
-						   "unanswered", "unknown", "capture_ended", "undecoded",
-						   "positive", "negative", "incomplete", "partial" };
+static const char *const RESULT_NAMES[R_COUNT] = { "pending",    "success",    "failure",       "error",     "rejected",
+						   "unanswered", "unknown",    "capture_ended", "undecoded", "positive",
+						   "negative",   "incomplete", "partial" };
 
 static const char *const CTL_MODELS[] = { "status-only", "direct-with-normal-security", "sbo-with-normal-security",
 					  "direct-with-enhanced-security", "sbo-with-enhanced-security" };
@@ -77,16 +90,16 @@ static const char *const CTL_MODELS[] = { "status-only", "direct-with-normal-sec
  * LastApplError arriving after the answer can complete its finding. */
 struct fail_ctx {
 	uint8_t step, result;
-	char ctl_val[256];          /* JSON; cut (and then shown as text) past 255 bytes */
+	char ctl_val[256]; /* JSON; cut (and then shown as text) past 255 bytes */
 	bool ctl_val_cut;
-	char failure[48];           /* DataAccessError name */
+	char failure[48]; /* DataAccessError name */
 	bool has_error;
 	uint8_t err_class;
 	uint32_t err_code;
 	bool has_lae;
 	struct last_appl_error lae;
 	int8_t ctl_model;
-	bool without_select;        /* an SBO object operated with no selection seen */
+	bool without_select; /* an SBO object operated with no selection seen */
 	bool has_test, test;
 	struct pkt_where req_at, ans_at, lae_at;
 	struct pkt_where op_ans_at; /* a termination: the answer to the Operate it ends */
@@ -94,21 +107,21 @@ struct fail_ctx {
 };
 
 struct ctl_obj {
-	char ref[128];              /* "LD/LN.DO" */
-	int8_t ctl_model;           /* read from ...$CF$DO$ctlModel, -1 not seen */
+	char ref[128];    /* "LD/LN.DO" */
+	int8_t ctl_model; /* read from ...$CF$DO$ctlModel, -1 not seen */
 	bool selected;
 	uint8_t select_step;
 	int64_t select_ts;
 	struct pkt_where select_at;
 	bool has_fail;
-	struct fail_ctx fail;       /* the last failed step */
+	struct fail_ctx fail;                      /* the last failed step */
 	struct pkt_where oper_req_at, oper_ans_at; /* the last Operate accepted */
-	bool cancel_sent;           /* a Cancel was sent: Abortion-by-cancel is asked for */
+	bool cancel_sent;                          /* a Cancel was sent: Abortion-by-cancel is asked for */
 };
 
 struct ctl_params {
 	bool has_val;
-	char val[256];              /* ctlVal as JSON */
+	char val[256]; /* ctlVal as JSON */
 	bool has_ctl_num, has_test;
 	uint32_t ctl_num;
 	bool test;
@@ -116,17 +129,17 @@ struct ctl_params {
 };
 
 struct wr_item {
-	char *ref;                  /* written attribute "LD/LN.DO.DA", or the control object */
+	char *ref; /* written attribute "LD/LN.DO.DA", or the control object */
 	char fc[4];
-	char *value;                /* JSON of the value written (ctlVal for controls), NULL not kept */
+	char *value; /* JSON of the value written (ctlVal for controls), NULL not kept */
 	size_t value_len;
-	bool value_dropped;         /* not kept: too large or the run-wide budget spent */
-	uint16_t pos;               /* position in the request's list */
-	int16_t obj;                /* control object index, -1 none */
-	uint8_t step;               /* enum step; ST_NONE = an ordinary write (or a ctlModel read) */
+	bool value_dropped; /* not kept: too large or the run-wide budget spent */
+	uint16_t pos;       /* position in the request's list */
+	int16_t obj;        /* control object index, -1 none */
+	uint8_t step;       /* enum step; ST_NONE = an ordinary write (or a ctlModel read) */
 	bool ctl_model_read;
 	uint8_t result;
-	uint32_t failure;           /* DataAccessError when result is R_FAILURE */
+	uint32_t failure; /* DataAccessError when result is R_FAILURE */
 	bool has_ctl_num, has_test, test;
 	uint32_t ctl_num;
 	int64_t or_cat;
@@ -145,7 +158,7 @@ enum req_kind { RQ_WRITE = 1, RQ_READ, RQ_FILE };
 struct ctl_state;
 struct ctl_req {
 	struct ctl_req *prev, *next;
-	struct ctl_state *owner;    /* NULL once off the association's list */
+	struct ctl_state *owner; /* NULL once off the association's list */
 	struct flow *flow;
 	struct mms_txn *txn;
 	uint8_t kind;
@@ -157,8 +170,8 @@ struct ctl_req {
 	uint16_t n_items;
 	uint32_t n_total;
 	struct wr_item *items;
-	char *list_ref;             /* SetDataSetValues: the dataset */
-	bool unauthorized;          /* the dataset write, when the list is the object */
+	char *list_ref;    /* SetDataSetValues: the dataset */
+	bool unauthorized; /* the dataset write, when the list is the object */
 	char *fname, *fname2;
 	bool has_frsm;
 	int32_t frsm;
@@ -184,9 +197,9 @@ struct ctl_state {
 	struct flow *flow;
 	bool associate_checked;
 	uint16_t n_objs;
-	struct ctl_obj *objs;          /* CTL_OBJS_MAX, grown by 4 */
+	struct ctl_obj *objs;            /* CTL_OBJS_MAX, grown by 4 */
 	struct ctl_req *oldest, *newest; /* outstanding requests, in arrival order */
-	struct open_file *files;       /* CTL_FILES_MAX, at the first fileOpen */
+	struct open_file *files;         /* CTL_FILES_MAX, at the first fileOpen */
 };
 
 /* This analyzer's per-association state: its slot on the flow (core/bus.h). */
@@ -201,7 +214,7 @@ static void ctl_init(void)
 }
 
 static struct ctl_state *live;
-static size_t held;                /* value bytes held by pending requests */
+static size_t held; /* value bytes held by pending requests */
 
 /* ---- names ------------------------------------------------------------------ */
 
@@ -209,21 +222,36 @@ static size_t held;                /* value bytes held by pending requests */
 static const char *add_cause_hint(int64_t c)
 {
 	switch (c) {
-	case 1: return "the IED does not support this control (model or value)";
-	case 2: return "the local/remote switching hierarchy (Loc, LocSta) does not allow this originator";
-	case 3: return "the selection was refused";
-	case 8: return "the logical node's Mod/Beh does not allow control (blocked or test mode)";
-	case 9: return "the process (drive, mechanism) blocks the operation";
-	case 10: return "interlocking conditions (CILO) block the operation";
-	case 11: return "the synchrocheck blocks the operation";
-	case 12: return "another command is still executing";
-	case 13: return "the device health blocks the operation";
-	case 16: return "the operation did not complete in time";
-	case 18: return "the object was not selected first (select-before-operate)";
-	case 19: return "another client holds the selection";
-	case 20: return "the originator lacks the authority";
-	case 26: return "ctlNum, origin or the operate parameters do not match the selection";
-	case 27: return "another client has locked the object";
+	case 1:
+		return "the IED does not support this control (model or value)";
+	case 2:
+		return "the local/remote switching hierarchy (Loc, LocSta) does not allow this originator";
+	case 3:
+		return "the selection was refused";
+	case 8:
+		return "the logical node's Mod/Beh does not allow control (blocked or test mode)";
+	case 9:
+		return "the process (drive, mechanism) blocks the operation";
+	case 10:
+		return "interlocking conditions (CILO) block the operation";
+	case 11:
+		return "the synchrocheck blocks the operation";
+	case 12:
+		return "another command is still executing";
+	case 13:
+		return "the device health blocks the operation";
+	case 16:
+		return "the operation did not complete in time";
+	case 18:
+		return "the object was not selected first (select-before-operate)";
+	case 19:
+		return "another client holds the selection";
+	case 20:
+		return "the originator lacks the authority";
+	case 26:
+		return "ctlNum, origin or the operate parameters do not match the selection";
+	case 27:
+		return "another client has locked the object";
 	}
 	return NULL;
 }
@@ -241,11 +269,16 @@ static void view_text(const uint8_t *p, size_t n, char *buf, size_t size)
 static uint8_t step_of(enum iec_ctl_service svc)
 {
 	switch (svc) {
-	case IEC_CTL_SELECT: return ST_SELECT;
-	case IEC_CTL_SELECT_WITH_VALUE: return ST_SELECT_WITH_VALUE;
-	case IEC_CTL_OPERATE: return ST_OPERATE;
-	case IEC_CTL_CANCEL: return ST_CANCEL;
-	case IEC_CTL_NONE: break;
+	case IEC_CTL_SELECT:
+		return ST_SELECT;
+	case IEC_CTL_SELECT_WITH_VALUE:
+		return ST_SELECT_WITH_VALUE;
+	case IEC_CTL_OPERATE:
+		return ST_OPERATE;
+	case IEC_CTL_CANCEL:
+		return ST_CANCEL;
+	case IEC_CTL_NONE:
+		break;
 	}
 	return ST_NONE;
 }
@@ -418,7 +451,7 @@ struct outbox_block {
 	max_align_t data[];
 };
 static struct outbox_block *outbox;
-static bool outbox_short;          /* an allocation failed: the record is not sent */
+static bool outbox_short; /* an allocation failed: the record is not sent */
 
 static void *out_alloc(size_t n)
 {
@@ -453,7 +486,10 @@ static const char *out_mem(const char *p, size_t n)
 	return c;
 }
 
-static const char *out_str(const char *s) { return s ? out_mem(s, strlen(s)) : NULL; }
+static const char *out_str(const char *s)
+{
+	return s ? out_mem(s, strlen(s)) : NULL;
+}
 
 /* The records of the last event were delivered: start afresh, keeping one block. */
 static void outbox_clear(void)
@@ -592,8 +628,8 @@ static void control_record(struct flow *f, int dir, const struct pkt_where *at, 
 }
 
 /* The ordinary (non-control) items of a write, with the result of each. */
-static void write_record(struct flow *f, int dir, const struct pkt_where *at, const struct ctl_req *rq,
-			 uint8_t result, const struct mms_pdu *ans)
+static void write_record(struct flow *f, int dir, const struct pkt_where *at, const struct ctl_req *rq, uint8_t result,
+			 const struct mms_pdu *ans)
 {
 	struct record r;
 	struct write_record *w = &r.u.write;
@@ -692,7 +728,7 @@ static void control_failed(struct flow *f, const char *object, const struct fail
 	 * end time-activated operates this way): shown, at a lower severity. */
 	bool no_reason = c->step == ST_TERMINATION && c->has_lae && c->lae.error == 0 && c->lae.add_cause == 0;
 	struct finding *fd = finding_open_on_flow("control_failed", no_reason ? SEV_LOW : SEV_MEDIUM, f, object,
-					  late ? c->lae_at.ts_us : c->ts);
+						  late ? c->lae_at.ts_us : c->ts);
 	if (!fd)
 		return;
 	finding_evidence(fd, &c->req_at);
@@ -710,15 +746,18 @@ static void control_failed(struct flow *f, const char *object, const struct fail
 	const char *errn = c->has_lae ? iec61850_ctl_error_name(c->lae.error) : NULL;
 	cause[0] = 0;
 	if (c->has_lae)
-		snprintf(cause, sizeof(cause), "; LastApplError: Error %lld %s, AddCause %lld %s", (long long)c->lae.error,
-			 errn ? errn : "unknown", (long long)c->lae.add_cause, add ? add : "unknown");
+		snprintf(cause, sizeof(cause), "; LastApplError: Error %lld %s, AddCause %lld %s",
+			 (long long)c->lae.error, errn ? errn : "unknown", (long long)c->lae.add_cause,
+			 add ? add : "unknown");
 	if (c->step == ST_TERMINATION)
 		snprintf(why, sizeof(why), "the IED accepted it but ended it with a negative CommandTermination");
 	else if (c->result == R_FAILURE)
 		snprintf(why, sizeof(why), "the IED refused it (%s)", c->failure);
 	else if (c->result == R_ERROR) {
-		const char *cl = mms_error_class_name(c->err_class), *co = mms_error_code_name(c->err_class, c->err_code);
-		snprintf(why, sizeof(why), "the IED answered with a confirmed-error (%s/%s)", cl ? cl : "?", co ? co : "?");
+		const char *cl = mms_error_class_name(c->err_class),
+			   *co = mms_error_code_name(c->err_class, c->err_code);
+		snprintf(why, sizeof(why), "the IED answered with a confirmed-error (%s/%s)", cl ? cl : "?",
+			 co ? co : "?");
 	} else
 		snprintf(why, sizeof(why), "the IED reported a LastApplError");
 
@@ -756,8 +795,8 @@ static void control_failed(struct flow *f, const char *object, const struct fail
 	finding_details_end(&w, fd);
 	/* a negative termination ends an Operate: name the operation */
 	finding_summary(fd, "%s of %s%s%s%s by %s failed: %s%s%s%s%s.",
-			c->step == ST_TERMINATION ? "Operate" : STEP_ACSI[c->step], object,
-			val[0] ? " (ctlVal " : "", val, val[0] ? ")" : "", client, why, cause,
+			c->step == ST_TERMINATION ? "Operate" : STEP_ACSI[c->step], object, val[0] ? " (ctlVal " : "",
+			val, val[0] ? ")" : "", client, why, cause,
 			c->without_select ? "; no Select was seen for this SBO object" : "", hint ? " - " : "",
 			hint ? hint : "");
 	if (late)
@@ -766,8 +805,7 @@ static void control_failed(struct flow *f, const char *object, const struct fail
 		finding_commit(fd, c->ts);
 }
 
-static void unauthorized(struct flow *f, bool control, const char *object, const char *what,
-			 const struct pkt_where *at)
+static void unauthorized(struct flow *f, bool control, const char *object, const char *what, const struct pkt_where *at)
 {
 	const char *kind = control ? "unauthorized_control" : "unauthorized_write";
 	struct finding *fd = finding_open_on_flow(kind, SEV_HIGH, f, object, at->ts_us);
@@ -786,11 +824,15 @@ static void unauthorized(struct flow *f, bool control, const char *object, const
 	jw_u64(&w, "attempts", fd->count + 1);
 	finding_details_end(&w, fd);
 	if (control)
-		finding_summary(fd, "%s sent %s to %s on %s, and no 'allow control' rule permits this client to "
-			    "operate that object.", client, what, object, ied);
+		finding_summary(fd,
+				"%s sent %s to %s on %s, and no 'allow control' rule permits this client to "
+				"operate that object.",
+				client, what, object, ied);
 	else
-		finding_summary(fd, "%s wrote %s on %s (%s), and no 'allow write' rule permits this client to "
-			    "write that object.", client, object, ied, what);
+		finding_summary(fd,
+				"%s wrote %s on %s (%s), and no 'allow write' rule permits this client to "
+				"write that object.",
+				client, object, ied, what);
 	finding_commit(fd, at->ts_us);
 }
 
@@ -801,8 +843,7 @@ static bool allowed(const struct flow *f, uint8_t what, const char *object)
 			     object);
 }
 
-static void associate_check(struct flow *f, struct ctl_state *s, const struct mms_pdu *p,
-			    const struct pkt_where *at)
+static void associate_check(struct flow *f, struct ctl_state *s, const struct mms_pdu *p, const struct pkt_where *at)
 {
 	s->associate_checked = true;
 	if (allowed(f, ALLOW_ASSOCIATE, NULL))
@@ -874,8 +915,7 @@ static void req_release(struct mms_txn *t, void *state)
 		req_free(r);
 }
 
-static void write_request(struct flow *f, struct ctl_state *s, const struct mms_event *e,
-			  const struct pkt_where *at)
+static void write_request(struct flow *f, struct ctl_state *s, const struct mms_event *e, const struct pkt_where *at)
 {
 	const struct mms_pdu *p = e->pdu;
 	if (!p->has_data)
@@ -958,8 +998,7 @@ static void write_request(struct flow *f, struct ctl_state *s, const struct mms_
 
 /* Reads that matter here: the Select of normal-security SBO ($SBO) and the
  * ctlModel of control objects. */
-static void read_request(struct flow *f, struct ctl_state *s, const struct mms_event *e,
-			 const struct pkt_where *at)
+static void read_request(struct flow *f, struct ctl_state *s, const struct mms_event *e, const struct pkt_where *at)
 {
 	const struct mms_pdu *p = e->pdu;
 	uint16_t idx[WR_ITEMS_KEPT], n = 0;
@@ -1002,8 +1041,7 @@ static char *view_dup(struct bview v)
 	return strdup(buf);
 }
 
-static void file_request(struct flow *f, struct ctl_state *s, const struct mms_event *e,
-			 const struct pkt_where *at)
+static void file_request(struct flow *f, struct ctl_state *s, const struct mms_event *e, const struct pkt_where *at)
 {
 	const struct mms_pdu *p = e->pdu;
 	struct ctl_req *rq = req_new(f, s, RQ_FILE, e, at);
@@ -1025,9 +1063,8 @@ static void step_done(struct flow *f, struct ctl_state *s, int dir, const struct
 	struct ctl_obj *o = obj_at(s, it->obj);
 	int8_t model = o ? o->ctl_model : -1;
 	bool failed = it->result == R_FAILURE || it->result == R_ERROR || it->result == R_NEGATIVE ||
-		      (it->has_lae && (it->result == R_SUCCESS || it->result == R_POSITIVE));
-	if (o && it->result == R_SUCCESS && !failed &&
-	    (it->step == ST_SELECT || it->step == ST_SELECT_WITH_VALUE)) {
+		(it->has_lae && (it->result == R_SUCCESS || it->result == R_POSITIVE));
+	if (o && it->result == R_SUCCESS && !failed && (it->step == ST_SELECT || it->step == ST_SELECT_WITH_VALUE)) {
 		o->selected = true;
 		o->select_step = it->step;
 		o->select_ts = at->ts_us;
@@ -1049,8 +1086,8 @@ static void step_done(struct flow *f, struct ctl_state *s, int dir, const struct
 	control_record(f, dir, at, rq, it, model, ans);
 }
 
-static void write_response(struct flow *f, struct ctl_state *s, int dir, struct ctl_req *rq,
-			   const struct mms_pdu *p, const struct pkt_where *at)
+static void write_response(struct flow *f, struct ctl_state *s, int dir, struct ctl_req *rq, const struct mms_pdu *p,
+			   const struct pkt_where *at)
 {
 	struct rd list = p->data;
 	uint16_t ok = 0, bad = 0, ordinary = 0;
@@ -1092,8 +1129,8 @@ static void write_response(struct flow *f, struct ctl_state *s, int dir, struct 
 	write_record(f, dir, at, rq, result, p);
 }
 
-static void read_response(struct flow *f, struct ctl_state *s, int dir, struct ctl_req *rq,
-			  const struct mms_pdu *p, const struct pkt_where *at)
+static void read_response(struct flow *f, struct ctl_state *s, int dir, struct ctl_req *rq, const struct mms_pdu *p,
+			  const struct pkt_where *at)
 {
 	/* AccessResults in request order; the kept items know their positions. */
 	struct rd list = p->data;
@@ -1116,8 +1153,8 @@ static void read_response(struct flow *f, struct ctl_state *s, int dir, struct c
 		struct ctl_obj *o = obj_at(s, it->obj);
 		if (it->ctl_model_read) {
 			int64_t m;
-			if (have && o && d.tag == MMS_DATA_INTEGER && !d.constructed && ber_int64(d.val, &m) && m >= 0 &&
-			    m <= 4)
+			if (have && o && d.tag == MMS_DATA_INTEGER && !d.constructed && ber_int64(d.val, &m) &&
+			    m >= 0 && m <= 4)
 				o->ctl_model = (int8_t)m;
 			continue;
 		}
@@ -1162,11 +1199,16 @@ static const char *file_operation(int service)
 	switch (service) {
 	case MMS_SVC_FILE_OPEN:
 	case MMS_SVC_FILE_READ:
-	case MMS_SVC_FILE_CLOSE: return "get";
-	case MMS_SVC_FILE_DIRECTORY: return "directory";
-	case MMS_SVC_FILE_DELETE: return "delete";
-	case MMS_SVC_OBTAIN_FILE: return "obtain";
-	case MMS_SVC_FILE_RENAME: return "rename";
+	case MMS_SVC_FILE_CLOSE:
+		return "get";
+	case MMS_SVC_FILE_DIRECTORY:
+		return "directory";
+	case MMS_SVC_FILE_DELETE:
+		return "delete";
+	case MMS_SVC_OBTAIN_FILE:
+		return "obtain";
+	case MMS_SVC_FILE_RENAME:
+		return "rename";
 	}
 	return "file";
 }
@@ -1202,8 +1244,8 @@ static void transfer_record(struct flow *f, int dir, const struct pkt_where *at,
 }
 
 /* Any other file service (or a fileOpen that failed) as a record. */
-static void file_record(struct flow *f, int dir, const struct pkt_where *at, const struct ctl_req *rq,
-			uint8_t result, const struct mms_pdu *ans)
+static void file_record(struct flow *f, int dir, const struct pkt_where *at, const struct ctl_req *rq, uint8_t result,
+			const struct mms_pdu *ans)
 {
 	struct record r;
 	struct file_record *fr = &r.u.file;
@@ -1228,8 +1270,8 @@ static void file_record(struct flow *f, int dir, const struct pkt_where *at, con
 	rec_send(&r);
 }
 
-static void file_response(struct flow *f, struct ctl_state *s, int dir, struct ctl_req *rq,
-			  const struct mms_pdu *p, const struct pkt_where *at)
+static void file_response(struct flow *f, struct ctl_state *s, int dir, struct ctl_req *rq, const struct mms_pdu *p,
+			  const struct pkt_where *at)
 {
 	bool ok = p->type == MMS_CONFIRMED_RESPONSE;
 	uint8_t result = ok ? R_SUCCESS : p->type == MMS_CONFIRMED_ERROR ? R_ERROR : R_REJECTED;
@@ -1380,8 +1422,8 @@ static void response(struct flow *f, struct ctl_state *s, int dir, const struct 
 
 /* ---- CommandTermination and LastApplError -------------------------------------------------- */
 
-static void attach_lae(struct flow *f, struct ctl_state *s, const struct last_appl_error *l,
-		       const struct mms_pdu *p, const struct pkt_where *at)
+static void attach_lae(struct flow *f, struct ctl_state *s, const struct last_appl_error *l, const struct mms_pdu *p,
+		       const struct pkt_where *at)
 {
 	char ref[200];
 	bool ctl_model;
@@ -1445,8 +1487,7 @@ static void attach_lae(struct flow *f, struct ctl_state *s, const struct last_ap
 	control_record(f, 1, at, NULL, &it, o ? o->ctl_model : -1, p);
 }
 
-static void information_report(struct flow *f, struct ctl_state *s, const struct mms_pdu *p,
-			       const struct pkt_where *at)
+static void information_report(struct flow *f, struct ctl_state *s, const struct mms_pdu *p, const struct pkt_where *at)
 {
 	struct rd list = p->data;
 	struct last_appl_error lae;
@@ -1589,9 +1630,10 @@ static void select_timeout(struct flow *f, struct ctl_obj *o, int64_t now)
 	if (o->ctl_model >= 0 && o->ctl_model <= 4)
 		jw_str(&w, "ctl_model", CTL_MODELS[o->ctl_model]);
 	finding_details_end(&w, fd);
-	finding_summary(fd, "%s selected %s on %s (%s) and sent no Operate or Cancel within %s: the "
-		    "selection lapses and the control was abandoned.", client, o->ref, ied, STEP_ACSI[o->select_step],
-		    DURATION(g_rules.thr[THR_SELECT_TIMEOUT]));
+	finding_summary(fd,
+			"%s selected %s on %s (%s) and sent no Operate or Cancel within %s: the "
+			"selection lapses and the control was abandoned.",
+			client, o->ref, ied, STEP_ACSI[o->select_step], DURATION(g_rules.thr[THR_SELECT_TIMEOUT]));
 	finding_commit(fd, now);
 }
 

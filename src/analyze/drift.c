@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* analyze/drift.c - drift since a baseline (issue 14, part 3; docs/drift.md).
  *
  * Collects this run's facts (core/facts.h): the IEDs that spoke MMS, their
@@ -28,9 +29,9 @@
 #include "util/json.h"
 #include "util/stats.h"
 
-#define DRIFT_ACSI_PER_FLOW 16   /* ACSI names remembered per association (more: looked up) */
+#define DRIFT_ACSI_PER_FLOW 16 /* ACSI names remembered per association (more: looked up) */
 #define DRIFT_LIVE_CHECK_US 60000000
-#define DRIFT_LIST_MAX 16        /* dataset members named in a finding's details */
+#define DRIFT_LIST_MAX 16 /* dataset members named in a finding's details */
 
 static struct fact_table now_facts;
 static const struct fact_table *base;
@@ -40,7 +41,7 @@ static int flow_slot = -1, txn_slot = -1;
 static int64_t last_check;
 static uint64_t reported_dropped;
 enum { C_NEW_IED, C_MISSING_IED, C_NEW_CLIENT, C_NEW_SERVICE, C_IDENTITY, C_CONFREV, C_DATASET, C_RCB, C_COUNT };
-static uint32_t counts[C_COUNT];  /* findings made, by kind (for the summary block) */
+static uint32_t counts[C_COUNT]; /* findings made, by kind (for the summary block) */
 
 /* What one association already put in the table, so the per-PDU cost is a bit
  * test, not a hash lookup. */
@@ -48,8 +49,8 @@ struct drift_flow {
 	bool seen;
 	char ied[FACT_IED_LEN];
 	char client[FACT_CLIENT_LEN];
-	uint64_t svc[2];                         /* service tags 0..127 */
-	const char *acsi[DRIFT_ACSI_PER_FLOW];   /* the dissector's static names */
+	uint64_t svc[2];                       /* service tags 0..127 */
+	const char *acsi[DRIFT_ACSI_PER_FLOW]; /* the dissector's static names */
 	uint8_t n_acsi;
 };
 
@@ -71,7 +72,10 @@ static void drift_init(void)
 	facts_init(&now_facts, FACTS_MAX);
 }
 
-static bool base_knows(enum fact_kind k) { return base && (base->kinds & (1u << k)); }
+static bool base_knows(enum fact_kind k)
+{
+	return base && (base->kinds & (1u << k));
+}
 
 static struct fact *put(enum fact_kind k, const char *ied, const char *client, const char *name, const char *value,
 			bool *changed)
@@ -91,7 +95,10 @@ static struct fact *put(enum fact_kind k, const char *ied, const char *client, c
 #define NAMPLT_WANT 4
 struct namplt_req {
 	uint8_t n;
-	struct { uint16_t obj; char name[96]; } want[NAMPLT_WANT];
+	struct {
+		uint16_t obj;
+		char name[96];
+	} want[NAMPLT_WANT];
 };
 
 static void namplt_release(struct mms_txn *t, void *state)
@@ -142,8 +149,8 @@ static void namplt_response(const struct drift_flow *df, const struct mms_txn *t
 	bool done = false;
 	for (uint16_t i = 0; mms_data_next(&list, &d, &done) == BER_OK && !done; i++) {
 		for (uint8_t w = 0; w < r->n; w++) {
-			if (r->want[w].obj != i ||
-			    (d.tag != MMS_DATA_VISIBLE_STRING && d.tag != MMS_DATA_MMS_STRING) || d.constructed)
+			if (r->want[w].obj != i || (d.tag != MMS_DATA_VISIBLE_STRING && d.tag != MMS_DATA_MMS_STRING) ||
+			    d.constructed)
 				continue;
 			struct bview v = bview_of(&d.val);
 			char text[FACT_NAME_LEN];
@@ -202,8 +209,15 @@ static void commit(struct finding *fd, struct jw *w, int64_t now, int which)
  * or setting group change) seen for the first time matters more than a new read. */
 static bool changes_ied(enum fact_kind k, const char *name)
 {
-	static const char *const mms[] = { "write", "fileOpen", "fileRead", "fileRename", "fileDelete", "obtainFile",
-					   "defineNamedVariableList", "deleteNamedVariableList", NULL };
+	static const char *const mms[] = { "write",
+					   "fileOpen",
+					   "fileRead",
+					   "fileRename",
+					   "fileDelete",
+					   "obtainFile",
+					   "defineNamedVariableList",
+					   "deleteNamedVariableList",
+					   NULL };
 	if (k == FACT_SERVICE) {
 		for (int i = 0; mms[i]; i++)
 			if (!strcmp(name, mms[i]))
@@ -211,8 +225,8 @@ static bool changes_ied(enum fact_kind k, const char *name)
 		return false;
 	}
 	return !strncmp(name, "Set", 3) || !strncmp(name, "Select", 6) || !strcmp(name, "Operate") ||
-	       !strcmp(name, "TimeActivatedOperate") || !strcmp(name, "Cancel") || !strcmp(name, "GetFile") ||
-	       !strcmp(name, "DeleteFile") || !strcmp(name, "CreateDataSet") || !strcmp(name, "DeleteDataSet");
+		!strcmp(name, "TimeActivatedOperate") || !strcmp(name, "Cancel") || !strcmp(name, "GetFile") ||
+		!strcmp(name, "DeleteFile") || !strcmp(name, "CreateDataSet") || !strcmp(name, "DeleteDataSet");
 }
 
 /* A presence fact just appeared in this run: is it new since the baseline? */
@@ -339,8 +353,10 @@ static void drift_flow_end(struct flow *f, enum flow_end why, const struct pkt_w
 
 /* ---- value facts, from the IED model ------------------------------------------ */
 
-static const char *const RCB_ATTR_NAME[] = { [RCB_RPTID] = "RptID", [RCB_DATSET] = "DatSet",
-	[RCB_TRGOPS] = "TrgOps", [RCB_INTGPD] = "IntgPd", [RCB_BUFTM] = "BufTm", [RCB_OPTFLDS] = "OptFlds" };
+static const char *const RCB_ATTR_NAME[] = {
+	[RCB_RPTID] = "RptID",   [RCB_DATSET] = "DatSet", [RCB_TRGOPS] = "TrgOps",
+	[RCB_INTGPD] = "IntgPd", [RCB_BUFTM] = "BufTm",   [RCB_OPTFLDS] = "OptFlds"
+};
 static const enum rcb_attr SETTINGS[] = { RCB_RPTID, RCB_DATSET, RCB_TRGOPS, RCB_INTGPD, RCB_BUFTM, RCB_OPTFLDS };
 #define N_SETTINGS (sizeof(SETTINGS) / sizeof(SETTINGS[0]))
 
@@ -350,13 +366,22 @@ static const char *setting_text(const struct rcb *r, enum rcb_attr a, char *buf,
 	if (!(r->known & (1u << a)))
 		return NULL;
 	switch (a) {
-	case RCB_RPTID: return r->rptid;
-	case RCB_DATSET: return r->datset;
-	case RCB_TRGOPS: return iec_trg_text(r->trgops, buf, size);
-	case RCB_INTGPD: snprintf(buf, size, "%u", r->intgpd); return buf;
-	case RCB_BUFTM: snprintf(buf, size, "%u", r->buftm); return buf;
-	case RCB_OPTFLDS: return iec_optflds_text(r->optflds, buf, size);
-	default: return NULL;
+	case RCB_RPTID:
+		return r->rptid;
+	case RCB_DATSET:
+		return r->datset;
+	case RCB_TRGOPS:
+		return iec_trg_text(r->trgops, buf, size);
+	case RCB_INTGPD:
+		snprintf(buf, size, "%u", r->intgpd);
+		return buf;
+	case RCB_BUFTM:
+		snprintf(buf, size, "%u", r->buftm);
+		return buf;
+	case RCB_OPTFLDS:
+		return iec_optflds_text(r->optflds, buf, size);
+	default:
+		return NULL;
 	}
 }
 
@@ -458,7 +483,8 @@ static void check_values(int64_t now)
 			continue; /* seen in one run only, or the same */
 		f->flagged = true;
 		const char *kind = f->kind == FACT_IDENTITY ? "drift_identity_changed"
-				 : f->kind == FACT_CONFREV ? "drift_confrev_changed" : "drift_dataset_changed";
+			: f->kind == FACT_CONFREV           ? "drift_confrev_changed"
+							    : "drift_dataset_changed";
 		struct finding *fd = open_on(kind, f->ied, f->name, NULL, NULL, now);
 		if (!fd)
 			continue;
@@ -476,8 +502,8 @@ static void check_values(int64_t now)
 			commit(fd, &w, now, C_DATASET);
 		} else {
 			bool id = f->kind == FACT_IDENTITY;
-			finding_summary(fd, "%s %s is %s; it was %s in the baseline.", id ? "Identify" : "ConfRev of", f->name,
-					f->value, b->value);
+			finding_summary(fd, "%s %s is %s; it was %s in the baseline.", id ? "Identify" : "ConfRev of",
+					f->name, f->value, b->value);
 			jw_str(&w, id ? "attribute" : "rcb", f->name);
 			jw_str(&w, "baseline_value", b->value);
 			jw_str(&w, "value", f->value);
@@ -519,7 +545,8 @@ static void check_rcb_settings(struct ied *d, void *arg)
 			jw_str(&w, "value", f->value);
 			jw_obj_end(&w);
 			size_t used = strlen(moved);
-			snprintf(moved + used, sizeof(moved) - used, "%s%s", used ? ", " : "", RCB_ATTR_NAME[SETTINGS[s]]);
+			snprintf(moved + used, sizeof(moved) - used, "%s%s", used ? ", " : "",
+				 RCB_ATTR_NAME[SETTINGS[s]]);
 		}
 		if (fd) {
 			jw_arr_end(&w);
@@ -597,11 +624,13 @@ static void drift_print(FILE *out)
 {
 	if (!base)
 		return;
-	fprintf(out, "drift since %s: %u new IED%s, %u missing, %u new client%s, %u new service%s, %u identity, "
-		"%u ConfRev, %u dataset and %u RCB settings change%s\n", base_name, counts[C_NEW_IED],
-		counts[C_NEW_IED] == 1 ? "" : "s", counts[C_MISSING_IED], counts[C_NEW_CLIENT],
-		counts[C_NEW_CLIENT] == 1 ? "" : "s", counts[C_NEW_SERVICE], counts[C_NEW_SERVICE] == 1 ? "" : "s",
-		counts[C_IDENTITY], counts[C_CONFREV], counts[C_DATASET], counts[C_RCB], counts[C_RCB] == 1 ? "" : "s");
+	fprintf(out,
+		"drift since %s: %u new IED%s, %u missing, %u new client%s, %u new service%s, %u identity, "
+		"%u ConfRev, %u dataset and %u RCB settings change%s\n",
+		base_name, counts[C_NEW_IED], counts[C_NEW_IED] == 1 ? "" : "s", counts[C_MISSING_IED],
+		counts[C_NEW_CLIENT], counts[C_NEW_CLIENT] == 1 ? "" : "s", counts[C_NEW_SERVICE],
+		counts[C_NEW_SERVICE] == 1 ? "" : "s", counts[C_IDENTITY], counts[C_CONFREV], counts[C_DATASET],
+		counts[C_RCB], counts[C_RCB] == 1 ? "" : "s");
 }
 
 static void drift_free(void)

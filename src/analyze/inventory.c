@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* inventory.c - the inventory and security-posture analyzer.
  *
  * What the traffic says about the installation, built passively: per IED (an MMS
@@ -57,7 +58,10 @@
 /* This analyzer's per-IED state: its slot on the IED (core/bus.h). */
 static int inv_ied_slot;
 #define inv_slot_of(d) ((struct inv_ied *)(d)->slot[inv_ied_slot])
-static void inventory_init(void) { inv_ied_slot = bus_ied_slot("inventory"); }
+static void inventory_init(void)
+{
+	inv_ied_slot = bus_ied_slot("inventory");
+}
 
 /* Per connection, keyed by flow id in a direct-mapped table: the analyzer has no
  * flow-end hook, so a slot lives until another flow takes it. A flow whose slot
@@ -67,7 +71,7 @@ enum { F_MMS = 1, F_TLS = 2, F_S7 = 4 };
 struct inv_flow {
 	uint64_t id;
 	struct ied *ied;
-	int16_t client;                 /* index into the IED's clients; -1 not listed */
+	int16_t client; /* index into the IED's clients; -1 not listed */
 	uint8_t seen;
 };
 
@@ -75,7 +79,7 @@ struct pending_gnl {
 	uint64_t flow_id;
 	uint32_t invoke_id;
 	bool used;
-	int32_t cls;                    /* basic object class, -1 unknown */
+	int32_t cls; /* basic object class, -1 unknown */
 	uint8_t scope;
 	uint8_t dom_len;
 	char dom[64];
@@ -183,7 +187,8 @@ static int16_t client_of(struct ied *d, const struct flow *f)
 	}
 	if ((v->n_clients & (v->n_clients - 1)) == 0) {
 		/* grow by doubling: most IEDs have one or two clients */
-		struct inv_client *n = realloc(v->clients, ((size_t)v->n_clients ? v->n_clients * 2u : 1u) * sizeof(*n));
+		struct inv_client *n =
+			realloc(v->clients, ((size_t)v->n_clients ? v->n_clients * 2u : 1u) * sizeof(*n));
 		if (!n)
 			return -1;
 		v->clients = n;
@@ -549,9 +554,11 @@ static void plaintext(struct flow *f, struct ied *d, const struct pkt_where *at)
 	jw_str(&w, "first_client", client);
 	jw_u64(&w, "tls_connections_seen", v->tls_connections);
 	finding_details_end(&w, fd);
-	finding_summary(fd, "MMS with %s runs in clear text (no TLS, IEC 62351-4): anyone on this network can read "
-		    "it and, without authentication, write and operate. Common practice; compensate with "
-		    "segmentation and firewall rules, or enable TLS where the IEDs support it.", ied);
+	finding_summary(fd,
+			"MMS with %s runs in clear text (no TLS, IEC 62351-4): anyone on this network can read "
+			"it and, without authentication, write and operate. Common practice; compensate with "
+			"segmentation and firewall rules, or enable TLS where the IEDs support it.",
+			ied);
 	finding_commit(fd, at->ts_us);
 }
 
@@ -652,11 +659,12 @@ static void password_finding(struct flow *f, struct ied *d, const struct acse_ap
 	jw_u64(&w, "association_requests", fd->count + 1);
 	jw_bool(&w, "value_stored", false);
 	finding_details_end(&w, fd);
-	finding_summary(fd, "%s sent a password to %s in clear text in its association request (ACSE AARQ, %s%s; "
-		    "%llu request%s): anyone on this network can read it (mmswatch neither keeps nor shows it). "
-		    "Change the password, and use TLS (IEC 62351-4) or certificate authentication.",
-		    client, ied, mech[0] ? "mechanism " : "no mechanism name", mech[0] ? mech : "",
-		    (unsigned long long)(fd->count + 1), fd->count ? "s" : "");
+	finding_summary(fd,
+			"%s sent a password to %s in clear text in its association request (ACSE AARQ, %s%s; "
+			"%llu request%s): anyone on this network can read it (mmswatch neither keeps nor shows it). "
+			"Change the password, and use TLS (IEC 62351-4) or certificate authentication.",
+			client, ied, mech[0] ? "mechanism " : "no mechanism name", mech[0] ? mech : "",
+			(unsigned long long)(fd->count + 1), fd->count ? "s" : "");
 	finding_commit(fd, at->ts_us);
 }
 
@@ -734,9 +742,11 @@ static void s7comm(struct flow *f, struct inv_flow *s, const char *proto, const 
 	jw_str(&w, "last_client", client);
 	jw_u64(&w, "connections", fd->count + 1);
 	finding_details_end(&w, fd);
-	finding_summary(fd, "%s on %s (TCP %u, the MMS port): %llu connection%s from Siemens S7 tools or PLCs, not MMS. "
-		    "Check that this device belongs on the MMS network.", plus ? "S7comm-plus" : "S7comm", ied,
-		    d->ep.port, (unsigned long long)(fd->count + 1), fd->count ? "s" : "");
+	finding_summary(fd,
+			"%s on %s (TCP %u, the MMS port): %llu connection%s from Siemens S7 tools or PLCs, not MMS. "
+			"Check that this device belongs on the MMS network.",
+			plus ? "S7comm-plus" : "S7comm", ied, d->ep.port, (unsigned long long)(fd->count + 1),
+			fd->count ? "s" : "");
 	finding_commit(fd, at->ts_us);
 }
 
@@ -841,11 +851,12 @@ static void stream_commit(struct finding *fd, const struct inv_l2_stream *s, con
 		inv_mac_text(s->src, mac, sizeof(mac));
 	else
 		snprintf(mac, sizeof(mac), "an unknown source");
-	finding_summary(fd, "%s stream from %s (APPID 0x%04x%s%s%s) is on %s, which also carries MMS (%s): MMS bulk "
-		    "transfers can delay %s; the field guide puts %s on its own VLAN.",
-		    s->sv ? "Sampled Values" : "GOOSE", mac, s->appid, s->id[0] ? ", " : "",
-		    s->id[0] ? (s->sv ? "svID " : "gocbRef ") : "", s->id, vl, ied,
-		    s->sv ? "sampled values" : "protection messages", s->sv ? "SV" : "GOOSE");
+	finding_summary(fd,
+			"%s stream from %s (APPID 0x%04x%s%s%s) is on %s, which also carries MMS (%s): MMS bulk "
+			"transfers can delay %s; the field guide puts %s on its own VLAN.",
+			s->sv ? "Sampled Values" : "GOOSE", mac, s->appid, s->id[0] ? ", " : "",
+			s->id[0] ? (s->sv ? "svID " : "gocbRef ") : "", s->id, vl, ied,
+			s->sv ? "sampled values" : "protection messages", s->sv ? "SV" : "GOOSE");
 	finding_commit(fd, now);
 }
 
@@ -954,7 +965,7 @@ have:
 /* The stream of (kind, segment, APPID); a new one only for a frame that is
  * recognisably GOOSE or SV (create), so garbage on the ethertype makes no stream. */
 static struct inv_l2_stream *l2_stream_of(bool sv, const struct inv_vlan_key *k, uint16_t appid, const struct pkt *p,
-				      bool create)
+					  bool create)
 {
 	if (l2_last < n_l2) {
 		struct inv_l2_stream *s = &l2[l2_last];

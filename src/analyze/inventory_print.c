@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* inventory_print.c - the inventory's block of the end-of-run summary: a few
  * lines per IED and per GOOSE/SV stream, the print hook of the inventory
  * analyzer (analyze/inventory.c, which observes; this file only reads the
@@ -10,7 +11,7 @@
 #include "core/inventory.h"
 #include "dissectors/tls.h"
 
-#define INV_PRINT_MAX 16       /* IEDs and streams in the summary block */
+#define INV_PRINT_MAX 16 /* IEDs and streams in the summary block */
 
 struct print_ctx {
 	FILE *out;
@@ -52,11 +53,13 @@ static void print_ied(struct ied *d, void *arg)
 		fprintf(c->out, "    %u connection%s, from %u client%s", v->connections, v->connections == 1 ? "" : "s",
 			v->n_clients, v->n_clients == 1 ? "" : "s");
 	} else {
-	unsigned nds = inv_dataset_count(d);
-	fprintf(c->out, "    %u LD%s, %u LN%s, %u dataset%s, %u RCB%s; %u connection%s, %u association%s, from %u client%s",
-		d->n_lds, d->n_lds == 1 ? "" : "s", v->n_lns, v->n_lns == 1 ? "" : "s", nds, nds == 1 ? "" : "s",
-		d->n_rcbs, d->n_rcbs == 1 ? "" : "s", v->connections, v->connections == 1 ? "" : "s",
-		v->associations, v->associations == 1 ? "" : "s", v->n_clients, v->n_clients == 1 ? "" : "s");
+		unsigned nds = inv_dataset_count(d);
+		fprintf(c->out,
+			"    %u LD%s, %u LN%s, %u dataset%s, %u RCB%s; %u connection%s, %u association%s, from %u client%s",
+			d->n_lds, d->n_lds == 1 ? "" : "s", v->n_lns, v->n_lns == 1 ? "" : "s", nds,
+			nds == 1 ? "" : "s", d->n_rcbs, d->n_rcbs == 1 ? "" : "s", v->connections,
+			v->connections == 1 ? "" : "s", v->associations, v->associations == 1 ? "" : "s", v->n_clients,
+			v->n_clients == 1 ? "" : "s");
 	}
 	for (uint16_t i = 0; i < v->n_clients && i < 4; i++) {
 		inv_client_address(&v->clients[i], ip, sizeof(ip));
@@ -65,8 +68,9 @@ static void print_ied(struct ied *d, void *arg)
 	fprintf(c->out, "%s\n", v->n_clients > 4 ? ", ...)" : v->n_clients ? ")" : "");
 	fprintf(c->out, "    security: %s", v->plaintext_flagged ? "MMS in clear text" : "no MMS seen in clear");
 	if (v->tls_connections)
-		fprintf(c->out, ", TLS (%s) on %u connection%s", v->tls_version ? tls_version_name(v->tls_version) : "version not seen",
-			v->tls_connections, v->tls_connections == 1 ? "" : "s");
+		fprintf(c->out, ", TLS (%s) on %u connection%s",
+			v->tls_version ? tls_version_name(v->tls_version) : "version not seen", v->tls_connections,
+			v->tls_connections == 1 ? "" : "s");
 	if (v->password_aarqs)
 		fprintf(c->out, ", %u password%s sent in clear", v->password_aarqs, v->password_aarqs == 1 ? "" : "s");
 	if (v->s7comm_connections || v->s7comm_plus_connections)
@@ -91,9 +95,10 @@ void inventory_print(FILE *out)
 	char plcs[32] = "";
 	if (c.plcs)
 		snprintf(plcs, sizeof(plcs), ", %zu PLC%s", c.plcs, c.plcs == 1 ? "" : "s");
-	fprintf(out, "\ninventory: %zu IED%s%s, %zu client%s, %zu GOOSE stream%s, %zu SV stream%s (--inventory PATH: all of it as JSON)\n",
-		n_ieds, n_ieds == 1 ? "" : "s", plcs, c.clients, c.clients == 1 ? "" : "s", goose, goose == 1 ? "" : "s",
-		sv, sv == 1 ? "" : "s");
+	fprintf(out,
+		"\ninventory: %zu IED%s%s, %zu client%s, %zu GOOSE stream%s, %zu SV stream%s (--inventory PATH: all of it as JSON)\n",
+		n_ieds, n_ieds == 1 ? "" : "s", plcs, c.clients, c.clients == 1 ? "" : "s", goose,
+		goose == 1 ? "" : "s", sv, sv == 1 ? "" : "s");
 	ied_foreach(print_ied, &c);
 	if (c.total > c.shown)
 		fprintf(out, "  ... %zu more IED%s or PLC%s\n", c.total - c.shown, c.total - c.shown == 1 ? "" : "s",
@@ -111,4 +116,3 @@ void inventory_print(FILE *out)
 	if (view->n_streams > INV_PRINT_MAX)
 		fprintf(out, "  ... %zu more GOOSE/SV streams\n", view->n_streams - INV_PRINT_MAX);
 }
-

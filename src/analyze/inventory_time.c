@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* inventory_time.c - the time sources the wire shows, for the inventory: SNTP
  * servers by their replies, PTP grandmasters by the Announce messages naming
  * them. Every IED clock offset (clock.c) is only as good as these, and a site

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* loss.c - capture loss: bytes the sensor never saw. A TCP hole is not an IED
  * fault; it becomes one info-level capture_loss finding per direction, which
  * names the reports known to have been inside the hole, so that no report
@@ -68,13 +69,15 @@ static void update(struct flow *f, int dir, struct an_loss *l, const struct pkt_
 	finding_evidence(fd, at);
 	loss_details(fd, l, direction);
 	if (l->n_reports)
-		finding_summary(fd, "The sensor missed %llu byte%s (%llu hole%s) from %s; %u report%s sent by the IED "
+		finding_summary(fd,
+				"The sensor missed %llu byte%s (%llu hole%s) from %s; %u report%s sent by the IED "
 				"%s inside %s. This is capture loss, not an IED fault.",
 				(unsigned long long)l->bytes, l->bytes == 1 ? "" : "s", (unsigned long long)l->gaps,
 				l->gaps == 1 ? "" : "s", direction, l->n_reports, l->n_reports == 1 ? "" : "s",
 				l->n_reports == 1 ? "was" : "were", l->gaps == 1 ? "it" : "them");
 	else
-		finding_summary(fd, "The sensor missed %llu byte%s (%llu hole%s) from %s: capture loss, not an IED "
+		finding_summary(fd,
+				"The sensor missed %llu byte%s (%llu hole%s) from %s: capture loss, not an IED "
 				"fault; findings on this stream may be incomplete.",
 				(unsigned long long)l->bytes, l->bytes == 1 ? "" : "s", (unsigned long long)l->gaps,
 				l->gaps == 1 ? "" : "s", direction);
@@ -104,8 +107,8 @@ void loss_gap(struct flow *f, int dir, uint64_t bytes, const struct pkt_where *a
 	update(f, dir, l, at, true);
 }
 
-void loss_reports_unseen(struct flow *f, int dir, const char *rptid, uint32_t first,
-			 uint32_t count, uint32_t modulus, const struct pkt_where *at)
+void loss_reports_unseen(struct flow *f, int dir, const char *rptid, uint32_t first, uint32_t count, uint32_t modulus,
+			 const struct pkt_where *at)
 {
 	struct an_loss *l = loss_of(f, dir);
 	if (!l)

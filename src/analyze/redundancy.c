@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* redundancy.c - the health of redundant station buses (IEC 62439-3). PRP sends
  * every frame on two independent LANs and HSR both ways round a ring, so either
  * can lose a LAN, a link or a ring segment and go on working: nothing in the MMS
@@ -33,19 +34,19 @@
 #include "util/stats.h"
 #include "util/duration.h"
 
-#define RED_NODES_MAX 256          /* source nodes followed; more are counted, not paired */
-#define RED_NODE_BUCKETS 512       /* hash buckets (a power of two, > RED_NODES_MAX) */
-#define RED_PAIR_RING 256          /* frames per node awaiting their other copy (power of two) */
+#define RED_NODES_MAX 256    /* source nodes followed; more are counted, not paired */
+#define RED_NODE_BUCKETS 512 /* hash buckets (a power of two, > RED_NODES_MAX) */
+#define RED_PAIR_RING 256    /* frames per node awaiting their other copy (power of two) */
 /* A copy later than this after the first is not waited for: the standard's
  * duplicate discard forgets an entry after 400 ms (EntryForgetTime). */
 #define RED_PAIR_WAIT_US 500000
 /* A sequence number seen again on a node within this is the same frame (a late
  * or repeated copy), not the next turn of the 16-bit counter. */
 #define RED_SAME_FRAME_US 2000000
-#define RED_HSR_NETS 8             /* the path's net id: 3 bits */
-#define RED_EVIDENCE_KEPT 8        /* frames kept to show a loss, per LAN */
-#define RED_DETAIL_NODES 16        /* nodes named in a finding's details */
-#define RED_PRINT_NODES 16         /* nodes in the summary block */
+#define RED_HSR_NETS 8      /* the path's net id: 3 bits */
+#define RED_EVIDENCE_KEPT 8 /* frames kept to show a loss, per LAN */
+#define RED_DETAIL_NODES 16 /* nodes named in a finding's details */
+#define RED_PRINT_NODES 16  /* nodes in the summary block */
 
 enum { LAN_A = 0, LAN_B = 1 };
 enum { FAMILY_PRP = 0, FAMILY_HSR = 1 };
@@ -56,10 +57,10 @@ static const char *const LAN_NAME[2] = { "A", "B" };
 
 /* One frame of one node and the LANs its copies came on so far. */
 struct pair {
-	struct pkt_where first;    /* its first copy */
+	struct pkt_where first; /* its first copy */
 	uint16_t seq;
-	uint8_t lans;              /* bit i: a copy came on LAN (lane) i */
-	uint8_t state;             /* enum pair_state */
+	uint8_t lans;  /* bit i: a copy came on LAN (lane) i */
+	uint8_t state; /* enum pair_state */
 	bool supervision;
 };
 
@@ -67,55 +68,55 @@ struct pair {
  * singly attached nodes behind it), by source MAC. */
 struct node {
 	uint8_t mac[6];
-	uint8_t family;            /* FAMILY_PRP or FAMILY_HSR */
-	uint8_t net;               /* HSR: the net id of its latest frame */
-	uint64_t supervision;      /* supervision frames it sent (all copies) */
-	uint64_t both, only[2];    /* frames judged: on both, on LAN i only */
+	uint8_t family;         /* FAMILY_PRP or FAMILY_HSR */
+	uint8_t net;            /* HSR: the net id of its latest frame */
+	uint64_t supervision;   /* supervision frames it sent (all copies) */
+	uint64_t both, only[2]; /* frames judged: on both, on LAN i only */
 	/* PRP: frames in the current window (and the episode), per LAN judged */
 	uint32_t win_seen[2], win_lost[2];
 	uint64_t ep_seen[2], ep_lost[2];
 	/* HSR: consecutive judged frames on one lane only */
 	uint32_t run[2];
-	int8_t one_lane;           /* -1, or the only lane its frames arrive on now */
-	int64_t last_both;         /* first-copy time of its latest frame on both lanes, 0 none */
+	int8_t one_lane;            /* -1, or the only lane its frames arrive on now */
+	int64_t last_both;          /* first-copy time of its latest frame on both lanes, 0 none */
 	struct pkt_where run_start; /* the first frame of the current one-lane run */
 	/* HSR: its part in the ring's current (or last) open episode */
-	int8_t ep_lane;            /* -1: not part of it */
-	uint64_t ep_frames;        /* frames on that lane only */
-	int64_t ep_last_both;      /* last_both when it went one-lane */
-	struct pair *ring;         /* RED_PAIR_RING frames awaiting their other copy */
+	int8_t ep_lane;       /* -1: not part of it */
+	uint64_t ep_frames;   /* frames on that lane only */
+	int64_t ep_last_both; /* last_both when it went one-lane */
+	struct pair *ring;    /* RED_PAIR_RING frames awaiting their other copy */
 };
 
 /* One PRP LAN. */
 struct lan {
-	uint64_t copies;           /* frames received on it, supervision and duplicates too */
+	uint64_t copies; /* frames received on it, supervision and duplicates too */
 	int64_t last_seen;
-	struct pkt_where last_at;  /* its latest frame */
-	uint64_t other_since;      /* frames the other LAN carried since its latest frame */
+	struct pkt_where last_at;     /* its latest frame */
+	uint64_t other_since;         /* frames the other LAN carried since its latest frame */
 	struct pkt_where other_first; /* the first of those */
-	int64_t judge_from;        /* frames sent before this are not judged lost on it */
+	int64_t judge_from;           /* frames sent before this are not judged lost on it */
 	/* frames judged in the current window (several, when a judgement waits) */
 	uint64_t win_seen, win_lost;
-	int64_t last_loss;         /* first-copy time of the latest frame it missed */
+	int64_t last_loss; /* first-copy time of the latest frame it missed */
 	struct pkt_where loss_at[RED_EVIDENCE_KEPT];
 	uint8_t n_loss_at;
 	/* the episode (one finding) */
-	uint8_t episode;           /* enum episode */
+	uint8_t episode; /* enum episode */
 	uint64_t ep_seen, ep_lost;
-	int64_t down_since;        /* its last frame before it went down */
-	uint64_t down_other;       /* frames the other LAN carried while it was down */
+	int64_t down_since;  /* its last frame before it went down */
+	uint64_t down_other; /* frames the other LAN carried while it was down */
 };
 
 /* One HSR ring, by net id. */
 struct ring {
-	uint64_t copies[2];        /* per lane */
+	uint64_t copies[2]; /* per lane */
 	int64_t last_seen[2];
-	bool open;                 /* some node's frames arrive on one lane only */
+	bool open; /* some node's frames arrive on one lane only */
 };
 
 static struct node *nodes;
 static uint32_t n_nodes;
-static uint16_t bucket[RED_NODE_BUCKETS];  /* node index + 1, 0 empty */
+static uint16_t bucket[RED_NODE_BUCKETS]; /* node index + 1, 0 empty */
 static struct lan prp[2];
 static struct ring hsr[RED_HSR_NETS];
 static int64_t win_start;
@@ -164,7 +165,10 @@ static struct node *node_get(const uint8_t *mac, uint8_t family)
 	return NULL;
 }
 
-static void mac_text(const struct node *n, char *buf, size_t size) { inv_mac_text(n->mac, buf, size); }
+static void mac_text(const struct node *n, char *buf, size_t size)
+{
+	inv_mac_text(n->mac, buf, size);
+}
 
 /* Packet time as EVE writes it: 2026-11-28T16:36:44.042220Z. */
 static void iso_time(int64_t ts_us, char *buf, size_t size)
@@ -179,7 +183,10 @@ static void iso_time(int64_t ts_us, char *buf, size_t size)
 
 /* ---- findings ------------------------------------------------------------------- */
 
-static void lan_object(int x, char *buf, size_t size) { snprintf(buf, size, "PRP LAN %s", LAN_NAME[x]); }
+static void lan_object(int x, char *buf, size_t size)
+{
+	snprintf(buf, size, "PRP LAN %s", LAN_NAME[x]);
+}
 
 /* Nodes that lost frames on LAN x in the episode, most first (at most RED_DETAIL_NODES). */
 static size_t worst_nodes(int x, uint32_t *idx)
@@ -230,7 +237,8 @@ static void degraded_details(struct finding *fd, int x, int64_t recovered)
 	if (recovered)
 		jw_timestamp(&w, "recovered", recovered);
 	finding_details_end(&w, fd);
-	finding_summary(fd, "PRP LAN %s missed %llu of %llu frames (%.1f%%) that LAN %s carried%s: the network runs "
+	finding_summary(fd,
+			"PRP LAN %s missed %llu of %llu frames (%.1f%%) that LAN %s carried%s: the network runs "
 			"with less redundancy than it shows (a failing link, port or switch on LAN %s).",
 			LAN_NAME[x], (unsigned long long)l->ep_lost, (unsigned long long)l->ep_seen,
 			l->ep_seen ? 100.0 * (double)l->ep_lost / (double)l->ep_seen : 0.0, LAN_NAME[1 - x],
@@ -257,12 +265,14 @@ static void down_details(struct finding *fd, int x, const struct pkt_where *back
 	char since[40];
 	iso_time(l->down_since, since, sizeof(since));
 	if (back)
-		finding_summary(fd, "PRP LAN %s delivered nothing from %s for %s while LAN %s carried %llu frames, "
+		finding_summary(fd,
+				"PRP LAN %s delivered nothing from %s for %s while LAN %s carried %llu frames, "
 				"then came back: the network ran without redundancy meanwhile.",
 				LAN_NAME[x], since, DURATION(back->ts_us - l->down_since), LAN_NAME[1 - x],
 				(unsigned long long)other);
 	else
-		finding_summary(fd, "PRP LAN %s has delivered nothing since %s while LAN %s carried %llu frames: LAN %s "
+		finding_summary(fd,
+				"PRP LAN %s has delivered nothing since %s while LAN %s carried %llu frames: LAN %s "
 				"is down (a cut cable, a dead switch, or a port the sensor lost) and the network runs "
 				"without redundancy.",
 				LAN_NAME[x], since, LAN_NAME[1 - x], (unsigned long long)other, LAN_NAME[x]);
@@ -373,7 +383,7 @@ static void check_down(int x)
 static bool lossy(uint64_t lost, uint64_t seen)
 {
 	return lost >= (uint64_t)g_rules.thr[THR_PRP_DEGRADED_FRAMES] && seen &&
-	       lost * 1000 >= (uint64_t)g_rules.thr[THR_PRP_DEGRADED_RATIO] * seen;
+		lost * 1000 >= (uint64_t)g_rules.thr[THR_PRP_DEGRADED_RATIO] * seen;
 }
 
 /* The window of LAN x ends: did it lose frames the other carried, in total or
@@ -479,16 +489,19 @@ static void ring_details(struct finding *fd, uint8_t net, int64_t closed)
 		jw_timestamp(&w, "closed", closed);
 	finding_details_end(&w, fd);
 	if (closed)
-		finding_summary(fd, "HSR ring (net %u): frames from %u node%s came one way round only, then on both "
+		finding_summary(fd,
+				"HSR ring (net %u): frames from %u node%s came one way round only, then on both "
 				"lanes again: the ring was open for a while and ran without redundancy.",
 				net, in_episode, in_episode == 1 ? "" : "s");
 	else if (never_both)
-		finding_summary(fd, "HSR ring (net %u): frames from %u node%s arrive on one lane only (%u on lane A, %u "
+		finding_summary(fd,
+				"HSR ring (net %u): frames from %u node%s arrive on one lane only (%u on lane A, %u "
 				"on lane B) and were never seen on both: the ring is open, or the sensor sees only one "
 				"ring port (it must see both).",
 				net, now_open, now_open == 1 ? "" : "s", lanes[0], lanes[1]);
 	else
-		finding_summary(fd, "HSR ring (net %u): frames from %u node%s arrive on one lane only (%u on lane A, %u "
+		finding_summary(fd,
+				"HSR ring (net %u): frames from %u node%s arrive on one lane only (%u on lane A, %u "
 				"on lane B): the ring is open (a cut link or a dead node) and runs without redundancy.",
 				net, now_open, now_open == 1 ? "" : "s", lanes[0], lanes[1]);
 }
@@ -786,9 +799,10 @@ static void redundancy_print(FILE *out)
 	if (hsr_supervision)
 		fprintf(out, "  HSR supervision frames: %llu\n", (unsigned long long)hsr_supervision);
 	if (lan_unknown || no_mac || repeats)
-		fprintf(out, "  not judged: %llu with an unknown LAN id, %llu without a source MAC; %llu copies repeated "
-			"on one LAN\n", (unsigned long long)lan_unknown, (unsigned long long)no_mac,
-			(unsigned long long)repeats);
+		fprintf(out,
+			"  not judged: %llu with an unknown LAN id, %llu without a source MAC; %llu copies repeated "
+			"on one LAN\n",
+			(unsigned long long)lan_unknown, (unsigned long long)no_mac, (unsigned long long)repeats);
 	fprintf(out, "  nodes: %u (frames: on both LANs, only on A, only on B; supervision)\n", n_nodes);
 	for (uint32_t i = 0; i < n_nodes && i < RED_PRINT_NODES; i++) {
 		const struct node *n = &nodes[i];
@@ -797,8 +811,9 @@ static void redundancy_print(FILE *out)
 		fprintf(out, "    %s %s %llu %llu %llu; %llu%s\n", mac, n->family == FAMILY_PRP ? "PRP" : "HSR",
 			(unsigned long long)n->both, (unsigned long long)n->only[0], (unsigned long long)n->only[1],
 			(unsigned long long)n->supervision,
-			n->family == FAMILY_HSR && n->one_lane >= 0 ? (n->one_lane ? " (lane B only)" : " (lane A only)")
-								    : "");
+			n->family == FAMILY_HSR && n->one_lane >= 0
+				? (n->one_lane ? " (lane B only)" : " (lane A only)")
+				: "");
 	}
 	if (n_nodes > RED_PRINT_NODES)
 		fprintf(out, "    ... and %u more\n", n_nodes - RED_PRINT_NODES);

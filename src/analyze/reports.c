@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* reports.c - the report analyzer: IEC 61850 reports decoded and checked.
  *
  * It follows every RCB the traffic shows (reads and writes of its attributes and
@@ -40,56 +41,71 @@ enum { N_DCHG = 1, N_QCHG = 2 };
 
 struct rstream {
 	char rptid[66];
-	char obj[200];             /* what findings name: the RCB, else "RptID x" (cached) */
+	char obj[200]; /* what findings name: the RCB, else "RptID x" (cached) */
 	char datset[160];
-	int16_t rcb;               /* index into the IED's RCBs, -1 not known */
+	int16_t rcb; /* index into the IED's RCBs, -1 not known */
 	struct sqnum_track sq;
-	uint64_t reports;          /* since the stream (re)started */
+	uint64_t reports; /* since the stream (re)started */
 	uint64_t total;
 	int64_t last_ts;
 	struct pkt_where last_at;
-	uint64_t loss_at_last;     /* the direction's lost bytes at the last report */
+	uint64_t loss_at_last; /* the direction's lost bytes at the last report */
 	int64_t last_intg_ts;
 	struct pkt_where last_intg_at;
 	uint64_t loss_at_intg;
-	uint64_t gaps;             /* SqNum gaps seen on this stream */
+	uint64_t gaps; /* SqNum gaps seen on this stream */
 	uint64_t gaps_at_intg;
-	bool dchg_seen;            /* a dchg reason was ever delivered */
-	uint16_t n_base;           /* members with a baseline from the last integrity/GI */
+	bool dchg_seen;  /* a dchg reason was ever delivered */
+	uint16_t n_base; /* members with a baseline from the last integrity/GI */
 	uint32_t *base_hash;
-	uint32_t *base_q;          /* the members' quality at the last snapshot */
+	uint32_t *base_q; /* the members' quality at the last snapshot */
 	uint8_t *mflags;
-	uint16_t n_named;          /* members in named[] (kept across restarts) */
-	uint8_t *named;            /* N_* bits per member */
+	uint16_t n_named; /* members in named[] (kept across restarts) */
+	uint8_t *named;   /* N_* bits per member */
 	uint64_t loss_at_base;
 	struct pkt_where base_at;
-	uint32_t id;               /* unique in the run, from 1: names the stream in report records */
+	uint32_t id; /* unique in the run, from 1: names the stream in report records */
 };
 
 static const char *const ATTR_NAMES[RCB_ATTR_COUNT] = {
-	"RptID", "RptEna", "Resv", "DatSet", "ConfRev", "OptFlds", "BufTm", "SqNum", "TrgOps",
-	"IntgPd", "GI", "PurgeBuf", "EntryID", "TimeOfEntry", "ResvTms", "Owner",
+	"RptID",  "RptEna", "Resv", "DatSet",   "ConfRev", "OptFlds",     "BufTm",   "SqNum",
+	"TrgOps", "IntgPd", "GI",   "PurgeBuf", "EntryID", "TimeOfEntry", "ResvTms", "Owner",
 };
 
 /* Positional layout of a whole-RCB read (IEC 61850-8-1): URCB and BRCB. */
-static const uint8_t URCB_LAYOUT[] = { RCB_RPTID, RCB_RPTENA, RCB_RESV, RCB_DATSET, RCB_CONFREV,
-				       RCB_OPTFLDS, RCB_BUFTM, RCB_SQNUM, RCB_TRGOPS, RCB_INTGPD,
-				       RCB_GI, RCB_OWNER };
-static const uint8_t BRCB_LAYOUT[] = { RCB_RPTID, RCB_RPTENA, RCB_DATSET, RCB_CONFREV, RCB_OPTFLDS,
-				       RCB_BUFTM, RCB_SQNUM, RCB_TRGOPS, RCB_INTGPD, RCB_GI,
+static const uint8_t URCB_LAYOUT[] = { RCB_RPTID, RCB_RPTENA, RCB_RESV,   RCB_DATSET, RCB_CONFREV, RCB_OPTFLDS,
+				       RCB_BUFTM, RCB_SQNUM,  RCB_TRGOPS, RCB_INTGPD, RCB_GI,      RCB_OWNER };
+static const uint8_t BRCB_LAYOUT[] = { RCB_RPTID,    RCB_RPTENA,  RCB_DATSET,      RCB_CONFREV, RCB_OPTFLDS,
+				       RCB_BUFTM,    RCB_SQNUM,   RCB_TRGOPS,      RCB_INTGPD,  RCB_GI,
 				       RCB_PURGEBUF, RCB_ENTRYID, RCB_TIMEOFENTRY, RCB_RESVTMS, RCB_OWNER };
 
 /* The MMS Data type each attribute has (to check positional reads). */
 static uint8_t attr_tag(uint8_t attr)
 {
 	switch (attr) {
-	case RCB_RPTID: case RCB_DATSET: case RCB_OWNER: return MMS_DATA_VISIBLE_STRING;
-	case RCB_RPTENA: case RCB_RESV: case RCB_GI: case RCB_PURGEBUF: return MMS_DATA_BOOLEAN;
-	case RCB_CONFREV: case RCB_BUFTM: case RCB_SQNUM: case RCB_INTGPD: return MMS_DATA_UNSIGNED;
-	case RCB_OPTFLDS: case RCB_TRGOPS: return MMS_DATA_BIT_STRING;
-	case RCB_ENTRYID: return MMS_DATA_OCTET_STRING;
-	case RCB_TIMEOFENTRY: return MMS_DATA_BINARY_TIME;
-	case RCB_RESVTMS: return MMS_DATA_INTEGER;
+	case RCB_RPTID:
+	case RCB_DATSET:
+	case RCB_OWNER:
+		return MMS_DATA_VISIBLE_STRING;
+	case RCB_RPTENA:
+	case RCB_RESV:
+	case RCB_GI:
+	case RCB_PURGEBUF:
+		return MMS_DATA_BOOLEAN;
+	case RCB_CONFREV:
+	case RCB_BUFTM:
+	case RCB_SQNUM:
+	case RCB_INTGPD:
+		return MMS_DATA_UNSIGNED;
+	case RCB_OPTFLDS:
+	case RCB_TRGOPS:
+		return MMS_DATA_BIT_STRING;
+	case RCB_ENTRYID:
+		return MMS_DATA_OCTET_STRING;
+	case RCB_TIMEOFENTRY:
+		return MMS_DATA_BINARY_TIME;
+	case RCB_RESVTMS:
+		return MMS_DATA_INTEGER;
 	}
 	return 0;
 }
@@ -203,18 +219,43 @@ static bool item_value(struct an_item *it, const struct mms_data *d)
 static void rcb_apply(struct rcb *r, const struct an_item *it)
 {
 	switch (it->attr) {
-	case RCB_RPTID: if (it->str) snprintf(r->rptid, sizeof(r->rptid), "%s", it->str); break;
-	case RCB_DATSET: if (it->str) snprintf(r->datset, sizeof(r->datset), "%s", it->str); break;
-	case RCB_RPTENA: r->rptena = it->b; break;
-	case RCB_RESV: r->resv = it->b; break;
-	case RCB_GI: r->gi = it->b; break;
-	case RCB_TRGOPS: r->trgops = trg_of16(it->bits); break;
-	case RCB_OPTFLDS: r->optflds = it->bits; break;
-	case RCB_CONFREV: r->confrev = it->u; break;
-	case RCB_BUFTM: r->buftm = it->u; break;
-	case RCB_INTGPD: r->intgpd = it->u; break;
-	case RCB_RESVTMS: r->resvtms = it->u; break;
-	default: break;
+	case RCB_RPTID:
+		if (it->str)
+			snprintf(r->rptid, sizeof(r->rptid), "%s", it->str);
+		break;
+	case RCB_DATSET:
+		if (it->str)
+			snprintf(r->datset, sizeof(r->datset), "%s", it->str);
+		break;
+	case RCB_RPTENA:
+		r->rptena = it->b;
+		break;
+	case RCB_RESV:
+		r->resv = it->b;
+		break;
+	case RCB_GI:
+		r->gi = it->b;
+		break;
+	case RCB_TRGOPS:
+		r->trgops = trg_of16(it->bits);
+		break;
+	case RCB_OPTFLDS:
+		r->optflds = it->bits;
+		break;
+	case RCB_CONFREV:
+		r->confrev = it->u;
+		break;
+	case RCB_BUFTM:
+		r->buftm = it->u;
+		break;
+	case RCB_INTGPD:
+		r->intgpd = it->u;
+		break;
+	case RCB_RESVTMS:
+		r->resvtms = it->u;
+		break;
+	default:
+		break;
 	}
 	if (it->attr < RCB_ATTR_COUNT)
 		r->known |= 1u << it->attr;
@@ -300,8 +341,8 @@ static void trgops_array(struct jw *w, const struct rcb *r)
 
 /* ---- RCB requests and responses ------------------------------------------ */
 
-static void rcb_write_request(struct flow *f, struct flow_an *a, const struct mms_pdu *p,
-			      struct mms_txn *t, const struct pkt_where *at)
+static void rcb_write_request(struct flow *f, struct flow_an *a, const struct mms_pdu *p, struct mms_txn *t,
+			      const struct pkt_where *at)
 {
 	struct an_item items[AN_MAX_ITEMS];
 	uint16_t n = 0;
@@ -329,15 +370,16 @@ static void rcb_write_request(struct flow *f, struct flow_an *a, const struct mm
 		n++;
 		/* Configuration written while the RCB is enabled: most servers refuse it,
 		 * some take it and the subscription changes under the client's feet. */
-		if (r->rptena && KNOWN(r, RCB_RPTENA) && attr != RCB_RPTENA && attr != RCB_GI &&
-		    attr != RCB_PURGEBUF && attr != RCB_RESV && attr != RCB_RESVTMS) {
+		if (r->rptena && KNOWN(r, RCB_RPTENA) && attr != RCB_RPTENA && attr != RCB_GI && attr != RCB_PURGEBUF &&
+		    attr != RCB_RESV && attr != RCB_RESVTMS) {
 			char disp[200];
 			rcb_display(r->ref, disp, sizeof(disp));
 			struct finding *fd = open_finding("rcb_write_while_enabled", SEV_LOW, f, disp, at);
 			if (fd) {
-				finding_summary(fd, "%s was written on %s while the RCB was enabled (RptEna=true); "
-					    "set RptEna=false before changing its configuration.",
-					    ATTR_NAMES[attr], disp);
+				finding_summary(fd,
+						"%s was written on %s while the RCB was enabled (RptEna=true); "
+						"set RptEna=false before changing its configuration.",
+						ATTR_NAMES[attr], disp);
 				struct jw w;
 				jw_init(&w, fd->details, sizeof(fd->details) - 1);
 				jw_obj(&w, NULL);
@@ -357,8 +399,10 @@ static void rcb_write_request(struct flow *f, struct flow_an *a, const struct mm
 			rcb_display(r->ref, disp, sizeof(disp));
 			struct finding *fd = open_finding("rcb_reservation_conflict", SEV_MEDIUM, f, disp, at);
 			if (fd) {
-				finding_summary(fd, "A second client tried to reserve %s, already reserved by another "
-					    "association: two clients are configured for one RCB.", disp);
+				finding_summary(fd,
+						"A second client tried to reserve %s, already reserved by another "
+						"association: two clients are configured for one RCB.",
+						disp);
 				finding_commit(fd, at->ts_us);
 			}
 		}
@@ -388,8 +432,7 @@ static void stream_restart(struct rstream *s)
 }
 
 /* RptEna=true took effect: SqNum starts over, and the RCB must report soon. */
-static void rcb_enabled(struct flow *f, struct flow_an *a, struct rcb *r, uint16_t idx,
-			const struct pkt_where *at)
+static void rcb_enabled(struct flow *f, struct flow_an *a, struct rcb *r, uint16_t idx, const struct pkt_where *at)
 {
 	r->owner_flow = f->id;
 	r->enabled_at = at->ts_us;
@@ -401,8 +444,8 @@ static void rcb_enabled(struct flow *f, struct flow_an *a, struct rcb *r, uint16
 			stream_restart(&a->streams[i]);
 }
 
-static void rcb_write_refused(struct flow *f, struct rcb *r, uint8_t attr, const char *why,
-			      const struct an_request *rq, const struct pkt_where *at)
+static void rcb_write_refused(struct flow *f, struct rcb *r, uint8_t attr, const char *why, const struct an_request *rq,
+			      const struct pkt_where *at)
 {
 	char disp[200];
 	rcb_display(r->ref, disp, sizeof(disp));
@@ -437,9 +480,10 @@ static void gi_not_in_trgops(struct flow *f, struct rcb *r, const struct an_requ
 		return;
 	finding_evidence(fd, &rq->at);
 	iec_trg_text(r->trgops, trg, sizeof(trg));
-	finding_summary(fd, "%s: the client requested a general interrogation (GI=true) but the RCB's TrgOps (%s) "
-		    "lack gi, so the IED need not send a GI report: add gi to TrgOps to get one.",
-		    disp, trg[0] ? trg : "none");
+	finding_summary(fd,
+			"%s: the client requested a general interrogation (GI=true) but the RCB's TrgOps (%s) "
+			"lack gi, so the IED need not send a GI report: add gi to TrgOps to get one.",
+			disp, trg[0] ? trg : "none");
 	struct jw w;
 	jw_init(&w, fd->details, sizeof(fd->details) - 1);
 	jw_obj(&w, NULL);
@@ -450,8 +494,8 @@ static void gi_not_in_trgops(struct flow *f, struct rcb *r, const struct an_requ
 	finding_commit(fd, at->ts_us);
 }
 
-static void rcb_write_response(struct flow *f, struct flow_an *a, const struct mms_pdu *p,
-			       struct an_request *rq, const struct pkt_where *at)
+static void rcb_write_response(struct flow *f, struct flow_an *a, const struct mms_pdu *p, struct an_request *rq,
+			       const struct pkt_where *at)
 {
 	struct rd list = p->data;
 	for (uint16_t i = 0; i < rq->n_items; i++) {
@@ -462,8 +506,7 @@ static void rcb_write_response(struct flow *f, struct flow_an *a, const struct m
 		const char *refused = NULL;
 		char why[64];
 		if (p->type == MMS_CONFIRMED_ERROR) {
-			snprintf(why, sizeof(why), "confirmed-error %s",
-				 mms_error_class_name(p->error.error_class));
+			snprintf(why, sizeof(why), "confirmed-error %s", mms_error_class_name(p->error.error_class));
 			refused = why;
 		} else {
 			/* Write-Response: one CHOICE per item, failure [0] or success [1]. */
@@ -701,8 +744,8 @@ static struct rstream *stream_for(struct flow *f, struct flow_an *a, const struc
 /* A member's name for findings, by its dataset index: its data reference when
  * this report carries one, else the dataset's member list
  * (GetNamedVariableListAttributes), else dataset + index. Never invented. */
-static void member_name(const struct flow *f, const struct rstream *s, const struct iec_report *rep,
-			uint16_t index, char *buf, size_t size)
+static void member_name(const struct flow *f, const struct rstream *s, const struct iec_report *rep, uint16_t index,
+			char *buf, size_t size)
 {
 	for (uint16_t k = 0; k < rep->n_members; k++)
 		if (rep->members[k].index == index && rep->members[k].ref.len) {
@@ -736,8 +779,7 @@ static void member_name(const struct flow *f, const struct rstream *s, const str
 static bool is_quality(const struct mms_data *d)
 {
 	uint8_t unused;
-	return d->tag == MMS_DATA_BIT_STRING && rd_left(&d->val) == 3 && rd_peek(&d->val, 0, &unused) &&
-	       unused == 3;
+	return d->tag == MMS_DATA_BIT_STRING && rd_left(&d->val) == 3 && rd_peek(&d->val, 0, &unused) && unused == 3;
 }
 
 /* Hashes of a member's value without its quality and time stamps (what a data
@@ -846,17 +888,21 @@ static void silent_change_finding(struct flow *f, struct rstream *s, const struc
 	if (shown < n)
 		snprintf(names + used, sizeof(names) - used, " and %u more", n - shown);
 	if (nb == N_QCHG)
-		finding_summary(fd, "%s: the quality of %s changed between integrity/GI reports but no quality-change "
-			    "report was sent: TrgOps (%s) lacks qchg, so a quality change (invalid, questionable, "
-			    "test) only shows every integrity period.", obj, names, trg);
+		finding_summary(fd,
+				"%s: the quality of %s changed between integrity/GI reports but no quality-change "
+				"report was sent: TrgOps (%s) lacks qchg, so a quality change (invalid, questionable, "
+				"test) only shows every integrity period.",
+				obj, names, trg);
 	else if (sev == SEV_HIGH)
-		finding_summary(fd, "%s: %s changed between integrity/GI reports with no data-change report, "
-			    "although dchg is enabled (TrgOps %s): the IED does not report these changes.",
-			    obj, names, trg);
+		finding_summary(fd,
+				"%s: %s changed between integrity/GI reports with no data-change report, "
+				"although dchg is enabled (TrgOps %s): the IED does not report these changes.",
+				obj, names, trg);
 	else
-		finding_summary(fd, "%s: %s changed between integrity/GI reports but no data-change report was "
-			    "sent: TrgOps (%s) lacks dchg, so changes only show every integrity period.",
-			    obj, names, trg);
+		finding_summary(fd,
+				"%s: %s changed between integrity/GI reports but no data-change report was "
+				"sent: TrgOps (%s) lacks dchg, so changes only show every integrity period.",
+				obj, names, trg);
 	finding_evidence(fd, at);
 	if (fd->count)
 		finding_touch(fd, at->ts_us);
@@ -979,10 +1025,12 @@ static const char *sequence_check(struct flow *f, int dir, struct rstream *s, co
 				snprintf(range, sizeof(range), "SqNum %u missing", r.missing_first);
 			else
 				snprintf(range, sizeof(range), "SqNum %u..%u missing", r.missing_first, last);
-			finding_summary(fd, "%s: %llu report%s never sent by the IED (%s%s; the TCP stream has no "
-				    "hole, so this is not capture loss).", obj, (unsigned long long)fd->list_total,
-				    fd->list_total == 1 ? " was" : "s were",
-				    fd->list_total > r.missing_count ? "latest: " : "", range);
+			finding_summary(fd,
+					"%s: %llu report%s never sent by the IED (%s%s; the TCP stream has no "
+					"hole, so this is not capture loss).",
+					obj, (unsigned long long)fd->list_total,
+					fd->list_total == 1 ? " was" : "s were",
+					fd->list_total > r.missing_count ? "latest: " : "", range);
 		}
 		finding_commit(fd, at->ts_us);
 		break;
@@ -1015,8 +1063,10 @@ static const char *sequence_check(struct flow *f, int dir, struct rstream *s, co
 			details_begin(&w, fd, f, s);
 			jw_u64(&w, "sqnum", rep->sqnum);
 			finding_details_end(&w, fd);
-			finding_summary(fd, "%s: SqNum started again at 0 with no RptEna write seen (an enable the "
-				    "capture did not show, or an IED restart of the RCB); not counted as a gap.", obj);
+			finding_summary(fd,
+					"%s: SqNum started again at 0 with no RptEna write seen (an enable the "
+					"capture did not show, or an IED restart of the RCB); not counted as a gap.",
+					obj);
 			finding_commit(fd, at->ts_us);
 		}
 		break;
@@ -1031,8 +1081,8 @@ static const char *sequence_check(struct flow *f, int dir, struct rstream *s, co
 			jw_u64(&w, "first_missing_subsqnum", r.missing_first);
 			jw_u64(&w, "missing_segments", r.missing_count);
 			finding_details_end(&w, fd);
-			finding_summary(fd, "%s: segmented report SqNum %u lost %u segment%s (SubSqNum from %u).",
-				    obj, rep->sqnum, r.missing_count, r.missing_count == 1 ? "" : "s", r.missing_first);
+			finding_summary(fd, "%s: segmented report SqNum %u lost %u segment%s (SubSqNum from %u).", obj,
+					rep->sqnum, r.missing_count, r.missing_count == 1 ? "" : "s", r.missing_first);
 			finding_commit(fd, at->ts_us);
 		}
 		break;
@@ -1058,8 +1108,7 @@ const struct iec_report *reports_current(const struct mms_event *e, bool *replay
 	return current_report;
 }
 
-static void buffered_checks(struct flow *f, struct rstream *s, const struct iec_report *rep,
-			    const struct pkt_where *at)
+static void buffered_checks(struct flow *f, struct rstream *s, const struct iec_report *rep, const struct pkt_where *at)
 {
 	struct rcb *r = stream_rcb(f, s);
 	char obj[200];
@@ -1078,11 +1127,16 @@ static void buffered_checks(struct flow *f, struct rstream *s, const struct iec_
 				jw_u64(&w, "sqnum", rep->sqnum);
 			finding_details_end(&w, fd);
 			if (first)
-				finding_summary(fd, "%s: BufOvfl=TRUE on the first report after enabling; some stacks "
-					    "flag a fresh buffer this way. Loss only if EntryIDs or SqNums are missing.", obj);
+				finding_summary(
+					fd,
+					"%s: BufOvfl=TRUE on the first report after enabling; some stacks "
+					"flag a fresh buffer this way. Loss only if EntryIDs or SqNums are missing.",
+					obj);
 			else
-				finding_summary(fd, "%s: the IED's report buffer overflowed (BufOvfl=TRUE): buffered "
-					    "events were lost before the client received them.", obj);
+				finding_summary(fd,
+						"%s: the IED's report buffer overflowed (BufOvfl=TRUE): buffered "
+						"events were lost before the client received them.",
+						obj);
 			finding_commit(fd, at->ts_us);
 		}
 	}
@@ -1101,13 +1155,19 @@ static void buffered_checks(struct flow *f, struct rstream *s, const struct iec_
 				jw_bool(&w, "client_wrote_entryid", wrote);
 				finding_details_end(&w, fd);
 				if (wrote)
-					finding_summary(fd, "%s: buffered entries already delivered were sent again after the "
-						    "client re-enabled the RCB (a replay from the EntryID it wrote).", obj);
+					finding_summary(
+						fd,
+						"%s: buffered entries already delivered were sent again after the "
+						"client re-enabled the RCB (a replay from the EntryID it wrote).",
+						obj);
 				else
-					finding_summary(fd, "%s: buffered entries already delivered were sent again after the "
-						    "client re-enabled the RCB; the client wrote no EntryID, so the IED resent "
-						    "its buffer from where it stood (writing the last EntryID received avoids "
-						    "the repeats).", obj);
+					finding_summary(
+						fd,
+						"%s: buffered entries already delivered were sent again after the "
+						"client re-enabled the RCB; the client wrote no EntryID, so the IED resent "
+						"its buffer from where it stood (writing the last EntryID received avoids "
+						"the repeats).",
+						obj);
 				finding_commit(fd, at->ts_us);
 			}
 			return;
@@ -1118,8 +1178,7 @@ static void buffered_checks(struct flow *f, struct rstream *s, const struct iec_
 		r->n_entryids++;
 }
 
-static void trgops_check(struct flow *f, struct rstream *s, const struct iec_report *rep,
-			 const struct pkt_where *at)
+static void trgops_check(struct flow *f, struct rstream *s, const struct iec_report *rep, const struct pkt_where *at)
 {
 	struct rcb *r = stream_rcb(f, s);
 	if (!r || !KNOWN(r, RCB_TRGOPS) || !(rep->optflds & (1u << OPT_REASON)))
@@ -1143,8 +1202,10 @@ static void trgops_check(struct flow *f, struct rstream *s, const struct iec_rep
 	jw_str(&w, "reasons_not_enabled", got);
 	jw_str(&w, "trgops_in_force", trg);
 	finding_details_end(&w, fd);
-	finding_summary(fd, "%s: the IED sent reports with reason %s, which TrgOps (%s) does not enable: "
-		    "the IED's trigger options differ from what the client set.", obj, got, trg);
+	finding_summary(fd,
+			"%s: the IED sent reports with reason %s, which TrgOps (%s) does not enable: "
+			"the IED's trigger options differ from what the client set.",
+			obj, got, trg);
 	finding_commit(fd, at->ts_us);
 }
 
@@ -1174,7 +1235,7 @@ static void integrity_check(struct flow *f, int dir, struct rstream *s, const st
 				jw_u64(&w, "interval_ms", (uint64_t)(got / 1000));
 				finding_details_end(&w, fd);
 				finding_summary(fd, "%s: integrity reports came %s apart, IntgPd is %s.", obj,
-					    DURATION(got), DURATION((int64_t)r->intgpd * 1000));
+						DURATION(got), DURATION((int64_t)r->intgpd * 1000));
 				finding_commit(fd, at->ts_us);
 			}
 		}
@@ -1203,8 +1264,10 @@ static void bloat_check(struct flow *f, struct rstream *s, const struct iec_repo
 	jw_u64(&w, "max_members", (uint64_t)g_rules.thr[THR_REPORT_MAX_MEMBERS]);
 	jw_u64(&w, "max_bytes", (uint64_t)g_rules.thr[THR_REPORT_MAX_BYTES]);
 	finding_details_end(&w, fd);
-	finding_summary(fd, "%s: reports of %u bytes for a dataset of %u members; split the dataset by "
-		    "function (20-50 attributes each) so reports stay small.", obj, size, rep->n_dataset);
+	finding_summary(fd,
+			"%s: reports of %u bytes for a dataset of %u members; split the dataset by "
+			"function (20-50 attributes each) so reports stay small.",
+			obj, size, rep->n_dataset);
 	finding_commit(fd, at->ts_us);
 }
 
@@ -1237,9 +1300,10 @@ static void coalescing_check(struct flow *f, struct rstream *s, const struct iec
 	if (rep->has_sqnum)
 		jw_u64(&w, "sqnum", rep->sqnum);
 	finding_details_end(&w, fd);
-	finding_summary(fd, "%s: BufTm is %s, so the IED bundles the changes of that time into one report "
-		    "(this one carries %u): fewer reports than changes is expected, not loss.", obj,
-		    DURATION((int64_t)r->buftm * 1000), changes);
+	finding_summary(fd,
+			"%s: BufTm is %s, so the IED bundles the changes of that time into one report "
+			"(this one carries %u): fewer reports than changes is expected, not loss.",
+			obj, DURATION((int64_t)r->buftm * 1000), changes);
 	finding_commit(fd, at->ts_us);
 }
 
@@ -1369,7 +1433,8 @@ static void rcb_timers(struct ied *d, void *arg)
 	for (uint16_t i = 0; i < d->n_rcbs; i++) {
 		struct rcb *r = &d->rcbs[i];
 		char disp[200];
-		if (r->gi_pending && t->now - r->gi_requested_at > g_rules.thr[THR_REPORT_GI_TIMEOUT] && r->owner_flow) {
+		if (r->gi_pending && t->now - r->gi_requested_at > g_rules.thr[THR_REPORT_GI_TIMEOUT] &&
+		    r->owner_flow) {
 			r->gi_pending = false;
 			/* Without gi in TrgOps (or TrgOps unknown) no GI report is owed:
 			 * gi_not_in_trgops said so at the request when it could. */
@@ -1384,9 +1449,11 @@ static void rcb_timers(struct ied *d, void *arg)
 				finding_evidence(fd, &r->gi_at);
 				char trg[64];
 				iec_trg_text(r->trgops, trg, sizeof(trg));
-				finding_summary(fd, "%s: a general interrogation (GI=true) was accepted and gi is in TrgOps "
-					    "(%s), but no report with reason GI followed within %s: the IED did not answer it.",
-					    disp, trg, DURATION(g_rules.thr[THR_REPORT_GI_TIMEOUT]));
+				finding_summary(
+					fd,
+					"%s: a general interrogation (GI=true) was accepted and gi is in TrgOps "
+					"(%s), but no report with reason GI followed within %s: the IED did not answer it.",
+					disp, trg, DURATION(g_rules.thr[THR_REPORT_GI_TIMEOUT]));
 				struct jw w;
 				jw_init(&w, fd->details, sizeof(fd->details) - 1);
 				jw_obj(&w, NULL);
@@ -1403,8 +1470,7 @@ static void rcb_timers(struct ied *d, void *arg)
 				finding_commit(fd, t->now);
 			}
 		}
-		if (r->rptena && r->owner_flow && !r->reported_since_enable && !r->no_report_flagged &&
-		    r->enabled_at) {
+		if (r->rptena && r->owner_flow && !r->reported_since_enable && !r->no_report_flagged && r->enabled_at) {
 			int64_t wait = r->intgpd ? (int64_t)r->intgpd * 1000 * g_rules.thr[THR_REPORT_NO_DATA_FACTOR]
 						 : g_rules.thr[THR_REPORT_NO_DATA_TIMEOUT];
 			if (r->intgpd && wait < g_rules.thr[THR_REPORT_NO_DATA_TIMEOUT] / 6)
@@ -1417,9 +1483,10 @@ static void rcb_timers(struct ied *d, void *arg)
 					fd->severity = SEV_MEDIUM;
 					fd->flow_id = r->owner_flow;
 					finding_evidence(fd, &r->enable_at);
-					finding_summary(fd, "%s was enabled but no report arrived in %s: connected but no "
-						    "data (check DatSet, TrgOps and that the dataset exists).", disp,
-						    DURATION(t->now - r->enabled_at));
+					finding_summary(fd,
+							"%s was enabled but no report arrived in %s: connected but no "
+							"data (check DatSet, TrgOps and that the dataset exists).",
+							disp, DURATION(t->now - r->enabled_at));
 					finding_commit(fd, t->now);
 				}
 			}

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* scl_checks.c - the traffic checked against the engineered design (the SCL files
  * given with --scl, core/scl.h). Registered only when a design is loaded.
  *
@@ -43,11 +44,11 @@
 /* ---- per IED ----------------------------------------------------------------- */
 
 struct sc_ied {
-	bool looked;                              /* design address looked up */
-	const struct scl_access_addr *addr;       /* the ConnectedAP at this address */
+	bool looked;                        /* design address looked up */
+	const struct scl_access_addr *addr; /* the ConnectedAP at this address */
 	bool unknown_flagged, mismatch_flagged;
 	uint16_t n_flagged;
-	const void *flagged[SC_FLAGGED_MAX];      /* design datasets / RCBs already said */
+	const void *flagged[SC_FLAGGED_MAX]; /* design datasets / RCBs already said */
 	uint8_t flagged_what[SC_FLAGGED_MAX];
 	/* Per RCB of the IED model (IED_MAX_RCBS), the attributes a client wrote
 	 * with success: a later read-back still says the setting was set online.
@@ -119,8 +120,8 @@ static void dotted(const char *ref, char *buf, size_t size)
 			*p = '.';
 }
 
-static struct finding *open_on(const char *kind, uint8_t sev, struct flow *f, struct ied *d,
-			       const char *object, const struct pkt_where *at)
+static struct finding *open_on(const char *kind, uint8_t sev, struct flow *f, struct ied *d, const char *object,
+			       const struct pkt_where *at)
 {
 	struct finding *fd;
 	if (f) {
@@ -147,8 +148,10 @@ static void identity_first_pdu(struct flow *f, struct ied *d, struct sc_ied *s, 
 	struct finding *fd = open_on("scl_unknown_ied", SEV_MEDIUM, f, d, "", at);
 	if (!fd)
 		return;
-	finding_summary(fd, "The MMS server %s is at an address no ConnectedAP of the loaded SCL has: "
-		    "a device the design does not know, or an IED at another address than engineered.", ep);
+	finding_summary(fd,
+			"The MMS server %s is at an address no ConnectedAP of the loaded SCL has: "
+			"a device the design does not know, or an IED at another address than engineered.",
+			ep);
 	struct jw w;
 	jw_init(&w, fd->details, sizeof(fd->details) - 1);
 	jw_obj(&w, NULL);
@@ -178,9 +181,10 @@ static void domain_confirmed(struct flow *f, struct ied *d, const char *domain, 
 	if (!fd)
 		return;
 	const char *other = ld && ld->ied ? ld->ied->name : NULL;
-	finding_summary(fd, "The server at %s, where the design puts IED %s, answers with domain %s%s%s%s: "
-		    "another IED's configuration is loaded there, or addresses were swapped.",
-		    ep, a->ied->name, domain, other ? " (IED " : "", other ? other : "", other ? ")" : "");
+	finding_summary(fd,
+			"The server at %s, where the design puts IED %s, answers with domain %s%s%s%s: "
+			"another IED's configuration is loaded there, or addresses were swapped.",
+			ep, a->ied->name, domain, other ? " (IED " : "", other ? other : "", other ? ")" : "");
 	struct jw w;
 	jw_init(&w, fd->details, sizeof(fd->details) - 1);
 	jw_obj(&w, NULL);
@@ -210,16 +214,18 @@ static void domain_confirmed(struct flow *f, struct ied *d, const char *domain, 
 
 /* ---- ConfRev ------------------------------------------------------------------ */
 
-static void confrev_check(struct flow *f, struct ied *d, const struct scl_rcb *dr, const char *rcb_disp,
-			  uint32_t seen, const char *where, const struct pkt_where *at)
+static void confrev_check(struct flow *f, struct ied *d, const struct scl_rcb *dr, const char *rcb_disp, uint32_t seen,
+			  const char *where, const struct pkt_where *at)
 {
 	if (!dr->has_conf_rev || dr->conf_rev == seen)
 		return;
 	struct finding *fd = open_on("scl_confrev_mismatch", SEV_HIGH, f, d, rcb_disp, at);
 	if (!fd)
 		return;
-	finding_summary(fd, "%s carries ConfRev %u, the design says %u: the IED runs another configuration "
-		    "revision of this report than the SCL.", rcb_disp, seen, dr->conf_rev);
+	finding_summary(fd,
+			"%s carries ConfRev %u, the design says %u: the IED runs another configuration "
+			"revision of this report than the SCL.",
+			rcb_disp, seen, dr->conf_rev);
 	struct jw w;
 	jw_init(&w, fd->details, sizeof(fd->details) - 1);
 	jw_obj(&w, NULL);
@@ -246,9 +252,11 @@ static void dataset_mismatch(struct flow *f, struct ied *d, const struct scl_dat
 	struct finding *fd = open_on("scl_dataset_mismatch", SEV_HIGH, f, d, obj, at);
 	if (!fd)
 		return;
-	finding_summary(fd, "Dataset %s has %u member%s on the IED (%s), the design %u%s: reports of it cannot "
-		    "be read as engineered.", obj, seen_count, seen_count == 1 ? "" : "s", how, ds->n_fcdas,
-		    seen_count == ds->n_fcdas ? ", and other members" : "");
+	finding_summary(fd,
+			"Dataset %s has %u member%s on the IED (%s), the design %u%s: reports of it cannot "
+			"be read as engineered.",
+			obj, seen_count, seen_count == 1 ? "" : "s", how, ds->n_fcdas,
+			seen_count == ds->n_fcdas ? ", and other members" : "");
 	struct jw w;
 	jw_init(&w, fd->details, sizeof(fd->details) - 1);
 	jw_obj(&w, NULL);
@@ -425,21 +433,28 @@ static void report_seen(struct flow *f, struct ied *d, const struct mms_event *e
 /* ---- RCB settings, clients, unknown RCBs ------------------------------------------ */
 
 static const char *const ATTR_NAMES[RCB_ATTR_COUNT] = {
-	"RptID", "RptEna", "Resv", "DatSet", "ConfRev", "OptFlds", "BufTm", "SqNum", "TrgOps",
-	"IntgPd", "GI", "PurgeBuf", "EntryID", "TimeOfEntry", "ResvTms", "Owner",
+	"RptID",  "RptEna", "Resv", "DatSet",   "ConfRev", "OptFlds",     "BufTm",   "SqNum",
+	"TrgOps", "IntgPd", "GI",   "PurgeBuf", "EntryID", "TimeOfEntry", "ResvTms", "Owner",
 };
 
 /* The ReportSettings entry that governs an attribute, -1 none. */
 static int rs_of(uint8_t attr)
 {
 	switch (attr) {
-	case RCB_RPTID: return SCL_RS_RPTID;
-	case RCB_DATSET: return SCL_RS_DATSET;
-	case RCB_OPTFLDS: return SCL_RS_OPTFIELDS;
-	case RCB_BUFTM: return SCL_RS_BUFTIME;
-	case RCB_TRGOPS: return SCL_RS_TRGOPS;
-	case RCB_INTGPD: return SCL_RS_INTGPD;
-	default: return -1;
+	case RCB_RPTID:
+		return SCL_RS_RPTID;
+	case RCB_DATSET:
+		return SCL_RS_DATSET;
+	case RCB_OPTFLDS:
+		return SCL_RS_OPTFIELDS;
+	case RCB_BUFTM:
+		return SCL_RS_BUFTIME;
+	case RCB_TRGOPS:
+		return SCL_RS_TRGOPS;
+	case RCB_INTGPD:
+		return SCL_RS_INTGPD;
+	default:
+		return -1;
 	}
 }
 
@@ -447,12 +462,15 @@ static int rs_of(uint8_t attr)
  * conf-revision, and segmentation. Bit 0 is reserved. */
 #define OPTFLDS_DESIGN_MASK 0x03fe
 
-static void trg_text(uint8_t mask, char *buf, size_t size) { iec_trg_text(mask, buf, size); }
+static void trg_text(uint8_t mask, char *buf, size_t size)
+{
+	iec_trg_text(mask, buf, size);
+}
 
 static void optflds_text(uint16_t v, char *buf, size_t size)
 {
-	static const char *const names[] = { "", "seqNum", "timeStamp", "reasonCode", "dataSet", "dataRef",
-					     "bufOvfl", "entryID", "configRef", "segmentation" };
+	static const char *const names[] = { "",        "seqNum",  "timeStamp", "reasonCode", "dataSet",
+					     "dataRef", "bufOvfl", "entryID",   "configRef",  "segmentation" };
 	size_t k = 0;
 	buf[0] = 0;
 	for (int b = 1; b <= 9; b++)
@@ -525,7 +543,8 @@ static void settings_check(struct flow *f, struct ied *d, const struct scl_rcb *
 		diff[nd].written = written[i];
 		struct sc_ied *si = sc_of(d);
 		uint16_t ri = (uint16_t)(r - d->rcbs);
-		if (si && written[i] && ri < IED_MAX_RCBS && (si->written || (si->written = calloc(IED_MAX_RCBS, sizeof(uint32_t)))))
+		if (si && written[i] && ri < IED_MAX_RCBS &&
+		    (si->written || (si->written = calloc(IED_MAX_RCBS, sizeof(uint32_t)))))
 			si->written[ri] |= 1u << attrs[i];
 		if (si && si->written && ri < IED_MAX_RCBS && (si->written[ri] & (1u << attrs[i])))
 			diff[nd].written = true;
@@ -609,8 +628,10 @@ static void client_check(struct flow *f, struct ied *d, const struct scl_rcb *dr
 	struct finding *fd = open_on("scl_rcb_client_mismatch", SEV_MEDIUM, f, d, disp, at);
 	if (!fd)
 		return;
-	finding_summary(fd, "%s is reserved in the design for %s, yet %s enabled it: reports meant for that client "
-		    "go elsewhere.", disp, want->ied_name, client);
+	finding_summary(fd,
+			"%s is reserved in the design for %s, yet %s enabled it: reports meant for that client "
+			"go elsewhere.",
+			disp, want->ied_name, client);
 	struct jw w;
 	jw_init(&w, fd->details, sizeof(fd->details) - 1);
 	jw_obj(&w, NULL);
@@ -648,8 +669,8 @@ static void unknown_rcb(struct flow *f, struct ied *d, const char *ref, const st
 	if (!fd)
 		return;
 	if (m->beyond_max)
-		finding_summary(fd, "A client uses %s, an instance beyond RptEnabled max=%u of %s in the design.",
-				disp, m->beyond_max->max, m->beyond_max->name);
+		finding_summary(fd, "A client uses %s, an instance beyond RptEnabled max=%u of %s in the design.", disp,
+				m->beyond_max->max, m->beyond_max->name);
 	else
 		finding_summary(fd, "A client uses %s, an RCB the design does not have.", disp);
 	struct jw w;
@@ -735,8 +756,8 @@ static void rcb_answer(struct flow *f, struct ied *d, const struct mms_pdu *p, c
 				continue;
 			if (x->attr == RCB_ATTR_COUNT) {
 				/* a whole-RCB read: every setting it carried */
-				static const uint8_t all[] = { RCB_RPTID, RCB_DATSET, RCB_OPTFLDS, RCB_BUFTM, RCB_TRGOPS,
-							       RCB_INTGPD };
+				static const uint8_t all[] = { RCB_RPTID, RCB_DATSET, RCB_OPTFLDS,
+							       RCB_BUFTM, RCB_TRGOPS, RCB_INTGPD };
 				for (size_t a = 0; a < sizeof(all); a++) {
 					attrs[n] = all[a];
 					written[n++] = false;
@@ -894,8 +915,7 @@ static bool sel_differs(const struct scl_osi_sel *want, bool have, const uint8_t
 }
 
 /* Judge once, when the outcome is known: accepted, refused, or never answered. */
-static void osi_judge(struct flow *f, struct sc_osi *o, const char *outcome, bool refused,
-		      const struct pkt_where *at)
+static void osi_judge(struct flow *f, struct sc_osi *o, const char *outcome, bool refused, const struct pkt_where *at)
 {
 	if (o->judged || (!o->have_aarq && !o->have_tsel))
 		return;
@@ -909,7 +929,8 @@ static void osi_judge(struct flow *f, struct sc_osi *o, const char *outcome, boo
 		return;
 	char want_title[64] = "";
 	for (uint8_t i = 0, k = 0; i < a->n_ap_title_arcs && k < sizeof(want_title) - 12; i++)
-		k += (uint8_t)snprintf(want_title + k, sizeof(want_title) - k, "%s%u", i ? "." : "", a->ap_title_arcs[i]);
+		k += (uint8_t)snprintf(want_title + k, sizeof(want_title) - k, "%s%u", i ? "." : "",
+				       a->ap_title_arcs[i]);
 	struct {
 		const char *what;
 		char exp[64], got[64];
@@ -1056,8 +1077,7 @@ static void sc_flow_end(struct flow *f, enum flow_end why, const struct pkt_wher
 		bool closed = why == FLOW_END_FIN || why == FLOW_END_RST;
 		struct pkt_where none = *at;
 		none.ts_us = 0;
-		osi_judge(f, o, closed ? "refused (connection closed unanswered)" : "not seen answered", closed,
-			  &none);
+		osi_judge(f, o, closed ? "refused (connection closed unanswered)" : "not seen answered", closed, &none);
 	}
 	free(o);
 	f->slot[sc_flow_slot] = NULL;
@@ -1105,8 +1125,8 @@ static void sc_l2(const struct pkt *p)
 	struct goose_sv g;
 	/* Only whole frames that name their control block are judged: a broken
 	 * frame is the inventory's business (malformed), not a design fault. */
-	if (goose_sv_decode(p->ethertype, rd_make(p->l3, p->l3 ? p->l3len : 0), &g) != GOOSE_SV_OK ||
-	    !g.has_header || !g.has_pdu)
+	if (goose_sv_decode(p->ethertype, rd_make(p->l3, p->l3 ? p->l3len : 0), &g) != GOOSE_SV_OK || !g.has_header ||
+	    !g.has_pdu)
 		return;
 	struct bview idv = sv ? g.sv_id : g.gocb_ref;
 	if (!idv.len)
@@ -1186,8 +1206,8 @@ static void sc_l2(const struct pkt *p)
 	if (!fd->count)
 		fd->severity = SEV_LOW;
 	finding_evidence(fd, &p->at);
-	finding_summary(fd, "%s %s: %s %s where the design has %s.", sv ? "SV" : "GOOSE", id, diff[0].what,
-			diff[0].got, diff[0].exp);
+	finding_summary(fd, "%s %s: %s %s where the design has %s.", sv ? "SV" : "GOOSE", id, diff[0].what, diff[0].got,
+			diff[0].exp);
 	struct jw w;
 	jw_init(&w, fd->details, sizeof(fd->details) - 1);
 	jw_obj(&w, NULL);
@@ -1286,8 +1306,10 @@ static void sc_finish(int64_t now)
 			if (!fd->count)
 				fd->severity = SEV_INFO;
 			finding_evidence(fd, &last_at);
-			finding_summary(fd, "%zu IED%s of the design with an MMS address never spoke MMS in %lld s of "
-				    "traffic.", silent, silent == 1 ? "" : "s", (long long)((last_ts - first_ts) / 1000000));
+			finding_summary(fd,
+					"%zu IED%s of the design with an MMS address never spoke MMS in %lld s of "
+					"traffic.",
+					silent, silent == 1 ? "" : "s", (long long)((last_ts - first_ts) / 1000000));
 			struct jw w;
 			jw_init(&w, fd->details, sizeof(fd->details) - 1);
 			jw_obj(&w, NULL);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* services.c - the services analyzer: every confirmed request paired with its
  * answer by invokeID within its association, and what the pairs say.
  *
@@ -35,16 +36,16 @@
 struct svc_state;
 struct out_req {
 	struct out_req *prev, *next;
-	struct svc_state *owner;   /* the association's list it is on */
+	struct svc_state *owner; /* the association's list it is on */
 	struct mms_txn *txn;
 	uint32_t invoke_id;
 	int16_t service;
-	const char *acsi;          /* a literal of iec61850.c, or NULL */
+	const char *acsi; /* a literal of iec61850.c, or NULL */
 	int64_t ts;
 	struct pkt_where at;
-	uint64_t loss_at;          /* IED->client bytes the sensor had lost by then */
-	uint64_t ied_bytes_at;     /* IED->client payload bytes by then */
-	uint64_t ied_pdus_at;      /* IED->client MMS PDUs decoded by then */
+	uint64_t loss_at;      /* IED->client bytes the sensor had lost by then */
+	uint64_t ied_bytes_at; /* IED->client payload bytes by then */
+	uint64_t ied_pdus_at;  /* IED->client MMS PDUs decoded by then */
 };
 
 struct svc_state {
@@ -53,29 +54,35 @@ struct svc_state {
 	uint16_t n_out;
 	struct out_req *oldest, *newest;
 	bool has_max;
-	uint32_t max_calling;      /* negotiated maxServOutstandingCalling */
+	uint32_t max_calling; /* negotiated maxServOutstandingCalling */
 	uint32_t peak_out;
 	bool exceeded_flagged;
-	uint64_t ied_pdus;         /* MMS PDUs decoded from the IED */
+	uint64_t ied_pdus; /* MMS PDUs decoded from the IED */
 };
 
 /* This analyzer's per-association state: its slot on the flow (core/bus.h). */
 static int svc_slot;
 #define svc_slot_of(f) ((struct svc_state *)(f)->slot[svc_slot])
-static void svc_init(void) { svc_slot = bus_flow_slot("services"); }
+static void svc_init(void)
+{
+	svc_slot = bus_flow_slot("services");
+}
 
 struct ied_svc {
 	struct ied *ied;
 	uint16_t n_tally;
 	struct svc_tally tally[SVC_TALLY_MAX];
 	uint64_t tally_other;
-	uint64_t unmatched;        /* answers to requests not seen (mid-stream) */
+	uint64_t unmatched; /* answers to requests not seen (mid-stream) */
 };
 
 /* This analyzer's per-IED state: its slot on the IED (core/bus.h). */
 static int svc_ied_slot;
 #define svc_of_ied(d) ((struct ied_svc *)(d)->slot[svc_ied_slot])
-static void svc_ied_init(void) { svc_ied_slot = bus_ied_slot("services"); }
+static void svc_ied_init(void)
+{
+	svc_ied_slot = bus_ied_slot("services");
+}
 
 static struct svc_state *live;
 
@@ -132,10 +139,18 @@ static void bump(struct ied_svc *s, int service, enum svc_count c)
 		if (!l)
 			continue;
 		switch (c) {
-		case C_ERRORS: l->errors++; break;
-		case C_REJECTS: l->rejects++; break;
-		case C_UNANSWERED: l->unanswered++; break;
-		case C_SLOW: l->slow++; break;
+		case C_ERRORS:
+			l->errors++;
+			break;
+		case C_REJECTS:
+			l->rejects++;
+			break;
+		case C_UNANSWERED:
+			l->unanswered++;
+			break;
+		case C_SLOW:
+			l->slow++;
+			break;
 		}
 	}
 }
@@ -206,18 +221,19 @@ static void unanswered(struct flow *f, const struct out_req *r, int64_t now, boo
 				(unsigned long long)(fd->count + 1), svc, r->invoke_id, client,
 				at_end ? "the association ended first" : "no answer within the timeout");
 	else if (at_end)
-		finding_summary(fd, "%s never answered a %s request%s%s%s (invokeID %u from %s): the association "
-			    "ended %s later without a response.", ied, svc, r->acsi ? " (" : "",
-			    r->acsi ? r->acsi : "", r->acsi ? ")" : "", r->invoke_id, client, DURATION(waited));
+		finding_summary(fd,
+				"%s never answered a %s request%s%s%s (invokeID %u from %s): the association "
+				"ended %s later without a response.",
+				ied, svc, r->acsi ? " (" : "", r->acsi ? r->acsi : "", r->acsi ? ")" : "", r->invoke_id,
+				client, DURATION(waited));
 	else
-		finding_summary(fd, "%s did not answer a %s request%s%s%s (invokeID %u from %s) within %s.", ied,
-			    svc, r->acsi ? " (" : "", r->acsi ? r->acsi : "", r->acsi ? ")" : "", r->invoke_id, client,
-			    DURATION(g_rules.thr[THR_REQUEST_TIMEOUT]));
+		finding_summary(fd, "%s did not answer a %s request%s%s%s (invokeID %u from %s) within %s.", ied, svc,
+				r->acsi ? " (" : "", r->acsi ? r->acsi : "", r->acsi ? ")" : "", r->invoke_id, client,
+				DURATION(g_rules.thr[THR_REQUEST_TIMEOUT]));
 	finding_commit(fd, now);
 }
 
-static void duplicate(struct flow *f, const struct out_req *old, const struct mms_pdu *p,
-		      const struct pkt_where *at)
+static void duplicate(struct flow *f, const struct out_req *old, const struct mms_pdu *p, const struct pkt_where *at)
 {
 	char client[64], ied[160];
 	flow_client_ip(f, client, sizeof(client));
@@ -236,9 +252,10 @@ static void duplicate(struct flow *f, const struct out_req *old, const struct mm
 	jw_u64(&w, "outstanding_pcap_cnt", old->at.frame);
 	jw_u64(&w, "outstanding_ms", (uint64_t)(at->ts_us > old->ts ? (at->ts_us - old->ts) / 1000 : 0));
 	finding_details_end(&w, fd);
-	finding_summary(fd, "%s sent invokeID %u to %s again while its earlier %s request with that invokeID was "
-		    "still unanswered: the answers cannot be told apart.", client, p->invoke_id, ied,
-		    service_name(old->service));
+	finding_summary(fd,
+			"%s sent invokeID %u to %s again while its earlier %s request with that invokeID was "
+			"still unanswered: the answers cannot be told apart.",
+			client, p->invoke_id, ied, service_name(old->service));
 	finding_commit(fd, at->ts_us);
 }
 
@@ -260,9 +277,10 @@ static void exceeded(struct flow *f, struct svc_state *st, const struct pkt_wher
 	jw_u64(&w, "max_serv_outstanding_calling", st->max_calling);
 	jw_u64(&w, "outstanding", st->n_out);
 	finding_details_end(&w, fd);
-	finding_summary(fd, "%s had %u requests outstanding at %s, more than the %u negotiated in the initiate "
-		    "(maxServOutstandingCalling): the IED may reject or drop the extra requests.", client,
-		    st->n_out, ied, st->max_calling);
+	finding_summary(fd,
+			"%s had %u requests outstanding at %s, more than the %u negotiated in the initiate "
+			"(maxServOutstandingCalling): the IED may reject or drop the extra requests.",
+			client, st->n_out, ied, st->max_calling);
 	finding_commit(fd, at->ts_us);
 }
 
@@ -335,12 +353,16 @@ static void reject_finding(struct flow *f, int dir, const struct mms_pdu *p, con
 		jw_str(&w, "service", service_name(r->service));
 	finding_details_end(&w, fd);
 	if (dir == 1)
-		finding_summary(fd, "%s rejected a PDU from %s (%s, %s)%s%s: the IED could not parse or does not "
-			    "support what the client sent.", ied, client, type ? type : "unknown type", code,
-			    r ? " answering a " : "", r ? service_name(r->service) : "");
+		finding_summary(fd,
+				"%s rejected a PDU from %s (%s, %s)%s%s: the IED could not parse or does not "
+				"support what the client sent.",
+				ied, client, type ? type : "unknown type", code, r ? " answering a " : "",
+				r ? service_name(r->service) : "");
 	else
-		finding_summary(fd, "Client %s rejected a PDU from %s (%s, %s): the client could not parse what the "
-			    "IED sent.", client, ied, type ? type : "unknown type", code);
+		finding_summary(fd,
+				"Client %s rejected a PDU from %s (%s, %s): the client could not parse what the "
+				"IED sent.",
+				client, ied, type ? type : "unknown type", code);
 	finding_commit(fd, at->ts_us);
 }
 
@@ -636,7 +658,9 @@ static void print_ied(struct ied *d, void *arg)
 		const struct svc_latency *l = ied_latency_at(d, slot);
 		if (!l)
 			continue;
-		const char *name = slot == LAT_INDEX_ANY ? "all" : slot == LAT_INDEX_OTHER ? "other" : service_name((int)slot);
+		const char *name = slot == LAT_INDEX_ANY ? "all"
+			: slot == LAT_INDEX_OTHER        ? "other"
+							 : service_name((int)slot);
 		fprintf(out, "    %-32s %8llu", name, (unsigned long long)l->count);
 		print_ms(out, svc_latency_quantile(l, 500));
 		print_ms(out, svc_latency_quantile(l, 950));
@@ -654,8 +678,11 @@ static void print_ied(struct ied *d, void *arg)
 			cls = mms_error_class_name(t->cls);
 			code = mms_error_code_name(t->cls, (uint32_t)t->code);
 		}
-		fprintf(out, "    %s %s/", t->what == SVC_TALLY_REJECT ? "reject" : t->what == SVC_TALLY_ERROR ?
-			"confirmed-error" : "cancel-error", cls ? cls : "?");
+		fprintf(out, "    %s %s/",
+			t->what == SVC_TALLY_REJECT          ? "reject"
+				: t->what == SVC_TALLY_ERROR ? "confirmed-error"
+							     : "cancel-error",
+			cls ? cls : "?");
 		if (code)
 			fprintf(out, "%s", code);
 		else

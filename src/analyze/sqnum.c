@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* sqnum.c - SqNum / SubSqNum following; see sqnum.h. */
 #include "analyze/sqnum.h"
 
@@ -17,8 +18,8 @@ void sqnum_reset(struct sqnum_track *t)
 
 const char *sq_verdict_name(uint8_t v)
 {
-	static const char *const names[] = { "first", "next", "wrap", "gap", "duplicate", "backward",
-					     "restart", "segment_next", "segment_gap" };
+	static const char *const names[] = { "first",    "next",    "wrap",         "gap",        "duplicate",
+					     "backward", "restart", "segment_next", "segment_gap" };
 	return v < sizeof(names) / sizeof(names[0]) ? names[v] : "unknown";
 }
 
@@ -29,8 +30,7 @@ static uint32_t modulus(const struct sqnum_track *t)
 	return w >= 32 ? 0 : (1u << w);
 }
 
-struct sq_result sqnum_feed(struct sqnum_track *t, uint32_t sq, bool segmented, uint32_t sub,
-			    bool more)
+struct sq_result sqnum_feed(struct sqnum_track *t, uint32_t sq, bool segmented, uint32_t sub, bool more)
 {
 	struct sq_result r = { SQ_FIRST, false, 0, 0, 0 };
 	if (sq > t->max_seen)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* visibility.c - a sensor that cannot read what it is given says so.
  *
  * mmswatch decodes MMS over TCP on the configured ports. Given a capture it has no
@@ -39,16 +40,16 @@
 #define VIS_LAYERS_MAX 8
 
 struct name_count {
-	const char *name;             /* static text */
+	const char *name; /* static text */
 	uint64_t n;
 };
 
 static struct {
-	bool mms_ever;                /* an MMS PDU (or TLS on an MMS port) in the run */
-	bool mms_lately;              /* ... since the last tick */
-	uint64_t mms_pdus;            /* the mms_pdus counter when last looked at */
-	const char *reported;         /* the kind of this silence's finding, NULL none */
-	bool closed;                  /* ... and its aggregate closed: it was said */
+	bool mms_ever;        /* an MMS PDU (or TLS on an MMS port) in the run */
+	bool mms_lately;      /* ... since the last tick */
+	uint64_t mms_pdus;    /* the mms_pdus counter when last looked at */
+	const char *reported; /* the kind of this silence's finding, NULL none */
+	bool closed;          /* ... and its aggregate closed: it was said */
 	/* flows on MMS ports whose bytes did not decode, since MMS was last seen */
 	uint64_t undecoded;
 	struct pkt_where undecoded_first;
@@ -61,7 +62,10 @@ static struct {
 
 static const char *const TCP_MMS = "TCP on MMS ports";
 
-static bool anything_unread(void) { return unread_any() || v.undecoded; }
+static bool anything_unread(void)
+{
+	return unread_any() || v.undecoded;
+}
 
 /* MMS was seen: the silence, if any, is over, and the tallies start again. Found
  * on the next tick, from the mms_pdus counter, not at every PDU: the tallies
@@ -136,7 +140,10 @@ static void say(struct text *t, const char *fmt, ...)
 		t->len = (size_t)w < t->cap - t->len ? t->len + (size_t)w : t->cap - 1;
 }
 
-static const char *plural(uint64_t n) { return n == 1 ? "" : "s"; }
+static const char *plural(uint64_t n)
+{
+	return n == 1 ? "" : "s";
+}
 
 
 /* Items of a list in the sentence, "a, b and N more". */
@@ -193,11 +200,11 @@ static void not_understood_sentence(struct text *t, const struct unread *u, int6
 		     (unsigned long long)tb->e[i].frames, plural(tb->e[i].frames), tb->e[i].key);
 	tb = &u->link_types;
 	for (uint16_t i = 0; i < tb->n; i++)
-		item(&it, "link type %s (%u, %llu frame%s)", tb->e[i].name ? tb->e[i].name : "unknown",
-		     tb->e[i].key, (unsigned long long)tb->e[i].frames, plural(tb->e[i].frames));
+		item(&it, "link type %s (%u, %llu frame%s)", tb->e[i].name ? tb->e[i].name : "unknown", tb->e[i].key,
+		     (unsigned long long)tb->e[i].frames, plural(tb->e[i].frames));
 	if (u->vlan_too_deep)
-		item(&it, "more than %d VLAN tags (%llu frame%s)", MMSW_MAX_VLAN,
-		     (unsigned long long)u->vlan_too_deep, plural(u->vlan_too_deep));
+		item(&it, "more than %d VLAN tags (%llu frame%s)", MMSW_MAX_VLAN, (unsigned long long)u->vlan_too_deep,
+		     plural(u->vlan_too_deep));
 	if (u->cut_short)
 		item(&it, "frames cut short by the capture's snapshot length (%llu)", (unsigned long long)u->cut_short);
 	if (v.undecoded) {

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* bus.c - registration and delivery; the ordering rule is written in bus.h. */
 #include "core/bus.h"
 
@@ -18,8 +19,8 @@ static size_t n_sinks;
  * it, then every sink that has it), rebuilt at each registration: an event costs
  * one indirect call per subscriber, nothing per non-subscriber. */
 #define BUS_MAX_SUBSCRIBERS (BUS_MAX_ANALYZERS + BUS_MAX_SINKS)
-#define SUBSCRIBERS(hook, type)                                                  \
-	static type hook##_fn[BUS_MAX_SUBSCRIBERS];                              \
+#define SUBSCRIBERS(hook, type) \
+	static type hook##_fn[BUS_MAX_SUBSCRIBERS]; \
 	static size_t n_##hook
 typedef void (*tcp_hook)(struct flow *, int, enum tcp_ev, const struct pkt_where *);
 typedef void (*stream_hook)(struct flow *, int, const struct stream_event *, const struct pkt_where *);
@@ -46,22 +47,22 @@ SUBSCRIBERS(record, record_hook);
 
 static void subscribe_all(void)
 {
-#define COLLECT(hook)                                                            \
-	do {                                                                     \
-		n_##hook = 0;                                                    \
-		for (size_t i = 0; i < n_analyzers; i++)                         \
-			if (analyzers[i]->hook)                                  \
-				hook##_fn[n_##hook++] = analyzers[i]->hook;      \
-		for (size_t i = 0; i < n_sinks; i++)                             \
-			if (sinks[i]->hook)                                      \
-				hook##_fn[n_##hook++] = sinks[i]->hook;          \
+#define COLLECT(hook) \
+	do { \
+		n_##hook = 0; \
+		for (size_t i = 0; i < n_analyzers; i++) \
+			if (analyzers[i]->hook) \
+				hook##_fn[n_##hook++] = analyzers[i]->hook; \
+		for (size_t i = 0; i < n_sinks; i++) \
+			if (sinks[i]->hook) \
+				hook##_fn[n_##hook++] = sinks[i]->hook; \
 	} while (0)
-#define COLLECT_SINKS(hook)                                                      \
-	do {                                                                     \
-		n_##hook = 0;                                                    \
-		for (size_t i = 0; i < n_sinks; i++)                             \
-			if (sinks[i]->hook)                                      \
-				hook##_fn[n_##hook++] = sinks[i]->hook;          \
+#define COLLECT_SINKS(hook) \
+	do { \
+		n_##hook = 0; \
+		for (size_t i = 0; i < n_sinks; i++) \
+			if (sinks[i]->hook) \
+				hook##_fn[n_##hook++] = sinks[i]->hook; \
 	} while (0)
 	COLLECT(tcp);
 	COLLECT(stream);
@@ -92,13 +93,13 @@ static int n_txn_slots;
 struct queued {
 	bool is_finding;
 	struct record rec;
-	struct finding *fd;        /* into held[] */
+	struct finding *fd; /* into held[] */
 };
 static struct queued queue[BUS_QUEUE_MAX];
 static size_t n_queued;
 static struct finding held[BUS_QUEUE_FINDINGS];
 static size_t n_held;
-static int depth;              /* events being delivered (nested: an eviction inside a packet) */
+static int depth; /* events being delivered (nested: an eviction inside a packet) */
 
 static void die_config(const char *what, const char *name)
 {
@@ -242,13 +243,13 @@ void bus_record(const struct record *r)
 
 /* Rule 1 for one hook: every analyzer, then every sink (hook##_fn holds them
  * in that order), then what was queued. */
-#define DELIVER(hook, ...)                                                       \
-	do {                                                                     \
-		depth++;                                                         \
-		for (size_t i_ = 0; i_ < n_##hook; i_++)                         \
-			hook##_fn[i_](__VA_ARGS__);                              \
-		if (--depth == 0 && n_queued)                                    \
-			drain();                                                 \
+#define DELIVER(hook, ...) \
+	do { \
+		depth++; \
+		for (size_t i_ = 0; i_ < n_##hook; i_++) \
+			hook##_fn[i_](__VA_ARGS__); \
+		if (--depth == 0 && n_queued) \
+			drain(); \
 	} while (0)
 
 void bus_tcp(struct flow *f, int dir, enum tcp_ev kind, const struct pkt_where *at)
@@ -261,8 +262,7 @@ void bus_stream(struct flow *f, int dir, const struct stream_event *e, const str
 	DELIVER(stream, f, dir, e, at);
 }
 
-void bus_stream_note(struct flow *f, int dir, enum stream_ev kind, uint64_t bytes,
-		     const struct pkt_where *at)
+void bus_stream_note(struct flow *f, int dir, enum stream_ev kind, uint64_t bytes, const struct pkt_where *at)
 {
 	struct stream_event e = { .kind = (uint8_t)kind, .bytes = bytes };
 	bus_stream(f, dir, &e, at);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* bus.h - the event bus: how the pipeline stages tell the analyzers and the sinks
  * what happened, and how analyzers hand findings and records to the sinks.
  *
@@ -34,30 +35,27 @@ struct finding;
 struct pkt;
 
 /* The events every analyzer and every sink may subscribe to (NULL: not wanted). */
-#define BUS_EVENT_HOOKS                                                                        \
-	void (*tcp)(struct flow *f, int dir, enum tcp_ev kind, const struct pkt_where *at);    \
-	void (*stream)(struct flow *f, int dir, const struct stream_event *e,                  \
-		       const struct pkt_where *at);                                            \
-	void (*assoc)(struct flow *f, int dir, const struct assoc_event *e,                    \
-		      const struct pkt_where *at);                                             \
-	void (*mms)(struct flow *f, int dir, const struct mms_event *e,                        \
-		    const struct pkt_where *at);                                               \
-	void (*l2)(const struct pkt *p);              /* a frame that is not IP */            \
-	void (*redundancy)(const struct pkt *p);      /* a PRP/HSR frame, duplicates too */   \
-	void (*udp)(const struct pkt *p);             /* a UDP datagram (ports, payload) */   \
-	void (*flow_end)(struct flow *f, enum flow_end why, const struct pkt_where *at);      \
-	void (*tick)(int64_t now);                    /* every second of packet time */       \
-	void (*finish)(int64_t now);                  /* end of input, flows already ended */ \
-	void (*print)(FILE *out);                     /* its block of the end-of-run summary */ \
-	void (*free)(void);                                                                    \
-	void (*frame)(struct flow *f, int dir, const struct pkt *p); /* bus_frame */
+#define BUS_EVENT_HOOKS \
+	void (*tcp)(struct flow * f, int dir, enum tcp_ev kind, const struct pkt_where *at); \
+	void (*stream)(struct flow * f, int dir, const struct stream_event *e, const struct pkt_where *at); \
+	void (*assoc)(struct flow * f, int dir, const struct assoc_event *e, const struct pkt_where *at); \
+	void (*mms)(struct flow * f, int dir, const struct mms_event *e, const struct pkt_where *at); \
+	void (*l2)(const struct pkt *p);         /* a frame that is not IP */ \
+	void (*redundancy)(const struct pkt *p); /* a PRP/HSR frame, duplicates too */ \
+	void (*udp)(const struct pkt *p);        /* a UDP datagram (ports, payload) */ \
+	void (*flow_end)(struct flow * f, enum flow_end why, const struct pkt_where *at); \
+	void (*tick)(int64_t now);   /* every second of packet time */ \
+	void (*finish)(int64_t now); /* end of input, flows already ended */ \
+	void (*print)(FILE * out);   /* its block of the end-of-run summary */ \
+	void (*free)(void); \
+	void (*frame)(struct flow * f, int dir, const struct pkt *p); /* bus_frame */
 
 /* An analyzer: keeps bounded state, emits findings and records. */
 struct analyzer {
 	const char *name;
-	void (*init)(void);                           /* at registration: take slots */
+	void (*init)(void); /* at registration: take slots */
 	BUS_EVENT_HOOKS
-	int print_rank;                               /* summary blocks by ascending rank */
+	int print_rank; /* summary blocks by ascending rank */
 };
 
 /* A sink: writes what it is given somewhere (a file, a socket, a database). */
@@ -65,8 +63,8 @@ struct sink {
 	const char *name;
 	void (*init)(void);
 	BUS_EVENT_HOOKS
-	void (*finding)(const struct finding *f);     /* made or grew (core/finding.h) */
-	void (*record)(const struct record *r);       /* core/record.h */
+	void (*finding)(const struct finding *f); /* made or grew (core/finding.h) */
+	void (*record)(const struct record *r);   /* core/record.h */
 };
 
 #define BUS_MAX_ANALYZERS 16
@@ -95,8 +93,7 @@ void bus_txn_end(struct mms_txn *t);
 void bus_tcp(struct flow *f, int dir, enum tcp_ev kind, const struct pkt_where *at);
 void bus_stream(struct flow *f, int dir, const struct stream_event *e, const struct pkt_where *at);
 /* Shorthand for stream events that carry only a byte count. */
-void bus_stream_note(struct flow *f, int dir, enum stream_ev kind, uint64_t bytes,
-		     const struct pkt_where *at);
+void bus_stream_note(struct flow *f, int dir, enum stream_ev kind, uint64_t bytes, const struct pkt_where *at);
 void bus_assoc(struct flow *f, int dir, const struct assoc_event *e, const struct pkt_where *at);
 void bus_mms(struct flow *f, int dir, const struct mms_event *e, const struct pkt_where *at);
 void bus_l2(const struct pkt *p);

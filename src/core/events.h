@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* events.h - what the pipeline stages tell the analyzers and sinks, through the
  * bus (core/bus.h): TCP handshake steps, what happened to a byte stream, the OSI
  * association's lifecycle, each MMS PDU, and a flow's end. Data passed in is
@@ -34,27 +35,27 @@ enum stream_ev {
 };
 
 struct stream_event {
-	uint8_t kind;              /* enum stream_ev */
+	uint8_t kind; /* enum stream_ev */
 	uint64_t bytes;
 	bool has_seq;
 	uint32_t seq;
-	const char *layer;         /* MALFORMED: tpkt, cotp, session, pres, acse, mms */
-	const char *reason;        /* MALFORMED: truncated, invalid, ...; LIMIT: the cap */
-	const char *proto;         /* PROTOCOL */
+	const char *layer;  /* MALFORMED: tpkt, cotp, session, pres, acse, mms */
+	const char *reason; /* MALFORMED: truncated, invalid, ...; LIMIT: the cap */
+	const char *proto;  /* PROTOCOL */
 	const struct tls_hello *tls;
 };
 
 /* association events: the OSI connection and ACSE lifecycle. */
 enum assoc_ev {
-	ASSOC_EV_COTP = 0,         /* CR, CC, DR, DC, ER: see cotp->type */
-	ASSOC_EV_SESSION,          /* CN, AC, RF, FN, DN, NF, AB, AA: see spdu->si */
-	ASSOC_EV_PRES_REFUSE,      /* CPR */
-	ASSOC_EV_PRES_ABORT,       /* ARU/ARP without ACSE inside */
-	ASSOC_EV_ACSE,             /* AARQ, AARE, RLRQ, RLRE, ABRT */
+	ASSOC_EV_COTP = 0,    /* CR, CC, DR, DC, ER: see cotp->type */
+	ASSOC_EV_SESSION,     /* CN, AC, RF, FN, DN, NF, AB, AA: see spdu->si */
+	ASSOC_EV_PRES_REFUSE, /* CPR */
+	ASSOC_EV_PRES_ABORT,  /* ARU/ARP without ACSE inside */
+	ASSOC_EV_ACSE,        /* AARQ, AARE, RLRQ, RLRE, ABRT */
 };
 
 struct assoc_event {
-	uint8_t kind;              /* enum assoc_ev */
+	uint8_t kind; /* enum assoc_ev */
 	const struct cotp_tpdu *cotp;
 	const struct session_spdu *spdu;
 	const struct pres_ppdu *ppdu;
@@ -72,19 +73,19 @@ struct assoc_event {
 #define TXN_SLOTS 6
 struct mms_txn {
 	uint32_t invoke_id;
-	int16_t service;           /* the request's service (enum mms_service) */
-	uint8_t dir;               /* the request's direction (0 client->server) */
-	const char *acsi;          /* the request's ACSI service, NULL unknown */
-	struct pkt_where at;       /* the request's packet */
+	int16_t service;     /* the request's service (enum mms_service) */
+	uint8_t dir;         /* the request's direction (0 client->server) */
+	const char *acsi;    /* the request's ACSI service, NULL unknown */
+	struct pkt_where at; /* the request's packet */
 	void *slot[TXN_SLOTS];
 };
 
 struct mms_event {
 	const struct mms_pdu *pdu;
-	const char *acsi;          /* ACSI service (for a response: its request's) */
-	uint32_t size;             /* bytes of the MMS PDU */
-	bool bare;                 /* carried straight in COTP (no session/presentation) */
-	bool in_acse;              /* carried in an AARQ/AARE user-information */
+	const char *acsi; /* ACSI service (for a response: its request's) */
+	uint32_t size;    /* bytes of the MMS PDU */
+	bool bare;        /* carried straight in COTP (no session/presentation) */
+	bool in_acse;     /* carried in an AARQ/AARE user-information */
 	/* A confirmed request with an invokeID: its new transaction. A confirmed
 	 * response or error, a cancel response or error, or a reject naming an
 	 * invokeID: the transaction it ends; NULL when its request was not seen. */
@@ -92,7 +93,7 @@ struct mms_event {
 	/* A request that reuses an invokeID still outstanding: the transaction it
 	 * replaces (ended after this event). */
 	struct mms_txn *replaced;
-	int64_t latency_us;        /* an answer: its time less the request's */
+	int64_t latency_us; /* an answer: its time less the request's */
 };
 
 enum tcp_ev { TCP_EV_SYN = 0, TCP_EV_SYNACK, TCP_EV_ESTABLISHED, TCP_EV_FIN, TCP_EV_RST };

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* evidence.c - the slice of the finding being delivered; see evidence.h. */
 #include "core/evidence.h"
 
@@ -15,7 +16,10 @@ static const char *const counter_names[EVC_COUNT] = {
 #undef X
 };
 
-const char *evidence_counter_name(enum evidence_counter c) { return c < EVC_COUNT ? counter_names[c] : "?"; }
+const char *evidence_counter_name(enum evidence_counter c)
+{
+	return c < EVC_COUNT ? counter_names[c] : "?";
+}
 
 static struct evidence_slice current;
 static bool has_current;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* evidence.h - what the evidence slices (output/evidence.c, --evidence DIR) tell
  * the other sinks about the finding being delivered: the slice's file, its
  * SHA-256 and its bytes (EVE names the file, the store keeps the bytes), and the
@@ -14,14 +15,14 @@ struct finding;
 
 struct evidence_slice {
 	uint64_t finding_id;
-	const char *name;           /* the file name: <first seen>-<id>-<kind>.pcap */
-	const char *path;           /* DIR as given joined with the file name; NULL when
+	const char *name;     /* the file name: <first seen>-<id>-<kind>.pcap */
+	const char *path;     /* DIR as given joined with the file name; NULL when
 				     * the disk cap kept it out of DIR */
-	char sha256[65];            /* hex, of the slice's bytes */
-	const uint8_t *bytes;       /* the classic pcap file, valid for the delivery */
+	char sha256[65];      /* hex, of the slice's bytes */
+	const uint8_t *bytes; /* the classic pcap file, valid for the delivery */
 	size_t len;
 	uint32_t frames;
-	bool redacted;              /* an ACSE authentication value was overwritten */
+	bool redacted; /* an ACSE authentication value was overwritten */
 };
 
 /* The slicer's side: the slice of the finding it was just given (NULL: none). */
@@ -34,17 +35,19 @@ void evidence_details(const struct finding *f, char *buf, size_t size);
 
 /* Named counters (EVE stats `evidence`, the summary), only with --evidence: the
  * run's own counters (util/stats.h) stay those of a run without it. */
+/* clang-format off */
 #define EVIDENCE_COUNTERS(X)                                                        \
 	X(slices_written) X(slices_rewritten) X(slice_frames)                       \
 	X(ring_frames_cap) X(ring_bytes_cap) X(memory_cap) X(setup_frames_cap)      \
 	X(ended_flows_cap) X(evidence_frames_missing) X(link_type_mixed)            \
 	X(disk_cap_skipped) X(write_errors) X(secrets_overwritten) X(secrets_unlocated)
+/* clang-format on */
 
 enum evidence_counter {
 #define X(name) EVC_##name,
 	EVIDENCE_COUNTERS(X)
 #undef X
-	EVC_COUNT
+		EVC_COUNT
 };
 
 extern bool g_evidence_enabled;

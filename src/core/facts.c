@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* facts.c - a run's facts (facts.h): a growing array with an open-addressing
  * index over (kind, IED, client, name). */
 #include "core/facts.h"
@@ -8,12 +9,14 @@
 #include <string.h>
 
 static const char *const KIND_NAME[FACT_KIND_COUNT] = {
-	[FACT_IED] = "ied", [FACT_CLIENT] = "client", [FACT_SERVICE] = "service", [FACT_ACSI] = "acsi",
-	[FACT_IDENTITY] = "identity", [FACT_CONFREV] = "confrev", [FACT_DATASET] = "dataset",
-	[FACT_RCB] = "rcb",
+	[FACT_IED] = "ied",           [FACT_CLIENT] = "client",   [FACT_SERVICE] = "service", [FACT_ACSI] = "acsi",
+	[FACT_IDENTITY] = "identity", [FACT_CONFREV] = "confrev", [FACT_DATASET] = "dataset", [FACT_RCB] = "rcb",
 };
 
-const char *fact_kind_name(enum fact_kind k) { return (unsigned)k < FACT_KIND_COUNT ? KIND_NAME[k] : "?"; }
+const char *fact_kind_name(enum fact_kind k)
+{
+	return (unsigned)k < FACT_KIND_COUNT ? KIND_NAME[k] : "?";
+}
 
 int fact_kind_parse(const char *name)
 {
@@ -58,8 +61,7 @@ static bool same(const struct fact *f, unsigned k, const char *ied, const char *
 }
 
 /* The slot holding the fact, or the empty slot where it would go. */
-static uint32_t *slot_for(const struct fact_table *t, unsigned k, const char *ied, const char *client,
-			  const char *name)
+static uint32_t *slot_for(const struct fact_table *t, unsigned k, const char *ied, const char *client, const char *name)
 {
 	size_t mask = t->n_slots - 1;
 	for (size_t i = key_hash(k, ied, client, name) & mask;; i = (i + 1) & mask) {
@@ -118,8 +120,8 @@ static char *value_copy(const char *value)
 	return v;
 }
 
-struct fact *facts_put(struct fact_table *t, enum fact_kind k, const char *ied, const char *client,
-		       const char *name, const char *value, bool *changed)
+struct fact *facts_put(struct fact_table *t, enum fact_kind k, const char *ied, const char *client, const char *name,
+		       const char *value, bool *changed)
 {
 	if (changed)
 		*changed = false;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* finding.c - finding aggregation and publication; see finding.h. */
 #include "core/finding.h"
 
@@ -25,7 +26,10 @@ static uint64_t next_id = 1;
 static uint64_t by_sev[SEV_COUNT];
 static void (*publisher)(const struct finding *f);
 
-void findings_publish_to(void (*fn)(const struct finding *f)) { publisher = fn; }
+void findings_publish_to(void (*fn)(const struct finding *f))
+{
+	publisher = fn;
+}
 
 static void endpoint_of(const struct flow *f, int ep, struct endpoint *e)
 {
@@ -37,8 +41,14 @@ static void endpoint_of(const struct flow *f, int ep, struct endpoint *e)
 	e->port = f->key.port[ep];
 }
 
-void endpoint_server(const struct flow *f, struct endpoint *e) { endpoint_of(f, 1 - f->client, e); }
-void endpoint_client(const struct flow *f, struct endpoint *e) { endpoint_of(f, f->client, e); }
+void endpoint_server(const struct flow *f, struct endpoint *e)
+{
+	endpoint_of(f, 1 - f->client, e);
+}
+void endpoint_client(const struct flow *f, struct endpoint *e)
+{
+	endpoint_of(f, f->client, e);
+}
 
 void endpoint_ip_text(const struct endpoint *e, char *buf, size_t size)
 {
@@ -66,7 +76,7 @@ void flow_client_ip(const struct flow *f, char *buf, size_t size)
 static bool same_ied(const struct endpoint *a, const struct endpoint *b)
 {
 	return a->ipver == b->ipver && a->port == b->port && a->n_vlan == b->n_vlan &&
-	       !memcmp(a->vlan, b->vlan, sizeof(a->vlan)) && !memcmp(a->ip, b->ip, 16);
+		!memcmp(a->vlan, b->vlan, sizeof(a->vlan)) && !memcmp(a->ip, b->ip, 16);
 }
 
 static void publish(struct finding *f)
@@ -131,8 +141,7 @@ static void close_at(size_t i)
 	free(f);
 }
 
-struct finding *finding_open(const char *kind, const struct endpoint *ied, const char *object,
-			     int64_t now)
+struct finding *finding_open(const char *kind, const struct endpoint *ied, const char *object, int64_t now)
 {
 	const char *obj = object ? object : "";
 	for (size_t i = 0; i < n_open; i++) {
@@ -321,7 +330,10 @@ void findings_finish(void)
 		close_at(n_open - 1);
 }
 
-uint64_t findings_count(uint8_t sev) { return sev < SEV_COUNT ? by_sev[sev] : 0; }
+uint64_t findings_count(uint8_t sev)
+{
+	return sev < SEV_COUNT ? by_sev[sev] : 0;
+}
 
 void findings_foreach(void (*fn)(const struct finding_brief *, void *), void *arg)
 {

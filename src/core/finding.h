@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* finding.h - what an engineer acts on. Every analyzer reports through here.
  *
  * A finding has a stable kind (docs/findings.md), a severity (default per kind,
@@ -37,7 +38,7 @@ struct endpoint {
 };
 
 struct finding {
-	uint64_t id;                  /* stable within a run; the store's key */
+	uint64_t id; /* stable within a run; the store's key */
 	const char *kind;
 	uint8_t severity;
 	int64_t first_seen, last_seen;
@@ -45,7 +46,7 @@ struct finding {
 	struct endpoint ied;
 	bool has_client;
 	struct endpoint client;
-	uint64_t flow_id;             /* the association's flow, 0 when none */
+	uint64_t flow_id; /* the association's flow, 0 when none */
 	char object[FINDING_OBJECT_MAX];
 	char summary[FINDING_SUMMARY_MAX];
 	char details[FINDING_DETAILS_MAX]; /* a JSON object, "{}" when none */
@@ -61,9 +62,9 @@ struct finding {
 	uint16_t n_list;
 	uint64_t list_total;
 	/* bookkeeping */
-	bool emitted;                 /* the first record was written */
-	bool dirty;                   /* changed since the last record */
-	bool kept;                    /* a brief was made for the end of the run */
+	bool emitted; /* the first record was written */
+	bool dirty;   /* changed since the last record */
+	bool kept;    /* a brief was made for the end of the run */
 };
 
 
@@ -78,8 +79,7 @@ void flow_client_ip(const struct flow *f, char *buf, size_t size);
 
 /* Open (or find the open aggregate of) a finding of `kind` on this IED and object.
  * The caller fills or updates summary/details, adds evidence, then commits. */
-struct finding *finding_open(const char *kind, const struct endpoint *ied, const char *object,
-			     int64_t now);
+struct finding *finding_open(const char *kind, const struct endpoint *ied, const char *object, int64_t now);
 void finding_set_flow(struct finding *f, const struct flow *fl);
 /* finding_open on the flow's IED (its server), with the flow set and, for a new
  * aggregate, severity sev (rules may still raise it at commit). */

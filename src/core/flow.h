@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* flow.h - one TCP connection as every layer above the flow table sees it: its key
  * (VLAN stack, addresses, ports), its orientation (which side is the client), its
  * TCP state per direction, the application protocol found on it, and the slots
@@ -26,28 +27,28 @@ struct ied;
 struct tcp_seg;
 
 struct tcp_half {
-	bool synced;          /* next_seq is known */
+	bool synced; /* next_seq is known */
 	bool syn_seen, fin_seen, peer_ack_valid;
 	uint32_t isn, next_seq, fin_seq;
-	uint32_t peer_ack;    /* highest ACK the other side sent for this direction */
+	uint32_t peer_ack; /* highest ACK the other side sent for this direction */
 	uint16_t ooo_segs;
 	uint32_t ooo_bytes;
-	int64_t hole_since;   /* packet time the oldest queued segment arrived */
-	uint64_t delivered;   /* bytes handed to the glue */
-	uint64_t gap_bytes;   /* bytes declared lost */
-	struct tcp_seg *ooo;  /* out-of-order queue, ordered by seq */
+	int64_t hole_since;  /* packet time the oldest queued segment arrived */
+	uint64_t delivered;  /* bytes handed to the glue */
+	uint64_t gap_bytes;  /* bytes declared lost */
+	struct tcp_seg *ooo; /* out-of-order queue, ordered by seq */
 };
 
 
 /* What the bytes of a flow turned out to be (stages/app_iso.c decides). */
 enum app_proto {
 	APP_UNKNOWN = 0,
-	APP_ISO,        /* TPKT/COTP seen, no MMS yet */
+	APP_ISO, /* TPKT/COTP seen, no MMS yet */
 	APP_MMS,
 	APP_S7COMM,
 	APP_S7COMM_PLUS,
 	APP_TLS,
-	APP_NOT_ISO,    /* bytes that are not TPKT */
+	APP_NOT_ISO, /* bytes that are not TPKT */
 };
 
 /* Canonical key: endpoint 0 is the lower (address, port). */
@@ -69,22 +70,26 @@ enum flow_state {
 
 /* Why a flow ended (for events and the association lifecycle). */
 enum flow_end {
-	FLOW_END_FIN = 0, FLOW_END_RST, FLOW_END_TIMEOUT, FLOW_END_EVICTED,
-	FLOW_END_PORT_REUSE, FLOW_END_CAPTURE_END,
+	FLOW_END_FIN = 0,
+	FLOW_END_RST,
+	FLOW_END_TIMEOUT,
+	FLOW_END_EVICTED,
+	FLOW_END_PORT_REUSE,
+	FLOW_END_CAPTURE_END,
 };
 
 struct flow {
 	struct flow_key key;
-	uint64_t id;            /* EVE flow_id */
+	uint64_t id; /* EVE flow_id */
 	uint32_t hash;
-	struct flow *hnext;     /* hash chain */
+	struct flow *hnext;       /* hash chain */
 	struct flow *prev, *next; /* LRU list (most recent at head) */
-	uint8_t lru;            /* which LRU list holds it */
-	uint8_t client;         /* key endpoint (0/1) that is the client */
-	uint8_t state;          /* enum flow_state */
+	uint8_t lru;              /* which LRU list holds it */
+	uint8_t client;           /* key endpoint (0/1) that is the client */
+	uint8_t state;            /* enum flow_state */
 	bool saw_syn, saw_synack, midstream, rst, fin[2];
 	int64_t first_ts, last_ts;
-	struct pkt_where first; /* packet that created the flow */
+	struct pkt_where first;     /* packet that created the flow */
 	uint64_t pkts[2], bytes[2]; /* by direction: 0 client->server, 1 server->client */
 	struct tcp_half half[2];    /* by direction */
 	uint8_t app_proto;          /* enum app_proto */
@@ -101,7 +106,10 @@ static inline int flow_src_endpoint(const struct flow *f, int dir)
 	return dir == 0 ? f->client : 1 - f->client;
 }
 
-static inline uint8_t app_proto_of(const struct flow *f) { return f->app_proto; }
+static inline uint8_t app_proto_of(const struct flow *f)
+{
+	return f->app_proto;
+}
 const char *app_proto_name(uint8_t proto);
 
 #endif

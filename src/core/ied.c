@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* ied.c - the IED registry; see ied.h. */
 #include "core/ied.h"
 
@@ -31,7 +32,7 @@ static uint32_t ep_hash(const struct endpoint *e)
 static bool ep_eq(const struct endpoint *a, const struct endpoint *b)
 {
 	return a->ipver == b->ipver && a->port == b->port && a->n_vlan == b->n_vlan &&
-	       !memcmp(a->vlan, b->vlan, sizeof(a->vlan)) && !memcmp(a->ip, b->ip, 16);
+		!memcmp(a->vlan, b->vlan, sizeof(a->vlan)) && !memcmp(a->ip, b->ip, 16);
 }
 
 struct ied *ied_get(const struct endpoint *ep, bool create)
@@ -138,7 +139,7 @@ void ied_add_ld(struct ied *d, struct bview name)
 	if (d->n_lds >= IED_MAX_LDS)
 		return;
 	if ((d->n_lds & 3) == 0) {
-		char (*n)[65] = realloc(d->lds, ((size_t)d->n_lds + 4) * sizeof(*n));
+		char(*n)[65] = realloc(d->lds, ((size_t)d->n_lds + 4) * sizeof(*n));
 		if (!n)
 			return;
 		d->lds = n;
@@ -154,7 +155,10 @@ void ied_foreach(void (*fn)(struct ied *, void *), void *arg)
 		fn(ieds[i], arg);
 }
 
-size_t ied_count(void) { return n_ieds; }
+size_t ied_count(void)
+{
+	return n_ieds;
+}
 
 void ied_free_all(void)
 {

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* ied.h - what the traffic says about each IED (an MMS server endpoint): its name
  * and identity, logical devices, datasets and their members, report control
  * blocks and their settings, and its associations. Fixed capacity; a full table is
@@ -20,23 +21,37 @@
 
 /* RCB attributes, in the order clients name them. */
 enum rcb_attr {
-	RCB_RPTID = 0, RCB_RPTENA, RCB_RESV, RCB_DATSET, RCB_CONFREV, RCB_OPTFLDS, RCB_BUFTM,
-	RCB_SQNUM, RCB_TRGOPS, RCB_INTGPD, RCB_GI, RCB_PURGEBUF, RCB_ENTRYID, RCB_TIMEOFENTRY,
-	RCB_RESVTMS, RCB_OWNER, RCB_ATTR_COUNT
+	RCB_RPTID = 0,
+	RCB_RPTENA,
+	RCB_RESV,
+	RCB_DATSET,
+	RCB_CONFREV,
+	RCB_OPTFLDS,
+	RCB_BUFTM,
+	RCB_SQNUM,
+	RCB_TRGOPS,
+	RCB_INTGPD,
+	RCB_GI,
+	RCB_PURGEBUF,
+	RCB_ENTRYID,
+	RCB_TIMEOFENTRY,
+	RCB_RESVTMS,
+	RCB_OWNER,
+	RCB_ATTR_COUNT
 };
 
 struct rcb {
-	char ref[160];            /* MMS form: "LD/LLN0$RP$EventsRCB01" */
-	bool buffered;            /* $BR$ */
-	uint32_t known;           /* bit per enum rcb_attr known */
+	char ref[160];  /* MMS form: "LD/LLN0$RP$EventsRCB01" */
+	bool buffered;  /* $BR$ */
+	uint32_t known; /* bit per enum rcb_attr known */
 	char rptid[66];
 	char datset[160];
 	bool rptena, resv, gi;
-	uint8_t trgops;           /* TRG_MASK bits in force */
+	uint8_t trgops; /* TRG_MASK bits in force */
 	uint16_t optflds;
 	uint32_t confrev, buftm, intgpd, resvtms;
-	uint64_t owner_flow;      /* the association that enabled it (0 none) */
-	uint64_t resv_flow;       /* the association that reserved it */
+	uint64_t owner_flow; /* the association that enabled it (0 none) */
+	uint64_t resv_flow;  /* the association that reserved it */
 	uint8_t resv_client[16];
 	int64_t enabled_at;
 	struct pkt_where enable_at;
@@ -50,39 +65,39 @@ struct rcb {
 	/* buffered: EntryIDs delivered lately (to tell a replay from new entries) */
 	uint8_t n_entryids, next_entryid;
 	uint8_t entryids[RCB_ENTRYIDS_KEPT][8];
-	uint64_t entryid_flow;    /* the association that last wrote EntryID (0 none) */
-	bool coalescing_told;     /* buftm_coalescing was said for this RCB */
+	uint64_t entryid_flow; /* the association that last wrote EntryID (0 none) */
+	bool coalescing_told;  /* buftm_coalescing was said for this RCB */
 };
 
 
 struct dataset {
-	char ref[160];            /* "LD/LLN0$Events" */
+	char ref[160]; /* "LD/LLN0$Events" */
 	uint16_t n_members;
-	char **members;           /* MMS names of the members, from GetNVLAttributes */
+	char **members; /* MMS names of the members, from GetNVLAttributes */
 };
 
 struct scl_ied;
 
 struct ied {
 	struct endpoint ep;
-	char name[64];            /* from rules, else the SCL IED at this address, else the
+	char name[64];                /* from rules, else the SCL IED at this address, else the
 	                             first logical device seen */
 	const struct scl_ied *design; /* the SCL IED whose ConnectedAP has this address
 	                             (core/scl.h), NULL when none or no --scl */
-	bool name_from_design;    /* name is that SCL IED's (not the rules') */
+	bool name_from_design;        /* name is that SCL IED's (not the rules') */
 	char vendor[64], model[64], revision[64];
 	uint16_t n_lds;
-	char (*lds)[65];          /* grown as logical devices appear (most IEDs have a few) */
+	char (*lds)[65]; /* grown as logical devices appear (most IEDs have a few) */
 	uint16_t n_rcbs;
-	struct rcb *rcbs;         /* IED_MAX_RCBS */
+	struct rcb *rcbs; /* IED_MAX_RCBS */
 	uint16_t n_datasets;
 	struct dataset *datasets; /* IED_MAX_DATASETS */
 	/* associations (issue 5 analyzers use these) */
 	uint32_t open_assocs, peak_assocs, assocs_total, refused;
-	uint32_t limit;           /* from rules, or inferred; 0 unknown */
+	uint32_t limit; /* from rules, or inferred; 0 unknown */
 	bool limit_inferred;
 	struct ied_latency *latency; /* core/latency.h: per service, NULL until an answer was timed */
-	void *slot[IED_SLOTS];    /* analyzers' and sinks' own state (core/bus.h), freed by its owner */
+	void *slot[IED_SLOTS];       /* analyzers' and sinks' own state (core/bus.h), freed by its owner */
 };
 
 struct ied *ied_get(const struct endpoint *ep, bool create);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* inputs.h - what the run reads, as the layers above the capture name it: the
  * input files (EVE's pcap_filename, the store's run row, the summary's header)
  * or, when live, the interfaces (a packet's iface indexes them; an analyzer reads
@@ -11,7 +12,7 @@
 
 struct input_file {
 	char *path;
-	int64_t first_ts;    /* first packet time (us); INT64_MAX when the file has none */
+	int64_t first_ts; /* first packet time (us); INT64_MAX when the file has none */
 	int dlt;
 };
 
@@ -23,7 +24,7 @@ struct input_file {
 /* A live capture interface; its index (-i order) is struct pkt's iface. */
 struct input_iface {
 	const char *name;
-	uint8_t lan;         /* INPUT_LAN_A, INPUT_LAN_B, or 0 */
+	uint8_t lan; /* INPUT_LAN_A, INPUT_LAN_B, or 0 */
 };
 
 struct input_set {

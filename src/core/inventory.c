@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* inventory.c - readings of the inventory model that more than one reader needs
  * (the analyzer's findings and summary block, the document); see inventory.h. */
 #include "core/inventory.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* inventory.h - the inventory model: what the traffic says about the installation
  * beyond the IED model itself (core/ied.h). Per IED: its clients, the logical nodes
  * of its logical devices, the services asked of it, what protected its
@@ -21,31 +22,31 @@
 #include "core/packet.h"
 
 /* Per-IED tables; the document states these limits (docs/inventory.md). */
-#define INV_MAX_CLIENTS 64     /* clients listed per IED */
-#define INV_MAX_LNS 512        /* logical nodes per IED (all its LDs) */
-#define INV_LN_NAME 33         /* an LN name (prefix + class + instance) is far shorter */
-#define INV_SVC_MAX 96         /* confirmed services counted by tag; higher ones are "other" */
-#define INV_USVC_MAX 3         /* informationReport, unsolicitedStatus, eventNotification */
-#define INV_MAX_ACSI 32        /* distinct ACSI service names per IED */
-#define INV_MAX_SNI 4          /* distinct TLS server names per IED */
-#define INV_DS_RECENT 4        /* datasets named by recent reports, checked before the table */
-#define INV_MAX_VARS 256       /* variables whose type the IED described, per IED */
-#define INV_VAR_NAME 130       /* an item name (LN$FC$DO...) as the request named it */
-#define INV_VAR_TYPE 512       /* its type, one line (mms_type_summary) */
+#define INV_MAX_CLIENTS 64 /* clients listed per IED */
+#define INV_MAX_LNS 512    /* logical nodes per IED (all its LDs) */
+#define INV_LN_NAME 33     /* an LN name (prefix + class + instance) is far shorter */
+#define INV_SVC_MAX 96     /* confirmed services counted by tag; higher ones are "other" */
+#define INV_USVC_MAX 3     /* informationReport, unsolicitedStatus, eventNotification */
+#define INV_MAX_ACSI 32    /* distinct ACSI service names per IED */
+#define INV_MAX_SNI 4      /* distinct TLS server names per IED */
+#define INV_DS_RECENT 4    /* datasets named by recent reports, checked before the table */
+#define INV_MAX_VARS 256   /* variables whose type the IED described, per IED */
+#define INV_VAR_NAME 130   /* an item name (LN$FC$DO...) as the request named it */
+#define INV_VAR_TYPE 512   /* its type, one line (mms_type_summary) */
 /* Run-wide. */
-#define INV_MAX_L2 256         /* GOOSE and SV streams */
+#define INV_MAX_L2 256 /* GOOSE and SV streams */
 
 struct inv_client {
 	uint8_t ipver, ip[16];
 	int64_t first_seen, last_seen;
 	uint32_t connections, associations, tls_connections;
 	uint64_t requests;
-	uint32_t svc[INV_SVC_MAX + 1];  /* requests by service tag; the last slot: higher tags */
+	uint32_t svc[INV_SVC_MAX + 1]; /* requests by service tag; the last slot: higher tags */
 	bool password_sent;
 };
 
 struct inv_ln {
-	uint8_t ld;                     /* index into the IED's lds */
+	uint8_t ld; /* index into the IED's lds */
 	char name[INV_LN_NAME];
 };
 
@@ -53,11 +54,11 @@ struct inv_ln {
  * ACSI GetDataDefinition): the data model as the IED itself states it, no SCL
  * needed. The latest description wins. */
 struct inv_var {
-	uint8_t ld;                     /* index into the IED's lds */
+	uint8_t ld; /* index into the IED's lds */
 	char item[INV_VAR_NAME];
-	char type[INV_VAR_TYPE];        /* "{Oper{ctlVal:boolean,...}}" */
-	bool type_cut;                  /* the line did not hold the whole tree */
-	uint32_t nodes;                 /* nodes in the tree */
+	char type[INV_VAR_TYPE]; /* "{Oper{ctlVal:boolean,...}}" */
+	bool type_cut;           /* the line did not hold the whole tree */
+	uint32_t nodes;          /* nodes in the tree */
 };
 
 /* One IED's inventory, in the analyzer's slot on the IED (inventory_ied()). */
@@ -66,23 +67,26 @@ struct inv_ied {
 	uint32_t connections, associations;
 	uint64_t requests[INV_SVC_MAX + 1];
 	uint64_t unconfirmed[INV_USVC_MAX + 1];
-	struct { const char *name; uint64_t n; } acsi[INV_MAX_ACSI];
+	struct {
+		const char *name;
+		uint64_t n;
+	} acsi[INV_MAX_ACSI];
 	uint16_t n_acsi;
 	uint32_t acsi_dropped;
 	struct inv_client *clients;
 	uint16_t n_clients;
 	uint32_t unlisted_client_connections;
-	struct inv_ln *lns;             /* in order of discovery */
+	struct inv_ln *lns; /* in order of discovery */
 	uint16_t n_lns;
 	uint32_t lns_dropped, lds_dropped, datasets_dropped;
-	struct inv_var *vars;           /* described variables, in order of description */
+	struct inv_var *vars; /* described variables, in order of description */
 	uint16_t n_vars;
 	uint32_t vars_dropped;
-	bool plaintext_flagged;         /* MMS was seen in clear */
+	bool plaintext_flagged; /* MMS was seen in clear */
 	/* TLS (IEC 62351-4): nothing is decrypted, the hellos say version and name */
 	uint32_t tls_connections;
-	uint16_t tls_version;           /* selected by the server (ServerHello) */
-	uint16_t tls_offered;           /* highest offered by a client (ClientHello) */
+	uint16_t tls_version; /* selected by the server (ServerHello) */
+	uint16_t tls_offered; /* highest offered by a client (ClientHello) */
 	uint8_t n_sni;
 	char sni[INV_MAX_SNI][128];
 	/* other protocols on the MMS port */
@@ -92,10 +96,10 @@ struct inv_ied {
 	char other_mechanism[64];
 	/* The analyzer's lookups while it fills the above: not part of the model. */
 	struct {
-		uint16_t *ln_slot;      /* hash of lns: index + 1; 0 empty */
+		uint16_t *ln_slot;                  /* hash of lns: index + 1; 0 empty */
 		char recent_ds[INV_DS_RECENT][160]; /* reports repeat a few DatSets endlessly */
 		uint8_t next_recent_ds;
-		int16_t last_ld;        /* the LD matched last (names come in runs) */
+		int16_t last_ld; /* the LD matched last (names come in runs) */
 	} work;
 };
 
@@ -109,8 +113,8 @@ struct inv_vlan_key {
 /* A segment seen carrying MMS. */
 struct inv_mms_vlan {
 	struct inv_vlan_key key;
-	struct endpoint ied;            /* the first IED seen speaking MMS there */
-	struct pkt_where at;            /* and the frame that showed it */
+	struct endpoint ied; /* the first IED seen speaking MMS there */
+	struct pkt_where at; /* and the frame that showed it */
 };
 
 /* A GOOSE or SV stream: one (kind, segment, APPID). */
@@ -120,7 +124,7 @@ struct inv_l2_stream {
 	struct inv_vlan_key key;
 	bool has_mac, has_dst, other_sources;
 	uint8_t src[6], dst[6];
-	char id[130];                   /* gocbRef (GOOSE) or svID (SV) */
+	char id[130]; /* gocbRef (GOOSE) or svID (SV) */
 	char datset[130];
 	char go_id[130];
 	bool has_conf_rev, has_tal;
@@ -128,7 +132,7 @@ struct inv_l2_stream {
 	uint64_t frames, malformed;
 	int64_t first_seen, last_seen, refreshed;
 	struct pkt_where first_at, last_at;
-	int16_t mms_vlan;               /* index into the MMS segments once flagged; -1 before */
+	int16_t mms_vlan; /* index into the MMS segments once flagged; -1 before */
 };
 
 /* The whole inventory, read-only, as the analyzer has it at the moment it is
@@ -136,12 +140,12 @@ struct inv_l2_stream {
 /* A PRP or HSR node, known by the supervision frames it sends (IEC 62439-3). */
 #define INV_MAX_RED_NODES 256
 struct inv_red_node {
-	uint8_t mac[6];            /* the supervision frame's source */
-	bool hsr;                  /* HSR supervision (in an HSR tag); else PRP */
-	uint8_t lans;              /* bit 0: seen on LAN/lane A, bit 1: on B */
-	uint64_t frames;           /* supervision frames, every copy */
+	uint8_t mac[6];  /* the supervision frame's source */
+	bool hsr;        /* HSR supervision (in an HSR tag); else PRP */
+	uint8_t lans;    /* bit 0: seen on LAN/lane A, bit 1: on B */
+	uint64_t frames; /* supervision frames, every copy */
 	int64_t first_seen, last_seen;
-	struct pkt_where first;    /* its first supervision frame */
+	struct pkt_where first; /* its first supervision frame */
 };
 
 /* A time source seen on the wire: an SNTP server answering (UDP 123, mode 4 or
@@ -151,11 +155,11 @@ struct inv_red_node {
 #define INV_MAX_TIME_SOURCES 64
 enum inv_time_protocol { INV_TIME_SNTP = 0, INV_TIME_PTP };
 struct inv_time_source {
-	uint8_t protocol;          /* enum inv_time_protocol */
-	bool over_udp;             /* PTP: over UDP (else Ethernet); SNTP: always */
-	uint8_t ipver, ip[16];     /* the sender's address, when over UDP */
+	uint8_t protocol;      /* enum inv_time_protocol */
+	bool over_udp;         /* PTP: over UDP (else Ethernet); SNTP: always */
+	uint8_t ipver, ip[16]; /* the sender's address, when over UDP */
 	bool has_mac;
-	uint8_t mac[6];            /* the sender's MAC, when the link has one */
+	uint8_t mac[6]; /* the sender's MAC, when the link has one */
 	struct inv_vlan_key key;
 	/* SNTP */
 	uint8_t version, leap, stratum, refid[4];
@@ -169,14 +173,14 @@ struct inv_time_source {
 };
 
 struct inventory_view {
-	int ied_slot;                   /* where an IED keeps its struct inv_ied (inventory_ied()) */
-	int64_t first_seen, last_seen;  /* packet time of the first and last event; 0 none */
+	int ied_slot;                        /* where an IED keeps its struct inv_ied (inventory_ied()) */
+	int64_t first_seen, last_seen;       /* packet time of the first and last event; 0 none */
 	const struct inv_l2_stream *streams; /* GOOSE and SV, in order of appearance */
 	size_t n_streams;
 	const struct inv_mms_vlan *mms_vlans; /* in order of appearance */
 	size_t n_mms_vlans;
-	uint64_t l2_frames_not_listed;  /* GOOSE/SV frames of streams beyond INV_MAX_L2 */
-	uint64_t l2_frames_unusable;    /* no header or no PDU, and no stream of that APPID yet */
+	uint64_t l2_frames_not_listed;        /* GOOSE/SV frames of streams beyond INV_MAX_L2 */
+	uint64_t l2_frames_unusable;          /* no header or no PDU, and no stream of that APPID yet */
 	const struct inv_red_node *red_nodes; /* PRP/HSR nodes, in order of appearance */
 	size_t n_red_nodes;
 	const struct inv_time_source *time_sources; /* SNTP servers, PTP grandmasters */
@@ -196,14 +200,14 @@ static inline const struct inv_ied *inventory_ied(const struct inventory_view *v
 static inline bool inv_is_plc(const struct inv_ied *v)
 {
 	return v && (v->s7comm_connections || v->s7comm_plus_connections) && !v->plaintext_flagged &&
-	       !v->tls_connections && !v->associations;
+		!v->tls_connections && !v->associations;
 }
 
 /* Readings of the model that the findings, the summary block and the document share. */
-void inv_mac_text(const uint8_t *mac, char *buf, size_t size);            /* "00:30:a7:00:00:01" */
+void inv_mac_text(const uint8_t *mac, char *buf, size_t size);               /* "00:30:a7:00:00:01" */
 void inv_client_address(const struct inv_client *c, char *buf, size_t size); /* "10.0.0.1", "fe80::1" */
-void inv_vlan_ids(const struct inv_vlan_key *k, char *buf, size_t size);  /* "10", "100.10"; "" untagged */
-void inv_vlan_text(const struct inv_vlan_key *k, char *buf, size_t size); /* "VLAN 10", "the untagged segment" */
+void inv_vlan_ids(const struct inv_vlan_key *k, char *buf, size_t size);     /* "10", "100.10"; "" untagged */
+void inv_vlan_text(const struct inv_vlan_key *k, char *buf, size_t size);    /* "VLAN 10", "the untagged segment" */
 /* RCB r names a dataset that is not listed (its DatSet was read or written, the
  * dataset itself never listed) and no earlier RCB names it. */
 bool inv_rcb_only_dataset(const struct ied *d, uint16_t r);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* kinds.c - the finding kinds table; see kinds.h. */
 #include "core/kinds.h"
 
@@ -20,9 +21,15 @@ const struct finding_kind *finding_kind_find(const char *name)
 	return NULL;
 }
 
-size_t finding_kinds_count(void) { return N_KINDS; }
+size_t finding_kinds_count(void)
+{
+	return N_KINDS;
+}
 
-const struct finding_kind *finding_kind_at(size_t i) { return i < N_KINDS ? &KINDS[i] : NULL; }
+const struct finding_kind *finding_kind_at(size_t i)
+{
+	return i < N_KINDS ? &KINDS[i] : NULL;
+}
 
 static int by_name(const void *a, const void *b)
 {
@@ -43,7 +50,10 @@ void finding_kinds_text(char *buf, size_t size, unsigned width, unsigned indent)
 		size_t len = strlen(names[i]);
 		/* room for ", name" and the ',' that ends the line if the next wraps */
 		bool wrap = i > 0 && col + 2 + len + 1 > width;
-		int w = snprintf(buf + used, size - used, "%s%*s%s", i == 0 ? "" : wrap ? ",\n" : ", ",
+		int w = snprintf(buf + used, size - used, "%s%*s%s",
+				 i == 0         ? ""
+					 : wrap ? ",\n"
+						: ", ",
 				 wrap ? (int)indent : 0, "", names[i]);
 		if (w < 0 || (size_t)w >= size - used) {
 			buf[used] = 0; /* cut at a whole name */

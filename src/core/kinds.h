@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* kinds.h - every finding kind mmswatch can emit, with its default severity: the
  * one list that the gate (--fail-on-kind), the rules (severity KIND LEVEL) and
  * docs/findings.md go by, so a misspelt kind is refused instead of silently
@@ -18,6 +19,7 @@
 #include "core/severity.h"
 
 /* X(kind, default severity), grouped as in docs/findings.md. */
+/* clang-format off */
 #define MMSW_FINDING_KINDS(X)                                                        \
 	/* reports (analyze/reports.c, analyze/loss.c) */                             \
 	X(report_sequence_gap, SEV_HIGH)                                              \
@@ -110,10 +112,11 @@
 	X(ied_clock_failure, SEV_HIGH)                                                \
 	X(ied_clock_drift, SEV_LOW)                                                   \
 	X(capture_clock_offset, SEV_LOW)
+/* clang-format on */
 
 struct finding_kind {
 	const char *name;
-	uint8_t severity;            /* the documented default (enum severity) */
+	uint8_t severity; /* the documented default (enum severity) */
 };
 
 /* The kind of that name, NULL when there is none. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* latency.c - the IED's latency histograms; see latency.h. */
 #include "core/latency.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* latency.h - how fast an IED answers, per MMS confirmed service: a log-scale
  * histogram of fixed size, kept per (IED, service) in the IED model (ied.h:
  * ied_latency). The services analyzer fills it; the summary, the store and the
@@ -11,7 +12,7 @@
 /* 8 buckets per power of two of microseconds, so a quantile is within 1/8 of the
  * truth. */
 #define SVC_LAT_BUCKETS 272
-#define SVC_ANY (-1)              /* ied_latency(): every service together */
+#define SVC_ANY (-1) /* ied_latency(): every service together */
 /* Histograms per IED: one per confirmed service tag below LAT_TAGS, one for
  * every other tag, one for all services together. */
 #define LAT_TAGS 80
@@ -23,11 +24,11 @@
 #define LAT_HIST_MAX 8192
 
 struct svc_latency {
-	uint64_t count;           /* answers timed: confirmed-responses and -errors */
-	uint64_t errors;          /* confirmed-errors among them */
-	uint64_t rejects;         /* requests answered by a reject PDU */
-	uint64_t unanswered;      /* requests that never got an answer */
-	uint64_t slow;            /* answers slower than latency.slow */
+	uint64_t count;      /* answers timed: confirmed-responses and -errors */
+	uint64_t errors;     /* confirmed-errors among them */
+	uint64_t rejects;    /* requests answered by a reject PDU */
+	uint64_t unanswered; /* requests that never got an answer */
+	uint64_t slow;       /* answers slower than latency.slow */
 	int64_t min_us, max_us;
 	uint64_t sum_us;
 	uint32_t bucket[SVC_LAT_BUCKETS];

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* mms_value.c - MMS Data values as JSON; see mms_value.h. This runs for every
  * value of every report written out, so it formats without snprintf or
  * allocation. Values are walked with an explicit stack (no recursion) and bounded
@@ -26,8 +27,7 @@ static void civil_date(uint64_t days, uint64_t *y, unsigned *m, unsigned *d)
 }
 
 /* "YYYY-MM-DDTHH:MM:SS" + '.' + fraction of frac_digits digits + "Z". */
-static size_t fmt_time(char *buf, uint64_t days, uint32_t sec_of_day, uint32_t frac,
-		       unsigned frac_digits)
+static size_t fmt_time(char *buf, uint64_t days, uint32_t sec_of_day, uint32_t frac, unsigned frac_digits)
 {
 	uint64_t y;
 	unsigned m, d;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* mms_value.h - MMS Data values as JSON, in the one shape every consumer shows
  * them: a structure is [...], an array {"array":[...]}, a bit string
  * {"bits":"..."}, a failure {"failure":"object-access-denied"}, ...
@@ -26,10 +27,10 @@ enum {
 /* A section of values written under one byte budget. */
 struct mms_value_writer {
 	struct jw *w;
-	size_t start;   /* w->len where the budgeted section began */
+	size_t start; /* w->len where the budgeted section began */
 	size_t budget;
 	unsigned flags;
-	bool stop;      /* budget spent or nesting too deep: no more values */
+	bool stop; /* budget spent or nesting too deep: no more values */
 };
 
 /* Whether est more bytes of JSON fit the budget; if not, values stop. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* rules.c - the rules file parser and lookups; see rules.h. */
 #include "core/rules.h"
 
@@ -28,7 +29,10 @@ static const struct {
 #undef X
 };
 
-const char *threshold_name(enum threshold_id id) { return id < THR_COUNT ? THR[id].name : "?"; }
+const char *threshold_name(enum threshold_id id)
+{
+	return id < THR_COUNT ? THR[id].name : "?";
+}
 
 void rules_defaults(struct rules *r)
 {
@@ -109,11 +113,16 @@ static bool parse_duration(const char *s, int64_t *us)
 	if (errno || end == s)
 		return false;
 	double mult;
-	if (!strcmp(end, "ms")) mult = 1e3;
-	else if (!strcmp(end, "s")) mult = 1e6;
-	else if (!strcmp(end, "m")) mult = 60e6;
-	else if (!strcmp(end, "h")) mult = 3600e6;
-	else return false;
+	if (!strcmp(end, "ms"))
+		mult = 1e3;
+	else if (!strcmp(end, "s"))
+		mult = 1e6;
+	else if (!strcmp(end, "m"))
+		mult = 60e6;
+	else if (!strcmp(end, "h"))
+		mult = 3600e6;
+	else
+		return false;
 	if (v < 0 || v * mult > 1e15)
 		return false;
 	*us = (int64_t)(v * mult);
@@ -132,8 +141,8 @@ static bool parse_ratio(const char *s, int64_t *milli)
 }
 
 /* "10.0.0.1", "10.0.0.1:102", "fe80::1", "[fe80::1]:102", optionally "/prefix". */
-static bool parse_addr(const char *s, uint8_t *ipver, uint8_t ip[16], uint16_t *port,
-		       uint8_t *prefix, bool allow_prefix)
+static bool parse_addr(const char *s, uint8_t *ipver, uint8_t ip[16], uint16_t *port, uint8_t *prefix,
+		       bool allow_prefix)
 {
 	char buf[128];
 	if (strlen(s) >= sizeof(buf))
@@ -237,12 +246,14 @@ static int directive(struct rules *r, struct ctx *c, char **t, int n)
 				continue;
 			uint64_t u;
 			bool ok = THR[i].kind == 'D' ? parse_duration(t[2], &r->thr[i])
-				: THR[i].kind == 'R' ? parse_ratio(t[2], &r->thr[i])
+				: THR[i].kind == 'R'
+				? parse_ratio(t[2], &r->thr[i])
 				: (parse_u64(t[2], &u) && u <= 1000000000 && (r->thr[i] = (int64_t)u, true));
 			if (!ok)
 				return fail(c, "%s: '%s' is not %s", t[1], t[2],
-					    THR[i].kind == 'D' ? "a duration (e.g. 500ms, 10s, 5m, 2h)"
-					    : THR[i].kind == 'R' ? "a non-negative number" : "a whole number");
+					    THR[i].kind == 'D'           ? "a duration (e.g. 500ms, 10s, 5m, 2h)"
+						    : THR[i].kind == 'R' ? "a non-negative number"
+									 : "a whole number");
 			return 0;
 		}
 		return fail(c, "unknown setting '%s' (see docs/rules.md)", t[1]);
@@ -285,11 +296,13 @@ static int directive(struct rules *r, struct ctx *c, char **t, int n)
 			uint64_t v;
 			if (!strcmp(t[i], "name")) {
 				if (strlen(t[i + 1]) >= sizeof(d->name))
-					return fail(c, "name is too long (at most %zu characters)", sizeof(d->name) - 1);
+					return fail(c, "name is too long (at most %zu characters)",
+						    sizeof(d->name) - 1);
 				strcpy(d->name, t[i + 1]);
 			} else if (!strcmp(t[i], "limit")) {
 				if (!parse_u64(t[i + 1], &v) || v == 0 || v > 100000)
-					return fail(c, "limit: '%s' is not a number of associations (1-100000)", t[i + 1]);
+					return fail(c, "limit: '%s' is not a number of associations (1-100000)",
+						    t[i + 1]);
 				d->limit = (uint32_t)v;
 			} else {
 				return fail(c, "unknown ied attribute '%s' (name, limit)", t[i]);
@@ -306,17 +319,23 @@ static int directive(struct rules *r, struct ctx *c, char **t, int n)
 		struct rule_allow *a = &r->allow[r->n_allow];
 		memset(a, 0, sizeof(*a));
 		a->client_name = a->ied_name = -1;
-		if (!strcmp(t[1], "write")) a->what = ALLOW_WRITE;
-		else if (!strcmp(t[1], "control")) a->what = ALLOW_CONTROL;
-		else if (!strcmp(t[1], "associate")) a->what = ALLOW_ASSOCIATE;
-		else return fail(c, "allow what? '%s' (write, control, associate)", t[1]);
+		if (!strcmp(t[1], "write"))
+			a->what = ALLOW_WRITE;
+		else if (!strcmp(t[1], "control"))
+			a->what = ALLOW_CONTROL;
+		else if (!strcmp(t[1], "associate"))
+			a->what = ALLOW_ASSOCIATE;
+		else
+			return fail(c, "allow what? '%s' (write, control, associate)", t[1]);
 		uint16_t port;
 		if (!strcmp(t[2], "any")) {
 			a->ipver = 0;
 		} else if (!parse_addr(t[2], &a->ipver, a->ip, &port, &a->prefix, true) || port) {
 			if (!scl_name_ok(t[2], sizeof(r->names[0])))
-				return fail(c, "'%s' is not a client address or prefix (10.0.0.5, 10.0.0.0/24, any) "
-					    "nor an SCL IED name", t[2]);
+				return fail(c,
+					    "'%s' is not a client address or prefix (10.0.0.5, 10.0.0.0/24, any) "
+					    "nor an SCL IED name",
+					    t[2]);
 			if ((a->client_name = name_index(r, t[2])) < 0)
 				return fail(c, "too many SCL IED names in allow lines (at most %d)", RULES_MAX_NAMES);
 			a->ipver = 0;
@@ -328,7 +347,8 @@ static int directive(struct rules *r, struct ctx *c, char **t, int n)
 				uint8_t prefix;
 				if (!parse_addr(t[i + 1], &a->ied_ipver, a->ied_ip, &a->ied_port, &prefix, false)) {
 					if (!scl_name_ok(t[i + 1], sizeof(r->names[0])))
-						return fail(c, "ied: '%s' is not an address nor an SCL IED name", t[i + 1]);
+						return fail(c, "ied: '%s' is not an address nor an SCL IED name",
+							    t[i + 1]);
 					if ((a->ied_name = name_index(r, t[i + 1])) < 0)
 						return fail(c, "too many SCL IED names in allow lines (at most %d)",
 							    RULES_MAX_NAMES);
@@ -425,8 +445,8 @@ static bool prefix_match(const uint8_t *net, const uint8_t *ip, unsigned bits)
 	return true;
 }
 
-bool rules_allowed(const struct rules *r, uint8_t what, uint8_t ipver, const uint8_t *client,
-		   const uint8_t *ied, uint16_t ied_port, const char *object)
+bool rules_allowed(const struct rules *r, uint8_t what, uint8_t ipver, const uint8_t *client, const uint8_t *ied,
+		   uint16_t ied_port, const char *object)
 {
 	if (!r->allow_any[what])
 		return true;
@@ -440,8 +460,8 @@ bool rules_allowed(const struct rules *r, uint8_t what, uint8_t ipver, const uin
 			continue;
 		if (a->ied_name >= 0 && !scl_named(r->names[a->ied_name], ipver, ied, ied_port))
 			continue;
-		if (a->has_ied && (!addr_eq(a->ied_ipver, a->ied_ip, ipver, ied) ||
-				   (a->ied_port && a->ied_port != ied_port)))
+		if (a->has_ied &&
+		    (!addr_eq(a->ied_ipver, a->ied_ip, ipver, ied) || (a->ied_port && a->ied_port != ied_port)))
 			continue;
 		if (a->object[0] && (!object || fnmatch(a->object, object, 0) != 0))
 			continue;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* rules.h - thresholds, severities, per-IED facts and allowlists, from
  * rules/default.rules and --rules FILE. Documented in docs/rules.md.
  *
@@ -18,6 +19,7 @@
 #include "core/severity.h"
 
 /* X(id, name, kind, default, description); kind: D duration (us), N number, R ratio */
+/* clang-format off */
 #define MMSW_THRESHOLDS(X)                                                                      \
 	X(FINDING_WINDOW, "finding.window", 'D', 60000000, "repeats of a finding on one object within this time are one finding") \
 	X(REPORT_INTG_TOLERANCE, "report.integrity_tolerance", 'R', 500, "an integrity report later than IntgPd x (1 + this) is late") \
@@ -47,12 +49,13 @@
 	X(CLOCK_QUALITY_MIN, "clock.quality_min", 'N', 3, "distinct times flagged ClockNotSynchronized or ClockFailure that make a finding") \
 	X(CLOCK_DRIFT_PPM, "clock.drift_ppm", 'N', 100, "an IED clock drifting faster than this many ppm from the capture's drifts") \
 	X(CLOCK_DRIFT_MIN_SPAN, "clock.drift_min_span", 'D', 600000000, "drift is judged only over at least this much packet time")
+/* clang-format on */
 
 enum threshold_id {
 #define X(id, name, kind, def, desc) THR_##id,
 	MMSW_THRESHOLDS(X)
 #undef X
-	THR_COUNT
+		THR_COUNT
 };
 
 #define RULES_MAX_IEDS 1024
@@ -62,22 +65,22 @@ enum threshold_id {
 struct rule_ied {
 	uint8_t ipver;
 	uint8_t ip[16];
-	uint16_t port;       /* 0: any */
+	uint16_t port; /* 0: any */
 	char name[64];
-	uint32_t limit;      /* association limit, 0 unknown */
+	uint32_t limit; /* association limit, 0 unknown */
 };
 
 enum allow_what { ALLOW_WRITE = 0, ALLOW_CONTROL, ALLOW_ASSOCIATE };
 
 struct rule_allow {
-	uint8_t what;        /* enum allow_what */
+	uint8_t what; /* enum allow_what */
 	uint8_t ipver, prefix;
 	uint8_t ip[16];
 	bool has_ied;
 	uint8_t ied_ipver;
 	uint8_t ied_ip[16];
 	uint16_t ied_port;
-	char object[128];    /* glob over the IEC 61850 reference, "" = any */
+	char object[128]; /* glob over the IEC 61850 reference, "" = any */
 	/* SCL IED names (--scl) instead of addresses, as indexes into the rules'
 	 * names[], -1 none: the client's or the IED's address must be a ConnectedAP
 	 * of that IED in the loaded design (matched at use: without a design, or
@@ -92,12 +95,15 @@ struct rule_allow {
 struct rules {
 	int64_t thr[THR_COUNT];
 	size_t n_sev;
-	struct { char kind[48]; uint8_t sev; } sev[RULES_MAX_SEVERITY];
+	struct {
+		char kind[48];
+		uint8_t sev;
+	} sev[RULES_MAX_SEVERITY];
 	size_t n_ied;
 	struct rule_ied ied[RULES_MAX_IEDS];
 	size_t n_allow;
 	struct rule_allow allow[RULES_MAX_ALLOW];
-	bool allow_any[3];   /* an allow list of that kind exists */
+	bool allow_any[3]; /* an allow list of that kind exists */
 	size_t n_names;
 	char names[RULES_MAX_NAMES][64];
 };
@@ -113,8 +119,8 @@ uint8_t rules_severity(const struct rules *r, const char *kind, uint8_t dflt);
 const struct rule_ied *rules_ied(const struct rules *r, uint8_t ipver, const uint8_t *ip, uint16_t port);
 /* Is this client allowed to do `what` on the IED (and object, for writes and
  * controls)? True when no allow rule of that kind exists at all. */
-bool rules_allowed(const struct rules *r, uint8_t what, uint8_t ipver, const uint8_t *client,
-		   const uint8_t *ied, uint16_t ied_port, const char *object);
+bool rules_allowed(const struct rules *r, uint8_t what, uint8_t ipver, const uint8_t *client, const uint8_t *ied,
+		   uint16_t ied_port, const char *object);
 const char *threshold_name(enum threshold_id id);
 /* Does an address (at that MMS port; 0 any) belong to the SCL IED of that name?
  * Set when a design is loaded (analyze/scl_checks.c); NULL: names match nothing.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* scl.c - the loaded design, read-only: look-ups by address, name, MMS domain and
  * reference, and DataTypeTemplates resolved on demand; see scl.h. The loader that
  * fills the model is scl_load.c. */
@@ -165,14 +166,23 @@ uint32_t scl_map_get(const struct scl_map *m, const void *a, const void *b)
 const char *scl_error_name(enum scl_error e)
 {
 	static const char *const names[SCL_ERR_COUNT] = {
-		[SCL_OK] = "ok", [SCL_ERR_IO] = "io_error", [SCL_ERR_XML] = "not_well_formed",
-		[SCL_ERR_NOT_SCL] = "not_scl", [SCL_ERR_DOCTYPE] = "doctype_refused",
-		[SCL_ERR_ENTITY] = "entity_refused", [SCL_ERR_FILE_SIZE] = "file_too_big",
-		[SCL_ERR_DEPTH] = "depth_limit", [SCL_ERR_ATTR_SIZE] = "attribute_too_long",
-		[SCL_ERR_TEXT_SIZE] = "text_too_long", [SCL_ERR_ELEMENTS] = "element_limit",
-		[SCL_ERR_IEDS] = "ied_limit", [SCL_ERR_RCBS] = "rcb_limit",
-		[SCL_ERR_DATASETS] = "dataset_limit", [SCL_ERR_FCDAS] = "fcda_limit",
-		[SCL_ERR_FILES] = "file_limit", [SCL_ERR_BAD_VALUE] = "bad_value",
+		[SCL_OK] = "ok",
+		[SCL_ERR_IO] = "io_error",
+		[SCL_ERR_XML] = "not_well_formed",
+		[SCL_ERR_NOT_SCL] = "not_scl",
+		[SCL_ERR_DOCTYPE] = "doctype_refused",
+		[SCL_ERR_ENTITY] = "entity_refused",
+		[SCL_ERR_FILE_SIZE] = "file_too_big",
+		[SCL_ERR_DEPTH] = "depth_limit",
+		[SCL_ERR_ATTR_SIZE] = "attribute_too_long",
+		[SCL_ERR_TEXT_SIZE] = "text_too_long",
+		[SCL_ERR_ELEMENTS] = "element_limit",
+		[SCL_ERR_IEDS] = "ied_limit",
+		[SCL_ERR_RCBS] = "rcb_limit",
+		[SCL_ERR_DATASETS] = "dataset_limit",
+		[SCL_ERR_FCDAS] = "fcda_limit",
+		[SCL_ERR_FILES] = "file_limit",
+		[SCL_ERR_BAD_VALUE] = "bad_value",
 		[SCL_ERR_MEMORY] = "out_of_memory",
 	};
 	return (unsigned)e < SCL_ERR_COUNT && names[e] ? names[e] : "error";
@@ -187,10 +197,14 @@ const char *scl_file_kind_text(uint8_t kind)
 const char *scl_edition_text(uint8_t edition)
 {
 	switch (edition) {
-	case SCL_ED_1: return "1";
-	case SCL_ED_2: return "2";
-	case SCL_ED_2_1: return "2.1";
-	default: return "?";
+	case SCL_ED_1:
+		return "1";
+	case SCL_ED_2:
+		return "2";
+	case SCL_ED_2_1:
+		return "2.1";
+	default:
+		return "?";
 	}
 }
 
@@ -201,21 +215,30 @@ const char *scl_set_text(uint8_t set)
 }
 
 /* ---- the model ---------------------------------------------------------------------- */
-size_t scl_file_count(const struct scl *m) { return m ? m->n_files : 0; }
+size_t scl_file_count(const struct scl *m)
+{
+	return m ? m->n_files : 0;
+}
 
 const struct scl_file *scl_file_at(const struct scl *m, size_t i)
 {
 	return m && i < m->n_files ? &m->files[i] : NULL;
 }
 
-size_t scl_ied_count(const struct scl *m) { return m ? m->n_listed : 0; }
+size_t scl_ied_count(const struct scl *m)
+{
+	return m ? m->n_listed : 0;
+}
 
 const struct scl_ied *scl_ied_at(const struct scl *m, size_t i)
 {
 	return m && i < m->n_listed ? &m->ieds[m->listed[i]] : NULL;
 }
 
-const char *scl_design_hash(const struct scl *m) { return m ? m->hash : ""; }
+const char *scl_design_hash(const struct scl *m)
+{
+	return m ? m->hash : "";
+}
 
 const struct scl_ied *scl_ied_by_name(const struct scl *m, const char *name)
 {
@@ -232,8 +255,7 @@ static int addr_cmp(const struct scl_access_addr *a, uint8_t ipver, const uint8_
 	return memcmp(a->ip, ip, 16);
 }
 
-const struct scl_access_addr *scl_addr_by_ip(const struct scl *m, uint8_t ipver,
-					     const uint8_t ip[16], uint16_t port)
+const struct scl_access_addr *scl_addr_by_ip(const struct scl *m, uint8_t ipver, const uint8_t ip[16], uint16_t port)
 {
 	if (!m || !m->n_addrs)
 		return NULL;
@@ -256,16 +278,14 @@ const struct scl_access_addr *scl_addr_by_ip(const struct scl *m, uint8_t ipver,
 	return NULL;
 }
 
-const struct scl_access_addr *scl_addr_by_ipv4(const struct scl *m, struct in_addr a,
-					       uint16_t port)
+const struct scl_access_addr *scl_addr_by_ipv4(const struct scl *m, struct in_addr a, uint16_t port)
 {
 	uint8_t ip[16] = { 0 };
 	memcpy(ip, &a.s_addr, 4);
 	return scl_addr_by_ip(m, 4, ip, port);
 }
 
-const struct scl_access_addr *scl_addr_by_text(const struct scl *m, const char *text,
-					       uint16_t port)
+const struct scl_access_addr *scl_addr_by_text(const struct scl *m, const char *text, uint16_t port)
 {
 	uint8_t ip[16] = { 0 };
 	if (inet_pton(AF_INET, text, ip) == 1)
@@ -275,8 +295,7 @@ const struct scl_access_addr *scl_addr_by_text(const struct scl *m, const char *
 	return NULL;
 }
 
-const struct scl_access_addr *scl_addr_by_endpoint(const struct scl *m,
-						   const struct endpoint *ep)
+const struct scl_access_addr *scl_addr_by_endpoint(const struct scl *m, const struct endpoint *ep)
 {
 	return ep ? scl_addr_by_ip(m, ep->ipver, ep->ip, ep->port) : NULL;
 }
@@ -314,8 +333,7 @@ const struct scl_ln *scl_ln_by_name(const struct scl_ldevice *ld, const char *na
 }
 
 /* Splits "domain/item" or takes the two apart; false when there is no domain. */
-static bool split_ref(const char *domain, const char *item, char *dom, size_t dsize,
-		      const char **rest)
+static bool split_ref(const char *domain, const char *item, char *dom, size_t dsize, const char **rest)
 {
 	if (domain) {
 		snprintf(dom, dsize, "%s", domain);
@@ -331,8 +349,7 @@ static bool split_ref(const char *domain, const char *item, char *dom, size_t ds
 	return true;
 }
 
-const struct scl_dataset *scl_dataset_by_ref(const struct scl *m, const char *domain,
-					     const char *item)
+const struct scl_dataset *scl_dataset_by_ref(const struct scl *m, const char *domain, const char *item)
 {
 	char dom[130];
 	const char *rest;
@@ -352,8 +369,8 @@ const struct scl_dataset *scl_dataset_by_ref(const struct scl *m, const char *do
 	return NULL;
 }
 
-const struct scl_rcb *scl_rcb_by_ref(const struct scl *m, const char *domain,
-				     const char *item, struct scl_rcb_match *out)
+const struct scl_rcb *scl_rcb_by_ref(const struct scl *m, const char *domain, const char *item,
+				     struct scl_rcb_match *out)
 {
 	struct scl_rcb_match none = { 0 };
 	if (!out)
@@ -380,8 +397,7 @@ const struct scl_rcb *scl_rcb_by_ref(const struct scl *m, const char *domain,
 	size_t inst_len = strlen(inst);
 	for (uint32_t i = 0; i < ld->n_rcbs; i++) {
 		const struct scl_rcb *r = &ld->rcbs[i];
-		if (r->buffered != buffered || strlen(r->ln->name) != ln_len ||
-		    strncmp(r->ln->name, rest, ln_len))
+		if (r->buffered != buffered || strlen(r->ln->name) != ln_len || strncmp(r->ln->name, rest, ln_len))
 			continue;
 		size_t nlen = strlen(r->name);
 		if (inst_len == nlen && !strcmp(inst, r->name)) {
@@ -394,9 +410,8 @@ const struct scl_rcb *scl_rcb_by_ref(const struct scl *m, const char *domain,
 			out->beyond_max = r;
 			continue;
 		}
-		if (inst_len == nlen + 2 && !strncmp(inst, r->name, nlen) &&
-		    inst[nlen] >= '0' && inst[nlen] <= '9' && inst[nlen + 1] >= '0' &&
-		    inst[nlen + 1] <= '9') {
+		if (inst_len == nlen + 2 && !strncmp(inst, r->name, nlen) && inst[nlen] >= '0' && inst[nlen] <= '9' &&
+		    inst[nlen + 1] >= '0' && inst[nlen + 1] <= '9') {
 			unsigned k = (unsigned)(inst[nlen] - '0') * 10 + (unsigned)(inst[nlen + 1] - '0');
 			if (r->indexed && k >= 1 && k <= r->max) {
 				out->rcb = r;
@@ -410,19 +425,17 @@ const struct scl_rcb *scl_rcb_by_ref(const struct scl *m, const char *domain,
 	return NULL;
 }
 
-const char *scl_rcb_instance_item(const struct scl_rcb *r, unsigned instance, char *buf,
-				  size_t size)
+const char *scl_rcb_instance_item(const struct scl_rcb *r, unsigned instance, char *buf, size_t size)
 {
 	if (instance)
-		snprintf(buf, size, "%s$%s$%s%02u", r->ln->name, r->buffered ? "BR" : "RP",
-			 r->name, instance);
+		snprintf(buf, size, "%s$%s$%s%02u", r->ln->name, r->buffered ? "BR" : "RP", r->name, instance);
 	else
 		snprintf(buf, size, "%s$%s$%s", r->ln->name, r->buffered ? "BR" : "RP", r->name);
 	return buf;
 }
 
-const struct scl_dataset *scl_report_dataset(const struct scl *m, const struct scl_ied *d,
-					     const char *datset, const char *rptid)
+const struct scl_dataset *scl_report_dataset(const struct scl *m, const struct scl_ied *d, const char *datset,
+					     const char *rptid)
 {
 	if (!m)
 		return NULL;
@@ -473,8 +486,7 @@ void scl_register_model(const struct scl *m, bool add)
 	}
 }
 
-static const struct scl_type *type_find(const struct scl *m, const struct scl_ied *d,
-					const char *id, uint8_t kind)
+static const struct scl_type *type_find(const struct scl *m, const struct scl_ied *d, const char *id, uint8_t kind)
 {
 	if (!id || !*id)
 		return NULL;
@@ -485,8 +497,7 @@ static const struct scl_type *type_find(const struct scl *m, const struct scl_ie
 	return i != UINT32_MAX && m->types[i].kind == kind ? &m->types[i] : NULL;
 }
 
-static const struct scl_tchild *type_child(const struct scl *m, const struct scl_type *t,
-					   const char *name, size_t len)
+static const struct scl_tchild *type_child(const struct scl *m, const struct scl_type *t, const char *name, size_t len)
 {
 	for (uint32_t i = 0; i < t->n; i++) {
 		const struct scl_tchild *c = &m->tchild[t->first + i];
@@ -508,8 +519,7 @@ static bool segment(const char **p, const char **s, size_t *len)
 	return true;
 }
 
-bool scl_resolve(const struct scl_ln *ln, const char *do_path, const char *da_path,
-		 struct scl_attr_info *out)
+bool scl_resolve(const struct scl_ln *ln, const char *do_path, const char *da_path, struct scl_attr_info *out)
 {
 	memset(out, 0, sizeof(*out));
 	out->fc = out->btype = out->type = out->cdc = "";
@@ -583,8 +593,7 @@ struct leaf_walk {
 
 /* Walks a DOType (kind SCL_T_DO, keeping DAs of the walk's fc) or a DAType, in the
  * order MMS lays the structure out (the type's child order). */
-static void walk(struct leaf_walk *w, const struct scl_type *t, size_t plen, int depth,
-		 const char *fc, uint8_t trg)
+static void walk(struct leaf_walk *w, const struct scl_type *t, size_t plen, int depth, const char *fc, uint8_t trg)
 {
 	if (!t || depth > 16)
 		return;
@@ -596,18 +605,17 @@ static void walk(struct leaf_walk *w, const struct scl_type *t, size_t plen, int
 		if (k < 0 || (size_t)k >= sizeof(w->path) - plen)
 			continue;
 		if (c->kind == SCL_C_SDO) {
-			walk(w, type_find(w->m, w->d, c->type, SCL_T_DO), plen + (size_t)k, depth + 1,
-			     fc, 0);
+			walk(w, type_find(w->m, w->d, c->type, SCL_T_DO), plen + (size_t)k, depth + 1, fc, 0);
 			continue;
 		}
 		uint8_t ctrg = c->kind == SCL_C_DA ? c->trgops : trg;
 		if (!strcmp(c->btype, "Struct")) {
-			walk(w, type_find(w->m, w->d, c->type, SCL_T_DA), plen + (size_t)k, depth + 1,
-			     fc, ctrg);
+			walk(w, type_find(w->m, w->d, c->type, SCL_T_DA), plen + (size_t)k, depth + 1, fc, ctrg);
 			continue;
 		}
-		struct scl_attr_info a = { .found = true, .fc = w->fc, .btype = c->btype,
-					   .type = c->type, .cdc = "", .trgops = ctrg };
+		struct scl_attr_info a = {
+			.found = true, .fc = w->fc, .btype = c->btype, .type = c->type, .cdc = "", .trgops = ctrg
+		};
 		w->n++;
 		if (w->fn)
 			w->fn(w->path, &a, w->arg);
@@ -615,16 +623,14 @@ static void walk(struct leaf_walk *w, const struct scl_type *t, size_t plen, int
 	w->path[plen] = 0;
 }
 
-size_t scl_fcda_leaves(const struct scl_fcda *f,
-		       void (*fn)(const char *item, const struct scl_attr_info *a, void *arg),
+size_t scl_fcda_leaves(const struct scl_fcda *f, void (*fn)(const char *item, const struct scl_attr_info *a, void *arg),
 		       void *arg, size_t max_leaves)
 {
 	struct scl_attr_info a;
 	if (!f || !f->ln || !scl_resolve(f->ln, f->do_name, f->da_name, &a))
 		return 0;
 	const struct scl *m = model_of_ld(f->ln->ld);
-	struct leaf_walk w = { .m = m, .d = f->ln->ld->ied, .fc = f->fc, .fn = fn, .arg = arg,
-			       .max = max_leaves };
+	struct leaf_walk w = { .m = m, .d = f->ln->ld->ied, .fc = f->fc, .fn = fn, .arg = arg, .max = max_leaves };
 	int k = snprintf(w.path, sizeof(w.path), "%s", f->item);
 	if (k < 0 || (size_t)k >= sizeof(w.path))
 		return 0;
@@ -633,8 +639,8 @@ size_t scl_fcda_leaves(const struct scl_fcda *f,
 			fn(w.path, &a, arg);
 		return 1;
 	}
-	const struct scl_type *t = (!f->da_name[0]) ? type_find(m, w.d, a.type, SCL_T_DO)
-						   : type_find(m, w.d, a.type, SCL_T_DA);
+	const struct scl_type *t =
+		(!f->da_name[0]) ? type_find(m, w.d, a.type, SCL_T_DO) : type_find(m, w.d, a.type, SCL_T_DA);
 	walk(&w, t, (size_t)k, 0, f->fc, a.trgops);
 	return w.n;
 }

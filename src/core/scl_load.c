@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* scl_load.c - reads SCL files (IEC 61850-6) into the model of scl.h.
  *
  * libxml2's streaming reader (xmlTextReader) walks the file one node at a time and
@@ -41,6 +42,7 @@
  * cost every run about 2 MB of resident memory (tests/storm/run holds a run to
  * 64 MB). Each function used below is reached through a pointer of its own
  * declared type; the macros after the table make the calls read as usual. */
+/* clang-format off */
 #define XML_FUNCS(X)                                                                      \
 	X(xmlFreeTextReader) X(xmlGetExternalEntityLoader) X(xmlGetLineNo) X(xmlInitParser) \
 	X(xmlReaderForIO) X(xmlSetExternalEntityLoader) X(xmlSetGenericErrorFunc)          \
@@ -50,6 +52,7 @@
 	X(xmlTextReaderMoveToElement) X(xmlTextReaderMoveToFirstAttribute)                 \
 	X(xmlTextReaderMoveToNextAttribute) X(xmlTextReaderNodeType) X(xmlTextReaderRead)  \
 	X(xmlTextReaderSetStructuredErrorHandler)
+/* clang-format on */
 #define X(f) static __typeof__(f) *p_##f;
 XML_FUNCS(X)
 #undef X
@@ -62,15 +65,14 @@ static bool xml_open(char *err, size_t err_size)
 		return true;
 	void *h = dlopen("libxml2.so.2", RTLD_NOW | RTLD_LOCAL);
 	if (!h) {
-		snprintf(err, err_size, "scl: cannot load libxml2 (install the Debian package libxml2): %s",
-			 dlerror());
+		snprintf(err, err_size, "scl: cannot load libxml2 (install the Debian package libxml2): %s", dlerror());
 		return false;
 	}
-#define X(f)                                                                                \
-	if (!(*(void **)&p_##f = dlsym(h, #f))) {                                           \
-		snprintf(err, err_size, "scl: libxml2 lacks %s", #f);                       \
-		dlclose(h);                                                         \
-		return false;                                                               \
+#define X(f) \
+	if (!(*(void **)&p_##f = dlsym(h, #f))) { \
+		snprintf(err, err_size, "scl: libxml2 lacks %s", #f); \
+		dlclose(h); \
+		return false; \
 	}
 	XML_FUNCS(X)
 #undef X
@@ -111,7 +113,10 @@ void scl_register_model(const struct scl *m, bool add);
 
 static enum scl_error last_error;
 
-enum scl_error scl_last_error(void) { return last_error; }
+enum scl_error scl_last_error(void)
+{
+	return last_error;
+}
 
 /* ---- growable arrays ------------------------------------------------------------ */
 static bool grow(void *pp, size_t *cap, size_t need, size_t elsz)
@@ -132,23 +137,62 @@ static bool grow(void *pp, size_t *cap, size_t need, size_t elsz)
 /* What the loader keeps beside the model while files are read. */
 struct build {
 	struct scl *m;
-	size_t cap_files, cap_ieds, cap_lds, cap_lns, cap_ds, cap_fcdas, cap_rcbs, cap_clients,
-		cap_cbs, cap_addrs, cap_l2s, cap_types, cap_tchild;
+	size_t cap_files, cap_ieds, cap_lds, cap_lns, cap_ds, cap_fcdas, cap_rcbs, cap_clients, cap_cbs, cap_addrs,
+		cap_l2s, cap_types, cap_tchild;
 	/* per IED */
-	struct bied { uint64_t hash; uint32_t file; bool dropped; } *bied;
+	struct bied {
+		uint64_t hash;
+		uint32_t file;
+		bool dropped;
+	} * bied;
 	/* per address: the IED it names, its file */
-	struct baddr { const char *ied_name; uint32_t file; uint32_t first_l2; } *baddr;
-	struct scl_map ied_seen;     /* (name, NULL) -> the IED in force so far */
-	struct sha256_ctx design;       /* over each file's own digest */
+	struct baddr {
+		const char *ied_name;
+		uint32_t file;
+		uint32_t first_l2;
+	} * baddr;
+	struct scl_map ied_seen;  /* (name, NULL) -> the IED in force so far */
+	struct sha256_ctx design; /* over each file's own digest */
 	size_t elements;
 };
 
 /* ---- one file ----------------------------------------------------------------------- */
 enum el {
-	E_OTHER = 0, E_SCL, E_COMM, E_SUBNET, E_CAP, E_ADDRESS, E_P, E_GSE, E_SMV,
-	E_IED, E_SERVICES, E_RPTSET, E_AP, E_SERVER, E_LDEVICE, E_LN0, E_LN, E_DATASET,
-	E_FCDA, E_RCB, E_TRGOPS, E_OPTFIELDS, E_RPTENABLED, E_CLIENTLN, E_GSECTL, E_SVCTL,
-	E_DTT, E_LNODETYPE, E_DO, E_DOTYPE, E_SDO, E_DA, E_DATYPE, E_BDA, E_ENUMTYPE,
+	E_OTHER = 0,
+	E_SCL,
+	E_COMM,
+	E_SUBNET,
+	E_CAP,
+	E_ADDRESS,
+	E_P,
+	E_GSE,
+	E_SMV,
+	E_IED,
+	E_SERVICES,
+	E_RPTSET,
+	E_AP,
+	E_SERVER,
+	E_LDEVICE,
+	E_LN0,
+	E_LN,
+	E_DATASET,
+	E_FCDA,
+	E_RCB,
+	E_TRGOPS,
+	E_OPTFIELDS,
+	E_RPTENABLED,
+	E_CLIENTLN,
+	E_GSECTL,
+	E_SVCTL,
+	E_DTT,
+	E_LNODETYPE,
+	E_DO,
+	E_DOTYPE,
+	E_SDO,
+	E_DA,
+	E_DATYPE,
+	E_BDA,
+	E_ENUMTYPE,
 };
 
 struct file_ctx {
@@ -170,20 +214,19 @@ struct file_ctx {
 	char err_msg[256];
 	/* where we are */
 	uint8_t stack[SCL_MAX_DEPTH + 2];
-	int depth;                   /* elements open */
-	int foreign;                 /* > 0: inside an element of another namespace */
+	int depth;   /* elements open */
+	int foreign; /* > 0: inside an element of another namespace */
 	bool seen_root;
 	uint32_t ied, ld, ln, ds, rcb, addr, l2, type;
 	bool in_ied;
 	uint64_t ied_hash;
-	const char *p_type;          /* the open <P>'s type */
-	const char *subnet;          /* the open SubNetwork's name */
+	const char *p_type; /* the open <P>'s type */
+	const char *subnet; /* the open SubNetwork's name */
 	char text[SCL_MAX_TEXT_BYTES + 1];
 	size_t text_len;
 };
 
-static bool fail(struct file_ctx *c, enum scl_error e, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+static bool fail(struct file_ctx *c, enum scl_error e, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static bool fail(struct file_ctx *c, enum scl_error e, const char *fmt, ...)
 {
 	if (c->err != SCL_OK)
@@ -386,8 +429,8 @@ static bool attrs(struct file_ctx *c, const char *const *names, size_t n, const 
 			continue;
 		size_t len = strlen(val);
 		if (len > SCL_MAX_ATTR_BYTES && xmlTextReaderMoveToElement(c->rd) >= 0)
-			return fail(c, SCL_ERR_ATTR_SIZE, "attribute %.40s is %zu bytes (at most %u)",
-				    name, len, SCL_MAX_ATTR_BYTES);
+			return fail(c, SCL_ERR_ATTR_SIZE, "attribute %.40s is %zu bytes (at most %u)", name, len,
+				    SCL_MAX_ATTR_BYTES);
 		if (xmlTextReaderConstNamespaceUri(c->rd) != NULL)
 			continue; /* xmlns declarations and other namespaces' attributes: not SCL's */
 		if (c->in_ied) {
@@ -407,11 +450,11 @@ static bool attrs(struct file_ctx *c, const char *const *names, size_t n, const 
 	return true;
 }
 
-#define ATTRS(c, out, ...)                                                                   \
-	do {                                                                                 \
-		static const char *const names_[] = { __VA_ARGS__ };                       \
-		if (!attrs(c, names_, sizeof(names_) / sizeof(names_[0]), out))             \
-			return false;                                                        \
+#define ATTRS(c, out, ...) \
+	do { \
+		static const char *const names_[] = { __VA_ARGS__ }; \
+		if (!attrs(c, names_, sizeof(names_) / sizeof(names_[0]), out)) \
+			return false; \
 	} while (0)
 
 /* ---- elements ------------------------------------------------------------------------- */
@@ -456,12 +499,18 @@ static enum el classify(enum el parent, const char *n)
 	case E_DATASET:
 		return IS("FCDA") ? E_FCDA : E_OTHER;
 	case E_RCB:
-		return IS("TrgOps") ? E_TRGOPS : IS("OptFields") ? E_OPTFIELDS : IS("RptEnabled") ? E_RPTENABLED : E_OTHER;
+		return IS("TrgOps")        ? E_TRGOPS
+			: IS("OptFields")  ? E_OPTFIELDS
+			: IS("RptEnabled") ? E_RPTENABLED
+					   : E_OTHER;
 	case E_RPTENABLED:
 		return IS("ClientLN") ? E_CLIENTLN : E_OTHER;
 	case E_DTT:
-		return IS("LNodeType") ? E_LNODETYPE : IS("DOType") ? E_DOTYPE : IS("DAType") ? E_DATYPE
-			: IS("EnumType") ? E_ENUMTYPE : E_OTHER;
+		return IS("LNodeType")   ? E_LNODETYPE
+			: IS("DOType")   ? E_DOTYPE
+			: IS("DAType")   ? E_DATYPE
+			: IS("EnumType") ? E_ENUMTYPE
+					 : E_OTHER;
 	case E_LNODETYPE:
 		return IS("DO") ? E_DO : E_OTHER;
 	case E_DOTYPE:
@@ -488,8 +537,8 @@ static bool ied_start(struct file_ctx *c)
 	struct scl *m = c->m;
 	struct build *b = c->b;
 	const char *v[7];
-	ATTRS(c, v, "name", "desc", "manufacturer", "type", "configVersion",
-	      "originalSclVersion", "originalSclRevision");
+	ATTRS(c, v, "name", "desc", "manufacturer", "type", "configVersion", "originalSclVersion",
+	      "originalSclRevision");
 	if (m->n_ieds >= SCL_MAX_IEDS)
 		return fail(c, SCL_ERR_IEDS, "more than %u IEDs", SCL_MAX_IEDS);
 	if (!grow(&m->ieds, &b->cap_ieds, m->n_ieds + 1, sizeof(*m->ieds)) ||
@@ -519,9 +568,13 @@ static uint8_t file_priority(uint8_t kind)
 	/* The IED's own file (CID, IID) is the more specific; an ICD's installed IED next;
 	 * the SCD and SED describe the whole substation. */
 	switch (kind) {
-	case SCL_FILE_CID: case SCL_FILE_IID: return 3;
-	case SCL_FILE_ICD: return 2;
-	default: return 1;
+	case SCL_FILE_CID:
+	case SCL_FILE_IID:
+		return 3;
+	case SCL_FILE_ICD:
+		return 2;
+	default:
+		return 1;
 	}
 }
 
@@ -537,8 +590,7 @@ static bool ied_end(struct file_ctx *c)
 		return true;
 	uint32_t prev = scl_map_get(&b->ied_seen, d->name, NULL);
 	if (prev == NONE)
-		return scl_map_put(&b->ied_seen, d->name, NULL, c->ied) ||
-		       fail(c, SCL_ERR_MEMORY, "out of memory");
+		return scl_map_put(&b->ied_seen, d->name, NULL, c->ied) || fail(c, SCL_ERR_MEMORY, "out of memory");
 	const struct scl_ied *p = &m->ieds[prev];
 	const struct scl_file *pf = &m->files[b->bied[prev].file], *nf = &m->files[c->file];
 	uint8_t pp = file_priority(pf->kind), np = file_priority(nf->kind);
@@ -556,19 +608,18 @@ static bool ied_end(struct file_ctx *c)
 		return true;
 	char why[200] = "";
 	if (strcmp(p->config_version, d->config_version))
-		snprintf(why, sizeof(why), " (configVersion \"%s\" in %s, \"%s\" in %s)",
-			 p->config_version, pf->path, d->config_version, nf->path);
+		snprintf(why, sizeof(why), " (configVersion \"%s\" in %s, \"%s\" in %s)", p->config_version, pf->path,
+			 d->config_version, nf->path);
 	if (pf == nf)
 		log_warn("scl: %s: IED %s is described twice; using the first", nf->path, d->name);
 	else if (pp != np)
 		log_warn("scl: IED %s: %s (%s) and %s (%s) disagree%s; using %s, the IED's own file, "
 			 "which is more specific than the %s",
-			 d->name, pf->path, scl_file_kind_text(pf->kind), nf->path,
-			 scl_file_kind_text(nf->kind), why, kf->path,
-			 scl_file_kind_text(keep == prev ? nf->kind : pf->kind));
+			 d->name, pf->path, scl_file_kind_text(pf->kind), nf->path, scl_file_kind_text(nf->kind), why,
+			 kf->path, scl_file_kind_text(keep == prev ? nf->kind : pf->kind));
 	else
-		log_warn("scl: IED %s: %s and %s disagree%s; using %s, loaded first", d->name,
-			 pf->path, nf->path, why, kf->path);
+		log_warn("scl: IED %s: %s and %s disagree%s; using %s, loaded first", d->name, pf->path, nf->path, why,
+			 kf->path);
 	return true;
 }
 
@@ -685,8 +736,7 @@ static bool rcb_start(struct file_ctx *c)
 {
 	struct scl *m = c->m;
 	const char *v[9];
-	ATTRS(c, v, "name", "desc", "datSet", "intgPd", "rptID", "confRev", "buffered", "bufTime",
-	      "indexed");
+	ATTRS(c, v, "name", "desc", "datSet", "intgPd", "rptID", "confRev", "buffered", "bufTime", "indexed");
 	if (c->ln == NONE)
 		return true;
 	if (m->n_rcbs >= SCL_MAX_RCBS)
@@ -734,14 +784,14 @@ static bool trgops(struct file_ctx *c)
 static bool optfields(struct file_ctx *c)
 {
 	const char *v[9];
-	ATTRS(c, v, "seqNum", "timeStamp", "reasonCode", "dataSet", "dataRef", "bufOvfl",
-	      "entryID", "configRef", "segmentation");
+	ATTRS(c, v, "seqNum", "timeStamp", "reasonCode", "dataSet", "dataRef", "bufOvfl", "entryID", "configRef",
+	      "segmentation");
 	if (c->rcb == NONE)
 		return true;
 	struct scl_rcb *r = &c->m->rcbs[c->rcb];
-	static const uint8_t bit[9] = { OPT_SEQ_NUM, OPT_TIME_STAMP, OPT_REASON, OPT_DATA_SET,
-					OPT_DATA_REF, OPT_BUFFER_OVERFLOW, OPT_ENTRY_ID,
-					OPT_CONF_REV, OPT_SEGMENTATION };
+	static const uint8_t bit[9] = { OPT_SEQ_NUM,  OPT_TIME_STAMP, OPT_REASON,
+					OPT_DATA_SET, OPT_DATA_REF,   OPT_BUFFER_OVERFLOW,
+					OPT_ENTRY_ID, OPT_CONF_REV,   OPT_SEGMENTATION };
 	bool ovfl_default = c->m->files[c->file].edition >= SCL_ED_2;
 	r->optflds = 0;
 	for (int i = 0; i < 9; i++)
@@ -759,8 +809,7 @@ static bool rpt_enabled(struct file_ctx *c)
 	bool ok;
 	uint32_t max = num(v[0], 10, &ok);
 	if (!ok || max < 1 || max > SCL_MAX_RCB_MAX)
-		return fail(c, SCL_ERR_BAD_VALUE, "RptEnabled max=\"%.20s\" is not 1..%u", v[0],
-			    SCL_MAX_RCB_MAX);
+		return fail(c, SCL_ERR_BAD_VALUE, "RptEnabled max=\"%.20s\" is not 1..%u", v[0], SCL_MAX_RCB_MAX);
 	c->m->rcbs[c->rcb].max = (uint16_t)max;
 	return true;
 }
@@ -774,8 +823,9 @@ static bool client_ln(struct file_ctx *c)
 		return true;
 	if (!grow(&m->clients, &c->b->cap_clients, m->n_clients + 1, sizeof(*m->clients)))
 		return fail(c, SCL_ERR_MEMORY, "out of memory");
-	m->clients[m->n_clients++] = (struct scl_client_ln){ .ied_name = v[0], .ld_inst = v[1],
-		.prefix = v[2], .ln_class = v[3], .ln_inst = v[4], .ap_ref = v[5] };
+	m->clients[m->n_clients++] = (struct scl_client_ln){
+		.ied_name = v[0], .ld_inst = v[1], .prefix = v[2], .ln_class = v[3], .ln_inst = v[4], .ap_ref = v[5]
+	};
 	m->rcbs[c->rcb].n_clients++;
 	return true;
 }
@@ -809,14 +859,14 @@ static bool cb_start(struct file_ctx *c, bool smv)
 static bool rpt_settings(struct file_ctx *c)
 {
 	const char *v[SCL_RS_COUNT];
-	ATTRS(c, v, "cbName", "datSet", "rptID", "optFields", "bufTime", "trgOps", "intgPd",
-	      "resvTms", "owner");
+	ATTRS(c, v, "cbName", "datSet", "rptID", "optFields", "bufTime", "trgOps", "intgPd", "resvTms", "owner");
 	if (c->ied == NONE)
 		return true;
 	struct scl_ied *d = &c->m->ieds[c->ied];
 	for (int i = 0; i < SCL_RS_COUNT; i++)
 		d->report_settings[i] = !strcmp(v[i], "Dyn") ? SCL_SET_DYN
-				       : !strcmp(v[i], "Conf") ? SCL_SET_CONF : SCL_SET_FIX;
+			: !strcmp(v[i], "Conf")              ? SCL_SET_CONF
+							     : SCL_SET_FIX;
 	return true;
 }
 
@@ -835,8 +885,7 @@ static bool cap_start(struct file_ctx *c, const char *subnet)
 	a->ap_name = v[1];
 	a->ip_text = a->ap_title = "";
 	a->mms_port = 102;
-	b->baddr[m->n_addrs] = (struct baddr){ .ied_name = v[0], .file = c->file,
-					       .first_l2 = (uint32_t)m->n_l2s };
+	b->baddr[m->n_addrs] = (struct baddr){ .ied_name = v[0], .file = c->file, .first_l2 = (uint32_t)m->n_l2s };
 	c->addr = (uint32_t)m->n_addrs++;
 	return true;
 }
@@ -968,8 +1017,9 @@ static bool type_start(struct file_ctx *c, uint8_t kind)
 	t->kind = kind;
 	t->first = (uint32_t)m->n_tchild;
 	t->n = 0;
-	if (*t->id && (!scl_map_put(&m->type_by_id, IX(c->file + 1), t->id, (uint32_t)m->n_types) ||
-		       !scl_map_put(&m->type_by_id, t->id, NULL, (uint32_t)m->n_types)))
+	if (*t->id &&
+	    (!scl_map_put(&m->type_by_id, IX(c->file + 1), t->id, (uint32_t)m->n_types) ||
+	     !scl_map_put(&m->type_by_id, t->id, NULL, (uint32_t)m->n_types)))
 		return fail(c, SCL_ERR_MEMORY, "out of memory");
 	c->type = (uint32_t)m->n_types++;
 	return true;
@@ -1012,16 +1062,20 @@ static bool root(struct file_ctx *c)
 static bool element_start(struct file_ctx *c, const char *name, enum el parent, enum el e)
 {
 	switch (e) {
-	case E_SCL: return root(c);
+	case E_SCL:
+		return root(c);
 	case E_SUBNET: {
 		const char *v[1];
 		ATTRS(c, v, "name");
 		c->subnet = v[0];
 		return true;
 	}
-	case E_CAP: return cap_start(c, c->subnet ? c->subnet : "");
-	case E_GSE: return l2_start(c, false);
-	case E_SMV: return l2_start(c, true);
+	case E_CAP:
+		return cap_start(c, c->subnet ? c->subnet : "");
+	case E_GSE:
+		return l2_start(c, false);
+	case E_SMV:
+		return l2_start(c, true);
 	case E_P: {
 		const char *v[1];
 		ATTRS(c, v, "type");
@@ -1029,28 +1083,50 @@ static bool element_start(struct file_ctx *c, const char *name, enum el parent, 
 		c->text_len = 0;
 		return true;
 	}
-	case E_IED: return ied_start(c);
-	case E_RPTSET: return rpt_settings(c);
-	case E_LDEVICE: return ld_start(c);
-	case E_LN0: return ln_start(c, true);
-	case E_LN: return ln_start(c, false);
-	case E_DATASET: return dataset_start(c);
-	case E_FCDA: return fcda_start(c);
-	case E_RCB: return rcb_start(c);
-	case E_TRGOPS: return trgops(c);
-	case E_OPTFIELDS: return optfields(c);
-	case E_RPTENABLED: return rpt_enabled(c);
-	case E_CLIENTLN: return client_ln(c);
-	case E_GSECTL: return cb_start(c, false);
-	case E_SVCTL: return cb_start(c, true);
-	case E_LNODETYPE: return type_start(c, SCL_T_LNODE);
-	case E_DOTYPE: return type_start(c, SCL_T_DO);
-	case E_DATYPE: return type_start(c, SCL_T_DA);
-	case E_ENUMTYPE: return type_start(c, SCL_T_ENUM);
-	case E_DO: return tchild(c, SCL_C_DO);
-	case E_SDO: return tchild(c, SCL_C_SDO);
-	case E_DA: return tchild(c, SCL_C_DA);
-	case E_BDA: return tchild(c, SCL_C_BDA);
+	case E_IED:
+		return ied_start(c);
+	case E_RPTSET:
+		return rpt_settings(c);
+	case E_LDEVICE:
+		return ld_start(c);
+	case E_LN0:
+		return ln_start(c, true);
+	case E_LN:
+		return ln_start(c, false);
+	case E_DATASET:
+		return dataset_start(c);
+	case E_FCDA:
+		return fcda_start(c);
+	case E_RCB:
+		return rcb_start(c);
+	case E_TRGOPS:
+		return trgops(c);
+	case E_OPTFIELDS:
+		return optfields(c);
+	case E_RPTENABLED:
+		return rpt_enabled(c);
+	case E_CLIENTLN:
+		return client_ln(c);
+	case E_GSECTL:
+		return cb_start(c, false);
+	case E_SVCTL:
+		return cb_start(c, true);
+	case E_LNODETYPE:
+		return type_start(c, SCL_T_LNODE);
+	case E_DOTYPE:
+		return type_start(c, SCL_T_DO);
+	case E_DATYPE:
+		return type_start(c, SCL_T_DA);
+	case E_ENUMTYPE:
+		return type_start(c, SCL_T_ENUM);
+	case E_DO:
+		return tchild(c, SCL_C_DO);
+	case E_SDO:
+		return tchild(c, SCL_C_SDO);
+	case E_DA:
+		return tchild(c, SCL_C_DA);
+	case E_BDA:
+		return tchild(c, SCL_C_BDA);
 	default: {
 		(void)name;
 		(void)parent;
@@ -1068,12 +1144,26 @@ static bool element_end(struct file_ctx *c, enum el e, enum el parent)
 		c->ied = NONE;
 		return ok;
 	}
-	case E_LDEVICE: ld_end(c); return true;
-	case E_LN0: case E_LN: c->ln = NONE; return true;
-	case E_DATASET: c->ds = NONE; return true;
-	case E_RCB: c->rcb = NONE; return true;
-	case E_CAP: c->addr = NONE; return true;
-	case E_GSE: case E_SMV: c->l2 = NONE; return true;
+	case E_LDEVICE:
+		ld_end(c);
+		return true;
+	case E_LN0:
+	case E_LN:
+		c->ln = NONE;
+		return true;
+	case E_DATASET:
+		c->ds = NONE;
+		return true;
+	case E_RCB:
+		c->rcb = NONE;
+		return true;
+	case E_CAP:
+		c->addr = NONE;
+		return true;
+	case E_GSE:
+	case E_SMV:
+		c->l2 = NONE;
+		return true;
 	case E_P: {
 		/* P sits in Address, whose parent tells whose address it is */
 		enum el owner = c->depth >= 1 ? (enum el)c->stack[c->depth - 1] : E_OTHER;
@@ -1082,11 +1172,17 @@ static bool element_end(struct file_ctx *c, enum el e, enum el parent)
 		c->p_type = NULL;
 		return ok;
 	}
-	case E_LNODETYPE: case E_DOTYPE: case E_DATYPE: case E_ENUMTYPE:
+	case E_LNODETYPE:
+	case E_DOTYPE:
+	case E_DATYPE:
+	case E_ENUMTYPE:
 		c->type = NONE;
 		return true;
-	case E_SUBNET: c->subnet = NULL; return true;
-	default: return true;
+	case E_SUBNET:
+		c->subnet = NULL;
+		return true;
+	default:
+		return true;
 	}
 }
 
@@ -1105,12 +1201,10 @@ static bool node(struct file_ctx *c)
 		const char *t = (const char *)xmlTextReaderConstValue(c->rd);
 		size_t len = t ? strlen(t) : 0;
 		if (len > SCL_MAX_TEXT_BYTES)
-			return fail(c, SCL_ERR_TEXT_SIZE, "text of %zu bytes (at most %u)", len,
-				    SCL_MAX_TEXT_BYTES);
+			return fail(c, SCL_ERR_TEXT_SIZE, "text of %zu bytes (at most %u)", len, SCL_MAX_TEXT_BYTES);
 		if (!c->foreign && c->depth && c->stack[c->depth] == E_P) {
 			if (c->text_len + len > SCL_MAX_TEXT_BYTES)
-				return fail(c, SCL_ERR_TEXT_SIZE, "text of more than %u bytes",
-					    SCL_MAX_TEXT_BYTES);
+				return fail(c, SCL_ERR_TEXT_SIZE, "text of more than %u bytes", SCL_MAX_TEXT_BYTES);
 			memcpy(c->text + c->text_len, t, len);
 			c->text_len += len;
 		}
@@ -1147,8 +1241,10 @@ static bool node(struct file_ctx *c)
 	if (!c->seen_root) {
 		c->seen_root = true;
 		if (strcmp(name, "SCL") || (ns && strcmp(ns, SCL_NS)))
-			return fail(c, SCL_ERR_NOT_SCL, "not an SCL file: the root is <%.40s>%s%.80s, "
-				    "not <SCL> in " SCL_NS, name, ns ? " in " : "", ns ? ns : "");
+			return fail(c, SCL_ERR_NOT_SCL,
+				    "not an SCL file: the root is <%.40s>%s%.80s, "
+				    "not <SCL> in " SCL_NS,
+				    name, ns ? " in " : "", ns ? ns : "");
 		c->stack[0] = E_OTHER;
 		c->stack[1] = E_SCL;
 		if (!element_start(c, name, E_OTHER, E_SCL))
@@ -1189,8 +1285,8 @@ static uint8_t kind_of_path(const char *path)
 	return SCL_FILE_OTHER;
 }
 
-static bool load_file(struct build *b, const char *name, int fd, const void *mem, size_t len,
-		      char *err, size_t err_size)
+static bool load_file(struct build *b, const char *name, int fd, const void *mem, size_t len, char *err,
+		      size_t err_size)
 {
 	struct scl *m = b->m;
 	if (m->n_files >= SCL_MAX_FILES) {
@@ -1284,17 +1380,16 @@ static bool fail_mem(char *err, size_t err_size)
 	return false;
 }
 
-#define SHRINK(arr, n)                                                                        \
-	do {                                                                                  \
-		if ((n) && (arr)) {                                                          \
-			void *p_ = realloc((arr), (n) * sizeof(*(arr)));                     \
-			if (p_)                                                              \
-				(arr) = p_;                                                  \
-		}                                                                             \
+#define SHRINK(arr, n) \
+	do { \
+		if ((n) && (arr)) { \
+			void *p_ = realloc((arr), (n) * sizeof(*(arr))); \
+			if (p_) \
+				(arr) = p_; \
+		} \
 	} while (0)
 
-static const char *intern_fmt(struct scl *m, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+static const char *intern_fmt(struct scl *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static const char *intern_fmt(struct scl *m, const char *fmt, ...)
 {
 	char buf[512];
@@ -1381,8 +1476,7 @@ static bool freeze(struct build *b, char *err, size_t err_size)
 		ld->datasets = AT(m->datasets, ld->datasets);
 		ld->rcbs = AT(m->rcbs, ld->rcbs);
 		ld->cbs = AT(m->cbs, ld->cbs);
-		ld->domain = *ld->ld_name ? ld->ld_name
-					  : intern_fmt(m, "%s%s", ld->ied->name, ld->inst);
+		ld->domain = *ld->ld_name ? ld->ld_name : intern_fmt(m, "%s%s", ld->ied->name, ld->inst);
 		if (!ld->domain)
 			return fail_mem(err, err_size);
 		const struct scl_ied *d = ld->ied;
@@ -1432,9 +1526,9 @@ static bool freeze(struct build *b, char *err, size_t err_size)
 			dollars(f->da_name, da, sizeof(da));
 			f->item = intern_fmt(m, "%s$%s$%s%s%s", lnname, f->fc, dn, *da ? "$" : "", da);
 			bool other_ld = fld != s->ln->ld && strcmp(f->ld_inst, s->ln->ld->inst);
-			f->display = intern_fmt(m, "%s%s%s.%s%s%s [%s]", other_ld ? f->ld_inst : "",
-						other_ld ? "/" : "", lnname, f->do_name,
-						*f->da_name ? "." : "", f->da_name, f->fc);
+			f->display =
+				intern_fmt(m, "%s%s%s.%s%s%s [%s]", other_ld ? f->ld_inst : "", other_ld ? "/" : "",
+					   lnname, f->do_name, *f->da_name ? "." : "", f->da_name, f->fc);
 			if (!f->item || !f->display || !f->domain) {
 				free(ln_map.slot);
 				return fail_mem(err, err_size);
@@ -1504,13 +1598,13 @@ static bool freeze(struct build *b, char *err, size_t err_size)
 				for (size_t k = first; k < n; k++)
 					if (addrs[k].ap_name == a->ap_name) {
 						dup = true;
-						if (addrs[k].has_ip && a->has_ip &&
-						    memcmp(addrs[k].ip, a->ip, 16))
-							log_warn("scl: IED %s access point %s: %s gives %s, %s gives %s; "
-								 "using %s", d->name, a->ap_name,
-								 m->files[own].path, addrs[k].ip_text,
-								 m->files[ba->file].path, a->ip_text,
-								 addrs[k].ip_text);
+						if (addrs[k].has_ip && a->has_ip && memcmp(addrs[k].ip, a->ip, 16))
+							log_warn(
+								"scl: IED %s access point %s: %s gives %s, %s gives %s; "
+								"using %s",
+								d->name, a->ap_name, m->files[own].path,
+								addrs[k].ip_text, m->files[ba->file].path, a->ip_text,
+								addrs[k].ip_text);
 					}
 				if (dup)
 					continue;
@@ -1553,8 +1647,8 @@ static bool freeze(struct build *b, char *err, size_t err_size)
 }
 
 /* ---- entry points ------------------------------------------------------------------------ */
-static struct scl *load(const char *const *paths, size_t n, const char *mem_name,
-			const void *mem, size_t mem_len, char *err, size_t err_size)
+static struct scl *load(const char *const *paths, size_t n, const char *mem_name, const void *mem, size_t mem_len,
+			char *err, size_t err_size)
 {
 	last_error = SCL_OK;
 	struct build b = { 0 };
@@ -1611,8 +1705,7 @@ struct scl *scl_load(const char *const *paths, size_t n, char *err, size_t err_s
 	return load(paths, n, NULL, NULL, 0, err, err_size);
 }
 
-struct scl *scl_load_memory(const char *name, const void *buf, size_t len, char *err,
-			    size_t err_size)
+struct scl *scl_load_memory(const char *name, const void *buf, size_t len, char *err, size_t err_size)
 {
 	return load(NULL, 0, name ? name : "(memory)", buf ? buf : "", len, err, err_size);
 }

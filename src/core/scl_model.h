@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* scl_model.h - the inside of struct scl, shared by the loader (scl_load.c) and the
  * read-only look-ups (scl.c). Nothing else includes it: analyzers and sinks see
  * core/scl.h only. */
@@ -26,8 +27,8 @@ struct scl_l2_addr;
 struct scl_strings {
 	char **chunks;
 	size_t n_chunks;
-	size_t used;                 /* bytes used in the last chunk */
-	const char **slot;           /* open addressing; NULL empty */
+	size_t used;       /* bytes used in the last chunk */
+	const char **slot; /* open addressing; NULL empty */
 	size_t n_slots, n_strings;
 };
 const char *scl_intern(struct scl_strings *s, const char *p, size_t len);
@@ -36,7 +37,10 @@ const char *scl_interned(const struct scl_strings *s, const char *p);
 
 /* ---- a (key, key) -> index map over interned pointers ------------------------- */
 struct scl_map {
-	struct scl_map_slot { const void *a, *b; uint32_t v; } *slot;
+	struct scl_map_slot {
+		const void *a, *b;
+		uint32_t v;
+	} * slot;
 	size_t n_slots, n;
 };
 /* false when out of memory. An existing key keeps its first value. */
@@ -48,14 +52,14 @@ uint32_t scl_map_get(const struct scl_map *m, const void *a, const void *b);
 enum scl_tkind { SCL_T_LNODE = 1, SCL_T_DO, SCL_T_DA, SCL_T_ENUM };
 enum scl_ckind { SCL_C_DO = 1, SCL_C_SDO, SCL_C_DA, SCL_C_BDA };
 struct scl_type {
-	const char *id, *cdc;        /* cdc for a DOType, lnClass for an LNodeType */
-	uint8_t kind;                /* enum scl_tkind */
-	uint32_t first, n;           /* children in scl->tchild */
+	const char *id, *cdc; /* cdc for a DOType, lnClass for an LNodeType */
+	uint8_t kind;         /* enum scl_tkind */
+	uint32_t first, n;    /* children in scl->tchild */
 };
 struct scl_tchild {
 	const char *name, *type, *btype, *fc;
-	uint8_t kind;                /* enum scl_ckind */
-	uint8_t trgops;              /* TRG_MASK bits of dchg/qchg/dupd */
+	uint8_t kind;   /* enum scl_ckind */
+	uint8_t trgops; /* TRG_MASK bits of dchg/qchg/dupd */
 };
 
 struct scl {
@@ -91,13 +95,13 @@ struct scl {
 	struct scl_tchild *tchild;
 	size_t n_tchild;
 	/* indexes, built when loading ends */
-	struct scl_map by_name;      /* (IED name, NULL) -> ied */
-	struct scl_map by_domain;    /* (domain, NULL) -> ld */
-	struct scl_map ld_by_inst;   /* (ied, inst) -> ld */
-	struct scl_map ln_by_name;   /* (ld, LN name) -> ln */
-	struct scl_map type_by_id;   /* (file + 1, id) -> type, and (NULL, id): first */
-	uint32_t *addr_order;        /* addrs sorted by (ipver, ip, port) */
-	uint32_t *ied_file;          /* per IED: its file index */
+	struct scl_map by_name;    /* (IED name, NULL) -> ied */
+	struct scl_map by_domain;  /* (domain, NULL) -> ld */
+	struct scl_map ld_by_inst; /* (ied, inst) -> ld */
+	struct scl_map ln_by_name; /* (ld, LN name) -> ln */
+	struct scl_map type_by_id; /* (file + 1, id) -> type, and (NULL, id): first */
+	uint32_t *addr_order;      /* addrs sorted by (ipver, ip, port) */
+	uint32_t *ied_file;        /* per IED: its file index */
 	char hash[65];
 };
 

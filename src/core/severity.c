@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* severity.c - severity names; see severity.h. */
 #include "core/severity.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* severity.h - how urgent a finding is: the levels, and their names in EVE, the
  * rules file and the command line (--fail-on, --syslog-min, --alert-min). */
 #ifndef MMSW_SEVERITY_H

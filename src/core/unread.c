@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* unread.c - tallies of what the sensor could not read; see unread.h. */
 #include "core/unread.h"
 
@@ -16,27 +17,27 @@ static const struct {
 	uint16_t ethertype;
 	const char *name;
 } KNOWN_NOT_MMS[] = {
-	{ 0x0806, "ARP" },            /* address resolution: every IP host talks it */
-	{ 0x8035, "RARP" },           /* ditto, old boot loaders */
-	{ 0x0842, "Wake-on-LAN" },    /* magic packets */
-	{ 0x88b8, "GOOSE" },          /* IEC 61850-8-1 GOOSE: decoded for the inventory */
-	{ 0x88b9, "GSE management" }, /* IEC 61850-8-1 GSE management */
-	{ 0x88ba, "SV" },             /* IEC 61850-9-2 sampled values: decoded for the inventory */
-	{ 0x88f7, "PTP" },            /* IEEE 1588 / IEC 61850-9-3 time synchronisation */
-	{ 0x88e3, "MRP" },            /* IEC 62439-2 media redundancy (ring test frames) */
-	{ 0x88fb, "PRP/HSR supervision" }, /* IEC 62439-3 supervision frames, counted by the link stage */
-	{ 0x892f, "HSR" },            /* IEC 62439-3 HSR tag: the link stage decodes what it carries */
-	{ 0x88cc, "LLDP" },           /* link layer discovery: switches and IEDs announce themselves */
-	{ 0x8809, "LACP/slow protocols" }, /* 802.3ad link aggregation, 802.3ah OAM */
+	{ 0x0806, "ARP" },                   /* address resolution: every IP host talks it */
+	{ 0x8035, "RARP" },                  /* ditto, old boot loaders */
+	{ 0x0842, "Wake-on-LAN" },           /* magic packets */
+	{ 0x88b8, "GOOSE" },                 /* IEC 61850-8-1 GOOSE: decoded for the inventory */
+	{ 0x88b9, "GSE management" },        /* IEC 61850-8-1 GSE management */
+	{ 0x88ba, "SV" },                    /* IEC 61850-9-2 sampled values: decoded for the inventory */
+	{ 0x88f7, "PTP" },                   /* IEEE 1588 / IEC 61850-9-3 time synchronisation */
+	{ 0x88e3, "MRP" },                   /* IEC 62439-2 media redundancy (ring test frames) */
+	{ 0x88fb, "PRP/HSR supervision" },   /* IEC 62439-3 supervision frames, counted by the link stage */
+	{ 0x892f, "HSR" },                   /* IEC 62439-3 HSR tag: the link stage decodes what it carries */
+	{ 0x88cc, "LLDP" },                  /* link layer discovery: switches and IEDs announce themselves */
+	{ 0x8809, "LACP/slow protocols" },   /* 802.3ad link aggregation, 802.3ah OAM */
 	{ 0x8808, "Ethernet flow control" }, /* 802.3x PAUSE */
-	{ 0x888e, "802.1X" },         /* EAPOL: port authentication */
-	{ 0x88f5, "MVRP" },           /* 802.1ak VLAN registration */
-	{ 0x88f6, "MMRP" },           /* 802.1ak multicast registration */
-	{ 0x8902, "CFM" },            /* 802.1ag / Y.1731 connectivity fault management */
-	{ 0x8899, "RRCP" },           /* Realtek switch management (unmanaged switches) */
-	{ 0x8892, "PROFINET" },       /* industrial real-time Ethernet, not MMS */
-	{ 0x88a4, "EtherCAT" },       /* ditto */
-	{ 0x88ab, "POWERLINK" },      /* ditto */
+	{ 0x888e, "802.1X" },                /* EAPOL: port authentication */
+	{ 0x88f5, "MVRP" },                  /* 802.1ak VLAN registration */
+	{ 0x88f6, "MMRP" },                  /* 802.1ak multicast registration */
+	{ 0x8902, "CFM" },                   /* 802.1ag / Y.1731 connectivity fault management */
+	{ 0x8899, "RRCP" },                  /* Realtek switch management (unmanaged switches) */
+	{ 0x8892, "PROFINET" },              /* industrial real-time Ethernet, not MMS */
+	{ 0x88a4, "EtherCAT" },              /* ditto */
+	{ 0x88ab, "POWERLINK" },             /* ditto */
 };
 #define N_KNOWN (sizeof(KNOWN_NOT_MMS) / sizeof(KNOWN_NOT_MMS[0]))
 
@@ -51,8 +52,8 @@ static const char *const TCP_OTHER = "TCP on other ports";
 static const char *const FRAGMENTS = "IPv4 fragments";
 static const char *const BROKEN = "truncated or invalid frames";
 
-static struct unread_entry link_e[UNREAD_LINK_TYPES_MAX], et_e[UNREAD_ETHERTYPES_MAX],
-	port_e[UNREAD_TPKT_PORTS_MAX], known_e[UNREAD_UNDERSTOOD_MAX];
+static struct unread_entry link_e[UNREAD_LINK_TYPES_MAX], et_e[UNREAD_ETHERTYPES_MAX], port_e[UNREAD_TPKT_PORTS_MAX],
+	known_e[UNREAD_UNDERSTOOD_MAX];
 struct unread g_unread = {
 	.link_types = { .max = UNREAD_LINK_TYPES_MAX, .e = link_e },
 	.ethertypes = { .max = UNREAD_ETHERTYPES_MAX, .e = et_e },
@@ -81,7 +82,7 @@ bool unread_any(void)
 {
 	const struct unread *u = &g_unread;
 	return u->link_types.n || u->link_types.not_kept || u->ethertypes.n || u->ethertypes.not_kept ||
-	       u->tpkt_ports.n || u->tpkt_ports.not_kept || u->vlan_too_deep || u->cut_short;
+		u->tpkt_ports.n || u->tpkt_ports.not_kept || u->vlan_too_deep || u->cut_short;
 }
 
 /* Tables are small and hold few keys in practice: the entry tallied last (a
@@ -147,11 +148,20 @@ void unread_vlan_too_deep(const struct pkt_where *at)
 		g_unread.vlan_too_deep_first = *at;
 }
 
-void unread_ip_not_tcp(const struct pkt_where *at) { tally(&g_unread.understood, 0, IP_NOT_TCP, at); }
+void unread_ip_not_tcp(const struct pkt_where *at)
+{
+	tally(&g_unread.understood, 0, IP_NOT_TCP, at);
+}
 
-void unread_ip_fragment(const struct pkt_where *at) { tally(&g_unread.understood, 0, FRAGMENTS, at); }
+void unread_ip_fragment(const struct pkt_where *at)
+{
+	tally(&g_unread.understood, 0, FRAGMENTS, at);
+}
 
-void unread_broken(const struct pkt_where *at) { tally(&g_unread.understood, 0, BROKEN, at); }
+void unread_broken(const struct pkt_where *at)
+{
+	tally(&g_unread.understood, 0, BROKEN, at);
+}
 
 /* A segment that starts like MMS's transport: a TPKT (version 3, reserved 0, a
  * length that holds a COTP header) with a sane COTP header behind it, and a
@@ -182,5 +192,3 @@ void unread_tcp_other_port(uint16_t sport, uint16_t dport, const uint8_t *payloa
 	else
 		tally(&g_unread.understood, 0, TCP_OTHER, at);
 }
-
-

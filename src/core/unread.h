@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* unread.h - what the sensor saw and could not read. A sensor that is blind and
  * says nothing is the worst failure it can have: when no MMS is decoded, the
  * engineer must learn why. The stages tally, where each thing happens, the frames
@@ -28,40 +29,43 @@
  * understood), a name when it has one, how many frames, and the first of them. */
 struct unread_entry {
 	uint32_t key;
-	const char *name;          /* static text, NULL when none */
+	const char *name; /* static text, NULL when none */
 	uint64_t frames;
 	struct pkt_where first;
 };
 
 struct unread_table {
 	uint16_t n, max;
-	uint16_t hot;              /* the entry tallied last: frames come in runs */
-	uint64_t not_kept;         /* frames of keys that did not fit */
+	uint16_t hot;      /* the entry tallied last: frames come in runs */
+	uint64_t not_kept; /* frames of keys that did not fit */
 	struct unread_entry *e;
 };
 
 struct unread {
-	uint64_t frames;           /* every frame since the last reset */
+	uint64_t frames; /* every frame since the last reset */
 	struct pkt_where first, last;
 	/* not understood */
-	struct unread_table link_types;  /* key: the DLT, name: libpcap's */
-	struct unread_table ethertypes;  /* key: the EtherType after the VLAN stack */
-	struct unread_table tpkt_ports;  /* key: the TCP port (the lower of the two) */
-	uint64_t vlan_too_deep;          /* more tags than MMSW_MAX_VLAN */
+	struct unread_table link_types; /* key: the DLT, name: libpcap's */
+	struct unread_table ethertypes; /* key: the EtherType after the VLAN stack */
+	struct unread_table tpkt_ports; /* key: the TCP port (the lower of the two) */
+	uint64_t vlan_too_deep;         /* more tags than MMSW_MAX_VLAN */
 	struct pkt_where vlan_too_deep_first;
-	uint64_t cut_short;              /* caplen < wire length: the snapshot length cut them */
+	uint64_t cut_short; /* caplen < wire length: the snapshot length cut them */
 	struct pkt_where cut_short_first;
 	/* understood */
-	struct unread_table understood;  /* name: what it is (ARP, GOOSE, IP not TCP, ...) */
-	uint64_t tcp_mms_port;           /* TCP on an MMS port (most frames: a counter of its own) */
+	struct unread_table understood; /* name: what it is (ARP, GOOSE, IP not TCP, ...) */
+	uint64_t tcp_mms_port;          /* TCP on an MMS port (most frames: a counter of its own) */
 	struct pkt_where tcp_mms_port_first;
-	uint64_t encrypted_mms;          /* TCP segments of TLS on an MMS port */
+	uint64_t encrypted_mms; /* TCP segments of TLS on an MMS port */
 };
 
 /* The tallies since the last reset; the stages' per-frame calls below are inline,
  * every other one is not (they are rare). */
 extern struct unread g_unread;
-static inline const struct unread *unread_get(void) { return &g_unread; }
+static inline const struct unread *unread_get(void)
+{
+	return &g_unread;
+}
 /* Start over (MMS was seen; or a new run). */
 void unread_reset(void);
 /* Anything not understood since the last reset? */
@@ -99,7 +103,10 @@ static inline void unread_tcp_mms_port(const struct pkt_where *at)
 	if (!g_unread.tcp_mms_port++)
 		g_unread.tcp_mms_port_first = *at;
 }
-static inline void unread_tls_segment(void) { g_unread.encrypted_mms++; }
+static inline void unread_tls_segment(void)
+{
+	g_unread.encrypted_mms++;
+}
 
 /* Is this EtherType one the sensor knows is not MMS? (*name: what it is.) */
 bool unread_ethertype_known(uint16_t ethertype, const char **name);

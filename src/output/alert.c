@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* alert.c - --alert-exec; see alert.h. */
 #include "output/alert.h"
 
@@ -143,8 +144,9 @@ void alert_finish(void)
 	}
 	if (skipped_busy || skipped_rate || failed_runs)
 		log_warn("alert-exec: %llu run, %llu skipped (too many at once), %llu skipped (more than %d a minute), "
-			 "%llu failed", (unsigned long long)sent, (unsigned long long)skipped_busy,
-			 (unsigned long long)skipped_rate, ALERT_MAX_PER_MINUTE, (unsigned long long)failed_runs);
+			 "%llu failed",
+			 (unsigned long long)sent, (unsigned long long)skipped_busy, (unsigned long long)skipped_rate,
+			 ALERT_MAX_PER_MINUTE, (unsigned long long)failed_runs);
 }
 
 const struct sink alert_sink = {

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* alert.h - --alert-exec CMD: a command per finding at or above a severity, with
  * the finding as JSON on its stdin, in a child process that can never stall
  * capture (non-blocking pipe, a cap on children running at once, a rate limit;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* eve.c - the EVE JSON writer; see eve.h. Records are built in a large buffer and
  * written in big blocks: formatting, not I/O, is what a run should spend on. */
 #include "output/eve.h"
@@ -39,7 +40,7 @@ static size_t n_outputs;
 static uint32_t types_wanted; /* the union of the outputs' selections */
 static bool enabled, with_values, write_failed;
 static char rec[RECORD_MAX];
-static uint32_t rec_type;     /* the record being formatted: 1 << enum eve_type */
+static uint32_t rec_type; /* the record being formatted: 1 << enum eve_type */
 static const struct input_set *inputs;
 
 void eve_init(const struct input_set *files, bool values)
@@ -162,10 +163,13 @@ static void ip_text(const struct flow *f, int ep, char *s, size_t size)
 		char *p = s;
 		for (int i = 0; i < 4; i++) {
 			unsigned v = a[i];
-			if (v >= 100) *p++ = (char)('0' + v / 100);
-			if (v >= 10) *p++ = (char)('0' + v / 10 % 10);
+			if (v >= 100)
+				*p++ = (char)('0' + v / 100);
+			if (v >= 10)
+				*p++ = (char)('0' + v / 10 % 10);
 			*p++ = (char)('0' + v % 10);
-			if (i < 3) *p++ = '.';
+			if (i < 3)
+				*p++ = '.';
 		}
 		*p = 0;
 		return;
@@ -207,8 +211,7 @@ static void header_tail(struct jw *w, struct flow *f, int dir, const struct pkt_
 	jw_str(w, "direction", dir == 0 ? "to_server" : "to_client");
 }
 
-static void header(struct jw *w, struct flow *f, int dir, const struct pkt_where *at,
-		   const char *event_type)
+static void header(struct jw *w, struct flow *f, int dir, const struct pkt_where *at, const char *event_type)
 {
 	jw_obj(w, NULL);
 	jw_timestamp(w, "timestamp", at->ts_us);
@@ -266,17 +269,22 @@ static bool end(struct jw *w)
 	return true;
 }
 
-bool eve_enabled(void) { return enabled; }
+bool eve_enabled(void)
+{
+	return enabled;
+}
 
-void eve_record_begin(struct jw *w, struct flow *f, int dir, const struct pkt_where *at,
-		      const char *event_type)
+void eve_record_begin(struct jw *w, struct flow *f, int dir, const struct pkt_where *at, const char *event_type)
 {
 	int t = eve_type_of(event_type);
 	begin(w, t < 0 ? EVE_T_COUNT : (enum eve_type)t);
 	header(w, f, dir, at, event_type);
 }
 
-bool eve_record_end(struct jw *w) { return end(w); }
+bool eve_record_end(struct jw *w)
+{
+	return end(w);
+}
 
 /* ---- stream ------------------------------------------------------------- */
 
@@ -343,11 +351,16 @@ static void oid(struct jw *w, const char *key, struct rd v)
 static const char *cotp_event(uint8_t type)
 {
 	switch (type) {
-	case COTP_CR: return "cotp_connect_request";
-	case COTP_CC: return "cotp_connect_confirm";
-	case COTP_DR: return "cotp_disconnect_request";
-	case COTP_DC: return "cotp_disconnect_confirm";
-	case COTP_ER: return "cotp_error";
+	case COTP_CR:
+		return "cotp_connect_request";
+	case COTP_CC:
+		return "cotp_connect_confirm";
+	case COTP_DR:
+		return "cotp_disconnect_request";
+	case COTP_DC:
+		return "cotp_disconnect_confirm";
+	case COTP_ER:
+		return "cotp_error";
 	}
 	return "cotp";
 }
@@ -355,14 +368,22 @@ static const char *cotp_event(uint8_t type)
 static const char *session_event(uint8_t si)
 {
 	switch (si) {
-	case SES_CN: return "session_connect";
-	case SES_AC: return "session_accept";
-	case SES_RF: return "session_refuse";
-	case SES_FN: return "session_finish";
-	case SES_DN: return "session_disconnect";
-	case SES_NF: return "session_not_finished";
-	case SES_AB: return "session_abort";
-	case SES_AA: return "session_abort_accept";
+	case SES_CN:
+		return "session_connect";
+	case SES_AC:
+		return "session_accept";
+	case SES_RF:
+		return "session_refuse";
+	case SES_FN:
+		return "session_finish";
+	case SES_DN:
+		return "session_disconnect";
+	case SES_NF:
+		return "session_not_finished";
+	case SES_AB:
+		return "session_abort";
+	case SES_AA:
+		return "session_abort_accept";
 	}
 	return "session";
 }
@@ -601,8 +622,7 @@ static void report_member_names(struct jw *w, const struct flow *f, const struct
 	size_t n = r->rptid.len < sizeof(rptid) - 1 ? r->rptid.len : sizeof(rptid) - 1;
 	memcpy(rptid, r->rptid.p, n);
 	rptid[n] = 0;
-	const struct scl_dataset *ds = scl_report_dataset(g_scl, f->ied ? f->ied->design : NULL,
-							  e->datset, rptid);
+	const struct scl_dataset *ds = scl_report_dataset(g_scl, f->ied ? f->ied->design : NULL, e->datset, rptid);
 	if (!ds || ds->n_fcdas != r->n_dataset)
 		return;
 	jw_arr(w, "member_names");

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* eve.h - EVE JSON lines, in the shape of Suricata's EVE: every record has
  * timestamp (packet time), flow_id, pcap_cnt, pcap_filename, event_type, vlan,
  * src/dest ip and port, proto, app_proto, direction; then one object named after

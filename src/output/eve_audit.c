@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* eve_audit.c - the audit trail in EVE; see eve_audit.h. The analyzer
  * (analyze/control.c) decides what happened and hands it over as a record; this
  * file decides how it reads: keys, their order, names for codes off the wire, and
@@ -15,8 +16,7 @@
 
 /* ---- pieces every audit record has ------------------------------------------------ */
 
-static void rec_begin(struct jw *w, const struct record *r, const char *type, const char *client,
-		      const char *ied)
+static void rec_begin(struct jw *w, const struct record *r, const char *type, const char *client, const char *ied)
 {
 	eve_record_begin(w, r->flow, r->dir, &r->at, type);
 	jw_obj(w, type);
@@ -45,7 +45,8 @@ static void error_obj(struct jw *w, const struct audit_error *e)
 /* The reason a refused item gives, as text or as its number. */
 static void failure_field(struct jw *w, const struct audit_failure *f)
 {
-	const char *n = f->empty_sbo_reference ? "empty-sbo-reference" : mms_data_access_error_name(f->data_access_error);
+	const char *n =
+		f->empty_sbo_reference ? "empty-sbo-reference" : mms_data_access_error_name(f->data_access_error);
 	if (n)
 		jw_str(w, "failure", n);
 	else

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* eve_audit.h - the audit trail in EVE: `control`, `write` and `file` records
  * (docs/schema/eve.schema.json) from the analyzers' REC_CONTROL, REC_WRITE and
  * REC_FILE records (core/record.h). eve_sink's record hook hands them here. */

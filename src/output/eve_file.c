@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* eve_file.c - the file output: lines gathered in a large buffer and written in
  * big blocks by the capture thread (a disk keeps up; formatting, not I/O, is
  * what a run should spend on). See eve_out.h. */
@@ -107,7 +108,11 @@ static void file_counts(struct eve_out *o, struct eve_out_counts *c)
 }
 
 static const struct eve_out_ops FILE_OPS = {
-	.put = file_put, .flush = file_flush, .reopen = file_reopen, .close = file_close, .counts = file_counts,
+	.put = file_put,
+	.flush = file_flush,
+	.reopen = file_reopen,
+	.close = file_close,
+	.counts = file_counts,
 };
 
 struct eve_out *eve_file_open(const char *path, bool append, char *err, size_t errsize)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* eve_mms.c - the EVE "mms" object: what one MMS PDU says, as JSON members.
  *
  * This runs for every report of every IED, so it formats without snprintf or
@@ -28,18 +29,20 @@ static void put_view(struct jw *w, const char *key, struct bview v)
 static const char *scope_name(uint8_t scope)
 {
 	switch (scope) {
-	case MMS_SCOPE_VMD: return "vmd";
-	case MMS_SCOPE_DOMAIN: return "domain";
-	case MMS_SCOPE_AA: return "aa";
+	case MMS_SCOPE_VMD:
+		return "vmd";
+	case MMS_SCOPE_DOMAIN:
+		return "domain";
+	case MMS_SCOPE_AA:
+		return "aa";
 	}
 	return "unknown";
 }
 
 /* basicObjectClass (ISO 9506-2 ObjectClass). */
 static const char *const object_classes[] = {
-	"namedVariable", "scatteredAccess", "namedVariableList", "namedType", "semaphore",
-	"eventCondition", "eventAction", "eventEnrollment", "journal", "domain",
-	"programInvocation", "operatorStation",
+	"namedVariable", "scatteredAccess", "namedVariableList", "namedType", "semaphore",         "eventCondition",
+	"eventAction",   "eventEnrollment", "journal",           "domain",    "programInvocation", "operatorStation",
 };
 
 /* Name when known, else the number: codes outside the tables still show. */
@@ -287,8 +290,7 @@ static void reject_obj(struct jw *w, const struct mms_reject *r)
 	if (r->has_original_invoke)
 		jw_u64(w, "original_invoke_id", r->original_invoke);
 	name_or_number(w, "type", mms_reject_type_name(r->reason_type), r->reason_type);
-	name_or_number(w, "code", mms_reject_code_name(r->reason_type, r->reason_code),
-		       r->reason_code);
+	name_or_number(w, "code", mms_reject_code_name(r->reason_type, r->reason_code), r->reason_code);
 	jw_obj_end(w);
 }
 
@@ -471,9 +473,10 @@ static void request_fields(struct mms_value_writer *v, const struct mms_pdu *pdu
 	switch (pdu->service) {
 	case MMS_SVC_GET_NAME_LIST:
 		if (pdu->object_class >= 0) {
-			const char *name = (size_t)pdu->object_class <
-						   sizeof(object_classes) / sizeof(object_classes[0]) ?
-					   object_classes[pdu->object_class] : NULL;
+			const char *name =
+				(size_t)pdu->object_class < sizeof(object_classes) / sizeof(object_classes[0])
+				? object_classes[pdu->object_class]
+				: NULL;
 			name_or_number(w, "object_class", name, pdu->object_class);
 		}
 		jw_str(w, "scope", scope_name(pdu->object_scope));
@@ -607,8 +610,8 @@ unsigned eve_mms_fields(struct jw *w, const struct mms_pdu *pdu, const char *acs
 		jw_str(w, "defect", mms_defect_name(pdu->defect));
 	}
 	bool journal = pdu->type == MMS_CONFIRMED_REQUEST &&
-		       (pdu->service == MMS_SVC_READ_JOURNAL || pdu->service == MMS_SVC_INITIALIZE_JOURNAL ||
-			pdu->service == MMS_SVC_REPORT_JOURNAL_STATUS);
+		(pdu->service == MMS_SVC_READ_JOURNAL || pdu->service == MMS_SVC_INITIALIZE_JOURNAL ||
+		 pdu->service == MMS_SVC_REPORT_JOURNAL_STATUS);
 	if (pdu->has_list_name && !journal)
 		objname_obj(w, "variable_list", &pdu->list_name);
 	if (pdu->n_objs_total) {

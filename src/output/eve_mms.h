@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* eve_mms.h - the members of the EVE "mms" object for one decoded MMS PDU. */
 #ifndef MMSW_EVE_MMS_H
 #define MMSW_EVE_MMS_H

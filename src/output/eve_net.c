@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* eve_net.c - the queue and the thread of a network EVE output; see eve_net.h.
  * The capture thread's only costs are a copy of the line and a short lock. */
 #include "output/eve_net.h"
@@ -17,11 +18,11 @@ struct eve_net {
 	struct net_transport *t;
 	pthread_t thread;
 	pthread_mutex_t lock;
-	pthread_cond_t wake;       /* a line came, or the run is closing */
+	pthread_cond_t wake; /* a line came, or the run is closing */
 	struct net_line **ring;
 	size_t cap, head, count, bytes;
 	bool stopping, connected, ever_connected, thread_started;
-	struct timespec deadline;  /* when stopping: the drain ends here */
+	struct timespec deadline; /* when stopping: the drain ends here */
 	struct eve_out_counts n;
 	char last_err[256];
 };
@@ -76,8 +77,9 @@ static void wait_ms(struct eve_net *q, long ms)
 {
 	struct timespec until;
 	now_plus(&until, ms);
-	if (q->stopping && (until.tv_sec > q->deadline.tv_sec ||
-			    (until.tv_sec == q->deadline.tv_sec && until.tv_nsec > q->deadline.tv_nsec)))
+	if (q->stopping &&
+	    (until.tv_sec > q->deadline.tv_sec ||
+	     (until.tv_sec == q->deadline.tv_sec && until.tv_nsec > q->deadline.tv_nsec)))
 		until = q->deadline;
 	pthread_cond_timedwait(&q->wake, &q->lock, &until);
 }
@@ -101,7 +103,8 @@ static void *net_thread(void *arg)
 			if (rc != 0) {
 				/* Said once per outage, not once per attempt. */
 				if (strcmp(err, q->last_err)) {
-					log_warn("EVE output %s: %s (retrying, %zu lines queued)", q->out.name, err, q->count);
+					log_warn("EVE output %s: %s (retrying, %zu lines queued)", q->out.name, err,
+						 q->count);
 					snprintf(q->last_err, sizeof(q->last_err), "%s", err);
 				}
 				wait_ms(q, backoff);
@@ -140,7 +143,8 @@ static void *net_thread(void *arg)
 			q->connected = false;
 			q->n.retried += n - r.done;
 			snprintf(q->last_err, sizeof(q->last_err), "connection lost");
-			log_warn("EVE output %s: connection lost, %zu lines queued (reconnecting)", q->out.name, q->count);
+			log_warn("EVE output %s: connection lost, %zu lines queued (reconnecting)", q->out.name,
+				 q->count);
 		}
 	}
 	pthread_mutex_unlock(&q->lock);
@@ -201,10 +205,10 @@ static int net_close(struct eve_out *o, int drain_ms, struct eve_out_counts *las
 	net_counts(o, &c);
 	*last = c;
 	log_info("EVE output %s: %llu lines, %llu sent, %llu dropped (%llu queue full, %llu unsent at exit, "
-		 "%llu refused), %llu retried%s", o->name, (unsigned long long)c.produced,
-		 (unsigned long long)c.sent, (unsigned long long)c.dropped, (unsigned long long)c.dropped_full,
-		 (unsigned long long)c.dropped_exit, (unsigned long long)c.refused, (unsigned long long)c.retried,
-		 c.unheard ? ", some published to no subscriber" : "");
+		 "%llu refused), %llu retried%s",
+		 o->name, (unsigned long long)c.produced, (unsigned long long)c.sent, (unsigned long long)c.dropped,
+		 (unsigned long long)c.dropped_full, (unsigned long long)c.dropped_exit, (unsigned long long)c.refused,
+		 (unsigned long long)c.retried, c.unheard ? ", some published to no subscriber" : "");
 	if (c.unheard)
 		log_info("EVE output %s: %llu published to no subscriber", o->name, (unsigned long long)c.unheard);
 	net_free(q);
@@ -212,11 +216,14 @@ static int net_close(struct eve_out *o, int drain_ms, struct eve_out_counts *las
 }
 
 static const struct eve_out_ops NET_OPS = {
-	.put = net_put, .flush = net_flush, .reopen = net_reopen, .close = net_close, .counts = net_counts,
+	.put = net_put,
+	.flush = net_flush,
+	.reopen = net_reopen,
+	.close = net_close,
+	.counts = net_counts,
 };
 
-struct eve_out *eve_net_open(const char *name, struct net_transport *t, size_t queue_max, char *err,
-			     size_t errsize)
+struct eve_out *eve_net_open(const char *name, struct net_transport *t, size_t queue_max, char *err, size_t errsize)
 {
 	struct eve_net *q = calloc(1, sizeof(*q));
 	if (!q || !(q->out.name = strdup(name)) || !(q->ring = calloc(queue_max, sizeof(*q->ring)))) {
@@ -261,8 +268,7 @@ struct eve_out *eve_net_open(const char *name, struct net_transport *t, size_t q
 
 bool eve_net_spec(const char *spec)
 {
-	return !strncmp(spec, "unix-dgram:", 11) || !strncmp(spec, "unix-stream:", 12) ||
-	       !strncmp(spec, "redis://", 8);
+	return !strncmp(spec, "unix-dgram:", 11) || !strncmp(spec, "unix-stream:", 12) || !strncmp(spec, "redis://", 8);
 }
 
 struct eve_out *eve_net_open_spec(const char *spec, size_t queue_max, char *err, size_t errsize)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* eve_net.h - a network EVE output: a bounded queue of lines and a thread of its
  * own that sends them through a transport (eve_unix.c, eve_redis.c). The capture
  * thread only queues (a full queue drops the line and counts it); the thread
@@ -32,10 +33,10 @@ struct net_line {
 
 /* What a transport did with a batch, from its head. */
 struct net_result {
-	size_t done;     /* lines dealt with, in order: taken, refused or unheard */
-	size_t refused;  /* of those, answered with an error (never sent again) */
-	size_t unheard;  /* of those, published to nobody */
-	bool broken;     /* the connection failed: the rest go again after a reconnect */
+	size_t done;    /* lines dealt with, in order: taken, refused or unheard */
+	size_t refused; /* of those, answered with an error (never sent again) */
+	size_t unheard; /* of those, published to nobody */
+	bool broken;    /* the connection failed: the rest go again after a reconnect */
 };
 
 struct net_transport {
@@ -53,8 +54,7 @@ struct net_transport *eve_redis_transport(const char *url, char *err, size_t err
 
 /* A network output around a transport (taken over, freed on close). queue_max
  * lines at most. NULL with the reason in err. */
-struct eve_out *eve_net_open(const char *name, struct net_transport *t, size_t queue_max, char *err,
-			     size_t errsize);
+struct eve_out *eve_net_open(const char *name, struct net_transport *t, size_t queue_max, char *err, size_t errsize);
 /* unix-dgram:PATH, unix-stream:PATH, redis://...: whether spec names a network
  * output, and opening one from its spec. */
 bool eve_net_spec(const char *spec);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* eve_out.c - event-type selections and the sensor tail; see eve_out.h. */
 #include "output/eve_out.h"
 
@@ -34,8 +35,10 @@ uint32_t eve_types_parse(const char *list, char *err, size_t errsize)
 		name[len] = 0;
 		int t = eve_type_of(name);
 		if (t < 0) {
-			snprintf(err, errsize, "--eve-types '%s': unknown event type '%s' (known: mms, association, "
-				 "stream, report, finding, control, write, file, stats)", list, name);
+			snprintf(err, errsize,
+				 "--eve-types '%s': unknown event type '%s' (known: mms, association, "
+				 "stream, report, finding, control, write, file, stats)",
+				 list, name);
 			return 0;
 		}
 		mask |= 1u << t;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* eve_out.h - where EVE lines go. One writer (eve.c) formats each record once;
  * every output whose event-type selection takes that record gets the line. An
  * output is a transport: a file (buffered, written by the capture thread), or a
@@ -12,8 +13,16 @@
 
 /* The EVE event types, for --eve-types (docs/schema/eve.schema.json). */
 enum eve_type {
-	EVE_T_MMS, EVE_T_ASSOCIATION, EVE_T_STREAM, EVE_T_REPORT, EVE_T_FINDING,
-	EVE_T_CONTROL, EVE_T_WRITE, EVE_T_FILE, EVE_T_STATS, EVE_T_COUNT
+	EVE_T_MMS,
+	EVE_T_ASSOCIATION,
+	EVE_T_STREAM,
+	EVE_T_REPORT,
+	EVE_T_FINDING,
+	EVE_T_CONTROL,
+	EVE_T_WRITE,
+	EVE_T_FILE,
+	EVE_T_STATS,
+	EVE_T_COUNT
 };
 #define EVE_TYPES_ALL ((1u << EVE_T_COUNT) - 1)
 
@@ -38,7 +47,7 @@ struct eve_out_counts {
 	size_t depth, capacity; /* lines queued now, and the queue's cap */
 	bool connected;
 	bool network;
-	bool reader_gone;       /* stdout's reader went away (struct eve_out) */
+	bool reader_gone; /* stdout's reader went away (struct eve_out) */
 };
 
 struct eve_out;
@@ -57,9 +66,9 @@ struct eve_out_ops {
 
 struct eve_out {
 	const struct eve_out_ops *ops;
-	char *name;        /* as given to --eve (never holds a secret) */
-	uint32_t types;    /* the event types it takes */
-	char tail[320];    /* "}\n" or ",\"sensor\":\"NAME\"}\n" */
+	char *name;     /* as given to --eve (never holds a secret) */
+	uint32_t types; /* the event types it takes */
+	char tail[320]; /* "}\n" or ",\"sensor\":\"NAME\"}\n" */
 	size_t tail_len;
 	/* EVE on stdout whose reader went away (`--eve - | head`): not a failure,
 	 * the reader has read what it wanted; nothing more is written to it. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* eve_redis.c - EVE to Redis (hiredis): redis://HOST[:PORT]/KEY[?OPTIONS].
  *   mode=stream (default)  XADD KEY MAXLEN ~ N * eve LINE: a capped stream
  *   mode=list              RPUSH KEY LINE   (Logstash's and Vector's redis
@@ -49,7 +50,8 @@ static int redis_connect(struct net_transport *tp, char *err, size_t errsize)
 	struct timeval tv = { EVE_NET_IO_TIMEOUT_MS / 1000, (EVE_NET_IO_TIMEOUT_MS % 1000) * 1000 };
 	redisContext *c = redisConnectWithTimeout(r->host, r->port, tv);
 	if (!c || c->err) {
-		snprintf(err, errsize, "cannot connect to %s:%d: %s", r->host, r->port, c ? c->errstr : "out of memory");
+		snprintf(err, errsize, "cannot connect to %s:%d: %s", r->host, r->port,
+			 c ? c->errstr : "out of memory");
 		if (c)
 			redisFree(c);
 		return -1;
@@ -59,8 +61,7 @@ static int redis_connect(struct net_transport *tp, char *err, size_t errsize)
 		redisReply *rep = r->user ? redisCommand(c, "AUTH %s %s", r->user, r->password)
 					  : redisCommand(c, "AUTH %s", r->password);
 		if (!rep || rep->type == REDIS_REPLY_ERROR) {
-			snprintf(err, errsize, "%s:%d refused AUTH: %s", r->host, r->port,
-				 rep ? rep->str : c->errstr);
+			snprintf(err, errsize, "%s:%d refused AUTH: %s", r->host, r->port, rep ? rep->str : c->errstr);
 			if (rep)
 				freeReplyObject(rep);
 			redisFree(c);
@@ -86,14 +87,21 @@ static void redis_send(struct net_transport *tp, struct net_line *const *lines, 
 #define ARG(s, l) (argv[argc] = (s), argl[argc] = (l), argc++)
 		switch (r->mode) {
 		case MODE_STREAM:
-			ARG("XADD", 4); ARG(r->key, strlen(r->key)); ARG("MAXLEN", 6); ARG("~", 1);
-			ARG(maxlen, strlen(maxlen)); ARG("*", 1); ARG("eve", 3);
+			ARG("XADD", 4);
+			ARG(r->key, strlen(r->key));
+			ARG("MAXLEN", 6);
+			ARG("~", 1);
+			ARG(maxlen, strlen(maxlen));
+			ARG("*", 1);
+			ARG("eve", 3);
 			break;
 		case MODE_LIST:
-			ARG("RPUSH", 5); ARG(r->key, strlen(r->key));
+			ARG("RPUSH", 5);
+			ARG(r->key, strlen(r->key));
 			break;
 		case MODE_PUBLISH:
-			ARG("PUBLISH", 7); ARG(r->key, strlen(r->key));
+			ARG("PUBLISH", 7);
+			ARG(r->key, strlen(r->key));
 			break;
 		}
 		ARG(lines[i]->text, len);
@@ -206,7 +214,8 @@ static int parse_options(struct redis_transport *r, const char *url, char *q, ch
 			free(r->user);
 			r->user = strdup(v);
 		} else {
-			snprintf(err, errsize, "--eve %s: unknown option '%s' (mode, maxlen, password-file, user)", url, kv);
+			snprintf(err, errsize, "--eve %s: unknown option '%s' (mode, maxlen, password-file, user)", url,
+				 kv);
 			return -1;
 		}
 	}
@@ -236,7 +245,8 @@ struct net_transport *eve_redis_transport(const char *url, char *err, size_t err
 	char *after_host = spec[0] == '[' && strchr(spec, ']') ? strchr(spec, ']') : spec;
 	char *slash = strchr(after_host, '/');
 	if (!slash || !slash[1] || strlen(slash + 1) >= sizeof(r->key)) {
-		snprintf(err, errsize, "--eve %s: no key: use redis://HOST[:PORT]/KEY (e.g. redis://127.0.0.1/mmswatch)", url);
+		snprintf(err, errsize,
+			 "--eve %s: no key: use redis://HOST[:PORT]/KEY (e.g. redis://127.0.0.1/mmswatch)", url);
 		goto fail;
 	}
 	*slash = 0;
@@ -245,7 +255,8 @@ struct net_transport *eve_redis_transport(const char *url, char *err, size_t err
 	if (host[0] == '[') { /* [IPv6]:port */
 		char *close = strchr(host, ']');
 		if (!close) {
-			snprintf(err, errsize, "--eve %s: an IPv6 address goes in brackets: redis://[::1]:6379/KEY", url);
+			snprintf(err, errsize, "--eve %s: an IPv6 address goes in brackets: redis://[::1]:6379/KEY",
+				 url);
 			goto fail;
 		}
 		*close = 0;
@@ -282,7 +293,8 @@ struct net_transport *eve_redis_transport(const char *url, char *err, size_t err
 	r->t.free = redis_free;
 	return &r->t;
 #else
-	snprintf(err, errsize, "--eve %s: this mmswatch was built without hiredis (configure found no libhiredis-dev)", url);
+	snprintf(err, errsize, "--eve %s: this mmswatch was built without hiredis (configure found no libhiredis-dev)",
+		 url);
 #endif
 fail:
 	redis_free(&r->t);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* eve_unix.c - EVE to a Unix socket: unix-dgram:PATH (one record per datagram,
  * without the newline) or unix-stream:PATH (newline-delimited lines, as a
  * Logstash or Vector socket source reads them). See eve_net.h. */
@@ -98,8 +99,8 @@ struct net_transport *eve_unix_transport(const char *path, bool stream, char *er
 		return NULL;
 	}
 	if (!*path || strlen(path) >= sizeof(u->addr.sun_path)) {
-		snprintf(err, errsize, "--eve unix-%s:%s: a socket path of 1 to %zu characters", stream ? "stream" : "dgram",
-			 path, sizeof(u->addr.sun_path) - 1);
+		snprintf(err, errsize, "--eve unix-%s:%s: a socket path of 1 to %zu characters",
+			 stream ? "stream" : "dgram", path, sizeof(u->addr.sun_path) - 1);
 		free(u);
 		return NULL;
 	}

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* evidence.c - evidence slices; see evidence.h.
  *
  * Every frame is copied as it arrives (bus_frame) into a bounded store: per flow,
@@ -49,15 +50,15 @@ struct ev_frame {
 	struct ev_frame *gprev, *gnext; /* the age list over every ring */
 	struct ev_frame *hnext;         /* hash chain by (file, frame) */
 	struct ev_flow *flow;
-	uint64_t order;                 /* arrival number */
-	uint64_t mark;                  /* the slice that last picked it */
+	uint64_t order; /* arrival number */
+	uint64_t mark;  /* the slice that last picked it */
 	struct pkt_where at;
 	uint32_t caplen, wirelen;
 	int dlt;
-	int32_t l3_off, l4_off;         /* -1: unknown */
+	int32_t l3_off, l4_off; /* -1: unknown */
 	uint8_t ipver, dir;
 	bool setup, redacted;
-	bool withheld;                  /* may hold a secret we could not place: never sliced */
+	bool withheld; /* may hold a secret we could not place: never sliced */
 	uint8_t data[];
 };
 
@@ -79,12 +80,12 @@ struct ev_flow {
 	struct ev_list ring, setup;
 	struct secret_range secrets[EV_SECRET_RANGES];
 	uint8_t n_secrets;
-	struct ev_flow *prev, *next;    /* live list or ended list */
-	struct flow *live;              /* NULL once ended */
+	struct ev_flow *prev, *next; /* live list or ended list */
+	struct flow *live;           /* NULL once ended */
 	struct endpoint server;
 	uint64_t flow_id;
 	uint64_t first_order, end_order; /* its first frame, and the last when ended (0 live) */
-	bool in_setup;                  /* its frames are still the setup */
+	bool in_setup;                   /* its frames are still the setup */
 	bool redacted;
 };
 
@@ -93,11 +94,11 @@ static char dir_path[4096];
 static int slot = -1;
 static struct ev_frame *hash[1u << EV_HASH_BITS];
 static struct ev_frame *age_head, *age_tail;
-static struct ev_flow loose;            /* frames of no flow (yet) */
+static struct ev_flow loose; /* frames of no flow (yet) */
 static struct ev_flow *live_head, *ended_head, *ended_tail;
 static size_t n_ended;
 static uint64_t mem, setup_mem, next_order = 1, next_mark = 1;
-static struct ev_frame *cur;            /* the frame being processed */
+static struct ev_frame *cur; /* the frame being processed */
 static uint64_t disk_used;
 static uint8_t *slice_buf;
 static size_t slice_cap;
@@ -226,7 +227,8 @@ static void ring_trim(struct ev_flow *fl)
 		g_evidence_count[EVC_memory_cap]++;
 		if (!warned_memory) {
 			log_warn("evidence: %llu bytes of frames kept, the cap: the oldest frames go first "
-				 "(counted as memory_cap)", (unsigned long long)cfg.memory_max);
+				 "(counted as memory_cap)",
+				 (unsigned long long)cfg.memory_max);
 			warned_memory = true;
 		}
 		frame_free(age_head);
@@ -258,7 +260,10 @@ static void ev_flow_free(struct ev_flow *fl)
 
 static void scrub(struct ev_flow *fl, struct ev_frame *e);
 
-static void evidence_init(void) { slot = bus_flow_slot("evidence"); }
+static void evidence_init(void)
+{
+	slot = bus_flow_slot("evidence");
+}
 
 static void offsets(const struct pkt *p, struct ev_frame *e)
 {
@@ -592,7 +597,7 @@ static int by_order(const void *a, const void *b)
 
 struct involved {
 	struct ev_flow *fl;
-	uint64_t last;          /* its last evidence frame (0: its setup only) */
+	uint64_t last; /* its last evidence frame (0: its setup only) */
 };
 
 static void involve(struct involved *in, size_t *n, struct ev_flow *fl, uint64_t last)
@@ -611,8 +616,8 @@ static void involve(struct involved *in, size_t *n, struct ev_flow *fl, uint64_t
 
 static bool same_server(const struct endpoint *a, const struct endpoint *b)
 {
-	return a->ipver == b->ipver && a->port == b->port && !memcmp(a->ip, b->ip, 16) &&
-	       a->n_vlan == b->n_vlan && !memcmp(a->vlan, b->vlan, sizeof(a->vlan));
+	return a->ipver == b->ipver && a->port == b->port && !memcmp(a->ip, b->ip, 16) && a->n_vlan == b->n_vlan &&
+		!memcmp(a->vlan, b->vlan, sizeof(a->vlan));
 }
 
 static bool buf_put(size_t *used, const void *p, size_t n)
@@ -632,7 +637,10 @@ static bool buf_put(size_t *used, const void *p, size_t n)
 	return true;
 }
 
-static void put32(uint8_t *b, uint32_t v) { memcpy(b, &v, 4); } /* host order: the magic says which */
+static void put32(uint8_t *b, uint32_t v)
+{
+	memcpy(b, &v, 4);
+} /* host order: the magic says which */
 
 static void file_name(const struct finding *f, char *buf, size_t size)
 {
@@ -715,8 +723,8 @@ static void evidence_finding(const struct finding *f)
 		}
 	/* A refusal at the association limit rests on the associations open then
 	 * (ended since, maybe): with their setup they are open in the slice too. */
-	if (seed_max && (!strcmp(f->kind, "association_refused_at_limit") ||
-			 !strcmp(f->kind, "association_limit_reached")))
+	if (seed_max &&
+	    (!strcmp(f->kind, "association_refused_at_limit") || !strcmp(f->kind, "association_limit_reached")))
 		for (int pass = 0; pass < 2; pass++)
 			for (struct ev_flow *fl = pass ? ended_head : live_head; fl; fl = fl->next)
 				if (same_server(&fl->server, &f->ied) && fl->first_order < seed_max &&
@@ -791,7 +799,8 @@ static void evidence_finding(const struct finding *f)
 	if (write_file(name, used)) {
 		/* The path as the user gave DIR, so EVE names what they typed. */
 		size_t dl = strlen(cfg.dir);
-		snprintf(slice_path, sizeof(slice_path), "%s%s%s", cfg.dir, dl && cfg.dir[dl - 1] == '/' ? "" : "/", name);
+		snprintf(slice_path, sizeof(slice_path), "%s%s%s", cfg.dir, dl && cfg.dir[dl - 1] == '/' ? "" : "/",
+			 name);
 		s.path = slice_path;
 	}
 	g_evidence_count[f->emitted ? EVC_slices_rewritten : EVC_slices_written]++;

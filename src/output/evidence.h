@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* evidence.h - evidence slices (--evidence DIR): for every finding with evidence
  * frames, a classic pcap that can be read on its own. Fed by the bus's frame hook
  * (core/bus.h), so live runs and offline runs work the same way. */
@@ -11,11 +12,11 @@
 
 /* Caps of the frames kept in memory to cut slices from. */
 struct evidence_config {
-	const char *dir;            /* as given on the command line */
-	uint64_t disk_max;          /* bytes of *.pcap in DIR, 0 for no cap */
-	uint32_t ring_frames;       /* per flow */
-	uint64_t ring_bytes;        /* per flow */
-	uint64_t memory_max;        /* every frame kept, all flows together */
+	const char *dir;      /* as given on the command line */
+	uint64_t disk_max;    /* bytes of *.pcap in DIR, 0 for no cap */
+	uint32_t ring_frames; /* per flow */
+	uint64_t ring_bytes;  /* per flow */
+	uint64_t memory_max;  /* every frame kept, all flows together */
 };
 
 #define EVIDENCE_RING_FRAMES 4096

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* gate.c - the commissioning gate; see gate.h. */
 #include "output/gate.h"
 
@@ -33,7 +34,10 @@ int gate_init(uint8_t min_severity, const char *list, char *err, size_t errsize)
 		const char *e = strchr(p, ',');
 		size_t len = e ? (size_t)(e - p) : strlen(p);
 		if (len == 0 || len >= sizeof(kinds[0]) || n_kinds >= GATE_KINDS_MAX) {
-			snprintf(err, errsize, "--fail-on-kind: '%s' is not a list of finding kinds (e.g. report_sequence_gap,connection_storm)", list);
+			snprintf(
+				err, errsize,
+				"--fail-on-kind: '%s' is not a list of finding kinds (e.g. report_sequence_gap,connection_storm)",
+				list);
 			return -1;
 		}
 		memcpy(kinds[n_kinds], p, len);
@@ -43,8 +47,10 @@ int gate_init(uint8_t min_severity, const char *list, char *err, size_t errsize)
 			 * not silently turn the gate off. */
 			char known[2048];
 			finding_kinds_text(known, sizeof(known), 78, 2);
-			snprintf(err, errsize, "--fail-on-kind: '%.*s' is not a finding kind; the kinds are "
-				 "(docs/findings.md):\n  %s", (int)len, p, known);
+			snprintf(err, errsize,
+				 "--fail-on-kind: '%.*s' is not a finding kind; the kinds are "
+				 "(docs/findings.md):\n  %s",
+				 (int)len, p, known);
 			return -1;
 		}
 		n_kinds++;
@@ -82,11 +88,20 @@ void gate_fail_on_loss(bool on)
 		active = true;
 }
 
-void gate_note_dropped(uint64_t packets) { packets_dropped += packets; }
+void gate_note_dropped(uint64_t packets)
+{
+	packets_dropped += packets;
+}
 
-static bool capture_lossy(void) { return g_stats[STAT_tcp_gap_bytes] || packets_dropped; }
+static bool capture_lossy(void)
+{
+	return g_stats[STAT_tcp_gap_bytes] || packets_dropped;
+}
 
-bool gate_tripped(void) { return tripped > 0 || (fail_on_loss && capture_lossy()); }
+bool gate_tripped(void)
+{
+	return tripped > 0 || (fail_on_loss && capture_lossy());
+}
 
 /* What the capture lost, in one phrase: "1234 bytes lost in 2 TCP gaps, 5 packets dropped". */
 static void loss_text(char *buf, size_t size)
@@ -114,14 +129,17 @@ void gate_report(FILE *out)
 	if (!tripped && !(fail_on_loss && lossy)) {
 		/* Passed: but a pass on an incomplete capture is not a clean bill. */
 		if (lossy)
-			fprintf(out, "mmswatch: gate passed on an incomplete capture (%s): what was lost was not "
-				"judged (--fail-on-loss makes loss fail the gate)\n", loss);
+			fprintf(out,
+				"mmswatch: gate passed on an incomplete capture (%s): what was lost was not "
+				"judged (--fail-on-loss makes loss fail the gate)\n",
+				loss);
 		return;
 	}
 	if (tripped) {
 		char why[160];
 		char level[64];
-		snprintf(level, sizeof(level), "at or above --fail-on %s", min_sev < SEV_COUNT ? severity_name(min_sev) : "");
+		snprintf(level, sizeof(level), "at or above --fail-on %s",
+			 min_sev < SEV_COUNT ? severity_name(min_sev) : "");
 		if (tripped_sev && tripped_kind)
 			snprintf(why, sizeof(why), "%llu %s, %llu of a kind in --fail-on-kind",
 				 (unsigned long long)tripped_sev, level, (unsigned long long)tripped_kind);
@@ -133,7 +151,8 @@ void gate_report(FILE *out)
 			tripped == 1 ? "" : "s", tripped_sev && tripped_kind ? "(" : "", why,
 			tripped_sev && tripped_kind ? ")" : "", lossy ? "; the capture was incomplete" : ":");
 		if (lossy)
-			fprintf(out, "  (%s: findings may be missing, the verdict rests on an incomplete capture)\n", loss);
+			fprintf(out, "  (%s: findings may be missing, the verdict rests on an incomplete capture)\n",
+				loss);
 		for (size_t i = 0; i < n_reasons; i++)
 			fprintf(out, "  %s\n", reasons[i]);
 		if (tripped > n_reasons)

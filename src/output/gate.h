@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* gate.h - the commissioning gate: --fail-on SEVERITY and --fail-on-kind KIND,...
  * (and --fail-on-loss) make the run end with exit status 3 when such a finding
  * occurred (or the capture lost bytes), offline and live (also when a live run

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* inventory_design.c - the inventory's `design` section; see inventory_design.h and
  * docs/inventory.md. */
 #include "output/inventory_design.h"

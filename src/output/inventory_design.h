@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* inventory_design.h - the inventory document's `design` section (--scl): per SCL
  * IED, designed vs seen; per RCB and dataset, designed, seen or both. Formatting
  * only; the model is core/scl.h, the observations core/ied.h. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* inventory_doc.c - the inventory document; see inventory_doc.h and
  * docs/inventory.md. Only formatting lives here: what the traffic says is
  * observed by analyze/inventory.c and read through the inventory view. */
@@ -21,8 +22,16 @@
 
 static const char *const TRG_NAMES[8] = { NULL, "dchg", "qchg", "dupd", "intg", "gi", NULL, NULL };
 static const char *const OPT_NAMES[10] = {
-	NULL, "sequence-number", "report-time-stamp", "reason-for-inclusion", "data-set-name",
-	"data-reference", "buffer-overflow", "entryID", "conf-revision", "segmentation",
+	NULL,
+	"sequence-number",
+	"report-time-stamp",
+	"reason-for-inclusion",
+	"data-set-name",
+	"data-reference",
+	"buffer-overflow",
+	"entryID",
+	"conf-revision",
+	"segmentation",
 };
 
 #define KNOWN(r, a) ((r)->known & (1u << (a)))

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* inventory_doc.h - the inventory document (docs/inventory.md): the inventory
  * model (core/inventory.h) and the IED model (core/ied.h) as one JSON object.
  * A formatter, not a sink: main.c writes it for --inventory, and the store keeps

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* summary.c - the end-of-run summary; see summary.h. */
 #include "output/summary.h"
 
@@ -29,7 +30,7 @@ struct ied {
 
 struct assoc_row {
 	uint64_t flow_id;
-	uint32_t ied;            /* index into ieds */
+	uint32_t ied; /* index into ieds */
 	uint8_t ipver;
 	uint8_t client_ip[16];
 	uint16_t client_port;
@@ -51,8 +52,14 @@ static size_t n_rows, rows_dropped;
 /* A flow's row: 1-based index into rows (UINT32_MAX: the table was full), kept in
  * the summary's flow slot. */
 static int row_slot;
-static uint32_t row_index(const struct flow *f) { return (uint32_t)(uintptr_t)f->slot[row_slot]; }
-static void row_index_set(struct flow *f, uint32_t i) { f->slot[row_slot] = (void *)(uintptr_t)i; }
+static uint32_t row_index(const struct flow *f)
+{
+	return (uint32_t)(uintptr_t)f->slot[row_slot];
+}
+static void row_index_set(struct flow *f, uint32_t i)
+{
+	f->slot[row_slot] = (void *)(uintptr_t)i;
+}
 
 void summary_init(const struct input_set *files)
 {
@@ -73,9 +80,8 @@ static uint32_t ied_of(const struct flow *f)
 	int srv = 1 - f->client;
 	for (size_t i = 0; i < n_ieds; i++) {
 		struct ied *d = &ieds[i];
-		if (d->port == f->key.port[srv] && d->ipver == f->key.ipver &&
-		    d->n_vlan == f->key.n_vlan && !memcmp(d->vlan, f->key.vlan, sizeof(d->vlan)) &&
-		    !memcmp(d->ip, f->key.ip[srv], 16))
+		if (d->port == f->key.port[srv] && d->ipver == f->key.ipver && d->n_vlan == f->key.n_vlan &&
+		    !memcmp(d->vlan, f->key.vlan, sizeof(d->vlan)) && !memcmp(d->ip, f->key.ip[srv], 16))
 			return (uint32_t)i;
 	}
 	if (n_ieds >= MAX_IEDS) {
@@ -203,7 +209,7 @@ void summary_flow_end(struct flow *f, enum flow_end why, const struct pkt_where 
 	r->end_why = (uint8_t)why;
 	r->end = f->last_ts > r->end ? f->last_ts : r->end;
 	r->proto = app_proto_of(f);
-		(void)at;
+	(void)at;
 }
 
 static void ts_text(int64_t us, char *buf, size_t size)
@@ -305,8 +311,9 @@ void summary_print(FILE *out)
 	char plcs[32] = "";
 	if (n_plcs)
 		snprintf(plcs, sizeof(plcs), "%zu PLC%s, ", n_plcs, n_plcs == 1 ? "" : "s");
-	fprintf(out, "%zu IED%s, %s%zu connection%s, %llu MMS PDU%s\n", n_only_ieds, n_only_ieds == 1 ? "" : "s", plcs, n_rows,
-		n_rows == 1 ? "" : "s", (unsigned long long)g_stats[STAT_mms_pdus], g_stats[STAT_mms_pdus] == 1 ? "" : "s");
+	fprintf(out, "%zu IED%s, %s%zu connection%s, %llu MMS PDU%s\n", n_only_ieds, n_only_ieds == 1 ? "" : "s", plcs,
+		n_rows, n_rows == 1 ? "" : "s", (unsigned long long)g_stats[STAT_mms_pdus],
+		g_stats[STAT_mms_pdus] == 1 ? "" : "s");
 	for (size_t i = 0; i < n_ieds; i++) {
 		struct ied *d = &ieds[i];
 		char a[96];
@@ -322,10 +329,9 @@ void summary_print(FILE *out)
 				d->assocs == 1 ? "" : "s");
 			continue;
 		}
-		fprintf(out, ": %llu connection%s, %llu PDU%s, %llu byte%s of MMS",
-			(unsigned long long)d->assocs, d->assocs == 1 ? "" : "s",
-			(unsigned long long)d->pdus, d->pdus == 1 ? "" : "s", (unsigned long long)d->bytes,
-			d->bytes == 1 ? "" : "s");
+		fprintf(out, ": %llu connection%s, %llu PDU%s, %llu byte%s of MMS", (unsigned long long)d->assocs,
+			d->assocs == 1 ? "" : "s", (unsigned long long)d->pdus, d->pdus == 1 ? "" : "s",
+			(unsigned long long)d->bytes, d->bytes == 1 ? "" : "s");
 		if (d->malformed)
 			fprintf(out, ", %llu malformed", (unsigned long long)d->malformed);
 		fputc('\n', out);
@@ -361,20 +367,24 @@ void summary_print(FILE *out)
 			addr_text(d->ipver, d->ip, d->port, s, sizeof(s));
 			ts_text(r->start, t, sizeof(t));
 			fprintf(out, "%-4zu %-22s %-22s %-19s %9.3f %7llu %7llu %8llu  %s%s%s\n", i + 1, c, s, t,
-				(double)(r->end - r->start) / 1e6,
-				(unsigned long long)(r->pdus[0] + r->pdus[1]), (unsigned long long)r->reports,
-				(unsigned long long)r->gap_bytes, end_text(r), r->midstream ? ", picked up mid-stream" : "",
+				(double)(r->end - r->start) / 1e6, (unsigned long long)(r->pdus[0] + r->pdus[1]),
+				(unsigned long long)r->reports, (unsigned long long)r->gap_bytes, end_text(r),
+				r->midstream ? ", picked up mid-stream" : "",
 				r->proto != APP_MMS && r->proto != APP_UNKNOWN && r->proto != APP_ISO
-					? (r->proto == APP_TLS ? ", TLS" : r->proto == APP_S7COMM || r->proto == APP_S7COMM_PLUS ? ", S7comm" : ", not ISO")
+					? (r->proto == APP_TLS ? ", TLS"
+						   : r->proto == APP_S7COMM || r->proto == APP_S7COMM_PLUS
+						   ? ", S7comm"
+						   : ", not ISO")
 					: "");
 		}
 		if (n_rows > show)
 			fprintf(out, "... %zu more connections (see --eve for all)\n", n_rows - show);
 	}
 	if (rows_dropped || ieds_dropped)
-		fprintf(out, "(summary tables full: %zu connections and %zu IEDs not listed)\n",
-			rows_dropped, ieds_dropped);
-	fprintf(out, "\nstreams: %llu gap%s (%llu byte%s lost in capture), %llu mid-stream pickup%s, %llu MMS PDU%s malformed\n",
+		fprintf(out, "(summary tables full: %zu connections and %zu IEDs not listed)\n", rows_dropped,
+			ieds_dropped);
+	fprintf(out,
+		"\nstreams: %llu gap%s (%llu byte%s lost in capture), %llu mid-stream pickup%s, %llu MMS PDU%s malformed\n",
 		(unsigned long long)g_stats[STAT_tcp_gaps], g_stats[STAT_tcp_gaps] == 1 ? "" : "s",
 		(unsigned long long)g_stats[STAT_tcp_gap_bytes], g_stats[STAT_tcp_gap_bytes] == 1 ? "" : "s",
 		(unsigned long long)g_stats[STAT_midstream_pickups], g_stats[STAT_midstream_pickups] == 1 ? "" : "s",
@@ -402,7 +412,10 @@ static void summary_record(const struct record *rec)
 		rows[i - 1].assoc_end = rec->u.assoc_end.how;
 }
 
-static void summary_sink_init(void) { row_slot = bus_flow_slot("summary"); }
+static void summary_sink_init(void)
+{
+	row_slot = bus_flow_slot("summary");
+}
 
 const struct sink summary_sink = {
 	.name = "summary",

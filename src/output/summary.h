@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* summary.h - the readable end-of-run summary on stdout: per IED and per
  * association, PDUs by service, and what happened to the streams. Tables are
  * capped; what does not fit is counted, not dropped silently. */

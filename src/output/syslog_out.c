@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* syslog_out.c - RFC 5424 findings to a local socket; see syslog_out.h.
  * glibc's syslog(3) writes the older RFC 3164 format, hence a writer of our own. */
 #include "output/syslog_out.h"

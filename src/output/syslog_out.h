@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* syslog_out.h - findings at or above a severity as RFC 5424 messages on a local
  * datagram socket (/dev/log by default: journald and rsyslog take them). */
 #ifndef MMSW_SYSLOG_OUT_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* app_iso.c - TPKT/COTP framing and the ISO upper-layer walk; see app_iso.h. */
 #include "stages/app_iso.h"
 
@@ -28,16 +29,16 @@
 #define MALFORMED_EVENTS_PER_FLOW 8
 
 struct iso_dir {
-	uint8_t *tpkt;           /* a TPKT split across segments: header and body so far */
+	uint8_t *tpkt; /* a TPKT split across segments: header and body so far */
 	uint32_t tpkt_len, tpkt_total;
-	uint8_t *tsdu;           /* COTP DT TPDUs without EOT, joined */
+	uint8_t *tsdu; /* COTP DT TPDUs without EOT, joined */
 	uint32_t tsdu_len, tsdu_cap;
-	bool resync;             /* look for a TPKT boundary before decoding */
-	bool started;            /* some bytes of this direction were seen */
-	bool hdr_only;           /* tpkt holds only part of a 4-byte header so far */
-	uint8_t carry_len;       /* resync: tail bytes kept to search across segments */
+	bool resync;       /* look for a TPKT boundary before decoding */
+	bool started;      /* some bytes of this direction were seen */
+	bool hdr_only;     /* tpkt holds only part of a 4-byte header so far */
+	uint8_t carry_len; /* resync: tail bytes kept to search across segments */
 	uint8_t carry[RESYNC_CARRY];
-	uint64_t skipped;        /* resync: bytes skipped so far in this search */
+	uint64_t skipped; /* resync: bytes skipped so far in this search */
 };
 
 struct iso_flow {
@@ -91,8 +92,7 @@ void app_flow_free(struct flow *f)
 	f->iso = NULL;
 }
 
-static void set_proto(struct flow *f, int dir, uint8_t proto, const struct pkt_where *at,
-		      const struct tls_hello *tls)
+static void set_proto(struct flow *f, int dir, uint8_t proto, const struct pkt_where *at, const struct tls_hello *tls)
 {
 	uint8_t old = f->app_proto;
 	f->app_proto = proto;
@@ -102,8 +102,7 @@ static void set_proto(struct flow *f, int dir, uint8_t proto, const struct pkt_w
 	bus_stream(f, dir, &e, at);
 }
 
-static void malformed(struct flow *f, int dir, const char *layer, const char *reason,
-		      const struct pkt_where *at)
+static void malformed(struct flow *f, int dir, const char *layer, const char *reason, const struct pkt_where *at)
 {
 	struct iso_flow *iso = f->iso;
 	if (iso->malformed_events >= MALFORMED_EVENTS_PER_FLOW)
@@ -248,8 +247,7 @@ void app_mms_pdu(struct flow *f, int dir, const struct mms_pdu *pdu, uint32_t si
 }
 
 /* Decode MMS bytes. Returns false when the bytes are not MMS at all. */
-static bool handle_mms(struct flow *f, int dir, struct rd r, bool bare, bool in_acse,
-		       const struct pkt_where *at)
+static bool handle_mms(struct flow *f, int dir, struct rd r, bool bare, bool in_acse, const struct pkt_where *at)
 {
 	struct mms_pdu pdu;
 	enum mms_status st = mms_decode(r, &pdu);
@@ -269,8 +267,7 @@ static bool handle_mms(struct flow *f, int dir, struct rd r, bool bare, bool in_
 
 /* ---- ACSE and presentation ---------------------------------------------- */
 
-static void handle_acse(struct flow *f, int dir, struct rd r, const struct pres_ppdu *pp,
-			const struct pkt_where *at)
+static void handle_acse(struct flow *f, int dir, struct rd r, const struct pres_ppdu *pp, const struct pkt_where *at)
 {
 	struct acse_apdu a;
 	enum acse_status st = acse_parse(r, &a);
@@ -291,7 +288,10 @@ static void handle_acse(struct flow *f, int dir, struct rd r, const struct pres_
 	}
 }
 
-static bool is_acse_octet(uint8_t b) { return b >= 0x60 && b <= 0x64; }
+static bool is_acse_octet(uint8_t b)
+{
+	return b >= 0x60 && b <= 0x64;
+}
 
 /* One presentation data value: ACSE or MMS by its context, or by its content when
  * the context was negotiated before the capture began. */
@@ -358,18 +358,31 @@ static void handle_pres(struct flow *f, int dir, const struct session_spdu *s, c
 {
 	enum ppdu_kind expect;
 	switch (s->si) {
-	case SES_CN: expect = PPDU_CP; break;
-	case SES_AC: expect = PPDU_CPA; break;
-	case SES_RF: expect = PPDU_CPR; break;
-	case SES_AB: expect = PPDU_ABORT; break;
-	default: expect = PPDU_DATA; break;
+	case SES_CN:
+		expect = PPDU_CP;
+		break;
+	case SES_AC:
+		expect = PPDU_CPA;
+		break;
+	case SES_RF:
+		expect = PPDU_CPR;
+		break;
+	case SES_AB:
+		expect = PPDU_ABORT;
+		break;
+	default:
+		expect = PPDU_DATA;
+		break;
 	}
 	struct pres_ppdu pp;
 	enum pres_status st = pres_parse(s->user, expect, &pp);
 	if (st != PRES_OK) {
 		stat_inc(STAT_pres_invalid);
-		malformed(f, dir, "pres", st == PRES_TRUNCATED ? "truncated" :
-			  st == PRES_TOO_MANY ? "too_many_items" : "invalid", at);
+		malformed(f, dir, "pres",
+			  st == PRES_TRUNCATED          ? "truncated"
+				  : st == PRES_TOO_MANY ? "too_many_items"
+							: "invalid",
+			  at);
 		return;
 	}
 	learn_contexts(f->iso, &pp);
@@ -426,8 +439,7 @@ static void handle_tsdu(struct flow *f, int dir, struct rd r, const struct pkt_w
 
 /* ---- TPKT / COTP -------------------------------------------------------- */
 
-static void handle_tpkt(struct flow *f, int dir, const uint8_t *p, uint32_t len,
-			const struct pkt_where *at)
+static void handle_tpkt(struct flow *f, int dir, const uint8_t *p, uint32_t len, const struct pkt_where *at)
 {
 	struct iso_flow *iso = f->iso;
 	struct iso_dir *d = &iso->dir[dir];
@@ -442,8 +454,8 @@ static void handle_tpkt(struct flow *f, int dir, const uint8_t *p, uint32_t len,
 	if (f->app_proto == APP_UNKNOWN)
 		f->app_proto = APP_ISO;
 	if (t.type != COTP_DT) {
-		if (t.type == COTP_CR || t.type == COTP_CC || t.type == COTP_DR ||
-		    t.type == COTP_DC || t.type == COTP_ER) {
+		if (t.type == COTP_CR || t.type == COTP_CC || t.type == COTP_DR || t.type == COTP_DC ||
+		    t.type == COTP_ER) {
 			struct assoc_event e = { .kind = ASSOC_EV_COTP, .cotp = &t };
 			bus_assoc(f, dir, &e, at);
 		}
@@ -551,8 +563,7 @@ static bool buffer_partial(struct flow *f, int dir, const uint8_t *p, uint32_t n
 	return true;
 }
 
-static void tls_or_junk(struct flow *f, int dir, const uint8_t *p, uint32_t n,
-			const struct pkt_where *at)
+static void tls_or_junk(struct flow *f, int dir, const uint8_t *p, uint32_t n, const struct pkt_where *at)
 {
 	if (f->app_proto == APP_UNKNOWN && tls_looks_like(rd_make(p, n))) {
 		struct tls_hello h;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* app_iso.h - the glue between a TCP byte stream and the ISO/MMS dissectors:
  * TPKT framing (and resynchronisation after a pickup or a gap), COTP DT
  * reassembly to EOT, then session -> presentation -> ACSE | MMS, learning which

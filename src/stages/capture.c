@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* capture.c - reading a set of capture files as one; see capture.h. */
 #include "stages/capture.h"
 
@@ -132,12 +133,18 @@ static int add_dir(struct input_set *s, size_t *cap, const char *dir, char *errb
 		if (n == ncap) {
 			ncap = ncap ? ncap * 2 : 32;
 			char **nn = realloc(names, ncap * sizeof(*nn));
-			if (!nn) { rc = -1; break; }
+			if (!nn) {
+				rc = -1;
+				break;
+			}
 			names = nn;
 		}
 		size_t len = strlen(dir) + strlen(e->d_name) + 2;
 		names[n] = malloc(len);
-		if (!names[n]) { rc = -1; break; }
+		if (!names[n]) {
+			rc = -1;
+			break;
+		}
 		snprintf(names[n], len, "%s/%s", dir, e->d_name);
 		path_tidy(names[n]);
 		n++;
@@ -245,8 +252,8 @@ int input_set_read(struct input_set *s, packet_fn fn, void *ctx, volatile int *s
 		if (r == PCAP_ERROR) {
 			/* A capture still being written ends mid-record: read to the cut. */
 			if (i + 1 == s->n) {
-				log_warn("%s: truncated after packet %llu (%s); read up to the cut",
-					 f->path, (unsigned long long)frame, pcap_geterr(p));
+				log_warn("%s: truncated after packet %llu (%s); read up to the cut", f->path,
+					 (unsigned long long)frame, pcap_geterr(p));
 			} else {
 				log_error("%s: cannot be read past packet %llu (%s); continuing with the next file",
 					  f->path, (unsigned long long)frame, pcap_geterr(p));

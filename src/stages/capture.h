@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* capture.h - where packets come from: a set of pcap/pcapng files read as one
  * capture, ordered by first packet time (a rotated set, a directory, a glob). */
 #ifndef MMSW_CAPTURE_H
@@ -9,8 +10,8 @@
 
 #include "core/inputs.h"
 
-typedef void (*packet_fn)(void *ctx, int dlt, uint32_t file_idx, uint64_t frame,
-			  const struct pcap_pkthdr *h, const uint8_t *data);
+typedef void (*packet_fn)(void *ctx, int dlt, uint32_t file_idx, uint64_t frame, const struct pcap_pkthdr *h,
+			  const uint8_t *data);
 
 /* Expand and check the -r arguments. Returns 0, or 2 after a one-line error on
  * stderr naming the file and the reason. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* capture_live.c - live capture; see capture_live.h.
  *
  * One interface is read as it always was: each packet goes on from libpcap's
@@ -40,9 +41,11 @@ void live_default_filter(const uint16_t *ports, size_t n, char *buf, size_t size
 	for (size_t i = 0; i < n; i++)
 		used += (size_t)snprintf(tcp + used, sizeof(tcp) - used, "%stcp port %u", i ? " or " : "", ports[i]);
 	char base[896];
-	snprintf(base, sizeof(base), "(%s) or (ip[6:2] & 0x3fff != 0) or ether proto 0x88b8 or ether proto 0x88ba"
+	snprintf(base, sizeof(base),
+		 "(%s) or (ip[6:2] & 0x3fff != 0) or ether proto 0x88b8 or ether proto 0x88ba"
 		 " or ether proto 0x892f or ether proto 0x88fb or udp port 123 or udp port 319 or udp port 320"
-		 " or ether proto 0x88f7", tcp);
+		 " or ether proto 0x88f7",
+		 tcp);
 	snprintf(buf, size, "(%s) or (vlan and ((%s) or (vlan and (%s))))", base, base, base);
 }
 
@@ -64,9 +67,11 @@ pcap_t *live_open(const struct live_config *c, char *err, size_t errsize)
 	if (rc < 0) {
 		switch (rc) {
 		case PCAP_ERROR_PERM_DENIED:
-			snprintf(err, errsize, "%s: permission denied: run as root, or grant the capabilities "
+			snprintf(err, errsize,
+				 "%s: permission denied: run as root, or grant the capabilities "
 				 "(setcap cap_net_raw,cap_net_admin=eip %s, or AmbientCapabilities=CAP_NET_RAW "
-				 "CAP_NET_ADMIN in the systemd unit)", c->iface, "/usr/local/bin/mmswatch");
+				 "CAP_NET_ADMIN in the systemd unit)",
+				 c->iface, "/usr/local/bin/mmswatch");
 			break;
 		case PCAP_ERROR_NO_SUCH_DEVICE:
 			snprintf(err, errsize, "%s: no such interface (see 'ip link')", c->iface);
@@ -128,9 +133,9 @@ bool live_stats_read(pcap_t *p, struct live_stats *s)
 /* A frame waiting in its interface's reorder buffer. */
 struct held {
 	struct pcap_pkthdr h;
-	uint32_t off;                /* its bytes in the interface's byte ring */
-	int64_t ts_us;               /* packet time */
-	int64_t read_us;             /* monotonic time it was read */
+	uint32_t off;    /* its bytes in the interface's byte ring */
+	int64_t ts_us;   /* packet time */
+	int64_t read_us; /* monotonic time it was read */
 };
 
 struct live_if {
@@ -145,23 +150,23 @@ struct live_if {
 	struct held *frames;
 	uint32_t head, count;
 	uint8_t *bytes;
-	uint32_t wr;                 /* just past the newest record's bytes */
-	int64_t drained_us;          /* wall time of the last read that left nothing behind */
-	bool pending;                /* the last read stopped at its budget: more may wait */
+	uint32_t wr;        /* just past the newest record's bytes */
+	int64_t drained_us; /* wall time of the last read that left nothing behind */
+	bool pending;       /* the last read stopped at its budget: more may wait */
 	uint64_t reorder_full, out_of_order;
 };
 
 struct live_capture {
-	size_t n, want;              /* interfaces attached, and to be */
+	size_t n, want; /* interfaces attached, and to be */
 	struct live_if *ifs;
-	struct live_stats *stats;    /* one per interface, for on_stats */
+	struct live_stats *stats; /* one per interface, for on_stats */
 	/* the loop */
 	live_packet_fn fn;
 	void *ctx;
 	uint64_t frame, max_packets;
-	int64_t last_ts;             /* the latest packet time delivered */
-	int64_t read_us;             /* monotonic time of the current read round */
-	size_t nonempty;             /* interfaces with a frame held */
+	int64_t last_ts; /* the latest packet time delivered */
+	int64_t read_us; /* monotonic time of the current read round */
+	size_t nonempty; /* interfaces with a frame held */
 };
 
 static int64_t clock_us(clockid_t id)
@@ -171,15 +176,20 @@ static int64_t clock_us(clockid_t id)
 	return (int64_t)t.tv_sec * 1000000 + t.tv_nsec / 1000;
 }
 
-static int64_t wall_s(void) { return clock_us(CLOCK_MONOTONIC) / 1000000; }
+static int64_t wall_s(void)
+{
+	return clock_us(CLOCK_MONOTONIC) / 1000000;
+}
 
 static struct live_capture *capture_new(size_t n, char *err, size_t errsize)
 {
 	struct live_capture *lc = calloc(1, sizeof(*lc));
 	if (!lc || !n || n > MMSW_MAX_INTERFACES || !(lc->ifs = calloc(n, sizeof(*lc->ifs))) ||
 	    !(lc->stats = calloc(n, sizeof(*lc->stats)))) {
-		snprintf(err, errsize, !n ? "no interface to capture from" : n > MMSW_MAX_INTERFACES ?
-			 "too many interfaces" : "out of memory opening the capture");
+		snprintf(err, errsize,
+			 !n                                ? "no interface to capture from"
+				 : n > MMSW_MAX_INTERFACES ? "too many interfaces"
+							   : "out of memory opening the capture");
 		live_capture_close(lc);
 		return NULL;
 	}
@@ -199,16 +209,17 @@ static int capture_attach(struct live_capture *lc, pcap_t *p, const char *name, 
 	f->dlt = pcap_datalink(p);
 	f->fd = pcap_get_selectable_fd(p);
 	lc->n++;
-	if (lc->want > 1 && (!(f->frames = malloc(MMSW_LIVE_REORDER_FRAMES * sizeof(*f->frames))) ||
-			     !(f->bytes = malloc(MMSW_LIVE_REORDER_BYTES)))) {
+	if (lc->want > 1 &&
+	    (!(f->frames = malloc(MMSW_LIVE_REORDER_FRAMES * sizeof(*f->frames))) ||
+	     !(f->bytes = malloc(MMSW_LIVE_REORDER_BYTES)))) {
 		snprintf(err, errsize, "%s: out of memory for the reorder buffer", name);
 		return -1;
 	}
 	return 0;
 }
 
-struct live_capture *live_capture_open(const struct live_config *c, const struct input_iface *ifaces,
-				       size_t n, char *err, size_t errsize)
+struct live_capture *live_capture_open(const struct live_config *c, const struct input_iface *ifaces, size_t n,
+				       char *err, size_t errsize)
 {
 	struct live_capture *lc = capture_new(n, err, errsize);
 	for (size_t i = 0; lc && i < n; i++) {
@@ -420,8 +431,7 @@ bool live_capture_stats(const struct live_capture *lc, uint32_t i, struct live_s
 	return true;
 }
 
-static void stats_all(struct live_capture *lc, void (*on_stats)(const struct live_stats *, size_t, void *),
-		      void *sctx)
+static void stats_all(struct live_capture *lc, void (*on_stats)(const struct live_stats *, size_t, void *), void *sctx)
 {
 	for (size_t i = 0; i < lc->n; i++)
 		if (!live_capture_stats(lc, (uint32_t)i, &lc->stats[i]))
@@ -497,8 +507,7 @@ static int read_merged(struct live_capture *lc)
 }
 
 int live_loop(struct live_capture *lc, live_packet_fn fn, void *ctx, volatile int *stop, uint64_t max_packets,
-	      int64_t deadline_s, int interval_s,
-	      void (*on_stats)(const struct live_stats *s, size_t n, void *sctx),
+	      int64_t deadline_s, int interval_s, void (*on_stats)(const struct live_stats *s, size_t n, void *sctx),
 	      void (*idle)(void *), void *sctx)
 {
 	struct pollfd pfd[MMSW_MAX_INTERFACES];

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* capture_live.h - live capture from one interface or several (-i, repeatable):
  * pcap_create/activate with a large kernel buffer, a default filter that keeps
  * MMS (and GOOSE/SV for the VLAN check), and capture statistics read every
@@ -14,15 +15,15 @@
 #include "core/inputs.h"
 
 struct live_config {
-	const char *iface;        /* live_open: the interface */
-	const char *filter;       /* NULL: the default MMS filter */
-	const uint16_t *ports;    /* MMS ports for the default filter */
+	const char *iface;     /* live_open: the interface */
+	const char *filter;    /* NULL: the default MMS filter */
+	const uint16_t *ports; /* MMS ports for the default filter */
 	size_t n_ports;
 	int snaplen;
 	int buffer_mb;
 	bool immediate;
 	bool no_promisc;
-	int timeout_ms;           /* the kernel buffer's timeout; 0: 100 ms */
+	int timeout_ms; /* the kernel buffer's timeout; 0: 100 ms */
 };
 
 /* Open and activate one interface; returns NULL with a clear message naming the
@@ -37,8 +38,8 @@ struct live_capture;
 
 /* Open ifaces[0..n) with c's settings (c->iface ignored), all or none: NULL with
  * the failing interface's message in err. */
-struct live_capture *live_capture_open(const struct live_config *c, const struct input_iface *ifaces,
-				       size_t n, char *err, size_t errsize);
+struct live_capture *live_capture_open(const struct live_config *c, const struct input_iface *ifaces, size_t n,
+				       char *err, size_t errsize);
 void live_capture_close(struct live_capture *lc);
 /* The same over handles already open (taken over; names not copied), e.g.
  * savefiles: how the merge is tested without a network. */
@@ -50,8 +51,8 @@ bool live_capture_stats(const struct live_capture *lc, uint32_t i, struct live_s
 
 /* A live packet: its interface (index into the -i list), link type and frame
  * number (one sequence across all interfaces, 1-based). */
-typedef void (*live_packet_fn)(void *ctx, uint32_t iface, int dlt, uint64_t frame,
-			       const struct pcap_pkthdr *h, const uint8_t *data);
+typedef void (*live_packet_fn)(void *ctx, uint32_t iface, int dlt, uint64_t frame, const struct pcap_pkthdr *h,
+			       const uint8_t *data);
 
 /* Read until *stop, the count or the deadline (wall seconds, 0 none). Calls
  * on_stats every interval_s seconds of wall time with each interface's counters
@@ -71,8 +72,7 @@ typedef void (*live_packet_fn)(void *ctx, uint32_t iface, int dlt, uint64_t fram
  * stop or the deadline what is held is delivered; past the count it is not.
  * Returns 0, or -1 after a capture error (reported, naming the interface). */
 int live_loop(struct live_capture *lc, live_packet_fn fn, void *ctx, volatile int *stop, uint64_t max_packets,
-	      int64_t deadline_s, int interval_s,
-	      void (*on_stats)(const struct live_stats *s, size_t n, void *sctx),
+	      int64_t deadline_s, int interval_s, void (*on_stats)(const struct live_stats *s, size_t n, void *sctx),
 	      void (*idle)(void *), void *sctx);
 
 #endif

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* decode_ip.c - network and TCP headers; see decode_ip.h. */
 #include "stages/decode_ip.h"
 
@@ -10,8 +11,8 @@ enum ip_result decode_tcp(struct pkt *p, const uint8_t *seg, uint32_t len)
 {
 	struct rd r = rd_make(seg, len);
 	uint8_t off, flags;
-	if (!rd_be16(&r, &p->sport) || !rd_be16(&r, &p->dport) || !rd_be32(&r, &p->seq) ||
-	    !rd_be32(&r, &p->ack) || !rd_u8(&r, &off) || !rd_u8(&r, &flags)) {
+	if (!rd_be16(&r, &p->sport) || !rd_be16(&r, &p->dport) || !rd_be32(&r, &p->seq) || !rd_be32(&r, &p->ack) ||
+	    !rd_u8(&r, &off) || !rd_u8(&r, &flags)) {
 		stat_inc(STAT_tcp_invalid);
 		return IP_INVALID;
 	}
@@ -45,8 +46,8 @@ static enum ip_result ipv4(struct pkt *p)
 	struct rd r = rd_make(p->l3, p->l3len);
 	uint8_t vihl, proto;
 	uint16_t total, frag;
-	if (!rd_u8(&r, &vihl) || !rd_skip(&r, 1) || !rd_be16(&r, &total) || !rd_skip(&r, 2) ||
-	    !rd_be16(&r, &frag) || !rd_skip(&r, 1) || !rd_u8(&r, &proto) || !rd_skip(&r, 2)) {
+	if (!rd_u8(&r, &vihl) || !rd_skip(&r, 1) || !rd_be16(&r, &total) || !rd_skip(&r, 2) || !rd_be16(&r, &frag) ||
+	    !rd_skip(&r, 1) || !rd_u8(&r, &proto) || !rd_skip(&r, 2)) {
 		stat_inc(STAT_ipv4_invalid);
 		return IP_INVALID;
 	}
@@ -77,8 +78,8 @@ static enum ip_result ipv6(struct pkt *p)
 	struct rd r = rd_make(p->l3, p->l3len);
 	uint8_t v, next;
 	uint16_t plen;
-	if (!rd_u8(&r, &v) || (v >> 4) != 6 || !rd_skip(&r, 3) || !rd_be16(&r, &plen) ||
-	    !rd_u8(&r, &next) || !rd_skip(&r, 1) || rd_left(&r) < 32) {
+	if (!rd_u8(&r, &v) || (v >> 4) != 6 || !rd_skip(&r, 3) || !rd_be16(&r, &plen) || !rd_u8(&r, &next) ||
+	    !rd_skip(&r, 1) || rd_left(&r) < 32) {
 		stat_inc(STAT_ipv6_invalid);
 		return IP_INVALID;
 	}

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* decode_ip.h - IPv4 (fragments handed to the defragmenter), IPv6 (extension
  * headers walked, bounded) and the TCP header. */
 #ifndef MMSW_DECODE_IP_H
@@ -6,11 +7,11 @@
 #include "core/packet.h"
 
 enum ip_result {
-	IP_TCP = 0,     /* p's transport fields are set */
-	IP_OTHER,       /* not TCP */
-	IP_FRAGMENT,    /* an IPv4 fragment: taken by the defragmenter */
+	IP_TCP = 0,  /* p's transport fields are set */
+	IP_OTHER,    /* not TCP */
+	IP_FRAGMENT, /* an IPv4 fragment: taken by the defragmenter */
 	IP_INVALID,
-	IP_UDP,         /* UDP: p's ports and payload are set */
+	IP_UDP, /* UDP: p's ports and payload are set */
 };
 
 /* Decode from p->l3. A reassembled datagram comes back through the same call. */

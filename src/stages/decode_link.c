@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* decode_link.c - link-layer decoding; see decode_link.h. */
 #include "stages/decode_link.h"
 
@@ -19,8 +20,14 @@
 bool link_supported(int dlt)
 {
 	switch (dlt) {
-	case DLT_EN10MB: case DLT_LINUX_SLL: case DLT_LINUX_SLL2: case DLT_RAW:
-	case DLT_IPV4: case DLT_IPV6: case DLT_NULL: case DLT_LOOP:
+	case DLT_EN10MB:
+	case DLT_LINUX_SLL:
+	case DLT_LINUX_SLL2:
+	case DLT_RAW:
+	case DLT_IPV4:
+	case DLT_IPV6:
+	case DLT_NULL:
+	case DLT_LOOP:
 		return true;
 	}
 	return false;
@@ -29,14 +36,22 @@ bool link_supported(int dlt)
 const char *link_name(int dlt)
 {
 	switch (dlt) {
-	case DLT_EN10MB: return "Ethernet";
-	case DLT_LINUX_SLL: return "Linux SLL";
-	case DLT_LINUX_SLL2: return "Linux SLL2";
-	case DLT_RAW: return "raw IP";
-	case DLT_IPV4: return "raw IPv4";
-	case DLT_IPV6: return "raw IPv6";
-	case DLT_NULL: return "BSD loopback";
-	case DLT_LOOP: return "OpenBSD loopback";
+	case DLT_EN10MB:
+		return "Ethernet";
+	case DLT_LINUX_SLL:
+		return "Linux SLL";
+	case DLT_LINUX_SLL2:
+		return "Linux SLL2";
+	case DLT_RAW:
+		return "raw IP";
+	case DLT_IPV4:
+		return "raw IPv4";
+	case DLT_IPV6:
+		return "raw IPv6";
+	case DLT_NULL:
+		return "BSD loopback";
+	case DLT_LOOP:
+		return "OpenBSD loopback";
 	}
 	return "unsupported";
 }
@@ -133,8 +148,7 @@ static bool rct_at(const struct pkt *p, uint32_t end, struct rct *t)
 {
 	struct rd r = rd_make(p->data, p->caplen);
 	uint16_t seq, lan_size, suffix;
-	if (end < 6 || !rd_skip(&r, end - 6) || !rd_be16(&r, &seq) || !rd_be16(&r, &lan_size) ||
-	    !rd_be16(&r, &suffix))
+	if (end < 6 || !rd_skip(&r, end - 6) || !rd_be16(&r, &seq) || !rd_be16(&r, &lan_size) || !rd_be16(&r, &suffix))
 		return false;
 	if (suffix != ETHERTYPE_PRP_SUPERVISION || ((lan_size >> 12) != 0xa && (lan_size >> 12) != 0xb))
 		return false;

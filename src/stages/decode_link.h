@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* decode_link.h - link layers to the network layer: Ethernet with any stack of
  * 802.1Q / 802.1ad / QinQ tags (bounded), Linux SLL and SLL2, raw IPv4/IPv6,
  * BSD loopback (NULL, LOOP). VLAN ids are kept: they are part of the flow key.
@@ -19,10 +20,10 @@
 #include "core/packet.h"
 
 enum link_result {
-	LINK_OK = 0,     /* p->l3 / p->l3len / p->ethertype set */
-	LINK_NOT_IP,     /* another protocol (ARP, GOOSE, SV, supervision, ...): p->ethertype says which */
+	LINK_OK = 0, /* p->l3 / p->l3len / p->ethertype set */
+	LINK_NOT_IP, /* another protocol (ARP, GOOSE, SV, supervision, ...): p->ethertype says which */
 	LINK_TRUNCATED,
-	LINK_TOO_DEEP,   /* more VLAN tags than MMSW_MAX_VLAN */
+	LINK_TOO_DEEP, /* more VLAN tags than MMSW_MAX_VLAN */
 	LINK_UNSUPPORTED,
 };
 

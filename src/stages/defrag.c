@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* defrag.c - bounded IPv4 defragmenter; see defrag.h. */
 #include "stages/defrag.h"
 
@@ -16,10 +17,10 @@ struct dgram {
 	uint8_t proto;
 	bool have_first, have_last;
 	int64_t first_ts;
-	uint32_t total;             /* payload length, known once the last fragment came */
+	uint32_t total; /* payload length, known once the last fragment came */
 	uint32_t hlen;
-	uint8_t hdr[60];            /* header of the first fragment */
-	uint32_t cap;               /* bytes allocated in buf */
+	uint8_t hdr[60]; /* header of the first fragment */
+	uint32_t cap;    /* bytes allocated in buf */
 	uint8_t *buf;
 	uint8_t got[BLOCKS / 8 + 1]; /* 8-byte blocks received */
 };
@@ -52,8 +53,14 @@ void defrag_free_all(void)
 			drop(i);
 }
 
-static bool block_get(const struct dgram *d, uint32_t b) { return d->got[b / 8] >> (b % 8) & 1; }
-static void block_set(struct dgram *d, uint32_t b) { d->got[b / 8] |= (uint8_t)(1u << (b % 8)); }
+static bool block_get(const struct dgram *d, uint32_t b)
+{
+	return d->got[b / 8] >> (b % 8) & 1;
+}
+static void block_set(struct dgram *d, uint32_t b)
+{
+	d->got[b / 8] |= (uint8_t)(1u << (b % 8));
+}
 
 bool defrag_ipv4(struct pkt *p)
 {
@@ -85,8 +92,8 @@ bool defrag_ipv4(struct pkt *p)
 				free_slot = i;
 			continue;
 		}
-		if (d->id == (uint16_t)(h[4] << 8 | h[5]) && d->proto == h[9] &&
-		    !memcmp(d->src, h + 12, 4) && !memcmp(d->dst, h + 16, 4)) {
+		if (d->id == (uint16_t)(h[4] << 8 | h[5]) && d->proto == h[9] && !memcmp(d->src, h + 12, 4) &&
+		    !memcmp(d->dst, h + 16, 4)) {
 			slot = i;
 			break;
 		}

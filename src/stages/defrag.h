@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* defrag.h - IPv4 defragmentation, bounded, on packet time.
  *
  * mmswatch's own, not libnids': libnids 1.26's defragmenter runs its timers on

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* flow.c - fixed-capacity flow table with two LRU lists; see flow.h.
  *
  * Established flows live on the `long` list; flows that are closing, closed or
@@ -48,7 +49,10 @@ struct flow_table *flow_table_new(size_t cap, flow_end_cb on_end)
 	return t;
 }
 
-size_t flow_table_count(const struct flow_table *t) { return t->count; }
+size_t flow_table_count(const struct flow_table *t)
+{
+	return t->count;
+}
 
 /* A multiply-xor hash over the key in 8-byte words (keys are built with memset
  * first, so padding is zero). This runs for every packet. */
@@ -89,8 +93,14 @@ static void make_key(const struct pkt *p, struct flow_key *k, int *src_ep)
 static void lru_unlink(struct flow_table *t, struct flow *f)
 {
 	struct lru *l = &t->lru[f->lru];
-	if (f->prev) f->prev->next = f->next; else l->head = f->next;
-	if (f->next) f->next->prev = f->prev; else l->tail = f->prev;
+	if (f->prev)
+		f->prev->next = f->next;
+	else
+		l->head = f->next;
+	if (f->next)
+		f->next->prev = f->prev;
+	else
+		l->tail = f->prev;
 	f->prev = f->next = NULL;
 }
 
@@ -100,7 +110,10 @@ static void lru_push(struct flow_table *t, struct flow *f, uint8_t which)
 	f->lru = which;
 	f->prev = NULL;
 	f->next = l->head;
-	if (l->head) l->head->prev = f; else l->tail = f;
+	if (l->head)
+		l->head->prev = f;
+	else
+		l->tail = f;
 	l->head = f;
 }
 
@@ -161,8 +174,7 @@ static uint64_t make_id(const struct flow_key *k, int64_t ts, uint64_t serial)
 	return h & ((1ull << 52) - 1);
 }
 
-struct flow *flow_get(struct flow_table *t, const struct pkt *p, bool create,
-		      bool src_is_client, int *dir)
+struct flow *flow_get(struct flow_table *t, const struct pkt *p, bool create, bool src_is_client, int *dir)
 {
 	struct flow_key k;
 	int src_ep;
@@ -174,8 +186,7 @@ struct flow *flow_get(struct flow_table *t, const struct pkt *p, bool create,
 			return NULL;
 		if (t->count >= t->cap) {
 			/* Full: evict the least recently active flow, short list first. */
-			struct flow *victim = t->lru[LRU_SHORT].tail ? t->lru[LRU_SHORT].tail
-								     : t->lru[LRU_LONG].tail;
+			struct flow *victim = t->lru[LRU_SHORT].tail ? t->lru[LRU_SHORT].tail : t->lru[LRU_LONG].tail;
 			if (!victim)
 				return NULL;
 			stat_inc(STAT_flows_evicted);
@@ -205,10 +216,13 @@ struct flow *flow_get(struct flow_table *t, const struct pkt *p, bool create,
 static int64_t timeout_of(const struct flow *f)
 {
 	switch (f->state) {
-	case FLOW_CLOSED: return MMSW_CLOSED_LINGER_US;
+	case FLOW_CLOSED:
+		return MMSW_CLOSED_LINGER_US;
 	case FLOW_NEW:
-	case FLOW_SYN: return MMSW_EMBRYONIC_TIMEOUT_US;
-	default: return MMSW_IDLE_TIMEOUT_US;
+	case FLOW_SYN:
+		return MMSW_EMBRYONIC_TIMEOUT_US;
+	default:
+		return MMSW_IDLE_TIMEOUT_US;
 	}
 }
 
@@ -227,8 +241,8 @@ void flow_table_expire(struct flow_table *t, int64_t now, const struct pkt_where
 				f = prev;
 				continue;
 			}
-			enum flow_end why = f->state == FLOW_CLOSED ? (f->rst ? FLOW_END_RST : FLOW_END_FIN)
-								    : FLOW_END_TIMEOUT;
+			enum flow_end why =
+				f->state == FLOW_CLOSED ? (f->rst ? FLOW_END_RST : FLOW_END_FIN) : FLOW_END_TIMEOUT;
 			if (why == FLOW_END_TIMEOUT)
 				stat_inc(STAT_flows_timed_out);
 			flow_end(t, f, why, at);
@@ -242,8 +256,8 @@ void flow_table_flush(struct flow_table *t, const struct pkt_where *at)
 	for (int l = 0; l < 2; l++)
 		while (t->lru[l].tail) {
 			struct flow *f = t->lru[l].tail;
-			enum flow_end why = f->state == FLOW_CLOSED ? (f->rst ? FLOW_END_RST : FLOW_END_FIN)
-								    : FLOW_END_CAPTURE_END;
+			enum flow_end why =
+				f->state == FLOW_CLOSED ? (f->rst ? FLOW_END_RST : FLOW_END_FIN) : FLOW_END_CAPTURE_END;
 			flow_end(t, f, why, at);
 		}
 }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* flow_table.h - the flow table: TCP connections keyed by VLAN stack + addresses +
  * ports (core/flow.h), fixed capacity, idle flows evicted first, expiry on packet
  * time. A pipeline stage: only the pipeline owns a table. */
@@ -21,8 +22,7 @@ size_t flow_table_count(const struct flow_table *t);
 /* Find the flow of p; create it when `create` (evicting if full). *dir is the
  * packet's direction (0 client->server). New flows take their orientation from
  * is_client_src (true when p's source is the client). */
-struct flow *flow_get(struct flow_table *t, const struct pkt *p, bool create,
-		      bool src_is_client, int *dir);
+struct flow *flow_get(struct flow_table *t, const struct pkt *p, bool create, bool src_is_client, int *dir);
 /* Record activity: moves the flow to the front of its LRU list. */
 void flow_touch(struct flow_table *t, struct flow *f, int64_t now);
 /* End a flow now (callback, then free). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* packet_clock.c - packet time, checked; see packet_clock.h. */
 #include "stages/packet_clock.h"
 
@@ -7,9 +8,9 @@
 #include "util/stats.h"
 
 static bool have_clock;
-static int64_t clock_us;      /* the latest valid time seen */
-static uint32_t rebase_run;   /* consecutive invalid frames that agree */
-static int64_t rebase_last;   /* the last of them */
+static int64_t clock_us;    /* the latest valid time seen */
+static uint32_t rebase_run; /* consecutive invalid frames that agree */
+static int64_t rebase_last; /* the last of them */
 
 void packet_clock_reset(void)
 {

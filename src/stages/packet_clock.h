@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* packet_clock.h - the time every stage and timer runs on, taken from the frames.
  *
  * A frame's time is input like its bytes (util/ptime.h). A frame whose time cannot
@@ -19,8 +20,8 @@
 #include <stdint.h>
 
 struct packet_time {
-	bool valid;        /* false: the frame's own time was unusable (timestamp_invalid) */
-	int64_t step_us;   /* non-zero: the clock just stepped by this much (a rebase) */
+	bool valid;      /* false: the frame's own time was unusable (timestamp_invalid) */
+	int64_t step_us; /* non-zero: the clock just stepped by this much (a rebase) */
 };
 
 /* The frame's time in microseconds (the clock's when the frame's is invalid).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* redundancy.c - PRP/HSR duplicate discard; see redundancy.h.
  *
  * Why this shape: the two copies of a frame may arrive in either order and with
@@ -18,8 +19,7 @@
 #include "util/limits.h"
 #include "util/stats.h"
 
-_Static_assert((MMSW_REDUNDANCY_WINDOW & (MMSW_REDUNDANCY_WINDOW - 1)) == 0 &&
-		       MMSW_REDUNDANCY_WINDOW <= 65536,
+_Static_assert((MMSW_REDUNDANCY_WINDOW & (MMSW_REDUNDANCY_WINDOW - 1)) == 0 && MMSW_REDUNDANCY_WINDOW <= 65536,
 	       "the window is indexed by the sequence number's low bits: a power of two");
 
 /* Bytes of the payload hashed to tell a copy from another frame that reuses a
@@ -29,21 +29,21 @@ _Static_assert((MMSW_REDUNDANCY_WINDOW & (MMSW_REDUNDANCY_WINDOW - 1)) == 0 &&
 #define NONE UINT32_MAX
 
 struct seen {
-	int64_t ts;      /* when the first copy came */
-	uint32_t hash;   /* of its content */
+	int64_t ts;    /* when the first copy came */
+	uint32_t hash; /* of its content */
 	uint16_t seq;
-	uint8_t lans;    /* bit 0: LAN A / lane A, bit 1: LAN B / lane B; 0: empty */
+	uint8_t lans; /* bit 0: LAN A / lane A, bit 1: LAN B / lane B; 0: empty */
 };
 
 struct node {
 	uint8_t mac[6];
-	uint8_t kind;                  /* RED_PRP or RED_HSR */
+	uint8_t kind; /* RED_PRP or RED_HSR */
 	uint32_t next_in_bucket;
-	uint32_t newer, older;         /* the least-recently-heard list */
+	uint32_t newer, older; /* the least-recently-heard list */
 	struct seen win[MMSW_REDUNDANCY_WINDOW];
 };
 
-static struct node *nodes;     /* MMSW_REDUNDANCY_NODES, allocated at the first PRP/HSR frame */
+static struct node *nodes; /* MMSW_REDUNDANCY_NODES, allocated at the first PRP/HSR frame */
 static uint32_t n_nodes;
 static uint32_t bucket[NODE_BUCKETS];
 static uint32_t newest = NONE, oldest = NONE;

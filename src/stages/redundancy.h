@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* redundancy.h - PRP/HSR duplicate discard. On a PRP network a SPAN port delivers
  * every frame once per LAN, and on an HSR ring every frame passes once each way:
  * the stages after this one must see each frame once, or TCP would count every

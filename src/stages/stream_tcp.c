@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* stream_tcp.c - per-direction TCP reassembly; see stream_tcp.h. */
 #include "stages/stream_tcp.h"
 
@@ -23,7 +24,10 @@ struct tcp_seg {
 	uint8_t data[];
 };
 
-static inline int32_t seq_diff(uint32_t a, uint32_t b) { return (int32_t)(a - b); }
+static inline int32_t seq_diff(uint32_t a, uint32_t b)
+{
+	return (int32_t)(a - b);
+}
 
 static void seg_free(struct tcp_half *h, struct tcp_seg *s)
 {
@@ -42,8 +46,7 @@ void stream_free(struct tcp_half *h)
 	}
 }
 
-static void deliver(struct flow *f, int dir, const uint8_t *d, uint32_t len,
-		    const struct pkt_where *at)
+static void deliver(struct flow *f, int dir, const uint8_t *d, uint32_t len, const struct pkt_where *at)
 {
 	struct tcp_half *h = &f->half[dir];
 	h->next_seq += len;
@@ -82,8 +85,8 @@ static void skip_hole(struct flow *f, int dir)
 	drain(f, dir);
 }
 
-static struct tcp_seg *seg_new(struct tcp_half *h, uint32_t seq, const uint8_t *d,
-			       uint32_t len, const struct pkt_where *at)
+static struct tcp_seg *seg_new(struct tcp_half *h, uint32_t seq, const uint8_t *d, uint32_t len,
+			       const struct pkt_where *at)
 {
 	if (h->ooo_bytes + len > MMSW_OOO_DIR_MAX || h->ooo_segs >= MMSW_OOO_SEGS_DIR_MAX) {
 		stat_inc(STAT_tcp_ooo_dir_cap);
@@ -110,8 +113,8 @@ static struct tcp_seg *seg_new(struct tcp_half *h, uint32_t seq, const uint8_t *
 
 /* Insert [seq, seq+len) into the queue; bytes already queued win (first copy), and
  * differing overlap bytes are reported. Returns false when a cap stopped it. */
-static bool queue_insert(struct flow *f, int dir, uint32_t seq, const uint8_t *d,
-			 uint32_t len, const struct pkt_where *at)
+static bool queue_insert(struct flow *f, int dir, uint32_t seq, const uint8_t *d, uint32_t len,
+			 const struct pkt_where *at)
 {
 	struct tcp_half *h = &f->half[dir];
 	struct tcp_seg **link = &h->ooo;
@@ -211,8 +214,7 @@ void stream_ack(struct flow *f, int dir, uint32_t ack)
 	if (!h->synced)
 		return;
 	if (!h->peer_ack_valid || seq_diff(ack, h->peer_ack) > 0) {
-		if ((uint32_t)seq_diff(ack, h->next_seq) < SEQ_WINDOW ||
-		    seq_diff(ack, h->next_seq) <= 0) {
+		if ((uint32_t)seq_diff(ack, h->next_seq) < SEQ_WINDOW || seq_diff(ack, h->next_seq) <= 0) {
 			h->peer_ack = ack;
 			h->peer_ack_valid = true;
 		}

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* stream_tcp.h - TCP reassembly of mmswatch's own, one `struct tcp_half` per
  * direction. Written because libnids cannot serve a SPAN sensor (see README:
  * no mid-stream pickup, a lost segment stalls the direction forever).

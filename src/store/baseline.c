@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* baseline.c - an earlier run's facts from an mmswatch database; see baseline.h.
  *
  * Three sources, newest first, each read only from the tables its schema has:
@@ -82,9 +83,8 @@ static bool run_has_rows(sqlite3 *db, const char *table, int64_t run)
 	return one_int(db, sql, 0) == 1;
 }
 
-static const char SQL_RUN_FACTS[] =
-	"SELECT f.kind, i.ip || '|' || i.port || '|' || i.vlan, f.client, f.name, f.value"
-	" FROM run_facts f JOIN ieds i ON i.id = f.ied_id WHERE f.run_id = ?1";
+static const char SQL_RUN_FACTS[] = "SELECT f.kind, i.ip || '|' || i.port || '|' || i.vlan, f.client, f.name, f.value"
+				    " FROM run_facts f JOIN ieds i ON i.id = f.ied_id WHERE f.run_id = ?1";
 
 static const char SQL_INVENTORY[] =
 	"WITH ied AS (SELECT e.value AS j, json_extract(e.value, '$.address') || '|' || json_extract(e.value, '$.port')"
@@ -251,8 +251,9 @@ int baseline_load(const char *spec, struct fact_table *t, struct baseline_info *
 		goto out;
 	}
 	sqlite3_stmt *s;
-	const char *pick = want_run ? "SELECT id, status, started_wall FROM runs WHERE id = ?1"
-				    : "SELECT id, status, started_wall FROM runs WHERE status = 'done' ORDER BY id DESC LIMIT 1";
+	const char *pick = want_run
+		? "SELECT id, status, started_wall FROM runs WHERE id = ?1"
+		: "SELECT id, status, started_wall FROM runs WHERE status = 'done' ORDER BY id DESC LIMIT 1";
 	if (sqlite3_prepare_v2(db, pick, -1, &s, NULL) != SQLITE_OK) {
 		snprintf(why, sizeof(why), "cannot read its runs: %s", sqlite3_errmsg(db));
 		fail(err, errsize, path, why);
@@ -281,13 +282,13 @@ int baseline_load(const char *spec, struct fact_table *t, struct baseline_info *
 		load = load_rows(db, SQL_RUN_FACTS, info->run_id, false, t);
 	} else if (has_table(db, "inventory") && run_has_rows(db, "inventory", info->run_id)) {
 		info->source = "inventory";
-		t->kinds = KIND_BIT(FACT_IED) | KIND_BIT(FACT_CLIENT) | KIND_BIT(FACT_SERVICE) | KIND_BIT(FACT_IDENTITY) |
-			   KIND_BIT(FACT_CONFREV) | KIND_BIT(FACT_DATASET) | KIND_BIT(FACT_RCB);
+		t->kinds = KIND_BIT(FACT_IED) | KIND_BIT(FACT_CLIENT) | KIND_BIT(FACT_SERVICE) |
+			KIND_BIT(FACT_IDENTITY) | KIND_BIT(FACT_CONFREV) | KIND_BIT(FACT_DATASET) | KIND_BIT(FACT_RCB);
 		load = load_rows(db, SQL_INVENTORY, info->run_id, false, t);
 	} else {
 		info->source = "tables";
-		t->kinds = KIND_BIT(FACT_IED) | KIND_BIT(FACT_CLIENT) | KIND_BIT(FACT_IDENTITY) | KIND_BIT(FACT_CONFREV) |
-			   KIND_BIT(FACT_RCB);
+		t->kinds = KIND_BIT(FACT_IED) | KIND_BIT(FACT_CLIENT) | KIND_BIT(FACT_IDENTITY) |
+			KIND_BIT(FACT_CONFREV) | KIND_BIT(FACT_RCB);
 		load = load_rows(db, SQL_TABLES, info->run_id, true, t);
 	}
 	if (load != 0) {

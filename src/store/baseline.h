@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* baseline.h - an earlier run's facts (core/facts.h), read from an mmswatch
  * database for --baseline DB[#RUN] (docs/drift.md). The file is opened read-only
  * and never migrated or written; a database of this schema or an older one is
@@ -12,9 +13,9 @@
 
 struct baseline_info {
 	int64_t run_id;
-	int schema;                /* the file's PRAGMA user_version */
-	const char *source;        /* "run_facts", "inventory" or "tables" */
-	char status[16];           /* the run's status: done, failed, running */
+	int schema;         /* the file's PRAGMA user_version */
+	const char *source; /* "run_facts", "inventory" or "tables" */
+	char status[16];    /* the run's status: done, failed, running */
 	int64_t started_wall;
 };
 

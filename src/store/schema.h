@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* schema.h - the SQLite schema, in one versioned place. Each entry of
  * MMSW_MIGRATIONS takes a database from version i to i + 1; PRAGMA user_version
  * records where a file is. A file whose application_id is not mmswatch's, or whose
@@ -12,13 +13,13 @@ static const char *const MMSW_MIGRATIONS[] = {
 	/* 0 -> 1: the first schema */
 	"CREATE TABLE runs ("
 	"  id INTEGER PRIMARY KEY,"
-	"  started_wall INTEGER NOT NULL,"      /* unix seconds */
+	"  started_wall INTEGER NOT NULL," /* unix seconds */
 	"  ended_wall INTEGER,"
-	"  mode TEXT NOT NULL,"                 /* offline | live */
-	"  inputs TEXT NOT NULL,"               /* JSON array of files or the interface */
+	"  mode TEXT NOT NULL,"   /* offline | live */
+	"  inputs TEXT NOT NULL," /* JSON array of files or the interface */
 	"  version TEXT NOT NULL,"
-	"  status TEXT NOT NULL,"               /* running | done | failed */
-	"  first_ts INTEGER, last_ts INTEGER,"  /* packet time, microseconds */
+	"  status TEXT NOT NULL,"              /* running | done | failed */
+	"  first_ts INTEGER, last_ts INTEGER," /* packet time, microseconds */
 	"  packets INTEGER NOT NULL DEFAULT 0,"
 	"  mms_pdus INTEGER NOT NULL DEFAULT 0,"
 	"  stats TEXT);"
@@ -63,7 +64,7 @@ static const char *const MMSW_MIGRATIONS[] = {
 	"CREATE TABLE ied_minute ("
 	"  run_id INTEGER NOT NULL REFERENCES runs(id),"
 	"  ied_id INTEGER NOT NULL REFERENCES ieds(id),"
-	"  minute INTEGER NOT NULL,"            /* unix minutes, packet time */
+	"  minute INTEGER NOT NULL," /* unix minutes, packet time */
 	"  pdus INTEGER NOT NULL, reports INTEGER NOT NULL, requests INTEGER NOT NULL,"
 	"  errors INTEGER NOT NULL, conn_attempts INTEGER NOT NULL, assocs_max INTEGER NOT NULL,"
 	"  PRIMARY KEY (run_id, ied_id, minute));",
@@ -77,12 +78,12 @@ static const char *const MMSW_MIGRATIONS[] = {
 	"CREATE TABLE rcb_seconds ("
 	"  run_id INTEGER NOT NULL REFERENCES runs(id),"
 	"  ied_id INTEGER NOT NULL REFERENCES ieds(id),"
-	"  rcb TEXT NOT NULL,"                   /* RCB reference, else 'RptID x' */
-	"  second INTEGER NOT NULL,"             /* unix seconds, packet time */
+	"  rcb TEXT NOT NULL,"       /* RCB reference, else 'RptID x' */
+	"  second INTEGER NOT NULL," /* unix seconds, packet time */
 	"  first_sqnum INTEGER, last_sqnum INTEGER,"
 	"  reports INTEGER NOT NULL,"
-	"  reasons TEXT NOT NULL,"               /* union of reason codes: dchg,qchg,... */
-	"  events TEXT NOT NULL,"                /* gap, capture_loss, restart, duplicate, ... */
+	"  reasons TEXT NOT NULL," /* union of reason codes: dchg,qchg,... */
+	"  events TEXT NOT NULL,"  /* gap, capture_loss, restart, duplicate, ... */
 	"  PRIMARY KEY (run_id, ied_id, rcb, second));"
 	"CREATE TABLE inventory (run_id INTEGER PRIMARY KEY REFERENCES runs(id), json TEXT NOT NULL);"
 	"CREATE TABLE pdus ("
@@ -92,7 +93,7 @@ static const char *const MMSW_MIGRATIONS[] = {
 	"  direction TEXT NOT NULL, pdu TEXT NOT NULL, service TEXT, invoke_id INTEGER,"
 	"  acsi TEXT, pcap_cnt INTEGER);"
 	"CREATE INDEX pdus_ts ON pdus (run_id, ts);"
-	"CREATE TABLE conn_seconds ("              /* connection attempts (SYNs) per second */
+	"CREATE TABLE conn_seconds (" /* connection attempts (SYNs) per second */
 	"  run_id INTEGER NOT NULL REFERENCES runs(id),"
 	"  ied_id INTEGER NOT NULL REFERENCES ieds(id),"
 	"  second INTEGER NOT NULL, attempts INTEGER NOT NULL,"
@@ -108,9 +109,9 @@ static const char *const MMSW_MIGRATIONS[] = {
 	 * however many runs used it, and which run used which. */
 	"CREATE TABLE designs ("
 	"  id INTEGER PRIMARY KEY,"
-	"  hash TEXT NOT NULL UNIQUE,"           /* SHA-256 over the files' digests, in load order */
-	"  loaded_wall INTEGER NOT NULL,"        /* unix seconds, the first run that loaded it */
-	"  files TEXT NOT NULL,"                 /* JSON [{path, kind, edition, bytes}] */
+	"  hash TEXT NOT NULL UNIQUE,"    /* SHA-256 over the files' digests, in load order */
+	"  loaded_wall INTEGER NOT NULL," /* unix seconds, the first run that loaded it */
+	"  files TEXT NOT NULL,"          /* JSON [{path, kind, edition, bytes}] */
 	"  ieds INTEGER NOT NULL);"
 	"CREATE TABLE run_designs ("
 	"  run_id INTEGER PRIMARY KEY REFERENCES runs(id),"
@@ -129,19 +130,19 @@ static const char *const MMSW_MIGRATIONS[] = {
 	"CREATE TABLE design_rcbs ("
 	"  design_id INTEGER NOT NULL REFERENCES designs(id),"
 	"  ied TEXT NOT NULL,"
-	"  ref TEXT NOT NULL,"                   /* MMS reference without instance: LD/LLN0$RP$name */
+	"  ref TEXT NOT NULL," /* MMS reference without instance: LD/LLN0$RP$name */
 	"  buffered INTEGER NOT NULL, indexed INTEGER NOT NULL, max INTEGER NOT NULL,"
 	"  confrev INTEGER, datset TEXT, rptid TEXT, trgops TEXT, optflds INTEGER,"
 	"  intgpd_ms INTEGER, buftm_ms INTEGER,"
-	"  clients TEXT NOT NULL,"               /* JSON [ClientLN iedName, ...] */
-	"  settings TEXT,"                       /* JSON {setting: Fix|Conf|Dyn}, NULL without ReportSettings */
+	"  clients TEXT NOT NULL," /* JSON [ClientLN iedName, ...] */
+	"  settings TEXT,"         /* JSON {setting: Fix|Conf|Dyn}, NULL without ReportSettings */
 	"  PRIMARY KEY (design_id, ref));"
 	"CREATE TABLE design_datasets ("
 	"  design_id INTEGER NOT NULL REFERENCES designs(id),"
 	"  ied TEXT NOT NULL,"
-	"  ref TEXT NOT NULL,"                   /* LD/LLN0$Events */
-	"  members TEXT NOT NULL,"               /* JSON [display name, ...]: GGIO1.AnIn1.mag.f [MX] */
-	"  items TEXT NOT NULL,"                 /* JSON [MMS item, ...]: GGIO1$MX$AnIn1$mag$f */
+	"  ref TEXT NOT NULL,"     /* LD/LLN0$Events */
+	"  members TEXT NOT NULL," /* JSON [display name, ...]: GGIO1.AnIn1.mag.f [MX] */
+	"  items TEXT NOT NULL,"   /* JSON [MMS item, ...]: GGIO1$MX$AnIn1$mag$f */
 	"  PRIMARY KEY (design_id, ref));",
 	/* 3 -> 4: each run's facts (core/facts.h), so that a later run can be compared
 	 * with it (--baseline) and the dashboard can show what changed between two
@@ -150,30 +151,30 @@ static const char *const MMSW_MIGRATIONS[] = {
 	 * (the ieds and rcbs rows are shared by every run and keep only the latest). */
 	"CREATE TABLE run_facts ("
 	"  run_id INTEGER NOT NULL REFERENCES runs(id),"
-	"  kind TEXT NOT NULL,"                  /* ied, client, service, acsi, identity, confrev, dataset, rcb */
+	"  kind TEXT NOT NULL," /* ied, client, service, acsi, identity, confrev, dataset, rcb */
 	"  ied_id INTEGER NOT NULL REFERENCES ieds(id),"
-	"  client TEXT NOT NULL,"                /* the client's address, '' when none */
+	"  client TEXT NOT NULL," /* the client's address, '' when none */
 	"  name TEXT NOT NULL,"
-	"  value TEXT NOT NULL,"                 /* '' for presence kinds */
+	"  value TEXT NOT NULL," /* '' for presence kinds */
 	"  PRIMARY KEY (run_id, kind, ied_id, client, name));",
 	/* 4 -> 5: evidence slices (--evidence DIR): the pcap of a finding, kept here so
 	 * that it outlives DIR and the dashboard (which reads only the database) can
 	 * hand it out. */
 	"CREATE TABLE finding_pcaps ("
 	"  finding_id INTEGER PRIMARY KEY REFERENCES findings(id),"
-	"  name TEXT NOT NULL,"                  /* the slice's file name in DIR */
-	"  sha256 TEXT NOT NULL,"                /* hex, as in EVE evidence_sha256 */
+	"  name TEXT NOT NULL,"   /* the slice's file name in DIR */
+	"  sha256 TEXT NOT NULL," /* hex, as in EVE evidence_sha256 */
 	"  frames INTEGER NOT NULL,"
-	"  redacted INTEGER NOT NULL,"           /* 1: an ACSE authentication value was overwritten */
+	"  redacted INTEGER NOT NULL," /* 1: an ACSE authentication value was overwritten */
 	"  pcap BLOB NOT NULL);",
 	/* 5 -> 6: the sensor's name, when its counters (runs.stats)
 	 * were last written (every stats interval, for GET /metrics), and each EVE
 	 * output's counters. */
 	"ALTER TABLE runs ADD COLUMN sensor TEXT;"
-	"ALTER TABLE runs ADD COLUMN stats_wall INTEGER;"   /* unix seconds */
+	"ALTER TABLE runs ADD COLUMN stats_wall INTEGER;" /* unix seconds */
 	"CREATE TABLE outputs ("
 	"  run_id INTEGER NOT NULL REFERENCES runs(id),"
-	"  name TEXT NOT NULL,"                           /* as given to --eve */
+	"  name TEXT NOT NULL," /* as given to --eve */
 	"  network INTEGER NOT NULL,"
 	"  produced INTEGER NOT NULL, sent INTEGER NOT NULL, dropped INTEGER NOT NULL,"
 	"  dropped_queue_full INTEGER NOT NULL, dropped_at_exit INTEGER NOT NULL,"
@@ -187,8 +188,8 @@ static const char *const MMSW_MIGRATIONS[] = {
 	"CREATE TABLE ied_clock ("
 	"  run_id INTEGER NOT NULL REFERENCES runs(id),"
 	"  ied_id INTEGER NOT NULL REFERENCES ieds(id),"
-	"  ts INTEGER NOT NULL,"                 /* the window's middle, packet time (us) */
-	"  offset_us INTEGER NOT NULL,"          /* IED time minus capture time */
+	"  ts INTEGER NOT NULL,"        /* the window's middle, packet time (us) */
+	"  offset_us INTEGER NOT NULL," /* IED time minus capture time */
 	"  samples INTEGER NOT NULL,"
 	"  PRIMARY KEY (run_id, ied_id, ts));",
 };

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* store.c - the SQLite store; see store.h and docs/database.md. */
 #include "store/store.h"
 
@@ -37,75 +38,83 @@ static struct timespec last_commit;
 static uint64_t pdu_rows;
 
 enum {
-	S_FINDING, S_IED, S_ASSOC, S_RCB, S_MINUTE, S_RCBSEC, S_PDU, S_PDU_TRIM, S_RUN_PROGRESS,
-	S_LATENCY, S_CONNSEC, S_MINUTE_LAT, S_INVENTORY, S_FACT, S_FINDING_PCAP, S_CLOCK, S_COUNT
+	S_FINDING,
+	S_IED,
+	S_ASSOC,
+	S_RCB,
+	S_MINUTE,
+	S_RCBSEC,
+	S_PDU,
+	S_PDU_TRIM,
+	S_RUN_PROGRESS,
+	S_LATENCY,
+	S_CONNSEC,
+	S_MINUTE_LAT,
+	S_INVENTORY,
+	S_FACT,
+	S_FINDING_PCAP,
+	S_CLOCK,
+	S_COUNT
 };
 static sqlite3_stmt *st[S_COUNT];
 
 static const char *const SQL[S_COUNT] = {
 	[S_FINDING] =
-	"INSERT INTO findings (run_id, run_finding_id, kind, severity, severity_rank, first_seen, last_seen,"
-	" count, ied_id, client, flow_id, object, summary, details, evidence, evidence_total, tshark_filter)"
-	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)"
-	" ON CONFLICT (run_id, run_finding_id) DO UPDATE SET kind = ?3, severity = ?4, severity_rank = ?5,"
-	" last_seen = ?7, count = ?8, summary = ?13, details = ?14, evidence = ?15,"
-	" evidence_total = ?16, tshark_filter = ?17",
+		"INSERT INTO findings (run_id, run_finding_id, kind, severity, severity_rank, first_seen, last_seen,"
+		" count, ied_id, client, flow_id, object, summary, details, evidence, evidence_total, tshark_filter)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)"
+		" ON CONFLICT (run_id, run_finding_id) DO UPDATE SET kind = ?3, severity = ?4, severity_rank = ?5,"
+		" last_seen = ?7, count = ?8, summary = ?13, details = ?14, evidence = ?15,"
+		" evidence_total = ?16, tshark_filter = ?17",
 	[S_IED] =
-	"INSERT INTO ieds (ip, port, vlan, name, vendor, model, revision, first_seen, last_seen,"
-	" assoc_limit, limit_inferred, peak_assocs) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9, ?10, ?11)"
-	" ON CONFLICT (ip, port, vlan) DO UPDATE SET name = COALESCE(?4, name),"
-	" vendor = COALESCE(?5, vendor), model = COALESCE(?6, model), revision = COALESCE(?7, revision),"
-	" last_seen = MAX(COALESCE(last_seen, 0), ?8), assoc_limit = COALESCE(?9, assoc_limit),"
-	" limit_inferred = CASE WHEN ?9 IS NULL THEN limit_inferred ELSE ?10 END," /* a run that learnt no limit keeps the old one's source */
-	" peak_assocs = MAX(peak_assocs, ?11) RETURNING id",
+		"INSERT INTO ieds (ip, port, vlan, name, vendor, model, revision, first_seen, last_seen,"
+		" assoc_limit, limit_inferred, peak_assocs) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9, ?10, ?11)"
+		" ON CONFLICT (ip, port, vlan) DO UPDATE SET name = COALESCE(?4, name),"
+		" vendor = COALESCE(?5, vendor), model = COALESCE(?6, model), revision = COALESCE(?7, revision),"
+		" last_seen = MAX(COALESCE(last_seen, 0), ?8), assoc_limit = COALESCE(?9, assoc_limit),"
+		" limit_inferred = CASE WHEN ?9 IS NULL THEN limit_inferred ELSE ?10 END," /* a run that learnt no limit keeps the old one's source */
+		" peak_assocs = MAX(peak_assocs, ?11) RETURNING id",
 	[S_ASSOC] =
-	"INSERT INTO associations (run_id, ied_id, flow_id, client_ip, client_port, start_ts, end_ts, ended,"
-	" packets, bytes) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+		"INSERT INTO associations (run_id, ied_id, flow_id, client_ip, client_port, start_ts, end_ts, ended,"
+		" packets, bytes) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
 	[S_RCB] =
-	"INSERT INTO rcbs (ied_id, ref, rptid, datset, buffered, trgops, intgpd_ms, buftm_ms, optflds, confrev,"
-	" rptena, reports, updated_ts) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"
-	" ON CONFLICT (ied_id, ref) DO UPDATE SET rptid = COALESCE(?3, rptid), datset = COALESCE(?4, datset),"
-	" trgops = COALESCE(?6, trgops), intgpd_ms = COALESCE(?7, intgpd_ms), buftm_ms = COALESCE(?8, buftm_ms),"
-	" optflds = COALESCE(?9, optflds), confrev = COALESCE(?10, confrev), rptena = COALESCE(?11, rptena),"
-	" reports = ?12, updated_ts = ?13",
-	[S_MINUTE] =
-	"INSERT INTO ied_minute (run_id, ied_id, minute, pdus, reports, requests, errors, conn_attempts,"
-	" assocs_max) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
-	" ON CONFLICT (run_id, ied_id, minute) DO UPDATE SET pdus = pdus + ?4, reports = reports + ?5,"
-	" requests = requests + ?6, errors = errors + ?7, conn_attempts = conn_attempts + ?8,"
-	" assocs_max = MAX(assocs_max, ?9)",
+		"INSERT INTO rcbs (ied_id, ref, rptid, datset, buffered, trgops, intgpd_ms, buftm_ms, optflds, confrev,"
+		" rptena, reports, updated_ts) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"
+		" ON CONFLICT (ied_id, ref) DO UPDATE SET rptid = COALESCE(?3, rptid), datset = COALESCE(?4, datset),"
+		" trgops = COALESCE(?6, trgops), intgpd_ms = COALESCE(?7, intgpd_ms), buftm_ms = COALESCE(?8, buftm_ms),"
+		" optflds = COALESCE(?9, optflds), confrev = COALESCE(?10, confrev), rptena = COALESCE(?11, rptena),"
+		" reports = ?12, updated_ts = ?13",
+	[S_MINUTE] = "INSERT INTO ied_minute (run_id, ied_id, minute, pdus, reports, requests, errors, conn_attempts,"
+		     " assocs_max) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
+		     " ON CONFLICT (run_id, ied_id, minute) DO UPDATE SET pdus = pdus + ?4, reports = reports + ?5,"
+		     " requests = requests + ?6, errors = errors + ?7, conn_attempts = conn_attempts + ?8,"
+		     " assocs_max = MAX(assocs_max, ?9)",
 	[S_RCBSEC] =
-	"INSERT INTO rcb_seconds (run_id, ied_id, rcb, second, first_sqnum, last_sqnum, reports, reasons, events)"
-	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
-	" ON CONFLICT (run_id, ied_id, rcb, second) DO UPDATE SET last_sqnum = ?6, reports = reports + ?7,"
-	" reasons = ?8, events = ?9",
+		"INSERT INTO rcb_seconds (run_id, ied_id, rcb, second, first_sqnum, last_sqnum, reports, reasons, events)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
+		" ON CONFLICT (run_id, ied_id, rcb, second) DO UPDATE SET last_sqnum = ?6, reports = reports + ?7,"
+		" reasons = ?8, events = ?9",
 	[S_FINDING_PCAP] =
-	"INSERT INTO finding_pcaps (finding_id, name, sha256, frames, redacted, pcap)"
-	" SELECT id, ?3, ?4, ?5, ?6, ?7 FROM findings WHERE run_id = ?1 AND run_finding_id = ?2"
-	" ON CONFLICT (finding_id) DO UPDATE SET name = ?3, sha256 = ?4, frames = ?5, redacted = ?6, pcap = ?7",
-	[S_PDU] =
-	"INSERT INTO pdus (run_id, ts, flow_id, ied_id, direction, pdu, service, invoke_id, acsi, pcap_cnt)"
-	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-	[S_PDU_TRIM] =
-	"DELETE FROM pdus WHERE id IN (SELECT id FROM pdus WHERE run_id = ?1 ORDER BY id LIMIT ?2)",
+		"INSERT INTO finding_pcaps (finding_id, name, sha256, frames, redacted, pcap)"
+		" SELECT id, ?3, ?4, ?5, ?6, ?7 FROM findings WHERE run_id = ?1 AND run_finding_id = ?2"
+		" ON CONFLICT (finding_id) DO UPDATE SET name = ?3, sha256 = ?4, frames = ?5, redacted = ?6, pcap = ?7",
+	[S_PDU] = "INSERT INTO pdus (run_id, ts, flow_id, ied_id, direction, pdu, service, invoke_id, acsi, pcap_cnt)"
+		  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+	[S_PDU_TRIM] = "DELETE FROM pdus WHERE id IN (SELECT id FROM pdus WHERE run_id = ?1 ORDER BY id LIMIT ?2)",
 	[S_RUN_PROGRESS] =
-	"UPDATE runs SET first_ts = COALESCE(first_ts, ?2), last_ts = ?3, packets = ?4, mms_pdus = ?5"
-	" WHERE id = ?1",
-	[S_LATENCY] =
-	"INSERT OR REPLACE INTO latency (run_id, ied_id, service, count, p50_us, p95_us, p99_us, max_us)"
-	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-	[S_CONNSEC] =
-	"INSERT INTO conn_seconds (run_id, ied_id, second, attempts) VALUES (?1, ?2, ?3, ?4)"
-	" ON CONFLICT (run_id, ied_id, second) DO UPDATE SET attempts = attempts + ?4",
-	[S_MINUTE_LAT] =
-	"UPDATE ied_minute SET lat_p50_us = ?4, lat_p95_us = ?5, lat_p99_us = ?6"
-	" WHERE run_id = ?1 AND ied_id = ?2 AND minute = ?3",
-	[S_INVENTORY] =
-	"INSERT OR REPLACE INTO inventory (run_id, json) VALUES (?1, ?2)",
+		"UPDATE runs SET first_ts = COALESCE(first_ts, ?2), last_ts = ?3, packets = ?4, mms_pdus = ?5"
+		" WHERE id = ?1",
+	[S_LATENCY] = "INSERT OR REPLACE INTO latency (run_id, ied_id, service, count, p50_us, p95_us, p99_us, max_us)"
+		      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+	[S_CONNSEC] = "INSERT INTO conn_seconds (run_id, ied_id, second, attempts) VALUES (?1, ?2, ?3, ?4)"
+		      " ON CONFLICT (run_id, ied_id, second) DO UPDATE SET attempts = attempts + ?4",
+	[S_MINUTE_LAT] = "UPDATE ied_minute SET lat_p50_us = ?4, lat_p95_us = ?5, lat_p99_us = ?6"
+			 " WHERE run_id = ?1 AND ied_id = ?2 AND minute = ?3",
+	[S_INVENTORY] = "INSERT OR REPLACE INTO inventory (run_id, json) VALUES (?1, ?2)",
 	[S_FACT] =
-	"INSERT OR REPLACE INTO run_facts (run_id, kind, ied_id, client, name, value) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+		"INSERT OR REPLACE INTO run_facts (run_id, kind, ied_id, client, name, value) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
 	[S_CLOCK] =
-	"INSERT OR REPLACE INTO ied_clock (run_id, ied_id, ts, offset_us, samples) VALUES (?1, ?2, ?3, ?4, ?5)",
+		"INSERT OR REPLACE INTO ied_clock (run_id, ied_id, ts, offset_us, samples) VALUES (?1, ?2, ?3, ?4, ?5)",
 };
 
 /* ---- errors --------------------------------------------------------------- */
@@ -272,13 +281,13 @@ static int64_t ied_row(const struct ied *d, int64_t ts)
  * and second. */
 struct minute {
 	const struct ied *ied;
-	int64_t id;                     /* the IED's row, 0 until written */
+	int64_t id; /* the IED's row, 0 until written */
 	int64_t minute;
 	uint32_t pdus, reports, requests, errors, attempts, assocs_max;
-	int64_t second;                 /* connection attempts in the current second */
+	int64_t second; /* connection attempts in the current second */
 	uint32_t second_attempts;
-	struct svc_latency *prev;       /* the IED's latency histogram at the last minute */
-	uint32_t clock_rows;            /* ied_clock rows written this run */
+	struct svc_latency *prev; /* the IED's latency histogram at the last minute */
+	uint32_t clock_rows;      /* ied_clock rows written this run */
 };
 static struct minute minutes[IED_CACHE];
 static size_t n_minutes;
@@ -793,8 +802,8 @@ int store_open(const struct store_config *c, char *err, size_t errsize)
 	char why[300];
 	if (stat(c->path, &sb) == 0 && S_ISDIR(sb.st_mode))
 		return open_fail(err, errsize, c->path, "is a directory, not a database file");
-	if (sqlite3_open_v2(c->path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-			    NULL) != SQLITE_OK) {
+	if (sqlite3_open_v2(c->path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) !=
+	    SQLITE_OK) {
 		snprintf(why, sizeof(why), "cannot open database: %s", db ? sqlite3_errmsg(db) : "out of memory");
 		return open_fail(err, errsize, c->path, why);
 	}
@@ -809,8 +818,10 @@ int store_open(const struct store_config *c, char *err, size_t errsize)
 	if (objects > 0 && app != MMSW_DB_APPLICATION_ID)
 		return open_fail(err, errsize, c->path, "is a SQLite database of another application: not touched");
 	if (version > MMSW_DB_VERSION) {
-		snprintf(why, sizeof(why), "was written by a newer mmswatch (schema %lld; this build knows up to %d): "
-			 "not touched", (long long)version, MMSW_DB_VERSION);
+		snprintf(why, sizeof(why),
+			 "was written by a newer mmswatch (schema %lld; this build knows up to %d): "
+			 "not touched",
+			 (long long)version, MMSW_DB_VERSION);
 		return open_fail(err, errsize, c->path, why);
 	}
 	sqlite3_stmt *s;
@@ -821,8 +832,10 @@ int store_open(const struct store_config *c, char *err, size_t errsize)
 		bool wal = mode && !strcmp(mode, "wal");
 		sqlite3_finalize(s);
 		if (!wal) {
-			snprintf(why, sizeof(why), "cannot write the database (WAL mode refused: %s); is the path "
-				 "read-only?", sqlite3_errmsg(db));
+			snprintf(why, sizeof(why),
+				 "cannot write the database (WAL mode refused: %s); is the path "
+				 "read-only?",
+				 sqlite3_errmsg(db));
 			return open_fail(err, errsize, c->path, why);
 		}
 	}
@@ -832,7 +845,8 @@ int store_open(const struct store_config *c, char *err, size_t errsize)
 		char sql[64];
 		snprintf(sql, sizeof(sql), "PRAGMA user_version=%d", v + 1);
 		if (!exec("BEGIN") || !exec(MMSW_MIGRATIONS[v]) || !exec(sql) || !exec("COMMIT")) {
-			snprintf(why, sizeof(why), "cannot bring the database to schema %d: %s", v + 1, sqlite3_errmsg(db));
+			snprintf(why, sizeof(why), "cannot bring the database to schema %d: %s", v + 1,
+				 sqlite3_errmsg(db));
 			return open_fail(err, errsize, c->path, why);
 		}
 	}
@@ -863,8 +877,10 @@ int store_open(const struct store_config *c, char *err, size_t errsize)
 	jw_arr_end(&w);
 	inputs[w.overflow ? 0 : w.len] = 0;
 	sqlite3_stmt *r;
-	if (sqlite3_prepare_v2(db, "INSERT INTO runs (started_wall, mode, inputs, version, status) VALUES "
-				   "(?1, ?2, ?3, ?4, 'running')", -1, &r, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(db,
+			       "INSERT INTO runs (started_wall, mode, inputs, version, status) VALUES "
+			       "(?1, ?2, ?3, ?4, 'running')",
+			       -1, &r, NULL) != SQLITE_OK)
 		return open_fail(err, errsize, c->path, "cannot start a run");
 	sqlite3_bind_int64(r, 1, (int64_t)time(NULL));
 	sqlite3_bind_text(r, 2, c->mode, -1, SQLITE_STATIC);
@@ -888,7 +904,10 @@ int store_open(const struct store_config *c, char *err, size_t errsize)
 	return 0;
 }
 
-bool store_enabled(void) { return enabled; }
+bool store_enabled(void)
+{
+	return enabled;
+}
 
 /* ---- records ------------------------------------------------------------------ */
 
@@ -998,7 +1017,10 @@ static void store_record(const struct record *r)
 	}
 }
 
-static void store_sink_init(void) { ied_slot = bus_ied_slot("store"); }
+static void store_sink_init(void)
+{
+	ied_slot = bus_ied_slot("store");
+}
 
 const struct sink store_sink = {
 	.name = "store",
@@ -1058,8 +1080,11 @@ void store_stats(const struct live_stats *cap, size_t n, const struct eve_output
 	}
 	char *stats = stats_json();
 	sqlite3_stmt *s;
-	if (stats && sqlite3_prepare_v2(db, "UPDATE runs SET stats = ?2, stats_wall = ?3, sensor = ?4, packets = ?5,"
-					    " mms_pdus = ?6 WHERE id = ?1", -1, &s, NULL) == SQLITE_OK) {
+	if (stats &&
+	    sqlite3_prepare_v2(db,
+			       "UPDATE runs SET stats = ?2, stats_wall = ?3, sensor = ?4, packets = ?5,"
+			       " mms_pdus = ?6 WHERE id = ?1",
+			       -1, &s, NULL) == SQLITE_OK) {
 		sqlite3_bind_int64(s, 1, run_id);
 		sqlite3_bind_text(s, 2, stats, -1, SQLITE_TRANSIENT);
 		sqlite3_bind_int64(s, 3, (int64_t)time(NULL));
@@ -1071,14 +1096,17 @@ void store_stats(const struct live_stats *cap, size_t n, const struct eve_output
 		sqlite3_finalize(s);
 	}
 	free(stats);
-	if (!failed && n_out && sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO outputs VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7,"
-						   " ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)", -1, &s, NULL) == SQLITE_OK) {
+	if (!failed && n_out &&
+	    sqlite3_prepare_v2(db,
+			       "INSERT OR REPLACE INTO outputs VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7,"
+			       " ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+			       -1, &s, NULL) == SQLITE_OK) {
 		for (size_t i = 0; i < n_out && !failed; i++) {
 			const struct eve_out_counts *c = &out[i].n;
-			int64_t v[] = { (int64_t)c->produced, (int64_t)c->sent, (int64_t)c->dropped,
+			int64_t v[] = { (int64_t)c->produced,     (int64_t)c->sent,         (int64_t)c->dropped,
 					(int64_t)c->dropped_full, (int64_t)c->dropped_exit, (int64_t)c->refused,
-					(int64_t)c->retried, (int64_t)c->unheard, (int64_t)c->reconnects,
-					(int64_t)c->depth, (int64_t)c->capacity, c->connected };
+					(int64_t)c->retried,      (int64_t)c->unheard,      (int64_t)c->reconnects,
+					(int64_t)c->depth,        (int64_t)c->capacity,     c->connected };
 			sqlite3_reset(s);
 			sqlite3_bind_int64(s, 1, run_id);
 			sqlite3_bind_text(s, 2, out[i].name, -1, SQLITE_TRANSIENT);
@@ -1114,8 +1142,11 @@ int store_close(bool ok, int64_t last_ts)
 	if (!failed) {
 		char *stats = stats_json();
 		sqlite3_stmt *s;
-		if (stats && sqlite3_prepare_v2(db, "UPDATE runs SET ended_wall = ?2, status = ?3, first_ts = ?4, last_ts = ?5,"
-						    " packets = ?6, mms_pdus = ?7, stats = ?8 WHERE id = ?1", -1, &s, NULL) == SQLITE_OK) {
+		if (stats &&
+		    sqlite3_prepare_v2(db,
+				       "UPDATE runs SET ended_wall = ?2, status = ?3, first_ts = ?4, last_ts = ?5,"
+				       " packets = ?6, mms_pdus = ?7, stats = ?8 WHERE id = ?1",
+				       -1, &s, NULL) == SQLITE_OK) {
 			sqlite3_bind_int64(s, 1, run_id);
 			sqlite3_bind_int64(s, 2, (int64_t)time(NULL));
 			sqlite3_bind_text(s, 3, ok ? "done" : "failed", -1, SQLITE_STATIC);

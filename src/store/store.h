@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* store.h - findings, associations, IEDs, RCBs, per-minute statistics, RCB
  * timelines and the inventory, durably in SQLite (--db PATH).
  *
@@ -24,8 +25,8 @@
 
 struct store_config {
 	const char *path;
-	bool pdus;              /* --db-pdus */
-	const char *mode;       /* "offline" or "live" */
+	bool pdus;                      /* --db-pdus */
+	const char *mode;               /* "offline" or "live" */
 	const struct input_set *inputs; /* the files, or the interfaces when live */
 };
 

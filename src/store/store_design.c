@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* store_design.c - the design in the database; see store_design.h. */
 #include "store/store_design.h"
 
@@ -47,8 +48,8 @@ struct stmts {
 	sqlite3_stmt *ied, *addr, *rcb, *ds;
 };
 
-static int write_ied(sqlite3 *db, int64_t id, const struct scl_ied *d, struct stmts *st,
-		     char *buf, char *err, size_t errsize)
+static int write_ied(sqlite3 *db, int64_t id, const struct scl_ied *d, struct stmts *st, char *buf, char *err,
+		     size_t errsize)
 {
 	sqlite3_bind_int64(st->ied, 1, id);
 	sqlite3_bind_text(st->ied, 2, d->name, -1, SQLITE_STATIC);
@@ -81,8 +82,8 @@ static int write_ied(sqlite3 *db, int64_t id, const struct scl_ied *d, struct st
 		if (!step_done(st->addr))
 			return fail(db, "address", err, errsize);
 	}
-	static const char *const rs_names[SCL_RS_COUNT] = { "cbName", "datSet", "rptID", "optFields",
-		"bufTime", "trgOps", "intgPd", "resvTms", "owner" };
+	static const char *const rs_names[SCL_RS_COUNT] = { "cbName", "datSet", "rptID",   "optFields", "bufTime",
+							    "trgOps", "intgPd", "resvTms", "owner" };
 	bool has_rs = d->report_settings[0] != SCL_SET_ABSENT;
 	for (uint32_t l = 0; l < d->n_lds; l++) {
 		const struct scl_ldevice *ld = &d->lds[l];
@@ -189,7 +190,8 @@ int store_design_write(sqlite3 *db, int64_t run_id, const struct scl *m, char *e
 		}
 		jw_arr_end(&w);
 		files[w.overflow ? 0 : w.len] = 0;
-		if (sqlite3_prepare_v2(db, "INSERT INTO designs (hash, loaded_wall, files, ieds) VALUES (?1, ?2, ?3, ?4)",
+		if (sqlite3_prepare_v2(db,
+				       "INSERT INTO designs (hash, loaded_wall, files, ieds) VALUES (?1, ?2, ?3, ?4)",
 				       -1, &q, NULL) != SQLITE_OK)
 			return fail(db, "design", err, errsize);
 		sqlite3_bind_text(q, 1, hash, -1, SQLITE_STATIC);
@@ -203,17 +205,25 @@ int store_design_write(sqlite3 *db, int64_t run_id, const struct scl *m, char *e
 		id = sqlite3_last_insert_rowid(db);
 		buf = malloc(JSON_MAX);
 		if (!buf ||
-		    sqlite3_prepare_v2(db, "INSERT OR IGNORE INTO design_ieds (design_id, name, desc, manufacturer, type,"
-				       " config_version, file) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)", -1, &st.ied, NULL) != SQLITE_OK ||
-		    sqlite3_prepare_v2(db, "INSERT INTO design_addresses (design_id, ied, access_point, ip, port, psel,"
-				       " ssel, tsel, ap_title, ae_qualifier) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-				       -1, &st.addr, NULL) != SQLITE_OK ||
-		    sqlite3_prepare_v2(db, "INSERT OR IGNORE INTO design_rcbs (design_id, ied, ref, buffered, indexed, max,"
-				       " confrev, datset, rptid, trgops, optflds, intgpd_ms, buftm_ms, clients, settings)"
-				       " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
-				       -1, &st.rcb, NULL) != SQLITE_OK ||
-		    sqlite3_prepare_v2(db, "INSERT OR IGNORE INTO design_datasets (design_id, ied, ref, members, items)"
-				       " VALUES (?1, ?2, ?3, ?4, ?5)", -1, &st.ds, NULL) != SQLITE_OK) {
+		    sqlite3_prepare_v2(db,
+				       "INSERT OR IGNORE INTO design_ieds (design_id, name, desc, manufacturer, type,"
+				       " config_version, file) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+				       -1, &st.ied, NULL) != SQLITE_OK ||
+		    sqlite3_prepare_v2(
+			    db,
+			    "INSERT INTO design_addresses (design_id, ied, access_point, ip, port, psel,"
+			    " ssel, tsel, ap_title, ae_qualifier) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+			    -1, &st.addr, NULL) != SQLITE_OK ||
+		    sqlite3_prepare_v2(
+			    db,
+			    "INSERT OR IGNORE INTO design_rcbs (design_id, ied, ref, buffered, indexed, max,"
+			    " confrev, datset, rptid, trgops, optflds, intgpd_ms, buftm_ms, clients, settings)"
+			    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+			    -1, &st.rcb, NULL) != SQLITE_OK ||
+		    sqlite3_prepare_v2(db,
+				       "INSERT OR IGNORE INTO design_datasets (design_id, ied, ref, members, items)"
+				       " VALUES (?1, ?2, ?3, ?4, ?5)",
+				       -1, &st.ds, NULL) != SQLITE_OK) {
 			rc = buf ? fail(db, "statements", err, errsize) : -1;
 			if (!buf)
 				snprintf(err, errsize, "cannot store the design: out of memory");
@@ -222,8 +232,8 @@ int store_design_write(sqlite3 *db, int64_t run_id, const struct scl *m, char *e
 			rc = write_ied(db, id, scl_ied_at(m, i), &st, buf, err, errsize);
 	}
 	if (!rc) {
-		if (sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO run_designs (run_id, design_id) VALUES (?1, ?2)",
-				       -1, &q, NULL) != SQLITE_OK)
+		if (sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO run_designs (run_id, design_id) VALUES (?1, ?2)", -1,
+				       &q, NULL) != SQLITE_OK)
 			rc = fail(db, "run", err, errsize);
 		else {
 			sqlite3_bind_int64(q, 1, run_id);

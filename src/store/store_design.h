@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* store_design.h - the design (--scl) in the database: one copy per distinct design
  * (its hash), and the run that used it. docs/database.md describes the tables. */
 #ifndef MMSW_STORE_DESIGN_H

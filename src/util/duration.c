@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* duration.c - durations written for people; see duration.h. */
 #include "util/duration.h"
 

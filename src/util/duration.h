@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* duration.h - one way to write a duration for people: findings' summaries and
  * the end-of-run summary. A threshold of 200 ms reads "200 ms", never "0.000 s"
  * or "0 s". */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* json.c - bounded JSON writer; see json.h. */
 #include "util/json.h"
 
@@ -96,10 +97,22 @@ static void close_(struct jw *w, char c)
 	putc1(w, c);
 }
 
-void jw_obj(struct jw *w, const char *key) { open(w, key, '{'); }
-void jw_obj_end(struct jw *w) { close_(w, '}'); }
-void jw_arr(struct jw *w, const char *key) { open(w, key, '['); }
-void jw_arr_end(struct jw *w) { close_(w, ']'); }
+void jw_obj(struct jw *w, const char *key)
+{
+	open(w, key, '{');
+}
+void jw_obj_end(struct jw *w)
+{
+	close_(w, '}');
+}
+void jw_arr(struct jw *w, const char *key)
+{
+	open(w, key, '[');
+}
+void jw_arr_end(struct jw *w)
+{
+	close_(w, ']');
+}
 
 static const char HEX[] = "0123456789abcdef";
 
@@ -111,10 +124,17 @@ static size_t utf8_len(const uint8_t *p, size_t n)
 	uint32_t cp;
 	if (c < 0xc2)
 		return 0;
-	if (c < 0xe0) { need = 2; cp = c & 0x1f; }
-	else if (c < 0xf0) { need = 3; cp = c & 0x0f; }
-	else if (c < 0xf5) { need = 4; cp = c & 0x07; }
-	else return 0;
+	if (c < 0xe0) {
+		need = 2;
+		cp = c & 0x1f;
+	} else if (c < 0xf0) {
+		need = 3;
+		cp = c & 0x0f;
+	} else if (c < 0xf5) {
+		need = 4;
+		cp = c & 0x07;
+	} else
+		return 0;
 	if (need > n)
 		return 0;
 	for (size_t i = 1; i < need; i++) {
@@ -132,11 +152,9 @@ static size_t utf8_len(const uint8_t *p, size_t n)
 static const uint8_t PLAIN[256] = {
 #define R16(v) v, v, v, v, v, v, v, v, v, v, v, v, v, v, v, v
 	R16(0), R16(0), /* 0x00-0x1f: control characters */
-	1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* 0x22 '"' */
-	R16(1), R16(1),
-	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1, /* 0x5c '\\' */
-	R16(1),
-	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, /* 0x7f DEL */
+	1,      1,      0,      1,      1,      1,      1,      1,      1, 1, 1, 1, 1, 1, 1, 1,       /* 0x22 '"' */
+	R16(1), R16(1), 1,      1,      1,      1,      1,      1,      1, 1, 1, 1, 1, 1, 0, 1, 1, 1, /* 0x5c '\\' */
+	R16(1), 1,      1,      1,      1,      1,      1,      1,      1, 1, 1, 1, 1, 1, 1, 1, 0,    /* 0x7f DEL */
 	R16(0), R16(0), R16(0), R16(0), R16(0), R16(0), R16(0), R16(0), /* 0x80-0xff: UTF-8 check */
 #undef R16
 };
@@ -170,13 +188,25 @@ static void escaped(struct jw *w, const uint8_t *p, size_t n)
 		}
 		*o++ = '\\';
 		switch (c) {
-		case '"': *o++ = '"'; break;
-		case '\\': *o++ = '\\'; break;
-		case '\n': *o++ = 'n'; break;
-		case '\r': *o++ = 'r'; break;
-		case '\t': *o++ = 't'; break;
+		case '"':
+			*o++ = '"';
+			break;
+		case '\\':
+			*o++ = '\\';
+			break;
+		case '\n':
+			*o++ = 'n';
+			break;
+		case '\r':
+			*o++ = 'r';
+			break;
+		case '\t':
+			*o++ = 't';
+			break;
 		default:
-			*o++ = 'u'; *o++ = '0'; *o++ = '0';
+			*o++ = 'u';
+			*o++ = '0';
+			*o++ = '0';
 			*o++ = HEX[c >> 4];
 			*o++ = HEX[c & 15];
 		}
@@ -207,14 +237,28 @@ static void escaped_slow(struct jw *w, const uint8_t *p, size_t n)
 		}
 		char e[6];
 		switch (c) {
-		case '"': put(w, "\\\"", 2); break;
-		case '\\': put(w, "\\\\", 2); break;
-		case '\n': put(w, "\\n", 2); break;
-		case '\r': put(w, "\\r", 2); break;
-		case '\t': put(w, "\\t", 2); break;
+		case '"':
+			put(w, "\\\"", 2);
+			break;
+		case '\\':
+			put(w, "\\\\", 2);
+			break;
+		case '\n':
+			put(w, "\\n", 2);
+			break;
+		case '\r':
+			put(w, "\\r", 2);
+			break;
+		case '\t':
+			put(w, "\\t", 2);
+			break;
 		default:
-			e[0] = '\\'; e[1] = 'u'; e[2] = '0'; e[3] = '0';
-			e[4] = HEX[c >> 4]; e[5] = HEX[c & 15];
+			e[0] = '\\';
+			e[1] = 'u';
+			e[2] = '0';
+			e[3] = '0';
+			e[4] = HEX[c >> 4];
+			e[5] = HEX[c & 15];
 			put(w, e, 6);
 		}
 	}
@@ -318,8 +362,8 @@ static size_t layout(char *out, const char *dig, int nd, int e)
  * power of ten, fixed notation for exponents -5..14, scientific beyond. */
 static size_t fmt_double(char *out, double v)
 {
-	static const double P10[] = { 1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12,
-				      1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22 };
+	static const double P10[] = { 1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+				      1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22 };
 	char *o = out;
 	if (v < 0) {
 		*o++ = '-';
@@ -370,7 +414,7 @@ void jw_double(struct jw *w, const char *key, double v)
 }
 
 /* Powers of ten a double holds exactly. */
-static const double EXACT_P10[] = { 1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+static const double EXACT_P10[] = { 1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
 				    1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22 };
 
 /* v (> 0) rounded to nd significant digits by printf, split into digits and the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* json.h - a JSON writer into a caller's fixed buffer (never grows, never fails
  * loudly: past the end it sets `overflow` and writes nothing more, so a record is
  * either whole or marked truncated by the caller).
@@ -46,7 +47,10 @@ void jw_bits(struct jw *w, const char *key, const uint8_t *p, uint32_t nbits);
 /* Already-formatted JSON text (a number or a literal built by the program). */
 void jw_raw(struct jw *w, const char *key, const char *text, size_t n);
 /* Bytes left before the cap (to bound optional sections). */
-static inline size_t jw_room(const struct jw *w) { return w->overflow ? 0 : w->cap - w->len; }
+static inline size_t jw_room(const struct jw *w)
+{
+	return w->overflow ? 0 : w->cap - w->len;
+}
 
 /* A packet time (microseconds since the epoch) as EVE writes it. */
 void jw_timestamp(struct jw *w, const char *key, int64_t ts_us);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* limits.h - the pipeline's caps (per flow and global). Each one, when hit, is a
  * named and counted event (src/stats.h); none is a silent drop. The defaults
  * keep peak memory independent of capture size; options can change some. */

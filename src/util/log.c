@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* log.c - stderr messages; see log.h. */
 #include "util/log.h"
 
@@ -13,7 +14,10 @@ void log_init(void)
 	journal = getenv("JOURNAL_STREAM") != NULL;
 }
 
-void log_set_quiet(int q) { quiet = q; }
+void log_set_quiet(int q)
+{
+	quiet = q;
+}
 
 static void emit(int prio, const char *label, const char *fmt, va_list ap)
 {

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* log.h - messages for people, on stderr. Under systemd (JOURNAL_STREAM set) each
  * line carries a <N> syslog priority prefix that journald understands. */
 #ifndef MMSW_LOG_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* memcap.h - one budget for all reassembly memory (out-of-order segments, partial
  * TPKTs, COTP TSDUs) across flows, so peak memory cannot grow with the traffic. */
 #ifndef MMSW_MEMCAP_H
@@ -21,6 +22,9 @@ static inline bool memcap_take(size_t n)
 	return true;
 }
 
-static inline void memcap_give(size_t n) { g_reasm_bytes -= n; }
+static inline void memcap_give(size_t n)
+{
+	g_reasm_bytes -= n;
+}
 
 #endif

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* ptime.h - packet time from a capture's timeval, checked. Packet time is input:
  * a pcapng interface may declare any timestamp resolution and offset, and libpcap
  * scales the 64-bit stamp into a time_t without complaint, so tv_sec can be any

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* sha256.c - the two helpers of sha256.h over nettle. */
 #include "util/sha256.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* sha256.h - SHA-256 digests (a finding's evidence slice, a FileRead's data, a
  * loaded SCL design) from nettle, Debian's libnettle: already in every mmswatch
  * process through libmicrohttpd's GnuTLS, and a hash is not code to write by hand.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* stats.c - counter names; see stats.h. */
 #include "util/stats.h"
 
@@ -17,6 +18,15 @@ static const unsigned char limit[STAT_COUNT] = {
 #undef X
 };
 
-const char *stat_name(enum stat_id id) { return id < STAT_COUNT ? names[id] : "unknown"; }
-int stat_is_limit(enum stat_id id) { return id < STAT_COUNT && limit[id]; }
-void stats_reset(void) { memset(g_stats, 0, sizeof(g_stats)); }
+const char *stat_name(enum stat_id id)
+{
+	return id < STAT_COUNT ? names[id] : "unknown";
+}
+int stat_is_limit(enum stat_id id)
+{
+	return id < STAT_COUNT && limit[id];
+}
+void stats_reset(void)
+{
+	memset(g_stats, 0, sizeof(g_stats));
+}

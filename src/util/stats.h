@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* stats.h - the run's named counters. Every limit the pipeline enforces and every
  * decode problem has one; the EVE `stats` record at the end lists them all, so
  * nothing is dropped silently. */
@@ -7,6 +8,7 @@
 #include <stdint.h>
 
 /* X(name, is_limit): is_limit marks caps whose hit means data was not analysed. */
+/* clang-format off */
 #define MMSW_COUNTERS(X)                                        \
 	X(packets, 0)            X(bytes, 0)                    \
 	X(link_unsupported, 0)   X(link_truncated, 0)           \
@@ -49,18 +51,25 @@
 	X(timestamp_rebase, 0) X(drift_facts_full, 1)          \
 	X(clock_samples, 0)      X(clock_samples_sampled_out, 0) \
 	X(clock_points_merged, 0) X(clock_table_full, 1)
+/* clang-format on */
 
 enum stat_id {
 #define X(name, lim) STAT_##name,
 	MMSW_COUNTERS(X)
 #undef X
-	STAT_COUNT
+		STAT_COUNT
 };
 
 extern uint64_t g_stats[STAT_COUNT];
 
-static inline void stat_add(enum stat_id id, uint64_t n) { g_stats[id] += n; }
-static inline void stat_inc(enum stat_id id) { g_stats[id]++; }
+static inline void stat_add(enum stat_id id, uint64_t n)
+{
+	g_stats[id] += n;
+}
+static inline void stat_inc(enum stat_id id)
+{
+	g_stats[id]++;
+}
 
 const char *stat_name(enum stat_id id);
 int stat_is_limit(enum stat_id id);

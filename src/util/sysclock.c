@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* sysclock.c - the kernel's clock discipline status; see sysclock.h. An NTP or
  * PTP daemon (chrony, ntpd, ptp4l with phc2sys) clears STA_UNSYNC while it
  * disciplines the clock; with none, the kernel keeps it set. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* api.c - the /api/v1/ endpoints of docs/api.md over the SQLite store.
  *
  * Every SQL text is a constant of this file; request values only ever reach
@@ -25,7 +26,7 @@ struct req {
 	api_param_fn param;
 	void *ctx;
 	struct jw *w;
-	const char *error;   /* set with a 4xx/5xx status: the reply is {"error": ...} */
+	const char *error; /* set with a 4xx/5xx status: the reply is {"error": ...} */
 	char errbuf[160];
 };
 
@@ -211,17 +212,19 @@ static void put_cols(struct jw *w, sqlite3_stmt *s, int first, const struct col 
 
 #define RUN_SQL "id, started_wall, ended_wall, mode, inputs, version, status, first_ts, last_ts, packets, mms_pdus"
 static const struct col RUN_COLS[] = {
-	{ "id", C_VAL }, { "started_wall", C_VAL }, { "ended_wall", C_VAL }, { "mode", C_VAL },
-	{ "inputs", C_JSON }, { "version", C_VAL }, { "status", C_VAL }, { "first_ts", C_VAL },
-	{ "last_ts", C_VAL }, { "packets", C_VAL }, { "mms_pdus", C_VAL },
+	{ "id", C_VAL },      { "started_wall", C_VAL }, { "ended_wall", C_VAL }, { "mode", C_VAL },
+	{ "inputs", C_JSON }, { "version", C_VAL },      { "status", C_VAL },     { "first_ts", C_VAL },
+	{ "last_ts", C_VAL }, { "packets", C_VAL },      { "mms_pdus", C_VAL },
 };
 
-#define IED_SQL "i.id, i.ip, i.port, i.vlan, i.name, i.vendor, i.model, i.revision, i.first_seen, i.last_seen," \
+#define IED_SQL \
+	"i.id, i.ip, i.port, i.vlan, i.name, i.vendor, i.model, i.revision, i.first_seen, i.last_seen," \
 	" i.assoc_limit, i.limit_inferred, i.peak_assocs"
 static const struct col IED_COLS[] = {
-	{ "id", C_VAL }, { "ip", C_VAL }, { "port", C_VAL }, { "vlan", C_VAL }, { "name", C_VAL },
-	{ "vendor", C_VAL }, { "model", C_VAL }, { "revision", C_VAL }, { "first_seen", C_VAL },
-	{ "last_seen", C_VAL }, { "assoc_limit", C_VAL }, { "limit_inferred", C_BOOL }, { "peak_assocs", C_VAL },
+	{ "id", C_VAL },          { "ip", C_VAL },        { "port", C_VAL },        { "vlan", C_VAL },
+	{ "name", C_VAL },        { "vendor", C_VAL },    { "model", C_VAL },       { "revision", C_VAL },
+	{ "first_seen", C_VAL },  { "last_seen", C_VAL }, { "assoc_limit", C_VAL }, { "limit_inferred", C_BOOL },
+	{ "peak_assocs", C_VAL },
 };
 /* Findings per severity of the IED in column 0 of the row (i.id). */
 #define IED_COUNTS_SQL \
@@ -236,22 +239,28 @@ static const struct col IEDREF_COLS[] = {
 	{ "id", C_VAL }, { "ip", C_VAL }, { "port", C_VAL }, { "vlan", C_VAL }, { "name", C_VAL },
 };
 
-#define FINDING_SQL "f.id, f.run_id, f.kind, f.severity, f.first_seen, f.last_seen, f.count, " IEDREF_SQL \
+#define FINDING_SQL \
+	"f.id, f.run_id, f.kind, f.severity, f.first_seen, f.last_seen, f.count, " IEDREF_SQL \
 	", f.client, f.flow_id, f.object, f.summary"
 static const struct col FINDING_HEAD[] = {
-	{ "id", C_VAL }, { "run_id", C_VAL }, { "kind", C_VAL }, { "severity", C_VAL },
+	{ "id", C_VAL },         { "run_id", C_VAL },    { "kind", C_VAL },  { "severity", C_VAL },
 	{ "first_seen", C_VAL }, { "last_seen", C_VAL }, { "count", C_VAL },
 };
 static const struct col FINDING_TAIL[] = {
-	{ "client", C_VAL }, { "flow_id", C_U64 }, { "object", C_VAL }, { "summary", C_VAL },
+	{ "client", C_VAL },
+	{ "flow_id", C_U64 },
+	{ "object", C_VAL },
+	{ "summary", C_VAL },
 };
 
-#define RCB_SQL "id, ref, rptid, datset, buffered, trgops, intgpd_ms, buftm_ms, optflds, confrev, rptena," \
+#define RCB_SQL \
+	"id, ref, rptid, datset, buffered, trgops, intgpd_ms, buftm_ms, optflds, confrev, rptena," \
 	" reports, updated_ts"
 static const struct col RCB_COLS[] = {
-	{ "id", C_VAL }, { "ref", C_VAL }, { "rptid", C_VAL }, { "datset", C_VAL }, { "buffered", C_BOOL },
-	{ "trgops", C_VAL }, { "intgpd_ms", C_VAL }, { "buftm_ms", C_VAL }, { "optflds", C_VAL },
-	{ "confrev", C_VAL }, { "rptena", C_BOOL }, { "reports", C_VAL }, { "updated_ts", C_VAL },
+	{ "id", C_VAL },         { "ref", C_VAL },     { "rptid", C_VAL },     { "datset", C_VAL },
+	{ "buffered", C_BOOL },  { "trgops", C_VAL },  { "intgpd_ms", C_VAL }, { "buftm_ms", C_VAL },
+	{ "optflds", C_VAL },    { "confrev", C_VAL }, { "rptena", C_BOOL },   { "reports", C_VAL },
+	{ "updated_ts", C_VAL },
 };
 
 /* IEDREF at column `first`, or null when the row has no IED (LEFT JOIN). */
@@ -364,9 +373,10 @@ static int overview(struct req *q)
 	if (rc != SQLITE_DONE)
 		return db_fail(q);
 	/* The IEDs this run saw: in its minute rows, associations or findings. */
-	if (!(s = prepare(q, "SELECT count(*) FROM (SELECT ied_id FROM ied_minute WHERE run_id = ?1"
-			     " UNION SELECT ied_id FROM associations WHERE run_id = ?1"
-			     " UNION SELECT ied_id FROM findings WHERE run_id = ?1 AND ied_id IS NOT NULL)")))
+	if (!(s = prepare(q,
+			  "SELECT count(*) FROM (SELECT ied_id FROM ied_minute WHERE run_id = ?1"
+			  " UNION SELECT ied_id FROM associations WHERE run_id = ?1"
+			  " UNION SELECT ied_id FROM findings WHERE run_id = ?1 AND ied_id IS NOT NULL)")))
 		return db_fail(q);
 	sqlite3_bind_int64(s, 1, run);
 	int64_t ieds = scalar(q, s, &ok);
@@ -439,10 +449,12 @@ static int findings_list(struct req *q)
 	v[1] = 0;
 	sqlite3_stmt *c = prepare(q, "SELECT count(*) FROM findings f" FINDINGS_WHERE);
 	/* Polling for new findings reads oldest first, so nothing is skipped between polls. */
-	sqlite3_stmt *s = prepare(q, h[7] ? "SELECT " FINDING_SQL " FROM findings f LEFT JOIN ieds i ON i.id = f.ied_id"
-					    FINDINGS_WHERE " ORDER BY f.id ASC LIMIT ?9 OFFSET ?10"
-					  : "SELECT " FINDING_SQL " FROM findings f LEFT JOIN ieds i ON i.id = f.ied_id"
-					    FINDINGS_WHERE " ORDER BY f.last_seen DESC, f.id DESC LIMIT ?9 OFFSET ?10");
+	sqlite3_stmt *s = prepare(
+		q,
+		h[7] ? "SELECT " FINDING_SQL " FROM findings f LEFT JOIN ieds i ON i.id = f.ied_id" FINDINGS_WHERE
+		       " ORDER BY f.id ASC LIMIT ?9 OFFSET ?10"
+		     : "SELECT " FINDING_SQL " FROM findings f LEFT JOIN ieds i ON i.id = f.ied_id" FINDINGS_WHERE
+		       " ORDER BY f.last_seen DESC, f.id DESC LIMIT ?9 OFFSET ?10");
 	if (!c || !s) {
 		sqlite3_finalize(c);
 		sqlite3_finalize(s);
@@ -480,10 +492,11 @@ static int findings_list(struct req *q)
 
 static int finding_one(struct req *q, int64_t id)
 {
-	sqlite3_stmt *s = prepare(q, "SELECT " FINDING_SQL ", f.details, f.evidence, f.evidence_total, f.tshark_filter,"
-				     " p.name, p.sha256, p.frames, p.redacted"
-				     " FROM findings f LEFT JOIN ieds i ON i.id = f.ied_id"
-				     " LEFT JOIN finding_pcaps p ON p.finding_id = f.id WHERE f.id = ?1");
+	sqlite3_stmt *s = prepare(q,
+				  "SELECT " FINDING_SQL ", f.details, f.evidence, f.evidence_total, f.tshark_filter,"
+				  " p.name, p.sha256, p.frames, p.redacted"
+				  " FROM findings f LEFT JOIN ieds i ON i.id = f.ied_id"
+				  " LEFT JOIN finding_pcaps p ON p.finding_id = f.id WHERE f.id = ?1");
 	if (!s)
 		return db_fail(q);
 	sqlite3_bind_int64(s, 1, id);
@@ -493,10 +506,16 @@ static int finding_one(struct req *q, int64_t id)
 		return rc == SQLITE_DONE ? fail(q, 404, "no such finding") : db_fail(q);
 	}
 	static const struct col more[] = {
-		{ "details", C_JSON }, { "evidence", C_JSON }, { "evidence_total", C_VAL }, { "tshark_filter", C_VAL },
+		{ "details", C_JSON },
+		{ "evidence", C_JSON },
+		{ "evidence_total", C_VAL },
+		{ "tshark_filter", C_VAL },
 	};
 	static const struct col slice[] = {
-		{ "name", C_VAL }, { "sha256", C_VAL }, { "frames", C_VAL }, { "redacted", C_BOOL },
+		{ "name", C_VAL },
+		{ "sha256", C_VAL },
+		{ "frames", C_VAL },
+		{ "redacted", C_BOOL },
 	};
 	jw_obj(q->w, NULL);
 	put_finding(q->w, s);
@@ -520,8 +539,9 @@ static int kinds(struct req *q)
 	int64_t run;
 	if (!opt_int(q, "run", &have_run, &run))
 		return 400;
-	sqlite3_stmt *s = prepare(q, "SELECT kind, count(*), max(severity_rank) FROM findings"
-				     " WHERE (?1 IS NULL OR run_id = ?1) GROUP BY kind ORDER BY kind");
+	sqlite3_stmt *s = prepare(q,
+				  "SELECT kind, count(*), max(severity_rank) FROM findings"
+				  " WHERE (?1 IS NULL OR run_id = ?1) GROUP BY kind ORDER BY kind");
 	if (!s)
 		return db_fail(q);
 	bind_opt(s, 1, have_run, run);
@@ -567,8 +587,9 @@ static int ieds_list(struct req *q)
 		return db_fail(q);
 	bind_opt(s, 3, have_run, run);
 	int64_t total = scalar(q, s, &ok);
-	if (!(s = prepare(q, "SELECT " IED_SQL IED_RUN_COUNTS_SQL " FROM ieds i" IED_IN_RUN_SQL
-			     " ORDER BY i.id LIMIT ?1 OFFSET ?2")))
+	if (!(s = prepare(q,
+			  "SELECT " IED_SQL IED_RUN_COUNTS_SQL " FROM ieds i" IED_IN_RUN_SQL
+			  " ORDER BY i.id LIMIT ?1 OFFSET ?2")))
 		return db_fail(q);
 	sqlite3_bind_int64(s, 1, p.limit);
 	sqlite3_bind_int64(s, 2, p.offset);
@@ -606,14 +627,15 @@ static int put_rcbs(struct req *q, const char *key, int64_t ied)
  * measured this IED ("all" first). */
 static int put_latency(struct req *q, const char *key, int64_t ied, bool have_run, int64_t run)
 {
-	sqlite3_stmt *s = prepare(q, "SELECT service, count, p50_us, p95_us, p99_us, max_us FROM latency"
-				     " WHERE ied_id = ?1 AND run_id = COALESCE(?2, (SELECT max(run_id) FROM latency"
-				     " WHERE ied_id = ?1)) ORDER BY service <> 'all', service");
+	sqlite3_stmt *s = prepare(q,
+				  "SELECT service, count, p50_us, p95_us, p99_us, max_us FROM latency"
+				  " WHERE ied_id = ?1 AND run_id = COALESCE(?2, (SELECT max(run_id) FROM latency"
+				  " WHERE ied_id = ?1)) ORDER BY service <> 'all', service");
 	if (!s)
 		return db_fail(q);
 	static const struct col cols[] = {
-		{ "service", C_VAL }, { "count", C_VAL }, { "p50_us", C_VAL },
-		{ "p95_us", C_VAL }, { "p99_us", C_VAL }, { "max_us", C_VAL },
+		{ "service", C_VAL }, { "count", C_VAL },  { "p50_us", C_VAL },
+		{ "p95_us", C_VAL },  { "p99_us", C_VAL }, { "max_us", C_VAL },
 	};
 	sqlite3_bind_int64(s, 1, ied);
 	bind_opt(s, 2, have_run, run);
@@ -628,7 +650,8 @@ static int put_latency(struct req *q, const char *key, int64_t ied, bool have_ru
  * the VLAN tags joined with '.', as the ieds table keeps them), else null. */
 static void put_ied_inventory(struct req *q, int64_t ied)
 {
-	sqlite3_stmt *s = prepare(q,
+	sqlite3_stmt *s = prepare(
+		q,
 		"SELECT e.value FROM inventory v, json_each(v.json, '$.ieds') e, ieds i"
 		" WHERE i.id = ?1 AND json_valid(v.json) AND json_extract(e.value, '$.address') = i.ip"
 		" AND json_extract(e.value, '$.port') = i.port"
@@ -650,7 +673,8 @@ static void put_ied_inventory(struct req *q, int64_t ied)
  * the newest design that has a ConnectedAP there, else null. */
 static void put_ied_design(struct req *q, int64_t ied)
 {
-	sqlite3_stmt *s = prepare(q,
+	sqlite3_stmt *s = prepare(
+		q,
 		"SELECT d.name, d.desc, d.manufacturer, d.type, d.config_version, d.file, a.design_id, a.access_point"
 		" FROM design_addresses a JOIN design_ieds d ON d.design_id = a.design_id AND d.name = a.ied, ieds i"
 		" WHERE i.id = ?1 AND a.ip = i.ip AND a.port = i.port ORDER BY a.design_id DESC LIMIT 1");
@@ -658,8 +682,9 @@ static void put_ied_design(struct req *q, int64_t ied)
 		sqlite3_bind_int64(s, 1, ied);
 		if (sqlite3_step(s) == SQLITE_ROW) {
 			static const struct col cols[] = {
-				{ "name", C_VAL }, { "desc", C_VAL }, { "manufacturer", C_VAL }, { "type", C_VAL },
-				{ "config_version", C_VAL }, { "file", C_VAL }, { "design_id", C_VAL }, { "access_point", C_VAL },
+				{ "name", C_VAL },      { "desc", C_VAL },           { "manufacturer", C_VAL },
+				{ "type", C_VAL },      { "config_version", C_VAL }, { "file", C_VAL },
+				{ "design_id", C_VAL }, { "access_point", C_VAL },
 			};
 			jw_obj(q->w, "design");
 			put_cols(q->w, s, 0, cols, NCOLS(cols));
@@ -706,7 +731,8 @@ static int ied_minutes(struct req *q, int64_t id)
 		return 400;
 	/* Without run, several runs over the same minute add up (latency: the worst);
 	 * past a week, the newest week. */
-	sqlite3_stmt *s = prepare(q,
+	sqlite3_stmt *s = prepare(
+		q,
 		"SELECT * FROM (SELECT minute, sum(pdus), sum(reports), sum(requests), sum(errors), sum(conn_attempts),"
 		" max(assocs_max), max(lat_p50_us), max(lat_p95_us), max(lat_p99_us) FROM ied_minute"
 		" WHERE ied_id = ?1 AND (?2 IS NULL OR run_id = ?2) AND (?3 IS NULL OR minute >= ?3)"
@@ -714,9 +740,9 @@ static int ied_minutes(struct req *q, int64_t id)
 	if (!s)
 		return db_fail(q);
 	static const struct col cols[] = {
-		{ "minute", C_VAL }, { "pdus", C_VAL }, { "reports", C_VAL }, { "requests", C_VAL },
-		{ "errors", C_VAL }, { "conn_attempts", C_VAL }, { "assocs_max", C_VAL },
-		{ "lat_p50_us", C_VAL }, { "lat_p95_us", C_VAL }, { "lat_p99_us", C_VAL },
+		{ "minute", C_VAL },     { "pdus", C_VAL },          { "reports", C_VAL },    { "requests", C_VAL },
+		{ "errors", C_VAL },     { "conn_attempts", C_VAL }, { "assocs_max", C_VAL }, { "lat_p50_us", C_VAL },
+		{ "lat_p95_us", C_VAL }, { "lat_p99_us", C_VAL },
 	};
 	sqlite3_bind_int64(s, 1, id);
 	bind_opt(s, 2, hr, run);
@@ -737,19 +763,22 @@ static int ied_associations(struct req *q, int64_t id)
 	int64_t run;
 	if (!paging(q, &p) || !opt_int(q, "run", &hr, &run))
 		return 400;
-	sqlite3_stmt *c = prepare(q, "SELECT count(*) FROM associations WHERE ied_id = ?1 AND (?2 IS NULL OR run_id = ?2)");
-	sqlite3_stmt *s = prepare(q, "SELECT id, run_id, flow_id, client_ip, client_port, start_ts, end_ts, ended, packets,"
-				     " bytes FROM associations WHERE ied_id = ?1 AND (?2 IS NULL OR run_id = ?2)"
-				     " ORDER BY start_ts DESC, id DESC LIMIT ?3 OFFSET ?4");
+	sqlite3_stmt *c =
+		prepare(q, "SELECT count(*) FROM associations WHERE ied_id = ?1 AND (?2 IS NULL OR run_id = ?2)");
+	sqlite3_stmt *s =
+		prepare(q,
+			"SELECT id, run_id, flow_id, client_ip, client_port, start_ts, end_ts, ended, packets,"
+			" bytes FROM associations WHERE ied_id = ?1 AND (?2 IS NULL OR run_id = ?2)"
+			" ORDER BY start_ts DESC, id DESC LIMIT ?3 OFFSET ?4");
 	if (!c || !s) {
 		sqlite3_finalize(c);
 		sqlite3_finalize(s);
 		return db_fail(q);
 	}
 	static const struct col cols[] = {
-		{ "id", C_VAL }, { "run_id", C_VAL }, { "flow_id", C_U64 }, { "client_ip", C_VAL },
-		{ "client_port", C_VAL }, { "start_ts", C_VAL }, { "end_ts", C_VAL }, { "ended", C_VAL },
-		{ "packets", C_VAL }, { "bytes", C_VAL },
+		{ "id", C_VAL },          { "run_id", C_VAL },   { "flow_id", C_U64 }, { "client_ip", C_VAL },
+		{ "client_port", C_VAL }, { "start_ts", C_VAL }, { "end_ts", C_VAL },  { "ended", C_VAL },
+		{ "packets", C_VAL },     { "bytes", C_VAL },
 	};
 	sqlite3_bind_int64(c, 1, id);
 	bind_opt(c, 2, hr, run);
@@ -782,8 +811,9 @@ static int ied_clock(struct req *q, int64_t id)
 	int64_t run;
 	if (!opt_int(q, "run", &hr, &run))
 		return 400;
-	sqlite3_stmt *s = prepare(q, "SELECT ts, offset_us, samples FROM ied_clock WHERE ied_id = ?1 AND run_id ="
-				     " COALESCE(?2, (SELECT max(run_id) FROM ied_clock WHERE ied_id = ?1)) ORDER BY ts");
+	sqlite3_stmt *s = prepare(q,
+				  "SELECT ts, offset_us, samples FROM ied_clock WHERE ied_id = ?1 AND run_id ="
+				  " COALESCE(?2, (SELECT max(run_id) FROM ied_clock WHERE ied_id = ?1)) ORDER BY ts");
 	if (!s)
 		return db_fail(q);
 	static const struct col cols[] = { { "ts", C_VAL }, { "offset_us", C_VAL }, { "samples", C_VAL } };
@@ -846,7 +876,8 @@ static const char MARKS_SQL[] =
  * when no design has it. */
 static void put_rcb_design(struct req *q, int64_t ied, const char *mms, bool have_run, int64_t run)
 {
-	sqlite3_stmt *s = prepare(q,
+	sqlite3_stmt *s = prepare(
+		q,
 		"SELECT r.ied, r.ref, r.buffered, r.indexed, r.max, r.confrev, r.datset, r.rptid, r.trgops, r.optflds,"
 		" r.intgpd_ms, r.buftm_ms, r.clients, r.settings,"
 		" (SELECT ds.members FROM design_datasets ds WHERE ds.design_id = r.design_id AND ds.ref ="
@@ -871,11 +902,15 @@ static void put_rcb_design(struct req *q, int64_t ied, const char *mms, bool hav
 		bind_opt(s, 3, have_run, run);
 		if (sqlite3_step(s) == SQLITE_ROW) {
 			static const struct col cols[] = {
-				{ "ied", C_VAL }, { "ref", C_VAL }, { "buffered", C_BOOL }, { "indexed", C_BOOL },
-				{ "max", C_VAL }, { "confrev", C_VAL }, { "datset", C_VAL }, { "rptid", C_VAL },
-				{ "trgops", C_VAL }, { "optflds", C_VAL }, { "intgpd_ms", C_VAL }, { "buftm_ms", C_VAL },
-				{ "clients", C_JSON }, { "report_settings", C_JSON }, { "members", C_JSON },
-				{ "members_of", C_VAL }, { "design_id", C_VAL },
+				{ "ied", C_VAL },       { "ref", C_VAL },
+				{ "buffered", C_BOOL }, { "indexed", C_BOOL },
+				{ "max", C_VAL },       { "confrev", C_VAL },
+				{ "datset", C_VAL },    { "rptid", C_VAL },
+				{ "trgops", C_VAL },    { "optflds", C_VAL },
+				{ "intgpd_ms", C_VAL }, { "buftm_ms", C_VAL },
+				{ "clients", C_JSON },  { "report_settings", C_JSON },
+				{ "members", C_JSON },  { "members_of", C_VAL },
+				{ "design_id", C_VAL },
 			};
 			jw_obj(q->w, "design");
 			put_cols(q->w, s, 0, cols, NCOLS(cols));
@@ -925,8 +960,9 @@ static int rcb_timeline(struct req *q)
 			return db_fail(q);
 		hr = run >= 0;
 	}
-	sqlite3_stmt *s = prepare(q, "SELECT intgpd_ms FROM rcbs WHERE ied_id = ?1 AND (replace(ref, '$', '.') = ?2"
-				     " OR 'RptID ' || rptid = ?2) ORDER BY id LIMIT 1");
+	sqlite3_stmt *s = prepare(q,
+				  "SELECT intgpd_ms FROM rcbs WHERE ied_id = ?1 AND (replace(ref, '$', '.') = ?2"
+				  " OR 'RptID ' || rptid = ?2) ORDER BY id LIMIT 1");
 	if (!s)
 		return db_fail(q);
 	sqlite3_bind_int64(s, 1, ied);
@@ -941,14 +977,15 @@ static int rcb_timeline(struct req *q)
 		jw_null(w, "run");
 	jw_arr(w, "points");
 	if (hr) {
-		if (!(s = prepare(q, "SELECT * FROM (SELECT second, first_sqnum, last_sqnum, reports, reasons, events"
-				     " FROM rcb_seconds WHERE run_id = ?1 AND ied_id = ?2 AND rcb = ?3"
-				     " AND (?4 IS NULL OR second >= ?4) AND (?5 IS NULL OR second <= ?5)"
-				     " ORDER BY second DESC LIMIT ?6) ORDER BY second")))
+		if (!(s = prepare(q,
+				  "SELECT * FROM (SELECT second, first_sqnum, last_sqnum, reports, reasons, events"
+				  " FROM rcb_seconds WHERE run_id = ?1 AND ied_id = ?2 AND rcb = ?3"
+				  " AND (?4 IS NULL OR second >= ?4) AND (?5 IS NULL OR second <= ?5)"
+				  " ORDER BY second DESC LIMIT ?6) ORDER BY second")))
 			return db_fail(q);
 		static const struct col cols[] = {
-			{ "second", C_VAL }, { "first_sqnum", C_VAL }, { "last_sqnum", C_VAL },
-			{ "reports", C_VAL }, { "reasons", C_VAL }, { "events", C_VAL },
+			{ "second", C_VAL },  { "first_sqnum", C_VAL }, { "last_sqnum", C_VAL },
+			{ "reports", C_VAL }, { "reasons", C_VAL },     { "events", C_VAL },
 		};
 		sqlite3_bind_int64(s, 1, run);
 		sqlite3_bind_int64(s, 2, ied);
@@ -970,7 +1007,8 @@ static int rcb_timeline(struct req *q)
 	if (!(s = prepare(q, MARKS_SQL)))
 		return db_fail(q);
 	static const struct col mark_cols[] = {
-		{ "id", C_VAL }, { "kind", C_VAL }, { "first_seen", C_VAL }, { "last_seen", C_VAL }, { "summary", C_VAL },
+		{ "id", C_VAL },        { "kind", C_VAL },    { "first_seen", C_VAL },
+		{ "last_seen", C_VAL }, { "summary", C_VAL },
 	};
 	sqlite3_bind_int64(s, 1, ied);
 	bind_opt(s, 2, hr, run);
@@ -1008,14 +1046,18 @@ static int rates(struct req *q)
 	int64_t run, from, to;
 	if (!opt_int(q, "run", &hr, &run) || !opt_int(q, "from", &hf, &from) || !opt_int(q, "to", &ht, &to))
 		return 400;
-	sqlite3_stmt *s = prepare(q,
+	sqlite3_stmt *s = prepare(
+		q,
 		"SELECT * FROM (SELECT minute, sum(pdus), sum(reports), sum(conn_attempts) FROM ied_minute"
 		" WHERE (?1 IS NULL OR run_id = ?1) AND (?2 IS NULL OR minute >= ?2) AND (?3 IS NULL OR minute <= ?3)"
 		" GROUP BY minute ORDER BY minute DESC LIMIT ?4) ORDER BY minute");
 	if (!s)
 		return db_fail(q);
 	static const struct col cols[] = {
-		{ "minute", C_VAL }, { "pdus", C_VAL }, { "reports", C_VAL }, { "conn_attempts", C_VAL },
+		{ "minute", C_VAL },
+		{ "pdus", C_VAL },
+		{ "reports", C_VAL },
+		{ "conn_attempts", C_VAL },
 	};
 	bind_opt(s, 1, hr, run);
 	bind_opt(s, 2, hf, from);
@@ -1044,10 +1086,12 @@ static int storms(struct req *q)
 	int64_t run, ied;
 	if (!opt_int(q, "run", &hr, &run) || !opt_int(q, "ied", &hi, &ied))
 		return 400;
-	sqlite3_stmt *s = prepare(q, "SELECT f.id, " IEDREF_SQL ", f.first_seen, f.last_seen, f.summary, f.details"
-				     " FROM findings f LEFT JOIN ieds i ON i.id = f.ied_id WHERE f.kind = 'connection_storm'"
-				     " AND (?1 IS NULL OR f.run_id = ?1) AND (?2 IS NULL OR f.ied_id = ?2)"
-				     " ORDER BY f.first_seen, f.id LIMIT ?3");
+	sqlite3_stmt *s =
+		prepare(q,
+			"SELECT f.id, " IEDREF_SQL ", f.first_seen, f.last_seen, f.summary, f.details"
+			" FROM findings f LEFT JOIN ieds i ON i.id = f.ied_id WHERE f.kind = 'connection_storm'"
+			" AND (?1 IS NULL OR f.run_id = ?1) AND (?2 IS NULL OR f.ied_id = ?2)"
+			" ORDER BY f.first_seen, f.id LIMIT ?3");
 	if (!s)
 		return db_fail(q);
 	bind_opt(s, 1, hr, run);
@@ -1060,7 +1104,10 @@ static int storms(struct req *q)
 	}
 	size_t n = 0;
 	static const struct col tail[] = {
-		{ "first_seen", C_VAL }, { "last_seen", C_VAL }, { "summary", C_VAL }, { "details", C_JSON },
+		{ "first_seen", C_VAL },
+		{ "last_seen", C_VAL },
+		{ "summary", C_VAL },
+		{ "details", C_JSON },
 	};
 	struct jw *w = q->w;
 	jw_obj(w, NULL);
@@ -1098,9 +1145,11 @@ static int storms(struct req *q)
 	}
 	jw_arr(w, "attempts");
 	int64_t points = 0;
-	if (m && !(s = prepare(q, "SELECT second, ied_id, sum(attempts) FROM conn_seconds WHERE second BETWEEN ?1 AND ?2"
-				     " AND (?3 IS NULL OR run_id = ?3) AND (?4 IS NULL OR ied_id = ?4)"
-				     " GROUP BY second, ied_id ORDER BY second, ied_id LIMIT ?5"))) {
+	if (m &&
+	    !(s = prepare(q,
+			  "SELECT second, ied_id, sum(attempts) FROM conn_seconds WHERE second BETWEEN ?1 AND ?2"
+			  " AND (?3 IS NULL OR run_id = ?3) AND (?4 IS NULL OR ied_id = ?4)"
+			  " GROUP BY second, ied_id ORDER BY second, ied_id LIMIT ?5"))) {
 		free(win);
 		return db_fail(q);
 	}
@@ -1138,8 +1187,9 @@ static int inventory(struct req *q)
 	int64_t run;
 	if (!opt_int(q, "run", &hr, &run))
 		return 400;
-	sqlite3_stmt *s = prepare(q, "SELECT json FROM inventory WHERE run_id = COALESCE(?1,"
-				     " (SELECT max(run_id) FROM inventory))");
+	sqlite3_stmt *s = prepare(q,
+				  "SELECT json FROM inventory WHERE run_id = COALESCE(?1,"
+				  " (SELECT max(run_id) FROM inventory))");
 	if (!s)
 		return db_fail(q);
 	bind_opt(s, 1, hr, run);
@@ -1186,14 +1236,18 @@ static int inventory(struct req *q)
 
 static const struct col CHANGE_HEAD[] = { { "change", C_VAL }, { "fact", C_VAL } };
 static const struct col CHANGE_TAIL[] = {
-	{ "client", C_VAL }, { "name", C_VAL }, { "from_value", C_VAL }, { "to_value", C_VAL },
+	{ "client", C_VAL },
+	{ "name", C_VAL },
+	{ "from_value", C_VAL },
+	{ "to_value", C_VAL },
 };
 
 /* The run object of `id` as member `key`; false on a database error. */
 static bool put_run(struct req *q, const char *key, int64_t id)
 {
-	sqlite3_stmt *s = prepare(q, "SELECT " RUN_SQL ", (SELECT count(*) FROM run_facts WHERE run_id = ?1)"
-				     " FROM runs WHERE id = ?1");
+	sqlite3_stmt *s = prepare(q,
+				  "SELECT " RUN_SQL ", (SELECT count(*) FROM run_facts WHERE run_id = ?1)"
+				  " FROM runs WHERE id = ?1");
 	if (!s)
 		return false;
 	sqlite3_bind_int64(s, 1, id);
@@ -1254,9 +1308,10 @@ static int changes(struct req *q)
 	int64_t total = scalar(q, s, &ok);
 	if (!ok)
 		return db_fail(q);
-	if (!(s = prepare(q, "SELECT c.change, c.kind, " IEDREF_SQL ", c.client, c.name, c.from_value, c.to_value"
-			     " FROM (" CHANGES_SQL ") c JOIN ieds i ON i.id = c.ied_id"
-			     " ORDER BY c.ord, i.ip, i.port, i.vlan, c.client, c.kind, c.name LIMIT ?3 OFFSET ?4")))
+	if (!(s = prepare(q,
+			  "SELECT c.change, c.kind, " IEDREF_SQL ", c.client, c.name, c.from_value, c.to_value"
+			  " FROM (" CHANGES_SQL ") c JOIN ieds i ON i.id = c.ied_id"
+			  " ORDER BY c.ord, i.ip, i.port, i.vlan, c.client, c.kind, c.name LIMIT ?3 OFFSET ?4")))
 		return db_fail(q);
 	sqlite3_bind_int64(s, 1, from);
 	sqlite3_bind_int64(s, 2, to);
@@ -1367,7 +1422,8 @@ static bool finding_pcap(sqlite3 *db, const char *path, struct api_reply *r)
 	if (rc != SQLITE_ROW) {
 		sqlite3_finalize(s);
 		api_error(r, rc == SQLITE_DONE ? 404 : 500,
-			  rc == SQLITE_DONE ? "no evidence pcap for this finding (run with --evidence DIR)" : "database error");
+			  rc == SQLITE_DONE ? "no evidence pcap for this finding (run with --evidence DIR)"
+					    : "database error");
 		return true;
 	}
 	const void *blob = sqlite3_column_blob(s, 1);
@@ -1389,7 +1445,9 @@ static bool finding_pcap(sqlite3 *db, const char *path, struct api_reply *r)
 	for (; name && name[k] && k + 1 < sizeof(r->filename); k++) {
 		unsigned char c = name[k];
 		r->filename[k] = (char)((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-						c == '.' || c == '-' || c == '_' ? c : '_');
+							c == '.' || c == '-' || c == '_'
+						? c
+						: '_');
 	}
 	r->filename[k] = 0;
 	if (!k)

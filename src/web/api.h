@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* api.h - the dashboard's JSON API (/api/v1/, docs/api.md) over a read-only
  * SQLite connection. Independent of the HTTP library: the server hands in the
  * path after "/api/v1", a way to read query parameters, and sends the reply. */
@@ -11,8 +12,8 @@
 typedef const char *(*api_param_fn)(void *ctx, const char *name);
 
 struct api_reply {
-	int status;   /* HTTP status */
-	char *body;   /* malloc'd JSON, owned by the caller afterwards */
+	int status; /* HTTP status */
+	char *body; /* malloc'd JSON, owned by the caller afterwards */
 	size_t len;
 	/* A file instead of JSON (a finding's evidence pcap): its type and the
 	 * name to save it under (letters, digits, '.', '-', '_' only). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* assets.h - the dashboard's static files (web/), compiled into the binary so a
  * sensor needs nothing but its executable to serve the pages. assets.c is
  * generated at build time by src/web/embed.c from the WEB_ASSETS list in
@@ -8,8 +9,8 @@
 #include <stddef.h>
 
 struct web_asset {
-	const char *path;          /* under web/, e.g. "app.js", "vendor/uplot/uPlot.min.css" */
-	const char *content_type;  /* chosen by the generator from the file name */
+	const char *path;         /* under web/, e.g. "app.js", "vendor/uplot/uPlot.min.css" */
+	const char *content_type; /* chosen by the generator from the file name */
 	const unsigned char *data;
 	size_t size;
 };

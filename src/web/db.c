@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* db.c - read-only connections for the dashboard; see db.h. */
 #include "web/db.h"
 
@@ -78,8 +79,10 @@ int web_db_check(const char *path, char *err, size_t errsize)
 			 (long long)version, MMSW_DB_VERSION);
 	else if (version < MMSW_DB_VERSION)
 		/* Serving never writes, so it cannot migrate: the next run with --db does. */
-		snprintf(err, errsize, "%s: schema %lld is older than this build's %d; one run with -r FILE --db %s "
-			 "brings it up to date", path, (long long)version, MMSW_DB_VERSION, path);
+		snprintf(err, errsize,
+			 "%s: schema %lld is older than this build's %d; one run with -r FILE --db %s "
+			 "brings it up to date",
+			 path, (long long)version, MMSW_DB_VERSION, path);
 	else
 		return 0;
 	return -1;

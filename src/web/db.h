@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* db.h - the dashboard's read-only view of the database: a small pool of
  * SQLITE_OPEN_READONLY connections (one per web worker thread), so serving can
  * never change the file and WAL lets it read while the sensor writes. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* metrics.c - GET /metrics; see metrics.h. Every metric of the latest run
  * carries its sensor's name (runs.sensor) as the label "sensor", so a
  * Prometheus that scrapes a fleet keeps the sensors apart. Label values come
@@ -91,8 +92,9 @@ static sqlite3_stmt *prep(sqlite3 *db, const char *sql)
 
 static void run_metrics(struct out *o, sqlite3 *db, long long run)
 {
-	sqlite3_stmt *s = prep(db, "SELECT version, mode, status, packets, mms_pdus, coalesce(stats_wall, started_wall),"
-				   " started_wall FROM runs WHERE id = ?1");
+	sqlite3_stmt *s = prep(db,
+			       "SELECT version, mode, status, packets, mms_pdus, coalesce(stats_wall, started_wall),"
+			       " started_wall FROM runs WHERE id = ?1");
 	if (!s)
 		return;
 	sqlite3_bind_int64(s, 1, run);
@@ -117,13 +119,19 @@ static void run_metrics(struct out *o, sqlite3 *db, long long run)
 	sqlite3_finalize(s);
 
 	/* The capture's kernel counters (live runs). */
-	static const struct { const char *key, *name, *help; } CAP[] = {
-		{ "$.capture.received", "mmswatch_capture_received_packets_total", "Packets the capture received (libpcap)." },
-		{ "$.capture.kernel_dropped", "mmswatch_capture_kernel_dropped_packets_total", "Packets the kernel dropped (libpcap ps_drop)." },
-		{ "$.capture.interface_dropped", "mmswatch_capture_interface_dropped_packets_total", "Packets the interface dropped (libpcap ps_ifdrop)." },
+	static const struct {
+		const char *key, *name, *help;
+	} CAP[] = {
+		{ "$.capture.received", "mmswatch_capture_received_packets_total",
+		  "Packets the capture received (libpcap)." },
+		{ "$.capture.kernel_dropped", "mmswatch_capture_kernel_dropped_packets_total",
+		  "Packets the kernel dropped (libpcap ps_drop)." },
+		{ "$.capture.interface_dropped", "mmswatch_capture_interface_dropped_packets_total",
+		  "Packets the interface dropped (libpcap ps_ifdrop)." },
 	};
 	for (size_t i = 0; i < sizeof(CAP) / sizeof(CAP[0]); i++) {
-		sqlite3_stmt *c = prep(db, "SELECT json_extract(stats, ?2) FROM runs WHERE id = ?1 AND json_valid(stats)");
+		sqlite3_stmt *c =
+			prep(db, "SELECT json_extract(stats, ?2) FROM runs WHERE id = ?1 AND json_valid(stats)");
 		if (!c)
 			continue;
 		sqlite3_bind_int64(c, 1, run);
@@ -136,8 +144,9 @@ static void run_metrics(struct out *o, sqlite3 *db, long long run)
 	}
 
 	/* Every named counter of the pipeline (flows, TCP stream, ISO, MMS, caps hit). */
-	s = prep(db, "SELECT e.key, e.value FROM runs r, json_each(r.stats) e WHERE r.id = ?1 AND json_valid(r.stats)"
-		     " AND e.type = 'integer' ORDER BY e.key");
+	s = prep(db,
+		 "SELECT e.key, e.value FROM runs r, json_each(r.stats) e WHERE r.id = ?1 AND json_valid(r.stats)"
+		 " AND e.type = 'integer' ORDER BY e.key");
 	if (s) {
 		family(o, "mmswatch_counter_total", "counter",
 		       "The pipeline's named counters (the stats record's members: flows, TCP stream, ISO, MMS, caps hit).");
@@ -154,12 +163,13 @@ static void run_metrics(struct out *o, sqlite3 *db, long long run)
 
 static void finding_metrics(struct out *o, sqlite3 *db, long long run)
 {
-	sqlite3_stmt *s = prep(db, "SELECT kind, severity, count(*), sum(count) FROM findings WHERE run_id = ?1"
-				   " GROUP BY kind, severity ORDER BY kind, severity");
+	sqlite3_stmt *s = prep(db,
+			       "SELECT kind, severity, count(*), sum(count) FROM findings WHERE run_id = ?1"
+			       " GROUP BY kind, severity ORDER BY kind, severity");
 	if (!s)
 		return;
 	sqlite3_bind_int64(s, 1, run);
-	char (*lines)[400] = NULL;
+	char(*lines)[400] = NULL;
 	long long *occ = NULL;
 	size_t n = 0, cap = 0;
 	family(o, "mmswatch_findings_total", "counter", "Findings, by kind and severity (an aggregate counts once).");
@@ -196,7 +206,9 @@ static void finding_metrics(struct out *o, sqlite3 *db, long long run)
 
 static void ied_metrics(struct out *o, sqlite3 *db, long long run)
 {
-	static const struct { const char *name, *col, *help; } COLS[] = {
+	static const struct {
+		const char *name, *col, *help;
+	} COLS[] = {
 		{ "mmswatch_ied_pdus_total", "pdus", "MMS PDUs to and from the IED." },
 		{ "mmswatch_ied_reports_total", "reports", "Reports the IED sent." },
 		{ "mmswatch_ied_requests_total", "requests", "Confirmed requests to the IED." },
@@ -204,8 +216,10 @@ static void ied_metrics(struct out *o, sqlite3 *db, long long run)
 	};
 	for (size_t c = 0; c < sizeof(COLS) / sizeof(COLS[0]); c++) {
 		char sql[400];
-		snprintf(sql, sizeof(sql), "SELECT i.ip, i.port, i.vlan, coalesce(i.name, ''), sum(m.%s) FROM ied_minute m"
-			 " JOIN ieds i ON i.id = m.ied_id WHERE m.run_id = ?1 GROUP BY i.id ORDER BY i.id", COLS[c].col);
+		snprintf(sql, sizeof(sql),
+			 "SELECT i.ip, i.port, i.vlan, coalesce(i.name, ''), sum(m.%s) FROM ied_minute m"
+			 " JOIN ieds i ON i.id = m.ied_id WHERE m.run_id = ?1 GROUP BY i.id ORDER BY i.id",
+			 COLS[c].col);
 		sqlite3_stmt *s = prep(db, sql);
 		if (!s)
 			continue;
@@ -226,11 +240,15 @@ static void ied_metrics(struct out *o, sqlite3 *db, long long run)
 
 static void output_metrics(struct out *o, sqlite3 *db, long long run)
 {
-	static const struct { const char *name, *col, *type, *help; } COLS[] = {
+	static const struct {
+		const char *name, *col, *type, *help;
+	} COLS[] = {
 		{ "mmswatch_output_records_total", "produced", "counter", "EVE records handed to the output." },
 		{ "mmswatch_output_sent_total", "sent", "counter", "EVE records the receiver took." },
-		{ "mmswatch_output_dropped_total", "dropped", "counter", "EVE records never delivered (queue full, refused, unsent at exit)." },
-		{ "mmswatch_output_retried_total", "retried", "counter", "EVE records sent again after a connection failed." },
+		{ "mmswatch_output_dropped_total", "dropped", "counter",
+		  "EVE records never delivered (queue full, refused, unsent at exit)." },
+		{ "mmswatch_output_retried_total", "retried", "counter",
+		  "EVE records sent again after a connection failed." },
 		{ "mmswatch_output_reconnects_total", "reconnects", "counter", "Connections made after the first." },
 		{ "mmswatch_output_queue_depth", "queued", "gauge", "EVE records waiting in the output's queue." },
 		{ "mmswatch_output_queue_capacity", "queue_capacity", "gauge", "The queue's cap (--eve-queue)." },
@@ -238,8 +256,8 @@ static void output_metrics(struct out *o, sqlite3 *db, long long run)
 	};
 	for (size_t c = 0; c < sizeof(COLS) / sizeof(COLS[0]); c++) {
 		char sql[200];
-		snprintf(sql, sizeof(sql), "SELECT name, %s FROM outputs WHERE run_id = ?1 AND network = 1 ORDER BY name",
-			 COLS[c].col);
+		snprintf(sql, sizeof(sql),
+			 "SELECT name, %s FROM outputs WHERE run_id = ?1 AND network = 1 ORDER BY name", COLS[c].col);
 		sqlite3_stmt *s = prep(db, sql);
 		if (!s)
 			continue;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* metrics.h - GET /metrics: the latest run's counters in the Prometheus text
  * exposition format (version 0.0.4), read from the database like every other
  * page (the sensor writes them there every stats interval). docs/api.md lists

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* server.c - libmicrohttpd setup, the access token, security headers and
  * routing for the dashboard; see server.h and docs/api.md.
  *
@@ -67,12 +68,15 @@ int web_token_load(const char *path, char *err, size_t errsize)
 	while (n && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
 		n--;
 	if (more || n > MMSW_WEB_TOKEN_MAX) {
-		snprintf(err, errsize, "--token-file %s: the token is longer than %d characters", path, MMSW_WEB_TOKEN_MAX);
+		snprintf(err, errsize, "--token-file %s: the token is longer than %d characters", path,
+			 MMSW_WEB_TOKEN_MAX);
 		return -1;
 	}
 	if (n == 0) {
-		snprintf(err, errsize, "--token-file %s: the file is empty (put a secret of at least %d characters "
-			 "in it, e.g. from 'head -c 24 /dev/urandom | base64')", path, MMSW_WEB_TOKEN_MIN);
+		snprintf(err, errsize,
+			 "--token-file %s: the file is empty (put a secret of at least %d characters "
+			 "in it, e.g. from 'head -c 24 /dev/urandom | base64')",
+			 path, MMSW_WEB_TOKEN_MIN);
 		return -1;
 	}
 	if (n < MMSW_WEB_TOKEN_MIN) {
@@ -82,8 +86,10 @@ int web_token_load(const char *path, char *err, size_t errsize)
 	}
 	for (size_t i = 0; i < n; i++)
 		if (!token_char_ok((unsigned char)buf[i])) {
-			snprintf(err, errsize, "--token-file %s: the token must be one line of printable ASCII without "
-				 "spaces, quotes, commas, semicolons or backslashes", path);
+			snprintf(err, errsize,
+				 "--token-file %s: the token must be one line of printable ASCII without "
+				 "spaces, quotes, commas, semicolons or backslashes",
+				 path);
 			return -1;
 		}
 	memset(token, 0, sizeof(token));
@@ -137,8 +143,9 @@ int web_listen(const struct web_listen_addr *a, char *err, size_t errsize)
 		close(fd);
 		snprintf(err, errsize, "--serve: cannot listen on %s%s%s:%u: %s%s", a->ipv6 ? "[" : "", a->addr,
 			 a->ipv6 ? "]" : "", a->port, strerror(e),
-			 e == EADDRINUSE ? " (another program uses the port: choose another)"
-			 : e == EACCES ? " (ports below 1024 need privileges)" : "");
+			 e == EADDRINUSE       ? " (another program uses the port: choose another)"
+				 : e == EACCES ? " (ports below 1024 need privileges)"
+					       : "");
 		return -1;
 	}
 	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
@@ -259,8 +266,7 @@ static bool page_with_id(const char *url, const char *prefix)
 static bool is_page(const char *url)
 {
 	return !strcmp(url, "/") || !strcmp(url, "/findings") || !strcmp(url, "/rcb") || !strcmp(url, "/storms") ||
-	       !strcmp(url, "/changes") ||
-	       page_with_id(url, "/finding/") || page_with_id(url, "/ied/");
+		!strcmp(url, "/changes") || page_with_id(url, "/finding/") || page_with_id(url, "/ied/");
 }
 
 static enum MHD_Result add_arg_len(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
@@ -330,7 +336,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	if (!strcmp(url, "/login"))
 		return login(c);
 	if (token_len && !authorized(c))
-		return send_error(c, 401, "token required: Authorization: Bearer TOKEN, or open /login?token=TOKEN once");
+		return send_error(c, 401,
+				  "token required: Authorization: Bearer TOKEN, or open /login?token=TOKEN once");
 	if (!strncmp(url, "/api/v1/", 8)) {
 		struct api_reply rep;
 		sqlite3 *db = web_db_acquire();
@@ -377,14 +384,12 @@ int web_start(const char *db_path, char *err, size_t errsize)
 	sigaddset(&block, SIGPIPE);
 	pthread_sigmask(SIG_BLOCK, &block, &old);
 	unsigned flags = MHD_USE_AUTO_INTERNAL_THREAD | (where.ipv6 ? MHD_USE_IPv6 : 0);
-	httpd = MHD_start_daemon(flags, 0, NULL, NULL, on_request, NULL,
-				 MHD_OPTION_LISTEN_SOCKET, (MHD_socket)listen_fd,
-				 MHD_OPTION_THREAD_POOL_SIZE, (unsigned)MMSW_WEB_THREADS,
+	httpd = MHD_start_daemon(flags, 0, NULL, NULL, on_request, NULL, MHD_OPTION_LISTEN_SOCKET,
+				 (MHD_socket)listen_fd, MHD_OPTION_THREAD_POOL_SIZE, (unsigned)MMSW_WEB_THREADS,
 				 MHD_OPTION_CONNECTION_LIMIT, (unsigned)MMSW_WEB_CONN_LIMIT,
 				 MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)MMSW_WEB_PER_IP_LIMIT,
 				 MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)MMSW_WEB_TIMEOUT_S,
-				 MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)MMSW_WEB_CONN_MEMORY,
-				 MHD_OPTION_END);
+				 MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)MMSW_WEB_CONN_MEMORY, MHD_OPTION_END);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (!httpd) {
 		snprintf(err, errsize, "--serve: the web server could not start");

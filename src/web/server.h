@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* server.h - the dashboard's HTTP server (--serve): libmicrohttpd in its own
  * threads, the access token, security headers, and routing to the JSON API, the
  * embedded static files and the single page. docs/api.md is the contract.
@@ -17,10 +18,10 @@
 /* Where to listen: parsed from --serve by options.c (command-line parsing stays
  * there, so programs that parse options need not link the server). */
 struct web_listen_addr {
-	char addr[64];      /* numeric IPv4 or IPv6 address, without brackets */
+	char addr[64]; /* numeric IPv4 or IPv6 address, without brackets */
 	uint16_t port;
 	bool ipv6;
-	bool loopback;      /* 127.0.0.0/8 or ::1: no token needed */
+	bool loopback; /* 127.0.0.0/8 or ::1: no token needed */
 };
 
 /* The token from --token-file: trailing newline stripped, MMSW_WEB_TOKEN_MIN to

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """gen_assocs.py: a pcap of N MMS associations that stay open (idle-association memory).
 
     gen_assocs.py [--source PCAP] [--servers K] COUNT OUT.pcap

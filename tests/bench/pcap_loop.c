@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* pcap_loop: the floor for any libpcap-based reader. Opens a capture with
  * pcap_open_offline, reads every packet with pcap_next_ex and does nothing but count
  * packets and captured bytes (and fold one byte of each packet into a checksum), so
@@ -41,7 +42,6 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	pcap_close(p);
-	printf("packets %llu bytes %llu check %u\n", (unsigned long long)packets,
-	       (unsigned long long)bytes, check);
+	printf("packets %llu bytes %llu check %u\n", (unsigned long long)packets, (unsigned long long)bytes, check);
 	return 0;
 }

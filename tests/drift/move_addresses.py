@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Move the IPv4 addresses of a classic pcap (Ethernet, 802.1Q tags): the
 drift test's "same site, devices readdressed" capture.
 

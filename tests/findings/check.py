@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Check mmswatch's findings on one capture against an expectation file.
 
 usage: check.py EVE.json EXPECT.json PCAP

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """The far end of mmswatch's network EVE outputs, for tests/fleet/run.
 
   peer.py unix-dgram PATH COUNTFILE    read datagrams on a Unix socket

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* fuzz_acse.c - ISO 8650 APDUs, with OID rendering of what they name. */
 #include "dissectors/acse.h"
 

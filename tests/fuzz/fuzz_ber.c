@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* fuzz_ber.c - BER TLV reading: walk every element, descending into constructed
  * ones with an explicit stack bounded like the real decoders. */
 #include "dissectors/ber.h"

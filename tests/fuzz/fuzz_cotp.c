@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* fuzz_cotp.c - TPKT header, resynchronisation test and COTP TPDU parsing. */
 #include "dissectors/cotp.h"
 #include "dissectors/tpkt.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* fuzz_goose_sv.c - GOOSE and Sampled Values header and identity decoding. */
 #include "dissectors/goose_sv.h"
 

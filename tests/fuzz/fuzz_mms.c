@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* fuzz_mms.c - MMS PDUs: decode, the IEC 61850 view of every name, an analyzer-style
  * walk of the Data list, and the EVE object with a small and a large value budget
  * (into stack buffers, as the EVE writer does). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* fuzz_pcap.c - the whole pcap-to-events path: libpcap reads the input as a
  * capture file, every packet goes through the pipeline to every analyzer and the
  * EVE and summary sinks on the bus. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* fuzz_pres.c - ISO 8823 PPDUs of every kind, then ACSE inside each PDV. */
 #include "dissectors/acse.h"
 #include "dissectors/pres.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* fuzz_scl.c - the SCL loader (core/scl_load.c) on arbitrary bytes, and, when a file
  * loads, every look-up and name over what it built. Seeds: tests/scl/data. */
 #include <stdint.h>

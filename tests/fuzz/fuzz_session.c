@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* fuzz_session.c - ISO 8327 SPDUs, then each SPDU's user data as presentation. */
 #include "dissectors/pres.h"
 #include "dissectors/session.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* fuzz_stream.c - the whole ISO path from TCP bytes: TPKT framing and resync,
  * COTP reassembly, session, presentation, ACSE, MMS, and above it every analyzer
  * and the EVE and summary sinks on the bus.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* fuzz_tls.c - TLS record recognition and hello parsing. */
 #include "dissectors/tls.h"
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Build seed corpora for the fuzz targets from the captures in pcaps/.
 
 usage: make-seeds.py OUTDIR PCAP...

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """The finding kinds, from three places that must agree:
   the table   src/core/kinds.h (MMSW_FINDING_KINDS: every kind and its default severity)
   the code    every kind an analyzer, the wiring or a sink can emit (found in src/)

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Compare a live run's EVE output with the offline run on the same capture:
 the same MMS PDUs (pdu, service, invokeID, direction, as a multiset) and the
 same finding kinds (capture_drops aside: only a live run can drop).

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """gen.py - build the stream-reassembly and link-layer test corpus for mmswatch.
 
 Reads the TCP payload streams of two real loopback captures (clean_browse.pcap and

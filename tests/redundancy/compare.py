@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Compare mmswatch's EVE output on a PRP/HSR variant with its output on the
 capture the variant was made from (tests/redundancy/run).
 

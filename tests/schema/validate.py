@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Validate EVE JSON lines against docs/schema/eve.schema.json.
 
 usage: validate.py SCHEMA FILE...   (exit 1 on the first file with invalid lines)"""

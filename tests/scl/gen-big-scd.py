@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Generate a large, valid SCD for load-time and peak-RSS measurements.
 
 usage: gen-big-scd.py OUT.scd [--ieds N] [--lds N] [--seed S]

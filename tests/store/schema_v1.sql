@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: GPL-2.0-or-later
 -- mmswatch database schema 1, as the first release wrote it (used by the
 -- migration test: a file at this version must be migrated, its rows kept).
 CREATE TABLE runs (  id INTEGER PRIMARY KEY,  started_wall INTEGER NOT NULL,  ended_wall INTEGER,  mode TEXT NOT NULL,  inputs TEXT NOT NULL,  version TEXT NOT NULL,  status TEXT NOT NULL,  first_ts INTEGER, last_ts INTEGER,  packets INTEGER NOT NULL DEFAULT 0,  mms_pdus INTEGER NOT NULL DEFAULT 0,  stats TEXT);

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Write a pcap of N TCP SYNs to one IED on port 102, each from its own source
 port and address (a SYN flood at line rate: 10 us apart). Standard library only.
 

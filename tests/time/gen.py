@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Captures with hostile packet time, for tests/time/run.
 
 usage: gen.py OUTDIR

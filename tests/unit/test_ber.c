@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test_ber.c - BER TLV reading: definite, indefinite, long tags, integers, limits. */
 #include <stdlib.h>
 
@@ -61,8 +62,8 @@ static void test_long_forms(void)
 static void test_indefinite(void)
 {
 	/* 30 80 { 02 01 07, a0 80 { 04 01 aa } 00 00 } 00 00 */
-	static const uint8_t b[] = { 0x30, 0x80, 0x02, 0x01, 0x07, 0xa0, 0x80, 0x04, 0x01, 0xaa,
-				     0x00, 0x00, 0x00, 0x00, 0x05, 0x00 };
+	static const uint8_t b[] = { 0x30, 0x80, 0x02, 0x01, 0x07, 0xa0, 0x80, 0x04,
+				     0x01, 0xaa, 0x00, 0x00, 0x00, 0x00, 0x05, 0x00 };
 	struct ber_tlv t, in;
 	size_t used;
 	CHECK_EQ(read1(b, sizeof(b), &t, &used), BER_OK);

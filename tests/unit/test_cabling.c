@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test_cabling.c - the PRP cabling analyzer (analyze/cabling.c) on hand-made
  * packets: a sensor with interfaces declared on LAN A and LAN B (and one left
  * undeclared), PRP frames handed to the bus's redundancy hook as the link stage
@@ -93,11 +94,11 @@ static void test_clean(void)
 		frame(1, RED_PRP, 0xB, i);
 		frame(1, RED_PRP_SUPERVISION, 0xB, i);
 		frame(2, RED_PRP, i % 2 ? 0xA : 0xB, i);
-		frame(0, RED_HSR, 1, i);             /* HSR lane B: not a PRP LAN id */
+		frame(0, RED_HSR, 1, i); /* HSR lane B: not a PRP LAN id */
 		frame(1, RED_HSR_SUPERVISION, 0, i);
 		frame(0, RED_NONE, 0, i);
-		frame(7, RED_PRP, 0xB, i);           /* no such interface */
-		frame(0, RED_PRP, 0x5, i);           /* not a LAN id */
+		frame(7, RED_PRP, 0xB, i); /* no such interface */
+		frame(0, RED_PRP, 0x5, i); /* not a LAN id */
 	}
 	bus_finish(1700000000LL * 1000000 + 200 * 1000000LL);
 	CHECK_EQ(test_findings_count(), 0);
@@ -119,12 +120,12 @@ static void test_crossed(void)
 {
 	start(&live_set);
 	for (int i = 0; i < 5; i++)
-		frame(0, RED_PRP, 0xB, i);           /* frames 1..5 */
+		frame(0, RED_PRP, 0xB, i); /* frames 1..5 */
 	for (int i = 0; i < 3; i++)
-		frame(1, RED_PRP, 0xB, 10 + i);      /* frames 6..8, as declared */
-	frame(1, RED_PRP, 0xA, 20);                  /* frame 9 */
-	frame(1, RED_PRP_SUPERVISION, 0xA, 21);      /* frame 10 */
-	frame(2, RED_PRP, 0xB, 22);                  /* undeclared: nothing */
+		frame(1, RED_PRP, 0xB, 10 + i); /* frames 6..8, as declared */
+	frame(1, RED_PRP, 0xA, 20);             /* frame 9 */
+	frame(1, RED_PRP_SUPERVISION, 0xA, 21); /* frame 10 */
+	frame(2, RED_PRP, 0xB, 22);             /* undeclared: nothing */
 	/* the first record went out at once; the end of input publishes the rest */
 	struct found c = crossed();
 	CHECK_EQ(c.n, 2);
@@ -148,22 +149,23 @@ static void test_crossed(void)
 	CHECK_EQ(a->evidence[4].frame, 5);
 	CHECK_EQ(a->first_seen, 1700000000LL * 1000000);
 	CHECK_EQ(a->last_seen, 1700000004LL * 1000000);
-	CHECK_STR(a->details, "{\"interface\":\"eth1\",\"declared_lan\":\"A\",\"lan_seen\":\"B\","
-			      "\"frames_crossed\":5,\"frames_as_declared\":0}");
+	CHECK_STR(a->details,
+		  "{\"interface\":\"eth1\",\"declared_lan\":\"A\",\"lan_seen\":\"B\","
+		  "\"frames_crossed\":5,\"frames_as_declared\":0}");
 	CHECK(strstr(a->summary, "cabled to the other LAN") != NULL);
 	CHECK(strstr(a->summary, "-i eth1/A") != NULL);
 	CHECK_EQ(b->count, 2);
 	CHECK_EQ(b->n_evidence, 2);
 	CHECK_EQ(b->evidence[0].frame, 9);
 	CHECK_EQ(b->evidence[1].frame, 10);
-	CHECK_STR(b->details, "{\"interface\":\"eth2\",\"declared_lan\":\"B\",\"lan_seen\":\"A\","
-			      "\"frames_crossed\":2,\"frames_as_declared\":3}");
+	CHECK_STR(b->details,
+		  "{\"interface\":\"eth2\",\"declared_lan\":\"B\",\"lan_seen\":\"A\","
+		  "\"frames_crossed\":2,\"frames_as_declared\":3}");
 	CHECK(strstr(b->summary, "sees both LANs") != NULL);
 	CHECK(strstr(b->summary, "bridged") != NULL);
 	char filter[256];
 	finding_tshark_filter(a, filter, sizeof(filter));
 	CHECK_STR(filter, "frame.number in {1, 2, 3, 4, 5}");
-
 }
 
 /* A cabling fault that lasts: one finding while the crossed frames go on (each
@@ -172,7 +174,7 @@ static void test_lasting(void)
 {
 	start(&live_set);
 	for (int i = 0; i < 1000; i++)
-		frame(0, RED_PRP, 0xB, i);           /* one a second for 1000 s */
+		frame(0, RED_PRP, 0xB, i); /* one a second for 1000 s */
 	bus_finish(1700000000LL * 1000000 + 1000 * 1000000LL);
 	struct found c = crossed();
 	CHECK_EQ(c.n, 1);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test_clock.c - IED clocks: the estimator (clock_estimate.c: reservoir,
  * percentile of a mix of fresh and stale samples, window merging, drift), the
  * TimeQuality octet as EVE values write it (core/mms_value.c), and the clock
@@ -136,11 +137,13 @@ static void test_time_quality(void)
 	value_text(0x0a, s, sizeof(s));
 	CHECK_STR(s, "{\"utc\":\"2023-11-14T22:13:20.500000Z\",\"quality\":\"0a\",\"time_accuracy\":10}");
 	value_text(0xe5, s, sizeof(s));
-	CHECK_STR(s, "{\"utc\":\"2023-11-14T22:13:20.500000Z\",\"quality\":\"e5\",\"leap_seconds_known\":true,"
-		     "\"clock_failure\":true,\"clock_not_synchronized\":true,\"time_accuracy\":5}");
+	CHECK_STR(s,
+		  "{\"utc\":\"2023-11-14T22:13:20.500000Z\",\"quality\":\"e5\",\"leap_seconds_known\":true,"
+		  "\"clock_failure\":true,\"clock_not_synchronized\":true,\"time_accuracy\":5}");
 	value_text(0x3f, s, sizeof(s));
-	CHECK_STR(s, "{\"utc\":\"2023-11-14T22:13:20.500000Z\",\"quality\":\"3f\",\"clock_not_synchronized\":true,"
-		     "\"time_accuracy\":31}");
+	CHECK_STR(s,
+		  "{\"utc\":\"2023-11-14T22:13:20.500000Z\",\"quality\":\"3f\",\"clock_not_synchronized\":true,"
+		  "\"time_accuracy\":31}");
 	value_text(0x80, s, sizeof(s));
 	CHECK(strstr(s, "\"leap_seconds_known\":true,\"time_accuracy\":0}") != NULL);
 	CHECK(!strstr(s, "clock_failure"));
@@ -257,13 +260,15 @@ static void test_analyzer(void)
 		for (int v = 0; v < 40; v++) {
 			char item[64];
 			snprintf(item, sizeof(item), "GGIO1$ST$Ind%d$t", v + 1);
-			read_once(polled, item, (int64_t)round * 10000000 + v * 1000, T0 - 7200000000ll + v * 1000000, 0x0a);
+			read_once(polled, item, (int64_t)round * 10000000 + v * 1000, T0 - 7200000000ll + v * 1000000,
+				  0x0a);
 		}
 	/* a backlog after a reconnect: 1000 distinct stamps up to an hour old sent in
 	 * the first second, then one fresh stamp a second for a minute; far more
 	 * stale samples than fresh ones, but only one window of time */
 	for (int i = 0; i < 1000; i++)
-		read_once(backlog, "GGIO1$ST$Ind1$t", (int64_t)i * 1000, T0 - 3600000000ll + (int64_t)i * 3600000, 0x0a);
+		read_once(backlog, "GGIO1$ST$Ind1$t", (int64_t)i * 1000, T0 - 3600000000ll + (int64_t)i * 3600000,
+			  0x0a);
 	for (int i = 1; i <= 60; i++)
 		read_once(backlog, "GGIO1$MX$AnIn1$t", (int64_t)i * 1000000, T0 + (int64_t)i * 1000000 - 1000, 0x0a);
 	for (int i = 0; i < 30; i++) {
@@ -341,7 +346,8 @@ static size_t udp_frame(uint8_t *b, bool vlan, uint16_t sport, uint16_t dport)
 	b[n++] = 0x08, b[n++] = 0x00;
 	uint8_t *ip = b + n;
 	ip[0] = 0x45, ip[3] = 20 + 8 + 48, ip[8] = 64, ip[9] = 17;
-	ip[20] = (uint8_t)(sport >> 8), ip[21] = (uint8_t)sport, ip[22] = (uint8_t)(dport >> 8), ip[23] = (uint8_t)dport;
+	ip[20] = (uint8_t)(sport >> 8), ip[21] = (uint8_t)sport, ip[22] = (uint8_t)(dport >> 8),
+	ip[23] = (uint8_t)dport;
 	ip[25] = 8 + 48;
 	return n + 20 + 8 + 48;
 }
@@ -355,10 +361,10 @@ static void test_live_filter(void)
 	struct bpf_program prog;
 	CHECK_EQ(pcap_compile(dead, &prog, flt, 1, PCAP_NETMASK_UNKNOWN), 0);
 	uint8_t b[128];
-	CHECK(passes(&prog, b, udp_frame(b, false, 123, 40000)));  /* an SNTP reply */
-	CHECK(passes(&prog, b, udp_frame(b, true, 123, 40000)));   /* behind a VLAN tag */
-	CHECK(passes(&prog, b, udp_frame(b, false, 320, 320)));    /* PTP general (Announce) */
-	CHECK(passes(&prog, b, udp_frame(b, false, 319, 319)));    /* PTP event */
+	CHECK(passes(&prog, b, udp_frame(b, false, 123, 40000))); /* an SNTP reply */
+	CHECK(passes(&prog, b, udp_frame(b, true, 123, 40000)));  /* behind a VLAN tag */
+	CHECK(passes(&prog, b, udp_frame(b, false, 320, 320)));   /* PTP general (Announce) */
+	CHECK(passes(&prog, b, udp_frame(b, false, 319, 319)));   /* PTP event */
 	CHECK(!passes(&prog, b, udp_frame(b, false, 53, 40000))); /* DNS: not ours */
 	memset(b, 0, sizeof(b));
 	b[12] = 0x88, b[13] = 0xf7; /* PTP over Ethernet */

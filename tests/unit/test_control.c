@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test_control.c - the control, write and file analyzer (control.c).
  *
  * The names (AddCause, LastApplError Error, orCat) and the LastApplError decoder
@@ -88,9 +89,18 @@ static void tlv_long(struct buf *b, uint8_t first, uint8_t t, const void *v, siz
 	raw(b, v, n);
 }
 
-static void wrap(struct buf *b, uint8_t tag, const struct buf *in) { tlv(b, tag, in->b, in->n); }
-static void str(struct buf *b, uint8_t tag, const char *s) { tlv(b, tag, s, strlen(s)); }
-static void u8v(struct buf *b, uint8_t tag, uint8_t v) { tlv(b, tag, &v, 1); }
+static void wrap(struct buf *b, uint8_t tag, const struct buf *in)
+{
+	tlv(b, tag, in->b, in->n);
+}
+static void str(struct buf *b, uint8_t tag, const char *s)
+{
+	tlv(b, tag, s, strlen(s));
+}
+static void u8v(struct buf *b, uint8_t tag, uint8_t v)
+{
+	tlv(b, tag, &v, 1);
+}
 
 /* listOfVariable element: a domain-specific name */
 static void var(struct buf *list, const char *dom, const char *item)
@@ -223,13 +233,33 @@ static void confirmed_error(struct buf *out, uint8_t invoke, uint8_t cls, uint8_
 static void test_names(void)
 {
 	static const char *const causes[28] = {
-		"Unknown", "Not-supported", "Blocked-by-switching-hierarchy", "Select-failed", "Invalid-position",
-		"Position-reached", "Parameter-change-in-execution", "Step-limit", "Blocked-by-Mode",
-		"Blocked-by-process", "Blocked-by-interlocking", "Blocked-by-synchrocheck",
-		"Command-already-in-execution", "Blocked-by-health", "1-of-n-control", "Abortion-by-cancel",
-		"Time-limit-over", "Abortion-by-trip", "Object-not-selected", "Object-already-selected",
-		"No-access-authority", "Ended-with-overshoot", "Abortion-due-to-deviation",
-		"Abortion-by-communication-loss", "Blocked-by-command", "None", "Inconsistent-parameters",
+		"Unknown",
+		"Not-supported",
+		"Blocked-by-switching-hierarchy",
+		"Select-failed",
+		"Invalid-position",
+		"Position-reached",
+		"Parameter-change-in-execution",
+		"Step-limit",
+		"Blocked-by-Mode",
+		"Blocked-by-process",
+		"Blocked-by-interlocking",
+		"Blocked-by-synchrocheck",
+		"Command-already-in-execution",
+		"Blocked-by-health",
+		"1-of-n-control",
+		"Abortion-by-cancel",
+		"Time-limit-over",
+		"Abortion-by-trip",
+		"Object-not-selected",
+		"Object-already-selected",
+		"No-access-authority",
+		"Ended-with-overshoot",
+		"Abortion-due-to-deviation",
+		"Abortion-by-communication-loss",
+		"Blocked-by-command",
+		"None",
+		"Inconsistent-parameters",
 		"Locked-by-other-client",
 	};
 	for (int i = 0; i < 28; i++)
@@ -282,10 +312,11 @@ static void test_last_appl_error(void)
 	}
 
 	/* the frame control.pcap 71 carries (libiec61850's Oper without select) */
-	static const uint8_t frame71[] = { 0xa2, 0x38, 0x8a, 0x26, 's', 'i', 'm', 'p', 'l', 'e', 'I', 'O', 'G', 'e', 'n',
-					   'e', 'r', 'i', 'c', 'I', 'O', '/', 'G', 'G', 'I', 'O', '1', '$', 'C', 'O',
-					   '$', 'S', 'P', 'C', 'S', 'O', '4', '$', 'O', 'p', 'e', 'r', 0x85, 0x01, 0x00,
-					   0xa2, 0x05, 0x85, 0x01, 0x00, 0x89, 0x00, 0x86, 0x01, 0x00, 0x85, 0x01, 0x12 };
+	static const uint8_t frame71[] = { 0xa2, 0x38, 0x8a, 0x26, 's',  'i',  'm',  'p',  'l',  'e',  'I',  'O',
+					   'G',  'e',  'n',  'e',  'r',  'i',  'c',  'I',  'O',  '/',  'G',  'G',
+					   'I',  'O',  '1',  '$',  'C',  'O',  '$',  'S',  'P',  'C',  'S',  'O',
+					   '4',  '$',  'O',  'p',  'e',  'r',  0x85, 0x01, 0x00, 0xa2, 0x05, 0x85,
+					   0x01, 0x00, 0x89, 0x00, 0x86, 0x01, 0x00, 0x85, 0x01, 0x12 };
 	d.n = 0;
 	raw(&d, frame71, sizeof(frame71));
 	CHECK(decode_lae(&d, &l));
@@ -519,21 +550,28 @@ static void test_operate_without_select(void)
 	CHECK(strstr(h.details, "\"ctl_val\":true") != NULL);
 	CHECK(strstr(h.details, "\"failure\":\"object-access-denied\"") != NULL);
 	CHECK(strstr(h.details, "\"add_cause_code\":18,\"add_cause\":\"Object-not-selected\"") != NULL);
-	CHECK(strstr(h.details, "\"ctl_model\":\"sbo-with-enhanced-security\",\"operate_without_select\":true") != NULL);
+	CHECK(strstr(h.details, "\"ctl_model\":\"sbo-with-enhanced-security\",\"operate_without_select\":true") !=
+	      NULL);
 	CHECK(strstr(h.summary, "Operate of LD1/CSWI1.Pos (ctlVal true) by 10.0.0.1 failed") != NULL);
 	CHECK(strstr(h.summary, "AddCause 18 Object-not-selected") != NULL);
 	end_flow(f, FLOW_END_FIN);
 	char *e = eve_stop();
 	CHECK(e != NULL);
 	char want[256];
-	snprintf(want, sizeof(want), "\"object\":\"LD1/CSWI1.Pos\",\"step\":\"operate\",\"acsi\":\"Operate\","
-				     "\"invoke_id\":2,\"request_pcap_cnt\":%llu,", (unsigned long long)req_frame);
+	snprintf(want, sizeof(want),
+		 "\"object\":\"LD1/CSWI1.Pos\",\"step\":\"operate\",\"acsi\":\"Operate\","
+		 "\"invoke_id\":2,\"request_pcap_cnt\":%llu,",
+		 (unsigned long long)req_frame);
 	CHECK_EQ(count_records(e, "control", want), 1);
-	CHECK_EQ(count_records(e, "control", "\"ctl_val\":true,\"ctl_num\":9,\"test\":false,\"or_cat\":\"remote-control\","
-			     "\"ctl_model\":\"sbo-with-enhanced-security\",\"selected\":false,\"result\":\"failure\","
-			     "\"failure\":\"object-access-denied\",\"last_appl_error\":{\"cntrl_obj\":\"LD1/CSWI1$CO$Pos$Oper\","
-			     "\"error\":\"No error\",\"error_code\":0,\"add_cause\":\"Object-not-selected\","
-			     "\"add_cause_code\":18,\"ctl_num\":9,\"or_cat\":\"remote-control\"}}"), 1);
+	CHECK_EQ(
+		count_records(
+			e, "control",
+			"\"ctl_val\":true,\"ctl_num\":9,\"test\":false,\"or_cat\":\"remote-control\","
+			"\"ctl_model\":\"sbo-with-enhanced-security\",\"selected\":false,\"result\":\"failure\","
+			"\"failure\":\"object-access-denied\",\"last_appl_error\":{\"cntrl_obj\":\"LD1/CSWI1$CO$Pos$Oper\","
+			"\"error\":\"No error\",\"error_code\":0,\"add_cause\":\"Object-not-selected\","
+			"\"add_cause_code\":18,\"ctl_num\":9,\"or_cat\":\"remote-control\"}}"),
+		1);
 	/* one record for the step, none for the ctlModel read */
 	CHECK_EQ(count_str(e, "\"event_type\":\"control\""), 1);
 	free(e);
@@ -541,9 +579,11 @@ static void test_operate_without_select(void)
 	CHECK_EQ(count_kept(r0, REC_CONTROL, NULL), 1);
 	snprintf(want, sizeof(want), "object=LD1/CSWI1.Pos step=operate acsi=Operate result=failure client=10.0.0.1 ");
 	CHECK_EQ(count_kept(r0, REC_CONTROL, want), 1);
-	snprintf(want, sizeof(want), " invoke=2 request_frame=%llu ctl_val=true ctl_num=9 test=0 or_cat=3 "
+	snprintf(want, sizeof(want),
+		 " invoke=2 request_frame=%llu ctl_val=true ctl_num=9 test=0 or_cat=3 "
 		 "ctl_model=sbo-with-enhanced-security selected=0 failure=3 cntrl_obj=LD1/CSWI1$CO$Pos$Oper "
-		 "add_cause=18 lae_error=0", (unsigned long long)req_frame);
+		 "add_cause=18 lae_error=0",
+		 (unsigned long long)req_frame);
 	CHECK_EQ(count_kept(r0, REC_CONTROL, want), 1);
 }
 
@@ -622,13 +662,19 @@ static void test_sbow_operate_termination(void)
 	end_flow(f, FLOW_END_FIN);
 	char *e = eve_stop();
 	CHECK_EQ(count_str(e, "\"event_type\":\"control\""), 3);
-	CHECK_EQ(count_records(e, "control", "\"step\":\"select_with_value\",\"acsi\":\"SelectWithValue\",\"invoke_id\":1,"), 1);
-	CHECK_EQ(count_records(e, "control", "\"latency_us\":500,\"ctl_val\":false,\"ctl_num\":7,\"test\":false,"
-					    "\"or_cat\":\"station-control\",\"result\":\"success\"}"), 2);
+	CHECK_EQ(count_records(e, "control",
+			       "\"step\":\"select_with_value\",\"acsi\":\"SelectWithValue\",\"invoke_id\":1,"),
+		 1);
+	CHECK_EQ(count_records(e, "control",
+			       "\"latency_us\":500,\"ctl_val\":false,\"ctl_num\":7,\"test\":false,"
+			       "\"or_cat\":\"station-control\",\"result\":\"success\"}"),
+		 2);
 	CHECK_EQ(count_records(e, "control", "\"step\":\"operate\",\"acsi\":\"Operate\",\"invoke_id\":2,"), 1);
-	CHECK_EQ(count_records(e, "control", "\"object\":\"LD1/XCBR1.Pos\",\"step\":\"command_termination\","
-					    "\"acsi\":\"CommandTermination\",\"ctl_val\":false,\"ctl_num\":7,\"test\":false,"
-					    "\"or_cat\":\"station-control\",\"result\":\"positive\"}"), 1);
+	CHECK_EQ(count_records(e, "control",
+			       "\"object\":\"LD1/XCBR1.Pos\",\"step\":\"command_termination\","
+			       "\"acsi\":\"CommandTermination\",\"ctl_val\":false,\"ctl_num\":7,\"test\":false,"
+			       "\"or_cat\":\"station-control\",\"result\":\"positive\"}"),
+		 1);
 	CHECK_EQ(count_str(e, "\"event_type\":\"write\""), 0);
 	free(e);
 	/* the termination answers no request: no request fields */
@@ -769,22 +815,34 @@ static void test_writes(void)
 	char *e = eve_stop();
 	CHECK_EQ(count_str(e, "\"event_type\":\"write\""), 4);
 	CHECK_EQ(count_records(e, "write", "\"acsi\":\"SetDataValues\",\"invoke_id\":1,"), 1);
-	CHECK_EQ(count_records(e, "write", "\"result\":\"partial\",\"items\":[{\"object\":\"LD1/MMXU1.TotW.units.multiplier\","
-					  "\"fc\":\"CF\",\"value\":3,\"result\":\"success\"},{\"object\":\"LD1/LLN0.NamPlt.vendor\","
-					  "\"fc\":\"DC\",\"value\":\"ACME \\\"relays\\\"\",\"result\":\"failure\","
-					  "\"failure\":\"type-inconsistent\"}]}"), 1);
+	CHECK_EQ(count_records(
+			 e, "write",
+			 "\"result\":\"partial\",\"items\":[{\"object\":\"LD1/MMXU1.TotW.units.multiplier\","
+			 "\"fc\":\"CF\",\"value\":3,\"result\":\"success\"},{\"object\":\"LD1/LLN0.NamPlt.vendor\","
+			 "\"fc\":\"DC\",\"value\":\"ACME \\\"relays\\\"\",\"result\":\"failure\","
+			 "\"failure\":\"type-inconsistent\"}]}"),
+		 1);
 	CHECK_EQ(count_records(e, "write", "\"acsi\":\"SetBRCBValues\",\"invoke_id\":2,"), 1);
-	CHECK_EQ(count_records(e, "write", "\"result\":\"error\",\"error\":{\"class\":\"access\",\"code\":\"object-access-denied\"},"
-					  "\"items\":[{\"object\":\"LD1/LLN0.brcb01.RptEna\",\"fc\":\"BR\",\"value\":true,"
-					  "\"result\":\"error\"}]"), 1);
+	CHECK_EQ(
+		count_records(e, "write",
+			      "\"result\":\"error\",\"error\":{\"class\":\"access\",\"code\":\"object-access-denied\"},"
+			      "\"items\":[{\"object\":\"LD1/LLN0.brcb01.RptEna\",\"fc\":\"BR\",\"value\":true,"
+			      "\"result\":\"error\"}]"),
+		1);
 	CHECK_EQ(count_records(e, "write", "\"invoke_id\":3,"), 1);
-	CHECK_EQ(count_records(e, "write", "\"result\":\"unanswered\",\"items\":[{\"object\":\"LD1/LLN0.brcb01.RptEna\""), 1);
+	CHECK_EQ(count_records(e, "write",
+			       "\"result\":\"unanswered\",\"items\":[{\"object\":\"LD1/LLN0.brcb01.RptEna\""),
+		 1);
 	CHECK_EQ(count_records(e, "write", "\"result\":\"capture_ended\""), 1);
 	free(e);
 	CHECK_EQ(count_kept(r0, REC_WRITE, NULL), 4);
-	CHECK_EQ(count_kept(r0, REC_WRITE, "acsi=SetDataValues result=partial invoke=1 items=2 "
-				       "[object=LD1/MMXU1.TotW.units.multiplier fc=CF value=3 result=success] "
-				       "[object=LD1/LLN0.NamPlt.vendor fc=DC value=\"ACME \\\"relays\\\"\" result=failure failure=7]"), 1);
+	CHECK_EQ(
+		count_kept(
+			r0, REC_WRITE,
+			"acsi=SetDataValues result=partial invoke=1 items=2 "
+			"[object=LD1/MMXU1.TotW.units.multiplier fc=CF value=3 result=success] "
+			"[object=LD1/LLN0.NamPlt.vendor fc=DC value=\"ACME \\\"relays\\\"\" result=failure failure=7]"),
+		1);
 	CHECK_EQ(count_kept(r0, REC_WRITE, "acsi=SetBRCBValues result=error invoke=2 error=7/3 items=1"), 1);
 	CHECK_EQ(count_kept(r0, REC_WRITE, "acsi=SetBRCBValues result=unanswered invoke=3 items=1"), 1);
 	CHECK_EQ(count_kept(r0, REC_WRITE, "acsi=SetBRCBValues result=capture_ended invoke=4 items=1"), 1);
@@ -887,21 +945,36 @@ static void test_files(void)
 	end_flow(f, FLOW_END_FIN);
 	char *e = eve_stop();
 	CHECK_EQ(count_str(e, "\"event_type\":\"file\""), 4);
-	CHECK_EQ(count_records(e, "file", "\"operation\":\"get\",\"acsi\":\"GetFile\",\"name\":\"COMTRADE/rec1.cfg\",\"frsm_id\":3,"
-					 "\"size\":10,\"bytes\":10,\"reads\":2,\"complete\":true,"), 1);
+	CHECK_EQ(
+		count_records(e, "file",
+			      "\"operation\":\"get\",\"acsi\":\"GetFile\",\"name\":\"COMTRADE/rec1.cfg\",\"frsm_id\":3,"
+			      "\"size\":10,\"bytes\":10,\"reads\":2,\"complete\":true,"),
+		1);
 	CHECK_EQ(count_records(e, "file", "\"duration_us\":700,\"result\":\"success\"}"), 1);
 	CHECK_EQ(count_records(e, "file", "\"name\":\"missing.txt\",\"invoke_id\":5,"), 1);
-	CHECK_EQ(count_records(e, "file", "\"result\":\"error\",\"error\":{\"class\":\"file\",\"code\":\"file-non-existent\"}"), 1);
-	CHECK_EQ(count_records(e, "file", "\"operation\":\"delete\",\"acsi\":\"DeleteFile\",\"name\":\"old.txt\",\"invoke_id\":6,"), 1);
-	CHECK_EQ(count_records(e, "file", "\"name\":\"big.dat\",\"frsm_id\":4,\"size\":100,\"bytes\":10,\"reads\":1,\"complete\":false,"), 1);
+	CHECK_EQ(count_records(e, "file",
+			       "\"result\":\"error\",\"error\":{\"class\":\"file\",\"code\":\"file-non-existent\"}"),
+		 1);
+	CHECK_EQ(
+		count_records(e, "file",
+			      "\"operation\":\"delete\",\"acsi\":\"DeleteFile\",\"name\":\"old.txt\",\"invoke_id\":6,"),
+		1);
+	CHECK_EQ(
+		count_records(
+			e, "file",
+			"\"name\":\"big.dat\",\"frsm_id\":4,\"size\":100,\"bytes\":10,\"reads\":1,\"complete\":false,"),
+		1);
 	CHECK_EQ(count_records(e, "file", "\"result\":\"incomplete\""), 1);
 	free(e);
 	CHECK_EQ(count_kept(r0, REC_FILE, NULL), 4);
-	CHECK_EQ(count_kept(r0, REC_FILE, "operation=get acsi=GetFile name=COMTRADE/rec1.cfg result=success frsm=3 "
-				      "invoke=4 size=10 bytes=10 reads=2 transfer"), 1);
+	CHECK_EQ(count_kept(r0, REC_FILE,
+			    "operation=get acsi=GetFile name=COMTRADE/rec1.cfg result=success frsm=3 "
+			    "invoke=4 size=10 bytes=10 reads=2 transfer"),
+		 1);
 	CHECK_EQ(count_kept(r0, REC_FILE, "name=missing.txt result=error invoke=5 error=11/7"), 1);
 	CHECK_EQ(count_kept(r0, REC_FILE, "operation=delete acsi=DeleteFile name=old.txt result=success invoke=6"), 1);
-	CHECK_EQ(count_kept(r0, REC_FILE, "name=big.dat result=incomplete frsm=4 size=100 bytes=10 reads=1 transfer"), 1);
+	CHECK_EQ(count_kept(r0, REC_FILE, "name=big.dat result=incomplete frsm=4 size=100 bytes=10 reads=1 transfer"),
+		 1);
 }
 
 /* ---- allowlists ------------------------------------------------------------------------------- */
@@ -932,10 +1005,10 @@ static void initiate(struct flow *f, int64_t t)
 {
 	/* localDetailCalling 65000, maxServOutstanding 5/5, nesting 10, version 1,
 	 * parameterCBB and servicesSupportedCalling */
-	static const uint8_t init[] = { 0xa8, 0x26, 0x80, 0x03, 0x00, 0xfd, 0xe8, 0x81, 0x01, 0x05, 0x82, 0x01,
-					0x05, 0x83, 0x01, 0x0a, 0xa4, 0x16, 0x80, 0x01, 0x01, 0x81, 0x03, 0x05,
-					0xf1, 0x00, 0x82, 0x0c, 0x03, 0xee, 0x1c, 0x00, 0x00, 0x04, 0x08, 0x00,
-					0x00, 0x79, 0xef, 0x18 };
+	static const uint8_t init[] = { 0xa8, 0x26, 0x80, 0x03, 0x00, 0xfd, 0xe8, 0x81, 0x01, 0x05,
+					0x82, 0x01, 0x05, 0x83, 0x01, 0x0a, 0xa4, 0x16, 0x80, 0x01,
+					0x01, 0x81, 0x03, 0x05, 0xf1, 0x00, 0x82, 0x0c, 0x03, 0xee,
+					0x1c, 0x00, 0x00, 0x04, 0x08, 0x00, 0x00, 0x79, 0xef, 0x18 };
 	struct buf b = { .n = 0 };
 	raw(&b, init, sizeof(init));
 	feed(f, 0, &b, t);
@@ -956,7 +1029,8 @@ static void test_allowlists(void)
 		return;
 	fputs("allow associate 10.0.0.0/24\n"
 	      "allow write 10.0.0.1 object \"LD1/LLN0.*\"\n"
-	      "allow control 10.0.0.1 ied 10.2.0.9 object \"LD1/CSWI1.*\"\n", fp);
+	      "allow control 10.0.0.1 ied 10.2.0.9 object \"LD1/CSWI1.*\"\n",
+	      fp);
 	fclose(fp);
 	CHECK_EQ(rules_load(&g_rules, path, err, sizeof(err)), 0);
 	unlink(path);
@@ -1140,8 +1214,9 @@ static void child_files(void)
 	CHECK(run_capture("pcaps/files.pcap", &e));
 	if (!e)
 		return;
-	CHECK(strstr(e, "\"operation\":\"get\",\"acsi\":\"GetFile\",\"name\":\"test\",\"frsm_id\":0,\"size\":5,"
-			"\"bytes\":5,\"reads\":1,\"complete\":true,") != NULL);
+	CHECK(strstr(e,
+		     "\"operation\":\"get\",\"acsi\":\"GetFile\",\"name\":\"test\",\"frsm_id\":0,\"size\":5,"
+		     "\"bytes\":5,\"reads\":1,\"complete\":true,") != NULL);
 	CHECK(strstr(e, "\"operation\":\"get\",\"acsi\":\"GetFile\",\"name\":\"nonexistent.txt\",") != NULL);
 	CHECK(strstr(e, "\"result\":\"error\",\"error\":{\"class\":\"file\",\"code\":\"file-non-existent\"}") != NULL);
 	CHECK_EQ(count_str(e, "\"operation\":\"directory\""), 2);
@@ -1158,8 +1233,9 @@ static void child_clean_browse(void)
 	CHECK(run_capture("pcaps/clean_browse.pcap", &e));
 	if (!e)
 		return;
-	CHECK(strstr(e, "\"items\":[{\"object\":\"simpleIOGenericIO/GGIO1.NamPlt.vendor\",\"fc\":\"DC\","
-			"\"value\":\"mmswatch-test\",\"result\":\"success\"}]") != NULL);
+	CHECK(strstr(e,
+		     "\"items\":[{\"object\":\"simpleIOGenericIO/GGIO1.NamPlt.vendor\",\"fc\":\"DC\","
+		     "\"value\":\"mmswatch-test\",\"result\":\"success\"}]") != NULL);
 	CHECK_EQ(count_str(e, "\"event_type\":\"control\""), 0);
 	char list[512] = "";
 	test_findings_foreach(above_info, list);
@@ -1175,8 +1251,9 @@ static void child_clean_reporting(void)
 		return;
 	/* the RCB writes are in the audit trail */
 	CHECK_EQ(count_str(e, "\"event_type\":\"write\""), 8);
-	CHECK(strstr(e, "\"object\":\"simpleIOGenericIO/LLN0.EventsRCB01.RptEna\",\"fc\":\"RP\",\"value\":true,"
-			"\"result\":\"success\"") != NULL);
+	CHECK(strstr(e,
+		     "\"object\":\"simpleIOGenericIO/LLN0.EventsRCB01.RptEna\",\"fc\":\"RP\",\"value\":true,"
+		     "\"result\":\"success\"") != NULL);
 	char list[512] = "";
 	test_findings_foreach(above_info, list);
 	CHECK_STR(list, "");

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test_drift.c - the facts table (core/facts.c: lookups, growth, the cap, long
  * values, IED keys) and the drift analyzer (analyze/drift.c) driven through the
  * ISO stage's pairing with hand-made PDUs on fake associations, against a
@@ -138,7 +139,10 @@ static void tlv(struct buf *o, uint8_t tag, const void *p, size_t n)
 	raw(o, p, n);
 }
 
-static void wrap(struct buf *o, uint8_t tag, const struct buf *in) { tlv(o, tag, in->b, in->n); }
+static void wrap(struct buf *o, uint8_t tag, const struct buf *in)
+{
+	tlv(o, tag, in->b, in->n);
+}
 
 /* confirmed-request { invokeID, service [tag] { variable list of one domain name } }
  * for read (4) and write (5, with one visible-string value). */
@@ -148,19 +152,19 @@ static void var_request(struct buf *out, uint8_t invoke, uint8_t service, const 
 		   vas = { .n = 0 }, svc = { .n = 0 }, pdu = { .n = 0 };
 	tlv(&dn, 0x1a, dom, strlen(dom));
 	tlv(&dn, 0x1a, item, strlen(item));
-	wrap(&name, 0xa1, &dn);       /* domain-specific */
-	wrap(&spec, 0xa0, &name);     /* variableSpecification: name */
+	wrap(&name, 0xa1, &dn);   /* domain-specific */
+	wrap(&spec, 0xa0, &name); /* variableSpecification: name */
 	wrap(&seq, 0x30, &spec);
-	wrap(&list, 0xa0, &seq);      /* listOfVariable */
+	wrap(&list, 0xa0, &seq); /* listOfVariable */
 	if (service == 4) {
-		wrap(&vas, 0xa1, &list);  /* variableAccessSpecification */
+		wrap(&vas, 0xa1, &list); /* variableAccessSpecification */
 		raw(&svc, vas.b, vas.n);
 	} else {
-		wrap(&vas, 0xa0, &seq);   /* write: listOfVariable directly */
+		wrap(&vas, 0xa0, &seq); /* write: listOfVariable directly */
 		raw(&svc, vas.b, vas.n);
 		struct buf data = { .n = 0 }, d = { .n = 0 };
 		tlv(&d, 0x8a, "x", 1);
-		wrap(&data, 0xa0, &d);    /* listOfData */
+		wrap(&data, 0xa0, &d); /* listOfData */
 		raw(&svc, data.b, data.n);
 	}
 	uint8_t inv[] = { 0x02, 0x01, invoke };
@@ -227,9 +231,9 @@ struct seen {
 	int n[16];
 	const struct finding *last[16];
 };
-static const char *const KINDS[] = { "drift_new_ied", "drift_missing_ied", "drift_new_client", "drift_new_service",
-				     "drift_identity_changed", "drift_confrev_changed", "drift_dataset_changed",
-				     "drift_rcb_settings_changed" };
+static const char *const KINDS[] = { "drift_new_ied",         "drift_missing_ied",         "drift_new_client",
+				     "drift_new_service",     "drift_identity_changed",    "drift_confrev_changed",
+				     "drift_dataset_changed", "drift_rcb_settings_changed" };
 
 static void tally(const struct finding *f, void *arg)
 {
@@ -289,10 +293,10 @@ static void test_drift(void)
 	end_flow(f);
 	memset(&s, 0, sizeof(s));
 	test_findings_foreach(tally, &s);
-	CHECK_EQ(s.n[0], 1);  /* new IED 10.2.0.3, at once */
-	CHECK_EQ(s.n[2], 2);  /* new clients: 10.0.0.2 of IED 1, 10.0.0.1 of the new IED 3 */
-	CHECK_EQ(s.n[3], 2);  /* client 1's first write: MMS write and ACSI Operate */
-	CHECK_EQ(s.n[4], 0);  /* values wait for the end */
+	CHECK_EQ(s.n[0], 1); /* new IED 10.2.0.3, at once */
+	CHECK_EQ(s.n[2], 2); /* new clients: 10.0.0.2 of IED 1, 10.0.0.1 of the new IED 3 */
+	CHECK_EQ(s.n[3], 2); /* client 1's first write: MMS write and ACSI Operate */
+	CHECK_EQ(s.n[4], 0); /* values wait for the end */
 	CHECK_EQ(s.n[1], 0);
 	int firsts = 0;
 	test_findings_foreach(first_write, &firsts);
@@ -303,8 +307,8 @@ static void test_drift(void)
 	bus_finish(T0 + 1000);
 	memset(&s, 0, sizeof(s));
 	test_findings_foreach(tally, &s);
-	CHECK_EQ(s.n[1], 1);  /* 10.2.0.9 missing */
-	CHECK_EQ(s.n[4], 1);  /* swRev 1.0 -> 2.0 */
+	CHECK_EQ(s.n[1], 1); /* 10.2.0.9 missing */
+	CHECK_EQ(s.n[4], 1); /* swRev 1.0 -> 2.0 */
 	if (s.last[4]) {
 		CHECK_STR(s.last[4]->object, "LD1/LLN0.NamPlt.swRev");
 		CHECK(strstr(s.last[4]->details, "\"baseline_value\":\"1.0\",\"value\":\"2.0\"") != NULL);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test_eve_out.c - the EVE outputs' pieces without a network: event-type
  * selections, the sensor tail, Redis URLs, and a network output's queue and
  * thread over a transport of the test's own (drops when full, retries after a
@@ -49,13 +50,23 @@ static void tails(void)
 static void redis_urls(void)
 {
 	static const char *const good[] = {
-		"redis://127.0.0.1/k", "redis://h:6380/k?mode=list", "redis://[::1]:6379/k?mode=publish&maxlen=10",
+		"redis://127.0.0.1/k",
+		"redis://h:6380/k?mode=list",
+		"redis://[::1]:6379/k?mode=publish&maxlen=10",
 		"redis://h/a/b?mode=stream",
 	};
 	static const char *const bad[] = {
-		"redis://127.0.0.1", "redis://127.0.0.1/", "redis:///k", "redis://h:0/k", "redis://h:99999/k",
-		"redis://h/k?mode=queue", "redis://h/k?maxlen=0", "redis://h/k?nope=1", "redis://h/k?mode",
-		"redis://[::1/k", "redis://h/k?password-file=/nonexistent/pw",
+		"redis://127.0.0.1",
+		"redis://127.0.0.1/",
+		"redis:///k",
+		"redis://h:0/k",
+		"redis://h:99999/k",
+		"redis://h/k?mode=queue",
+		"redis://h/k?maxlen=0",
+		"redis://h/k?nope=1",
+		"redis://h/k?mode",
+		"redis://[::1/k",
+		"redis://h/k?password-file=/nonexistent/pw",
 	};
 	char err[600];
 #ifdef HAVE_HIREDIS /* without it, every redis:// is refused, good or not */
@@ -129,7 +140,10 @@ static void fake_send(struct net_transport *tp, struct net_line *const *lines, s
 	}
 }
 
-static void fake_noop(struct net_transport *tp) { (void)tp; }
+static void fake_noop(struct net_transport *tp)
+{
+	(void)tp;
+}
 
 static struct fake *fake_new(int fail_connects, int break_once_after)
 {
@@ -197,7 +211,7 @@ static void retry_and_refuse(void)
 	struct eve_out_counts c;
 	CHECK_EQ(o->ops->close(o, 2000, &c), 0);
 	CHECK_EQ(c.produced, 7);
-	CHECK_EQ(f->got, 6);         /* every good line arrived once */
+	CHECK_EQ(f->got, 6); /* every good line arrived once */
 	CHECK_EQ(c.sent, 6);
 	CHECK_EQ(c.refused, 1);
 	CHECK_EQ(c.dropped, 1);

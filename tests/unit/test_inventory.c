@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test_inventory.c - the GOOSE/SV decoder on built frames (whole, padded, cut at
  * every byte, contradicting themselves, random), and the inventory analyzer on
  * real captures run through the whole pipeline: Identify captured, logical
@@ -66,7 +67,10 @@ static void tlv(struct buf *b, uint8_t tag, const void *v, size_t n)
 	put(b, v, n);
 }
 
-static void tlv_str(struct buf *b, uint8_t tag, const char *s) { tlv(b, tag, s, strlen(s)); }
+static void tlv_str(struct buf *b, uint8_t tag, const char *s)
+{
+	tlv(b, tag, s, strlen(s));
+}
 
 /* The bytes after the ethertype: header (APPID, Length, reserved) and the PDU. */
 static void frame(struct buf *out, uint16_t appid, const struct buf *pdu, int length_override)
@@ -302,7 +306,10 @@ static char *written(bool (*write)(FILE *out))
 }
 
 /* The document, as main() writes it for --inventory. */
-static bool write_document(FILE *out) { return inventory_doc_write_to(out, inventory_view()); }
+static bool write_document(FILE *out)
+{
+	return inventory_doc_write_to(out, inventory_view());
+}
 
 /* The summary block, through the analyzer's print hook as the summary calls it. */
 static bool write_print(FILE *out)
@@ -362,16 +369,16 @@ static const struct test_record *inventory_record(void)
 }
 
 /* The inventory record's description (test_sink.c) holds want. */
-#define CHECK_RECORD(want)                                                    \
-	do {                                                                  \
-		const struct test_record *rec_ = inventory_record();          \
-		CHECK(rec_ != NULL && strstr(rec_->text, (want)) != NULL);    \
+#define CHECK_RECORD(want) \
+	do { \
+		const struct test_record *rec_ = inventory_record(); \
+		CHECK(rec_ != NULL && strstr(rec_->text, (want)) != NULL); \
 	} while (0)
 
 /* Is s in any finding's object, summary or details? */
 struct in_findings {
 	const char *s;
-	const char *kind;      /* NULL: any */
+	const char *kind; /* NULL: any */
 	unsigned n;
 };
 
@@ -393,7 +400,7 @@ static unsigned in_findings(const char *kind, const char *s)
 
 struct kinds {
 	const char *kind;
-	const char *object;   /* NULL: any */
+	const char *object; /* NULL: any */
 	unsigned n;
 	uint8_t max_sev;
 	uint64_t count;
@@ -451,7 +458,8 @@ static void child_abort_kill(void)
 		CHECK_STR(d->model, "abort_kill");
 		CHECK_STR(d->revision, "1.5.3");
 	}
-	CHECK(strstr(r.inv_text, "\"vendor\":\"mmswatch-corpus\",\"model\":\"abort_kill\",\"revision\":\"1.5.3\"") != NULL);
+	CHECK(strstr(r.inv_text, "\"vendor\":\"mmswatch-corpus\",\"model\":\"abort_kill\",\"revision\":\"1.5.3\"") !=
+	      NULL);
 	/* Two AARQs carried the password mechanism with a value (a wrong and a
 	 * right password): one finding from that client, high, counted twice. */
 	struct kinds k = kind("acse_password_cleartext", "127.0.0.1");
@@ -488,12 +496,14 @@ static void child_clean_browse(void)
 	CHECK_RECORD("ieds=1 clients=1 streams=0 mms_vlans=1 ");
 	/* LDs from GetNameList of domains, LNs from GetNameList of variables and
 	 * from item names ("GGIO1$MX$AnIn1$mag$f" -> GGIO1), sorted. */
-	CHECK(strstr(r.inv_text, "\"logical_devices\":[{\"name\":\"simpleIOGenericIO\",\"logical_nodes\":"
-				 "[\"GGIO1\",\"LLN0\",\"LPHD1\"]}]") != NULL);
+	CHECK(strstr(r.inv_text,
+		     "\"logical_devices\":[{\"name\":\"simpleIOGenericIO\",\"logical_nodes\":"
+		     "[\"GGIO1\",\"LLN0\",\"LPHD1\"]}]") != NULL);
 	CHECK(strstr(r.inv_text, "\"name\":\"simpleIOGenericIO\",\"name_source\":\"logical_device\"") != NULL);
 	/* Datasets with members from GetNamedVariableListAttributes. */
-	CHECK(strstr(r.inv_text, "{\"ref\":\"simpleIOGenericIO/LLN0$Events\",\"members\":[\"simpleIOGenericIO/"
-				 "GGIO1$ST$SPCSO1$stVal\"") != NULL);
+	CHECK(strstr(r.inv_text,
+		     "{\"ref\":\"simpleIOGenericIO/LLN0$Events\",\"members\":[\"simpleIOGenericIO/"
+		     "GGIO1$ST$SPCSO1$stVal\"") != NULL);
 	CHECK(strstr(r.inv_text, "\"getNameList\":8") != NULL);
 	CHECK(strstr(r.inv_text, "\"GetServerDirectory\":2") != NULL);
 	CHECK(strstr(r.inv_text, "\"connections\":8,\"associations\":8") != NULL);
@@ -515,10 +525,11 @@ static void child_control(void)
 	CHECK(run_capture("pcaps/control.pcap", &r));
 	if (!r.inv_text)
 		return;
-	CHECK(strstr(r.inv_text, "\"described_variables\":{\"variables\":[{\"ld\":\"simpleIOGenericIO\","
-				 "\"item\":\"GGIO1$CO$SPCSO1\",\"type\":\"{Oper{ctlVal:boolean,origin{orCat:"
-				 "integer(8),orIdent:octet-string(-64)},ctlNum:unsigned(8),T:utc-time,Test:boolean,"
-				 "Check:bit-string(-2)}}\",\"nodes\":10}") != NULL);
+	CHECK(strstr(r.inv_text,
+		     "\"described_variables\":{\"variables\":[{\"ld\":\"simpleIOGenericIO\","
+		     "\"item\":\"GGIO1$CO$SPCSO1\",\"type\":\"{Oper{ctlVal:boolean,origin{orCat:"
+		     "integer(8),orIdent:octet-string(-64)},ctlNum:unsigned(8),T:utc-time,Test:boolean,"
+		     "Check:bit-string(-2)}}\",\"nodes\":10}") != NULL);
 	CHECK(strstr(r.inv_text, "\"item\":\"GGIO1$CO$SPCSO2\",\"type\":\"{SBO:visible-string(-64),Oper{") != NULL);
 	CHECK(strstr(r.inv_text, "\"not_listed\":0,\"max\":256}") != NULL);
 }

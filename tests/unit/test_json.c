@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test_json.c - the bounded JSON writer: escaping of hostile bytes, caps, nesting. */
 #include <math.h>
 #include <stdlib.h>
@@ -29,11 +30,13 @@ int main(void)
 	jw_arr_end(&w);
 	jw_obj_end(&w);
 	CHECK(!w.overflow);
-	CHECK_STR(done(&w), "{\"a\":\"x\",\"n\":18446744073709551615,\"m\":-9223372036854775808,"
-			    "\"l\":[true,null,1.5,\"nan\"]}");
+	CHECK_STR(done(&w),
+		  "{\"a\":\"x\",\"n\":18446744073709551615,\"m\":-9223372036854775808,"
+		  "\"l\":[true,null,1.5,\"nan\"]}");
 
 	/* Markup, quotes, control bytes, invalid UTF-8 and a valid multi-byte char. */
-	static const uint8_t hostile[] = { '<', 's', '>', '"', '\\', 0x00, 0x1f, '\n', 0xff, 0xc3, 0xa9, 0xed, 0xa0, 0x80 };
+	static const uint8_t hostile[] = { '<',  's',  '>',  '"',  '\\', 0x00, 0x1f,
+					   '\n', 0xff, 0xc3, 0xa9, 0xed, 0xa0, 0x80 };
 	jw_init(&w, buf, sizeof(buf) - 1);
 	jw_strn(&w, NULL, hostile, sizeof(hostile));
 	CHECK_STR(done(&w), "\"<s>\\\"\\\\\\u0000\\u001f\\n\\u00ff\xc3\xa9\\u00ed\\u00a0\\u0080\"");
@@ -47,10 +50,20 @@ int main(void)
 	CHECK_STR(done(&w), "\"01ab\"");
 
 	/* Numbers without printf: exact cases, then 9 significant digits round-trip. */
-	static const struct { double v; const char *s; } cases[] = {
-		{ 0.1, "0.1" }, { -2.5, "-2.5" }, { 123456789.0, "123456789" }, { 1e20, "1e20" },
-		{ 3.14159265, "3.14159265" }, { 0.000012345, "0.000012345" }, { 1.5e-7, "1.5e-7" },
-		{ 0.0, "0" }, { 100.25, "100.25" }, { 9.99999999e14, "999999999000000" },
+	static const struct {
+		double v;
+		const char *s;
+	} cases[] = {
+		{ 0.1, "0.1" },
+		{ -2.5, "-2.5" },
+		{ 123456789.0, "123456789" },
+		{ 1e20, "1e20" },
+		{ 3.14159265, "3.14159265" },
+		{ 0.000012345, "0.000012345" },
+		{ 1.5e-7, "1.5e-7" },
+		{ 0.0, "0" },
+		{ 100.25, "100.25" },
+		{ 9.99999999e14, "999999999000000" },
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		jw_init(&w, buf, sizeof(buf) - 1);
@@ -73,11 +86,23 @@ int main(void)
 
 	/* MMS floating-point: the fewest digits that give back the float32 (or the
 	 * double) they came from, never the widened double's noise. */
-	static const struct { float v; const char *s; } f32[] = {
-		{ 0.1f, "0.1" }, { 1.0f / 3.0f, "0.33333334" }, { 50.03f, "50.03" },
-		{ -0.2f, "-0.2" }, { 16777216.0f, "16777216" }, { 3.4028235e38f, "3.4028235e38" },
-		{ 1e-30f, "1e-30" }, { 1.17549435e-38f, "1.1754944e-38" }, { 1.4e-45f, "1e-45" },
-		{ 0.3f, "0.3" }, { 123.456f, "123.456" }, { 2.5e-6f, "2.5e-6" }, { 2.5e-5f, "0.000025" },
+	static const struct {
+		float v;
+		const char *s;
+	} f32[] = {
+		{ 0.1f, "0.1" },
+		{ 1.0f / 3.0f, "0.33333334" },
+		{ 50.03f, "50.03" },
+		{ -0.2f, "-0.2" },
+		{ 16777216.0f, "16777216" },
+		{ 3.4028235e38f, "3.4028235e38" },
+		{ 1e-30f, "1e-30" },
+		{ 1.17549435e-38f, "1.1754944e-38" },
+		{ 1.4e-45f, "1e-45" },
+		{ 0.3f, "0.3" },
+		{ 123.456f, "123.456" },
+		{ 2.5e-6f, "2.5e-6" },
+		{ 2.5e-5f, "0.000025" },
 	};
 	for (size_t i = 0; i < sizeof(f32) / sizeof(f32[0]); i++) {
 		jw_init(&w, buf, sizeof(buf) - 1);

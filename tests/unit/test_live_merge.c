@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test_live_merge.c - several interfaces merged in time order (stages/
  * capture_live.c), without a network: savefiles written here stand in for the
  * interfaces (live_capture_from), read by the live loop as it reads interfaces.
@@ -68,11 +69,11 @@ static char *savefile(const char *tag, uint32_t n, uint32_t len, int64_t (*ts_us
 
 struct seen {
 	uint64_t n, bad, frames_wrong, iface_wrong, backwards;
-	int64_t start_us, at_us[2];  /* monotonic: the loop's start; frames 1999 and 2000 delivered */
+	int64_t start_us, at_us[2]; /* monotonic: the loop's start; frames 1999 and 2000 delivered */
 	int64_t last_ts;
 	uint64_t last_frame;
 	uint64_t per_iface[2];
-	uint8_t *got;       /* ids seen (by id) */
+	uint8_t *got; /* ids seen (by id) */
 	size_t n_ids;
 };
 
@@ -151,14 +152,35 @@ static void run(const char *p0, const char *p1, uint32_t n0, uint32_t n1, uint64
 	live_capture_close(lc);
 }
 
-static int64_t even_ms(uint32_t i) { return T0 * 1000000 + (int64_t)i * 2000; }
-static int64_t odd_ms(uint32_t i) { return T0 * 1000000 + (int64_t)i * 2000 + 1000; }
-static int64_t every_ms(uint32_t i) { return T0 * 1000000 + (int64_t)i * 1000; }
+static int64_t even_ms(uint32_t i)
+{
+	return T0 * 1000000 + (int64_t)i * 2000;
+}
+static int64_t odd_ms(uint32_t i)
+{
+	return T0 * 1000000 + (int64_t)i * 2000 + 1000;
+}
+static int64_t every_ms(uint32_t i)
+{
+	return T0 * 1000000 + (int64_t)i * 1000;
+}
 static int64_t future_base;
-static int64_t future_even(uint32_t i) { return future_base + (int64_t)i * 2000; }
-static int64_t future_odd(uint32_t i) { return future_base + (int64_t)i * 2000 + 1000; }
-static int64_t late_start(uint32_t i) { return T0 * 1000000 + 100500 + (int64_t)i * 1000; }
-static int64_t early_start(uint32_t i) { return T0 * 1000000 + 10500 + (int64_t)i * 1000; }
+static int64_t future_even(uint32_t i)
+{
+	return future_base + (int64_t)i * 2000;
+}
+static int64_t future_odd(uint32_t i)
+{
+	return future_base + (int64_t)i * 2000 + 1000;
+}
+static int64_t late_start(uint32_t i)
+{
+	return T0 * 1000000 + 100500 + (int64_t)i * 1000;
+}
+static int64_t early_start(uint32_t i)
+{
+	return T0 * 1000000 + 10500 + (int64_t)i * 1000;
+}
 
 /* Interleaved in time, each within its buffer: one sequence, strictly in order. */
 static void test_interleaved(void)
@@ -238,7 +260,7 @@ static void test_frames_full(void)
 	CHECK_EQ(s.frames_wrong, 0);
 	CHECK_EQ(missing(&s, n0, 0), 0);
 	CHECK_EQ(s.backwards, 0);
-	CHECK(st[0].reorder_full >= 808);   /* at least the excess, at most a batch more */
+	CHECK(st[0].reorder_full >= 808); /* at least the excess, at most a batch more */
 	CHECK(st[0].reorder_full <= 808 + 1024);
 	CHECK_EQ(st[1].reorder_full, 0);
 	CHECK_EQ(st[0].out_of_order + st[1].out_of_order, 0);
@@ -292,7 +314,7 @@ static void test_hold(void)
 	CHECK_EQ(s.n, 2000);
 	CHECK_EQ(s.backwards, 0);
 	CHECK_EQ(missing(&s, 1000, 1000), 0);
-	CHECK(s.at_us[0] < MMSW_LIVE_MERGE_HOLD_US);  /* frame 1999: both had frames */
+	CHECK(s.at_us[0] < MMSW_LIVE_MERGE_HOLD_US);   /* frame 1999: both had frames */
 	CHECK(s.at_us[1] >= MMSW_LIVE_MERGE_STALL_US); /* frame 2000: alone, held */
 	CHECK(s.at_us[1] < MMSW_LIVE_MERGE_STALL_US + 1000000);
 	free(s.got);

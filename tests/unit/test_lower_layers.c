@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test_lower_layers.c - TPKT, COTP, session, presentation, ACSE and TLS dissectors,
  * on bytes taken from real captures (libiec61850 on loopback) and on broken ones. */
 #include <stdlib.h>
@@ -25,9 +26,11 @@ static size_t unhex(const char *s, uint8_t *out)
 /* clean_browse.pcap frame 4: TPKT + COTP CR with TSAPs and tpdu-size */
 static const char CR[] = "0300001611e00000000100c0010dc2020001c1020001";
 /* frame 8: COTP DT + session CN + presentation CP + ACSE AARQ + MMS initiate */
-static const char CN[] = "030000bb02f0800db20506130100160102140200023302000134020001c19c318199a003800101a28191810400000001820400000001a423300f0201010604520100013004060251013010020103060528ca220201300406025101615e305c020101a0576055a107060528ca220203a20706052901876701a30302010ca606060429018767a70302010cbe2f282d020103a028a826800300fde881010582010583010aa416800101810305f100820c03ee1c00000408000079ef18";
+static const char CN[] =
+	"030000bb02f0800db20506130100160102140200023302000134020001c19c318199a003800101a28191810400000001820400000001a423300f0201010604520100013004060251013010020103060528ca220201300406025101615e305c020101a0576055a107060528ca220203a20706052901876701a30302010ca606060429018767a70302010cbe2f282d020103a028a826800300fde881010582010583010aa416800101810305f100820c03ee1c00000408000079ef18";
 /* frame 9: session AC + CPA + AARE (accepted) + initiate response */
-static const char AC[] = "0300008f02f0800e8605061301001601021402000234020001c1743172a003800101a26b830400000001a512300780010081025101300780010081025101614f304d020101a0486146a107060528ca220203a203020100a305a103020100be2f282d020103a028a926800300fde881010582010583010aa416800101810305f100820c03ee1c000000000000000118";
+static const char AC[] =
+	"0300008f02f0800e8605061301001601021402000234020001c1743172a003800101a26b830400000001a512300780010081025101300780010081025101614f304d020101a0486146a107060528ca220203a203020100a305a103020100be2f282d020103a028a926800300fde881010582010583010aa416800101810305f100820c03ee1c000000000000000118";
 /* frame 10: data phase GT+DT, fully-encoded data, context 3, identify request */
 static const char DT[] = "0300001b02f08001000100610e300c020103a007a0050201018200";
 /* abort_kill.pcap frame 111: session AB + ARU + ACSE ABRT (service-user) */
@@ -181,8 +184,9 @@ static void broken_upper_layers(void)
 	uint8_t notacse[] = { 0x30, 0x00 };
 	CHECK_EQ(acse_parse(rd_make(notacse, 2), &a), ACSE_INVALID);
 	/* AARQ with password authentication: the value is noted, never kept */
-	uint8_t pw[] = { 0x60, 0x0f, 0x8b, 0x03, 0x52, 0x03, 0x01, 0xac, 0x08, 0x80, 0x06,
-			 's', 'e', 'c', 'r', 'e', 't' };
+	uint8_t pw[] = {
+		0x60, 0x0f, 0x8b, 0x03, 0x52, 0x03, 0x01, 0xac, 0x08, 0x80, 0x06, 's', 'e', 'c', 'r', 'e', 't'
+	};
 	CHECK_EQ(acse_parse(rd_make(pw, sizeof(pw)), &a), ACSE_OK);
 	CHECK(a.auth_value_present);
 	CHECK_EQ(a.auth_form, 0);
@@ -193,13 +197,11 @@ static void test_tls(void)
 {
 	/* A minimal TLS 1.3 ClientHello with SNI "ied1" and supported_versions. */
 	uint8_t ch[] = {
-		0x16, 0x03, 0x01, 0x00, 0x43,
-		0x01, 0x00, 0x00, 0x3f, 0x03, 0x03,
-		0,0,0,0,0,0,0,0, 0,0,0,0,0,0,0,0, 0,0,0,0,0,0,0,0, 0,0,0,0,0,0,0,0,
-		0x00, 0x00, 0x02, 0x13, 0x01, 0x01, 0x00,
-		0x00, 0x14,
-		0x00, 0x00, 0x00, 0x09, 0x00, 0x07, 0x00, 0x00, 0x04, 'i', 'e', 'd', '1',
-		0x00, 0x2b, 0x00, 0x03, 0x02, 0x03, 0x04,
+		0x16, 0x03, 0x01, 0x00, 0x43, 0x01, 0x00, 0x00, 0x3f, 0x03, 0x03, 0,    0,    0,    0,
+		0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,
+		0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0x00, 0x00,
+		0x02, 0x13, 0x01, 0x01, 0x00, 0x00, 0x14, 0x00, 0x00, 0x00, 0x09, 0x00, 0x07, 0x00, 0x00,
+		0x04, 'i',  'e',  'd',  '1',  0x00, 0x2b, 0x00, 0x03, 0x02, 0x03, 0x04,
 	};
 	struct tls_hello h;
 	CHECK(tls_looks_like(rd_make(ch, sizeof(ch))));

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test_mms.c - MMS decoding (mms.c), Data walking (mms_data.c), the IEC 61850
  * view (iec61850.c) and the EVE "mms" object (eve_mms.c).
  *
@@ -20,7 +21,7 @@
 
 /* ---- helpers -------------------------------------------------------------- */
 
-static uint8_t g_bytes[1 << 18];   /* the PDU under test; views point here */
+static uint8_t g_bytes[1 << 18]; /* the PDU under test; views point here */
 static size_t g_len;
 static struct mms_pdu g_pdu, g_pdu2;
 static char g_json[1 << 19];
@@ -127,8 +128,7 @@ static bool json_ok(const char *s)
 }
 
 /* The "mms" object for pdu as "{...}" in out (cap bytes of record). */
-static unsigned eve_into(char *out, size_t cap, const struct mms_pdu *pdu, const char *acsi,
-			 size_t budget)
+static unsigned eve_into(char *out, size_t cap, const struct mms_pdu *pdu, const char *acsi, size_t budget)
 {
 	struct jw w;
 	jw_init(&w, out, cap - 1);
@@ -148,7 +148,10 @@ static const char *eve_b(size_t budget)
 	return g_json;
 }
 
-static const char *eve(void) { return eve_b(8192); }
+static const char *eve(void)
+{
+	return eve_b(8192);
+}
 
 /* Decode g_bytes[0..g_len) into g_pdu, checking the result does not depend on
  * what the struct held before. */
@@ -172,10 +175,18 @@ static enum mms_status dec(const char *hex)
 	return decode_bytes();
 }
 
-static const char *acsi(void) { return iec61850_acsi(&g_pdu); }
+static const char *acsi(void)
+{
+	return iec61850_acsi(&g_pdu);
+}
 
 /* "...(expected JSON of the mms object)..." */
-#define CHECK_EVE(json) do { const char *_e = eve(); CHECK_STR(_e, json); CHECK(json_ok(_e)); } while (0)
+#define CHECK_EVE(json) \
+	do { \
+		const char *_e = eve(); \
+		CHECK_STR(_e, json); \
+		CHECK(json_ok(_e)); \
+	} while (0)
 
 /* ---- captured vectors ------------------------------------------------------ */
 
@@ -184,7 +195,8 @@ static const char INIT_REQ[] = "a826800300fde881010582010583010aa416800101810305
 static const char INIT_RESP[] = "a926800300fde881010582010583010aa416800101810305f100820c03ee1c000000000000000118";
 /* clean_browse 10 / 11 */
 static const char IDENT_REQ[] = "a0050201018200";
-static const char IDENT_RESP[] = "a12b020101a226800f6d6d7377617463682d636f72707573810c636c65616e5f62726f7773658205312e352e33";
+static const char IDENT_RESP[] =
+	"a12b020101a226800f6d6d7377617463682d636f72707573810c636c65616e5f62726f7773658205312e352e33";
 /* clean_browse 24 / 25: domains of the VMD */
 static const char GNL_DOMAINS_REQ[] = "a00e020101a109a003800109a1028000";
 static const char GNL_DOMAINS_RESP[] = "a11d020101a118a0131a1173696d706c65494f47656e65726963494f810100";
@@ -194,48 +206,69 @@ static const char GNL_NVL_REQ[] = "a01f020103a11aa003800102a113811173696d706c654
 /* logging 10: journals of a domain */
 static const char GNL_JOURNAL_REQ[] = "a01f020101a11aa003800108a113811173696d706c65494f47656e65726963494f";
 /* ZEEK__getNameList 7 */
-static const char GNL_RESP8[] = "a18181020102a17ca0771a084c4c4e3024414d491a114c4c4e30244e6574776f726b416c61726d1a144c4c4e302453796e635f4f7065726174696f6e731a134c4c4e302443697263756974427265616b65721a0c4c4c4e3024546573746265641a094c4c4e3024565344331a094c4c4e3024565344321a094c4c4e302456534431810100";
+static const char GNL_RESP8[] =
+	"a18181020102a17ca0771a084c4c4e3024414d491a114c4c4e30244e6574776f726b416c61726d1a144c4c4e302453796e635f4f7065726174696f6e731a134c4c4e302443697263756974427265616b65721a0c4c4c4e3024546573746265641a094c4c4e3024565344331a094c4c4e3024565344321a094c4c4e302456534431810100";
 /* clean_browse 54 / 55: read GGIO1$MX$AnIn1 */
-static const char READ_REQ[] = "a032020101a42da12ba0293027a025a1231a1173696d706c65494f47656e65726963494f1a0e4747494f31244d5824416e496e31";
+static const char READ_REQ[] =
+	"a032020101a42da12ba0293027a025a1231a1173696d706c65494f47656e65726963494f1a0e4747494f31244d5824416e496e31";
 static const char READ_RESP[] = "a121020101a41ca11aa218a207870508447a4000840303000091086b0b05a307ae1480";
 /* clean_browse 112 / 113: read a dataset */
-static const char READ_DS_REQ[] = "a036020102a431800101a12ca12aa1281a1173696d706c65494f47656e65726963494f1a134c4c4e3024416e616c6f67756556616c756573";
-static const char READ_DS_RESP[] = "a1819e020102a48198a02ca12aa1281a1173696d706c65494f47656e65726963494f1a134c4c4e3024416e616c6f67756556616c756573a168a218a207870508447a8000840303000091086b0b05a407ae1480a218a20787050844fa4000840303000091086b0b05a407ae1480a218a207870508453ba000840303000091086b0b05a407ae1480a218a207870508457a2000840303000091086b0b05a407ae1480";
+static const char READ_DS_REQ[] =
+	"a036020102a431800101a12ca12aa1281a1173696d706c65494f47656e65726963494f1a134c4c4e3024416e616c6f67756556616c756573";
+static const char READ_DS_RESP[] =
+	"a1819e020102a48198a02ca12aa1281a1173696d706c65494f47656e65726963494f1a134c4c4e3024416e616c6f67756556616c756573a168a218a207870508447a8000840303000091086b0b05a407ae1480a218a20787050844fa4000840303000091086b0b05a407ae1480a218a207870508453ba000840303000091086b0b05a407ae1480a218a207870508457a2000840303000091086b0b05a407ae1480";
 /* abort_kill 14 (URCB), 65 (BRCB); logging 12 (LCB); control 22 (SBO) */
-static const char READ_URCB[] = "a037020102a432a130a02e302ca02aa1281a1173696d706c65494f47656e65726963494f1a134c4c4e30245250244576656e74735243423031";
-static const char READ_BRCB[] = "a03a020102a435a133a031302fa02da12b1a1173696d706c65494f47656e65726963494f1a164c4c4e30244252244d6561737572656d656e74733031";
-static const char READ_LCB[] = "a034020102a42fa12da02b3029a027a1251a1173696d706c65494f47656e65726963494f1a104c4c4e30244c47244576656e744c6f67";
-static const char READ_SBO[] = "a037020107a432a130a02e302ca02aa1281a1173696d706c65494f47656e65726963494f1a134747494f3124434f24535043534f322453424f";
+static const char READ_URCB[] =
+	"a037020102a432a130a02e302ca02aa1281a1173696d706c65494f47656e65726963494f1a134c4c4e30245250244576656e74735243423031";
+static const char READ_BRCB[] =
+	"a03a020102a435a133a031302fa02da12b1a1173696d706c65494f47656e65726963494f1a164c4c4e30244252244d6561737572656d656e74733031";
+static const char READ_LCB[] =
+	"a034020102a42fa12da02b3029a027a1251a1173696d706c65494f47656e65726963494f1a104c4c4e30244c47244576656e744c6f67";
+static const char READ_SBO[] =
+	"a037020107a432a130a02e302ca02aa1281a1173696d706c65494f47656e65726963494f1a134747494f3124434f24535043534f322453424f";
 /* control 14 (Oper), 40 (SBOw); abort_kill 18 (URCB RptEna), 69 (BRCB RptEna);
  * clean_browse 132 (NamPlt.vendor, FC DC) */
-static const char WRITE_OPER[] = "a058020103a553a02f302da02ba1291a1173696d706c65494f47656e65726963494f1a144747494f3124434f24535043534f32244f706572a020a21e830101a205850100890086010091086b0b056208b4390083010084020600";
-static const char WRITE_SBOW[] = "a05802010fa553a02f302da02ba1291a1173696d706c65494f47656e65726963494f1a144747494f3124434f24535043534f342453424f77a020a21e830101a205850100890086010191086b0b055f7fbe760083010084020600";
-static const char WRITE_URCB[] = "a041020104a53ca0353033a031a12f1a1173696d706c65494f47656e65726963494f1a1a4c4c4e30245250244576656e7473524342303124527074456e61a003830101";
-static const char WRITE_BRCB[] = "a044020104a53fa0383036a034a1321a1173696d706c65494f47656e65726963494f1a1d4c4c4e30244252244d6561737572656d656e7473303124527074456e61a003830101";
-static const char WRITE_DC[] = "a049020103a544a031302fa02da12b1a1173696d706c65494f47656e65726963494f1a164747494f31244443244e616d506c742476656e646f72a00f8a0d6d6d7377617463682d74657374";
+static const char WRITE_OPER[] =
+	"a058020103a553a02f302da02ba1291a1173696d706c65494f47656e65726963494f1a144747494f3124434f24535043534f32244f706572a020a21e830101a205850100890086010091086b0b056208b4390083010084020600";
+static const char WRITE_SBOW[] =
+	"a05802010fa553a02f302da02ba1291a1173696d706c65494f47656e65726963494f1a144747494f3124434f24535043534f342453424f77a020a21e830101a205850100890086010191086b0b055f7fbe760083010084020600";
+static const char WRITE_URCB[] =
+	"a041020104a53ca0353033a031a12f1a1173696d706c65494f47656e65726963494f1a1a4c4c4e30245250244576656e7473524342303124527074456e61a003830101";
+static const char WRITE_BRCB[] =
+	"a044020104a53fa0383036a034a1321a1173696d706c65494f47656e65726963494f1a1d4c4c4e30244252244d6561737572656d656e7473303124527074456e61a003830101";
+static const char WRITE_DC[] =
+	"a049020103a544a031302fa02da12b1a1173696d706c65494f47656e65726963494f1a164747494f31244443244e616d506c742476656e646f72a00f8a0d6d6d7377617463682d74657374";
 /* abort_kill 17; control 72 */
 static const char WRITE_RESP_OK[] = "a10f020103a50a81008100810081008100";
 static const char WRITE_RESP_FAIL[] = "a108020103a503800103";
 /* abort_kill 23: an IEC 61850 report */
-static const char REPORT[] = "a351a04fa1058003525054a0468a074576656e74733184030678808601008c06039d4f0b3d388a1d73696d706c65494f47656e65726963494f2f4c4c4e30244576656e74738601018402044083010184020240";
+static const char REPORT[] =
+	"a351a04fa1058003525054a0468a074576656e74733184030678808601008c06039d4f0b3d388a1d73696d706c65494f47656e65726963494f2f4c4c4e30244576656e74738601018402044083010184020240";
 /* control 32: CommandTermination+; control 71: LastApplError */
-static const char CMD_TERM[] = "a355a053a02f302da02ba1291a1173696d706c65494f47656e65726963494f1a144747494f3124434f24535043534f34244f706572a020a21e830101a205850100890086010291086b0b05640d0e560083010084020600";
-static const char LAST_APPL_ERROR[] = "a353a051a0133011a00f800d4c6173744170706c4572726f72a03aa2388a2673696d706c65494f47656e65726963494f2f4747494f3124434f24535043534f34244f706572850100a2058501008900860100850112";
+static const char CMD_TERM[] =
+	"a355a053a02f302da02ba1291a1173696d706c65494f47656e65726963494f1a144747494f3124434f24535043534f34244f706572a020a21e830101a205850100890086010291086b0b05640d0e560083010084020600";
+static const char LAST_APPL_ERROR[] =
+	"a353a051a0133011a00f800d4c6173744170706c4572726f72a03aa2388a2673696d706c65494f47656e65726963494f2f4747494f3124434f24535043534f34244f706572850100a2058501008900860100850112";
 /* control 12 / 13 */
-static const char GVAA_REQ[] = "a02d020102a628a026a1241a1173696d706c65494f47656e65726963494f1a0f4747494f3124434f24535043534f32";
-static const char GVAA_RESP[] = "a1818c020102a68186800100a28180a27ea17c307a80044f706572a172a270a16e300c800663746c56616ca1028300302c80066f726967696ea122a220a11e300c80056f72436174a103850108300e80076f724964656e74a1038901c0300d800663746c4e756da1038601083007800154a1029100300a800454657374a1028300300c8005436865636ba1038401fe";
+static const char GVAA_REQ[] =
+	"a02d020102a628a026a1241a1173696d706c65494f47656e65726963494f1a0f4747494f3124434f24535043534f32";
+static const char GVAA_RESP[] =
+	"a1818c020102a68186800100a28180a27ea17c307a80044f706572a172a270a16e300c800663746c56616ca1028300302c80066f726967696ea122a220a11e300c80056f72436174a103850108300e80076f724964656e74a1038901c0300d800663746c4e756da1038601083007800154a1029100300a800454657374a1028300300c8005436865636ba1038401fe";
 /* clean_browse 68 / 93 */
 static const char GNVLA_REQ[] = "a027020101ac22a1201a1173696d706c65494f47656e65726963494f1a0b4c4c4e30244576656e7473";
-static const char GNVLA_RESP[] = "a181b4020106ac81ae800100a181a83028a026a1241a1173696d706c65494f47656e65726963494f1a0f4747494f3124535424535043534f313028a026a1241a1173696d706c65494f47656e65726963494f1a0f4747494f3124535424535043534f323028a026a1241a1173696d706c65494f47656e65726963494f1a0f4747494f3124535424535043534f333028a026a1241a1173696d706c65494f47656e65726963494f1a0f4747494f3124535424535043534f34";
+static const char GNVLA_RESP[] =
+	"a181b4020106ac81ae800100a181a83028a026a1241a1173696d706c65494f47656e65726963494f1a0f4747494f3124535424535043534f313028a026a1241a1173696d706c65494f47656e65726963494f1a0f4747494f3124535424535043534f323028a026a1241a1173696d706c65494f47656e65726963494f1a0f4747494f3124535424535043534f333028a026a1241a1173696d706c65494f47656e65726963494f1a0f4747494f3124535424535043534f34";
 /* clean_browse 114 / 115 */
-static const char DNVL_REQ[] = "a034020103ad2f800100a12aa1281a1173696d706c65494f47656e65726963494f1a134c4c4e3024416e616c6f67756556616c756573";
+static const char DNVL_REQ[] =
+	"a034020103ad2f800100a12aa1281a1173696d706c65494f47656e65726963494f1a134c4c4e3024416e616c6f67756556616c756573";
 static const char DNVL_RESP[] = "a10b020103ad06800101810101";
 /* ZEEK__status_1 6 / 7 */
 static const char STATUS_REQ[] = "a0060201018001ff";
 static const char STATUS_RESP[] = "a10b020101a006800101810101";
 /* files 10 / 11, 38 / 39, 40 / 41, 42 / 43, 57 / 58 */
 static const char FDIR_REQ[] = "a006020101bf4d00";
-static const char FDIR_RESP[] = "a12e020101bf4d28a02630243022a006190474657374a118800105811332303234303332373132323934352e3030305a";
+static const char FDIR_RESP[] =
+	"a12e020101bf4d28a02630243022a006190474657374a118800105811332303234303332373132323934352e3030305a";
 static const char FOPEN_REQ[] = "a011020101bf480ba006190474657374810100";
 static const char FOPEN_RESP[] = "a123020101bf481d800100a118800105811332303234303332373132323934352e3030305a";
 static const char FREAD_REQ[] = "a0070201029f490100";
@@ -246,9 +279,12 @@ static const char FOPEN_ERR[] = "a20a800101a205a0038b0107";
 /* ZEEK__obtainFile 12 */
 static const char OBTAIN_REQ[] = "a024020101bf2e1ea10c190a7465737455706c6f6164a20e190c7465737455706f6164447374";
 /* logging 14 (after an entry), 29 (by time), 30 (response) */
-static const char RJ_AFTER[] = "a040020103bf413aa024a1221a1173696d706c65494f47656e65726963494f1a0d4c4c4e30244576656e744c6f67a512800600000000000081080100000000000000";
-static const char RJ_TIME[] = "a040020101bf413aa024a1221a1173696d706c65494f47656e65726963494f1a0d4c4c4e30244576656e744c6f67a10880060150bcac3cf3a2088006039aacac3d38";
-static const char RJ_RESP[] = "a181b7020101bf4181b0a081ad3081aa80080100000000000000a1023000a281998006039a9ee93d38a2818ea1818b302e802773696d706c65494f47656e6572696f494f2f4750494f3124535424535043534f3124737456616ca10385017b3012800a526561736f6e436f6465a104840201003031802373696d706c65494f47656e6572696f494f2f4750494f3124535424535043534f312474a10a91086b0b05b0e353f70a3012800a526561736f6e436f6465a10484020100";
+static const char RJ_AFTER[] =
+	"a040020103bf413aa024a1221a1173696d706c65494f47656e65726963494f1a0d4c4c4e30244576656e744c6f67a512800600000000000081080100000000000000";
+static const char RJ_TIME[] =
+	"a040020101bf413aa024a1221a1173696d706c65494f47656e65726963494f1a0d4c4c4e30244576656e744c6f67a10880060150bcac3cf3a2088006039aacac3d38";
+static const char RJ_RESP[] =
+	"a181b7020101bf4181b0a081ad3081aa80080100000000000000a1023000a281998006039a9ee93d38a2818ea1818b302e802773696d706c65494f47656e6572696f494f2f4750494f3124535424535043534f3124737456616ca10385017b3012800a526561736f6e436f6465a104840201003031802373696d706c65494f47656e6572696f494f2f4750494f3124535424535043534f312474a10a91086b0b05b0e353f70a3012800a526561736f6e436f6465a10484020100";
 /* ITI mms-cancelRequest 12 */
 static const char CANCEL_REQ[] = "850101";
 
@@ -258,8 +294,8 @@ static void test_first_octet(void)
 {
 	static const uint8_t yes[] = { 0xa0, 0xa1, 0xa2, 0xa3, 0xa4, 0x85, 0x86,
 				       0xa7, 0xa8, 0xa9, 0xaa, 0x8b, 0x8c, 0xad };
-	static const uint8_t no[] = { 0x00, 0x30, 0x60, 0x61, 0x80, 0x84, 0x87, 0xa5, 0xa6,
-				      0xab, 0xac, 0xae, 0xbf, 0x32, 0x72, 0xff };
+	static const uint8_t no[] = { 0x00, 0x30, 0x60, 0x61, 0x80, 0x84, 0x87, 0xa5,
+				      0xa6, 0xab, 0xac, 0xae, 0xbf, 0x32, 0x72, 0xff };
 	for (size_t i = 0; i < sizeof(yes); i++)
 		CHECK(mms_first_octet(yes[i]));
 	for (size_t i = 0; i < sizeof(no); i++)
@@ -271,8 +307,8 @@ static void test_not_mms(void)
 	CHECK_EQ(dec(""), MMS_NOT_MMS);
 	CHECK_EQ(dec("3000"), MMS_NOT_MMS);
 	CHECK_EQ(dec("6100"), MMS_NOT_MMS);
-	CHECK_EQ(dec("a500"), MMS_NOT_MMS);   /* cancel-request is primitive */
-	CHECK_EQ(dec("0b00"), MMS_NOT_MMS);   /* conclude-request needs the context class */
+	CHECK_EQ(dec("a500"), MMS_NOT_MMS);     /* cancel-request is primitive */
+	CHECK_EQ(dec("0b00"), MMS_NOT_MMS);     /* conclude-request needs the context class */
 	CHECK_EQ(dec("32010000"), MMS_NOT_MMS); /* S7comm */
 	CHECK_EQ(mms_decode(rd_make(NULL, 0), &g_pdu), MMS_NOT_MMS);
 }
@@ -507,9 +543,10 @@ static void test_read(void)
 	CHECK_EQ(dec(READ_RESP), MMS_OK);
 	CHECK(g_pdu.has_data);
 	CHECK_EQ(g_pdu.n_data, 1);
-	CHECK_EVE("{\"pdu\":\"confirmed-response\",\"service\":\"read\",\"invoke_id\":1,\"acsi\":null,"
-		  "\"results\":[[[1001],{\"bits\":\"0000000000000\"},"
-		  "{\"utc\":\"2026-11-28T16:47:31.029999Z\",\"quality\":\"80\",\"leap_seconds_known\":true,\"time_accuracy\":0}]]}");
+	CHECK_EVE(
+		"{\"pdu\":\"confirmed-response\",\"service\":\"read\",\"invoke_id\":1,\"acsi\":null,"
+		"\"results\":[[[1001],{\"bits\":\"0000000000000\"},"
+		"{\"utc\":\"2026-11-28T16:47:31.029999Z\",\"quality\":\"80\",\"leap_seconds_known\":true,\"time_accuracy\":0}]]}");
 
 	CHECK_EQ(dec(READ_DS_REQ), MMS_OK);
 	CHECK(g_pdu.spec_with_result);
@@ -517,8 +554,9 @@ static void test_read(void)
 	CHECK_VIEW(g_pdu.list_name.item, "LLN0$AnalogueValues");
 	CHECK_EQ(g_pdu.n_objs, 0);
 	CHECK_STR(acsi(), "GetDataSetValues");
-	CHECK(strstr(eve(), "\"variable_list\":{\"scope\":\"domain\",\"domain\":\"simpleIOGenericIO\","
-			    "\"item\":\"LLN0$AnalogueValues\",\"ref\":\"simpleIOGenericIO/LLN0.AnalogueValues\"}"));
+	CHECK(strstr(eve(),
+		     "\"variable_list\":{\"scope\":\"domain\",\"domain\":\"simpleIOGenericIO\","
+		     "\"item\":\"LLN0$AnalogueValues\",\"ref\":\"simpleIOGenericIO/LLN0.AnalogueValues\"}"));
 	CHECK_EQ(dec(READ_DS_RESP), MMS_OK);
 	CHECK_EQ(g_pdu.n_data, 4);
 	CHECK(g_pdu.has_list_name); /* the response repeats the specification */
@@ -553,11 +591,12 @@ static void test_write(void)
 	CHECK_VIEW(g_pdu.objs[0].item, "GGIO1$CO$SPCSO2$Oper");
 	CHECK_EQ(g_pdu.n_data, 1);
 	CHECK_STR(acsi(), "Operate");
-	CHECK_EVE("{\"pdu\":\"confirmed-request\",\"service\":\"write\",\"invoke_id\":3,\"acsi\":\"Operate\","
-		  "\"objects\":[{\"scope\":\"domain\",\"domain\":\"simpleIOGenericIO\",\"item\":\"GGIO1$CO$SPCSO2$Oper\","
-		  "\"ref\":\"simpleIOGenericIO/GGIO1.SPCSO2.Oper [CO]\"}],"
-		  "\"values\":[[true,[0,{\"hex\":\"\"}],0,{\"utc\":\"2026-11-28T16:46:26.033999Z\",\"quality\":\"00\",\"time_accuracy\":0},"
-		  "false,{\"bits\":\"00\"}]]}");
+	CHECK_EVE(
+		"{\"pdu\":\"confirmed-request\",\"service\":\"write\",\"invoke_id\":3,\"acsi\":\"Operate\","
+		"\"objects\":[{\"scope\":\"domain\",\"domain\":\"simpleIOGenericIO\",\"item\":\"GGIO1$CO$SPCSO2$Oper\","
+		"\"ref\":\"simpleIOGenericIO/GGIO1.SPCSO2.Oper [CO]\"}],"
+		"\"values\":[[true,[0,{\"hex\":\"\"}],0,{\"utc\":\"2026-11-28T16:46:26.033999Z\",\"quality\":\"00\",\"time_accuracy\":0},"
+		"false,{\"bits\":\"00\"}]]}");
 	CHECK_EQ(dec(WRITE_SBOW), MMS_OK);
 	CHECK_STR(acsi(), "SelectWithValue");
 	CHECK_EQ(dec(WRITE_URCB), MMS_OK);
@@ -645,27 +684,29 @@ static void test_var_access_attributes(void)
 	/* control.pcap 13: the whole tree, as tshark 4.0 shows it (and T, which it
 	 * does not name: utc-time [17]) */
 	CHECK_EQ(g_pdu.type_nodes, 10);
-	CHECK_EVE("{\"pdu\":\"confirmed-response\",\"service\":\"getVariableAccessAttributes\",\"invoke_id\":2,"
-		  "\"acsi\":null,\"mms_deletable\":false,\"type\":\"structure(1)\",\"type_description\":"
-		  "{\"type\":\"structure\",\"components\":[{\"name\":\"Oper\",\"type\":\"structure\",\"components\":["
-		  "{\"name\":\"ctlVal\",\"type\":\"boolean\"},{\"name\":\"origin\",\"type\":\"structure\",\"components\":["
-		  "{\"name\":\"orCat\",\"type\":\"integer\",\"size\":8},{\"name\":\"orIdent\",\"type\":\"octet-string\","
-		  "\"size\":-64}]},{\"name\":\"ctlNum\",\"type\":\"unsigned\",\"size\":8},{\"name\":\"T\",\"type\":"
-		  "\"utc-time\"},{\"name\":\"Test\",\"type\":\"boolean\"},{\"name\":\"Check\",\"type\":\"bit-string\","
-		  "\"size\":-2}]}]}}");
+	CHECK_EVE(
+		"{\"pdu\":\"confirmed-response\",\"service\":\"getVariableAccessAttributes\",\"invoke_id\":2,"
+		"\"acsi\":null,\"mms_deletable\":false,\"type\":\"structure(1)\",\"type_description\":"
+		"{\"type\":\"structure\",\"components\":[{\"name\":\"Oper\",\"type\":\"structure\",\"components\":["
+		"{\"name\":\"ctlVal\",\"type\":\"boolean\"},{\"name\":\"origin\",\"type\":\"structure\",\"components\":["
+		"{\"name\":\"orCat\",\"type\":\"integer\",\"size\":8},{\"name\":\"orIdent\",\"type\":\"octet-string\","
+		"\"size\":-64}]},{\"name\":\"ctlNum\",\"type\":\"unsigned\",\"size\":8},{\"name\":\"T\",\"type\":"
+		"\"utc-time\"},{\"name\":\"Test\",\"type\":\"boolean\"},{\"name\":\"Check\",\"type\":\"bit-string\","
+		"\"size\":-2}]}]}}");
 	/* The walker by itself: nodes in document order, a LEAVE after each open one. */
 	{
 		struct mms_type_walk walk;
 		struct mms_type_node n;
-		static const char *const want[] = { "", "Oper", "ctlVal", "origin", "orCat", "orIdent", "<",
-						    "ctlNum", "T", "Test", "Check", "<", "<" };
+		static const char *const want[] = { "",       "Oper", "ctlVal", "origin", "orCat", "orIdent", "<",
+						    "ctlNum", "T",    "Test",   "Check",  "<",     "<" };
 		unsigned i = 0;
 		enum mms_type_step st;
 		mms_type_walk_init(&walk, g_pdu.type_spec);
 		while ((st = mms_type_next(&walk, &n)) == MMS_TYPE_NODE || st == MMS_TYPE_LEAVE) {
 			char nm[16] = "<";
 			if (st == MMS_TYPE_NODE)
-				snprintf(nm, sizeof(nm), "%.*s", (int)n.name.len, n.name.len ? (const char *)n.name.p : "");
+				snprintf(nm, sizeof(nm), "%.*s", (int)n.name.len,
+					 n.name.len ? (const char *)n.name.p : "");
 			CHECK(i < sizeof(want) / sizeof(want[0]) && !strcmp(nm, want[i]));
 			if (st == MMS_TYPE_NODE && !strcmp(nm, "Check")) {
 				CHECK_EQ(n.tag, MMS_DATA_BIT_STRING);
@@ -702,13 +743,16 @@ static void test_var_access_attributes(void)
 	 * component with a typeName, binary-time with its date, and a component
 	 * without a name (componentName is OPTIONAL). */
 	CHECK_EQ(dec("a11c020101a617800100a212a110800101810110a208a706020120020108"), MMS_OK);
-	CHECK(strstr(eve(), "\"type\":\"array(16)\",\"type_description\":{\"type\":\"array\",\"packed\":true,"
-			    "\"elements\":16,\"element\":{\"type\":\"floating-point\",\"format_width\":32,"
-			    "\"exponent_width\":8}}"));
+	CHECK(strstr(eve(),
+		     "\"type\":\"array(16)\",\"type_description\":{\"type\":\"array\",\"packed\":true,"
+		     "\"elements\":16,\"element\":{\"type\":\"floating-point\",\"format_width\":32,"
+		     "\"exponent_width\":8}}"));
 	CHECK_EQ(dec("a133020101a62e800100a229a227a125300f800161a10aa008a1061a01441a014e"
-		     "3005a1038c01ff300ba109a107810178a2028300"), MMS_OK);
-	CHECK(strstr(eve(), "\"type_description\":{\"type\":\"structure\",\"components\":[{\"name\":\"a\","
-			    "\"type\":\"typeName\",\"type_name\":{\"scope\":\"domain\",\"domain\":\"D\",\"item\":\"N\","));
+		     "3005a1038c01ff300ba109a107810178a2028300"),
+		 MMS_OK);
+	CHECK(strstr(eve(),
+		     "\"type_description\":{\"type\":\"structure\",\"components\":[{\"name\":\"a\","
+		     "\"type\":\"typeName\",\"type_name\":{\"scope\":\"domain\",\"domain\":\"D\",\"item\":\"N\","));
 	CHECK(strstr(eve(), "{\"type\":\"binary-time\",\"with_date\":true},{\"type\":\"array\",\"elements\":120"));
 	/* Broken trees are malformed, never walked past their end: a component whose
 	 * type is a universal tag, an array without its element type, a structure
@@ -729,16 +773,24 @@ static void test_var_access_attributes(void)
 		body[1] = 0x00;
 		for (int lvl = 0; lvl < 60; lvl++) {
 			size_t k = 0, inner = bl + 4, outer = 3 + inner;
-			tmp[k++] = 0xa1; tmp[k++] = 0x82; tmp[k++] = (uint8_t)(outer >> 8); tmp[k++] = (uint8_t)outer;
-			tmp[k++] = 0x81; tmp[k++] = 0x01; tmp[k++] = 0x02;
-			tmp[k++] = 0xa2; tmp[k++] = 0x82; tmp[k++] = (uint8_t)(bl >> 8); tmp[k++] = (uint8_t)bl;
+			tmp[k++] = 0xa1;
+			tmp[k++] = 0x82;
+			tmp[k++] = (uint8_t)(outer >> 8);
+			tmp[k++] = (uint8_t)outer;
+			tmp[k++] = 0x81;
+			tmp[k++] = 0x01;
+			tmp[k++] = 0x02;
+			tmp[k++] = 0xa2;
+			tmp[k++] = 0x82;
+			tmp[k++] = (uint8_t)(bl >> 8);
+			tmp[k++] = (uint8_t)bl;
 			memcpy(tmp + k, body, bl);
 			bl += k;
 			memcpy(body, tmp, bl);
 		}
 		/* a1 82 LL 020101 a6 82 LL 800100 a2 82 LL body */
-		n += (size_t)snprintf(h + n, sizeof(h) - n, "a182%04zx020101a682%04zx800100a282%04zx",
-				      bl + 14, bl + 7, bl);
+		n += (size_t)snprintf(h + n, sizeof(h) - n, "a182%04zx020101a682%04zx800100a282%04zx", bl + 14, bl + 7,
+				      bl);
 		for (size_t i = 0; i < bl; i++)
 			n += (size_t)snprintf(h + n, sizeof(h) - n, "%02x", body[i]);
 		CHECK_EQ(dec(h), MMS_MALFORMED);
@@ -763,7 +815,8 @@ static void test_named_variable_lists(void)
 	/* defineNamedVariableList: name, then listOfVariable of two members */
 	CHECK_EQ(dec("a04c020101ab47a11f1a0c73696d706c65494f4c4431311a0f4c4c4e30246e657744617461536574"
 		     "a0243010a00ea10c1a0244311a064c4e31245354"
-		     "3010a00ea10c1a0244311a064c4e31244d58"), MMS_OK);
+		     "3010a00ea10c1a0244311a064c4e31244d58"),
+		 MMS_OK);
 	CHECK_EQ(g_pdu.service, MMS_SVC_DEFINE_NVL);
 	CHECK_VIEW(g_pdu.list_name.domain, "simpleIOLD11");
 	CHECK_VIEW(g_pdu.list_name.item, "LLN0$newDataSet");
@@ -823,25 +876,36 @@ static void test_files(void)
 	CHECK_EQ(dec(FDIR_RESP), MMS_OK);
 	CHECK_EQ(g_pdu.n_names, 1);
 	CHECK(!g_pdu.more_follows);
-	CHECK_EVE("{\"pdu\":\"confirmed-response\",\"service\":\"fileDirectory\",\"invoke_id\":1,\"acsi\":null,"
-		  "\"names\":[\"test\"],\"directory\":[{\"name\":\"test\",\"size\":5,\"last_modified\":"
-		  "\"20240327122945.000Z\",\"last_modified_iso\":\"2024-03-27T12:29:45.000Z\"}],\"more_follows\":false}");
+	CHECK_EVE(
+		"{\"pdu\":\"confirmed-response\",\"service\":\"fileDirectory\",\"invoke_id\":1,\"acsi\":null,"
+		"\"names\":[\"test\"],\"directory\":[{\"name\":\"test\",\"size\":5,\"last_modified\":"
+		"\"20240327122945.000Z\",\"last_modified_iso\":\"2024-03-27T12:29:45.000Z\"}],\"more_follows\":false}");
 	/* Two entries (hand-made): a FileName of two parts without lastModified, and a
 	 * time with an offset; moreFollows true. */
 	CHECK_EQ(dec("a14d020107bf4d47a04230403019a0111908434f4d54524144451905612e636667a104800201003023a00719"
-		     "05622e646174a118800107811332303230313032313130303433342b303230308101ff"), MMS_OK);
+		     "05622e646174a118800107811332303230313032313130303433342b303230308101ff"),
+		 MMS_OK);
 	CHECK_EQ(g_pdu.n_names, 2);
-	CHECK(strstr(eve(), "\"directory\":[{\"name\":\"COMTRADE\",\"name_parts\":2,\"size\":256},{\"name\":"
-			    "\"b.dat\",\"size\":7,\"last_modified\":\"20201021100434+0200\",\"last_modified_iso\":"
-			    "\"2020-10-21T10:04:34+02:00\"}],\"more_follows\":true"));
+	CHECK(strstr(eve(),
+		     "\"directory\":[{\"name\":\"COMTRADE\",\"name_parts\":2,\"size\":256},{\"name\":"
+		     "\"b.dat\",\"size\":7,\"last_modified\":\"20201021100434+0200\",\"last_modified_iso\":"
+		     "\"2020-10-21T10:04:34+02:00\"}],\"more_follows\":true"));
 	{
 		char iso[64];
 		struct bview gt;
-		static const struct { const char *in, *out; } g[] = {
-			{ "20200624045335.000Z", "2020-06-24T04:53:35.000Z" }, { "20200624045335Z", "2020-06-24T04:53:35Z" },
-			{ "2020062404", "2020-06-24T04" }, { "202006240453,5-05", "2020-06-24T04:53.5-05" },
-			{ "20200624045335", "2020-06-24T04:53:35" }, { "2020062404533", "" }, { "20200624045335.Z", "" },
-			{ "20200624045335Zx", "" }, { "2020-06-24", "" }, { "", "" },
+		static const struct {
+			const char *in, *out;
+		} g[] = {
+			{ "20200624045335.000Z", "2020-06-24T04:53:35.000Z" },
+			{ "20200624045335Z", "2020-06-24T04:53:35Z" },
+			{ "2020062404", "2020-06-24T04" },
+			{ "202006240453,5-05", "2020-06-24T04:53.5-05" },
+			{ "20200624045335", "2020-06-24T04:53:35" },
+			{ "2020062404533", "" },
+			{ "20200624045335.Z", "" },
+			{ "20200624045335Zx", "" },
+			{ "2020-06-24", "" },
+			{ "", "" },
 		};
 		for (size_t i = 0; i < sizeof(g) / sizeof(g[0]); i++) {
 			gt.p = (const uint8_t *)g[i].in;
@@ -895,8 +959,9 @@ static void test_files(void)
 		CHECK_EQ(dec(h), MMS_OK);
 		CHECK_EQ(g_pdu.file.data_len, 300);
 		CHECK(strstr(eve(), "\"bytes\":300,\"data_hex\":\"000102"));
-		CHECK(strstr(eve(), "fdfeff\",\"data_truncated\":true,\"sha256\":"
-				    "\"4d2746b98a142f34f4e42335eace0932b1ebeea548ab97e8b163c8be6ea989cc\""));
+		CHECK(strstr(eve(),
+			     "fdfeff\",\"data_truncated\":true,\"sha256\":"
+			     "\"4d2746b98a142f34f4e42335eace0932b1ebeea548ab97e8b163c8be6ea989cc\""));
 	}
 	CHECK_EQ(dec("a10d020102bf49078005746573740a"), MMS_OK);
 	CHECK(g_pdu.more_follows); /* DEFAULT TRUE */
@@ -951,21 +1016,23 @@ static void test_read_journal(void)
 	CHECK_EQ(dec(RJ_TIME), MMS_OK);
 	CHECK_STR(acsi(), "QueryLogByTime");
 	/* logging.pcap: the range as tshark shows it (Sep 20 06:07:48.396, Nov 28 16:47:48.396) */
-	CHECK(strstr(eve(), "\"start_time\":\"2026-09-20T06:07:48.396000Z\",\"stop_time\":"
-			    "\"2026-11-28T16:47:48.396000Z\""));
+	CHECK(strstr(eve(),
+		     "\"start_time\":\"2026-09-20T06:07:48.396000Z\",\"stop_time\":"
+		     "\"2026-11-28T16:47:48.396000Z\""));
 	CHECK(!g_pdu.journal.has_after);
 	CHECK_EQ(dec(RJ_RESP), MMS_OK);
 	CHECK_EQ(g_pdu.entries, 1);
 	CHECK(g_pdu.has_more_follows);
 	CHECK(!g_pdu.more_follows);
 	/* the entry: EntryID, occurrenceTime, four variables with tag and value */
-	CHECK_EVE("{\"pdu\":\"confirmed-response\",\"service\":\"readJournal\",\"invoke_id\":1,\"acsi\":null,"
-		  "\"entries\":1,\"journal_entries\":[{\"entry_id\":\"0100000000000000\",\"time\":"
-		  "\"2026-11-28T16:47:44.873000Z\",\"variables\":[{\"tag\":\"simpleIOGenerioIO/GPIO1$ST$SPCSO1$stVal\","
-		  "\"values\":[123]},{\"tag\":\"ReasonCode\",\"values\":[{\"bits\":\"0000000\"}]},{\"tag\":"
-		  "\"simpleIOGenerioIO/GPIO1$ST$SPCSO1$t\",\"values\":[{\"utc\":\"2026-11-28T16:47:44.887999Z\","
-		  "\"quality\":\"0a\"}]},{\"tag\":\"ReasonCode\",\"values\":[{\"bits\":\"0000000\"}]}]}],"
-		  "\"more_follows\":false}");
+	CHECK_EVE(
+		"{\"pdu\":\"confirmed-response\",\"service\":\"readJournal\",\"invoke_id\":1,\"acsi\":null,"
+		"\"entries\":1,\"journal_entries\":[{\"entry_id\":\"0100000000000000\",\"time\":"
+		"\"2026-11-28T16:47:44.873000Z\",\"variables\":[{\"tag\":\"simpleIOGenerioIO/GPIO1$ST$SPCSO1$stVal\","
+		"\"values\":[123]},{\"tag\":\"ReasonCode\",\"values\":[{\"bits\":\"0000000\"}]},{\"tag\":"
+		"\"simpleIOGenerioIO/GPIO1$ST$SPCSO1$t\",\"values\":[{\"utc\":\"2026-11-28T16:47:44.887999Z\","
+		"\"quality\":\"0a\",\"time_accuracy\":10}]},{\"tag\":\"ReasonCode\",\"values\":[{\"bits\":\"0000000\"}]}]}],"
+		"\"more_follows\":false}");
 	/* Hand-made: startingEntry, numberOfEntries, listOfVariables; an entry with
 	 * an annotation and a TimeOfDay without the date. */
 	CHECK_EQ(dec("a01f020101bf4119a00580034a4e4ca103810101a203810105a4061a01611a0162"), MMS_OK);
@@ -983,7 +1050,7 @@ static void test_read_journal(void)
 	CHECK_VIEW(g_pdu.list_name.item, "L");
 	CHECK_EQ(dec("a10c020104bf44068001098101ff"), MMS_OK);
 	CHECK(strstr(eve(), "\"current_entries\":9,\"permanent\":true"));
-	CHECK_EQ(dec("a109020104bf4403800109"), MMS_MALFORMED); /* no permanent */
+	CHECK_EQ(dec("a109020104bf4403800109"), MMS_MALFORMED);     /* no permanent */
 	CHECK_EQ(dec("a00b020101bf4105a503810100"), MMS_MALFORMED); /* no journalName */
 	CHECK_EQ(g_pdu.defect, MMS_DEFECT_MISSING);
 }
@@ -1068,8 +1135,8 @@ static void test_malformed(void)
 	CHECK_EQ(g_pdu.defect, MMS_DEFECT_TRUNCATED);
 
 	/* truncated: every prefix of a real PDU is malformed (or not MMS), never a crash */
-	static const char *const whole[] = { READ_REQ, READ_DS_RESP, WRITE_OPER, REPORT, GVAA_RESP,
-					     INIT_REQ, RJ_RESP, FDIR_RESP, GNVLA_RESP, IDENT_RESP };
+	static const char *const whole[] = { READ_REQ, READ_DS_RESP, WRITE_OPER, REPORT,     GVAA_RESP,
+					     INIT_REQ, RJ_RESP,      FDIR_RESP,  GNVLA_RESP, IDENT_RESP };
 	for (size_t k = 0; k < sizeof(whole) / sizeof(whole[0]); k++) {
 		size_t n = unhex(whole[k], g_bytes, sizeof(g_bytes));
 		for (g_len = 0; g_len < n; g_len++) {
@@ -1082,8 +1149,9 @@ static void test_malformed(void)
 	CHECK_EQ(dec("a032020101a42da12ba0293027a025a1231a1173"), MMS_MALFORMED);
 	CHECK_EQ(g_pdu.invoke_id, 1);
 	CHECK_EQ(g_pdu.service, MMS_SVC_READ);
-	CHECK(strstr(eve(), "\"service\":\"read\",\"invoke_id\":1,\"acsi\":null,\"malformed\":true,"
-			    "\"defect\":\"truncated\""));
+	CHECK(strstr(eve(),
+		     "\"service\":\"read\",\"invoke_id\":1,\"acsi\":null,\"malformed\":true,"
+		     "\"defect\":\"truncated\""));
 
 	/* trailing bytes after the PDU */
 	CHECK_EQ(dec("8b0000"), MMS_MALFORMED);
@@ -1113,7 +1181,8 @@ static void test_indefinite_length(void)
 {
 	/* the whole read request in indefinite form, every constructed level */
 	CHECK_EQ(dec("a080020101a480a180a0803080a080a1801a01441a044954454d"
-		     "0000000000000000000000000000"), MMS_OK);
+		     "0000000000000000000000000000"),
+		 MMS_OK);
 	CHECK_EQ(g_pdu.service, MMS_SVC_READ);
 	CHECK_EQ(g_pdu.n_objs, 1);
 	CHECK_VIEW(g_pdu.objs[0].domain, "D");
@@ -1153,7 +1222,9 @@ static void write_with_data(const uint8_t *data, size_t n)
 		b[o++] = (uint8_t)(pdu_len >> 8);
 		b[o++] = (uint8_t)pdu_len;
 	}
-	b[o++] = 0x02; b[o++] = 0x01; b[o++] = 0x01;
+	b[o++] = 0x02;
+	b[o++] = 0x01;
+	b[o++] = 0x01;
 	b[o++] = 0xa5;
 	size_t lens[2] = { svc_len, n };
 	size_t hdrs[2] = { svc_hdr, list_hdr };
@@ -1201,20 +1272,23 @@ static void test_values(void)
 	check_values("8705083fc00000 87090bc004000000000000 8705087fc00000 8705087f800000 870508ff800000",
 		     "[1.5,-2.5,\"nan\",\"inf\",\"-inf\"]", 0);
 	/* bit-string, boolean-array, octet-string, objId */
-	check_values("840306a5c0 8e020501 8903deadbe 8f03 2a0304", "[{\"bits\":\"1010010111\"},{\"bits\":\"000\"},"
-		     "{\"hex\":\"deadbe\"},{\"oid\":\"1.2.3.4\"}]", 0);
+	check_values("840306a5c0 8e020501 8903deadbe 8f03 2a0304",
+		     "[{\"bits\":\"1010010111\"},{\"bits\":\"000\"},"
+		     "{\"hex\":\"deadbe\"},{\"oid\":\"1.2.3.4\"}]",
+		     0);
 	/* strings from the wire are escaped; mms-string UTF-8 passes */
-	check_values("8a0a41222b5c0a1b7f80ff43",
-		     "[\"A\\\"+\\\\\\n\\u001b\\u007f\\u0080\\u00ffC\"]", 0);
+	check_values("8a0a41222b5c0a1b7f80ff43", "[\"A\\\"+\\\\\\n\\u001b\\u007f\\u0080\\u00ffC\"]", 0);
 	check_values("9005c3a9e282ac 8b0f32303234303530313132303030305a",
 		     "[\"\xc3\xa9\xe2\x82\xac\",\"20240501120000Z\"]", 0);
 	/* utc-time: fraction 0x800000 = .5 s; binary-time with and without days; bcd */
 	check_values("9108 6632302e 800000 0a 8c06 0000ea60 0001 8c04 05265c00 8d0112",
 		     "[{\"utc\":\"2024-05-01T12:06:06.500000Z\",\"quality\":\"0a\",\"time_accuracy\":10},"
-		     "{\"btime\":\"1984-01-02T00:01:00.000Z\"},{\"invalid\":\"binary-time\"},18]", 4);
+		     "{\"btime\":\"1984-01-02T00:01:00.000Z\"},{\"invalid\":\"binary-time\"},18]",
+		     4);
 	check_values("9108 6632302e 800000 0a 8c06 0000ea60 0001 8c04 0526 5bff 8d0112",
 		     "[{\"utc\":\"2024-05-01T12:06:06.500000Z\",\"quality\":\"0a\",\"time_accuracy\":10},"
-		     "{\"btime\":\"1984-01-02T00:01:00.000Z\"},{\"btime_ms\":86399999},18]", 0);
+		     "{\"btime\":\"1984-01-02T00:01:00.000Z\"},{\"btime_ms\":86399999},18]",
+		     0);
 	/* structure and array nesting */
 	check_values("a20ba106830100830101850100 a100", "[[{\"array\":[false,true]},0],{\"array\":[]}]", 0);
 	/* undecodable values: named, flagged, and the walk goes on */
@@ -1304,16 +1378,21 @@ static void nested_report(unsigned depth, bool indefinite)
 	size_t o = 0;
 	uint8_t *b = g_bytes;
 	if (indefinite) {
-		b[o++] = 0xa3; b[o++] = 0x80;
-		b[o++] = 0xa0; b[o++] = 0x80;
+		b[o++] = 0xa3;
+		b[o++] = 0x80;
+		b[o++] = 0xa0;
+		b[o++] = 0x80;
 		memcpy(b + o, head, sizeof(head));
 		o += sizeof(head);
-		b[o++] = 0xa0; b[o++] = 0x80;
+		b[o++] = 0xa0;
+		b[o++] = 0x80;
 		for (unsigned i = 0; i < depth; i++) {
 			b[o++] = 0xa2;
 			b[o++] = 0x80;
 		}
-		b[o++] = 0x83; b[o++] = 0x01; b[o++] = 0x01;
+		b[o++] = 0x83;
+		b[o++] = 0x01;
+		b[o++] = 0x01;
 		for (unsigned i = 0; i < depth + 3; i++) {
 			b[o++] = 0;
 			b[o++] = 0;
@@ -1323,7 +1402,9 @@ static void nested_report(unsigned depth, bool indefinite)
 	}
 	/* definite: innermost first, at the end of the buffer */
 	size_t end = sizeof(g_bytes), start = end;
-	b[--start] = 0x01; b[--start] = 0x01; b[--start] = 0x83;
+	b[--start] = 0x01;
+	b[--start] = 0x01;
+	b[--start] = 0x83;
 	for (unsigned i = 0; i < depth + 3; i++) {
 		size_t len = end - start;
 		if (i == depth + 1) { /* the variableAccessSpecification goes before the list */
@@ -1401,7 +1482,9 @@ static void test_deep_nesting(void)
 		data[n++] = 0xa1;
 		data[n++] = 0x80;
 	}
-	data[n++] = 0x83; data[n++] = 0x01; data[n++] = 0x00;
+	data[n++] = 0x83;
+	data[n++] = 0x01;
+	data[n++] = 0x00;
 	for (unsigned i = 0; i < 40; i++) {
 		data[n++] = 0;
 		data[n++] = 0;
@@ -1419,14 +1502,33 @@ static void test_objects_cap(void)
 	size_t o = 0, body = 70 * 7;
 	uint8_t *b = g_bytes;
 	size_t list_len = body, spec_len = 4 + list_len, svc_len = 4 + spec_len, pdu_len = 3 + 4 + svc_len;
-	b[o++] = 0xa0; b[o++] = 0x82; b[o++] = (uint8_t)(pdu_len >> 8); b[o++] = (uint8_t)pdu_len;
-	b[o++] = 0x02; b[o++] = 0x01; b[o++] = 0x01;
-	b[o++] = 0xa4; b[o++] = 0x82; b[o++] = (uint8_t)(svc_len >> 8); b[o++] = (uint8_t)svc_len;
-	b[o++] = 0xa1; b[o++] = 0x82; b[o++] = (uint8_t)(spec_len >> 8); b[o++] = (uint8_t)spec_len;
-	b[o++] = 0xa0; b[o++] = 0x82; b[o++] = (uint8_t)(list_len >> 8); b[o++] = (uint8_t)list_len;
+	b[o++] = 0xa0;
+	b[o++] = 0x82;
+	b[o++] = (uint8_t)(pdu_len >> 8);
+	b[o++] = (uint8_t)pdu_len;
+	b[o++] = 0x02;
+	b[o++] = 0x01;
+	b[o++] = 0x01;
+	b[o++] = 0xa4;
+	b[o++] = 0x82;
+	b[o++] = (uint8_t)(svc_len >> 8);
+	b[o++] = (uint8_t)svc_len;
+	b[o++] = 0xa1;
+	b[o++] = 0x82;
+	b[o++] = (uint8_t)(spec_len >> 8);
+	b[o++] = (uint8_t)spec_len;
+	b[o++] = 0xa0;
+	b[o++] = 0x82;
+	b[o++] = (uint8_t)(list_len >> 8);
+	b[o++] = (uint8_t)list_len;
 	for (unsigned i = 0; i < 70; i++) {
-		b[o++] = 0x30; b[o++] = 0x05; b[o++] = 0xa0; b[o++] = 0x03;
-		b[o++] = 0x80; b[o++] = 0x01; b[o++] = (uint8_t)('0' + i % 10);
+		b[o++] = 0x30;
+		b[o++] = 0x05;
+		b[o++] = 0xa0;
+		b[o++] = 0x03;
+		b[o++] = 0x80;
+		b[o++] = 0x01;
+		b[o++] = (uint8_t)('0' + i % 10);
 	}
 	g_len = o;
 	CHECK_EQ(decode_bytes(), MMS_OK);

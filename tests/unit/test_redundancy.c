@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test_redundancy.c - PRP trailers, HSR tags and supervision frames as the link
  * stage reads them (bytes in, struct pkt out), the duplicate discard, and the live
  * capture's default filter on PRP/HSR frames. Frames are built here field by
@@ -53,8 +54,9 @@ static void macs(struct fb *f, const uint8_t *src)
 static void ip_tcp(struct fb *f, uint32_t plen, uint8_t fill)
 {
 	uint16_t total = (uint16_t)(40 + plen);
-	uint8_t ip[20] = { 0x45, 0, (uint8_t)(total >> 8), (uint8_t)total, 0, 1, 0x40, 0, 64, 6, 0, 0,
-			   127, 0, 0, 1, 127, 0, 0, 1 };
+	uint8_t ip[20] = {
+		0x45, 0, (uint8_t)(total >> 8), (uint8_t)total, 0, 1, 0x40, 0, 64, 6, 0, 0, 127, 0, 0, 1, 127, 0, 0, 1
+	};
 	uint8_t tcp[20] = { 0xe1, 0xd6, 0, 102, 0, 0, 0, 1, 0, 0, 0, 1, 0x50, 0x18, 0xff, 0xff, 0, 0, 0, 0 };
 	put(f, ip, 20);
 	put(f, tcp, 20);
@@ -78,7 +80,10 @@ static struct pkt pkt_of(const struct fb *f)
 	return p;
 }
 
-static uint64_t st(enum stat_id id) { return g_stats[id]; }
+static uint64_t st(enum stat_id id)
+{
+	return g_stats[id];
+}
 
 static void plain_frames(void)
 {
@@ -256,7 +261,7 @@ static void prp_short_frames(void)
 	put16(&f, 0x8100);
 	put16(&f, 5);
 	put16(&f, 0x0806);
-	f.n -= 2; /* the trailer would cover the EtherType after the tag */
+	f.n -= 2;               /* the trailer would cover the EtherType after the tag */
 	trailer(&f, 1, 0xa, 8); /* end 22: 22 - 14 = 8 */
 	put_zeros(&f, 60 - f.n);
 	p = pkt_of(&f);
@@ -565,7 +570,7 @@ static void table_full(void)
 	CHECK(seen_copy(mac[0], RED_PRP, 0xb, 2, pay, 6100));  /* remembered */
 	CHECK(seen_copy(mac[2], RED_PRP, 0xb, 1, pay, 6200));  /* remembered */
 	CHECK(!seen_copy(mac[1], RED_PRP, 0xb, 1, pay, 6300)); /* forgotten: its copy goes on */
-	CHECK_EQ(st(STAT_redundancy_table_full), 2);     /* and took the quietest's place */
+	CHECK_EQ(st(STAT_redundancy_table_full), 2);           /* and took the quietest's place */
 	redundancy_free();
 }
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test_redundancy_health.c - the LAN health analyzer (analyze/redundancy.c) on
  * hand-made PRP and HSR frames fed through bus_redundancy(), as the link stage
  * hands them over (both copies, the later one marked a duplicate), with the
@@ -83,7 +84,10 @@ static void other_traffic(int64_t ts)
 	frame_no++;
 }
 
-static void finish(void) { bus_finish(last_ts); }
+static void finish(void)
+{
+	bus_finish(last_ts);
+}
 
 /* Copies scheduled out of order (the other copy of a frame may come after the
  * node's next frame), then played in time order, as a capture delivers them. */
@@ -92,9 +96,9 @@ struct sched_copy {
 	const uint8_t *mac;
 	uint16_t seq;
 	uint8_t red, lan;
-	uint32_t frame_id;        /* which frame it is a copy of */
-	uint32_t order;           /* scheduling order: ties keep it */
-	uint64_t pcap_frame;      /* its frame number, once played */
+	uint32_t frame_id;   /* which frame it is a copy of */
+	uint32_t order;      /* scheduling order: ties keep it */
+	uint64_t pcap_frame; /* its frame number, once played */
 };
 #define SCHED_MAX 20000
 static struct sched_copy sched[SCHED_MAX];

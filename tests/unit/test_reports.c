@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test_reports.c - what the report analyzer (reports.c) says, and in which words.
  *
  * RCB writes and reports built as MMS bytes, decoded by mms_decode and handed to
@@ -55,10 +56,22 @@ static void tlv(struct buf *b, uint8_t tag, const void *v, size_t n)
 	raw(b, v, n);
 }
 
-static void wrap(struct buf *b, uint8_t tag, const struct buf *in) { tlv(b, tag, in->b, in->n); }
-static void str(struct buf *b, uint8_t tag, const char *s) { tlv(b, tag, s, strlen(s)); }
-static void u8v(struct buf *b, uint8_t tag, uint8_t v) { tlv(b, tag, &v, 1); }
-static void boolean(struct buf *b, bool v) { u8v(b, 0x83, v ? 0xff : 0x00); }
+static void wrap(struct buf *b, uint8_t tag, const struct buf *in)
+{
+	tlv(b, tag, in->b, in->n);
+}
+static void str(struct buf *b, uint8_t tag, const char *s)
+{
+	tlv(b, tag, s, strlen(s));
+}
+static void u8v(struct buf *b, uint8_t tag, uint8_t v)
+{
+	tlv(b, tag, &v, 1);
+}
+static void boolean(struct buf *b, bool v)
+{
+	u8v(b, 0x83, v ? 0xff : 0x00);
+}
 static void bits(struct buf *b, uint8_t unused, const uint8_t *v, size_t n)
 {
 	uint8_t t[8];
@@ -161,7 +174,7 @@ static uint8_t invoke = 1;
 /* Write attributes of one RCB ("LLN0$BR$brcb01") and answer success. */
 struct attr {
 	const char *name;
-	int kind;  /* 'b' bool, 'u' unsigned, 't' TrgOps, 's' visible-string, 'e' EntryID */
+	int kind; /* 'b' bool, 'u' unsigned, 't' TrgOps, 's' visible-string, 'e' EntryID */
 	unsigned v;
 	const char *s;
 };
@@ -176,11 +189,21 @@ static void rcb_write(struct flow *f, const char *rcb, const struct attr *a, uns
 		uint8_t v8 = (uint8_t)a[i].v;
 		static const uint8_t entry[8] = { 1, 2, 3, 4, 5, 6, 7, 8 };
 		switch (a[i].kind) {
-		case 'b': boolean(&data, a[i].v != 0); break;
-		case 'u': u8v(&data, 0x86, v8); break;
-		case 't': bits(&data, 2, &v8, 1); break;
-		case 's': str(&data, 0x8a, a[i].s); break;
-		case 'e': tlv(&data, 0x89, entry, 8); break;
+		case 'b':
+			boolean(&data, a[i].v != 0);
+			break;
+		case 'u':
+			u8v(&data, 0x86, v8);
+			break;
+		case 't':
+			bits(&data, 2, &v8, 1);
+			break;
+		case 's':
+			str(&data, 0x8a, a[i].s);
+			break;
+		case 'e':
+			tlv(&data, 0x89, entry, 8);
+			break;
 		}
 	}
 	uint8_t id = invoke++;
@@ -199,9 +222,9 @@ static void rcb_write(struct flow *f, const char *rcb, const struct attr *a, uns
 
 struct member {
 	uint16_t index;
-	int32_t value;    /* mag */
-	uint8_t q_hi;     /* first octet of the quality */
-	uint8_t reason;   /* T_* */
+	int32_t value;  /* mag */
+	uint8_t q_hi;   /* first octet of the quality */
+	uint8_t reason; /* T_* */
 };
 
 /* A report of dataset LD1/LLN0$DS (size members): SqNum, DatSet, the members
@@ -230,8 +253,8 @@ static void report(struct buf *out, const char *rptid, bool buffered, unsigned s
 	bits(&ar, (uint8_t)((8 - size % 8) % 8), incl, (size + 7) / 8);
 	for (unsigned i = 0; i < n; i++) {
 		struct buf s = { .n = 0 };
-		uint8_t val[4] = { (uint8_t)(m[i].value >> 24), (uint8_t)(m[i].value >> 16),
-				   (uint8_t)(m[i].value >> 8), (uint8_t)m[i].value };
+		uint8_t val[4] = { (uint8_t)(m[i].value >> 24), (uint8_t)(m[i].value >> 16), (uint8_t)(m[i].value >> 8),
+				   (uint8_t)m[i].value };
 		tlv(&s, 0x85, val, 4);
 		uint8_t q[2] = { m[i].q_hi, 0 };
 		bits(&s, 3, q, 2);
@@ -300,7 +323,8 @@ static void setup(void)
 static void silent_changes(uint8_t trgops)
 {
 	struct flow *f = new_flow();
-	const struct attr cfg[] = { { "RptID", 's', 0, "urcb01" }, { "TrgOps", 't', trgops, NULL },
+	const struct attr cfg[] = { { "RptID", 's', 0, "urcb01" },
+				    { "TrgOps", 't', trgops, NULL },
 				    { "RptEna", 'b', 1, NULL } };
 	rcb_write(f, "LLN0$RP$urcb01", cfg, 3, 0);
 	struct buf b;
@@ -375,7 +399,8 @@ static void case_qchg_reported(void)
 {
 	setup();
 	struct flow *f = new_flow();
-	const struct attr cfg[] = { { "RptID", 's', 0, "urcb01" }, { "TrgOps", 't', T_INTG, NULL },
+	const struct attr cfg[] = { { "RptID", 's', 0, "urcb01" },
+				    { "TrgOps", 't', T_INTG, NULL },
 				    { "RptEna", 'b', 1, NULL } };
 	rcb_write(f, "LLN0$RP$urcb01", cfg, 3, 0);
 	struct buf b;
@@ -466,7 +491,8 @@ static void replay(bool write_entryid)
 	end_flow(f);
 	f = new_flow();
 	if (write_entryid) {
-		const struct attr eid[] = { { "RptID", 's', 0, "brcb01" }, { "EntryID", 'e', 0, NULL },
+		const struct attr eid[] = { { "RptID", 's', 0, "brcb01" },
+					    { "EntryID", 'e', 0, NULL },
 					    { "RptEna", 'b', 1, NULL } };
 		rcb_write(f, "LLN0$BR$brcb01", eid, 3, 5000000);
 	} else {
@@ -501,12 +527,16 @@ static void case_replay_entryid(void)
 static void coalescing(unsigned buftm)
 {
 	struct flow *f = new_flow();
-	const struct attr cfg[] = { { "RptID", 's', 0, "urcb01" }, { "BufTm", 'u', buftm, NULL },
-				    { "TrgOps", 't', T_DCHG | T_INTG, NULL }, { "RptEna", 'b', 1, NULL } };
+	const struct attr cfg[] = { { "RptID", 's', 0, "urcb01" },
+				    { "BufTm", 'u', buftm, NULL },
+				    { "TrgOps", 't', T_DCHG | T_INTG, NULL },
+				    { "RptEna", 'b', 1, NULL } };
 	rcb_write(f, "LLN0$RP$urcb01", cfg, 4, 0);
 	struct buf b;
 	for (unsigned k = 0; k < 5; k++) {
-		struct member m[3] = { { 0, (int32_t)k, 0, T_DCHG }, { 1, (int32_t)k, 0, T_DCHG }, { 2, 1, 0, T_DCHG } };
+		struct member m[3] = { { 0, (int32_t)k, 0, T_DCHG },
+				       { 1, (int32_t)k, 0, T_DCHG },
+				       { 2, 1, 0, T_DCHG } };
 		report(&b, "urcb01", false, k, 3, m, k == 0 ? 1 : 3, NULL);
 		feed(f, 1, &b, 1000000 + k * 1000000LL);
 	}

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test_rules.c - the rules file: every directive, units, file:line errors on bad
  * input, allowlist matching, and that rules/default.rules equals the defaults. */
 #include <stdio.h>
@@ -24,10 +25,13 @@ static void good(void)
 {
 	static struct rules r;
 	char err[256] = "";
-	CHECK_EQ(load(&r, "# a comment\n\nset storm.window 30s   # trailing\nset report.integrity_tolerance 0.25\n"
-			  "set report.max_members 50\nseverity scan high\n"
-			  "ied 10.1.1.21:102 name \"Bay 1 protection\" limit 6\n"
-			  "allow control 10.1.1.0/24 object \"*/CSWI*\"\nallow associate 10.1.1.5\n", err, sizeof(err)), 0);
+	CHECK_EQ(load(&r,
+		      "# a comment\n\nset storm.window 30s   # trailing\nset report.integrity_tolerance 0.25\n"
+		      "set report.max_members 50\nseverity scan high\n"
+		      "ied 10.1.1.21:102 name \"Bay 1 protection\" limit 6\n"
+		      "allow control 10.1.1.0/24 object \"*/CSWI*\"\nallow associate 10.1.1.5\n",
+		      err, sizeof(err)),
+		 0);
 	CHECK_STR(err, "");
 	CHECK_EQ(r.thr[THR_STORM_WINDOW], 30000000);
 	CHECK_EQ(r.thr[THR_REPORT_INTG_TOLERANCE], 250);
@@ -56,12 +60,14 @@ static void named(void)
 	static struct rules r;
 	char err[256] = "", p[512];
 	uint8_t hmi[16] = { 192, 0, 2, 50 }, other[16] = { 192, 0, 2, 51 }, ied[16] = { 127, 0, 0, 1 };
-	CHECK_EQ(load(&r, "allow associate HMI1\nallow control HMI1 ied simpleIO object \"*/GGIO1.SPCSO*\"\n",
-		      err, sizeof(err)), 0);
+	CHECK_EQ(load(&r, "allow associate HMI1\nallow control HMI1 ied simpleIO object \"*/GGIO1.SPCSO*\"\n", err,
+		      sizeof(err)),
+		 0);
 	CHECK_STR(err, "");
 	/* without a design, a name matches nothing */
 	CHECK(!rules_allowed(&r, ALLOW_ASSOCIATE, 4, hmi, ied, 102, NULL));
-	snprintf(p, sizeof(p), "%s/tests/scl/data/example_server.scd", getenv("MMSW_SRCDIR") ? getenv("MMSW_SRCDIR") : ".");
+	snprintf(p, sizeof(p), "%s/tests/scl/data/example_server.scd",
+		 getenv("MMSW_SRCDIR") ? getenv("MMSW_SRCDIR") : ".");
 	const char *paths[] = { p };
 	struct scl *m = scl_load(paths, 1, err, sizeof(err));
 	CHECK(m != NULL);
@@ -69,12 +75,14 @@ static void named(void)
 		return;
 	g_scl = m;
 	CHECK(!rules_allowed(&r, ALLOW_ASSOCIATE, 4, hmi, ied, 102, NULL)); /* no resolver yet */
-	g_rules_ied_named = scl_checks_ied_named; /* what the design checks set at start */
+	g_rules_ied_named = scl_checks_ied_named;                           /* what the design checks set at start */
 	CHECK(rules_allowed(&r, ALLOW_ASSOCIATE, 4, hmi, ied, 102, NULL));
 	CHECK(!rules_allowed(&r, ALLOW_ASSOCIATE, 4, other, ied, 102, NULL));
 	CHECK(rules_allowed(&r, ALLOW_CONTROL, 4, hmi, ied, 102, "simpleIOGenericIO/GGIO1.SPCSO1"));
-	CHECK(!rules_allowed(&r, ALLOW_CONTROL, 4, hmi, ied, 8102, "simpleIOGenericIO/GGIO1.SPCSO1")); /* not its MMS port */
-	CHECK(!rules_allowed(&r, ALLOW_CONTROL, 4, hmi, other, 102, "simpleIOGenericIO/GGIO1.SPCSO1")); /* not simpleIO */
+	CHECK(!rules_allowed(&r, ALLOW_CONTROL, 4, hmi, ied, 8102,
+			     "simpleIOGenericIO/GGIO1.SPCSO1")); /* not its MMS port */
+	CHECK(!rules_allowed(&r, ALLOW_CONTROL, 4, hmi, other, 102,
+			     "simpleIOGenericIO/GGIO1.SPCSO1")); /* not simpleIO */
 	CHECK(!rules_allowed(&r, ALLOW_CONTROL, 4, other, ied, 102, "simpleIOGenericIO/GGIO1.SPCSO1"));
 	/* a name the design lacks matches nothing */
 	CHECK_EQ(load(&r, "allow associate NOSUCHIED\n", err, sizeof(err)), 0);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test_scl.c - the SCL model from tests/scl/data/small.scd: look-ups by address,
  * name and MMS domain, the MMS names and display names of FCDAs (leaf, whole DO,
  * structured DA, SDO, another LDevice), RCB instances (indexed, max, unindexed),
@@ -133,7 +134,8 @@ static void names(const struct scl *m)
 		CHECK_EQ(r->buf_time, 50);
 		CHECK_EQ(r->intg_pd, 5000);
 		CHECK_STR(r->rpt_id, "BAY1/Events");
-		CHECK_EQ(r->trgops, TRG_MASK(TRG_DCHG) | TRG_MASK(TRG_QCHG) | TRG_MASK(TRG_INTEGRITY) | TRG_MASK(TRG_GI));
+		CHECK_EQ(r->trgops,
+			 TRG_MASK(TRG_DCHG) | TRG_MASK(TRG_QCHG) | TRG_MASK(TRG_INTEGRITY) | TRG_MASK(TRG_GI));
 		CHECK(r->optflds & (1u << OPT_SEQ_NUM));
 		CHECK(r->optflds & (1u << OPT_CONF_REV));
 		CHECK(!(r->optflds & (1u << OPT_DATA_REF)));
@@ -209,8 +211,9 @@ static void errors(void)
 {
 	expect_error("<?xml version=\"1.0\"?>\n<html/>\n", SCL_ERR_NOT_SCL, "bad.scd:2: not an SCL file");
 	expect_error("<SCL xmlns=\"http://www.iec.ch/61850/2003/SCL\">\n<IED name=\"A\">\n", SCL_ERR_XML, "bad.scd:");
-	expect_error("<!DOCTYPE SCL [<!ENTITY a \"aaaa\">]>\n<SCL xmlns=\"http://www.iec.ch/61850/2003/SCL\">&a;</SCL>\n",
-		     SCL_ERR_DOCTYPE, "bad.scd:"); /* the DTD node has no line of its own */
+	expect_error(
+		"<!DOCTYPE SCL [<!ENTITY a \"aaaa\">]>\n<SCL xmlns=\"http://www.iec.ch/61850/2003/SCL\">&a;</SCL>\n",
+		SCL_ERR_DOCTYPE, "bad.scd:"); /* the DTD node has no line of its own */
 	expect_error("not xml at all", SCL_ERR_XML, "bad.scd:1: not well-formed XML");
 	expect_error("<SCL xmlns=\"http://www.iec.ch/61850/2003/SCL\">\n<Communication><SubNetwork name=\"s\">"
 		     "<ConnectedAP iedName=\"X\" apName=\"A\"><Address>\n<P type=\"IP\">10.0.0.300</P>"
@@ -231,13 +234,15 @@ static void scd_and_cid(void)
 	      "<ConnectedAP iedName=\"IED1\" apName=\"S1\"><Address><P type=\"IP\">10.0.0.1</P></Address></ConnectedAP>"
 	      "</SubNetwork></Communication>"
 	      "<IED name=\"IED1\" configVersion=\"1\"><AccessPoint name=\"S1\"><Server><LDevice inst=\"LD0\">"
-	      "<LN0 lnClass=\"LLN0\" lnType=\"T\"/></LDevice></Server></AccessPoint></IED></SCL>\n", f);
+	      "<LN0 lnClass=\"LLN0\" lnType=\"T\"/></LDevice></Server></AccessPoint></IED></SCL>\n",
+	      f);
 	fclose(f);
 	f = fopen(cid, "w");
 	fputs("<SCL xmlns=\"http://www.iec.ch/61850/2003/SCL\">"
 	      "<IED name=\"IED1\" configVersion=\"2\"><AccessPoint name=\"S1\"><Server><LDevice inst=\"LD1\">"
 	      "<LN0 lnClass=\"LLN0\" lnType=\"T\"/></LDevice></Server></AccessPoint></IED>"
-	      "<IED name=\"TEMPLATE\"/></SCL>\n", f);
+	      "<IED name=\"TEMPLATE\"/></SCL>\n",
+	      f);
 	fclose(f);
 	for (int order = 0; order < 2; order++) {
 		const char *paths[2] = { order ? cid : scd, order ? scd : cid };

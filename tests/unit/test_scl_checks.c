@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test_scl_checks.c - the design checks (analyze/scl_checks.c) in the cases the
  * scenario captures cannot show: an RCB instance beyond RptEnabled max (and the
  * instances the design does have, indexed or not), an association the IED
@@ -52,7 +53,10 @@ static struct pkt_where at_now(int64_t t)
 	return at;
 }
 
-static struct bview bv(const char *s) { return (struct bview){ (const uint8_t *)s, (uint32_t)strlen(s) }; }
+static struct bview bv(const char *s)
+{
+	return (struct bview){ (const uint8_t *)s, (uint32_t)strlen(s) };
+}
 
 static void read_request(struct flow *f, const char *dom, const char *item, int64_t t)
 {
@@ -165,17 +169,19 @@ static void rcb_instances(void)
 {
 	fresh();
 	struct flow *f = new_flow(SERVER, 2);
-	read_request(f, "simpleIOGenericIO", "LLN0$BR$Measurements03", 0);  /* max 3: there */
-	read_request(f, "simpleIOGenericIO", "LLN0$RP$EventsRCB01", 10);    /* indexed by default */
+	read_request(f, "simpleIOGenericIO", "LLN0$BR$Measurements03", 0);    /* max 3: there */
+	read_request(f, "simpleIOGenericIO", "LLN0$RP$EventsRCB01", 10);      /* indexed by default */
 	read_request(f, "simpleIOGenericIO", "LLN0$RP$EventsRCB$RptEna", 20); /* max 1, indexed not written */
 	CHECK_EQ(count("scl_unknown_rcb", NULL, NULL, NULL), 0);
 	read_request(f, "simpleIOGenericIO", "LLN0$BR$Measurements04$RptEna", 30);
 	uint8_t sev = 0;
 	CHECK_EQ(count("scl_unknown_rcb", "simpleIOGenericIO/LLN0.BR.Measurements04",
-		       "\"reason\":\"index_beyond_max\",\"design_rcb\":\"Measurements\",\"rpt_enabled_max\":3", &sev), 1);
+		       "\"reason\":\"index_beyond_max\",\"design_rcb\":\"Measurements\",\"rpt_enabled_max\":3", &sev),
+		 1);
 	CHECK_EQ(sev, SEV_MEDIUM);
 	read_request(f, "simpleIOGenericIO", "LLN0$RP$NoSuchRCB01", 40);
-	CHECK_EQ(count("scl_unknown_rcb", "simpleIOGenericIO/LLN0.RP.NoSuchRCB01", "\"reason\":\"unknown_name\"", NULL), 1);
+	CHECK_EQ(count("scl_unknown_rcb", "simpleIOGenericIO/LLN0.RP.NoSuchRCB01", "\"reason\":\"unknown_name\"", NULL),
+		 1);
 	/* An LN the design has no RCB in, and a domain of no design IED: the RCB
 	 * check stays silent on a domain it cannot place. */
 	read_request(f, "otherLD", "LLN0$RP$EventsRCB01", 50);
@@ -202,9 +208,11 @@ static void osi(void)
 	f = new_flow(SERVER, 4);
 	call(f, bad_tsap, 2, 0);
 	answer(f, 1, 5);
-	CHECK_EQ(count("scl_osi_mismatch", NULL,
-		       "\"outcome\":\"rejected (ACSE)\",\"differences\":[{\"field\":\"TSEL\",\"expected\":\"0001\",\"seen\":\"0002\"}]",
-		       &sev), 1);
+	CHECK_EQ(
+		count("scl_osi_mismatch", NULL,
+		      "\"outcome\":\"rejected (ACSE)\",\"differences\":[{\"field\":\"TSEL\",\"expected\":\"0001\",\"seen\":\"0002\"}]",
+		      &sev),
+		1);
 	CHECK_EQ(sev, SEV_MEDIUM);
 	end_flow(f, FLOW_END_FIN); /* judged once: the flow's end adds nothing */
 	CHECK_EQ(count("scl_osi_mismatch", NULL, NULL, NULL), 1);

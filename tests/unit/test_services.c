@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test_services.c - the services analyzer (services.c): latency histograms and
  * their quantiles against exact values, request/response pairing driven through
  * services_mms() with hand-made PDUs on a fake association (slow, unanswered on
@@ -631,8 +632,14 @@ static void clean(const char *pcap)
 	CHECK_EQ(n, 0);
 }
 
-static void child_clean_browse(void) { clean("pcaps/clean_browse.pcap"); }
-static void child_clean_reporting(void) { clean("pcaps/clean_reporting.pcap"); }
+static void child_clean_browse(void)
+{
+	clean("pcaps/clean_browse.pcap");
+}
+static void child_clean_reporting(void)
+{
+	clean("pcaps/clean_reporting.pcap");
+}
 
 int main(void)
 {

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test_sha256.c - util/sha256 (over nettle) against FIPS 180-4 test vectors, at the
  * padding's edges (55, 56 and 64 bytes), a million 'a's in one call and fed in
  * uneven pieces through nettle's streaming API, as the SCL loader does. */
@@ -22,7 +23,8 @@ int main(void)
 	CHECK_STR(hex("abc", 3), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 	const char *two = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"; /* 56 bytes */
 	CHECK_STR(hex(two, strlen(two)), "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
-	const char *four = "abcdefghbcdefghicdefghijdefghijkefghijklfghijklmghijklmnhijklmnoijklmnopjklmnopqklmnopqrlmnopqrsmnopqrstnopqrstu";
+	const char *four =
+		"abcdefghbcdefghicdefghijdefghijkefghijklfghijklmghijklmnhijklmnoijklmnopjklmnopqklmnopqrlmnopqrsmnopqrstnopqrstu";
 	CHECK_STR(hex(four, strlen(four)), "cf5b16a778af8380036ce59e7b0492370b249b11e8f07a51afac45037afee9d1");
 	char *a = malloc(1000000);
 	CHECK(a != NULL);

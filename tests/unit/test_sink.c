@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test_sink.c - see test_sink.h. */
 #include "test_sink.h"
 
@@ -197,7 +198,8 @@ static void describe(const struct record *r, char *buf, size_t size)
 		const struct inventory_view *v = r->u.inventory.view;
 		struct inventory_count c = { v, 0, 0 };
 		ied_foreach(count_inventory, &c);
-		snprintf(buf, size, "ieds=%zu clients=%zu streams=%zu mms_vlans=%zu frames_not_listed=%llu "
+		snprintf(buf, size,
+			 "ieds=%zu clients=%zu streams=%zu mms_vlans=%zu frames_not_listed=%llu "
 			 "frames_unusable=%llu",
 			 c.ieds, c.clients, v->n_streams, v->n_mms_vlans, (unsigned long long)v->l2_frames_not_listed,
 			 (unsigned long long)v->l2_frames_unusable);
@@ -219,8 +221,8 @@ static void describe(const struct record *r, char *buf, size_t size)
 			const struct fact *f = &t->v[i];
 			if (f->stamp >= r->u.facts.since)
 				used += (size_t)snprintf(buf + used, size - used, " %s:%s:%s:%s=%s",
-							 fact_kind_name((enum fact_kind)f->kind), f->ied, f->client, f->name,
-							 f->value);
+							 fact_kind_name((enum fact_kind)f->kind), f->ied, f->client,
+							 f->name, f->value);
 		}
 		break;
 	}
@@ -281,9 +283,18 @@ void test_findings_foreach(void (*fn)(const struct finding *, void *), void *arg
 		fn(kept[i], arg);
 }
 
-size_t test_findings_count(void) { return n_kept; }
-size_t test_records_count(void) { return n_recs; }
-const struct test_record *test_record_at(size_t i) { return i < n_recs ? &recs[i] : NULL; }
+size_t test_findings_count(void)
+{
+	return n_kept;
+}
+size_t test_records_count(void)
+{
+	return n_recs;
+}
+const struct test_record *test_record_at(size_t i)
+{
+	return i < n_recs ? &recs[i] : NULL;
+}
 
 const struct test_record *test_record_find(uint8_t kind, const char *needle)
 {

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test_sink.h - a sink for analyzer unit tests: registered on the bus like EVE or
  * the store, it keeps every finding (the last state published for each id) and
  * every record (its kind, where it came from, and a line of text naming what it
@@ -15,8 +16,8 @@
 #define TEST_RECORD_TEXT 1024
 
 struct test_record {
-	uint8_t kind;               /* enum record_kind */
-	uint64_t flow_id;           /* 0 when not about one flow */
+	uint8_t kind;     /* enum record_kind */
+	uint64_t flow_id; /* 0 when not about one flow */
 	int dir;
 	struct pkt_where at;
 	char text[TEST_RECORD_TEXT]; /* "key=value key=value", see test_sink.c */

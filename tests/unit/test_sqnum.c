@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test_sqnum.c - the SqNum tracker on synthetic sequences: wrap, reset, reorder,
  * duplicates, segments, holes. */
 #include "tcheck.h"
@@ -15,7 +16,7 @@ static void unbuffered_wrap(void)
 	CHECK_EQ(feed(&t, 250).verdict, SQ_FIRST);
 	for (uint32_t s = 251; s <= 255; s++)
 		CHECK_EQ(feed(&t, s).verdict, SQ_NEXT);
-	CHECK_EQ(feed(&t, 0).verdict, SQ_WRAP);   /* 255 -> 0 is not a gap */
+	CHECK_EQ(feed(&t, 0).verdict, SQ_WRAP); /* 255 -> 0 is not a gap */
 	CHECK_EQ(feed(&t, 1).verdict, SQ_NEXT);
 	struct sq_result r = feed(&t, 4);
 	CHECK_EQ(r.verdict, SQ_GAP);

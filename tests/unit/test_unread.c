@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test_unread.c - what the sensor could not read: the tallies (core/unread.c:
  * which EtherTypes are known not to be MMS, what looks like TPKT on another port,
  * the caps and their counters), the visibility analyzer's verdicts on the bus
@@ -70,8 +71,8 @@ static void test_tpkt(void)
 	struct pkt_where w = at_s(0, 1);
 	const struct unread *u = unread_get();
 	/* a COTP CR in a TPKT, as an MMS client opens */
-	static const uint8_t cr[] = { 0x03, 0x00, 0x00, 0x16, 0x11, 0xe0, 0x00, 0x00, 0x00, 0x01, 0x00, 0xc0,
-				      0x01, 0x0a, 0xc2, 0x02, 0x00, 0x01, 0xc1, 0x02, 0x00, 0x01 };
+	static const uint8_t cr[] = { 0x03, 0x00, 0x00, 0x16, 0x11, 0xe0, 0x00, 0x00, 0x00, 0x01, 0x00,
+				      0xc0, 0x01, 0x0a, 0xc2, 0x02, 0x00, 0x01, 0xc1, 0x02, 0x00, 0x01 };
 	unread_tcp_other_port(49152, 1102, cr, sizeof(cr), &w);
 	const struct unread_entry *e = entry(&u->tpkt_ports, 1102, NULL);
 	CHECK(e && e->frames == 1);

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """ied_closes.py IN OUT - a copy of a capture whose last frame, a TCP RST from the
 client, comes from the server instead (ports swapped, sequence numbers of the
 server's side): the IED, not the client, closes the connection.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* hostile.h - the markup the XSS capture carries in every free string an IED or a
  * client controls. tests/web/xss_run checks that each appears on the pages as text
  * and that none of them runs. */

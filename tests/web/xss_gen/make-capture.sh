@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Record pcaps/xss_hostile.pcap: build xss_server and xss_client against
 # libiec61850, run them on 127.0.0.1:102 and capture the session with tcpdump on
 # the loopback interface. Run as root (port 102, capturing on lo).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* xss_client.c - an ordinary IEC 61850 client session against xss_server that
  * also sends hostile strings of its own: Identify, enable both RCBs (with GI),
  * write a hostile DatSet (refused), try to enable an RCB whose name is markup
@@ -20,9 +21,13 @@ static void enable(IedConnection con, const char *ref, bool buffered)
 {
 	IedClientError err;
 	ClientReportControlBlock rcb = IedConnection_getRCBValues(con, &err, ref, NULL);
-	if (err != IED_ERROR_OK || !rcb) { printf("getRCBValues %s: error %d\n", ref, err); return; }
+	if (err != IED_ERROR_OK || !rcb) {
+		printf("getRCBValues %s: error %d\n", ref, err);
+		return;
+	}
 	IedConnection_installReportHandler(con, ref, ClientReportControlBlock_getRptId(rcb), on_report, NULL);
-	if (!buffered) ClientReportControlBlock_setResv(rcb, true);
+	if (!buffered)
+		ClientReportControlBlock_setResv(rcb, true);
 	ClientReportControlBlock_setRptEna(rcb, true);
 	IedConnection_setRCBValues(con, &err, rcb, RCB_ELEMENT_RPT_ENA | (buffered ? 0 : RCB_ELEMENT_RESV), true);
 	printf("enable %s: %d\n", ref, err);
@@ -49,11 +54,17 @@ int main(int argc, char **argv)
 	IedClientError err;
 	IedConnection con = IedConnection_create();
 	IedConnection_connect(con, &err, "127.0.0.1", port);
-	if (err != IED_ERROR_OK) { fprintf(stderr, "xss_client: connect failed (%d)\n", err); return 1; }
+	if (err != IED_ERROR_OK) {
+		fprintf(stderr, "xss_client: connect failed (%d)\n", err);
+		return 1;
+	}
 
 	MmsError merr;
 	MmsServerIdentity *id = MmsConnection_identify(IedConnection_getMmsConnection(con), &merr);
-	if (id) { printf("identify: %s | %s | %s\n", id->vendorName, id->modelName, id->revision); MmsServerIdentity_destroy(id); }
+	if (id) {
+		printf("identify: %s | %s | %s\n", id->vendorName, id->modelName, id->revision);
+		MmsServerIdentity_destroy(id);
+	}
 
 	enable(con, "XSSLD0/LLN0.RP.EventsRCB01", false);
 	enable(con, "XSSLD0/LLN0.BR.Measurements01", true);

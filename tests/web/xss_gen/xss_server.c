@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* xss_server.c - a libiec61850 IED whose free strings are hostile markup: the
  * RptIDs of its two RCBs and its Identify vendor, model and revision (domain
  * XSSLD0: IED name XSS, logical device LD0). Object names
@@ -39,12 +40,12 @@ int main(int argc, char **argv)
 		DataSetEntry_create(events, name, -1, NULL);
 		DataSetEntry_create(meas, name, -1, NULL);
 	}
-	uint8_t opts = RPT_OPT_SEQ_NUM | RPT_OPT_TIME_STAMP | RPT_OPT_REASON_FOR_INCLUSION |
-		RPT_OPT_DATA_SET | RPT_OPT_CONF_REV | RPT_OPT_BUFFER_OVERFLOW | RPT_OPT_ENTRY_ID;
+	uint8_t opts = RPT_OPT_SEQ_NUM | RPT_OPT_TIME_STAMP | RPT_OPT_REASON_FOR_INCLUSION | RPT_OPT_DATA_SET |
+		RPT_OPT_CONF_REV | RPT_OPT_BUFFER_OVERFLOW | RPT_OPT_ENTRY_ID;
 	ReportControlBlock_create("EventsRCB01", lln0, HOSTILE_RPTID_URCB, false, "Events", 1,
-		TRG_OPT_DATA_CHANGED | TRG_OPT_INTEGRITY | TRG_OPT_GI, opts, 0, 2000);
+				  TRG_OPT_DATA_CHANGED | TRG_OPT_INTEGRITY | TRG_OPT_GI, opts, 0, 2000);
 	ReportControlBlock_create("Measurements01", lln0, HOSTILE_RPTID_BRCB, true, "Measurements", 1,
-		TRG_OPT_INTEGRITY | TRG_OPT_GI, opts, 0, 1000);
+				  TRG_OPT_INTEGRITY | TRG_OPT_GI, opts, 0, 1000);
 
 	IedServer server = IedServer_create(model);
 	IedServer_setServerIdentity(server, HOSTILE_VENDOR, HOSTILE_MODEL, HOSTILE_REVISION);
