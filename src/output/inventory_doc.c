@@ -571,6 +571,10 @@ struct doc {
 	char *buf;
 	size_t cap;
 	bool failed;
+	/* The database's copy: the design section lists only the designed IEDs that
+	 * were seen (with how many were not); the design itself is kept once, in the
+	 * design tables, not once per run. */
+	bool design_seen_only;
 };
 
 /* One piece of the document, formatted into a buffer that grows until it fits
@@ -659,6 +663,7 @@ static void design_json(struct doc *doc)
 	fputs("],\n\"design\":{", out);
 	emit(doc, design_head_piece, g_scl);
 	fputs(",\"ieds\":[", out);
+	size_t listed = 0, not_seen = 0;
 	for (size_t i = 0; i < scl_ied_count(g_scl); i++) {
 		struct design_seen s = { scl_ied_at(g_scl, i), NULL, 0 };
 		size_t lo = 0, hi = l.n;
@@ -672,10 +677,16 @@ static void design_json(struct doc *doc)
 		s.ieds = (const struct ied *const *)&l.ieds[lo];
 		while (lo + s.n < l.n && l.ieds[lo + s.n]->design == s.design)
 			s.n++;
-		fputs(i ? ",\n" : "\n", out);
+		if (doc->design_seen_only && !s.n) {
+			not_seen++;
+			continue;
+		}
+		fputs(listed++ ? ",\n" : "\n", out);
 		emit(doc, design_ied_piece, &s);
 	}
-	fputs("],\n\"not_designed\":[", out);
+	if (doc->design_seen_only)
+		fprintf(out, "],\n\"designed_not_seen\":%zu", not_seen);
+	fputs(doc->design_seen_only ? ",\n\"not_designed\":[" : "],\n\"not_designed\":[", out);
 	size_t n = 0;
 	for (size_t i = 0; i < l.n; i++)
 		if (!l.ieds[i]->design) {
@@ -710,9 +721,9 @@ static void streams_json(struct doc *doc, const char *key, bool sv)
 	}
 }
 
-bool inventory_doc_write_to(FILE *out, const struct inventory_view *v)
+static bool write_doc(FILE *out, const struct inventory_view *v, bool design_seen_only)
 {
-	struct doc doc = { out, v, NULL, 0, false };
+	struct doc doc = { out, v, NULL, 0, false, design_seen_only };
 	/* One document; one IED, stream or VLAN per line, so that it reads (and
 	 * diffs) line by line as well as with jq. */
 	fputs("{\"inventory_version\":1", out);
@@ -753,6 +764,16 @@ bool inventory_doc_write_to(FILE *out, const struct inventory_view *v)
 	fputs("}\n", out);
 	free(doc.buf);
 	return !doc.failed && !ferror(out);
+}
+
+bool inventory_doc_write_to(FILE *out, const struct inventory_view *v)
+{
+	return write_doc(out, v, false);
+}
+
+bool inventory_doc_write_for_store(FILE *out, const struct inventory_view *v)
+{
+	return write_doc(out, v, true);
 }
 
 int inventory_doc_write(const char *path, const struct inventory_view *v)

@@ -13,6 +13,9 @@ struct inventory_view;
 
 /* The document to any stream; true when every part was written. */
 bool inventory_doc_write_to(FILE *out, const struct inventory_view *v);
+/* The same for the database: the design section lists only the designed IEDs
+ * seen (and how many were not), since the design is stored once on its own. */
+bool inventory_doc_write_for_store(FILE *out, const struct inventory_view *v);
 /* The document to path ("-" stdout); 0, or -1 after an error message. */
 int inventory_doc_write(const char *path, const struct inventory_view *v);
 

@@ -926,7 +926,7 @@ static void inventory_keep(const struct inventory_view *v)
 	FILE *mem = open_memstream(&doc, &len);
 	if (!mem)
 		return;
-	bool ok = inventory_doc_write_to(mem, v);
+	bool ok = inventory_doc_write_for_store(mem, v);
 	if (fclose(mem) == 0 && ok && doc) {
 		inventory_doc = doc;
 		inventory_len = len;
