@@ -316,13 +316,14 @@ static void test_analyzer(void)
 		if (test_record_at(i)->kind == REC_CLOCK && strstr(test_record_at(i)->text, "ied=1 "))
 			windows++;
 	CHECK_EQ(windows, 3); /* 30 s of samples, 10 s windows */
-	free(ahead);
-	free(on_time);
-	free(unsync);
-	free(control);
-	free(stale);
-	free(backlog);
-	free(polled);
+	/* the flows end as in the flow table: the analyzers' state, then the transactions */
+	struct flow *all[] = { ahead, on_time, unsync, control, stale, backlog, polled };
+	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
+		struct pkt_where at = { all[i]->last_ts, 0, frame_no++ };
+		bus_flow_end(all[i], FLOW_END_FIN, &at);
+		app_flow_free(all[i]);
+		free(all[i]);
+	}
 }
 
 /* ---- the live capture's default filter lets time sources through ------------------ */
