@@ -914,6 +914,26 @@ static bool sel_differs(const struct scl_osi_sel *want, bool have, const uint8_t
 	return want->len != got_len || memcmp(want->b, got, got_len) != 0;
 }
 
+/* One field a finding compares, designed against seen; a finding lists those
+ * that differ as its details' "differences". */
+struct field_diff {
+	const char *what;
+	char exp[140], got[140];
+};
+
+static void differences_json(struct jw *w, const struct field_diff *d, unsigned n)
+{
+	jw_arr(w, "differences");
+	for (unsigned i = 0; i < n; i++) {
+		jw_obj(w, NULL);
+		jw_str(w, "field", d[i].what);
+		jw_str(w, "expected", d[i].exp);
+		jw_str(w, "seen", d[i].got);
+		jw_obj_end(w);
+	}
+	jw_arr_end(w);
+}
+
 /* Judge once, when the outcome is known: accepted, refused, or never answered. */
 static void osi_judge(struct flow *f, struct sc_osi *o, const char *outcome, bool refused, const struct pkt_where *at)
 {
@@ -931,10 +951,7 @@ static void osi_judge(struct flow *f, struct sc_osi *o, const char *outcome, boo
 	for (uint8_t i = 0, k = 0; i < a->n_ap_title_arcs && k < sizeof(want_title) - 12; i++)
 		k += (uint8_t)snprintf(want_title + k, sizeof(want_title) - k, "%s%u", i ? "." : "",
 				       a->ap_title_arcs[i]);
-	struct {
-		const char *what;
-		char exp[64], got[64];
-	} diff[5];
+	struct field_diff diff[5];
 	unsigned nd = 0;
 	if (sel_differs(&a->tsel, o->have_tsel, o->tsel, o->tsel_len)) {
 		diff[nd].what = "TSEL";
@@ -985,15 +1002,7 @@ static void osi_judge(struct flow *f, struct sc_osi *o, const char *outcome, boo
 	jw_str(&w, "ied", a->ied->name);
 	jw_str(&w, "client", client);
 	jw_str(&w, "outcome", outcome);
-	jw_arr(&w, "differences");
-	for (unsigned i = 0; i < nd; i++) {
-		jw_obj(&w, NULL);
-		jw_str(&w, "field", diff[i].what);
-		jw_str(&w, "expected", diff[i].exp);
-		jw_str(&w, "seen", diff[i].got);
-		jw_obj_end(&w);
-	}
-	jw_arr_end(&w);
+	differences_json(&w, diff, nd);
 	finding_details_end(&w, fd);
 	finding_commit(fd, at->ts_us ? at->ts_us : fd->last_seen);
 }
@@ -1149,10 +1158,7 @@ static void sc_l2(const struct pkt *p)
 	/* gocbRef is written "IED1LD0/LLN0$GO$gcb01"; datSet "IED1LD0/LLN0$DS". */
 	const struct scl_cb *cb = l2_cb(sv, id);
 	const uint8_t *dst = p->src_mac && p->src_mac == p->data + 6 ? p->data : NULL;
-	struct {
-		const char *what;
-		char exp[140], got[140];
-	} diff[6];
+	struct field_diff diff[6];
 	unsigned nd = 0;
 	if (!cb) {
 		diff[nd].what = sv ? "svID" : "gocbRef";
@@ -1218,15 +1224,7 @@ static void sc_l2(const struct pkt *p)
 		jw_str(&w, "design_cb", cb->ref);
 	else
 		jw_null(&w, "design_cb");
-	jw_arr(&w, "differences");
-	for (unsigned i = 0; i < nd; i++) {
-		jw_obj(&w, NULL);
-		jw_str(&w, "field", diff[i].what);
-		jw_str(&w, "expected", diff[i].exp);
-		jw_str(&w, "seen", diff[i].got);
-		jw_obj_end(&w);
-	}
-	jw_arr_end(&w);
+	differences_json(&w, diff, nd);
 	finding_details_end(&w, fd);
 	finding_commit(fd, p->at.ts_us);
 }

@@ -669,6 +669,21 @@ static void put_ied_inventory(struct req *q, int64_t ied)
 	jw_null(q->w, "inventory");
 }
 
+/* "design": the statement's one row as an object, or null when the design has
+ * no such thing (or the database no design tables); s may be NULL, and is
+ * finalized. */
+static void put_design_row(struct req *q, sqlite3_stmt *s, const struct col *cols, size_t n)
+{
+	if (s && sqlite3_step(s) == SQLITE_ROW) {
+		jw_obj(q->w, "design");
+		put_cols(q->w, s, 0, cols, n);
+		jw_obj_end(q->w);
+	} else {
+		jw_null(q->w, "design");
+	}
+	sqlite3_finalize(s);
+}
+
 /* The design's IED at this IED's address (--scl, tables of migration 3): from
  * the newest design that has a ConnectedAP there, else null. */
 static void put_ied_design(struct req *q, int64_t ied)
@@ -680,21 +695,12 @@ static void put_ied_design(struct req *q, int64_t ied)
 		" WHERE i.id = ?1 AND a.ip = i.ip AND a.port = i.port ORDER BY a.design_id DESC LIMIT 1");
 	if (s) {
 		sqlite3_bind_int64(s, 1, ied);
-		if (sqlite3_step(s) == SQLITE_ROW) {
-			static const struct col cols[] = {
-				{ "name", C_VAL },      { "desc", C_VAL },           { "manufacturer", C_VAL },
-				{ "type", C_VAL },      { "config_version", C_VAL }, { "file", C_VAL },
-				{ "design_id", C_VAL }, { "access_point", C_VAL },
-			};
-			jw_obj(q->w, "design");
-			put_cols(q->w, s, 0, cols, NCOLS(cols));
-			jw_obj_end(q->w);
-			sqlite3_finalize(s);
-			return;
-		}
-		sqlite3_finalize(s);
 	}
-	jw_null(q->w, "design");
+	static const struct col cols[] = {
+		{ "name", C_VAL },           { "desc", C_VAL }, { "manufacturer", C_VAL }, { "type", C_VAL },
+		{ "config_version", C_VAL }, { "file", C_VAL }, { "design_id", C_VAL },    { "access_point", C_VAL },
+	};
+	put_design_row(q, s, cols, NCOLS(cols));
 }
 
 static int ied_one(struct req *q, int64_t id)
@@ -900,27 +906,19 @@ static void put_rcb_design(struct req *q, int64_t ied, const char *mms, bool hav
 		sqlite3_bind_int64(s, 1, ied);
 		sqlite3_bind_text(s, 2, mms, -1, SQLITE_TRANSIENT);
 		bind_opt(s, 3, have_run, run);
-		if (sqlite3_step(s) == SQLITE_ROW) {
-			static const struct col cols[] = {
-				{ "ied", C_VAL },       { "ref", C_VAL },
-				{ "buffered", C_BOOL }, { "indexed", C_BOOL },
-				{ "max", C_VAL },       { "confrev", C_VAL },
-				{ "datset", C_VAL },    { "rptid", C_VAL },
-				{ "trgops", C_VAL },    { "optflds", C_VAL },
-				{ "intgpd_ms", C_VAL }, { "buftm_ms", C_VAL },
-				{ "clients", C_JSON },  { "report_settings", C_JSON },
-				{ "members", C_JSON },  { "members_of", C_VAL },
-				{ "design_id", C_VAL },
-			};
-			jw_obj(q->w, "design");
-			put_cols(q->w, s, 0, cols, NCOLS(cols));
-			jw_obj_end(q->w);
-			sqlite3_finalize(s);
-			return;
-		}
-		sqlite3_finalize(s);
 	}
-	jw_null(q->w, "design");
+	static const struct col cols[] = {
+		{ "ied", C_VAL },       { "ref", C_VAL },
+		{ "buffered", C_BOOL }, { "indexed", C_BOOL },
+		{ "max", C_VAL },       { "confrev", C_VAL },
+		{ "datset", C_VAL },    { "rptid", C_VAL },
+		{ "trgops", C_VAL },    { "optflds", C_VAL },
+		{ "intgpd_ms", C_VAL }, { "buftm_ms", C_VAL },
+		{ "clients", C_JSON },  { "report_settings", C_JSON },
+		{ "members", C_JSON },  { "members_of", C_VAL },
+		{ "design_id", C_VAL },
+	};
+	put_design_row(q, s, cols, NCOLS(cols));
 }
 
 static int rcb_timeline(struct req *q)
