@@ -1321,12 +1321,13 @@ static void report(struct flow *f, int dir, const struct mms_event *e, const str
 		stat_inc(STAT_reports_malformed);
 		return;
 	}
-	struct rstream *s = stream_for(f, a, &rep, at);
-	if (!s)
-		return;
+	/* decoded once: the analyzers after this one read it (reports_current) */
 	current_event = e;
 	current_report = &rep;
 	current_replay = false;
+	struct rstream *s = stream_for(f, a, &rep, at);
+	if (!s)
+		return;
 	s->reports++;
 	s->total++;
 	struct rcb *r = stream_rcb(f, s);

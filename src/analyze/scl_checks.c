@@ -398,17 +398,18 @@ static const struct scl_rcb *report_rcb(struct ied *d, const struct scl_access_a
 
 static void report_seen(struct flow *f, struct ied *d, const struct mms_event *e, const struct pkt_where *at)
 {
-	static struct iec_report rep; /* large; one at a time on the capture thread */
-	if (iec_report_decode(e->pdu, &rep) != REPORT_OK)
+	bool replay;
+	const struct iec_report *rep = reports_current(e, &replay); /* decoded once, by reports.c */
+	if (!rep)
 		return;
 	struct sc_ied *s = sc_of(d);
 	if (!s)
 		return;
 	const struct scl_access_addr *a = design_addr(d, s);
 	char rptid[70], datset[170] = "";
-	view_str(rep.rptid, rptid, sizeof(rptid));
-	if (rep.has_datset) {
-		view_str(rep.datset, datset, sizeof(datset));
+	view_str(rep->rptid, rptid, sizeof(rptid));
+	if (rep->has_datset) {
+		view_str(rep->datset, datset, sizeof(datset));
 		char dom[70];
 		snprintf(dom, sizeof(dom), "%s", datset);
 		char *slash = strchr(dom, '/');
@@ -421,13 +422,13 @@ static void report_seen(struct flow *f, struct ied *d, const struct mms_event *e
 	const struct scl_rcb *dr = report_rcb(d, a, rptid, datset, disp, sizeof(disp));
 	if (!dr)
 		return;
-	if (rep.has_confrev && !flagged(s, dr, FL_CONFREV))
-		confrev_check(f, d, dr, disp, rep.confrev, "report", at);
+	if (rep->has_confrev && !flagged(s, dr, FL_CONFREV))
+		confrev_check(f, d, dr, disp, rep->confrev, "report", at);
 	const struct scl_dataset *ds = dr->dataset;
 	if (datset[0])
 		ds = scl_dataset_by_ref(g_scl, NULL, datset);
-	if (ds && rep.n_dataset && rep.n_dataset != ds->n_fcdas)
-		dataset_mismatch(f, d, ds, rep.n_dataset, NULL, 0, "report inclusion bit-string", at);
+	if (ds && rep->n_dataset && rep->n_dataset != ds->n_fcdas)
+		dataset_mismatch(f, d, ds, rep->n_dataset, NULL, 0, "report inclusion bit-string", at);
 }
 
 /* ---- RCB settings, clients, unknown RCBs ------------------------------------------ */
