@@ -20,15 +20,42 @@ uint8_t iec_trg_mask(struct bview bits, uint32_t nbits)
 	return m;
 }
 
-const char *iec_trg_text(uint8_t mask, char *buf, size_t size)
+/* TrgOps / ReasonCode bits (bit i at 1 << i) and OptFlds bits by name; "" for
+ * reserved bits. */
+static const char *const TRG_NAMES[] = { "", "dchg", "qchg", "dupd", "intg", "gi" };
+static const char *const OPTFLD_NAMES[] = {
+	"",
+	"sequence-number",
+	"report-time-stamp",
+	"reason-for-inclusion",
+	"data-set-name",
+	"data-reference",
+	"buffer-overflow",
+	"entryID",
+	"conf-revision",
+	"segmentation",
+};
+#define NAMES_N(t) (sizeof(t) / sizeof((t)[0]))
+
+const char *iec_trg_name(unsigned bit)
 {
-	/* Called for every report written out: string copies, no printf. */
-	static const char *const names[] = { "", "dchg", "qchg", "dupd", "intg", "gi" };
+	return bit < NAMES_N(TRG_NAMES) && TRG_NAMES[bit][0] ? TRG_NAMES[bit] : NULL;
+}
+
+const char *iec_optfld_name(unsigned bit)
+{
+	return bit < NAMES_N(OPTFLD_NAMES) && OPTFLD_NAMES[bit][0] ? OPTFLD_NAMES[bit] : NULL;
+}
+
+/* The names of the set bits, comma-separated, into buf (whole names only).
+ * Called for every report written out: string copies, no printf. */
+static const char *join_names(const char *const *names, unsigned n_names, uint32_t bits, char *buf, size_t size)
+{
 	size_t used = 0;
 	if (size)
 		buf[0] = 0;
-	for (int b = TRG_DCHG; b <= TRG_GI; b++) {
-		if (!(mask & TRG_MASK(b)))
+	for (unsigned b = 1; b < n_names; b++) {
+		if (!(bits & (1u << b)) || !names[b][0])
 			continue;
 		size_t n = strlen(names[b]);
 		if (used + n + (used ? 1 : 0) + 1 > size)
@@ -42,36 +69,14 @@ const char *iec_trg_text(uint8_t mask, char *buf, size_t size)
 	return buf;
 }
 
+const char *iec_trg_text(uint8_t mask, char *buf, size_t size)
+{
+	return join_names(TRG_NAMES, NAMES_N(TRG_NAMES), mask, buf, size);
+}
+
 const char *iec_optflds_text(uint16_t bits, char *buf, size_t size)
 {
-	static const char *const names[] = {
-		"",
-		"sequence-number",
-		"report-time-stamp",
-		"reason-for-inclusion",
-		"data-set-name",
-		"data-reference",
-		"buffer-overflow",
-		"entryID",
-		"conf-revision",
-		"segmentation",
-	};
-	size_t used = 0;
-	if (size)
-		buf[0] = 0;
-	for (unsigned b = 1; b < sizeof(names) / sizeof(names[0]); b++) {
-		if (!(bits & (1u << b)))
-			continue;
-		size_t n = strlen(names[b]);
-		if (used + n + (used ? 1 : 0) + 1 > size)
-			break;
-		if (used)
-			buf[used++] = ',';
-		memcpy(buf + used, names[b], n);
-		used += n;
-		buf[used] = 0;
-	}
-	return buf;
+	return join_names(OPTFLD_NAMES, NAMES_N(OPTFLD_NAMES), bits, buf, size);
 }
 
 /* The next Data element of the list, which must have the given tag. */

@@ -69,6 +69,9 @@ const char *iec_trg_text(uint8_t mask, char *buf, size_t size);
 /* "sequence-number,report-time-stamp,..." for an OptFlds bit set (bit i at 1 << i,
  * the names docs/inventory.md uses), into buf. */
 const char *iec_optflds_text(uint16_t bits, char *buf, size_t size);
+/* One bit's name ("dchg", "sequence-number"), NULL for a reserved or unknown bit. */
+const char *iec_trg_name(unsigned bit);
+const char *iec_optfld_name(unsigned bit);
 /* A TrgOps / ReasonCode bit string to a TRG_MASK set. */
 uint8_t iec_trg_mask(struct bview bits, uint32_t nbits);
 

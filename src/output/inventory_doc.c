@@ -12,6 +12,7 @@
 #include "core/inputs.h"
 #include "core/inventory.h"
 #include "core/scl.h"
+#include "dissectors/iec61850_report.h"
 #include "dissectors/mms.h"
 #include "dissectors/timesync.h"
 #include "dissectors/tls.h"
@@ -19,20 +20,6 @@
 #include "util/json.h"
 #include "util/log.h"
 #include "util/stats.h"
-
-static const char *const TRG_NAMES[8] = { NULL, "dchg", "qchg", "dupd", "intg", "gi", NULL, NULL };
-static const char *const OPT_NAMES[10] = {
-	NULL,
-	"sequence-number",
-	"report-time-stamp",
-	"reason-for-inclusion",
-	"data-set-name",
-	"data-reference",
-	"buffer-overflow",
-	"entryID",
-	"conf-revision",
-	"segmentation",
-};
 
 #define KNOWN(r, a) ((r)->known & (1u << (a)))
 
@@ -167,15 +154,15 @@ static void rcbs_json(struct jw *w, const struct ied *d)
 		if (KNOWN(r, RCB_TRGOPS)) {
 			jw_arr(w, "trgops");
 			for (unsigned b = 0; b < 8; b++)
-				if ((r->trgops & (1u << b)) && TRG_NAMES[b])
-					jw_str(w, NULL, TRG_NAMES[b]);
+				if ((r->trgops & (1u << b)) && iec_trg_name(b))
+					jw_str(w, NULL, iec_trg_name(b));
 			jw_arr_end(w);
 		}
 		if (KNOWN(r, RCB_OPTFLDS)) {
 			jw_arr(w, "optflds");
 			for (unsigned b = 0; b < 10; b++)
-				if ((r->optflds & (1u << b)) && OPT_NAMES[b])
-					jw_str(w, NULL, OPT_NAMES[b]);
+				if ((r->optflds & (1u << b)) && iec_optfld_name(b))
+					jw_str(w, NULL, iec_optfld_name(b));
 			jw_arr_end(w);
 		}
 		if (KNOWN(r, RCB_INTGPD))
