@@ -228,15 +228,61 @@ int input_set_open(struct input_set *s, const char **args, size_t nargs)
 	return 0;
 }
 
+/* libpcap reads a file through stdio; its default buffer (a few KiB) costs a
+ * read() system call every few packets. A large one turns that into one per MiB. */
+#define READ_BUFFER_BYTES (1024 * 1024)
+
+/* Open one file of the set for reading, with our own stdio buffer. NULL with
+ * errbuf set as libpcap's own pcap_open_offline would set it. The buffer is the
+ * caller's to free after pcap_close. */
+static pcap_t *open_buffered(const char *path, char *errbuf, char **buf)
+{
+	*buf = NULL;
+	FILE *fp = fopen(path, "rb");
+	if (!fp) {
+		snprintf(errbuf, PCAP_ERRBUF_SIZE, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	*buf = malloc(READ_BUFFER_BYTES);
+	if (*buf && setvbuf(fp, *buf, _IOFBF, READ_BUFFER_BYTES) != 0) {
+		free(*buf);
+		*buf = NULL;
+	}
+	pcap_t *p = pcap_fopen_offline_with_tstamp_precision(fp, PCAP_TSTAMP_PRECISION_MICRO, errbuf);
+	if (!p) {
+		fclose(fp);
+		free(*buf);
+		*buf = NULL;
+	}
+	return p; /* pcap_close closes fp */
+}
+
+static void note_to_log(void *ctx, enum capture_note level, const char *text)
+{
+	(void)ctx;
+	if (level == CAPTURE_NOTE_ERROR)
+		log_error("%s", text);
+	else
+		log_warn("%s", text);
+}
+
 int input_set_read(struct input_set *s, packet_fn fn, void *ctx, volatile int *stop)
 {
+	return input_set_read_to(s, fn, note_to_log, ctx, stop);
+}
+
+int input_set_read_to(struct input_set *s, packet_fn fn, note_fn note, void *ctx, volatile int *stop)
+{
 	char errbuf[PCAP_ERRBUF_SIZE];
+	char text[PCAP_ERRBUF_SIZE + 4200];
 	int rc = 0;
 	for (size_t i = 0; i < s->n && !(stop && *stop); i++) {
 		struct input_file *f = &s->files[i];
-		pcap_t *p = pcap_open_offline_with_tstamp_precision(f->path, PCAP_TSTAMP_PRECISION_MICRO, errbuf);
+		char *buf;
+		pcap_t *p = open_buffered(f->path, errbuf, &buf);
 		if (!p) {
-			log_error("%s: %s", f->path, open_reason(errbuf));
+			snprintf(text, sizeof(text), "%s: %s", f->path, open_reason(errbuf));
+			note(ctx, CAPTURE_NOTE_ERROR, text);
 			rc = 1;
 			continue;
 		}
@@ -252,15 +298,19 @@ int input_set_read(struct input_set *s, packet_fn fn, void *ctx, volatile int *s
 		if (r == PCAP_ERROR) {
 			/* A capture still being written ends mid-record: read to the cut. */
 			if (i + 1 == s->n) {
-				log_warn("%s: truncated after packet %llu (%s); read up to the cut", f->path,
-					 (unsigned long long)frame, pcap_geterr(p));
+				snprintf(text, sizeof(text), "%s: truncated after packet %llu (%s); read up to the cut",
+					 f->path, (unsigned long long)frame, pcap_geterr(p));
+				note(ctx, CAPTURE_NOTE_WARN, text);
 			} else {
-				log_error("%s: cannot be read past packet %llu (%s); continuing with the next file",
-					  f->path, (unsigned long long)frame, pcap_geterr(p));
+				snprintf(text, sizeof(text),
+					 "%s: cannot be read past packet %llu (%s); continuing with the next file",
+					 f->path, (unsigned long long)frame, pcap_geterr(p));
+				note(ctx, CAPTURE_NOTE_ERROR, text);
 				rc = 1;
 			}
 		}
 		pcap_close(p);
+		free(buf);
 	}
 	return rc;
 }

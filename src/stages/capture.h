@@ -20,6 +20,13 @@ int input_set_open(struct input_set *s, const char **args, size_t n);
  * could not be read to its end (reported; the rest is still read). A truncated
  * last file is read up to the cut with a warning. *stop can end the run early. */
 int input_set_read(struct input_set *s, packet_fn fn, void *ctx, volatile int *stop);
+/* What the read loop has to say about a file (cannot be opened, truncated, not
+ * readable to its end), as one line of text without the program's prefix. */
+enum capture_note { CAPTURE_NOTE_WARN, CAPTURE_NOTE_ERROR };
+typedef void (*note_fn)(void *ctx, enum capture_note level, const char *text);
+/* input_set_read with its messages handed to note instead of the log; it returns
+ * 1 exactly when it gave note a CAPTURE_NOTE_ERROR. */
+int input_set_read_to(struct input_set *s, packet_fn fn, note_fn note, void *ctx, volatile int *stop);
 void input_set_free(struct input_set *s);
 
 #endif
