@@ -546,7 +546,8 @@ int main(int argc, char **argv)
 		if (live_loop(live, pipeline_live_packet, NULL, &stop_requested, opt.count, opt.duration_s,
 			      opt.stats_interval_s, on_capture_stats, housekeeping, NULL) != 0)
 			status = EXIT_FAILURE_RUN;
-	} else if (input_set_read(&in, offline_packet, NULL, &stop_requested) != 0) {
+	} else if ((opt.single_threaded ? input_set_read : input_set_read_threaded)(&in, offline_packet, NULL,
+										    &stop_requested) != 0) {
 		status = EXIT_FAILURE_RUN;
 	}
 

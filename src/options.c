@@ -139,6 +139,8 @@ static const char USAGE[] =
 	"      --max-flows N      flow table size (default 65536); idle flows go first\n"
 	"      --hole-timeout MS  wait this long for a missing TCP segment before it is\n"
 	"                         reported as capture loss (default 1000)\n"
+	"      --single-threaded  run every stage on one thread: the reference the\n"
+	"                         determinism test compares against\n"
 	"\n"
 	"  -h, --help             this help\n"
 	"  -V, --version          version\n"
@@ -187,7 +189,8 @@ enum {
 	OPT_EVE_TYPES,
 	OPT_SENSOR_NAME,
 	OPT_EVE_QUEUE,
-	OPT_EVE_DRAIN
+	OPT_EVE_DRAIN,
+	OPT_SINGLE_THREADED
 };
 
 static const struct option LONG[] = {
@@ -235,6 +238,7 @@ static const struct option LONG[] = {
 	{ "fail-on-loss", no_argument, NULL, OPT_FAIL_ON_LOSS },
 	{ "serve", required_argument, NULL, OPT_SERVE },
 	{ "token-file", required_argument, NULL, OPT_TOKEN_FILE },
+	{ "single-threaded", no_argument, NULL, OPT_SINGLE_THREADED },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
@@ -514,6 +518,9 @@ int options_parse_config(int argc, char **argv, int n_config, struct options *o)
 			break;
 		case OPT_NO_VALUES:
 			o->no_values = true;
+			break;
+		case OPT_SINGLE_THREADED:
+			o->single_threaded = true;
 			break;
 		case OPT_SUMMARY:
 			summary_forced = true;

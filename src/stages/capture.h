@@ -27,6 +27,13 @@ typedef void (*note_fn)(void *ctx, enum capture_note level, const char *text);
 /* input_set_read with its messages handed to note instead of the log; it returns
  * 1 exactly when it gave note a CAPTURE_NOTE_ERROR. */
 int input_set_read_to(struct input_set *s, packet_fn fn, note_fn note, void *ctx, volatile int *stop);
+/* input_set_read with the files read ahead by a thread of its own (named
+ * "mmswatch-reader") into a bounded ring: fn and the messages still come on the
+ * caller's thread, in exactly the order input_set_read gives them. A full ring
+ * makes the reader wait (nothing is lost); *stop, checked after every packet as
+ * input_set_read does, ends the reader too. Messages are logged as
+ * input_set_read logs them. */
+int input_set_read_threaded(struct input_set *s, packet_fn fn, void *ctx, volatile int *stop);
 void input_set_free(struct input_set *s);
 
 #endif

@@ -60,6 +60,9 @@ enum stat_id {
 		STAT_COUNT
 };
 
+/* Plain counters, not atomics: only the pipeline thread touches them. The
+ * offline reader thread (stages/capture_reader.c) counts nothing; what it reads
+ * is counted when the pipeline takes it (STAT_packets, STAT_bytes). */
 extern uint64_t g_stats[STAT_COUNT];
 
 static inline void stat_add(enum stat_id id, uint64_t n)

@@ -1,0 +1,242 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* capture_reader.c - reading the capture files on a thread of their own; see
+ * capture.h (input_set_read_threaded).
+ *
+ * Why: reading (libpcap's record parsing, the read() system calls, the page
+ * cache copy) is a tenth of an offline run; on a second core it overlaps with
+ * the decoding instead of adding to it.
+ *
+ * How: the reader copies every frame (its header, file index, frame number,
+ * link type and bytes) and every message of the read loop into large blocks of
+ * a bounded ring; the caller's thread takes the blocks in order and hands each
+ * record to the packet callback or the log. One producer, one consumer, first in
+ * first out: the callback sees exactly what input_set_read would give it, in the
+ * same order, so every output is the same by construction. Blocks, not single
+ * packets, cross between the threads: one lock and one wake-up per block. A full
+ * ring makes the reader wait (offline, nothing is ever dropped). */
+#include "stages/capture.h"
+
+#include <pthread.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/log.h"
+
+/* 8 blocks of 256 KiB: 2 MiB read ahead at most, about 1,400 packets a block
+ * of the benchmark capture; a block stays within a core's L2 cache. */
+#define BLOCK_BYTES (256 * 1024)
+#define RING_BLOCKS 8
+
+enum rec_kind { REC_FRAME, REC_WARN, REC_ERROR };
+
+/* One record in a block, followed by len bytes (the frame, or the message with
+ * its NUL), padded to the next 8 bytes. */
+struct rec {
+	struct pcap_pkthdr hdr; /* REC_FRAME */
+	uint64_t frame;
+	uint32_t file_idx;
+	int32_t dlt;
+	uint32_t kind;
+	uint32_t len;
+};
+
+struct block {
+	size_t used, cap;
+	uint8_t *data;
+};
+
+struct ring {
+	pthread_mutex_t mu;
+	pthread_cond_t filled;  /* the consumer waits for a block */
+	pthread_cond_t emptied; /* the reader waits for a free block */
+	struct block blocks[RING_BLOCKS];
+	/* Blocks published: tail; taken back: head (both only grow). The reader
+	 * owns blocks[tail % RING_BLOCKS] while tail - head < RING_BLOCKS. */
+	uint64_t head, tail;
+	bool done;   /* the reader has published its last block */
+	bool cancel; /* the consumer stopped: the reader should too */
+	bool oom;    /* a block could not grow for a frame larger than it */
+	/* The reader thread's own stop flag for input_set_read_to: only the reader
+	 * touches it (set when it sees cancel), so no flag is shared without the lock. */
+	volatile int reader_stop;
+	struct input_set *set;
+};
+
+static size_t rec_size(uint32_t len)
+{
+	return (sizeof(struct rec) + len + 7) & ~(size_t)7;
+}
+
+/* Publish the reader's block and wait for the next free one. False when the
+ * consumer has stopped. */
+static bool publish(struct ring *r)
+{
+	pthread_mutex_lock(&r->mu);
+	r->tail++;
+	pthread_cond_signal(&r->filled);
+	while (r->tail - r->head >= RING_BLOCKS && !r->cancel)
+		pthread_cond_wait(&r->emptied, &r->mu);
+	bool go_on = !r->cancel;
+	pthread_mutex_unlock(&r->mu);
+	if (!go_on)
+		r->reader_stop = 1;
+	else
+		r->blocks[r->tail % RING_BLOCKS].used = 0;
+	return go_on;
+}
+
+static void put(struct ring *r, enum rec_kind kind, int dlt, uint32_t file_idx, uint64_t frame,
+		const struct pcap_pkthdr *h, const void *bytes, uint32_t len)
+{
+	if (r->reader_stop)
+		return;
+	struct block *b = &r->blocks[r->tail % RING_BLOCKS];
+	size_t need = rec_size(len);
+	if (b->used + need > b->cap && b->used > 0) {
+		if (!publish(r))
+			return;
+		b = &r->blocks[r->tail % RING_BLOCKS];
+	}
+	if (need > b->cap) {
+		/* A frame larger than a block (a snap length over 256 KiB): this
+		 * block grows for it. */
+		uint8_t *nd = realloc(b->data, need);
+		if (!nd) {
+			r->oom = true;
+			r->reader_stop = 1;
+			return;
+		}
+		b->data = nd;
+		b->cap = need;
+	}
+	struct rec *rc = (struct rec *)(b->data + b->used);
+	memset(rc, 0, sizeof(*rc));
+	if (h)
+		rc->hdr = *h;
+	rc->frame = frame;
+	rc->file_idx = file_idx;
+	rc->dlt = dlt;
+	rc->kind = kind;
+	rc->len = len;
+	memcpy(rc + 1, bytes, len);
+	b->used += need;
+}
+
+static void reader_packet(void *ctx, int dlt, uint32_t file_idx, uint64_t frame, const struct pcap_pkthdr *h,
+			  const uint8_t *data)
+{
+	put(ctx, REC_FRAME, dlt, file_idx, frame, h, data, h->caplen);
+}
+
+static void reader_note(void *ctx, enum capture_note level, const char *text)
+{
+	put(ctx, level == CAPTURE_NOTE_ERROR ? REC_ERROR : REC_WARN, 0, 0, 0, NULL, text, (uint32_t)strlen(text) + 1);
+}
+
+static void *reader_main(void *arg)
+{
+	struct ring *r = arg;
+	/* The return value is not needed: the consumer counts the error messages
+	 * it logs (input_set_read_to returns 1 exactly when it gave one). */
+	input_set_read_to(r->set, reader_packet, reader_note, r, &r->reader_stop);
+	pthread_mutex_lock(&r->mu);
+	if (!r->cancel)
+		r->tail++; /* the last block, however full (it is the reader's: see publish) */
+	r->done = true;
+	pthread_cond_signal(&r->filled);
+	pthread_mutex_unlock(&r->mu);
+	return NULL;
+}
+
+/* Hand one block's records to fn and the log. False once *stop is set. */
+static bool consume(const struct block *b, packet_fn fn, void *ctx, volatile int *stop, int *rc)
+{
+	for (size_t off = 0; off < b->used;) {
+		const struct rec *e = (const struct rec *)(b->data + off);
+		const uint8_t *bytes = (const uint8_t *)(e + 1);
+		off += rec_size(e->len);
+		if (e->kind == REC_FRAME) {
+			fn(ctx, e->dlt, e->file_idx, e->frame, &e->hdr, bytes);
+			if (stop && *stop)
+				return false;
+		} else if (e->kind == REC_ERROR) {
+			log_error("%s", (const char *)bytes);
+			*rc = 1;
+		} else {
+			log_warn("%s", (const char *)bytes);
+		}
+	}
+	return true;
+}
+
+int input_set_read_threaded(struct input_set *s, packet_fn fn, void *ctx, volatile int *stop)
+{
+	struct ring *r = calloc(1, sizeof(*r));
+	if (!r)
+		return input_set_read(s, fn, ctx, stop);
+	r->set = s;
+	for (int i = 0; i < RING_BLOCKS; i++) {
+		r->blocks[i].cap = BLOCK_BYTES;
+		if (!(r->blocks[i].data = malloc(BLOCK_BYTES))) {
+			for (int k = 0; k < i; k++)
+				free(r->blocks[k].data);
+			free(r);
+			return input_set_read(s, fn, ctx, stop);
+		}
+	}
+	pthread_mutex_init(&r->mu, NULL);
+	pthread_cond_init(&r->filled, NULL);
+	pthread_cond_init(&r->emptied, NULL);
+
+	/* Signals (SIGINT, SIGTERM, SIGHUP) stay with the main thread: their
+	 * handlers set flags it reads, and a read() they interrupted in the reader
+	 * would look like a truncated file. */
+	sigset_t all, old;
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
+	pthread_t th;
+	int err = pthread_create(&th, NULL, reader_main, r);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (err != 0) {
+		for (int i = 0; i < RING_BLOCKS; i++)
+			free(r->blocks[i].data);
+		free(r);
+		return input_set_read(s, fn, ctx, stop);
+	}
+	pthread_setname_np(th, "mmswatch-reader");
+
+	int rc = 0;
+	bool go_on = true;
+	while (go_on) {
+		pthread_mutex_lock(&r->mu);
+		while (r->head == r->tail && !r->done)
+			pthread_cond_wait(&r->filled, &r->mu);
+		bool have = r->head != r->tail;
+		pthread_mutex_unlock(&r->mu);
+		if (!have)
+			break; /* the reader is done and every block was taken */
+		go_on = consume(&r->blocks[r->head % RING_BLOCKS], fn, ctx, stop, &rc);
+		pthread_mutex_lock(&r->mu);
+		r->head++;
+		pthread_cond_signal(&r->emptied);
+		pthread_mutex_unlock(&r->mu);
+	}
+	pthread_mutex_lock(&r->mu);
+	r->cancel = true;
+	pthread_cond_signal(&r->emptied);
+	pthread_mutex_unlock(&r->mu);
+	pthread_join(th, NULL);
+	if (r->oom && go_on) {
+		log_error("out of memory for a frame larger than %d KiB; reading stopped", BLOCK_BYTES / 1024);
+		rc = 1;
+	}
+	pthread_cond_destroy(&r->filled);
+	pthread_cond_destroy(&r->emptied);
+	pthread_mutex_destroy(&r->mu);
+	for (int i = 0; i < RING_BLOCKS; i++)
+		free(r->blocks[i].data);
+	free(r);
+	return rc;
+}
