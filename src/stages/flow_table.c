@@ -19,12 +19,16 @@
 
 enum { LRU_SHORT = 0, LRU_LONG = 1 };
 
+/* The bucket array's first size (8 KiB of pointers); it doubles whenever the
+ * flows outnumber the buckets, up to the cap's power of two. */
+#define MIN_BUCKETS 1024
+
 struct lru {
 	struct flow *head, *tail;
 };
 
 struct flow_table {
-	size_t cap, count, nbuckets;
+	size_t cap, count, nbuckets, max_buckets;
 	struct flow **buckets;
 	struct lru lru[2];
 	flow_end_cb on_end;
@@ -37,9 +41,14 @@ struct flow_table *flow_table_new(size_t cap, flow_end_cb on_end)
 	if (!t)
 		return NULL;
 	t->cap = cap;
-	t->nbuckets = 1024;
-	while (t->nbuckets < cap)
-		t->nbuckets <<= 1;
+	/* The bucket array starts small and doubles with the flows in the table
+	 * (flow_get): one sized for the cap (65536 by default: 512 KiB) would put
+	 * every packet's bucket in a different cache line of a cold array, a cache
+	 * miss per packet, for a few hundred live flows. */
+	t->max_buckets = MIN_BUCKETS;
+	while (t->max_buckets < cap)
+		t->max_buckets <<= 1;
+	t->nbuckets = MIN_BUCKETS;
 	t->buckets = calloc(t->nbuckets, sizeof(*t->buckets));
 	if (!t->buckets) {
 		free(t);
@@ -125,8 +134,13 @@ static uint8_t lru_for(const struct flow *f)
 void flow_touch(struct flow_table *t, struct flow *f, int64_t now)
 {
 	f->last_ts = now;
+	uint8_t which = lru_for(f);
+	/* Most packets belong to the flow touched last: it is already where the
+	 * relink would put it. */
+	if (f->lru == which && t->lru[which].head == f)
+		return;
 	lru_unlink(t, f);
-	lru_push(t, f, lru_for(f));
+	lru_push(t, f, which);
 }
 
 static void unhash(struct flow_table *t, struct flow *f)
@@ -174,6 +188,25 @@ static uint64_t make_id(const struct flow_key *k, int64_t ts, uint64_t serial)
 	return h & ((1ull << 52) - 1);
 }
 
+/* Double the bucket array (the chains' order changes; nothing depends on it:
+ * every walk over the flows goes by the LRU lists). On failure the table keeps
+ * its buckets and only gets longer chains. */
+static void grow(struct flow_table *t)
+{
+	size_t n = t->nbuckets * 2;
+	struct flow **b = calloc(n, sizeof(*b));
+	if (!b)
+		return;
+	for (int l = 0; l < 2; l++)
+		for (struct flow *f = t->lru[l].head; f; f = f->next) {
+			f->hnext = b[f->hash & (n - 1)];
+			b[f->hash & (n - 1)] = f;
+		}
+	free(t->buckets);
+	t->buckets = b;
+	t->nbuckets = n;
+}
+
 struct flow *flow_get(struct flow_table *t, const struct pkt *p, bool create, bool src_is_client, int *dir)
 {
 	struct flow_key k;
@@ -194,6 +227,8 @@ struct flow *flow_get(struct flow_table *t, const struct pkt *p, bool create, bo
 				bus_stream_note(victim, 0, STREAM_EV_EVICTED, 0, &p->at);
 			flow_end(t, victim, FLOW_END_EVICTED, &p->at);
 		}
+		if (t->count >= t->nbuckets && t->nbuckets < t->max_buckets)
+			grow(t);
 		f = calloc(1, sizeof(*f));
 		if (!f)
 			return NULL;
