@@ -110,25 +110,10 @@ static enum ber_status ber_find_eoc(const uint8_t *p, size_t avail, size_t *cont
 	return BER_TRUNCATED;
 }
 
-enum ber_status ber_read(struct rd *r, struct ber_tlv *t)
+enum ber_status ber_read_general(struct rd *r, struct ber_tlv *t)
 {
 	const uint8_t *p = rd_ptr(r);
 	size_t avail = rd_left(r), hdr, len;
-	/* The common case in MMS: a one-octet tag and a short definite length. */
-	if (avail >= 2 && (p[0] & 0x1f) != 0x1f && p[1] < 0x80) {
-		if (p[1] > avail - 2)
-			return BER_TRUNCATED;
-		t->id = p[0];
-		t->tag = p[0] & 0x1f;
-		t->cls = p[0] >> 6;
-		t->constructed = (p[0] & 0x20) != 0;
-		t->indefinite = false;
-		t->val.p = p + 2;
-		t->val.len = p[1];
-		t->val.off = 0;
-		r->off += 2 + (size_t)p[1];
-		return BER_OK;
-	}
 	enum ber_status s = ber_header(p, avail, &t->id, &t->tag, &hdr, &len);
 	if (s != BER_OK)
 		return s;
@@ -165,30 +150,6 @@ enum ber_status ber_expect(struct rd *r, uint8_t cls, uint32_t tag, struct ber_t
 	return BER_OK;
 }
 
-bool ber_uint32(struct rd v, uint32_t *out)
-{
-	uint64_t x;
-	if (!ber_uint64(v, &x) || x > UINT32_MAX)
-		return false;
-	*out = (uint32_t)x;
-	return true;
-}
-
-bool ber_uint64(struct rd v, uint64_t *out)
-{
-	size_t n = rd_left(&v);
-	const uint8_t *p = rd_ptr(&v);
-	if (n == 0 || (p[0] & 0x80))
-		return false; /* empty or negative */
-	if (n > 9 || (n == 9 && p[0] != 0))
-		return false;
-	uint64_t x = 0;
-	for (size_t i = 0; i < n; i++)
-		x = (x << 8) | p[i];
-	*out = x;
-	return true;
-}
-
 bool ber_int64(struct rd v, int64_t *out)
 {
 	size_t n = rd_left(&v);
@@ -208,29 +169,6 @@ bool ber_bool(struct rd v, bool *out)
 		return false;
 	*out = v.p[v.off] != 0;
 	return true;
-}
-
-bool ber_bitstring(struct rd v, struct bview *bits, uint32_t *nbits)
-{
-	uint8_t unused;
-	if (!rd_u8(&v, &unused) || unused > 7)
-		return false;
-	size_t n = rd_left(&v);
-	if (n == 0 && unused != 0)
-		return false;
-	if (n > (UINT32_MAX / 8))
-		return false;
-	bits->p = rd_ptr(&v);
-	bits->len = (uint32_t)n;
-	*nbits = (uint32_t)(n * 8 - unused);
-	return true;
-}
-
-bool ber_bit(struct bview bits, uint32_t nbits, uint32_t i)
-{
-	if (i >= nbits || i / 8 >= bits.len)
-		return false;
-	return (bits.p[i / 8] >> (7 - (i % 8))) & 1;
 }
 
 bool ber_oid_text(struct rd v, char *buf, size_t size)

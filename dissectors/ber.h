@@ -30,20 +30,85 @@ struct ber_tlv {
 
 const char *ber_status_name(enum ber_status s);
 
-/* Read one TLV at the cursor; on BER_OK the cursor is past it. */
-enum ber_status ber_read(struct rd *r, struct ber_tlv *t);
+/* ber_read for what its inline fast path does not take: long tags, long or
+ * indefinite lengths, and every error. */
+enum ber_status ber_read_general(struct rd *r, struct ber_tlv *t);
+
+/* Read one TLV at the cursor; on BER_OK the cursor is past it. Inline because it
+ * runs for every element of every PDU; the common case in MMS (a one-octet tag,
+ * a short definite length) is handled here, anything else by ber_read_general. */
+static inline enum ber_status ber_read(struct rd *r, struct ber_tlv *t)
+{
+	const uint8_t *p = rd_ptr(r);
+	size_t avail = rd_left(r);
+	if (avail >= 2 && (p[0] & 0x1f) != 0x1f && p[1] < 0x80) {
+		if (p[1] > avail - 2)
+			return BER_TRUNCATED;
+		t->id = p[0];
+		t->tag = p[0] & 0x1f;
+		t->cls = p[0] >> 6;
+		t->constructed = (p[0] & 0x20) != 0;
+		t->indefinite = false;
+		t->val.p = p + 2;
+		t->val.len = p[1];
+		t->val.off = 0;
+		r->off += 2 + (size_t)p[1];
+		return BER_OK;
+	}
+	return ber_read_general(r, t);
+}
 /* Like ber_read, but only succeeds when the element has class cls and tag number tag. */
 enum ber_status ber_expect(struct rd *r, uint8_t cls, uint32_t tag, struct ber_tlv *t);
 
 /* Contents decoders. Each returns false on a value it cannot represent. */
-bool ber_uint32(struct rd v, uint32_t *out);
 bool ber_int64(struct rd v, int64_t *out);
-bool ber_uint64(struct rd v, uint64_t *out);
 bool ber_bool(struct rd v, bool *out);
+/* The small decoders below are inline: they run for most elements of a report. */
+static inline bool ber_uint64(struct rd v, uint64_t *out)
+{
+	size_t n = rd_left(&v);
+	const uint8_t *p = rd_ptr(&v);
+	if (n == 0 || (p[0] & 0x80))
+		return false; /* empty or negative */
+	if (n > 9 || (n == 9 && p[0] != 0))
+		return false;
+	uint64_t x = 0;
+	for (size_t i = 0; i < n; i++)
+		x = (x << 8) | p[i];
+	*out = x;
+	return true;
+}
+static inline bool ber_uint32(struct rd v, uint32_t *out)
+{
+	uint64_t x;
+	if (!ber_uint64(v, &x) || x > UINT32_MAX)
+		return false;
+	*out = (uint32_t)x;
+	return true;
+}
 /* BIT STRING: first octet is the unused-bit count (0..7). *nbits is the bit count. */
-bool ber_bitstring(struct rd v, struct bview *bits, uint32_t *nbits);
+static inline bool ber_bitstring(struct rd v, struct bview *bits, uint32_t *nbits)
+{
+	uint8_t unused;
+	if (!rd_u8(&v, &unused) || unused > 7)
+		return false;
+	size_t n = rd_left(&v);
+	if (n == 0 && unused != 0)
+		return false;
+	if (n > (UINT32_MAX / 8))
+		return false;
+	bits->p = rd_ptr(&v);
+	bits->len = (uint32_t)n;
+	*nbits = (uint32_t)(n * 8 - unused);
+	return true;
+}
 /* Bit i (0 = most significant bit of the first octet) of a BIT STRING's bits. */
-bool ber_bit(struct bview bits, uint32_t nbits, uint32_t i);
+static inline bool ber_bit(struct bview bits, uint32_t nbits, uint32_t i)
+{
+	if (i >= nbits || i / 8 >= bits.len)
+		return false;
+	return (bits.p[i / 8] >> (7 - (i % 8))) & 1;
+}
 /* OBJECT IDENTIFIER to dotted text; false if malformed or buf too small. */
 bool ber_oid_text(struct rd v, char *buf, size_t size);
 

@@ -107,11 +107,14 @@ static inline bool rd_view(struct rd *r, size_t n, struct bview *out)
 	return true;
 }
 
-/* Take the next n bytes as a narrower reader. */
+/* Take the next n bytes as a narrower reader. On failure *sub is an empty
+ * reader, never left unset (with ber_read inline the compiler checks that). */
 static inline bool rd_sub(struct rd *r, size_t n, struct rd *sub)
 {
-	if (rd_left(r) < n)
+	if (rd_left(r) < n) {
+		*sub = rd_make(NULL, 0);
 		return false;
+	}
 	*sub = rd_make(rd_ptr(r), n);
 	r->off += n;
 	return true;
