@@ -31,7 +31,7 @@ struct session_spdu {
 };
 
 struct session_tsdu {
-	uint8_t n; /* SPDUs that carry meaning (GT/PT are skipped) */
+	uint8_t n; /* SPDUs that carry meaning (GT/PT are skipped); spdu[n..] are undefined */
 	struct session_spdu spdu[MMSW_SESSION_MAX_SPDUS];
 };
 
