@@ -35,27 +35,41 @@ const char *ber_status_name(enum ber_status s);
 enum ber_status ber_read_general(struct rd *r, struct ber_tlv *t);
 
 /* Read one TLV at the cursor; on BER_OK the cursor is past it. Inline because it
- * runs for every element of every PDU; the common case in MMS (a one-octet tag,
- * a short definite length) is handled here, anything else by ber_read_general. */
+ * runs for every element of every PDU; the common cases in MMS (a one-octet tag,
+ * a definite length of one, two or three octets) are read here, anything else
+ * (long tags, indefinite or longer lengths, every error) by ber_read_general. */
 static inline enum ber_status ber_read(struct rd *r, struct ber_tlv *t)
 {
 	const uint8_t *p = rd_ptr(r);
-	size_t avail = rd_left(r);
-	if (avail >= 2 && (p[0] & 0x1f) != 0x1f && p[1] < 0x80) {
+	size_t avail = rd_left(r), hdr, len;
+	if (avail < 2 || (p[0] & 0x1f) == 0x1f)
+		return ber_read_general(r, t);
+	if (p[1] < 0x80) {
 		if (p[1] > avail - 2)
 			return BER_TRUNCATED;
-		t->id = p[0];
-		t->tag = p[0] & 0x1f;
-		t->cls = p[0] >> 6;
-		t->constructed = (p[0] & 0x20) != 0;
-		t->indefinite = false;
-		t->val.p = p + 2;
-		t->val.len = p[1];
-		t->val.off = 0;
-		r->off += 2 + (size_t)p[1];
-		return BER_OK;
+		hdr = 2;
+		len = p[1];
+	} else if (p[1] == 0x81 && avail >= 3) {
+		hdr = 3;
+		len = p[2];
+	} else if (p[1] == 0x82 && avail >= 4) {
+		hdr = 4;
+		len = (size_t)p[2] << 8 | p[3];
+	} else {
+		return ber_read_general(r, t);
 	}
-	return ber_read_general(r, t);
+	if (len > avail - hdr)
+		return ber_read_general(r, t); /* truncated: reported as the general reader does */
+	t->id = p[0];
+	t->tag = p[0] & 0x1f;
+	t->cls = p[0] >> 6;
+	t->constructed = (p[0] & 0x20) != 0;
+	t->indefinite = false;
+	t->val.p = p + hdr;
+	t->val.len = len;
+	t->val.off = 0;
+	r->off += hdr + len;
+	return BER_OK;
 }
 /* Like ber_read, but only succeeds when the element has class cls and tag number tag. */
 enum ber_status ber_expect(struct rd *r, uint8_t cls, uint32_t tag, struct ber_tlv *t);
