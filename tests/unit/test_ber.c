@@ -59,6 +59,48 @@ static void test_long_forms(void)
 	CHECK_EQ(rd_left(&t.val), 0);
 }
 
+/* The inline reader's own long lengths (0x81, 0x82) agree with the general
+ * reader on the value, the cursor and every truncation. */
+static void test_short_tag_long_lengths(void)
+{
+	uint8_t b[300];
+	struct ber_tlv t, g;
+	size_t used;
+	for (size_t i = 0; i < sizeof(b); i++)
+		b[i] = (uint8_t)i;
+	b[0] = 0xa3; /* [3] constructed */
+	b[1] = 0x81;
+	b[2] = 200;
+	CHECK_EQ(read1(b, 203, &t, &used), BER_OK);
+	CHECK_EQ(t.tag, 3);
+	CHECK_EQ(t.cls, BER_CONTEXT);
+	CHECK(t.constructed);
+	CHECK_EQ(rd_left(&t.val), 200);
+	CHECK(rd_ptr(&t.val) == b + 3);
+	CHECK_EQ(used, 203);
+	struct rd r = rd_make(b, 203);
+	CHECK_EQ(ber_read_general(&r, &g), BER_OK);
+	CHECK_EQ(r.off, 203);
+	CHECK(rd_ptr(&g.val) == rd_ptr(&t.val) && rd_left(&g.val) == rd_left(&t.val));
+	CHECK_EQ(read1(b, 202, &t, &used), BER_TRUNCATED); /* one octet short */
+	CHECK_EQ(used, 0);
+	CHECK_EQ(read1(b, 2, &t, &used), BER_TRUNCATED); /* the length octet missing */
+	b[1] = 0x82;
+	b[2] = 0x01;
+	b[3] = 0x00; /* 256 */
+	CHECK_EQ(read1(b, 260, &t, &used), BER_OK);
+	CHECK_EQ(rd_left(&t.val), 256);
+	CHECK(rd_ptr(&t.val) == b + 4);
+	CHECK_EQ(used, 260);
+	CHECK_EQ(read1(b, 259, &t, &used), BER_TRUNCATED);
+	CHECK_EQ(read1(b, 3, &t, &used), BER_TRUNCATED); /* half a length */
+	/* a non-minimal 0x81 under 128 is still accepted, as before */
+	static const uint8_t nm[] = { 0x04, 0x81, 0x01, 0x55 };
+	CHECK_EQ(read1(nm, sizeof(nm), &t, &used), BER_OK);
+	CHECK_EQ(rd_left(&t.val), 1);
+	CHECK_EQ(used, 4);
+}
+
 static void test_indefinite(void)
 {
 	/* 30 80 { 02 01 07, a0 80 { 04 01 aa } 00 00 } 00 00 */
@@ -162,6 +204,7 @@ int main(void)
 {
 	test_definite();
 	test_long_forms();
+	test_short_tag_long_lengths();
 	test_indefinite();
 	test_deep_indefinite();
 	test_integers();
