@@ -229,8 +229,9 @@ int input_set_open(struct input_set *s, const char **args, size_t nargs)
 }
 
 /* libpcap reads a file through stdio; its default buffer (a few KiB) costs a
- * read() system call every few packets. A large one turns that into one per MiB. */
-#define READ_BUFFER_BYTES (1024 * 1024)
+ * read() system call every few packets. A larger one turns that into one per 256 KiB
+ * (larger buffers save little more and cost memory a storm test counts). */
+#define READ_BUFFER_BYTES (256 * 1024)
 
 /* Open one file of the set for reading, with our own stdio buffer. NULL with
  * errbuf set as libpcap's own pcap_open_offline would set it. The buffer is the

@@ -24,9 +24,9 @@
 
 #include "util/log.h"
 
-/* 8 blocks of 256 KiB: 2 MiB read ahead at most, about 1,400 packets a block
- * of the benchmark capture; a block stays within a core's L2 cache. */
-#define BLOCK_BYTES (256 * 1024)
+/* 8 blocks of 128 KiB: 1 MiB read ahead at most, about 700 packets a block of
+ * the benchmark capture; a block stays within a core's L2 cache. */
+#define BLOCK_BYTES (128 * 1024)
 #define RING_BLOCKS 8
 
 enum rec_kind { REC_FRAME, REC_WARN, REC_ERROR };
@@ -100,7 +100,7 @@ static void put(struct ring *r, enum rec_kind kind, int dlt, uint32_t file_idx, 
 		b = &r->blocks[r->tail % RING_BLOCKS];
 	}
 	if (need > b->cap) {
-		/* A frame larger than a block (a snap length over 256 KiB): this
+		/* A frame larger than a block (a snap length over 128 KiB): this
 		 * block grows for it. */
 		uint8_t *nd = realloc(b->data, need);
 		if (!nd) {
