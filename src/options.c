@@ -98,6 +98,8 @@ static const char USAGE[] =
 	"                         (default 4096 frames, 4096 KiB)\n"
 	"      --evidence-memory-mb N  all frames kept for slices (default 256)\n"
 	"  -q, --quiet            no summary, no progress messages (errors still shown)\n"
+	"      --single-threaded  run every stage on one thread: the reference the\n"
+	"                         determinism test compares against\n"
 	"\n"
 	"Dashboard:\n"
 	"      --serve [ADDR:]PORT\n"
@@ -187,7 +189,8 @@ enum {
 	OPT_EVE_TYPES,
 	OPT_SENSOR_NAME,
 	OPT_EVE_QUEUE,
-	OPT_EVE_DRAIN
+	OPT_EVE_DRAIN,
+	OPT_SINGLE_THREADED
 };
 
 static const struct option LONG[] = {
@@ -235,6 +238,7 @@ static const struct option LONG[] = {
 	{ "fail-on-loss", no_argument, NULL, OPT_FAIL_ON_LOSS },
 	{ "serve", required_argument, NULL, OPT_SERVE },
 	{ "token-file", required_argument, NULL, OPT_TOKEN_FILE },
+	{ "single-threaded", no_argument, NULL, OPT_SINGLE_THREADED },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
@@ -659,6 +663,9 @@ int options_parse_config(int argc, char **argv, int n_config, struct options *o)
 		}
 		case OPT_TOKEN_FILE:
 			o->token_file = optarg;
+			break;
+		case OPT_SINGLE_THREADED:
+			o->single_threaded = true;
 			break;
 		case 'q':
 			o->quiet = true;

@@ -139,8 +139,9 @@ size_t eve_closed_counts(struct eve_output_counts *c, size_t max)
 
 bool eve_reader_gone(void)
 {
+	/* set by a file output's writer thread */
 	for (size_t i = 0; i < n_outputs; i++)
-		if (outputs[i]->reader_gone)
+		if (__atomic_load_n(&outputs[i]->reader_gone, __ATOMIC_ACQUIRE))
 			return true;
 	for (size_t i = 0; i < n_closed; i++)
 		if (closed[i].n.reader_gone)
