@@ -4,6 +4,7 @@
 
 #include <float.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -216,17 +217,57 @@ static inline uint64_t special8(uint64_t x)
 	return (control | quote | bslash | del | x) & high;
 }
 
+static inline uint32_t special4(uint32_t x)
+{
+	const uint32_t ones = 0x01010101u, high = 0x80808080u;
+	uint32_t quote = x ^ (ones * '"'), bslash = x ^ (ones * '\\'), del = x ^ (ones * 0x7f);
+	uint32_t control = (x - ones * 0x20) & ~x;
+	quote = (quote - ones) & ~quote;
+	bslash = (bslash - ones) & ~bslash;
+	del = (del - ones) & ~del;
+	return (control | quote | bslash | del | x) & high;
+}
+
 static void escaped(struct jw *w, const uint8_t *p, size_t n)
 {
 	/* Fast path: room for the worst case (every byte as \u00XX), plain bytes
 	 * copied eight at a time without per-byte bounds checks. */
-	if (w->overflow || n > (w->cap - w->len) / 6 || w->cap - w->len - 6 * n < 2) {
+	if (w->overflow || n > (SIZE_MAX - 2) / 6 || 6 * n + 2 > w->cap - w->len) {
 		escaped_slow(w, p, n);
 		return;
 	}
 	char *o = w->buf + w->len;
 	*o++ = '"';
-	for (size_t i = 0; i < n;) {
+	/* Most strings need no escaping at all: whole words, the last one
+	 * overlapping the one before (its bytes were copied as they are). */
+	size_t i = 0;
+	if (n >= 8) {
+		uint64_t x;
+		for (; n - i >= 8; i += 8) {
+			memcpy(&x, p + i, 8);
+			if (special8(x))
+				break;
+			memcpy(o + i, &x, 8);
+		}
+		if (i < n && n - i < 8) {
+			memcpy(&x, p + n - 8, 8);
+			if (!special8(x)) {
+				memcpy(o + n - 8, &x, 8);
+				i = n;
+			}
+		}
+	} else if (n >= 4) {
+		uint32_t a, b;
+		memcpy(&a, p, 4);
+		memcpy(&b, p + n - 4, 4);
+		if (!special4(a) && !special4(b)) {
+			memcpy(o, &a, 4);
+			memcpy(o + n - 4, &b, 4);
+			i = n;
+		}
+	}
+	o += i;
+	while (i < n) {
 		if (n - i >= 8) {
 			uint64_t x;
 			memcpy(&x, p + i, 8);
@@ -388,7 +429,7 @@ static inline void put_digits(char *out, uint64_t v, unsigned n)
 		*--o = '0';
 }
 
-static size_t fmt_u64(char *out, uint64_t v)
+static inline size_t fmt_u64(char *out, uint64_t v)
 {
 	unsigned n = digits10(v);
 	put_digits(out, v, n);
@@ -680,8 +721,11 @@ void jw_bits_k(struct jw *w, const char *key, size_t klen, const uint8_t *p, uin
 			uint64_t c = bit_chars(p[i / 8]);
 			memcpy(o, &c, 8);
 		}
-		for (; i < nbits; i++)
-			*o++ = (p[i / 8] >> (7 - i % 8)) & 1 ? '1' : '0';
+		if (i < nbits) { /* the first bits of the last byte */
+			uint64_t c = bit_chars(p[i / 8]);
+			copy_short(o, (const char *)&c, nbits - i);
+			o += nbits - i;
+		}
 		w->len = (size_t)(o - w->buf);
 	} else {
 		w->overflow = true;
