@@ -178,24 +178,67 @@ static void ip_text(const struct flow *f, int ep, char *s, size_t size)
 	flow_addr_text(f, ep, s, size);
 }
 
-/* The part of the common header that stays the same for every record of one
- * flow direction in one file: formatted once, then copied. A small direct-mapped
- * cache keyed by flow, so no memory per flow. */
-#define HDR_CACHE 512
-static struct hdr_cache {
-	uint64_t flow_id;
+/* The parts of the common header that stay the same from record to record are
+ * formatted once and then copied: pcap_filename per input file, and the
+ * addresses, ports, vlan, proto, app_proto and direction per flow direction. */
+
+/* Text already formatted as members (separator and key included), or too big. */
+static void put_members(struct jw *w, const char *text, size_t len)
+{
+	/* jw_raw would add a separator and a key: the text already has them. */
+	if (!w->overflow && len <= w->cap - w->len) {
+		memcpy(w->buf + w->len, text, len);
+		w->len += len;
+	} else {
+		w->overflow = true;
+	}
+}
+
+/* The input file's "pcap_filename" member (one file at a time is read). */
+static struct {
 	uint32_t file_idx;
-	uint8_t dir, proto;
 	bool valid;
 	uint16_t len;
-	char text[400];
-} hdr_cache[HDR_CACHE];
+	char text[1024];
+} file_member;
 
-static void header_tail(struct jw *w, struct flow *f, int dir, const struct pkt_where *at)
+static void pcap_filename(struct jw *w, uint32_t file_idx)
+{
+	if (!inputs || file_idx >= inputs->n)
+		return;
+	if (!file_member.valid || file_member.file_idx != file_idx) {
+		struct jw t;
+		jw_init(&t, file_member.text, sizeof(file_member.text));
+		t.first[0] = false; /* always preceded by the members before it */
+		jw_str(&t, "pcap_filename", inputs->files[file_idx].path);
+		file_member.valid = !t.overflow;
+		file_member.len = (uint16_t)t.len;
+		file_member.file_idx = file_idx;
+		if (!file_member.valid) { /* a very long path: written each time */
+			jw_str(w, "pcap_filename", inputs->files[file_idx].path);
+			return;
+		}
+	}
+	put_members(w, file_member.text, file_member.len);
+}
+
+/* The flow direction's members, in a small two-way set-associative cache keyed
+ * by flow id and direction (no memory per flow; a run with a thousand busy
+ * connections still finds its text). */
+#define HDR_SET_BITS 10
+static struct hdr_cache {
+	uint64_t flow_id;
+	uint32_t used; /* when last used: the older way is replaced */
+	uint8_t dir, proto;
+	bool valid;
+	uint8_t len;
+	char text[240];
+} hdr_cache[1u << HDR_SET_BITS][2];
+static uint32_t hdr_clock;
+
+static void flow_members(struct jw *w, struct flow *f, int dir)
 {
 	char ip[64];
-	if (inputs && at->file_idx < inputs->n)
-		jw_str(w, "pcap_filename", inputs->files[at->file_idx].path);
 	jw_arr(w, "vlan");
 	for (unsigned i = 0; i < f->key.n_vlan; i++)
 		jw_u64(w, NULL, f->key.vlan[i]);
@@ -219,32 +262,33 @@ static void header(struct jw *w, struct flow *f, int dir, const struct pkt_where
 	jw_u64(w, "flow_id", f->id);
 	jw_u64(w, "pcap_cnt", at->frame);
 	jw_str(w, "event_type", event_type);
+	pcap_filename(w, at->file_idx);
 	uint8_t proto = app_proto_of(f);
-	struct hdr_cache *c = &hdr_cache[(f->id * 2 + (uint64_t)dir) % HDR_CACHE];
-	if (!c->valid || c->flow_id != f->id || c->dir != dir || c->file_idx != at->file_idx || c->proto != proto) {
-		/* Format the tail on its own, as members of an object, then keep it. */
+	uint64_t key = f->id * 2 + (uint64_t)dir;
+	struct hdr_cache *set = hdr_cache[(key * 0x9e3779b97f4a7c15ull) >> (64 - HDR_SET_BITS)];
+	struct hdr_cache *c = NULL;
+	for (int k = 0; k < 2; k++)
+		if (set[k].valid && set[k].flow_id == f->id && set[k].dir == dir && set[k].proto == proto)
+			c = &set[k];
+	if (!c) {
+		c = set[0].used <= set[1].used ? &set[0] : &set[1];
+		/* Format the members on their own, then keep them. */
 		struct jw t;
 		jw_init(&t, c->text, sizeof(c->text));
 		t.first[0] = false; /* always preceded by the members above */
-		header_tail(&t, f, dir, at);
+		flow_members(&t, f, dir);
 		c->valid = !t.overflow;
-		c->len = (uint16_t)t.len;
+		c->len = (uint8_t)t.len;
 		c->flow_id = f->id;
 		c->dir = (uint8_t)dir;
-		c->file_idx = at->file_idx;
 		c->proto = proto;
 		if (!c->valid) {
-			header_tail(w, f, dir, at);
+			flow_members(w, f, dir);
 			return;
 		}
 	}
-	/* jw_raw would add a separator and a key: the text already has them. */
-	if (!w->overflow && c->len <= w->cap - w->len) {
-		memcpy(w->buf + w->len, c->text, c->len);
-		w->len += c->len;
-	} else {
-		w->overflow = true;
-	}
+	c->used = ++hdr_clock;
+	put_members(w, c->text, c->len);
 }
 
 static void begin(struct jw *w, enum eve_type t)
