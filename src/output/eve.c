@@ -291,11 +291,24 @@ static void header(struct jw *w, struct flow *f, int dir, const struct pkt_where
 	put_members(w, c->text, c->len);
 }
 
+/* With one output that can take a record in place (a file), the record is
+ * formatted straight into its buffer: no copy of every line. */
+static struct eve_out *direct;
+
 static void begin(struct jw *w, enum eve_type t)
 {
 	rec_type = 1u << t;
+	char *buf = rec;
+	direct = NULL;
+	if (n_outputs == 1 && outputs[0]->ops->reserve && (outputs[0]->types & rec_type)) {
+		char *at = outputs[0]->ops->reserve(outputs[0], RECORD_MAX);
+		if (at) {
+			buf = at;
+			direct = outputs[0];
+		}
+	}
 	/* room kept for the closing brace, which each output writes with its tail */
-	jw_init(w, rec, RECORD_MAX - 1);
+	jw_init(w, buf, RECORD_MAX - 1);
 }
 
 /* Close the record and hand it to the outputs that take its type; returns false
@@ -308,6 +321,10 @@ static bool end(struct jw *w)
 	/* Each output ends the line its own way (eve_out.h: with or without the
 	 * sensor's name), so the record goes without its closing brace. */
 	size_t len = w->len - 1;
+	if (direct) {
+		direct->ops->commit(direct, len);
+		return true;
+	}
 	for (size_t i = 0; i < n_outputs; i++)
 		if (outputs[i]->types & rec_type)
 			outputs[i]->ops->put(outputs[i], w->buf, len);

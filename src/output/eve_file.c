@@ -174,6 +174,24 @@ static void file_put(struct eve_out *o, const char *head, size_t head_len)
 	f->lines++;
 }
 
+static char *file_reserve(struct eve_out *o, size_t max)
+{
+	struct eve_file *f = (struct eve_file *)o;
+	if (max + o->tail_len > FILE_BUF_SIZE)
+		return NULL;
+	if (FILE_BUF_SIZE - f->used < max + o->tail_len)
+		hand_over(f);
+	return f->cur + f->used;
+}
+
+static void file_commit(struct eve_out *o, size_t head_len)
+{
+	struct eve_file *f = (struct eve_file *)o;
+	memcpy(f->cur + f->used + head_len, o->tail, o->tail_len);
+	f->used += head_len + o->tail_len;
+	f->lines++;
+}
+
 /* Everything put so far reaches the file before this returns (a sensor flushes
  * every second; tests read the file while the run goes on). */
 static void file_flush(struct eve_out *o)
@@ -252,6 +270,8 @@ static void file_counts(struct eve_out *o, struct eve_out_counts *c)
 
 static const struct eve_out_ops FILE_OPS = {
 	.put = file_put,
+	.reserve = file_reserve,
+	.commit = file_commit,
 	.flush = file_flush,
 	.reopen = file_reopen,
 	.close = file_close,

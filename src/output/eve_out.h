@@ -56,6 +56,13 @@ struct eve_out_ops {
 	/* One line in two pieces: the record without its closing brace, then the
 	 * output's tail (the brace, maybe a "sensor" member first, and '\n'). */
 	void (*put)(struct eve_out *o, const char *head, size_t head_len);
+	/* Optional (a file): format the record in place instead of copying it.
+	 * reserve gives room for a record of at most max bytes plus the tail;
+	 * commit takes the record written there (head_len bytes) and adds the
+	 * tail. Nothing else is put between the two; a record that is never
+	 * committed (it did not fit) leaves nothing behind. */
+	char *(*reserve)(struct eve_out *o, size_t max);
+	void (*commit)(struct eve_out *o, size_t head_len);
 	void (*flush)(struct eve_out *o);
 	int (*reopen)(struct eve_out *o);
 	/* Flush (a network output: drain for at most drain_ms), close and free,

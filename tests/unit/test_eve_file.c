@@ -4,7 +4,8 @@
  * blocks) arrive complete and in order after a flush, with or without the
  * thread; a flush makes the file whole while the output stays open; reopening
  * after a rename (logrotate) splits the lines at the right place; a write error
- * fails the close; EVE on stdout whose reader closed the pipe is "reader gone",
+ * fails the close; records formatted in place (reserve/commit) and copied
+ * (put) keep their order; EVE on stdout whose reader closed the pipe is "reader gone",
  * not an error. */
 #include <signal.h>
 #include <stdio.h>
@@ -33,7 +34,14 @@ static void put_records(struct eve_out *o, unsigned from, unsigned to, char *wan
 	char buf[2200];
 	for (unsigned i = from; i < to; i++) {
 		size_t n = record(buf, i);
-		o->ops->put(o, buf, n);
+		char *at = i % 3 == 0 && o->ops->reserve ? o->ops->reserve(o, 64 * 1024) : NULL;
+		if (at) { /* every third record formatted in place, as eve.c does */
+			memcpy(at, buf, n);
+			at[n] = '}'; /* the writer's closing brace, replaced by the tail */
+			o->ops->commit(o, n);
+		} else {
+			o->ops->put(o, buf, n);
+		}
 		memcpy(want + *want_len, buf, n);
 		memcpy(want + *want_len + n, "}\n", 2);
 		*want_len += n + 2;
