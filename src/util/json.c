@@ -110,8 +110,14 @@ static void member(struct jw *w, const char *key, size_t klen)
 
 static void open(struct jw *w, const char *key, size_t klen, char c)
 {
-	member(w, key, klen);
-	putc1(w, c);
+	if (roomy(w, klen + 5)) {
+		char *o = member_at(w, w->buf + w->len, key, klen);
+		*o++ = c;
+		w->len = (size_t)(o - w->buf);
+	} else {
+		member(w, key, klen);
+		putc1(w, c);
+	}
 	if (w->depth + 1 >= JW_MAX_DEPTH) {
 		w->overflow = true;
 		return;
