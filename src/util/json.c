@@ -90,8 +90,8 @@ static inline char *member_at(struct jw *w, char *o, const char *key, size_t kle
 	return o;
 }
 
-/* Separator and key before a member. */
-static void member(struct jw *w, const char *key, size_t klen)
+/* Separator and key before a member (inlined: it runs for every member). */
+static inline __attribute__((always_inline)) void member(struct jw *w, const char *key, size_t klen)
 {
 	if (roomy(w, klen + 4)) {
 		w->len = (size_t)(member_at(w, w->buf + w->len, key, klen) - w->buf);
@@ -234,7 +234,8 @@ static inline uint32_t special4(uint32_t x)
 	return (control | quote | bslash | del | x) & high;
 }
 
-static void escaped(struct jw *w, const uint8_t *p, size_t n)
+/* Inlined into jw_str and jw_strn: most values are strings. */
+static inline __attribute__((always_inline)) void escaped(struct jw *w, const uint8_t *p, size_t n)
 {
 	/* Fast path: room for the worst case (every byte as \u00XX), plain bytes
 	 * copied eight at a time without per-byte bounds checks. */
