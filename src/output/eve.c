@@ -43,10 +43,13 @@ static char rec[RECORD_MAX];
 static uint32_t rec_type; /* the record being formatted: 1 << enum eve_type */
 static const struct input_set *inputs;
 
+static void header_cache_reset(void);
+
 void eve_init(const struct input_set *files, bool values)
 {
 	inputs = files;
 	with_values = values;
+	header_cache_reset(); /* a new run: texts of the last one's inputs and flows go */
 }
 
 int eve_add_output(struct eve_out *o)
@@ -196,7 +199,7 @@ static void put_members(struct jw *w, const char *text, size_t len)
 
 /* The input file's "pcap_filename" member (one file at a time is read). */
 static struct {
-	uint32_t file_idx;
+	const char *path; /* the input's path it was made from */
 	bool valid;
 	uint16_t len;
 	char text[1024];
@@ -206,14 +209,14 @@ static void pcap_filename(struct jw *w, uint32_t file_idx)
 {
 	if (!inputs || file_idx >= inputs->n)
 		return;
-	if (!file_member.valid || file_member.file_idx != file_idx) {
+	if (!file_member.valid || file_member.path != inputs->files[file_idx].path) {
 		struct jw t;
 		jw_init(&t, file_member.text, sizeof(file_member.text));
 		t.first[0] = false; /* always preceded by the members before it */
 		jw_str(&t, "pcap_filename", inputs->files[file_idx].path);
 		file_member.valid = !t.overflow;
 		file_member.len = (uint16_t)t.len;
-		file_member.file_idx = file_idx;
+		file_member.path = inputs->files[file_idx].path;
 		if (!file_member.valid) { /* a very long path: written each time */
 			jw_str(w, "pcap_filename", inputs->files[file_idx].path);
 			return;
@@ -235,6 +238,13 @@ static struct hdr_cache {
 	char text[240];
 } hdr_cache[1u << HDR_SET_BITS][2];
 static uint32_t hdr_clock;
+
+static void header_cache_reset(void)
+{
+	file_member.valid = false;
+	memset(hdr_cache, 0, sizeof(hdr_cache));
+	hdr_clock = 0;
+}
 
 static void flow_members(struct jw *w, struct flow *f, int dir)
 {
