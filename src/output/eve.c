@@ -232,18 +232,20 @@ static void pcap_filename(struct jw *w, uint32_t file_idx)
 static struct hdr_cache {
 	uint64_t flow_id;
 	uint32_t used; /* when last used: the older way is replaced */
+	uint32_t run;  /* the run (eve_init) it was made in: older ones are empty */
 	uint8_t dir, proto;
 	bool valid;
 	uint8_t len;
 	char text[240];
 } hdr_cache[1u << HDR_SET_BITS][2];
-static uint32_t hdr_clock;
+static uint32_t hdr_clock, hdr_run = 1;
 
+/* Emptied by a number, not a memset: pages of the cache no run touched stay
+ * out of memory. */
 static void header_cache_reset(void)
 {
 	file_member.valid = false;
-	memset(hdr_cache, 0, sizeof(hdr_cache));
-	hdr_clock = 0;
+	hdr_run++;
 }
 
 static void flow_members(struct jw *w, struct flow *f, int dir)
@@ -278,9 +280,14 @@ static void header(struct jw *w, struct flow *f, int dir, const struct pkt_where
 	struct hdr_cache *set = hdr_cache[(key * 0x9e3779b97f4a7c15ull) >> (64 - HDR_SET_BITS)];
 	struct hdr_cache *c = NULL;
 	for (int k = 0; k < 2; k++)
-		if (set[k].valid && set[k].flow_id == f->id && set[k].dir == dir && set[k].proto == proto)
+		if (set[k].valid && set[k].run == hdr_run && set[k].flow_id == f->id && set[k].dir == dir &&
+		    set[k].proto == proto)
 			c = &set[k];
 	if (!c) {
+		if (set[0].run != hdr_run)
+			set[0].used = 0;
+		if (set[1].run != hdr_run)
+			set[1].used = 0;
 		c = set[0].used <= set[1].used ? &set[0] : &set[1];
 		/* Format the members on their own, then keep them. */
 		struct jw t;
@@ -292,6 +299,7 @@ static void header(struct jw *w, struct flow *f, int dir, const struct pkt_where
 		c->flow_id = f->id;
 		c->dir = (uint8_t)dir;
 		c->proto = proto;
+		c->run = hdr_run;
 		if (!c->valid) {
 			flow_members(w, f, dir);
 			return;

@@ -214,6 +214,7 @@ static int file_reopen(struct eve_out *o)
 		log_error("%s: cannot reopen EVE output: %s (still writing the old file)", o->name, strerror(errno));
 		return -1;
 	}
+	setvbuf(n, NULL, _IONBF, 0);
 	fclose(f->fp);
 	f->fp = n;
 	return 0;
@@ -312,6 +313,9 @@ struct eve_out *eve_file_open(const char *path, bool append, char *err, size_t e
 			file_free(f);
 			return NULL;
 		}
+		/* The blocks are the buffer: stdio's own would split every block
+		 * into two writes and a copy (and be allocated by the writer thread). */
+		setvbuf(f->fp, NULL, _IONBF, 0);
 	}
 	f->out.ops = &FILE_OPS;
 	f->out.types = EVE_TYPES_ALL;
