@@ -205,6 +205,7 @@ static int eve_outputs_open(const struct options *o, const struct input_set *in,
 {
 	char err[1200];
 	eve_init(in, !o->no_values);
+	eve_file_set_threaded(!o->single_threaded); /* files: a writer thread unless --single-threaded */
 	for (size_t i = 0; i < o->n_eves; i++) {
 		const char *t = o->eves[i].target;
 		bool net = eve_net_spec(t);

@@ -98,6 +98,8 @@ static const char USAGE[] =
 	"                         (default 4096 frames, 4096 KiB)\n"
 	"      --evidence-memory-mb N  all frames kept for slices (default 256)\n"
 	"  -q, --quiet            no summary, no progress messages (errors still shown)\n"
+	"      --single-threaded  run every stage on one thread: the reference the\n"
+	"                         determinism test compares against\n"
 	"\n"
 	"Dashboard:\n"
 	"      --serve [ADDR:]PORT\n"
@@ -666,6 +668,9 @@ int options_parse_config(int argc, char **argv, int n_config, struct options *o)
 		}
 		case OPT_TOKEN_FILE:
 			o->token_file = optarg;
+			break;
+		case OPT_SINGLE_THREADED:
+			o->single_threaded = true;
 			break;
 		case 'q':
 			o->quiet = true;

@@ -40,6 +40,7 @@ struct options {
 	int64_t hole_timeout_us;
 	bool no_values; /* --no-values: leave decoded values out of EVE */
 	bool quiet;
+	bool single_threaded;   /* --single-threaded: every stage on one thread (the reference) */
 	bool summary;           /* print the summary on stdout */
 	const char *rules_path; /* --rules FILE, loaded on top of the defaults */
 	const char **scl_paths; /* --scl FILE, repeatable: the design (SCD, CID, ...) */

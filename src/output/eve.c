@@ -43,10 +43,13 @@ static char rec[RECORD_MAX];
 static uint32_t rec_type; /* the record being formatted: 1 << enum eve_type */
 static const struct input_set *inputs;
 
+static void header_cache_reset(void);
+
 void eve_init(const struct input_set *files, bool values)
 {
 	inputs = files;
 	with_values = values;
+	header_cache_reset(); /* a new run: texts of the last one's inputs and flows go */
 }
 
 int eve_add_output(struct eve_out *o)
@@ -139,8 +142,9 @@ size_t eve_closed_counts(struct eve_output_counts *c, size_t max)
 
 bool eve_reader_gone(void)
 {
+	/* set by a file output's writer thread */
 	for (size_t i = 0; i < n_outputs; i++)
-		if (outputs[i]->reader_gone)
+		if (__atomic_load_n(&outputs[i]->reader_gone, __ATOMIC_ACQUIRE))
 			return true;
 	for (size_t i = 0; i < n_closed; i++)
 		if (closed[i].n.reader_gone)
@@ -177,24 +181,76 @@ static void ip_text(const struct flow *f, int ep, char *s, size_t size)
 	flow_addr_text(f, ep, s, size);
 }
 
-/* The part of the common header that stays the same for every record of one
- * flow direction in one file: formatted once, then copied. A small direct-mapped
- * cache keyed by flow, so no memory per flow. */
-#define HDR_CACHE 512
-static struct hdr_cache {
-	uint64_t flow_id;
-	uint32_t file_idx;
-	uint8_t dir, proto;
+/* The parts of the common header that stay the same from record to record are
+ * formatted once and then copied: pcap_filename per input file, and the
+ * addresses, ports, vlan, proto, app_proto and direction per flow direction. */
+
+/* Text already formatted as members (separator and key included), or too big. */
+static void put_members(struct jw *w, const char *text, size_t len)
+{
+	/* jw_raw would add a separator and a key: the text already has them. */
+	if (!w->overflow && len <= w->cap - w->len) {
+		memcpy(w->buf + w->len, text, len);
+		w->len += len;
+	} else {
+		w->overflow = true;
+	}
+}
+
+/* The input file's "pcap_filename" member (one file at a time is read). */
+static struct {
+	const char *path; /* the input's path it was made from */
 	bool valid;
 	uint16_t len;
-	char text[400];
-} hdr_cache[HDR_CACHE];
+	char text[1024];
+} file_member;
 
-static void header_tail(struct jw *w, struct flow *f, int dir, const struct pkt_where *at)
+static void pcap_filename(struct jw *w, uint32_t file_idx)
+{
+	if (!inputs || file_idx >= inputs->n)
+		return;
+	if (!file_member.valid || file_member.path != inputs->files[file_idx].path) {
+		struct jw t;
+		jw_init(&t, file_member.text, sizeof(file_member.text));
+		t.first[0] = false; /* always preceded by the members before it */
+		jw_str(&t, "pcap_filename", inputs->files[file_idx].path);
+		file_member.valid = !t.overflow;
+		file_member.len = (uint16_t)t.len;
+		file_member.path = inputs->files[file_idx].path;
+		if (!file_member.valid) { /* a very long path: written each time */
+			jw_str(w, "pcap_filename", inputs->files[file_idx].path);
+			return;
+		}
+	}
+	put_members(w, file_member.text, file_member.len);
+}
+
+/* The flow direction's members, in a small two-way set-associative cache keyed
+ * by flow id and direction (no memory per flow; a run with a thousand busy
+ * connections still finds its text). */
+#define HDR_SET_BITS 10
+static struct hdr_cache {
+	uint64_t flow_id;
+	uint32_t used; /* when last used: the older way is replaced */
+	uint32_t run;  /* the run (eve_init) it was made in: older ones are empty */
+	uint8_t dir, proto;
+	bool valid;
+	uint8_t len;
+	char text[240];
+} hdr_cache[1u << HDR_SET_BITS][2];
+static uint32_t hdr_clock, hdr_run = 1;
+
+/* Emptied by a number, not a memset: pages of the cache no run touched stay
+ * out of memory. */
+static void header_cache_reset(void)
+{
+	file_member.valid = false;
+	hdr_run++;
+}
+
+static void flow_members(struct jw *w, struct flow *f, int dir)
 {
 	char ip[64];
-	if (inputs && at->file_idx < inputs->n)
-		jw_str(w, "pcap_filename", inputs->files[at->file_idx].path);
 	jw_arr(w, "vlan");
 	for (unsigned i = 0; i < f->key.n_vlan; i++)
 		jw_u64(w, NULL, f->key.vlan[i]);
@@ -218,39 +274,59 @@ static void header(struct jw *w, struct flow *f, int dir, const struct pkt_where
 	jw_u64(w, "flow_id", f->id);
 	jw_u64(w, "pcap_cnt", at->frame);
 	jw_str(w, "event_type", event_type);
+	pcap_filename(w, at->file_idx);
 	uint8_t proto = app_proto_of(f);
-	struct hdr_cache *c = &hdr_cache[(f->id * 2 + (uint64_t)dir) % HDR_CACHE];
-	if (!c->valid || c->flow_id != f->id || c->dir != dir || c->file_idx != at->file_idx || c->proto != proto) {
-		/* Format the tail on its own, as members of an object, then keep it. */
+	uint64_t key = f->id * 2 + (uint64_t)dir;
+	struct hdr_cache *set = hdr_cache[(key * 0x9e3779b97f4a7c15ull) >> (64 - HDR_SET_BITS)];
+	struct hdr_cache *c = NULL;
+	for (int k = 0; k < 2; k++)
+		if (set[k].valid && set[k].run == hdr_run && set[k].flow_id == f->id && set[k].dir == dir &&
+		    set[k].proto == proto)
+			c = &set[k];
+	if (!c) {
+		if (set[0].run != hdr_run)
+			set[0].used = 0;
+		if (set[1].run != hdr_run)
+			set[1].used = 0;
+		c = set[0].used <= set[1].used ? &set[0] : &set[1];
+		/* Format the members on their own, then keep them. */
 		struct jw t;
 		jw_init(&t, c->text, sizeof(c->text));
 		t.first[0] = false; /* always preceded by the members above */
-		header_tail(&t, f, dir, at);
+		flow_members(&t, f, dir);
 		c->valid = !t.overflow;
-		c->len = (uint16_t)t.len;
+		c->len = (uint8_t)t.len;
 		c->flow_id = f->id;
 		c->dir = (uint8_t)dir;
-		c->file_idx = at->file_idx;
 		c->proto = proto;
+		c->run = hdr_run;
 		if (!c->valid) {
-			header_tail(w, f, dir, at);
+			flow_members(w, f, dir);
 			return;
 		}
 	}
-	/* jw_raw would add a separator and a key: the text already has them. */
-	if (!w->overflow && c->len <= w->cap - w->len) {
-		memcpy(w->buf + w->len, c->text, c->len);
-		w->len += c->len;
-	} else {
-		w->overflow = true;
-	}
+	c->used = ++hdr_clock;
+	put_members(w, c->text, c->len);
 }
+
+/* With one output that can take a record in place (a file), the record is
+ * formatted straight into its buffer: no copy of every line. */
+static struct eve_out *direct;
 
 static void begin(struct jw *w, enum eve_type t)
 {
 	rec_type = 1u << t;
+	char *buf = rec;
+	direct = NULL;
+	if (n_outputs == 1 && outputs[0]->ops->reserve && (outputs[0]->types & rec_type)) {
+		char *at = outputs[0]->ops->reserve(outputs[0], RECORD_MAX);
+		if (at) {
+			buf = at;
+			direct = outputs[0];
+		}
+	}
 	/* room kept for the closing brace, which each output writes with its tail */
-	jw_init(w, rec, RECORD_MAX - 1);
+	jw_init(w, buf, RECORD_MAX - 1);
 }
 
 /* Close the record and hand it to the outputs that take its type; returns false
@@ -263,6 +339,10 @@ static bool end(struct jw *w)
 	/* Each output ends the line its own way (eve_out.h: with or without the
 	 * sensor's name), so the record goes without its closing brace. */
 	size_t len = w->len - 1;
+	if (direct) {
+		direct->ops->commit(direct, len);
+		return true;
+	}
 	for (size_t i = 0; i < n_outputs; i++)
 		if (outputs[i]->types & rec_type)
 			outputs[i]->ops->put(outputs[i], w->buf, len);

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* eve_out.h - where EVE lines go. One writer (eve.c) formats each record once;
  * every output whose event-type selection takes that record gets the line. An
- * output is a transport: a file (buffered, written by the capture thread), or a
+ * output is a transport: a file (buffered in large blocks that a writer thread
+ * writes; eve_file.c), or a
  * network output (eve_net.h: unix-dgram, unix-stream, redis) behind a bounded
  * queue that its own thread drains, so the capture never waits on the network. */
 #ifndef MMSW_EVE_OUT_H
@@ -55,6 +56,13 @@ struct eve_out_ops {
 	/* One line in two pieces: the record without its closing brace, then the
 	 * output's tail (the brace, maybe a "sensor" member first, and '\n'). */
 	void (*put)(struct eve_out *o, const char *head, size_t head_len);
+	/* Optional (a file): format the record in place instead of copying it.
+	 * reserve gives room for a record of at most max bytes plus the tail;
+	 * commit takes the record written there (head_len bytes) and adds the
+	 * tail. Nothing else is put between the two; a record that is never
+	 * committed (it did not fit) leaves nothing behind. */
+	char *(*reserve)(struct eve_out *o, size_t max);
+	void (*commit)(struct eve_out *o, size_t head_len);
 	void (*flush)(struct eve_out *o);
 	int (*reopen)(struct eve_out *o);
 	/* Flush (a network output: drain for at most drain_ms), close and free,
@@ -81,5 +89,8 @@ void eve_out_set_sensor(struct eve_out *o, const char *sensor);
 
 /* A file ('-' is stdout). Returns NULL after writing the reason into err. */
 struct eve_out *eve_file_open(const char *path, bool append, char *err, size_t errsize);
+/* Whether files opened from now on are written by a writer thread (the default)
+ * or by the capture thread itself (--single-threaded: the reference run). */
+void eve_file_set_threaded(bool threaded);
 
 #endif

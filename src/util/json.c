@@ -4,6 +4,7 @@
 
 #include <float.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,47 +43,81 @@ static inline void putc1(struct jw *w, char c)
 	w->buf[w->len++] = c;
 }
 
-/* Separator and key before a member. */
-/* Separator and key before a member. Keys are short program literals: copied
- * in one pass when the buffer has room (the common case), checked otherwise. */
-static void member(struct jw *w, const char *key)
+/* Room for n more bytes without a check per byte (the common case: a record
+ * is far from its cap); the exact, checked paths take over near the cap, so
+ * `overflow` is set exactly when the text would not fit, as before. */
+static inline bool roomy(const struct jw *w, size_t n)
 {
-	bool comma = !w->first[w->depth];
-	w->first[w->depth] = false;
-	if (!w->overflow && w->cap - w->len >= 72) {
-		char *o = w->buf + w->len;
-		if (comma)
-			*o++ = ',';
-		if (key) {
-			*o++ = '"';
-			size_t i = 0;
-			while (key[i] && i < 64)
-				*o++ = key[i++];
-			if (key[i]) { /* a key over 64 bytes: not ours; take the slow path */
-				w->len = (size_t)(o - w->buf);
-				put(w, key + i, strlen(key + i));
-				put(w, "\":", 2);
-				return;
-			}
-			*o++ = '"';
-			*o++ = ':';
+	return !w->overflow && w->cap - w->len >= n;
+}
+
+/* A short copy (keys, small values) without a call: overlapping 8-byte moves. */
+static inline void copy_short(char *o, const char *s, size_t n)
+{
+	if (n >= 8) {
+		uint64_t x;
+		for (size_t i = 0; i + 8 < n; i += 8) {
+			memcpy(&x, s + i, 8);
+			memcpy(o + i, &x, 8);
 		}
-		w->len = (size_t)(o - w->buf);
+		memcpy(&x, s + n - 8, 8);
+		memcpy(o + n - 8, &x, 8);
+	} else if (n >= 4) {
+		uint32_t x, y;
+		memcpy(&x, s, 4);
+		memcpy(&y, s + n - 4, 4);
+		memcpy(o, &x, 4);
+		memcpy(o + n - 4, &y, 4);
+	} else {
+		for (size_t i = 0; i < n; i++)
+			o[i] = s[i];
+	}
+}
+
+/* Separator and key at o (room checked by the caller: klen + 4); returns the end. */
+static inline char *member_at(struct jw *w, char *o, const char *key, size_t klen)
+{
+	if (!w->first[w->depth])
+		*o++ = ',';
+	w->first[w->depth] = false;
+	if (key) {
+		*o++ = '"';
+		copy_short(o, key, klen);
+		o += klen;
+		*o++ = '"';
+		*o++ = ':';
+	}
+	return o;
+}
+
+/* Separator and key before a member (inlined: it runs for every member). */
+static inline __attribute__((always_inline)) void member(struct jw *w, const char *key, size_t klen)
+{
+	if (roomy(w, klen + 4)) {
+		w->len = (size_t)(member_at(w, w->buf + w->len, key, klen) - w->buf);
 		return;
 	}
+	bool comma = !w->first[w->depth];
+	w->first[w->depth] = false;
 	if (comma)
 		putc1(w, ',');
 	if (key) {
 		putc1(w, '"');
-		put(w, key, strlen(key));
+		put(w, key, klen);
 		put(w, "\":", 2);
 	}
 }
 
-static void open(struct jw *w, const char *key, char c)
+static void open(struct jw *w, const char *key, size_t klen, char c)
 {
-	member(w, key);
-	putc1(w, c);
+	if (roomy(w, klen + 5)) {
+		char *o = member_at(w, w->buf + w->len, key, klen);
+		*o++ = c;
+		w->len = (size_t)(o - w->buf);
+	} else {
+		member(w, key, klen);
+		putc1(w, c);
+	}
 	if (w->depth + 1 >= JW_MAX_DEPTH) {
 		w->overflow = true;
 		return;
@@ -97,17 +132,17 @@ static void close_(struct jw *w, char c)
 	putc1(w, c);
 }
 
-void jw_obj(struct jw *w, const char *key)
+void jw_obj_k(struct jw *w, const char *key, size_t klen)
 {
-	open(w, key, '{');
+	open(w, key, klen, '{');
 }
 void jw_obj_end(struct jw *w)
 {
 	close_(w, '}');
 }
-void jw_arr(struct jw *w, const char *key)
+void jw_arr_k(struct jw *w, const char *key, size_t klen)
 {
-	open(w, key, '[');
+	open(w, key, klen, '[');
 }
 void jw_arr_end(struct jw *w)
 {
@@ -115,6 +150,19 @@ void jw_arr_end(struct jw *w)
 }
 
 static const char HEX[] = "0123456789abcdef";
+/* Two characters per value: decimal 00..99 and hexadecimal 00..ff. */
+static const char DEC2[200] = "00010203040506070809101112131415161718192021222324"
+			      "25262728293031323334353637383940414243444546474849"
+			      "50515253545556575859606162636465666768697071727374"
+			      "75767778798081828384858687888990919293949596979899";
+static const char HEX2[512] = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"
+			      "202122232425262728292a2b2c2d2e2f303132333435363738393a3b3c3d3e3f"
+			      "404142434445464748494a4b4c4d4e4f505152535455565758595a5b5c5d5e5f"
+			      "606162636465666768696a6b6c6d6e6f707172737475767778797a7b7c7d7e7f"
+			      "808182838485868788898a8b8c8d8e8f909192939495969798999a9b9c9d9e9f"
+			      "a0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3b4b5b6b7b8b9babbbcbdbebf"
+			      "c0c1c2c3c4c5c6c7c8c9cacbcccdcecfd0d1d2d3d4d5d6d7d8d9dadbdcdddedf"
+			      "e0e1e2e3e4e5e6e7e8e9eaebecedeeeff0f1f2f3f4f5f6f7f8f9fafbfcfdfeff";
 
 /* Length of a valid UTF-8 sequence at p (n bytes available), or 0. */
 static size_t utf8_len(const uint8_t *p, size_t n)
@@ -161,20 +209,86 @@ static const uint8_t PLAIN[256] = {
 
 static void escaped_slow(struct jw *w, const uint8_t *p, size_t n);
 
-static void escaped(struct jw *w, const uint8_t *p, size_t n)
+/* Whether any of the 8 bytes in x needs escaping or a UTF-8 check: below 0x20,
+ * '"', '\\', DEL, or 0x80 and up. Exact for "any" (the classic SWAR tests can
+ * mark a wrong byte only above a byte that truly matches). */
+static inline uint64_t special8(uint64_t x)
 {
-	/* Fast path: room for the worst case (every byte as \u00XX), and plain
-	 * bytes copied without per-byte bounds checks. */
-	if (w->overflow || n > (w->cap - w->len) / 6 || w->cap - w->len - 6 * n < 2) {
+	const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
+	uint64_t quote = x ^ (ones * '"'), bslash = x ^ (ones * '\\'), del = x ^ (ones * 0x7f);
+	uint64_t control = (x - ones * 0x20) & ~x;
+	quote = (quote - ones) & ~quote;
+	bslash = (bslash - ones) & ~bslash;
+	del = (del - ones) & ~del;
+	return (control | quote | bslash | del | x) & high;
+}
+
+static inline uint32_t special4(uint32_t x)
+{
+	const uint32_t ones = 0x01010101u, high = 0x80808080u;
+	uint32_t quote = x ^ (ones * '"'), bslash = x ^ (ones * '\\'), del = x ^ (ones * 0x7f);
+	uint32_t control = (x - ones * 0x20) & ~x;
+	quote = (quote - ones) & ~quote;
+	bslash = (bslash - ones) & ~bslash;
+	del = (del - ones) & ~del;
+	return (control | quote | bslash | del | x) & high;
+}
+
+/* Inlined into jw_str and jw_strn: most values are strings. */
+static inline __attribute__((always_inline)) void escaped(struct jw *w, const uint8_t *p, size_t n)
+{
+	/* Fast path: room for the worst case (every byte as \u00XX), plain bytes
+	 * copied eight at a time without per-byte bounds checks. */
+	if (w->overflow || n > (SIZE_MAX - 2) / 6 || 6 * n + 2 > w->cap - w->len) {
 		escaped_slow(w, p, n);
 		return;
 	}
 	char *o = w->buf + w->len;
 	*o++ = '"';
-	for (size_t i = 0; i < n; i++) {
+	/* Most strings need no escaping at all: whole words, the last one
+	 * overlapping the one before (its bytes were copied as they are). */
+	size_t i = 0;
+	if (n >= 8) {
+		uint64_t x;
+		for (; n - i >= 8; i += 8) {
+			memcpy(&x, p + i, 8);
+			if (special8(x))
+				break;
+			memcpy(o + i, &x, 8);
+		}
+		if (i < n && n - i < 8) {
+			memcpy(&x, p + n - 8, 8);
+			if (!special8(x)) {
+				memcpy(o + n - 8, &x, 8);
+				i = n;
+			}
+		}
+	} else if (n >= 4) {
+		uint32_t a, b;
+		memcpy(&a, p, 4);
+		memcpy(&b, p + n - 4, 4);
+		if (!special4(a) && !special4(b)) {
+			memcpy(o, &a, 4);
+			memcpy(o + n - 4, &b, 4);
+			i = n;
+		}
+	}
+	o += i;
+	while (i < n) {
+		if (n - i >= 8) {
+			uint64_t x;
+			memcpy(&x, p + i, 8);
+			if (!special8(x)) {
+				memcpy(o, &x, 8);
+				o += 8;
+				i += 8;
+				continue;
+			}
+		}
 		uint8_t c = p[i];
 		if (PLAIN[c]) {
 			*o++ = (char)c;
+			i++;
 			continue;
 		}
 		if (c >= 0x80) {
@@ -182,10 +296,11 @@ static void escaped(struct jw *w, const uint8_t *p, size_t n)
 			if (u) {
 				memcpy(o, p + i, u);
 				o += u;
-				i += u - 1;
+				i += u;
 				continue;
 			}
 		}
+		i++;
 		*o++ = '\\';
 		switch (c) {
 		case '"':
@@ -266,47 +381,85 @@ static void escaped_slow(struct jw *w, const uint8_t *p, size_t n)
 	putc1(w, '"');
 }
 
-void jw_str(struct jw *w, const char *key, const char *s)
+void jw_str_k(struct jw *w, const char *key, size_t klen, const char *s)
 {
 	if (!s) {
-		jw_null(w, key);
+		jw_null_k(w, key, klen);
 		return;
 	}
-	member(w, key);
+	member(w, key, klen);
 	escaped(w, (const uint8_t *)s, strlen(s));
 }
 
-void jw_strn(struct jw *w, const char *key, const void *p, size_t n)
+void jw_strn_k(struct jw *w, const char *key, size_t klen, const void *p, size_t n)
 {
-	member(w, key);
+	member(w, key, klen);
 	escaped(w, p, n);
 }
 
-static size_t fmt_u64(char *out, uint64_t v)
+/* Decimal digits of v. */
+static inline unsigned digits10(uint64_t v)
 {
-	char tmp[24];
-	size_t n = 0;
-	do {
-		tmp[n++] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	for (size_t i = 0; i < n; i++)
-		out[i] = tmp[n - 1 - i];
+	unsigned n = 1;
+	for (;;) {
+		if (v < 10)
+			return n;
+		if (v < 100)
+			return n + 1;
+		if (v < 1000)
+			return n + 2;
+		if (v < 10000)
+			return n + 3;
+		v /= 10000;
+		n += 4;
+	}
+}
+
+/* v in decimal, exactly n digits (n = digits10(v) or more, zero-padded), at out:
+ * two digits per step from a table (integers are most of EVE's values). */
+static inline void put_digits(char *out, uint64_t v, unsigned n)
+{
+	char *o = out + n;
+	while (v >= 100) {
+		unsigned r = (unsigned)(v % 100);
+		v /= 100;
+		o -= 2;
+		memcpy(o, DEC2 + 2 * r, 2);
+	}
+	if (v >= 10) {
+		o -= 2;
+		memcpy(o, DEC2 + 2 * v, 2);
+	} else {
+		*--o = (char)('0' + v);
+	}
+	while (o > out)
+		*--o = '0';
+}
+
+static inline size_t fmt_u64(char *out, uint64_t v)
+{
+	unsigned n = digits10(v);
+	put_digits(out, v, n);
 	return n;
 }
 
-void jw_u64(struct jw *w, const char *key, uint64_t v)
+void jw_u64_k(struct jw *w, const char *key, size_t klen, uint64_t v)
 {
+	if (roomy(w, klen + 4 + 20)) {
+		char *o = member_at(w, w->buf + w->len, key, klen);
+		w->len = (size_t)(o + fmt_u64(o, v) - w->buf);
+		return;
+	}
 	char b[24];
-	member(w, key);
+	member(w, key, klen);
 	put(w, b, fmt_u64(b, v));
 }
 
-void jw_i64(struct jw *w, const char *key, int64_t v)
+void jw_i64_k(struct jw *w, const char *key, size_t klen, int64_t v)
 {
 	char b[24];
 	size_t n = 0;
-	member(w, key);
+	member(w, key, klen);
 	if (v < 0) {
 		b[n++] = '-';
 		n += fmt_u64(b + 1, (uint64_t)0 - (uint64_t)v);
@@ -401,15 +554,15 @@ static size_t fmt_double(char *out, double v)
 	return (size_t)(o - out) + layout(o, dig, nd, e);
 }
 
-void jw_double(struct jw *w, const char *key, double v)
+void jw_double_k(struct jw *w, const char *key, size_t klen, double v)
 {
 	char b[40];
 	if (!isfinite(v)) {
 		/* JSON has no NaN or infinity: keep the fact as a string. */
-		jw_str(w, key, isnan(v) ? "nan" : v > 0 ? "inf" : "-inf");
+		jw_str_k(w, key, klen, isnan(v) ? "nan" : v > 0 ? "inf" : "-inf");
 		return;
 	}
-	member(w, key);
+	member(w, key, klen);
 	put(w, b, fmt_double(b, v));
 }
 
@@ -492,124 +645,151 @@ static size_t fmt_roundtrip(char *out, double v, bool single, int lo, int hi)
 	return (size_t)(o - out) + layout(o, dig, nd, e);
 }
 
-static bool not_finite(struct jw *w, const char *key, double v)
+static bool not_finite(struct jw *w, const char *key, size_t klen, double v)
 {
 	if (isfinite(v))
 		return false;
-	jw_str(w, key, isnan(v) ? "nan" : v > 0 ? "inf" : "-inf");
+	jw_str_k(w, key, klen, isnan(v) ? "nan" : v > 0 ? "inf" : "-inf");
 	return true;
 }
 
-void jw_float32(struct jw *w, const char *key, float v)
+void jw_float32_k(struct jw *w, const char *key, size_t klen, float v)
 {
 	char b[40];
-	if (not_finite(w, key, v))
+	if (not_finite(w, key, klen, v))
 		return;
-	member(w, key);
+	member(w, key, klen);
 	/* A subnormal has fewer significant bits: it may need fewer than 6 digits. */
 	put(w, b, fmt_roundtrip(b, v, true, fabsf(v) < FLT_MIN ? 1 : 6, 9));
 }
 
-void jw_float64(struct jw *w, const char *key, double v)
+void jw_float64_k(struct jw *w, const char *key, size_t klen, double v)
 {
 	char b[40];
-	if (not_finite(w, key, v))
+	if (not_finite(w, key, klen, v))
 		return;
-	member(w, key);
+	member(w, key, klen);
 	put(w, b, fmt_roundtrip(b, v, false, 9, 17));
 }
 
-void jw_bool(struct jw *w, const char *key, bool v)
+void jw_bool_k(struct jw *w, const char *key, size_t klen, bool v)
 {
-	member(w, key);
+	member(w, key, klen);
 	if (v)
 		put(w, "true", 4);
 	else
 		put(w, "false", 5);
 }
 
-void jw_null(struct jw *w, const char *key)
+void jw_null_k(struct jw *w, const char *key, size_t klen)
 {
-	member(w, key);
+	member(w, key, klen);
 	put(w, "null", 4);
 }
 
-void jw_hex(struct jw *w, const char *key, const void *p, size_t n)
+void jw_hex_k(struct jw *w, const char *key, size_t klen, const void *p, size_t n)
 {
 	const uint8_t *b = p;
-	member(w, key);
+	member(w, key, klen);
 	putc1(w, '"');
 	if (!w->overflow && 2 * n + 1 <= w->cap - w->len) {
-		for (size_t i = 0; i < n; i++) {
-			w->buf[w->len++] = HEX[b[i] >> 4];
-			w->buf[w->len++] = HEX[b[i] & 15];
-		}
+		char *o = w->buf + w->len;
+		for (size_t i = 0; i < n; i++, o += 2)
+			memcpy(o, HEX2 + 2 * b[i], 2);
+		w->len += 2 * n;
 	} else {
 		w->overflow = true;
 	}
 	putc1(w, '"');
 }
 
-void jw_bits(struct jw *w, const char *key, const uint8_t *p, uint32_t nbits)
+/* The eight bits of a byte as '0'/'1' characters, most significant first, in
+ * one 64-bit store: bit i spread to byte i, then byte order reversed. */
+static inline uint64_t bit_chars(uint8_t b)
 {
-	member(w, key);
+	uint64_t x = b;
+	x = (x | (x << 28)) & 0x0000000f0000000full;
+	x = (x | (x << 14)) & 0x0003000300030003ull;
+	x = (x | (x << 7)) & 0x0101010101010101ull;
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	x = __builtin_bswap64(x);
+#endif
+	return x + 0x3030303030303030ull;
+}
+
+void jw_bits_k(struct jw *w, const char *key, size_t klen, const uint8_t *p, uint32_t nbits)
+{
+	member(w, key, klen);
 	putc1(w, '"');
 	if (!w->overflow && (size_t)nbits + 1 <= w->cap - w->len) {
-		for (uint32_t i = 0; i < nbits; i++)
-			w->buf[w->len++] = (p[i / 8] >> (7 - i % 8)) & 1 ? '1' : '0';
+		char *o = w->buf + w->len;
+		uint32_t i = 0;
+		for (; i + 8 <= nbits; i += 8, o += 8) {
+			uint64_t c = bit_chars(p[i / 8]);
+			memcpy(o, &c, 8);
+		}
+		if (i < nbits) { /* the first bits of the last byte */
+			uint64_t c = bit_chars(p[i / 8]);
+			copy_short(o, (const char *)&c, nbits - i);
+			o += nbits - i;
+		}
+		w->len = (size_t)(o - w->buf);
 	} else {
 		w->overflow = true;
 	}
 	putc1(w, '"');
 }
 
-void jw_raw(struct jw *w, const char *key, const char *text, size_t n)
+void jw_raw_k(struct jw *w, const char *key, size_t klen, const char *text, size_t n)
 {
-	member(w, key);
+	member(w, key, klen);
 	put(w, text, n);
 }
 
-/* EVE's timestamp form, UTC with microseconds: "2026-12-04T20:37:05.123456Z"
- * (the date part is cached: records come in time order). */
-void jw_timestamp(struct jw *w, const char *key, int64_t ts_us)
+/* EVE's timestamp form, UTC with microseconds: "2026-12-04T20:37:05.123456Z".
+ * The date and time of day are formatted once per second (records come in
+ * time order), per thread; the microseconds from the digit-pair table. The
+ * text is digits and punctuation only: nothing in it needs escaping. */
+void jw_timestamp_k(struct jw *w, const char *key, size_t klen, int64_t ts_us)
 {
-	static int64_t cached_sec = INT64_MIN;
-	static char cached[24];
+	static __thread int64_t cached_sec = INT64_MIN;
+	static __thread char cached[24];
+	static __thread size_t cached_len;
 	int64_t sec = ts_us >= 0 ? ts_us / 1000000 : (ts_us - 999999) / 1000000;
-	int64_t usec = ts_us - sec * 1000000;
+	uint32_t usec = (uint32_t)(ts_us - sec * 1000000);
 	if (sec != cached_sec) {
 		struct tm tm;
 		time_t t = (time_t)sec;
 		gmtime_r(&t, &tm);
-		strftime(cached, sizeof(cached), "%Y-%m-%dT%H:%M:%S", &tm);
+		cached_len = strftime(cached, sizeof(cached), "%Y-%m-%dT%H:%M:%S", &tm);
 		cached_sec = sec;
 	}
 	char s[40];
-	size_t n = strlen(cached);
-	memcpy(s, cached, n);
+	memcpy(s, cached, cached_len);
+	size_t n = cached_len;
 	s[n++] = '.';
-	for (int i = 5; i >= 0; i--) {
-		s[n + (size_t)i] = (char)('0' + usec % 10);
-		usec /= 10;
-	}
+	put_digits(s + n, usec, 6);
 	n += 6;
 	s[n++] = 'Z';
-	jw_strn(w, key, s, n);
+	if (!roomy(w, klen + 4 + n + 2)) {
+		jw_strn_k(w, key, klen, s, n);
+		return;
+	}
+	char *o = member_at(w, w->buf + w->len, key, klen);
+	*o++ = '"';
+	memcpy(o, s, n);
+	o += n;
+	*o++ = '"';
+	w->len = (size_t)(o - w->buf);
 }
 
 /* Decimal digits of v, zero-padded to width, at p (no terminator); returns the
  * end. For the time and number forms the JSON values are built from. */
 char *jw_digits(char *p, uint64_t v, unsigned width)
 {
-	char tmp[20];
-	unsigned n = 0;
-	do {
-		tmp[n++] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v && n < sizeof(tmp));
-	while (n < width && n < sizeof(tmp))
-		tmp[n++] = '0';
-	while (n)
-		*p++ = tmp[--n];
-	return p;
+	unsigned n = digits10(v);
+	if (n < width)
+		n = width < 20 ? width : 20;
+	put_digits(p, v, n);
+	return p + n;
 }

@@ -1,0 +1,223 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* test_eve_file.c - the EVE file output and its writer thread: many records
+ * through the short block queue (so the capture side has to wait for free
+ * blocks) arrive complete and in order after a flush, with or without the
+ * thread; a flush makes the file whole while the output stays open; reopening
+ * after a rename (logrotate) splits the lines at the right place; a write error
+ * fails the close; records formatted in place (reserve/commit) and copied
+ * (put) keep their order; EVE on stdout whose reader closed the pipe is "reader gone",
+ * not an error. */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "tcheck.h"
+#include "output/eve_out.h"
+
+/* A record of varied length (10 to ~2000 bytes) without its closing brace. */
+static size_t record(char *buf, unsigned i)
+{
+	int n = snprintf(buf, 64, "{\"n\":%u,\"pad\":\"", i);
+	size_t pad = (i * 37u) % 2000;
+	memset(buf + n, 'a' + (char)(i % 26), pad);
+	buf[(size_t)n + pad] = '"';
+	return (size_t)n + pad + 1;
+}
+
+/* Put records from..to-1 into o and append the expected lines to want. */
+static void put_records(struct eve_out *o, unsigned from, unsigned to, char *want, size_t *want_len)
+{
+	char buf[2200];
+	for (unsigned i = from; i < to; i++) {
+		size_t n = record(buf, i);
+		char *at = i % 3 == 0 && o->ops->reserve ? o->ops->reserve(o, 64 * 1024) : NULL;
+		if (at) { /* every third record formatted in place, as eve.c does */
+			memcpy(at, buf, n);
+			at[n] = '}'; /* the writer's closing brace, replaced by the tail */
+			o->ops->commit(o, n);
+		} else {
+			o->ops->put(o, buf, n);
+		}
+		memcpy(want + *want_len, buf, n);
+		memcpy(want + *want_len + n, "}\n", 2);
+		*want_len += n + 2;
+	}
+}
+
+/* The whole file, or NULL. */
+static char *slurp(const char *path, size_t *len)
+{
+	FILE *fp = fopen(path, "rb");
+	if (!fp)
+		return NULL;
+	fseek(fp, 0, SEEK_END);
+	long n = ftell(fp);
+	fseek(fp, 0, SEEK_SET);
+	char *s = malloc((size_t)n + 1);
+	*len = fread(s, 1, (size_t)n, fp);
+	fclose(fp);
+	return s;
+}
+
+static void check_file(const char *path, const char *want, size_t want_len)
+{
+	size_t len = 0;
+	char *got = slurp(path, &len);
+	CHECK(got != NULL);
+	CHECK_EQ(len, want_len);
+	CHECK(got && len == want_len && memcmp(got, want, len) == 0);
+	free(got);
+}
+
+#define N_FIRST 12000 /* ~12 MB: three times the thread's four 1 MiB blocks, over and over */
+#define N_ROTATE 3000
+#define N_AFTER 2500
+
+static void order_flush_rotate(bool threaded)
+{
+	char path[] = "/tmp/test_eve_file_XXXXXX";
+	int fd = mkstemp(path);
+	CHECK(fd >= 0);
+	close(fd);
+	char old[sizeof(path) + 4];
+	snprintf(old, sizeof(old), "%s.1", path);
+	char err[300] = "";
+	eve_file_set_threaded(threaded);
+	struct eve_out *o = eve_file_open(path, false, err, sizeof(err));
+	CHECK(o != NULL);
+	if (!o)
+		return;
+	size_t cap = 40u << 20;
+	char *want = malloc(cap), *want_new = malloc(cap);
+	size_t want_len = 0, want_new_len = 0;
+
+	/* Everything put before a flush is in the file when it returns. */
+	put_records(o, 0, N_FIRST, want, &want_len);
+	o->ops->flush(o);
+	check_file(path, want, want_len);
+	/* Small flushes in a row (a sensor's every second): each one waits for the
+	 * writer, which has just been woken, to have written its block. */
+	unsigned late = 0;
+	for (unsigned k = 0; k < 50; k++) {
+		put_records(o, N_FIRST + 10 * k, N_FIRST + 10 * k + 10, want, &want_len);
+		o->ops->flush(o);
+		struct stat st;
+		if (stat(path, &st) != 0 || (size_t)st.st_size != want_len)
+			late++;
+	}
+	CHECK_EQ(late, 0);
+	check_file(path, want, want_len);
+	struct eve_out_counts c;
+	o->ops->counts(o, &c);
+	CHECK_EQ(c.produced, N_FIRST + 500);
+	CHECK(!c.reader_gone);
+
+	/* logrotate: the file is renamed, lines keep going to it until the reopen;
+	 * after it, to a new file of the old name. */
+	CHECK_EQ(rename(path, old), 0);
+	put_records(o, N_FIRST + 500, N_FIRST + N_ROTATE, want, &want_len);
+	CHECK_EQ(o->ops->reopen(o), 0);
+	put_records(o, N_FIRST + N_ROTATE, N_FIRST + N_ROTATE + N_AFTER, want_new, &want_new_len);
+	o->ops->flush(o);
+	check_file(old, want, want_len);
+	check_file(path, want_new, want_new_len);
+
+	/* A few lines left in the block being filled: the close writes them. */
+	put_records(o, 90000, 90003, want_new, &want_new_len);
+	CHECK_EQ(o->ops->close(o, 0, &c), 0);
+	CHECK_EQ(c.produced, N_FIRST + N_ROTATE + N_AFTER + 3);
+	check_file(path, want_new, want_new_len);
+	unlink(path);
+	unlink(old);
+	free(want);
+	free(want_new);
+}
+
+static void threaded_order(void)
+{
+	order_flush_rotate(true);
+}
+
+static void single_threaded_order(void)
+{
+	order_flush_rotate(false);
+}
+
+/* A full disk: the close says the output failed (the error is logged once). */
+static void write_error(void)
+{
+	char err[300] = "";
+	eve_file_set_threaded(true);
+	struct eve_out *o = eve_file_open("/dev/full", false, err, sizeof(err));
+	CHECK(o != NULL);
+	if (!o)
+		return;
+	char *scratch = malloc(40u << 20);
+	size_t n = 0;
+	put_records(o, 0, 4000, scratch, &n);
+	o->ops->flush(o);
+	struct eve_out_counts c;
+	CHECK_EQ(o->ops->close(o, 0, &c), -1);
+	CHECK(!c.reader_gone);
+	free(scratch);
+}
+
+/* `--eve - | head`: stdout is a pipe whose reader is gone. Runs in a child (it
+ * replaces stdout); the child's own report goes to the real stdout again. */
+static void reader_gone_case(bool threaded)
+{
+	int p[2];
+	CHECK_EQ(pipe(p), 0);
+	close(p[0]); /* the reader went away */
+	fflush(stdout);
+	int saved = dup(STDOUT_FILENO);
+	dup2(p[1], STDOUT_FILENO);
+	close(p[1]);
+	signal(SIGPIPE, SIG_IGN); /* as main.c does */
+	char err[300] = "";
+	eve_file_set_threaded(threaded);
+	struct eve_out *o = eve_file_open("-", false, err, sizeof(err));
+	bool opened = o != NULL, gone_after_flush = false, closed_ok = false, gone_at_close = false;
+	if (o) {
+		char *scratch = malloc(40u << 20);
+		size_t n = 0;
+		put_records(o, 0, 3000, scratch, &n); /* ~3 MB: blocks go to the writer */
+		o->ops->flush(o);
+		gone_after_flush = __atomic_load_n(&o->reader_gone, __ATOMIC_ACQUIRE);
+		put_records(o, 3000, 6000, scratch, &n); /* nothing more is written, nothing blocks */
+		struct eve_out_counts c;
+		closed_ok = o->ops->close(o, 0, &c) == 0;
+		gone_at_close = c.reader_gone;
+		free(scratch);
+	}
+	dup2(saved, STDOUT_FILENO);
+	close(saved);
+	CHECK(opened);
+	CHECK(gone_after_flush);
+	CHECK(closed_ok); /* not a failure */
+	CHECK(gone_at_close);
+}
+
+static void reader_gone_threaded(void)
+{
+	reader_gone_case(true);
+}
+
+static void reader_gone_single(void)
+{
+	reader_gone_case(false);
+}
+
+int main(void)
+{
+	tcheck_in_child("threaded_order", threaded_order);
+	tcheck_in_child("single_threaded_order", single_threaded_order);
+	tcheck_in_child("write_error", write_error);
+	tcheck_in_child("reader_gone_threaded", reader_gone_threaded);
+	tcheck_in_child("reader_gone_single", reader_gone_single);
+	TCHECK_DONE();
+}
