@@ -141,8 +141,6 @@ static const char USAGE[] =
 	"      --max-flows N      flow table size (default 65536); idle flows go first\n"
 	"      --hole-timeout MS  wait this long for a missing TCP segment before it is\n"
 	"                         reported as capture loss (default 1000)\n"
-	"      --single-threaded  run every stage on one thread: the reference the\n"
-	"                         determinism test compares against\n"
 	"\n"
 	"  -h, --help             this help\n"
 	"  -V, --version          version\n"
@@ -668,9 +666,6 @@ int options_parse_config(int argc, char **argv, int n_config, struct options *o)
 		}
 		case OPT_TOKEN_FILE:
 			o->token_file = optarg;
-			break;
-		case OPT_SINGLE_THREADED:
-			o->single_threaded = true;
 			break;
 		case 'q':
 			o->quiet = true;

@@ -82,8 +82,6 @@ struct options {
 	struct web_listen_addr serve_at;
 	const char *token_file; /* --token-file PATH */
 	bool serve_only;        /* --db and --serve without -r or -i: serve that database */
-
-	bool single_threaded; /* --single-threaded: every stage on one thread (the determinism reference) */
 };
 
 /* Parse argv. Returns -1 to continue; otherwise an exit status (0 after --help or
