@@ -41,8 +41,15 @@ enum { N_DCHG = 1, N_QCHG = 2 };
 
 struct rstream {
 	char rptid[66];
-	char obj[200]; /* what findings name: the RCB, else "RptID x" (cached) */
+	/* What findings name: the RCB, else "RptID x"; made once, when the stream is
+	 * tied to its RCB (that does not change), and read in place, so a report
+	 * that makes no finding copies no name. */
+	char obj[200];
 	char datset[160];
+	/* strlen of rptid and datset, kept so that matching a report to its stream
+	 * (every report, every stream of the association) reads no string twice */
+	uint8_t rptid_len;
+	uint8_t datset_len;
 	int16_t rcb; /* index into the IED's RCBs, -1 not known */
 	struct sqnum_track sq;
 	uint64_t reports; /* since the stream (re)started */
@@ -273,29 +280,19 @@ static struct finding *open_finding(const char *kind, uint8_t sev, struct flow *
 	return fd;
 }
 
-/* The object a stream's findings name: the RCB when known, else the RptID.
- * Worked out once per stream (the RCB a stream is tied to does not change). */
-static void stream_object(const struct flow *f, const struct rstream *s, char *buf, size_t size)
+/* Does a wire string equal a stored one (stored through view_str, n = its
+ * strlen)? Run for every report against the association's streams: equal bytes
+ * settle it at once (what view_str stores is printable, so an equal wire byte
+ * is one view_str kept); only a differing byte needs the '?' rule. */
+static bool view_matches(struct bview v, const char *str, size_t n)
 {
-	(void)f;
-	size_t n = strlen(s->obj);
-	if (n >= size)
-		n = size - 1;
-	memcpy(buf, s->obj, n);
-	buf[n] = 0;
-}
-
-/* Does a wire string equal a stored one (stored through view_str)? */
-static bool view_matches(struct bview v, const char *str)
-{
-	size_t n = strlen(str);
 	if (v.len != n && !(v.len > n && n == 65))
 		return false;
-	for (size_t i = 0; i < n; i++) {
-		char c = (v.p[i] >= 0x20 && v.p[i] < 0x7f) ? (char)v.p[i] : '?';
-		if (c != str[i])
+	if (!n || !memcmp(v.p, str, n))
+		return true;
+	for (size_t i = 0; i < n; i++)
+		if ((char)v.p[i] != str[i] && (str[i] != '?' || (v.p[i] >= 0x20 && v.p[i] < 0x7f)))
 			return false;
-	}
 	return true;
 }
 
@@ -675,12 +672,14 @@ static struct rstream *stream_for(struct flow *f, struct flow_an *a, const struc
 {
 	for (uint16_t i = 0; i < a->n_streams; i++) {
 		struct rstream *s = &a->streams[i];
-		if (!view_matches(rep->rptid, s->rptid))
+		if (!view_matches(rep->rptid, s->rptid, s->rptid_len))
 			continue;
-		if (rep->has_datset && s->datset[0] && !view_matches(rep->datset, s->datset))
+		if (rep->has_datset && s->datset[0] && !view_matches(rep->datset, s->datset, s->datset_len))
 			continue; /* same RptID, another dataset: another RCB */
-		if (rep->has_datset && !s->datset[0])
+		if (rep->has_datset && !s->datset[0]) {
 			view_str(rep->datset, s->datset, sizeof(s->datset));
+			s->datset_len = (uint8_t)strlen(s->datset);
+		}
 		return s;
 	}
 	char rptid[66], datset[160] = "";
@@ -703,6 +702,8 @@ static struct rstream *stream_for(struct flow *f, struct flow_an *a, const struc
 	s->id = ++last_stream_id ? last_stream_id : ++last_stream_id;
 	snprintf(s->rptid, sizeof(s->rptid), "%s", rptid);
 	snprintf(s->datset, sizeof(s->datset), "%s", datset);
+	s->rptid_len = (uint8_t)strlen(s->rptid);
+	s->datset_len = (uint8_t)strlen(s->datset);
 	s->rcb = -1;
 	/* Tie the stream to its RCB: the RptID read or written on an RCB of this IED,
 	 * preferring the one this association enabled and whose DatSet matches. An
@@ -853,8 +854,7 @@ static void silent_change_finding(struct flow *f, struct rstream *s, const struc
 				  const char *kind, uint8_t sev, const struct pkt_where *at)
 {
 	struct rcb *r = stream_rcb(f, s);
-	char obj[200];
-	stream_object(f, s, obj, sizeof(obj));
+	const char *obj = s->obj;
 	struct finding *fd = open_finding(kind, sev, f, obj, at);
 	if (!fd)
 		return;
@@ -988,8 +988,7 @@ static const char *sequence_check(struct flow *f, int dir, struct rstream *s, co
 	bool hole = loss != s->loss_at_last; /* the capture lost bytes since the last report */
 	struct sq_result r = sqnum_feed(&s->sq, rep->sqnum, rep->has_segment, rep->subsqnum, rep->more_segments);
 	uint32_t mod = s->sq.width ? (1u << s->sq.width) : (s->sq.max_seen > 255 ? 65536 : 256);
-	char obj[200];
-	stream_object(f, s, obj, sizeof(obj));
+	const char *obj = s->obj;
 	struct finding *fd = NULL;
 	struct jw w;
 	switch (r.verdict) {
@@ -1111,8 +1110,7 @@ const struct iec_report *reports_current(const struct mms_event *e, bool *replay
 static void buffered_checks(struct flow *f, struct rstream *s, const struct iec_report *rep, const struct pkt_where *at)
 {
 	struct rcb *r = stream_rcb(f, s);
-	char obj[200];
-	stream_object(f, s, obj, sizeof(obj));
+	const char *obj = s->obj;
 	struct jw w;
 	if (rep->has_bufovfl && rep->bufovfl) {
 		/* The first report after enabling may flag a fresh buffer (libiec61850
@@ -1142,8 +1140,13 @@ static void buffered_checks(struct flow *f, struct rstream *s, const struct iec_
 	}
 	if (!rep->has_entryid || rep->entryid.len != 8 || !r)
 		return;
-	for (unsigned i = 0; i < r->n_entryids; i++)
-		if (!memcmp(r->entryids[i], rep->entryid.p, 8)) {
+	/* Compared as 64-bit words: this runs over every EntryID kept, for every
+	 * buffered report (a memcmp call each cost more than the rest of the check). */
+	uint64_t eid, kept;
+	memcpy(&eid, rep->entryid.p, 8);
+	for (unsigned i = 0; i < r->n_entryids; i++) {
+		memcpy(&kept, r->entryids[i], 8);
+		if (kept == eid) {
 			/* Delivered before (an earlier association): a replay, not new data
 			 * and not a gap. */
 			current_replay = true;
@@ -1172,6 +1175,7 @@ static void buffered_checks(struct flow *f, struct rstream *s, const struct iec_
 			}
 			return;
 		}
+	}
 	memcpy(r->entryids[r->next_entryid], rep->entryid.p, 8);
 	r->next_entryid = (uint8_t)((r->next_entryid + 1) % RCB_ENTRYIDS_KEPT);
 	if (r->n_entryids < RCB_ENTRYIDS_KEPT)
@@ -1188,8 +1192,8 @@ static void trgops_check(struct flow *f, struct rstream *s, const struct iec_rep
 	extra &= (uint8_t)~TRG_MASK(TRG_GI);
 	if (!extra)
 		return;
-	char obj[200], got[64], trg[64];
-	stream_object(f, s, obj, sizeof(obj));
+	char got[64], trg[64];
+	const char *obj = s->obj;
 	struct finding *fd = open_finding("trgops_mismatch", SEV_MEDIUM, f, obj, at);
 	if (!fd)
 		return;
@@ -1224,8 +1228,7 @@ static void integrity_check(struct flow *f, int dir, struct rstream *s, const st
 		int64_t limit = period + period * g_rules.thr[THR_REPORT_INTG_TOLERANCE] / 1000;
 		int64_t got = at->ts_us - s->last_intg_ts;
 		if (got > limit) {
-			char obj[200];
-			stream_object(f, s, obj, sizeof(obj));
+			const char *obj = s->obj;
 			struct finding *fd = open_finding("integrity_late", SEV_MEDIUM, f, obj, at);
 			if (fd) {
 				finding_evidence(fd, &s->last_intg_at);
@@ -1252,8 +1255,7 @@ static void bloat_check(struct flow *f, struct rstream *s, const struct iec_repo
 	if (rep->n_dataset <= (uint64_t)g_rules.thr[THR_REPORT_MAX_MEMBERS] &&
 	    size <= (uint64_t)g_rules.thr[THR_REPORT_MAX_BYTES])
 		return;
-	char obj[200];
-	stream_object(f, s, obj, sizeof(obj));
+	const char *obj = s->obj;
 	struct finding *fd = open_finding("dataset_bloat", SEV_LOW, f, obj, at);
 	if (!fd)
 		return;
@@ -1288,8 +1290,7 @@ static void coalescing_check(struct flow *f, struct rstream *s, const struct iec
 	if (changes < 2)
 		return;
 	r->coalescing_told = true;
-	char obj[200];
-	stream_object(f, s, obj, sizeof(obj));
+	const char *obj = s->obj;
 	struct finding *fd = open_finding("buftm_coalescing", SEV_INFO, f, obj, at);
 	if (!fd)
 		return;
