@@ -11,13 +11,21 @@ bool iec_report_is_rpt(const struct mms_pdu *pdu)
 		pdu->list_name.scope == MMS_SCOPE_VMD && bview_eq(pdu->list_name.item, "RPT") && pdu->has_data;
 }
 
+/* TrgOps / ReasonCode bits 1..5 all sit in the first octet (bit 0 its MSB):
+ * read them from it at once (this runs for every member of every report). */
+static inline uint8_t trg_mask_of(struct bview bits, uint32_t nbits)
+{
+	if (!bits.len || nbits <= TRG_DCHG)
+		return 0;
+	uint32_t valid = nbits < 8 ? nbits : 8;
+	uint8_t o = bits.p[0] & (uint8_t)(0xff00u >> valid);
+	return (uint8_t)(((o >> 6) & 1u) << TRG_DCHG | ((o >> 5) & 1u) << TRG_QCHG | ((o >> 4) & 1u) << TRG_DUPD |
+			 ((o >> 3) & 1u) << TRG_INTEGRITY | ((o >> 2) & 1u) << TRG_GI);
+}
+
 uint8_t iec_trg_mask(struct bview bits, uint32_t nbits)
 {
-	uint8_t m = 0;
-	for (uint32_t b = TRG_DCHG; b <= TRG_GI; b++)
-		if (ber_bit(bits, nbits, b))
-			m |= (uint8_t)TRG_MASK(b);
-	return m;
+	return trg_mask_of(bits, nbits);
 }
 
 /* TrgOps / ReasonCode bits (bit i at 1 << i) and OptFlds bits by name; "" for
@@ -79,17 +87,36 @@ const char *iec_optflds_text(uint16_t bits, char *buf, size_t size)
 	return join_names(OPTFLD_NAMES, NAMES_N(OPTFLD_NAMES), bits, buf, size);
 }
 
-/* The next Data element of the list, which must have the given tag. */
-static bool next_of(struct rd *list, uint8_t tag, struct mms_data *d)
+/* The next Data element of the list, which must have the given tag. Inline:
+ * a report takes a dozen of these, and the call cost more than the element. */
+static inline __attribute__((always_inline)) bool next_of(struct rd *list, uint8_t tag, struct mms_data *d)
 {
 	bool done;
 	return mms_data_next(list, d, &done) == BER_OK && !done && d->tag == tag;
 }
 
-static bool next_any(struct rd *list, struct mms_data *d)
+static inline __attribute__((always_inline)) bool next_any(struct rd *list, struct mms_data *d)
 {
 	bool done;
 	return mms_data_next(list, d, &done) == BER_OK && !done;
+}
+
+/* A bit string's contents as ber_bitstring reads them, inline for the per-member
+ * ReasonCodes: the padding octet (0..7, 0 when empty), then the bits. */
+static inline __attribute__((always_inline)) bool bits_of(const struct mms_data *d, struct bview *bits,
+							   uint32_t *nbits)
+{
+	size_t n = rd_left(&d->val);
+	if (!n)
+		return false;
+	const uint8_t *p = rd_ptr(&d->val);
+	uint8_t unused = p[0];
+	if (unused > 7 || (n == 1 && unused != 0) || n - 1 > UINT32_MAX / 8)
+		return false;
+	bits->p = p + 1;
+	bits->len = (uint32_t)(n - 1);
+	*nbits = (uint32_t)((n - 1) * 8 - unused);
+	return true;
 }
 
 static bool view_of(const struct mms_data *d, struct bview *v)
@@ -112,9 +139,18 @@ enum iec_report_status iec_report_decode(const struct mms_pdu *pdu, struct iec_r
 		return REPORT_MALFORMED;
 	if (!next_of(&list, MMS_DATA_BIT_STRING, &d) || !ber_bitstring(d.val, &bits, &nbits))
 		return REPORT_MALFORMED;
-	for (uint32_t b = 0; b < 16 && b < nbits && b / 8 < bits.len; b++)
-		if ((bits.p[b / 8] >> (7 - b % 8)) & 1)
+	{
+		/* OptFlds bit b (MSB first) to 1 << b, only the first 16 bits: set bits
+		 * taken one by one off the top of the two octets. */
+		uint32_t valid = nbits < 16 ? nbits : 16; /* nbits <= 8 * bits.len */
+		uint32_t top = bits.len ? ((uint32_t)bits.p[0] << 8 | (bits.len > 1 ? bits.p[1] : 0u)) : 0;
+		top &= 0xffff0000u >> valid;
+		while (top & 0xffff) {
+			unsigned b = (unsigned)__builtin_clz(top) - 16;
 			out->optflds |= (uint16_t)(1u << b);
+			top &= ~(0x8000u >> b);
+		}
+	}
 #define OPT(bit) (out->optflds & (1u << (bit)))
 	if (OPT(OPT_SEQ_NUM)) {
 		if (!next_of(&list, MMS_DATA_UNSIGNED, &d) || !ber_uint32(d.val, &out->sqnum))
@@ -196,9 +232,9 @@ enum iec_report_status iec_report_decode(const struct mms_pdu *pdu, struct iec_r
 	}
 	if (OPT(OPT_REASON))
 		for (uint32_t k = 0; k < out->n_included; k++) {
-			if (!next_of(&list, MMS_DATA_BIT_STRING, &d) || !ber_bitstring(d.val, &bits, &nbits))
+			if (!next_of(&list, MMS_DATA_BIT_STRING, &d) || !bits_of(&d, &bits, &nbits))
 				return REPORT_MALFORMED;
-			uint8_t m = iec_trg_mask(bits, nbits);
+			uint8_t m = trg_mask_of(bits, nbits);
 			if (k < out->n_members)
 				out->members[k].reasons = m;
 			out->reasons_all |= m;

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 
 #include "dissectors/iec61850.h"
+#include "dissectors/iec61850_report.h"
 #include "dissectors/mms.h"
 #include "dissectors/mms_data.h"
 #include "dissectors/mms_type.h"
@@ -1621,6 +1622,51 @@ static struct mms_objname objname(uint8_t scope, const char *domain, const char 
 	return o;
 }
 
+/* The report decoder reads OptFlds and ReasonCode bits a word at a time: every
+ * pattern and length must give what reading them bit by bit (ber_bit) gives. */
+static void test_report_bits(void)
+{
+	uint8_t b[3];
+	for (unsigned len = 0; len <= 2; len++)
+		for (unsigned v = 0; v < 256; v++)
+			for (uint32_t nbits = 0; nbits <= 8 * len; nbits++) {
+				b[0] = (uint8_t)v;
+				b[1] = (uint8_t)~v;
+				struct bview bits = { b, len };
+				uint8_t want = 0;
+				for (uint32_t k = TRG_DCHG; k <= TRG_GI; k++)
+					if (ber_bit(bits, nbits, k))
+						want |= (uint8_t)TRG_MASK(k);
+				CHECK_EQ(iec_trg_mask(bits, nbits), want);
+			}
+	/* OptFlds: reserved bits only (0 and 10..15, which add no field), each
+	 * padding; then an empty inclusion bit string. */
+	for (unsigned pat = 0; pat < 128; pat++)
+		for (unsigned unused = 0; unused <= 7; unused++) {
+			uint16_t word = (uint16_t)((pat & 1 ? 0x8000u : 0) | (pat >> 1) << 0);
+			uint8_t pdu[16] = { 0x8a, 1, 'X', 0x84, 3, (uint8_t)unused, (uint8_t)(word >> 8), (uint8_t)word,
+					    0x84, 1, 0 };
+			word &= (uint16_t)(0xffffu << unused);
+			uint16_t want = 0;
+			for (unsigned k = 0; k < 16; k++)
+				if (word & (0x8000u >> k))
+					want |= (uint16_t)(1u << k);
+			struct mms_pdu p;
+			memset(&p, 0, sizeof(p));
+			p.type = MMS_UNCONFIRMED;
+			p.service = MMS_USVC_INFORMATION_REPORT;
+			p.has_list_name = true;
+			p.list_name.scope = MMS_SCOPE_VMD;
+			p.list_name.item = (struct bview){ (const uint8_t *)"RPT", 3 };
+			p.has_data = true;
+			p.data = rd_make(pdu, 11);
+			static struct iec_report rep;
+			CHECK_EQ(iec_report_decode(&p, &rep), REPORT_OK);
+			CHECK_EQ(rep.optflds, want);
+			CHECK_EQ(rep.n_dataset, 0);
+		}
+}
+
 static void test_iec61850_ref(void)
 {
 	char buf[128];
@@ -1829,6 +1875,7 @@ int main(void)
 	test_objects_cap();
 	test_mms_data();
 	test_iec61850_ref();
+	test_report_bits();
 	test_acsi();
 	test_names();
 	test_eve_details();
