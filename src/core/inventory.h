@@ -98,6 +98,7 @@ struct inv_ied {
 	struct {
 		uint16_t *ln_slot;                  /* hash of lns: index + 1; 0 empty */
 		char recent_ds[INV_DS_RECENT][160]; /* reports repeat a few DatSets endlessly */
+		uint8_t recent_ds_len[INV_DS_RECENT]; /* their strlen (< 160): no strlen per report */
 		uint8_t next_recent_ds;
 		int16_t last_ld; /* the LD matched last (names come in runs) */
 	} work;
