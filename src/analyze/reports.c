@@ -910,7 +910,7 @@ static void silent_change_finding(struct flow *f, struct rstream *s, const struc
 		finding_commit(fd, at->ts_us);
 }
 
-static void silent_change_check(struct flow *f, struct rstream *s, const struct iec_report *rep,
+static void silent_change_check(struct flow *f, struct rstream *s, struct rcb *r, const struct iec_report *rep,
 				const struct pkt_where *at)
 {
 	struct flow_an *a = flow_an_of(f);
@@ -943,7 +943,6 @@ static void silent_change_check(struct flow *f, struct rstream *s, const struct 
 		if (!s->n_base)
 			return;
 	}
-	struct rcb *r = stream_rcb(f, s);
 	bool trg_known = r && KNOWN(r, RCB_TRGOPS);
 	bool dchg_on = trg_known ? (r->trgops & TRG_MASK(TRG_DCHG)) != 0 : s->dchg_seen;
 	/* A quality change is judged only against TrgOps known to lack qchg. */
@@ -1107,9 +1106,18 @@ const struct iec_report *reports_current(const struct mms_event *e, bool *replay
 	return current_report;
 }
 
-static void buffered_checks(struct flow *f, struct rstream *s, const struct iec_report *rep, const struct pkt_where *at)
+/* An EntryID's octets XOR-folded into one (0 for the zeroed slots never used). */
+static uint8_t entryid_tag(uint64_t eid)
 {
-	struct rcb *r = stream_rcb(f, s);
+	eid ^= eid >> 32;
+	eid ^= eid >> 16;
+	eid ^= eid >> 8;
+	return (uint8_t)eid;
+}
+
+static void buffered_checks(struct flow *f, struct rstream *s, struct rcb *r, const struct iec_report *rep,
+			    const struct pkt_where *at)
+{
 	const char *obj = s->obj;
 	struct jw w;
 	if (rep->has_bufovfl && rep->bufovfl) {
@@ -1140,12 +1148,15 @@ static void buffered_checks(struct flow *f, struct rstream *s, const struct iec_
 	}
 	if (!rep->has_entryid || rep->entryid.len != 8 || !r)
 		return;
-	/* Compared as 64-bit words: this runs over every EntryID kept, for every
-	 * buffered report (a memcmp call each cost more than the rest of the check). */
+	/* Every buffered report is looked for among the EntryIDs kept, and is almost
+	 * never there: a memchr over their one-octet tags finds the few worth
+	 * comparing (in index order, so the first match is the same). */
 	uint64_t eid, kept;
 	memcpy(&eid, rep->entryid.p, 8);
-	for (unsigned i = 0; i < r->n_entryids; i++) {
-		memcpy(&kept, r->entryids[i], 8);
+	uint8_t tag = entryid_tag(eid);
+	const uint8_t *tags = r->entryid_tag, *c = tags, *end = tags + r->n_entryids;
+	for (; c < end && (c = memchr(c, tag, (size_t)(end - c))) != NULL; c++) {
+		memcpy(&kept, r->entryids[c - tags], 8);
 		if (kept == eid) {
 			/* Delivered before (an earlier association): a replay, not new data
 			 * and not a gap. */
@@ -1177,14 +1188,15 @@ static void buffered_checks(struct flow *f, struct rstream *s, const struct iec_
 		}
 	}
 	memcpy(r->entryids[r->next_entryid], rep->entryid.p, 8);
+	r->entryid_tag[r->next_entryid] = tag;
 	r->next_entryid = (uint8_t)((r->next_entryid + 1) % RCB_ENTRYIDS_KEPT);
 	if (r->n_entryids < RCB_ENTRYIDS_KEPT)
 		r->n_entryids++;
 }
 
-static void trgops_check(struct flow *f, struct rstream *s, const struct iec_report *rep, const struct pkt_where *at)
+static void trgops_check(struct flow *f, struct rstream *s, struct rcb *r, const struct iec_report *rep,
+			 const struct pkt_where *at)
 {
-	struct rcb *r = stream_rcb(f, s);
 	if (!r || !KNOWN(r, RCB_TRGOPS) || !(rep->optflds & (1u << OPT_REASON)))
 		return;
 	uint8_t extra = rep->reasons_all & (uint8_t)~r->trgops;
@@ -1213,12 +1225,11 @@ static void trgops_check(struct flow *f, struct rstream *s, const struct iec_rep
 	finding_commit(fd, at->ts_us);
 }
 
-static void integrity_check(struct flow *f, int dir, struct rstream *s, const struct iec_report *rep,
+static void integrity_check(struct flow *f, int dir, struct rstream *s, struct rcb *r, const struct iec_report *rep,
 			    const struct pkt_where *at)
 {
 	if (!(rep->reasons_all & TRG_MASK(TRG_INTEGRITY)))
 		return;
-	struct rcb *r = stream_rcb(f, s);
 	uint64_t loss = flow_an_of(f)->loss[dir] ? flow_an_of(f)->loss[dir]->bytes : 0;
 	/* A missing integrity report inside a sequence gap or a capture hole is
 	 * already explained there. */
@@ -1276,10 +1287,9 @@ static void bloat_check(struct flow *f, struct rstream *s, const struct iec_repo
 /* With BufTm > 0 the IED gathers the changes of BufTm into one report: a report
  * carrying several changed members is that, not loss. Said once per RCB, so that
  * nobody hunts for the reports that were never meant to be sent. */
-static void coalescing_check(struct flow *f, struct rstream *s, const struct iec_report *rep,
+static void coalescing_check(struct flow *f, struct rstream *s, struct rcb *r, const struct iec_report *rep,
 			     const struct pkt_where *at)
 {
-	struct rcb *r = stream_rcb(f, s);
 	if (!r || r->coalescing_told || !KNOWN(r, RCB_BUFTM) || !r->buftm)
 		return;
 	const uint8_t change = TRG_MASK(TRG_DCHG) | TRG_MASK(TRG_QCHG) | TRG_MASK(TRG_DUPD);
@@ -1343,12 +1353,14 @@ static void report(struct flow *f, int dir, const struct mms_event *e, const str
 	const char *verdict = NULL;
 	if (rep.has_sqnum)
 		verdict = sequence_check(f, dir, s, &rep, at);
-	buffered_checks(f, s, &rep, at);
-	trgops_check(f, s, &rep, at);
-	integrity_check(f, dir, s, &rep, at);
+	/* r (the stream's RCB, or NULL) stays put through these: no RCB is added
+	 * while a report is judged */
+	buffered_checks(f, s, r, &rep, at);
+	trgops_check(f, s, r, &rep, at);
+	integrity_check(f, dir, s, r, &rep, at);
 	if (rep.optflds & (1u << OPT_REASON)) {
-		silent_change_check(f, s, &rep, at);
-		coalescing_check(f, s, &rep, at);
+		silent_change_check(f, s, r, &rep, at);
+		coalescing_check(f, s, r, &rep, at);
 	}
 	bloat_check(f, s, &rep, e->size, at);
 	/* Filled field by field: zeroing the whole union (sized for the audit

@@ -65,6 +65,7 @@ struct rcb {
 	/* buffered: EntryIDs delivered lately (to tell a replay from new entries) */
 	uint8_t n_entryids, next_entryid;
 	uint8_t entryids[RCB_ENTRYIDS_KEPT][8];
+	uint8_t entryid_tag[RCB_ENTRYIDS_KEPT]; /* each one's octets XOR-folded: found with memchr */
 	uint64_t entryid_flow; /* the association that last wrote EntryID (0 none) */
 	bool coalescing_told;  /* buftm_coalescing was said for this RCB */
 };
