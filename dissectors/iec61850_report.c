@@ -101,8 +101,9 @@ static inline __attribute__((always_inline)) bool next_any(struct rd *list, stru
 	return mms_data_next(list, d, &done) == BER_OK && !done;
 }
 
-/* A bit string's contents as ber_bitstring reads them, inline for the per-member
- * ReasonCodes: the padding octet (0..7, 0 when empty), then the bits. */
+/* A bit string's contents as ber_bitstring reads them, inline for OptFlds, the
+ * inclusion and the per-member ReasonCodes: the padding octet (0..7, 0 when
+ * empty), then the bits. */
 static inline __attribute__((always_inline)) bool bits_of(const struct mms_data *d, struct bview *bits,
 							   uint32_t *nbits)
 {
@@ -119,7 +120,7 @@ static inline __attribute__((always_inline)) bool bits_of(const struct mms_data 
 	return true;
 }
 
-static bool view_of(const struct mms_data *d, struct bview *v)
+static inline bool view_of(const struct mms_data *d, struct bview *v)
 {
 	struct rd r = d->val;
 	return rd_view(&r, rd_left(&r), v);
@@ -137,7 +138,7 @@ enum iec_report_status iec_report_decode(const struct mms_pdu *pdu, struct iec_r
 
 	if (!next_of(&list, MMS_DATA_VISIBLE_STRING, &d) || !view_of(&d, &out->rptid))
 		return REPORT_MALFORMED;
-	if (!next_of(&list, MMS_DATA_BIT_STRING, &d) || !ber_bitstring(d.val, &bits, &nbits))
+	if (!next_of(&list, MMS_DATA_BIT_STRING, &d) || !bits_of(&d, &bits, &nbits))
 		return REPORT_MALFORMED;
 	{
 		/* OptFlds bit b (MSB first) to 1 << b, only the first 16 bits: set bits
@@ -196,24 +197,28 @@ enum iec_report_status iec_report_decode(const struct mms_pdu *pdu, struct iec_r
 	}
 	/* Inclusion bit string: one bit per dataset member. */
 	struct bview incl;
-	if (!next_of(&list, MMS_DATA_BIT_STRING, &d) || !ber_bitstring(d.val, &incl, &out->n_dataset))
+	if (!next_of(&list, MMS_DATA_BIT_STRING, &d) || !bits_of(&d, &incl, &out->n_dataset))
 		return REPORT_MALFORMED;
-	for (uint32_t i = 0; i < out->n_dataset; i++) {
-		uint8_t byte = incl.p[i / 8];
-		if (!byte) { /* a whole octet of members not included */
-			i |= 7;
-			continue;
+	/* Octet by octet (most datasets include few members per report), each
+	 * included member's bit taken off the top of its octet. */
+	for (uint32_t o = 0; o < incl.len && o * 8 < out->n_dataset; o++) {
+		unsigned byte = incl.p[o];
+		uint32_t valid = out->n_dataset - o * 8; /* the last octet's padding */
+		if (valid < 8)
+			byte &= 0xff00u >> valid;
+		while (byte & 0xff) {
+			unsigned b = (unsigned)__builtin_clz(byte) - 24;
+			byte &= ~(0x80u >> b);
+			uint32_t i = o * 8 + b;
+			if (out->n_members < MMSW_REPORT_MAX_MEMBERS) {
+				struct iec_report_member *m = &out->members[out->n_members++];
+				m->index = (uint16_t)(i > UINT16_MAX ? UINT16_MAX : i);
+				m->reasons = 0;
+				m->ref.p = NULL;
+				m->ref.len = 0;
+			}
+			out->n_included++;
 		}
-		if (!((byte >> (7 - i % 8)) & 1))
-			continue;
-		if (out->n_members < MMSW_REPORT_MAX_MEMBERS) {
-			struct iec_report_member *m = &out->members[out->n_members++];
-			m->index = (uint16_t)(i > UINT16_MAX ? UINT16_MAX : i);
-			m->reasons = 0;
-			m->ref.p = NULL;
-			m->ref.len = 0;
-		}
-		out->n_included++;
 	}
 	/* Then k data references, k values, k reason codes (each optional by OptFlds).
 	 * Members past the stored cap are still walked so the shape is checked. */

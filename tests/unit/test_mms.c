@@ -1665,6 +1665,50 @@ static void test_report_bits(void)
 			CHECK_EQ(rep.optflds, want);
 			CHECK_EQ(rep.n_dataset, 0);
 		}
+	/* Inclusion: a 13-member dataset (3 padding bits, set here to be ignored),
+	 * every pattern; each included member has a boolean value and a ReasonCode
+	 * (OptFlds reason-for-inclusion). Indexes and reasons in bit order. */
+	for (unsigned pat = 0; pat < (1u << 13); pat++) {
+		static uint8_t pdu[256];
+		size_t n = 0;
+		const uint8_t head[] = { 0x8a, 1, 'X', 0x84, 2, 4, 0x10, 0x84, 3, 3, (uint8_t)(pat >> 5),
+					 (uint8_t)((pat << 3) | 7) };
+		memcpy(pdu, head, sizeof(head));
+		n = sizeof(head);
+		unsigned k = 0, idx[13];
+		for (unsigned i = 0; i < 13; i++)
+			if (pat & (1u << (12 - i)))
+				idx[k++] = i;
+		for (unsigned j = 0; j < k; j++) {
+			const uint8_t v[] = { 0x83, 1, (uint8_t)(j & 1) };
+			memcpy(pdu + n, v, sizeof(v));
+			n += sizeof(v);
+		}
+		for (unsigned j = 0; j < k; j++) {
+			const uint8_t r[] = { 0x84, 2, 2, (uint8_t)(j % 2 ? 0x40 : 0x08) }; /* dchg, intg */
+			memcpy(pdu + n, r, sizeof(r));
+			n += sizeof(r);
+		}
+		struct mms_pdu p;
+		memset(&p, 0, sizeof(p));
+		p.type = MMS_UNCONFIRMED;
+		p.service = MMS_USVC_INFORMATION_REPORT;
+		p.has_list_name = true;
+		p.list_name.scope = MMS_SCOPE_VMD;
+		p.list_name.item = (struct bview){ (const uint8_t *)"RPT", 3 };
+		p.has_data = true;
+		p.data = rd_make(pdu, n);
+		static struct iec_report rep;
+		CHECK_EQ(iec_report_decode(&p, &rep), REPORT_OK);
+		CHECK_EQ(rep.n_dataset, 13);
+		CHECK_EQ(rep.n_included, k);
+		CHECK_EQ(rep.n_members, k);
+		for (unsigned j = 0; j < k && j < rep.n_members; j++) {
+			CHECK_EQ(rep.members[j].index, idx[j]);
+			uint8_t want = (uint8_t)(j % 2 ? TRG_MASK(TRG_DCHG) : TRG_MASK(TRG_INTEGRITY));
+			CHECK_EQ(rep.members[j].reasons, want);
+		}
+	}
 }
 
 static void test_iec61850_ref(void)
