@@ -87,18 +87,50 @@ const char *iec_optflds_text(uint16_t bits, char *buf, size_t size)
 	return join_names(OPTFLD_NAMES, NAMES_N(OPTFLD_NAMES), bits, buf, size);
 }
 
-/* The next Data element of the list, which must have the given tag. Inline:
- * a report takes a dozen of these, and the call cost more than the element. */
-static inline __attribute__((always_inline)) bool next_of(struct rd *list, uint8_t tag, struct mms_data *d)
+/* The report's Data list as two pointers. A report is a dozen or more elements
+ * read one after the other: kept in registers, the usual element (one-octet
+ * context tag, short definite length) costs a few instructions; anything else
+ * goes through mms_data_next_slow, out of line. */
+struct cursor {
+	const uint8_t *p, *end;
+};
+
+static __attribute__((noinline)) const uint8_t *take_slow(const uint8_t *p, const uint8_t *end,
+							   struct mms_data *d)
 {
+	struct rd r = rd_make(p, (size_t)(end - p));
 	bool done;
-	return mms_data_next(list, d, &done) == BER_OK && !done && d->tag == tag;
+	if (mms_data_next_slow(&r, d, &done) != BER_OK || done)
+		return NULL;
+	return p + rd_pos(&r);
 }
 
-static inline __attribute__((always_inline)) bool next_any(struct rd *list, struct mms_data *d)
+/* The next element (false at the end of the list or on a bad one, the cursor
+ * then unmoved): what mms_data_next gives. */
+static inline __attribute__((always_inline)) bool next_any(struct cursor *c, struct mms_data *d)
 {
-	bool done;
-	return mms_data_next(list, d, &done) == BER_OK && !done;
+	const uint8_t *p = c->p;
+	size_t avail = (size_t)(c->end - p);
+	if (avail >= 2 && (p[0] & 0xc0) == 0x80 && (p[0] & 0x1f) != 0x1f && p[1] < 0x80 && p[1] <= avail - 2) {
+		d->tag = p[0] & 0x1f;
+		d->constructed = (p[0] & 0x20) != 0;
+		d->val.p = p + 2;
+		d->val.len = p[1];
+		d->val.off = 0;
+		c->p = p + 2 + p[1];
+		return true;
+	}
+	const uint8_t *next = avail ? take_slow(p, c->end, d) : NULL;
+	if (!next)
+		return false;
+	c->p = next;
+	return true;
+}
+
+/* The next element, which must have the given tag. */
+static inline __attribute__((always_inline)) bool next_of(struct cursor *c, uint8_t tag, struct mms_data *d)
+{
+	return next_any(c, d) && d->tag == tag;
 }
 
 /* A bit string's contents as ber_bitstring reads them, inline for OptFlds, the
@@ -134,7 +166,9 @@ enum iec_report_status iec_report_decode(const struct mms_pdu *pdu, struct iec_r
 	if (!iec_report_is_rpt(pdu))
 		return REPORT_NOT_A_REPORT;
 	memset(out, 0, offsetof(struct iec_report, members));
-	struct rd list = pdu->data;
+	if (!pdu->data.p) /* an empty list: not even an RptID */
+		return REPORT_MALFORMED;
+	struct cursor list = { rd_ptr(&pdu->data), rd_ptr(&pdu->data) + rd_left(&pdu->data) };
 
 	if (!next_of(&list, MMS_DATA_VISIBLE_STRING, &d) || !view_of(&d, &out->rptid))
 		return REPORT_MALFORMED;
@@ -186,7 +220,7 @@ enum iec_report_status iec_report_decode(const struct mms_pdu *pdu, struct iec_r
 	if (OPT(OPT_SEGMENTATION)) {
 		/* SubSeqNum and MoreSegmentsFollow; some stacks set the bit and send
 		 * neither on an unsegmented report: accept both shapes. */
-		struct rd save = list;
+		struct cursor save = list;
 		if (next_of(&list, MMS_DATA_UNSIGNED, &d) && ber_uint32(d.val, &out->subsqnum)) {
 			if (!next_of(&list, MMS_DATA_BOOLEAN, &d) || !ber_bool(d.val, &out->more_segments))
 				return REPORT_MALFORMED;
