@@ -274,18 +274,21 @@ static enum ber_status data_walk(struct rd list, uint32_t *count)
 	const uint8_t *end[MMSW_BER_MAX_DEPTH], *resume[MMSW_BER_MAX_DEPTH];
 	const uint8_t *p = rd_ptr(&list);
 	unsigned top = 0;
+	uint32_t n = 0; /* a local: a store through count could alias the bytes read */
 	*count = 0;
 	if (!p)
 		return BER_OK;
-	end[0] = resume[0] = p + rd_left(&list);
+	const uint8_t *lim = p + rd_left(&list); /* the end of the level being walked */
+	end[0] = resume[0] = lim;
 	for (;;) {
-		if (p == end[top]) {
+		if (p == lim) {
 			if (top == 0)
-				return BER_OK;
-			p = resume[top--];
+				break;
+			p = resume[top];
+			lim = end[--top];
 			continue;
 		}
-		size_t avail = (size_t)(end[top] - p);
+		size_t avail = (size_t)(lim - p);
 		uint8_t tag;
 		bool constructed;
 		const uint8_t *val, *val_end, *next;
@@ -299,27 +302,33 @@ static enum ber_status data_walk(struct rd list, uint32_t *count)
 			struct mms_data d;
 			bool done;
 			enum ber_status s = mms_data_next_slow(&r, &d, &done);
-			if (s != BER_OK)
+			if (s != BER_OK) {
+				*count = n;
 				return s;
+			}
 			tag = d.tag;
 			constructed = d.constructed;
 			val = rd_ptr(&d.val);
 			val_end = val + rd_left(&d.val);
 			next = p + rd_pos(&r);
 		}
-		if (top == 0 && *count < UINT32_MAX)
-			(*count)++;
+		if (top == 0 && n < UINT32_MAX)
+			n++;
 		if (constructed && (tag == MMS_DATA_ARRAY || tag == MMS_DATA_STRUCTURE)) {
-			if (top + 1 >= MMSW_BER_MAX_DEPTH)
+			if (top + 1 >= MMSW_BER_MAX_DEPTH) {
+				*count = n;
 				return BER_TOO_DEEP;
+			}
 			top++;
-			end[top] = val_end;
+			end[top] = lim = val_end;
 			resume[top] = next;
 			p = val;
 		} else {
 			p = next;
 		}
 	}
+	*count = n;
+	return BER_OK;
 }
 
 static bool data_list(struct mms_pdu *pdu, const struct ber_tlv *t)
