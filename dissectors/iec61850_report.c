@@ -264,10 +264,10 @@ enum iec_report_status iec_report_decode(const struct mms_pdu *pdu, struct iec_r
 				view_of(&d, &out->members[k].ref);
 		}
 	for (uint32_t k = 0; k < out->n_included; k++) {
-		if (!next_any(&list, &d))
+		/* read straight into the member: a copy of d just written field by
+		 * field stalls on the store buffer */
+		if (!next_any(&list, k < out->n_members ? &out->members[k].value : &d))
 			return REPORT_MALFORMED;
-		if (k < out->n_members)
-			out->members[k].value = d;
 	}
 	if (OPT(OPT_REASON))
 		for (uint32_t k = 0; k < out->n_included; k++) {

@@ -39,18 +39,16 @@ enum { M_HAVE = 1, M_DCHG = 2, M_SUSPECT = 4, M_REPORTED = 8, M_QSUSPECT = 16 };
  * a member is named once, and a finding lists every member named so far. */
 enum { N_DCHG = 1, N_QCHG = 2 };
 
+/* What a report reads and writes comes first and the names last: with many
+ * streams a report's stream is rarely in cache, and each line it touches is a
+ * miss. */
 struct rstream {
-	char rptid[66];
-	/* What findings name: the RCB, else "RptID x"; made once, when the stream is
-	 * tied to its RCB (that does not change), and read in place, so a report
-	 * that makes no finding copies no name. */
-	char obj[200];
-	char datset[160];
 	/* strlen of rptid and datset, kept so that matching a report to its stream
 	 * (every report, every stream of the association) reads no string twice */
 	uint8_t rptid_len;
 	uint8_t datset_len;
 	int16_t rcb; /* index into the IED's RCBs, -1 not known */
+	uint32_t id; /* unique in the run, from 1: names the stream in report records */
 	struct sqnum_track sq;
 	uint64_t reports; /* since the stream (re)started */
 	uint64_t total;
@@ -71,7 +69,12 @@ struct rstream {
 	uint8_t *named;   /* N_* bits per member */
 	uint64_t loss_at_base;
 	struct pkt_where base_at;
-	uint32_t id; /* unique in the run, from 1: names the stream in report records */
+	char rptid[66];
+	char datset[160];
+	/* What findings name: the RCB, else "RptID x"; made once, when the stream is
+	 * tied to its RCB (that does not change), and read in place, so a report
+	 * that makes no finding copies no name. */
+	char obj[200];
 };
 
 static const char *const ATTR_NAMES[RCB_ATTR_COUNT] = {
@@ -674,9 +677,9 @@ static struct rstream *stream_for(struct flow *f, struct flow_an *a, const struc
 		struct rstream *s = &a->streams[i];
 		if (!view_matches(rep->rptid, s->rptid, s->rptid_len))
 			continue;
-		if (rep->has_datset && s->datset[0] && !view_matches(rep->datset, s->datset, s->datset_len))
+		if (rep->has_datset && s->datset_len && !view_matches(rep->datset, s->datset, s->datset_len))
 			continue; /* same RptID, another dataset: another RCB */
-		if (rep->has_datset && !s->datset[0]) {
+		if (rep->has_datset && !s->datset_len) {
 			view_str(rep->datset, s->datset, sizeof(s->datset));
 			s->datset_len = (uint8_t)strlen(s->datset);
 		}
@@ -1376,7 +1379,7 @@ static void report(struct flow *f, int dir, const struct mms_event *e, const str
 	ev->size = e->size;
 	ev->stream_id = s->id;
 	ev->rcb = r ? s->obj : NULL;
-	if (s->datset[0])
+	if (s->datset_len)
 		ev->datset = s->datset;
 	else if (r && KNOWN(r, RCB_DATSET))
 		ev->datset = r->datset;
