@@ -99,8 +99,7 @@ struct cursor {
 	const uint8_t *p, *end;
 };
 
-static __attribute__((noinline)) const uint8_t *take_slow(const uint8_t *p, const uint8_t *end,
-							   struct mms_data *d)
+static __attribute__((noinline)) const uint8_t *take_slow(const uint8_t *p, const uint8_t *end, struct mms_data *d)
 {
 	struct rd r = rd_make(p, (size_t)(end - p));
 	bool done;
@@ -140,8 +139,7 @@ static inline __attribute__((always_inline)) bool next_of(struct cursor *c, uint
 /* A bit string's contents as ber_bitstring reads them, inline for OptFlds, the
  * inclusion and the per-member ReasonCodes: the padding octet (0..7, 0 when
  * empty), then the bits. */
-static inline __attribute__((always_inline)) bool bits_of(const struct mms_data *d, struct bview *bits,
-							   uint32_t *nbits)
+static inline __attribute__((always_inline)) bool bits_of(const struct mms_data *d, struct bview *bits, uint32_t *nbits)
 {
 	size_t n = rd_left(&d->val);
 	if (!n)

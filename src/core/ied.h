@@ -46,7 +46,7 @@ struct rcb {
 	uint64_t reports;
 	uint32_t known; /* bit per enum rcb_attr known */
 	uint32_t buftm, intgpd;
-	bool buffered; /* $BR$ */
+	bool buffered;  /* $BR$ */
 	uint8_t trgops; /* TRG_MASK bits in force */
 	bool gi_pending;
 	bool reported_since_enable;
@@ -54,7 +54,7 @@ struct rcb {
 	/* buffered: EntryIDs delivered lately (to tell a replay from new entries) */
 	uint8_t n_entryids, next_entryid;
 	uint8_t entryid_tag[RCB_ENTRYIDS_KEPT]; /* each one's octets XOR-folded: found with memchr */
-	char ref[160]; /* MMS form: "LD/LLN0$RP$EventsRCB01" */
+	char ref[160];                          /* MMS form: "LD/LLN0$RP$EventsRCB01" */
 	char rptid[66];
 	char datset[160];
 	bool rptena, resv, gi;

@@ -1644,8 +1644,9 @@ static void test_report_bits(void)
 	for (unsigned pat = 0; pat < 128; pat++)
 		for (unsigned unused = 0; unused <= 7; unused++) {
 			uint16_t word = (uint16_t)((pat & 1 ? 0x8000u : 0) | (pat >> 1) << 0);
-			uint8_t pdu[16] = { 0x8a, 1, 'X', 0x84, 3, (uint8_t)unused, (uint8_t)(word >> 8), (uint8_t)word,
-					    0x84, 1, 0 };
+			uint8_t pdu[16] = { 0x8a, 1, 'X', 0x84, 3, (uint8_t)unused, 0, 0, 0x84, 1, 0 };
+			pdu[6] = (uint8_t)(word >> 8);
+			pdu[7] = (uint8_t)word;
 			word &= (uint16_t)(0xffffu << unused);
 			uint16_t want = 0;
 			for (unsigned k = 0; k < 16; k++)
@@ -1671,8 +1672,9 @@ static void test_report_bits(void)
 	for (unsigned pat = 0; pat < (1u << 13); pat++) {
 		static uint8_t pdu[256];
 		size_t n = 0;
-		const uint8_t head[] = { 0x8a, 1, 'X', 0x84, 2, 4, 0x10, 0x84, 3, 3, (uint8_t)(pat >> 5),
-					 (uint8_t)((pat << 3) | 7) };
+		const uint8_t head[] = {
+			0x8a, 1, 'X', 0x84, 2, 4, 0x10, 0x84, 3, 3, (uint8_t)(pat >> 5), (uint8_t)((pat << 3) | 7)
+		};
 		memcpy(pdu, head, sizeof(head));
 		n = sizeof(head);
 		unsigned k = 0, idx[13];
