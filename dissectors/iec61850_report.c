@@ -7,17 +7,29 @@
 
 bool iec_report_is_rpt(const struct mms_pdu *pdu)
 {
+	/* Asked of every InformationReport by several analyzers: "RPT" compared in
+	 * place rather than through memcmp. */
+	const struct bview *n = &pdu->list_name.item;
 	return pdu->type == MMS_UNCONFIRMED && pdu->service == MMS_USVC_INFORMATION_REPORT && pdu->has_list_name &&
-		pdu->list_name.scope == MMS_SCOPE_VMD && bview_eq(pdu->list_name.item, "RPT") && pdu->has_data;
+		pdu->list_name.scope == MMS_SCOPE_VMD && n->len == 3 && n->p[0] == 'R' && n->p[1] == 'P' &&
+		n->p[2] == 'T' && pdu->has_data;
+}
+
+/* TrgOps / ReasonCode bits 1..5 all sit in the first octet (bit 0 its MSB):
+ * read them from it at once (this runs for every member of every report). */
+static inline uint8_t trg_mask_of(struct bview bits, uint32_t nbits)
+{
+	if (!bits.len || nbits <= TRG_DCHG)
+		return 0;
+	uint32_t valid = nbits < 8 ? nbits : 8;
+	uint8_t o = bits.p[0] & (uint8_t)(0xff00u >> valid);
+	return (uint8_t)(((o >> 6) & 1u) << TRG_DCHG | ((o >> 5) & 1u) << TRG_QCHG | ((o >> 4) & 1u) << TRG_DUPD |
+			 ((o >> 3) & 1u) << TRG_INTEGRITY | ((o >> 2) & 1u) << TRG_GI);
 }
 
 uint8_t iec_trg_mask(struct bview bits, uint32_t nbits)
 {
-	uint8_t m = 0;
-	for (uint32_t b = TRG_DCHG; b <= TRG_GI; b++)
-		if (ber_bit(bits, nbits, b))
-			m |= (uint8_t)TRG_MASK(b);
-	return m;
+	return trg_mask_of(bits, nbits);
 }
 
 /* TrgOps / ReasonCode bits (bit i at 1 << i) and OptFlds bits by name; "" for
@@ -79,20 +91,70 @@ const char *iec_optflds_text(uint16_t bits, char *buf, size_t size)
 	return join_names(OPTFLD_NAMES, NAMES_N(OPTFLD_NAMES), bits, buf, size);
 }
 
-/* The next Data element of the list, which must have the given tag. */
-static bool next_of(struct rd *list, uint8_t tag, struct mms_data *d)
+/* The report's Data list as two pointers. A report is a dozen or more elements
+ * read one after the other: kept in registers, the usual element (one-octet
+ * context tag, short definite length) costs a few instructions; anything else
+ * goes through mms_data_next_slow, out of line. */
+struct cursor {
+	const uint8_t *p, *end;
+};
+
+static __attribute__((noinline)) const uint8_t *take_slow(const uint8_t *p, const uint8_t *end, struct mms_data *d)
 {
+	struct rd r = rd_make(p, (size_t)(end - p));
 	bool done;
-	return mms_data_next(list, d, &done) == BER_OK && !done && d->tag == tag;
+	if (mms_data_next_slow(&r, d, &done) != BER_OK || done)
+		return NULL;
+	return p + rd_pos(&r);
 }
 
-static bool next_any(struct rd *list, struct mms_data *d)
+/* The next element (false at the end of the list or on a bad one, the cursor
+ * then unmoved): what mms_data_next gives. */
+static inline __attribute__((always_inline)) bool next_any(struct cursor *c, struct mms_data *d)
 {
-	bool done;
-	return mms_data_next(list, d, &done) == BER_OK && !done;
+	const uint8_t *p = c->p;
+	size_t avail = (size_t)(c->end - p);
+	if (avail >= 2 && (p[0] & 0xc0) == 0x80 && (p[0] & 0x1f) != 0x1f && p[1] < 0x80 && p[1] <= avail - 2) {
+		d->tag = p[0] & 0x1f;
+		d->constructed = (p[0] & 0x20) != 0;
+		d->val.p = p + 2;
+		d->val.len = p[1];
+		d->val.off = 0;
+		c->p = p + 2 + p[1];
+		return true;
+	}
+	const uint8_t *next = avail ? take_slow(p, c->end, d) : NULL;
+	if (!next)
+		return false;
+	c->p = next;
+	return true;
 }
 
-static bool view_of(const struct mms_data *d, struct bview *v)
+/* The next element, which must have the given tag. */
+static inline __attribute__((always_inline)) bool next_of(struct cursor *c, uint8_t tag, struct mms_data *d)
+{
+	return next_any(c, d) && d->tag == tag;
+}
+
+/* A bit string's contents as ber_bitstring reads them, inline for OptFlds, the
+ * inclusion and the per-member ReasonCodes: the padding octet (0..7, 0 when
+ * empty), then the bits. */
+static inline __attribute__((always_inline)) bool bits_of(const struct mms_data *d, struct bview *bits, uint32_t *nbits)
+{
+	size_t n = rd_left(&d->val);
+	if (!n)
+		return false;
+	const uint8_t *p = rd_ptr(&d->val);
+	uint8_t unused = p[0];
+	if (unused > 7 || (n == 1 && unused != 0) || n - 1 > UINT32_MAX / 8)
+		return false;
+	bits->p = p + 1;
+	bits->len = (uint32_t)(n - 1);
+	*nbits = (uint32_t)((n - 1) * 8 - unused);
+	return true;
+}
+
+static inline bool view_of(const struct mms_data *d, struct bview *v)
 {
 	struct rd r = d->val;
 	return rd_view(&r, rd_left(&r), v);
@@ -106,15 +168,26 @@ enum iec_report_status iec_report_decode(const struct mms_pdu *pdu, struct iec_r
 	if (!iec_report_is_rpt(pdu))
 		return REPORT_NOT_A_REPORT;
 	memset(out, 0, offsetof(struct iec_report, members));
-	struct rd list = pdu->data;
+	if (!pdu->data.p) /* an empty list: not even an RptID */
+		return REPORT_MALFORMED;
+	struct cursor list = { rd_ptr(&pdu->data), rd_ptr(&pdu->data) + rd_left(&pdu->data) };
 
 	if (!next_of(&list, MMS_DATA_VISIBLE_STRING, &d) || !view_of(&d, &out->rptid))
 		return REPORT_MALFORMED;
-	if (!next_of(&list, MMS_DATA_BIT_STRING, &d) || !ber_bitstring(d.val, &bits, &nbits))
+	if (!next_of(&list, MMS_DATA_BIT_STRING, &d) || !bits_of(&d, &bits, &nbits))
 		return REPORT_MALFORMED;
-	for (uint32_t b = 0; b < 16 && b < nbits && b / 8 < bits.len; b++)
-		if ((bits.p[b / 8] >> (7 - b % 8)) & 1)
+	{
+		/* OptFlds bit b (MSB first) to 1 << b, only the first 16 bits: set bits
+		 * taken one by one off the top of the two octets. */
+		uint32_t valid = nbits < 16 ? nbits : 16; /* nbits <= 8 * bits.len */
+		uint32_t top = bits.len ? ((uint32_t)bits.p[0] << 8 | (bits.len > 1 ? bits.p[1] : 0u)) : 0;
+		top &= 0xffff0000u >> valid;
+		while (top & 0xffff) {
+			unsigned b = (unsigned)__builtin_clz(top) - 16;
 			out->optflds |= (uint16_t)(1u << b);
+			top &= ~(0x8000u >> b);
+		}
+	}
 #define OPT(bit) (out->optflds & (1u << (bit)))
 	if (OPT(OPT_SEQ_NUM)) {
 		if (!next_of(&list, MMS_DATA_UNSIGNED, &d) || !ber_uint32(d.val, &out->sqnum))
@@ -149,7 +222,7 @@ enum iec_report_status iec_report_decode(const struct mms_pdu *pdu, struct iec_r
 	if (OPT(OPT_SEGMENTATION)) {
 		/* SubSeqNum and MoreSegmentsFollow; some stacks set the bit and send
 		 * neither on an unsegmented report: accept both shapes. */
-		struct rd save = list;
+		struct cursor save = list;
 		if (next_of(&list, MMS_DATA_UNSIGNED, &d) && ber_uint32(d.val, &out->subsqnum)) {
 			if (!next_of(&list, MMS_DATA_BOOLEAN, &d) || !ber_bool(d.val, &out->more_segments))
 				return REPORT_MALFORMED;
@@ -160,24 +233,28 @@ enum iec_report_status iec_report_decode(const struct mms_pdu *pdu, struct iec_r
 	}
 	/* Inclusion bit string: one bit per dataset member. */
 	struct bview incl;
-	if (!next_of(&list, MMS_DATA_BIT_STRING, &d) || !ber_bitstring(d.val, &incl, &out->n_dataset))
+	if (!next_of(&list, MMS_DATA_BIT_STRING, &d) || !bits_of(&d, &incl, &out->n_dataset))
 		return REPORT_MALFORMED;
-	for (uint32_t i = 0; i < out->n_dataset; i++) {
-		uint8_t byte = incl.p[i / 8];
-		if (!byte) { /* a whole octet of members not included */
-			i |= 7;
-			continue;
+	/* Octet by octet (most datasets include few members per report), each
+	 * included member's bit taken off the top of its octet. */
+	for (uint32_t o = 0; o < incl.len && o * 8 < out->n_dataset; o++) {
+		unsigned byte = incl.p[o];
+		uint32_t valid = out->n_dataset - o * 8; /* the last octet's padding */
+		if (valid < 8)
+			byte &= 0xff00u >> valid;
+		while (byte & 0xff) {
+			unsigned b = (unsigned)__builtin_clz(byte) - 24;
+			byte &= ~(0x80u >> b);
+			uint32_t i = o * 8 + b;
+			if (out->n_members < MMSW_REPORT_MAX_MEMBERS) {
+				struct iec_report_member *m = &out->members[out->n_members++];
+				m->index = (uint16_t)(i > UINT16_MAX ? UINT16_MAX : i);
+				m->reasons = 0;
+				m->ref.p = NULL;
+				m->ref.len = 0;
+			}
+			out->n_included++;
 		}
-		if (!((byte >> (7 - i % 8)) & 1))
-			continue;
-		if (out->n_members < MMSW_REPORT_MAX_MEMBERS) {
-			struct iec_report_member *m = &out->members[out->n_members++];
-			m->index = (uint16_t)(i > UINT16_MAX ? UINT16_MAX : i);
-			m->reasons = 0;
-			m->ref.p = NULL;
-			m->ref.len = 0;
-		}
-		out->n_included++;
 	}
 	/* Then k data references, k values, k reason codes (each optional by OptFlds).
 	 * Members past the stored cap are still walked so the shape is checked. */
@@ -189,16 +266,16 @@ enum iec_report_status iec_report_decode(const struct mms_pdu *pdu, struct iec_r
 				view_of(&d, &out->members[k].ref);
 		}
 	for (uint32_t k = 0; k < out->n_included; k++) {
-		if (!next_any(&list, &d))
+		/* read straight into the member: a copy of d just written field by
+		 * field stalls on the store buffer */
+		if (!next_any(&list, k < out->n_members ? &out->members[k].value : &d))
 			return REPORT_MALFORMED;
-		if (k < out->n_members)
-			out->members[k].value = d;
 	}
 	if (OPT(OPT_REASON))
 		for (uint32_t k = 0; k < out->n_included; k++) {
-			if (!next_of(&list, MMS_DATA_BIT_STRING, &d) || !ber_bitstring(d.val, &bits, &nbits))
+			if (!next_of(&list, MMS_DATA_BIT_STRING, &d) || !bits_of(&d, &bits, &nbits))
 				return REPORT_MALFORMED;
-			uint8_t m = iec_trg_mask(bits, nbits);
+			uint8_t m = trg_mask_of(bits, nbits);
 			if (k < out->n_members)
 				out->members[k].reasons = m;
 			out->reasons_all |= m;

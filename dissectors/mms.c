@@ -262,33 +262,73 @@ static bool var_access_spec_in(struct mms_pdu *pdu, const struct ber_tlv *t)
 /* ---- Data --------------------------------------------------------------- */
 
 /* Count a SEQUENCE OF Data (or AccessResult) and check every nested element is
- * whole and no deeper than MMSW_BER_MAX_DEPTH, so consumers can walk it blind. */
+ * whole and no deeper than MMSW_BER_MAX_DEPTH, so consumers can walk it blind.
+ * Every element of every PDU passes here, so the walk works on pointers: the
+ * usual element (one-octet context tag, short definite length) is read in
+ * place, anything else through mms_data_next_slow over what is left. A
+ * structure's contents are walked where they lie; the stack keeps where each
+ * open one ends and where its parent goes on (past an end-of-contents for an
+ * indefinite length). */
 static enum ber_status data_walk(struct rd list, uint32_t *count)
 {
-	struct rd stack[MMSW_BER_MAX_DEPTH];
+	const uint8_t *end[MMSW_BER_MAX_DEPTH], *resume[MMSW_BER_MAX_DEPTH];
+	const uint8_t *p = rd_ptr(&list);
 	unsigned top = 0;
-	stack[0] = list;
+	uint32_t n = 0; /* a local: a store through count could alias the bytes read */
 	*count = 0;
+	if (!p)
+		return BER_OK;
+	const uint8_t *lim = p + rd_left(&list); /* the end of the level being walked */
+	end[0] = resume[0] = lim;
 	for (;;) {
-		struct mms_data d;
-		bool done;
-		enum ber_status s = mms_data_next(&stack[top], &d, &done);
-		if (s != BER_OK)
-			return s;
-		if (done) {
+		if (p == lim) {
 			if (top == 0)
-				return BER_OK;
-			top--;
+				break;
+			p = resume[top];
+			lim = end[--top];
 			continue;
 		}
-		if (top == 0 && *count < UINT32_MAX)
-			(*count)++;
-		if (d.constructed && (d.tag == MMS_DATA_ARRAY || d.tag == MMS_DATA_STRUCTURE)) {
-			if (top + 1 >= MMSW_BER_MAX_DEPTH)
+		size_t avail = (size_t)(lim - p);
+		uint8_t tag;
+		bool constructed;
+		const uint8_t *val, *val_end, *next;
+		if (avail >= 2 && (p[0] & 0xc0) == 0x80 && (p[0] & 0x1f) != 0x1f && p[1] < 0x80 && p[1] <= avail - 2) {
+			tag = p[0] & 0x1f;
+			constructed = (p[0] & 0x20) != 0;
+			val = p + 2;
+			val_end = next = val + p[1];
+		} else {
+			struct rd r = rd_make(p, avail);
+			struct mms_data d;
+			bool done;
+			enum ber_status s = mms_data_next_slow(&r, &d, &done);
+			if (s != BER_OK) {
+				*count = n;
+				return s;
+			}
+			tag = d.tag;
+			constructed = d.constructed;
+			val = rd_ptr(&d.val);
+			val_end = val + rd_left(&d.val);
+			next = p + rd_pos(&r);
+		}
+		if (top == 0 && n < UINT32_MAX)
+			n++;
+		if (constructed && (tag == MMS_DATA_ARRAY || tag == MMS_DATA_STRUCTURE)) {
+			if (top + 1 >= MMSW_BER_MAX_DEPTH) {
+				*count = n;
 				return BER_TOO_DEEP;
-			stack[++top] = d.val;
+			}
+			top++;
+			end[top] = lim = val_end;
+			resume[top] = next;
+			p = val;
+		} else {
+			p = next;
 		}
 	}
+	*count = n;
+	return BER_OK;
 }
 
 static bool data_list(struct mms_pdu *pdu, const struct ber_tlv *t)

@@ -349,10 +349,15 @@ static void report_dataset(struct ied *d, const struct mms_pdu *p)
 	bool done;
 	if (mms_data_next(&list, &x, &done) != BER_OK || done || x.tag != MMS_DATA_VISIBLE_STRING ||
 	    mms_data_next(&list, &x, &done) != BER_OK || done || x.tag != MMS_DATA_BIT_STRING ||
-	    !ber_bitstring(x.val, &bits, &nbits) || !ber_bit(bits, nbits, OPT_DATA_SET))
+	    !ber_bitstring(x.val, &bits, &nbits) || nbits <= OPT_DATA_SET)
+		return;
+	/* OptFlds bits 0..7 are the first octet, MSB first (nbits > 4: it exists);
+	 * read in place, as this runs for every report. */
+	uint8_t opt = bits.p[0] & (uint8_t)(0xff00u >> (nbits < 8 ? nbits : 8));
+	if (!(opt & (0x80u >> OPT_DATA_SET)))
 		return;
 	/* SqNum and TimeOfEntry come first when present */
-	int skip = ber_bit(bits, nbits, OPT_SEQ_NUM) + ber_bit(bits, nbits, OPT_TIME_STAMP);
+	int skip = !!(opt & (0x80u >> OPT_SEQ_NUM)) + !!(opt & (0x80u >> OPT_TIME_STAMP));
 	for (int i = 0; i <= skip; i++)
 		if (mms_data_next(&list, &x, &done) != BER_OK || done)
 			return;
@@ -361,7 +366,7 @@ static void report_dataset(struct ied *d, const struct mms_pdu *p)
 	struct bview ds = bview_of(&x.val);
 	struct inv_ied *v = inv_slot_of(d);
 	for (unsigned i = 0; i < INV_DS_RECENT; i++)
-		if (strlen(v->work.recent_ds[i]) == ds.len && !memcmp(v->work.recent_ds[i], ds.p, ds.len))
+		if (v->work.recent_ds_len[i] == ds.len && !memcmp(v->work.recent_ds[i], ds.p, ds.len))
 			return;
 	uint32_t slash = 0;
 	while (slash < ds.len && ds.p[slash] != '/')
@@ -373,9 +378,10 @@ static void report_dataset(struct ied *d, const struct mms_pdu *p)
 	add_ln(d, ld, item);
 	if (ld >= 0)
 		note_dataset(d, dom, item);
-	char *slot = v->work.recent_ds[v->work.next_recent_ds++ % INV_DS_RECENT];
-	memcpy(slot, ds.p, ds.len);
-	slot[ds.len] = 0;
+	unsigned k = v->work.next_recent_ds++ % INV_DS_RECENT;
+	memcpy(v->work.recent_ds[k], ds.p, ds.len);
+	v->work.recent_ds[k][ds.len] = 0;
+	v->work.recent_ds_len[k] = (uint8_t)strlen(v->work.recent_ds[k]); /* a NUL inside stops it, as before */
 }
 
 /* ---- MMS ------------------------------------------------------------------ */

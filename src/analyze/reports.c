@@ -39,11 +39,16 @@ enum { M_HAVE = 1, M_DCHG = 2, M_SUSPECT = 4, M_REPORTED = 8, M_QSUSPECT = 16 };
  * a member is named once, and a finding lists every member named so far. */
 enum { N_DCHG = 1, N_QCHG = 2 };
 
+/* What a report reads and writes comes first and the names last: with many
+ * streams a report's stream is rarely in cache, and each line it touches is a
+ * miss. */
 struct rstream {
-	char rptid[66];
-	char obj[200]; /* what findings name: the RCB, else "RptID x" (cached) */
-	char datset[160];
+	/* strlen of rptid and datset, kept so that matching a report to its stream
+	 * (every report, every stream of the association) reads no string twice */
+	uint8_t rptid_len;
+	uint8_t datset_len;
 	int16_t rcb; /* index into the IED's RCBs, -1 not known */
+	uint32_t id; /* unique in the run, from 1: names the stream in report records */
 	struct sqnum_track sq;
 	uint64_t reports; /* since the stream (re)started */
 	uint64_t total;
@@ -64,7 +69,12 @@ struct rstream {
 	uint8_t *named;   /* N_* bits per member */
 	uint64_t loss_at_base;
 	struct pkt_where base_at;
-	uint32_t id; /* unique in the run, from 1: names the stream in report records */
+	char rptid[66];
+	char datset[160];
+	/* What findings name: the RCB, else "RptID x"; made once, when the stream is
+	 * tied to its RCB (that does not change), and read in place, so a report
+	 * that makes no finding copies no name. */
+	char obj[200];
 };
 
 static const char *const ATTR_NAMES[RCB_ATTR_COUNT] = {
@@ -273,29 +283,19 @@ static struct finding *open_finding(const char *kind, uint8_t sev, struct flow *
 	return fd;
 }
 
-/* The object a stream's findings name: the RCB when known, else the RptID.
- * Worked out once per stream (the RCB a stream is tied to does not change). */
-static void stream_object(const struct flow *f, const struct rstream *s, char *buf, size_t size)
+/* Does a wire string equal a stored one (stored through view_str, n = its
+ * strlen)? Run for every report against the association's streams: equal bytes
+ * settle it at once (what view_str stores is printable, so an equal wire byte
+ * is one view_str kept); only a differing byte needs the '?' rule. */
+static bool view_matches(struct bview v, const char *str, size_t n)
 {
-	(void)f;
-	size_t n = strlen(s->obj);
-	if (n >= size)
-		n = size - 1;
-	memcpy(buf, s->obj, n);
-	buf[n] = 0;
-}
-
-/* Does a wire string equal a stored one (stored through view_str)? */
-static bool view_matches(struct bview v, const char *str)
-{
-	size_t n = strlen(str);
 	if (v.len != n && !(v.len > n && n == 65))
 		return false;
-	for (size_t i = 0; i < n; i++) {
-		char c = (v.p[i] >= 0x20 && v.p[i] < 0x7f) ? (char)v.p[i] : '?';
-		if (c != str[i])
+	if (!n || !memcmp(v.p, str, n))
+		return true;
+	for (size_t i = 0; i < n; i++)
+		if ((char)v.p[i] != str[i] && (str[i] != '?' || (v.p[i] >= 0x20 && v.p[i] < 0x7f)))
 			return false;
-	}
 	return true;
 }
 
@@ -675,12 +675,14 @@ static struct rstream *stream_for(struct flow *f, struct flow_an *a, const struc
 {
 	for (uint16_t i = 0; i < a->n_streams; i++) {
 		struct rstream *s = &a->streams[i];
-		if (!view_matches(rep->rptid, s->rptid))
+		if (!view_matches(rep->rptid, s->rptid, s->rptid_len))
 			continue;
-		if (rep->has_datset && s->datset[0] && !view_matches(rep->datset, s->datset))
+		if (rep->has_datset && s->datset_len && !view_matches(rep->datset, s->datset, s->datset_len))
 			continue; /* same RptID, another dataset: another RCB */
-		if (rep->has_datset && !s->datset[0])
+		if (rep->has_datset && !s->datset_len) {
 			view_str(rep->datset, s->datset, sizeof(s->datset));
+			s->datset_len = (uint8_t)strlen(s->datset);
+		}
 		return s;
 	}
 	char rptid[66], datset[160] = "";
@@ -703,6 +705,8 @@ static struct rstream *stream_for(struct flow *f, struct flow_an *a, const struc
 	s->id = ++last_stream_id ? last_stream_id : ++last_stream_id;
 	snprintf(s->rptid, sizeof(s->rptid), "%s", rptid);
 	snprintf(s->datset, sizeof(s->datset), "%s", datset);
+	s->rptid_len = (uint8_t)strlen(s->rptid);
+	s->datset_len = (uint8_t)strlen(s->datset);
 	s->rcb = -1;
 	/* Tie the stream to its RCB: the RptID read or written on an RCB of this IED,
 	 * preferring the one this association enabled and whose DatSet matches. An
@@ -853,8 +857,7 @@ static void silent_change_finding(struct flow *f, struct rstream *s, const struc
 				  const char *kind, uint8_t sev, const struct pkt_where *at)
 {
 	struct rcb *r = stream_rcb(f, s);
-	char obj[200];
-	stream_object(f, s, obj, sizeof(obj));
+	const char *obj = s->obj;
 	struct finding *fd = open_finding(kind, sev, f, obj, at);
 	if (!fd)
 		return;
@@ -910,7 +913,7 @@ static void silent_change_finding(struct flow *f, struct rstream *s, const struc
 		finding_commit(fd, at->ts_us);
 }
 
-static void silent_change_check(struct flow *f, struct rstream *s, const struct iec_report *rep,
+static void silent_change_check(struct flow *f, struct rstream *s, struct rcb *r, const struct iec_report *rep,
 				const struct pkt_where *at)
 {
 	struct flow_an *a = flow_an_of(f);
@@ -943,7 +946,6 @@ static void silent_change_check(struct flow *f, struct rstream *s, const struct 
 		if (!s->n_base)
 			return;
 	}
-	struct rcb *r = stream_rcb(f, s);
 	bool trg_known = r && KNOWN(r, RCB_TRGOPS);
 	bool dchg_on = trg_known ? (r->trgops & TRG_MASK(TRG_DCHG)) != 0 : s->dchg_seen;
 	/* A quality change is judged only against TrgOps known to lack qchg. */
@@ -988,8 +990,7 @@ static const char *sequence_check(struct flow *f, int dir, struct rstream *s, co
 	bool hole = loss != s->loss_at_last; /* the capture lost bytes since the last report */
 	struct sq_result r = sqnum_feed(&s->sq, rep->sqnum, rep->has_segment, rep->subsqnum, rep->more_segments);
 	uint32_t mod = s->sq.width ? (1u << s->sq.width) : (s->sq.max_seen > 255 ? 65536 : 256);
-	char obj[200];
-	stream_object(f, s, obj, sizeof(obj));
+	const char *obj = s->obj;
 	struct finding *fd = NULL;
 	struct jw w;
 	switch (r.verdict) {
@@ -1108,11 +1109,19 @@ const struct iec_report *reports_current(const struct mms_event *e, bool *replay
 	return current_report;
 }
 
-static void buffered_checks(struct flow *f, struct rstream *s, const struct iec_report *rep, const struct pkt_where *at)
+/* An EntryID's octets XOR-folded into one (0 for the zeroed slots never used). */
+static uint8_t entryid_tag(uint64_t eid)
 {
-	struct rcb *r = stream_rcb(f, s);
-	char obj[200];
-	stream_object(f, s, obj, sizeof(obj));
+	eid ^= eid >> 32;
+	eid ^= eid >> 16;
+	eid ^= eid >> 8;
+	return (uint8_t)eid;
+}
+
+static void buffered_checks(struct flow *f, struct rstream *s, struct rcb *r, const struct iec_report *rep,
+			    const struct pkt_where *at)
+{
+	const char *obj = s->obj;
 	struct jw w;
 	if (rep->has_bufovfl && rep->bufovfl) {
 		/* The first report after enabling may flag a fresh buffer (libiec61850
@@ -1142,8 +1151,16 @@ static void buffered_checks(struct flow *f, struct rstream *s, const struct iec_
 	}
 	if (!rep->has_entryid || rep->entryid.len != 8 || !r)
 		return;
-	for (unsigned i = 0; i < r->n_entryids; i++)
-		if (!memcmp(r->entryids[i], rep->entryid.p, 8)) {
+	/* Every buffered report is looked for among the EntryIDs kept, and is almost
+	 * never there: a memchr over their one-octet tags finds the few worth
+	 * comparing (in index order, so the first match is the same). */
+	uint64_t eid, kept;
+	memcpy(&eid, rep->entryid.p, 8);
+	uint8_t tag = entryid_tag(eid);
+	const uint8_t *tags = r->entryid_tag, *c = tags, *end = tags + r->n_entryids;
+	for (; c < end && (c = memchr(c, tag, (size_t)(end - c))) != NULL; c++) {
+		memcpy(&kept, r->entryids[c - tags], 8);
+		if (kept == eid) {
 			/* Delivered before (an earlier association): a replay, not new data
 			 * and not a gap. */
 			current_replay = true;
@@ -1172,15 +1189,17 @@ static void buffered_checks(struct flow *f, struct rstream *s, const struct iec_
 			}
 			return;
 		}
+	}
 	memcpy(r->entryids[r->next_entryid], rep->entryid.p, 8);
+	r->entryid_tag[r->next_entryid] = tag;
 	r->next_entryid = (uint8_t)((r->next_entryid + 1) % RCB_ENTRYIDS_KEPT);
 	if (r->n_entryids < RCB_ENTRYIDS_KEPT)
 		r->n_entryids++;
 }
 
-static void trgops_check(struct flow *f, struct rstream *s, const struct iec_report *rep, const struct pkt_where *at)
+static void trgops_check(struct flow *f, struct rstream *s, struct rcb *r, const struct iec_report *rep,
+			 const struct pkt_where *at)
 {
-	struct rcb *r = stream_rcb(f, s);
 	if (!r || !KNOWN(r, RCB_TRGOPS) || !(rep->optflds & (1u << OPT_REASON)))
 		return;
 	uint8_t extra = rep->reasons_all & (uint8_t)~r->trgops;
@@ -1188,8 +1207,8 @@ static void trgops_check(struct flow *f, struct rstream *s, const struct iec_rep
 	extra &= (uint8_t)~TRG_MASK(TRG_GI);
 	if (!extra)
 		return;
-	char obj[200], got[64], trg[64];
-	stream_object(f, s, obj, sizeof(obj));
+	char got[64], trg[64];
+	const char *obj = s->obj;
 	struct finding *fd = open_finding("trgops_mismatch", SEV_MEDIUM, f, obj, at);
 	if (!fd)
 		return;
@@ -1209,12 +1228,11 @@ static void trgops_check(struct flow *f, struct rstream *s, const struct iec_rep
 	finding_commit(fd, at->ts_us);
 }
 
-static void integrity_check(struct flow *f, int dir, struct rstream *s, const struct iec_report *rep,
+static void integrity_check(struct flow *f, int dir, struct rstream *s, struct rcb *r, const struct iec_report *rep,
 			    const struct pkt_where *at)
 {
 	if (!(rep->reasons_all & TRG_MASK(TRG_INTEGRITY)))
 		return;
-	struct rcb *r = stream_rcb(f, s);
 	uint64_t loss = flow_an_of(f)->loss[dir] ? flow_an_of(f)->loss[dir]->bytes : 0;
 	/* A missing integrity report inside a sequence gap or a capture hole is
 	 * already explained there. */
@@ -1224,8 +1242,7 @@ static void integrity_check(struct flow *f, int dir, struct rstream *s, const st
 		int64_t limit = period + period * g_rules.thr[THR_REPORT_INTG_TOLERANCE] / 1000;
 		int64_t got = at->ts_us - s->last_intg_ts;
 		if (got > limit) {
-			char obj[200];
-			stream_object(f, s, obj, sizeof(obj));
+			const char *obj = s->obj;
 			struct finding *fd = open_finding("integrity_late", SEV_MEDIUM, f, obj, at);
 			if (fd) {
 				finding_evidence(fd, &s->last_intg_at);
@@ -1252,8 +1269,7 @@ static void bloat_check(struct flow *f, struct rstream *s, const struct iec_repo
 	if (rep->n_dataset <= (uint64_t)g_rules.thr[THR_REPORT_MAX_MEMBERS] &&
 	    size <= (uint64_t)g_rules.thr[THR_REPORT_MAX_BYTES])
 		return;
-	char obj[200];
-	stream_object(f, s, obj, sizeof(obj));
+	const char *obj = s->obj;
 	struct finding *fd = open_finding("dataset_bloat", SEV_LOW, f, obj, at);
 	if (!fd)
 		return;
@@ -1274,10 +1290,9 @@ static void bloat_check(struct flow *f, struct rstream *s, const struct iec_repo
 /* With BufTm > 0 the IED gathers the changes of BufTm into one report: a report
  * carrying several changed members is that, not loss. Said once per RCB, so that
  * nobody hunts for the reports that were never meant to be sent. */
-static void coalescing_check(struct flow *f, struct rstream *s, const struct iec_report *rep,
+static void coalescing_check(struct flow *f, struct rstream *s, struct rcb *r, const struct iec_report *rep,
 			     const struct pkt_where *at)
 {
-	struct rcb *r = stream_rcb(f, s);
 	if (!r || r->coalescing_told || !KNOWN(r, RCB_BUFTM) || !r->buftm)
 		return;
 	const uint8_t change = TRG_MASK(TRG_DCHG) | TRG_MASK(TRG_QCHG) | TRG_MASK(TRG_DUPD);
@@ -1288,8 +1303,7 @@ static void coalescing_check(struct flow *f, struct rstream *s, const struct iec
 	if (changes < 2)
 		return;
 	r->coalescing_told = true;
-	char obj[200];
-	stream_object(f, s, obj, sizeof(obj));
+	const char *obj = s->obj;
 	struct finding *fd = open_finding("buftm_coalescing", SEV_INFO, f, obj, at);
 	if (!fd)
 		return;
@@ -1342,12 +1356,14 @@ static void report(struct flow *f, int dir, const struct mms_event *e, const str
 	const char *verdict = NULL;
 	if (rep.has_sqnum)
 		verdict = sequence_check(f, dir, s, &rep, at);
-	buffered_checks(f, s, &rep, at);
-	trgops_check(f, s, &rep, at);
-	integrity_check(f, dir, s, &rep, at);
+	/* r (the stream's RCB, or NULL) stays put through these: no RCB is added
+	 * while a report is judged */
+	buffered_checks(f, s, r, &rep, at);
+	trgops_check(f, s, r, &rep, at);
+	integrity_check(f, dir, s, r, &rep, at);
 	if (rep.optflds & (1u << OPT_REASON)) {
-		silent_change_check(f, s, &rep, at);
-		coalescing_check(f, s, &rep, at);
+		silent_change_check(f, s, r, &rep, at);
+		coalescing_check(f, s, r, &rep, at);
 	}
 	bloat_check(f, s, &rep, e->size, at);
 	/* Filled field by field: zeroing the whole union (sized for the audit
@@ -1363,7 +1379,7 @@ static void report(struct flow *f, int dir, const struct mms_event *e, const str
 	ev->size = e->size;
 	ev->stream_id = s->id;
 	ev->rcb = r ? s->obj : NULL;
-	if (s->datset[0])
+	if (s->datset_len)
 		ev->datset = s->datset;
 	else if (r && KNOWN(r, RCB_DATSET))
 		ev->datset = r->datset;

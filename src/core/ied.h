@@ -40,16 +40,26 @@ enum rcb_attr {
 	RCB_ATTR_COUNT
 };
 
+/* What every report reads or writes of its RCB comes first, in one cache line:
+ * with many RCBs, a report's is seldom in cache. */
 struct rcb {
-	char ref[160];  /* MMS form: "LD/LLN0$RP$EventsRCB01" */
-	bool buffered;  /* $BR$ */
+	uint64_t reports;
 	uint32_t known; /* bit per enum rcb_attr known */
+	uint32_t buftm, intgpd;
+	bool buffered;  /* $BR$ */
+	uint8_t trgops; /* TRG_MASK bits in force */
+	bool gi_pending;
+	bool reported_since_enable;
+	bool coalescing_told; /* buftm_coalescing was said for this RCB */
+	/* buffered: EntryIDs delivered lately (to tell a replay from new entries) */
+	uint8_t n_entryids, next_entryid;
+	uint8_t entryid_tag[RCB_ENTRYIDS_KEPT]; /* each one's octets XOR-folded: found with memchr */
+	char ref[160];                          /* MMS form: "LD/LLN0$RP$EventsRCB01" */
 	char rptid[66];
 	char datset[160];
 	bool rptena, resv, gi;
-	uint8_t trgops; /* TRG_MASK bits in force */
 	uint16_t optflds;
-	uint32_t confrev, buftm, intgpd, resvtms;
+	uint32_t confrev, resvtms;
 	uint64_t owner_flow; /* the association that enabled it (0 none) */
 	uint64_t resv_flow;  /* the association that reserved it */
 	uint8_t resv_client[16];
@@ -58,15 +68,9 @@ struct rcb {
 	struct pkt_where trgops_req_at, trgops_at; /* the TrgOps write and its answer (frame 0: none) */
 	int64_t gi_requested_at;
 	struct pkt_where gi_at;
-	bool gi_pending;
-	bool reported_since_enable;
 	bool no_report_flagged;
-	uint64_t reports;
-	/* buffered: EntryIDs delivered lately (to tell a replay from new entries) */
-	uint8_t n_entryids, next_entryid;
 	uint8_t entryids[RCB_ENTRYIDS_KEPT][8];
 	uint64_t entryid_flow; /* the association that last wrote EntryID (0 none) */
-	bool coalescing_told;  /* buftm_coalescing was said for this RCB */
 };
 
 

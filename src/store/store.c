@@ -501,6 +501,9 @@ static bool rcbsec_is(const struct rcbsec *r, const struct ied *d, const struct 
  * lookup by name): no name building or hashing per report. */
 #define STREAM_ROW_CACHE 4096
 static uint32_t stream_row[STREAM_ROW_CACHE]; /* index + 1 into rcbsecs */
+/* The stream each entry was last confirmed for: a stream's RCB name never
+ * changes, so the same stream on the same IED needs no name compared again. */
+static uint32_t stream_row_id[STREAM_ROW_CACHE];
 
 static void store_report(struct flow *f, const struct report_record *e, const struct pkt_where *at)
 {
@@ -509,7 +512,9 @@ static void store_report(struct flow *f, const struct report_record *e, const st
 		return;
 	struct rcbsec *r = NULL;
 	uint32_t *cached = &stream_row[e->stream_id % STREAM_ROW_CACHE];
-	if (*cached && *cached <= n_rcbsecs && rcbsec_is(&rcbsecs[*cached - 1], d, e))
+	uint32_t *cached_id = &stream_row_id[e->stream_id % STREAM_ROW_CACHE];
+	if (*cached && *cached <= n_rcbsecs &&
+	    (*cached_id == e->stream_id ? rcbsecs[*cached - 1].ied == d : rcbsec_is(&rcbsecs[*cached - 1], d, e)))
 		r = &rcbsecs[*cached - 1];
 	if (!r) {
 		char name[sizeof(((struct rcbsec *)0)->rcb)];
@@ -522,6 +527,7 @@ static void store_report(struct flow *f, const struct report_record *e, const st
 			return;
 		*cached = (uint32_t)(r - rcbsecs) + 1;
 	}
+	*cached_id = e->stream_id;
 	int64_t sec = at->ts_us / 1000000;
 	if (r->second != sec) {
 		rcbsec_flush(r);
@@ -1179,5 +1185,6 @@ int store_close(bool ok, int64_t last_ts)
 		free(minutes[i].prev);
 	n_rcbsecs = n_minutes = 0;
 	memset(rcbsec_hash, 0, sizeof(rcbsec_hash));
+	memset(stream_row_id, 0, sizeof(stream_row_id));
 	return failed ? -1 : 0;
 }

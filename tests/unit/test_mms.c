@@ -14,6 +14,7 @@
 #include <stdlib.h>
 
 #include "dissectors/iec61850.h"
+#include "dissectors/iec61850_report.h"
 #include "dissectors/mms.h"
 #include "dissectors/mms_data.h"
 #include "dissectors/mms_type.h"
@@ -1621,6 +1622,97 @@ static struct mms_objname objname(uint8_t scope, const char *domain, const char 
 	return o;
 }
 
+/* The report decoder reads OptFlds and ReasonCode bits a word at a time: every
+ * pattern and length must give what reading them bit by bit (ber_bit) gives. */
+static void test_report_bits(void)
+{
+	uint8_t b[3];
+	for (unsigned len = 0; len <= 2; len++)
+		for (unsigned v = 0; v < 256; v++)
+			for (uint32_t nbits = 0; nbits <= 8 * len; nbits++) {
+				b[0] = (uint8_t)v;
+				b[1] = (uint8_t)~v;
+				struct bview bits = { b, len };
+				uint8_t want = 0;
+				for (uint32_t k = TRG_DCHG; k <= TRG_GI; k++)
+					if (ber_bit(bits, nbits, k))
+						want |= (uint8_t)TRG_MASK(k);
+				CHECK_EQ(iec_trg_mask(bits, nbits), want);
+			}
+	/* OptFlds: reserved bits only (0 and 10..15, which add no field), each
+	 * padding; then an empty inclusion bit string. */
+	for (unsigned pat = 0; pat < 128; pat++)
+		for (unsigned unused = 0; unused <= 7; unused++) {
+			uint16_t word = (uint16_t)((pat & 1 ? 0x8000u : 0) | (pat >> 1) << 0);
+			uint8_t pdu[16] = { 0x8a, 1, 'X', 0x84, 3, (uint8_t)unused, 0, 0, 0x84, 1, 0 };
+			pdu[6] = (uint8_t)(word >> 8);
+			pdu[7] = (uint8_t)word;
+			word &= (uint16_t)(0xffffu << unused);
+			uint16_t want = 0;
+			for (unsigned k = 0; k < 16; k++)
+				if (word & (0x8000u >> k))
+					want |= (uint16_t)(1u << k);
+			struct mms_pdu p;
+			memset(&p, 0, sizeof(p));
+			p.type = MMS_UNCONFIRMED;
+			p.service = MMS_USVC_INFORMATION_REPORT;
+			p.has_list_name = true;
+			p.list_name.scope = MMS_SCOPE_VMD;
+			p.list_name.item = (struct bview){ (const uint8_t *)"RPT", 3 };
+			p.has_data = true;
+			p.data = rd_make(pdu, 11);
+			static struct iec_report rep;
+			CHECK_EQ(iec_report_decode(&p, &rep), REPORT_OK);
+			CHECK_EQ(rep.optflds, want);
+			CHECK_EQ(rep.n_dataset, 0);
+		}
+	/* Inclusion: a 13-member dataset (3 padding bits, set here to be ignored),
+	 * every pattern; each included member has a boolean value and a ReasonCode
+	 * (OptFlds reason-for-inclusion). Indexes and reasons in bit order. */
+	for (unsigned pat = 0; pat < (1u << 13); pat++) {
+		static uint8_t pdu[256];
+		size_t n = 0;
+		const uint8_t head[] = {
+			0x8a, 1, 'X', 0x84, 2, 4, 0x10, 0x84, 3, 3, (uint8_t)(pat >> 5), (uint8_t)((pat << 3) | 7)
+		};
+		memcpy(pdu, head, sizeof(head));
+		n = sizeof(head);
+		unsigned k = 0, idx[13];
+		for (unsigned i = 0; i < 13; i++)
+			if (pat & (1u << (12 - i)))
+				idx[k++] = i;
+		for (unsigned j = 0; j < k; j++) {
+			const uint8_t v[] = { 0x83, 1, (uint8_t)(j & 1) };
+			memcpy(pdu + n, v, sizeof(v));
+			n += sizeof(v);
+		}
+		for (unsigned j = 0; j < k; j++) {
+			const uint8_t r[] = { 0x84, 2, 2, (uint8_t)(j % 2 ? 0x40 : 0x08) }; /* dchg, intg */
+			memcpy(pdu + n, r, sizeof(r));
+			n += sizeof(r);
+		}
+		struct mms_pdu p;
+		memset(&p, 0, sizeof(p));
+		p.type = MMS_UNCONFIRMED;
+		p.service = MMS_USVC_INFORMATION_REPORT;
+		p.has_list_name = true;
+		p.list_name.scope = MMS_SCOPE_VMD;
+		p.list_name.item = (struct bview){ (const uint8_t *)"RPT", 3 };
+		p.has_data = true;
+		p.data = rd_make(pdu, n);
+		static struct iec_report rep;
+		CHECK_EQ(iec_report_decode(&p, &rep), REPORT_OK);
+		CHECK_EQ(rep.n_dataset, 13);
+		CHECK_EQ(rep.n_included, k);
+		CHECK_EQ(rep.n_members, k);
+		for (unsigned j = 0; j < k && j < rep.n_members; j++) {
+			CHECK_EQ(rep.members[j].index, idx[j]);
+			uint8_t want = (uint8_t)(j % 2 ? TRG_MASK(TRG_DCHG) : TRG_MASK(TRG_INTEGRITY));
+			CHECK_EQ(rep.members[j].reasons, want);
+		}
+	}
+}
+
 static void test_iec61850_ref(void)
 {
 	char buf[128];
@@ -1829,6 +1921,7 @@ int main(void)
 	test_objects_cap();
 	test_mms_data();
 	test_iec61850_ref();
+	test_report_bits();
 	test_acsi();
 	test_names();
 	test_eve_details();
