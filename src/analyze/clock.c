@@ -38,6 +38,10 @@
 /* Days from 1970-01-01 to 1984-01-01, where TimeOfDay's days count from. */
 #define DAYS_1970_TO_1984 5113
 
+struct clock_read {
+	uint64_t key, stamp;
+};
+
 struct clock_ied {
 	struct ied *ied;
 	uint64_t samples; /* offsets taken */
@@ -57,9 +61,7 @@ struct clock_ied {
 	uint16_t n_points;
 	struct clock_point *points; /* points_cap of CLOCK_POINTS_MAX */
 	uint64_t *seen;             /* CLOCK_SEEN, direct-mapped: raw UtcTime + 1 */
-	struct clock_read {
-		uint64_t key, stamp;
-	} *reads; /* CLOCK_READS, last stamp per read variable (only an IED that is read) */
+	struct clock_read *reads;   /* CLOCK_READS, last stamp per read variable (only an IED that is read) */
 	/* TimeQuality of distinct server-stamped UtcTimes */
 	uint64_t stamped, unsync, failure;
 	uint8_t n_unsync_at, n_failure_at;
