@@ -66,10 +66,12 @@ struct assoc_track {
 
 /* This analyzer's per-association state: its slot on the flow (core/bus.h). */
 static int assoc_slot;
+static int ia_ied_slot; /* the IED's struct ied_assoc */
 #define assoc_slot_of(f) ((struct assoc_track *)(f)->slot[assoc_slot])
 static void assoc_init(void)
 {
 	assoc_slot = bus_flow_slot("associations");
+	ia_ied_slot = bus_ied_slot("associations");
 }
 
 /* ---- per-IED windows: storms -------------------------------------------- */
@@ -141,15 +143,18 @@ static struct ied_assoc *ia_of(struct ied *d)
 {
 	if (!d)
 		return NULL;
-	for (size_t i = 0; i < n_ied_tab; i++)
-		if (ied_tab[i]->ied == d)
-			return ied_tab[i];
+	/* kept in the IED's slot: a scan of ied_tab on every event grew with the
+	 * IEDs (issue 17); ied_tab stays for the tick's and finish's walk */
+	struct ied_assoc *known = d->slot[ia_ied_slot];
+	if (known)
+		return known;
 	if (n_ied_tab >= IED_ASSOC_MAX)
 		return NULL;
 	struct ied_assoc *a = calloc(1, sizeof(*a));
 	if (!a)
 		return NULL;
 	a->ied = d;
+	d->slot[ia_ied_slot] = a;
 	ied_tab[n_ied_tab++] = a;
 	return a;
 }
@@ -1161,8 +1166,10 @@ void assoc_finish(int64_t now)
 
 void assoc_free(void)
 {
-	for (size_t i = 0; i < n_ied_tab; i++)
+	for (size_t i = 0; i < n_ied_tab; i++) {
+		ied_tab[i]->ied->slot[ia_ied_slot] = NULL;
 		free(ied_tab[i]);
+	}
 	n_ied_tab = 0;
 	free(pairs);
 	pairs = NULL;

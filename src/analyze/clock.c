@@ -38,23 +38,30 @@
 /* Days from 1970-01-01 to 1984-01-01, where TimeOfDay's days count from. */
 #define DAYS_1970_TO_1984 5113
 
+struct clock_read {
+	uint64_t key, stamp;
+};
+
 struct clock_ied {
 	struct ied *ied;
 	uint64_t samples; /* offsets taken */
 	int64_t first_ts, last_ts;
 	struct pkt_where first_at, last_at;
+	/* The arrays below are allocated when first needed and grown up to their
+	 * caps (an IED that reports without stamps, or for a short while, must not
+	 * cost the 18 kB of a full reservoir: issue 17, per-IED memory). Their
+	 * contents are exactly what fixed arrays of the cap would hold. */
 	struct clock_reservoir res;
-	int64_t res_v[CLOCK_RESERVOIR];
+	int64_t *res_v; /* res_cap of CLOCK_RESERVOIR */
 	/* the open window */
 	int64_t win_start, win_len, win_first, win_last;
 	struct clock_reservoir win_res;
-	int64_t win_v[CLOCK_WINDOW_SAMPLES];
+	int64_t *win_v; /* win_cap of CLOCK_WINDOW_SAMPLES */
+	uint16_t res_cap, win_cap, points_cap;
 	uint16_t n_points;
-	struct clock_point points[CLOCK_POINTS_MAX];
-	uint64_t seen[CLOCK_SEEN]; /* direct-mapped: raw UtcTime + 1 */
-	struct clock_read {
-		uint64_t key, stamp;
-	} reads[CLOCK_READS]; /* last stamp per read variable */
+	struct clock_point *points; /* points_cap of CLOCK_POINTS_MAX */
+	uint64_t *seen;             /* CLOCK_SEEN, direct-mapped: raw UtcTime + 1 */
+	struct clock_read *reads;   /* CLOCK_READS, last stamp per read variable (only an IED that is read) */
 	/* TimeQuality of distinct server-stamped UtcTimes */
 	uint64_t stamped, unsync, failure;
 	uint8_t n_unsync_at, n_failure_at;
@@ -67,6 +74,27 @@ static struct clock_ied *clk[CLOCK_IEDS_MAX];
 static size_t n_clk;
 static bool capture_flagged;
 static int64_t next_judge;
+
+/* Room for element `need` in an array grown by doubling up to `max` elements;
+ * false (and counted) when memory is short. */
+static bool room_for(void **arr, uint16_t *cap, size_t need, size_t max, size_t elem)
+{
+	if (need < *cap)
+		return true;
+	size_t n = *cap ? (size_t)*cap * 2 : 8;
+	if (n > max)
+		n = max;
+	if (need >= n)
+		return false;
+	void *p = realloc(*arr, n * elem);
+	if (!p) {
+		stat_inc(STAT_clock_table_full);
+		return false;
+	}
+	*arr = p;
+	*cap = (uint16_t)n;
+	return true;
+}
 
 static struct clock_ied *clock_of(struct ied *d)
 {
@@ -96,6 +124,10 @@ static void window_close(struct clock_ied *c)
 		c->win_len *= 2;
 		stat_inc(STAT_clock_points_merged);
 	}
+	if (!room_for((void **)&c->points, &c->points_cap, c->n_points, CLOCK_POINTS_MAX, sizeof(*c->points))) {
+		memset(&c->win_res, 0, sizeof(c->win_res));
+		return;
+	}
 	struct clock_point *p = &c->points[c->n_points++];
 	p->ts = c->win_first + (c->win_last - c->win_first) / 2;
 	p->offset = clock_percentile(c->win_v, c->win_res.n, CLOCK_PERCENTILE);
@@ -116,6 +148,12 @@ static void window_close(struct clock_ied *c)
 static void add_sample(struct clock_ied *c, int64_t ied_us, const struct pkt_where *at)
 {
 	int64_t off = ied_us - at->ts_us;
+	/* room first: a slot handed out must be written */
+	if ((c->res.n < CLOCK_RESERVOIR &&
+	     !room_for((void **)&c->res_v, &c->res_cap, c->res.n, CLOCK_RESERVOIR, sizeof(*c->res_v))) ||
+	    (c->win_res.n < CLOCK_WINDOW_SAMPLES &&
+	     !room_for((void **)&c->win_v, &c->win_cap, c->win_res.n, CLOCK_WINDOW_SAMPLES, sizeof(*c->win_v))))
+		return;
 	stat_inc(STAT_clock_samples);
 	if (!c->samples) {
 		c->first_ts = at->ts_us;
@@ -171,6 +209,10 @@ static void utc_time(struct stamp_ctx *s, const struct mms_data *d)
 		return;
 	if (!secs && !frac)
 		return; /* never stamped */
+	if (!c->seen && !(c->seen = calloc(CLOCK_SEEN, sizeof(*c->seen)))) {
+		stat_inc(STAT_clock_table_full);
+		return;
+	}
 	uint64_t raw = ((uint64_t)secs << 32 | (uint64_t)frac << 8 | q) + 1;
 	bool fresh = s->fresh;
 	if (s->read) {
@@ -178,6 +220,10 @@ static void utc_time(struct stamp_ctx *s, const struct mms_data *d)
 		 * value says nothing of when it was stamped: only a stamp that changed
 		 * since the previous read of the same variable was made since then. */
 		uint64_t key = mix(s->read_key + ordinal) | 1;
+		if (!c->reads && !(c->reads = calloc(CLOCK_READS, sizeof(*c->reads)))) {
+			stat_inc(STAT_clock_table_full);
+			return;
+		}
 		struct clock_read *r = &c->reads[key % CLOCK_READS];
 		fresh = r->key == key && r->stamp != raw;
 		r->key = key;
@@ -570,6 +616,11 @@ static void clock_free(void)
 {
 	for (size_t i = 0; i < n_clk; i++) {
 		clk[i]->ied->slot[ied_slot] = NULL;
+		free(clk[i]->res_v);
+		free(clk[i]->win_v);
+		free(clk[i]->points);
+		free(clk[i]->seen);
+		free(clk[i]->reads);
 		free(clk[i]);
 	}
 	n_clk = 0;

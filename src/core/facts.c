@@ -34,8 +34,10 @@ void facts_init(struct fact_table *t, size_t max)
 
 void facts_free(struct fact_table *t)
 {
-	for (size_t i = 0; i < t->n; i++)
+	for (size_t i = 0; i < t->n; i++) {
+		free(t->v[i].ied);
 		free(t->v[i].value);
+	}
 	free(t->v);
 	free(t->slot);
 	size_t max = t->max;
@@ -155,18 +157,24 @@ struct fact *facts_put(struct fact_table *t, enum fact_kind k, const char *ied, 
 		t->dropped++;
 		return NULL;
 	}
-	char *v = value_copy(value);
-	if (!v) {
+	size_t li = strlen(ied) + 1, lc = strlen(client) + 1, ln = strlen(name) + 1;
+	char *v = value_copy(value), *key = malloc(li + lc + ln);
+	if (!v || !key) {
+		free(v);
+		free(key);
 		t->dropped++;
 		return NULL;
 	}
+	memcpy(key, ied, li);
+	memcpy(key + li, client, lc);
+	memcpy(key + li + lc, name, ln);
 	f = &t->v[t->n];
 	memset(f, 0, sizeof(*f));
 	f->kind = (uint8_t)k;
 	f->stamp = t->stamp;
-	strcpy(f->ied, ied);
-	strcpy(f->client, client);
-	strcpy(f->name, name);
+	f->ied = key;
+	f->client = key + li;
+	f->name = key + li + lc;
 	f->value = v;
 	*slot_for(t, (unsigned)k, ied, client, name) = (uint32_t)++t->n;
 	if (changed)

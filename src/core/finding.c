@@ -22,6 +22,12 @@ static struct finding_brief *kept; /* every finding, in creation order (capped) 
 static size_t n_kept, kept_dropped;
 static struct finding *open_[FINDINGS_OPEN_MAX];
 static size_t n_open;
+/* The open aggregates chained by a hash of (kind, IED, object): finding_open
+ * looked for its aggregate by a scan with strcmp of every open one, whose
+ * number grows with the IEDs (issue 17). The list open_ still decides which
+ * one is found (the first in it), and which one is evicted. */
+#define OPEN_BUCKETS 2048 /* a power of two, twice FINDINGS_OPEN_MAX */
+static struct finding *bucket[OPEN_BUCKETS];
 static uint64_t next_id = 1;
 static uint64_t by_sev[SEV_COUNT];
 static void (*publisher)(const struct finding *f);
@@ -129,13 +135,57 @@ static void brief(const struct finding *f)
 	b->summary = strdup(f->summary);
 }
 
+static uint32_t fnv_bytes(uint32_t h, const void *p, size_t n)
+{
+	const uint8_t *b = p;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ b[i]) * 16777619u;
+	return h;
+}
+
+/* Over exactly what finding_open compares (same_ied's fields, the texts). */
+static uint32_t open_hash(const char *kind, const struct endpoint *e, const char *object)
+{
+	uint32_t h = fnv_bytes(2166136261u, kind, strlen(kind) + 1);
+	h = fnv_bytes(h, &e->ipver, 1);
+	h = fnv_bytes(h, &e->n_vlan, 1);
+	h = fnv_bytes(h, e->vlan, sizeof(e->vlan));
+	h = fnv_bytes(h, e->ip, 16);
+	h = fnv_bytes(h, &e->port, sizeof(e->port));
+	return fnv_bytes(h, object, strlen(object) + 1);
+}
+
+static void index_add(struct finding *f)
+{
+	f->hash = open_hash(f->kind, &f->ied, f->object);
+	struct finding **b = &bucket[f->hash & (OPEN_BUCKETS - 1)];
+	f->hnext = *b;
+	*b = f;
+}
+
+static void index_remove(struct finding *f)
+{
+	for (struct finding **p = &bucket[f->hash & (OPEN_BUCKETS - 1)]; *p; p = &(*p)->hnext)
+		if (*p == f) {
+			*p = f->hnext;
+			return;
+		}
+}
+
+static bool is_open(const struct finding *f)
+{
+	return f->open_pos < n_open && open_[f->open_pos] == f;
+}
+
 /* Close an open aggregate: its last record says everything it gathered. */
 static void close_at(size_t i)
 {
 	struct finding *f = open_[i];
 	if (f->dirty)
 		publish(f);
+	index_remove(f);
 	open_[i] = open_[--n_open];
+	open_[i]->open_pos = (uint32_t)i;
 	brief(f);
 	free(f->list);
 	free(f);
@@ -144,16 +194,18 @@ static void close_at(size_t i)
 struct finding *finding_open(const char *kind, const struct endpoint *ied, const char *object, int64_t now)
 {
 	const char *obj = object ? object : "";
-	for (size_t i = 0; i < n_open; i++) {
-		struct finding *f = open_[i];
-		if (f->kind == kind || !strcmp(f->kind, kind)) {
-			if (same_ied(&f->ied, ied) && !strcmp(f->object, obj)) {
-				if (now - f->last_seen <= g_rules.thr[THR_FINDING_WINDOW])
-					return f;
-				close_at(i);
-				break;
-			}
-		}
+	/* the first match in open_, as the scan found it (after finding_supersede
+	 * two open aggregates can share a key) */
+	struct finding *m = NULL;
+	uint32_t h = open_hash(kind, ied, obj);
+	for (struct finding *f = bucket[h & (OPEN_BUCKETS - 1)]; f; f = f->hnext)
+		if (f->hash == h && (f->kind == kind || !strcmp(f->kind, kind)) && same_ied(&f->ied, ied) &&
+		    !strcmp(f->object, obj) && (!m || f->open_pos < m->open_pos))
+			m = f;
+	if (m) {
+		if (now - m->last_seen <= g_rules.thr[THR_FINDING_WINDOW])
+			return m;
+		close_at(m->open_pos);
 	}
 	if (n_open >= FINDINGS_OPEN_MAX) {
 		/* Full: close the aggregate that has waited longest. */
@@ -172,7 +224,9 @@ struct finding *finding_open(const char *kind, const struct endpoint *ied, const
 	f->first_seen = f->last_seen = now;
 	snprintf(f->object, sizeof(f->object), "%s", obj);
 	strcpy(f->details, "{}");
+	f->open_pos = (uint32_t)n_open;
 	open_[n_open++] = f;
+	index_add(f);
 	keep(f);
 	return f;
 }
@@ -308,7 +362,12 @@ void finding_supersede(struct finding *f, const char *kind, uint8_t sev)
 		by_sev[f->severity]--;
 		by_sev[s]++;
 	}
+	bool open = is_open(f);
+	if (open)
+		index_remove(f);
 	f->kind = kind;
+	if (open)
+		index_add(f);
 	f->severity = s;
 	f->emitted = false;
 	f->dirty = true;

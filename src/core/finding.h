@@ -65,6 +65,10 @@ struct finding {
 	bool emitted; /* the first record was written */
 	bool dirty;   /* changed since the last record */
 	bool kept;    /* a brief was made for the end of the run */
+	/* finding.c's index of the open aggregates (kind, IED, object) */
+	struct finding *hnext;
+	uint32_t hash;
+	uint32_t open_pos; /* its place in the open list */
 };
 
 

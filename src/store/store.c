@@ -934,7 +934,10 @@ static void inventory_keep(const struct inventory_view *v)
 		return;
 	bool ok = inventory_doc_write_for_store(mem, v);
 	if (fclose(mem) == 0 && ok && doc) {
-		inventory_doc = doc;
+		/* the stream's buffer grew by doubling: keep only what the document
+		 * needs while the run's end (facts, other sinks) is built (issue 17) */
+		char *fit = realloc(doc, len + 1);
+		inventory_doc = fit ? fit : doc;
 		inventory_len = len;
 	} else {
 		free(doc);
