@@ -114,13 +114,9 @@ static inline __attribute__((always_inline)) bool next_any(struct cursor *c, str
 {
 	const uint8_t *p = c->p;
 	size_t avail = (size_t)(c->end - p);
-	if (avail >= 2 && (p[0] & 0xc0) == 0x80 && (p[0] & 0x1f) != 0x1f && p[1] < 0x80 && p[1] <= avail - 2) {
-		d->tag = p[0] & 0x1f;
-		d->constructed = (p[0] & 0x20) != 0;
-		d->val.p = p + 2;
-		d->val.len = p[1];
-		d->val.off = 0;
-		c->p = p + 2 + p[1];
+	size_t n = mms_data_short(p, avail, d);
+	if (n) {
+		c->p = p + n;
 		return true;
 	}
 	const uint8_t *next = avail ? take_slow(p, c->end, d) : NULL;

@@ -38,20 +38,26 @@ struct mms_data {
  * or the BER status that stopped it; at the end of the list returns BER_OK with
  * *done = true. Elements that are not context-specific are BER_INVALID. */
 enum ber_status mms_data_next_slow(struct rd *list, struct mms_data *d, bool *done);
+/* The usual element read in place: a one-octet context tag and a short definite
+ * length within the avail bytes at p (values are walked several times per report).
+ * Its size (2 + length) when it is one, else 0 and d untouched. */
+static inline size_t mms_data_short(const uint8_t *p, size_t avail, struct mms_data *d)
+{
+	if (avail < 2 || (p[0] & 0xc0) != 0x80 || (p[0] & 0x1f) == 0x1f || p[1] >= 0x80 || p[1] > avail - 2)
+		return 0;
+	d->tag = p[0] & 0x1f;
+	d->constructed = (p[0] & 0x20) != 0;
+	d->val.p = p + 2;
+	d->val.len = p[1];
+	d->val.off = 0;
+	return 2 + (size_t)p[1];
+}
 static inline enum ber_status mms_data_next(struct rd *list, struct mms_data *d, bool *done)
 {
-	/* Inline fast path for the usual element: a one-octet context tag and a short
-	 * definite length (values are walked several times per report). */
-	size_t avail = rd_left(list);
-	const uint8_t *p = rd_ptr(list);
-	if (avail >= 2 && (p[0] & 0xc0) == 0x80 && (p[0] & 0x1f) != 0x1f && p[1] < 0x80 && p[1] <= avail - 2) {
+	size_t n = mms_data_short(rd_ptr(list), rd_left(list), d);
+	if (n) {
 		*done = false;
-		d->tag = p[0] & 0x1f;
-		d->constructed = (p[0] & 0x20) != 0;
-		d->val.p = p + 2;
-		d->val.len = p[1];
-		d->val.off = 0;
-		list->off += 2 + (size_t)p[1];
+		list->off += n;
 		return BER_OK;
 	}
 	return mms_data_next_slow(list, d, done);
