@@ -60,8 +60,6 @@ struct assoc_track {
 	bool has_init;
 	uint32_t max_serv_calling, max_serv_called;
 	int32_t local_detail;
-	char refused_layer[16];
-	char refused_reason[128];
 };
 
 /* This analyzer's per-association state: its slot on the flow (core/bus.h). */
@@ -470,8 +468,6 @@ static void refused(struct flow *f, struct assoc_track *t, const char *layer, co
 	if (t->phase == PH_REFUSED)
 		return;
 	t->phase = PH_REFUSED;
-	snprintf(t->refused_layer, sizeof(t->refused_layer), "%s", layer);
-	snprintf(t->refused_reason, sizeof(t->refused_reason), "%s", reason);
 	struct ied *d = flow_an_of(f)->ied;
 	struct ied_assoc *ia = ia_of(d);
 	storm_count(d, f, C_REJECT, at);
