@@ -31,6 +31,7 @@
 #include "dissectors/mms_data.h"
 #include "dissectors/pres.h"
 #include "dissectors/session.h"
+#include "util/fnv.h"
 #include "util/json.h"
 
 /* Flagged once per run and IED, whatever the aggregation window: datasets and
@@ -1104,10 +1105,7 @@ static unsigned n_l2_seen, l2_next;
 
 static uint32_t hash_view(struct bview v)
 {
-	uint32_t h = 2166136261u;
-	for (uint32_t i = 0; i < v.len; i++)
-		h = (h ^ v.p[i]) * 16777619u;
-	return h;
+	return fnv1a32(FNV1A32_INIT, v.p, v.len);
 }
 
 /* The design's control block a frame names: by gocbRef (GOOSE) or smvID (SV). */

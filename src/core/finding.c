@@ -9,6 +9,7 @@
 
 #include "core/flow.h"
 #include "core/rules.h"
+#include "util/fnv.h"
 
 /* Findings kept for the end of the run (and the store). Past this, findings are
  * still published and counted, but the oldest closed ones are not kept. */
@@ -135,24 +136,16 @@ static void brief(const struct finding *f)
 	b->summary = strdup(f->summary);
 }
 
-static uint32_t fnv_bytes(uint32_t h, const void *p, size_t n)
-{
-	const uint8_t *b = p;
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ b[i]) * 16777619u;
-	return h;
-}
-
 /* Over exactly what finding_open compares (same_ied's fields, the texts). */
 static uint32_t open_hash(const char *kind, const struct endpoint *e, const char *object)
 {
-	uint32_t h = fnv_bytes(2166136261u, kind, strlen(kind) + 1);
-	h = fnv_bytes(h, &e->ipver, 1);
-	h = fnv_bytes(h, &e->n_vlan, 1);
-	h = fnv_bytes(h, e->vlan, sizeof(e->vlan));
-	h = fnv_bytes(h, e->ip, 16);
-	h = fnv_bytes(h, &e->port, sizeof(e->port));
-	return fnv_bytes(h, object, strlen(object) + 1);
+	uint32_t h = fnv1a32(FNV1A32_INIT, kind, strlen(kind) + 1);
+	h = fnv1a32(h, &e->ipver, 1);
+	h = fnv1a32(h, &e->n_vlan, 1);
+	h = fnv1a32(h, e->vlan, sizeof(e->vlan));
+	h = fnv1a32(h, e->ip, 16);
+	h = fnv1a32(h, &e->port, sizeof(e->port));
+	return fnv1a32(h, object, strlen(object) + 1);
 }
 
 static void index_add(struct finding *f)

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/fnv.h"
 #include "util/limits.h"
 #include "util/stats.h"
 
@@ -48,16 +49,9 @@ static uint32_t n_nodes;
 static uint32_t bucket[NODE_BUCKETS];
 static uint32_t newest = NONE, oldest = NONE;
 
-static uint32_t fnv1a(uint32_t h, const uint8_t *b, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ b[i]) * 16777619u;
-	return h;
-}
-
 static uint32_t node_hash(const uint8_t *mac, uint8_t kind)
 {
-	return fnv1a(2166136261u ^ kind, mac, 6) % NODE_BUCKETS;
+	return fnv1a32(FNV1A32_INIT ^ kind, mac, 6) % NODE_BUCKETS;
 }
 
 static void lru_unlink(uint32_t i)
@@ -136,9 +130,9 @@ static struct node *node_of(const uint8_t *mac, uint8_t kind)
 static uint32_t content_hash(const struct pkt *p)
 {
 	uint8_t et[2] = { (uint8_t)(p->ethertype >> 8), (uint8_t)p->ethertype };
-	uint32_t h = fnv1a(2166136261u, et, sizeof(et));
+	uint32_t h = fnv1a32(FNV1A32_INIT, et, sizeof(et));
 	if (p->l3)
-		h = fnv1a(h, p->l3, p->l3len < CONTENT_HASH_BYTES ? p->l3len : CONTENT_HASH_BYTES);
+		h = fnv1a32(h, p->l3, p->l3len < CONTENT_HASH_BYTES ? p->l3len : CONTENT_HASH_BYTES);
 	return h;
 }
 
