@@ -288,6 +288,14 @@ struct minute {
 	uint32_t second_attempts;
 	struct svc_latency *prev; /* the IED's latency histogram at the last minute */
 	uint32_t clock_rows;      /* ied_clock rows written this run */
+	/* What the last snapshot (rcb_rows) wrote, so that an IED with nothing new is
+	 * skipped: rewriting every IED ever seen every 10 s made a long capture with
+	 * IEDs coming and going cost O(time x IEDs). store_close writes them all. */
+	bool touched; /* an event of this IED since the last snapshot */
+	bool snapped; /* written by a snapshot at least once */
+	bool snap_inferred;
+	uint32_t snap_limit, snap_peak, snap_rcbs;
+	uint64_t snap_answers;
 };
 static struct minute minutes[IED_CACHE];
 static size_t n_minutes;
@@ -311,6 +319,14 @@ static struct minute *slot_of(const struct ied *d)
 	m->ied = d;
 	((struct ied *)d)->slot[ied_slot] = m;
 	return m;
+}
+
+/* Something of this IED changed: its next snapshot writes it (snapshot_due). */
+static void touch(const struct ied *d)
+{
+	struct minute *m = slot_of(d);
+	if (m)
+		m->touched = true;
 }
 
 static int64_t ied_id(const struct ied *d, int64_t ts)
@@ -407,6 +423,7 @@ static struct minute *minute_of(const struct ied *d, int64_t ts)
 	}
 	if (d->open_assocs > m->assocs_max)
 		m->assocs_max = d->open_assocs;
+	m->touched = true;
 	return m;
 }
 
@@ -618,6 +635,7 @@ static void store_assoc_end(struct flow *f, const char *how)
 	if (!enabled || failed)
 		return;
 	struct ied *d = ied_of_flow(f);
+	touch(d);
 	int64_t id = ied_id(d, f->first_ts);
 	if (!id)
 		return;
@@ -643,6 +661,7 @@ void store_finding(const struct finding *fd)
 	if (!enabled || failed)
 		return;
 	struct ied *d = ied_get(&fd->ied, false);
+	touch(d);
 	char client[64] = "", filter[1024];
 	char *evidence = malloc(8192);
 	if (!evidence)
@@ -773,6 +792,33 @@ static void rcb_rows(struct ied *d, void *arg)
 	}
 }
 
+/* Has the IED anything the last snapshot did not write? Events reach the store
+ * through minute_of, findings and association ends (touched); the association
+ * analyzer may also learn a limit or a peak on a timer, and the services
+ * analyzer time an answer, so those are compared. */
+static bool snapshot_due(const struct ied *d, struct minute *m)
+{
+	const struct svc_latency *l = ied_latency(d, SVC_ANY);
+	uint64_t answers = l ? l->count : 0;
+	bool due = !m->snapped || m->touched || m->snap_limit != d->limit || m->snap_inferred != d->limit_inferred ||
+		   m->snap_peak != d->peak_assocs || m->snap_rcbs != d->n_rcbs || m->snap_answers != answers;
+	m->snapped = true;
+	m->touched = false;
+	m->snap_limit = d->limit;
+	m->snap_inferred = d->limit_inferred;
+	m->snap_peak = d->peak_assocs;
+	m->snap_rcbs = d->n_rcbs;
+	m->snap_answers = answers;
+	return due;
+}
+
+static void snapshot_changed(struct ied *d, void *arg)
+{
+	struct minute *m = slot_of(d);
+	if (!m || snapshot_due(d, m))
+		rcb_rows(d, arg);
+}
+
 static int64_t last_snapshot;
 
 void store_tick(int64_t now)
@@ -780,14 +826,19 @@ void store_tick(int64_t now)
 	if (!enabled || failed)
 		return;
 	progress(now);
-	/* IEDs and RCBs change rarely: a snapshot every 10 s of packet time. */
+	/* IEDs and RCBs change rarely: a snapshot every 10 s of packet time, of the
+	 * IEDs that changed. */
 	if (now - last_snapshot >= 10000000) {
-		ied_foreach(rcb_rows, &now);
+		ied_foreach(snapshot_changed, &now);
 		last_snapshot = now;
 	}
+	/* A minute is written once when it ends; minute 0 = nothing pending (the
+	 * next event starts a new one). */
 	for (size_t i = 0; i < n_minutes; i++)
-		if (minutes[i].minute != now / 60000000)
+		if (minutes[i].minute && minutes[i].minute != now / 60000000) {
 			minute_flush(&minutes[i]);
+			minutes[i].minute = 0;
+		}
 	maybe_commit();
 }
 
