@@ -38,6 +38,7 @@
 #include "dissectors/mms_data.h"
 #include "dissectors/mms_type.h"
 #include "dissectors/tls.h"
+#include "util/fnv.h"
 #include "util/json.h"
 #include "util/stats.h"
 
@@ -264,10 +265,7 @@ static int ld_index(struct ied *d, struct bview name)
 
 static uint32_t ln_hash(int ld, const uint8_t *p, uint32_t n)
 {
-	uint32_t h = 2166136261u ^ (uint32_t)ld;
-	for (uint32_t i = 0; i < n; i++)
-		h = (h ^ p[i]) * 16777619u;
-	return h;
+	return fnv1a32(FNV1A32_INIT ^ (uint32_t)ld, p, n);
 }
 
 /* The LN of an item is its first '$'-component ("GGIO1$ST$Ind1$stVal" -> GGIO1;

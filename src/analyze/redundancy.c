@@ -30,6 +30,7 @@
 #include "core/inventory.h"
 #include "core/packet.h"
 #include "core/rules.h"
+#include "util/fnv.h"
 #include "util/json.h"
 #include "util/stats.h"
 #include "util/duration.h"
@@ -128,10 +129,7 @@ static const struct endpoint no_endpoint; /* a network, not an IED */
 
 static uint32_t mac_hash(const uint8_t *m, uint8_t family)
 {
-	uint32_t h = 2166136261u ^ family;
-	for (int i = 0; i < 6; i++)
-		h = (h ^ m[i]) * 16777619u;
-	return h;
+	return fnv1a32(FNV1A32_INIT ^ family, m, 6);
 }
 
 static struct node *node_get(const uint8_t *mac, uint8_t family)

@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/fnv.h"
+
 static const char *const KIND_NAME[FACT_KIND_COUNT] = {
 	[FACT_IED] = "ied",           [FACT_CLIENT] = "client",   [FACT_SERVICE] = "service", [FACT_ACSI] = "acsi",
 	[FACT_IDENTITY] = "identity", [FACT_CONFREV] = "confrev", [FACT_DATASET] = "dataset", [FACT_RCB] = "rcb",
@@ -46,14 +48,13 @@ void facts_free(struct fact_table *t)
 
 static uint32_t fnv(uint32_t h, const char *s)
 {
-	for (; *s; s++)
-		h = (h ^ (uint8_t)*s) * 16777619u;
+	h = fnv1a32(h, s, strlen(s));
 	return (h ^ 0xff) * 16777619u; /* a separator, so "ab"+"c" differs from "a"+"bc" */
 }
 
 static uint32_t key_hash(unsigned k, const char *ied, const char *client, const char *name)
 {
-	uint32_t h = (2166136261u ^ k) * 16777619u;
+	uint32_t h = (FNV1A32_INIT ^ k) * 16777619u;
 	return fnv(fnv(fnv(h, ied), client), name);
 }
 

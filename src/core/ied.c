@@ -9,6 +9,7 @@
 #include "core/latency.h"
 #include "core/rules.h"
 #include "core/scl.h"
+#include "util/fnv.h"
 #include "util/stats.h"
 
 #define HASH_SIZE 8192 /* power of two, >= IED_MAX */
@@ -19,11 +20,8 @@ static int16_t hash_slot[HASH_SIZE]; /* index + 1 into ieds; 0 empty */
 
 static uint32_t ep_hash(const struct endpoint *e)
 {
-	uint32_t h = 2166136261u;
-	const uint8_t *p = e->ip;
-	for (int i = 0; i < 16; i++)
-		h = (h ^ p[i]) * 16777619u;
-	h = (h ^ e->port) * 16777619u;
+	uint32_t h = fnv1a32(FNV1A32_INIT, e->ip, 16);
+	h = (h ^ e->port) * 16777619u; /* the port as one step, not two bytes */
 	for (int i = 0; i < e->n_vlan; i++)
 		h = (h ^ e->vlan[i]) * 16777619u;
 	return h;

@@ -24,6 +24,7 @@
 #include "output/inventory_doc.h"
 #include "store/schema.h"
 #include "store/store_design.h"
+#include "util/fnv.h"
 #include "util/json.h"
 #include "util/log.h"
 #include "util/stats.h"
@@ -446,10 +447,7 @@ static uint32_t rcbsec_hash[RCBSEC_HASH];
 
 static uint32_t rcbsec_key(const struct ied *d, const char *name)
 {
-	uint32_t h = 2166136261u ^ (uint32_t)((uintptr_t)d >> 4);
-	for (const unsigned char *c = (const unsigned char *)name; *c; c++)
-		h = (h ^ *c) * 16777619u;
-	return h;
+	return fnv1a32(FNV1A32_INIT ^ (uint32_t)((uintptr_t)d >> 4), name, strlen(name));
 }
 
 /* The RCB's current-second row, created on first use; NULL when RCB_SECONDS_MAX
