@@ -31,6 +31,8 @@
 
 #define IED_CACHE 4096
 #define RCB_SECONDS_MAX 4096
+#define RCB_ROWS_BATCH 8       /* an RCB's finished seconds written together (struct rcbsec) */
+#define RCB_ROWS_WAIT_MS 2000  /* ... and every pending one at least this often */
 
 static sqlite3 *db;
 static bool enabled, failed, want_pdus;
@@ -188,10 +190,15 @@ static void commit_now(void)
 
 static int64_t progress_first, progress_last;
 
+static void rcb_rows_write_all(void);
+static struct timespec last_rows_write;
+
 static void maybe_commit(void)
 {
 	if (ms_since(&last_commit) < MMSW_DB_COMMIT_MS)
 		return;
+	if (!failed && ms_since(&last_rows_write) >= RCB_ROWS_WAIT_MS)
+		rcb_rows_write_all();
 	if (!failed) {
 		sqlite3_bind_int64(st[S_RUN_PROGRESS], 1, run_id);
 		sqlite3_bind_int64(st[S_RUN_PROGRESS], 2, progress_first);
@@ -430,14 +437,31 @@ static struct minute *minute_of(const struct ied *d, int64_t ts)
 
 /* ---- RCB seconds ------------------------------------------------------------ */
 
-struct rcbsec {
-	const struct ied *ied;
-	char rcb[200];
-	int64_t second;
-	bool has_sq;
+/* An RCB's finished seconds wait in its row and are written together, RCB_ROWS_BATCH
+ * at a time, and every pending row at least every RCB_ROWS_WAIT_MS of wall time.
+ * rcb_seconds is keyed by (run, IED, RCB, second): one insertion point per RCB, so a
+ * transaction holding one new second of every RCB dirties (and the WAL writes) one
+ * leaf page per RCB. Written a second at a time, the pages written grew with RCBs x
+ * transactions, faster than the capture (3.1x the bytes written for twice the
+ * bytes); a batch of one RCB's seconds lands in one page. A second with sequence
+ * events (gap, duplicate, ...), rare, is written at once with those before it. */
+struct rcb_row {
+	int64_t second, ied_row;
 	uint32_t first_sq, last_sq, reports;
 	uint8_t reasons;
+	bool has_sq;
+};
+
+struct rcbsec {
+	const struct ied *ied;
+	int64_t second; /* the second being counted, and its counts */
+	uint32_t first_sq, last_sq, reports;
+	uint8_t reasons;
+	bool has_sq;
+	uint8_t n_pending;
+	struct rcb_row pending[RCB_ROWS_BATCH]; /* finished seconds not yet written */
 	char events[96];
+	char rcb[200];
 };
 static struct rcbsec *rcbsecs;
 static size_t n_rcbsecs;
@@ -474,27 +498,60 @@ static struct rcbsec *rcbsec_of(const struct ied *d, const char *name)
 	return r;
 }
 
-static void rcbsec_flush(struct rcbsec *r)
+static void rcb_row_write(const struct rcbsec *r, const struct rcb_row *w, const char *events)
 {
-	if (!r->second || failed || !r->reports)
-		return;
-	int64_t id = ied_id(r->ied, r->second * 1000000);
-	if (!id)
+	if (failed)
 		return;
 	char reasons[64];
 	sqlite3_stmt *s = st[S_RCBSEC];
 	sqlite3_bind_int64(s, 1, run_id);
-	sqlite3_bind_int64(s, 2, id);
+	sqlite3_bind_int64(s, 2, w->ied_row);
 	sqlite3_bind_text(s, 3, r->rcb, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(s, 4, r->second);
-	if (r->has_sq) {
-		sqlite3_bind_int64(s, 5, r->first_sq);
-		sqlite3_bind_int64(s, 6, r->last_sq);
+	sqlite3_bind_int64(s, 4, w->second);
+	if (w->has_sq) {
+		sqlite3_bind_int64(s, 5, w->first_sq);
+		sqlite3_bind_int64(s, 6, w->last_sq);
 	}
-	sqlite3_bind_int(s, 7, (int)r->reports);
-	sqlite3_bind_text(s, 8, iec_trg_text(r->reasons, reasons, sizeof(reasons)), -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(s, 9, r->events, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int(s, 7, (int)w->reports);
+	sqlite3_bind_text(s, 8, iec_trg_text(w->reasons, reasons, sizeof(reasons)), -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 9, events, -1, SQLITE_TRANSIENT);
 	step_done(s, "RCB timeline");
+}
+
+/* The RCB's pending seconds, in their order (a second seen again after time went
+ * back is an upsert whose last values win: the order is kept). */
+static void rcb_rows_write(struct rcbsec *r)
+{
+	for (uint8_t i = 0; i < r->n_pending; i++)
+		rcb_row_write(r, &r->pending[i], "");
+	r->n_pending = 0;
+}
+
+static void rcb_rows_write_all(void)
+{
+	for (size_t i = 0; i < n_rcbsecs; i++)
+		if (rcbsecs[i].n_pending)
+			rcb_rows_write(&rcbsecs[i]);
+	clock_gettime(CLOCK_MONOTONIC, &last_rows_write);
+}
+
+/* The second being counted is finished: it joins the pending rows. */
+static void rcbsec_flush(struct rcbsec *r)
+{
+	if (!r->second || failed || !r->reports)
+		return;
+	int64_t id = ied_id(r->ied, r->second * 1000000); /* the IED's row now, as before batching */
+	if (!id)
+		return;
+	struct rcb_row w = { r->second, id, r->first_sq, r->last_sq, r->reports, r->reasons, r->has_sq };
+	if (r->events[0]) {
+		rcb_rows_write(r);
+		rcb_row_write(r, &w, r->events);
+	} else {
+		r->pending[r->n_pending++] = w;
+		if (r->n_pending == RCB_ROWS_BATCH)
+			rcb_rows_write(r);
+	}
 	r->reports = 0;
 	r->has_sq = false;
 	r->reasons = 0;
@@ -1188,6 +1245,7 @@ int store_close(bool ok, int64_t last_ts)
 		minute_flush(&minutes[i]);
 	for (size_t i = 0; i < n_rcbsecs; i++)
 		rcbsec_flush(&rcbsecs[i]);
+	rcb_rows_write_all();
 	if (!failed)
 		ied_foreach(rcb_rows, &last_ts);
 	if (!failed && inventory_doc) {
