@@ -31,8 +31,8 @@
 
 #define IED_CACHE 4096
 #define RCB_SECONDS_MAX 4096
-#define RCB_ROWS_BATCH 8       /* an RCB's finished seconds written together (struct rcbsec) */
-#define RCB_ROWS_WAIT_MS 2000  /* ... and every pending one at least this often */
+#define RCB_ROWS_BATCH 8      /* an RCB's finished seconds written together (struct rcbsec) */
+#define RCB_ROWS_WAIT_MS 2000 /* ... and every pending one at least this often */
 
 static sqlite3 *db;
 static bool enabled, failed, want_pdus;
@@ -856,7 +856,7 @@ static bool snapshot_due(const struct ied *d, struct minute *m)
 	const struct svc_latency *l = ied_latency(d, SVC_ANY);
 	uint64_t answers = l ? l->count : 0;
 	bool due = !m->snapped || m->touched || m->snap_limit != d->limit || m->snap_inferred != d->limit_inferred ||
-		   m->snap_peak != d->peak_assocs || m->snap_rcbs != d->n_rcbs || m->snap_answers != answers;
+		m->snap_peak != d->peak_assocs || m->snap_rcbs != d->n_rcbs || m->snap_answers != answers;
 	m->snapped = true;
 	m->touched = false;
 	m->snap_limit = d->limit;
