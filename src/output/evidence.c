@@ -47,7 +47,13 @@
 /* Ended flows whose frames stay for findings judged at or after their end (a
  * lost association, an aggregate closing later). */
 #define EV_ENDED_FLOWS_MAX 4096
-#define EV_HASH_BITS 16
+/* The frames' hash table: a bucket per 512 bytes of the cap (a frame takes
+ * about 280 with its header: two per chain when the cap is full; 4 MiB, counted
+ * in it, at the default 256 MiB). A fixed 65,536 buckets made chains of 15 at
+ * the default cap, walked at every frame freed. */
+#define EV_HASH_BYTES_PER_BUCKET 512
+#define EV_HASH_BITS_MIN 10
+#define EV_HASH_BITS_MAX 24 /* 128 MiB of buckets, for caps of 8 GiB and more */
 /* Frames of the AARQ's direction searched for its authentication value. */
 #define EV_SECRET_SEARCH 8
 /* Flows one slice names (its own, those of its frames, the other associations). */
@@ -59,8 +65,8 @@ struct ev_frame {
 	struct ev_frame *prev, *next; /* in its list (ring or setup), oldest first */
 	struct ev_frame *hnext;       /* hash chain by (file, frame) */
 	struct ev_flow *flow;         /* NULL: a hole in its block (freed or copied out) */
-	uint64_t order; /* arrival number */
-	uint64_t mark;  /* the slice that last picked it */
+	uint64_t order;               /* arrival number */
+	uint64_t mark;                /* the slice that last picked it */
 	struct pkt_where at;
 	uint32_t caplen, wirelen;
 	int dlt;
@@ -102,7 +108,8 @@ struct ev_flow {
 static struct evidence_config cfg;
 static char dir_path[4096];
 static int slot = -1;
-static struct ev_frame *hash[1u << EV_HASH_BITS];
+static struct ev_frame **hash;
+static unsigned hash_bits;
 
 /* Frames in arrival order. 64 KiB: one malloc per few hundred frames, and at the
  * smallest cap (1 MiB) still 16 blocks, so the oldest go a sixteenth at a time. */
@@ -113,7 +120,7 @@ struct ev_block {
 	uint8_t data[]; /* frames, each padded to the frame header's alignment */
 };
 static struct ev_block *block_head, *block_tail; /* oldest, newest */
-static struct ev_flow loose; /* frames of no flow (yet) */
+static struct ev_flow loose;                     /* frames of no flow (yet) */
 static struct ev_flow *live_head, *ended_head, *ended_tail;
 static size_t n_ended;
 static uint64_t mem;       /* blocks and per-flow state, as allocated: the cap */
@@ -131,7 +138,7 @@ static bool warned_disk, warned_memory;
 static uint32_t hash_of(const struct pkt_where *at)
 {
 	uint64_t k = at->frame * 0x9e3779b97f4a7c15ull ^ ((uint64_t)at->file_idx << 32) ^ (uint64_t)at->ts_us;
-	return (uint32_t)(k >> (64 - EV_HASH_BITS));
+	return (uint32_t)(k >> (64 - hash_bits));
 }
 
 static bool same_where(const struct pkt_where *a, const struct pkt_where *b)
@@ -913,6 +920,10 @@ static void evidence_free(void)
 		frame_free(loose.ring.head);
 	while (block_head)
 		block_drop(); /* only holes left: nothing counted */
+	if (hash)
+		mem -= alloc_cost(sizeof(*hash) << hash_bits);
+	free(hash);
+	hash = NULL;
 	free(slice_buf);
 	slice_buf = NULL;
 	slice_cap = 0;
@@ -960,6 +971,17 @@ int evidence_open(const struct evidence_config *c, char *err, size_t errsize)
 	}
 	if (d)
 		closedir(d);
+	hash_bits = EV_HASH_BITS_MIN;
+	while (hash_bits < EV_HASH_BITS_MAX &&
+	       ((uint64_t)EV_HASH_BYTES_PER_BUCKET << (hash_bits + 1)) <= cfg.memory_max)
+		hash_bits++;
+	hash = calloc((size_t)1 << hash_bits, sizeof(*hash));
+	if (!hash) {
+		snprintf(err, errsize, "--evidence: no memory for %llu MiB of frames",
+			 (unsigned long long)(cfg.memory_max >> 20));
+		return -1;
+	}
+	mem = alloc_cost(sizeof(*hash) << hash_bits);
 	g_evidence_enabled = true;
 	return 0;
 }
