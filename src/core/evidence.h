@@ -34,13 +34,16 @@ const struct evidence_slice *evidence_slice_of(const struct finding *f);
 void evidence_details(const struct finding *f, char *buf, size_t size);
 
 /* Named counters (EVE stats `evidence`, the summary), only with --evidence: the
- * run's own counters (util/stats.h) stay those of a run without it. */
+ * run's own counters (util/stats.h) stay those of a run without it.
+ * memory_peak_bytes is not a count but the most memory the kept frames held (as
+ * the --evidence-memory-mb cap counts it, plus the setup frames). */
 /* clang-format off */
 #define EVIDENCE_COUNTERS(X)                                                        \
 	X(slices_written) X(slices_rewritten) X(slice_frames)                       \
 	X(ring_frames_cap) X(ring_bytes_cap) X(memory_cap) X(setup_frames_cap)      \
 	X(ended_flows_cap) X(evidence_frames_missing) X(link_type_mixed)            \
-	X(disk_cap_skipped) X(write_errors) X(secrets_overwritten) X(secrets_unlocated)
+	X(disk_cap_skipped) X(write_errors) X(secrets_overwritten) X(secrets_unlocated) \
+	X(memory_peak_bytes)
 /* clang-format on */
 
 enum evidence_counter {

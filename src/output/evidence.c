@@ -10,6 +10,15 @@
  * flow they are in from the first kept to the last evidence frame (no TCP hole
  * of ours), the setup frames of those flows, and what its kind rests on in other
  * flows (the other open associations for a refusal at the association limit).
+ *
+ * The memory cap is the memory held, not the bytes captured: a frame's header
+ * here is about 100 bytes (a typical MMS frame is 170), and a malloc per frame
+ * added its own header and rounding (the cap held at about twice its size). So frames are copied, in arrival order, into blocks that the cap counts
+ * whole (headers, padding and the holes the per-flow caps leave): at the cap the
+ * oldest block goes with the frames still in it, which are the oldest frames.
+ * A setup frame is copied out to an allocation of its own, counted at its
+ * malloc cost against the setup allowance (a quarter of the cap), so a flow's
+ * setup never pins a block.
  * ACSE authentication values are overwritten as the AARQ is seen, so no secret
  * stays in memory or reaches a slice. */
 #include "output/evidence.h"
@@ -37,7 +46,13 @@
 /* Ended flows whose frames stay for findings judged at or after their end (a
  * lost association, an aggregate closing later). */
 #define EV_ENDED_FLOWS_MAX 4096
-#define EV_HASH_BITS 16
+/* The frames' hash table: a bucket per 512 bytes of the cap (a frame takes
+ * about 280 with its header: two per chain when the cap is full; 4 MiB, counted
+ * in it, at the default 256 MiB). A fixed 65,536 buckets made chains of 15 at
+ * the default cap, walked at every frame freed. */
+#define EV_HASH_BYTES_PER_BUCKET 512
+#define EV_HASH_BITS_MIN 10
+#define EV_HASH_BITS_MAX 24 /* 128 MiB of buckets, for caps of 8 GiB and more */
 /* Frames of the AARQ's direction searched for its authentication value. */
 #define EV_SECRET_SEARCH 8
 /* Flows one slice names (its own, those of its frames, the other associations). */
@@ -46,18 +61,18 @@
 struct ev_flow;
 
 struct ev_frame {
-	struct ev_frame *prev, *next;   /* in its list (ring or setup), oldest first */
-	struct ev_frame *gprev, *gnext; /* the age list over every ring */
-	struct ev_frame *hnext;         /* hash chain by (file, frame) */
-	struct ev_flow *flow;
-	uint64_t order; /* arrival number */
-	uint64_t mark;  /* the slice that last picked it */
+	struct ev_frame *prev, *next; /* in its list (ring or setup), oldest first */
+	struct ev_frame *hnext;       /* hash chain by (file, frame) */
+	struct ev_flow *flow;         /* NULL: a hole in its block (freed or copied out) */
+	uint64_t order;               /* arrival number */
+	uint64_t mark;                /* the slice that last picked it */
 	struct pkt_where at;
 	uint32_t caplen, wirelen;
 	int dlt;
 	int32_t l3_off, l4_off; /* -1: unknown */
 	uint8_t ipver, dir;
-	bool setup, redacted;
+	bool setup; /* a setup frame: its own allocation, not in a block */
+	bool redacted;
 	bool withheld; /* may hold a secret we could not place: never sliced */
 	uint8_t data[];
 };
@@ -92,12 +107,24 @@ struct ev_flow {
 static struct evidence_config cfg;
 static char dir_path[4096];
 static int slot = -1;
-static struct ev_frame *hash[1u << EV_HASH_BITS];
-static struct ev_frame *age_head, *age_tail;
-static struct ev_flow loose; /* frames of no flow (yet) */
+static struct ev_frame **hash;
+static unsigned hash_bits;
+
+/* Frames in arrival order. 64 KiB: one malloc per few hundred frames, and at the
+ * smallest cap (1 MiB) still 16 blocks, so the oldest go a sixteenth at a time. */
+#define EV_BLOCK_BYTES (64u << 10)
+struct ev_block {
+	struct ev_block *next; /* the next newer block */
+	size_t size, used;
+	uint8_t data[]; /* frames, each padded to the frame header's alignment */
+};
+static struct ev_block *block_head, *block_tail; /* oldest, newest */
+static struct ev_flow loose;                     /* frames of no flow (yet) */
 static struct ev_flow *live_head, *ended_head, *ended_tail;
 static size_t n_ended;
-static uint64_t mem, setup_mem, next_order = 1, next_mark = 1;
+static uint64_t mem;       /* blocks and per-flow state, as allocated: the cap */
+static uint64_t setup_mem; /* setup frames, as allocated: a quarter of the cap */
+static uint64_t next_order = 1, next_mark = 1;
 static struct ev_frame *cur; /* the frame being processed */
 static uint64_t disk_used;
 static uint8_t *slice_buf;
@@ -110,7 +137,7 @@ static bool warned_disk, warned_memory;
 static uint32_t hash_of(const struct pkt_where *at)
 {
 	uint64_t k = at->frame * 0x9e3779b97f4a7c15ull ^ ((uint64_t)at->file_idx << 32) ^ (uint64_t)at->ts_us;
-	return (uint32_t)(k >> (64 - EV_HASH_BITS));
+	return (uint32_t)(k >> (64 - hash_bits));
 }
 
 static bool same_where(const struct pkt_where *a, const struct pkt_where *b)
@@ -153,63 +180,134 @@ static void list_del(struct ev_list *l, struct ev_frame *e)
 	l->bytes -= e->caplen;
 }
 
-static void age_add(struct ev_frame *e)
+/* What an allocation of n bytes takes from the heap (glibc: an 8-byte header,
+ * 16-byte granules, 32 bytes at least). */
+static uint64_t alloc_cost(size_t n)
 {
-	e->gnext = NULL;
-	e->gprev = age_tail;
-	if (age_tail)
-		age_tail->gnext = e;
-	else
-		age_head = e;
-	age_tail = e;
+	uint64_t c = ((uint64_t)n + 8 + 15) & ~(uint64_t)15;
+	return c < 32 ? 32 : c;
 }
 
-static void age_del(struct ev_frame *e)
+/* A frame's place in a block: its header and bytes, padded so the next header
+ * is aligned. */
+static size_t frame_size(uint32_t caplen)
 {
-	if (e->gprev)
-		e->gprev->gnext = e->gnext;
-	else
-		age_head = e->gnext;
-	if (e->gnext)
-		e->gnext->gprev = e->gprev;
-	else
-		age_tail = e->gprev;
+	size_t a = _Alignof(struct ev_frame);
+	return (sizeof(struct ev_frame) + caplen + a - 1) & ~(a - 1);
 }
 
-static void frame_free(struct ev_frame *e)
+static void note_peak(void)
+{
+	if (mem + setup_mem > g_evidence_count[EVC_memory_peak_bytes])
+		g_evidence_count[EVC_memory_peak_bytes] = mem + setup_mem;
+}
+
+static void hash_unlink(struct ev_frame *e)
 {
 	struct ev_frame **pp = &hash[hash_of(&e->at)];
 	while (*pp && *pp != e)
 		pp = &(*pp)->hnext;
 	if (*pp)
 		*pp = e->hnext;
-	if (e->setup) {
-		list_del(&e->flow->setup, e);
-		setup_mem -= e->caplen;
-	} else {
-		list_del(&e->flow->ring, e);
-		age_del(e);
-	}
-	mem -= e->caplen;
-	if (cur == e)
-		cur = NULL;
-	free(e);
 }
 
-/* A frame leaves its flow's ring for the setup list, when there is room. */
+static void frame_free(struct ev_frame *e)
+{
+	hash_unlink(e);
+	if (e->setup) {
+		list_del(&e->flow->setup, e);
+		setup_mem -= alloc_cost(sizeof(*e) + e->caplen);
+		free(e);
+	} else {
+		list_del(&e->flow->ring, e);
+		e->flow = NULL; /* a hole: its block's memory goes with the block */
+	}
+	if (cur == e)
+		cur = NULL;
+}
+
+/* The oldest block goes, and the frames still in it (the oldest kept). */
+static void block_drop(void)
+{
+	struct ev_block *b = block_head;
+	for (size_t off = 0; off < b->used; off += frame_size(((struct ev_frame *)(b->data + off))->caplen)) {
+		struct ev_frame *e = (struct ev_frame *)(b->data + off);
+		if (!e->flow)
+			continue;
+		g_evidence_count[EVC_memory_cap]++;
+		if (!warned_memory) {
+			log_warn("evidence: %llu bytes of frames kept, the cap: the oldest frames go first "
+				 "(counted as memory_cap)",
+				 (unsigned long long)cfg.memory_max);
+			warned_memory = true;
+		}
+		frame_free(e);
+	}
+	block_head = b->next;
+	if (!block_head)
+		block_tail = NULL;
+	mem -= alloc_cost(sizeof(*b) + b->size);
+	free(b);
+}
+
+/* Room for a new frame at the end of the newest block; NULL when it cannot be
+ * kept (larger than the cap itself, or no memory), counted as memory_cap. */
+static struct ev_frame *frame_alloc(uint32_t caplen)
+{
+	size_t need = frame_size(caplen);
+	struct ev_block *b = block_tail;
+	if (!b || b->size - b->used < need) {
+		size_t size = need > EV_BLOCK_BYTES ? need : EV_BLOCK_BYTES;
+		uint64_t cost = alloc_cost(sizeof(*b) + size);
+		while (block_head && mem + cost > cfg.memory_max)
+			block_drop();
+		b = mem + cost <= cfg.memory_max ? malloc(sizeof(*b) + size) : NULL;
+		if (!b) {
+			g_evidence_count[EVC_memory_cap]++;
+			return NULL;
+		}
+		b->next = NULL;
+		b->size = size;
+		b->used = 0;
+		if (block_tail)
+			block_tail->next = b;
+		else
+			block_head = b;
+		block_tail = b;
+		mem += cost;
+		note_peak();
+	}
+	struct ev_frame *e = (struct ev_frame *)(b->data + b->used);
+	b->used += need;
+	return e;
+}
+
+/* A frame leaves its flow's ring for the setup list, when there is room: copied
+ * out of its block (a hole there), so the block can still go. */
 static bool pin(struct ev_frame *e)
 {
 	if (e->setup)
 		return true;
-	if (e->flow->setup.n >= EV_SETUP_FRAMES || setup_mem + e->caplen > cfg.memory_max / 4) {
+	uint64_t cost = alloc_cost(sizeof(*e) + e->caplen);
+	struct ev_frame *s = NULL;
+	if (e->flow->setup.n >= EV_SETUP_FRAMES || setup_mem + cost > cfg.memory_max / 4 ||
+	    !(s = malloc(sizeof(*e) + e->caplen))) {
 		g_evidence_count[EVC_setup_frames_cap]++;
 		return false;
 	}
-	list_del(&e->flow->ring, e);
-	age_del(e);
-	e->setup = true;
-	list_add(&e->flow->setup, e);
-	setup_mem += e->caplen;
+	memcpy(s, e, sizeof(*e) + e->caplen);
+	struct ev_flow *fl = e->flow;
+	bool was_cur = cur == e;
+	frame_free(e);
+	uint32_t h = hash_of(&s->at);
+	s->hnext = hash[h];
+	hash[h] = s;
+	s->setup = true;
+	list_add(&fl->setup, s);
+	setup_mem += cost;
+	note_peak();
+	if (was_cur)
+		cur = s;
 	return true;
 }
 
@@ -222,16 +320,6 @@ static void ring_trim(struct ev_flow *fl)
 	while (fl->ring.head && fl->ring.bytes > cfg.ring_bytes) {
 		g_evidence_count[EVC_ring_bytes_cap]++;
 		frame_free(fl->ring.head);
-	}
-	while (age_head && mem > cfg.memory_max) {
-		g_evidence_count[EVC_memory_cap]++;
-		if (!warned_memory) {
-			log_warn("evidence: %llu bytes of frames kept, the cap: the oldest frames go first "
-				 "(counted as memory_cap)",
-				 (unsigned long long)cfg.memory_max);
-			warned_memory = true;
-		}
-		frame_free(age_head);
 	}
 }
 
@@ -253,6 +341,7 @@ static void ev_flow_free(struct ev_flow *fl)
 		frame_free(fl->setup.head);
 	while (fl->ring.head)
 		frame_free(fl->ring.head);
+	mem -= alloc_cost(sizeof(*fl));
 	free(fl);
 }
 
@@ -284,8 +373,8 @@ static void evidence_frame(struct flow *f, int dir, const struct pkt *p)
 {
 	if (!f) {
 		/* A new frame: copied once, into the loose ring until a flow claims it. */
-		struct ev_frame *e = malloc(sizeof(*e) + p->caplen);
 		cur = NULL;
+		struct ev_frame *e = frame_alloc(p->caplen);
 		if (!e)
 			return;
 		memset(e, 0, sizeof(*e));
@@ -301,8 +390,6 @@ static void evidence_frame(struct flow *f, int dir, const struct pkt *p)
 		e->hnext = hash[h];
 		hash[h] = e;
 		list_add(&loose.ring, e);
-		age_add(e);
-		mem += e->caplen;
 		cur = e;
 		ring_trim(&loose);
 		return;
@@ -314,6 +401,10 @@ static void evidence_frame(struct flow *f, int dir, const struct pkt *p)
 		fl = calloc(1, sizeof(*fl));
 		if (!fl)
 			return;
+		/* Counted with the frames: a flow's state is memory held for slices too
+		 * (it goes with the flow, bounded by the flow table and the ended flows). */
+		mem += alloc_cost(sizeof(*fl));
+		note_peak();
 		fl->live = f;
 		fl->flow_id = f->id;
 		fl->first_order = cur->order;
@@ -826,6 +917,12 @@ static void evidence_free(void)
 	n_ended = 0;
 	while (loose.ring.head)
 		frame_free(loose.ring.head);
+	while (block_head)
+		block_drop(); /* only holes left: nothing counted */
+	if (hash)
+		mem -= alloc_cost(sizeof(*hash) << hash_bits);
+	free(hash);
+	hash = NULL;
 	free(slice_buf);
 	slice_buf = NULL;
 	slice_cap = 0;
@@ -873,6 +970,17 @@ int evidence_open(const struct evidence_config *c, char *err, size_t errsize)
 	}
 	if (d)
 		closedir(d);
+	hash_bits = EV_HASH_BITS_MIN;
+	while (hash_bits < EV_HASH_BITS_MAX &&
+	       ((uint64_t)EV_HASH_BYTES_PER_BUCKET << (hash_bits + 1)) <= cfg.memory_max)
+		hash_bits++;
+	hash = calloc((size_t)1 << hash_bits, sizeof(*hash));
+	if (!hash) {
+		snprintf(err, errsize, "--evidence: no memory for %llu MiB of frames",
+			 (unsigned long long)(cfg.memory_max >> 20));
+		return -1;
+	}
+	mem = alloc_cost(sizeof(*hash) << hash_bits);
 	g_evidence_enabled = true;
 	return 0;
 }
