@@ -12,8 +12,9 @@
  * record to the packet callback or the log. One producer, one consumer, first in
  * first out: the callback sees exactly what input_set_read would give it, in the
  * same order, so every output is the same by construction. Blocks, not single
- * packets, cross between the threads: one lock and one wake-up per block. A full
- * ring makes the reader wait (offline, nothing is ever dropped). */
+ * packets, cross between the threads: one lock per block, and a waiting reader
+ * is woken when half the ring is free. A full ring makes the reader wait
+ * (offline, nothing is ever dropped). */
 #include "stages/capture.h"
 
 #include <pthread.h>
