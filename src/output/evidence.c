@@ -13,8 +13,9 @@
  *
  * The memory cap is the memory held, not the bytes captured: a frame's header
  * here is about 100 bytes (a typical MMS frame is 170), and a malloc per frame
- * added its own header and rounding (the cap held at about twice its size). So frames are copied, in arrival order, into blocks that the cap counts
- * whole (headers, padding and the holes the per-flow caps leave): at the cap the
+ * added its own header and rounding (the cap held at about twice its size). So
+ * frames are copied, in arrival order, into blocks that the cap counts whole
+ * (headers, padding and the holes the per-flow caps leave): at the cap the
  * oldest block goes with the frames still in it, which are the oldest frames.
  * A setup frame is copied out to an allocation of its own, counted at its
  * malloc cost against the setup allowance (a quarter of the cap), so a flow's
