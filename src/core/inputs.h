@@ -52,8 +52,12 @@ struct live_stats {
 	/* Several interfaces (their packets merged in time order): frames delivered
 	 * early because this interface's reorder buffer was full, and frames of this
 	 * interface delivered after a later-stamped frame of another (the disorder
-	 * that got through). Always 0 with one interface. */
-	uint64_t reorder_full, out_of_order;
+	 * that got through), and frames of this interface read more than the merge's
+	 * hold after the kernel stamped them (a host too loaded to keep up with the
+	 * hold: such a frame may arrive after later-stamped frames went on, and
+	 * every out_of_order frame not caused by reorder_full is one). Always 0 with
+	 * one interface. */
+	uint64_t reorder_full, out_of_order, late;
 };
 
 #endif

@@ -867,6 +867,7 @@ void eve_stats_capture(int64_t ts_us, const struct live_stats *cap, size_t n)
 				jw_u64(&w, "interface_dropped", cap[i].if_dropped);
 				jw_u64(&w, "reorder_full", cap[i].reorder_full);
 				jw_u64(&w, "out_of_order", cap[i].out_of_order);
+				jw_u64(&w, "late", cap[i].late);
 				jw_obj_end(&w);
 			}
 			jw_arr_end(&w);

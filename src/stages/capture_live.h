@@ -68,7 +68,9 @@ typedef void (*live_packet_fn)(void *ctx, uint32_t iface, int dlt, uint64_t fram
  * longer than the hold, when a reorder buffer overflowed (a busy interface
  * beside a quiet one, beyond about 80,000 frames/s), or when a frame waited
  * MMSW_LIVE_MERGE_STALL_US after it was read (a clock stepped back); each is
- * counted per interface (struct live_stats: reorder_full, out_of_order). At a
+ * counted per interface (struct live_stats: reorder_full, out_of_order), and
+ * so is every frame read later than the hold after its stamp (late: the first
+ * cause; a loaded host's softirqs can hold frames back that long). At a
  * stop or the deadline what is held is delivered; past the count it is not.
  * Returns 0, or -1 after a capture error (reported, naming the interface). */
 int live_loop(struct live_capture *lc, live_packet_fn fn, void *ctx, volatile int *stop, uint64_t max_packets,

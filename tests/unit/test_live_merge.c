@@ -200,6 +200,9 @@ static void test_interleaved(void)
 	CHECK_EQ(missing(&s, 1000, 1000), 0);
 	CHECK_EQ(st[0].reorder_full + st[1].reorder_full, 0);
 	CHECK_EQ(st[0].out_of_order + st[1].out_of_order, 0);
+	/* stamped in 2023, read now: every frame later than the hold */
+	CHECK_EQ(st[0].late, 1000);
+	CHECK_EQ(st[1].late, 1000);
 	free(s.got);
 
 	/* --count: exactly N, the first N in time order */
@@ -264,6 +267,8 @@ static void test_frames_full(void)
 	CHECK(st[0].reorder_full <= 808 + 1024);
 	CHECK_EQ(st[1].reorder_full, 0);
 	CHECK_EQ(st[0].out_of_order + st[1].out_of_order, 0);
+	/* stamped ahead of the wall clock: none read late */
+	CHECK_EQ(st[0].late + st[1].late, 0);
 	free(s.got);
 	unlink(a);
 	unlink(b);
