@@ -164,10 +164,10 @@ struct live_capture {
 	live_packet_fn fn;
 	void *ctx;
 	uint64_t frame, max_packets;
-	int64_t last_ts; /* the latest packet time delivered */
+	int64_t last_ts;     /* the latest packet time delivered */
 	int64_t read_us;     /* monotonic time of the current read round */
 	int64_t dispatch_us; /* wall time the current interface's read began */
-	size_t nonempty; /* interfaces with a frame held */
+	size_t nonempty;     /* interfaces with a frame held */
 };
 
 static int64_t clock_us(clockid_t id)
