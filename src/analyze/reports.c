@@ -435,6 +435,7 @@ static void stream_restart(struct rstream *s)
 static void rcb_enabled(struct flow *f, struct flow_an *a, struct rcb *r, uint16_t idx, const struct pkt_where *at)
 {
 	r->owner_flow = f->id;
+	a->ied->rcbs_unowned = false; /* r is one of a->ied's: its timers run again */
 	r->enabled_at = at->ts_us;
 	r->enable_at = *at;
 	r->reported_since_enable = false;
@@ -1447,9 +1448,17 @@ struct tick_ctx {
 static void rcb_timers(struct ied *d, void *arg)
 {
 	struct tick_ctx *t = arg;
+	/* Both timers below need an owning association (owner_flow), which only
+	 * rcb_enabled() gives: an IED whose RCBs had none at the last pass and were
+	 * not enabled since is skipped without touching its RCB table. */
+	if (d->rcbs_unowned)
+		return;
+	bool owned = false;
 	for (uint16_t i = 0; i < d->n_rcbs; i++) {
 		struct rcb *r = &d->rcbs[i];
 		char disp[200];
+		if (r->owner_flow)
+			owned = true;
 		if (r->gi_pending && t->now - r->gi_requested_at > g_rules.thr[THR_REPORT_GI_TIMEOUT] &&
 		    r->owner_flow) {
 			r->gi_pending = false;
@@ -1509,6 +1518,7 @@ static void rcb_timers(struct ied *d, void *arg)
 			}
 		}
 	}
+	d->rcbs_unowned = !owned;
 }
 
 void reports_tick(int64_t now)

@@ -94,6 +94,10 @@ struct ied {
 	char (*lds)[65]; /* grown as logical devices appear (most IEDs have a few) */
 	uint16_t n_rcbs;
 	struct rcb *rcbs; /* IED_MAX_RCBS */
+	/* No RCB had an owning association at the reports analyzer's last timer
+	 * pass, and none was enabled since: its timers skip this IED (a sensor
+	 * keeps every IED it ever saw; only those with enabled RCBs have timers). */
+	bool rcbs_unowned;
 	uint16_t n_datasets;
 	struct dataset *datasets; /* IED_MAX_DATASETS */
 	/* associations (issue 5 analyzers use these) */

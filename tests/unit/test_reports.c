@@ -457,6 +457,28 @@ static void case_gi_not_reported(void)
 	end_flow(f);
 }
 
+/* The timers skip an IED none of whose RCBs has an owning association: after
+ * the first association ended and a timer pass found the IED so, the RCB
+ * enabled again by the next association has its GI timer again. */
+static void case_gi_after_idle(void)
+{
+	setup();
+	struct flow *f = new_flow();
+	const struct attr cfg[] = { { "TrgOps", 't', T_DCHG | T_GI, NULL }, { "RptEna", 'b', 1, NULL } };
+	rcb_write(f, "LLN0$RP$urcb01", cfg, 2, 0);
+	end_flow(f);
+	bus_tick(T0 + 10000000); /* nothing owned: the IED is skipped from now on */
+	bus_tick(T0 + 11000000);
+	CHECK_EQ(find("gi_not_reported").n, 0);
+	f = new_flow();
+	rcb_write(f, "LLN0$RP$urcb01", cfg, 2, 20000000);
+	const struct attr gi[] = { { "GI", 'b', 1, NULL } };
+	rcb_write(f, "LLN0$RP$urcb01", gi, 1, 21000000);
+	bus_tick(T0 + 60000000);
+	CHECK_EQ(find("gi_not_reported").n, 1);
+	end_flow(f);
+}
+
 /* A threshold under a second is written in ms, never "0 s" or "0.000 s". */
 static void case_gi_short_timeout(void)
 {
@@ -639,6 +661,7 @@ int main(void)
 	tcheck_in_child("gi_not_in_trgops", case_gi_not_in_trgops);
 	tcheck_in_child("gi_not_reported", case_gi_not_reported);
 	tcheck_in_child("gi_short_timeout", case_gi_short_timeout);
+	tcheck_in_child("gi_after_idle", case_gi_after_idle);
 	tcheck_in_child("replay_no_entryid", case_replay_no_entryid);
 	tcheck_in_child("replay_entryid", case_replay_entryid);
 	tcheck_in_child("buftm_coalescing", case_buftm_coalescing);
