@@ -495,8 +495,7 @@ static int read_merged(struct live_capture *lc)
 				budget = lc->max_packets - lc->frame;
 			if (!budget)
 				continue;
-			int64_t before = clock_us(CLOCK_REALTIME);
-			lc->dispatch_us = before;
+			lc->dispatch_us = clock_us(CLOCK_REALTIME);
 			int got = pcap_dispatch(f->p, (int)budget, on_packet_held, (u_char *)f);
 			if (got == PCAP_ERROR) {
 				log_error("capture on %s: %s", f->name, pcap_geterr(f->p));
@@ -509,7 +508,7 @@ static int read_merged(struct live_capture *lc)
 			if (f->pending)
 				more = true;
 			else
-				f->drained_us = before; /* all it had stamped by then is read */
+				f->drained_us = lc->dispatch_us; /* all it had stamped by then is read */
 		}
 		deliver_ready(lc, false);
 	}
