@@ -17,11 +17,11 @@ struct iso_flow;
 struct ied;
 
 /* Slots analyzers and sinks take at start-up for their per-flow state (bus.h).
- * Eight are taken today (analyze, associations, services, control, summary, drift, and
- * scl_checks with --scl, evidence with --evidence); each
+ * Nine are taken today (analyze, associations, services, control, inventory,
+ * summary, drift, and scl_checks with --scl, evidence with --evidence); each
  * costs 8 bytes in every flow of the table (--max-flows), and a SYN storm fills
  * the table: raise it when an analyzer needs one, not ahead. */
-#define FLOW_SLOTS 8
+#define FLOW_SLOTS 9
 
 /* One direction of the TCP byte stream (stages/stream_tcp.c keeps it). */
 struct tcp_seg;

@@ -11,6 +11,9 @@
  * block its print hook writes for the summary. EVE is written too, only to show
  * that the passwords do not reach it either.
  *
+ * And one case on hand-made flows: two connections from one client to one IED,
+ * speaking in turn, count two connections however their flow ids hash.
+ *
  * Each capture runs in a child process: the pipeline and the analyzers keep
  * run-wide state, and a fresh process is the honest way to start clean. */
 #include <stdbool.h>
@@ -34,8 +37,10 @@
 #include "core/record.h"
 #include "core/rules.h"
 #include "dissectors/goose_sv.h"
+#include "dissectors/mms.h"
 #include "output/eve.h"
 #include "output/inventory_doc.h"
+#include "stages/app_iso.h"
 #include "stages/capture.h"
 #include "util/log.h"
 #include "util/stats.h"
@@ -606,6 +611,54 @@ static void child_goose(void)
 	CHECK(strstr(r.inv_text, "\"vendor\":\"mmswatch-corpus\"") != NULL);
 }
 
+/* Two live connections of one client to one IED, their PDUs interleaved. The
+ * ids are 1 and 75026: they shared an entry of the old per-connection table
+ * (keyed by a hash of the id), so each PDU took the entry from the other flow and
+ * counted a connection again (connections 6 here). */
+static void child_two_connections(void)
+{
+	static const uint8_t identify[] = { 0xa0, 0x05, 0x02, 0x01, 0x01, 0x82, 0x00 }; /* confirmed Identify */
+	log_init();
+	log_set_quiet(1);
+	rules_defaults(&g_rules);
+	test_bus_setup(true);
+	struct flow *fl[2];
+	for (int i = 0; i < 2; i++) {
+		struct flow *f = calloc(1, sizeof(*f));
+		CHECK(f != NULL);
+		if (!f)
+			return;
+		f->key.ipver = 4;
+		f->key.ip[0][0] = 10, f->key.ip[0][3] = 1;  /* the client */
+		f->key.ip[1][0] = 10, f->key.ip[1][3] = 21; /* the IED */
+		f->key.port[0] = (uint16_t)(40000 + i);
+		f->key.port[1] = 102;
+		f->client = 0;
+		f->id = i ? 75026 : 1;
+		fl[i] = f;
+	}
+	struct mms_pdu p;
+	CHECK_EQ(mms_decode(rd_make(identify, sizeof(identify)), &p), MMS_OK);
+	for (uint64_t n = 0; n < 6; n++) {
+		struct pkt_where at = { 1700000000000000LL + (int64_t)n * 1000, 0, n + 1 };
+		app_mms_pdu(fl[n & 1], 0, &p, sizeof(identify), false, false, &at);
+	}
+	for (int i = 0; i < 2; i++) {
+		struct pkt_where at = { 1700000000010000LL, 0, 10 + (uint64_t)i };
+		bus_flow_end(fl[i], FLOW_END_FIN, &at);
+		app_flow_free(fl[i]);
+		free(fl[i]);
+	}
+	char *doc = written(write_document);
+	CHECK(doc != NULL);
+	if (!doc)
+		return;
+	CHECK(strstr(doc, "\"address\":\"10.0.0.21\"") != NULL);
+	CHECK(strstr(doc, "\"connections\":2,") != NULL);
+	CHECK(strstr(doc, "\"connections\":6") == NULL);
+	free(doc);
+}
+
 int main(void)
 {
 	test_goose();
@@ -617,5 +670,6 @@ int main(void)
 	tcheck_in_child("control", child_control);
 	tcheck_in_child("tls_3782", child_tls);
 	tcheck_in_child("goose_sv_vlan", child_goose);
+	tcheck_in_child("two_connections", child_two_connections);
 	TCHECK_DONE();
 }
