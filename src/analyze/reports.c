@@ -39,9 +39,11 @@ enum { M_HAVE = 1, M_DCHG = 2, M_SUSPECT = 4, M_REPORTED = 8, M_QSUSPECT = 16 };
  * a member is named once, and a finding lists every member named so far. */
 enum { N_DCHG = 1, N_QCHG = 2 };
 
-/* What a report reads and writes comes first and the names last: with many
- * streams a report's stream is rarely in cache, and each line it touches is a
- * miss. */
+/* With many streams a report's stream is rarely in cache and each line it
+ * touches is a miss: what every report reads and writes comes first, then the
+ * two names every report is matched on (their strlen kept up front), then what
+ * only integrity reports, snapshots and findings need. Typical names keep a
+ * report within the first three lines. */
 struct rstream {
 	/* strlen of rptid and datset, kept so that matching a report to its stream
 	 * (every report, every stream of the association) reads no string twice */
@@ -53,24 +55,27 @@ struct rstream {
 	uint64_t reports; /* since the stream (re)started */
 	uint64_t total;
 	int64_t last_ts;
-	struct pkt_where last_at;
 	uint64_t loss_at_last; /* the direction's lost bytes at the last report */
+	struct pkt_where last_at;
+	bool dchg_seen;      /* a dchg reason was ever delivered */
+	uint16_t n_base;     /* members with a baseline from the last integrity/GI */
+	uint32_t *base_hash; /* n_base of them */
+	uint32_t *base_q;    /* the members' quality at the last snapshot */
+	/* Apart from the two above: the flags are what every report with reasons
+	 * touches, one byte per member (a 12-byte entry with them was tried, and
+	 * cost more cache misses than the three arrays). */
+	uint8_t *mflags;
+	char rptid[66];
+	char datset[160];
 	int64_t last_intg_ts;
 	struct pkt_where last_intg_at;
 	uint64_t loss_at_intg;
 	uint64_t gaps; /* SqNum gaps seen on this stream */
 	uint64_t gaps_at_intg;
-	bool dchg_seen;  /* a dchg reason was ever delivered */
-	uint16_t n_base; /* members with a baseline from the last integrity/GI */
-	uint32_t *base_hash;
-	uint32_t *base_q; /* the members' quality at the last snapshot */
-	uint8_t *mflags;
 	uint16_t n_named; /* members in named[] (kept across restarts) */
 	uint8_t *named;   /* N_* bits per member */
 	uint64_t loss_at_base;
 	struct pkt_where base_at;
-	char rptid[66];
-	char datset[160];
 	/* What findings name: the RCB, else "RptID x"; made once, when the stream is
 	 * tied to its RCB (that does not change), and read in place, so a report
 	 * that makes no finding copies no name. */

@@ -572,10 +572,13 @@ static bool rcbsec_is(const struct rcbsec *r, const struct ied *d, const struct 
 /* Each report stream's row, by stream id (direct-mapped; a miss only costs the
  * lookup by name): no name building or hashing per report. */
 #define STREAM_ROW_CACHE 4096
-static uint32_t stream_row[STREAM_ROW_CACHE]; /* index + 1 into rcbsecs */
-/* The stream each entry was last confirmed for: a stream's RCB name never
- * changes, so the same stream on the same IED needs no name compared again. */
-static uint32_t stream_row_id[STREAM_ROW_CACHE];
+static struct {
+	uint32_t row; /* index + 1 into rcbsecs */
+	/* The stream the entry was last confirmed for: a stream's RCB name never
+	 * changes, so the same stream on the same IED needs no name compared
+	 * again. Beside row: one cache line per report, not two. */
+	uint32_t id;
+} stream_row[STREAM_ROW_CACHE];
 
 static void store_report(struct flow *f, const struct report_record *e, const struct pkt_where *at)
 {
@@ -583,8 +586,8 @@ static void store_report(struct flow *f, const struct report_record *e, const st
 	if (!enabled || failed || !d)
 		return;
 	struct rcbsec *r = NULL;
-	uint32_t *cached = &stream_row[e->stream_id % STREAM_ROW_CACHE];
-	uint32_t *cached_id = &stream_row_id[e->stream_id % STREAM_ROW_CACHE];
+	uint32_t *cached = &stream_row[e->stream_id % STREAM_ROW_CACHE].row;
+	uint32_t *cached_id = &stream_row[e->stream_id % STREAM_ROW_CACHE].id;
 	if (*cached && *cached <= n_rcbsecs &&
 	    (*cached_id == e->stream_id ? rcbsecs[*cached - 1].ied == d : rcbsec_is(&rcbsecs[*cached - 1], d, e)))
 		r = &rcbsecs[*cached - 1];
@@ -1295,6 +1298,6 @@ int store_close(bool ok, int64_t last_ts)
 		free(minutes[i].prev);
 	n_rcbsecs = n_minutes = 0;
 	memset(rcbsec_hash, 0, sizeof(rcbsec_hash));
-	memset(stream_row_id, 0, sizeof(stream_row_id));
+	memset(stream_row, 0, sizeof(stream_row));
 	return failed ? -1 : 0;
 }
