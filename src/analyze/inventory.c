@@ -48,10 +48,11 @@
 #define INV_MAX_CLIENTS_TOTAL 16384
 #define INV_MAX_LNS_TOTAL 65536
 #define INV_MAX_DATASETS_NOTED 16384
-#define INV_LN_SLOTS 1024      /* hash slots for them: a power of two, >= 2 x INV_MAX_LNS */
-#define INV_PENDING 256        /* GetNameList requests awaiting their response */
-#define INV_MAX_VLANS 256      /* VLANs (or the untagged segment) seen carrying MMS */
-#define INV_REFRESH_US 1000000 /* a GOOSE/SV finding's frame count is refreshed this often */
+#define INV_LN_SLOTS 1024        /* hash slots for them: a power of two, >= 2 x INV_MAX_LNS */
+#define INV_PENDING 256          /* GetNameList requests awaiting their response */
+#define INV_MAX_VLANS 256        /* VLANs (or the untagged segment) seen carrying MMS */
+#define INV_REFRESH_US 1000000   /* a GOOSE/SV finding's frame count is refreshed this often */
+#define INV_SEEN_SYNC_US 1000000 /* a connection's last_seen reaches its IED and client this often */
 
 /* ---- state ---------------------------------------------------------------- */
 
@@ -75,6 +76,12 @@ static void inventory_init(void)
 enum { F_MMS = 1, F_TLS = 2, F_S7 = 4 };
 struct inv_flow {
 	struct ied *ied;
+	/* The latest packet time of the connection, and the one last copied to its
+	 * IED's and client's last_seen: copied at most once a second of packet time
+	 * and at the flow's end (seen_sync), so a PDU touches this entry and not the
+	 * IED's and the client's lines (each a cache miss with hundreds of IEDs).
+	 * Only the finished inventory reads those, after every flow has ended. */
+	int64_t last_seen, synced;
 	int16_t client; /* index into the IED's clients; -1 not listed */
 	uint8_t seen;
 };
@@ -209,6 +216,18 @@ static struct inv_client *client_at(const struct inv_flow *s)
 	return s->client >= 0 ? &inv_slot_of(s->ied)->clients[s->client] : NULL;
 }
 
+/* The connection's latest packet time to its IED and its client. */
+static void seen_sync(struct inv_flow *s)
+{
+	struct inv_ied *v = inv_slot_of(s->ied);
+	struct inv_client *c = client_at(s);
+	if (s->last_seen > v->last_seen)
+		v->last_seen = s->last_seen;
+	if (c && s->last_seen > c->last_seen)
+		c->last_seen = s->last_seen;
+	s->synced = s->last_seen;
+}
+
 /* The connection's slot; a connection seen for the first time is counted. */
 static struct inv_flow *flow_of(struct flow *f, const struct pkt_where *at)
 {
@@ -232,11 +251,10 @@ static struct inv_flow *flow_of(struct flow *f, const struct pkt_where *at)
 				c->first_seen = at->ts_us;
 		}
 	}
-	struct inv_client *c = client_at(s);
-	if (at->ts_us > inv_slot_of(s->ied)->last_seen)
-		inv_slot_of(s->ied)->last_seen = at->ts_us;
-	if (c && at->ts_us > c->last_seen)
-		c->last_seen = at->ts_us;
+	if (at->ts_us > s->last_seen)
+		s->last_seen = at->ts_us;
+	if (s->last_seen - s->synced >= INV_SEEN_SYNC_US)
+		seen_sync(s);
 	seen_at(at->ts_us);
 	return s;
 }
@@ -1141,6 +1159,8 @@ static void inventory_flow_end(struct flow *f, enum flow_end why, const struct p
 {
 	(void)why;
 	(void)at;
+	if (inv_flow_of(f))
+		seen_sync(inv_flow_of(f));
 	free(inv_flow_of(f));
 	f->slot[inv_flow_slot] = NULL;
 }

@@ -656,6 +656,14 @@ static void child_two_connections(void)
 	CHECK(strstr(doc, "\"address\":\"10.0.0.21\"") != NULL);
 	CHECK(strstr(doc, "\"connections\":2,") != NULL);
 	CHECK(strstr(doc, "\"connections\":6") == NULL);
+	/* The IED's and the client's last_seen is the last PDU's time (5 ms after
+	 * the first), though a connection hands its time on at most once a second
+	 * and at its end. */
+	const char *last = "\"last_seen\":\"2023-11-14T22:13:20.005000Z\"";
+	const char *ied = strstr(doc, "\"address\":\"10.0.0.21\"");
+	CHECK(ied != NULL && strstr(ied, last) != NULL);
+	const char *client = ied ? strstr(ied, "\"address\":\"10.0.0.1\"") : NULL;
+	CHECK(client != NULL && strstr(client, last) != NULL);
 	free(doc);
 }
 
