@@ -78,11 +78,14 @@ enum flow_end {
 	FLOW_END_CAPTURE_END,
 };
 
+/* The flow table walks a hash chain reading hash, hnext and key of each flow on
+ * it: they come first, and flows are allocated on a cache line's boundary
+ * (stages/flow_table.c), so a flow passed over costs one line, not two. */
 struct flow {
-	struct flow_key key;
-	uint64_t id; /* EVE flow_id */
 	uint32_t hash;
-	struct flow *hnext;       /* hash chain */
+	struct flow *hnext; /* hash chain */
+	struct flow_key key;
+	uint64_t id;              /* EVE flow_id */
 	struct flow *prev, *next; /* LRU list (most recent at head) */
 	uint8_t lru;              /* which LRU list holds it */
 	uint8_t client;           /* key endpoint (0/1) that is the client */
