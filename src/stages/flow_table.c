@@ -229,11 +229,9 @@ struct flow *flow_get(struct flow_table *t, const struct pkt *p, bool create, bo
 		}
 		if (t->count >= t->nbuckets && t->nbuckets < t->max_buckets)
 			grow(t);
-		/* on a cache line's boundary (core/flow.h: the chain's fields in its first) */
-		f = aligned_alloc(64, (sizeof(*f) + 63) & ~(size_t)63);
+		f = calloc(1, sizeof(*f));
 		if (!f)
 			return NULL;
-		memset(f, 0, sizeof(*f));
 		f->key = k;
 		f->hash = h;
 		f->client = (uint8_t)(src_is_client ? src_ep : 1 - src_ep);
