@@ -60,7 +60,6 @@ struct flow_an {
 	struct ied *ied;
 	uint16_t n_streams;
 	struct rstream *streams; /* report streams of this association */
-	uint64_t *stream_keys;   /* each one's RptID fingerprint (reports.c rptid_key) */
 	struct an_loss *loss[2]; /* by direction, allocated at the first hole */
 };
 

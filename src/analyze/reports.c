@@ -304,21 +304,6 @@ static bool view_matches(struct bview v, const char *str, size_t n)
 	return true;
 }
 
-/* A report stream's RptID fingerprint: the length view_str keeps (at most 65) and
- * the last seven characters of that as view_str stores them. Whenever
- * view_matches(v, str, n) holds, the key of v equals the key of str, so a stream
- * with another key cannot be the report's and stream_for does not read it: with
- * hundreds of IEDs each stream it reads is a cache miss, and an association has
- * several. The keys sit side by side in flow_an.stream_keys. */
-static uint64_t rptid_key(const uint8_t *p, size_t len)
-{
-	size_t k = len < 65 ? len : 65;
-	uint64_t key = k;
-	for (size_t i = k > 7 ? k - 7 : 0; i < k; i++)
-		key = key << 8 | ((p[i] >= 0x20 && p[i] < 0x7f) ? p[i] : '?');
-	return key;
-}
-
 static struct rcb *stream_rcb(const struct flow *f, const struct rstream *s)
 {
 	if (s->rcb < 0 || !flow_an_of(f) || !flow_an_of(f)->ied || s->rcb >= flow_an_of(f)->ied->n_rcbs)
@@ -694,10 +679,7 @@ static void nvl_response(struct flow_an *a, const struct mms_pdu *p, struct an_r
 static struct rstream *stream_for(struct flow *f, struct flow_an *a, const struct iec_report *rep,
 				  const struct pkt_where *at)
 {
-	uint64_t key = rptid_key(rep->rptid.p, rep->rptid.len);
 	for (uint16_t i = 0; i < a->n_streams; i++) {
-		if (a->stream_keys[i] != key)
-			continue;
 		struct rstream *s = &a->streams[i];
 		if (!view_matches(rep->rptid, s->rptid, s->rptid_len))
 			continue;
@@ -722,10 +704,6 @@ static struct rstream *stream_for(struct flow *f, struct flow_an *a, const struc
 		if (!n)
 			return NULL;
 		a->streams = n;
-		uint64_t *k = realloc(a->stream_keys, ((size_t)a->n_streams + 4) * sizeof(*k));
-		if (!k)
-			return NULL;
-		a->stream_keys = k;
 	}
 	struct rstream *s = &a->streams[a->n_streams++];
 	memset(s, 0, sizeof(*s));
@@ -734,7 +712,6 @@ static struct rstream *stream_for(struct flow *f, struct flow_an *a, const struc
 	snprintf(s->rptid, sizeof(s->rptid), "%s", rptid);
 	snprintf(s->datset, sizeof(s->datset), "%s", datset);
 	s->rptid_len = (uint8_t)strlen(s->rptid);
-	a->stream_keys[a->n_streams - 1] = rptid_key((const uint8_t *)s->rptid, s->rptid_len);
 	s->datset_len = (uint8_t)strlen(s->datset);
 	s->rcb = -1;
 	/* Tie the stream to its RCB: the RptID read or written on an RCB of this IED,
@@ -1585,9 +1562,7 @@ void reports_flow_end(struct flow *f, const struct pkt_where *at)
 		free(a->streams[i].named);
 	}
 	free(a->streams);
-	free(a->stream_keys);
 	a->streams = NULL;
-	a->stream_keys = NULL;
 	a->n_streams = 0;
 }
 
