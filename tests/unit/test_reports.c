@@ -625,6 +625,48 @@ static void case_no_close_seen(void)
 	CHECK(test_record_find(REC_ASSOC_END, "how=ended without Conclude (no close seen)") != NULL);
 }
 
+/* The stream of each REC_REPORT record, in order (0 when none). */
+static unsigned report_streams(unsigned *out, unsigned max)
+{
+	unsigned n = 0;
+	for (size_t i = 0; i < test_records_count() && n < max; i++) {
+		const struct test_record *r = test_record_at(i);
+		const char *st = r->kind == REC_REPORT ? strstr(r->text, " stream=") : NULL;
+		if (st)
+			out[n++] = (unsigned)strtoul(st + 8, NULL, 10);
+	}
+	return n;
+}
+
+/* Which stream a report belongs to, by RptID as stored (65 characters at most,
+ * '?' for what is not printable): an RptID differing only past the 65th
+ * character, or only in unprintable bytes, is the same stream; two RptIDs that
+ * end alike are not. */
+static void case_stream_by_rptid(void)
+{
+	setup();
+	struct flow *f = new_flow();
+	char long_a[80], long_b[80];
+	memset(long_a, 'L', 70);
+	memcpy(long_b, long_a, 70);
+	memcpy(long_a + 68, "A", 2);
+	memcpy(long_b + 68, "B", 2);
+	const char *ids[] = { long_a, long_b, "Ev\x01nts1", "Ev\x02nts1", "AAevents1", "BBevents1" };
+	struct member m = { 0, 1, 0, T_DCHG };
+	struct buf b;
+	for (unsigned i = 0; i < 6; i++) {
+		report(&b, ids[i], false, i / 2 * 2 + (i & 1), 1, &m, 1, NULL);
+		feed(f, 1, &b, 1000000 + i * 1000LL);
+	}
+	end_flow(f);
+	unsigned st[8];
+	CHECK_EQ(report_streams(st, 8), 6);
+	CHECK(st[0] != 0 && st[0] == st[1]);                       /* same 65 characters */
+	CHECK(st[2] != st[0] && st[2] == st[3]);                   /* same as stored */
+	CHECK(st[4] != st[2] && st[5] != st[4] && st[5] != st[0]); /* alike at the end only */
+	CHECK(test_record_find(REC_REPORT, "sequence=next") != NULL);
+}
+
 static void case_durations(void)
 {
 	char b[DURATION_MAX];
@@ -668,5 +710,6 @@ int main(void)
 	tcheck_in_child("buftm_zero", case_buftm_zero);
 	tcheck_in_child("one_missing", case_one_missing);
 	tcheck_in_child("no_close_seen", case_no_close_seen);
+	tcheck_in_child("stream_by_rptid", case_stream_by_rptid);
 	TCHECK_DONE();
 }
