@@ -287,6 +287,10 @@ static void storm_details(struct ied_assoc *ia, struct finding *fd)
 			s->n_clients + s->more_clients == 1 ? "" : "s");
 }
 
+/* Storms going on now: the once-a-second check for their end walks the IEDs
+ * only when there is one (a sensor keeps every IED it ever saw). */
+static size_t storms_active;
+
 /* Count an event for the IED's storm window; start or grow a storm. */
 static void storm_count(struct ied *d, const struct flow *f, int c, const struct pkt_where *at)
 {
@@ -309,6 +313,7 @@ static void storm_count(struct ied *d, const struct flow *f, int c, const struct
 		/* The window crossed the threshold: a storm began at its first attempt. */
 		memset(s, 0, sizeof(*s));
 		s->active = true;
+		storms_active++;
 		for (int k = 0; k < C_COUNT; k++)
 			s->totals[k] = win_sum(&ia->win, at->ts_us, k);
 		int64_t span = window_secs();
@@ -367,6 +372,7 @@ static void storm_close_if_over(struct ied_assoc *ia, int64_t now, bool final)
 		finding_touch(fd, s->last);
 	}
 	memset(s, 0, sizeof(*s));
+	storms_active--;
 }
 
 /* ---- lifecycle ------------------------------------------------------------ */
@@ -1138,7 +1144,7 @@ void assoc_flow_end(struct flow *f, enum flow_end why, const struct pkt_where *a
 
 void assoc_tick(int64_t now)
 {
-	for (size_t i = 0; i < n_ied_tab; i++)
+	for (size_t i = 0; storms_active && i < n_ied_tab; i++)
 		storm_close_if_over(ied_tab[i], now, false);
 	for (struct assoc_track *t = live; t; t = t->next) {
 		if (t->phase != PH_UP || t->idle_flagged || !t->last_pdu_ts ||
@@ -1173,6 +1179,7 @@ void assoc_free(void)
 		free(ied_tab[i]);
 	}
 	n_ied_tab = 0;
+	storms_active = 0;
 	free(pairs);
 	pairs = NULL;
 	n_pairs = 0;
