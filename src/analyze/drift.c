@@ -299,6 +299,14 @@ static void drift_mms(struct flow *f, int dir, const struct mms_event *e, const 
 	if (!active || flow_slot < 0)
 		return;
 	struct drift_flow *df = f->slot[flow_slot];
+	const struct mms_pdu *p = e->pdu;
+	bool read_response = dir == 1 && p->type == MMS_CONFIRMED_RESPONSE && e->txn && p->service == MMS_SVC_READ;
+	/* A connection is put once, at its first PDU (df made and seen at once);
+	 * after that only the client's requests and the IED's read responses say
+	 * more. The rest (the IED's reports: most PDUs) leave df unread: with
+	 * hundreds of IEDs it is seldom in cache. */
+	if (df && !read_response && !(dir == 0 && p->type == MMS_CONFIRMED_REQUEST))
+		return;
 	if (!df) {
 		if (!(df = calloc(1, sizeof(*df))))
 			return;
@@ -317,7 +325,7 @@ static void drift_mms(struct flow *f, int dir, const struct mms_event *e, const 
 		if ((fa = put(FACT_CLIENT, df->ied, df->client, "", "", &changed)) && changed)
 			check_presence(fa, f, at->ts_us);
 	}
-	if (dir == 1 && e->pdu->type == MMS_CONFIRMED_RESPONSE && e->txn && e->pdu->service == MMS_SVC_READ)
+	if (read_response)
 		namplt_response(df, e->txn, e->pdu);
 	if (dir != 0 || e->pdu->type != MMS_CONFIRMED_REQUEST)
 		return;

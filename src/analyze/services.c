@@ -45,7 +45,7 @@ struct out_req {
 	struct pkt_where at;
 	uint64_t loss_at;      /* IED->client bytes the sensor had lost by then */
 	uint64_t ied_bytes_at; /* IED->client payload bytes by then */
-	uint64_t ied_pdus_at;  /* IED->client MMS PDUs decoded by then */
+	uint64_t ied_pdus_at;  /* IED->client MMS PDUs decoded by then (flow.mms_pdus[1]) */
 };
 
 struct svc_state {
@@ -57,7 +57,6 @@ struct svc_state {
 	uint32_t max_calling; /* negotiated maxServOutstandingCalling */
 	uint32_t peak_out;
 	bool exceeded_flagged;
-	uint64_t ied_pdus; /* MMS PDUs decoded from the IED */
 };
 
 /* This analyzer's per-association state: its slot on the flow (core/bus.h). */
@@ -171,11 +170,11 @@ static uint64_t lost_to_client(const struct flow *f)
 /* Whether the IED's answer to r may be hidden from us: bytes lost in a capture
  * hole, or bytes the IED sent that did not decode as MMS (a stack this decoder
  * cannot read). Then a missing answer is not the IED's fault. */
-static bool answer_hidden(const struct flow *f, const struct svc_state *s, const struct out_req *r)
+static bool answer_hidden(const struct flow *f, const struct out_req *r)
 {
 	if (lost_to_client(f) != r->loss_at)
 		return true;
-	return f->bytes[1] > r->ied_bytes_at && s->ied_pdus == r->ied_pdus_at;
+	return f->bytes[1] > r->ied_bytes_at && f->mms_pdus[1] == r->ied_pdus_at;
 }
 
 static const char *ied_text(const struct flow *f, char *buf, size_t size)
@@ -438,7 +437,7 @@ static void request(struct flow *f, struct svc_state *s, const struct mms_event 
 	if (old) {
 		/* Reused while outstanding. A hole in the IED's direction may have
 		 * hidden the answer: then the client is right to reuse it. */
-		if (!answer_hidden(f, s, old))
+		if (!answer_hidden(f, old))
 			duplicate(f, old, p, at);
 		out_forget(old);
 	}
@@ -462,7 +461,7 @@ static void request(struct flow *f, struct svc_state *s, const struct mms_event 
 	r->at = *at;
 	r->loss_at = lost_to_client(f);
 	r->ied_bytes_at = f->bytes[1];
-	r->ied_pdus_at = s->ied_pdus;
+	r->ied_pdus_at = f->mms_pdus[1];
 	if (s->n_out > s->peak_out)
 		s->peak_out = s->n_out;
 	if (s->has_max && s->max_calling && s->n_out > s->max_calling && !s->exceeded_flagged) {
@@ -522,8 +521,6 @@ static void rejected(struct flow *f, int dir, const struct mms_event *e, const s
 void services_mms(struct flow *f, int dir, const struct mms_event *e, const struct pkt_where *at)
 {
 	const struct mms_pdu *p = e->pdu;
-	if (dir == 1 && svc_slot_of(f))
-		svc_slot_of(f)->ied_pdus++;
 	switch (p->type) {
 	case MMS_CONFIRMED_REQUEST:
 	case MMS_CONFIRMED_RESPONSE:
@@ -592,7 +589,7 @@ static void expire(struct svc_state *s, int64_t now, bool at_end)
 			continue;
 		/* An answer lost in a capture hole, or sent in bytes that did not
 		 * decode, is the sensor's blind spot, not the IED's silence. */
-		if (!answer_hidden(f, s, r))
+		if (!answer_hidden(f, r))
 			unanswered(f, r, at_end ? f->last_ts : now, at_end);
 		out_forget(r);
 	}

@@ -96,6 +96,7 @@ struct flow {
 	int64_t first_ts, last_ts;
 	struct pkt_where first;     /* packet that created the flow */
 	uint64_t pkts[2], bytes[2]; /* by direction: 0 client->server, 1 server->client */
+	uint64_t mms_pdus[2];       /* MMS PDUs decoded, by direction (stages/app_iso.c) */
 	struct tcp_half half[2];    /* by direction */
 	uint8_t app_proto;          /* enum app_proto */
 	struct iso_flow *iso;       /* ISO/MMS state, allocated at the first payload */

@@ -238,6 +238,7 @@ void app_mms_pdu(struct flow *f, int dir, const struct mms_pdu *pdu, uint32_t si
 	} else {
 		e.acsi = iec61850_acsi(pdu);
 	}
+	f->mms_pdus[dir]++;
 	bus_mms(f, dir, &e, at);
 	/* Ended after the event, so their owners' records follow its EVE line. */
 	txn_end(forgotten);

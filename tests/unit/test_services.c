@@ -411,6 +411,16 @@ static void test_hidden_answers(void)
 	f->bytes[1] += 120;
 	end_flow(f, FLOW_END_FIN, 1000);
 	CHECK_EQ(find("request_unanswered", 8).n, 0);
+
+	/* the IED's bytes after the request decoded, as a report: its silence on
+	 * the request is its own (flow.mms_pdus counts what decoded) */
+	f = new_flow(30);
+	feed(f, 0, &rq, 0);
+	struct mms_pdu rpt = pdu(MMS_UNCONFIRMED, MMS_USVC_INFORMATION_REPORT, 0);
+	rpt.has_invoke = false;
+	feed(f, 1, &rpt, 500);
+	end_flow(f, FLOW_END_FIN, 1000);
+	CHECK_EQ(find("request_unanswered", 30).n, 1);
 }
 
 static void test_duplicate_and_outstanding(void)
