@@ -82,6 +82,9 @@ struct inv_flow {
 	 * IED's and the client's lines (each a cache miss with hundreds of IEDs).
 	 * Only the finished inventory reads those, after every flow has ended. */
 	int64_t last_seen, synced;
+	/* The IED's unconfirmed PDUs (its reports: most of its PDUs) since then,
+	 * added to the IED's counts with last_seen, for the same reason. */
+	uint32_t unconfirmed[INV_USVC_MAX + 1];
 	int16_t client; /* index into the IED's clients; -1 not listed */
 	uint8_t seen;
 };
@@ -216,11 +219,16 @@ static struct inv_client *client_at(const struct inv_flow *s)
 	return s->client >= 0 ? &inv_slot_of(s->ied)->clients[s->client] : NULL;
 }
 
-/* The connection's latest packet time to its IED and its client. */
+/* The connection's latest packet time to its IED and its client, and its count
+ * of the IED's unconfirmed PDUs to the IED's. */
 static void seen_sync(struct inv_flow *s)
 {
 	struct inv_ied *v = inv_slot_of(s->ied);
 	struct inv_client *c = client_at(s);
+	for (unsigned k = 0; k <= INV_USVC_MAX; k++) {
+		v->unconfirmed[k] += s->unconfirmed[k];
+		s->unconfirmed[k] = 0;
+	}
 	if (s->last_seen > v->last_seen)
 		v->last_seen = s->last_seen;
 	if (c && s->last_seen > c->last_seen)
@@ -615,7 +623,7 @@ void inventory_mms(struct flow *f, int dir, const struct mms_event *e, const str
 		else if (p->service == MMS_SVC_GET_VAR_ACCESS_ATTR && p->has_invoke && !p->defect)
 			gvaa_request(f, p);
 	} else if (p->type == MMS_UNCONFIRMED && dir == 1) {
-		v->unconfirmed[p->service >= 0 && p->service < INV_USVC_MAX ? p->service : INV_USVC_MAX]++;
+		s->unconfirmed[p->service >= 0 && p->service < INV_USVC_MAX ? p->service : INV_USVC_MAX]++;
 		if (!p->defect && iec_report_is_rpt(p))
 			report_dataset(d, p);
 	} else if (p->type == MMS_CONFIRMED_RESPONSE && dir == 1 && !p->defect) {

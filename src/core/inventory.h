@@ -96,9 +96,11 @@ struct inv_ied {
 	char other_mechanism[64];
 	/* The analyzer's lookups while it fills the above: not part of the model. */
 	struct {
-		uint16_t *ln_slot;                    /* hash of lns: index + 1; 0 empty */
-		char recent_ds[INV_DS_RECENT][160];   /* reports repeat a few DatSets endlessly */
-		uint8_t recent_ds_len[INV_DS_RECENT]; /* their strlen (< 160): no strlen per report */
+		uint16_t *ln_slot; /* hash of lns: index + 1; 0 empty */
+		/* their strlen (< 160), read by every report before any name: beside
+		 * the first name, one cache line for the usual case */
+		uint8_t recent_ds_len[INV_DS_RECENT];
+		char recent_ds[INV_DS_RECENT][160]; /* reports repeat a few DatSets endlessly */
 		uint8_t next_recent_ds;
 		int16_t last_ld; /* the LD matched last (names come in runs) */
 	} work;

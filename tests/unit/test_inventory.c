@@ -618,6 +618,9 @@ static void child_goose(void)
 static void child_two_connections(void)
 {
 	static const uint8_t identify[] = { 0xa0, 0x05, 0x02, 0x01, 0x01, 0x82, 0x00 }; /* confirmed Identify */
+	/* an informationReport from the IED: list "RPT", one visible-string */
+	static const uint8_t report[] = { 0xa3, 0x0e, 0xa0, 0x0c, 0xa1, 0x05, 0x80, 0x03,
+					  'R',  'P',  'T',  0xa0, 0x03, 0x8a, 0x01, 'x' };
 	log_init();
 	log_set_quiet(1);
 	rules_defaults(&g_rules);
@@ -637,11 +640,14 @@ static void child_two_connections(void)
 		f->id = i ? 75026 : 1;
 		fl[i] = f;
 	}
-	struct mms_pdu p;
+	struct mms_pdu p, r;
 	CHECK_EQ(mms_decode(rd_make(identify, sizeof(identify)), &p), MMS_OK);
+	CHECK_EQ(mms_decode(rd_make(report, sizeof(report)), &r), MMS_OK);
 	for (uint64_t n = 0; n < 6; n++) {
 		struct pkt_where at = { 1700000000000000LL + (int64_t)n * 1000, 0, n + 1 };
 		app_mms_pdu(fl[n & 1], 0, &p, sizeof(identify), false, false, &at);
+		if (n >= 4) /* one report on each connection, after its first second's hand-over */
+			app_mms_pdu(fl[n & 1], 1, &r, sizeof(report), false, false, &at);
 	}
 	for (int i = 0; i < 2; i++) {
 		struct pkt_where at = { 1700000000010000LL, 0, 10 + (uint64_t)i };
@@ -664,6 +670,8 @@ static void child_two_connections(void)
 	CHECK(ied != NULL && strstr(ied, last) != NULL);
 	const char *client = ied ? strstr(ied, "\"address\":\"10.0.0.1\"") : NULL;
 	CHECK(client != NULL && strstr(client, last) != NULL);
+	/* the IED's two reports, each counted on its connection until its end */
+	CHECK(strstr(doc, "\"unconfirmed\":{\"informationReport\":2}") != NULL);
 	free(doc);
 }
 
