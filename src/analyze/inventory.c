@@ -83,8 +83,9 @@ struct inv_flow {
 	 * Only the finished inventory reads those, after every flow has ended. */
 	int64_t last_seen, synced;
 	/* The IED's unconfirmed PDUs (its reports: most of its PDUs) since then,
-	 * added to the IED's counts with last_seen, for the same reason. */
-	uint32_t unconfirmed[INV_USVC_MAX + 1];
+	 * added to the IED's counts with last_seen, for the same reason (64 bits:
+	 * a capture whose clock stands still hands them over only at the end). */
+	uint64_t unconfirmed[INV_USVC_MAX + 1];
 	int16_t client; /* index into the IED's clients; -1 not listed */
 	uint8_t seen;
 };
@@ -1167,9 +1168,11 @@ static void inventory_flow_end(struct flow *f, enum flow_end why, const struct p
 {
 	(void)why;
 	(void)at;
-	if (inv_flow_of(f))
-		seen_sync(inv_flow_of(f));
-	free(inv_flow_of(f));
+	struct inv_flow *s = inv_flow_of(f);
+	if (!s)
+		return;
+	seen_sync(s);
+	free(s);
 	f->slot[inv_flow_slot] = NULL;
 }
 

@@ -572,7 +572,7 @@ static bool rcbsec_is(const struct rcbsec *r, const struct ied *d, const struct 
 /* Each report stream's row, by stream id (direct-mapped; a miss only costs the
  * lookup by name): no name building or hashing per report. */
 #define STREAM_ROW_CACHE 4096
-static struct {
+static struct stream_row {
 	uint32_t row; /* index + 1 into rcbsecs */
 	/* The stream the entry was last confirmed for: a stream's RCB name never
 	 * changes, so the same stream on the same IED needs no name compared
@@ -586,11 +586,10 @@ static void store_report(struct flow *f, const struct report_record *e, const st
 	if (!enabled || failed || !d)
 		return;
 	struct rcbsec *r = NULL;
-	uint32_t *cached = &stream_row[e->stream_id % STREAM_ROW_CACHE].row;
-	uint32_t *cached_id = &stream_row[e->stream_id % STREAM_ROW_CACHE].id;
-	if (*cached && *cached <= n_rcbsecs &&
-	    (*cached_id == e->stream_id ? rcbsecs[*cached - 1].ied == d : rcbsec_is(&rcbsecs[*cached - 1], d, e)))
-		r = &rcbsecs[*cached - 1];
+	struct stream_row *c = &stream_row[e->stream_id % STREAM_ROW_CACHE];
+	if (c->row && c->row <= n_rcbsecs &&
+	    (c->id == e->stream_id ? rcbsecs[c->row - 1].ied == d : rcbsec_is(&rcbsecs[c->row - 1], d, e)))
+		r = &rcbsecs[c->row - 1];
 	if (!r) {
 		char name[sizeof(((struct rcbsec *)0)->rcb)];
 		if (e->rcb)
@@ -600,9 +599,9 @@ static void store_report(struct flow *f, const struct report_record *e, const st
 				 (const char *)e->rep->rptid.p);
 		if (!(r = rcbsec_of(d, name)))
 			return;
-		*cached = (uint32_t)(r - rcbsecs) + 1;
+		c->row = (uint32_t)(r - rcbsecs) + 1;
 	}
-	*cached_id = e->stream_id;
+	c->id = e->stream_id;
 	int64_t sec = at->ts_us / 1000000;
 	if (r->second != sec) {
 		rcbsec_flush(r);
