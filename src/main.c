@@ -490,9 +490,11 @@ int main(int argc, char **argv)
 		goto out_pid;
 	}
 	if (opt.db_path) {
-		struct store_config sc = {
-			.path = opt.db_path, .pdus = opt.db_pdus, .mode = live ? "live" : "offline", .inputs = &in
-		};
+		struct store_config sc = { .path = opt.db_path,
+					   .pdus = opt.db_pdus,
+					   .mode = live ? "live" : "offline",
+					   .inputs = &in,
+					   .threaded = !opt.single_threaded };
 		if (store_open(&sc, err, sizeof(err)) != 0) {
 			log_error("%s", err);
 			rc = EXIT_USAGE;

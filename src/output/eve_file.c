@@ -10,12 +10,11 @@
 #include "output/eve_out.h"
 
 #include <errno.h>
-#include <pthread.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/block_queue.h"
 #include "util/log.h"
 
 #define FILE_BUF_SIZE (1u << 20)
@@ -36,22 +35,10 @@ struct eve_file {
 	bool is_stdout;
 	bool failed; /* a write failed (logged once); written by whoever writes */
 	uint64_t lines;
-	char *cur; /* the block being filled, by the capture thread only */
-	size_t used;
-	/* The writer thread and its queue (threaded only). The capture thread owns
-	 * cur; queued blocks belong to the writer until they come back free. */
-	bool threaded, started, stopping;
-	pthread_t thread;
-	pthread_mutex_t lock;
-	pthread_cond_t work;  /* a block was queued, or the output is closing */
-	pthread_cond_t space; /* a block was written (and is free again) */
-	char *queue[FILE_BLOCKS];
-	size_t queue_len[FILE_BLOCKS];
-	size_t head, count;
-	char *spare[FILE_BLOCKS];
-	size_t n_spare;
-	uint64_t queued, written; /* blocks handed over / written: a flush waits for equality */
-	char *blocks[FILE_BLOCKS];
+	/* The blocks of lines and the writer thread ("eve-writer") that write()s
+	 * them (util/block_queue.h). */
+	struct block_queue *blocks;
+	char *reserved; /* file_reserve's room, for file_commit */
 };
 
 static bool gone(struct eve_file *f)
@@ -73,103 +60,25 @@ static void write_block(struct eve_file *f, const char *buf, size_t len)
 	}
 }
 
-static void *writer_thread(void *arg)
+static void consume_block(void *ctx, uint8_t *buf, size_t len)
 {
-	struct eve_file *f = arg;
-	pthread_mutex_lock(&f->lock);
-	for (;;) {
-		while (!f->count && !f->stopping)
-			pthread_cond_wait(&f->work, &f->lock);
-		if (!f->count)
-			break; /* closing, and everything is written */
-		char *buf = f->queue[f->head];
-		size_t len = f->queue_len[f->head];
-		f->head = (f->head + 1) % FILE_BLOCKS;
-		f->count--;
-		pthread_mutex_unlock(&f->lock);
-		write_block(f, buf, len);
-		pthread_mutex_lock(&f->lock);
-		f->spare[f->n_spare++] = buf;
-		f->written++;
-		pthread_cond_broadcast(&f->space);
-	}
-	pthread_mutex_unlock(&f->lock);
-	return NULL;
-}
-
-/* Started on the first full block, not at open: nothing runs for an output
- * that is never written, and the thread is created by the process that writes. */
-static bool start_writer(struct eve_file *f)
-{
-	/* No signals here: SIGINT, SIGTERM and SIGHUP must reach the capture thread,
-	 * which acts on them; SIGPIPE from a gone reader is an EPIPE return. */
-	sigset_t block, old;
-	sigfillset(&block);
-	pthread_sigmask(SIG_BLOCK, &block, &old);
-	int rc = pthread_create(&f->thread, NULL, writer_thread, f);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	if (rc != 0) {
-		log_error("%s: cannot start the EVE writer thread: %s (writing from the capture thread)", f->out.name,
-			  strerror(rc));
-		f->threaded = false;
-		return false;
-	}
-	pthread_setname_np(f->thread, "eve-writer");
-	f->started = true;
-	return true;
-}
-
-/* Hand the block being filled over (to the writer thread, or write it here)
- * and start an empty one; waits while every block is queued. */
-static void hand_over(struct eve_file *f)
-{
-	if (!f->used)
-		return;
-	if (!f->threaded || (!f->started && !start_writer(f))) {
-		write_block(f, f->cur, f->used);
-		f->used = 0;
-		return;
-	}
-	pthread_mutex_lock(&f->lock);
-	size_t tail = (f->head + f->count) % FILE_BLOCKS;
-	f->queue[tail] = f->cur;
-	f->queue_len[tail] = f->used;
-	f->count++;
-	f->queued++;
-	pthread_cond_signal(&f->work);
-	while (!f->n_spare)
-		pthread_cond_wait(&f->space, &f->lock);
-	f->cur = f->spare[--f->n_spare];
-	pthread_mutex_unlock(&f->lock);
-	f->used = 0;
-}
-
-/* Every block handed over is in the file (the writer is idle after this until
- * the next hand_over, so the capture thread may use the FILE itself). */
-static void wait_written(struct eve_file *f)
-{
-	if (!f->started)
-		return;
-	pthread_mutex_lock(&f->lock);
-	while (f->written != f->queued)
-		pthread_cond_wait(&f->space, &f->lock);
-	pthread_mutex_unlock(&f->lock);
+	write_block(ctx, (const char *)buf, len);
 }
 
 static void file_put(struct eve_out *o, const char *head, size_t head_len)
 {
 	struct eve_file *f = (struct eve_file *)o;
 	size_t len = head_len + o->tail_len;
-	if (FILE_BUF_SIZE - f->used < len)
-		hand_over(f);
-	if (len > FILE_BUF_SIZE) { /* never: a record is capped far below */
-		wait_written(f);
+	uint8_t *at = block_queue_reserve(f->blocks, len);
+	if (!at) { /* never: a record is capped far below */
+		block_queue_hand_over(f->blocks);
+		block_queue_wait(f->blocks);
 		write_block(f, head, head_len);
 		write_block(f, o->tail, o->tail_len);
 	} else {
-		memcpy(f->cur + f->used, head, head_len);
-		memcpy(f->cur + f->used + head_len, o->tail, o->tail_len);
-		f->used += len;
+		memcpy(at, head, head_len);
+		memcpy(at + head_len, o->tail, o->tail_len);
+		block_queue_commit(f->blocks, len);
 	}
 	f->lines++;
 }
@@ -177,18 +86,14 @@ static void file_put(struct eve_out *o, const char *head, size_t head_len)
 static char *file_reserve(struct eve_out *o, size_t max)
 {
 	struct eve_file *f = (struct eve_file *)o;
-	if (max + o->tail_len > FILE_BUF_SIZE)
-		return NULL;
-	if (FILE_BUF_SIZE - f->used < max + o->tail_len)
-		hand_over(f);
-	return f->cur + f->used;
+	return f->reserved = (char *)block_queue_reserve(f->blocks, max + o->tail_len);
 }
 
 static void file_commit(struct eve_out *o, size_t head_len)
 {
 	struct eve_file *f = (struct eve_file *)o;
-	memcpy(f->cur + f->used + head_len, o->tail, o->tail_len);
-	f->used += head_len + o->tail_len;
+	memcpy(f->reserved + head_len, o->tail, o->tail_len);
+	block_queue_commit(f->blocks, head_len + o->tail_len);
 	f->lines++;
 }
 
@@ -197,8 +102,8 @@ static void file_commit(struct eve_out *o, size_t head_len)
 static void file_flush(struct eve_out *o)
 {
 	struct eve_file *f = (struct eve_file *)o;
-	hand_over(f);
-	wait_written(f);
+	block_queue_hand_over(f->blocks);
+	block_queue_wait(f->blocks);
 	if (!gone(f) && fflush(f->fp) != 0 && errno == EPIPE && f->is_stdout)
 		__atomic_store_n(&o->reader_gone, true, __ATOMIC_RELEASE);
 }
@@ -224,11 +129,7 @@ static void file_counts(struct eve_out *o, struct eve_out_counts *c);
 
 static void file_free(struct eve_file *f)
 {
-	pthread_cond_destroy(&f->space);
-	pthread_cond_destroy(&f->work);
-	pthread_mutex_destroy(&f->lock);
-	for (size_t i = 0; i < FILE_BLOCKS; i++)
-		free(f->blocks[i]);
+	block_queue_free(f->blocks);
 	free(f->out.name);
 	free(f);
 }
@@ -238,15 +139,8 @@ static int file_close(struct eve_out *o, int drain_ms, struct eve_out_counts *la
 	(void)drain_ms;
 	struct eve_file *f = (struct eve_file *)o;
 	file_counts(o, last);
-	hand_over(f);
-	if (f->started) { /* the writer writes what is queued, then ends */
-		pthread_mutex_lock(&f->lock);
-		f->stopping = true;
-		pthread_cond_signal(&f->work);
-		pthread_mutex_unlock(&f->lock);
-		pthread_join(f->thread, NULL);
-		f->started = false;
-	}
+	block_queue_free(f->blocks); /* the writer writes what is queued, then ends */
+	f->blocks = NULL;
 	bool failed = f->failed;
 	if (!gone(f) && fflush(f->fp) != 0) {
 		if (errno == EPIPE && f->is_stdout)
@@ -283,24 +177,15 @@ struct eve_out *eve_file_open(const char *path, bool append, char *err, size_t e
 {
 	struct eve_file *f = calloc(1, sizeof(*f));
 	bool ok = f && (f->out.name = strdup(path));
-	if (f) {
-		pthread_mutex_init(&f->lock, NULL);
-		pthread_cond_init(&f->work, NULL);
-		pthread_cond_init(&f->space, NULL);
-		f->threaded = threaded_default;
-		for (size_t i = 0; ok && i < (f->threaded ? FILE_BLOCKS : 1); i++)
-			ok = (f->blocks[i] = malloc(FILE_BUF_SIZE)) != NULL;
-	}
+	if (ok)
+		ok = (f->blocks = block_queue_new("eve-writer", FILE_BUF_SIZE, FILE_BLOCKS, threaded_default,
+						  consume_block, f)) != NULL;
 	if (!ok) {
 		if (f)
 			file_free(f);
 		snprintf(err, errsize, "out of memory");
 		return NULL;
 	}
-	if (f->threaded)
-		for (size_t i = 1; i < FILE_BLOCKS; i++)
-			f->spare[f->n_spare++] = f->blocks[i];
-	f->cur = f->blocks[0];
 	if (!strcmp(path, "-")) {
 		f->fp = stdout;
 		f->is_stdout = true;

@@ -22,6 +22,7 @@
 #include "dissectors/mms.h"
 #include "output/eve.h"
 #include "output/inventory_doc.h"
+#include "store/db_writer.h"
 #include "store/schema.h"
 #include "store/store_design.h"
 #include "util/fnv.h"
@@ -35,7 +36,7 @@
 #define RCB_ROWS_WAIT_MS 2000 /* ... and every pending one at least this often */
 
 static sqlite3 *db;
-static bool enabled, failed, want_pdus;
+static bool enabled, want_pdus;
 static int64_t run_id;
 static struct timespec last_commit;
 static uint64_t pdu_rows;
@@ -57,6 +58,9 @@ enum {
 	S_FACT,
 	S_FINDING_PCAP,
 	S_CLOCK,
+	S_RUN_STATS,
+	S_OUTPUTS,
+	S_RUN_END,
 	S_COUNT
 };
 static sqlite3_stmt *st[S_COUNT];
@@ -118,28 +122,28 @@ static const char *const SQL[S_COUNT] = {
 		"INSERT OR REPLACE INTO run_facts (run_id, kind, ied_id, client, name, value) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
 	[S_CLOCK] =
 		"INSERT OR REPLACE INTO ied_clock (run_id, ied_id, ts, offset_us, samples) VALUES (?1, ?2, ?3, ?4, ?5)",
+	[S_RUN_STATS] = "UPDATE runs SET stats = ?2, stats_wall = ?3, sensor = ?4, packets = ?5, mms_pdus = ?6"
+			" WHERE id = ?1",
+	[S_OUTPUTS] = "INSERT OR REPLACE INTO outputs VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,"
+		      " ?13, ?14, ?15)",
+	[S_RUN_END] = "UPDATE runs SET ended_wall = ?2, status = ?3, first_ts = ?4, last_ts = ?5, packets = ?6,"
+		      " mms_pdus = ?7, stats = ?8 WHERE id = ?1",
 };
 
 /* ---- errors --------------------------------------------------------------- */
 
-static void db_error(const char *what)
+/* The first error stops every write after it (store/db_writer.h). */
+static bool failed(void)
 {
-	if (!failed) {
-		int code = sqlite3_errcode(db);
-		log_error("database: %s: %s%s", what, sqlite3_errmsg(db),
-			  code == SQLITE_FULL ? " (the disk is full: findings after this point are not stored)" : "");
-	}
-	failed = true;
+	return db_writer_failed();
 }
 
+/* A statement run here, not queued: at the open and the close, or after a
+ * db_writer_sync. */
 static bool exec(const char *sql)
 {
-	char *msg = NULL;
-	if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-		if (!failed)
-			log_error("database: %s", msg ? msg : sqlite3_errmsg(db));
-		sqlite3_free(msg);
-		failed = true;
+	if (sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK) {
+		db_writer_fail(sql);
 		return false;
 	}
 	return true;
@@ -157,17 +161,6 @@ static int64_t pragma_int(const char *sql)
 	return v;
 }
 
-static bool step_done(sqlite3_stmt *s, const char *what)
-{
-	int rc = sqlite3_step(s);
-	sqlite3_reset(s);
-	sqlite3_clear_bindings(s);
-	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
-		db_error(what);
-		return false;
-	}
-	return true;
-}
 
 /* ---- transactions --------------------------------------------------------- */
 
@@ -178,13 +171,15 @@ static int64_t ms_since(const struct timespec *t)
 	return (now.tv_sec - t->tv_sec) * 1000 + (now.tv_nsec - t->tv_nsec) / 1000000;
 }
 
+/* Queued like every write, and handed to the writer thread at once: durable
+ * as soon as it has executed what came before. */
 static void commit_now(void)
 {
-	if (!enabled || failed)
+	if (!enabled || failed())
 		return;
-	exec("COMMIT");
-	if (!failed)
-		exec("BEGIN");
+	db_writer_exec("COMMIT");
+	db_writer_exec("BEGIN");
+	db_writer_flush();
 	clock_gettime(CLOCK_MONOTONIC, &last_commit);
 }
 
@@ -197,15 +192,16 @@ static void maybe_commit(void)
 {
 	if (ms_since(&last_commit) < MMSW_DB_COMMIT_MS)
 		return;
-	if (!failed && ms_since(&last_rows_write) >= RCB_ROWS_WAIT_MS)
+	if (!failed() && ms_since(&last_rows_write) >= RCB_ROWS_WAIT_MS)
 		rcb_rows_write_all();
-	if (!failed) {
-		sqlite3_bind_int64(st[S_RUN_PROGRESS], 1, run_id);
-		sqlite3_bind_int64(st[S_RUN_PROGRESS], 2, progress_first);
-		sqlite3_bind_int64(st[S_RUN_PROGRESS], 3, progress_last);
-		sqlite3_bind_int64(st[S_RUN_PROGRESS], 4, (int64_t)g_stats[STAT_packets]);
-		sqlite3_bind_int64(st[S_RUN_PROGRESS], 5, (int64_t)g_stats[STAT_mms_pdus]);
-		step_done(st[S_RUN_PROGRESS], "run progress");
+	if (!failed()) {
+		db_row_begin(S_RUN_PROGRESS);
+		db_row_int(1, run_id);
+		db_row_int(2, progress_first);
+		db_row_int(3, progress_last);
+		db_row_int(4, (int64_t)g_stats[STAT_packets]);
+		db_row_int(5, (int64_t)g_stats[STAT_mms_pdus]);
+		db_row_step("run progress");
 	}
 	commit_now();
 }
@@ -221,7 +217,7 @@ static void maybe_commit_hot(void)
 
 void store_idle(void)
 {
-	if (enabled && !failed)
+	if (enabled && !failed())
 		maybe_commit();
 }
 
@@ -243,43 +239,31 @@ static void vlan_text(const struct endpoint *e, char *buf, size_t size)
 		used += (size_t)snprintf(buf + used, size - used, "%s%u", i ? "." : "", e->vlan[i]);
 }
 
-static void bind_text_or_null(sqlite3_stmt *s, int i, const char *v)
-{
-	if (v && v[0])
-		sqlite3_bind_text(s, i, v, -1, SQLITE_TRANSIENT);
-	else
-		sqlite3_bind_null(s, i);
-}
-
-/* Write (insert or update) an IED row; returns its id, 0 on failure. */
-static int64_t ied_row(const struct ied *d, int64_t ts)
+/* Write (insert or update) an IED row; returns its id, 0 on failure. known: the
+ * id an earlier row of this run gave, if any: the row is then only queued;
+ * else the database is asked (once per IED and run: a wait for the writer). */
+static int64_t ied_row(const struct ied *d, int64_t ts, int64_t known)
 {
 	char ip[64], vlan[48];
-	sqlite3_stmt *s = st[S_IED];
+	db_row_begin(S_IED);
 	endpoint_ip_text(&d->ep, ip, sizeof(ip));
 	vlan_text(&d->ep, vlan, sizeof(vlan));
-	sqlite3_bind_text(s, 1, ip, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int(s, 2, d->ep.port);
-	sqlite3_bind_text(s, 3, vlan, -1, SQLITE_TRANSIENT);
-	bind_text_or_null(s, 4, d->name[0] ? d->name : (d->n_lds ? d->lds[0] : NULL));
-	bind_text_or_null(s, 5, d->vendor);
-	bind_text_or_null(s, 6, d->model);
-	bind_text_or_null(s, 7, d->revision);
-	sqlite3_bind_int64(s, 8, ts);
+	db_row_text(1, ip);
+	db_row_int(2, d->ep.port);
+	db_row_text(3, vlan);
+	db_row_text_or_null(4, d->name[0] ? d->name : (d->n_lds ? d->lds[0] : NULL));
+	db_row_text_or_null(5, d->vendor);
+	db_row_text_or_null(6, d->model);
+	db_row_text_or_null(7, d->revision);
+	db_row_int(8, ts);
 	if (d->limit)
-		sqlite3_bind_int(s, 9, (int)d->limit);
-	else
-		sqlite3_bind_null(s, 9);
-	sqlite3_bind_int(s, 10, d->limit_inferred);
-	sqlite3_bind_int(s, 11, (int)d->peak_assocs);
-	int64_t id = 0;
-	if (sqlite3_step(s) == SQLITE_ROW)
-		id = sqlite3_column_int64(s, 0);
-	else
-		db_error("IED row");
-	sqlite3_reset(s);
-	sqlite3_clear_bindings(s);
-	return id;
+		db_row_int(9, (int)d->limit);
+	db_row_int(10, d->limit_inferred);
+	db_row_int(11, (int)d->peak_assocs);
+	if (!known)
+		return db_row_step_id("IED row");
+	db_row_step("IED row");
+	return known;
 }
 
 /* ---- per-minute counters ---------------------------------------------------- */
@@ -344,7 +328,7 @@ static int64_t ied_id(const struct ied *d, int64_t ts)
 	struct minute *m = slot_of(d);
 	if (m && m->id)
 		return m->id;
-	int64_t id = ied_row(d, ts);
+	int64_t id = ied_row(d, ts, 0);
 	if (m)
 		m->id = id;
 	return id;
@@ -352,17 +336,17 @@ static int64_t ied_id(const struct ied *d, int64_t ts)
 
 static void second_flush(struct minute *m)
 {
-	if (!m->second || !m->second_attempts || failed)
+	if (!m->second || !m->second_attempts || failed())
 		return;
 	int64_t id = ied_id(m->ied, m->second * 1000000);
 	if (!id)
 		return;
-	sqlite3_stmt *s = st[S_CONNSEC];
-	sqlite3_bind_int64(s, 1, run_id);
-	sqlite3_bind_int64(s, 2, id);
-	sqlite3_bind_int64(s, 3, m->second);
-	sqlite3_bind_int(s, 4, (int)m->second_attempts);
-	step_done(s, "connection attempts");
+	db_row_begin(S_CONNSEC);
+	db_row_int(1, run_id);
+	db_row_int(2, id);
+	db_row_int(3, m->second);
+	db_row_int(4, (int)m->second_attempts);
+	db_row_step("connection attempts");
 	m->second_attempts = 0;
 }
 
@@ -385,35 +369,35 @@ static void minute_latency(struct minute *m, int64_t id)
 	*m->prev = *now;
 	if (!d.count)
 		return;
-	sqlite3_stmt *s = st[S_MINUTE_LAT];
-	sqlite3_bind_int64(s, 1, run_id);
-	sqlite3_bind_int64(s, 2, id);
-	sqlite3_bind_int64(s, 3, m->minute);
-	sqlite3_bind_int64(s, 4, svc_latency_quantile(&d, 500));
-	sqlite3_bind_int64(s, 5, svc_latency_quantile(&d, 950));
-	sqlite3_bind_int64(s, 6, svc_latency_quantile(&d, 990));
-	step_done(s, "minute latency");
+	db_row_begin(S_MINUTE_LAT);
+	db_row_int(1, run_id);
+	db_row_int(2, id);
+	db_row_int(3, m->minute);
+	db_row_int(4, svc_latency_quantile(&d, 500));
+	db_row_int(5, svc_latency_quantile(&d, 950));
+	db_row_int(6, svc_latency_quantile(&d, 990));
+	db_row_step("minute latency");
 }
 
 static void minute_flush(struct minute *m)
 {
 	second_flush(m);
-	if (!m->minute || failed)
+	if (!m->minute || failed())
 		return;
 	int64_t id = ied_id(m->ied, m->minute * 60000000);
 	if (!id)
 		return;
-	sqlite3_stmt *s = st[S_MINUTE];
-	sqlite3_bind_int64(s, 1, run_id);
-	sqlite3_bind_int64(s, 2, id);
-	sqlite3_bind_int64(s, 3, m->minute);
-	sqlite3_bind_int(s, 4, (int)m->pdus);
-	sqlite3_bind_int(s, 5, (int)m->reports);
-	sqlite3_bind_int(s, 6, (int)m->requests);
-	sqlite3_bind_int(s, 7, (int)m->errors);
-	sqlite3_bind_int(s, 8, (int)m->attempts);
-	sqlite3_bind_int(s, 9, (int)m->assocs_max);
-	step_done(s, "minute statistics");
+	db_row_begin(S_MINUTE);
+	db_row_int(1, run_id);
+	db_row_int(2, id);
+	db_row_int(3, m->minute);
+	db_row_int(4, (int)m->pdus);
+	db_row_int(5, (int)m->reports);
+	db_row_int(6, (int)m->requests);
+	db_row_int(7, (int)m->errors);
+	db_row_int(8, (int)m->attempts);
+	db_row_int(9, (int)m->assocs_max);
+	db_row_step("minute statistics");
 	minute_latency(m, id);
 	m->pdus = m->reports = m->requests = m->errors = m->attempts = 0;
 }
@@ -500,22 +484,22 @@ static struct rcbsec *rcbsec_of(const struct ied *d, const char *name)
 
 static void rcb_row_write(const struct rcbsec *r, const struct rcb_row *w, const char *events)
 {
-	if (failed)
+	if (failed())
 		return;
 	char reasons[64];
-	sqlite3_stmt *s = st[S_RCBSEC];
-	sqlite3_bind_int64(s, 1, run_id);
-	sqlite3_bind_int64(s, 2, w->ied_row);
-	sqlite3_bind_text(s, 3, r->rcb, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(s, 4, w->second);
+	db_row_begin(S_RCBSEC);
+	db_row_int(1, run_id);
+	db_row_int(2, w->ied_row);
+	db_row_text(3, r->rcb);
+	db_row_int(4, w->second);
 	if (w->has_sq) {
-		sqlite3_bind_int64(s, 5, w->first_sq);
-		sqlite3_bind_int64(s, 6, w->last_sq);
+		db_row_int(5, w->first_sq);
+		db_row_int(6, w->last_sq);
 	}
-	sqlite3_bind_int(s, 7, (int)w->reports);
-	sqlite3_bind_text(s, 8, iec_trg_text(w->reasons, reasons, sizeof(reasons)), -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(s, 9, events, -1, SQLITE_TRANSIENT);
-	step_done(s, "RCB timeline");
+	db_row_int(7, (int)w->reports);
+	db_row_text(8, iec_trg_text(w->reasons, reasons, sizeof(reasons)));
+	db_row_text(9, events);
+	db_row_step("RCB timeline");
 }
 
 /* The RCB's pending seconds, in their order (a second seen again after time went
@@ -538,7 +522,7 @@ static void rcb_rows_write_all(void)
 /* The second being counted is finished: it joins the pending rows. */
 static void rcbsec_flush(struct rcbsec *r)
 {
-	if (!r->second || failed || !r->reports)
+	if (!r->second || failed() || !r->reports)
 		return;
 	int64_t id = ied_id(r->ied, r->second * 1000000); /* the IED's row now, as before batching */
 	if (!id)
@@ -583,7 +567,7 @@ static struct stream_row {
 static void store_report(struct flow *f, const struct report_record *e, const struct pkt_where *at)
 {
 	const struct ied *d = f->ied;
-	if (!enabled || failed || !d)
+	if (!enabled || failed() || !d)
 		return;
 	struct rcbsec *r = NULL;
 	struct stream_row *c = &stream_row[e->stream_id % STREAM_ROW_CACHE];
@@ -632,7 +616,7 @@ static void store_report(struct flow *f, const struct report_record *e, const st
 
 void store_mms(struct flow *f, int dir, const struct mms_event *e, const struct pkt_where *at)
 {
-	if (!enabled || failed)
+	if (!enabled || failed())
 		return;
 	progress(at->ts_us);
 	struct ied *d = ied_of_flow(f);
@@ -645,24 +629,26 @@ void store_mms(struct flow *f, int dir, const struct mms_event *e, const struct 
 			m->errors++;
 	}
 	if (want_pdus) {
-		sqlite3_stmt *s = st[S_PDU];
-		sqlite3_bind_int64(s, 1, run_id);
-		sqlite3_bind_int64(s, 2, at->ts_us);
-		sqlite3_bind_int64(s, 3, (int64_t)f->id);
-		sqlite3_bind_int64(s, 4, ied_id(d, at->ts_us));
-		sqlite3_bind_text(s, 5, dir == 0 ? "to_server" : "to_client", -1, SQLITE_STATIC);
-		sqlite3_bind_text(s, 6, mms_pdu_name(e->pdu->type), -1, SQLITE_STATIC);
-		bind_text_or_null(s, 7, mms_service_name(e->pdu->type, e->pdu->service));
+		int64_t ied = ied_id(d, at->ts_us); /* first: it may write the IED's row */
+		db_row_begin(S_PDU);
+		db_row_int(1, run_id);
+		db_row_int(2, at->ts_us);
+		db_row_int(3, (int64_t)f->id);
+		db_row_int(4, ied);
+		db_row_text(5, dir == 0 ? "to_server" : "to_client");
+		db_row_text(6, mms_pdu_name(e->pdu->type));
+		db_row_text_or_null(7, mms_service_name(e->pdu->type, e->pdu->service));
 		if (e->pdu->has_invoke)
-			sqlite3_bind_int64(s, 8, e->pdu->invoke_id);
-		bind_text_or_null(s, 9, e->acsi);
-		sqlite3_bind_int64(s, 10, (int64_t)at->frame);
-		step_done(s, "PDU row");
+			db_row_int(8, e->pdu->invoke_id);
+		db_row_text_or_null(9, e->acsi);
+		db_row_int(10, (int64_t)at->frame);
+		db_row_step("PDU row");
 		if (++pdu_rows > MMSW_DB_PDUS_KEEP + 10000) {
 			/* Retention: the oldest rows of this run go, 10 000 at a time. */
-			sqlite3_bind_int64(st[S_PDU_TRIM], 1, run_id);
-			sqlite3_bind_int64(st[S_PDU_TRIM], 2, 10000);
-			step_done(st[S_PDU_TRIM], "PDU retention");
+			db_row_begin(S_PDU_TRIM);
+			db_row_int(1, run_id);
+			db_row_int(2, 10000);
+			db_row_step("PDU retention");
 			pdu_rows -= 10000;
 		}
 	}
@@ -672,7 +658,7 @@ void store_mms(struct flow *f, int dir, const struct mms_event *e, const struct 
 void store_tcp(struct flow *f, int dir, enum tcp_ev kind, const struct pkt_where *at)
 {
 	(void)dir;
-	if (!enabled || failed || kind != TCP_EV_SYN)
+	if (!enabled || failed() || kind != TCP_EV_SYN)
 		return;
 	progress(at->ts_us);
 	struct minute *m = minute_of(ied_of_flow(f), at->ts_us);
@@ -689,7 +675,7 @@ void store_tcp(struct flow *f, int dir, enum tcp_ev kind, const struct pkt_where
 /* An association ended (the association analyzer's verdict): its row. */
 static void store_assoc_end(struct flow *f, const char *how)
 {
-	if (!enabled || failed)
+	if (!enabled || failed())
 		return;
 	struct ied *d = ied_of_flow(f);
 	touch(d);
@@ -698,24 +684,24 @@ static void store_assoc_end(struct flow *f, const char *how)
 		return;
 	char ip[64];
 	flow_client_ip(f, ip, sizeof(ip));
-	sqlite3_stmt *s = st[S_ASSOC];
-	sqlite3_bind_int64(s, 1, run_id);
-	sqlite3_bind_int64(s, 2, id);
-	sqlite3_bind_int64(s, 3, (int64_t)f->id);
-	sqlite3_bind_text(s, 4, ip, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int(s, 5, f->key.port[f->client]);
-	sqlite3_bind_int64(s, 6, f->first_ts);
-	sqlite3_bind_int64(s, 7, f->last_ts);
-	sqlite3_bind_text(s, 8, how, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(s, 9, (int64_t)(f->pkts[0] + f->pkts[1]));
-	sqlite3_bind_int64(s, 10, (int64_t)(f->bytes[0] + f->bytes[1]));
-	step_done(s, "association row");
+	db_row_begin(S_ASSOC);
+	db_row_int(1, run_id);
+	db_row_int(2, id);
+	db_row_int(3, (int64_t)f->id);
+	db_row_text(4, ip);
+	db_row_int(5, f->key.port[f->client]);
+	db_row_int(6, f->first_ts);
+	db_row_int(7, f->last_ts);
+	db_row_text(8, how);
+	db_row_int(9, (int64_t)(f->pkts[0] + f->pkts[1]));
+	db_row_int(10, (int64_t)(f->bytes[0] + f->bytes[1]));
+	db_row_step("association row");
 	maybe_commit();
 }
 
 void store_finding(const struct finding *fd)
 {
-	if (!enabled || failed)
+	if (!enabled || failed())
 		return;
 	struct ied *d = ied_get(&fd->ied, false);
 	touch(d);
@@ -742,46 +728,47 @@ void store_finding(const struct finding *fd)
 	if (fd->has_client)
 		endpoint_ip_text(&fd->client, client, sizeof(client));
 	finding_tshark_filter(fd, filter, sizeof(filter));
-	sqlite3_stmt *s = st[S_FINDING];
-	sqlite3_bind_int64(s, 1, run_id);
-	sqlite3_bind_int64(s, 2, (int64_t)fd->id);
-	sqlite3_bind_text(s, 3, fd->kind, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(s, 4, severity_name(fd->severity), -1, SQLITE_STATIC);
-	sqlite3_bind_int(s, 5, fd->severity);
-	sqlite3_bind_int64(s, 6, fd->first_seen);
-	sqlite3_bind_int64(s, 7, fd->last_seen);
-	sqlite3_bind_int64(s, 8, (int64_t)fd->count);
+	int64_t ied = d ? ied_id(d, fd->first_seen) : 0; /* first: it may write the IED's row */
+	db_row_begin(S_FINDING);
+	db_row_int(1, run_id);
+	db_row_int(2, (int64_t)fd->id);
+	db_row_text(3, fd->kind);
+	db_row_text(4, severity_name(fd->severity));
+	db_row_int(5, fd->severity);
+	db_row_int(6, fd->first_seen);
+	db_row_int(7, fd->last_seen);
+	db_row_int(8, (int64_t)fd->count);
 	if (d)
-		sqlite3_bind_int64(s, 9, ied_id(d, fd->first_seen));
-	bind_text_or_null(s, 10, client);
+		db_row_int(9, ied);
+	db_row_text_or_null(10, client);
 	if (fd->flow_id)
-		sqlite3_bind_int64(s, 11, (int64_t)fd->flow_id);
-	bind_text_or_null(s, 12, fd->object);
-	sqlite3_bind_text(s, 13, fd->summary, -1, SQLITE_TRANSIENT);
+		db_row_int(11, (int64_t)fd->flow_id);
+	db_row_text_or_null(12, fd->object);
+	db_row_text(13, fd->summary);
 	const struct evidence_slice *slice = evidence_slice_of(fd);
 	if (slice && slice->redacted) {
 		char details[FINDING_DETAILS_MAX + 64];
 		evidence_details(fd, details, sizeof(details));
-		sqlite3_bind_text(s, 14, details, -1, SQLITE_TRANSIENT);
+		db_row_text(14, details);
 	} else {
-		sqlite3_bind_text(s, 14, fd->details, -1, SQLITE_TRANSIENT);
+		db_row_text(14, fd->details);
 	}
-	sqlite3_bind_text(s, 15, evidence, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(s, 16, (int64_t)fd->evidence_total);
-	sqlite3_bind_text(s, 17, filter, -1, SQLITE_TRANSIENT);
-	step_done(s, "finding");
+	db_row_text(15, evidence);
+	db_row_int(16, (int64_t)fd->evidence_total);
+	db_row_text(17, filter);
+	db_row_step("finding");
 	free(evidence);
-	if (slice && !failed) {
+	if (slice && !failed()) {
 		/* The slice's bytes: the copy that outlives DIR (the dashboard serves it). */
-		s = st[S_FINDING_PCAP];
-		sqlite3_bind_int64(s, 1, run_id);
-		sqlite3_bind_int64(s, 2, (int64_t)fd->id);
-		sqlite3_bind_text(s, 3, slice->name, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(s, 4, slice->sha256, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_int64(s, 5, slice->frames);
-		sqlite3_bind_int(s, 6, slice->redacted);
-		sqlite3_bind_blob64(s, 7, slice->bytes, slice->len, SQLITE_STATIC);
-		step_done(s, "finding pcap");
+		db_row_begin(S_FINDING_PCAP);
+		db_row_int(1, run_id);
+		db_row_int(2, (int64_t)fd->id);
+		db_row_text(3, slice->name);
+		db_row_text(4, slice->sha256);
+		db_row_int(5, slice->frames);
+		db_row_int(6, slice->redacted);
+		db_row_blob(7, slice->bytes, slice->len);
+		db_row_step("finding pcap");
 	}
 	maybe_commit();
 }
@@ -790,7 +777,7 @@ void store_finding(const struct finding *fd)
 
 static void latency_rows(const struct ied *d, int64_t id)
 {
-	for (int svc = -1; svc < 128 && !failed; svc++) {
+	for (int svc = -1; svc < 128 && !failed(); svc++) {
 		const struct svc_latency *l = ied_latency(d, svc < 0 ? SVC_ANY : svc);
 		if (!l || !l->count)
 			continue;
@@ -800,52 +787,57 @@ static void latency_rows(const struct ied *d, int64_t id)
 			snprintf(other, sizeof(other), "service-%d", svc);
 			name = other;
 		}
-		sqlite3_stmt *s = st[S_LATENCY];
-		sqlite3_bind_int64(s, 1, run_id);
-		sqlite3_bind_int64(s, 2, id);
-		sqlite3_bind_text(s, 3, name, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_int64(s, 4, (int64_t)l->count);
-		sqlite3_bind_int64(s, 5, svc_latency_quantile(l, 500));
-		sqlite3_bind_int64(s, 6, svc_latency_quantile(l, 950));
-		sqlite3_bind_int64(s, 7, svc_latency_quantile(l, 990));
-		sqlite3_bind_int64(s, 8, l->max_us);
-		step_done(s, "latency row");
+		db_row_begin(S_LATENCY);
+		db_row_int(1, run_id);
+		db_row_int(2, id);
+		db_row_text(3, name);
+		db_row_int(4, (int64_t)l->count);
+		db_row_int(5, svc_latency_quantile(l, 500));
+		db_row_int(6, svc_latency_quantile(l, 950));
+		db_row_int(7, svc_latency_quantile(l, 990));
+		db_row_int(8, l->max_us);
+		db_row_step("latency row");
 	}
 }
 
 static void rcb_rows(struct ied *d, void *arg)
 {
 	int64_t ts = *(int64_t *)arg;
-	int64_t id = ied_row(d, ts); /* also refreshes name, identity, limits */
+	struct minute *m = d->slot[ied_slot];
+	if (m && m->ied != d)
+		m = NULL;
+	int64_t id = ied_row(d, ts, m ? m->id : 0); /* also refreshes name, identity, limits */
 	if (!id)
 		return;
+	if (m)
+		m->id = id;
 	latency_rows(d, id);
-	for (uint16_t i = 0; i < d->n_rcbs && !failed; i++) {
+	for (uint16_t i = 0; i < d->n_rcbs && !failed(); i++) {
 		const struct rcb *r = &d->rcbs[i];
 		char trg[64];
-		sqlite3_stmt *s = st[S_RCB];
+		db_row_begin(S_RCB);
 #define K(a) (r->known & (1u << (a)))
-		sqlite3_bind_int64(s, 1, id);
-		sqlite3_bind_text(s, 2, r->ref, -1, SQLITE_TRANSIENT);
-		bind_text_or_null(s, 3, K(RCB_RPTID) ? r->rptid : NULL);
-		bind_text_or_null(s, 4, K(RCB_DATSET) ? r->datset : NULL);
-		sqlite3_bind_int(s, 5, r->buffered);
+		db_row_int(1, id);
+		db_row_text(2, r->ref);
+		db_row_text_or_null(3, K(RCB_RPTID) ? r->rptid : NULL);
+		db_row_text_or_null(4, K(RCB_DATSET) ? r->datset : NULL);
+		db_row_int(5, r->buffered);
 		if (K(RCB_TRGOPS))
-			sqlite3_bind_text(s, 6, iec_trg_text(r->trgops, trg, sizeof(trg)), -1, SQLITE_TRANSIENT);
+			db_row_text(6, iec_trg_text(r->trgops, trg, sizeof(trg)));
 		if (K(RCB_INTGPD))
-			sqlite3_bind_int64(s, 7, r->intgpd);
+			db_row_int(7, r->intgpd);
 		if (K(RCB_BUFTM))
-			sqlite3_bind_int64(s, 8, r->buftm);
+			db_row_int(8, r->buftm);
 		if (K(RCB_OPTFLDS))
-			sqlite3_bind_int64(s, 9, r->optflds);
+			db_row_int(9, r->optflds);
 		if (K(RCB_CONFREV))
-			sqlite3_bind_int64(s, 10, r->confrev);
+			db_row_int(10, r->confrev);
 		if (K(RCB_RPTENA))
-			sqlite3_bind_int(s, 11, r->rptena);
+			db_row_int(11, r->rptena);
 #undef K
-		sqlite3_bind_int64(s, 12, (int64_t)r->reports);
-		sqlite3_bind_int64(s, 13, ts);
-		step_done(s, "RCB row");
+		db_row_int(12, (int64_t)r->reports);
+		db_row_int(13, ts);
+		db_row_step("RCB row");
 	}
 }
 
@@ -880,7 +872,7 @@ static int64_t last_snapshot;
 
 void store_tick(int64_t now)
 {
-	if (!enabled || failed)
+	if (!enabled || failed())
 		return;
 	progress(now);
 	/* IEDs and RCBs change rarely: a snapshot every 10 s of packet time, of the
@@ -904,6 +896,11 @@ void store_tick(int64_t now)
 static int open_fail(char *err, size_t errsize, const char *path, const char *why)
 {
 	snprintf(err, errsize, "%s: %s", path, why);
+	db_writer_close();
+	for (int i = 0; i < S_COUNT; i++) {
+		sqlite3_finalize(st[i]);
+		st[i] = NULL;
+	}
 	if (db)
 		sqlite3_close(db);
 	db = NULL;
@@ -922,6 +919,8 @@ int store_open(const struct store_config *c, char *err, size_t errsize)
 		return open_fail(err, errsize, c->path, why);
 	}
 	sqlite3_busy_timeout(db, 5000);
+	if (db_writer_open(db, st, S_COUNT, c->threaded) != 0)
+		return open_fail(err, errsize, c->path, "out of memory");
 	int64_t objects = pragma_int("SELECT count(*) FROM sqlite_master");
 	if (objects < 0) {
 		snprintf(why, sizeof(why), "not a database mmswatch can use: %s", sqlite3_errmsg(db));
@@ -1008,7 +1007,6 @@ int store_open(const struct store_config *c, char *err, size_t errsize)
 	}
 	run_id = sqlite3_last_insert_rowid(db);
 	want_pdus = c->pdus;
-	failed = false;
 	if (!exec("BEGIN"))
 		return open_fail(err, errsize, c->path, "cannot start a transaction");
 	if (store_design_write(db, run_id, g_scl, why, sizeof(why)) != 0)
@@ -1056,13 +1054,13 @@ static void inventory_keep(const struct inventory_view *v)
  * names its IED by address; its row links to the IED's row like every other. */
 static void facts_rows(const struct facts_record *fr, int64_t ts)
 {
-	if (!enabled || failed || !fr->facts)
+	if (!enabled || failed() || !fr->facts)
 		return;
 	const struct fact_table *t = fr->facts;
 	struct ied *d = NULL;
 	char last_key[FACT_IED_LEN] = "";
 	int64_t id = 0;
-	for (size_t i = 0; i < t->n && !failed; i++) {
+	for (size_t i = 0; i < t->n && !failed(); i++) {
 		const struct fact *f = &t->v[i];
 		if (f->stamp < fr->since)
 			continue;
@@ -1074,21 +1072,21 @@ static void facts_rows(const struct facts_record *fr, int64_t ts)
 		}
 		if (!id)
 			continue;
-		sqlite3_stmt *s = st[S_FACT];
-		sqlite3_bind_int64(s, 1, run_id);
-		sqlite3_bind_text(s, 2, fact_kind_name((enum fact_kind)f->kind), -1, SQLITE_STATIC);
-		sqlite3_bind_int64(s, 3, id);
-		sqlite3_bind_text(s, 4, f->client, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(s, 5, f->name, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(s, 6, f->value, -1, SQLITE_TRANSIENT);
-		step_done(s, "fact row");
+		db_row_begin(S_FACT);
+		db_row_int(1, run_id);
+		db_row_text(2, fact_kind_name((enum fact_kind)f->kind));
+		db_row_int(3, id);
+		db_row_text(4, f->client);
+		db_row_text(5, f->name);
+		db_row_text(6, f->value);
+		db_row_step("fact row");
 	}
 }
 
 /* One window of an IED's clock offset (analyze/clock.c), for the IED page. */
 static void store_clock(const struct clock_record *c)
 {
-	if (!enabled || failed)
+	if (!enabled || failed())
 		return;
 	struct minute *m = slot_of(c->ied);
 	if (!m || m->clock_rows >= MMSW_DB_CLOCK_ROWS) {
@@ -1099,14 +1097,14 @@ static void store_clock(const struct clock_record *c)
 	int64_t id = ied_id(c->ied, c->ts);
 	if (!id)
 		return;
-	sqlite3_stmt *s = st[S_CLOCK];
-	sqlite3_bind_int64(s, 1, run_id);
-	sqlite3_bind_int64(s, 2, id);
-	sqlite3_bind_int64(s, 3, c->ts);
-	sqlite3_bind_int64(s, 4, c->offset_us);
-	sqlite3_bind_int64(s, 5, c->samples);
-	if (step_done(s, "ied_clock"))
-		m->clock_rows++;
+	db_row_begin(S_CLOCK);
+	db_row_int(1, run_id);
+	db_row_int(2, id);
+	db_row_int(3, c->ts);
+	db_row_int(4, c->offset_us);
+	db_row_int(5, c->samples);
+	db_row_step("ied_clock");
+	m->clock_rows++;
 	maybe_commit();
 }
 
@@ -1184,7 +1182,7 @@ static char *stats_json(void)
 void store_stats(const struct live_stats *cap, size_t n, const struct eve_output_counts *out, size_t n_out,
 		 const char *sensor)
 {
-	if (!enabled || failed)
+	if (!enabled || failed())
 		return;
 	if (cap && n) {
 		memset(&cap_sum, 0, sizeof(cap_sum));
@@ -1196,44 +1194,30 @@ void store_stats(const struct live_stats *cap, size_t n, const struct eve_output
 		cap_known = true;
 	}
 	char *stats = stats_json();
-	sqlite3_stmt *s;
-	if (stats &&
-	    sqlite3_prepare_v2(db,
-			       "UPDATE runs SET stats = ?2, stats_wall = ?3, sensor = ?4, packets = ?5,"
-			       " mms_pdus = ?6 WHERE id = ?1",
-			       -1, &s, NULL) == SQLITE_OK) {
-		sqlite3_bind_int64(s, 1, run_id);
-		sqlite3_bind_text(s, 2, stats, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_int64(s, 3, (int64_t)time(NULL));
-		bind_text_or_null(s, 4, sensor);
-		sqlite3_bind_int64(s, 5, (int64_t)g_stats[STAT_packets]);
-		sqlite3_bind_int64(s, 6, (int64_t)g_stats[STAT_mms_pdus]);
-		if (sqlite3_step(s) != SQLITE_DONE)
-			db_error("run stats");
-		sqlite3_finalize(s);
+	if (stats) {
+		db_row_begin(S_RUN_STATS);
+		db_row_int(1, run_id);
+		db_row_text(2, stats);
+		db_row_int(3, (int64_t)time(NULL));
+		db_row_text_or_null(4, sensor);
+		db_row_int(5, (int64_t)g_stats[STAT_packets]);
+		db_row_int(6, (int64_t)g_stats[STAT_mms_pdus]);
+		db_row_step("run stats");
 	}
 	free(stats);
-	if (!failed && n_out &&
-	    sqlite3_prepare_v2(db,
-			       "INSERT OR REPLACE INTO outputs VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7,"
-			       " ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
-			       -1, &s, NULL) == SQLITE_OK) {
-		for (size_t i = 0; i < n_out && !failed; i++) {
-			const struct eve_out_counts *c = &out[i].n;
-			int64_t v[] = { (int64_t)c->produced,     (int64_t)c->sent,         (int64_t)c->dropped,
-					(int64_t)c->dropped_full, (int64_t)c->dropped_exit, (int64_t)c->refused,
-					(int64_t)c->retried,      (int64_t)c->unheard,      (int64_t)c->reconnects,
-					(int64_t)c->depth,        (int64_t)c->capacity,     c->connected };
-			sqlite3_reset(s);
-			sqlite3_bind_int64(s, 1, run_id);
-			sqlite3_bind_text(s, 2, out[i].name, -1, SQLITE_TRANSIENT);
-			sqlite3_bind_int(s, 3, c->network);
-			for (int k = 0; k < 12; k++)
-				sqlite3_bind_int64(s, 4 + k, v[k]);
-			if (sqlite3_step(s) != SQLITE_DONE)
-				db_error("output counters");
-		}
-		sqlite3_finalize(s);
+	for (size_t i = 0; i < n_out && !failed(); i++) {
+		const struct eve_out_counts *c = &out[i].n;
+		int64_t v[] = { (int64_t)c->produced,     (int64_t)c->sent,         (int64_t)c->dropped,
+				(int64_t)c->dropped_full, (int64_t)c->dropped_exit, (int64_t)c->refused,
+				(int64_t)c->retried,      (int64_t)c->unheard,      (int64_t)c->reconnects,
+				(int64_t)c->depth,        (int64_t)c->capacity,     c->connected };
+		db_row_begin(S_OUTPUTS);
+		db_row_int(1, run_id);
+		db_row_text(2, out[i].name);
+		db_row_int(3, c->network);
+		for (int k = 0; k < 12; k++)
+			db_row_int(4 + k, v[k]);
+		db_row_step("output counters");
 	}
 	commit_now();
 }
@@ -1248,47 +1232,43 @@ int store_close(bool ok, int64_t last_ts)
 	for (size_t i = 0; i < n_rcbsecs; i++)
 		rcbsec_flush(&rcbsecs[i]);
 	rcb_rows_write_all();
-	if (!failed)
+	if (!failed())
 		ied_foreach(rcb_rows, &last_ts);
-	if (!failed && inventory_doc) {
-		sqlite3_bind_int64(st[S_INVENTORY], 1, run_id);
-		sqlite3_bind_text(st[S_INVENTORY], 2, inventory_doc, (int)inventory_len, SQLITE_TRANSIENT);
-		step_done(st[S_INVENTORY], "inventory");
+	if (!failed() && inventory_doc) {
+		db_row_begin(S_INVENTORY);
+		db_row_int(1, run_id);
+		db_row_text_len(2, inventory_doc, inventory_len);
+		db_row_step("inventory");
 	}
 	free(inventory_doc);
 	inventory_doc = NULL;
-	if (!failed) {
+	if (!failed()) {
 		char *stats = stats_json();
-		sqlite3_stmt *s;
-		if (stats &&
-		    sqlite3_prepare_v2(db,
-				       "UPDATE runs SET ended_wall = ?2, status = ?3, first_ts = ?4, last_ts = ?5,"
-				       " packets = ?6, mms_pdus = ?7, stats = ?8 WHERE id = ?1",
-				       -1, &s, NULL) == SQLITE_OK) {
-			sqlite3_bind_int64(s, 1, run_id);
-			sqlite3_bind_int64(s, 2, (int64_t)time(NULL));
-			sqlite3_bind_text(s, 3, ok ? "done" : "failed", -1, SQLITE_STATIC);
-			sqlite3_bind_int64(s, 4, progress_first);
-			sqlite3_bind_int64(s, 5, progress_last);
-			sqlite3_bind_int64(s, 6, (int64_t)g_stats[STAT_packets]);
-			sqlite3_bind_int64(s, 7, (int64_t)g_stats[STAT_mms_pdus]);
-			sqlite3_bind_text(s, 8, stats, -1, SQLITE_TRANSIENT);
-			if (sqlite3_step(s) != SQLITE_DONE)
-				db_error("run row");
-			sqlite3_finalize(s);
+		if (stats) {
+			db_row_begin(S_RUN_END);
+			db_row_int(1, run_id);
+			db_row_int(2, (int64_t)time(NULL));
+			db_row_text(3, ok ? "done" : "failed");
+			db_row_int(4, progress_first);
+			db_row_int(5, progress_last);
+			db_row_int(6, (int64_t)g_stats[STAT_packets]);
+			db_row_int(7, (int64_t)g_stats[STAT_mms_pdus]);
+			db_row_text(8, stats);
+			db_row_step("run row");
 		}
 		free(stats);
 	}
-	if (!failed)
-		exec("COMMIT");
-	else
+	db_writer_exec("COMMIT");
+	db_writer_close(); /* everything executed: the connection is this thread's */
+	if (failed())
 		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
-	for (int i = 0; i < S_COUNT; i++)
+	for (int i = 0; i < S_COUNT; i++) {
 		sqlite3_finalize(st[i]);
+		st[i] = NULL;
+	}
 	/* A clean close folds the WAL back into the database file. */
 	sqlite3_exec(db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL);
-	if (sqlite3_close(db) != SQLITE_OK)
-		failed = true;
+	bool closed = sqlite3_close(db) == SQLITE_OK;
 	db = NULL;
 	enabled = false;
 	free(rcbsecs);
@@ -1298,5 +1278,5 @@ int store_close(bool ok, int64_t last_ts)
 	n_rcbsecs = n_minutes = 0;
 	memset(rcbsec_hash, 0, sizeof(rcbsec_hash));
 	memset(stream_row, 0, sizeof(stream_row));
-	return failed ? -1 : 0;
+	return failed() || !closed ? -1 : 0;
 }

@@ -2,10 +2,11 @@
 /* store.h - findings, associations, IEDs, RCBs, per-minute statistics, RCB
  * timelines and the inventory, durably in SQLite (--db PATH).
  *
- * One writer (the capture thread), WAL so the dashboard reads while it writes,
- * prepared statements, and a transaction committed at least every
- * MMSW_DB_COMMIT_MS of wall time: a crash or SIGKILL loses at most that much and
- * never corrupts the file. */
+ * One writer (the db-writer thread, store/db_writer.h, fed in order by the
+ * pipeline thread), WAL so the dashboard reads while it writes, prepared
+ * statements, and a transaction committed at least every MMSW_DB_COMMIT_MS of
+ * wall time: a crash or SIGKILL loses at most that much (and what the writer
+ * had not reached) and never corrupts the file. */
 #ifndef MMSW_STORE_H
 #define MMSW_STORE_H
 
@@ -28,6 +29,7 @@ struct store_config {
 	bool pdus;                      /* --db-pdus */
 	const char *mode;               /* "offline" or "live" */
 	const struct input_set *inputs; /* the files, or the interfaces when live */
+	bool threaded;                  /* SQLite's work on the db-writer thread (store/db_writer.h) */
 };
 
 /* Open or create the database, migrate it, start a run. 0, or -1 with a clear

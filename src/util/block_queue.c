@@ -1,0 +1,183 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* block_queue.c - blocks of work for a consumer thread; see block_queue.h. */
+#include "util/block_queue.h"
+
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/log.h"
+
+#define BLOCK_QUEUE_MAX 16
+
+struct block_queue {
+	/* The producer's: the block being filled. */
+	uint8_t *cur;
+	size_t used, block_bytes;
+	unsigned n_blocks;
+	block_consume_fn consume;
+	void *ctx;
+	char name[16];
+	/* The consumer thread and what crosses to it, under lock. Queued blocks
+	 * belong to the consumer until they come back as spares. */
+	bool threaded, started, stopping;
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t work;  /* a block was queued, or the queue is closing */
+	pthread_cond_t space; /* a block was consumed (and is free again) */
+	uint8_t *queue[BLOCK_QUEUE_MAX];
+	size_t queue_len[BLOCK_QUEUE_MAX];
+	unsigned head, count;
+	uint8_t *spare[BLOCK_QUEUE_MAX];
+	unsigned n_spare;
+	uint64_t queued, consumed; /* blocks handed over / consumed: a wait ends at equality */
+	uint8_t *blocks[BLOCK_QUEUE_MAX];
+};
+
+static void *consumer_thread(void *arg)
+{
+	struct block_queue *q = arg;
+	pthread_mutex_lock(&q->lock);
+	for (;;) {
+		while (!q->count && !q->stopping)
+			pthread_cond_wait(&q->work, &q->lock);
+		if (!q->count)
+			break; /* closing, and everything is consumed */
+		uint8_t *buf = q->queue[q->head];
+		size_t len = q->queue_len[q->head];
+		q->head = (q->head + 1) % q->n_blocks;
+		q->count--;
+		pthread_mutex_unlock(&q->lock);
+		q->consume(q->ctx, buf, len);
+		pthread_mutex_lock(&q->lock);
+		q->spare[q->n_spare++] = buf;
+		q->consumed++;
+		pthread_cond_broadcast(&q->space);
+	}
+	pthread_mutex_unlock(&q->lock);
+	return NULL;
+}
+
+/* Started at the first hand-over, not at creation: nothing runs for a queue that
+ * is never used, and the thread belongs to the process that uses it. */
+static bool start_consumer(struct block_queue *q)
+{
+	/* No signals here: SIGINT, SIGTERM and SIGHUP must reach the pipeline
+	 * thread, which acts on them; SIGPIPE from a gone reader is an EPIPE return. */
+	sigset_t block, old;
+	sigfillset(&block);
+	pthread_sigmask(SIG_BLOCK, &block, &old);
+	int rc = pthread_create(&q->thread, NULL, consumer_thread, q);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (rc != 0) {
+		log_error("cannot start the %s thread: %s (its work is done on the pipeline thread)", q->name,
+			  strerror(rc));
+		q->threaded = false;
+		return false;
+	}
+	pthread_setname_np(q->thread, q->name);
+	q->started = true;
+	return true;
+}
+
+void block_queue_hand_over(struct block_queue *q)
+{
+	if (!q->used)
+		return;
+	if (!q->threaded || (!q->started && !start_consumer(q))) {
+		q->consume(q->ctx, q->cur, q->used);
+		q->used = 0;
+		return;
+	}
+	pthread_mutex_lock(&q->lock);
+	unsigned tail = (q->head + q->count) % q->n_blocks;
+	q->queue[tail] = q->cur;
+	q->queue_len[tail] = q->used;
+	q->count++;
+	q->queued++;
+	pthread_cond_signal(&q->work);
+	while (!q->n_spare)
+		pthread_cond_wait(&q->space, &q->lock);
+	q->cur = q->spare[--q->n_spare];
+	pthread_mutex_unlock(&q->lock);
+	q->used = 0;
+}
+
+uint8_t *block_queue_reserve(struct block_queue *q, size_t n)
+{
+	if (n > q->block_bytes)
+		return NULL;
+	if (q->block_bytes - q->used < n)
+		block_queue_hand_over(q);
+	return q->cur + q->used;
+}
+
+void block_queue_commit(struct block_queue *q, size_t n)
+{
+	q->used += n;
+}
+
+void block_queue_wait(struct block_queue *q)
+{
+	if (!q->started)
+		return;
+	pthread_mutex_lock(&q->lock);
+	while (q->consumed != q->queued)
+		pthread_cond_wait(&q->space, &q->lock);
+	pthread_mutex_unlock(&q->lock);
+}
+
+static void release(struct block_queue *q)
+{
+	pthread_cond_destroy(&q->space);
+	pthread_cond_destroy(&q->work);
+	pthread_mutex_destroy(&q->lock);
+	for (unsigned i = 0; i < q->n_blocks; i++)
+		free(q->blocks[i]);
+	free(q);
+}
+
+struct block_queue *block_queue_new(const char *name, size_t block_bytes, unsigned n_blocks, bool threaded,
+				    block_consume_fn consume, void *ctx)
+{
+	if (n_blocks < 2 || n_blocks > BLOCK_QUEUE_MAX)
+		n_blocks = n_blocks < 2 ? 2 : BLOCK_QUEUE_MAX;
+	struct block_queue *q = calloc(1, sizeof(*q));
+	if (!q)
+		return NULL;
+	pthread_mutex_init(&q->lock, NULL);
+	pthread_cond_init(&q->work, NULL);
+	pthread_cond_init(&q->space, NULL);
+	snprintf(q->name, sizeof(q->name), "%s", name);
+	q->block_bytes = block_bytes;
+	q->consume = consume;
+	q->ctx = ctx;
+	q->threaded = threaded;
+	q->n_blocks = threaded ? n_blocks : 1;
+	for (unsigned i = 0; i < q->n_blocks; i++)
+		if (!(q->blocks[i] = malloc(block_bytes))) {
+			release(q);
+			return NULL;
+		}
+	for (unsigned i = 1; i < q->n_blocks; i++)
+		q->spare[q->n_spare++] = q->blocks[i];
+	q->cur = q->blocks[0];
+	return q;
+}
+
+void block_queue_free(struct block_queue *q)
+{
+	if (!q)
+		return;
+	block_queue_hand_over(q);
+	if (q->started) { /* the consumer takes what is queued, then ends */
+		pthread_mutex_lock(&q->lock);
+		q->stopping = true;
+		pthread_cond_signal(&q->work);
+		pthread_mutex_unlock(&q->lock);
+		pthread_join(q->thread, NULL);
+	}
+	release(q);
+}
