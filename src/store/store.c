@@ -436,8 +436,10 @@ struct rcb_row {
 	bool has_sq;
 };
 
+/* Every report writes the first 32 bytes: each entry starts a cache line (the
+ * array is aligned by hand, rcbsec_mem), so they never straddle two. */
 struct rcbsec {
-	const struct ied *ied;
+	_Alignas(64) const struct ied *ied;
 	int64_t second; /* the second being counted, and its counts */
 	uint32_t first_sq, last_sq, reports;
 	uint8_t reasons;
@@ -448,6 +450,7 @@ struct rcbsec {
 	char rcb[200];
 };
 static struct rcbsec *rcbsecs;
+static void *rcbsec_mem; /* calloc's block, rcbsecs its first 64-byte boundary */
 static size_t n_rcbsecs;
 /* (IED, RCB name) -> index + 1 into rcbsecs: open addressing, twice the entries. */
 #define RCBSEC_HASH (2 * RCB_SECONDS_MAX)
@@ -468,8 +471,13 @@ static struct rcbsec *rcbsec_of(const struct ied *d, const char *name)
 		if (r->ied == d && !strcmp(r->rcb, name))
 			return r;
 	}
-	if (!rcbsecs && !(rcbsecs = calloc(RCB_SECONDS_MAX, sizeof(*rcbsecs))))
-		return NULL;
+	if (!rcbsecs) {
+		/* calloc, not aligned_alloc: its pages stay untouched (and out of the
+		 * RSS) until an RCB uses them. */
+		if (!(rcbsec_mem = calloc(1, RCB_SECONDS_MAX * sizeof(*rcbsecs) + 64)))
+			return NULL;
+		rcbsecs = (struct rcbsec *)(((uintptr_t)rcbsec_mem + 63) & ~(uintptr_t)63);
+	}
 	if (n_rcbsecs >= RCB_SECONDS_MAX) {
 		g_stats[STAT_db_cache_full]++;
 		return NULL;
@@ -1271,7 +1279,8 @@ int store_close(bool ok, int64_t last_ts)
 	bool closed = sqlite3_close(db) == SQLITE_OK;
 	db = NULL;
 	enabled = false;
-	free(rcbsecs);
+	free(rcbsec_mem);
+	rcbsec_mem = NULL;
 	rcbsecs = NULL;
 	for (size_t i = 0; i < n_minutes; i++)
 		free(minutes[i].prev);
