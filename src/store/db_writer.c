@@ -186,6 +186,8 @@ void db_row_int(int i, int64_t n)
 
 static void bytes(int i, uint8_t type, const void *p, size_t n)
 {
+	if (!p) /* NULL binds NULL, as sqlite3_bind_text and _blob do */
+		return;
 	struct row_value *v = value(i, type, n);
 	if (v && n)
 		memcpy(v + 1, p, n);
@@ -198,7 +200,8 @@ void db_row_text_len(int i, const char *v, size_t n)
 
 void db_row_text(int i, const char *v)
 {
-	bytes(i, V_TEXT, v, strlen(v));
+	if (v)
+		bytes(i, V_TEXT, v, strlen(v));
 }
 
 void db_row_text_or_null(int i, const char *v)

@@ -38,7 +38,7 @@ void db_writer_close(void);
  * Values are copied at once. */
 void db_row_begin(int stmt);
 void db_row_int(int i, int64_t v);
-void db_row_text(int i, const char *v); /* NUL-terminated */
+void db_row_text(int i, const char *v); /* NUL-terminated; NULL binds NULL */
 void db_row_text_len(int i, const char *v, size_t n);
 void db_row_text_or_null(int i, const char *v); /* NULL or "" binds NULL */
 void db_row_blob(int i, const void *v, size_t n);

@@ -3,7 +3,8 @@
  * on this thread reach SQLite in the order they were made, with and without the
  * writer thread, across many blocks (the producer waits for free ones); a row
  * larger than a block runs in its turn; a row that asks for an id sees every
- * row queued before it; the first error stops every write after it. */
+ * row queued before it; the first error stops every write after it; NULL and
+ * empty values stay apart. */
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -150,10 +151,35 @@ static void first_error_stops(void)
 	close_db(db, st);
 }
 
+/* A NULL text or blob binds NULL (as sqlite3_bind_text and _blob do); an empty
+ * one binds an empty value, not NULL. */
+static void null_values(void)
+{
+	sqlite3_stmt *st[S_COUNT];
+	sqlite3 *db = open_db(st);
+	CHECK_EQ(db_writer_open(db, st, S_COUNT, true), 0);
+	db_row_begin(S_ADD);
+	db_row_int(1, 1);
+	db_row_text(2, NULL);
+	db_row_blob(3, NULL, 0);
+	db_row_step("null row");
+	db_row_begin(S_ADD);
+	db_row_int(1, 2);
+	db_row_text(2, "");
+	db_row_blob(3, "", 0);
+	db_row_step("empty row");
+	db_writer_close();
+	CHECK(!db_writer_failed());
+	CHECK_EQ(one(db, "SELECT count(*) FROM t WHERE seq = 1 AND txt IS NULL AND b IS NULL"), 1);
+	CHECK_EQ(one(db, "SELECT count(*) FROM t WHERE seq = 2 AND txt = '' AND length(b) = 0"), 1);
+	close_db(db, st);
+}
+
 int main(void)
 {
 	same_with_and_without_thread();
 	first_error_stops();
+	null_values();
 	printf("test_db_writer: %d checks, %d failed\n", tcheck_checks, tcheck_failures);
 	return tcheck_failures ? 1 : 0;
 }
