@@ -8,13 +8,15 @@
 #include "util/block_queue.h"
 #include "util/log.h"
 
-/* 4 blocks of 256 KiB: about 2,000 rows each. A commit hands its block over
- * (every 250 ms, MMSW_DB_COMMIT_MS), so a block rarely fills. */
+/* 4 blocks of 256 KiB, about 2,000 rows each; a full block is handed over, and
+ * a commit hands over the one being filled (every 250 ms, MMSW_DB_COMMIT_MS).
+ * 64 KiB blocks (shorter bursts on the reader's core, more wake-ups) measured
+ * slower: docs/performance.md. */
 #define DBW_BLOCK_BYTES (256 * 1024)
 #define DBW_BLOCKS 4
-/* A row whose values outgrow this much (an evidence slice, the inventory) is
- * executed on the caller's thread after a sync; the builder's buffer then
- * shrinks back. */
+/* A row larger than a block (an evidence slice, the inventory document) is
+ * executed on the caller's thread after a sync. The builder's buffer is kept
+ * between rows up to this size, and freed past it. */
 #define DBW_ROW_KEEP (64 * 1024)
 
 /* A row in a block: this header, then n values, each padded to 8 bytes. */
