@@ -93,13 +93,8 @@ static int64_t execute_row(const uint8_t *p)
 	if (db_writer_failed())
 		return 0;
 	if (h->stmt < 0) {
-		char *msg = NULL;
-		if (sqlite3_exec(db, h->sql, NULL, NULL, &msg) != SQLITE_OK) {
-			if (!db_writer_failed())
-				log_error("database: %s", msg ? msg : sqlite3_errmsg(db));
-			__atomic_store_n(&failed, true, __ATOMIC_RELAXED);
-		}
-		sqlite3_free(msg);
+		if (sqlite3_exec(db, h->sql, NULL, NULL, NULL) != SQLITE_OK)
+			db_writer_fail(h->sql); /* the connection holds exec's message too */
 		return 0;
 	}
 	if (h->stmt >= n_stmts) { /* never: store.c names its own statements */

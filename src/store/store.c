@@ -295,12 +295,19 @@ static int ied_slot;
 
 /* The IED's slot, created on first use; NULL when all IED_CACHE slots are taken
  * (counted: db_cache_full; the IED's rows are then written without a cache). */
+/* The IED's slot if it has one (never creates it). */
+static struct minute *slot_known(const struct ied *d)
+{
+	struct minute *cached = d->slot[ied_slot];
+	return cached && cached->ied == d ? cached : NULL;
+}
+
 static struct minute *slot_of(const struct ied *d)
 {
 	if (!d)
 		return NULL;
-	struct minute *cached = d->slot[ied_slot];
-	if (cached && cached->ied == d)
+	struct minute *cached = slot_known(d);
+	if (cached)
 		return cached;
 	if (n_minutes >= IED_CACHE) {
 		g_stats[STAT_db_cache_full]++;
@@ -811,9 +818,7 @@ static void latency_rows(const struct ied *d, int64_t id)
 static void rcb_rows(struct ied *d, void *arg)
 {
 	int64_t ts = *(int64_t *)arg;
-	struct minute *m = d->slot[ied_slot];
-	if (m && m->ied != d)
-		m = NULL;
+	struct minute *m = slot_known(d);
 	int64_t id = ied_row(d, ts, m ? m->id : 0); /* also refreshes name, identity, limits */
 	if (!id)
 		return;
@@ -901,14 +906,20 @@ void store_tick(int64_t now)
 
 /* ---- open and close ----------------------------------------------------------- */
 
-static int open_fail(char *err, size_t errsize, const char *path, const char *why)
+/* The writer is closed: the prepared statements go. */
+static void finalize_all(void)
 {
-	snprintf(err, errsize, "%s: %s", path, why);
-	db_writer_close();
 	for (int i = 0; i < S_COUNT; i++) {
 		sqlite3_finalize(st[i]);
 		st[i] = NULL;
 	}
+}
+
+static int open_fail(char *err, size_t errsize, const char *path, const char *why)
+{
+	snprintf(err, errsize, "%s: %s", path, why);
+	db_writer_close();
+	finalize_all();
 	if (db)
 		sqlite3_close(db);
 	db = NULL;
@@ -1270,10 +1281,7 @@ int store_close(bool ok, int64_t last_ts)
 	db_writer_close(); /* everything executed: the connection is this thread's */
 	if (failed())
 		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
-	for (int i = 0; i < S_COUNT; i++) {
-		sqlite3_finalize(st[i]);
-		st[i] = NULL;
-	}
+	finalize_all();
 	/* A clean close folds the WAL back into the database file. */
 	sqlite3_exec(db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL);
 	bool closed = sqlite3_close(db) == SQLITE_OK;
