@@ -1329,8 +1329,14 @@ static void coalescing_check(struct flow *f, struct rstream *s, struct rcb *r, c
 
 static void report(struct flow *f, int dir, const struct mms_event *e, const struct pkt_where *at)
 {
-	static struct iec_report rep; /* large; one at a time on the capture thread */
-	enum iec_report_status st = iec_report_decode(e->pdu, &rep);
+	static struct iec_report decoded; /* large; one at a time on the capture thread */
+	/* Decoded on the reader thread with the PDU, or here (core/events.h). */
+	const struct iec_report *rep = e->report;
+	enum iec_report_status st = (enum iec_report_status)e->report_status;
+	if (!rep) {
+		st = iec_report_decode(e->pdu, &decoded);
+		rep = &decoded;
+	}
 	if (st == REPORT_NOT_A_REPORT)
 		return;
 	struct flow_an *a = flow_an_get(f);
@@ -1343,9 +1349,9 @@ static void report(struct flow *f, int dir, const struct mms_event *e, const str
 	}
 	/* decoded once: the analyzers after this one read it (reports_current) */
 	current_event = e;
-	current_report = &rep;
+	current_report = rep;
 	current_replay = false;
-	struct rstream *s = stream_for(f, a, &rep, at);
+	struct rstream *s = stream_for(f, a, rep, at);
 	if (!s)
 		return;
 	s->reports++;
@@ -1354,24 +1360,24 @@ static void report(struct flow *f, int dir, const struct mms_event *e, const str
 	if (r) {
 		r->reports++;
 		r->reported_since_enable = true;
-		if (r->gi_pending && (rep.reasons_all & TRG_MASK(TRG_GI)))
+		if (r->gi_pending && (rep->reasons_all & TRG_MASK(TRG_GI)))
 			r->gi_pending = false;
 	}
-	if (rep.reasons_all & TRG_MASK(TRG_DCHG))
+	if (rep->reasons_all & TRG_MASK(TRG_DCHG))
 		s->dchg_seen = true;
 	const char *verdict = NULL;
-	if (rep.has_sqnum)
-		verdict = sequence_check(f, dir, s, &rep, at);
+	if (rep->has_sqnum)
+		verdict = sequence_check(f, dir, s, rep, at);
 	/* r (the stream's RCB, or NULL) stays put through these: no RCB is added
 	 * while a report is judged */
-	buffered_checks(f, s, r, &rep, at);
-	trgops_check(f, s, r, &rep, at);
-	integrity_check(f, dir, s, r, &rep, at);
-	if (rep.optflds & (1u << OPT_REASON)) {
-		silent_change_check(f, s, r, &rep, at);
-		coalescing_check(f, s, r, &rep, at);
+	buffered_checks(f, s, r, rep, at);
+	trgops_check(f, s, r, rep, at);
+	integrity_check(f, dir, s, r, rep, at);
+	if (rep->optflds & (1u << OPT_REASON)) {
+		silent_change_check(f, s, r, rep, at);
+		coalescing_check(f, s, r, rep, at);
 	}
-	bloat_check(f, s, &rep, e->size, at);
+	bloat_check(f, s, rep, e->size, at);
 	/* Filled field by field: zeroing the whole union (sized for the audit
 	 * records) would cost more than the report's own part. */
 	struct record rec;
@@ -1380,7 +1386,7 @@ static void report(struct flow *f, int dir, const struct mms_event *e, const str
 	rec.dir = dir;
 	rec.at = *at;
 	struct report_record *ev = &rec.u.report;
-	ev->rep = &rep;
+	ev->rep = rep;
 	ev->sequence = verdict;
 	ev->size = e->size;
 	ev->stream_id = s->id;

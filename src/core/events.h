@@ -18,6 +18,7 @@ struct session_spdu;
 struct pres_ppdu;
 struct acse_apdu;
 struct tls_hello;
+struct iec_report;
 
 /* stream events: what happened to the byte stream, not to MMS. */
 enum stream_ev {
@@ -94,6 +95,11 @@ struct mms_event {
 	 * replaces (ended after this event). */
 	struct mms_txn *replaced;
 	int64_t latency_us; /* an answer: its time less the request's */
+	/* The IEC 61850 report the PDU carries, when it was decoded on the reader
+	 * thread (stages/decode_ahead.h), and report_status its enum
+	 * iec_report_status; NULL: whoever wants it decodes pdu. */
+	const struct iec_report *report;
+	uint8_t report_status;
 };
 
 enum tcp_ev { TCP_EV_SYN = 0, TCP_EV_SYNACK, TCP_EV_ESTABLISHED, TCP_EV_FIN, TCP_EV_RST };

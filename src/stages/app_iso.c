@@ -10,11 +10,13 @@
 #include "dissectors/acse.h"
 #include "dissectors/cotp.h"
 #include "dissectors/iec61850.h"
+#include "dissectors/iec61850_report.h"
 #include "dissectors/mms.h"
 #include "dissectors/pres.h"
 #include "dissectors/session.h"
 #include "dissectors/tls.h"
 #include "dissectors/tpkt.h"
+#include "stages/decode_ahead.h"
 #include "util/memcap.h"
 #include "util/stats.h"
 
@@ -209,11 +211,17 @@ static bool answer_invoke(const struct mms_pdu *pdu, uint32_t *invoke)
 	}
 }
 
-void app_mms_pdu(struct flow *f, int dir, const struct mms_pdu *pdu, uint32_t size, bool bare, bool in_acse,
-		 const struct pkt_where *at)
+/* app_mms_pdu, with the report decoded ahead when there is one. */
+static void mms_pdu_event(struct flow *f, int dir, const struct mms_pdu *pdu, uint32_t size, bool bare, bool in_acse,
+			  const struct iec_report *rep, enum iec_report_status rst, const struct pkt_where *at)
 {
 	struct iso_flow *iso = iso_get(f);
-	struct mms_event e = { .pdu = pdu, .size = size, .bare = bare, .in_acse = in_acse };
+	struct mms_event e = { .pdu = pdu,
+			       .size = size,
+			       .bare = bare,
+			       .in_acse = in_acse,
+			       .report = rep,
+			       .report_status = (uint8_t)rst };
 	struct mms_txn *forgotten = NULL;
 	/* Request/response pairing, once for every analyzer (core/events.h). */
 	uint32_t invoke;
@@ -247,11 +255,22 @@ void app_mms_pdu(struct flow *f, int dir, const struct mms_pdu *pdu, uint32_t si
 		txn_end(e.txn); /* answered */
 }
 
-/* Decode MMS bytes. Returns false when the bytes are not MMS at all. */
+void app_mms_pdu(struct flow *f, int dir, const struct mms_pdu *pdu, uint32_t size, bool bare, bool in_acse,
+		 const struct pkt_where *at)
+{
+	mms_pdu_event(f, dir, pdu, size, bare, in_acse, NULL, REPORT_NOT_A_REPORT, at);
+}
+
+/* Decode MMS bytes (or take what the reader thread decoded of exactly these).
+ * Returns false when the bytes are not MMS at all. */
 static bool handle_mms(struct flow *f, int dir, struct rd r, bool bare, bool in_acse, const struct pkt_where *at)
 {
 	struct mms_pdu pdu;
-	enum mms_status st = mms_decode(r, &pdu);
+	enum mms_status st;
+	const struct iec_report *rep = NULL;
+	enum iec_report_status rst = REPORT_NOT_A_REPORT;
+	if (!decode_ahead_take(r, &pdu, &st, &rep, &rst))
+		st = mms_decode(r, &pdu);
 	if (st == MMS_NOT_MMS)
 		return false;
 	if (f->app_proto != APP_MMS)
@@ -262,7 +281,7 @@ static bool handle_mms(struct flow *f, int dir, struct rd r, bool bare, bool in_
 		if (pdu.defect == MMS_DEFECT_TOO_DEEP)
 			limit_hit(f, dir, STAT_ber_depth_limit, at);
 	}
-	app_mms_pdu(f, dir, &pdu, (uint32_t)rd_left(&r), bare, in_acse, at);
+	mms_pdu_event(f, dir, &pdu, (uint32_t)rd_left(&r), bare, in_acse, rep, rst, at);
 	return true;
 }
 

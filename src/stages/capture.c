@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <glob.h>
 #include <stdio.h>
+#include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -244,6 +245,10 @@ static pcap_t *open_buffered(const char *path, char *errbuf, char **buf)
 		snprintf(errbuf, PCAP_ERRBUF_SIZE, "%s: %s", path, strerror(errno));
 		return NULL;
 	}
+	/* Only one thread ever reads this stream (the reader's, or the pipeline's
+	 * with --single-threaded): stdio need not lock it for every fread, and
+	 * libpcap makes two of those per frame. */
+	__fsetlocking(fp, FSETLOCKING_BYCALLER);
 	*buf = malloc(READ_BUFFER_BYTES);
 	if (*buf && setvbuf(fp, *buf, _IOFBF, READ_BUFFER_BYTES) != 0) {
 		free(*buf);

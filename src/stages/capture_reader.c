@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "stages/decode_ahead.h"
 #include "util/log.h"
 
 /* 16 blocks of 128 KiB: 2 MiB read ahead at most, about 700 packets a block of
@@ -30,13 +31,15 @@
  * about 4 ms of the pipeline's reading: too little while the db-writer thread,
  * on the reader's core, executes a commit's rows (measured: -q --db 2.26 s ->
  * 2.14 s median with 16 or 32 blocks). */
-#define BLOCK_BYTES (128 * 1024)
+#define BLOCK_BYTES (512 * 1024)
 #define RING_BLOCKS 16
 
-enum rec_kind { REC_FRAME, REC_WARN, REC_ERROR };
+/* REC_AHEAD follows the REC_FRAME it belongs to, in the same block: what
+ * stages/decode_ahead.c decoded of the frame's copy. */
+enum rec_kind { REC_FRAME, REC_WARN, REC_ERROR, REC_AHEAD };
 
-/* One record in a block, followed by len bytes (the frame, or the message with
- * its NUL), padded to the next 8 bytes. */
+/* One record in a block, followed by len bytes (the frame, the message with
+ * its NUL, or a frame's decoding), padded to the next 8 bytes. */
 struct rec {
 	struct pcap_pkthdr hdr; /* REC_FRAME */
 	uint64_t frame;
@@ -66,6 +69,7 @@ struct ring {
 	 * touches it (set when it sees cancel), so no flag is shared without the lock. */
 	volatile int reader_stop;
 	struct input_set *set;
+	struct decode_ahead_scratch *ahead; /* the reader's; NULL: no decoding ahead */
 };
 
 static size_t rec_size(uint32_t len)
@@ -91,16 +95,17 @@ static bool publish(struct ring *r)
 	return go_on;
 }
 
-static void put(struct ring *r, enum rec_kind kind, int dlt, uint32_t file_idx, uint64_t frame,
-		const struct pcap_pkthdr *h, const void *bytes, uint32_t len)
+/* Append a record; the copy of its bytes in the block, NULL when none was made. */
+static const uint8_t *put(struct ring *r, enum rec_kind kind, int dlt, uint32_t file_idx, uint64_t frame,
+			  const struct pcap_pkthdr *h, const void *bytes, uint32_t len)
 {
 	if (r->reader_stop)
-		return;
+		return NULL;
 	struct block *b = &r->blocks[r->tail % RING_BLOCKS];
 	size_t need = rec_size(len);
 	if (b->used + need > b->cap && b->used > 0) {
 		if (!publish(r))
-			return;
+			return NULL;
 		b = &r->blocks[r->tail % RING_BLOCKS];
 	}
 	if (need > b->cap) {
@@ -110,7 +115,7 @@ static void put(struct ring *r, enum rec_kind kind, int dlt, uint32_t file_idx, 
 		if (!nd) {
 			r->oom = true;
 			r->reader_stop = 1;
-			return;
+			return NULL;
 		}
 		b->data = nd;
 		b->cap = need;
@@ -126,12 +131,34 @@ static void put(struct ring *r, enum rec_kind kind, int dlt, uint32_t file_idx, 
 	rc->len = len;
 	memcpy(rc + 1, bytes, len);
 	b->used += need;
+	return (const uint8_t *)(rc + 1);
+}
+
+/* The frame's MMS PDU decoded ahead, in a record right after the frame's, when
+ * the rest of the block holds it (else the pipeline decodes it, as always). */
+static void put_ahead(struct ring *r, int dlt, const uint8_t *copy, uint32_t caplen)
+{
+	struct block *b = &r->blocks[r->tail % RING_BLOCKS];
+	if (b->used + sizeof(struct rec) + 8 > b->cap)
+		return;
+	struct rec *rc = (struct rec *)(b->data + b->used);
+	size_t room = (b->cap - b->used - sizeof(*rc)) & ~(size_t)7;
+	size_t n = decode_ahead_frame(r->ahead, dlt, copy, caplen, rc + 1, room);
+	if (!n)
+		return;
+	memset(rc, 0, sizeof(*rc));
+	rc->kind = REC_AHEAD;
+	rc->len = (uint32_t)n;
+	b->used += rec_size(rc->len);
 }
 
 static void reader_packet(void *ctx, int dlt, uint32_t file_idx, uint64_t frame, const struct pcap_pkthdr *h,
 			  const uint8_t *data)
 {
-	put(ctx, REC_FRAME, dlt, file_idx, frame, h, data, h->caplen);
+	struct ring *r = ctx;
+	const uint8_t *copy = put(r, REC_FRAME, dlt, file_idx, frame, h, data, h->caplen);
+	if (copy && r->ahead)
+		put_ahead(r, dlt, copy, h->caplen);
 }
 
 static void reader_note(void *ctx, enum capture_note level, const char *text)
@@ -162,9 +189,19 @@ static bool consume(const struct block *b, packet_fn fn, void *ctx, volatile int
 		const uint8_t *bytes = (const uint8_t *)(e + 1);
 		off += rec_size(e->len);
 		if (e->kind == REC_FRAME) {
+			const struct rec *next = (const struct rec *)(b->data + off);
+			bool ahead = off < b->used && next->kind == REC_AHEAD;
+			if (ahead) {
+				decode_ahead_current(bytes, next + 1);
+				off += rec_size(next->len);
+			}
 			fn(ctx, e->dlt, e->file_idx, e->frame, &e->hdr, bytes);
+			if (ahead)
+				decode_ahead_current(NULL, NULL);
 			if (stop && *stop)
 				return false;
+		} else if (e->kind == REC_AHEAD) {
+			continue; /* its frame's record was not in this block */
 		} else if (e->kind == REC_ERROR) {
 			log_error("%s", (const char *)bytes);
 			*rc = 1;
@@ -181,11 +218,13 @@ int input_set_read_threaded(struct input_set *s, packet_fn fn, void *ctx, volati
 	if (!r)
 		return input_set_read(s, fn, ctx, stop);
 	r->set = s;
+	r->ahead = calloc(1, sizeof(*r->ahead)); /* NULL: the pipeline decodes every PDU */
 	for (int i = 0; i < RING_BLOCKS; i++) {
 		r->blocks[i].cap = BLOCK_BYTES;
 		if (!(r->blocks[i].data = malloc(BLOCK_BYTES))) {
 			for (int k = 0; k < i; k++)
 				free(r->blocks[k].data);
+			free(r->ahead);
 			free(r);
 			return input_set_read(s, fn, ctx, stop);
 		}
@@ -206,6 +245,7 @@ int input_set_read_threaded(struct input_set *s, packet_fn fn, void *ctx, volati
 	if (err != 0) {
 		for (int i = 0; i < RING_BLOCKS; i++)
 			free(r->blocks[i].data);
+		free(r->ahead);
 		free(r);
 		return input_set_read(s, fn, ctx, stop);
 	}
@@ -246,6 +286,7 @@ int input_set_read_threaded(struct input_set *s, packet_fn fn, void *ctx, volati
 	pthread_mutex_destroy(&r->mu);
 	for (int i = 0; i < RING_BLOCKS; i++)
 		free(r->blocks[i].data);
+	free(r->ahead);
 	free(r);
 	return rc;
 }
