@@ -31,7 +31,7 @@
  * about 4 ms of the pipeline's reading: too little while the db-writer thread,
  * on the reader's core, executes a commit's rows (measured: -q --db 2.26 s ->
  * 2.14 s median with 16 or 32 blocks). */
-#define BLOCK_BYTES (512 * 1024)
+#define BLOCK_BYTES (128 * 1024)
 #define RING_BLOCKS 16
 
 /* REC_AHEAD follows the REC_FRAME it belongs to, in the same block: what
@@ -136,14 +136,14 @@ static const uint8_t *put(struct ring *r, enum rec_kind kind, int dlt, uint32_t 
 
 /* The frame's MMS PDU decoded ahead, in a record right after the frame's, when
  * the rest of the block holds it (else the pipeline decodes it, as always). */
-static void put_ahead(struct ring *r, int dlt, const uint8_t *copy, uint32_t caplen)
+static void put_ahead(struct ring *r, int dlt, const uint8_t *frame, const uint8_t *copy, uint32_t caplen)
 {
 	struct block *b = &r->blocks[r->tail % RING_BLOCKS];
 	if (b->used + sizeof(struct rec) + 8 > b->cap)
 		return;
 	struct rec *rc = (struct rec *)(b->data + b->used);
 	size_t room = (b->cap - b->used - sizeof(*rc)) & ~(size_t)7;
-	size_t n = decode_ahead_frame(r->ahead, dlt, copy, caplen, rc + 1, room);
+	size_t n = decode_ahead_frame(r->ahead, dlt, frame, copy, caplen, rc + 1, room);
 	if (!n)
 		return;
 	memset(rc, 0, sizeof(*rc));
@@ -158,7 +158,7 @@ static void reader_packet(void *ctx, int dlt, uint32_t file_idx, uint64_t frame,
 	struct ring *r = ctx;
 	const uint8_t *copy = put(r, REC_FRAME, dlt, file_idx, frame, h, data, h->caplen);
 	if (copy && r->ahead)
-		put_ahead(r, dlt, copy, h->caplen);
+		put_ahead(r, dlt, data, copy, h->caplen);
 }
 
 static void reader_note(void *ctx, enum capture_note level, const char *text)

@@ -27,16 +27,30 @@ struct stored {
 	uint16_t n_objs;           /* pdu.objs stored */
 	uint16_t n_members;        /* rep.members stored (REPORT_OK, REPORT_MALFORMED) */
 	bool rare_stored;          /* else the rare fields are as mms_decode starts them */
+	bool members_packed;       /* rep.members as struct packed_member, else whole */
 	/* then the pdu: its head, the objs it has, the common part of its tail and
 	 * (rare_stored) the rest; then the report's head and members */
 };
 
+/* A report member without its pointers' high bits: its reference and value as
+ * offsets into the frame (a member is 56 bytes, this 20). */
+struct packed_member {
+	uint16_t index;
+	uint8_t reasons;
+	uint8_t tag; /* the value's; bit 7: constructed */
+	uint32_t ref_off, ref_len; /* ref_len 0: no reference (NULL) */
+	uint32_t val_off, val_len;
+};
+_Static_assert(sizeof(struct packed_member) * MMSW_REPORT_MAX_MEMBERS <=
+		       sizeof(((struct decode_ahead_scratch *)0)->packed),
+	       "decode_ahead_scratch.packed holds every member packed");
+
 /* The parts of a struct mms_pdu: the head, objs[], then the fields after them;
- * from journal on, the fields only a few services fill, left as mms_decode
+ * after the Data list, the fields only some services fill, left as mms_decode
  * starts them by every other PDU (a report among them). */
 #define PDU_HEAD offsetof(struct mms_pdu, objs)
 #define PDU_TAIL_AT (offsetof(struct mms_pdu, objs) + sizeof(((struct mms_pdu *)0)->objs))
-#define PDU_RARE_AT offsetof(struct mms_pdu, journal)
+#define PDU_RARE_AT offsetof(struct mms_pdu, n_names)
 #define PDU_COMMON (PDU_RARE_AT - PDU_TAIL_AT)
 #define PDU_RARE (sizeof(struct mms_pdu) - PDU_RARE_AT)
 #define REP_HEAD offsetof(struct iec_report, members)
@@ -118,8 +132,103 @@ static bool locate(int dlt, const uint8_t *frame, uint32_t caplen, struct rd *mm
 	return rd_left(mms) > 0;
 }
 
-size_t decode_ahead_frame(struct decode_ahead_scratch *s, int dlt, const uint8_t *frame, uint32_t caplen, void *out,
-			  size_t room)
+/* Is v, of len bytes, inside the frame? Its offset into *off. */
+static bool in_frame(const uint8_t *v, size_t len, const uint8_t *frame, uint32_t caplen, uint32_t *off)
+{
+	if (v < frame || v > frame + caplen || len > (size_t)(frame + caplen - v))
+		return false;
+	*off = (uint32_t)(v - frame);
+	return true;
+}
+
+/* The members as packed_members; false when one does not fit the shape (then
+ * they are stored whole). */
+static bool pack_members(const struct iec_report *rep, const uint8_t *frame, uint32_t caplen, void *out)
+{
+	struct packed_member *pm = out;
+	for (uint16_t k = 0; k < rep->n_members; k++) {
+		const struct iec_report_member *m = &rep->members[k];
+		struct packed_member p = { .index = m->index, .reasons = m->reasons, .tag = m->value.tag };
+		if (m->value.tag > 0x7f || m->value.val.off != 0 || !m->value.val.p ||
+		    !in_frame(m->value.val.p, m->value.val.len, frame, caplen, &p.val_off))
+			return false;
+		p.tag |= m->value.constructed ? 0x80 : 0;
+		p.val_len = (uint32_t)m->value.val.len;
+		if (m->ref.p) {
+			if (!m->ref.len || !in_frame(m->ref.p, m->ref.len, frame, caplen, &p.ref_off))
+				return false;
+			p.ref_len = m->ref.len;
+		} else if (m->ref.len) {
+			return false;
+		}
+		memcpy(&pm[k], &p, sizeof(p));
+	}
+	return true;
+}
+
+/* Run both decoders over r into the scratch space; h gets their statuses, the
+ * counts and what is stored how. */
+static void decode(struct decode_ahead_scratch *s, struct rd r, const uint8_t *frame, uint32_t caplen,
+		   struct stored *h)
+{
+	h->mms_status = (uint8_t)mms_decode(r, &s->pdu);
+	h->n_objs = s->pdu.n_objs;
+	h->rep_status = (uint8_t)iec_report_decode(&s->pdu, &s->rep);
+	h->n_members = h->rep_status != REPORT_NOT_A_REPORT ? s->rep.n_members : 0;
+	h->members_packed = h->rep_status != REPORT_NOT_A_REPORT && pack_members(&s->rep, frame, caplen, s->packed);
+	h->rare_stored = memcmp((const uint8_t *)&s->pdu + PDU_RARE_AT, (const uint8_t *)&s->initial + PDU_RARE_AT,
+				PDU_RARE) != 0;
+}
+
+/* A pointer into the frame decoded, moved to the same byte of its copy. */
+struct move {
+	const uint8_t *from, *to;
+	uint32_t len;
+	bool ok; /* every pointer moved was inside the frame */
+};
+
+static void move_ptr(struct move *m, const uint8_t **p)
+{
+	if (!*p)
+		return;
+	if (*p < m->from || *p > m->from + m->len) {
+		m->ok = false;
+		return;
+	}
+	*p = m->to + (*p - m->from);
+}
+
+/* The pointers of what is stored unpacked, moved from the frame to its copy:
+ * the PDU's head (the list name), its objs and its Data list, the report's
+ * head. Members are packed as offsets; the rare fields are never moved (see
+ * decode_ahead_frame). */
+static bool move_pointers(struct decode_ahead_scratch *s, const uint8_t *from, const uint8_t *to, uint32_t len,
+			  const struct stored *h)
+{
+	struct move m = { from, to, len, true };
+	move_ptr(&m, &s->pdu.list_name.domain.p);
+	move_ptr(&m, &s->pdu.list_name.item.p);
+	for (uint16_t i = 0; i < h->n_objs; i++) {
+		move_ptr(&m, &s->pdu.objs[i].domain.p);
+		move_ptr(&m, &s->pdu.objs[i].item.p);
+	}
+	move_ptr(&m, &s->pdu.data.p);
+	if (h->rep_status != REPORT_NOT_A_REPORT) {
+		move_ptr(&m, &s->rep.rptid.p);
+		move_ptr(&m, &s->rep.time.val.p);
+		move_ptr(&m, &s->rep.datset.p);
+		move_ptr(&m, &s->rep.entryid.p);
+	}
+	return m.ok;
+}
+
+/* What move_pointers moves must be all the pointers of the parts stored
+ * unpacked: a field added to them needs a look there. */
+_Static_assert(PDU_HEAD == 64 && PDU_COMMON == 32 && REP_HEAD == 128,
+	       "struct mms_pdu or struct iec_report changed: check move_pointers");
+
+size_t decode_ahead_frame(struct decode_ahead_scratch *s, int dlt, const uint8_t *frame, const uint8_t *copy,
+			  uint32_t caplen, void *out, size_t room)
 {
 	struct rd r;
 	if (!locate(dlt, frame, caplen, &r))
@@ -131,15 +240,18 @@ size_t decode_ahead_frame(struct decode_ahead_scratch *s, int dlt, const uint8_t
 	struct stored h = { 0 };
 	h.mms_off = (uint32_t)(rd_ptr(&r) - frame);
 	h.mms_len = (uint32_t)rd_left(&r);
-	h.mms_status = (uint8_t)mms_decode(r, &s->pdu);
-	h.n_objs = s->pdu.n_objs;
-	h.rep_status = (uint8_t)iec_report_decode(&s->pdu, &s->rep);
-	if (h.rep_status != REPORT_NOT_A_REPORT)
-		h.n_members = s->rep.n_members;
+	/* Decoded where the frame was read (the copy is still being written, and
+	 * reading it back would wait for that), the pointers then moved to the
+	 * copy. A PDU with rare fields, or members that do not pack, is decoded
+	 * again from the copy: their pointers are not moved. */
+	decode(s, r, frame, caplen, &h);
+	if (frame != copy && (h.rare_stored || (h.n_members && !h.members_packed) ||
+			      !move_pointers(s, frame, copy, caplen, &h))) {
+		decode(s, rd_make(copy + h.mms_off, h.mms_len), copy, caplen, &h);
+	}
 	size_t n_objs = (size_t)h.n_objs * sizeof(s->pdu.objs[0]);
-	size_t n_members = (size_t)h.n_members * sizeof(s->rep.members[0]);
-	const uint8_t *rare = (const uint8_t *)&s->pdu + PDU_RARE_AT;
-	h.rare_stored = memcmp(rare, (const uint8_t *)&s->initial + PDU_RARE_AT, PDU_RARE) != 0;
+	size_t n_members =
+		(size_t)h.n_members * (h.members_packed ? sizeof(struct packed_member) : sizeof(s->rep.members[0]));
 	size_t need = sizeof(h) + PDU_HEAD + n_objs + PDU_COMMON + (h.rare_stored ? PDU_RARE : 0);
 	if (h.rep_status != REPORT_NOT_A_REPORT)
 		need += REP_HEAD + n_members;
@@ -155,13 +267,13 @@ size_t decode_ahead_frame(struct decode_ahead_scratch *s, int dlt, const uint8_t
 	memcpy(o, (const uint8_t *)&s->pdu + PDU_TAIL_AT, PDU_COMMON);
 	o += PDU_COMMON;
 	if (h.rare_stored) {
-		memcpy(o, rare, PDU_RARE);
+		memcpy(o, (const uint8_t *)&s->pdu + PDU_RARE_AT, PDU_RARE);
 		o += PDU_RARE;
 	}
 	if (h.rep_status != REPORT_NOT_A_REPORT) {
 		memcpy(o, &s->rep, REP_HEAD);
 		o += REP_HEAD;
-		memcpy(o, s->rep.members, n_members);
+		memcpy(o, h.members_packed ? (const void *)s->packed : (const void *)s->rep.members, n_members);
 	}
 	return need;
 }
@@ -215,7 +327,22 @@ bool decode_ahead_take(struct rd r, struct mms_pdu *pdu, enum mms_status *st, co
 	if (h.rep_status != REPORT_NOT_A_REPORT) {
 		memcpy(&taken_rep, in, REP_HEAD);
 		in += REP_HEAD;
-		memcpy(taken_rep.members, in, (size_t)h.n_members * sizeof(taken_rep.members[0]));
+		if (!h.members_packed) {
+			memcpy(taken_rep.members, in, (size_t)h.n_members * sizeof(taken_rep.members[0]));
+		} else {
+			for (uint16_t k = 0; k < h.n_members; k++) {
+				struct packed_member p;
+				memcpy(&p, in + (size_t)k * sizeof(p), sizeof(p));
+				struct iec_report_member *m = &taken_rep.members[k];
+				m->index = p.index;
+				m->reasons = p.reasons;
+				m->ref.p = p.ref_len ? current_frame + p.ref_off : NULL;
+				m->ref.len = p.ref_len;
+				m->value.tag = p.tag & 0x7f;
+				m->value.constructed = (p.tag & 0x80) != 0;
+				m->value.val = rd_make(current_frame + p.val_off, p.val_len);
+			}
+		}
 		*rep = &taken_rep;
 	}
 	return true;

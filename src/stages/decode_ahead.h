@@ -35,14 +35,16 @@ struct decode_ahead_scratch {
 	struct iec_report rep;
 	struct mms_pdu initial; /* a PDU as mms_decode starts it */
 	bool initial_made;
+	uint8_t packed[MMSW_REPORT_MAX_MEMBERS * 20]; /* the members packed (decode_ahead.c) */
 };
 
 /* Decode the MMS PDU a frame carries, if it plainly carries one, into out (at
  * most room bytes). Returns the bytes written, 0 when nothing was (not such a
- * frame, or no room). The result holds pointers into frame: it is valid only
- * while the frame's bytes stay where they are. */
-size_t decode_ahead_frame(struct decode_ahead_scratch *s, int dlt, const uint8_t *frame, uint32_t caplen, void *out,
-			  size_t room);
+ * frame, or no room). copy is where the pipeline will read the frame's bytes
+ * (its copy in the ring, the same caplen bytes; it may be frame): the result
+ * holds pointers into copy, valid only while it stays where it is. */
+size_t decode_ahead_frame(struct decode_ahead_scratch *s, int dlt, const uint8_t *frame, const uint8_t *copy,
+			  uint32_t caplen, void *out, size_t room);
 
 /* The pipeline's side (its thread only). The frame about to be processed and
  * what decode_ahead_frame stored for it (NULL: nothing); NULL, NULL after it. */
