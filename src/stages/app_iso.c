@@ -216,12 +216,9 @@ static void mms_pdu_event(struct flow *f, int dir, const struct mms_pdu *pdu, ui
 			  const struct iec_report *rep, enum iec_report_status rst, const struct pkt_where *at)
 {
 	struct iso_flow *iso = iso_get(f);
-	struct mms_event e = { .pdu = pdu,
-			       .size = size,
-			       .bare = bare,
-			       .in_acse = in_acse,
-			       .report = rep,
-			       .report_status = (uint8_t)rst };
+	struct mms_event e = {
+		.pdu = pdu, .size = size, .bare = bare, .in_acse = in_acse, .report = rep, .report_status = (uint8_t)rst
+	};
 	struct mms_txn *forgotten = NULL;
 	/* Request/response pairing, once for every analyzer (core/events.h). */
 	uint32_t invoke;

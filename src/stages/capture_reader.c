@@ -14,7 +14,12 @@
  * same order, so every output is the same by construction. Blocks, not single
  * packets, cross between the threads: one lock per block, and a waiting reader
  * is woken when half the ring is free. A full ring makes the reader wait
- * (offline, nothing is ever dropped). */
+ * (offline, nothing is ever dropped).
+ *
+ * The reader also decodes ahead (stages/decode_ahead.h): a frame that plainly
+ * carries one MMS PDU is followed, in the same block, by a REC_AHEAD record of
+ * the PDU and its report decoded, which consume() hands to the pipeline with the
+ * frame; the pipeline takes it only for exactly those bytes. */
 #include "stages/capture.h"
 
 #include <pthread.h>

@@ -20,6 +20,8 @@
 
 #define ISO_TSAP_PORT 102
 
+/* A record: this head, then the pdu (its head, the objs it has, the common part
+ * of its tail and, if rare_stored, the rest), then the report's head and members. */
 struct stored {
 	uint32_t mms_off, mms_len; /* the PDU's bytes within the frame */
 	uint8_t mms_status;        /* enum mms_status */
@@ -28,8 +30,6 @@ struct stored {
 	uint16_t n_members;        /* rep.members stored (REPORT_OK, REPORT_MALFORMED) */
 	bool rare_stored;          /* else the rare fields are as mms_decode starts them */
 	bool members_packed;       /* rep.members as struct packed_member, else whole */
-	/* then the pdu: its head, the objs it has, the common part of its tail and
-	 * (rare_stored) the rest; then the report's head and members */
 };
 
 /* A report member without its pointers' high bits: its reference and value as
@@ -37,7 +37,7 @@ struct stored {
 struct packed_member {
 	uint16_t index;
 	uint8_t reasons;
-	uint8_t tag; /* the value's; bit 7: constructed */
+	uint8_t tag;               /* the value's; bit 7: constructed */
 	uint32_t ref_off, ref_len; /* ref_len 0: no reference (NULL) */
 	uint32_t val_off, val_len;
 };
@@ -168,8 +168,7 @@ static bool pack_members(const struct iec_report *rep, const uint8_t *frame, uin
 
 /* Run both decoders over r into the scratch space; h gets their statuses, the
  * counts and what is stored how. */
-static void decode(struct decode_ahead_scratch *s, struct rd r, const uint8_t *frame, uint32_t caplen,
-		   struct stored *h)
+static void decode(struct decode_ahead_scratch *s, struct rd r, const uint8_t *frame, uint32_t caplen, struct stored *h)
 {
 	h->mms_status = (uint8_t)mms_decode(r, &s->pdu);
 	h->n_objs = s->pdu.n_objs;
@@ -245,8 +244,8 @@ size_t decode_ahead_frame(struct decode_ahead_scratch *s, int dlt, const uint8_t
 	 * copy. A PDU with rare fields, or members that do not pack, is decoded
 	 * again from the copy: their pointers are not moved. */
 	decode(s, r, frame, caplen, &h);
-	if (frame != copy && (h.rare_stored || (h.n_members && !h.members_packed) ||
-			      !move_pointers(s, frame, copy, caplen, &h))) {
+	if (frame != copy &&
+	    (h.rare_stored || (h.n_members && !h.members_packed) || !move_pointers(s, frame, copy, caplen, &h))) {
 		decode(s, rd_make(copy + h.mms_off, h.mms_len), copy, caplen, &h);
 	}
 	size_t n_objs = (size_t)h.n_objs * sizeof(s->pdu.objs[0]);
@@ -276,6 +275,14 @@ size_t decode_ahead_frame(struct decode_ahead_scratch *s, int dlt, const uint8_t
 		memcpy(o, h.members_packed ? (const void *)s->packed : (const void *)s->rep.members, n_members);
 	}
 	return need;
+}
+
+void decode_ahead_range(const void *stored, uint32_t *off, uint32_t *len)
+{
+	struct stored h;
+	memcpy(&h, stored, sizeof(h));
+	*off = h.mms_off;
+	*len = h.mms_len;
 }
 
 /* ---- the pipeline's side ------------------------------------------------ */

@@ -46,6 +46,9 @@ struct decode_ahead_scratch {
 size_t decode_ahead_frame(struct decode_ahead_scratch *s, int dlt, const uint8_t *frame, const uint8_t *copy,
 			  uint32_t caplen, void *out, size_t room);
 
+/* Where the PDU stored by decode_ahead_frame is in its frame (tests). */
+void decode_ahead_range(const void *stored, uint32_t *off, uint32_t *len);
+
 /* The pipeline's side (its thread only). The frame about to be processed and
  * what decode_ahead_frame stored for it (NULL: nothing); NULL, NULL after it. */
 void decode_ahead_current(const uint8_t *frame, const void *stored);

@@ -101,10 +101,15 @@ def tpkts(stream):
 
 def main():
     outdir, pcaps = sys.argv[1], sys.argv[2:]
-    seeds = {t: set() for t in ("cotp", "session", "pres", "acse", "mms", "ber", "tls", "stream", "pcap")}
+    seeds = {t: set() for t in ("cotp", "session", "pres", "acse", "mms", "ber", "tls", "stream", "pcap", "decode_ahead")}
     for p in pcaps:
         if os.path.getsize(p) < 64 * 1024:
             seeds["pcap"].add(open(p, "rb").read())
+        # whole Ethernet frames for the reader thread's decoding ahead
+        for linktype, pkt in packets(p):
+            seg = tcp_payload(linktype, pkt)
+            if seg and seg[2][:1] == b"\x03":
+                seeds["decode_ahead"].add(bytes(pkt))
         for key, st in streams(p).items():
             if st[:1] == b"\x16":
                 seeds["tls"].add(bytes(st[:4096]))
