@@ -32,11 +32,17 @@
 
 #define IED_CACHE 4096
 #define RCB_SECONDS_MAX 4096
-#define RCB_ROWS_BATCH 8      /* an RCB's finished seconds written together (struct rcbsec) */
-#define RCB_ROWS_WAIT_MS 2000 /* ... and every pending one at least this often */
+#define RCB_ROWS_BATCH 8                 /* an RCB's finished seconds written together (struct rcbsec) */
+#define RCB_ROWS_WAIT_MS 2000            /* ... and every pending one at least this often (live) */
+#define RCB_ROWS_WAIT_PACKET_US 60000000 /* ... or this much packet time (from files) */
 
 static sqlite3 *db;
 static bool enabled, want_pdus;
+/* Live, pending rows are written by wall time, for the dashboard; from files by
+ * packet time only, so that the order of the rows (their rowids, what a dump
+ * shows) does not depend on how fast the run went. */
+static bool live;
+static int64_t last_rows_at; /* packet time of the last such write (files) */
 static int64_t run_id;
 static struct timespec last_commit;
 static uint64_t pdu_rows;
@@ -192,7 +198,7 @@ static void maybe_commit(void)
 {
 	if (ms_since(&last_commit) < MMSW_DB_COMMIT_MS)
 		return;
-	if (!failed() && ms_since(&last_rows_write) >= RCB_ROWS_WAIT_MS)
+	if (live && !failed() && ms_since(&last_rows_write) >= RCB_ROWS_WAIT_MS)
 		rcb_rows_write_all();
 	if (!failed()) {
 		db_row_begin(S_RUN_PROGRESS);
@@ -429,7 +435,8 @@ static struct minute *minute_of(const struct ied *d, int64_t ts)
 /* ---- RCB seconds ------------------------------------------------------------ */
 
 /* An RCB's finished seconds wait in its row and are written together, RCB_ROWS_BATCH
- * at a time, and every pending row at least every RCB_ROWS_WAIT_MS of wall time.
+ * at a time, and every pending row at least every RCB_ROWS_WAIT_MS of wall time
+ * (live) or RCB_ROWS_WAIT_PACKET_US of packet time (files).
  * rcb_seconds is keyed by (run, IED, RCB, second): one insertion point per RCB, so a
  * transaction holding one new second of every RCB dirties (and the WAL writes) one
  * leaf page per RCB. Written a second at a time, the pages written grew with RCBs x
@@ -888,6 +895,11 @@ void store_tick(int64_t now)
 	if (!enabled || failed())
 		return;
 	progress(now);
+	if (!live && now - last_rows_at >= RCB_ROWS_WAIT_PACKET_US) {
+		if (last_rows_at)
+			rcb_rows_write_all();
+		last_rows_at = now;
+	}
 	/* IEDs and RCBs change rarely: a snapshot every 10 s of packet time, of the
 	 * IEDs that changed. */
 	if (now - last_snapshot >= 10000000) {
@@ -1026,6 +1038,8 @@ int store_open(const struct store_config *c, char *err, size_t errsize)
 	}
 	run_id = sqlite3_last_insert_rowid(db);
 	want_pdus = c->pdus;
+	live = c->mode && !strcmp(c->mode, "live");
+	last_rows_at = 0;
 	if (!exec("BEGIN"))
 		return open_fail(err, errsize, c->path, "cannot start a transaction");
 	if (store_design_write(db, run_id, g_scl, why, sizeof(why)) != 0)
