@@ -5,13 +5,13 @@
 
 #include <errno.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "util/log.h"
+#include "util/thread.h"
 
 struct eve_net {
 	struct eve_out out; /* first: the writer sees only this */
@@ -245,18 +245,9 @@ struct eve_out *eve_net_open(const char *name, struct net_transport *t, size_t q
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
 	pthread_cond_init(&q->wake, &ca);
 	pthread_condattr_destroy(&ca);
-	/* The thread takes no signals: SIGPIPE from a peer that went away is an
-	 * error return there (hiredis writes with write()), and SIGINT, SIGTERM
-	 * and SIGHUP must reach the capture thread, which acts on them. */
-	sigset_t block, old;
-	sigemptyset(&block);
-	sigaddset(&block, SIGPIPE);
-	sigaddset(&block, SIGINT);
-	sigaddset(&block, SIGTERM);
-	sigaddset(&block, SIGHUP);
-	pthread_sigmask(SIG_BLOCK, &block, &old);
-	int rc = pthread_create(&q->thread, NULL, net_thread, q);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	/* The thread takes no signals (util/thread.h): SIGPIPE from a peer that
+	 * went away is an error return there (hiredis writes with write()). */
+	int rc = thread_start(&q->thread, net_thread, q, NULL);
 	if (rc != 0) {
 		snprintf(err, errsize, "%s: cannot start its thread: %s", name, strerror(rc));
 		net_free(q);

@@ -23,13 +23,13 @@
 #include "stages/capture.h"
 
 #include <pthread.h>
-#include <signal.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "stages/decode_ahead.h"
 #include "util/log.h"
+#include "util/thread.h"
 
 /* 16 blocks of 128 KiB: 2 MiB read ahead at most, about 700 packets a block of
  * the benchmark capture; a block stays within a core's L2 cache. 8 blocks were
@@ -238,15 +238,10 @@ int input_set_read_threaded(struct input_set *s, packet_fn fn, void *ctx, volati
 	pthread_cond_init(&r->filled, NULL);
 	pthread_cond_init(&r->emptied, NULL);
 
-	/* Signals (SIGINT, SIGTERM, SIGHUP) stay with the main thread: their
-	 * handlers set flags it reads, and a read() they interrupted in the reader
-	 * would look like a truncated file. */
-	sigset_t all, old;
-	sigfillset(&all);
-	pthread_sigmask(SIG_BLOCK, &all, &old);
+	/* Signals stay with the main thread (util/thread.h): a read() they
+	 * interrupted in the reader would look like a truncated file. */
 	pthread_t th;
-	int err = pthread_create(&th, NULL, reader_main, r);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	int err = thread_start(&th, reader_main, r, "mmswatch-reader");
 	if (err != 0) {
 		for (int i = 0; i < RING_BLOCKS; i++)
 			free(r->blocks[i].data);
@@ -254,7 +249,6 @@ int input_set_read_threaded(struct input_set *s, packet_fn fn, void *ctx, volati
 		free(r);
 		return input_set_read(s, fn, ctx, stop);
 	}
-	pthread_setname_np(th, "mmswatch-reader");
 
 	int rc = 0;
 	bool go_on = true;

@@ -3,12 +3,12 @@
 #include "util/block_queue.h"
 
 #include <pthread.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "util/log.h"
+#include "util/thread.h"
 
 #define BLOCK_QUEUE_MAX 16
 
@@ -64,20 +64,13 @@ static void *consumer_thread(void *arg)
  * is never used, and the thread belongs to the process that uses it. */
 static bool start_consumer(struct block_queue *q)
 {
-	/* No signals here: SIGINT, SIGTERM and SIGHUP must reach the pipeline
-	 * thread, which acts on them; SIGPIPE from a gone reader is an EPIPE return. */
-	sigset_t block, old;
-	sigfillset(&block);
-	pthread_sigmask(SIG_BLOCK, &block, &old);
-	int rc = pthread_create(&q->thread, NULL, consumer_thread, q);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	int rc = thread_start(&q->thread, consumer_thread, q, q->name);
 	if (rc != 0) {
 		log_error("cannot start the %s thread: %s (its work is done on the pipeline thread)", q->name,
 			  strerror(rc));
 		q->threaded = false;
 		return false;
 	}
-	pthread_setname_np(q->thread, q->name);
 	q->started = true;
 	return true;
 }
