@@ -16,7 +16,9 @@
 #include <string.h>
 
 #include "dissectors/ber.h"
+#include "dissectors/cotp.h"
 #include "dissectors/rd.h"
+#include "dissectors/tpkt.h"
 
 #define ISO_TSAP_PORT 102
 
@@ -107,13 +109,14 @@ static bool locate(int dlt, const uint8_t *frame, uint32_t caplen, struct rd *mm
 	if (!rd_be16(&seg, &sport) || !rd_be16(&seg, &dport) || (sport != ISO_TSAP_PORT && dport != ISO_TSAP_PORT) ||
 	    !rd_peek(&seg, 8, &doff) || (doff >> 4) < 5 || !rd_skip(&seg, (size_t)(doff >> 4) * 4 - 4))
 		return false;
-	/* One TPKT holding all of one COTP DT with EOT: 03 00 len, 02 f0 80. */
-	uint8_t ver, res, li, code, eot;
+	/* One TPKT filling the segment, holding one COTP DT with EOT (the
+	 * dissectors' own readers). */
 	uint16_t tlen;
-	if (!rd_u8(&seg, &ver) || ver != 3 || !rd_u8(&seg, &res) || res != 0 || !rd_be16(&seg, &tlen) ||
-	    tlen != rd_left(&seg) + 4 || !rd_u8(&seg, &li) || li != 2 || !rd_u8(&seg, &code) || code != 0xf0 ||
-	    !rd_u8(&seg, &eot) || eot != 0x80)
+	struct cotp_tpdu cotp;
+	if (tpkt_header(seg, &tlen) != TPKT_OK || tlen != rd_left(&seg) || !rd_skip(&seg, TPKT_HDR_LEN) ||
+	    cotp_parse(seg, &cotp) != COTP_OK || cotp.type != COTP_DT || !cotp.eot)
 		return false;
+	seg = cotp.user;
 	/* Session give-tokens and data transfer, both empty: 01 00 01 00. */
 	uint32_t spdus;
 	if (!rd_be32(&seg, &spdus) || spdus != 0x01000100u)
