@@ -24,10 +24,12 @@ struct row_head {
 	uint32_t size;   /* of the whole row, header included */
 	int32_t stmt;    /* index into stmts, or -1: sql is a literal to execute */
 	uint32_t n;      /* values */
+	int32_t keep;    /* the id register its first result goes to, -1 none */
 	const char *sql; /* -1: the statement; else what the row is, for errors */
 };
 
-enum { V_INT, V_TEXT, V_BLOB };
+/* V_ID: the value is an id register's content when the row is executed. */
+enum { V_INT, V_TEXT, V_BLOB, V_ID };
 
 struct row_value {
 	uint8_t type;
@@ -43,10 +45,17 @@ static int n_stmts;
 static struct block_queue *queue;
 static bool failed; /* read and written with __atomic: the thread sets it */
 
+/* The id registers (db_row_step_keep, db_row_id): written and read only where
+ * rows are executed, the thread, or the caller's after a sync (the queue's lock
+ * orders the two). */
+static int64_t *ids;
+static uint32_t n_ids;
+
 /* The row being built (the pipeline thread's). */
 static uint8_t *row;
 static size_t row_len, row_cap;
 static bool row_oom;
+static bool row_bad_register; /* never: store.c numbers its registers below n_ids */
 
 bool db_writer_failed(void)
 {
@@ -77,6 +86,9 @@ static void bind_value(sqlite3_stmt *s, const struct row_value *v)
 	case V_INT:
 		sqlite3_bind_int64(s, v->index, v->v);
 		break;
+	case V_ID:
+		sqlite3_bind_int64(s, v->index, ids[v->v]);
+		break;
 	case V_TEXT:
 		sqlite3_bind_text64(s, v->index, bytes, v->len, SQLITE_STATIC, SQLITE_UTF8);
 		break;
@@ -106,7 +118,7 @@ static int64_t execute_row(const uint8_t *p)
 	for (uint32_t i = 0; i < h->n; i++) {
 		const struct row_value *rv = (const struct row_value *)v;
 		bind_value(s, rv);
-		v += sizeof(*rv) + pad8(rv->type == V_INT ? 0 : rv->len);
+		v += sizeof(*rv) + pad8(rv->type == V_INT || rv->type == V_ID ? 0 : rv->len);
 	}
 	int rc = sqlite3_step(s);
 	int64_t first = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
@@ -114,6 +126,8 @@ static int64_t execute_row(const uint8_t *p)
 	sqlite3_clear_bindings(s);
 	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
 		db_writer_fail(h->sql);
+	if (h->keep >= 0)
+		ids[h->keep] = first;
 	return first;
 }
 
@@ -151,9 +165,10 @@ static void begin(int32_t stmt, const char *sql)
 {
 	row_len = 0;
 	row_oom = false;
+	row_bad_register = false;
 	struct row_head *h = row_room(sizeof(*h));
 	if (h)
-		*h = (struct row_head){ 0, stmt, 0, sql };
+		*h = (struct row_head){ 0, stmt, 0, -1, sql };
 }
 
 void db_row_begin(int stmt)
@@ -179,6 +194,17 @@ void db_row_int(int i, int64_t n)
 	struct row_value *v = value(i, V_INT, 0);
 	if (v)
 		v->v = n;
+}
+
+void db_row_id(int i, uint32_t reg)
+{
+	if (reg >= n_ids) {
+		row_bad_register = true;
+		return;
+	}
+	struct row_value *v = value(i, V_ID, 0);
+	if (v)
+		v->v = reg;
 }
 
 static void bytes(int i, uint8_t type, const void *p, size_t n)
@@ -240,8 +266,8 @@ static bool row_whole(const char *what)
 {
 	if (db_writer_failed())
 		return false;
-	if (row_oom) {
-		log_error("database: %s: out of memory", what);
+	if (row_oom || row_bad_register) {
+		log_error("database: %s: %s", what, row_oom ? "out of memory" : "no such id register");
 		__atomic_store_n(&failed, true, __ATOMIC_RELAXED);
 		return false;
 	}
@@ -253,6 +279,16 @@ void db_row_step(const char *what)
 {
 	if (row_whole(what))
 		queue_row();
+}
+
+void db_row_step_keep(const char *what, uint32_t reg)
+{
+	if (reg >= n_ids)
+		row_bad_register = true;
+	if (!row_whole(what))
+		return;
+	((struct row_head *)row)->keep = (int32_t)reg;
+	queue_row();
 }
 
 int64_t db_row_step_id(const char *what)
@@ -289,14 +325,22 @@ void db_writer_sync(void)
 
 /* ---- open and close ----------------------------------------------------------- */
 
-int db_writer_open(sqlite3 *conn, sqlite3_stmt *const *prepared, int n, bool threaded)
+int db_writer_open(sqlite3 *conn, sqlite3_stmt *const *prepared, int n, uint32_t n_registers, bool threaded)
 {
 	db = conn;
 	stmts = prepared;
 	n_stmts = n;
 	failed = false;
+	n_ids = n_registers;
+	if (n_ids && !(ids = calloc(n_ids, sizeof(*ids))))
+		return -1;
 	queue = block_queue_new("db-writer", DBW_BLOCK_BYTES, DBW_BLOCKS, threaded, execute_block, NULL);
-	return queue ? 0 : -1;
+	if (!queue) {
+		free(ids);
+		ids = NULL;
+		return -1;
+	}
+	return 0;
 }
 
 void db_writer_close(void)
@@ -306,4 +350,7 @@ void db_writer_close(void)
 	free(row);
 	row = NULL;
 	row_len = row_cap = 0;
+	free(ids);
+	ids = NULL;
+	n_ids = 0;
 }

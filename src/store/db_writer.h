@@ -11,9 +11,13 @@
  * is the same (tests/threads/run compares the dumps). A full queue makes the
  * pipeline wait; nothing is dropped.
  *
- * A write that needs an answer from the database (an IED's row id the first
- * time, the run's statistics, the close) first waits for the queue to be
- * executed (db_writer_sync); the thread is then idle and the caller may use the
+ * A row id the database gives (an IED's, the first time: an UPSERT's RETURNING
+ * id) need not be waited for: the row is queued with an id register
+ * (db_row_step_keep), and later rows bind the register (db_row_id), which the
+ * thread reads when it executes them, after the row that set it. A write that
+ * needs an answer on this thread (the run's statistics, the close, an IED
+ * beyond the store's registers) first waits for the queue to be executed
+ * (db_writer_sync); the thread is then idle and the caller may use the
  * connection itself.
  *
  * The first error is logged ("database: WHAT: SQLite's message") from the
@@ -27,10 +31,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* The connection and store.c's prepared statements (n of them); threaded:
- * the thread, or every block executed on the caller's (--single-threaded).
- * -1 when out of memory. */
-int db_writer_open(sqlite3 *db, sqlite3_stmt *const *stmts, int n, bool threaded);
+/* The connection and store.c's prepared statements (n of them), with
+ * n_registers id registers (numbered from 0, each 0 until set); threaded: the
+ * thread, or every block executed on the caller's (--single-threaded). -1 when
+ * out of memory. */
+int db_writer_open(sqlite3 *db, sqlite3_stmt *const *stmts, int n, uint32_t n_registers, bool threaded);
 /* Everything queued is executed, the thread stopped. */
 void db_writer_close(void);
 
@@ -42,8 +47,13 @@ void db_row_text(int i, const char *v); /* NUL-terminated; NULL binds NULL */
 void db_row_text_len(int i, const char *v, size_t n);
 void db_row_text_or_null(int i, const char *v); /* NULL or "" binds NULL */
 void db_row_blob(int i, const void *v, size_t n);
+/* Bind what id register reg holds when the row is executed. */
+void db_row_id(int i, uint32_t reg);
 /* Queue the row; what names it in an error message. */
 void db_row_step(const char *what);
+/* Queue the row; when executed, the first column of its first result (an
+ * UPSERT's RETURNING id; 0 without one) goes to id register reg. */
+void db_row_step_keep(const char *what, uint32_t reg);
 /* Execute the row now, after everything queued (a wait for the thread), and
  * return the first column of its first result (an UPSERT's RETURNING id); 0 on
  * failure. */

@@ -30,7 +30,8 @@
 #include "util/log.h"
 #include "util/stats.h"
 
-#define IED_CACHE 4096
+/* A slot, and so an id register, for every IED the run can know (core/ied.h). */
+#define IED_CACHE IED_MAX
 #define RCB_SECONDS_MAX 4096
 #define RCB_ROWS_BATCH 8                 /* an RCB's finished seconds written together (struct rcbsec) */
 #define RCB_ROWS_WAIT_MS 2000            /* ... and every pending one at least this often (live) */
@@ -245,10 +246,16 @@ static void vlan_text(const struct endpoint *e, char *buf, size_t size)
 		used += (size_t)snprintf(buf + used, size - used, "%s%u", i ? "." : "", e->vlan[i]);
 }
 
-/* Write (insert or update) an IED row; returns its id, 0 on failure. known: the
- * id an earlier row of this run gave, if any: the row is then only queued;
- * else the database is asked (once per IED and run: a wait for the writer). */
-static int64_t ied_row(const struct ied *d, int64_t ts, int64_t known)
+struct minute;
+static uint32_t register_of(const struct minute *m);
+
+/* Write (insert or update) an IED row; returns its id reference (ied_id), 0 on
+ * failure. known: the reference an earlier row of this run gave, if any: the
+ * row is then only queued. Else, with the IED's slot m, the row is queued to
+ * set the slot's id register (db_row_step_keep: nothing waits); without a
+ * slot (never while IED_CACHE is IED_MAX) the database is asked at once (a
+ * wait for the writer). */
+static int64_t ied_row(const struct ied *d, int64_t ts, int64_t known, const struct minute *m)
 {
 	char ip[64], vlan[48];
 	db_row_begin(S_IED);
@@ -266,10 +273,23 @@ static int64_t ied_row(const struct ied *d, int64_t ts, int64_t known)
 		db_row_int(9, (int)d->limit);
 	db_row_int(10, d->limit_inferred);
 	db_row_int(11, (int)d->peak_assocs);
-	if (!known)
+	if (known) {
+		db_row_step("IED row");
+		return known;
+	}
+	if (!m)
 		return db_row_step_id("IED row");
-	db_row_step("IED row");
-	return known;
+	db_row_step_keep("IED row", register_of(m));
+	return failed() ? 0 : -1 - (int64_t)register_of(m);
+}
+
+/* Bind an IED's id reference: > 0 the row id, < 0 the id register -1 - ref. */
+static void bind_ied(int i, int64_t ref)
+{
+	if (ref > 0)
+		db_row_int(i, ref);
+	else if (ref < 0)
+		db_row_id(i, (uint32_t)(-1 - ref));
 }
 
 /* ---- per-minute counters ---------------------------------------------------- */
@@ -298,6 +318,12 @@ struct minute {
 static struct minute minutes[IED_CACHE];
 static size_t n_minutes;
 static int ied_slot;
+
+/* Each slot's IED row id is in the db writer's id register of the same number. */
+static uint32_t register_of(const struct minute *m)
+{
+	return (uint32_t)(m - minutes);
+}
 
 /* The IED's slot, created on first use; NULL when all IED_CACHE slots are taken
  * (counted: db_cache_full; the IED's rows are then written without a cache). */
@@ -334,6 +360,10 @@ static void touch(const struct ied *d)
 		m->touched = true;
 }
 
+/* The IED's id reference for the rows about it, bound with bind_ied: its row
+ * id, or the id register its first row sets when the writer executes it (no
+ * wait: rows are executed in order, so every row binding the register comes
+ * after the row that sets it). 0: no IED, or the store failed. */
 static int64_t ied_id(const struct ied *d, int64_t ts)
 {
 	if (!d)
@@ -341,7 +371,7 @@ static int64_t ied_id(const struct ied *d, int64_t ts)
 	struct minute *m = slot_of(d);
 	if (m && m->id)
 		return m->id;
-	int64_t id = ied_row(d, ts, 0);
+	int64_t id = ied_row(d, ts, 0, m);
 	if (m)
 		m->id = id;
 	return id;
@@ -356,7 +386,7 @@ static void second_flush(struct minute *m)
 		return;
 	db_row_begin(S_CONNSEC);
 	db_row_int(1, run_id);
-	db_row_int(2, id);
+	bind_ied(2, id);
 	db_row_int(3, m->second);
 	db_row_int(4, (int)m->second_attempts);
 	db_row_step("connection attempts");
@@ -384,7 +414,7 @@ static void minute_latency(struct minute *m, int64_t id)
 		return;
 	db_row_begin(S_MINUTE_LAT);
 	db_row_int(1, run_id);
-	db_row_int(2, id);
+	bind_ied(2, id);
 	db_row_int(3, m->minute);
 	db_row_int(4, svc_latency_quantile(&d, 500));
 	db_row_int(5, svc_latency_quantile(&d, 950));
@@ -402,7 +432,7 @@ static void minute_flush(struct minute *m)
 		return;
 	db_row_begin(S_MINUTE);
 	db_row_int(1, run_id);
-	db_row_int(2, id);
+	bind_ied(2, id);
 	db_row_int(3, m->minute);
 	db_row_int(4, (int)m->pdus);
 	db_row_int(5, (int)m->reports);
@@ -511,7 +541,7 @@ static void rcb_row_write(const struct rcbsec *r, const struct rcb_row *w, const
 	char reasons[64];
 	db_row_begin(S_RCBSEC);
 	db_row_int(1, run_id);
-	db_row_int(2, w->ied_row);
+	bind_ied(2, w->ied_row);
 	db_row_text(3, r->rcb);
 	db_row_int(4, w->second);
 	if (w->has_sq) {
@@ -656,7 +686,7 @@ void store_mms(struct flow *f, int dir, const struct mms_event *e, const struct 
 		db_row_int(1, run_id);
 		db_row_int(2, at->ts_us);
 		db_row_int(3, (int64_t)f->id);
-		db_row_int(4, ied);
+		bind_ied(4, ied);
 		db_row_text(5, dir == 0 ? "to_server" : "to_client");
 		db_row_text(6, mms_pdu_name(e->pdu->type));
 		db_row_text_or_null(7, mms_service_name(e->pdu->type, e->pdu->service));
@@ -708,7 +738,7 @@ static void store_assoc_end(struct flow *f, const char *how)
 	flow_client_ip(f, ip, sizeof(ip));
 	db_row_begin(S_ASSOC);
 	db_row_int(1, run_id);
-	db_row_int(2, id);
+	bind_ied(2, id);
 	db_row_int(3, (int64_t)f->id);
 	db_row_text(4, ip);
 	db_row_int(5, f->key.port[f->client]);
@@ -761,7 +791,7 @@ void store_finding(const struct finding *fd)
 	db_row_int(7, fd->last_seen);
 	db_row_int(8, (int64_t)fd->count);
 	if (d)
-		db_row_int(9, ied);
+		bind_ied(9, ied);
 	db_row_text_or_null(10, client);
 	if (fd->flow_id)
 		db_row_int(11, (int64_t)fd->flow_id);
@@ -811,7 +841,7 @@ static void latency_rows(const struct ied *d, int64_t id)
 		}
 		db_row_begin(S_LATENCY);
 		db_row_int(1, run_id);
-		db_row_int(2, id);
+		bind_ied(2, id);
 		db_row_text(3, name);
 		db_row_int(4, (int64_t)l->count);
 		db_row_int(5, svc_latency_quantile(l, 500));
@@ -826,7 +856,7 @@ static void rcb_rows(struct ied *d, void *arg)
 {
 	int64_t ts = *(int64_t *)arg;
 	struct minute *m = slot_known(d);
-	int64_t id = ied_row(d, ts, m ? m->id : 0); /* also refreshes name, identity, limits */
+	int64_t id = ied_row(d, ts, m ? m->id : 0, m); /* also refreshes name, identity, limits */
 	if (!id)
 		return;
 	if (m)
@@ -837,7 +867,7 @@ static void rcb_rows(struct ied *d, void *arg)
 		char trg[64];
 		db_row_begin(S_RCB);
 #define K(a) (r->known & (1u << (a)))
-		db_row_int(1, id);
+		bind_ied(1, id);
 		db_row_text(2, r->ref);
 		db_row_text_or_null(3, K(RCB_RPTID) ? r->rptid : NULL);
 		db_row_text_or_null(4, K(RCB_DATSET) ? r->datset : NULL);
@@ -950,7 +980,7 @@ int store_open(const struct store_config *c, char *err, size_t errsize)
 		return open_fail(err, errsize, c->path, why);
 	}
 	sqlite3_busy_timeout(db, 5000);
-	if (db_writer_open(db, st, S_COUNT, c->threaded) != 0)
+	if (db_writer_open(db, st, S_COUNT, IED_CACHE, c->threaded) != 0)
 		return open_fail(err, errsize, c->path, "out of memory");
 	int64_t objects = pragma_int("SELECT count(*) FROM sqlite_master");
 	if (objects < 0) {
@@ -1108,7 +1138,7 @@ static void facts_rows(const struct facts_record *fr, int64_t ts)
 		db_row_begin(S_FACT);
 		db_row_int(1, run_id);
 		db_row_text(2, fact_kind_name((enum fact_kind)f->kind));
-		db_row_int(3, id);
+		bind_ied(3, id);
 		db_row_text(4, f->client);
 		db_row_text(5, f->name);
 		db_row_text(6, f->value);
@@ -1132,7 +1162,7 @@ static void store_clock(const struct clock_record *c)
 		return;
 	db_row_begin(S_CLOCK);
 	db_row_int(1, run_id);
-	db_row_int(2, id);
+	bind_ied(2, id);
 	db_row_int(3, c->ts);
 	db_row_int(4, c->offset_us);
 	db_row_int(5, c->samples);

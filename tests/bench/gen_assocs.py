@@ -10,8 +10,8 @@ initiate request/response, one confirmed request/response), each acknowledged, a
 then nothing: no FIN, no RST, so each association is still open when the capture ends.
 
 Association i runs from client 172.16.(i/250).(i%250+1):(49152+i%16000) to server
-10.0.0.(i%K+1):102 (K = --servers, default 10, the same for every COUNT so that
-two runs differ only in the number of associations). Associations start 1 ms apart,
+10.0.(s/250).(s%250+1):102, s = i%K (K = --servers, default 10, the same for every
+COUNT so that two runs differ only in the number of associations; up to 64000). Associations start 1 ms apart,
 packets within one 50 us apart. Ethernet/IPv4/TCP with correct checksums, microsecond
 pcap. Same arguments -> same bytes. Standard library only.
 """
@@ -145,6 +145,8 @@ def main():
     a = ap.parse_args()
     if a.count < 1 or a.count > 250 * 256:
         raise SystemExit("count must be 1..64000")
+    if a.servers < 1 or a.servers > 250 * 256:
+        raise SystemExit("--servers must be 1..64000")
     src_path = a.source
     if src_path is None:
         src_path = next((p for p in DEFAULT_SOURCES if os.path.exists(p)), None)
@@ -161,7 +163,7 @@ def main():
 
     for i in range(a.count):
         cip = bytes([172, 16, i // 250, i % 250 + 1])
-        sip = bytes([10, 0, 0, i % a.servers + 1])
+        sip = bytes([10, 0, (i % a.servers) // 250, (i % a.servers) % 250 + 1])
         cport, sport = 49152 + i % 16000, 102
         cseq = (i * 2654435761 + 1000) & 0xFFFFFFFF
         sseq = (i * 40503 * 65536 + 7) & 0xFFFFFFFF

@@ -3,8 +3,9 @@
  * on this thread reach SQLite in the order they were made, with and without the
  * writer thread, across many blocks (the producer waits for free ones); a row
  * larger than a block runs in its turn; a row that asks for an id sees every
- * row queued before it; the first error stops every write after it; NULL and
- * empty values stay apart. */
+ * row queued before it; an id register holds, for every row binding it, what
+ * the last row queued before it to set it returned; the first error stops every
+ * write after it; NULL and empty values stay apart. */
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -65,7 +66,7 @@ static void add(int64_t seq)
 static sqlite3 *run(bool threaded, sqlite3_stmt **st)
 {
 	sqlite3 *db = open_db(st);
-	CHECK_EQ(db_writer_open(db, st, S_COUNT, threaded), 0);
+	CHECK_EQ(db_writer_open(db, st, S_COUNT, 4, threaded), 0);
 	db_writer_exec("BEGIN");
 	for (int64_t i = 0; i < ROWS / 2; i++)
 		add(i);
@@ -130,7 +131,7 @@ static void first_error_stops(void)
 {
 	sqlite3_stmt *st[S_COUNT];
 	sqlite3 *db = open_db(st);
-	CHECK_EQ(db_writer_open(db, st, S_COUNT, true), 0);
+	CHECK_EQ(db_writer_open(db, st, S_COUNT, 4, true), 0);
 	add(1);
 	add(2);
 	add(2); /* the error */
@@ -143,7 +144,7 @@ static void first_error_stops(void)
 	CHECK_EQ(one(db, "SELECT count(*) FROM t"), 2);
 	CHECK_EQ(one(db, "SELECT max(seq) FROM t"), 2);
 	/* A new open starts clean. */
-	CHECK_EQ(db_writer_open(db, st, S_COUNT, true), 0);
+	CHECK_EQ(db_writer_open(db, st, S_COUNT, 4, true), 0);
 	CHECK(!db_writer_failed());
 	add(5);
 	db_writer_close();
@@ -157,7 +158,7 @@ static void null_values(void)
 {
 	sqlite3_stmt *st[S_COUNT];
 	sqlite3 *db = open_db(st);
-	CHECK_EQ(db_writer_open(db, st, S_COUNT, true), 0);
+	CHECK_EQ(db_writer_open(db, st, S_COUNT, 4, true), 0);
 	db_row_begin(S_ADD);
 	db_row_int(1, 1);
 	db_row_text(2, NULL);
@@ -175,9 +176,97 @@ static void null_values(void)
 	close_db(db, st);
 }
 
+/* A row whose seq is what id register reg holds, with text tag. */
+static void add_from_register(uint32_t reg, const char *tag)
+{
+	db_row_begin(S_ADD);
+	db_row_id(1, reg);
+	db_row_text(2, tag);
+	db_row_step("register row");
+}
+
+/* Insert seq; the RETURNING value (seq + 1000000) goes to register reg. */
+static void set_register(int64_t seq, uint32_t reg)
+{
+	db_row_begin(S_ADD_ID);
+	db_row_int(1, seq);
+	db_row_step_keep("keep row", reg);
+}
+
+/* Id registers, with and without the thread: nothing waits, and each row binds
+ * what its register holds after the rows queued before it. */
+static void id_registers(bool threaded)
+{
+	sqlite3_stmt *st[S_COUNT];
+	sqlite3 *db = open_db(st);
+	CHECK_EQ(db_writer_open(db, st, S_COUNT, 4, threaded), 0);
+	db_writer_exec("BEGIN");
+	add_from_register(1, "unset"); /* never set: 0 */
+	set_register(5, 3);            /* register 3 = 1000005 */
+	for (int64_t i = 100; i < 100 + ROWS / 4; i++)
+		add(i); /* blocks handed over between the setting and the use */
+	add_from_register(3, "first");
+	set_register(6, 3); /* register 3 = 1000006 from here on */
+	add_from_register(3, "second");
+	/* A row larger than a block is executed on this thread after a sync: it
+	 * binds the register too (as its blob column), and a statement without
+	 * a result sets its register to 0. */
+	char *big = malloc(BIG + 1);
+	CHECK(big != NULL);
+	if (big) {
+		memset(big, 'y', BIG);
+		big[BIG] = 0;
+		db_row_begin(S_ADD);
+		db_row_int(1, 7);
+		db_row_text_len(2, big, BIG);
+		db_row_id(3, 3);
+		db_row_step_keep("big row", 2);
+		free(big);
+	}
+	db_row_begin(S_ADD);
+	db_row_int(1, 8);
+	db_row_id(3, 2);
+	db_row_step("after big");
+	db_writer_exec("COMMIT");
+	db_writer_close();
+	CHECK(!db_writer_failed());
+	CHECK_EQ(one(db, "SELECT seq FROM t WHERE txt = 'unset'"), 0);
+	CHECK_EQ(one(db, "SELECT seq FROM t WHERE txt = 'first'"), 1000005);
+	CHECK_EQ(one(db, "SELECT seq FROM t WHERE txt = 'second'"), 1000006);
+	CHECK_EQ(one(db, "SELECT b FROM t WHERE seq = 7"), 1000006);
+	CHECK_EQ(one(db, "SELECT length(txt) FROM t WHERE seq = 7"), BIG);
+	CHECK_EQ(one(db, "SELECT b FROM t WHERE seq = 8"), 0);
+	CHECK_EQ(one(db, "SELECT count(*) FROM t"), 7 + ROWS / 4);
+	close_db(db, st);
+}
+
+/* A register the writer was not opened with stops the store, as an error does. */
+static void register_out_of_range(void)
+{
+	sqlite3_stmt *st[S_COUNT];
+	sqlite3 *db = open_db(st);
+	CHECK_EQ(db_writer_open(db, st, S_COUNT, 4, true), 0);
+	add(1);
+	db_writer_sync(); /* else the error would also stop row 1, not yet executed */
+	add_from_register(4, "bad");
+	add(2);
+	db_writer_close();
+	CHECK(db_writer_failed());
+	CHECK_EQ(one(db, "SELECT count(*) FROM t"), 1);
+	CHECK_EQ(db_writer_open(db, st, S_COUNT, 4, true), 0);
+	set_register(3, 4);
+	db_writer_close();
+	CHECK(db_writer_failed());
+	CHECK_EQ(one(db, "SELECT count(*) FROM t"), 1);
+	close_db(db, st);
+}
+
 int main(void)
 {
 	same_with_and_without_thread();
+	id_registers(true);
+	id_registers(false);
+	register_out_of_range();
 	first_error_stops();
 	null_values();
 	printf("test_db_writer: %d checks, %d failed\n", tcheck_checks, tcheck_failures);
