@@ -1,0 +1,96 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* core_rtt: how long a cache line takes to go from one core to another and back
+ * on this machine, printed in the benchmark's header. mmswatch's threads hand the
+ * frames (the reader's ring), the decoded PDUs and the database's rows across
+ * cores; on a VM whose two vCPUs land on distant cores (another chiplet, another
+ * socket) every such line costs more, and the threaded rows slow down while the
+ * single-threaded ones do not. Two threads, pinned to the first two CPUs the
+ * process may use, pass a flag back and forth; the median of 5 rounds of 100,000
+ * round trips is printed.
+ *
+ *   cc -O2 -pthread -o core_rtt tests/bench/core_rtt.c
+ *   core_rtt   ->  "round trip N ns between CPUs A and B" (or a reason it could not)
+ */
+#define _GNU_SOURCE
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+#define TRIPS 100000
+#define ROUNDS 5
+
+static _Alignas(64) atomic_int turn; /* 1: the echo thread's turn, 0: main's */
+static int cpu_echo;
+
+static int pin(int cpu)
+{
+	cpu_set_t set;
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	return pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
+}
+
+static void *echo(void *arg)
+{
+	(void)arg;
+	if (pin(cpu_echo) != 0)
+		return NULL;
+	for (int i = 0; i < TRIPS * ROUNDS; i++) {
+		while (atomic_load_explicit(&turn, memory_order_acquire) != 1)
+			;
+		atomic_store_explicit(&turn, 0, memory_order_release);
+	}
+	return NULL;
+}
+
+static int by_value(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+int main(void)
+{
+	cpu_set_t allowed;
+	int cpus[2], n = 0;
+	if (sched_getaffinity(0, sizeof(allowed), &allowed) != 0) {
+		puts("not measured: no CPU affinity");
+		return 0;
+	}
+	for (int c = 0; c < CPU_SETSIZE && n < 2; c++)
+		if (CPU_ISSET(c, &allowed))
+			cpus[n++] = c;
+	if (n < 2) {
+		puts("not measured: one CPU");
+		return 0;
+	}
+	cpu_echo = cpus[1];
+	if (pin(cpus[0]) != 0) {
+		puts("not measured: cannot pin a thread");
+		return 0;
+	}
+	pthread_t th;
+	if (pthread_create(&th, NULL, echo, NULL) != 0) {
+		puts("not measured: no thread");
+		return 0;
+	}
+	double ns[ROUNDS];
+	for (int r = 0; r < ROUNDS; r++) {
+		struct timespec a, b;
+		clock_gettime(CLOCK_MONOTONIC, &a);
+		for (int i = 0; i < TRIPS; i++) {
+			atomic_store_explicit(&turn, 1, memory_order_release);
+			while (atomic_load_explicit(&turn, memory_order_acquire) != 0)
+				;
+		}
+		clock_gettime(CLOCK_MONOTONIC, &b);
+		ns[r] = ((double)(b.tv_sec - a.tv_sec) * 1e9 + (double)(b.tv_nsec - a.tv_nsec)) / TRIPS;
+	}
+	pthread_join(th, NULL);
+	qsort(ns, ROUNDS, sizeof(ns[0]), by_value);
+	printf("round trip %.0f ns between CPUs %d and %d\n", ns[ROUNDS / 2], cpus[0], cpus[1]);
+	return 0;
+}
