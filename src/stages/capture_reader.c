@@ -54,8 +54,11 @@ struct rec {
 	uint32_t len;
 };
 
+/* A line of its own: the reader writes its block's `used` for every frame, and a
+ * neighbour sharing the line would be the block the pipeline is reading. */
 struct block {
-	size_t used, cap;
+	_Alignas(64) size_t used;
+	size_t cap;
 	uint8_t *data;
 };
 
@@ -189,13 +192,18 @@ static void *reader_main(void *arg)
 /* Hand one block's records to fn and the log. False once *stop is set. */
 static bool consume(const struct block *b, packet_fn fn, void *ctx, volatile int *stop, int *rc)
 {
-	for (size_t off = 0; off < b->used;) {
-		const struct rec *e = (const struct rec *)(b->data + off);
+	/* Read once: a published block does not change until it is given back,
+	 * and the callback, opaque to the compiler, would have it read again for
+	 * every record. */
+	const size_t used = b->used;
+	const uint8_t *const data = b->data;
+	for (size_t off = 0; off < used;) {
+		const struct rec *e = (const struct rec *)(data + off);
 		const uint8_t *bytes = (const uint8_t *)(e + 1);
 		off += rec_size(e->len);
 		if (e->kind == REC_FRAME) {
-			const struct rec *next = (const struct rec *)(b->data + off);
-			bool ahead = off < b->used && next->kind == REC_AHEAD;
+			const struct rec *next = (const struct rec *)(data + off);
+			bool ahead = off < used && next->kind == REC_AHEAD;
 			if (ahead) {
 				decode_ahead_current(bytes, next + 1);
 				off += rec_size(next->len);
@@ -219,9 +227,12 @@ static bool consume(const struct block *b, packet_fn fn, void *ctx, volatile int
 
 int input_set_read_threaded(struct input_set *s, packet_fn fn, void *ctx, volatile int *stop)
 {
-	struct ring *r = calloc(1, sizeof(*r));
+	/* aligned_alloc: the blocks' lines (struct block); sizeof is a multiple of
+	 * the alignment, as aligned_alloc wants. */
+	struct ring *r = aligned_alloc(_Alignof(struct ring), sizeof(*r));
 	if (!r)
 		return input_set_read(s, fn, ctx, stop);
+	memset(r, 0, sizeof(*r));
 	r->set = s;
 	r->ahead = calloc(1, sizeof(*r->ahead)); /* NULL: the pipeline decodes every PDU */
 	for (int i = 0; i < RING_BLOCKS; i++) {
