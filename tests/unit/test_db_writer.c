@@ -35,6 +35,26 @@ static sqlite3 *open_db(sqlite3_stmt **st)
 	return db;
 }
 
+/* BIG bytes of fill and a NUL, malloc'd (NULL: a failed check). */
+static char *big_text(char fill)
+{
+	char *big = malloc(BIG + 1);
+	CHECK(big != NULL);
+	if (big) {
+		memset(big, fill, BIG);
+		big[BIG] = 0;
+	}
+	return big;
+}
+
+/* A fresh database with the writer opened on it (4 id registers). */
+static sqlite3 *open_with_writer(sqlite3_stmt **st, bool threaded)
+{
+	sqlite3 *db = open_db(st);
+	CHECK_EQ(db_writer_open(db, st, S_COUNT, 4, threaded), 0);
+	return db;
+}
+
 static int64_t one(sqlite3 *db, const char *sql)
 {
 	sqlite3_stmt *s;
@@ -65,8 +85,7 @@ static void add(int64_t seq)
 /* The whole sequence; returns the database, rows written and checked. */
 static sqlite3 *run(bool threaded, sqlite3_stmt **st)
 {
-	sqlite3 *db = open_db(st);
-	CHECK_EQ(db_writer_open(db, st, S_COUNT, 4, threaded), 0);
+	sqlite3 *db = open_with_writer(st, threaded);
 	db_writer_exec("BEGIN");
 	for (int64_t i = 0; i < ROWS / 2; i++)
 		add(i);
@@ -77,11 +96,8 @@ static sqlite3 *run(bool threaded, sqlite3_stmt **st)
 	for (int64_t i = ROWS / 2 + 1; i < ROWS; i++)
 		add(i);
 	/* Larger than a block: run after the rows before it. */
-	char *big = malloc(BIG + 1);
-	CHECK(big != NULL);
+	char *big = big_text('x');
 	if (big) {
-		memset(big, 'x', BIG);
-		big[BIG] = 0;
 		db_row_begin(S_ADD);
 		db_row_int(1, ROWS);
 		db_row_text_len(2, big, BIG);
@@ -130,8 +146,7 @@ static void same_with_and_without_thread(void)
 static void first_error_stops(void)
 {
 	sqlite3_stmt *st[S_COUNT];
-	sqlite3 *db = open_db(st);
-	CHECK_EQ(db_writer_open(db, st, S_COUNT, 4, true), 0);
+	sqlite3 *db = open_with_writer(st, true);
 	add(1);
 	add(2);
 	add(2); /* the error */
@@ -157,8 +172,7 @@ static void first_error_stops(void)
 static void null_values(void)
 {
 	sqlite3_stmt *st[S_COUNT];
-	sqlite3 *db = open_db(st);
-	CHECK_EQ(db_writer_open(db, st, S_COUNT, 4, true), 0);
+	sqlite3 *db = open_with_writer(st, true);
 	db_row_begin(S_ADD);
 	db_row_int(1, 1);
 	db_row_text(2, NULL);
@@ -198,8 +212,7 @@ static void set_register(int64_t seq, uint32_t reg)
 static void id_registers(bool threaded)
 {
 	sqlite3_stmt *st[S_COUNT];
-	sqlite3 *db = open_db(st);
-	CHECK_EQ(db_writer_open(db, st, S_COUNT, 4, threaded), 0);
+	sqlite3 *db = open_with_writer(st, threaded);
 	db_writer_exec("BEGIN");
 	add_from_register(1, "unset"); /* never set: 0 */
 	set_register(5, 3);            /* register 3 = 1000005 */
@@ -211,11 +224,8 @@ static void id_registers(bool threaded)
 	/* A row larger than a block is executed on this thread after a sync: it
 	 * binds the register too (as its blob column), and a statement without
 	 * a result sets its register to 0. */
-	char *big = malloc(BIG + 1);
-	CHECK(big != NULL);
+	char *big = big_text('y');
 	if (big) {
-		memset(big, 'y', BIG);
-		big[BIG] = 0;
 		db_row_begin(S_ADD);
 		db_row_int(1, 7);
 		db_row_text_len(2, big, BIG);
@@ -244,8 +254,7 @@ static void id_registers(bool threaded)
 static void register_out_of_range(void)
 {
 	sqlite3_stmt *st[S_COUNT];
-	sqlite3 *db = open_db(st);
-	CHECK_EQ(db_writer_open(db, st, S_COUNT, 4, true), 0);
+	sqlite3 *db = open_with_writer(st, true);
 	add(1);
 	db_writer_sync(); /* else the error would also stop row 1, not yet executed */
 	add_from_register(4, "bad");
