@@ -474,7 +474,7 @@ static struct minute *minute_of(const struct ied *d, int64_t ts)
  * bytes); a batch of one RCB's seconds lands in one page. A second with sequence
  * events (gap, duplicate, ...), rare, is written at once with those before it. */
 struct rcb_row {
-	int64_t second, ied_row;
+	int64_t second, ied_row; /* ied_row: the IED's id reference (ied_id) */
 	uint32_t first_sq, last_sq, reports;
 	uint8_t reasons;
 	bool has_sq;
