@@ -15,8 +15,8 @@
  * id) need not be waited for: the row is queued with an id register
  * (db_row_step_keep), and later rows bind the register (db_row_id), which the
  * thread reads when it executes them, after the row that set it. A write that
- * needs an answer on this thread (the run's statistics, the close, an IED
- * beyond the store's registers) first waits for the queue to be executed
+ * needs an answer on this thread (the run's statistics, the close, the row of
+ * an IED without a register) first waits for the queue to be executed
  * (db_writer_sync); the thread is then idle and the caller may use the
  * connection itself.
  *

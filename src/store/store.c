@@ -30,7 +30,8 @@
 #include "util/log.h"
 #include "util/stats.h"
 
-/* A slot, and so an id register, for every IED the run can know (core/ied.h). */
+/* Room for a slot, and so an id register, for every IED the run can know
+ * (core/ied.h). */
 #define IED_CACHE IED_MAX
 #define RCB_SECONDS_MAX 4096
 #define RCB_ROWS_BATCH 8                 /* an RCB's finished seconds written together (struct rcbsec) */
@@ -246,16 +247,13 @@ static void vlan_text(const struct endpoint *e, char *buf, size_t size)
 		used += (size_t)snprintf(buf + used, size - used, "%s%u", i ? "." : "", e->vlan[i]);
 }
 
-struct minute;
-static uint32_t register_of(const struct minute *m);
-
 /* Write (insert or update) an IED row; returns its id reference (ied_id), 0 on
  * failure. known: the reference an earlier row of this run gave, if any: the
- * row is then only queued. Else, with the IED's slot m, the row is queued to
- * set the slot's id register (db_row_step_keep: nothing waits); without a
- * slot (never while IED_CACHE is IED_MAX) the database is asked at once (a
- * wait for the writer). */
-static int64_t ied_row(const struct ied *d, int64_t ts, int64_t known, const struct minute *m)
+ * row is then only queued. Else, with the id register reg of the IED's slot,
+ * the row is queued to set it (db_row_step_keep: nothing waits); with reg -1
+ * (an IED no store event gave a slot, written at a snapshot or the close) the
+ * database is asked at once (a wait for the writer). */
+static int64_t ied_row(const struct ied *d, int64_t ts, int64_t known, int32_t reg)
 {
 	char ip[64], vlan[48];
 	db_row_begin(S_IED);
@@ -277,10 +275,10 @@ static int64_t ied_row(const struct ied *d, int64_t ts, int64_t known, const str
 		db_row_step("IED row");
 		return known;
 	}
-	if (!m)
+	if (reg < 0)
 		return db_row_step_id("IED row");
-	db_row_step_keep("IED row", register_of(m));
-	return failed() ? 0 : -1 - (int64_t)register_of(m);
+	db_row_step_keep("IED row", (uint32_t)reg);
+	return failed() ? 0 : -1 - (int64_t)reg;
 }
 
 /* Bind an IED's id reference: > 0 the row id, < 0 the id register -1 - ref. */
@@ -319,10 +317,11 @@ static struct minute minutes[IED_CACHE];
 static size_t n_minutes;
 static int ied_slot;
 
-/* Each slot's IED row id is in the db writer's id register of the same number. */
-static uint32_t register_of(const struct minute *m)
+/* Each slot's IED row id is in the db writer's id register of the same
+ * number; -1 without a slot. */
+static int32_t register_of(const struct minute *m)
 {
-	return (uint32_t)(m - minutes);
+	return m ? (int32_t)(m - minutes) : -1;
 }
 
 /* The IED's slot, created on first use; NULL when all IED_CACHE slots are taken
@@ -371,7 +370,7 @@ static int64_t ied_id(const struct ied *d, int64_t ts)
 	struct minute *m = slot_of(d);
 	if (m && m->id)
 		return m->id;
-	int64_t id = ied_row(d, ts, 0, m);
+	int64_t id = ied_row(d, ts, 0, register_of(m));
 	if (m)
 		m->id = id;
 	return id;
@@ -856,7 +855,7 @@ static void rcb_rows(struct ied *d, void *arg)
 {
 	int64_t ts = *(int64_t *)arg;
 	struct minute *m = slot_known(d);
-	int64_t id = ied_row(d, ts, m ? m->id : 0, m); /* also refreshes name, identity, limits */
+	int64_t id = ied_row(d, ts, m ? m->id : 0, register_of(m)); /* also refreshes name, identity, limits */
 	if (!id)
 		return;
 	if (m)
