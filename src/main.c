@@ -40,6 +40,7 @@
 #include "core/facts.h"
 #include "store/baseline.h"
 #include "store/store.h"
+#include "util/heap.h"
 #include "util/log.h"
 #include "util/sysclock.h"
 #include "web/server.h"
@@ -366,6 +367,7 @@ int main(int argc, char **argv)
 	char baseline_name[300] = "";
 
 	log_init();
+	heap_hugepages_init();
 	memset(&in, 0, sizeof(in));
 	facts_init(&baseline, FACTS_MAX);
 	if (with_config(argc, argv, &nargc, &nargv, &cargc, &cargv) != 0)

@@ -17,6 +17,7 @@
 #include "stages/packet_clock.h"
 #include "stages/redundancy.h"
 #include "stages/stream_tcp.h"
+#include "util/heap.h"
 #include "util/stats.h"
 
 /* Housekeeping (expiry, hole timers) runs when packet time moves this much. */
@@ -85,6 +86,7 @@ static void sweep(int64_t now, const struct pkt_where *at)
 	flow_table_expire(flows, now, at);
 	defrag_expire(now);
 	bus_tick(now);
+	heap_hugepages_follow();
 }
 
 static void tcp_packet(struct pkt *p)

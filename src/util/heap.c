@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* heap.c - see heap.h.
+ *
+ * glibc grows the main thread's heap with brk, 128 KiB past each request, and
+ * its own huge-page setting (GLIBC_TUNABLES=glibc.malloc.hugetlb=1) is read
+ * from the environment only, before main(). So: a larger growth step
+ * (M_TOP_PAD), which also keeps that much free at the top when glibc trims,
+ * and MADV_HUGEPAGE on the heap's range each time it has grown. The kernel can
+ * only map a huge page where a whole aligned 2 MiB lies inside the advised
+ * range, hence the step: a page touched between a growth and the next
+ * heap_hugepages_follow() stays a small page (khugepaged may join it later).
+ * Measured in docs/performance.md ("Huge pages for the heap"). */
+#include "util/heap.h"
+
+#include <malloc.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#define HEAP_STEP (32u << 20) /* 16 huge pages */
+#define PAGE_4K 4096u
+
+static uintptr_t advised_to; /* the heap is advised up to here; 0: not started */
+
+static void advise(uintptr_t from, uintptr_t to)
+{
+	from = (from + PAGE_4K - 1) & ~(uintptr_t)(PAGE_4K - 1);
+	if (to > from)
+		(void)madvise((void *)from, to - from, MADV_HUGEPAGE); /* EINVAL without THP: no harm */
+}
+
+bool heap_hugepages_init(void)
+{
+	if (advised_to)
+		return true;
+	/* 0 from a malloc that does not know the option (ASan's, say) */
+	if (!mallopt(M_TOP_PAD, (int)HEAP_STEP))
+		return false;
+	uintptr_t start = (uintptr_t)sbrk(0);
+	if (start == (uintptr_t)-1)
+		return false;
+	/* Grow the heap now, by a step: small blocks until brk moves (the top
+	 * chunk left at startup is at most a few of them), given back at once. */
+	void *held[8];
+	int n = 0;
+	while (n < 8 && (uintptr_t)sbrk(0) == start)
+		if (!(held[n++] = malloc(64u << 10)))
+			break;
+	while (n > 0)
+		free(held[--n]);
+	advised_to = (uintptr_t)sbrk(0);
+	advise(start, advised_to);
+	return true;
+}
+
+void heap_hugepages_follow(void)
+{
+	if (!advised_to)
+		return;
+	uintptr_t now = (uintptr_t)sbrk(0);
+	if (now > advised_to)
+		advise(advised_to, now);
+	advised_to = now;
+}

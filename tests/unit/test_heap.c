@@ -1,0 +1,96 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* test_heap.c - util/heap: after heap_hugepages_init() the heap has grown by a
+ * step and the kernel was asked for huge pages on it (the "hg" flag of the
+ * mapping in /proc/self/smaps); a part the heap grows by later is asked for by
+ * heap_hugepages_follow(), not before. Skipped (77) where the malloc is not
+ * glibc's (the sanitizer build) or the kernel has no transparent huge pages. */
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "util/heap.h"
+#include "tcheck.h"
+
+#define MIB (1024u * 1024u)
+
+/* 1: the mapping holding addr is advised for huge pages, 0: it is not, -1: no
+ * mapping holds it (or smaps cannot be read). */
+static int advised(uintptr_t addr)
+{
+	FILE *f = fopen("/proc/self/smaps", "r");
+	if (!f)
+		return -1;
+	char line[512];
+	bool inside = false;
+	int verdict = -1;
+	while (fgets(line, sizeof(line), f)) {
+		unsigned long lo, hi;
+		char dash;
+		if (sscanf(line, "%lx%c%lx ", &lo, &dash, &hi) == 3 && dash == '-') {
+			inside = addr >= lo && addr < hi;
+			continue;
+		}
+		if (inside && !strncmp(line, "VmFlags:", 8)) {
+			verdict = strstr(line, " hg") != NULL;
+			break;
+		}
+	}
+	fclose(f);
+	return verdict;
+}
+
+static bool thp_in_kernel(void)
+{
+	return access("/sys/kernel/mm/transparent_hugepage/enabled", R_OK) == 0;
+}
+
+int main(void)
+{
+	uintptr_t before = (uintptr_t)sbrk(0);
+	if (!heap_hugepages_init()) {
+		printf("skip: the malloc is not glibc's\n");
+		return 77;
+	}
+	uintptr_t top = (uintptr_t)sbrk(0);
+	if (!thp_in_kernel()) {
+		printf("skip: no transparent huge pages in this kernel\n");
+		return 77;
+	}
+	CHECK(top - before >= 32 * MIB); /* grown by a whole step at once */
+	CHECK_EQ(advised(top - 1), 1);
+	CHECK_EQ(advised(before + 4 * MIB), 1);
+	/* what malloc hands out now lies in the advised range */
+	char *small = malloc(100);
+	CHECK(small != NULL);
+	CHECK_EQ(advised((uintptr_t)small), 1);
+	CHECK(heap_hugepages_init()); /* a second call changes nothing */
+	CHECK_EQ((uintptr_t)sbrk(0), top);
+
+	/* Grow the heap past the step with small blocks: the new part is not
+	 * advised until heap_hugepages_follow() sees it. */
+	enum { BLOCK = 1024, BLOCKS = 48 * 1024 };
+	static char *blocks[BLOCKS];
+	bool all = true;
+	for (int i = 0; i < BLOCKS; i++) {
+		blocks[i] = malloc(BLOCK);
+		if (blocks[i])
+			blocks[i][0] = 1;
+		all = all && blocks[i];
+	}
+	CHECK(all);
+	uintptr_t grown = (uintptr_t)sbrk(0);
+	CHECK(grown > top);
+	CHECK_EQ(advised(grown - 1), 0);
+	heap_hugepages_follow();
+	CHECK_EQ(advised(grown - 1), 1);
+	CHECK_EQ(advised(top - 1), 1);
+	heap_hugepages_follow(); /* nothing new: no change */
+	CHECK_EQ(advised(grown - 1), 1);
+	for (int i = 0; i < BLOCKS; i++)
+		free(blocks[i]);
+	free(small);
+	TCHECK_DONE();
+}
