@@ -86,7 +86,6 @@ static void sweep(int64_t now, const struct pkt_where *at)
 	flow_table_expire(flows, now, at);
 	defrag_expire(now);
 	bus_tick(now);
-	heap_hugepages_follow();
 }
 
 static void tcp_packet(struct pkt *p)
@@ -185,6 +184,7 @@ static void packet_in(uint32_t iface, int dlt, uint32_t file_idx, uint64_t frame
 {
 	struct pkt p;
 	struct packet_time pt;
+	heap_hugepages_follow(); /* what the last frame grew the heap by */
 	p.at.ts_us = packet_clock(hdr->ts.tv_sec, hdr->ts.tv_usec, frame, &pt);
 	if (pt.step_us) {
 		flow_table_shift(flows, pt.step_us);

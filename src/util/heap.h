@@ -15,8 +15,8 @@
  * is not glibc's (a sanitizer's, say): then nothing was changed. */
 bool heap_hugepages_init(void);
 
-/* Now and then (the pipeline's 1-second sweep): the same for the part of the
- * heap grown since. Cheap: no system call unless the heap grew. */
+/* Often (the pipeline: every frame): the same for the part of the heap grown
+ * since. Cheap: no system call unless the heap grew. */
 void heap_hugepages_follow(void);
 
 #endif
