@@ -184,7 +184,8 @@ static void packet_in(uint32_t iface, int dlt, uint32_t file_idx, uint64_t frame
 {
 	struct pkt p;
 	struct packet_time pt;
-	heap_hugepages_follow(); /* what the last frame grew the heap by */
+	if ((frame & 63) == 0)
+		heap_hugepages_follow(); /* what the heap grew by since (util/heap.h) */
 	p.at.ts_us = packet_clock(hdr->ts.tv_sec, hdr->ts.tv_usec, frame, &pt);
 	if (pt.step_us) {
 		flow_table_shift(flows, pt.step_us);

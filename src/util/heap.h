@@ -15,7 +15,7 @@
  * is not glibc's (a sanitizer's, say): then nothing was changed. */
 bool heap_hugepages_init(void);
 
-/* Often (the pipeline: every frame): the same for the part of the heap grown
+/* Often (the pipeline: every 64 frames): the same for the part of the heap grown
  * since. Cheap: no system call unless the heap grew. */
 void heap_hugepages_follow(void);
 
