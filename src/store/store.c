@@ -324,8 +324,6 @@ static int32_t register_of(const struct minute *m)
 	return m ? (int32_t)(m - minutes) : -1;
 }
 
-/* The IED's slot, created on first use; NULL when all IED_CACHE slots are taken
- * (counted: db_cache_full; the IED's rows are then written without a cache). */
 /* The IED's slot if it has one (never creates it). */
 static struct minute *slot_known(const struct ied *d)
 {
@@ -333,6 +331,8 @@ static struct minute *slot_known(const struct ied *d)
 	return cached && cached->ied == d ? cached : NULL;
 }
 
+/* The IED's slot, created on first use; NULL when all IED_CACHE slots are taken
+ * (counted: db_cache_full; the IED's rows are then written without a cache). */
 static struct minute *slot_of(const struct ied *d)
 {
 	if (!d)
