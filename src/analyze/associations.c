@@ -61,8 +61,8 @@ struct assoc_track {
 	struct flow *flow;
 	struct finding *abort_finding; /* to rename a session abort once its ACSE ABRT is seen */
 	struct pkt_where abort_at;
-	int64_t first_ts, up_ts;
-	struct pkt_where first_at, cr_at, aarq_at, up_at, close_at;
+	int64_t up_ts; /* the flow's first packet is flow->first (first_ts), not kept twice */
+	struct pkt_where cr_at, aarq_at, up_at, close_at;
 	bool has_init;
 	uint32_t max_serv_calling, max_serv_called;
 	int32_t local_detail;
@@ -389,8 +389,6 @@ static struct assoc_track *track_of(struct flow *f)
 		t->flow = f;
 		t->closer = -1;
 		t->phase = PH_TCP;
-		t->first_ts = f->first_ts;
-		t->first_at = f->first;
 		t->next = live;
 		if (live)
 			live->prev = t;
@@ -499,7 +497,7 @@ static void refused(struct flow *f, struct assoc_track *t, const char *layer, co
 		}
 		struct finding *fd = flow_finding("association_refused_at_limit", SEV_HIGH, f, "", at);
 		if (fd) {
-			finding_evidence(fd, &t->first_at);
+			finding_evidence(fd, &t->flow->first);
 			jw_init(&w, fd->details, sizeof(fd->details) - 1);
 			jw_obj(&w, NULL);
 			jw_u64(&w, "limit", d->limit);
@@ -879,7 +877,7 @@ static void half_open(struct flow *f, struct assoc_track *t, const struct pkt_wh
 	struct finding *fd = finding_open("half_open_connection", &d->ep, "", at->ts_us);
 	if (fd) {
 		fd->severity = SEV_INFO;
-		finding_evidence(fd, &t->first_at);
+		finding_evidence(fd, &t->flow->first);
 		if (ia)
 			ia->half_open_total++;
 		struct jw w;
@@ -916,7 +914,7 @@ static void half_open(struct flow *f, struct assoc_track *t, const struct pkt_wh
 		if (sf) {
 			if (!sf->count)
 				sf->severity = SEV_MEDIUM;
-			finding_evidence(sf, &t->first_at);
+			finding_evidence(sf, &t->flow->first);
 			struct jw w;
 			jw_init(&w, sf->details, sizeof(sf->details) - 1);
 			jw_obj(&w, NULL);
@@ -947,7 +945,7 @@ static void retry_check(struct flow *f, struct assoc_track *t, const struct pkt_
 		memmove(p->short_starts, p->short_starts + 1, sizeof(p->short_starts[0]) * (PAIR_STARTS - 1));
 		p->n_short--;
 	}
-	p->short_starts[p->n_short++] = t->first_ts;
+	p->short_starts[p->n_short++] = t->flow->first_ts;
 	if (p->n_short < 5)
 		return;
 	/* Regular cycle: the intervals between the last starts agree within 25%. */
@@ -1065,7 +1063,7 @@ void assoc_flow_end(struct flow *f, enum flow_end why, const struct pkt_where *a
 		struct finding *fd = finding_open("connection_without_mms", &d->ep, "", end_at->ts_us);
 		if (fd) {
 			fd->severity = SEV_INFO;
-			finding_evidence(fd, &t->first_at);
+			finding_evidence(fd, &t->flow->first);
 			char ied[128];
 			ied_label(d, ied, sizeof(ied));
 			struct jw w;
@@ -1120,7 +1118,7 @@ void assoc_flow_end(struct flow *f, enum flow_end why, const struct pkt_where *a
 					   : "ended without Conclude (no close seen)";
 	}
 	/* Short-lived failures feed the storm counters and the retry detector. */
-	if ((t->phase == PH_REFUSED || t->phase == PH_ABORTED) && end_at->ts_us - t->first_ts < 5000000) {
+	if ((t->phase == PH_REFUSED || t->phase == PH_ABORTED) && end_at->ts_us - t->flow->first_ts < 5000000) {
 		storm_count(d, f, C_SHORT, end_at);
 		retry_check(f, t, end_at);
 	}
