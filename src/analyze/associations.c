@@ -61,7 +61,7 @@ struct assoc_track {
 	struct flow *flow;
 	struct finding *abort_finding; /* to rename a session abort once its ACSE ABRT is seen */
 	struct pkt_where abort_at;
-	int64_t up_ts; /* the flow's first packet is flow->first (first_ts), not kept twice */
+	int64_t up_ts; /* the first packet is the flow's (first, first_ts): not kept twice */
 	struct pkt_where cr_at, aarq_at, up_at, close_at;
 	bool has_init;
 	uint32_t max_serv_calling, max_serv_called;
@@ -497,7 +497,7 @@ static void refused(struct flow *f, struct assoc_track *t, const char *layer, co
 		}
 		struct finding *fd = flow_finding("association_refused_at_limit", SEV_HIGH, f, "", at);
 		if (fd) {
-			finding_evidence(fd, &t->flow->first);
+			finding_evidence(fd, &f->first);
 			jw_init(&w, fd->details, sizeof(fd->details) - 1);
 			jw_obj(&w, NULL);
 			jw_u64(&w, "limit", d->limit);
@@ -867,7 +867,7 @@ void assoc_stream(struct flow *f, int dir, const struct stream_event *e, const s
 	assoc_slot_of(f)->non_mms = true;
 }
 
-static void half_open(struct flow *f, struct assoc_track *t, const struct pkt_where *at)
+static void half_open(struct flow *f, const struct pkt_where *at)
 {
 	struct ied *d = flow_an_of(f)->ied;
 	struct ied_assoc *ia = ia_of(d);
@@ -877,7 +877,7 @@ static void half_open(struct flow *f, struct assoc_track *t, const struct pkt_wh
 	struct finding *fd = finding_open("half_open_connection", &d->ep, "", at->ts_us);
 	if (fd) {
 		fd->severity = SEV_INFO;
-		finding_evidence(fd, &t->flow->first);
+		finding_evidence(fd, &f->first);
 		if (ia)
 			ia->half_open_total++;
 		struct jw w;
@@ -914,7 +914,7 @@ static void half_open(struct flow *f, struct assoc_track *t, const struct pkt_wh
 		if (sf) {
 			if (!sf->count)
 				sf->severity = SEV_MEDIUM;
-			finding_evidence(sf, &t->flow->first);
+			finding_evidence(sf, &f->first);
 			struct jw w;
 			jw_init(&w, sf->details, sizeof(sf->details) - 1);
 			jw_obj(&w, NULL);
@@ -936,7 +936,7 @@ static void half_open(struct flow *f, struct assoc_track *t, const struct pkt_wh
 	}
 }
 
-static void retry_check(struct flow *f, struct assoc_track *t, const struct pkt_where *at)
+static void retry_check(struct flow *f, const struct pkt_where *at)
 {
 	struct pair *p = pair_of(flow_an_of(f)->ied, f);
 	if (!p)
@@ -945,7 +945,7 @@ static void retry_check(struct flow *f, struct assoc_track *t, const struct pkt_
 		memmove(p->short_starts, p->short_starts + 1, sizeof(p->short_starts[0]) * (PAIR_STARTS - 1));
 		p->n_short--;
 	}
-	p->short_starts[p->n_short++] = t->flow->first_ts;
+	p->short_starts[p->n_short++] = f->first_ts;
 	if (p->n_short < 5)
 		return;
 	/* Regular cycle: the intervals between the last starts agree within 25%. */
@@ -1054,7 +1054,7 @@ void assoc_flow_end(struct flow *f, enum flow_end why, const struct pkt_where *a
 	    t->phase != PH_RELEASED && t->closer < 0) {
 		end = t->phase >= PH_UP ? "open at end of capture" : "incomplete at end of capture";
 	} else if (t->syn && !t->established && !t->any_iso) {
-		half_open(f, t, end_at);
+		half_open(f, end_at);
 		end = t->synack ? "half-open (SYN-ACK not acknowledged)" : "half-open (no SYN-ACK)";
 	} else if (t->non_mms) {
 		end = "not MMS";
@@ -1063,7 +1063,7 @@ void assoc_flow_end(struct flow *f, enum flow_end why, const struct pkt_where *a
 		struct finding *fd = finding_open("connection_without_mms", &d->ep, "", end_at->ts_us);
 		if (fd) {
 			fd->severity = SEV_INFO;
-			finding_evidence(fd, &t->flow->first);
+			finding_evidence(fd, &f->first);
 			char ied[128];
 			ied_label(d, ied, sizeof(ied));
 			struct jw w;
@@ -1118,9 +1118,9 @@ void assoc_flow_end(struct flow *f, enum flow_end why, const struct pkt_where *a
 					   : "ended without Conclude (no close seen)";
 	}
 	/* Short-lived failures feed the storm counters and the retry detector. */
-	if ((t->phase == PH_REFUSED || t->phase == PH_ABORTED) && end_at->ts_us - t->flow->first_ts < 5000000) {
+	if ((t->phase == PH_REFUSED || t->phase == PH_ABORTED) && end_at->ts_us - f->first_ts < 5000000) {
 		storm_count(d, f, C_SHORT, end_at);
-		retry_check(f, t, end_at);
+		retry_check(f, end_at);
 	}
 	close_count(f, t);
 	(void)ia;
