@@ -310,8 +310,22 @@ static bool is_acse_octet(uint8_t b)
 	return b >= 0x60 && b <= 0x64;
 }
 
+/* The syntax a presentation data value's context was negotiated for: MMS,
+ * ACSE, or PRES_AS_OTHER when the context is none we know of. */
+static int context_syntax(const struct iso_flow *iso, const struct pres_pdv *pdv)
+{
+	if (pdv->has_ctx) {
+		if ((int64_t)pdv->ctx == iso->ctx_mms)
+			return PRES_AS_MMS;
+		if ((int64_t)pdv->ctx == iso->ctx_acse)
+			return PRES_AS_ACSE;
+	}
+	return PRES_AS_OTHER;
+}
+
 /* One presentation data value: ACSE or MMS by its context, or by its content when
- * the context was negotiated before the capture began. */
+ * the context was negotiated before the capture began. pp, the PPDU around it,
+ * is read only for ACSE. */
 static void handle_pdv(struct flow *f, int dir, const struct pres_pdv *pdv, const struct pres_ppdu *pp,
 		       const struct pkt_where *at)
 {
@@ -321,13 +335,7 @@ static void handle_pdv(struct flow *f, int dir, const struct pres_pdv *pdv, cons
 		malformed(f, dir, "pres", "empty", at);
 		return;
 	}
-	int syntax = PRES_AS_OTHER;
-	if (pdv->has_ctx) {
-		if ((int64_t)pdv->ctx == iso->ctx_mms)
-			syntax = PRES_AS_MMS;
-		else if ((int64_t)pdv->ctx == iso->ctx_acse)
-			syntax = PRES_AS_ACSE;
-	}
+	int syntax = context_syntax(iso, pdv);
 	if (syntax == PRES_AS_OTHER) {
 		/* Unknown context: infer from the first octet (the two syntaxes' outer tags
 		 * do not overlap) and remember the context id for the rest of the flow. */
@@ -349,6 +357,15 @@ static void handle_pdv(struct flow *f, int dir, const struct pres_pdv *pdv, cons
 		handle_acse(f, dir, pdv->data, pp, at);
 	else if (!handle_mms(f, dir, pdv->data, false, false, at))
 		malformed(f, dir, "mms", "not_mms", at);
+}
+
+/* Would handle_pdv take this non-empty value for ACSE? */
+static bool pdv_may_be_acse(const struct iso_flow *iso, const struct pres_pdv *pdv)
+{
+	int syntax = context_syntax(iso, pdv);
+	uint8_t b0 = 0;
+	(void)rd_peek(&pdv->data, 0, &b0);
+	return syntax == PRES_AS_ACSE || (syntax == PRES_AS_OTHER && is_acse_octet(b0));
 }
 
 static void learn_contexts(struct iso_flow *iso, const struct pres_ppdu *pp)
@@ -434,6 +451,14 @@ static void handle_tsdu(struct flow *f, int dir, struct rd r, const struct pkt_w
 		/* MMS straight in COTP, with no session or presentation layer. */
 		if (!handle_mms(f, dir, r, true, false, at))
 			malformed(f, dir, "mms", "not_mms", at);
+		return;
+	}
+	/* The common case, parsed on the reader thread (stages/decode_ahead.h):
+	 * one data transfer SPDU carrying one presentation data value. What the
+	 * parsers below give for it, with the PPDU itself needed only for ACSE. */
+	struct pres_pdv pdv;
+	if (decode_ahead_take_pdv(r, &pdv) && !pdv_may_be_acse(f->iso, &pdv)) {
+		handle_pdv(f, dir, &pdv, NULL, at);
 		return;
 	}
 	struct session_tsdu st;

@@ -15,9 +15,10 @@
 #include <stdbool.h>
 #include <string.h>
 
-#include "dissectors/ber.h"
 #include "dissectors/cotp.h"
+#include "dissectors/pres.h"
 #include "dissectors/rd.h"
+#include "dissectors/session.h"
 #include "dissectors/tpkt.h"
 
 #define ISO_TSAP_PORT 102
@@ -25,13 +26,17 @@
 /* A record: this head, then the pdu (its head, the objs it has, the common part
  * of its tail and, if rare_stored, the rest), then the report's head and members. */
 struct stored {
-	uint32_t mms_off, mms_len; /* the PDU's bytes within the frame */
-	uint8_t mms_status;        /* enum mms_status */
-	uint8_t rep_status;        /* enum iec_report_status */
-	uint16_t n_objs;           /* pdu.objs stored */
-	uint16_t n_members;        /* rep.members stored (REPORT_OK, REPORT_MALFORMED) */
-	bool rare_stored;          /* else the rare fields are as mms_decode starts them */
-	bool members_packed;       /* rep.members as struct packed_member, else whole */
+	uint32_t mms_off, mms_len;   /* the PDU's bytes within the frame */
+	uint32_t tsdu_off, tsdu_len; /* the COTP user data holding them */
+	uint32_t pdv_ctx;            /* the presentation data value's context id */
+	bool pdv_has_ctx;
+	uint8_t pdv_encoding;
+	uint8_t mms_status;  /* enum mms_status */
+	uint8_t rep_status;  /* enum iec_report_status */
+	uint16_t n_objs;     /* pdu.objs stored */
+	uint16_t n_members;  /* rep.members stored (REPORT_OK, REPORT_MALFORMED) */
+	bool rare_stored;    /* else the rare fields are as mms_decode starts them */
+	bool members_packed; /* rep.members as struct packed_member, else whole */
 };
 
 /* A report member without its pointers' high bits: its reference and value as
@@ -65,19 +70,19 @@ static void rare_fields_initial(struct mms_pdu *pdu)
 	(void)mms_decode(rd_make(NULL, 0), pdu);
 }
 
-/* Read a BER element of the given identifier octet and step into its contents. */
-static bool enter(struct rd *r, uint8_t id)
+/* Is v, of len bytes, inside the frame? Its offset into *off. */
+static bool in_frame(const uint8_t *v, size_t len, const uint8_t *frame, uint32_t caplen, uint32_t *off)
 {
-	struct ber_tlv t;
-	if (ber_read(r, &t) != BER_OK || t.id != id || t.indefinite)
+	if (v < frame || v > frame + caplen || len > (size_t)(frame + caplen - v))
 		return false;
-	*r = t.val;
+	*off = (uint32_t)(v - frame);
 	return true;
 }
 
 /* Where the one MMS PDU of a frame is, when the frame plainly carries exactly
- * that: anything else is left to the pipeline. */
-static bool locate(int dlt, const uint8_t *frame, uint32_t caplen, struct rd *mms)
+ * that: anything else is left to the pipeline. h gets where the COTP user data
+ * and the PDU are, and the presentation data value's context. */
+static bool locate(int dlt, const uint8_t *frame, uint32_t caplen, struct stored *h)
 {
 	if (dlt != DLT_EN10MB)
 		return false;
@@ -116,31 +121,31 @@ static bool locate(int dlt, const uint8_t *frame, uint32_t caplen, struct rd *mm
 	if (tpkt_header(seg, &tlen) != TPKT_OK || tlen != rd_left(&seg) || !rd_skip(&seg, TPKT_HDR_LEN) ||
 	    cotp_parse(seg, &cotp) != COTP_OK || cotp.type != COTP_DT || !cotp.eot)
 		return false;
-	seg = cotp.user;
-	/* Session give-tokens and data transfer, both empty: 01 00 01 00. */
+	/* Session give-tokens and data transfer, both empty (01 00 01 00: an
+	 * octet the pipeline takes for neither S7comm nor bare MMS), then what the
+	 * pipeline's own session and presentation parsers find in it: one data
+	 * transfer SPDU, its user data one presentation data value. */
+	struct rd head = cotp.user;
 	uint32_t spdus;
-	if (!rd_be32(&seg, &spdus) || spdus != 0x01000100u)
+	if (!rd_be32(&head, &spdus) || spdus != 0x01000100u)
 		return false;
-	/* Presentation user data, fully encoded, one PDV: 61 { 30 { [06 syntax]
-	 * 02 context, a0 { the MMS PDU } } }. */
-	if (!enter(&seg, 0x61) || !enter(&seg, 0x30))
+	struct session_tsdu st;
+	if (session_parse(cotp.user, &st) != SES_OK || st.n != 1 || st.spdu[0].si != SES_DT || !st.spdu[0].has_user ||
+	    rd_empty(&st.spdu[0].user))
 		return false;
-	uint8_t id;
-	struct ber_tlv t;
-	if (rd_peek(&seg, 0, &id) && id == 0x06 && ber_read(&seg, &t) != BER_OK)
+	struct pres_ppdu pp;
+	if (pres_parse(st.spdu[0].user, PPDU_DATA, &pp) != PRES_OK || pp.kind != PPDU_DATA || pp.n_pdv != 1)
 		return false;
-	if (ber_read(&seg, &t) != BER_OK || t.id != 0x02 || !enter(&seg, 0xa0))
+	const struct pres_pdv *pdv = &pp.pdv[0];
+	if (pdv->data.off != 0 || cotp.user.off != 0 || rd_empty(&pdv->data) ||
+	    !in_frame(pdv->data.p, pdv->data.len, frame, caplen, &h->mms_off) ||
+	    !in_frame(cotp.user.p, cotp.user.len, frame, caplen, &h->tsdu_off))
 		return false;
-	*mms = seg;
-	return rd_left(mms) > 0;
-}
-
-/* Is v, of len bytes, inside the frame? Its offset into *off. */
-static bool in_frame(const uint8_t *v, size_t len, const uint8_t *frame, uint32_t caplen, uint32_t *off)
-{
-	if (v < frame || v > frame + caplen || len > (size_t)(frame + caplen - v))
-		return false;
-	*off = (uint32_t)(v - frame);
+	h->mms_len = (uint32_t)pdv->data.len;
+	h->tsdu_len = (uint32_t)cotp.user.len;
+	h->pdv_has_ctx = pdv->has_ctx;
+	h->pdv_ctx = pdv->ctx;
+	h->pdv_encoding = pdv->encoding;
 	return true;
 }
 
@@ -232,16 +237,14 @@ _Static_assert(PDU_HEAD == 64 && PDU_COMMON == 32 && REP_HEAD == 128,
 size_t decode_ahead_frame(struct decode_ahead_scratch *s, int dlt, const uint8_t *frame, const uint8_t *copy,
 			  uint32_t caplen, void *out, size_t room)
 {
-	struct rd r;
-	if (!locate(dlt, frame, caplen, &r))
+	struct stored h = { 0 };
+	if (!locate(dlt, frame, caplen, &h))
 		return 0;
 	if (!s->initial_made) {
 		rare_fields_initial(&s->initial);
 		s->initial_made = true;
 	}
-	struct stored h = { 0 };
-	h.mms_off = (uint32_t)(rd_ptr(&r) - frame);
-	h.mms_len = (uint32_t)rd_left(&r);
+	struct rd r = rd_make(frame + h.mms_off, h.mms_len);
 	/* Decoded where the frame was read (the copy is still being written, and
 	 * reading it back would wait for that), the pointers then moved to the
 	 * copy. A PDU with rare fields, or members that do not pack, is decoded
@@ -280,12 +283,14 @@ size_t decode_ahead_frame(struct decode_ahead_scratch *s, int dlt, const uint8_t
 	return need;
 }
 
-void decode_ahead_range(const void *stored, uint32_t *off, uint32_t *len)
+void decode_ahead_range(const void *stored, uint32_t *off, uint32_t *len, uint32_t *tsdu_off, uint32_t *tsdu_len)
 {
 	struct stored h;
 	memcpy(&h, stored, sizeof(h));
 	*off = h.mms_off;
 	*len = h.mms_len;
+	*tsdu_off = h.tsdu_off;
+	*tsdu_len = h.tsdu_len;
 }
 
 /* ---- the pipeline's side ------------------------------------------------ */
@@ -300,6 +305,21 @@ void decode_ahead_current(const uint8_t *frame, const void *stored)
 {
 	current_frame = frame;
 	current_stored = stored;
+}
+
+bool decode_ahead_take_pdv(struct rd tsdu, struct pres_pdv *pdv)
+{
+	if (!current_stored)
+		return false;
+	struct stored h;
+	memcpy(&h, current_stored, sizeof(h));
+	if (tsdu.off != 0 || tsdu.p != current_frame + h.tsdu_off || tsdu.len != h.tsdu_len)
+		return false;
+	pdv->has_ctx = h.pdv_has_ctx;
+	pdv->ctx = h.pdv_ctx;
+	pdv->encoding = h.pdv_encoding;
+	pdv->data = rd_make(current_frame + h.mms_off, h.mms_len);
+	return true;
 }
 
 bool decode_ahead_take(struct rd r, struct mms_pdu *pdu, enum mms_status *st, const struct iec_report **rep,

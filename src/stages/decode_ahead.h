@@ -7,13 +7,15 @@
  * a reporting capture. The reader thread (stages/capture_reader.c) has a core
  * mostly idle: for a frame that plainly carries one whole MMS PDU (Ethernet,
  * VLAN tags, IPv4, TCP port 102, one TPKT, a COTP DT with EOT, session
- * give-tokens and data transfer, one fully encoded presentation data value), it
- * runs both decoders and stores the results after the frame in its block.
+ * give-tokens and data transfer, one presentation data value), it runs the
+ * session and presentation parsers, then both decoders, and stores the results
+ * after the frame in its block.
  *
  * The pipeline does not trust the reader's guess: it decodes the frame as
  * always, through every stage and its state, and takes the stored result only
- * when the bytes it hands to the MMS decoder are exactly the ones the reader
- * decoded (the same address in the ring's copy of the frame, the same length).
+ * when the bytes it hands to the MMS decoder (or to the session parser) are
+ * exactly the ones the reader decoded (the same address in the ring's copy of
+ * the frame, the same length).
  * The same bytes give the same result, so every output is what decoding them in
  * place gives (tests/threads/run compares the threaded and the single-threaded
  * runs of every bundled capture). Anything else (a PDU split across segments, a
@@ -27,6 +29,7 @@
 
 #include "dissectors/iec61850_report.h"
 #include "dissectors/mms.h"
+#include "dissectors/pres.h"
 
 /* The reader's side. Scratch space for the two decoders (about 35 KiB), zeroed
  * before the first use. */
@@ -46,12 +49,20 @@ struct decode_ahead_scratch {
 size_t decode_ahead_frame(struct decode_ahead_scratch *s, int dlt, const uint8_t *frame, const uint8_t *copy,
 			  uint32_t caplen, void *out, size_t room);
 
-/* Where the PDU stored by decode_ahead_frame is in its frame (tests). */
-void decode_ahead_range(const void *stored, uint32_t *off, uint32_t *len);
+/* Where the PDU stored by decode_ahead_frame is in its frame, and the COTP user
+ * data holding it (tests). */
+void decode_ahead_range(const void *stored, uint32_t *off, uint32_t *len, uint32_t *tsdu_off, uint32_t *tsdu_len);
 
 /* The pipeline's side (its thread only). The frame about to be processed and
  * what decode_ahead_frame stored for it (NULL: nothing); NULL, NULL after it. */
 void decode_ahead_current(const uint8_t *frame, const void *stored);
+
+/* What the session and presentation parsers give for tsdu, if tsdu is exactly
+ * the COTP user data stored for the current frame: one data transfer SPDU whose
+ * user data is one presentation data value, *pdv (its data the PDU's bytes, for
+ * decode_ahead_take). The reader ran those parsers on the same bytes. False:
+ * parse tsdu in place. */
+bool decode_ahead_take_pdv(struct rd tsdu, struct pres_pdv *pdv);
 
 /* The stored decoding of r, if r is exactly the PDU stored for the current
  * frame: the PDU into *pdu and its status into *st; the report (NULL when the

@@ -2,7 +2,8 @@
 /* test_decode_ahead.c - what the reader thread decodes ahead (stages/decode_ahead.c)
  * is what decoding the same bytes in place gives: every frame of every bundled
  * capture, decoded ahead from one buffer for a copy in another, then taken back
- * and compared with mms_decode and iec_report_decode run on the copy. The first
+ * and compared with mms_decode and iec_report_decode run on the copy (and the
+ * presentation data value with session_parse and pres_parse). The first
  * buffer is wiped before the comparison, so a pointer left pointing into it
  * fails. Also: only exactly the stored bytes are taken, once, and a record that
  * does not fit is not written. */
@@ -11,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dissectors/pres.h"
+#include "dissectors/session.h"
 #include "stages/decode_ahead.h"
 #include "tcheck.h"
 
@@ -87,11 +90,35 @@ static bool one_frame(int dlt, const uint8_t *data, uint32_t caplen)
 	if (!n)
 		return false;
 	memset(first, 0xa5, caplen);
-	uint32_t off, len;
-	decode_ahead_range(stored, &off, &len);
+	uint32_t off, len, tsdu_off, tsdu_len;
+	decode_ahead_range(stored, &off, &len, &tsdu_off, &tsdu_len);
 	CHECK(off < caplen && len <= caplen - off);
-	if (!(off < caplen && len <= caplen - off))
+	CHECK(tsdu_off < off && tsdu_len <= caplen - tsdu_off && off + len <= tsdu_off + tsdu_len);
+	if (!(off < caplen && len <= caplen - off && tsdu_off < caplen && tsdu_len <= caplen - tsdu_off))
 		return true;
+	/* what the session and presentation parsers give for the copy's COTP user
+	 * data: the value decode_ahead_take_pdv hands back */
+	struct rd tsdu = rd_make(copy + tsdu_off, tsdu_len);
+	struct session_tsdu ses;
+	static struct pres_ppdu pp;
+	CHECK_EQ(session_parse(tsdu, &ses), SES_OK);
+	CHECK(ses.n == 1 && ses.spdu[0].si == SES_DT && ses.spdu[0].has_user);
+	CHECK_EQ(pres_parse(ses.spdu[0].user, PPDU_DATA, &pp), PRES_OK);
+	CHECK_EQ(pp.n_pdv, 1);
+	struct pres_pdv pdv;
+	decode_ahead_current(copy, stored);
+	CHECK(!decode_ahead_take_pdv(rd_make(copy + tsdu_off, tsdu_len - 1), &pdv));
+	CHECK(!decode_ahead_take_pdv(rd_make(first + tsdu_off, tsdu_len), &pdv));
+	struct rd tsdu_moved = { copy, tsdu_off + tsdu_len, tsdu_off };
+	CHECK(!decode_ahead_take_pdv(tsdu_moved, &pdv));
+	memset(&pdv, 0x5a, sizeof(pdv));
+	CHECK(decode_ahead_take_pdv(tsdu, &pdv));
+	CHECK_EQ(pdv.has_ctx, pp.pdv[0].has_ctx);
+	CHECK_EQ(pdv.ctx, pp.pdv[0].ctx);
+	CHECK_EQ(pdv.encoding, pp.pdv[0].encoding);
+	CHECK(same_rd(pdv.data, pp.pdv[0].data));
+	CHECK(same_rd(pdv.data, rd_make(copy + off, len)));
+	decode_ahead_current(NULL, NULL);
 	/* what decoding the copy in place gives */
 	struct rd r = rd_make(copy + off, len);
 	memset(&ref_pdu, 0, sizeof(ref_pdu));
