@@ -23,6 +23,9 @@
 #include "stages/capture.h"
 
 #include <pthread.h>
+#if defined(__x86_64__) || defined(__i386__)
+#include <cpuid.h>
+#endif
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,6 +41,27 @@
  * 2.14 s median with 16 or 32 blocks). */
 #define BLOCK_BYTES (128 * 1024)
 #define RING_BLOCKS 16
+/* How far ahead of its records the reader asks for the block's lines (advance). */
+#define PREFETCH_AHEAD 4096
+/* A prefetch for writing asks for the line exclusive, as a store would (a
+ * prefetch for reading gets it shared, and the store must still wait to own
+ * it). On x86 that is PREFETCHW, which only CPUs that say so in CPUID have
+ * (and which GCC emits for __builtin_prefetch only when built for such a CPU);
+ * elsewhere the compiler's own prefetch for writing. */
+#if defined(__x86_64__) || defined(__i386__)
+#define HAVE_PREFETCHW_CHOICE 1
+static bool cpu_has_prefetchw(void)
+{
+	unsigned a, b, c, d;
+	return __get_cpuid(0x80000001u, &a, &b, &c, &d) && (c & (1u << 8)) != 0;
+}
+
+static void prefetchw_lines(const uint8_t *p, size_t n)
+{
+	for (size_t at = 0; at < n; at += 64)
+		__asm__ volatile("prefetchw %0" : : "m"(p[at]));
+}
+#endif
 
 /* REC_AHEAD follows the REC_FRAME it belongs to, in the same block: what
  * stages/decode_ahead.c decoded of the frame's copy. */
@@ -78,6 +102,7 @@ struct ring {
 	volatile int reader_stop;
 	struct input_set *set;
 	struct decode_ahead_scratch *ahead; /* the reader's; NULL: no decoding ahead */
+	bool prefetchw;                     /* the CPU has PREFETCHW (advance) */
 };
 
 static size_t rec_size(uint32_t len)
@@ -101,6 +126,31 @@ static bool publish(struct ring *r)
 	else
 		r->blocks[r->tail % RING_BLOCKS].used = 0;
 	return go_on;
+}
+
+/* Account for n bytes written to the block, and ask for the lines the records
+ * a few frames on will be written to. They were last read on the pipeline's
+ * core: a store to a line not yet owned holds up every later store, and any
+ * load that has to wait for one of them (libpcap copying the header it has
+ * just written, for one) waits for all. */
+static void advance(const struct ring *r, struct block *b, size_t n)
+{
+	size_t from = (b->used + PREFETCH_AHEAD) & ~(size_t)63;
+	b->used += n;
+	size_t to = b->used + PREFETCH_AHEAD;
+	if (to > b->cap)
+		to = b->cap;
+	if (from >= to)
+		return;
+#ifdef HAVE_PREFETCHW_CHOICE
+	if (r->prefetchw) {
+		prefetchw_lines(b->data + from, to - from);
+		return;
+	}
+#endif
+	(void)r;
+	for (size_t at = from; at < to; at += 64)
+		__builtin_prefetch(b->data + at, 1, 3);
 }
 
 /* Append a record; the copy of its bytes in the block, NULL when none was made. */
@@ -138,7 +188,7 @@ static const uint8_t *put(struct ring *r, enum rec_kind kind, int dlt, uint32_t 
 	rc->kind = kind;
 	rc->len = len;
 	memcpy(rc + 1, bytes, len);
-	b->used += need;
+	advance(r, b, need);
 	return (const uint8_t *)(rc + 1);
 }
 
@@ -157,7 +207,7 @@ static void put_ahead(struct ring *r, int dlt, const uint8_t *frame, const uint8
 	memset(rc, 0, sizeof(*rc));
 	rc->kind = REC_AHEAD;
 	rc->len = (uint32_t)n;
-	b->used += rec_size(rc->len);
+	advance(r, b, rec_size(rc->len));
 }
 
 static void reader_packet(void *ctx, int dlt, uint32_t file_idx, uint64_t frame, const struct pcap_pkthdr *h,
@@ -235,6 +285,9 @@ int input_set_read_threaded(struct input_set *s, packet_fn fn, void *ctx, volati
 	memset(r, 0, sizeof(*r));
 	r->set = s;
 	r->ahead = calloc(1, sizeof(*r->ahead)); /* NULL: the pipeline decodes every PDU */
+#ifdef HAVE_PREFETCHW_CHOICE
+	r->prefetchw = cpu_has_prefetchw();
+#endif
 	for (int i = 0; i < RING_BLOCKS; i++) {
 		r->blocks[i].cap = BLOCK_BYTES;
 		if (!(r->blocks[i].data = malloc(BLOCK_BYTES))) {
