@@ -58,7 +58,9 @@ struct flow_key {
 	uint16_t vlan[MMSW_MAX_VLAN];
 	uint16_t port[2];
 	uint8_t ip[2][16];
+	uint8_t zero[2]; /* always 0: the key is six 8-byte words to hash and compare */
 };
+_Static_assert(sizeof(struct flow_key) == 48, "struct flow_key: six words (stages/flow_table.c)");
 
 enum flow_state {
 	FLOW_NEW = 0,     /* created, nothing decided yet */

@@ -9,6 +9,7 @@
 #include "stages/flow_table.h"
 
 #include <arpa/inet.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -63,23 +64,48 @@ size_t flow_table_count(const struct flow_table *t)
 	return t->count;
 }
 
-/* A multiply-xor hash over the key in 8-byte words (keys are built with memset
- * first, so padding is zero). This runs for every packet. */
+/* The key as its six 8-byte words (keys are built with memset first, so
+ * padding is zero). */
+#define KEY_WORDS (sizeof(struct flow_key) / 8)
+static inline void key_words(const struct flow_key *k, uint64_t w[KEY_WORDS])
+{
+	memcpy(w, k, sizeof(*k));
+}
+
+/* A multiply-xor hash over the key's words. This runs for every packet. */
 static uint32_t key_hash(const struct flow_key *k)
 {
-	const uint8_t *p = (const uint8_t *)k;
+	uint64_t w[KEY_WORDS];
+	key_words(k, w);
 	uint64_t h = 0x9e3779b97f4a7c15ull;
-	size_t i = 0;
-	for (; i + 8 <= sizeof(*k); i += 8) {
-		uint64_t w;
-		memcpy(&w, p + i, 8);
-		h = (h ^ w) * 0xff51afd7ed558ccdull;
+	for (size_t i = 0; i < KEY_WORDS; i++) {
+		h = (h ^ w[i]) * 0xff51afd7ed558ccdull;
 		h ^= h >> 32;
 	}
-	for (; i < sizeof(*k); i++)
-		h = (h ^ p[i]) * 0x100000001b3ull;
 	h ^= h >> 29;
 	return (uint32_t)h;
+}
+
+/* The same key? Word by word, inline (a memcmp call was 3% of the pipeline). */
+static inline bool key_equal(const struct flow_key *a, const struct flow_key *b)
+{
+	uint64_t x[KEY_WORDS], y[KEY_WORDS], d = 0;
+	key_words(a, x);
+	key_words(b, y);
+	for (size_t i = 0; i < KEY_WORDS; i++)
+		d |= x[i] ^ y[i];
+	return d == 0;
+}
+
+/* Byte order of two addresses, as memcmp gives it. */
+static int addr_order(const uint8_t *a, const uint8_t *b, size_t alen)
+{
+	if (alen == 4) {
+		uint32_t x = (uint32_t)a[0] << 24 | (uint32_t)a[1] << 16 | (uint32_t)a[2] << 8 | a[3];
+		uint32_t y = (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
+		return (x > y) - (x < y);
+	}
+	return memcmp(a, b, alen);
 }
 
 /* Build the canonical key of p; *src_ep is the key endpoint of p's source. */
@@ -90,7 +116,7 @@ static void make_key(const struct pkt *p, struct flow_key *k, int *src_ep)
 	k->ipver = p->ipver;
 	k->n_vlan = p->n_vlan;
 	memcpy(k->vlan, p->vlan, sizeof(k->vlan[0]) * p->n_vlan);
-	int c = memcmp(p->src, p->dst, alen);
+	int c = addr_order(p->src, p->dst, alen);
 	bool src_first = c < 0 || (c == 0 && p->sport <= p->dport);
 	*src_ep = src_first ? 0 : 1;
 	memcpy(k->ip[*src_ep], p->src, alen);
@@ -168,7 +194,7 @@ void flow_end(struct flow_table *t, struct flow *f, enum flow_end why, const str
 static struct flow *find(struct flow_table *t, const struct flow_key *k, uint32_t h)
 {
 	for (struct flow *f = t->buckets[h & (t->nbuckets - 1)]; f; f = f->hnext)
-		if (f->hash == h && memcmp(&f->key, k, sizeof(*k)) == 0)
+		if (f->hash == h && key_equal(&f->key, k))
 			return f;
 	return NULL;
 }
@@ -179,7 +205,7 @@ static uint64_t make_id(const struct flow_key *k, int64_t ts, uint64_t serial)
 {
 	uint64_t h = 1469598103934665603ull;
 	const uint8_t *p = (const uint8_t *)k;
-	for (size_t i = 0; i < sizeof(*k); i++)
+	for (size_t i = 0; i < offsetof(struct flow_key, zero); i++) /* ids as before the padding */
 		h = (h ^ p[i]) * 1099511628211ull;
 	for (int i = 0; i < 8; i++)
 		h = (h ^ (uint8_t)(ts >> (8 * i))) * 1099511628211ull;
