@@ -640,6 +640,18 @@ void app_data(struct flow *f, int dir, const uint8_t *p, uint32_t len, const str
 			return;
 		}
 	}
+	/* The common case, parsed on the reader thread (stages/decode_ahead.h): the
+	 * segment is one whole TPKT holding a COTP DT with EOT. With nothing
+	 * carried over in this direction, the loop below and handle_tpkt would take
+	 * it whole and hand its user data to handle_tsdu; so does this. */
+	struct rd user;
+	if (!d->tpkt_len && !d->resync && !d->tsdu_len && decode_ahead_take_tpkt(p, len, &user)) {
+		stat_inc(STAT_cotp_tpdus);
+		if (f->app_proto == APP_UNKNOWN)
+			f->app_proto = APP_ISO;
+		handle_tsdu(f, dir, user, at);
+		return;
+	}
 	uint8_t *joined = NULL; /* the carried tail joined with this segment */
 	while (len > 0) {
 		if (d->tpkt_len) {

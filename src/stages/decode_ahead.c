@@ -28,6 +28,7 @@
 struct stored {
 	uint32_t mms_off, mms_len;   /* the PDU's bytes within the frame */
 	uint32_t tsdu_off, tsdu_len; /* the COTP user data holding them */
+	uint32_t tpkt_off, tpkt_len; /* the TPKT holding that: the TCP payload */
 	uint32_t pdv_ctx;            /* the presentation data value's context id */
 	bool pdv_has_ctx;
 	uint8_t pdv_encoding;
@@ -118,8 +119,10 @@ static bool locate(int dlt, const uint8_t *frame, uint32_t caplen, struct stored
 	 * dissectors' own readers). */
 	uint16_t tlen;
 	struct cotp_tpdu cotp;
-	if (tpkt_header(seg, &tlen) != TPKT_OK || tlen != rd_left(&seg) || !rd_skip(&seg, TPKT_HDR_LEN) ||
-	    cotp_parse(seg, &cotp) != COTP_OK || cotp.type != COTP_DT || !cotp.eot)
+	const uint8_t *tpkt = rd_ptr(&seg);
+	if (tpkt_header(seg, &tlen) != TPKT_OK || tlen != rd_left(&seg) || tlen <= TPKT_HDR_LEN ||
+	    cotp_parse(rd_make(tpkt + TPKT_HDR_LEN, tlen - TPKT_HDR_LEN), &cotp) != COTP_OK || cotp.type != COTP_DT ||
+	    !cotp.eot)
 		return false;
 	/* Session give-tokens and data transfer, both empty (01 00 01 00: an
 	 * octet the pipeline takes for neither S7comm nor bare MMS), then what the
@@ -143,6 +146,8 @@ static bool locate(int dlt, const uint8_t *frame, uint32_t caplen, struct stored
 		return false;
 	h->mms_len = (uint32_t)pdv->data.len;
 	h->tsdu_len = (uint32_t)cotp.user.len;
+	h->tpkt_off = (uint32_t)(tpkt - frame);
+	h->tpkt_len = tlen;
 	h->pdv_has_ctx = pdv->has_ctx;
 	h->pdv_ctx = pdv->ctx;
 	h->pdv_encoding = pdv->encoding;
@@ -283,14 +288,16 @@ size_t decode_ahead_frame(struct decode_ahead_scratch *s, int dlt, const uint8_t
 	return need;
 }
 
-void decode_ahead_range(const void *stored, uint32_t *off, uint32_t *len, uint32_t *tsdu_off, uint32_t *tsdu_len)
+void decode_ahead_ranges(const void *stored, struct decode_ahead_ranges *out)
 {
 	struct stored h;
 	memcpy(&h, stored, sizeof(h));
-	*off = h.mms_off;
-	*len = h.mms_len;
-	*tsdu_off = h.tsdu_off;
-	*tsdu_len = h.tsdu_len;
+	*out = (struct decode_ahead_ranges){ .tpkt_off = h.tpkt_off,
+					     .tpkt_len = h.tpkt_len,
+					     .tsdu_off = h.tsdu_off,
+					     .tsdu_len = h.tsdu_len,
+					     .mms_off = h.mms_off,
+					     .mms_len = h.mms_len };
 }
 
 /* ---- the pipeline's side ------------------------------------------------ */
@@ -305,6 +312,18 @@ void decode_ahead_current(const uint8_t *frame, const void *stored)
 {
 	current_frame = frame;
 	current_stored = stored;
+}
+
+bool decode_ahead_take_tpkt(const uint8_t *p, uint32_t len, struct rd *user)
+{
+	if (!current_stored)
+		return false;
+	struct stored h;
+	memcpy(&h, current_stored, sizeof(h));
+	if (p != current_frame + h.tpkt_off || len != h.tpkt_len)
+		return false;
+	*user = rd_make(current_frame + h.tsdu_off, h.tsdu_len);
+	return true;
 }
 
 bool decode_ahead_take_pdv(struct rd tsdu, struct pres_pdv *pdv)

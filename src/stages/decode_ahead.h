@@ -13,8 +13,8 @@
  *
  * The pipeline does not trust the reader's guess: it decodes the frame as
  * always, through every stage and its state, and takes the stored result only
- * when the bytes it hands to the MMS decoder (or to the session parser) are
- * exactly the ones the reader decoded (the same address in the ring's copy of
+ * when the bytes it hands to the MMS decoder (or to the TPKT or session parser)
+ * are exactly the ones the reader decoded (the same address in the ring's copy of
  * the frame, the same length).
  * The same bytes give the same result, so every output is what decoding them in
  * place gives (tests/threads/run compares the threaded and the single-threaded
@@ -49,13 +49,21 @@ struct decode_ahead_scratch {
 size_t decode_ahead_frame(struct decode_ahead_scratch *s, int dlt, const uint8_t *frame, const uint8_t *copy,
 			  uint32_t caplen, void *out, size_t room);
 
-/* Where the PDU stored by decode_ahead_frame is in its frame, and the COTP user
- * data holding it (tests). */
-void decode_ahead_range(const void *stored, uint32_t *off, uint32_t *len, uint32_t *tsdu_off, uint32_t *tsdu_len);
+/* Where the PDU stored by decode_ahead_frame is in its frame, with the COTP
+ * user data and the TPKT holding it (tests). */
+struct decode_ahead_ranges {
+	uint32_t tpkt_off, tpkt_len, tsdu_off, tsdu_len, mms_off, mms_len;
+};
+void decode_ahead_ranges(const void *stored, struct decode_ahead_ranges *out);
 
 /* The pipeline's side (its thread only). The frame about to be processed and
  * what decode_ahead_frame stored for it (NULL: nothing); NULL, NULL after it. */
 void decode_ahead_current(const uint8_t *frame, const void *stored);
+
+/* What tpkt_header and cotp_parse give for the len bytes at p, if they are
+ * exactly the TPKT stored for the current frame: one whole TPKT holding a COTP
+ * DT with EOT, whose user data goes into *user. False: parse them in place. */
+bool decode_ahead_take_tpkt(const uint8_t *p, uint32_t len, struct rd *user);
 
 /* What the session and presentation parsers give for tsdu, if tsdu is exactly
  * the COTP user data stored for the current frame: one data transfer SPDU whose

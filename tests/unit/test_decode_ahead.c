@@ -2,8 +2,9 @@
 /* test_decode_ahead.c - what the reader thread decodes ahead (stages/decode_ahead.c)
  * is what decoding the same bytes in place gives: every frame of every bundled
  * capture, decoded ahead from one buffer for a copy in another, then taken back
- * and compared with mms_decode and iec_report_decode run on the copy (and the
- * presentation data value with session_parse and pres_parse). The first
+ * and compared with mms_decode and iec_report_decode run on the copy (the COTP
+ * user data with tpkt_header and cotp_parse, the presentation data value with
+ * session_parse and pres_parse). The first
  * buffer is wiped before the comparison, so a pointer left pointing into it
  * fails. Also: only exactly the stored bytes are taken, once, and a record that
  * does not fit is not written. */
@@ -12,8 +13,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dissectors/cotp.h"
 #include "dissectors/pres.h"
 #include "dissectors/session.h"
+#include "dissectors/tpkt.h"
 #include "stages/decode_ahead.h"
 #include "tcheck.h"
 
@@ -90,12 +93,31 @@ static bool one_frame(int dlt, const uint8_t *data, uint32_t caplen)
 	if (!n)
 		return false;
 	memset(first, 0xa5, caplen);
-	uint32_t off, len, tsdu_off, tsdu_len;
-	decode_ahead_range(stored, &off, &len, &tsdu_off, &tsdu_len);
+	struct decode_ahead_ranges g;
+	decode_ahead_ranges(stored, &g);
+	uint32_t off = g.mms_off, len = g.mms_len, tsdu_off = g.tsdu_off, tsdu_len = g.tsdu_len;
 	CHECK(off < caplen && len <= caplen - off);
+	CHECK(g.tpkt_off < tsdu_off && g.tpkt_len <= caplen - g.tpkt_off &&
+	      tsdu_off + tsdu_len == g.tpkt_off + g.tpkt_len);
 	CHECK(tsdu_off < off && tsdu_len <= caplen - tsdu_off && off + len <= tsdu_off + tsdu_len);
-	if (!(off < caplen && len <= caplen - off && tsdu_off < caplen && tsdu_len <= caplen - tsdu_off))
+	if (!(off < caplen && len <= caplen - off && tsdu_off < caplen && tsdu_len <= caplen - tsdu_off &&
+	      g.tpkt_off < caplen && g.tpkt_len <= caplen - g.tpkt_off && g.tpkt_len > TPKT_HDR_LEN))
 		return true;
+	/* what tpkt_header and cotp_parse give for the copy's TPKT, as the
+	 * pipeline calls them: the user data decode_ahead_take_tpkt hands back */
+	uint16_t total;
+	struct cotp_tpdu cotp;
+	CHECK_EQ(tpkt_header(rd_make(copy + g.tpkt_off, g.tpkt_len), &total), TPKT_OK);
+	CHECK_EQ(total, g.tpkt_len);
+	CHECK_EQ(cotp_parse(rd_make(copy + g.tpkt_off + TPKT_HDR_LEN, g.tpkt_len - TPKT_HDR_LEN), &cotp), COTP_OK);
+	CHECK(cotp.type == COTP_DT && cotp.eot);
+	struct rd user;
+	decode_ahead_current(copy, stored);
+	CHECK(!decode_ahead_take_tpkt(copy + g.tpkt_off, g.tpkt_len - 1, &user));
+	CHECK(!decode_ahead_take_tpkt(first + g.tpkt_off, g.tpkt_len, &user));
+	CHECK(decode_ahead_take_tpkt(copy + g.tpkt_off, g.tpkt_len, &user));
+	CHECK(same_rd(user, cotp.user));
+	decode_ahead_current(NULL, NULL);
 	/* what the session and presentation parsers give for the copy's COTP user
 	 * data: the value decode_ahead_take_pdv hands back */
 	struct rd tsdu = rd_make(copy + tsdu_off, tsdu_len);
