@@ -110,36 +110,15 @@ static size_t rec_size(uint32_t len)
 	return (sizeof(struct rec) + len + 7) & ~(size_t)7;
 }
 
-/* Publish the reader's block and wait for the next free one. False when the
- * consumer has stopped. */
-static bool publish(struct ring *r)
+/* Ask for the block's lines [from, to) for writing. They were last read on the
+ * pipeline's core: a store to a line not yet owned holds up every later store,
+ * and any load that has to wait for one of them (libpcap copying the header it
+ * has just written, for one) waits for all. */
+static void ask_lines(const struct ring *r, const struct block *b, size_t from, size_t to)
 {
-	pthread_mutex_lock(&r->mu);
-	r->tail++;
-	pthread_cond_signal(&r->filled);
-	while (r->tail - r->head >= RING_BLOCKS && !r->cancel)
-		pthread_cond_wait(&r->emptied, &r->mu);
-	bool go_on = !r->cancel;
-	pthread_mutex_unlock(&r->mu);
-	if (!go_on)
-		r->reader_stop = 1;
-	else
-		r->blocks[r->tail % RING_BLOCKS].used = 0;
-	return go_on;
-}
-
-/* Account for n bytes written to the block, and ask for the lines the records
- * a few frames on will be written to. They were last read on the pipeline's
- * core: a store to a line not yet owned holds up every later store, and any
- * load that has to wait for one of them (libpcap copying the header it has
- * just written, for one) waits for all. */
-static void advance(const struct ring *r, struct block *b, size_t n)
-{
-	size_t from = (b->used + PREFETCH_AHEAD) & ~(size_t)63;
-	b->used += n;
-	size_t to = b->used + PREFETCH_AHEAD;
 	if (to > b->cap)
 		to = b->cap;
+	from &= ~(size_t)63;
 	if (from >= to)
 		return;
 #ifdef HAVE_PREFETCHW_CHOICE
@@ -151,6 +130,36 @@ static void advance(const struct ring *r, struct block *b, size_t n)
 	(void)r;
 	for (size_t at = from; at < to; at += 64)
 		__builtin_prefetch(b->data + at, 1, 3);
+}
+
+/* Account for n bytes written to the block, and ask for the lines the records
+ * a few frames on will be written to. */
+static void advance(const struct ring *r, struct block *b, size_t n)
+{
+	size_t from = b->used + PREFETCH_AHEAD;
+	b->used += n;
+	ask_lines(r, b, from, b->used + PREFETCH_AHEAD);
+}
+
+/* Publish the reader's block and wait for the next free one. False when the
+ * consumer has stopped. */
+static bool publish(struct ring *r)
+{
+	pthread_mutex_lock(&r->mu);
+	r->tail++;
+	pthread_cond_signal(&r->filled);
+	while (r->tail - r->head >= RING_BLOCKS && !r->cancel)
+		pthread_cond_wait(&r->emptied, &r->mu);
+	bool go_on = !r->cancel;
+	pthread_mutex_unlock(&r->mu);
+	if (!go_on) {
+		r->reader_stop = 1;
+	} else {
+		struct block *b = &r->blocks[r->tail % RING_BLOCKS];
+		b->used = 0;
+		ask_lines(r, b, 0, PREFETCH_AHEAD);
+	}
+	return go_on;
 }
 
 /* Append a record; the copy of its bytes in the block, NULL when none was made. */
