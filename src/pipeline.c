@@ -186,13 +186,19 @@ static void packet_in(uint32_t iface, int dlt, uint32_t file_idx, uint64_t frame
 	struct packet_time pt;
 	if ((frame & 63) == 0)
 		heap_hugepages_follow(); /* what the heap grew by since (util/heap.h) */
-	p.at.ts_us = packet_clock(hdr->ts.tv_sec, hdr->ts.tv_usec, frame, &pt);
+	/* Where the frame is, copied from the values (registers) wherever it goes:
+	 * a 16-byte load of fields just stored one by one cannot take them from the
+	 * store queue, and waits for every store before it to reach the cache. */
+	const struct pkt_where at = {
+		.ts_us = packet_clock(hdr->ts.tv_sec, hdr->ts.tv_usec, frame, &pt),
+		.file_idx = file_idx,
+		.frame = frame,
+	};
 	if (pt.step_us) {
 		flow_table_shift(flows, pt.step_us);
 		last_sweep += pt.step_us;
 	}
-	p.at.file_idx = file_idx;
-	p.at.frame = frame;
+	p.at = at;
 	p.iface = iface;
 	p.src_mac = NULL;
 	p.red = RED_NONE;
@@ -203,15 +209,15 @@ static void packet_in(uint32_t iface, int dlt, uint32_t file_idx, uint64_t frame
 	p.dlt = dlt;
 	stat_inc(STAT_packets);
 	stat_add(STAT_bytes, hdr->caplen);
-	last_ts = p.at.ts_us;
-	last_at = p.at;
+	last_ts = at.ts_us;
+	last_at = at;
 	/* A frame with an invalid time (stages/packet_clock.h) moves no timer. */
 	if (pt.valid && p.at.ts_us - last_sweep >= SWEEP_INTERVAL_US) {
 		if (last_sweep)
 			sweep(p.at.ts_us, &p.at);
 		last_sweep = p.at.ts_us;
 	}
-	unread_frame(&p.at, hdr->caplen, hdr->len); /* after the timers: a tick sees whole frames */
+	unread_frame(at, hdr->caplen, hdr->len); /* after the timers: a tick sees whole frames */
 	bus_frame(NULL, 0, &p);
 
 	enum link_result lr = decode_link(dlt, &p);

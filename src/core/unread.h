@@ -72,13 +72,13 @@ void unread_reset(void);
 bool unread_any(void);
 
 /* The stages' side, one call per frame where it happens. */
-static inline void unread_frame(const struct pkt_where *at, uint32_t caplen, uint32_t wirelen)
+static inline void unread_frame(struct pkt_where at, uint32_t caplen, uint32_t wirelen)
 {
 	if (!g_unread.frames++)
-		g_unread.first = *at;
-	g_unread.last = *at;
+		g_unread.first = at;
+	g_unread.last = at;
 	if (caplen < wirelen && !g_unread.cut_short++)
-		g_unread.cut_short_first = *at;
+		g_unread.cut_short_first = at;
 }
 void unread_link_type(int dlt, const char *name, const struct pkt_where *at);
 /* A frame that is not IP: tallied as understood when its EtherType is one the

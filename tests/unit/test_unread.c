@@ -132,14 +132,14 @@ static void frame_not_ip(int64_t s, uint64_t n, uint16_t et)
 {
 	struct pkt_where w = at_s(s, n);
 	bus_tick(w.ts_us);
-	unread_frame(&w, 60, 60);
+	unread_frame(w, 60, 60);
 	unread_not_ip(et, &w);
 }
 
 static void an_mms_pdu(int64_t s, uint64_t n)
 {
 	struct pkt_where w = at_s(s, n);
-	unread_frame(&w, 60, 60);
+	unread_frame(w, 60, 60);
 	unread_tcp_mms_port(&w);
 	stat_inc(STAT_mms_pdus); /* what app_iso counts for each PDU it decodes */
 }
