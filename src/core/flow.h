@@ -52,15 +52,17 @@ enum app_proto {
 };
 
 /* Canonical key: endpoint 0 is the lower (address, port). */
+/* Six 8-byte words, each built whole by the flow table (stages/flow_table.c):
+ * the addresses, then ports, version and tag count, then the tags. */
 struct flow_key {
+	uint8_t ip[2][16]; /* IPv4 in the first 4 bytes, the rest 0 */
+	uint16_t port[2];
 	uint8_t ipver;
 	uint8_t n_vlan;
-	uint16_t vlan[MMSW_MAX_VLAN];
-	uint16_t port[2];
-	uint8_t ip[2][16];
-	uint8_t zero[2]; /* always 0: the key is six 8-byte words to hash and compare */
+	uint8_t zero[2];
+	uint16_t vlan[MMSW_MAX_VLAN]; /* the n_vlan outer tags, the rest 0 */
 };
-_Static_assert(sizeof(struct flow_key) == 48, "struct flow_key: six words (stages/flow_table.c)");
+_Static_assert(sizeof(struct flow_key) == 48 && MMSW_MAX_VLAN == 4, "struct flow_key: six words");
 
 enum flow_state {
 	FLOW_NEW = 0,     /* created, nothing decided yet */

@@ -64,37 +64,77 @@ size_t flow_table_count(const struct flow_table *t)
 	return t->count;
 }
 
-/* The key as its six 8-byte words (keys are built with memset first, so
- * padding is zero). */
-#define KEY_WORDS (sizeof(struct flow_key) / 8)
-static inline void key_words(const struct flow_key *k, uint64_t w[KEY_WORDS])
+/* The key as its six 8-byte words, kept in registers: a key stored field by
+ * field and read back as words (to hash or compare it) cannot be forwarded
+ * from the store queue, and waits for every older store to reach the cache. */
+struct key_words {
+	uint64_t w[6];
+};
+_Static_assert(sizeof(struct key_words) == sizeof(struct flow_key), "struct flow_key: six words");
+
+/* The word whose bytes in memory are the four 16-bit values a, b, c, d in
+ * that order (each in host order, as a uint16_t field holds it). */
+static inline uint64_t lanes16(uint16_t a, uint16_t b, uint16_t c, uint16_t d)
 {
-	memcpy(w, k, sizeof(*k));
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	return (uint64_t)a | (uint64_t)b << 16 | (uint64_t)c << 32 | (uint64_t)d << 48;
+#else
+	return (uint64_t)a << 48 | (uint64_t)b << 32 | (uint64_t)c << 16 | (uint64_t)d;
+#endif
+}
+
+/* The 16-bit value whose bytes in memory are x, y. */
+static inline uint16_t bytes16(uint8_t x, uint8_t y)
+{
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	return (uint16_t)(x | y << 8);
+#else
+	return (uint16_t)(x << 8 | y);
+#endif
+}
+
+/* An address as the key's two words (IPv4: its 4 bytes, then zeros). */
+static inline void addr_words(const uint8_t *a, size_t alen, uint64_t *w0, uint64_t *w1)
+{
+	if (alen == 4) {
+		uint32_t v;
+		memcpy(&v, a, 4);
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+		*w0 = v;
+#else
+		*w0 = (uint64_t)v << 32;
+#endif
+		*w1 = 0;
+	} else {
+		memcpy(w0, a, 8);
+		memcpy(w1, a + 8, 8);
+	}
 }
 
 /* A multiply-xor hash over the key's words. This runs for every packet. */
-static uint32_t key_hash(const struct flow_key *k)
+static inline uint32_t key_hash(const struct key_words *k)
 {
-	uint64_t w[KEY_WORDS];
-	key_words(k, w);
 	uint64_t h = 0x9e3779b97f4a7c15ull;
-	for (size_t i = 0; i < KEY_WORDS; i++) {
-		h = (h ^ w[i]) * 0xff51afd7ed558ccdull;
+	for (size_t i = 0; i < 6; i++) {
+		h = (h ^ k->w[i]) * 0xff51afd7ed558ccdull;
 		h ^= h >> 32;
 	}
 	h ^= h >> 29;
 	return (uint32_t)h;
 }
 
-/* The same key? Word by word, inline (a memcmp call was 3% of the pipeline). */
-static inline bool key_equal(const struct flow_key *a, const struct flow_key *b)
+/* Is a stored key this one? Word by word, inline (a memcmp call was 3% of the
+ * pipeline), each word on its own: compared two at a time, the words would be
+ * read back from memory as pairs (see struct key_words). */
+static inline bool key_equal(const struct flow_key *a, const struct key_words *k)
 {
-	uint64_t x[KEY_WORDS], y[KEY_WORDS], d = 0;
-	key_words(a, x);
-	key_words(b, y);
-	for (size_t i = 0; i < KEY_WORDS; i++)
-		d |= x[i] ^ y[i];
-	return d == 0;
+	for (size_t i = 0; i < 6; i++) {
+		uint64_t x;
+		memcpy(&x, (const uint8_t *)a + 8 * i, 8);
+		if (x != k->w[i])
+			return false;
+	}
+	return true;
 }
 
 /* Byte order of two addresses, as memcmp gives it. */
@@ -108,22 +148,29 @@ static int addr_order(const uint8_t *a, const uint8_t *b, size_t alen)
 	return memcmp(a, b, alen);
 }
 
-/* Build the canonical key of p; *src_ep is the key endpoint of p's source. */
-static void make_key(const struct pkt *p, struct flow_key *k, int *src_ep)
+/* The canonical key of p (the struct flow_key layout, as words); *src_ep is
+ * the key endpoint of p's source. */
+static inline struct key_words make_key(const struct pkt *p, int *src_ep)
 {
 	size_t alen = p->ipver == 4 ? 4 : 16;
-	memset(k, 0, sizeof(*k));
-	k->ipver = p->ipver;
-	k->n_vlan = p->n_vlan;
-	memcpy(k->vlan, p->vlan, sizeof(k->vlan[0]) * p->n_vlan);
 	int c = addr_order(p->src, p->dst, alen);
 	bool src_first = c < 0 || (c == 0 && p->sport <= p->dport);
 	*src_ep = src_first ? 0 : 1;
-	memcpy(k->ip[*src_ep], p->src, alen);
-	memcpy(k->ip[1 - *src_ep], p->dst, alen);
-	k->port[*src_ep] = p->sport;
-	k->port[1 - *src_ep] = p->dport;
+	struct key_words k;
+	const uint8_t *first = src_first ? p->src : p->dst, *second = src_first ? p->dst : p->src;
+	addr_words(first, alen, &k.w[0], &k.w[1]);
+	addr_words(second, alen, &k.w[2], &k.w[3]);
+	uint16_t port0 = src_first ? p->sport : p->dport, port1 = src_first ? p->dport : p->sport;
+	k.w[4] = lanes16(port0, port1, bytes16(p->ipver, p->n_vlan), 0);
+	uint16_t tag[4] = { 0 };
+	for (unsigned i = 0; i < p->n_vlan && i < 4; i++)
+		tag[i] = p->vlan[i];
+	k.w[5] = lanes16(tag[0], tag[1], tag[2], tag[3]);
+	return k;
 }
+_Static_assert(offsetof(struct flow_key, port) == 32 && offsetof(struct flow_key, ipver) == 36 &&
+		       offsetof(struct flow_key, n_vlan) == 37 && offsetof(struct flow_key, vlan) == 40,
+	       "make_key builds struct flow_key's layout");
 
 static void lru_unlink(struct flow_table *t, struct flow *f)
 {
@@ -191,7 +238,7 @@ void flow_end(struct flow_table *t, struct flow *f, enum flow_end why, const str
 	free(f);
 }
 
-static struct flow *find(struct flow_table *t, const struct flow_key *k, uint32_t h)
+static struct flow *find(struct flow_table *t, const struct key_words *k, uint32_t h)
 {
 	for (struct flow *f = t->buckets[h & (t->nbuckets - 1)]; f; f = f->hnext)
 		if (f->hash == h && key_equal(&f->key, k))
@@ -201,12 +248,24 @@ static struct flow *find(struct flow_table *t, const struct flow_key *k, uint32_
 
 /* A stable 52-bit flow id (fits a JSON number exactly): hash of key, start time and
  * a serial, so the same capture gives the same ids run after run. */
+static uint64_t fnv1a64_bytes(uint64_t h, const void *bytes, size_t n)
+{
+	const uint8_t *p = bytes;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ p[i]) * 1099511628211ull;
+	return h;
+}
+
 static uint64_t make_id(const struct flow_key *k, int64_t ts, uint64_t serial)
 {
+	/* The key's fields in the order they were laid out in until the key became
+	 * words, so that every flow_id stays what it was. */
 	uint64_t h = 1469598103934665603ull;
-	const uint8_t *p = (const uint8_t *)k;
-	for (size_t i = 0; i < offsetof(struct flow_key, zero); i++) /* ids as before the padding */
-		h = (h ^ p[i]) * 1099511628211ull;
+	h = fnv1a64_bytes(h, &k->ipver, 1);
+	h = fnv1a64_bytes(h, &k->n_vlan, 1);
+	h = fnv1a64_bytes(h, k->vlan, sizeof(k->vlan));
+	h = fnv1a64_bytes(h, k->port, sizeof(k->port));
+	h = fnv1a64_bytes(h, k->ip, sizeof(k->ip));
 	for (int i = 0; i < 8; i++)
 		h = (h ^ (uint8_t)(ts >> (8 * i))) * 1099511628211ull;
 	for (int i = 0; i < 8; i++)
@@ -235,9 +294,8 @@ static void grow(struct flow_table *t)
 
 struct flow *flow_get(struct flow_table *t, const struct pkt *p, bool create, bool src_is_client, int *dir)
 {
-	struct flow_key k;
 	int src_ep;
-	make_key(p, &k, &src_ep);
+	const struct key_words k = make_key(p, &src_ep);
 	uint32_t h = key_hash(&k);
 	struct flow *f = find(t, &k, h);
 	if (!f) {
@@ -258,12 +316,12 @@ struct flow *flow_get(struct flow_table *t, const struct pkt *p, bool create, bo
 		f = calloc(1, sizeof(*f));
 		if (!f)
 			return NULL;
-		f->key = k;
+		memcpy(&f->key, &k, sizeof(f->key));
 		f->hash = h;
 		f->client = (uint8_t)(src_is_client ? src_ep : 1 - src_ep);
 		f->first_ts = f->last_ts = p->at.ts_us;
 		f->first = p->at;
-		f->id = make_id(&k, p->at.ts_us, t->next_serial++);
+		f->id = make_id(&f->key, p->at.ts_us, t->next_serial++);
 		f->hnext = t->buckets[h & (t->nbuckets - 1)];
 		t->buckets[h & (t->nbuckets - 1)] = f;
 		lru_push(t, f, LRU_SHORT);
