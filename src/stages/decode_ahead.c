@@ -314,13 +314,25 @@ void decode_ahead_current(const uint8_t *frame, const void *stored)
 	current_stored = stored;
 }
 
-bool decode_ahead_take_tpkt(const uint8_t *p, uint32_t len, struct rd *user)
+/* The head of what was stored for the current frame, if anything was. */
+static bool current_head(struct stored *h)
 {
 	if (!current_stored)
 		return false;
+	memcpy(h, current_stored, sizeof(*h));
+	return true;
+}
+
+/* Is r a view of exactly the len bytes at off in the current frame? */
+static bool exactly(struct rd r, uint32_t off, uint32_t len)
+{
+	return r.off == 0 && r.p == current_frame + off && r.len == len;
+}
+
+bool decode_ahead_take_tpkt(const uint8_t *p, uint32_t len, struct rd *user)
+{
 	struct stored h;
-	memcpy(&h, current_stored, sizeof(h));
-	if (p != current_frame + h.tpkt_off || len != h.tpkt_len)
+	if (!current_head(&h) || !exactly(rd_make(p, len), h.tpkt_off, h.tpkt_len))
 		return false;
 	*user = rd_make(current_frame + h.tsdu_off, h.tsdu_len);
 	return true;
@@ -328,11 +340,8 @@ bool decode_ahead_take_tpkt(const uint8_t *p, uint32_t len, struct rd *user)
 
 bool decode_ahead_take_pdv(struct rd tsdu, struct pres_pdv *pdv)
 {
-	if (!current_stored)
-		return false;
 	struct stored h;
-	memcpy(&h, current_stored, sizeof(h));
-	if (tsdu.off != 0 || tsdu.p != current_frame + h.tsdu_off || tsdu.len != h.tsdu_len)
+	if (!current_head(&h) || !exactly(tsdu, h.tsdu_off, h.tsdu_len))
 		return false;
 	pdv->has_ctx = h.pdv_has_ctx;
 	pdv->ctx = h.pdv_ctx;
@@ -344,11 +353,8 @@ bool decode_ahead_take_pdv(struct rd tsdu, struct pres_pdv *pdv)
 bool decode_ahead_take(struct rd r, struct mms_pdu *pdu, enum mms_status *st, const struct iec_report **rep,
 		       enum iec_report_status *rst)
 {
-	if (!current_stored)
-		return false;
 	struct stored h;
-	memcpy(&h, current_stored, sizeof(h));
-	if (r.off != 0 || r.p != current_frame + h.mms_off || r.len != h.mms_len)
+	if (!current_head(&h) || !exactly(r, h.mms_off, h.mms_len))
 		return false;
 	const uint8_t *in = current_stored + sizeof(h);
 	current_stored = NULL; /* one PDU per frame */
