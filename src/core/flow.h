@@ -51,9 +51,9 @@ enum app_proto {
 	APP_NOT_ISO, /* bytes that are not TPKT */
 };
 
-/* Canonical key: endpoint 0 is the lower (address, port). */
-/* Six 8-byte words, each built whole by the flow table (stages/flow_table.c):
- * the addresses, then ports, version and tag count, then the tags. */
+/* Canonical key: endpoint 0 is the lower (address, port). Six 8-byte words,
+ * each built whole by the flow table (stages/flow_table.c): the addresses, then
+ * ports, version and tag count, then the tags. */
 struct flow_key {
 	uint8_t ip[2][16]; /* IPv4 in the first 4 bytes, the rest 0 */
 	uint16_t port[2];

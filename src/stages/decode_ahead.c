@@ -81,8 +81,8 @@ static bool in_frame(const uint8_t *v, size_t len, const uint8_t *frame, uint32_
 }
 
 /* Where the one MMS PDU of a frame is, when the frame plainly carries exactly
- * that: anything else is left to the pipeline. h gets where the COTP user data
- * and the PDU are, and the presentation data value's context. */
+ * that: anything else is left to the pipeline. h gets where the TPKT, its COTP
+ * user data and the PDU are, and the presentation data value's context. */
 static bool locate(int dlt, const uint8_t *frame, uint32_t caplen, struct stored *h)
 {
 	if (dlt != DLT_EN10MB)
@@ -137,7 +137,7 @@ static bool locate(int dlt, const uint8_t *frame, uint32_t caplen, struct stored
 	    rd_empty(&st.spdu[0].user))
 		return false;
 	struct pres_ppdu pp;
-	if (pres_parse(st.spdu[0].user, PPDU_DATA, &pp) != PRES_OK || pp.kind != PPDU_DATA || pp.n_pdv != 1)
+	if (pres_parse(st.spdu[0].user, PPDU_DATA, &pp) != PRES_OK || pp.n_pdv != 1)
 		return false;
 	const struct pres_pdv *pdv = &pp.pdv[0];
 	if (pdv->data.off != 0 || cotp.user.off != 0 || rd_empty(&pdv->data) ||

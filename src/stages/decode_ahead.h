@@ -8,8 +8,8 @@
  * mostly idle: for a frame that plainly carries one whole MMS PDU (Ethernet,
  * VLAN tags, IPv4, TCP port 102, one TPKT, a COTP DT with EOT, session
  * give-tokens and data transfer, one presentation data value), it runs the
- * session and presentation parsers, then both decoders, and stores the results
- * after the frame in its block.
+ * pipeline's TPKT, COTP, session and presentation parsers, then both decoders,
+ * and stores the results after the frame in its block.
  *
  * The pipeline does not trust the reader's guess: it decodes the frame as
  * always, through every stage and its state, and takes the stored result only
