@@ -551,9 +551,11 @@ int main(int argc, char **argv)
 		if (live_loop(live, pipeline_live_packet, NULL, &stop_requested, opt.count, opt.duration_s,
 			      opt.stats_interval_s, on_capture_stats, housekeeping, NULL) != 0)
 			status = EXIT_FAILURE_RUN;
-	} else if ((opt.single_threaded ? input_set_read : input_set_read_threaded)(&in, offline_packet, NULL,
-										    &stop_requested) != 0) {
-		status = EXIT_FAILURE_RUN;
+	} else {
+		input_set_flow_soon(pipeline_flow_soon);
+		if ((opt.single_threaded ? input_set_read : input_set_read_threaded)(&in, offline_packet, NULL,
+										     &stop_requested) != 0)
+			status = EXIT_FAILURE_RUN;
 	}
 
 	pipeline_finish();

@@ -42,6 +42,12 @@ int pipeline_init(const struct options *o)
 	return flows ? 0 : -1;
 }
 
+void pipeline_flow_soon(uint32_t flow_hash, int stage)
+{
+	if (flows)
+		flow_table_prefetch(flows, flow_hash, (enum flow_prefetch)stage);
+}
+
 int64_t pipeline_last_ts(void)
 {
 	return last_ts;

@@ -22,6 +22,9 @@ void pipeline_live_packet(void *ctx, uint32_t iface, int dlt, uint64_t frame, co
 			  const uint8_t *data);
 /* End of input: flush every flow and buffered event. */
 void pipeline_finish(void);
+/* A frame of this flow hash comes in a few frames: ask the caches for its
+ * flow (input_set_flow_soon, flow_table_prefetch). */
+void pipeline_flow_soon(uint32_t flow_hash, int stage);
 int64_t pipeline_last_ts(void);
 
 #endif

@@ -84,6 +84,12 @@ struct block {
 	_Alignas(64) size_t used;
 	size_t cap;
 	uint8_t *data;
+	/* The flow hash of each frame record in the block, in order (0: not
+	 * decoded ahead), for input_set_flow_soon: a cursor running ahead over
+	 * the records themselves would wait for each record's lines in turn (they
+	 * come from the reader's core), this reads 16 frames a line. */
+	uint32_t n_frames;
+	uint32_t *soon; /* SOON_CAP */
 };
 
 struct ring {
@@ -104,6 +110,9 @@ struct ring {
 	struct decode_ahead_scratch *ahead; /* the reader's; NULL: no decoding ahead */
 	bool prefetchw;                     /* the CPU has PREFETCHW (advance) */
 };
+
+/* Frame records a block can hold (the smallest is a bare struct rec). */
+#define SOON_CAP (BLOCK_BYTES / sizeof(struct rec))
 
 static size_t rec_size(uint32_t len)
 {
@@ -157,6 +166,7 @@ static bool publish(struct ring *r)
 	} else {
 		struct block *b = &r->blocks[r->tail % RING_BLOCKS];
 		b->used = 0;
+		b->n_frames = 0;
 		ask_lines(r, b, 0, PREFETCH_AHEAD);
 	}
 	return go_on;
@@ -198,6 +208,8 @@ static const uint8_t *put(struct ring *r, enum rec_kind kind, int dlt, uint32_t 
 	rc->len = len;
 	memcpy(rc + 1, bytes, len);
 	advance(r, b, need);
+	if (kind == REC_FRAME && b->n_frames < SOON_CAP)
+		b->soon[b->n_frames++] = 0;
 	return (const uint8_t *)(rc + 1);
 }
 
@@ -217,6 +229,8 @@ static void put_ahead(struct ring *r, int dlt, const uint8_t *frame, const uint8
 	rc->kind = REC_AHEAD;
 	rc->len = (uint32_t)n;
 	advance(r, b, rec_size(rc->len));
+	if (b->n_frames && b->n_frames <= SOON_CAP)
+		b->soon[b->n_frames - 1] = decode_ahead_flow_hash(rc + 1); /* the frame just put */
 }
 
 static void reader_packet(void *ctx, int dlt, uint32_t file_idx, uint64_t frame, const struct pcap_pkthdr *h,
@@ -248,6 +262,30 @@ static void *reader_main(void *arg)
 	return NULL;
 }
 
+static flow_soon_fn flow_soon;
+
+void input_set_flow_soon(flow_soon_fn fn)
+{
+	flow_soon = fn;
+}
+
+/* Frames between a frame's flow prefetches and its processing: the bucket's
+ * line is asked for 8 frames before (a few microseconds: enough for a miss to
+ * memory), read 4 frames before to ask for the flow's lines. */
+enum { SOON_BUCKET = 12, SOON_FLOW = 6, SOON_STATE = 3 };
+
+/* Ask for the flows of the block's frames SOON_BUCKET and SOON_FLOW frames
+ * after frame i (the i-th frame record). */
+static void frames_soon(const struct block *b, uint32_t i)
+{
+	if (i + SOON_BUCKET < b->n_frames && b->soon[i + SOON_BUCKET])
+		flow_soon(b->soon[i + SOON_BUCKET], 0);
+	if (i + SOON_FLOW < b->n_frames && b->soon[i + SOON_FLOW])
+		flow_soon(b->soon[i + SOON_FLOW], 1);
+	if (i + SOON_STATE < b->n_frames && b->soon[i + SOON_STATE])
+		flow_soon(b->soon[i + SOON_STATE], 2);
+}
+
 /* Hand one block's records to fn and the log. False once *stop is set. */
 static bool consume(const struct block *b, packet_fn fn, void *ctx, volatile int *stop, int *rc)
 {
@@ -256,11 +294,26 @@ static bool consume(const struct block *b, packet_fn fn, void *ctx, volatile int
 	 * every record. */
 	const size_t used = b->used;
 	const uint8_t *const data = b->data;
+	uint32_t frame_i = 0;
+	if (flow_soon) {
+		/* the first frames' flows: what frames_soon asks for the later ones */
+		for (uint32_t i = 0; i < SOON_BUCKET && i < b->n_frames; i++)
+			if (b->soon[i])
+				flow_soon(b->soon[i], 0);
+		for (uint32_t i = 0; i < SOON_FLOW && i < b->n_frames; i++)
+			if (b->soon[i])
+				flow_soon(b->soon[i], 1);
+		for (uint32_t i = 0; i < SOON_STATE && i < b->n_frames; i++)
+			if (b->soon[i])
+				flow_soon(b->soon[i], 2);
+	}
 	for (size_t off = 0; off < used;) {
 		const struct rec *e = (const struct rec *)(data + off);
 		const uint8_t *bytes = (const uint8_t *)(e + 1);
 		off += rec_size(e->len);
 		if (e->kind == REC_FRAME) {
+			if (flow_soon)
+				frames_soon(b, frame_i++);
 			const struct rec *next = (const struct rec *)(data + off);
 			bool ahead = off < used && next->kind == REC_AHEAD;
 			if (ahead) {
@@ -284,6 +337,17 @@ static bool consume(const struct block *b, packet_fn fn, void *ctx, volatile int
 	return true;
 }
 
+/* The ring and its blocks (those allocated: the rest are NULL). */
+static void ring_free(struct ring *r)
+{
+	for (int i = 0; i < RING_BLOCKS; i++) {
+		free(r->blocks[i].data);
+		free(r->blocks[i].soon);
+	}
+	free(r->ahead);
+	free(r);
+}
+
 int input_set_read_threaded(struct input_set *s, packet_fn fn, void *ctx, volatile int *stop)
 {
 	/* aligned_alloc: the blocks' lines (struct block); sizeof is a multiple of
@@ -299,11 +363,10 @@ int input_set_read_threaded(struct input_set *s, packet_fn fn, void *ctx, volati
 #endif
 	for (int i = 0; i < RING_BLOCKS; i++) {
 		r->blocks[i].cap = BLOCK_BYTES;
-		if (!(r->blocks[i].data = malloc(BLOCK_BYTES))) {
-			for (int k = 0; k < i; k++)
-				free(r->blocks[k].data);
-			free(r->ahead);
-			free(r);
+		r->blocks[i].data = malloc(BLOCK_BYTES);
+		r->blocks[i].soon = malloc(SOON_CAP * sizeof(uint32_t));
+		if (!r->blocks[i].data || !r->blocks[i].soon) {
+			ring_free(r);
 			return input_set_read(s, fn, ctx, stop);
 		}
 	}
@@ -316,10 +379,7 @@ int input_set_read_threaded(struct input_set *s, packet_fn fn, void *ctx, volati
 	pthread_t th;
 	int err = thread_start(&th, reader_main, r, "mmswatch-reader");
 	if (err != 0) {
-		for (int i = 0; i < RING_BLOCKS; i++)
-			free(r->blocks[i].data);
-		free(r->ahead);
-		free(r);
+		ring_free(r);
 		return input_set_read(s, fn, ctx, stop);
 	}
 
@@ -356,9 +416,6 @@ int input_set_read_threaded(struct input_set *s, packet_fn fn, void *ctx, volati
 	pthread_cond_destroy(&r->filled);
 	pthread_cond_destroy(&r->emptied);
 	pthread_mutex_destroy(&r->mu);
-	for (int i = 0; i < RING_BLOCKS; i++)
-		free(r->blocks[i].data);
-	free(r->ahead);
-	free(r);
+	ring_free(r);
 	return rc;
 }

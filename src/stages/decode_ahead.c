@@ -20,6 +20,7 @@
 #include "dissectors/rd.h"
 #include "dissectors/session.h"
 #include "dissectors/tpkt.h"
+#include "stages/flow_table.h"
 
 #define ISO_TSAP_PORT 102
 
@@ -30,6 +31,7 @@ struct stored {
 	uint32_t tsdu_off, tsdu_len; /* the COTP user data holding them */
 	uint32_t tpkt_off, tpkt_len; /* the TPKT holding that: the TCP payload */
 	uint32_t pdv_ctx;            /* the presentation data value's context id */
+	uint32_t flow_hash;          /* flow_hash_ipv4 of the frame (a prefetch hint) */
 	bool pdv_has_ctx;
 	uint8_t pdv_encoding;
 	uint8_t mms_status;  /* enum mms_status */
@@ -88,12 +90,17 @@ static bool locate(int dlt, const uint8_t *frame, uint32_t caplen, struct stored
 	if (dlt != DLT_EN10MB)
 		return false;
 	struct rd r = rd_make(frame, caplen);
-	uint16_t type;
+	uint16_t type, vlan[4] = { 0 };
+	uint8_t n_vlan = 0;
 	if (!rd_skip(&r, 12) || !rd_be16(&r, &type))
 		return false;
-	for (int tags = 0; type == 0x8100 || type == 0x88a8 || type == 0x9100; tags++)
-		if (tags == 8 || !rd_skip(&r, 2) || !rd_be16(&r, &type))
+	for (int tags = 0; type == 0x8100 || type == 0x88a8 || type == 0x9100; tags++) {
+		uint16_t tci;
+		if (tags == 8 || !rd_be16(&r, &tci) || !rd_be16(&r, &type))
 			return false;
+		if (n_vlan < 4)
+			vlan[n_vlan++] = tci & 0x0fff; /* as the link stage keeps them */
+	}
 	if (type != 0x0800)
 		return false;
 	/* IPv4, not a fragment, TCP; its total length bounds the segment (an
@@ -108,7 +115,10 @@ static bool locate(int dlt, const uint8_t *frame, uint32_t caplen, struct stored
 		return false;
 	struct rd seg;
 	uint32_t ihl = (uint32_t)(vihl & 15) * 4;
-	if (total < ihl || !rd_sub(&r, total, &seg) || !rd_skip(&seg, ihl))
+	if (total < ihl || !rd_sub(&r, total, &seg))
+		return false;
+	const uint8_t *addrs = rd_ptr(&seg) + 12; /* source, destination: within the ihl >= 20 bytes */
+	if (!rd_skip(&seg, ihl))
 		return false;
 	uint16_t sport, dport;
 	uint8_t doff;
@@ -151,6 +161,7 @@ static bool locate(int dlt, const uint8_t *frame, uint32_t caplen, struct stored
 	h->pdv_has_ctx = pdv->has_ctx;
 	h->pdv_ctx = pdv->ctx;
 	h->pdv_encoding = pdv->encoding;
+	h->flow_hash = flow_hash_ipv4(addrs, addrs + 4, sport, dport, n_vlan, vlan);
 	return true;
 }
 
@@ -312,6 +323,13 @@ void decode_ahead_current(const uint8_t *frame, const void *stored)
 {
 	current_frame = frame;
 	current_stored = stored;
+}
+
+uint32_t decode_ahead_flow_hash(const void *stored)
+{
+	uint32_t h;
+	memcpy(&h, (const uint8_t *)stored + offsetof(struct stored, flow_hash), sizeof(h));
+	return h;
 }
 
 /* The head of what was stored for the current frame, if anything was. */

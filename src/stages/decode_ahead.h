@@ -60,6 +60,11 @@ void decode_ahead_ranges(const void *stored, struct decode_ahead_ranges *out);
  * what decode_ahead_frame stored for it (NULL: nothing); NULL, NULL after it. */
 void decode_ahead_current(const uint8_t *frame, const void *stored);
 
+/* The flow table's hash of the key of a frame decoded ahead (flow_hash_ipv4),
+ * read a few frames before the frame is processed, to ask the caches for its
+ * flow (flow_table_prefetch). A hint only. */
+uint32_t decode_ahead_flow_hash(const void *stored);
+
 /* What tpkt_header and cotp_parse give for the len bytes at p, if they are
  * exactly the TPKT stored for the current frame: one whole TPKT holding a COTP
  * DT with EOT, whose user data goes into *user. False: parse them in place. */

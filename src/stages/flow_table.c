@@ -148,25 +148,82 @@ static int addr_order(const uint8_t *a, const uint8_t *b, size_t alen)
 	return memcmp(a, b, alen);
 }
 
-/* The canonical key of p (the struct flow_key layout, as words); *src_ep is
- * the key endpoint of p's source. */
-static inline struct key_words make_key(const struct pkt *p, int *src_ep)
+/* The canonical key of a packet's addresses, ports and VLAN stack (the struct
+ * flow_key layout, as words); *src_ep is the key endpoint of the source. */
+static inline struct key_words key_of(uint8_t ipver, const uint8_t *src, const uint8_t *dst, uint16_t sport,
+				      uint16_t dport, uint8_t n_vlan, const uint16_t *vlan, int *src_ep)
 {
-	size_t alen = p->ipver == 4 ? 4 : 16;
-	int c = addr_order(p->src, p->dst, alen);
-	bool src_first = c < 0 || (c == 0 && p->sport <= p->dport);
+	size_t alen = ipver == 4 ? 4 : 16;
+	int c = addr_order(src, dst, alen);
+	bool src_first = c < 0 || (c == 0 && sport <= dport);
 	*src_ep = src_first ? 0 : 1;
 	struct key_words k;
-	const uint8_t *first = src_first ? p->src : p->dst, *second = src_first ? p->dst : p->src;
+	const uint8_t *first = src_first ? src : dst, *second = src_first ? dst : src;
 	addr_words(first, alen, &k.w[0], &k.w[1]);
 	addr_words(second, alen, &k.w[2], &k.w[3]);
-	uint16_t port0 = src_first ? p->sport : p->dport, port1 = src_first ? p->dport : p->sport;
-	k.w[4] = lanes16(port0, port1, bytes16(p->ipver, p->n_vlan), 0);
+	uint16_t port0 = src_first ? sport : dport, port1 = src_first ? dport : sport;
+	k.w[4] = lanes16(port0, port1, bytes16(ipver, n_vlan), 0);
 	uint16_t tag[4] = { 0 };
-	for (unsigned i = 0; i < p->n_vlan && i < 4; i++)
-		tag[i] = p->vlan[i];
+	for (unsigned i = 0; i < n_vlan && i < 4; i++)
+		tag[i] = vlan[i];
 	k.w[5] = lanes16(tag[0], tag[1], tag[2], tag[3]);
 	return k;
+}
+
+static inline struct key_words make_key(const struct pkt *p, int *src_ep)
+{
+	return key_of(p->ipver, p->src, p->dst, p->sport, p->dport, p->n_vlan, p->vlan, src_ep);
+}
+
+uint32_t flow_hash_of(const struct pkt *p)
+{
+	int src_ep;
+	const struct key_words k = make_key(p, &src_ep);
+	return key_hash(&k);
+}
+
+uint32_t flow_hash_ipv4(const uint8_t src[4], const uint8_t dst[4], uint16_t sport, uint16_t dport, uint8_t n_vlan,
+			const uint16_t *vlan)
+{
+	int src_ep;
+	const struct key_words k = key_of(4, src, dst, sport, dport, n_vlan, vlan, &src_ep);
+	return key_hash(&k);
+}
+
+static inline void prefetch_lines(const void *at, size_t n)
+{
+	for (size_t k = 0; k < n; k += 64)
+		__builtin_prefetch((const char *)at + k);
+}
+
+void flow_table_prefetch(const struct flow_table *t, uint32_t h, enum flow_prefetch stage)
+{
+	struct flow *const *b = &t->buckets[h & (t->nbuckets - 1)];
+	if (stage == FLOW_PREFETCH_BUCKET) {
+		__builtin_prefetch(b);
+		return;
+	}
+	/* The first flow of the chain: the lookup reads its first line, the TCP
+	 * and ISO stages and the bus the others. A prefetch of a flow freed before
+	 * its frame comes does no harm (it cannot fault). */
+	const struct flow *f = *b;
+	if (!f)
+		return;
+	if (stage == FLOW_PREFETCH_FLOW) {
+		prefetch_lines(f, sizeof(*f));
+		return;
+	}
+	/* Its lines are there by now: what it points to, the ISO stage's state
+	 * and each analyzer's, as far as their first lines. */
+	if (f->hash != h)
+		return;
+	if (f->iso)
+		prefetch_lines(f->iso, 256);
+	if (f->ied)
+		prefetch_lines(f->ied, 64);
+	for (size_t i = 0; i < FLOW_SLOTS; i++)
+		if (f->slot[i])
+			prefetch_lines(f->slot[i], 128);
 }
 _Static_assert(offsetof(struct flow_key, port) == 32 && offsetof(struct flow_key, ipver) == 36 &&
 		       offsetof(struct flow_key, n_vlan) == 37 && offsetof(struct flow_key, vlan) == 40,

@@ -18,6 +18,9 @@
 #include "dissectors/session.h"
 #include "dissectors/tpkt.h"
 #include "stages/decode_ahead.h"
+#include "stages/decode_ip.h"
+#include "stages/decode_link.h"
+#include "stages/flow_table.h"
 #include "tcheck.h"
 
 static struct decode_ahead_scratch scratch;
@@ -92,6 +95,11 @@ static bool one_frame(int dlt, const uint8_t *data, uint32_t caplen)
 	size_t n = decode_ahead_frame(&scratch, dlt, first, copy, caplen, stored, sizeof(stored));
 	if (!n)
 		return false;
+	/* the flow hash the pipeline's flow_get computes for the frame, after the
+	 * link and IP stages (what flow_soon prefetches with) */
+	struct pkt p = { .dlt = dlt, .data = copy, .caplen = caplen, .wirelen = caplen };
+	CHECK(decode_link(dlt, &p) == LINK_OK && p.red == RED_NONE && decode_ip(&p) == IP_TCP);
+	CHECK_EQ(decode_ahead_flow_hash(stored), flow_hash_of(&p));
 	memset(first, 0xa5, caplen);
 	struct decode_ahead_ranges g;
 	decode_ahead_ranges(stored, &g);
