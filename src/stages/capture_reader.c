@@ -19,7 +19,9 @@
  * The reader also decodes ahead (stages/decode_ahead.h): a frame that plainly
  * carries one MMS PDU is followed, in the same block, by a REC_AHEAD record of
  * the PDU and its report decoded, which consume() hands to the pipeline with the
- * frame; the pipeline takes it only for exactly those bytes. */
+ * frame; the pipeline takes it only for exactly those bytes. The block also
+ * keeps each such frame's flow hash, which consume() passes to flow_soon a few
+ * frames early so that the pipeline's flow is in the cache when its turn comes. */
 #include "stages/capture.h"
 
 #include <pthread.h>
