@@ -20,7 +20,7 @@
 #include "dissectors/rd.h"
 #include "dissectors/session.h"
 #include "dissectors/tpkt.h"
-#include "stages/flow_table.h"
+#include "stages/flow_hash.h"
 
 #define ISO_TSAP_PORT 102
 

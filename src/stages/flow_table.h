@@ -23,12 +23,6 @@ size_t flow_table_count(const struct flow_table *t);
  * packet's direction (0 client->server). New flows take their orientation from
  * is_client_src (true when p's source is the client). */
 struct flow *flow_get(struct flow_table *t, const struct pkt *p, bool create, bool src_is_client, int *dir);
-/* The hash flow_get computes for p's flow. */
-uint32_t flow_hash_of(const struct pkt *p);
-/* The same for an IPv4 packet with these fields (the
- * reader thread computes it for frames it decodes ahead: stages/decode_ahead.h). */
-uint32_t flow_hash_ipv4(const uint8_t src[4], const uint8_t dst[4], uint16_t sport, uint16_t dport, uint8_t n_vlan,
-			const uint16_t *vlan);
 /* Ask the caches for what the lookup of a flow of hash h will read, a few
  * frames before it: its bucket first, then (the bucket there by now) the
  * lines of the first flow on it. Only a hint: nothing is read that could

@@ -20,7 +20,7 @@
 #include "stages/decode_ahead.h"
 #include "stages/decode_ip.h"
 #include "stages/decode_link.h"
-#include "stages/flow_table.h"
+#include "stages/flow_hash.h"
 #include "tcheck.h"
 
 static struct decode_ahead_scratch scratch;
