@@ -35,10 +35,11 @@ int input_set_read_to(struct input_set *s, packet_fn fn, note_fn note, void *ctx
  * input_set_read logs them. */
 int input_set_read_threaded(struct input_set *s, packet_fn fn, void *ctx, volatile int *stop);
 /* What input_set_read_threaded's consumer calls, a few frames before it hands
- * a frame decoded ahead to fn (stage 0 eight frames before, stage 1 four),
- * with the flow table's hash of the frame's key (stages/decode_ahead.h), so
- * that the pipeline asks the caches for its flow in time
- * (flow_table_prefetch). NULL (the default): nothing is called. */
+ * a frame decoded ahead to fn (stage 0 twelve frames before, stage 1 six,
+ * stage 2 three), with the flow table's hash of the frame's key
+ * (stages/decode_ahead.h), so that the pipeline asks the caches for its flow
+ * in time (pipeline_flow_soon, flow_table_prefetch). NULL (the default):
+ * nothing is called. */
 typedef void (*flow_soon_fn)(uint32_t flow_hash, int stage);
 void input_set_flow_soon(flow_soon_fn fn);
 void input_set_free(struct input_set *s);

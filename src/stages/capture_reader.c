@@ -210,6 +210,8 @@ static const uint8_t *put(struct ring *r, enum rec_kind kind, int dlt, uint32_t 
 	rc->len = len;
 	memcpy(rc + 1, bytes, len);
 	advance(r, b, need);
+	/* Always below SOON_CAP: every record takes at least sizeof(struct rec),
+	 * and a block grown for a large frame holds that frame alone. */
 	if (kind == REC_FRAME && b->n_frames < SOON_CAP)
 		b->soon[b->n_frames++] = 0;
 	return (const uint8_t *)(rc + 1);
@@ -271,13 +273,16 @@ void input_set_flow_soon(flow_soon_fn fn)
 	flow_soon = fn;
 }
 
-/* Frames between a frame's flow prefetches and its processing: the bucket's
- * line is asked for 8 frames before (a few microseconds: enough for a miss to
- * memory), read 4 frames before to ask for the flow's lines. */
+/* Frames between each stage of a frame's flow prefetches and its processing
+ * (flow_table_prefetch's stages): the bucket's line is asked for 12 frames
+ * before, read 6 frames before to ask for the flow's lines, and those read 3
+ * frames before to ask for what the flow points to. A frame takes about
+ * 450 ns on the pipeline thread: each stage has over a microsecond, enough for
+ * a miss to memory. */
 enum { SOON_BUCKET = 12, SOON_FLOW = 6, SOON_STATE = 3 };
 
-/* Ask for the flows of the block's frames SOON_BUCKET and SOON_FLOW frames
- * after frame i (the i-th frame record). */
+/* Ask for the flows of the block's frames SOON_BUCKET, SOON_FLOW and
+ * SOON_STATE frames after frame i (the i-th frame record). */
 static void frames_soon(const struct block *b, uint32_t i)
 {
 	if (i + SOON_BUCKET < b->n_frames && b->soon[i + SOON_BUCKET])

@@ -79,10 +79,12 @@ static inline bool key_equal(const struct flow_key *a, const struct key_words *k
 	return true;
 }
 
+/* Every 64-byte line holding some of the n bytes at at. */
 static inline void prefetch_lines(const void *at, size_t n)
 {
-	for (size_t k = 0; k < n; k += 64)
-		__builtin_prefetch((const char *)at + k);
+	uintptr_t first = (uintptr_t)at & ~(uintptr_t)63, end = (uintptr_t)at + n;
+	for (uintptr_t p = first; p < end; p += 64)
+		__builtin_prefetch((const void *)p);
 }
 
 void flow_table_prefetch(const struct flow_table *t, uint32_t h, enum flow_prefetch stage)

@@ -23,10 +23,11 @@ size_t flow_table_count(const struct flow_table *t);
  * packet's direction (0 client->server). New flows take their orientation from
  * is_client_src (true when p's source is the client). */
 struct flow *flow_get(struct flow_table *t, const struct pkt *p, bool create, bool src_is_client, int *dir);
-/* Ask the caches for what the lookup of a flow of hash h will read, a few
- * frames before it: its bucket first, then (the bucket there by now) the
- * lines of the first flow on it. Only a hint: nothing is read that could
- * change an outcome. */
+/* Ask the caches for what the lookup of a flow of hash h, and the stages
+ * after it, will read, a few frames before: its bucket first, then (the
+ * bucket there by now) the lines of the first flow on it, then (those there)
+ * the first lines of the flow's ISO state, IED and analyzer slots. Only a
+ * hint: nothing read here decides anything. */
 enum flow_prefetch { FLOW_PREFETCH_BUCKET, FLOW_PREFETCH_FLOW, FLOW_PREFETCH_STATE };
 void flow_table_prefetch(const struct flow_table *t, uint32_t h, enum flow_prefetch stage);
 /* Record activity: moves the flow to the front of its LRU list. */
