@@ -273,24 +273,20 @@ void input_set_flow_soon(flow_soon_fn fn)
 	flow_soon = fn;
 }
 
-/* Frames between each stage of a frame's flow prefetches and its processing
- * (flow_table_prefetch's stages): the bucket's line is asked for 12 frames
- * before, read 6 frames before to ask for the flow's lines, and those read 3
- * frames before to ask for what the flow points to. A frame takes about
- * 450 ns on the pipeline thread: each stage has over a microsecond, enough for
- * a miss to memory. */
-enum { SOON_BUCKET = 12, SOON_FLOW = 6, SOON_STATE = 3 };
+/* Frames between each stage of a frame's flow prefetches and its processing,
+ * by stage (flow_soon's stage: enum flow_prefetch in stages/flow_table.h): the
+ * bucket's line is asked for 12 frames before, read 6 frames before to ask
+ * for the flow's lines, and those read 3 frames before to ask for what the
+ * flow points to. A frame takes about 450 ns on the pipeline thread: each
+ * stage has over a microsecond, enough for a miss to memory. */
+static const uint8_t SOON_AT[] = { 12, 6, 3 };
+#define SOON_STAGES (sizeof(SOON_AT) / sizeof(SOON_AT[0]))
 
-/* Ask for the flows of the block's frames SOON_BUCKET, SOON_FLOW and
- * SOON_STATE frames after frame i (the i-th frame record). */
-static void frames_soon(const struct block *b, uint32_t i)
+/* Stage `stage` of the block's j-th frame record, if it was decoded ahead. */
+static void frame_soon(const struct block *b, uint32_t j, int stage)
 {
-	if (i + SOON_BUCKET < b->n_frames && b->soon[i + SOON_BUCKET])
-		flow_soon(b->soon[i + SOON_BUCKET], 0);
-	if (i + SOON_FLOW < b->n_frames && b->soon[i + SOON_FLOW])
-		flow_soon(b->soon[i + SOON_FLOW], 1);
-	if (i + SOON_STATE < b->n_frames && b->soon[i + SOON_STATE])
-		flow_soon(b->soon[i + SOON_STATE], 2);
+	if (j < b->n_frames && b->soon[j])
+		flow_soon(b->soon[j], stage);
 }
 
 /* Hand one block's records to fn and the log. False once *stop is set. */
@@ -302,25 +298,20 @@ static bool consume(const struct block *b, packet_fn fn, void *ctx, volatile int
 	const size_t used = b->used;
 	const uint8_t *const data = b->data;
 	uint32_t frame_i = 0;
-	if (flow_soon) {
-		/* the first frames' flows: what frames_soon asks for the later ones */
-		for (uint32_t i = 0; i < SOON_BUCKET && i < b->n_frames; i++)
-			if (b->soon[i])
-				flow_soon(b->soon[i], 0);
-		for (uint32_t i = 0; i < SOON_FLOW && i < b->n_frames; i++)
-			if (b->soon[i])
-				flow_soon(b->soon[i], 1);
-		for (uint32_t i = 0; i < SOON_STATE && i < b->n_frames; i++)
-			if (b->soon[i])
-				flow_soon(b->soon[i], 2);
-	}
+	if (flow_soon) /* the block's first frames: each stage its distance's worth */
+		for (size_t k = 0; k < SOON_STAGES; k++)
+			for (uint32_t j = 0; j < SOON_AT[k]; j++)
+				frame_soon(b, j, (int)k);
 	for (size_t off = 0; off < used;) {
 		const struct rec *e = (const struct rec *)(data + off);
 		const uint8_t *bytes = (const uint8_t *)(e + 1);
 		off += rec_size(e->len);
 		if (e->kind == REC_FRAME) {
-			if (flow_soon)
-				frames_soon(b, frame_i++);
+			if (flow_soon) {
+				for (size_t k = 0; k < SOON_STAGES; k++)
+					frame_soon(b, frame_i + SOON_AT[k], (int)k);
+				frame_i++;
+			}
 			const struct rec *next = (const struct rec *)(data + off);
 			bool ahead = off < used && next->kind == REC_AHEAD;
 			if (ahead) {

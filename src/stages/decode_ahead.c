@@ -117,8 +117,9 @@ static bool locate(int dlt, const uint8_t *frame, uint32_t caplen, struct stored
 	uint32_t ihl = (uint32_t)(vihl & 15) * 4;
 	if (total < ihl || !rd_sub(&r, total, &seg))
 		return false;
-	const uint8_t *addrs = rd_ptr(&seg) + 12; /* source, destination: within the ihl >= 20 bytes */
-	if (!rd_skip(&seg, ihl))
+	struct rd at_addrs = seg;
+	struct bview addrs; /* source, destination */
+	if (!rd_skip(&at_addrs, 12) || !rd_view(&at_addrs, 8, &addrs) || !rd_skip(&seg, ihl))
 		return false;
 	uint16_t sport, dport;
 	uint8_t doff;
@@ -161,7 +162,7 @@ static bool locate(int dlt, const uint8_t *frame, uint32_t caplen, struct stored
 	h->pdv_has_ctx = pdv->has_ctx;
 	h->pdv_ctx = pdv->ctx;
 	h->pdv_encoding = pdv->encoding;
-	h->flow_hash = flow_hash_ipv4(addrs, addrs + 4, sport, dport, n_vlan, vlan);
+	h->flow_hash = flow_hash_ipv4(addrs.p, addrs.p + 4, sport, dport, n_vlan, vlan);
 	return true;
 }
 
