@@ -15,9 +15,19 @@
  * vCPU the pipeline thread lands on; a pair of runs measured in such a spell is
  * not comparable with one measured out of it.
  *
+ * With --miss it times a load that misses the caches, on each CPU in turn: a
+ * chase through 64 MiB of lines in a random cycle, each load waiting for the
+ * one before. The arithmetic of --speed can run at one speed on both vCPUs
+ * while a miss costs 1.3 to 1.7 times more on one of them, or twice as much on
+ * both as half an hour before (how much of the host's cache and memory the
+ * neighbours leave): the pipeline thread's work is mostly such misses, so its
+ * times follow this figure, and the cost per byte with twice the IEDs, which is
+ * about misses, is only comparable between runs with similar figures.
+ *
  *   cc -O2 -pthread -o core_rtt tests/bench/core_rtt.c
  *   core_rtt           ->  "round trip N ns between CPUs A and B" (or a reason it could not)
  *   core_rtt --speed   ->  "cpu 0 N ms, cpu 1 M ms: slowest X.XXx fastest"
+ *   core_rtt --miss    ->  "cpu 0 N ns, cpu 1 M ns per miss: slowest X.XXx fastest"
  */
 #define _GNU_SOURCE
 #include <pthread.h>
@@ -80,14 +90,32 @@ static double spin_ms(void)
 	return now_ms() - a;
 }
 
-/* Each allowed CPU in turn (up to 8), the median of 3 spins on it. */
-static int speed(const cpu_set_t *allowed)
+/* The allowed CPUs, up to 8. */
+static int cpu_list(const cpu_set_t *allowed, int cpus[8])
 {
-	int cpus[8], n = 0;
-	double ms[8];
+	int n = 0;
 	for (int c = 0; c < CPU_SETSIZE && n < 8; c++)
 		if (CPU_ISSET(c, allowed))
 			cpus[n++] = c;
+	return n;
+}
+
+static void print_spread(const int *cpus, const double *v, int n, const char *unit, const char *what)
+{
+	double lo = v[0], hi = v[0];
+	for (int i = 0; i < n; i++) {
+		printf("%scpu %d %.0f %s", i ? ", " : "", cpus[i], v[i], unit);
+		lo = v[i] < lo ? v[i] : lo;
+		hi = v[i] > hi ? v[i] : hi;
+	}
+	printf("%s: slowest %.2fx fastest\n", what, lo > 0 ? hi / lo : 0.0);
+}
+
+/* Each allowed CPU in turn (up to 8), the median of 3 spins on it. */
+static int speed(const cpu_set_t *allowed)
+{
+	int cpus[8], n = cpu_list(allowed, cpus);
+	double ms[8];
 	for (int i = 0; i < n; i++) {
 		if (pin(cpus[i]) != 0) {
 			puts("not measured: cannot pin a thread");
@@ -99,13 +127,81 @@ static int speed(const cpu_set_t *allowed)
 		qsort(t, 3, sizeof(t[0]), by_value);
 		ms[i] = t[1];
 	}
-	double lo = ms[0], hi = ms[0];
-	for (int i = 0; i < n; i++) {
-		printf("%scpu %d %.0f ms", i ? ", " : "", cpus[i], ms[i]);
-		lo = ms[i] < lo ? ms[i] : lo;
-		hi = ms[i] > hi ? ms[i] : hi;
+	print_spread(cpus, ms, n, "ms", "");
+	return 0;
+}
+
+#define CHASE_BYTES (64u << 20)
+#define CHASE_LINE 64
+#define CHASE_LOADS 1000000
+
+/* One pointer per 64-byte line of a 64 MiB block, the lines linked in one random
+ * cycle (Sattolo's shuffle), so that every load misses and waits for the last. */
+static void **chase_build(void)
+{
+	size_t n = CHASE_BYTES / CHASE_LINE, step = CHASE_LINE / sizeof(void *);
+	void **mem = aligned_alloc(CHASE_LINE, CHASE_BYTES);
+	size_t *order = malloc(n * sizeof(*order));
+	if (!mem || !order) {
+		free(mem);
+		free(order);
+		return NULL;
 	}
-	printf(": slowest %.2fx fastest\n", lo > 0 ? hi / lo : 0.0);
+	for (size_t i = 0; i < n; i++)
+		order[i] = i;
+	uint64_t x = 88172645463325252ull; /* xorshift: the same cycle every run */
+	for (size_t i = n - 1; i > 0; i--) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		size_t j = (size_t)(x % i);
+		size_t t = order[i];
+		order[i] = order[j];
+		order[j] = t;
+	}
+	for (size_t i = 0; i < n; i++)
+		mem[order[i] * step] = &mem[order[(i + 1) % n] * step];
+	free(order);
+	return mem;
+}
+
+static double chase_ns(void **start)
+{
+	void **p = start;
+	double a = now_ms();
+	for (int i = 0; i < CHASE_LOADS; i++)
+		p = (void **)*p;
+	double ms = now_ms() - a;
+	/* keep the chain's end alive, so the loop is not folded away */
+	if (p == NULL)
+		puts("");
+	return ms * 1e6 / CHASE_LOADS;
+}
+
+/* Each allowed CPU in turn (up to 8), the median of 3 chases on it. */
+static int miss(const cpu_set_t *allowed)
+{
+	int cpus[8], n = cpu_list(allowed, cpus);
+	double ns[8];
+	void **mem = chase_build();
+	if (!mem) {
+		puts("not measured: no memory");
+		return 0;
+	}
+	for (int i = 0; i < n; i++) {
+		if (pin(cpus[i]) != 0) {
+			puts("not measured: cannot pin a thread");
+			free(mem);
+			return 0;
+		}
+		double t[3];
+		for (int r = 0; r < 3; r++)
+			t[r] = chase_ns(mem);
+		qsort(t, 3, sizeof(t[0]), by_value);
+		ns[i] = t[1];
+	}
+	free(mem);
+	print_spread(cpus, ns, n, "ns", " per miss");
 	return 0;
 }
 
@@ -119,6 +215,8 @@ int main(int argc, char **argv)
 	}
 	if (argc > 1 && !strcmp(argv[1], "--speed"))
 		return speed(&allowed);
+	if (argc > 1 && !strcmp(argv[1], "--miss"))
+		return miss(&allowed);
 	for (int c = 0; c < CPU_SETSIZE && n < 2; c++)
 		if (CPU_ISSET(c, &allowed))
 			cpus[n++] = c;
