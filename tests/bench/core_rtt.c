@@ -135,8 +135,10 @@ static int speed(const cpu_set_t *allowed)
 #define CHASE_LINE 64
 #define CHASE_LOADS 1000000
 
-/* One pointer per 64-byte line of a 64 MiB block, the lines linked in one random
- * cycle (Sattolo's shuffle), so that every load misses and waits for the last. */
+/* One pointer per 64-byte line of a 64 MiB block, each line linked to the next
+ * in a shuffled order and the last back to the first: one cycle through every
+ * line, in an order no prefetcher guesses, so that every load misses (the TLB
+ * too, on 4 KiB pages) and waits for the one before. */
 static void **chase_build(void)
 {
 	size_t n = CHASE_BYTES / CHASE_LINE, step = CHASE_LINE / sizeof(void *);
