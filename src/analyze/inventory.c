@@ -365,7 +365,9 @@ static void note_dataset(struct ied *d, struct bview dom, struct bview name)
 
 /* A report's DatSet (OptFlds data-set-name): the dataset exists on the IED even
  * when its list was never read. Only the fields in front of it are walked. */
-static void report_dataset(struct ied *d, const struct mms_pdu *p)
+/* A report's DatSet, read off its Data list: RptID, OptFlds, then SqNum and
+ * TimeOfEntry when OptFlds has them. False when it names none. */
+static bool dataset_walk(const struct mms_pdu *p, struct bview *ds)
 {
 	struct rd list = p->data;
 	struct mms_data x;
@@ -375,20 +377,38 @@ static void report_dataset(struct ied *d, const struct mms_pdu *p)
 	if (mms_data_next(&list, &x, &done) != BER_OK || done || x.tag != MMS_DATA_VISIBLE_STRING ||
 	    mms_data_next(&list, &x, &done) != BER_OK || done || x.tag != MMS_DATA_BIT_STRING ||
 	    !ber_bitstring(x.val, &bits, &nbits) || nbits <= OPT_DATA_SET)
-		return;
+		return false;
 	/* OptFlds bits 0..7 are the first octet, MSB first (nbits > 4: it exists);
 	 * read in place, as this runs for every report. */
 	uint8_t opt = bits.p[0] & (uint8_t)(0xff00u >> (nbits < 8 ? nbits : 8));
 	if (!(opt & (0x80u >> OPT_DATA_SET)))
-		return;
+		return false;
 	/* SqNum and TimeOfEntry come first when present */
 	int skip = !!(opt & (0x80u >> OPT_SEQ_NUM)) + !!(opt & (0x80u >> OPT_TIME_STAMP));
 	for (int i = 0; i <= skip; i++)
 		if (mms_data_next(&list, &x, &done) != BER_OK || done)
-			return;
+			return false;
 	if (x.tag != MMS_DATA_VISIBLE_STRING)
+		return false;
+	*ds = bview_of(&x.val);
+	return true;
+}
+
+static void report_dataset(struct ied *d, const struct mms_event *e)
+{
+	struct bview ds;
+	/* A report decoded whole with its PDU (on the reader thread: core/events.h)
+	 * holds its DatSet already: the same bytes the walk would find, since the
+	 * decoder read the same items and checked their types and values too. A
+	 * report it found malformed is walked: the walk may still reach a DatSet
+	 * the decoder stopped short of. */
+	if (e->report && e->report_status == REPORT_OK) {
+		if (!e->report->has_datset)
+			return;
+		ds = e->report->datset;
+	} else if (!dataset_walk(e->pdu, &ds)) {
 		return;
-	struct bview ds = bview_of(&x.val);
+	}
 	struct inv_ied *v = inv_slot_of(d);
 	for (unsigned i = 0; i < INV_DS_RECENT; i++)
 		if (v->work.recent_ds_len[i] == ds.len && !memcmp(v->work.recent_ds[i], ds.p, ds.len))
@@ -626,7 +646,7 @@ void inventory_mms(struct flow *f, int dir, const struct mms_event *e, const str
 	} else if (p->type == MMS_UNCONFIRMED && dir == 1) {
 		s->unconfirmed[p->service >= 0 && p->service < INV_USVC_MAX ? p->service : INV_USVC_MAX]++;
 		if (!p->defect && iec_report_is_rpt(p))
-			report_dataset(d, p);
+			report_dataset(d, e);
 	} else if (p->type == MMS_CONFIRMED_RESPONSE && dir == 1 && !p->defect) {
 		if (p->service == MMS_SVC_IDENTIFY)
 			identify_response(d, p);
