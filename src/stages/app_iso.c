@@ -266,8 +266,16 @@ static bool handle_mms(struct flow *f, int dir, struct rd r, bool bare, bool in_
 	enum mms_status st;
 	const struct iec_report *rep = NULL;
 	enum iec_report_status rst = REPORT_NOT_A_REPORT;
-	if (!decode_ahead_take(r, &pdu, &st, &rep, &rst))
+	if (!decode_ahead_take(r, &pdu, &st, &rep, &rst)) {
 		st = mms_decode(r, &pdu);
+		/* A report is decoded here then, once for every analyzer, as the reader
+		 * thread does for the frames it decodes ahead (core/events.h). */
+		static struct iec_report decoded; /* large; one PDU at a time */
+		if (st != MMS_NOT_MMS && iec_report_is_rpt(&pdu)) {
+			rst = iec_report_decode(&pdu, &decoded);
+			rep = &decoded;
+		}
+	}
 	if (st == MMS_NOT_MMS)
 		return false;
 	if (f->app_proto != APP_MMS)
