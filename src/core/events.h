@@ -95,9 +95,11 @@ struct mms_event {
 	 * replaces (ended after this event). */
 	struct mms_txn *replaced;
 	int64_t latency_us; /* an answer: its time less the request's */
-	/* The IEC 61850 report the PDU carries, when it was decoded on the reader
-	 * thread (stages/decode_ahead.h), and report_status its enum
-	 * iec_report_status; NULL: whoever wants it decodes pdu. */
+	/* The IEC 61850 report the PDU carries, decoded once for every analyzer:
+	 * on the reader thread (stages/decode_ahead.h), else by the ISO stage
+	 * (stages/app_iso.c); report_status its enum iec_report_status. NULL
+	 * (an MMS PDU inside ACSE, a PDU the reader took without its report):
+	 * whoever wants it decodes pdu. */
 	const struct iec_report *report;
 	uint8_t report_status;
 };
