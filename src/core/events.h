@@ -97,9 +97,9 @@ struct mms_event {
 	int64_t latency_us; /* an answer: its time less the request's */
 	/* The IEC 61850 report the PDU carries, decoded once for every analyzer:
 	 * on the reader thread (stages/decode_ahead.h), else by the ISO stage
-	 * (stages/app_iso.c); report_status its enum iec_report_status. NULL
-	 * (an MMS PDU inside ACSE, a PDU the reader took without its report):
-	 * whoever wants it decodes pdu. */
+	 * (stages/app_iso.c); report_status its enum iec_report_status. NULL for
+	 * a PDU that is not a report, and for the MMS PDU inside an ACSE APDU's
+	 * user information (never a report; whoever wants one decodes pdu). */
 	const struct iec_report *report;
 	uint8_t report_status;
 };
