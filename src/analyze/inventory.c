@@ -363,10 +363,9 @@ static void note_dataset(struct ied *d, struct bview dom, struct bview name)
 	total_datasets++;
 }
 
-/* A report's DatSet (OptFlds data-set-name): the dataset exists on the IED even
- * when its list was never read. Only the fields in front of it are walked. */
-/* A report's DatSet, read off its Data list: RptID, OptFlds, then SqNum and
- * TimeOfEntry when OptFlds has them. False when it names none. */
+/* A report's DatSet, read off its Data list: only the fields in front of it
+ * (RptID, OptFlds, then SqNum and TimeOfEntry when OptFlds has them) are
+ * walked. False when it names none. */
 static bool dataset_walk(const struct mms_pdu *p, struct bview *ds)
 {
 	struct rd list = p->data;
@@ -394,6 +393,8 @@ static bool dataset_walk(const struct mms_pdu *p, struct bview *ds)
 	return true;
 }
 
+/* A report's DatSet (OptFlds data-set-name): the dataset exists on the IED even
+ * when its list was never read. */
 static void report_dataset(struct ied *d, const struct mms_event *e)
 {
 	struct bview ds;
