@@ -1329,15 +1329,11 @@ static void coalescing_check(struct flow *f, struct rstream *s, struct rcb *r, c
 
 static void report(struct flow *f, int dir, const struct mms_event *e, const struct pkt_where *at)
 {
-	static struct iec_report decoded; /* large; one at a time on the capture thread */
-	/* Decoded on the reader thread with the PDU, or here (core/events.h). */
+	/* Decoded once with the PDU, on the reader thread or by the ISO stage
+	 * (core/events.h); NULL: not a report. */
 	const struct iec_report *rep = e->report;
 	enum iec_report_status st = (enum iec_report_status)e->report_status;
-	if (!rep) {
-		st = iec_report_decode(e->pdu, &decoded);
-		rep = &decoded;
-	}
-	if (st == REPORT_NOT_A_REPORT)
+	if (!rep || st == REPORT_NOT_A_REPORT)
 		return;
 	struct flow_an *a = flow_an_get(f);
 	if (!a || !a->ied)

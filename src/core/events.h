@@ -96,10 +96,9 @@ struct mms_event {
 	struct mms_txn *replaced;
 	int64_t latency_us; /* an answer: its time less the request's */
 	/* The IEC 61850 report the PDU carries, decoded once for every analyzer:
-	 * on the reader thread (stages/decode_ahead.h), else by the ISO stage
-	 * (stages/app_iso.c); report_status its enum iec_report_status. NULL for
-	 * a PDU that is not a report, and for the MMS PDU inside an ACSE APDU's
-	 * user information (never a report; whoever wants one decodes pdu). */
+	 * on the reader thread (stages/decode_ahead.h), else when the event is
+	 * made (stages/app_iso.c); report_status its enum iec_report_status.
+	 * NULL for a PDU that is not a report. */
 	const struct iec_report *report;
 	uint8_t report_status;
 };

@@ -211,10 +211,16 @@ static bool answer_invoke(const struct mms_pdu *pdu, uint32_t *invoke)
 	}
 }
 
-/* app_mms_pdu, with the report decoded ahead when there is one. */
+/* app_mms_pdu, with the report decoded ahead when there is one. A report no
+ * thread decoded ahead is decoded here, once for every analyzer (core/events.h). */
 static void mms_pdu_event(struct flow *f, int dir, const struct mms_pdu *pdu, uint32_t size, bool bare, bool in_acse,
 			  const struct iec_report *rep, enum iec_report_status rst, const struct pkt_where *at)
 {
+	static struct iec_report decoded; /* large; one PDU at a time */
+	if (!rep && iec_report_is_rpt(pdu)) {
+		rst = iec_report_decode(pdu, &decoded);
+		rep = &decoded;
+	}
 	struct iso_flow *iso = iso_get(f);
 	struct mms_event e = {
 		.pdu = pdu, .size = size, .bare = bare, .in_acse = in_acse, .report = rep, .report_status = (uint8_t)rst
@@ -266,16 +272,8 @@ static bool handle_mms(struct flow *f, int dir, struct rd r, bool bare, bool in_
 	enum mms_status st;
 	const struct iec_report *rep = NULL;
 	enum iec_report_status rst = REPORT_NOT_A_REPORT;
-	if (!decode_ahead_take(r, &pdu, &st, &rep, &rst)) {
+	if (!decode_ahead_take(r, &pdu, &st, &rep, &rst))
 		st = mms_decode(r, &pdu);
-		/* A report is decoded here then, once for every analyzer, as the reader
-		 * thread does for the frames it decodes ahead (core/events.h). */
-		static struct iec_report decoded; /* large; one PDU at a time */
-		if (st != MMS_NOT_MMS && iec_report_is_rpt(&pdu)) {
-			rst = iec_report_decode(&pdu, &decoded);
-			rep = &decoded;
-		}
-	}
 	if (st == MMS_NOT_MMS)
 		return false;
 	if (f->app_proto != APP_MMS)
