@@ -25,15 +25,13 @@
 #include "stages/capture.h"
 
 #include <pthread.h>
-#if defined(__x86_64__) || defined(__i386__)
-#include <cpuid.h>
-#endif
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "stages/decode_ahead.h"
 #include "util/log.h"
+#include "util/prefetch.h"
 #include "util/thread.h"
 
 /* 16 blocks of 128 KiB: 2 MiB read ahead at most, about 700 packets a block of
@@ -45,26 +43,6 @@
 #define RING_BLOCKS 16
 /* How far ahead of its records the reader asks for the block's lines (advance). */
 #define PREFETCH_AHEAD 4096
-/* A prefetch for writing asks for the line exclusive, as a store would (a
- * prefetch for reading gets it shared, and the store must still wait to own
- * it). On x86 that is PREFETCHW, which only CPUs that say so in CPUID have
- * (and which GCC emits for __builtin_prefetch only when built for such a CPU);
- * elsewhere the compiler's own prefetch for writing. */
-#if defined(__x86_64__) || defined(__i386__)
-#define HAVE_PREFETCHW_CHOICE 1
-static bool cpu_has_prefetchw(void)
-{
-	unsigned a, b, c, d;
-	return __get_cpuid(0x80000001u, &a, &b, &c, &d) && (c & (1u << 8)) != 0;
-}
-
-static void prefetchw_lines(const uint8_t *p, size_t n)
-{
-	for (size_t at = 0; at < n; at += 64)
-		__asm__ volatile("prefetchw %0" : : "m"(p[at]));
-}
-#endif
-
 /* REC_AHEAD follows the REC_FRAME it belongs to, in the same block: what
  * stages/decode_ahead.c decoded of the frame's copy. */
 enum rec_kind { REC_FRAME, REC_WARN, REC_ERROR, REC_AHEAD };
@@ -110,7 +88,6 @@ struct ring {
 	volatile int reader_stop;
 	struct input_set *set;
 	struct decode_ahead_scratch *ahead; /* the reader's; NULL: no decoding ahead */
-	bool prefetchw;                     /* the CPU has PREFETCHW (advance) */
 };
 
 /* Frame records a block can hold (the smallest is a bare struct rec). */
@@ -125,31 +102,23 @@ static size_t rec_size(uint32_t len)
  * pipeline's core: a store to a line not yet owned holds up every later store,
  * and any load that has to wait for one of them (libpcap copying the header it
  * has just written, for one) waits for all. */
-static void ask_lines(const struct ring *r, const struct block *b, size_t from, size_t to)
+static void ask_lines(const struct block *b, size_t from, size_t to)
 {
 	if (to > b->cap)
 		to = b->cap;
 	from &= ~(size_t)63;
 	if (from >= to)
 		return;
-#ifdef HAVE_PREFETCHW_CHOICE
-	if (r->prefetchw) {
-		prefetchw_lines(b->data + from, to - from);
-		return;
-	}
-#endif
-	(void)r;
-	for (size_t at = from; at < to; at += 64)
-		__builtin_prefetch(b->data + at, 1, 3);
+	prefetch_lines_for_write(b->data + from, to - from);
 }
 
 /* Account for n bytes written to the block, and ask for the lines the records
  * a few frames on will be written to. */
-static void advance(const struct ring *r, struct block *b, size_t n)
+static void advance(struct block *b, size_t n)
 {
 	size_t from = b->used + PREFETCH_AHEAD;
 	b->used += n;
-	ask_lines(r, b, from, b->used + PREFETCH_AHEAD);
+	ask_lines(b, from, b->used + PREFETCH_AHEAD);
 }
 
 /* Publish the reader's block and wait for the next free one. False when the
@@ -169,7 +138,7 @@ static bool publish(struct ring *r)
 		struct block *b = &r->blocks[r->tail % RING_BLOCKS];
 		b->used = 0;
 		b->n_frames = 0;
-		ask_lines(r, b, 0, PREFETCH_AHEAD);
+		ask_lines(b, 0, PREFETCH_AHEAD);
 	}
 	return go_on;
 }
@@ -209,7 +178,7 @@ static const uint8_t *put(struct ring *r, enum rec_kind kind, int dlt, uint32_t 
 	rc->kind = kind;
 	rc->len = len;
 	memcpy(rc + 1, bytes, len);
-	advance(r, b, need);
+	advance(b, need);
 	/* Always below SOON_CAP: every record takes at least sizeof(struct rec),
 	 * and a block grown for a large frame holds that frame alone. */
 	if (kind == REC_FRAME && b->n_frames < SOON_CAP)
@@ -232,7 +201,7 @@ static void put_ahead(struct ring *r, int dlt, const uint8_t *frame, const uint8
 	memset(rc, 0, sizeof(*rc));
 	rc->kind = REC_AHEAD;
 	rc->len = (uint32_t)n;
-	advance(r, b, rec_size(rc->len));
+	advance(b, rec_size(rc->len));
 	if (b->n_frames && b->n_frames <= SOON_CAP)
 		b->soon[b->n_frames - 1] = decode_ahead_flow_hash(rc + 1); /* the frame just put */
 }
@@ -356,9 +325,6 @@ int input_set_read_threaded(struct input_set *s, packet_fn fn, void *ctx, volati
 	memset(r, 0, sizeof(*r));
 	r->set = s;
 	r->ahead = calloc(1, sizeof(*r->ahead)); /* NULL: the pipeline decodes every PDU */
-#ifdef HAVE_PREFETCHW_CHOICE
-	r->prefetchw = cpu_has_prefetchw();
-#endif
 	for (int i = 0; i < RING_BLOCKS; i++) {
 		r->blocks[i].cap = BLOCK_BYTES;
 		r->blocks[i].data = malloc(BLOCK_BYTES);

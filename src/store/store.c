@@ -616,6 +616,17 @@ static void rcbsec_flush(struct rcbsec *r)
 	r->events[0] = 0;
 }
 
+/* Each report stream's row, by stream id (direct-mapped; a miss only costs the
+ * lookup by name): no name building or hashing per report. */
+#define STREAM_ROW_CACHE 4096
+static struct stream_row {
+	uint32_t row; /* index + 1 into rcbsecs */
+	/* The stream the entry was last confirmed for: a stream's RCB name never
+	 * changes, so the same stream on the same IED needs no name compared
+	 * again. Beside row: one cache line per report, not two. */
+	uint32_t id;
+} stream_row[STREAM_ROW_CACHE];
+
 /* What a report adds to its RCB's second: store_report's copy, the argument
  * of the task rcb_count. Sent up to its name's last byte. */
 struct rcb_count {
@@ -627,9 +638,19 @@ struct rcb_count {
 	uint16_t name_len;
 	uint8_t reasons;
 	bool has_sq;
+	bool named;    /* name is sent (see sent_stream) */
 	bool by_rptid; /* name is the RptID (no RCB known), else the RCB's name */
-	char name[256];        /* not NUL-terminated; longer names are cut (never matched: rcb holds 199) */
+	char name[256]; /* not NUL-terminated; a longer name is cut (and never matched: rcb holds 199) */
 };
+
+/* The pipeline's side: the stream id of the last count sent for each entry of
+ * stream_row. When it is this report's stream, the task finds the stream's row
+ * by its id, so no name is sent (reading the stream's name for each report was
+ * a cache miss of its own): stream_row's id is set by every count that found a
+ * row, and a stream whose count found none finds none later either (rows are
+ * never removed, and rcbsec_of looks a name up before it says the table is
+ * full). */
+static uint32_t sent_stream[STREAM_ROW_CACHE];
 
 /* Does the cached row r belong to this IED and this report's RCB (or RptID)? */
 static bool rcbsec_is(const struct rcbsec *r, const struct rcb_count *c)
@@ -645,17 +666,6 @@ static bool rcbsec_is(const struct rcbsec *r, const struct rcb_count *c)
 	return strlen(name) == c->name_len && !memcmp(name, c->name, c->name_len);
 }
 
-/* Each report stream's row, by stream id (direct-mapped; a miss only costs the
- * lookup by name): no name building or hashing per report. */
-#define STREAM_ROW_CACHE 4096
-static struct stream_row {
-	uint32_t row; /* index + 1 into rcbsecs */
-	/* The stream the entry was last confirmed for: a stream's RCB name never
-	 * changes, so the same stream on the same IED needs no name compared
-	 * again. Beside row: one cache line per report, not two. */
-	uint32_t id;
-} stream_row[STREAM_ROW_CACHE];
-
 /* A report's count (a task). */
 static void rcb_count(const void *arg, size_t len)
 {
@@ -664,8 +674,13 @@ static void rcb_count(const void *arg, size_t len)
 	struct rcbsec *r = NULL;
 	struct stream_row *sr = &stream_row[c->stream_id % STREAM_ROW_CACHE];
 	if (sr->row && sr->row <= n_rcbsecs &&
-	    (sr->id == c->stream_id ? rcbsecs[sr->row - 1].ied == c->ied : rcbsec_is(&rcbsecs[sr->row - 1], c)))
+	    (sr->id == c->stream_id ? rcbsecs[sr->row - 1].ied == c->ied
+				    : c->named && rcbsec_is(&rcbsecs[sr->row - 1], c)))
 		r = &rcbsecs[sr->row - 1];
+	if (!r && !c->named) { /* its stream's first count found no row (above) */
+		rcbsec_full++;
+		return;
+	}
 	if (!r) {
 		char name[sizeof(((struct rcbsec *)0)->rcb)];
 		snprintf(name, sizeof(name), "%s%.*s", c->by_rptid ? "RptID " : "", (int)c->name_len, c->name);
@@ -724,17 +739,19 @@ static void store_report(struct flow *f, const struct report_record *e, const st
 	c.sqnum = e->rep->sqnum;
 	c.reasons = e->rep->reasons_all;
 	c.has_sq = e->rep->has_sqnum;
-	size_t n;
-	if (e->rcb) {
-		c.by_rptid = false;
+	size_t n = 0;
+	uint32_t *sent = &sent_stream[e->stream_id % STREAM_ROW_CACHE];
+	c.named = *sent != e->stream_id;
+	c.by_rptid = !e->rcb;
+	if (c.named && e->rcb) {
 		n = strnlen(e->rcb, sizeof(c.name));
 		memcpy(c.name, e->rcb, n);
-	} else {
-		c.by_rptid = true;
+	} else if (c.named) {
 		n = e->rep->rptid.len < sizeof(c.name) ? e->rep->rptid.len : sizeof(c.name);
 		memcpy(c.name, e->rep->rptid.p, n);
 	}
 	c.name_len = (uint16_t)n;
+	*sent = e->stream_id;
 	db_writer_task(rcb_count, &c, offsetof(struct rcb_count, name) + n);
 	minute_of(d, at->ts_us)->reports++;
 	maybe_commit_hot();
@@ -1418,5 +1435,6 @@ int store_close(bool ok, int64_t last_ts)
 	n_rcbsecs = n_minutes = 0;
 	memset(rcbsec_hash, 0, sizeof(rcbsec_hash));
 	memset(stream_row, 0, sizeof(stream_row));
+	memset(sent_stream, 0, sizeof(sent_stream));
 	return failed() || !closed ? -1 : 0;
 }

@@ -8,14 +8,19 @@
 #include <string.h>
 
 #include "util/log.h"
+#include "util/prefetch.h"
 #include "util/thread.h"
 
 #define BLOCK_QUEUE_MAX 16
+/* How far ahead of what is written the producer asks for a block's lines
+ * (util/prefetch.h): a queued block comes back from the consumer's core. */
+#define ASK_AHEAD 2048
 
 struct block_queue {
 	/* The producer's: the block being filled. */
 	uint8_t *cur;
 	size_t used, block_bytes;
+	size_t asked; /* lines of cur asked for up to here (threaded) */
 	unsigned n_blocks;
 	block_consume_fn consume;
 	void *ctx;
@@ -35,6 +40,18 @@ struct block_queue {
 	uint64_t queued, consumed; /* blocks handed over / consumed: a wait ends at equality */
 	uint8_t *blocks[BLOCK_QUEUE_MAX];
 };
+
+/* Ask for the lines of cur up to ASK_AHEAD past what is written. */
+static void ask_ahead(struct block_queue *q)
+{
+	size_t to = q->used + ASK_AHEAD;
+	if (to > q->block_bytes)
+		to = q->block_bytes;
+	if (q->asked >= to)
+		return;
+	prefetch_lines_for_write(q->cur + q->asked, to - q->asked);
+	q->asked = (to + 63) & ~(size_t)63;
+}
 
 static void *consumer_thread(void *arg)
 {
@@ -96,6 +113,8 @@ void block_queue_hand_over(struct block_queue *q)
 	q->cur = q->spare[--q->n_spare];
 	pthread_mutex_unlock(&q->lock);
 	q->used = 0;
+	q->asked = 0;
+	ask_ahead(q);
 }
 
 uint8_t *block_queue_reserve(struct block_queue *q, size_t n)
@@ -110,6 +129,8 @@ uint8_t *block_queue_reserve(struct block_queue *q, size_t n)
 void block_queue_commit(struct block_queue *q, size_t n)
 {
 	q->used += n;
+	if (q->threaded)
+		ask_ahead(q);
 }
 
 void block_queue_wait(struct block_queue *q)
