@@ -22,7 +22,7 @@
 /* A row in a block: this header, then n values, each padded to 8 bytes. */
 struct row_head {
 	uint32_t size;   /* of the whole row, header included */
-	int32_t stmt;    /* index into stmts; -1: sql is a literal to execute; ROW_TASK */
+	int32_t stmt;    /* index into stmts, or -1: sql is a literal to execute */
 	uint32_t n;      /* values */
 	int32_t keep;    /* the id register its first result goes to, -1 none */
 	const char *sql; /* -1: the statement; else what the row is, for errors */
@@ -51,27 +51,11 @@ static bool failed; /* read and written with __atomic: the thread sets it */
 static int64_t *ids;
 static uint32_t n_ids;
 
-/* A row being built: the pipeline thread's, queued when whole, and a task's
- * (db_writer_task), executed when whole, where the task runs. */
-struct builder {
-	uint8_t *row;
-	size_t len, cap;
-	bool oom;
-	bool bad_register; /* never: store.c numbers its registers below n_ids */
-	bool executes;     /* a task's: each row is executed at once, in the task's turn */
-};
-static struct builder pipeline_rows, task_rows = { .executes = true };
-/* The builder of the thread that calls db_row_*: a task runs on the db-writer
- * thread, or on the pipeline's (--single-threaded) in the middle of queueing
- * a row of its own, so each thread has its own current builder. */
-static _Thread_local struct builder *rows = &pipeline_rows;
-
-/* A task's row: stmt ROW_TASK, then the function, then its argument. */
-#define ROW_TASK (-2)
-struct task_head {
-	db_task_fn fn;
-	uint64_t len; /* of the argument that follows */
-};
+/* The row being built (the pipeline thread's). */
+static uint8_t *row;
+static size_t row_len, row_cap;
+static bool row_oom;
+static bool row_bad_register; /* never: store.c numbers its registers below n_ids */
 
 bool db_writer_failed(void)
 {
@@ -114,27 +98,12 @@ static void bind_value(sqlite3_stmt *s, const struct row_value *v)
 	}
 }
 
-/* A task, in its turn: the rows it makes are executed as it makes them, so
- * they reach the database where the task stands in the order of the rows. */
-static void run_task(const uint8_t *p)
-{
-	const struct task_head *t = (const struct task_head *)p;
-	struct builder *was = rows;
-	rows = &task_rows;
-	t->fn(t + 1, (size_t)t->len);
-	rows = was;
-}
-
 /* Execute one row; its first result's first column, 0 without one. */
 static int64_t execute_row(const uint8_t *p)
 {
 	const struct row_head *h = (const struct row_head *)p;
 	if (db_writer_failed())
 		return 0;
-	if (h->stmt == ROW_TASK) {
-		run_task(p + sizeof(*h));
-		return 0;
-	}
 	if (h->stmt < 0) {
 		if (sqlite3_exec(db, h->sql, NULL, NULL, NULL) != SQLITE_OK)
 			db_writer_fail(h->sql); /* the connection holds exec's message too */
@@ -173,31 +142,30 @@ static void execute_block(void *ctx, uint8_t *buf, size_t len)
 
 static void *row_room(size_t n)
 {
-	struct builder *b = rows;
-	if (b->oom)
+	if (row_oom)
 		return NULL;
-	if (b->cap - b->len < n) {
-		size_t cap = b->cap ? b->cap : 4096;
-		while (cap - b->len < n)
+	if (row_cap - row_len < n) {
+		size_t cap = row_cap ? row_cap : 4096;
+		while (cap - row_len < n)
 			cap *= 2;
-		uint8_t *grown = realloc(b->row, cap);
+		uint8_t *grown = realloc(row, cap);
 		if (!grown) {
-			b->oom = true;
+			row_oom = true;
 			return NULL;
 		}
-		b->row = grown;
-		b->cap = cap;
+		row = grown;
+		row_cap = cap;
 	}
-	void *at = b->row + b->len;
-	b->len += n;
+	void *at = row + row_len;
+	row_len += n;
 	return at;
 }
 
 static void begin(int32_t stmt, const char *sql)
 {
-	rows->len = 0;
-	rows->oom = false;
-	rows->bad_register = false;
+	row_len = 0;
+	row_oom = false;
+	row_bad_register = false;
 	struct row_head *h = row_room(sizeof(*h));
 	if (h)
 		*h = (struct row_head){ 0, stmt, 0, -1, sql };
@@ -217,7 +185,7 @@ static struct row_value *value(int i, uint8_t type, size_t len)
 	v->type = type;
 	v->index = i;
 	v->len = len;
-	((struct row_head *)rows->row)->n++;
+	((struct row_head *)row)->n++;
 	return v;
 }
 
@@ -231,7 +199,7 @@ void db_row_int(int i, int64_t n)
 void db_row_id(int i, uint32_t reg)
 {
 	if (reg >= n_ids) {
-		rows->bad_register = true;
+		row_bad_register = true;
 		return;
 	}
 	struct row_value *v = value(i, V_ID, 0);
@@ -272,29 +240,24 @@ void db_row_blob(int i, const void *v, size_t n)
 
 static void queue_row(void)
 {
-	struct builder *b = rows;
-	struct row_head *h = (struct row_head *)b->row;
-	h->size = (uint32_t)b->len;
-	if (b->executes) { /* a task's row: its turn is now */
-		execute_row(b->row);
-		return;
-	}
-	uint8_t *at = b->len <= UINT32_MAX ? block_queue_reserve(queue, b->len) : NULL;
+	struct row_head *h = (struct row_head *)row;
+	h->size = (uint32_t)row_len;
+	uint8_t *at = row_len <= UINT32_MAX ? block_queue_reserve(queue, row_len) : NULL;
 	if (at) {
-		memcpy(at, b->row, b->len);
-		block_queue_commit(queue, b->len);
+		memcpy(at, row, row_len);
+		block_queue_commit(queue, row_len);
 		return;
 	}
 	/* Larger than a block: executed here, in its turn. */
 	db_writer_sync();
-	if (b->len <= UINT32_MAX)
-		execute_row(b->row);
+	if (row_len <= UINT32_MAX)
+		execute_row(row);
 	else
 		db_writer_fail(h->sql);
-	if (b->cap > DBW_ROW_KEEP) {
-		free(b->row);
-		b->row = NULL;
-		b->cap = 0;
+	if (row_cap > DBW_ROW_KEEP) {
+		free(row);
+		row = NULL;
+		row_cap = 0;
 	}
 }
 
@@ -303,12 +266,12 @@ static bool row_whole(const char *what)
 {
 	if (db_writer_failed())
 		return false;
-	if (rows->oom || rows->bad_register) {
-		log_error("database: %s: %s", what, rows->oom ? "out of memory" : "no such id register");
+	if (row_oom || row_bad_register) {
+		log_error("database: %s: %s", what, row_oom ? "out of memory" : "no such id register");
 		__atomic_store_n(&failed, true, __ATOMIC_RELAXED);
 		return false;
 	}
-	((struct row_head *)rows->row)->sql = what;
+	((struct row_head *)row)->sql = what;
 	return true;
 }
 
@@ -321,10 +284,10 @@ void db_row_step(const char *what)
 void db_row_step_keep(const char *what, uint32_t reg)
 {
 	if (reg >= n_ids)
-		rows->bad_register = true;
+		row_bad_register = true;
 	if (!row_whole(what))
 		return;
-	((struct row_head *)rows->row)->keep = (int32_t)reg;
+	((struct row_head *)row)->keep = (int32_t)reg;
 	queue_row();
 }
 
@@ -332,9 +295,8 @@ int64_t db_row_step_id(const char *what)
 {
 	if (!row_whole(what))
 		return 0;
-	if (!rows->executes)
-		db_writer_sync();
-	int64_t id = execute_row(rows->row);
+	db_writer_sync();
+	int64_t id = execute_row(row);
 	if (!id)
 		db_writer_fail(what);
 	return id;
@@ -345,25 +307,6 @@ void db_writer_exec(const char *sql)
 	begin(-1, sql);
 	if (row_whole(sql))
 		queue_row();
-}
-
-void db_writer_task(db_task_fn fn, const void *arg, size_t len)
-{
-	if (db_writer_failed())
-		return;
-	size_t size = sizeof(struct row_head) + sizeof(struct task_head) + pad8(len);
-	uint8_t *at = block_queue_reserve(queue, size);
-	if (!at) { /* never: a task's argument is small */
-		db_writer_fail("task");
-		return;
-	}
-	*(struct row_head *)at = (struct row_head){ (uint32_t)size, ROW_TASK, 0, -1, "task" };
-	struct task_head *t = (struct task_head *)(at + sizeof(struct row_head));
-	t->fn = fn;
-	t->len = len;
-	if (len)
-		memcpy(t + 1, arg, len);
-	block_queue_commit(queue, size);
 }
 
 void db_writer_flush(void)
@@ -404,10 +347,9 @@ void db_writer_close(void)
 {
 	block_queue_free(queue);
 	queue = NULL;
-	free(pipeline_rows.row);
-	free(task_rows.row);
-	pipeline_rows = (struct builder){ 0 };
-	task_rows = (struct builder){ .executes = true };
+	free(row);
+	row = NULL;
+	row_len = row_cap = 0;
 	free(ids);
 	ids = NULL;
 	n_ids = 0;

@@ -20,8 +20,6 @@
  * (db_writer_sync); the thread is then idle and the caller may use the
  * connection itself.
  *
- * Some of the store's counting runs there too, as tasks (db_writer_task).
- *
  * The first error is logged ("database: WHAT: SQLite's message") from the
  * thread that met it, and every write after it is skipped, as before:
  * db_writer_failed() tells the store to stop making rows. */
@@ -63,16 +61,6 @@ int64_t db_row_step_id(const char *what);
 /* Queue a statement without values, a literal that outlives the run (COMMIT,
  * BEGIN). */
 void db_writer_exec(const char *sql);
-/* A piece of the store's own work, run where the rows are executed, in its
- * turn: fn(copy of arg, len) on the db-writer thread (or the caller's,
- * --single-threaded), after every row queued before it and before every row
- * queued after it. The rows fn makes with db_row_* are executed at once, so
- * they stand where the task stood. fn may use only state that tasks alone
- * touch (and what the store reads after db_writer_close); it must not call
- * db_writer_sync, db_writer_task or db_writer_flush. Used to take per-event
- * counting off the pipeline thread (store.c, the RCB seconds). */
-typedef void (*db_task_fn)(const void *arg, size_t len);
-void db_writer_task(db_task_fn fn, const void *arg, size_t len);
 /* Hand what is queued to the thread now (a commit: durable soon, not when the
  * block is full). */
 void db_writer_flush(void);

@@ -3,7 +3,6 @@
 #include "store/store.h"
 
 #include <errno.h>
-#include <stddef.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -462,7 +461,7 @@ static struct minute *minute_of(const struct ied *d, int64_t ts)
 	return m;
 }
 
-/* ---- RCB seconds (counted on the db-writer thread) ---------------------------- */
+/* ---- RCB seconds ------------------------------------------------------------ */
 
 /* An RCB's finished seconds wait in its row and are written together, RCB_ROWS_BATCH
  * at a time, and every pending row at least every RCB_ROWS_WAIT_MS of wall time
@@ -472,17 +471,7 @@ static struct minute *minute_of(const struct ied *d, int64_t ts)
  * leaf page per RCB. Written a second at a time, the pages written grew with RCBs x
  * transactions, faster than the capture (3.1x the bytes written for twice the
  * bytes); a batch of one RCB's seconds lands in one page. A second with sequence
- * events (gap, duplicate, ...), rare, is written at once with those before it.
- *
- * The counting runs where the rows are executed, as db_writer tasks: for each
- * report the pipeline thread queues what the count needs (struct rcb_count,
- * 60-100 bytes, written in order into the queue's block) instead of reading
- * and writing the RCB's row (a cache miss per report once the RCBs outgrow a
- * core's L2: 8% of the pipeline thread on the 1 GiB benchmark capture). The
- * rows of a finished second are then made by the task, in the same place of
- * the order of the rows as before. Everything from here to store_report
- * (rcbsecs, rcbsec_hash, stream_row, rcbsec_full) is touched only by tasks,
- * and by store_close after db_writer_close. */
+ * events (gap, duplicate, ...), rare, is written at once with those before it. */
 struct rcb_row {
 	int64_t second, ied_row; /* ied_row: the IED's id reference (ied_id) */
 	uint32_t first_sq, last_sq, reports;
@@ -499,7 +488,6 @@ struct rcbsec {
 	uint8_t reasons;
 	bool has_sq;
 	uint8_t n_pending;
-	int64_t ied_ref; /* the IED's id reference (ied_id), from the last report */
 	struct rcb_row pending[RCB_ROWS_BATCH]; /* finished seconds not yet written */
 	char events[96];
 	char rcb[200];
@@ -510,9 +498,6 @@ static size_t n_rcbsecs;
 /* (IED, RCB name) -> index + 1 into rcbsecs: open addressing, twice the entries. */
 #define RCBSEC_HASH (2 * RCB_SECONDS_MAX)
 static uint32_t rcbsec_hash[RCBSEC_HASH];
-/* RCBs not tracked, RCB_SECONDS_MAX being reached: a task may not touch the
- * pipeline's counters, so they join db_cache_full at the close. */
-static uint64_t rcbsec_full;
 
 static uint32_t rcbsec_key(const struct ied *d, const char *name)
 {
@@ -537,7 +522,7 @@ static struct rcbsec *rcbsec_of(const struct ied *d, const char *name)
 		rcbsecs = (struct rcbsec *)(((uintptr_t)rcbsec_mem + 63) & ~(uintptr_t)63);
 	}
 	if (n_rcbsecs >= RCB_SECONDS_MAX) {
-		rcbsec_full++;
+		g_stats[STAT_db_cache_full]++;
 		return NULL;
 	}
 	struct rcbsec *r = &rcbsecs[n_rcbsecs++];
@@ -577,19 +562,11 @@ static void rcb_rows_write(struct rcbsec *r)
 	r->n_pending = 0;
 }
 
-static void rcb_rows_write_task(const void *arg, size_t len)
+static void rcb_rows_write_all(void)
 {
-	(void)arg;
-	(void)len;
 	for (size_t i = 0; i < n_rcbsecs; i++)
 		if (rcbsecs[i].n_pending)
 			rcb_rows_write(&rcbsecs[i]);
-}
-
-/* Every RCB's pending seconds (a task). */
-static void rcb_rows_write_all(void)
-{
-	db_writer_task(rcb_rows_write_task, NULL, 0);
 	clock_gettime(CLOCK_MONOTONIC, &last_rows_write);
 }
 
@@ -598,7 +575,7 @@ static void rcbsec_flush(struct rcbsec *r)
 {
 	if (!r->second || failed() || !r->reports)
 		return;
-	int64_t id = r->ied_ref;
+	int64_t id = ied_id(r->ied, r->second * 1000000); /* the IED's row now, as before batching */
 	if (!id)
 		return;
 	struct rcb_row w = { r->second, id, r->first_sq, r->last_sq, r->reports, r->reasons, r->has_sq };
@@ -616,6 +593,17 @@ static void rcbsec_flush(struct rcbsec *r)
 	r->events[0] = 0;
 }
 
+/* Does the cached row r belong to this IED and this report's RCB (or RptID)? */
+static bool rcbsec_is(const struct rcbsec *r, const struct ied *d, const struct report_record *e)
+{
+	if (r->ied != d)
+		return false;
+	if (e->rcb)
+		return !strcmp(r->rcb, e->rcb);
+	size_t n = e->rep->rptid.len;
+	return !strncmp(r->rcb, "RptID ", 6) && strlen(r->rcb + 6) == n && !memcmp(r->rcb + 6, e->rep->rptid.p, n);
+}
+
 /* Each report stream's row, by stream id (direct-mapped; a miss only costs the
  * lookup by name): no name building or hashing per report. */
 #define STREAM_ROW_CACHE 4096
@@ -627,133 +615,51 @@ static struct stream_row {
 	uint32_t id;
 } stream_row[STREAM_ROW_CACHE];
 
-/* What a report adds to its RCB's second: store_report's copy, the argument
- * of the task rcb_count. Sent up to its name's last byte. */
-struct rcb_count {
-	const struct ied *ied; /* a key: never read by the task */
-	int64_t ied_ref;       /* the IED's id reference (ied_id) */
-	int64_t second;
-	const char *sequence; /* the SqNum verdict: a string literal (sq_verdict_name), or NULL */
-	uint32_t stream_id, sqnum;
-	uint16_t name_len;
-	uint8_t reasons;
-	bool has_sq;
-	bool named;    /* name is sent (see sent_stream) */
-	bool by_rptid; /* name is the RptID (no RCB known), else the RCB's name */
-	char name[256]; /* not NUL-terminated; a longer name is cut (and never matched: rcb holds 199) */
-};
-
-/* The pipeline's side: the stream id of the last count sent for each entry of
- * stream_row. When it is this report's stream, the task finds the stream's row
- * by its id, so no name is sent (reading the stream's name for each report was
- * a cache miss of its own): stream_row's id is set by every count that found a
- * row, and a stream whose count found none finds none later either (rows are
- * never removed, and rcbsec_of looks a name up before it says the table is
- * full). */
-static uint32_t sent_stream[STREAM_ROW_CACHE];
-
-/* Does the cached row r belong to this IED and this report's RCB (or RptID)? */
-static bool rcbsec_is(const struct rcbsec *r, const struct rcb_count *c)
+static void store_report(struct flow *f, const struct report_record *e, const struct pkt_where *at)
 {
-	if (r->ied != c->ied)
-		return false;
-	const char *name = r->rcb;
-	if (c->by_rptid) {
-		if (strncmp(name, "RptID ", 6))
-			return false;
-		name += 6;
-	}
-	return strlen(name) == c->name_len && !memcmp(name, c->name, c->name_len);
-}
-
-/* A report's count (a task). */
-static void rcb_count(const void *arg, size_t len)
-{
-	(void)len;
-	const struct rcb_count *c = arg;
-	struct rcbsec *r = NULL;
-	struct stream_row *sr = &stream_row[c->stream_id % STREAM_ROW_CACHE];
-	if (sr->row && sr->row <= n_rcbsecs &&
-	    (sr->id == c->stream_id ? rcbsecs[sr->row - 1].ied == c->ied
-				    : c->named && rcbsec_is(&rcbsecs[sr->row - 1], c)))
-		r = &rcbsecs[sr->row - 1];
-	if (!r && !c->named) { /* its stream's first count found no row (above) */
-		rcbsec_full++;
+	const struct ied *d = f->ied;
+	if (!enabled || failed() || !d)
 		return;
-	}
+	struct rcbsec *r = NULL;
+	struct stream_row *c = &stream_row[e->stream_id % STREAM_ROW_CACHE];
+	if (c->row && c->row <= n_rcbsecs &&
+	    (c->id == e->stream_id ? rcbsecs[c->row - 1].ied == d : rcbsec_is(&rcbsecs[c->row - 1], d, e)))
+		r = &rcbsecs[c->row - 1];
 	if (!r) {
 		char name[sizeof(((struct rcbsec *)0)->rcb)];
-		snprintf(name, sizeof(name), "%s%.*s", c->by_rptid ? "RptID " : "", (int)c->name_len, c->name);
-		if (!(r = rcbsec_of(c->ied, name)))
+		if (e->rcb)
+			snprintf(name, sizeof(name), "%s", e->rcb);
+		else
+			snprintf(name, sizeof(name), "RptID %.*s", (int)e->rep->rptid.len,
+				 (const char *)e->rep->rptid.p);
+		if (!(r = rcbsec_of(d, name)))
 			return;
-		sr->row = (uint32_t)(r - rcbsecs) + 1;
+		c->row = (uint32_t)(r - rcbsecs) + 1;
 	}
-	sr->id = c->stream_id;
-	r->ied_ref = c->ied_ref;
-	if (r->second != c->second) {
+	c->id = e->stream_id;
+	int64_t sec = at->ts_us / 1000000;
+	if (r->second != sec) {
 		rcbsec_flush(r);
-		r->second = c->second;
+		r->second = sec;
 	}
 	r->reports++;
-	r->reasons |= c->reasons;
-	if (c->has_sq) {
+	r->reasons |= e->rep->reasons_all;
+	if (e->rep->has_sqnum) {
 		if (!r->has_sq)
-			r->first_sq = c->sqnum;
-		r->last_sq = c->sqnum;
+			r->first_sq = e->rep->sqnum;
+		r->last_sq = e->rep->sqnum;
 		r->has_sq = true;
 	}
-	const char *q = c->sequence;
+	const char *q = e->sequence;
 	if (q && strcmp(q, "next") && strcmp(q, "first") && strcmp(q, "wrap") && strcmp(q, "segment_next") &&
 	    !strstr(r->events, q) && strlen(r->events) + strlen(q) + 2 < sizeof(r->events)) {
 		if (r->events[0])
 			strcat(r->events, ",");
 		strcat(r->events, q);
 	}
-}
-
-/* Every RCB's last second, then every pending row (a task, at the close). */
-static void rcb_close_task(const void *arg, size_t len)
-{
-	for (size_t i = 0; i < n_rcbsecs; i++)
-		rcbsec_flush(&rcbsecs[i]);
-	rcb_rows_write_task(arg, len);
-}
-
-static void store_report(struct flow *f, const struct report_record *e, const struct pkt_where *at)
-{
-	const struct ied *d = f->ied;
-	if (!enabled || failed() || !d)
-		return;
-	struct minute *m = slot_of(d);
-	if (!m) /* counted: db_cache_full (never: a slot for every IED) */
-		return;
-	struct rcb_count c;
-	c.ied = d;
-	c.second = at->ts_us / 1000000;
-	/* The IED's row is written by its first report, if nothing wrote it before
-	 * (with the second of that report, as its first finished second did when
-	 * this ran on the pipeline thread). */
-	c.ied_ref = m->id ? m->id : ied_id(d, c.second * 1000000);
-	c.sequence = e->sequence;
-	c.stream_id = e->stream_id;
-	c.sqnum = e->rep->sqnum;
-	c.reasons = e->rep->reasons_all;
-	c.has_sq = e->rep->has_sqnum;
-	size_t n = 0;
-	uint32_t *sent = &sent_stream[e->stream_id % STREAM_ROW_CACHE];
-	c.named = *sent != e->stream_id;
-	c.by_rptid = !e->rcb;
-	if (c.named && e->rcb) {
-		n = strnlen(e->rcb, sizeof(c.name));
-		memcpy(c.name, e->rcb, n);
-	} else if (c.named) {
-		n = e->rep->rptid.len < sizeof(c.name) ? e->rep->rptid.len : sizeof(c.name);
-		memcpy(c.name, e->rep->rptid.p, n);
-	}
-	c.name_len = (uint16_t)n;
-	*sent = e->stream_id;
-	db_writer_task(rcb_count, &c, offsetof(struct rcb_count, name) + n);
-	minute_of(d, at->ts_us)->reports++;
+	struct minute *m = minute_of(d, at->ts_us);
+	if (m)
+		m->reports++;
 	maybe_commit_hot();
 }
 
@@ -1385,7 +1291,9 @@ int store_close(bool ok, int64_t last_ts)
 	progress(last_ts);
 	for (size_t i = 0; i < n_minutes; i++)
 		minute_flush(&minutes[i]);
-	db_writer_task(rcb_close_task, NULL, 0);
+	for (size_t i = 0; i < n_rcbsecs; i++)
+		rcbsec_flush(&rcbsecs[i]);
+	rcb_rows_write_all();
 	if (!failed())
 		ied_foreach(rcb_rows, &last_ts);
 	if (!failed() && inventory_doc) {
@@ -1396,11 +1304,6 @@ int store_close(bool ok, int64_t last_ts)
 	}
 	free(inventory_doc);
 	inventory_doc = NULL;
-	/* The tasks are done (the writer idle): their count of RCBs not tracked
-	 * joins the run's counters. */
-	db_writer_sync();
-	g_stats[STAT_db_cache_full] += rcbsec_full;
-	rcbsec_full = 0;
 	if (!failed()) {
 		char *stats = stats_json();
 		if (stats) {
@@ -1435,6 +1338,5 @@ int store_close(bool ok, int64_t last_ts)
 	n_rcbsecs = n_minutes = 0;
 	memset(rcbsec_hash, 0, sizeof(rcbsec_hash));
 	memset(stream_row, 0, sizeof(stream_row));
-	memset(sent_stream, 0, sizeof(sent_stream));
 	return failed() || !closed ? -1 : 0;
 }
