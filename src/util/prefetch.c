@@ -8,8 +8,8 @@
 #endif
 
 #if defined(__x86_64__) || defined(__i386__)
-/* 0: not asked yet; 1: no PREFETCHW; 2: PREFETCHW. Asked once per thread
- * (a race between two threads writes the same answer). */
+/* 0: not asked yet; 1: no PREFETCHW; 2: PREFETCHW. Each thread asks CPUID
+ * once and keeps the answer in its own copy: no flag is shared. */
 static _Thread_local int have_prefetchw;
 
 static bool cpu_has_prefetchw(void)
