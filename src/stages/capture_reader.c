@@ -43,6 +43,10 @@
 #define RING_BLOCKS 16
 /* How far ahead of its records the reader asks for the block's lines (advance). */
 #define PREFETCH_AHEAD 4096
+/* How far ahead of the record it hands on the pipeline asks for the block's
+ * lines (consume): they come from the reader's core, and the hardware's own
+ * prefetching stops at each 4 KiB page. */
+#define CONSUME_AHEAD 2048
 /* REC_AHEAD follows the REC_FRAME it belongs to, in the same block: what
  * stages/decode_ahead.c decoded of the frame's copy. */
 enum rec_kind { REC_FRAME, REC_WARN, REC_ERROR, REC_AHEAD };
@@ -271,7 +275,11 @@ static bool consume(const struct block *b, packet_fn fn, void *ctx, volatile int
 		for (size_t k = 0; k < SOON_STAGES; k++)
 			for (uint32_t j = 0; j < SOON_AT[k]; j++)
 				frame_soon(b, j, (int)k);
+	size_t asked = 0; /* the block's lines asked for, up to here */
 	for (size_t off = 0; off < used;) {
+		size_t ahead_to = off + CONSUME_AHEAD < used ? off + CONSUME_AHEAD : used;
+		for (; asked < ahead_to; asked += 64)
+			__builtin_prefetch(data + asked, 0, 3);
 		const struct rec *e = (const struct rec *)(data + off);
 		const uint8_t *bytes = (const uint8_t *)(e + 1);
 		off += rec_size(e->len);
