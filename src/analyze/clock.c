@@ -42,28 +42,34 @@ struct clock_read {
 	uint64_t key, stamp;
 };
 
+/* What every stamp and sample touches comes first, in three cache lines (the
+ * struct is aligned to a line): a report's stamps used to touch four or five
+ * lines of it, spread over the struct (cachegrind, docs/performance.md). */
 struct clock_ied {
-	struct ied *ied;
-	uint64_t samples; /* offsets taken */
-	int64_t first_ts, last_ts;
-	struct pkt_where first_at, last_at;
+	_Alignas(64) uint64_t *seen; /* CLOCK_SEEN, direct-mapped: raw UtcTime + 1 */
+	uint64_t stamped;            /* TimeQuality of distinct server-stamped UtcTimes (and unsync, failure) */
+	uint64_t samples;            /* offsets taken */
+	int64_t last_ts;
+	struct pkt_where last_at;
 	/* The arrays below are allocated when first needed and grown up to their
 	 * caps (an IED that reports without stamps, or for a short while, must not
 	 * cost the 18 kB of a full reservoir: issue 17, per-IED memory). Their
 	 * contents are exactly what fixed arrays of the cap would hold. */
-	struct clock_reservoir res;
 	int64_t *res_v; /* res_cap of CLOCK_RESERVOIR */
+	struct clock_reservoir res;
 	/* the open window */
 	int64_t win_start, win_len, win_first, win_last;
-	struct clock_reservoir win_res;
 	int64_t *win_v; /* win_cap of CLOCK_WINDOW_SAMPLES */
+	struct clock_reservoir win_res;
 	uint16_t res_cap, win_cap, points_cap;
 	uint16_t n_points;
+	/* The rest: once per IED, per window or per judgement. */
+	struct ied *ied;
+	int64_t first_ts;
+	struct pkt_where first_at;
 	struct clock_point *points; /* points_cap of CLOCK_POINTS_MAX */
-	uint64_t *seen;             /* CLOCK_SEEN, direct-mapped: raw UtcTime + 1 */
 	struct clock_read *reads;   /* CLOCK_READS, last stamp per read variable (only an IED that is read) */
-	/* TimeQuality of distinct server-stamped UtcTimes */
-	uint64_t stamped, unsync, failure;
+	uint64_t unsync, failure;
 	uint8_t n_unsync_at, n_failure_at;
 	struct pkt_where unsync_at[CLOCK_FLAGGED_EVIDENCE], failure_at[CLOCK_FLAGGED_EVIDENCE];
 	bool flagged_offset, flagged_unsync, flagged_failure, flagged_drift;
@@ -101,10 +107,12 @@ static struct clock_ied *clock_of(struct ied *d)
 	struct clock_ied *c = d->slot[ied_slot];
 	if (c)
 		return c;
-	if (n_clk == CLOCK_IEDS_MAX || !(c = calloc(1, sizeof(*c)))) {
+	/* aligned_alloc: the struct's lines (its size is a multiple of them) */
+	if (n_clk == CLOCK_IEDS_MAX || !(c = aligned_alloc(_Alignof(struct clock_ied), sizeof(*c)))) {
 		stat_inc(STAT_clock_table_full);
 		return NULL;
 	}
+	memset(c, 0, sizeof(*c));
 	c->ied = d;
 	c->win_len = CLOCK_WINDOW_US;
 	d->slot[ied_slot] = c;

@@ -296,18 +296,21 @@ static void bind_ied(int i, int64_t ref)
  * (core/bus.h) in O(1): its database id and the counters of its current minute
  * and second. */
 struct minute {
-	const struct ied *ied;
+	/* What every event of the IED touches, in the slot's first cache line
+	 * (the slots are aligned to lines). */
+	_Alignas(64) const struct ied *ied;
 	int64_t id; /* the IED's row, 0 until written */
 	int64_t minute;
 	uint32_t pdus, reports, requests, errors, attempts, assocs_max;
 	int64_t second; /* connection attempts in the current second */
 	uint32_t second_attempts;
-	struct svc_latency *prev; /* the IED's latency histogram at the last minute */
-	uint32_t clock_rows;      /* ied_clock rows written this run */
 	/* What the last snapshot (rcb_rows) wrote, so that an IED with nothing new is
 	 * skipped: rewriting every IED ever seen every 10 s made a long capture with
 	 * IEDs coming and going cost O(time x IEDs). store_close writes them all. */
 	bool touched; /* an event of this IED since the last snapshot */
+	/* The rest: once a minute or a snapshot. */
+	struct svc_latency *prev; /* the IED's latency histogram at the last minute */
+	uint32_t clock_rows;      /* ied_clock rows written this run */
 	bool snapped; /* written by a snapshot at least once */
 	bool snap_inferred;
 	uint32_t snap_limit, snap_peak, snap_rcbs;
