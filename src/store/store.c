@@ -311,7 +311,7 @@ struct minute {
 	/* The rest: once a minute or a snapshot. */
 	struct svc_latency *prev; /* the IED's latency histogram at the last minute */
 	uint32_t clock_rows;      /* ied_clock rows written this run */
-	bool snapped; /* written by a snapshot at least once */
+	bool snapped;             /* written by a snapshot at least once */
 	bool snap_inferred;
 	uint32_t snap_limit, snap_peak, snap_rcbs;
 	uint64_t snap_answers;
