@@ -18,11 +18,9 @@ struct flow_an *flow_an_get(struct flow *f)
 {
 	struct flow_an *a = flow_an_of(f);
 	if (!a) {
-		a = aligned_alloc(_Alignof(struct flow_an), sizeof(*a));
-		if (a) {
-			memset(a, 0, sizeof(*a));
+		a = calloc(1, sizeof(*a));
+		if (a)
 			a->ied = ied_of_flow(f);
-		}
 		f->slot[an_flow_slot] = a;
 	}
 	return a;

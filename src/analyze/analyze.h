@@ -57,9 +57,7 @@ struct an_loss {
  * after every analyzer saw it. An analyzer's own per-association state lives in
  * a flow slot of its own. */
 struct flow_an {
-	/* Aligned to a cache line (analyze.c): every PDU reads it, and a 40-byte
-	 * struct placed by malloc straddled two lines every other time. */
-	_Alignas(64) struct ied *ied;
+	struct ied *ied;
 	uint16_t n_streams;
 	struct rstream *streams; /* report streams of this association */
 	struct an_loss *loss[2]; /* by direction, allocated at the first hole */

@@ -74,10 +74,8 @@ static void inventory_init(void)
 }
 
 enum { F_MMS = 1, F_TLS = 2, F_S7 = 4 };
-/* 64 bytes, aligned to a cache line: every PDU of the flow touches it, and
- * malloc's 16-byte alignment spread it over two lines three times in four. */
 struct inv_flow {
-	_Alignas(64) struct ied *ied;
+	struct ied *ied;
 	/* The latest packet time of the connection, and the one last copied to its
 	 * IED's and client's last_seen: copied at most once a second of packet time
 	 * and at the flow's end (seen_sync), so a PDU touches this entry and not the
@@ -246,9 +244,8 @@ static struct inv_flow *flow_of(struct flow *f, const struct pkt_where *at)
 	if (!s) {
 		struct ied *d = flow_an_of(f) ? flow_an_of(f)->ied : ied_of_flow(f);
 		struct inv_ied *v = inv_of(d);
-		if (!v || !(s = aligned_alloc(_Alignof(struct inv_flow), sizeof(*s))))
+		if (!v || !(s = calloc(1, sizeof(*s))))
 			return NULL;
-		memset(s, 0, sizeof(*s));
 		f->slot[inv_flow_slot] = s;
 		s->ied = d;
 		s->seen = 0;
