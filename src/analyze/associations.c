@@ -39,11 +39,11 @@ enum phase {
 };
 
 /* What every PDU of the association reads or writes comes first, in its first
- * 64 bytes, one cache line (the struct is aligned to lines; it was spread over
- * four, then over two as malloc placed it): with hundreds of IEDs a PDU's track
- * is seldom in cache, and each line is a miss. */
+ * 64 bytes (one or two cache lines, as malloc aligns it; it was spread over
+ * four): with hundreds of IEDs a PDU's track is seldom in cache, and each line
+ * is a miss. */
 struct assoc_track {
-	_Alignas(64) uint8_t phase;
+	uint8_t phase;
 	bool syn, synack, established, counted_open, closed_count, counted_up, any_iso, non_mms, auth_sent,
 		idle_flagged, abort_was_up;
 	/* A session AB carrying user data: the ACSE ABRT (or presentation abort)
@@ -383,11 +383,9 @@ static struct assoc_track *track_of(struct flow *f)
 	if (!a)
 		return NULL;
 	if (!f->slot[assoc_slot]) {
-		/* aligned_alloc: the struct's lines (its size is a multiple of them) */
-		struct assoc_track *t = aligned_alloc(_Alignof(struct assoc_track), sizeof(*t));
+		struct assoc_track *t = calloc(1, sizeof(*t));
 		if (!t)
 			return NULL;
-		memset(t, 0, sizeof(*t));
 		t->flow = f;
 		t->closer = -1;
 		t->phase = PH_TCP;
