@@ -47,7 +47,7 @@ struct clock_read {
  * lines of it, spread over the struct (cachegrind, docs/performance.md). */
 struct clock_ied {
 	_Alignas(64) uint64_t *seen; /* CLOCK_SEEN, direct-mapped: raw UtcTime + 1 */
-	uint64_t stamped;            /* TimeQuality of distinct server-stamped UtcTimes (and unsync, failure) */
+	uint64_t stamped;            /* distinct server-stamped UtcTimes (of them: unsync, failure below) */
 	uint64_t samples;            /* offsets taken */
 	int64_t last_ts;
 	struct pkt_where last_at;
@@ -69,7 +69,7 @@ struct clock_ied {
 	struct pkt_where first_at;
 	struct clock_point *points; /* points_cap of CLOCK_POINTS_MAX */
 	struct clock_read *reads;   /* CLOCK_READS, last stamp per read variable (only an IED that is read) */
-	uint64_t unsync, failure;
+	uint64_t unsync, failure;   /* stamps whose TimeQuality says not synchronized, clock failure */
 	uint8_t n_unsync_at, n_failure_at;
 	struct pkt_where unsync_at[CLOCK_FLAGGED_EVIDENCE], failure_at[CLOCK_FLAGGED_EVIDENCE];
 	bool flagged_offset, flagged_unsync, flagged_failure, flagged_drift;
