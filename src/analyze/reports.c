@@ -40,11 +40,16 @@ enum { M_HAVE = 1, M_DCHG = 2, M_SUSPECT = 4, M_REPORTED = 8, M_QSUSPECT = 16 };
 enum { N_DCHG = 1, N_QCHG = 2 };
 
 /* With many streams a report's stream is rarely in cache and each line it
- * touches is a miss: what every report reads and writes comes first, then the
- * two names every report is matched on (their strlen kept up front), then what
- * only integrity reports, snapshots and findings need. Typical names keep a
- * report within the first three lines. */
+ * touches is a miss. The struct is a whole number of 64-byte lines and the
+ * streams' array is allocated on a line (streams_grow), so the lines below are
+ * real lines: what every report reads and writes is line 0 and line 1, the two
+ * names every report is matched on are packed from line 2 (a RptID and a DatSet
+ * of up to 62 characters together stay in that line), then what only
+ * integrity reports, snapshots and findings need. */
+#define RPTID_SIZE 66   /* with its NUL: view_str keeps 65 characters */
+#define DATSET_SIZE 160 /* with its NUL */
 struct rstream {
+	/* line 0 */
 	/* strlen of rptid and datset, kept so that matching a report to its stream
 	 * (every report, every stream of the association) reads no string twice */
 	uint8_t rptid_len;
@@ -56,31 +61,43 @@ struct rstream {
 	uint64_t total;
 	int64_t last_ts;
 	uint64_t loss_at_last; /* the direction's lost bytes at the last report */
+	uint16_t n_base;       /* members with a baseline from the last integrity/GI */
+	bool dchg_seen;        /* a dchg reason was ever delivered */
+	uint16_t n_named;      /* members in named[] (kept across restarts) */
+	/* line 1 */
 	struct pkt_where last_at;
-	bool dchg_seen;      /* a dchg reason was ever delivered */
-	uint16_t n_base;     /* members with a baseline from the last integrity/GI */
 	uint32_t *base_hash; /* n_base of them */
 	uint32_t *base_q;    /* the members' quality at the last snapshot */
 	/* Apart from the two above: the flags are what every report with reasons
 	 * touches, one byte per member (a 12-byte entry with them was tried, and
 	 * cost more cache misses than the three arrays). */
 	uint8_t *mflags;
-	char rptid[66];
-	char datset[160];
 	int64_t last_intg_ts;
-	struct pkt_where last_intg_at;
 	uint64_t loss_at_intg;
+	/* line 2: the RptID, then the DatSet right after its NUL (stream_datset) */
+	char names[RPTID_SIZE + DATSET_SIZE];
 	uint64_t gaps; /* SqNum gaps seen on this stream */
 	uint64_t gaps_at_intg;
-	uint16_t n_named; /* members in named[] (kept across restarts) */
-	uint8_t *named;   /* N_* bits per member */
+	struct pkt_where last_intg_at;
+	uint8_t *named; /* N_* bits per member */
 	uint64_t loss_at_base;
 	struct pkt_where base_at;
 	/* What findings name: the RCB, else "RptID x"; made once, when the stream is
 	 * tied to its RCB (that does not change), and read in place, so a report
 	 * that makes no finding copies no name. */
 	char obj[200];
-};
+} __attribute__((aligned(64)));
+
+/* The stream's RptID and DatSet ("" when not known yet): see names[]. */
+static inline const char *stream_rptid(const struct rstream *s)
+{
+	return s->names;
+}
+
+static inline const char *stream_datset(const struct rstream *s)
+{
+	return s->names + s->rptid_len + 1;
+}
 
 static const char *const ATTR_NAMES[RCB_ATTR_COUNT] = {
 	"RptID",  "RptEna", "Resv", "DatSet",   "ConfRev", "OptFlds",     "BufTm",   "SqNum",
@@ -316,7 +333,7 @@ static void details_begin(struct jw *w, struct finding *fd, const struct flow *f
 {
 	jw_init(w, fd->details, sizeof(fd->details) - 1);
 	jw_obj(w, NULL);
-	jw_str(w, "rptid", s->rptid);
+	jw_str(w, "rptid", stream_rptid(s));
 	struct rcb *r = stream_rcb(f, s);
 	if (r) {
 		char disp[200];
@@ -324,8 +341,8 @@ static void details_begin(struct jw *w, struct finding *fd, const struct flow *f
 		jw_str(w, "rcb", disp);
 		jw_bool(w, "buffered", r->buffered);
 	}
-	if (s->datset[0])
-		jw_str(w, "datset", s->datset);
+	if (s->datset_len)
+		jw_str(w, "datset", stream_datset(s));
 	else if (r && KNOWN(r, RCB_DATSET))
 		jw_str(w, "datset", r->datset);
 }
@@ -676,22 +693,66 @@ static void nvl_response(struct flow_an *a, const struct mms_pdu *p, struct an_r
 
 /* ---- report streams -------------------------------------------------------- */
 
+/* A byte as view_str stores it. */
+static inline uint8_t stored_byte(uint8_t c)
+{
+	return (c >= 0x20 && c < 0x7f) ? c : '?';
+}
+
+/* One byte of a RptID as view_str stores it (at most 65 bytes, each unprintable
+ * one a '?'), from the wire or from a stream: two names that view_matches()
+ * finds equal give the same byte, so a report need not read the streams whose
+ * byte differs (struct flow_an's stream_key). The length and three of the bytes
+ * make it, the last among them (RptIDs of one IED tend to differ at the end):
+ * hashing every byte cost more instructions than the misses it saved. */
+static uint8_t rptid_key(const uint8_t *p, size_t n)
+{
+	if (n > RPTID_SIZE - 1)
+		n = RPTID_SIZE - 1;
+	if (!n)
+		return 0;
+	uint32_t h = (uint32_t)n;
+	h = h * 31 + stored_byte(p[n - 1]);
+	h = h * 31 + stored_byte(p[n / 2]);
+	h = h * 31 + stored_byte(p[n / 4]);
+	return (uint8_t)(h ^ (h >> 8));
+}
+
+/* Room for 4 more streams, on a 64-byte line (the struct's own alignment:
+ * realloc would not keep it). */
+static bool streams_grow(struct flow_an *a)
+{
+	size_t n = (size_t)a->n_streams + 4;
+	struct rstream *grown = aligned_alloc(_Alignof(struct rstream), n * sizeof(*grown));
+	if (!grown)
+		return false;
+	if (a->n_streams)
+		memcpy(grown, a->streams, a->n_streams * sizeof(*grown));
+	free(a->streams);
+	a->streams = grown;
+	return true;
+}
+
 static struct rstream *stream_for(struct flow *f, struct flow_an *a, const struct iec_report *rep,
 				  const struct pkt_where *at)
 {
+	uint8_t key = rptid_key(rep->rptid.p, rep->rptid.len);
 	for (uint16_t i = 0; i < a->n_streams; i++) {
-		struct rstream *s = &a->streams[i];
-		if (!view_matches(rep->rptid, s->rptid, s->rptid_len))
+		if (i < AN_STREAM_KEYS && a->stream_key[i] != key)
 			continue;
-		if (rep->has_datset && s->datset_len && !view_matches(rep->datset, s->datset, s->datset_len))
+		struct rstream *s = &a->streams[i];
+		if (!view_matches(rep->rptid, stream_rptid(s), s->rptid_len))
+			continue;
+		if (rep->has_datset && s->datset_len && !view_matches(rep->datset, stream_datset(s), s->datset_len))
 			continue; /* same RptID, another dataset: another RCB */
 		if (rep->has_datset && !s->datset_len) {
-			view_str(rep->datset, s->datset, sizeof(s->datset));
-			s->datset_len = (uint8_t)strlen(s->datset);
+			char *ds = s->names + s->rptid_len + 1;
+			view_str(rep->datset, ds, DATSET_SIZE);
+			s->datset_len = (uint8_t)strlen(ds);
 		}
 		return s;
 	}
-	char rptid[66], datset[160] = "";
+	char rptid[RPTID_SIZE], datset[DATSET_SIZE] = "";
 	view_str(rep->rptid, rptid, sizeof(rptid));
 	if (rep->has_datset)
 		view_str(rep->datset, datset, sizeof(datset));
@@ -699,20 +760,19 @@ static struct rstream *stream_for(struct flow *f, struct flow_an *a, const struc
 		stat_inc(STAT_report_streams_full);
 		return NULL;
 	}
-	if ((a->n_streams & 3) == 0) {
-		struct rstream *n = realloc(a->streams, ((size_t)a->n_streams + 4) * sizeof(*n));
-		if (!n)
-			return NULL;
-		a->streams = n;
-	}
-	struct rstream *s = &a->streams[a->n_streams++];
+	if ((a->n_streams & 3) == 0 && !streams_grow(a))
+		return NULL;
+	struct rstream *s = &a->streams[a->n_streams];
 	memset(s, 0, sizeof(*s));
 	static uint32_t last_stream_id;
 	s->id = ++last_stream_id ? last_stream_id : ++last_stream_id;
-	snprintf(s->rptid, sizeof(s->rptid), "%s", rptid);
-	snprintf(s->datset, sizeof(s->datset), "%s", datset);
-	s->rptid_len = (uint8_t)strlen(s->rptid);
-	s->datset_len = (uint8_t)strlen(s->datset);
+	s->rptid_len = (uint8_t)strlen(rptid);
+	s->datset_len = (uint8_t)strlen(datset);
+	memcpy(s->names, rptid, (size_t)s->rptid_len + 1);
+	memcpy(s->names + s->rptid_len + 1, datset, (size_t)s->datset_len + 1);
+	if (a->n_streams < AN_STREAM_KEYS)
+		a->stream_key[a->n_streams] = rptid_key((const uint8_t *)rptid, s->rptid_len);
+	a->n_streams++;
 	s->rcb = -1;
 	/* Tie the stream to its RCB: the RptID read or written on an RCB of this IED,
 	 * preferring the one this association enabled and whose DatSet matches. An
@@ -743,7 +803,7 @@ static struct rstream *stream_for(struct flow *f, struct flow_an *a, const struc
 	if (r)
 		rcb_display(r->ref, s->obj, sizeof(s->obj));
 	else
-		snprintf(s->obj, sizeof(s->obj), "RptID %s", s->rptid);
+		snprintf(s->obj, sizeof(s->obj), "RptID %s", stream_rptid(s));
 	bool buffered = r ? r->buffered : (rep->optflds & ((1u << OPT_ENTRY_ID) | (1u << OPT_BUFFER_OVERFLOW))) != 0;
 	/* Unbuffered SqNum is 8 bits, buffered 16; unknown until the RCB is known. */
 	sqnum_init(&s->sq, r ? (buffered ? 16 : 8) : (buffered ? 16 : 0));
@@ -762,7 +822,7 @@ static void member_name(const struct flow *f, const struct rstream *s, const str
 			view_str(rep->members[k].ref, buf, size);
 			return;
 		}
-	const char *ds = s->datset;
+	const char *ds = stream_datset(s);
 	struct rcb *r = stream_rcb(f, s);
 	if (!ds[0] && r && KNOWN(r, RCB_DATSET))
 		ds = r->datset;
@@ -777,12 +837,12 @@ static void member_name(const struct flow *f, const struct rstream *s, const str
 	}
 	/* the design's dataset (--scl), when it has the shape the report shows */
 	const struct ied *d = flow_an_of(f) ? flow_an_of(f)->ied : NULL;
-	const struct scl_dataset *sd = scl_report_dataset(g_scl, d ? d->design : NULL, ds, s->rptid);
+	const struct scl_dataset *sd = scl_report_dataset(g_scl, d ? d->design : NULL, ds, stream_rptid(s));
 	if (sd && sd->n_fcdas == rep->n_dataset && index < sd->n_fcdas) {
 		snprintf(buf, size, "%s", sd->fcdas[index].display);
 		return;
 	}
-	snprintf(buf, size, "%s[%u]", ds[0] ? ds : s->rptid, index);
+	snprintf(buf, size, "%s[%u]", ds[0] ? ds : stream_rptid(s), index);
 }
 
 /* Is this a quality (IEC 61850-7-3 Quality: a 13-bit bit-string, 3 unused bits)? */
@@ -1004,7 +1064,7 @@ static const char *sequence_check(struct flow *f, int dir, struct rstream *s, co
 		if (hole) {
 			/* A hole in the capture lies between the two reports: the sensor
 			 * missed them, the IED did not. */
-			loss_reports_unseen(f, dir, s->rptid, r.missing_first, r.missing_count, mod, at);
+			loss_reports_unseen(f, dir, stream_rptid(s), r.missing_first, r.missing_count, mod, at);
 			break;
 		}
 		s->gaps++;
@@ -1388,7 +1448,7 @@ static void report(struct flow *f, int dir, const struct mms_event *e, const str
 	ev->stream_id = s->id;
 	ev->rcb = r ? s->obj : NULL;
 	if (s->datset_len)
-		ev->datset = s->datset;
+		ev->datset = stream_datset(s);
 	else if (r && KNOWN(r, RCB_DATSET))
 		ev->datset = r->datset;
 	else
