@@ -91,11 +91,11 @@ struct flow {
 	uint32_t hash;
 	struct flow *hnext; /* hash chain */
 	struct flow_key key;
-	uint64_t id;              /* EVE flow_id */
-	struct flow *prev, *next; /* LRU list (most recent at head) */
-	uint8_t lru;              /* which LRU list holds it */
-	uint8_t client;           /* key endpoint (0/1) that is the client */
-	uint8_t state;            /* enum flow_state */
+	uint64_t id;       /* EVE flow_id */
+	uint32_t lru_node; /* its entry in the flow table's LRU lists (stages/flow_table.c) */
+	uint8_t lru;       /* which LRU list holds it */
+	uint8_t client;    /* key endpoint (0/1) that is the client */
+	uint8_t state;     /* enum flow_state */
 	bool saw_syn, saw_synack, midstream, rst, fin[2];
 	int64_t first_ts, last_ts;
 	struct pkt_where first;     /* packet that created the flow */

@@ -25,17 +25,36 @@ enum { LRU_SHORT = 0, LRU_LONG = 1 };
  * flows outnumber the buckets, up to the cap's power of two. */
 #define MIN_BUCKETS 1024
 
+/* The LRU lists are linked through an array of nodes, one per flow, not
+ * through the flows: a flow moved to the head of its list rewrites the links of
+ * its two neighbours and of the old head, which are any flows at all, and with
+ * the links in the flows that was two or three cache lines of cold flows per
+ * packet; the nodes of a thousand flows are 16 KiB, which stay in cache. Node 0
+ * is "none"; a free node's next is the next free node. */
+struct lru_node {
+	struct flow *flow;
+	uint32_t prev, next;
+};
+
 struct lru {
-	struct flow *head, *tail;
+	uint32_t head, tail;
 };
 
 struct flow_table {
 	size_t cap, count, nbuckets, max_buckets;
 	struct flow **buckets;
 	struct lru lru[2];
+	struct lru_node *node;
+	uint32_t n_nodes, free_node; /* nodes allocated (node 0 included); the first free one */
 	flow_end_cb on_end;
 	uint64_t next_serial;
 };
+
+/* The flow of a node (NULL for node 0: the end of a list). */
+static inline struct flow *node_flow(const struct flow_table *t, uint32_t n)
+{
+	return t->node[n].flow;
+}
 
 struct flow_table *flow_table_new(size_t cap, flow_end_cb on_end)
 {
@@ -56,8 +75,51 @@ struct flow_table *flow_table_new(size_t cap, flow_end_cb on_end)
 		free(t);
 		return NULL;
 	}
+	t->n_nodes = MIN_BUCKETS;
+	t->node = calloc(t->n_nodes, sizeof(*t->node));
+	if (!t->node) {
+		free(t->buckets);
+		free(t);
+		return NULL;
+	}
+	for (uint32_t i = 1; i + 1 < t->n_nodes; i++)
+		t->node[i].next = i + 1;
+	t->free_node = 1;
 	t->on_end = on_end;
 	return t;
+}
+
+/* A free node for a new flow, the array doubled when none is left (the table's
+ * cap bounds it: a node per flow). 0: out of memory. */
+static uint32_t node_take(struct flow_table *t)
+{
+	if (!t->free_node) {
+		/* doubled, but no further than the cap's node count */
+		uint32_t n = t->n_nodes * 2;
+		if (n > t->cap + 1 && t->cap + 1 > t->n_nodes)
+			n = (uint32_t)(t->cap + 1);
+		struct lru_node *grown = realloc(t->node, (size_t)n * sizeof(*grown));
+		if (!grown)
+			return 0;
+		memset(grown + t->n_nodes, 0, (size_t)(n - t->n_nodes) * sizeof(*grown));
+		for (uint32_t i = t->n_nodes; i + 1 < n; i++)
+			grown[i].next = i + 1;
+		t->free_node = t->n_nodes;
+		t->node = grown;
+		t->n_nodes = n;
+	}
+	uint32_t i = t->free_node;
+	t->free_node = t->node[i].next;
+	t->node[i].next = 0;
+	return i;
+}
+
+static void node_give_back(struct flow_table *t, uint32_t i)
+{
+	t->node[i].flow = NULL;
+	t->node[i].prev = 0;
+	t->node[i].next = t->free_node;
+	t->free_node = i;
 }
 
 size_t flow_table_count(const struct flow_table *t)
@@ -120,28 +182,30 @@ void flow_table_prefetch(const struct flow_table *t, uint32_t h, enum flow_prefe
 static void lru_unlink(struct flow_table *t, struct flow *f)
 {
 	struct lru *l = &t->lru[f->lru];
-	if (f->prev)
-		f->prev->next = f->next;
+	struct lru_node *n = &t->node[f->lru_node];
+	if (n->prev)
+		t->node[n->prev].next = n->next;
 	else
-		l->head = f->next;
-	if (f->next)
-		f->next->prev = f->prev;
+		l->head = n->next;
+	if (n->next)
+		t->node[n->next].prev = n->prev;
 	else
-		l->tail = f->prev;
-	f->prev = f->next = NULL;
+		l->tail = n->prev;
+	n->prev = n->next = 0;
 }
 
 static void lru_push(struct flow_table *t, struct flow *f, uint8_t which)
 {
 	struct lru *l = &t->lru[which];
+	uint32_t i = f->lru_node;
 	f->lru = which;
-	f->prev = NULL;
-	f->next = l->head;
+	t->node[i].prev = 0;
+	t->node[i].next = l->head;
 	if (l->head)
-		l->head->prev = f;
+		t->node[l->head].prev = i;
 	else
-		l->tail = f;
-	l->head = f;
+		l->tail = i;
+	l->head = i;
 }
 
 static uint8_t lru_for(const struct flow *f)
@@ -155,7 +219,7 @@ void flow_touch(struct flow_table *t, struct flow *f, int64_t now)
 	uint8_t which = lru_for(f);
 	/* Most packets belong to the flow touched last: it is already where the
 	 * relink would put it. */
-	if (f->lru == which && t->lru[which].head == f)
+	if (f->lru == which && t->lru[which].head == f->lru_node)
 		return;
 	lru_unlink(t, f);
 	lru_push(t, f, which);
@@ -174,6 +238,7 @@ void flow_end(struct flow_table *t, struct flow *f, enum flow_end why, const str
 {
 	unhash(t, f);
 	lru_unlink(t, f);
+	node_give_back(t, f->lru_node);
 	t->count--;
 	if (t->on_end)
 		t->on_end(f, why, at);
@@ -228,7 +293,8 @@ static void grow(struct flow_table *t)
 	if (!b)
 		return;
 	for (int l = 0; l < 2; l++)
-		for (struct flow *f = t->lru[l].head; f; f = f->next) {
+		for (uint32_t i = t->lru[l].head; i; i = t->node[i].next) {
+			struct flow *f = node_flow(t, i);
 			f->hnext = b[f->hash & (n - 1)];
 			b[f->hash & (n - 1)] = f;
 		}
@@ -248,7 +314,8 @@ struct flow *flow_get(struct flow_table *t, const struct pkt *p, bool create, bo
 			return NULL;
 		if (t->count >= t->cap) {
 			/* Full: evict the least recently active flow, short list first. */
-			struct flow *victim = t->lru[LRU_SHORT].tail ? t->lru[LRU_SHORT].tail : t->lru[LRU_LONG].tail;
+			struct flow *victim =
+				node_flow(t, t->lru[LRU_SHORT].tail ? t->lru[LRU_SHORT].tail : t->lru[LRU_LONG].tail);
 			if (!victim)
 				return NULL;
 			stat_inc(STAT_flows_evicted);
@@ -261,6 +328,12 @@ struct flow *flow_get(struct flow_table *t, const struct pkt *p, bool create, bo
 		f = calloc(1, sizeof(*f));
 		if (!f)
 			return NULL;
+		f->lru_node = node_take(t);
+		if (!f->lru_node) {
+			free(f);
+			return NULL;
+		}
+		t->node[f->lru_node].flow = f;
 		memcpy(&f->key, &k, sizeof(f->key));
 		f->hash = h;
 		f->client = (uint8_t)(src_is_client ? src_ep : 1 - src_ep);
@@ -293,9 +366,9 @@ static int64_t timeout_of(const struct flow *f)
 void flow_table_expire(struct flow_table *t, int64_t now, const struct pkt_where *at)
 {
 	for (int l = 0; l < 2; l++) {
-		struct flow *f = t->lru[l].tail;
+		struct flow *f = node_flow(t, t->lru[l].tail);
 		while (f) {
-			struct flow *prev = f->prev;
+			struct flow *prev = node_flow(t, t->node[f->lru_node].prev);
 			if (now - f->last_ts < timeout_of(f)) {
 				/* The short list mixes two timeouts: keep looking past a
 				 * not-yet-expired half-open flow for closed ones behind it,
@@ -319,7 +392,7 @@ void flow_table_flush(struct flow_table *t, const struct pkt_where *at)
 {
 	for (int l = 0; l < 2; l++)
 		while (t->lru[l].tail) {
-			struct flow *f = t->lru[l].tail;
+			struct flow *f = node_flow(t, t->lru[l].tail);
 			enum flow_end why =
 				f->state == FLOW_CLOSED ? (f->rst ? FLOW_END_RST : FLOW_END_FIN) : FLOW_END_CAPTURE_END;
 			flow_end(t, f, why, at);
@@ -332,6 +405,7 @@ void flow_table_free(struct flow_table *t)
 		return;
 	struct pkt_where none = { 0, 0, 0 };
 	flow_table_flush(t, &none);
+	free(t->node);
 	free(t->buckets);
 	free(t);
 }
@@ -340,7 +414,8 @@ void flow_table_shift(struct flow_table *t, int64_t step_us)
 {
 	/* Every flow moves by the same step: the LRU order stays right. */
 	for (int l = 0; l < 2; l++)
-		for (struct flow *f = t->lru[l].head; f; f = f->next) {
+		for (uint32_t i = t->lru[l].head; i; i = t->node[i].next) {
+			struct flow *f = node_flow(t, i);
 			f->last_ts += step_us;
 			for (int d = 0; d < 2; d++)
 				f->half[d].hole_since += step_us;
@@ -350,8 +425,8 @@ void flow_table_shift(struct flow_table *t, int64_t step_us)
 void flow_table_foreach(struct flow_table *t, void (*fn)(struct flow *, void *), void *arg)
 {
 	for (int l = 0; l < 2; l++)
-		for (struct flow *f = t->lru[l].head, *n; f; f = n) {
-			n = f->next;
-			fn(f, arg);
+		for (uint32_t i = t->lru[l].head, n; i; i = n) {
+			n = t->node[i].next;
+			fn(node_flow(t, i), arg);
 		}
 }
