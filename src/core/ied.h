@@ -41,7 +41,10 @@ enum rcb_attr {
 };
 
 /* What every report reads or writes of its RCB comes first, in one cache line:
- * with many RCBs, a report's is seldom in cache. */
+ * with many RCBs, a report's is seldom in cache. The struct is a whole number of
+ * lines and the IED's array starts on one (ied_rcb), so that line is one line:
+ * in a plain array, an RCB's first 64 bytes spanned two lines for three RCBs of
+ * four. */
 struct rcb {
 	uint64_t reports;
 	uint32_t known; /* bit per enum rcb_attr known */
@@ -71,7 +74,7 @@ struct rcb {
 	bool no_report_flagged;
 	uint8_t entryids[RCB_ENTRYIDS_KEPT][8];
 	uint64_t entryid_flow; /* the association that last wrote EntryID (0 none) */
-};
+} __attribute__((aligned(64)));
 
 
 struct dataset {
