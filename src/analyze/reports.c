@@ -693,29 +693,20 @@ static void nvl_response(struct flow_an *a, const struct mms_pdu *p, struct an_r
 
 /* ---- report streams -------------------------------------------------------- */
 
-/* A byte as view_str stores it. */
-static inline uint8_t stored_byte(uint8_t c)
-{
-	return (c >= 0x20 && c < 0x7f) ? c : '?';
-}
-
-/* One byte of a RptID as view_str stores it (at most 65 bytes, each unprintable
- * one a '?'), from the wire or from a stream: two names that view_matches()
- * finds equal give the same byte, so a report need not read the streams whose
- * byte differs (struct flow_an's stream_key). The length and three of the bytes
- * make it, the last among them (RptIDs of one IED tend to differ at the end):
- * hashing every byte cost more instructions than the misses it saved. */
-static uint8_t rptid_key(const uint8_t *p, size_t n)
+/* One byte of a RptID (at most its first 65 bytes, what view_str keeps): its
+ * length and three of its bytes, the last among them (the RptIDs of one IED
+ * tend to differ at the end). Each stream keeps its own (struct flow_an's
+ * stream_key), so that a report reads only the streams whose byte is its own.
+ * Taken from the raw bytes, the byte of a wire name with an unprintable byte
+ * differs from the stored name's ('?' there): stream_for then looks at every
+ * stream. */
+static inline uint8_t rptid_key(const uint8_t *p, size_t n)
 {
 	if (n > RPTID_SIZE - 1)
 		n = RPTID_SIZE - 1;
 	if (!n)
 		return 0;
-	uint32_t h = (uint32_t)n;
-	h = h * 31 + stored_byte(p[n - 1]);
-	h = h * 31 + stored_byte(p[n / 2]);
-	h = h * 31 + stored_byte(p[n / 4]);
-	return (uint8_t)(h ^ (h >> 8));
+	return (uint8_t)(n * 7 + p[n - 1] * 3u + p[n / 2] * 5u + p[n / 4]);
 }
 
 /* Room for 4 more streams, on a 64-byte line (the struct's own alignment:
@@ -733,12 +724,15 @@ static bool streams_grow(struct flow_an *a)
 	return true;
 }
 
-static struct rstream *stream_for(struct flow *f, struct flow_an *a, const struct iec_report *rep,
-				  const struct pkt_where *at)
+/* The first stream of the association that the report's RptID (and DatSet,
+ * when both have one) matches, looking only at the streams whose key byte is
+ * key when key >= 0; NULL when none. Every stream that matches a name has the
+ * same stored RptID, so the same key: with the keys, the first match is the
+ * same stream as without them, or none is found. */
+static inline struct rstream *stream_match(struct flow_an *a, const struct iec_report *rep, int key)
 {
-	uint8_t key = rptid_key(rep->rptid.p, rep->rptid.len);
 	for (uint16_t i = 0; i < a->n_streams; i++) {
-		if (i < AN_STREAM_KEYS && a->stream_key[i] != key)
+		if (key >= 0 && i < AN_STREAM_KEYS && a->stream_key[i] != key)
 			continue;
 		struct rstream *s = &a->streams[i];
 		if (!view_matches(rep->rptid, stream_rptid(s), s->rptid_len))
@@ -752,6 +746,19 @@ static struct rstream *stream_for(struct flow *f, struct flow_an *a, const struc
 		}
 		return s;
 	}
+	return NULL;
+}
+
+static struct rstream *stream_for(struct flow *f, struct flow_an *a, const struct iec_report *rep,
+				  const struct pkt_where *at)
+{
+	struct rstream *found = stream_match(a, rep, rptid_key(rep->rptid.p, rep->rptid.len));
+	/* None: a new stream, or a name with an unprintable byte (its key is not
+	 * its stored name's) */
+	if (!found)
+		found = stream_match(a, rep, -1);
+	if (found)
+		return found;
 	char rptid[RPTID_SIZE], datset[DATSET_SIZE] = "";
 	view_str(rep->rptid, rptid, sizeof(rptid));
 	if (rep->has_datset)

@@ -96,7 +96,8 @@ struct rcb *ied_rcb(struct ied *d, const char *ref, bool create)
 	if (d->n_rcbs == 0 || (d->n_rcbs >= 2 && (d->n_rcbs & (d->n_rcbs - 1)) == 0)) {
 		/* grow by doubling from 2: most IEDs have a handful of RCBs */
 		size_t cap = d->n_rcbs ? (size_t)d->n_rcbs * 2 : 2;
-		struct rcb *n = aligned_alloc(_Alignof(struct rcb), cap * sizeof(*n)); /* realloc would not keep the alignment */
+		struct rcb *n = aligned_alloc(_Alignof(struct rcb),
+					      cap * sizeof(*n)); /* realloc would not keep the alignment */
 		if (!n)
 			return NULL;
 		if (d->n_rcbs)

@@ -179,7 +179,7 @@ void flow_table_prefetch(const struct flow_table *t, uint32_t h, enum flow_prefe
 			prefetch_lines(f->slot[i], 128);
 }
 
-static void lru_unlink(struct flow_table *t, struct flow *f)
+static inline void lru_unlink(struct flow_table *t, struct flow *f)
 {
 	struct lru *l = &t->lru[f->lru];
 	struct lru_node *n = &t->node[f->lru_node];
@@ -194,7 +194,7 @@ static void lru_unlink(struct flow_table *t, struct flow *f)
 	n->prev = n->next = 0;
 }
 
-static void lru_push(struct flow_table *t, struct flow *f, uint8_t which)
+static inline void lru_push(struct flow_table *t, struct flow *f, uint8_t which)
 {
 	struct lru *l = &t->lru[which];
 	uint32_t i = f->lru_node;
