@@ -667,6 +667,37 @@ static void case_stream_by_rptid(void)
 	CHECK(test_record_find(REC_REPORT, "sequence=next") != NULL);
 }
 
+/* The same by the per-stream key bytes (reports.c: rptid_key): a name whose
+ * unprintable byte is one the key is made of still finds its stream (its key
+ * differs from the stored name's), and streams past the keyed first ones are
+ * found too. */
+static void case_stream_keys(void)
+{
+	setup();
+	struct flow *f = new_flow();
+	const char *ids[] = { "Events\x01", "Events\x02", "R0", "R1", "R2", "R3",        "R4",
+			      "R5",         "R6",         "R7", "R7", "R0", "Events\x03" };
+	const unsigned n = sizeof(ids) / sizeof(ids[0]);
+	struct member m = { 0, 1, 0, T_DCHG };
+	struct buf b;
+	unsigned sq[16] = { 0 };
+	for (unsigned i = 0; i < n; i++) {
+		unsigned k = i < 2 || i == 12 ? 0 : i == 10 ? 9 : i == 11 ? 2 : i;
+		report(&b, ids[i], false, sq[k]++, 1, &m, 1, NULL);
+		feed(f, 1, &b, 1000000 + i * 1000LL);
+	}
+	end_flow(f);
+	unsigned st[16];
+	CHECK_EQ(report_streams(st, 16), n);
+	CHECK(st[0] != 0 && st[1] == st[0] && st[12] == st[0]); /* "Events?" */
+	for (unsigned i = 2; i < 10; i++)
+		for (unsigned j = 0; j < i; j++)
+			CHECK(st[i] != st[j]);
+	CHECK(st[10] == st[9]); /* the eighth stream: past the keys */
+	CHECK(st[11] == st[2]);
+	CHECK(test_record_find(REC_REPORT, "sequence=next") != NULL);
+}
+
 static void case_durations(void)
 {
 	char b[DURATION_MAX];
@@ -711,5 +742,6 @@ int main(void)
 	tcheck_in_child("one_missing", case_one_missing);
 	tcheck_in_child("no_close_seen", case_no_close_seen);
 	tcheck_in_child("stream_by_rptid", case_stream_by_rptid);
+	tcheck_in_child("stream_keys", case_stream_keys);
 	TCHECK_DONE();
 }
