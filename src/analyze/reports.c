@@ -1417,20 +1417,26 @@ static void report(struct flow *f, int dir, const struct mms_event *e, const str
 	struct rstream *s = stream_for(f, a, rep, at);
 	if (!s)
 		return;
+	/* The RCB and the member flags are seldom in cache: asked for now, they
+	 * come while the sequence is checked (which reads neither). */
+	struct rcb *r = stream_rcb(f, s);
+	if (r)
+		__builtin_prefetch(r, 1);
+	if (s->mflags)
+		__builtin_prefetch(s->mflags, 1);
 	s->reports++;
 	s->total++;
-	struct rcb *r = stream_rcb(f, s);
+	if (rep->reasons_all & TRG_MASK(TRG_DCHG))
+		s->dchg_seen = true;
+	const char *verdict = NULL;
+	if (rep->has_sqnum)
+		verdict = sequence_check(f, dir, s, rep, at);
 	if (r) {
 		r->reports++;
 		r->reported_since_enable = true;
 		if (r->gi_pending && (rep->reasons_all & TRG_MASK(TRG_GI)))
 			r->gi_pending = false;
 	}
-	if (rep->reasons_all & TRG_MASK(TRG_DCHG))
-		s->dchg_seen = true;
-	const char *verdict = NULL;
-	if (rep->has_sqnum)
-		verdict = sequence_check(f, dir, s, rep, at);
 	/* r (the stream's RCB, or NULL) stays put through these: no RCB is added
 	 * while a report is judged */
 	buffered_checks(f, s, r, rep, at);
