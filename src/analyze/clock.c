@@ -17,6 +17,7 @@
  * reconnect, a polling period), which only makes a sample smaller: the estimate
  * is a high percentile per window, then the median of the windows
  * (clock_estimate.h). TimeQuality counts on every distinct stamp. */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -355,6 +356,18 @@ static void txn_release(struct mms_txn *t, void *state)
 	(void)state; /* a mark, not memory */
 }
 
+/* A report: the IED's clock state, as far as what each sample touches. */
+static void clock_mms_soon(const struct flow *f, int dir, const struct mms_event *e)
+{
+	if (dir != 1 || !e->report || e->report_status != REPORT_OK || !f->ied)
+		return;
+	const char *c = f->ied->slot[ied_slot];
+	if (!c)
+		return;
+	for (size_t at = 0; at < offsetof(struct clock_ied, ied); at += 64)
+		__builtin_prefetch(c + at, 1);
+}
+
 static void clock_mms(struct flow *f, int dir, const struct mms_event *e, const struct pkt_where *at)
 {
 	const struct mms_pdu *p = e->pdu;
@@ -640,6 +653,7 @@ const struct analyzer clock_analyzer = {
 	.name = "clock",
 	.init = clock_init,
 	.mms = clock_mms,
+	.mms_soon = clock_mms_soon,
 	.tick = clock_tick,
 	.finish = clock_finish,
 	.free = clock_free,

@@ -629,6 +629,20 @@ static void saw_mms(struct flow *f, struct inv_flow *s, const struct pkt_where *
 	plaintext(f, s->ied, at);
 }
 
+/* A report: the IED's recent DatSets, which report_dataset() compares it with
+ * (their lengths, and the first two names: an IED's reports name a few). */
+static void inventory_mms_soon(const struct flow *f, int dir, const struct mms_event *e)
+{
+	if (dir != 1 || !e->report || !e->report->has_datset || !f->ied)
+		return;
+	const struct inv_ied *v = inv_slot_of(f->ied);
+	if (!v)
+		return;
+	__builtin_prefetch(v->work.recent_ds_len);
+	__builtin_prefetch(v->work.recent_ds[0]);
+	__builtin_prefetch(v->work.recent_ds[1]);
+}
+
 void inventory_mms(struct flow *f, int dir, const struct mms_event *e, const struct pkt_where *at)
 {
 	struct inv_flow *s = flow_of(f, at);
@@ -1233,6 +1247,7 @@ const struct analyzer inventory_analyzer = {
 	.name = "inventory",
 	.init = inventory_init,
 	.mms = inventory_mms,
+	.mms_soon = inventory_mms_soon,
 	.flow_end = inventory_flow_end,
 	.stream = inventory_stream,
 	.assoc = inventory_assoc,

@@ -749,6 +749,25 @@ static inline struct rstream *stream_match(struct flow_an *a, const struct iec_r
 	return NULL;
 }
 
+/* A report's stream, by its key alone (the first stream with it): its lines 0 to 2,
+ * what report() reads of it. */
+static void reports_mms_soon(const struct flow *f, int dir, const struct mms_event *e)
+{
+	(void)dir;
+	const struct flow_an *a = flow_an_of(f);
+	if (!a || !e->report || e->report_status != REPORT_OK)
+		return;
+	uint8_t key = rptid_key(e->report->rptid.p, e->report->rptid.len);
+	uint16_t n = a->n_streams < AN_STREAM_KEYS ? a->n_streams : AN_STREAM_KEYS;
+	for (uint16_t i = 0; i < n; i++)
+		if (a->stream_key[i] == key) {
+			const char *s = (const char *)&a->streams[i];
+			for (size_t at = 0; at < offsetof(struct rstream, names) + 64; at += 64)
+				__builtin_prefetch(s + at, 1);
+			return;
+		}
+}
+
 static struct rstream *stream_for(struct flow *f, struct flow_an *a, const struct iec_report *rep,
 				  const struct pkt_where *at)
 {
@@ -1650,6 +1669,7 @@ static void reports_flow_end_hook(struct flow *f, enum flow_end why, const struc
 const struct analyzer reports_analyzer = {
 	.name = "reports",
 	.mms = reports_mms,
+	.mms_soon = reports_mms_soon,
 	.flow_end = reports_flow_end_hook,
 	.tick = reports_tick,
 	.finish = reports_finish,

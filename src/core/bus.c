@@ -31,6 +31,7 @@ typedef void (*redundancy_hook)(const struct pkt *);
 typedef void (*udp_hook)(const struct pkt *);
 typedef void (*flow_end_hook)(struct flow *, enum flow_end, const struct pkt_where *);
 typedef void (*frame_hook)(struct flow *, int, const struct pkt *);
+typedef void (*mms_soon_hook)(const struct flow *, int, const struct mms_event *);
 typedef void (*finding_hook)(const struct finding *);
 typedef void (*record_hook)(const struct record *);
 SUBSCRIBERS(tcp, tcp_hook);
@@ -42,6 +43,7 @@ SUBSCRIBERS(redundancy, redundancy_hook);
 SUBSCRIBERS(udp, udp_hook);
 SUBSCRIBERS(flow_end, flow_end_hook);
 SUBSCRIBERS(frame, frame_hook);
+SUBSCRIBERS(mms_soon, mms_soon_hook);
 SUBSCRIBERS(finding, finding_hook);
 SUBSCRIBERS(record, record_hook);
 
@@ -73,6 +75,7 @@ static void subscribe_all(void)
 	COLLECT(udp);
 	COLLECT(flow_end);
 	COLLECT(frame);
+	COLLECT(mms_soon);
 	COLLECT_SINKS(finding);
 	COLLECT_SINKS(record);
 #undef COLLECT
@@ -275,6 +278,8 @@ void bus_assoc(struct flow *f, int dir, const struct assoc_event *e, const struc
 
 void bus_mms(struct flow *f, int dir, const struct mms_event *e, const struct pkt_where *at)
 {
+	for (size_t i = 0; i < n_mms_soon; i++)
+		mms_soon_fn[i](f, dir, e);
 	DELIVER(mms, f, dir, e, at);
 }
 

@@ -48,7 +48,12 @@ struct pkt;
 	void (*finish)(int64_t now); /* end of input, flows already ended */ \
 	void (*print)(FILE * out);   /* its block of the end-of-run summary */ \
 	void (*free)(void); \
-	void (*frame)(struct flow * f, int dir, const struct pkt *p); /* bus_frame */
+	void (*frame)(struct flow * f, int dir, const struct pkt *p); /* bus_frame */ \
+	/* Before any mms hook sees the event: ask the caches for the lines the \
+	 * subscriber's mms hook will read of its own state, so that the misses of \
+	 * every analyzer overlap instead of coming one after the other. A hint: \
+	 * it reads only what is already at hand and changes nothing. */ \
+	void (*mms_soon)(const struct flow *f, int dir, const struct mms_event *e);
 
 /* An analyzer: keeps bounded state, emits findings and records. */
 struct analyzer {
