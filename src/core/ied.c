@@ -49,9 +49,10 @@ struct ied *ied_get(const struct endpoint *ep, bool create)
 		stat_inc(STAT_ied_table_full);
 		return NULL;
 	}
-	struct ied *d = calloc(1, sizeof(*d));
+	struct ied *d = aligned_alloc(_Alignof(struct ied), sizeof(*d)); /* its first lines: see struct ied */
 	if (!d)
 		return NULL;
+	memset(d, 0, sizeof(*d));
 	d->ep = *ep;
 	const struct rule_ied *r = rules_ied(&g_rules, ep->ipver, ep->ip, ep->port);
 	if (r) {

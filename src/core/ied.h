@@ -85,7 +85,28 @@ struct dataset {
 
 struct scl_ied;
 
+/* What a PDU's analyzers read of its IED comes first: the analyzers' and sinks'
+ * slots in line 0, the RCB table and the association counters in line 1 (the
+ * struct is allocated on a line, ied_get). The flow stage asks for these two
+ * lines with the flow's (flow_table_prefetch); the names after them are read
+ * when something is said about the IED. */
 struct ied {
+	void *slot[IED_SLOTS]; /* analyzers' and sinks' own state (core/bus.h), freed by its owner */
+	uint16_t n_rcbs;
+	/* No RCB had an owning association at the reports analyzer's last timer
+	 * pass, and none was enabled since: its timers skip this IED (a sensor
+	 * keeps every IED it ever saw; only those with enabled RCBs have timers). */
+	bool rcbs_unowned;
+	bool limit_inferred;
+	uint16_t n_datasets;
+	uint16_t n_lds;
+	struct rcb *rcbs;         /* IED_MAX_RCBS */
+	struct dataset *datasets; /* IED_MAX_DATASETS */
+	/* associations (issue 5 analyzers use these) */
+	uint32_t open_assocs, peak_assocs, assocs_total, refused;
+	uint32_t limit;              /* from rules, or inferred; 0 unknown */
+	struct ied_latency *latency; /* core/latency.h: per service, NULL until an answer was timed */
+	char (*lds)[65];             /* grown as logical devices appear (most IEDs have a few) */
 	struct endpoint ep;
 	char name[64];                /* from rules, else the SCL IED at this address, else the
 	                             first logical device seen */
@@ -93,23 +114,7 @@ struct ied {
 	                             (core/scl.h), NULL when none or no --scl */
 	bool name_from_design;        /* name is that SCL IED's (not the rules') */
 	char vendor[64], model[64], revision[64];
-	uint16_t n_lds;
-	char (*lds)[65]; /* grown as logical devices appear (most IEDs have a few) */
-	uint16_t n_rcbs;
-	struct rcb *rcbs; /* IED_MAX_RCBS */
-	/* No RCB had an owning association at the reports analyzer's last timer
-	 * pass, and none was enabled since: its timers skip this IED (a sensor
-	 * keeps every IED it ever saw; only those with enabled RCBs have timers). */
-	bool rcbs_unowned;
-	uint16_t n_datasets;
-	struct dataset *datasets; /* IED_MAX_DATASETS */
-	/* associations (issue 5 analyzers use these) */
-	uint32_t open_assocs, peak_assocs, assocs_total, refused;
-	uint32_t limit; /* from rules, or inferred; 0 unknown */
-	bool limit_inferred;
-	struct ied_latency *latency; /* core/latency.h: per service, NULL until an answer was timed */
-	void *slot[IED_SLOTS];       /* analyzers' and sinks' own state (core/bus.h), freed by its owner */
-};
+} __attribute__((aligned(64)));
 
 struct ied *ied_get(const struct endpoint *ep, bool create);
 /* The IED of a flow's server (created when new), remembered on the flow. */

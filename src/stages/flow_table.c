@@ -172,8 +172,8 @@ void flow_table_prefetch(const struct flow_table *t, uint32_t h, enum flow_prefe
 		return;
 	if (f->iso)
 		prefetch_lines(f->iso, 256);
-	if (f->ied)
-		prefetch_lines(f->ied, 64);
+	if (f->ied) /* its slots and RCB table: struct ied's first two lines */
+		prefetch_lines(f->ied, 128);
 	for (size_t i = 0; i < FLOW_SLOTS; i++)
 		if (f->slot[i])
 			prefetch_lines(f->slot[i], 128);
