@@ -25,6 +25,7 @@
 #include "dissectors/mms.h"
 #include "dissectors/mms_data.h"
 #include "util/duration.h"
+#include "util/heap.h"
 #include "util/json.h"
 #include "util/stats.h"
 
@@ -709,17 +710,13 @@ static inline uint8_t rptid_key(const uint8_t *p, size_t n)
 	return (uint8_t)(n * 7 + p[n - 1] * 3u + p[n / 2] * 5u + p[n / 4]);
 }
 
-/* Room for 4 more streams, on a 64-byte line (the struct's own alignment:
- * realloc would not keep it). */
+/* Room for 4 more streams, on a 64-byte line (the struct's own alignment). */
 static bool streams_grow(struct flow_an *a)
 {
-	size_t n = (size_t)a->n_streams + 4;
-	struct rstream *grown = aligned_alloc(_Alignof(struct rstream), n * sizeof(*grown));
+	struct rstream *grown = heap_regrow_aligned(a->streams, a->n_streams, (size_t)a->n_streams + 4, sizeof(*grown),
+						    _Alignof(struct rstream));
 	if (!grown)
 		return false;
-	if (a->n_streams)
-		memcpy(grown, a->streams, a->n_streams * sizeof(*grown));
-	free(a->streams);
 	a->streams = grown;
 	return true;
 }

@@ -10,6 +10,7 @@
 #include "core/rules.h"
 #include "core/scl.h"
 #include "util/fnv.h"
+#include "util/heap.h"
 #include "util/stats.h"
 
 #define HASH_SIZE 8192 /* power of two, >= IED_MAX */
@@ -97,13 +98,9 @@ struct rcb *ied_rcb(struct ied *d, const char *ref, bool create)
 	if (d->n_rcbs == 0 || (d->n_rcbs >= 2 && (d->n_rcbs & (d->n_rcbs - 1)) == 0)) {
 		/* grow by doubling from 2: most IEDs have a handful of RCBs */
 		size_t cap = d->n_rcbs ? (size_t)d->n_rcbs * 2 : 2;
-		struct rcb *n = aligned_alloc(_Alignof(struct rcb),
-					      cap * sizeof(*n)); /* realloc would not keep the alignment */
+		struct rcb *n = heap_regrow_aligned(d->rcbs, d->n_rcbs, cap, sizeof(*n), _Alignof(struct rcb));
 		if (!n)
 			return NULL;
-		if (d->n_rcbs)
-			memcpy(n, d->rcbs, d->n_rcbs * sizeof(*n));
-		free(d->rcbs);
 		d->rcbs = n;
 	}
 	struct rcb *r = &d->rcbs[d->n_rcbs++];

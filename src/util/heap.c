@@ -21,6 +21,7 @@
 #include <malloc.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -68,4 +69,17 @@ void heap_hugepages_follow(void)
 	if (now > advised_to)
 		advise(advised_to, now);
 	advised_to = now;
+}
+
+void *heap_regrow_aligned(void *old, size_t kept, size_t n, size_t size, size_t align)
+{
+	if (!n || size > SIZE_MAX / n || kept > n)
+		return NULL;
+	void *grown = aligned_alloc(align, n * size);
+	if (!grown)
+		return NULL;
+	if (kept)
+		memcpy(grown, old, kept * size);
+	free(old);
+	return grown;
 }

@@ -8,6 +8,7 @@
 #define MMSW_HEAP_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 /* Once, early in main(): lets the heap grow in large steps and asks the kernel
  * for huge pages on it (madvise MADV_HUGEPAGE; nothing happens where the
@@ -18,5 +19,11 @@ bool heap_hugepages_init(void);
 /* Often (the pipeline: every 64 frames): the same for the part of the heap grown
  * since. Cheap: no system call unless the heap grew. */
 void heap_hugepages_follow(void);
+
+/* Room for n items of size bytes starting on an align boundary (a struct laid out
+ * by cache line: realloc keeps no alignment above 16), with the first kept items
+ * of old moved there and old freed. NULL when out of memory or n * size
+ * overflows: old is left as it was. */
+void *heap_regrow_aligned(void *old, size_t kept, size_t n, size_t size, size_t align);
 
 #endif
