@@ -47,6 +47,32 @@ static bool thp_in_kernel(void)
 	return access("/sys/kernel/mm/transparent_hugepage/enabled", R_OK) == 0;
 }
 
+/* heap_regrow_aligned: the kept items moved to a block on the boundary; on
+ * overflow nothing changes. Run last: the checks above need a heap nothing has
+ * grown yet (and, like them, it is skipped without glibc's malloc or THP). */
+static void regrow(void)
+{
+	struct item {
+		char bytes[64];
+	} __attribute__((aligned(64)));
+	struct item *a = heap_regrow_aligned(NULL, 0, 3, sizeof(*a), _Alignof(struct item));
+	CHECK(a != NULL && (uintptr_t)a % 64 == 0);
+	if (!a)
+		return;
+	for (int i = 0; i < 3; i++)
+		memset(a[i].bytes, 'a' + i, sizeof(a[i].bytes));
+	struct item *b = heap_regrow_aligned(a, 3, 8, sizeof(*b), _Alignof(struct item));
+	CHECK(b != NULL && (uintptr_t)b % 64 == 0);
+	if (!b)
+		return;
+	for (int i = 0; i < 3; i++)
+		CHECK(b[i].bytes[0] == 'a' + i && b[i].bytes[63] == 'a' + i);
+	CHECK(heap_regrow_aligned(b, 3, SIZE_MAX / 32, sizeof(*b), 64) == NULL);
+	CHECK(heap_regrow_aligned(b, 9, 8, sizeof(*b), 64) == NULL);
+	CHECK(b[2].bytes[0] == 'c'); /* still b's */
+	free(b);
+}
+
 int main(void)
 {
 	uintptr_t before = (uintptr_t)sbrk(0);
@@ -92,5 +118,6 @@ int main(void)
 	for (int i = 0; i < BLOCKS; i++)
 		free(blocks[i]);
 	free(small);
+	regrow();
 	TCHECK_DONE();
 }
