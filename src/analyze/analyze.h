@@ -52,19 +52,19 @@ struct an_loss {
 	} reports[AN_LOSS_REPORTS_KEPT];
 };
 
+/* Streams whose RptID key byte the association keeps beside the count. */
+#define AN_STREAM_KEYS 6
+
 /* What the analyzers share about one association, in the flow slot of the common
  * analyzer (analyze.c); NULL until an analyzer needs it, freed at the flow's end
  * after every analyzer saw it. An analyzer's own per-association state lives in
  * a flow slot of its own. */
-/* Streams whose RptID's hash byte the association keeps beside the count. */
-#define AN_STREAM_KEYS 6
-
 struct flow_an {
 	struct ied *ied;
 	struct rstream *streams; /* report streams of this association */
 	struct an_loss *loss[2]; /* by direction, allocated at the first hole */
 	uint16_t n_streams;
-	/* A byte of each first stream's RptID hash (reports.c: rptid_key), in what
+	/* The key byte of each first stream's RptID (reports.c: rptid_key), in what
 	 * was padding: a report reads only the streams whose byte is its own, not
 	 * each stream's lines in turn. */
 	uint8_t stream_key[AN_STREAM_KEYS];

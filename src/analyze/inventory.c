@@ -633,7 +633,7 @@ static void saw_mms(struct flow *f, struct inv_flow *s, const struct pkt_where *
  * (their lengths, and the first two names: an IED's reports name a few). */
 static void inventory_mms_soon(const struct flow *f, int dir, const struct mms_event *e)
 {
-	if (dir != 1 || !e->report || !e->report->has_datset || !f->ied)
+	if (dir != 1 || !e->report || e->report_status != REPORT_OK || !e->report->has_datset || !f->ied)
 		return;
 	const struct inv_ied *v = inv_slot_of(f->ied);
 	if (!v)

@@ -114,10 +114,10 @@ static uint32_t node_take(struct flow_table *t)
 	return i;
 }
 
+/* A node unlinked from its list (lru_unlink cleared its links) back to the free ones. */
 static void node_give_back(struct flow_table *t, uint32_t i)
 {
 	t->node[i].flow = NULL;
-	t->node[i].prev = 0;
 	t->node[i].next = t->free_node;
 	t->free_node = i;
 }
