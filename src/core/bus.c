@@ -149,6 +149,11 @@ int bus_flow_slot(const char *owner)
 	return n_flow_slots++;
 }
 
+int bus_flow_slots_taken(void)
+{
+	return n_flow_slots;
+}
+
 int bus_ied_slot(const char *owner)
 {
 	if (n_ied_slots == IED_SLOTS)

@@ -87,6 +87,8 @@ void bus_reset(void);
 /* Per-flow and per-IED state of an analyzer or sink lives in a slot it takes at
  * init (its index into flow->slot / ied->slot), never in a field of its own. */
 int bus_flow_slot(const char *owner);
+/* How many flow slots were taken: slot[0] to slot[n - 1] can be set. */
+int bus_flow_slots_taken(void);
 int bus_ied_slot(const char *owner);
 /* A transaction slot (core/events.h: struct mms_txn), with the function that
  * frees what its owner hung there when the transaction ends. */
