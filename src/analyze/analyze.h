@@ -68,7 +68,11 @@ struct flow_an {
 	 * was padding: a report reads only the streams whose byte is its own, not
 	 * each stream's lines in turn. */
 	uint8_t stream_key[AN_STREAM_KEYS];
+	/* ... and the index of each one's RCB (AN_RCB_NONE: none, or past 254), so
+	 * that the RCB's line can be asked for before the stream's lines come. */
+	uint8_t stream_rcb[AN_STREAM_KEYS];
 };
+#define AN_RCB_NONE 0xff
 
 extern int an_flow_slot;
 static inline struct flow_an *flow_an_of(const struct flow *f)

@@ -761,6 +761,10 @@ static void reports_mms_soon(const struct flow *f, int dir, const struct mms_eve
 			const char *s = (const char *)&a->streams[i];
 			for (size_t at = 0; at < offsetof(struct rstream, names) + 64; at += 64)
 				__builtin_prefetch(s + at, 1);
+			/* struct ied's first two lines came with the flow's (flow_table_prefetch) */
+			uint8_t rcb = a->stream_rcb[i];
+			if (rcb != AN_RCB_NONE && a->ied && rcb < a->ied->n_rcbs)
+				__builtin_prefetch(&a->ied->rcbs[rcb], 1);
 			return;
 		}
 }
@@ -822,6 +826,8 @@ static struct rstream *stream_for(struct flow *f, struct flow_an *a, const struc
 		}
 	}
 	s->rcb = (int16_t)best;
+	if (a->n_streams <= AN_STREAM_KEYS)
+		a->stream_rcb[a->n_streams - 1] = best >= 0 && best < AN_RCB_NONE ? (uint8_t)best : AN_RCB_NONE;
 	struct rcb *r = stream_rcb(f, s);
 	if (r)
 		rcb_display(r->ref, s->obj, sizeof(s->obj));
