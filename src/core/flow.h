@@ -85,9 +85,10 @@ enum flow_end {
 /* Laid out by cache line, in the order a packet reads them; the flow table
  * allocates flows on a line boundary (stages/flow_table.c). Every TCP packet
  * reads lines 0, 1 and both halves (4, 5: its own half, and the other for the
- * ACK), every MMS PDU line 2 as well; line 3 is read when a flow starts or is
- * described. Six lines instead of the seven or eight that 400 bytes at malloc's
- * 16-byte alignment spanned, every one of which a packet touched. */
+ * ACK), every MMS PDU line 2 as well; line 3 is read when a flow starts, ends
+ * or is named (a finding's or an EVE record's flow_id). Six lines instead of the
+ * seven or eight that 400 bytes at malloc's 16-byte alignment spanned, every one
+ * of which a packet touched. */
 struct flow {
 	/* line 0: what the lookup and the LRU touch */
 	uint32_t hash;
