@@ -747,7 +747,7 @@ static inline struct rstream *stream_match(struct flow_an *a, const struct iec_r
 }
 
 /* A report's stream, by its key alone (the first stream with it): its lines 0 to 2,
- * what report() reads of it. */
+ * what report() reads of it, and its RCB's first line. */
 static void reports_mms_soon(const struct flow *f, int dir, const struct mms_event *e)
 {
 	(void)dir;

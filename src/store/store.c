@@ -493,7 +493,6 @@ struct rcbsec {
 	uint32_t first_sq, last_sq, reports;
 	uint8_t reasons;
 	bool has_sq;
-	bool has_events; /* its rcbsec_cold's events[0] */
 	uint8_t n_pending;
 };
 _Static_assert(sizeof(struct rcbsec) == 32, "two rcbsecs to a cache line");
@@ -594,7 +593,7 @@ static void rcbsec_flush(struct rcbsec *r)
 		return;
 	struct rcb_row w = { r->second, id, r->first_sq, r->last_sq, r->reports, r->reasons, r->has_sq };
 	struct rcbsec_cold *cold = cold_of(r);
-	if (r->has_events) {
+	if (cold->events[0]) {
 		rcb_rows_write(r);
 		rcb_row_write(r, &w, cold->events);
 	} else {
@@ -605,9 +604,7 @@ static void rcbsec_flush(struct rcbsec *r)
 	r->reports = 0;
 	r->has_sq = false;
 	r->reasons = 0;
-	if (r->has_events)
-		cold->events[0] = 0;
-	r->has_events = false;
+	cold->events[0] = 0;
 }
 
 /* Does the cached row r belong to this IED and this report's RCB (or RptID)? */
@@ -676,7 +673,6 @@ static void store_report(struct flow *f, const struct report_record *e, const st
 			if (events[0])
 				strcat(events, ",");
 			strcat(events, q);
-			r->has_events = true;
 		}
 	}
 	struct minute *m = minute_of(d, at->ts_us);
