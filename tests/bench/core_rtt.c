@@ -24,10 +24,20 @@
  * times follow this figure, and the cost per byte with twice the IEDs, which is
  * about misses, is only comparable between runs with similar figures.
  *
+ * With --llc it runs the same chase through 1 to 64 MiB on the first CPU, and
+ * prints what a load costs at each size and the largest size whose loads cost
+ * under a quarter of the 64 MiB chase's: about how much the last-level cache
+ * holds for this process. On the AMD EPYC VM of 2026-12-07 the loads cost
+ * 15-19 ns up to 5 MiB and 91 ns at 6 MiB: the VM sees about 5 MiB of L3, not
+ * the 32 MiB of a whole Zen 5 CCD. The cost per byte with twice the IEDs is
+ * about whether the analyzers' state of the bigger capture still fits there
+ * (tests/bench/cachesim --l2 4096 counts it).
+ *
  *   cc -O2 -pthread -o core_rtt tests/bench/core_rtt.c
  *   core_rtt           ->  "round trip N ns between CPUs A and B" (or a reason it could not)
  *   core_rtt --speed   ->  "cpu 0 N ms, cpu 1 M ms: slowest X.XXx fastest"
  *   core_rtt --miss    ->  "cpu 0 N ns, cpu 1 M ns per miss: slowest X.XXx fastest"
+ *   core_rtt --llc     ->  "about N MiB (1 MiB A ns, 2 MiB B ns, ... 64 MiB Z ns per load)"
  */
 #define _GNU_SOURCE
 #include <pthread.h>
@@ -135,14 +145,15 @@ static int speed(const cpu_set_t *allowed)
 #define CHASE_LINE 64
 #define CHASE_LOADS 1000000
 
-/* One pointer per 64-byte line of a 64 MiB block, each line linked to the next
- * in a shuffled order and the last back to the first: one cycle through every
- * line, in an order no prefetcher guesses, so that every load misses (the TLB
- * too, on 4 KiB pages) and waits for the one before. */
-static void **chase_build(void)
+/* One pointer per 64-byte line of a block of `bytes`, each line linked to the
+ * next in a shuffled order and the last back to the first: one cycle through
+ * every line, in an order no prefetcher guesses, so that every load misses
+ * whatever cache is smaller than the block (the TLB too, on 4 KiB pages) and
+ * waits for the one before. */
+static void **chase_build(size_t bytes)
 {
-	size_t n = CHASE_BYTES / CHASE_LINE, step = CHASE_LINE / sizeof(void *);
-	void **mem = aligned_alloc(CHASE_LINE, CHASE_BYTES);
+	size_t n = bytes / CHASE_LINE, step = CHASE_LINE / sizeof(void *);
+	void **mem = aligned_alloc(CHASE_LINE, bytes);
 	size_t *order = malloc(n * sizeof(*order));
 	if (!mem || !order) {
 		free(mem);
@@ -167,17 +178,17 @@ static void **chase_build(void)
 	return mem;
 }
 
-static double chase_ns(void **start)
+static double chase_ns(void **start, int loads)
 {
 	void **p = start;
 	double a = now_ms();
-	for (int i = 0; i < CHASE_LOADS; i++)
+	for (int i = 0; i < loads; i++)
 		p = (void **)*p;
 	double ms = now_ms() - a;
 	/* keep the chain's end alive, so the loop is not folded away */
 	if (p == NULL)
 		puts("");
-	return ms * 1e6 / CHASE_LOADS;
+	return ms * 1e6 / loads;
 }
 
 /* Each allowed CPU in turn (up to 8), the median of 3 chases on it. */
@@ -185,7 +196,7 @@ static int miss(const cpu_set_t *allowed)
 {
 	int cpus[8], n = cpu_list(allowed, cpus);
 	double ns[8];
-	void **mem = chase_build();
+	void **mem = chase_build(CHASE_BYTES);
 	if (!mem) {
 		puts("not measured: no memory");
 		return 0;
@@ -198,12 +209,54 @@ static int miss(const cpu_set_t *allowed)
 		}
 		double t[3];
 		for (int r = 0; r < 3; r++)
-			t[r] = chase_ns(mem);
+			t[r] = chase_ns(mem, CHASE_LOADS);
 		qsort(t, 3, sizeof(t[0]), by_value);
 		ns[i] = t[1];
 	}
 	free(mem);
 	print_spread(cpus, ns, n, "ns", " per miss");
+	return 0;
+}
+
+/* The chase at each size on the first allowed CPU (median of 3, after one
+ * pass through the block to bring what fits into the caches). */
+static int llc(const cpu_set_t *allowed)
+{
+	static const unsigned mib[] = { 1, 2, 3, 4, 5, 6, 8, 12, 16, 32, 64 };
+	enum { SIZES = sizeof(mib) / sizeof(mib[0]) };
+	int cpus[8];
+	if (cpu_list(allowed, cpus) < 1 || pin(cpus[0]) != 0) {
+		puts("not measured: cannot pin a thread");
+		return 0;
+	}
+	double ns[SIZES];
+	for (int s = 0; s < SIZES; s++) {
+		size_t bytes = (size_t)mib[s] << 20;
+		void **mem = chase_build(bytes);
+		if (!mem) {
+			puts("not measured: no memory");
+			return 0;
+		}
+		void **p = mem;
+		for (size_t i = 0; i < bytes / CHASE_LINE; i++)
+			p = (void **)*p;
+		double t[3];
+		for (int r = 0; r < 3; r++)
+			t[r] = chase_ns(p, CHASE_LOADS / 4);
+		qsort(t, 3, sizeof(t[0]), by_value);
+		ns[s] = t[1];
+		free(mem);
+	}
+	unsigned holds = 0;
+	for (int s = 0; s < SIZES && ns[s] < ns[SIZES - 1] / 4; s++)
+		holds = mib[s];
+	if (holds)
+		printf("about %u MiB (", holds);
+	else
+		printf("under %u MiB (", mib[0]);
+	for (int s = 0; s < SIZES; s++)
+		printf("%s%u MiB %.0f ns", s ? ", " : "", mib[s], ns[s]);
+	puts(" per load)");
 	return 0;
 }
 
@@ -219,6 +272,8 @@ int main(int argc, char **argv)
 		return speed(&allowed);
 	if (argc > 1 && !strcmp(argv[1], "--miss"))
 		return miss(&allowed);
+	if (argc > 1 && !strcmp(argv[1], "--llc"))
+		return llc(&allowed);
 	for (int c = 0; c < CPU_SETSIZE && n < 2; c++)
 		if (CPU_ISSET(c, &allowed))
 			cpus[n++] = c;
