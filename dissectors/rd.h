@@ -15,11 +15,17 @@
 #include <stdint.h>
 #include <string.h>
 
+/* 16 bytes, so that the SysV x86-64 ABI passes and returns it in two registers:
+ * at 24 (size_t len and off) it went through the stack, and a callee's 16-byte
+ * load of what the caller had just stored in two 8-byte halves waited for the
+ * stores to retire (no store-to-load forwarding across two stores). Views are of
+ * frames and capped buffers: rd_make clamps a length past 4 GiB. */
 struct rd {
 	const uint8_t *p;
-	size_t len;
-	size_t off;
+	uint32_t len;
+	uint32_t off;
 };
+_Static_assert(sizeof(struct rd) == 16, "struct rd is passed in two registers");
 
 /* A byte view that outlives the reader: a string or blob inside the PDU. Valid only
  * while the buffer the PDU was decoded from is (the callback's duration). */
@@ -30,7 +36,7 @@ struct bview {
 
 static inline struct rd rd_make(const uint8_t *p, size_t len)
 {
-	struct rd r = { p, p ? len : 0, 0 };
+	struct rd r = { p, p ? (len > UINT32_MAX ? UINT32_MAX : (uint32_t)len) : 0, 0 };
 	return r;
 }
 

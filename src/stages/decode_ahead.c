@@ -248,7 +248,7 @@ static bool move_pointers(struct decode_ahead_scratch *s, const uint8_t *from, c
 
 /* What move_pointers moves must be all the pointers of the parts stored
  * unpacked: a field added to them needs a look there. */
-_Static_assert(PDU_HEAD == 64 && PDU_COMMON == 32 && REP_HEAD == 128,
+_Static_assert(PDU_HEAD == 64 && PDU_COMMON == 24 && REP_HEAD == 120,
 	       "struct mms_pdu or struct iec_report changed: check move_pointers");
 
 size_t decode_ahead_frame(struct decode_ahead_scratch *s, int dlt, const uint8_t *frame, const uint8_t *copy,
