@@ -54,6 +54,7 @@ struct packed_member {
 _Static_assert(sizeof(struct packed_member) * MMSW_REPORT_MAX_MEMBERS <=
 		       sizeof(((struct decode_ahead_scratch *)0)->packed),
 	       "decode_ahead_scratch.packed holds every member packed");
+_Static_assert(_Alignof(struct packed_member) <= 8, "decode_ahead_scratch.packed is aligned for it");
 
 /* The parts of a struct mms_pdu: the head, objs[], then the fields after them;
  * after the Data list, the fields only some services fill, left as mms_decode
@@ -168,25 +169,33 @@ static bool locate(int dlt, const uint8_t *frame, uint32_t caplen, struct stored
 
 /* The members as packed_members; false when one does not fit the shape (then
  * they are stored whole). */
+/* Written field by field where it goes (out is struct decode_ahead_scratch's
+ * packed, aligned for it): a whole struct made on the stack and then copied
+ * was read back by 16-byte loads from the smaller stores just made, which wait
+ * for those stores to retire (63% of decode()'s samples on the reader thread). */
 static bool pack_members(const struct iec_report *rep, const uint8_t *frame, uint32_t caplen, void *out)
 {
 	struct packed_member *pm = out;
 	for (uint16_t k = 0; k < rep->n_members; k++) {
 		const struct iec_report_member *m = &rep->members[k];
-		struct packed_member p = { .index = m->index, .reasons = m->reasons, .tag = m->value.tag };
+		struct packed_member *p = &pm[k];
+		uint32_t val_off, ref_off = 0;
 		if (m->value.tag > 0x7f || m->value.val.off != 0 || !m->value.val.p ||
-		    !in_frame(m->value.val.p, m->value.val.len, frame, caplen, &p.val_off))
+		    !in_frame(m->value.val.p, m->value.val.len, frame, caplen, &val_off))
 			return false;
-		p.tag |= m->value.constructed ? 0x80 : 0;
-		p.val_len = (uint32_t)m->value.val.len;
 		if (m->ref.p) {
-			if (!m->ref.len || !in_frame(m->ref.p, m->ref.len, frame, caplen, &p.ref_off))
+			if (!m->ref.len || !in_frame(m->ref.p, m->ref.len, frame, caplen, &ref_off))
 				return false;
-			p.ref_len = m->ref.len;
 		} else if (m->ref.len) {
 			return false;
 		}
-		memcpy(&pm[k], &p, sizeof(p));
+		p->index = m->index;
+		p->reasons = m->reasons;
+		p->tag = (uint8_t)(m->value.tag | (m->value.constructed ? 0x80 : 0));
+		p->ref_off = ref_off;
+		p->ref_len = m->ref.p ? m->ref.len : 0;
+		p->val_off = val_off;
+		p->val_len = (uint32_t)m->value.val.len;
 	}
 	return true;
 }

@@ -38,7 +38,7 @@ struct decode_ahead_scratch {
 	struct iec_report rep;
 	struct mms_pdu initial; /* a PDU as mms_decode starts it */
 	bool initial_made;
-	uint8_t packed[MMSW_REPORT_MAX_MEMBERS * 20]; /* the members packed (decode_ahead.c) */
+	_Alignas(8) uint8_t packed[MMSW_REPORT_MAX_MEMBERS * 20]; /* the members packed (decode_ahead.c) */
 };
 
 /* Decode the MMS PDU a frame carries, if it plainly carries one, into out (at
