@@ -175,11 +175,11 @@ static bool locate(int dlt, const uint8_t *frame, uint32_t caplen, struct stored
 }
 
 /* The members as packed_members; false when one does not fit the shape (then
- * they are stored whole). */
-/* Written field by field where it goes (out is struct decode_ahead_scratch's
- * packed, aligned for it): a whole struct made on the stack and then copied
- * was read back by 16-byte loads from the smaller stores just made, which wait
- * for those stores to retire (63% of decode()'s samples on the reader thread). */
+ * they are stored whole). Each is written field by field where it goes (out is
+ * struct decode_ahead_scratch's packed, aligned for it): a whole struct made on
+ * the stack and then copied was read back by 16-byte loads from the smaller
+ * stores just made, which wait for those stores to retire (63% of decode()'s
+ * samples on the reader thread). */
 static bool pack_members(const struct iec_report *rep, const uint8_t *frame, uint32_t caplen, void *out)
 {
 	struct packed_member *pm = out;

@@ -28,10 +28,11 @@
  * prints what a load costs at each size and the largest size whose loads cost
  * under a quarter of the 64 MiB chase's: about how much the last-level cache
  * holds for this process. On the AMD EPYC VM of 2026-12-07 the loads cost
- * 15-19 ns up to 5 MiB and 91 ns at 6 MiB: the VM sees about 5 MiB of L3, not
- * the 32 MiB of a whole Zen 5 CCD. The cost per byte with twice the IEDs is
- * about whether the analyzers' state of the bigger capture still fits there
- * (tests/bench/cachesim --l2 4096 counts it).
+ * 15-23 ns up to the edge and 90-130 ns past it, and the edge moved between
+ * 2 and 8 MiB from one minute to the next: the VM gets that much of the L3 its
+ * host's other guests leave, not the 32 MiB of a whole Zen 5 CCD. The cost per
+ * byte with twice the IEDs is about whether the analyzers' state of the bigger
+ * capture still fits there (tests/bench/cachesim --l2 4096 counts it).
  *
  *   cc -O2 -pthread -o core_rtt tests/bench/core_rtt.c
  *   core_rtt           ->  "round trip N ns between CPUs A and B" (or a reason it could not)

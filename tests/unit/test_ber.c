@@ -200,6 +200,20 @@ static void test_bitstring_oid(void)
 	CHECK(!ber_oid_text(rd_make(mms, sizeof(mms)), text, 5)); /* buffer too small */
 }
 
+/* struct rd's length and cursor are 32-bit (so it travels in two registers):
+ * a view asked for past 4 GiB is clamped, never wrapped to a short one. */
+static void test_view_limits(void)
+{
+	static const uint8_t b[4] = { 1, 2, 3, 4 };
+	struct rd r = rd_make(b, sizeof(b));
+	CHECK_EQ(rd_left(&r), 4);
+	CHECK_EQ(rd_make(NULL, 10).len, 0);
+#if SIZE_MAX > UINT32_MAX
+	CHECK_EQ(rd_make(b, (size_t)UINT32_MAX + 10).len, UINT32_MAX);
+	CHECK_EQ(rd_make(b, ((size_t)1 << 32) + 3).len, UINT32_MAX); /* not 3 */
+#endif
+}
+
 int main(void)
 {
 	test_definite();
@@ -209,5 +223,6 @@ int main(void)
 	test_deep_indefinite();
 	test_integers();
 	test_bitstring_oid();
+	test_view_limits();
 	TCHECK_DONE();
 }
