@@ -70,8 +70,8 @@ static inline enum ber_status ber_read(struct rd *r, struct ber_tlv *t)
 	/* The head (id, cls, constructed, indefinite, tag) and the view's length
 	 * and cursor each as one 8-byte store: callers test class and tag with one
 	 * 8-byte load and pass the view in registers, and a load that needs two
-	 * stores waits for both to retire (ber_tlv_layout below checks the
-	 * offsets this assumes). */
+	 * stores waits for both to retire (the ber_tlv_layout assertion above
+	 * checks the offsets this assumes). */
 	uint64_t head = (uint64_t)p[0] | (uint64_t)(p[0] >> 6) << 8 | (uint64_t)((p[0] >> 5) & 1) << 16 |
 		(uint64_t)(p[0] & 0x1f) << 32;
 	uint64_t len_off = (uint64_t)len; /* the cursor, 0, in the high half */

@@ -200,7 +200,7 @@ static bool pack_members(const struct iec_report *rep, const uint8_t *frame, uin
 		p->reasons = m->reasons;
 		p->tag = (uint8_t)(m->value.tag | (m->value.constructed ? 0x80 : 0));
 		p->ref_off = ref_off;
-		p->ref_len = m->ref.p ? m->ref.len : 0;
+		p->ref_len = m->ref.len; /* 0 without a reference (checked above) */
 		p->val_off = val_off;
 		p->val_len = (uint32_t)m->value.val.len;
 	}
