@@ -30,9 +30,8 @@ struct ber_tlv {
 
 _Static_assert(offsetof(struct ber_tlv, id) == 0 && offsetof(struct ber_tlv, cls) == 1 &&
 		       offsetof(struct ber_tlv, constructed) == 2 && offsetof(struct ber_tlv, indefinite) == 3 &&
-		       offsetof(struct ber_tlv, tag) == 4 && sizeof(bool) == 1 &&
-		       offsetof(struct rd, off) == offsetof(struct rd, len) + 4,
-	       "ber_tlv_layout: ber_read's fast path writes the head and the view's length and cursor as words");
+		       offsetof(struct ber_tlv, tag) == 4 && sizeof(bool) == 1,
+	       "ber_tlv_layout: ber_read's fast path writes the head as one word");
 
 const char *ber_status_name(enum ber_status s);
 
@@ -67,27 +66,22 @@ static inline enum ber_status ber_read(struct rd *r, struct ber_tlv *t)
 	if (len > avail - hdr)
 		return ber_read_general(r, t); /* truncated: reported as the general reader does */
 #if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-	/* The head (id, cls, constructed, indefinite, tag) and the view's length
-	 * and cursor each as one 8-byte store: callers test class and tag with one
-	 * 8-byte load and pass the view in registers, and a load that needs two
-	 * stores waits for both to retire (the ber_tlv_layout assertion above
-	 * checks the offsets this assumes). */
+	/* The head (id, cls, constructed, indefinite, tag) as one 8-byte store:
+	 * callers test class and tag with one 8-byte load, and a load that needs
+	 * several stores waits for all of them to retire (the ber_tlv_layout
+	 * assertion above checks the offsets this assumes). */
 	uint64_t head = (uint64_t)p[0] | (uint64_t)(p[0] >> 6) << 8 | (uint64_t)((p[0] >> 5) & 1) << 16 |
 		(uint64_t)(p[0] & 0x1f) << 32;
-	uint64_t len_off = (uint64_t)len; /* the cursor, 0, in the high half */
 	memcpy(t, &head, sizeof(head));
-	t->val.p = p + hdr;
-	memcpy(&t->val.len, &len_off, sizeof(len_off));
 #else
 	t->id = p[0];
 	t->tag = p[0] & 0x1f;
 	t->cls = p[0] >> 6;
 	t->constructed = (p[0] & 0x20) != 0;
 	t->indefinite = false;
-	t->val.p = p + hdr;
-	t->val.len = len;
-	t->val.off = 0;
 #endif
+	const struct rd val = { p + hdr, (uint32_t)len, 0 };
+	rd_store(&t->val, val);
 	r->off += hdr + len;
 	return BER_OK;
 }

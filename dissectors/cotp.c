@@ -105,6 +105,6 @@ enum cotp_status cotp_parse(struct rd r, struct cotp_tpdu *out)
 	default:
 		return COTP_INVALID;
 	}
-	out->user = rd_rest(&r);
+	rd_store(&out->user, rd_rest(&r));
 	return COTP_OK;
 }

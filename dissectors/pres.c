@@ -32,7 +32,7 @@ static enum pres_status pres_user_data(const struct ber_tlv *ud, struct pres_ppd
 		struct pres_pdv *p = &out->pdv[out->n_pdv++];
 		memset(p, 0, sizeof(*p));
 		p->encoding = 1;
-		p->data = ud->val;
+		rd_store(&p->data, ud->val);
 		return PRES_OK;
 	}
 	if (ud->cls != BER_APPLICATION || ud->tag != 1 || !ud->constructed)
@@ -59,7 +59,7 @@ static enum pres_status pres_user_data(const struct ber_tlv *ud, struct pres_ppd
 				p->has_ctx = true;
 			} else if (t.cls == BER_CONTEXT && t.tag <= 2) {
 				p->encoding = (uint8_t)t.tag;
-				p->data = t.val;
+				rd_store(&p->data, t.val);
 				have_data = true;
 			}
 		}

@@ -25,7 +25,8 @@ struct rd {
 	uint32_t len;
 	uint32_t off;
 };
-_Static_assert(sizeof(struct rd) == 16, "struct rd is passed in two registers");
+_Static_assert(sizeof(struct rd) == 16 && offsetof(struct rd, off) == offsetof(struct rd, len) + 4,
+	       "struct rd is passed in two registers, its length and cursor in one");
 
 /* A byte view that outlives the reader: a string or blob inside the PDU. Valid only
  * while the buffer the PDU was decoded from is (the callback's duration). */
@@ -38,6 +39,21 @@ static inline struct rd rd_make(const uint8_t *p, size_t len)
 {
 	struct rd r = { p, p ? (len > UINT32_MAX ? UINT32_MAX : (uint32_t)len) : 0, 0 };
 	return r;
+}
+
+/* Store a view into a parser's output: the pointer, then the length and the
+ * cursor as one 8-byte word. A parser that zeroed its struct first lets the
+ * compiler leave out a plain assignment's store of a zero cursor; passing the view
+ * on later loads length and cursor as one word, and a load that needs two stores
+ * (the length's and the zeroing's) waits for both to retire. Copying the pair's
+ * own bytes keeps this independent of byte order. */
+static inline void rd_store(struct rd *dst, struct rd v)
+{
+	const uint32_t pair[2] = { v.len, v.off };
+	uint64_t word;
+	memcpy(&word, pair, sizeof(word));
+	dst->p = v.p;
+	memcpy(&dst->len, &word, sizeof(word));
 }
 
 static inline size_t rd_left(const struct rd *r)

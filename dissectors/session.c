@@ -100,7 +100,7 @@ static enum session_status session_params(struct rd v, struct session_spdu *s)
 				rd_u8(&val, &s->reason);
 				s->has_reason = true;
 				if (!rd_empty(&val)) {
-					s->user = rd_rest(&val);
+					rd_store(&s->user, rd_rest(&val));
 					s->has_user = true;
 				}
 			}
@@ -113,7 +113,7 @@ static enum session_status session_params(struct rd v, struct session_spdu *s)
 			break;
 		case 193: /* User Data */
 		case 194: /* Extended User Data */
-			s->user = val;
+			rd_store(&s->user, val);
 			s->has_user = true;
 			break;
 		default:
@@ -155,7 +155,7 @@ enum session_status session_parse(struct rd r, struct session_tsdu *out)
 			return st;
 		if (si == SES_DT) {
 			/* DT carries the user information after its header. */
-			s->user = rd_rest(&r);
+			rd_store(&s->user, rd_rest(&r));
 			s->has_user = true;
 		}
 	}

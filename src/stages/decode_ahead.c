@@ -140,19 +140,12 @@ static bool locate(int dlt, const uint8_t *frame, uint32_t caplen, struct stored
 	 * octet the pipeline takes for neither S7comm nor bare MMS), then what the
 	 * pipeline's own session and presentation parsers find in it: one data
 	 * transfer SPDU, its user data one presentation data value. */
-	if (cotp.user.off != 0)
-		return false;
-	/* The view rebuilt from its fields: cotp_parse zeroed the struct and then
-	 * set the view's pointer and length, and passing cotp.user as it is loads
-	 * its length and cursor as one 8-byte word made by two stores, a load that
-	 * waits for both to retire (a third of locate's samples). */
-	const struct rd user = rd_make(cotp.user.p, cotp.user.len);
-	struct rd head = user;
+	struct rd head = cotp.user;
 	uint32_t spdus;
 	if (!rd_be32(&head, &spdus) || spdus != 0x01000100u)
 		return false;
 	struct session_tsdu st;
-	if (session_parse(user, &st) != SES_OK || st.n != 1 || st.spdu[0].si != SES_DT || !st.spdu[0].has_user ||
+	if (session_parse(cotp.user, &st) != SES_OK || st.n != 1 || st.spdu[0].si != SES_DT || !st.spdu[0].has_user ||
 	    rd_empty(&st.spdu[0].user))
 		return false;
 	struct pres_ppdu pp;
