@@ -54,18 +54,14 @@ struct assoc_track {
 	int8_t ab_dir;
 	int8_t closer; /* direction of the first FIN/RST, -1 none */
 	bool closer_rst;
-	int64_t last_pdu_ts, last_report_ts;
+	int64_t last_pdu_ts;
 	struct pkt_where last_at;
 	uint64_t reports;
 	struct assoc_track *prev, *next; /* all live tracks, for the idle timer */
 	struct flow *flow;
 	struct finding *abort_finding; /* to rename a session abort once its ACSE ABRT is seen */
 	struct pkt_where abort_at;
-	int64_t up_ts; /* the first packet is the flow's (first, first_ts): not kept twice */
-	struct pkt_where cr_at, aarq_at, up_at, close_at;
-	bool has_init;
-	uint32_t max_serv_calling, max_serv_called;
-	int32_t local_detail;
+	struct pkt_where close_at;
 };
 
 /* This analyzer's per-association state: its slot on the flow (core/bus.h). */
@@ -429,8 +425,6 @@ static void went_up(struct flow *f, struct assoc_track *t, const struct pkt_wher
 	if (t->phase >= PH_UP)
 		return;
 	t->phase = PH_UP;
-	t->up_ts = at->ts_us;
-	t->up_at = *at;
 	struct ied *d = flow_an_of(f)->ied;
 	storm_count(d, f, C_ASSOC, at);
 	struct ied_assoc *ia = ia_of(d);
@@ -740,7 +734,6 @@ void assoc_event(struct flow *f, int dir, const struct assoc_event *e, const str
 	case ASSOC_EV_COTP:
 		if (e->cotp->type == COTP_CR && t->phase < PH_COTP_CR) {
 			t->phase = PH_COTP_CR;
-			t->cr_at = *at;
 		} else if (e->cotp->type == COTP_CC && t->phase < PH_COTP_CC) {
 			t->phase = PH_COTP_CC;
 		} else if (e->cotp->type == COTP_DR && dir == 1 && t->phase < PH_UP) {
@@ -769,7 +762,6 @@ void assoc_event(struct flow *f, int dir, const struct assoc_event *e, const str
 		if (a->type == ACSE_AARQ) {
 			if (t->phase < PH_AARQ) {
 				t->phase = PH_AARQ;
-				t->aarq_at = *at;
 				storm_count(flow_an_of(f)->ied, f, C_INITIATE, at);
 			}
 			t->auth_sent = a->auth_value_present;
@@ -807,16 +799,10 @@ void assoc_mms(struct flow *f, int dir, const struct mms_event *e, const struct 
 	t->idle_flagged = false;
 	switch (p->type) {
 	case MMS_INITIATE_REQUEST:
-		if (t->phase < PH_AARQ) {
+		if (t->phase < PH_AARQ)
 			t->phase = PH_AARQ;
-			t->aarq_at = *at;
-		}
 		break;
 	case MMS_INITIATE_RESPONSE:
-		t->has_init = true;
-		t->max_serv_calling = p->init.max_serv_calling;
-		t->max_serv_called = p->init.max_serv_called;
-		t->local_detail = p->init.local_detail;
 		if (t->phase < PH_UP)
 			went_up(f, t, at);
 		break;
@@ -844,10 +830,8 @@ void assoc_mms(struct flow *f, int dir, const struct mms_event *e, const struct 
 		t->phase = PH_RELEASED;
 		break;
 	case MMS_UNCONFIRMED:
-		if (iec_report_is_rpt(p)) {
+		if (iec_report_is_rpt(p))
 			t->reports++;
-			t->last_report_ts = at->ts_us;
-		}
 		/* fall through */
 	default:
 		/* Data-phase traffic on a connection we never saw set up (mid-stream
