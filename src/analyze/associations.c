@@ -112,8 +112,6 @@ struct ied_assoc {
 	struct storm storm;
 	uint32_t open, peak;  /* TCP connections held (including attempts) */
 	uint32_t up, peak_up; /* associations up (what the limit is about) */
-	uint64_t half_open_total;
-	struct pkt_where half_open_at;
 };
 
 #define IED_ASSOC_MAX IED_MAX
@@ -854,7 +852,6 @@ void assoc_stream(struct flow *f, int dir, const struct stream_event *e, const s
 static void half_open(struct flow *f, const struct pkt_where *at)
 {
 	struct ied *d = flow_an_of(f)->ied;
-	struct ied_assoc *ia = ia_of(d);
 	storm_count(d, f, C_HALF_OPEN, at);
 	char ied[128];
 	ied_label(d, ied, sizeof(ied));
@@ -862,8 +859,6 @@ static void half_open(struct flow *f, const struct pkt_where *at)
 	if (fd) {
 		fd->severity = SEV_INFO;
 		finding_evidence(fd, &f->first);
-		if (ia)
-			ia->half_open_total++;
 		struct jw w;
 		jw_init(&w, fd->details, sizeof(fd->details) - 1);
 		jw_obj(&w, NULL);

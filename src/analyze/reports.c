@@ -82,7 +82,6 @@ struct rstream {
 	struct pkt_where last_intg_at;
 	uint8_t *named; /* N_* bits per member */
 	uint64_t loss_at_base;
-	struct pkt_where base_at;
 	/* What findings name: the RCB, else "RptID x"; made once, when the stream is
 	 * tied to its RCB (that does not change), and read in place, so a report
 	 * that makes no finding copies no name. */
@@ -1037,7 +1036,6 @@ static void silent_change_check(struct flow *f, struct rstream *s, struct rcb *r
 		s->mflags = calloc(n ? n : 1, 1);
 		s->n_base = s->base_hash && s->base_q && s->mflags ? (uint16_t)n : 0;
 		s->loss_at_base = loss;
-		s->base_at = *at;
 		if (!s->n_base)
 			return;
 	}
@@ -1068,7 +1066,6 @@ static void silent_change_check(struct flow *f, struct rstream *s, struct rcb *r
 		s->base_q[idx] = q;
 	}
 	s->loss_at_base = loss;
-	s->base_at = *at;
 	if (n_changed && name_members(s, changed_idx, n_changed, N_DCHG, n))
 		silent_change_finding(f, s, rep, N_DCHG, dchg_on ? "dchg_not_reported" : "trgops_missing_dchg",
 				      dchg_on ? SEV_HIGH : SEV_MEDIUM, at);

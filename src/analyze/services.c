@@ -72,7 +72,6 @@ struct ied_svc {
 	uint16_t n_tally;
 	struct svc_tally tally[SVC_TALLY_MAX];
 	uint64_t tally_other;
-	uint64_t unmatched; /* answers to requests not seen (mid-stream) */
 };
 
 /* This analyzer's per-IED state: its slot on the IED (core/bus.h). */
@@ -475,11 +474,8 @@ static void answer(struct flow *f, const struct mms_event *e, const struct pkt_w
 	const struct mms_pdu *p = e->pdu;
 	struct ied_svc *is = ied_svc_of(flow_an_of(f)->ied);
 	struct out_req *rp = out_of(e->txn);
-	if (!rp) {
-		if (is)
-			is->unmatched++;
+	if (!rp)
 		return;
-	}
 	struct out_req r = *rp;
 	out_forget(rp);
 	if (!is)
