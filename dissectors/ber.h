@@ -81,7 +81,7 @@ static inline enum ber_status ber_read(struct rd *r, struct ber_tlv *t)
 	t->indefinite = false;
 #endif
 	const struct rd val = { p + hdr, (uint32_t)len, 0 };
-	rd_store(&t->val, val);
+	rd_store_words(&t->val, val);
 	r->off += hdr + len;
 	return BER_OK;
 }

@@ -25,8 +25,9 @@ struct rd {
 	uint32_t len;
 	uint32_t off;
 };
-_Static_assert(sizeof(struct rd) == 16 && offsetof(struct rd, off) == offsetof(struct rd, len) + 4,
-	       "struct rd is passed in two registers, its length and cursor in one");
+_Static_assert(sizeof(struct rd) == 16 && offsetof(struct rd, len) == 8 && offsetof(struct rd, off) == 12 &&
+		       sizeof(uintptr_t) == 8,
+	       "struct rd: passed in two registers, stored as one or two words (rd_store)");
 
 /* A byte view that outlives the reader: a string or blob inside the PDU. Valid only
  * while the buffer the PDU was decoded from is (the callback's duration). */
@@ -41,19 +42,36 @@ static inline struct rd rd_make(const uint8_t *p, size_t len)
 	return r;
 }
 
-/* Store a view into a parser's output: the pointer, then the length and the
- * cursor as one 8-byte word. A parser that zeroed its struct first lets the
- * compiler leave out a plain assignment's store of a zero cursor; passing the view
- * on later loads length and cursor as one word, and a load that needs two stores
- * (the length's and the zeroing's) waits for both to retire. Copying the pair's
- * own bytes keeps this independent of byte order. */
-static inline void rd_store(struct rd *dst, struct rd v)
+/* Storing a view so that later loads of it are forwarded from the stores (a
+ * load that needs more than one store waits for them to retire; one contained
+ * in a single store is forwarded). A plain assignment is several smaller stores,
+ * and after a memset the compiler even leaves out the zero cursor's.
+ *
+ * rd_store: the whole view as one 16-byte store, for a parser's output, which
+ * its caller copies whole (a 16-byte load: session_parse's user data, copied
+ * by locate() to pass to pres_parse, was a third of locate's samples).
+ * rd_store_words: the pointer, then length and cursor as one 8-byte word, for
+ * ber_read's TLV, stored for every element and mostly read field by field or
+ * passed on in two registers; making the 16-byte word there costs three more
+ * instructions per element, and neither way was faster (docs/performance.md). */
+static inline uint64_t rd_len_off_word(struct rd v)
 {
 	const uint32_t pair[2] = { v.len, v.off };
 	uint64_t word;
-	memcpy(&word, pair, sizeof(word));
+	memcpy(&word, pair, sizeof(word)); /* the pair's own bytes: any byte order */
+	return word;
+}
+static inline void rd_store_words(struct rd *dst, struct rd v)
+{
+	const uint64_t word = rd_len_off_word(v);
 	dst->p = v.p;
 	memcpy(&dst->len, &word, sizeof(word));
+}
+typedef uint64_t rd_word_pair __attribute__((vector_size(16)));
+static inline void rd_store(struct rd *dst, struct rd v)
+{
+	const rd_word_pair whole = { (uint64_t)(uintptr_t)v.p, rd_len_off_word(v) };
+	memcpy(dst, &whole, sizeof(whole));
 }
 
 static inline size_t rd_left(const struct rd *r)
