@@ -130,7 +130,13 @@ static void window_close(struct clock_ied *c)
 	if (c->n_points == CLOCK_POINTS_MAX) {
 		/* a long run: halve the resolution rather than forget its beginning */
 		c->n_points = (uint16_t)clock_points_merge(c->points, c->n_points);
-		c->win_len *= 2;
+		/* Packet time is bounded (util/ptime.h) and a window closes only
+		 * after its length has passed, so a run stops doubling long before
+		 * the overflow; the end of the run closes one window without that
+		 * condition, and a harness that ends many runs on one state (the
+		 * fuzzer did) could double on. Saturate rather than overflow. */
+		if (c->win_len <= INT64_MAX / 2)
+			c->win_len *= 2;
 		stat_inc(STAT_clock_points_merged);
 	}
 	if (!room_for((void **)&c->points, &c->points_cap, c->n_points, CLOCK_POINTS_MAX, sizeof(*c->points))) {
