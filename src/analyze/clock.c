@@ -417,8 +417,9 @@ static bool estimate(struct clock_ied *c, struct estimate *out)
 	static int64_t v[CLOCK_RESERVOIR];
 	memcpy(v, c->res_v, c->res.n * sizeof(v[0]));
 	out->c = c;
-	int64_t high = clock_percentile(v, c->res.n, CLOCK_PERCENTILE);
-	out->spread = high - clock_percentile(v, c->res.n, CLOCK_PERCENTILE_LOW);
+	clock_sort(v, c->res.n);
+	int64_t high = clock_rank(v, c->res.n, CLOCK_PERCENTILE);
+	out->spread = high - clock_rank(v, c->res.n, CLOCK_PERCENTILE_LOW);
 	out->offset = high;
 	if (c->n_points >= 3) {
 		/* Each window counts once, however many samples it held: a burst of
@@ -491,7 +492,8 @@ static void capture_finding(const struct estimate *es, size_t n, int64_t now)
 		v[i] = es[i].offset;
 		samples += es[i].c->samples;
 	}
-	int64_t lo = clock_percentile(v, n, 0), hi = v[n - 1], mid = clock_percentile(v, n, 500);
+	clock_sort(v, n);
+	int64_t lo = v[0], hi = v[n - 1], mid = clock_rank(v, n, 500);
 	struct jw w;
 	jw_init(&w, fd->details, sizeof(fd->details) - 1);
 	jw_obj(&w, NULL);

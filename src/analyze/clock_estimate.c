@@ -31,11 +31,22 @@ static int cmp_i64(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+void clock_sort(int64_t *v, size_t n)
+{
+	if (n > 1)
+		qsort(v, n, sizeof(*v), cmp_i64);
+}
+
 int64_t clock_percentile(int64_t *v, size_t n, unsigned permille)
+{
+	clock_sort(v, n);
+	return clock_rank(v, n, permille);
+}
+
+int64_t clock_rank(const int64_t *v, size_t n, unsigned permille)
 {
 	if (!n)
 		return 0;
-	qsort(v, n, sizeof(*v), cmp_i64);
 	/* nearest rank: the smallest value with at least permille of them at or below */
 	size_t rank = ((size_t)permille * n + 999) / 1000;
 	if (rank < 1)

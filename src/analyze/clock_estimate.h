@@ -37,6 +37,10 @@ int clock_reservoir_slot(struct clock_reservoir *r, uint32_t cap);
 
 /* The value at `permille` of n values (nearest rank; sorts v in place). */
 int64_t clock_percentile(int64_t *v, size_t n, unsigned permille);
+/* The same in two steps, for several percentiles of one set: sort once, then
+ * read each rank (clock_rank takes values clock_sort sorted). */
+void clock_sort(int64_t *v, size_t n);
+int64_t clock_rank(const int64_t *sorted, size_t n, unsigned permille);
 
 /* One window's estimate. */
 struct clock_point {

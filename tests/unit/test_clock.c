@@ -49,6 +49,15 @@ static void test_estimator(void)
 	CHECK_EQ(clock_percentile(v, 10, 1000), 10);
 	CHECK_EQ(clock_percentile(v, 10, 0), 1);
 	CHECK_EQ(clock_percentile(v, 0, 900), 0);
+	/* sorted once, read at several ranks: what clock_percentile gives for each */
+	int64_t w[] = { 7, -3, 12, 0, 5, 5, -8, 30 };
+	clock_sort(w, 8);
+	for (int i = 1; i < 8; i++)
+		CHECK(w[i - 1] <= w[i]);
+	CHECK_EQ(clock_rank(w, 8, 0), -8);
+	CHECK_EQ(clock_rank(w, 8, 500), 5);
+	CHECK_EQ(clock_rank(w, 8, 900), 30);
+	CHECK_EQ(clock_rank(w, 0, 900), 0);
 
 	/* the reservoir keeps at most its cap and a uniform share of the rest */
 	struct clock_reservoir r;
