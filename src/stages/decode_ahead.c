@@ -152,7 +152,7 @@ static bool locate(int dlt, const uint8_t *frame, uint32_t caplen, struct stored
 	if (pres_parse(st.spdu[0].user, PPDU_DATA, &pp) != PRES_OK || pp.n_pdv != 1)
 		return false;
 	const struct pres_pdv *pdv = &pp.pdv[0];
-	if (pdv->data.off != 0 || rd_empty(&pdv->data) ||
+	if (pdv->data.off != 0 || cotp.user.off != 0 || rd_empty(&pdv->data) ||
 	    !in_frame(pdv->data.p, pdv->data.len, frame, caplen, &h->mms_off) ||
 	    !in_frame(cotp.user.p, cotp.user.len, frame, caplen, &h->tsdu_off))
 		return false;
