@@ -5,16 +5,6 @@
 #include <stdio.h>
 #include <string.h>
 
-bool iec_report_is_rpt(const struct mms_pdu *pdu)
-{
-	/* Asked of every InformationReport by several analyzers: "RPT" compared in
-	 * place rather than through memcmp. */
-	const struct bview *n = &pdu->list_name.item;
-	return pdu->type == MMS_UNCONFIRMED && pdu->service == MMS_USVC_INFORMATION_REPORT && pdu->has_list_name &&
-		pdu->list_name.scope == MMS_SCOPE_VMD && n->len == 3 && n->p[0] == 'R' && n->p[1] == 'P' &&
-		n->p[2] == 'T' && pdu->has_data;
-}
-
 /* TrgOps / ReasonCode bits 1..5 all sit in the first octet (bit 0 its MSB):
  * read them from it at once (this runs for every member of every report). */
 static inline uint8_t trg_mask_of(struct bview bits, uint32_t nbits)

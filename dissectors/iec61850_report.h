@@ -61,8 +61,16 @@ enum iec_report_status {
 	REPORT_MALFORMED,    /* RPT, but the fields do not follow OptFlds */
 };
 
-/* Is this PDU an informationReport named "RPT"? */
-bool iec_report_is_rpt(const struct mms_pdu *pdu);
+/* Is this PDU an informationReport named "RPT"? Inline: several analyzers ask
+ * it of every PDU, and a build without link-time optimisation paid a call for
+ * each (0.5% of the sensor's instructions). "RPT" is compared in place. */
+static inline bool iec_report_is_rpt(const struct mms_pdu *pdu)
+{
+	const struct bview *n = &pdu->list_name.item;
+	return pdu->type == MMS_UNCONFIRMED && pdu->service == MMS_USVC_INFORMATION_REPORT && pdu->has_list_name &&
+		pdu->list_name.scope == MMS_SCOPE_VMD && n->len == 3 && n->p[0] == 'R' && n->p[1] == 'P' &&
+		n->p[2] == 'T' && pdu->has_data;
+}
 enum iec_report_status iec_report_decode(const struct mms_pdu *pdu, struct iec_report *out);
 /* "dchg,qchg,dupd,intg,gi" for a TRG_MASK set, into buf. */
 const char *iec_trg_text(uint8_t mask, char *buf, size_t size);
