@@ -28,6 +28,7 @@
 #include "core/rules.h"
 #include "dissectors/iec61850_report.h"
 #include "dissectors/mms.h"
+#include "util/grow.h"
 #include "util/json.h"
 #include "util/stats.h"
 
@@ -82,23 +83,17 @@ static size_t n_clk;
 static bool capture_flagged;
 static int64_t next_judge;
 
-/* Room for element `need` in an array grown by doubling up to `max` elements;
- * false (and counted) when memory is short. */
+/* Room for element `need` in an array grown by doubling from 8 up to `max`
+ * elements (util/grow.h; the caps are 16-bit here, to keep the struct's hot
+ * lines short); false, and counted when memory is short. */
 static bool room_for(void **arr, uint16_t *cap, size_t need, size_t max, size_t elem)
 {
-	if (need < *cap)
-		return true;
-	size_t n = *cap ? (size_t)*cap * 2 : 8;
-	if (n > max)
-		n = max;
-	if (need >= n)
-		return false;
-	void *p = realloc(*arr, n * elem);
-	if (!p) {
-		stat_inc(STAT_clock_table_full);
+	size_t n = *cap;
+	if (!grow_room(arr, &n, need, 8, max, elem)) {
+		if (need < max)
+			stat_inc(STAT_clock_table_full);
 		return false;
 	}
-	*arr = p;
 	*cap = (uint16_t)n;
 	return true;
 }

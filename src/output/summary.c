@@ -11,6 +11,7 @@
 #include "dissectors/acse.h"
 #include "dissectors/iec61850_report.h"
 #include "dissectors/mms.h"
+#include "util/grow.h"
 #include "util/stats.h"
 
 #define MAX_IEDS 4096
@@ -44,31 +45,13 @@ struct assoc_row {
 };
 
 static const struct input_set *inputs;
-/* Both tables grow by doubling up to their caps: allocated whole (4 and 3 MB),
- * every run paid for zeroing them, and a fuzz input was mostly that. */
+/* Both tables grow by doubling up to their caps (util/grow.h): allocated whole
+ * (4 and 3 MB), every run paid for zeroing them, and a fuzz input was mostly
+ * that. Out of memory counts as a full table. */
 static struct ied *ieds;
 static size_t n_ieds, cap_ieds, ieds_dropped;
 static struct assoc_row *rows;
 static size_t n_rows, cap_rows, rows_dropped;
-
-/* Room for element n of a table grown by doubling from 16 up to max elements;
- * false when out of memory (the caller counts it as a table full). */
-static bool table_room(void **table, size_t *cap, size_t n, size_t max, size_t elem)
-{
-	if (n < *cap)
-		return true;
-	size_t grown = *cap ? *cap * 2 : 16;
-	if (grown > max)
-		grown = max;
-	if (n >= grown)
-		return false;
-	void *p = realloc(*table, grown * elem);
-	if (!p)
-		return false;
-	*table = p;
-	*cap = grown;
-	return true;
-}
 
 /* A flow's row: 1-based index into rows (UINT32_MAX: the table was full), kept in
  * the summary's flow slot. */
@@ -105,7 +88,7 @@ static uint32_t ied_of(const struct flow *f)
 		    !memcmp(d->vlan, f->key.vlan, sizeof(d->vlan)) && !memcmp(d->ip, f->key.ip[srv], 16))
 			return (uint32_t)i;
 	}
-	if (n_ieds >= MAX_IEDS || !table_room((void **)&ieds, &cap_ieds, n_ieds, MAX_IEDS, sizeof(*ieds))) {
+	if (!grow_room((void **)&ieds, &cap_ieds, n_ieds, 16, MAX_IEDS, sizeof(*ieds))) {
 		ieds_dropped++;
 		return UINT32_MAX;
 	}
@@ -125,7 +108,7 @@ static struct assoc_row *row_of(struct flow *f)
 	uint32_t i = row_index(f);
 	if (i)
 		return i <= n_rows ? &rows[i - 1] : NULL;
-	if (n_rows >= MAX_ASSOCS || !table_room((void **)&rows, &cap_rows, n_rows, MAX_ASSOCS, sizeof(*rows))) {
+	if (!grow_room((void **)&rows, &cap_rows, n_rows, 16, MAX_ASSOCS, sizeof(*rows))) {
 		rows_dropped++;
 		row_index_set(f, UINT32_MAX);
 		return NULL;
