@@ -492,9 +492,16 @@ int main(int argc, char **argv)
 		goto out_pid;
 	}
 	if (opt.db_path) {
+		/* A shard's run says so (runs.mode, shown by the dashboard): its
+		 * database holds only that shard's IEDs. */
+		char mode[48];
+		snprintf(mode, sizeof(mode), "%s", live ? "live" : "offline");
+		if (opt.shards)
+			snprintf(mode, sizeof(mode), "%s, shard %u/%u", live ? "live" : "offline", opt.shard,
+				 opt.shards);
 		struct store_config sc = { .path = opt.db_path,
 					   .pdus = opt.db_pdus,
-					   .mode = live ? "live" : "offline",
+					   .mode = mode,
 					   .inputs = &in,
 					   .threaded = !opt.single_threaded };
 		if (store_open(&sc, err, sizeof(err)) != 0) {
@@ -582,8 +589,10 @@ int main(int argc, char **argv)
 		status = EXIT_USAGE; /* the store could not be written: full disk, I/O error */
 	if (opt.inventory_path && inventory_doc_write(opt.inventory_path, inventory_view()) != 0)
 		status = EXIT_FAILURE_RUN;
-	if (opt.summary && !eve_reader_gone())
+	if (opt.summary && !eve_reader_gone()) {
+		summary_shard(opt.shard, opt.shards, pipeline_other_shard_frames());
 		summary_print(stdout);
+	}
 	if (fflush(stdout) != 0 && errno != EPIPE)
 		status = EXIT_FAILURE_RUN; /* EPIPE: the reader of stdout had read enough */
 	evidence_report();

@@ -138,6 +138,13 @@ static const char USAGE[] =
 	"                         SED), repeatable: IEDs, report members and RCBs named from\n"
 	"                         it; a CID wins over an SCD for its IED\n"
 	"\n"
+	"Scale:\n"
+	"      --shard K/N        analyse only shard K of N (0 <= K < N <= 256): the MMS\n"
+	"                         connections of the IEDs whose address hashes to K; shard 0\n"
+	"                         also takes all that is not an MMS connection. N processes\n"
+	"                         given 0/N .. N-1/N share a capture or a port by IED, each\n"
+	"                         with its own outputs (docs/threads.md, \"Sharding by IED\")\n"
+	"\n"
 	"Limits (packet time, never wall time):\n"
 	"      --max-flows N      flow table size (default 65536); idle flows go first\n"
 	"      --hole-timeout MS  wait this long for a missing TCP segment before it is\n"
@@ -191,7 +198,8 @@ enum {
 	OPT_SENSOR_NAME,
 	OPT_EVE_QUEUE,
 	OPT_EVE_DRAIN,
-	OPT_SINGLE_THREADED
+	OPT_SINGLE_THREADED,
+	OPT_SHARD
 };
 
 static const struct option LONG[] = {
@@ -240,6 +248,7 @@ static const struct option LONG[] = {
 	{ "serve", required_argument, NULL, OPT_SERVE },
 	{ "token-file", required_argument, NULL, OPT_TOKEN_FILE },
 	{ "single-threaded", no_argument, NULL, OPT_SINGLE_THREADED },
+	{ "shard", required_argument, NULL, OPT_SHARD },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
@@ -263,6 +272,28 @@ static bool parse_num(const char *s, long long min, long long max, long long *ou
 	if (errno || end == s || *end || v < min || v > max)
 		return false;
 	*out = v;
+	return true;
+}
+
+/* --shard K/N: digits, a slash, digits; 0 <= K < N, 2 <= N <= MMSW_SHARDS_MAX. */
+static bool parse_shard(const char *s, uint32_t *k, uint32_t *n)
+{
+	uint32_t v[2] = { 0, 0 };
+	for (int i = 0; i < 2; i++) {
+		const char *start = s;
+		for (; *s >= '0' && *s <= '9'; s++) {
+			v[i] = v[i] * 10 + (uint32_t)(*s - '0');
+			if (v[i] > MMSW_SHARDS_MAX)
+				return false;
+		}
+		if (s == start || *s != (i == 0 ? '/' : '\0'))
+			return false;
+		s++;
+	}
+	if (v[1] < 2 || v[0] >= v[1])
+		return false;
+	*k = v[0];
+	*n = v[1];
 	return true;
 }
 
@@ -510,6 +541,12 @@ int options_parse_config(int argc, char **argv, int n_config, struct options *o)
 			if (!parse_num(optarg, 16, 16 * 1024 * 1024, &v))
 				return usage_error("--max-flows: '%s' is not a number from 16 to 16777216", optarg);
 			o->max_flows = (size_t)v;
+			break;
+		case OPT_SHARD:
+			if (!parse_shard(optarg, &o->shard, &o->shards))
+				return usage_error(
+					"--shard: '%s' is not K/N with 0 <= K < N and 2 <= N <= 256 (e.g. 0/4)",
+					optarg);
 			break;
 		case OPT_HOLE_TIMEOUT:
 			if (!parse_num(optarg, 0, 3600 * 1000, &v))

@@ -16,6 +16,7 @@
 #include "stages/flow_table.h"
 #include "stages/packet_clock.h"
 #include "stages/redundancy.h"
+#include "stages/shard.h"
 #include "stages/stream_tcp.h"
 #include "util/heap.h"
 #include "util/stats.h"
@@ -185,6 +186,33 @@ static void tcp_packet(struct pkt *p)
 	flow_touch(flows, f, p->at.ts_us);
 }
 
+/* --shard K/N: is a frame of shard `shard` this process's? Each frame is asked
+ * once. Another shard's goes no further and is only counted: the process that
+ * has it analyses it, so here it is as if the frame were not in the input (the
+ * tallies of what was read, core/unread.h, count this shard's frames only; a
+ * frame of an MMS connection still says that MMS is there). Without --shard
+ * every frame is. */
+static uint64_t other_shard_frames;
+
+static bool in_shard(uint32_t shard, bool mms, const struct pkt_where *at, const struct pcap_pkthdr *hdr)
+{
+	if (!opt->shards)
+		return true;
+	if (shard != opt->shard) {
+		other_shard_frames++;
+		if (mms)
+			unread_mms_elsewhere();
+		return false;
+	}
+	unread_frame(*at, hdr->caplen, hdr->len);
+	return true;
+}
+
+uint64_t pipeline_other_shard_frames(void)
+{
+	return other_shard_frames;
+}
+
 static void packet_in(uint32_t iface, int dlt, uint32_t file_idx, uint64_t frame, const struct pcap_pkthdr *hdr,
 		      const uint8_t *data)
 {
@@ -223,7 +251,10 @@ static void packet_in(uint32_t iface, int dlt, uint32_t file_idx, uint64_t frame
 			sweep(p.at.ts_us, &p.at);
 		last_sweep = p.at.ts_us;
 	}
-	unread_frame(at, hdr->caplen, hdr->len); /* after the timers: a tick sees whole frames */
+	/* After the timers: a tick sees whole frames. With --shard, once the
+	 * frame's shard is known (in_shard). */
+	if (!opt->shards)
+		unread_frame(at, hdr->caplen, hdr->len);
 	bus_frame(NULL, 0, &p);
 
 	enum link_result lr = decode_link(dlt, &p);
@@ -233,10 +264,16 @@ static void packet_in(uint32_t iface, int dlt, uint32_t file_idx, uint64_t frame
 		 * number is the one EVE names. Supervision frames end here too, each
 		 * counted by the link stage. */
 		redundancy_check(&p);
-		bus_redundancy(&p);
-		if (p.red_duplicate || p.red == RED_PRP_SUPERVISION || p.red == RED_HSR_SUPERVISION)
+		/* LAN health, from every frame's copies: shard 0's (with --shard) */
+		if (!opt->shards || opt->shard == 0)
+			bus_redundancy(&p);
+		if (p.red_duplicate || p.red == RED_PRP_SUPERVISION || p.red == RED_HSR_SUPERVISION) {
+			in_shard(0, false, &p.at, hdr);
 			return;
+		}
 	}
+	if (lr != LINK_OK && !in_shard(0, false, &p.at, hdr))
+		return;
 	switch (lr) {
 	case LINK_OK:
 		break;
@@ -261,10 +298,19 @@ static void packet_in(uint32_t iface, int dlt, uint32_t file_idx, uint64_t frame
 	enum ip_result r = decode_ip(&p);
 	if (r == IP_FRAGMENT) {
 		if (!defrag_ipv4(&p)) {
-			unread_ip_fragment(&p.at);
+			/* its datagram's shard is not known yet: shard 0 accounts for it */
+			if (in_shard(0, false, &p.at, hdr))
+				unread_ip_fragment(&p.at);
 			return;
 		}
 		r = decode_ip(&p);
+	}
+	if (opt->shards) {
+		bool tcp = r == IP_TCP;
+		bool src_mms = tcp && options_is_mms_port(opt, p.sport),
+		     dst_mms = tcp && options_is_mms_port(opt, p.dport);
+		if (!in_shard(shard_of_ip(&p, src_mms, dst_mms, opt->shards), src_mms || dst_mms, &p.at, hdr))
+			return;
 	}
 	if (r == IP_OTHER || r == IP_UDP)
 		unread_ip_not_tcp(&p.at);

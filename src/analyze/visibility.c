@@ -399,14 +399,17 @@ static bool silent_long_enough(int64_t now)
 	return u->frames && now - u->first.ts_us >= g_rules.thr[THR_NO_MMS_TIMEOUT];
 }
 
-/* MMS since the last look: a PDU decoded, a TLS flow found, TLS bytes. */
+/* MMS since the last look: a PDU decoded, a TLS flow found, TLS bytes, or (with
+ * --shard) frames of MMS connections another shard reads: each shard then sees
+ * a silence only when the whole capture has one, and says it once, in the shard
+ * that holds the frames (shard 0 for what is not MMS). */
 static void look_for_mms(void)
 {
 	if (g_stats[STAT_mms_pdus] != v.mms_pdus) {
 		v.mms_pdus = g_stats[STAT_mms_pdus];
 		v.mms_lately = true;
 	}
-	if (v.mms_lately || unread_get()->encrypted_mms)
+	if (v.mms_lately || unread_get()->encrypted_mms || unread_get()->mms_elsewhere)
 		mms_seen();
 }
 

@@ -75,7 +75,7 @@ void unread_reset(void)
 	table_reset(&u->ethertypes);
 	table_reset(&u->tpkt_ports);
 	table_reset(&u->understood);
-	u->vlan_too_deep = u->cut_short = u->tcp_mms_port = u->encrypted_mms = 0;
+	u->vlan_too_deep = u->cut_short = u->tcp_mms_port = u->encrypted_mms = u->mms_elsewhere = 0;
 }
 
 bool unread_any(void)

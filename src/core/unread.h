@@ -57,6 +57,7 @@ struct unread {
 	uint64_t tcp_mms_port;          /* TCP on an MMS port (most frames: a counter of its own) */
 	struct pkt_where tcp_mms_port_first;
 	uint64_t encrypted_mms; /* TCP segments of TLS on an MMS port */
+	uint64_t mms_elsewhere; /* TCP on an MMS port that --shard left to another process */
 };
 
 /* The tallies since the last reset; the stages' per-frame calls below are inline,
@@ -106,6 +107,12 @@ static inline void unread_tcp_mms_port(const struct pkt_where *at)
 static inline void unread_tls_segment(void)
 {
 	g_unread.encrypted_mms++;
+}
+/* A frame of an MMS connection that --shard K/N leaves to another process
+ * (stages/shard.h): MMS is there, and read by that process. */
+static inline void unread_mms_elsewhere(void)
+{
+	g_unread.mms_elsewhere++;
 }
 
 /* Is this EtherType one the sensor knows is not MMS? (*name: what it is.) */

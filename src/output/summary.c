@@ -70,6 +70,16 @@ void summary_init(const struct input_set *files)
 	inputs = files;
 }
 
+static uint32_t shard_k, shard_n;
+static uint64_t shard_other_frames;
+
+void summary_shard(uint32_t k, uint32_t n, uint64_t other_frames)
+{
+	shard_k = k;
+	shard_n = n;
+	shard_other_frames = other_frames;
+}
+
 void summary_free(void)
 {
 	free(ieds);
@@ -308,6 +318,12 @@ void summary_print(FILE *out)
 	fprintf(out, "%zu IED%s, %s%zu connection%s, %llu MMS PDU%s\n", n_only_ieds, n_only_ieds == 1 ? "" : "s", plcs,
 		n_rows, n_rows == 1 ? "" : "s", (unsigned long long)g_stats[STAT_mms_pdus],
 		g_stats[STAT_mms_pdus] == 1 ? "" : "s");
+	if (shard_n)
+		fprintf(out,
+			"shard %u of %u (--shard %u/%u): only the IEDs whose address hashes to it; %llu frame%s left "
+			"to the other shards\n",
+			shard_k, shard_n, shard_k, shard_n, (unsigned long long)shard_other_frames,
+			shard_other_frames == 1 ? "" : "s");
 	for (size_t i = 0; i < n_ieds; i++) {
 		struct ied *d = &ieds[i];
 		char a[96];

@@ -1085,7 +1085,7 @@ int store_open(const struct store_config *c, char *err, size_t errsize)
 	}
 	run_id = sqlite3_last_insert_rowid(db);
 	want_pdus = c->pdus;
-	live = c->mode && !strcmp(c->mode, "live");
+	live = c->mode && !strncmp(c->mode, "live", 4);
 	last_rows_at = 0;
 	if (!exec("BEGIN"))
 		return open_fail(err, errsize, c->path, "cannot start a transaction");

@@ -27,7 +27,7 @@
 struct store_config {
 	const char *path;
 	bool pdus;                      /* --db-pdus */
-	const char *mode;               /* "offline" or "live" */
+	const char *mode;               /* "offline" or "live" (", shard K/N" with --shard) */
 	const struct input_set *inputs; /* the files, or the interfaces when live */
 	bool threaded;                  /* SQLite's work on the db-writer thread (store/db_writer.h) */
 };

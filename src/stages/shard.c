@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* shard.c - the shard of a packet for --shard K/N; see shard.h. */
+#include "stages/shard.h"
+
+#include <string.h>
+
+static uint32_t fnv1a(const uint8_t *b, size_t n)
+{
+	uint32_t h = 0x811c9dc5u;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ b[i]) * 0x01000193u;
+	return h;
+}
+
+uint32_t shard_of_ip(const struct pkt *p, bool src_mms, bool dst_mms, uint32_t n)
+{
+	if (n <= 1 || (!src_mms && !dst_mms))
+		return 0;
+	size_t len = p->ipver == 4 ? 4 : 16;
+	const uint8_t *ied;
+	if (src_mms != dst_mms)
+		ied = src_mms ? p->src : p->dst;
+	else /* both sides on an MMS port: the lower address, the same both ways */
+		ied = memcmp(p->src, p->dst, len) <= 0 ? p->src : p->dst;
+	return fnv1a(ied, len) % n;
+}

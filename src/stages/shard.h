@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* shard.h - which of N shards a packet belongs to, for --shard K/N.
+ *
+ * N mmswatch processes, each given one K of the same N, split a capture or a
+ * SPAN port by IED: an MMS connection (TCP with exactly one side on an MMS port)
+ * goes to the shard of its IED, the address of that side, hashed (32-bit FNV-1a
+ * over its 4 or 16 bytes) modulo N. Every analyzer's state is per association or
+ * per IED, so each process sees all it needs for the IEDs it holds, and the
+ * processes' findings together are the single run's (tests/shard/run). TCP
+ * between two MMS ports goes by the lower of the two addresses. What is not an
+ * MMS connection (GOOSE, SV, PRP/HSR supervision, time sources, other TCP,
+ * broken frames) goes to shard 0, so it is analysed and accounted once. The hash
+ * is fixed: the same K/N takes the same IEDs in every run and on every machine
+ * (tests/bench/shards splits files by the same rule). */
+#ifndef MMSW_SHARD_H
+#define MMSW_SHARD_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/packet.h"
+
+/* The shard (0..n-1) of a decoded IP packet: src_mms and dst_mms say whether
+ * its source and destination ports are MMS ports (always false when it is not
+ * TCP). n >= 1. */
+uint32_t shard_of_ip(const struct pkt *p, bool src_mms, bool dst_mms, uint32_t n);
+
+#endif
