@@ -21,6 +21,7 @@
 #include "dissectors/session.h"
 #include "dissectors/tpkt.h"
 #include "stages/flow_hash.h"
+#include "stages/shard.h"
 
 #define ISO_TSAP_PORT 102
 
@@ -83,6 +84,14 @@ static bool in_frame(const uint8_t *v, size_t len, const uint8_t *frame, uint32_
 	return true;
 }
 
+static uint32_t ahead_shard, ahead_shards;
+
+void decode_ahead_shard(uint32_t k, uint32_t n)
+{
+	ahead_shard = k;
+	ahead_shards = n;
+}
+
 /* Where the one MMS PDU of a frame is, when the frame plainly carries exactly
  * that: anything else is left to the pipeline. h gets where the TPKT, its COTP
  * user data and the PDU are, and the presentation data value's context. */
@@ -126,6 +135,13 @@ static bool locate(int dlt, const uint8_t *frame, uint32_t caplen, struct stored
 	uint8_t doff;
 	if (!rd_be16(&seg, &sport) || !rd_be16(&seg, &dport) || (sport != ISO_TSAP_PORT && dport != ISO_TSAP_PORT) ||
 	    !rd_peek(&seg, 8, &doff) || (doff >> 4) < 5 || !rd_skip(&seg, (size_t)(doff >> 4) * 4 - 4))
+		return false;
+	/* Another shard's frame would be decoded for nothing. Port 102 only: with
+	 * other MMS ports configured a frame may be judged otherwise here than by
+	 * the pipeline, which costs a decoding or saves none, never a byte. */
+	if (ahead_shards &&
+	    shard_of_pair(addrs.p, addrs.p + 4, 4, sport == ISO_TSAP_PORT, dport == ISO_TSAP_PORT, ahead_shards) !=
+		    ahead_shard)
 		return false;
 	/* One TPKT filling the segment, holding one COTP DT with EOT (the
 	 * dissectors' own readers). */

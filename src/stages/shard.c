@@ -12,15 +12,19 @@ static uint32_t fnv1a(const uint8_t *b, size_t n)
 	return h;
 }
 
+uint32_t shard_of_pair(const uint8_t *a, const uint8_t *b, size_t len, bool a_mms, bool b_mms, uint32_t n)
+{
+	if (n <= 1 || (!a_mms && !b_mms))
+		return 0;
+	const uint8_t *ied;
+	if (a_mms != b_mms)
+		ied = a_mms ? a : b;
+	else /* both sides on an MMS port: the lower address, the same both ways */
+		ied = memcmp(a, b, len) <= 0 ? a : b;
+	return fnv1a(ied, len) % n;
+}
+
 uint32_t shard_of_ip(const struct pkt *p, bool src_mms, bool dst_mms, uint32_t n)
 {
-	if (n <= 1 || (!src_mms && !dst_mms))
-		return 0;
-	size_t len = p->ipver == 4 ? 4 : 16;
-	const uint8_t *ied;
-	if (src_mms != dst_mms)
-		ied = src_mms ? p->src : p->dst;
-	else /* both sides on an MMS port: the lower address, the same both ways */
-		ied = memcmp(p->src, p->dst, len) <= 0 ? p->src : p->dst;
-	return fnv1a(ied, len) % n;
+	return shard_of_pair(p->src, p->dst, p->ipver == 4 ? 4 : 16, src_mms, dst_mms, n);
 }

@@ -16,6 +16,7 @@
 #define MMSW_SHARD_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "core/packet.h"
@@ -24,5 +25,8 @@
  * its source and destination ports are MMS ports (always false when it is not
  * TCP). n >= 1. */
 uint32_t shard_of_ip(const struct pkt *p, bool src_mms, bool dst_mms, uint32_t n);
+/* The shard of the MMS connection between addresses a and b (len bytes each):
+ * a_mms and b_mms say which side is on an MMS port (at least one is). */
+uint32_t shard_of_pair(const uint8_t *a, const uint8_t *b, size_t len, bool a_mms, bool b_mms, uint32_t n);
 
 #endif
