@@ -37,7 +37,6 @@
 #include "output/syslog_out.h"
 #include "stages/capture.h"
 #include "stages/capture_live.h"
-#include "stages/decode_ahead.h"
 #include "core/facts.h"
 #include "store/baseline.h"
 #include "store/store.h"
@@ -561,7 +560,6 @@ int main(int argc, char **argv)
 			status = EXIT_FAILURE_RUN;
 	} else {
 		input_set_flow_soon(pipeline_flow_soon);
-		decode_ahead_shard(opt.shard, opt.shards);
 		if ((opt.single_threaded ? input_set_read : input_set_read_threaded)(&in, offline_packet, NULL,
 										     &stop_requested) != 0)
 			status = EXIT_FAILURE_RUN;

@@ -38,7 +38,7 @@ struct options {
 	size_t n_mms_ports;
 	size_t max_flows;
 	int64_t hole_timeout_us;
-	uint32_t shard, shards; /* --shard K/N: only shard K of N (stages/shard.h); shards 0: all */
+	uint32_t shard, shards; /* --shard K/N: only shard K of N (core/shard.h); shards 0: all */
 	bool no_values;         /* --no-values: leave decoded values out of EVE */
 	bool quiet;
 	bool single_threaded;   /* --single-threaded: every stage on one thread (the reference) */

@@ -8,6 +8,7 @@
 #include "core/bus.h"
 #include "core/flow.h"
 #include "core/scl.h"
+#include "core/shard.h"
 #include "core/unread.h"
 #include "stages/app_iso.h"
 #include "stages/decode_ip.h"
@@ -16,7 +17,6 @@
 #include "stages/flow_table.h"
 #include "stages/packet_clock.h"
 #include "stages/redundancy.h"
-#include "stages/shard.h"
 #include "stages/stream_tcp.h"
 #include "util/heap.h"
 #include "util/stats.h"
@@ -39,6 +39,7 @@ static void on_flow_end(struct flow *f, enum flow_end why, const struct pkt_wher
 int pipeline_init(const struct options *o)
 {
 	opt = o;
+	shard_set(o->shard, o->shards);
 	flows = flow_table_new(o->max_flows, on_flow_end);
 	return flows ? 0 : -1;
 }

@@ -23,6 +23,7 @@
 #include "core/flow.h"
 #include "core/ied.h"
 #include "core/kinds.h"
+#include "core/shard.h"
 #include "dissectors/iec61850_report.h"
 #include "dissectors/mms.h"
 #include "dissectors/mms_data.h"
@@ -612,7 +613,8 @@ static void drift_finish(int64_t now)
 				continue;
 			struct endpoint ep;
 			char ied_text[96];
-			if (!fact_ied_endpoint(b->ied, &ep))
+			/* with --shard, an IED of another shard is that process's to miss */
+			if (!fact_ied_endpoint(b->ied, &ep) || !shard_holds_ied(ep.ip, ep.ipver))
 				continue;
 			endpoint_text(&ep, ied_text, sizeof(ied_text));
 			struct finding *fd = open_on("drift_missing_ied", b->ied, "", NULL, NULL, now);

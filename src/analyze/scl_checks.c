@@ -23,6 +23,7 @@
 #include "core/ied.h"
 #include "core/rules.h"
 #include "core/scl.h"
+#include "core/shard.h"
 #include "dissectors/acse.h"
 #include "dissectors/cotp.h"
 #include "dissectors/goose_sv.h"
@@ -1285,9 +1286,11 @@ static void sc_finish(int64_t now)
 	size_t silent = 0;
 	for (size_t i = 0; i < c.n; i++) {
 		const struct scl_ied *di = scl_ied_at(g_scl, i);
+		/* with --shard, only an IED with an address of this shard is
+		 * this process's to find silent */
 		bool has_mms = false;
 		for (uint32_t k = 0; k < di->n_addrs; k++)
-			if (di->addrs[k].has_ip)
+			if (di->addrs[k].has_ip && shard_holds_ied(di->addrs[k].ip, di->addrs[k].ipver))
 				has_mms = true;
 		/* A server (it has LDevices) with an MMS address, never heard. */
 		if (!c.seen[i] && has_mms && di->n_lds)

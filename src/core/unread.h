@@ -109,7 +109,7 @@ static inline void unread_tls_segment(void)
 	g_unread.encrypted_mms++;
 }
 /* A frame of an MMS connection that --shard K/N leaves to another process
- * (stages/shard.h): MMS is there, and read by that process. */
+ * (core/shard.h): MMS is there, and read by that process. */
 static inline void unread_mms_elsewhere(void)
 {
 	g_unread.mms_elsewhere++;

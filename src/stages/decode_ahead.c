@@ -15,13 +15,13 @@
 #include <stdbool.h>
 #include <string.h>
 
+#include "core/shard.h"
 #include "dissectors/cotp.h"
 #include "dissectors/pres.h"
 #include "dissectors/rd.h"
 #include "dissectors/session.h"
 #include "dissectors/tpkt.h"
 #include "stages/flow_hash.h"
-#include "stages/shard.h"
 
 #define ISO_TSAP_PORT 102
 
@@ -84,14 +84,6 @@ static bool in_frame(const uint8_t *v, size_t len, const uint8_t *frame, uint32_
 	return true;
 }
 
-static uint32_t ahead_shard, ahead_shards;
-
-void decode_ahead_shard(uint32_t k, uint32_t n)
-{
-	ahead_shard = k;
-	ahead_shards = n;
-}
-
 /* Where the one MMS PDU of a frame is, when the frame plainly carries exactly
  * that: anything else is left to the pipeline. h gets where the TPKT, its COTP
  * user data and the PDU are, and the presentation data value's context. */
@@ -139,9 +131,9 @@ static bool locate(int dlt, const uint8_t *frame, uint32_t caplen, struct stored
 	/* Another shard's frame would be decoded for nothing. Port 102 only: with
 	 * other MMS ports configured a frame may be judged otherwise here than by
 	 * the pipeline, which costs a decoding or saves none, never a byte. */
-	if (ahead_shards &&
-	    shard_of_pair(addrs.p, addrs.p + 4, 4, sport == ISO_TSAP_PORT, dport == ISO_TSAP_PORT, ahead_shards) !=
-		    ahead_shard)
+	if (shard_count() &&
+	    shard_of_pair(addrs.p, addrs.p + 4, 4, sport == ISO_TSAP_PORT, dport == ISO_TSAP_PORT, shard_count()) !=
+		    shard_self())
 		return false;
 	/* One TPKT filling the segment, holding one COTP DT with EOT (the
 	 * dissectors' own readers). */

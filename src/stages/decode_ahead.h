@@ -49,10 +49,6 @@ struct decode_ahead_scratch {
 size_t decode_ahead_frame(struct decode_ahead_scratch *s, int dlt, const uint8_t *frame, const uint8_t *copy,
 			  uint32_t caplen, void *out, size_t room);
 
-/* --shard k/n (stages/shard.h): decode ahead only the frames of shard k, the
- * only ones the pipeline will read. Set before the reader starts; n 0: all. */
-void decode_ahead_shard(uint32_t k, uint32_t n);
-
 /* Where the PDU stored by decode_ahead_frame is in its frame, with the COTP
  * user data and the TPKT holding it (tests). */
 struct decode_ahead_ranges {

@@ -11,7 +11,7 @@
 #define MMSW_MAX_IPV6_EXT 8
 /* Flow table capacity (default; --max-flows). Idle flows are evicted first. */
 #define MMSW_DEFAULT_MAX_FLOWS 65536
-/* Shards of --shard K/N (stages/shard.h). */
+/* Shards of --shard K/N (core/shard.h). */
 #define MMSW_SHARDS_MAX 256
 /* Out-of-order bytes held per direction, and across all flows. */
 #define MMSW_OOO_DIR_MAX (256u * 1024)

@@ -48,6 +48,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 		fclose(fp);
 		return 0;
 	}
+	/* One input in two runs as a shard (--shard 0/2 or 1/2, core/shard.h),
+	 * chosen by its length, the rest whole. */
+	opt.shards = n % 2 ? 0 : 2;
+	opt.shard = (uint32_t)(n / 2) % 2;
 	if (pipeline_init(&opt) != 0) {
 		pcap_close(p);
 		return 0;

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* shard.c - the shard of a packet for --shard K/N; see shard.h. */
-#include "stages/shard.h"
+/* shard.c - the shard of a packet or an IED for --shard K/N; see shard.h. */
+#include "core/shard.h"
 
 #include <string.h>
 
@@ -10,6 +10,29 @@ static uint32_t fnv1a(const uint8_t *b, size_t n)
 	for (size_t i = 0; i < n; i++)
 		h = (h ^ b[i]) * 0x01000193u;
 	return h;
+}
+
+static uint32_t self_k, self_n;
+
+void shard_set(uint32_t k, uint32_t n)
+{
+	self_k = k;
+	self_n = n;
+}
+
+uint32_t shard_count(void)
+{
+	return self_n;
+}
+
+uint32_t shard_self(void)
+{
+	return self_k;
+}
+
+bool shard_holds_ied(const uint8_t *ip, uint8_t ipver)
+{
+	return self_n <= 1 || fnv1a(ip, ipver == 4 ? 4 : 16) % self_n == self_k;
 }
 
 uint32_t shard_of_pair(const uint8_t *a, const uint8_t *b, size_t len, bool a_mms, bool b_mms, uint32_t n)

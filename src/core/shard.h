@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* shard.h - which of N shards a packet belongs to, for --shard K/N.
+/* shard.h - which of N shards a packet or an IED belongs to, for --shard K/N.
  *
  * N mmswatch processes, each given one K of the same N, split a capture or a
  * SPAN port by IED: an MMS connection (TCP with exactly one side on an MMS port)
@@ -12,14 +12,25 @@
  * broken frames) goes to shard 0, so it is analysed and accounted once. The hash
  * is fixed: the same K/N takes the same IEDs in every run and on every machine
  * (tests/bench/shards splits files by the same rule). */
-#ifndef MMSW_SHARD_H
-#define MMSW_SHARD_H
+#ifndef MMSW_CORE_SHARD_H
+#define MMSW_CORE_SHARD_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "core/packet.h"
+
+/* This process's shard (--shard k/n; n 0: the whole input), set once by the
+ * wiring before any packet; read by the stages and by the analyzers that judge
+ * an absence (a design's or a baseline's IED never seen is another shard's to
+ * judge when its address is). */
+void shard_set(uint32_t k, uint32_t n);
+uint32_t shard_count(void); /* n, 0 without --shard */
+uint32_t shard_self(void);  /* k */
+/* Is the IED at this address (4 or 16 bytes by ipver) this process's? Always
+ * true without --shard. */
+bool shard_holds_ied(const uint8_t *ip, uint8_t ipver);
 
 /* The shard (0..n-1) of a decoded IP packet: src_mms and dst_mms say whether
  * its source and destination ports are MMS ports (always false when it is not
