@@ -495,10 +495,11 @@ int main(int argc, char **argv)
 		/* A shard's run says so (runs.mode, shown by the dashboard): its
 		 * database holds only that shard's IEDs. */
 		char mode[48];
-		snprintf(mode, sizeof(mode), "%s", live ? "live" : "offline");
+		const char *how = live ? "live" : "offline";
 		if (opt.shards)
-			snprintf(mode, sizeof(mode), "%s, shard %u/%u", live ? "live" : "offline", opt.shard,
-				 opt.shards);
+			snprintf(mode, sizeof(mode), "%s, shard %u/%u", how, opt.shard, opt.shards);
+		else
+			snprintf(mode, sizeof(mode), "%s", how);
 		struct store_config sc = { .path = opt.db_path,
 					   .pdus = opt.db_pdus,
 					   .mode = mode,
