@@ -420,7 +420,9 @@ int main(int argc, char **argv)
 					  .snaplen = opt.snaplen,
 					  .buffer_mb = opt.buffer_mb,
 					  .immediate = opt.immediate,
-					  .no_promisc = opt.no_promisc };
+					  .no_promisc = opt.no_promisc,
+					  .shard = opt.shard,
+					  .shards = opt.shards };
 		in.ifaces = opt.ifaces;
 		in.n_ifaces = opt.n_ifaces;
 		if (!(live = live_capture_open(&lc, opt.ifaces, opt.n_ifaces, err, sizeof(err)))) {

@@ -27,7 +27,8 @@
 #include "util/log.h"
 #include "util/ptime.h"
 
-void live_default_filter(const uint16_t *ports, size_t n, char *buf, size_t size)
+/* The default filter's terms for one VLAN depth (see below). */
+static void default_base(const uint16_t *ports, size_t n, char *buf, size_t size)
 {
 	/* TCP on the MMS ports, IPv4 fragments (later fragments carry no port), GOOSE
 	 * and SV for the VLAN check, HSR (0x892F: BPF cannot see past the tag, so
@@ -40,13 +41,73 @@ void live_default_filter(const uint16_t *ports, size_t n, char *buf, size_t size
 	size_t used = 0;
 	for (size_t i = 0; i < n; i++)
 		used += (size_t)snprintf(tcp + used, sizeof(tcp) - used, "%stcp port %u", i ? " or " : "", ports[i]);
-	char base[896];
-	snprintf(base, sizeof(base),
+	snprintf(buf, size,
 		 "(%s) or (ip[6:2] & 0x3fff != 0) or ether proto 0x88b8 or ether proto 0x88ba"
 		 " or ether proto 0x892f or ether proto 0x88fb or udp port 123 or udp port 319 or udp port 320"
 		 " or ether proto 0x88f7",
 		 tcp);
-	snprintf(buf, size, "(%s) or (vlan and ((%s) or (vlan and (%s))))", base, base, base);
+}
+
+/* A BPF 'vlan' moves the offsets for the rest of the expression, so the terms
+ * are written once per depth: untagged, one tag, two tags. */
+static bool nest_vlans(const char *base, char *buf, size_t size)
+{
+	int w = snprintf(buf, size, "(%s) or (vlan and ((%s) or (vlan and (%s))))", base, base, base);
+	return w >= 0 && (size_t)w < size;
+}
+
+void live_default_filter(const uint16_t *ports, size_t n, char *buf, size_t size)
+{
+	char base[896];
+	default_base(ports, n, base, sizeof(base));
+	nest_vlans(base, buf, size);
+}
+
+/* core/shard.h's hash of the IPv4 address at ip[off], in the filter language
+ * (32-bit FNV-1a; BPF's arithmetic is 32-bit too). Every operation in
+ * parentheses: the filter language does not rank * above ^ as C does. */
+static void fnv_expr(unsigned off, char *buf, size_t size)
+{
+	snprintf(buf, size,
+		 "((((((((2166136261 ^ ip[%u]) * 16777619) ^ ip[%u]) * 16777619) ^ ip[%u]) * 16777619) ^ ip[%u]) * "
+		 "16777619)",
+		 off, off + 1, off + 2, off + 3);
+}
+
+bool live_shard_filter(const uint16_t *ports, size_t n, uint32_t k, uint32_t shards, char *buf, size_t size)
+{
+	char src[256] = "", dst[256] = "", hs[200], hd[200];
+	size_t us = 0, ud = 0;
+	for (size_t i = 0; i < n; i++) {
+		us += (size_t)snprintf(src + us, sizeof(src) - us, "%stcp src port %u", i ? " or " : "", ports[i]);
+		ud += (size_t)snprintf(dst + ud, sizeof(dst) - ud, "%stcp dst port %u", i ? " or " : "", ports[i]);
+		if (us >= sizeof(src) || ud >= sizeof(dst))
+			return false;
+	}
+	fnv_expr(12, hs, sizeof(hs));
+	fnv_expr(16, hd, sizeof(hd));
+	char own[1400], base[896], both[2400];
+	/* IPv4 TCP with exactly one side on an MMS port: by that side's hash */
+	int w;
+	if (k == 0) /* shard 0 also takes all that is not an MMS connection */
+		w = snprintf(
+			own, sizeof(own),
+			"not ((ip and (%s) and not (%s) and %s %% %u != 0) or (ip and (%s) and not (%s) and %s %% %u "
+			"!= 0))",
+			src, dst, hs, shards, dst, src, hd, shards);
+	else
+		w = snprintf(
+			own, sizeof(own),
+			"(ip and (%s) and not (%s) and %s %% %u = %u) or (ip and (%s) and not (%s) and %s %% %u = %u)"
+			" or (ip and (%s) and (%s)) or (ip6 and ((%s) or (%s))) or (ip[6:2] & 0x3fff != 0)",
+			src, dst, hs, shards, k, dst, src, hd, shards, k, src, dst, src, dst);
+	if (w < 0 || (size_t)w >= sizeof(own))
+		return false;
+	default_base(ports, n, base, sizeof(base));
+	w = snprintf(both, sizeof(both), "(%s) and (%s)", base, own);
+	if (w < 0 || (size_t)w >= sizeof(both))
+		return false;
+	return nest_vlans(both, buf, size);
 }
 
 pcap_t *live_open(const struct live_config *c, char *err, size_t errsize)
@@ -94,11 +155,12 @@ pcap_t *live_open(const struct live_config *c, char *err, size_t errsize)
 		pcap_close(p);
 		return NULL;
 	}
-	char filter[4096];
+	char filter[8192];
 	if (c->filter)
 		snprintf(filter, sizeof(filter), "%s", c->filter);
-	else
-		live_default_filter(c->ports, c->n_ports, filter, sizeof(filter));
+	else if (!c->shards || !live_shard_filter(c->ports, c->n_ports, c->shard, c->shards, filter, sizeof(filter)))
+		live_default_filter(c->ports, c->n_ports, filter,
+				    sizeof(filter)); /* too many ports: the pipeline sorts */
 	struct bpf_program prog;
 	if (pcap_compile(p, &prog, filter, 1, PCAP_NETMASK_UNKNOWN) != 0) {
 		snprintf(err, errsize, "bad capture filter '%s': %s", filter, pcap_geterr(p));

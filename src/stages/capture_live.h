@@ -23,7 +23,8 @@ struct live_config {
 	int buffer_mb;
 	bool immediate;
 	bool no_promisc;
-	int timeout_ms; /* the kernel buffer's timeout; 0: 100 ms */
+	int timeout_ms;         /* the kernel buffer's timeout; 0: 100 ms */
+	uint32_t shard, shards; /* --shard K/N: the default filter keeps shard K's frames (shards 0: all) */
 };
 
 /* Open and activate one interface; returns NULL with a clear message naming the
@@ -31,6 +32,12 @@ struct live_config {
 pcap_t *live_open(const struct live_config *c, char *err, size_t errsize);
 /* The default capture filter for these ports, into buf. */
 void live_default_filter(const uint16_t *ports, size_t n, char *buf, size_t size);
+/* The same, keeping only what shard k of n (core/shard.h) may take: the kernel
+ * then copies each process only its own frames, and a frame of another shard's
+ * IPv4 MMS connection never reaches it. A superset of the shard's frames (IPv6
+ * MMS, fragments, TCP between two MMS ports pass to every shard): the pipeline
+ * decides (in_shard). False when buf is too small. */
+bool live_shard_filter(const uint16_t *ports, size_t n, uint32_t k, uint32_t shards, char *buf, size_t size);
 bool live_stats_read(pcap_t *p, struct live_stats *s);
 
 /* Every interface of a run, open. */

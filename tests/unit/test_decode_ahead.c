@@ -179,11 +179,8 @@ static bool one_frame(int dlt, const uint8_t *data, uint32_t caplen)
 
 int main(void)
 {
-	const char *src = getenv("srcdir");
-	char pattern[512];
-	snprintf(pattern, sizeof(pattern), "%s/pcaps/*.pcap", src && *src ? src : ".");
 	glob_t g;
-	CHECK(glob(pattern, 0, NULL, &g) == 0);
+	tcheck_bundled_pcaps(&g);
 	unsigned long frames = 0, ahead = 0, reporting = 0;
 	for (size_t i = 0; i < g.gl_pathc; i++) {
 		char err[PCAP_ERRBUF_SIZE];
