@@ -156,13 +156,17 @@ pcap_t *live_open(const struct live_config *c, char *err, size_t errsize)
 		return NULL;
 	}
 	char filter[8192];
+	struct bpf_program prog;
+	bool sharded = false;
 	if (c->filter)
 		snprintf(filter, sizeof(filter), "%s", c->filter);
-	else if (!c->shards || !live_shard_filter(c->ports, c->n_ports, c->shard, c->shards, filter, sizeof(filter)))
-		live_default_filter(c->ports, c->n_ports, filter,
-				    sizeof(filter)); /* too many ports: the pipeline sorts */
-	struct bpf_program prog;
-	if (pcap_compile(p, &prog, filter, 1, PCAP_NETMASK_UNKNOWN) != 0) {
+	else if (c->shards && live_shard_filter(c->ports, c->n_ports, c->shard, c->shards, filter, sizeof(filter)))
+		sharded = pcap_compile(p, &prog, filter, 1, PCAP_NETMASK_UNKNOWN) == 0;
+	/* --shard with many MMS ports: a filter too long to write or to compile
+	 * is left to the pipeline (in_shard), which sorts every frame anyway */
+	if (!c->filter && !sharded)
+		live_default_filter(c->ports, c->n_ports, filter, sizeof(filter));
+	if (!sharded && pcap_compile(p, &prog, filter, 1, PCAP_NETMASK_UNKNOWN) != 0) {
 		snprintf(err, errsize, "bad capture filter '%s': %s", filter, pcap_geterr(p));
 		pcap_close(p);
 		return NULL;

@@ -65,6 +65,10 @@ int main(void)
 			CHECK_EQ(pcap_compile(dead, &by_shard[n - 2][k], flt, 1, PCAP_NETMASK_UNKNOWN), 0);
 		}
 	CHECK(!live_shard_filter(ports, 2, 1, 2, flt, 900)); /* too small a buffer: said, not cut */
+	uint16_t many[16]; /* --mms-port's most: too long a filter, said (live_open keeps the default) */
+	for (int i = 0; i < 16; i++)
+		many[i] = (uint16_t)(10000 + i);
+	CHECK(!live_shard_filter(many, 16, 1, 2, flt, sizeof(flt)));
 
 	glob_t g;
 	tcheck_bundled_pcaps(&g);
