@@ -4,12 +4,12 @@
 
 #include <string.h>
 
-static uint32_t fnv1a(const uint8_t *b, size_t n)
+#include "util/fnv.h"
+
+/* The shard of an address: its 4 or 16 bytes hashed. */
+static uint32_t addr_shard(const uint8_t *ip, size_t len, uint32_t n)
 {
-	uint32_t h = 0x811c9dc5u;
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ b[i]) * 0x01000193u;
-	return h;
+	return fnv1a32(FNV1A32_INIT, ip, len) % n;
 }
 
 static uint32_t self_k, self_n;
@@ -32,7 +32,7 @@ uint32_t shard_self(void)
 
 bool shard_holds_ied(const uint8_t *ip, uint8_t ipver)
 {
-	return self_n <= 1 || fnv1a(ip, ipver == 4 ? 4 : 16) % self_n == self_k;
+	return self_n <= 1 || addr_shard(ip, ipver == 4 ? 4 : 16, self_n) == self_k;
 }
 
 uint32_t shard_of_pair(const uint8_t *a, const uint8_t *b, size_t len, bool a_mms, bool b_mms, uint32_t n)
@@ -44,7 +44,7 @@ uint32_t shard_of_pair(const uint8_t *a, const uint8_t *b, size_t len, bool a_mm
 		ied = a_mms ? a : b;
 	else /* both sides on an MMS port: the lower address, the same both ways */
 		ied = memcmp(a, b, len) <= 0 ? a : b;
-	return fnv1a(ied, len) % n;
+	return addr_shard(ied, len, n);
 }
 
 uint32_t shard_of_ip(const struct pkt *p, bool src_mms, bool dst_mms, uint32_t n)

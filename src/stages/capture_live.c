@@ -23,6 +23,7 @@
 #include <time.h>
 
 #include "stages/decode_link.h"
+#include "util/fnv.h"
 #include "util/limits.h"
 #include "util/log.h"
 #include "util/ptime.h"
@@ -68,10 +69,8 @@ void live_default_filter(const uint16_t *ports, size_t n, char *buf, size_t size
  * parentheses: the filter language does not rank * above ^ as C does. */
 static void fnv_expr(unsigned off, char *buf, size_t size)
 {
-	snprintf(buf, size,
-		 "((((((((2166136261 ^ ip[%u]) * 16777619) ^ ip[%u]) * 16777619) ^ ip[%u]) * 16777619) ^ ip[%u]) * "
-		 "16777619)",
-		 off, off + 1, off + 2, off + 3);
+	snprintf(buf, size, "((((((((%u ^ ip[%u]) * %u) ^ ip[%u]) * %u) ^ ip[%u]) * %u) ^ ip[%u]) * %u)", FNV1A32_INIT,
+		 off, FNV1A32_PRIME, off + 1, FNV1A32_PRIME, off + 2, FNV1A32_PRIME, off + 3, FNV1A32_PRIME);
 }
 
 bool live_shard_filter(const uint16_t *ports, size_t n, uint32_t k, uint32_t shards, char *buf, size_t size)

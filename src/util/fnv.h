@@ -8,13 +8,14 @@
 #include <stdint.h>
 
 #define FNV1A32_INIT 2166136261u
+#define FNV1A32_PRIME 16777619u
 
 /* h continued over the n bytes at p (start with FNV1A32_INIT, or a seed mixed into it). */
 static inline uint32_t fnv1a32(uint32_t h, const void *p, size_t n)
 {
 	const uint8_t *b = p;
 	for (size_t i = 0; i < n; i++)
-		h = (h ^ b[i]) * 16777619u;
+		h = (h ^ b[i]) * FNV1A32_PRIME;
 	return h;
 }
 
