@@ -592,10 +592,8 @@ int main(int argc, char **argv)
 		status = EXIT_USAGE; /* the store could not be written: full disk, I/O error */
 	if (opt.inventory_path && inventory_doc_write(opt.inventory_path, inventory_view()) != 0)
 		status = EXIT_FAILURE_RUN;
-	if (opt.summary && !eve_reader_gone()) {
-		summary_shard(opt.shard, opt.shards, pipeline_other_shard_frames());
+	if (opt.summary && !eve_reader_gone())
 		summary_print(stdout);
-	}
 	if (fflush(stdout) != 0 && errno != EPIPE)
 		status = EXIT_FAILURE_RUN; /* EPIPE: the reader of stdout had read enough */
 	evidence_report();

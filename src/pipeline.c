@@ -193,25 +193,18 @@ static void tcp_packet(struct pkt *p)
  * tallies of what was read, core/unread.h, count this shard's frames only; a
  * frame of an MMS connection still says that MMS is there). Without --shard
  * every frame is. */
-static uint64_t other_shard_frames;
-
 static bool in_shard(uint32_t shard, bool mms, const struct pkt_where *at, const struct pcap_pkthdr *hdr)
 {
 	if (!opt->shards)
 		return true;
 	if (shard != opt->shard) {
-		other_shard_frames++;
+		shard_frame_left();
 		if (mms)
 			unread_mms_elsewhere();
 		return false;
 	}
 	unread_frame(*at, hdr->caplen, hdr->len);
 	return true;
-}
-
-uint64_t pipeline_other_shard_frames(void)
-{
-	return other_shard_frames;
 }
 
 static void packet_in(uint32_t iface, int dlt, uint32_t file_idx, uint64_t frame, const struct pcap_pkthdr *hdr,

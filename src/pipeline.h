@@ -26,7 +26,5 @@ void pipeline_finish(void);
  * flow (input_set_flow_soon, flow_table_prefetch). */
 void pipeline_flow_soon(uint32_t flow_hash, int stage);
 int64_t pipeline_last_ts(void);
-/* Frames --shard K/N left to the other shards, this run. */
-uint64_t pipeline_other_shard_frames(void);
 
 #endif

@@ -13,11 +13,23 @@ static uint32_t addr_shard(const uint8_t *ip, size_t len, uint32_t n)
 }
 
 static uint32_t self_k, self_n;
+static uint64_t frames_left;
 
 void shard_set(uint32_t k, uint32_t n)
 {
 	self_k = k;
 	self_n = n;
+	frames_left = 0;
+}
+
+void shard_frame_left(void)
+{
+	frames_left++;
+}
+
+uint64_t shard_frames_left(void)
+{
+	return frames_left;
 }
 
 uint32_t shard_count(void)

@@ -28,6 +28,10 @@
 void shard_set(uint32_t k, uint32_t n);
 uint32_t shard_count(void); /* n, 0 without --shard */
 uint32_t shard_self(void);  /* k */
+/* A frame left to another shard (the pipeline's in_shard), and how many this
+ * run (the summary says it); shard_set starts the count again. */
+void shard_frame_left(void);
+uint64_t shard_frames_left(void);
 /* Is the IED at this address (4 or 16 bytes by ipver) this process's? Always
  * true without --shard. */
 bool shard_holds_ied(const uint8_t *ip, uint8_t ipver);

@@ -8,6 +8,7 @@
 
 #include "core/bus.h"
 #include "core/finding.h"
+#include "core/shard.h"
 #include "dissectors/acse.h"
 #include "dissectors/iec61850_report.h"
 #include "dissectors/mms.h"
@@ -68,16 +69,6 @@ static void row_index_set(struct flow *f, uint32_t i)
 void summary_init(const struct input_set *files)
 {
 	inputs = files;
-}
-
-static uint32_t shard_k, shard_n;
-static uint64_t shard_other_frames;
-
-void summary_shard(uint32_t k, uint32_t n, uint64_t other_frames)
-{
-	shard_k = k;
-	shard_n = n;
-	shard_other_frames = other_frames;
 }
 
 void summary_free(void)
@@ -318,12 +309,14 @@ void summary_print(FILE *out)
 	fprintf(out, "%zu IED%s, %s%zu connection%s, %llu MMS PDU%s\n", n_only_ieds, n_only_ieds == 1 ? "" : "s", plcs,
 		n_rows, n_rows == 1 ? "" : "s", (unsigned long long)g_stats[STAT_mms_pdus],
 		g_stats[STAT_mms_pdus] == 1 ? "" : "s");
-	if (shard_n)
+	if (shard_count()) {
+		uint32_t k = shard_self(), n = shard_count();
+		uint64_t left = shard_frames_left();
 		fprintf(out,
 			"shard %u of %u (--shard %u/%u): only the IEDs whose address hashes to it; %llu frame%s left "
 			"to the other shards\n",
-			shard_k, shard_n, shard_k, shard_n, (unsigned long long)shard_other_frames,
-			shard_other_frames == 1 ? "" : "s");
+			k, n, k, n, (unsigned long long)left, left == 1 ? "" : "s");
+	}
 	for (size_t i = 0; i < n_ieds; i++) {
 		struct ied *d = &ieds[i];
 		char a[96];

@@ -5,7 +5,6 @@
 #ifndef MMSW_SUMMARY_H
 #define MMSW_SUMMARY_H
 
-#include <stdint.h>
 #include <stdio.h>
 
 #include "core/bus.h"
@@ -18,9 +17,6 @@ void summary_assoc(struct flow *f, int dir, const struct assoc_event *e, const s
 void summary_mms(struct flow *f, int dir, const struct mms_event *e, const struct pkt_where *at);
 void summary_tcp(struct flow *f, int dir, enum tcp_ev kind, const struct pkt_where *at);
 void summary_flow_end(struct flow *f, enum flow_end why, const struct pkt_where *at);
-/* --shard K/N: the summary says it covers shard k of n, and how many frames
- * it left to the other shards. */
-void summary_shard(uint32_t k, uint32_t n, uint64_t other_frames);
 /* The summary: the sink's own tables, the analyzers' blocks (bus_print), the
  * findings and the limits hit. */
 void summary_print(FILE *out);
