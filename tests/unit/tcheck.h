@@ -5,9 +5,7 @@
 #ifndef MMSW_TCHECK_H
 #define MMSW_TCHECK_H
 
-#include <glob.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -74,16 +72,6 @@ static inline void tcheck_in_child(const char *name, void (*fn)(void))
 	if (!(WIFEXITED(st) && WEXITSTATUS(st) == 0))
 		fprintf(stderr, "%s: failed\n", name);
 	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
-}
-
-/* The bundled captures (the .pcap files in $srcdir/pcaps), for the tests that walk every
- * frame of them (checked: none found is a failure). */
-static inline void tcheck_bundled_pcaps(glob_t *g)
-{
-	const char *src = getenv("srcdir");
-	char pattern[512];
-	snprintf(pattern, sizeof(pattern), "%s/pcaps/*.pcap", src && *src ? src : ".");
-	CHECK(glob(pattern, 0, NULL, g) == 0);
 }
 
 #define TCHECK_DONE() \

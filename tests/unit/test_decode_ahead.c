@@ -8,9 +8,7 @@
  * buffer is wiped before the comparison, so a pointer left pointing into it
  * fails. Also: only exactly the stored bytes are taken, once, and a record that
  * does not fit is not written. */
-#include <glob.h>
 #include <pcap/pcap.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "dissectors/cotp.h"
@@ -22,6 +20,7 @@
 #include "stages/decode_link.h"
 #include "stages/flow_hash.h"
 #include "tcheck.h"
+#include "tpcap.h"
 
 static struct decode_ahead_scratch scratch;
 static uint8_t stored[64 * 1024];
@@ -177,29 +176,24 @@ static bool one_frame(int dlt, const uint8_t *data, uint32_t caplen)
 	return true;
 }
 
+struct counts {
+	unsigned long ahead, reporting; /* decoded ahead: in all, in clean_reporting.pcap */
+};
+
+static void each_frame(void *ctx, const char *path, int dlt, const struct pcap_pkthdr *h, const u_char *d)
+{
+	struct counts *c = ctx;
+	bool taken = one_frame(dlt, d, h->caplen);
+	c->ahead += taken;
+	if (strstr(path, "/clean_reporting.pcap"))
+		c->reporting += taken;
+}
+
 int main(void)
 {
-	glob_t g;
-	tcheck_bundled_pcaps(&g);
-	unsigned long frames = 0, ahead = 0, reporting = 0;
-	for (size_t i = 0; i < g.gl_pathc; i++) {
-		char err[PCAP_ERRBUF_SIZE];
-		pcap_t *p = pcap_open_offline(g.gl_pathv[i], err);
-		CHECK(p != NULL);
-		if (!p)
-			continue;
-		struct pcap_pkthdr *h;
-		const u_char *d;
-		unsigned long before = ahead;
-		while (pcap_next_ex(p, &h, &d) == 1) {
-			frames++;
-			ahead += one_frame(pcap_datalink(p), d, h->caplen);
-		}
-		if (strstr(g.gl_pathv[i], "/clean_reporting.pcap"))
-			reporting = ahead - before;
-		pcap_close(p);
-	}
-	globfree(&g);
+	struct counts c = { 0, 0 };
+	unsigned long frames = tpcap_each_frame(each_frame, &c);
+	unsigned long ahead = c.ahead, reporting = c.reporting;
 	/* Not vacuous: the reporting capture's 488 PDUs are nearly all plain. */
 	CHECK(reporting >= 400);
 	printf("%lu frames, %lu decoded ahead\n", frames, ahead);

@@ -3,9 +3,7 @@
  * in the kernel (live_shard_filter): for every frame of every bundled capture
  * and each shard of 2 and 3, the filter passes every frame the pipeline would
  * keep in that shard, and no frame of another shard's IPv4 MMS connection. */
-#include <glob.h>
 #include <pcap/pcap.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "core/shard.h"
@@ -13,6 +11,7 @@
 #include "stages/decode_ip.h"
 #include "stages/decode_link.h"
 #include "tcheck.h"
+#include "tpcap.h"
 
 static const uint8_t IED_21[4] = { 127, 0, 0, 21 }, IED_22[4] = { 127, 0, 0, 22 }, CLIENT[4] = { 127, 0, 0, 1 };
 
@@ -50,13 +49,53 @@ static bool is_mms_port(uint16_t port)
 	return port == 102 || port == 3782;
 }
 
+/* The filters under test, and what the walk over every frame counted. */
+static struct bpf_program all, by_shard[2][3];
+static unsigned long frames, kept_out, missing, extra, vlan_mms;
+
+static void each_frame(void *ctx, const char *path, int dlt, const struct pcap_pkthdr *h, const u_char *d)
+{
+	(void)ctx;
+	(void)path;
+	if (dlt != DLT_EN10MB || !pcap_offline_filter(&all, h, d))
+		return;
+	frames++;
+	/* the pipeline's shard (pipeline.c in_shard) */
+	struct pkt pk;
+	memset(&pk, 0, sizeof(pk));
+	pk.data = d;
+	pk.caplen = h->caplen;
+	pk.wirelen = h->len;
+	bool ipv4_mms = false;
+	uint32_t shard[2] = { 0, 0 };
+	if (decode_link(DLT_EN10MB, &pk) == LINK_OK && decode_ip(&pk) == IP_TCP) {
+		bool s = is_mms_port(pk.sport), t = is_mms_port(pk.dport);
+		ipv4_mms = pk.ipver == 4 && s != t;
+		if (ipv4_mms && pk.n_vlan)
+			vlan_mms++;
+		for (uint32_t n = 2; n <= 3; n++)
+			shard[n - 2] = shard_of_ip(&pk, s, t, n);
+	}
+	for (uint32_t n = 2; n <= 3; n++)
+		for (uint32_t k = 0; k < n; k++) {
+			bool pass = pcap_offline_filter(&by_shard[n - 2][k], h, d) != 0;
+			if (shard[n - 2] == k && !pass)
+				missing++; /* a frame the shard needs, not delivered */
+			if (ipv4_mms && shard[n - 2] != k) {
+				if (pass)
+					extra++; /* another shard's, delivered anyway */
+				else
+					kept_out++;
+			}
+		}
+}
+
 int main(void)
 {
 	test_rule();
 	static const uint16_t ports[] = { 102, 3782 };
 	pcap_t *dead = pcap_open_dead(DLT_EN10MB, 65535);
 	char flt[8192];
-	struct bpf_program all, by_shard[2][3];
 	live_default_filter(ports, 2, flt, sizeof(flt));
 	CHECK_EQ(pcap_compile(dead, &all, flt, 1, PCAP_NETMASK_UNKNOWN), 0);
 	for (uint32_t n = 2; n <= 3; n++)
@@ -70,57 +109,7 @@ int main(void)
 		many[i] = (uint16_t)(10000 + i);
 	CHECK(!live_shard_filter(many, 16, 1, 2, flt, sizeof(flt)));
 
-	glob_t g;
-	tcheck_bundled_pcaps(&g);
-	unsigned long frames = 0, kept_out = 0, missing = 0, extra = 0, vlan_mms = 0;
-	for (size_t i = 0; i < g.gl_pathc; i++) {
-		char err[PCAP_ERRBUF_SIZE];
-		pcap_t *p = pcap_open_offline(g.gl_pathv[i], err);
-		CHECK(p != NULL);
-		if (!p)
-			continue;
-		if (pcap_datalink(p) != DLT_EN10MB) {
-			pcap_close(p);
-			continue;
-		}
-		struct pcap_pkthdr *h;
-		const u_char *d;
-		while (pcap_next_ex(p, &h, &d) == 1) {
-			if (!pcap_offline_filter(&all, h, d))
-				continue;
-			frames++;
-			/* the pipeline's shard (pipeline.c in_shard) */
-			struct pkt pk;
-			memset(&pk, 0, sizeof(pk));
-			pk.data = d;
-			pk.caplen = h->caplen;
-			pk.wirelen = h->len;
-			bool ipv4_mms = false;
-			uint32_t shard[2] = { 0, 0 };
-			if (decode_link(DLT_EN10MB, &pk) == LINK_OK && decode_ip(&pk) == IP_TCP) {
-				bool s = is_mms_port(pk.sport), t = is_mms_port(pk.dport);
-				ipv4_mms = pk.ipver == 4 && s != t;
-				if (ipv4_mms && pk.n_vlan)
-					vlan_mms++;
-				for (uint32_t n = 2; n <= 3; n++)
-					shard[n - 2] = shard_of_ip(&pk, s, t, n);
-			}
-			for (uint32_t n = 2; n <= 3; n++)
-				for (uint32_t k = 0; k < n; k++) {
-					bool pass = pcap_offline_filter(&by_shard[n - 2][k], h, d) != 0;
-					if (shard[n - 2] == k && !pass)
-						missing++; /* a frame the shard needs, not delivered */
-					if (ipv4_mms && shard[n - 2] != k) {
-						if (pass)
-							extra++; /* another shard's, delivered anyway */
-						else
-							kept_out++;
-					}
-				}
-		}
-		pcap_close(p);
-	}
-	globfree(&g);
+	tpcap_each_frame(each_frame, NULL);
 	CHECK_EQ(missing, 0);
 	CHECK_EQ(extra, 0);
 	/* not vacuous: other shards' frames were kept out, behind VLAN tags too */
