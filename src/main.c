@@ -563,6 +563,10 @@ int main(int argc, char **argv)
 			status = EXIT_FAILURE_RUN;
 	} else {
 		input_set_flow_soon(pipeline_flow_soon);
+		/* --shard: the reader hands another shard's frames on as their
+		 * headers only, unless something keeps every frame's bytes (--evidence). */
+		if (opt.shards && !bus_keeps_frames())
+			input_set_frames_left(pipeline_frame_fate, pipeline_frame_left);
 		if ((opt.single_threaded ? input_set_read : input_set_read_threaded)(&in, offline_packet, NULL,
 										     &stop_requested) != 0)
 			status = EXIT_FAILURE_RUN;

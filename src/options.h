@@ -11,7 +11,6 @@
 #include "util/limits.h"
 #include "web/server.h"
 
-#define MMSW_MAX_MMS_PORTS 16
 #define MMSW_MAX_EVE_OUTPUTS 8
 
 /* Exit statuses (documented in --help and the README). */

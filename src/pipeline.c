@@ -15,6 +15,7 @@
 #include "stages/decode_link.h"
 #include "stages/defrag.h"
 #include "stages/flow_table.h"
+#include "stages/frame_peek.h"
 #include "stages/packet_clock.h"
 #include "stages/redundancy.h"
 #include "stages/stream_tcp.h"
@@ -25,6 +26,13 @@
 #define SWEEP_INTERVAL_US 1000000
 
 static const struct options *opt;
+/* The shard rule for pipeline_frame_fate, read on the reader's thread for
+ * every frame: a copy on lines of its own, away from the state this file
+ * writes for every frame (last_ts and last_at share opt's line), which would
+ * make each read wait for the line to come back from the pipeline's core. */
+static struct {
+	_Alignas(64) struct frame_shard_rule rule;
+} reader_side;
 static struct flow_table *flows;
 static int64_t last_ts, last_sweep;
 static struct pkt_where last_at;
@@ -39,6 +47,10 @@ static void on_flow_end(struct flow *f, enum flow_end why, const struct pkt_wher
 int pipeline_init(const struct options *o)
 {
 	opt = o;
+	reader_side.rule.k = o->shard;
+	reader_side.rule.n = o->shards;
+	reader_side.rule.n_mms_ports = (uint32_t)o->n_mms_ports;
+	memcpy(reader_side.rule.mms_ports, o->mms_ports, o->n_mms_ports * sizeof(o->mms_ports[0]));
 	shard_set(o->shard, o->shards);
 	flows = flow_table_new(o->max_flows, on_flow_end);
 	return flows ? 0 : -1;
@@ -187,30 +199,37 @@ static void tcp_packet(struct pkt *p)
 	flow_touch(flows, f, p->at.ts_us);
 }
 
-/* --shard K/N: is a frame of shard `shard` this process's? Each frame is asked
- * once. Another shard's goes no further and is only counted: the process that
- * has it analyses it, so here it is as if the frame were not in the input (the
- * tallies of what was read, core/unread.h, count this shard's frames only; a
- * frame of an MMS connection still says that MMS is there). Without --shard
- * every frame is. */
+/* --shard K/N: a frame of another shard goes no further and is only counted:
+ * the process that has it analyses it, so here it is as if the frame were not
+ * in the input (the tallies of what was read, core/unread.h, count this
+ * shard's frames only; a frame of an MMS connection still says that MMS is
+ * there). */
+static void left_to_other_shard(bool mms)
+{
+	shard_frame_left();
+	if (mms)
+		unread_mms_elsewhere();
+}
+
+/* Is a frame of shard `shard` this process's? Each frame is asked once.
+ * Without --shard every frame is. */
 static bool in_shard(uint32_t shard, bool mms, const struct pkt_where *at, const struct pcap_pkthdr *hdr)
 {
 	if (!opt->shards)
 		return true;
 	if (shard != opt->shard) {
-		shard_frame_left();
-		if (mms)
-			unread_mms_elsewhere();
+		left_to_other_shard(mms);
 		return false;
 	}
 	unread_frame(*at, hdr->caplen, hdr->len);
 	return true;
 }
 
-static void packet_in(uint32_t iface, int dlt, uint32_t file_idx, uint64_t frame, const struct pcap_pkthdr *hdr,
-		      const uint8_t *data)
+/* What every frame does first, whatever becomes of it: packet time, the
+ * timers it moves, the frame counters. Inlined: it was packet_in's own code,
+ * and a call returning the 16-byte position cost the default path. */
+static inline __attribute__((always_inline)) struct pkt_where frame_arrives(uint32_t file_idx, uint64_t frame, const struct pcap_pkthdr *hdr)
 {
-	struct pkt p;
 	struct packet_time pt;
 	if ((frame & 63) == 0)
 		heap_hugepages_follow(); /* what the heap grew by since (util/heap.h) */
@@ -226,6 +245,24 @@ static void packet_in(uint32_t iface, int dlt, uint32_t file_idx, uint64_t frame
 		flow_table_shift(flows, pt.step_us);
 		last_sweep += pt.step_us;
 	}
+	stat_inc(STAT_packets);
+	stat_add(STAT_bytes, hdr->caplen);
+	last_ts = at.ts_us;
+	last_at = at;
+	/* A frame with an invalid time (stages/packet_clock.h) moves no timer. */
+	if (pt.valid && at.ts_us - last_sweep >= SWEEP_INTERVAL_US) {
+		if (last_sweep)
+			sweep(at.ts_us, &at);
+		last_sweep = at.ts_us;
+	}
+	return at;
+}
+
+static void packet_in(uint32_t iface, int dlt, uint32_t file_idx, uint64_t frame, const struct pcap_pkthdr *hdr,
+		      const uint8_t *data)
+{
+	struct pkt p;
+	const struct pkt_where at = frame_arrives(file_idx, frame, hdr);
 	p.at = at;
 	p.iface = iface;
 	p.src_mac = NULL;
@@ -235,16 +272,6 @@ static void packet_in(uint32_t iface, int dlt, uint32_t file_idx, uint64_t frame
 	p.caplen = hdr->caplen;
 	p.wirelen = hdr->len;
 	p.dlt = dlt;
-	stat_inc(STAT_packets);
-	stat_add(STAT_bytes, hdr->caplen);
-	last_ts = at.ts_us;
-	last_at = at;
-	/* A frame with an invalid time (stages/packet_clock.h) moves no timer. */
-	if (pt.valid && p.at.ts_us - last_sweep >= SWEEP_INTERVAL_US) {
-		if (last_sweep)
-			sweep(p.at.ts_us, &p.at);
-		last_sweep = p.at.ts_us;
-	}
 	/* After the timers: a tick sees whole frames. With --shard, once the
 	 * frame's shard is known (in_shard). */
 	if (!opt->shards)
@@ -338,6 +365,17 @@ void pipeline_live_packet(void *ctx, uint32_t iface, int dlt, uint64_t frame, co
 {
 	(void)ctx;
 	packet_in(iface, dlt, 0, frame, hdr, data);
+}
+
+enum frame_fate pipeline_frame_fate(int dlt, const uint8_t *data, uint32_t caplen, uint32_t wirelen)
+{
+	return frame_peek_fate(&reader_side.rule, dlt, data, caplen, wirelen);
+}
+
+void pipeline_frame_left(uint32_t file_idx, uint64_t frame, const struct pcap_pkthdr *hdr, bool mms)
+{
+	frame_arrives(file_idx, frame, hdr);
+	left_to_other_shard(mms);
 }
 
 void pipeline_finish(void)

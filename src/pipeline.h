@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "options.h"
+#include "stages/capture.h"
 
 int pipeline_init(const struct options *o);
 /* Register every analyzer on the bus, in the order events reach them. */
@@ -26,5 +27,13 @@ void pipeline_finish(void);
  * flow (input_set_flow_soon, flow_table_prefetch). */
 void pipeline_flow_soon(uint32_t flow_hash, int stage);
 int64_t pipeline_last_ts(void);
+/* --shard, offline (input_set_frames_left): on the reader's thread, is a frame
+ * surely another shard's, as packet_in would judge it after the link and IP
+ * stages? Only frames those stages pass without counting anything are judged
+ * (stages/frame_peek.h); the rest are FRAME_HERE and packet_in decides. */
+enum frame_fate pipeline_frame_fate(int dlt, const uint8_t *data, uint32_t caplen, uint32_t wirelen);
+/* Such a frame, in its place: what packet_in does for another shard's frame
+ * (its time, timers and counters) without its bytes. */
+void pipeline_frame_left(uint32_t file_idx, uint64_t frame, const struct pcap_pkthdr *h, bool mms);
 
 #endif

@@ -314,6 +314,11 @@ void bus_frame(struct flow *f, int dir, const struct pkt *p)
 		frame_fn[i](f, dir, p);
 }
 
+bool bus_keeps_frames(void)
+{
+	return n_frame > 0;
+}
+
 /* Rule 3: timers and the end of input are not events, findings go out at once. */
 void bus_tick(int64_t now)
 {

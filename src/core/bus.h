@@ -113,6 +113,8 @@ void bus_flow_end(struct flow *f, enum flow_end why, const struct pkt_where *at)
  * flow and direction as soon as the flow stage found them, before any event the
  * frame causes. Not queued: nothing is emitted from it. */
 void bus_frame(struct flow *f, int dir, const struct pkt *p);
+/* Does anyone keep frames (bus_frame)? Then every frame's bytes must reach the bus. */
+bool bus_keeps_frames(void);
 /* A UDP datagram (IPv4 unfragmented or reassembled, IPv6): p's ports and payload. */
 void bus_udp(const struct pkt *p);
 void bus_tick(int64_t now);

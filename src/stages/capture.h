@@ -5,6 +5,7 @@
 #define MMSW_CAPTURE_H
 
 #include <pcap/pcap.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -42,6 +43,16 @@ int input_set_read_threaded(struct input_set *s, packet_fn fn, void *ctx, volati
  * nothing is called. */
 typedef void (*flow_soon_fn)(uint32_t flow_hash, int stage);
 void input_set_flow_soon(flow_soon_fn fn);
+/* What input_set_read_threaded's reader asks of each frame when set (--shard):
+ * is it surely another shard's, from its headers alone (the pipeline's
+ * pipeline_frame_fate)? Such a frame crosses to the caller's thread as its
+ * header alone and goes to `left` instead of fn, in its place in the order:
+ * its bytes are neither copied nor decoded. FRAME_LEFT_MMS: the frame is an
+ * MMS connection's. NULL (the default): every frame goes to fn. */
+enum frame_fate { FRAME_HERE, FRAME_LEFT, FRAME_LEFT_MMS };
+typedef enum frame_fate (*frame_fate_fn)(int dlt, const uint8_t *data, uint32_t caplen, uint32_t wirelen);
+typedef void (*frame_left_fn)(uint32_t file_idx, uint64_t frame, const struct pcap_pkthdr *h, bool mms);
+void input_set_frames_left(frame_fate_fn fate, frame_left_fn left);
 void input_set_free(struct input_set *s);
 
 #endif

@@ -21,7 +21,12 @@
  * the PDU and its report decoded, which consume() hands to the pipeline with the
  * frame; the pipeline takes it only for exactly those bytes. The block also
  * keeps each such frame's flow hash, which consume() passes to flow_soon a few
- * frames early so that the pipeline's flow is in the cache when its turn comes. */
+ * frames early so that the pipeline's flow is in the cache when its turn comes.
+ *
+ * With --shard, a frame the pipeline would only count as another shard's (its
+ * headers say so: input_set_frames_left) crosses as a REC_LEFT record, its
+ * header without its bytes: each of N processes reading the whole input then
+ * copies and decodes only its own share. */
 #include "stages/capture.h"
 
 #include <pthread.h>
@@ -49,12 +54,12 @@
 #define CONSUME_AHEAD 2048
 /* REC_AHEAD follows the REC_FRAME it belongs to, in the same block: what
  * stages/decode_ahead.c decoded of the frame's copy. */
-enum rec_kind { REC_FRAME, REC_WARN, REC_ERROR, REC_AHEAD };
+enum rec_kind { REC_FRAME, REC_WARN, REC_ERROR, REC_AHEAD, REC_LEFT, REC_LEFT_MMS };
 
 /* One record in a block, followed by len bytes (the frame, the message with
  * its NUL, or a frame's decoding), padded to the next 8 bytes. */
 struct rec {
-	struct pcap_pkthdr hdr; /* REC_FRAME */
+	struct pcap_pkthdr hdr; /* REC_FRAME, REC_LEFT* */
 	uint64_t frame;
 	uint32_t file_idx;
 	int32_t dlt;
@@ -181,7 +186,8 @@ static const uint8_t *put(struct ring *r, enum rec_kind kind, int dlt, uint32_t 
 	rc->dlt = dlt;
 	rc->kind = kind;
 	rc->len = len;
-	memcpy(rc + 1, bytes, len);
+	if (len)
+		memcpy(rc + 1, bytes, len);
 	advance(b, need);
 	/* Always below SOON_CAP: every record takes at least sizeof(struct rec),
 	 * and a block grown for a large frame holds that frame alone. */
@@ -210,10 +216,24 @@ static void put_ahead(struct ring *r, int dlt, const uint8_t *frame, const uint8
 		b->soon[b->n_frames - 1] = decode_ahead_flow_hash(rc + 1); /* the frame just put */
 }
 
+static frame_fate_fn frame_fate;
+static frame_left_fn frame_left;
+
+void input_set_frames_left(frame_fate_fn fate, frame_left_fn left)
+{
+	frame_fate = fate;
+	frame_left = left;
+}
+
 static void reader_packet(void *ctx, int dlt, uint32_t file_idx, uint64_t frame, const struct pcap_pkthdr *h,
 			  const uint8_t *data)
 {
 	struct ring *r = ctx;
+	enum frame_fate fate = frame_fate ? frame_fate(dlt, data, h->caplen, h->len) : FRAME_HERE;
+	if (fate != FRAME_HERE) {
+		put(r, fate == FRAME_LEFT_MMS ? REC_LEFT_MMS : REC_LEFT, dlt, file_idx, frame, h, NULL, 0);
+		return;
+	}
 	const uint8_t *copy = put(r, REC_FRAME, dlt, file_idx, frame, h, data, h->caplen);
 	if (copy && r->ahead)
 		put_ahead(r, dlt, data, copy, h->caplen);
@@ -298,6 +318,10 @@ static bool consume(const struct block *b, packet_fn fn, void *ctx, volatile int
 			fn(ctx, e->dlt, e->file_idx, e->frame, &e->hdr, bytes);
 			if (ahead)
 				decode_ahead_current(NULL, NULL);
+			if (stop && *stop)
+				return false;
+		} else if (e->kind == REC_LEFT || e->kind == REC_LEFT_MMS) {
+			frame_left(e->file_idx, e->frame, &e->hdr, e->kind == REC_LEFT_MMS);
 			if (stop && *stop)
 				return false;
 		} else if (e->kind == REC_AHEAD) {

@@ -22,6 +22,7 @@
 #include "dissectors/session.h"
 #include "dissectors/tpkt.h"
 #include "stages/flow_hash.h"
+#include "stages/frame_peek.h"
 
 #define ISO_TSAP_PORT 102
 
@@ -89,52 +90,23 @@ static bool in_frame(const uint8_t *v, size_t len, const uint8_t *frame, uint32_
  * user data and the PDU are, and the presentation data value's context. */
 static bool locate(int dlt, const uint8_t *frame, uint32_t caplen, struct stored *h)
 {
-	if (dlt != DLT_EN10MB)
-		return false;
-	struct rd r = rd_make(frame, caplen);
-	uint16_t type, vlan[4] = { 0 };
-	uint8_t n_vlan = 0;
-	if (!rd_skip(&r, 12) || !rd_be16(&r, &type))
-		return false;
-	for (int tags = 0; type == 0x8100 || type == 0x88a8 || type == 0x9100; tags++) {
-		uint16_t tci;
-		if (tags == 8 || !rd_be16(&r, &tci) || !rd_be16(&r, &type))
-			return false;
-		if (n_vlan < 4)
-			vlan[n_vlan++] = tci & 0x0fff; /* as the link stage keeps them */
-	}
-	if (type != 0x0800)
-		return false;
-	/* IPv4, not a fragment, TCP; its total length bounds the segment (an
-	 * Ethernet pad or a PRP trailer follows it). */
-	struct rd ip = r;
-	uint8_t vihl, proto;
-	uint16_t total, frag;
-	if (!rd_peek(&ip, 0, &vihl) || (vihl >> 4) != 4 || (vihl & 15) < 5)
-		return false;
-	if (!rd_skip(&ip, 2) || !rd_be16(&ip, &total) || !rd_skip(&ip, 2) || !rd_be16(&ip, &frag) || !rd_skip(&ip, 1) ||
-	    !rd_u8(&ip, &proto) || proto != 6 || (frag & 0x3fff) != 0)
-		return false;
-	struct rd seg;
-	uint32_t ihl = (uint32_t)(vihl & 15) * 4;
-	if (total < ihl || !rd_sub(&r, total, &seg))
-		return false;
-	struct rd at_addrs = seg;
-	struct bview addrs; /* source, destination */
-	if (!rd_skip(&at_addrs, 12) || !rd_view(&at_addrs, 8, &addrs) || !rd_skip(&seg, ihl))
-		return false;
-	uint16_t sport, dport;
-	uint8_t doff;
-	if (!rd_be16(&seg, &sport) || !rd_be16(&seg, &dport) || (sport != ISO_TSAP_PORT && dport != ISO_TSAP_PORT) ||
-	    !rd_peek(&seg, 8, &doff) || (doff >> 4) < 5 || !rd_skip(&seg, (size_t)(doff >> 4) * 4 - 4))
+	/* IPv4 TCP as the link and IP stages take it (the capture's wire length
+	 * is not known here: caplen stands for it, which only lets frame_peek
+	 * look for a PRP trailer where a snapped frame has none). The whole IP
+	 * datagram captured: its total length bounds the segment (an Ethernet pad
+	 * or a PRP trailer may follow it). */
+	struct frame_peek pk;
+	if (frame_peek(dlt, frame, caplen, caplen, &pk) != FRAME_PEEK_IPV4_TCP || pk.ip_total > rd_left(&pk.ip) ||
+	    (pk.sport != ISO_TSAP_PORT && pk.dport != ISO_TSAP_PORT))
 		return false;
 	/* Another shard's frame would be decoded for nothing. Port 102 only: with
 	 * other MMS ports configured a frame may be judged otherwise here than by
 	 * the pipeline, which costs a decoding or saves none, never a byte. */
 	if (shard_count() &&
-	    shard_of_pair(addrs.p, addrs.p + 4, 4, sport == ISO_TSAP_PORT, dport == ISO_TSAP_PORT, shard_count()) !=
-		    shard_self())
+	    shard_of_pair(pk.ip_src, pk.ip_dst, 4, pk.sport == ISO_TSAP_PORT, pk.dport == ISO_TSAP_PORT,
+			  shard_count()) != shard_self())
 		return false;
+	struct rd seg = pk.tcp_payload;
 	/* One TPKT filling the segment, holding one COTP DT with EOT (the
 	 * dissectors' own readers). */
 	uint16_t tlen;
@@ -171,7 +143,7 @@ static bool locate(int dlt, const uint8_t *frame, uint32_t caplen, struct stored
 	h->pdv_has_ctx = pdv->has_ctx;
 	h->pdv_ctx = pdv->ctx;
 	h->pdv_encoding = pdv->encoding;
-	h->flow_hash = flow_hash_ipv4(addrs.p, addrs.p + 4, sport, dport, n_vlan, vlan);
+	h->flow_hash = flow_hash_ipv4(pk.ip_src, pk.ip_dst, pk.sport, pk.dport, pk.n_vlan, pk.vlan);
 	return true;
 }
 

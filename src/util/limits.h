@@ -13,6 +13,8 @@
 #define MMSW_DEFAULT_MAX_FLOWS 65536
 /* Shards of --shard K/N (core/shard.h). */
 #define MMSW_SHARDS_MAX 256
+/* Ports taken for MMS (--mms-port, 102 by default). */
+#define MMSW_MAX_MMS_PORTS 16
 /* Out-of-order bytes held per direction, and across all flows. */
 #define MMSW_OOO_DIR_MAX (256u * 1024)
 #define MMSW_OOO_SEGS_DIR_MAX 1024
