@@ -228,7 +228,8 @@ static bool in_shard(uint32_t shard, bool mms, const struct pkt_where *at, const
 /* What every frame does first, whatever becomes of it: packet time, the
  * timers it moves, the frame counters. Inlined: it was packet_in's own code,
  * and a call returning the 16-byte position cost the default path. */
-static inline __attribute__((always_inline)) struct pkt_where frame_arrives(uint32_t file_idx, uint64_t frame, const struct pcap_pkthdr *hdr)
+static inline __attribute__((always_inline)) struct pkt_where frame_arrives(uint32_t file_idx, uint64_t frame,
+									    const struct pcap_pkthdr *hdr)
 {
 	struct packet_time pt;
 	if ((frame & 63) == 0)

@@ -12,20 +12,24 @@ static uint32_t addr_shard(const uint8_t *ip, size_t len, uint32_t n)
 	return fnv1a32(FNV1A32_INIT, ip, len) % n;
 }
 
-/* Set once, then read for every frame on the reader's thread too
- * (stages/decode_ahead.c, pipeline_frame_fate); the count, written for every
- * other shard's frame by the pipeline's, is on a line of its own: sharing one
- * made each of those reads wait for the line to come back from the other core
- * (a tenth of the reader's time, by perf, when it did). */
-static uint32_t self_k, self_n;
+/* The process's shard: set once, then read for every frame on the reader's
+ * thread too (stages/decode_ahead.c). Each of these two is on a line of its
+ * own. The count is written for every other shard's frame by the pipeline's
+ * thread; K and N shared a line with it once, and then with the run's
+ * counters (util/stats.h), written for every frame: each read waited for the
+ * line to come back from the pipeline's core (by perf, a tenth of the reader's
+ * samples in --shard mode, 2% of them without it). */
+static struct {
+	_Alignas(64) uint32_t k, n;
+} self;
 static struct {
 	_Alignas(64) uint64_t n;
 } frames_left;
 
 void shard_set(uint32_t k, uint32_t n)
 {
-	self_k = k;
-	self_n = n;
+	self.k = k;
+	self.n = n;
 	frames_left.n = 0;
 }
 
@@ -41,17 +45,17 @@ uint64_t shard_frames_left(void)
 
 uint32_t shard_count(void)
 {
-	return self_n;
+	return self.n;
 }
 
 uint32_t shard_self(void)
 {
-	return self_k;
+	return self.k;
 }
 
 bool shard_holds_ied(const uint8_t *ip, uint8_t ipver)
 {
-	return self_n <= 1 || addr_shard(ip, ipver == 4 ? 4 : 16, self_n) == self_k;
+	return self.n <= 1 || addr_shard(ip, ipver == 4 ? 4 : 16, self.n) == self.k;
 }
 
 uint32_t shard_of_pair(const uint8_t *a, const uint8_t *b, size_t len, bool a_mms, bool b_mms, uint32_t n)
