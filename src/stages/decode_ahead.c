@@ -90,13 +90,11 @@ static bool in_frame(const uint8_t *v, size_t len, const uint8_t *frame, uint32_
  * user data and the PDU are, and the presentation data value's context. */
 static bool locate(int dlt, const uint8_t *frame, uint32_t caplen, struct stored *h)
 {
-	/* IPv4 TCP as the link and IP stages take it (the capture's wire length
-	 * is not known here: caplen stands for it, which only lets frame_peek
-	 * look for a PRP trailer where a snapped frame has none). The whole IP
-	 * datagram captured: its total length bounds the segment (an Ethernet pad
-	 * or a PRP trailer may follow it). */
+	/* IPv4 TCP as the link and IP stages take it, the whole IP datagram
+	 * captured: its total length bounds the segment (an Ethernet pad or a PRP
+	 * trailer may follow it). */
 	struct frame_peek pk;
-	if (frame_peek(dlt, frame, caplen, caplen, &pk) != FRAME_PEEK_IPV4_TCP || pk.ip_total > rd_left(&pk.ip) ||
+	if (frame_peek(dlt, frame, caplen, &pk) != FRAME_PEEK_IPV4_TCP || pk.ip_total > rd_left(&pk.ip) ||
 	    (pk.sport != ISO_TSAP_PORT && pk.dport != ISO_TSAP_PORT))
 		return false;
 	/* Another shard's frame would be decoded for nothing. Port 102 only: with

@@ -17,16 +17,16 @@ static bool vlan_tpid(uint16_t t)
 	return t == 0x8100 || t == 0x88a8 || t == 0x9100 || t == 0x9200 || t == 0x9300;
 }
 
-/* Could the link stage find a PRP trailer in this frame? It looks only in a
- * frame captured whole: at the very end, and in a frame of at most 64 bytes
- * also before padding, from six bytes past the headers. Any 0x88FB where a
- * trailer's suffix could end says maybe (the stage also checks the LAN id and
- * the size, and counts a near miss at the end). */
-static bool prp_possible(const uint8_t *frame, uint32_t caplen, uint32_t wirelen, uint32_t payload_off)
+/* The link stage looks for a PRP trailer only in a frame captured whole: at
+ * the very end, and in a frame of at most 64 bytes also before padding, from
+ * six bytes past the headers. Any 0x88FB where a trailer's suffix could end
+ * says maybe (the stage also checks the LAN id and the size, and counts a
+ * near miss at the end). */
+bool frame_peek_prp_possible(const struct frame_peek *pk, const uint8_t *frame, uint32_t caplen, uint32_t wirelen)
 {
 	if (wirelen > caplen)
 		return false;
-	uint32_t lowest = caplen <= 64 ? payload_off + 6 : caplen;
+	uint32_t lowest = caplen <= 64 ? pk->l3_off + 6 : caplen;
 	for (uint32_t end = caplen; end >= lowest && end >= 6; end--)
 		if (frame[end - 2] == 0x88 && frame[end - 1] == 0xfb)
 			return true;
@@ -63,11 +63,10 @@ static enum frame_peek_kind ipv4(struct rd r, struct frame_peek *out)
 	return FRAME_PEEK_IPV4_TCP;
 }
 
-enum frame_peek_kind frame_peek(int dlt, const uint8_t *frame, uint32_t caplen, uint32_t wirelen,
-				struct frame_peek *out)
+enum frame_peek_kind frame_peek(int dlt, const uint8_t *frame, uint32_t caplen, struct frame_peek *out)
 {
 	out->n_vlan = 0;
-	out->prp_possible = false;
+	out->l3_off = 0;
 	if (dlt != DLT_EN10MB)
 		return FRAME_PEEK_UNSURE;
 	struct rd r = rd_make(frame, caplen);
@@ -82,7 +81,7 @@ enum frame_peek_kind frame_peek(int dlt, const uint8_t *frame, uint32_t caplen, 
 	}
 	if (type == ETHERTYPE_HSR || type == ETHERTYPE_PRP_SUPERVISION || type == ETHERTYPE_IPV6)
 		return FRAME_PEEK_UNSURE;
-	out->prp_possible = prp_possible(frame, caplen, wirelen, (uint32_t)rd_pos(&r));
+	out->l3_off = (uint32_t)rd_pos(&r);
 	if (type != ETHERTYPE_IPV4)
 		return FRAME_PEEK_NOT_IP;
 	return ipv4(r, out);
@@ -100,21 +99,23 @@ enum frame_fate frame_peek_fate(const struct frame_shard_rule *rule, int dlt, co
 				uint32_t wirelen)
 {
 	struct frame_peek pk;
-	enum frame_peek_kind kind = frame_peek(dlt, frame, caplen, wirelen, &pk);
-	if (pk.prp_possible)
-		return FRAME_HERE; /* the redundancy stage's, and LAN health's */
-	switch (kind) {
+	enum frame_fate fate = FRAME_HERE;
+	switch (frame_peek(dlt, frame, caplen, &pk)) {
 	case FRAME_PEEK_UNSURE:
-		break;
+		return FRAME_HERE;
 	case FRAME_PEEK_NOT_IP:
 	case FRAME_PEEK_IPV4_OTHER: /* in_shard(0, false): shard 0's */
-		return rule->k == 0 ? FRAME_HERE : FRAME_LEFT;
+		fate = rule->k == 0 ? FRAME_HERE : FRAME_LEFT;
+		break;
 	case FRAME_PEEK_IPV4_TCP: {
 		bool src_mms = rule_mms_port(rule, pk.sport), dst_mms = rule_mms_port(rule, pk.dport);
-		if (shard_of_pair(pk.ip_src, pk.ip_dst, 4, src_mms, dst_mms, rule->n) == rule->k)
-			break;
-		return src_mms || dst_mms ? FRAME_LEFT_MMS : FRAME_LEFT;
+		if (shard_of_pair(pk.ip_src, pk.ip_dst, 4, src_mms, dst_mms, rule->n) != rule->k)
+			fate = src_mms || dst_mms ? FRAME_LEFT_MMS : FRAME_LEFT;
+		break;
 	}
 	}
-	return FRAME_HERE;
+	/* A frame with a PRP trailer is the redundancy stage's (and LAN health's) */
+	if (fate != FRAME_HERE && frame_peek_prp_possible(&pk, frame, caplen, wirelen))
+		return FRAME_HERE;
+	return fate;
 }

@@ -10,8 +10,9 @@
  * fragment, or an EtherType that is neither IP nor PRP/HSR. Whatever those
  * stages would count or treat otherwise (a truncated or malformed header, a
  * stack too deep, IPv6, a fragment, an HSR tag, another link type) is
- * FRAME_PEEK_UNSURE: the pipeline decides. So does a frame that may end in a
- * PRP trailer (prp_possible), for everything but where its IP datagram is. */
+ * FRAME_PEEK_UNSURE: the pipeline decides. A PRP trailer the link stage may
+ * find at the end is not looked for here (frame_peek_prp_possible, for whom
+ * it matters: the IP datagram's place does not depend on it). */
 #ifndef MMSW_FRAME_PEEK_H
 #define MMSW_FRAME_PEEK_H
 
@@ -30,8 +31,8 @@ enum frame_peek_kind {
 };
 
 struct frame_peek {
-	bool prp_possible; /* the link stage may find a PRP trailer (and cut it, or count a near miss) */
 	uint8_t n_vlan;
+	uint32_t l3_off;              /* where the bytes after the last EtherType begin */
 	uint16_t vlan[MMSW_MAX_VLAN]; /* VLAN ids, outermost first, as the link stage keeps them */
 	/* FRAME_PEEK_IPV4_*: */
 	const uint8_t *ip_src, *ip_dst; /* 4 bytes each, in the frame */
@@ -42,10 +43,12 @@ struct frame_peek {
 	struct rd tcp_payload; /* after the TCP header, up to the total length or the capture's end */
 };
 
-/* wirelen as pcap's header gives it (a PRP trailer is looked for only in a
- * frame captured whole, as the link stage does). */
-enum frame_peek_kind frame_peek(int dlt, const uint8_t *frame, uint32_t caplen, uint32_t wirelen,
-				struct frame_peek *out);
+/* A look at a frame of caplen bytes captured. */
+enum frame_peek_kind frame_peek(int dlt, const uint8_t *frame, uint32_t caplen, struct frame_peek *out);
+
+/* Could the link stage find a PRP trailer in the frame frame_peek just looked
+ * at (and cut it off, or count a near miss)? wirelen as pcap's header gives it. */
+bool frame_peek_prp_possible(const struct frame_peek *pk, const uint8_t *frame, uint32_t caplen, uint32_t wirelen);
 
 /* --shard K/N offline: what a frame's headers say of its shard, by the rule of
  * core/shard.h as the pipeline applies it (pipeline.c in_shard), for the reader
