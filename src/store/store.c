@@ -1032,19 +1032,39 @@ int store_open(const struct store_config *c, char *err, size_t errsize)
 	}
 	if (!exec("PRAGMA synchronous=NORMAL") || !exec("PRAGMA foreign_keys=ON"))
 		return open_fail(err, errsize, c->path, "cannot set up the database");
-	for (int v = (int)version; v < MMSW_DB_VERSION; v++) {
+	/* The schema is made or brought up to date, and the file marked as
+	 * mmswatch's, in one transaction that holds the write lock from its start:
+	 * another mmswatch opening the same new file at the same moment (a second
+	 * --shard process, a sensor and an offline run) waits for it (the busy
+	 * timeout) and then finds the whole schema, where it used to find part of
+	 * it, unmarked, and refused the file as another application's. */
+	if (!exec("BEGIN IMMEDIATE"))
+		return open_fail(err, errsize, c->path, "cannot write the database (it stayed locked)");
+	objects = pragma_int("SELECT count(*) FROM sqlite_master");
+	app = pragma_int("PRAGMA application_id");
+	version = pragma_int("PRAGMA user_version");
+	const char *refusal = NULL;
+	if (objects > 0 && app != MMSW_DB_APPLICATION_ID)
+		refusal = "is a SQLite database of another application: not touched";
+	else if (version > MMSW_DB_VERSION)
+		refusal = "was written by a newer mmswatch: not touched";
+	for (int v = (int)version; !refusal && v < MMSW_DB_VERSION; v++) {
 		char sql[64];
 		snprintf(sql, sizeof(sql), "PRAGMA user_version=%d", v + 1);
-		if (!exec("BEGIN") || !exec(MMSW_MIGRATIONS[v]) || !exec(sql) || !exec("COMMIT")) {
+		if (!exec(MMSW_MIGRATIONS[v]) || !exec(sql)) {
 			snprintf(why, sizeof(why), "cannot bring the database to schema %d: %s", v + 1,
 				 sqlite3_errmsg(db));
-			return open_fail(err, errsize, c->path, why);
+			refusal = why;
 		}
 	}
 	char sql[96];
 	snprintf(sql, sizeof(sql), "PRAGMA application_id=%d", MMSW_DB_APPLICATION_ID);
-	if (!exec(sql))
-		return open_fail(err, errsize, c->path, "cannot write the database");
+	if (!refusal && (!exec(sql) || !exec("COMMIT")))
+		refusal = "cannot write the database";
+	if (refusal) {
+		exec("ROLLBACK");
+		return open_fail(err, errsize, c->path, refusal);
+	}
 	for (int i = 0; i < S_COUNT; i++)
 		if (sqlite3_prepare_v3(db, SQL[i], -1, SQLITE_PREPARE_PERSISTENT, &st[i], NULL) != SQLITE_OK) {
 			snprintf(why, sizeof(why), "cannot prepare statements: %s", sqlite3_errmsg(db));
