@@ -101,12 +101,18 @@ def tpkts(stream):
 
 def main():
     outdir, pcaps = sys.argv[1], sys.argv[2:]
-    seeds = {t: set() for t in ("cotp", "session", "pres", "acse", "mms", "ber", "tls", "stream", "pcap", "decode_ahead")}
+    seeds = {t: set() for t in ("cotp", "session", "pres", "acse", "mms", "ber", "tls", "stream", "pcap", "decode_ahead",
+                                "frame_peek")}
     for p in pcaps:
         if os.path.getsize(p) < 64 * 1024:
             seeds["pcap"].add(open(p, "rb").read())
         # whole Ethernet frames for the reader thread's decoding ahead
         for linktype, pkt in packets(p):
+            # every frame for the reader's look at the headers, its first byte
+            # picking the shard (fuzz_frame_peek.c)
+            if linktype == 1 and len(seeds["frame_peek"]) < 4000:
+                for b in (0x00, 0x05, 0x86):
+                    seeds["frame_peek"].add(bytes([b]) + bytes(pkt))
             seg = tcp_payload(linktype, pkt)
             if seg and seg[2][:1] == b"\x03":
                 seeds["decode_ahead"].add(bytes(pkt))
