@@ -215,36 +215,44 @@ static void hand_made(const char *what, const uint8_t *f, size_t len, size_t wir
 	CHECK_EQ(left_wrong, wrong);
 }
 
+/* hand_made() on Ethernet with `tags` VLAN tags and EtherType et around the
+ * payload, captured whole. */
+static void hand_made_eth(const char *what, int tags, uint16_t et, const uint8_t *payload, size_t n,
+			  enum frame_fate expect)
+{
+	static uint8_t f[2048];
+	size_t len = eth(f, tags, et, payload, n);
+	hand_made(what, f, len, len, expect);
+}
+
 static void test_hand_made(void)
 {
 	uint8_t f[2048], d[1600];
 	/* 127.0.0.21 is shard 1 of 2 (test_rule), .22 shard 0 */
 	size_t n = ipv4(d, 6, 0, CLIENT, IED_22, 40000, 102, 100);
-	hand_made("MMS to shard 0's IED", f, eth(f, 0, 0x0800, d, n), eth(f, 0, 0x0800, d, n), FRAME_LEFT_MMS);
+	hand_made_eth("MMS to shard 0's IED", 0, 0x0800, d, n, FRAME_LEFT_MMS);
 	n = ipv4(d, 6, 0, CLIENT, IED_21, 40000, 102, 100);
-	hand_made("MMS to our IED", f, eth(f, 2, 0x0800, d, n), eth(f, 2, 0x0800, d, n), FRAME_HERE);
+	hand_made_eth("MMS to our IED", 2, 0x0800, d, n, FRAME_HERE);
 	n = ipv4(d, 6, 0, IED_22, CLIENT, 102, 40000, 100);
-	hand_made("MMS from shard 0's IED, 4 VLAN tags", f, eth(f, 4, 0x0800, d, n), eth(f, 4, 0x0800, d, n),
-		  FRAME_LEFT_MMS);
-	hand_made("5 VLAN tags: the link stage counts a stack too deep", f, eth(f, 5, 0x0800, d, n),
-		  eth(f, 5, 0x0800, d, n), FRAME_HERE);
+	hand_made_eth("MMS from shard 0's IED, 4 VLAN tags", 4, 0x0800, d, n, FRAME_LEFT_MMS);
+	hand_made_eth("5 VLAN tags: the link stage counts a stack too deep", 5, 0x0800, d, n, FRAME_HERE);
 	n = ipv4(d, 6, 0, IED_21, IED_22, 40000, 443, 100);
-	hand_made("other TCP: shard 0's", f, eth(f, 0, 0x0800, d, n), eth(f, 0, 0x0800, d, n), FRAME_LEFT);
+	hand_made_eth("other TCP: shard 0's", 0, 0x0800, d, n, FRAME_LEFT);
 	n = ipv4(d, 17, 0, IED_21, IED_22, 123, 123, 48);
-	hand_made("UDP (SNTP): shard 0's", f, eth(f, 1, 0x0800, d, n), eth(f, 1, 0x0800, d, n), FRAME_LEFT);
+	hand_made_eth("UDP (SNTP): shard 0's", 1, 0x0800, d, n, FRAME_LEFT);
 	n = ipv4(d, 6, 0x2000, CLIENT, IED_22, 40000, 102, 100);
-	hand_made("a first fragment: defragmentation's", f, eth(f, 0, 0x0800, d, n), eth(f, 0, 0x0800, d, n),
-		  FRAME_HERE);
+	hand_made_eth("a first fragment: defragmentation's", 0, 0x0800, d, n, FRAME_HERE);
 	memset(d, 0, 200);
-	hand_made("GOOSE: shard 0's", f, eth(f, 1, 0x88b8, d, 120), eth(f, 1, 0x88b8, d, 120), FRAME_LEFT);
-	hand_made("HSR: the redundancy stage's", f, eth(f, 0, 0x892f, d, 120), eth(f, 0, 0x892f, d, 120), FRAME_HERE);
-	hand_made("IPv6: the pipeline's", f, eth(f, 0, 0x86dd, d, 120), eth(f, 0, 0x86dd, d, 120), FRAME_HERE);
+	hand_made_eth("GOOSE: shard 0's", 1, 0x88b8, d, 120, FRAME_LEFT);
+	hand_made_eth("HSR: the redundancy stage's", 0, 0x892f, d, 120, FRAME_HERE);
+	hand_made_eth("IPv6: the pipeline's", 0, 0x86dd, d, 120, FRAME_HERE);
 	n = ipv4(d, 6, 0, CLIENT, IED_22, 40000, 102, 100);
 	d[0] = 0x44; /* a header length under 20: the IP stage counts it invalid */
-	hand_made("a bad IPv4 header", f, eth(f, 0, 0x0800, d, n), eth(f, 0, 0x0800, d, n), FRAME_HERE);
+	hand_made_eth("a bad IPv4 header", 0, 0x0800, d, n, FRAME_HERE);
 	n = ipv4(d, 6, 0, CLIENT, IED_22, 40000, 102, 100);
 	d[32] = 0x40; /* a TCP data offset under 20 bytes */
-	hand_made("a bad TCP header", f, eth(f, 0, 0x0800, d, n), eth(f, 0, 0x0800, d, n), FRAME_HERE);
+	hand_made_eth("a bad TCP header", 0, 0x0800, d, n, FRAME_HERE);
+	eth(f, 0, 0x0800, d, n);
 	hand_made("truncated in the IPv4 header", f, 24, 200, FRAME_HERE);
 	/* PRP: a trailer (sequence, LAN A and the LSDU size, 0x88FB) at the end */
 	n = ipv4(d, 6, 0, CLIENT, IED_22, 40000, 102, 100);
