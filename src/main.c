@@ -210,8 +210,10 @@ static int eve_outputs_open(const struct options *o, const struct input_set *in,
 	for (size_t i = 0; i < o->n_eves; i++) {
 		const char *t = o->eves[i].target;
 		bool net = eve_net_spec(t);
+		/* A file: a sensor appends to it, and so does a --shard process (the N
+		 * processes may write one file; each block of lines is one write()). */
 		struct eve_out *out = net ? eve_net_open_spec(t, o->eve_queue, err, sizeof(err))
-					  : eve_file_open(t, live, err, sizeof(err));
+					  : eve_file_open(t, live || o->shards, err, sizeof(err));
 		if (!out) {
 			log_error("%s", err);
 			return -1;

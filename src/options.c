@@ -65,7 +65,7 @@ static const char USAGE[] =
 	"      --eve PATH         EVE JSON lines to PATH ('-' for stdout): event types mms,\n"
 	"                         association, stream, report, finding, control, write,\n"
 	"                         file, stats (an offline run rewrites PATH, a live run\n"
-	"                         appends to it)\n"
+	"                         or a --shard process appends to it)\n"
 	"      --eve unix-dgram:PATH | unix-stream:PATH | redis://HOST[:PORT]/KEY[?OPTS]\n"
 	"                         EVE to a Unix socket or to Redis (a stream by default;\n"
 	"                         ?mode=list or ?mode=publish for Logstash/Vector; more in\n"

@@ -9,6 +9,7 @@
 
 #include "core/flow.h"
 #include "core/rules.h"
+#include "core/shard.h"
 #include "util/fnv.h"
 
 /* Findings kept for the end of the run (and the store). Past this, findings are
@@ -211,7 +212,7 @@ struct finding *finding_open(const char *kind, const struct endpoint *ied, const
 	struct finding *f = calloc(1, sizeof(*f));
 	if (!f)
 		return NULL;
-	f->id = next_id++;
+	f->id = shard_serial(next_id++); /* unique among --shard processes too */
 	f->kind = kind;
 	f->ied = *ied;
 	f->first_seen = f->last_seen = now;

@@ -53,6 +53,11 @@ uint32_t shard_self(void)
 	return self.k;
 }
 
+uint64_t shard_serial(uint64_t local)
+{
+	return self.n <= 1 ? local : (local - 1) * self.n + self.k + 1;
+}
+
 bool shard_holds_ied(const uint8_t *ip, uint8_t ipver)
 {
 	return self.n <= 1 || addr_shard(ip, ipver == 4 ? 4 : 16, self.n) == self.k;

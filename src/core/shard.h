@@ -32,6 +32,12 @@ uint32_t shard_self(void);  /* k */
  * run (the summary says it); shard_set starts the count again. */
 void shard_frame_left(void);
 uint64_t shard_frames_left(void);
+/* A number the process gives out in order from 1 (a finding's id), made unique
+ * among the N shards' processes so that their EVE records can share a file and
+ * their evidence slices a directory: shard K's local numbers 1, 2, 3 become
+ * K + 1, K + 1 + N, K + 1 + 2N. Unchanged without --shard. */
+uint64_t shard_serial(uint64_t local);
+
 /* Is the IED at this address (4 or 16 bytes by ipver) this process's? Always
  * true without --shard. */
 bool shard_holds_ied(const uint8_t *ip, uint8_t ipver);

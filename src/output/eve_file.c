@@ -191,7 +191,10 @@ struct eve_out *eve_file_open(const char *path, bool append, char *err, size_t e
 		f->is_stdout = true;
 	} else {
 		/* A sensor appends (restarts and logrotate keep the history); an offline
-		 * run's output is that run's alone. */
+		 * run's output is that run's alone, unless the caller appends (the
+		 * processes of --shard K/N share one file). Whole lines only ever
+		 * reach the file in one write() (the blocks, unbuffered below), so
+		 * appends from several processes do not cut into each other's lines. */
 		f->fp = fopen(path, append ? "a" : "w");
 		if (!f->fp) {
 			snprintf(err, errsize, "%s: cannot write EVE output: %s", path, strerror(errno));
