@@ -60,8 +60,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 	struct pcap_pkthdr *h;
 	const u_char *pkt;
 	uint64_t frame = 0;
-	while (pcap_next_ex(p, &h, &pkt) == 1 && frame < 10000)
-		pipeline_packet(NULL, dlt, 0, ++frame, h, pkt);
+	while (pcap_next_ex(p, &h, &pkt) == 1 && frame < 10000) {
+		/* A shard's frames go as the offline reader sends them: another
+		 * shard's plainly (pipeline_frame_fate) as its header alone. */
+		enum frame_fate fate = opt.shards ? pipeline_frame_fate(dlt, pkt, h->caplen, h->len) : FRAME_HERE;
+		if (fate != FRAME_HERE)
+			pipeline_frame_left(0, ++frame, h, fate == FRAME_LEFT_MMS);
+		else
+			pipeline_packet(NULL, dlt, 0, ++frame, h, pkt);
+	}
 	pipeline_finish();
 	/* Each input is a whole run: its end frees what a run's end frees (main.c),
 	 * so no analyzer sees a second end of run on the state of the first (the
