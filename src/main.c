@@ -20,6 +20,7 @@
 #include "daemon.h"
 #include "options.h"
 #include "pipeline.h"
+#include "shards.h"
 #include "analyze/analyze.h"
 #include "core/bus.h"
 #include "core/finding.h"
@@ -413,6 +414,15 @@ int main(int argc, char **argv)
 		goto out_opts;
 	}
 
+	/* --shards N: this job as N --shard K/N processes (src/shards.h), once the
+	 * command line, the rules, the design, the gate and the input files have
+	 * been checked here (an interface is the processes' to open). */
+	if (opt.spawn_shards) {
+		if (!opt.n_ifaces && (rc = input_set_open(&in, opt.inputs, opt.n_inputs)) != 0)
+			goto out_input;
+		rc = shards_run(nargc, nargv, opt.spawn_shards);
+		goto out_input;
+	}
 	/* The input, opened while still privileged (every interface before the
 	 * privileges go). */
 	if (opt.n_ifaces) {

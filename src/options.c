@@ -142,8 +142,11 @@ static const char USAGE[] =
 	"      --shard K/N        analyse only shard K of N (0 <= K < N <= 256): the MMS\n"
 	"                         connections of the IEDs whose address hashes to K; shard 0\n"
 	"                         also takes all that is not an MMS connection. N processes\n"
-	"                         given 0/N .. N-1/N share a capture or a port by IED, each\n"
-	"                         with its own outputs (docs/threads.md, \"Sharding by IED\")\n"
+	"                         given 0/N .. N-1/N share a capture or a port by IED; they\n"
+	"                         may share --db and --eve (docs/threads.md, \"Sharding by IED\")\n"
+	"      --shards N         run this job as N --shard K/N processes (2 <= N <= 256):\n"
+	"                         one database and EVE file, their summaries in shard order,\n"
+	"                         the worst of their exit statuses\n"
 	"\n"
 	"Limits (packet time, never wall time):\n"
 	"      --max-flows N      flow table size (default 65536); idle flows go first\n"
@@ -199,7 +202,8 @@ enum {
 	OPT_EVE_QUEUE,
 	OPT_EVE_DRAIN,
 	OPT_SINGLE_THREADED,
-	OPT_SHARD
+	OPT_SHARD,
+	OPT_SHARDS
 };
 
 static const struct option LONG[] = {
@@ -249,6 +253,7 @@ static const struct option LONG[] = {
 	{ "token-file", required_argument, NULL, OPT_TOKEN_FILE },
 	{ "single-threaded", no_argument, NULL, OPT_SINGLE_THREADED },
 	{ "shard", required_argument, NULL, OPT_SHARD },
+	{ "shards", required_argument, NULL, OPT_SHARDS },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
@@ -548,6 +553,11 @@ int options_parse_config(int argc, char **argv, int n_config, struct options *o)
 					"--shard: '%s' is not K/N with 0 <= K < N and 2 <= N <= 256 (e.g. 0/4)",
 					optarg);
 			break;
+		case OPT_SHARDS:
+			if (!parse_num(optarg, 2, MMSW_SHARDS_MAX, &v))
+				return usage_error("--shards: '%s' is not a number from 2 to 256", optarg);
+			o->spawn_shards = (uint32_t)v;
+			break;
 		case OPT_HOLE_TIMEOUT:
 			if (!parse_num(optarg, 0, 3600 * 1000, &v))
 				return usage_error("--hole-timeout: '%s' is not a number of milliseconds (0-3600000)",
@@ -763,6 +773,19 @@ int options_parse_config(int argc, char **argv, int n_config, struct options *o)
 	bool inventory_stdout = o->inventory_path && strcmp(o->inventory_path, "-") == 0;
 	if (eve_stdout && inventory_stdout)
 		return usage_error("%s", "--eve - and --inventory - cannot both write to stdout");
+	/* --shards N: what N processes cannot share, said before any of them runs */
+	if (o->spawn_shards && o->shards)
+		return usage_error("%s", "--shards N runs the N --shard K/N processes itself: give one or the other");
+	if (o->spawn_shards && o->serve)
+		return usage_error("%s",
+				   "--shards: the dashboard serves the database once the run is done: "
+				   "run mmswatch --db PATH --serve PORT then");
+	if (o->spawn_shards && o->inventory_path)
+		return usage_error("%s",
+				   "--shards: --inventory is one document per process; give each --shard "
+				   "K/N process a path of its own (the database keeps every shard's inventory)");
+	if (o->spawn_shards && (eve_stdout || o->pidfile))
+		return usage_error("%s", "--shards: --eve - and --pidfile cannot be shared by N processes");
 	o->summary = summary_forced || (!o->quiet && !eve_stdout && !inventory_stdout);
 	return -1;
 }

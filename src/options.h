@@ -38,6 +38,7 @@ struct options {
 	size_t max_flows;
 	int64_t hole_timeout_us;
 	uint32_t shard, shards; /* --shard K/N: only shard K of N (core/shard.h); shards 0: all */
+	uint32_t spawn_shards;  /* --shards N: this job as N --shard processes (src/shards.h); 0: no */
 	bool no_values;         /* --no-values: leave decoded values out of EVE */
 	bool quiet;
 	bool single_threaded;   /* --single-threaded: every stage on one thread (the reference) */

@@ -1,0 +1,141 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* shards.c - --shards N, one job as N --shard K/N processes; see shards.h. */
+#include "shards.h"
+
+#include <errno.h>
+#include <stdbool.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "options.h"
+#include "util/log.h"
+
+extern char **environ;
+
+/* The processes, for the signal handler (0: not running). */
+static volatile pid_t kids[MMSW_SHARDS_MAX];
+
+static void pass_on(int sig)
+{
+	for (uint32_t i = 0; i < MMSW_SHARDS_MAX; i++)
+		if (kids[i] > 0)
+			kill(kids[i], sig);
+}
+
+/* Is argv[i] the option `name` (--name VALUE: *skip 1, or --name=VALUE)? */
+static bool is_option(char **argv, int i, const char *name, int *skip)
+{
+	size_t len = strlen(name);
+	if (!strcmp(argv[i], name)) {
+		*skip = 1;
+		return true;
+	}
+	*skip = 0;
+	return !strncmp(argv[i], name, len) && argv[i][len] == '=';
+}
+
+/* The command line of shard k: argv (the configuration file's options already
+ * in it) without --config FILE and --shards N, then --shard k/n. out has room
+ * for argc + 2 and the NULL. */
+static void child_argv(int argc, char **argv, char **out, char *shard_arg)
+{
+	int j = 0;
+	for (int i = 0; i < argc; i++) {
+		int skip;
+		if (i > 0 && (is_option(argv, i, "--shards", &skip) || is_option(argv, i, "--config", &skip))) {
+			i += skip; /* and its value (options_parse has checked it is there) */
+			continue;
+		}
+		out[j++] = argv[i];
+	}
+	out[j++] = "--shard";
+	out[j++] = shard_arg;
+	out[j] = NULL;
+}
+
+/* Copy what a process printed (its summary) to stdout. */
+static void print_output(FILE *f)
+{
+	char buf[65536];
+	size_t n;
+	rewind(f);
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+		if (fwrite(buf, 1, n, stdout) != n)
+			break;
+}
+
+int shards_run(int argc, char **argv, uint32_t n)
+{
+	char **args = calloc((size_t)argc + 3, sizeof(*args));
+	FILE *outs[MMSW_SHARDS_MAX] = { 0 };
+	char shard_arg[MMSW_SHARDS_MAX][24];
+	int worst = EXIT_DONE;
+	if (!args) {
+		log_error("--shards: out of memory");
+		return EXIT_FAILURE_RUN;
+	}
+	struct sigaction sa, old_int, old_term, old_hup;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = pass_on;
+	sa.sa_flags = SA_RESTART;
+	sigaction(SIGINT, &sa, &old_int);
+	sigaction(SIGTERM, &sa, &old_term);
+	sigaction(SIGHUP, &sa, &old_hup);
+	fflush(stdout);
+	for (uint32_t k = 0; k < n; k++) {
+		/* stdout to a file of its own, printed once every process has ended:
+		 * N summaries one after the other, not interleaved */
+		posix_spawn_file_actions_t fa;
+		snprintf(shard_arg[k], sizeof(shard_arg[k]), "%u/%u", k, n);
+		child_argv(argc, argv, args, shard_arg[k]);
+		outs[k] = tmpfile();
+		pid_t pid = 0;
+		int err = ENOMEM;
+		if (outs[k] && posix_spawn_file_actions_init(&fa) == 0) {
+			posix_spawn_file_actions_adddup2(&fa, fileno(outs[k]), STDOUT_FILENO);
+			err = posix_spawn(&pid, "/proc/self/exe", &fa, NULL, args, environ);
+			posix_spawn_file_actions_destroy(&fa);
+		}
+		if (err) {
+			log_error("--shards: cannot start the process of shard %s: %s", shard_arg[k], strerror(err));
+			worst = EXIT_FAILURE_RUN;
+			pass_on(SIGTERM); /* the job is not whole: stop the others */
+			break;
+		}
+		kids[k] = pid;
+	}
+	for (uint32_t k = 0; k < n; k++) {
+		if (kids[k] <= 0)
+			continue;
+		int st;
+		pid_t r;
+		while ((r = waitpid(kids[k], &st, 0)) < 0 && errno == EINTR)
+			;
+		kids[k] = 0;
+		int rc = EXIT_FAILURE_RUN;
+		if (r < 0)
+			log_error("--shards: shard %s: %s", shard_arg[k], strerror(errno));
+		else if (WIFEXITED(st))
+			rc = WEXITSTATUS(st);
+		else if (WIFSIGNALED(st))
+			log_error("--shards: the process of shard %s was ended by signal %d", shard_arg[k],
+				  WTERMSIG(st));
+		if (rc > worst)
+			worst = rc;
+	}
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
+	sigaction(SIGHUP, &old_hup, NULL);
+	for (uint32_t k = 0; k < n; k++)
+		if (outs[k]) {
+			print_output(outs[k]);
+			fclose(outs[k]);
+		}
+	free(args);
+	return worst;
+}
