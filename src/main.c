@@ -420,7 +420,7 @@ int main(int argc, char **argv)
 	if (opt.spawn_shards) {
 		if (!opt.n_ifaces && (rc = input_set_open(&in, opt.inputs, opt.n_inputs)) != 0)
 			goto out_input;
-		rc = shards_run(nargc, nargv, opt.spawn_shards);
+		rc = shards_run(nargc, nargv, &opt);
 		goto out_input;
 	}
 	/* The input, opened while still privileged (every interface before the

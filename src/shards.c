@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "options.h"
+#include "output/eve_net.h"
 #include "util/log.h"
 
 extern char **environ;
@@ -69,8 +70,26 @@ static void print_output(FILE *f)
 			break;
 }
 
-int shards_run(int argc, char **argv, uint32_t n)
+/* Offline, each EVE file starts empty, as one process's offline run starts it
+ * (the processes then append to it); a sensor's keeps its history. */
+static int eve_files_start(const struct options *o)
 {
+	for (size_t i = 0; !o->n_ifaces && i < o->n_eves; i++) {
+		const char *t = o->eves[i].target;
+		if (eve_net_spec(t) || !strcmp(t, "-"))
+			continue;
+		FILE *f = fopen(t, "w");
+		if (!f || fclose(f) != 0) {
+			log_error("%s: cannot write EVE output: %s", t, strerror(errno));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int shards_run(int argc, char **argv, const struct options *o)
+{
+	uint32_t n = o->spawn_shards;
 	char **args = calloc((size_t)argc + 3, sizeof(*args));
 	FILE *outs[MMSW_SHARDS_MAX] = { 0 };
 	char shard_arg[MMSW_SHARDS_MAX][24];
@@ -78,6 +97,10 @@ int shards_run(int argc, char **argv, uint32_t n)
 	if (!args) {
 		log_error("--shards: out of memory");
 		return EXIT_FAILURE_RUN;
+	}
+	if (eve_files_start(o) != 0) {
+		free(args);
+		return EXIT_USAGE;
 	}
 	struct sigaction sa, old_int, old_term, old_hup;
 	memset(&sa, 0, sizeof(sa));
@@ -95,7 +118,7 @@ int shards_run(int argc, char **argv, uint32_t n)
 		child_argv(argc, argv, args, shard_arg[k]);
 		outs[k] = tmpfile();
 		pid_t pid = 0;
-		int err = ENOMEM;
+		int err = outs[k] ? ENOMEM : errno;
 		if (outs[k] && posix_spawn_file_actions_init(&fa) == 0) {
 			posix_spawn_file_actions_adddup2(&fa, fileno(outs[k]), STDOUT_FILENO);
 			err = posix_spawn(&pid, "/proc/self/exe", &fa, NULL, args, environ);

@@ -8,12 +8,14 @@
 #ifndef MMSW_SHARDS_H
 #define MMSW_SHARDS_H
 
-#include <stdint.h>
+#include "options.h"
 
-/* Run the N processes and wait for them. Returns the worst of their exit
+/* Run the o->spawn_shards processes and wait for them. Offline, each EVE file
+ * is emptied first, as a single run's would be. Returns the worst of their exit
  * statuses (the highest), EXIT_FAILURE_RUN for one a signal ended or one that
- * could not start. argv is the command line with the --config file's options
- * in it (main.c with_config): the processes are given them directly. */
-int shards_run(int argc, char **argv, uint32_t n);
+ * could not start, EXIT_USAGE for an EVE file that cannot be written. argv is
+ * the command line with the --config file's options in it (main.c
+ * with_config): the processes are given them directly. */
+int shards_run(int argc, char **argv, const struct options *o);
 
 #endif
