@@ -148,6 +148,10 @@ static bool failed(void)
 
 /* A statement run here, not queued: at the open and the close, or after a
  * db_writer_sync. */
+/* How long a write waits for another connection's lock (a reader of the
+ * dashboard, another --shard process writing the same file). */
+#define DB_BUSY_TIMEOUT_MS 5000
+
 static bool exec(const char *sql)
 {
 	if (sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK) {
@@ -996,7 +1000,7 @@ int store_open(const struct store_config *c, char *err, size_t errsize)
 		snprintf(why, sizeof(why), "cannot open database: %s", db ? sqlite3_errmsg(db) : "out of memory");
 		return open_fail(err, errsize, c->path, why);
 	}
-	sqlite3_busy_timeout(db, 5000);
+	sqlite3_busy_timeout(db, DB_BUSY_TIMEOUT_MS);
 	if (db_writer_open(db, st, S_COUNT, IED_CACHE, c->threaded) != 0)
 		return open_fail(err, errsize, c->path, "out of memory");
 	int64_t objects = pragma_int("SELECT count(*) FROM sqlite_master");
@@ -1015,20 +1019,31 @@ int store_open(const struct store_config *c, char *err, size_t errsize)
 			 (long long)version, MMSW_DB_VERSION);
 		return open_fail(err, errsize, c->path, why);
 	}
+	/* WAL mode. Switching a new file to it needs the file to itself for a
+	 * moment, and SQLite answers "database is locked" at once, without the
+	 * busy timeout, while another process has it open: N --shard processes
+	 * starting on one new file met that (1 start in 30 under load). So it is
+	 * asked again, every 20 ms, for as long as the busy timeout, unless the
+	 * file is read-only. */
 	sqlite3_stmt *s;
-	const char *mode = NULL;
-	if (sqlite3_prepare_v2(db, "PRAGMA journal_mode=WAL", -1, &s, NULL) == SQLITE_OK) {
+	for (int waited = 0;; waited += 20) {
+		if (sqlite3_prepare_v2(db, "PRAGMA journal_mode=WAL", -1, &s, NULL) != SQLITE_OK)
+			break;
+		const char *mode = NULL;
 		if (sqlite3_step(s) == SQLITE_ROW)
 			mode = (const char *)sqlite3_column_text(s, 0);
 		bool wal = mode && !strcmp(mode, "wal");
 		sqlite3_finalize(s);
-		if (!wal) {
+		if (wal)
+			break;
+		if (waited >= DB_BUSY_TIMEOUT_MS || sqlite3_db_readonly(db, "main") == 1) {
 			snprintf(why, sizeof(why),
 				 "cannot write the database (WAL mode refused: %s); is the path "
 				 "read-only?",
 				 sqlite3_errmsg(db));
 			return open_fail(err, errsize, c->path, why);
 		}
+		sqlite3_sleep(20);
 	}
 	if (!exec("PRAGMA synchronous=NORMAL") || !exec("PRAGMA foreign_keys=ON"))
 		return open_fail(err, errsize, c->path, "cannot set up the database");
