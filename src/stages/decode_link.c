@@ -56,7 +56,7 @@ const char *link_name(int dlt)
 	return "unsupported";
 }
 
-static bool is_vlan_tpid(uint16_t t)
+bool link_vlan_tpid(uint16_t t)
 {
 	return t == 0x8100 || t == 0x88a8 || t == 0x9100 || t == 0x9200 || t == 0x9300;
 }
@@ -64,7 +64,7 @@ static bool is_vlan_tpid(uint16_t t)
 /* VLAN tags after an ethertype `et` already read; leaves the cursor at the payload. */
 static enum link_result vlan_tags(struct rd *r, struct pkt *p, uint16_t et)
 {
-	while (is_vlan_tpid(et)) {
+	while (link_vlan_tpid(et)) {
 		uint16_t tci;
 		if (p->n_vlan >= MMSW_MAX_VLAN)
 			return LINK_TOO_DEEP;

@@ -32,5 +32,8 @@ enum link_result {
 bool link_supported(int dlt);
 const char *link_name(int dlt);
 enum link_result decode_link(int dlt, struct pkt *p);
+/* Is this EtherType a VLAN tag's TPID, as decode_link takes it (802.1Q, 802.1ad
+ * and the older QinQ values)? stages/frame_peek.c follows the same tags. */
+bool link_vlan_tpid(uint16_t t);
 
 #endif

@@ -10,12 +10,7 @@
 
 #include "core/packet.h"
 #include "core/shard.h"
-
-/* The link stage's VLAN TPIDs (decode_link.c is_vlan_tpid). */
-static bool vlan_tpid(uint16_t t)
-{
-	return t == 0x8100 || t == 0x88a8 || t == 0x9100 || t == 0x9200 || t == 0x9300;
-}
+#include "stages/decode_link.h"
 
 /* The link stage looks for a PRP trailer only in a frame captured whole: at
  * the very end, and in a frame of at most 64 bytes also before padding, from
@@ -26,9 +21,11 @@ bool frame_peek_prp_possible(const struct frame_peek *pk, const uint8_t *frame, 
 {
 	if (wirelen > caplen)
 		return false;
+	struct rd r = rd_make(frame, caplen);
 	uint32_t lowest = caplen <= 64 ? pk->l3_off + 6 : caplen;
+	uint8_t hi, lo;
 	for (uint32_t end = caplen; end >= lowest && end >= 6; end--)
-		if (frame[end - 2] == 0x88 && frame[end - 1] == 0xfb)
+		if (rd_peek(&r, end - 2, &hi) && rd_peek(&r, end - 1, &lo) && hi == 0x88 && lo == 0xfb)
 			return true;
 	return false;
 }
@@ -73,7 +70,7 @@ enum frame_peek_kind frame_peek(int dlt, const uint8_t *frame, uint32_t caplen, 
 	uint16_t type;
 	if (!rd_skip(&r, 12) || !rd_be16(&r, &type))
 		return FRAME_PEEK_UNSURE;
-	while (vlan_tpid(type)) {
+	while (link_vlan_tpid(type)) {
 		uint16_t tci;
 		if (out->n_vlan >= MMSW_MAX_VLAN || !rd_be16(&r, &tci) || !rd_be16(&r, &type))
 			return FRAME_PEEK_UNSURE; /* too deep, or truncated: counted there */
