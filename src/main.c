@@ -28,6 +28,7 @@
 #include "core/inputs.h"
 #include "core/rules.h"
 #include "core/scl.h"
+#include "core/summary_parts.h"
 #include "output/alert.h"
 #include "output/eve.h"
 #include "output/evidence.h"
@@ -553,6 +554,8 @@ int main(int argc, char **argv)
 	}
 	alert_init(opt.alert_exec, (uint8_t)opt.alert_min);
 	summary_init(&in);
+	if (opt.shards)
+		summary_parts_init(); /* a process of --shards: its summary in parts */
 
 	install_signals();
 	stop_when_reader_gone = opt.eve_path && !strcmp(opt.eve_path, "-") && !opt.db_path && !opt.inventory_path &&

@@ -7,6 +7,7 @@
 #include "analyze/analyze.h"
 #include "core/bus.h"
 #include "core/flow.h"
+#include "core/order.h"
 #include "core/scl.h"
 #include "core/shard.h"
 #include "core/unread.h"
@@ -52,6 +53,7 @@ int pipeline_init(const struct options *o)
 	reader_side.rule.n_mms_ports = (uint32_t)o->n_mms_ports;
 	memcpy(reader_side.rule.mms_ports, o->mms_ports, o->n_mms_ports * sizeof(o->mms_ports[0]));
 	shard_set(o->shard, o->shards);
+	order_follow(&last_at);
 	flows = flow_table_new(o->max_flows, on_flow_end);
 	return flows ? 0 : -1;
 }
@@ -382,6 +384,7 @@ void pipeline_frame_left(uint32_t file_idx, uint64_t frame, const struct pcap_pk
 void pipeline_finish(void)
 {
 	flow_table_flush(flows, &last_at);
+	order_phase(ORDER_FINISH, 0);
 	bus_finish(last_ts);
 	flow_table_free(flows);
 	flows = NULL;

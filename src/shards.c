@@ -9,10 +9,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "core/summary_parts.h"
 #include "options.h"
+#include "shards_summary.h"
 #include "output/eve_net.h"
 #include "util/log.h"
 
@@ -59,7 +62,38 @@ static void child_argv(int argc, char **argv, char **out, char *shard_arg)
 	out[j] = NULL;
 }
 
-/* Copy what a process printed (its summary) to stdout. */
+/* The processes' environment: this one's, and the token that makes each print
+ * its summary in parts (core/summary_parts.h), fresh for every job so that no
+ * text of a capture can pass for a marker. NULL (and an empty token) when
+ * there is no randomness or memory: each process then prints a summary of its
+ * own, one after the other. */
+static char **child_environment(char *token, char *entry, size_t entry_size)
+{
+	unsigned char r[SUMMARY_PARTS_TOKEN_LEN / 2];
+	token[0] = 0;
+	if (getrandom(r, sizeof(r), 0) != (ssize_t)sizeof(r))
+		return NULL;
+	for (size_t i = 0; i < sizeof(r); i++)
+		snprintf(token + 2 * i, 3, "%02x", r[i]);
+	snprintf(entry, entry_size, "%s=%s", SUMMARY_PARTS_ENV, token);
+	size_t n = 0, len = strlen(SUMMARY_PARTS_ENV);
+	while (environ[n])
+		n++;
+	char **env = calloc(n + 2, sizeof(*env));
+	if (!env) {
+		token[0] = 0;
+		return NULL;
+	}
+	size_t j = 0;
+	for (size_t i = 0; i < n; i++)
+		if (strncmp(environ[i], SUMMARY_PARTS_ENV, len) || environ[i][len] != '=')
+			env[j++] = environ[i];
+	env[j++] = entry;
+	env[j] = NULL;
+	return env;
+}
+
+/* Copy what a process printed to stdout. */
 static void print_output(FILE *f)
 {
 	char buf[65536];
@@ -109,6 +143,8 @@ int shards_run(int argc, char **argv, const struct options *o)
 	sigaction(SIGINT, &sa, &old_int);
 	sigaction(SIGTERM, &sa, &old_term);
 	sigaction(SIGHUP, &sa, &old_hup);
+	char token[SUMMARY_PARTS_TOKEN_LEN + 1], env_entry[sizeof(SUMMARY_PARTS_ENV) + SUMMARY_PARTS_TOKEN_LEN + 2];
+	char **env = child_environment(token, env_entry, sizeof(env_entry));
 	fflush(stdout);
 	for (uint32_t k = 0; k < n; k++) {
 		/* stdout to a file of its own, printed once every process has ended:
@@ -121,7 +157,7 @@ int shards_run(int argc, char **argv, const struct options *o)
 		int err = outs[k] ? ENOMEM : errno;
 		if (outs[k] && posix_spawn_file_actions_init(&fa) == 0) {
 			posix_spawn_file_actions_adddup2(&fa, fileno(outs[k]), STDOUT_FILENO);
-			err = posix_spawn(&pid, "/proc/self/exe", &fa, NULL, args, environ);
+			err = posix_spawn(&pid, "/proc/self/exe", &fa, NULL, args, env ? env : environ);
 			posix_spawn_file_actions_destroy(&fa);
 		}
 		if (err) {
@@ -154,11 +190,16 @@ int shards_run(int argc, char **argv, const struct options *o)
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);
 	sigaction(SIGHUP, &old_hup, NULL);
+	/* one summary of them all, or (no token) each process's, in shard order */
+	if (token[0])
+		shards_summary_print(stdout, outs, n, token);
 	for (uint32_t k = 0; k < n; k++)
 		if (outs[k]) {
-			print_output(outs[k]);
+			if (!token[0])
+				print_output(outs[k]);
 			fclose(outs[k]);
 		}
+	free(env);
 	free(args);
 	return worst;
 }

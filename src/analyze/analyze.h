@@ -113,6 +113,10 @@ extern const struct analyzer scl_checks_analyzer; /* scl_checks.c: traffic vs th
 bool scl_checks_ied_named(const char *name, uint8_t ipver, const uint8_t *ip, uint16_t port);
 extern const struct analyzer common_analyzer; /* analyze.c: shared state, finding timers */
 extern const struct analyzer drift_analyzer;  /* drift.c: facts of the run, drift since a baseline */
+/* drift.c: its summary line, from a run's counts of drift findings by kind or a
+ * --shards job's sums (src/shards_summary.c). */
+#define DRIFT_PRINT_COUNTS 8
+void drift_print_line(FILE *out, const char *base, const uint64_t *counts);
 
 /* drift.c: collect the run's facts for the store (--db) and/or compare them with
  * a baseline's (NULL: none; the caller owns it until the end of the run), named
@@ -171,8 +175,13 @@ void inventory_finish(int64_t now);
  * is output/inventory_doc.h's. */
 struct inventory_view;
 const struct inventory_view *inventory_view(void);
-/* The inventory's short block for the end-of-run summary (inventory_print.c). */
+/* The inventory's short block for the end-of-run summary (inventory_print.c),
+ * and its headings, which a --shards job's summary prints from the processes'
+ * sums (src/shards_summary.c). */
+#define INV_PRINT_MAX 16 /* IEDs and streams in the summary block */
 void inventory_print(FILE *out);
+void inventory_print_head(FILE *out, uint64_t ieds, uint64_t plcs, uint64_t clients, uint64_t goose, uint64_t sv);
+void inventory_print_more(FILE *out, uint64_t more);
 void inventory_free(void);
 
 /* The report analyzer (reports.c). */

@@ -14,6 +14,7 @@
  *    live sensor also compares identity, ConfRev and datasets every minute;
  *  - IEDs of the baseline that never spoke MMS in this run, at the end.
  * A value seen in only one of the two runs is no change: it is not compared. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,6 +25,7 @@
 #include "core/ied.h"
 #include "core/kinds.h"
 #include "core/shard.h"
+#include "core/summary_parts.h"
 #include "dissectors/iec61850_report.h"
 #include "dissectors/mms.h"
 #include "dissectors/mms_data.h"
@@ -630,17 +632,37 @@ static void drift_finish(int64_t now)
 	facts_out(now);
 }
 
+_Static_assert(C_COUNT == DRIFT_PRINT_COUNTS, "drift_print_line's counts are drift.c's C_*");
+
+void drift_print_line(FILE *out, const char *baseline, const uint64_t *n)
+{
+	fprintf(out,
+		"drift since %s: %llu new IED%s, %llu missing, %llu new client%s, %llu new service%s, %llu identity, "
+		"%llu ConfRev, %llu dataset and %llu RCB settings change%s\n",
+		baseline, (unsigned long long)n[C_NEW_IED], n[C_NEW_IED] == 1 ? "" : "s",
+		(unsigned long long)n[C_MISSING_IED], (unsigned long long)n[C_NEW_CLIENT],
+		n[C_NEW_CLIENT] == 1 ? "" : "s", (unsigned long long)n[C_NEW_SERVICE], n[C_NEW_SERVICE] == 1 ? "" : "s",
+		(unsigned long long)n[C_IDENTITY], (unsigned long long)n[C_CONFREV], (unsigned long long)n[C_DATASET],
+		(unsigned long long)n[C_RCB], n[C_RCB] == 1 ? "" : "s");
+}
+
 static void drift_print(FILE *out)
 {
 	if (!base)
 		return;
-	fprintf(out,
-		"drift since %s: %u new IED%s, %u missing, %u new client%s, %u new service%s, %u identity, "
-		"%u ConfRev, %u dataset and %u RCB settings change%s\n",
-		base_name, counts[C_NEW_IED], counts[C_NEW_IED] == 1 ? "" : "s", counts[C_MISSING_IED],
-		counts[C_NEW_CLIENT], counts[C_NEW_CLIENT] == 1 ? "" : "s", counts[C_NEW_SERVICE],
-		counts[C_NEW_SERVICE] == 1 ? "" : "s", counts[C_IDENTITY], counts[C_CONFREV], counts[C_DATASET],
-		counts[C_RCB], counts[C_RCB] == 1 ? "" : "s");
+	uint64_t n[C_COUNT];
+	for (int i = 0; i < C_COUNT; i++)
+		n[i] = counts[i];
+	if (summary_parts()) {
+		parts_text(out, "base", base_name);
+		for (int i = 0; i < C_COUNT; i++) {
+			char name[8];
+			snprintf(name, sizeof(name), "%d", i);
+			parts_sum(out, name, n[i]);
+		}
+		return;
+	}
+	drift_print_line(out, base_name, n);
 }
 
 static void drift_free(void)

@@ -9,9 +9,9 @@
 #include "analyze/analyze.h"
 #include "core/ied.h"
 #include "core/inventory.h"
+#include "core/summary_parts.h"
 #include "dissectors/tls.h"
 
-#define INV_PRINT_MAX 16 /* IEDs and streams in the summary block */
 
 struct print_ctx {
 	FILE *out;
@@ -34,7 +34,11 @@ static void print_ied(struct ied *d, void *arg)
 {
 	struct print_ctx *c = arg;
 	const struct inv_ied *v = inventory_ied(c->view, d);
-	if (!v || c->shown >= INV_PRINT_MAX)
+	if (!v)
+		return;
+	if (summary_parts())
+		parts_piece(c->out, 0, &d->first); /* every IED: the merge caps */
+	else if (c->shown >= INV_PRINT_MAX)
 		return;
 	c->shown++;
 	char ep[96], ip[64];
@@ -79,6 +83,24 @@ static void print_ied(struct ied *d, void *arg)
 	fputc('\n', c->out);
 }
 
+void inventory_print_head(FILE *out, uint64_t ieds, uint64_t plcs, uint64_t clients, uint64_t goose, uint64_t sv)
+{
+	char plc_text[32] = "";
+	if (plcs)
+		snprintf(plc_text, sizeof(plc_text), ", %llu PLC%s", (unsigned long long)plcs, plcs == 1 ? "" : "s");
+	fprintf(out,
+		"\ninventory: %llu IED%s%s, %llu client%s, %llu GOOSE stream%s, %llu SV stream%s (--inventory PATH: all of it as JSON)\n",
+		(unsigned long long)ieds, ieds == 1 ? "" : "s", plc_text, (unsigned long long)clients,
+		clients == 1 ? "" : "s", (unsigned long long)goose, goose == 1 ? "" : "s", (unsigned long long)sv,
+		sv == 1 ? "" : "s");
+}
+
+void inventory_print_more(FILE *out, uint64_t more)
+{
+	fprintf(out, "  ... %llu more IED%s or PLC%s\n", (unsigned long long)more, more == 1 ? "" : "s",
+		more == 1 ? "" : "s");
+}
+
 void inventory_print(FILE *out)
 {
 	const struct inventory_view *view = inventory_view();
@@ -91,18 +113,20 @@ void inventory_print(FILE *out)
 		else
 			goose++;
 	}
-	size_t n_ieds = c.total - c.plcs;
-	char plcs[32] = "";
-	if (c.plcs)
-		snprintf(plcs, sizeof(plcs), ", %zu PLC%s", c.plcs, c.plcs == 1 ? "" : "s");
-	fprintf(out,
-		"\ninventory: %zu IED%s%s, %zu client%s, %zu GOOSE stream%s, %zu SV stream%s (--inventory PATH: all of it as JSON)\n",
-		n_ieds, n_ieds == 1 ? "" : "s", plcs, c.clients, c.clients == 1 ? "" : "s", goose,
-		goose == 1 ? "" : "s", sv, sv == 1 ? "" : "s");
+	if (summary_parts()) {
+		parts_sum(out, "ieds", c.total - c.plcs);
+		parts_sum(out, "plcs", c.plcs);
+		parts_sum(out, "clients", c.clients);
+		parts_sum(out, "goose", goose);
+		parts_sum(out, "sv", sv);
+		parts_sum(out, "total", c.total); /* listed or not */
+	} else
+		inventory_print_head(out, c.total - c.plcs, c.plcs, c.clients, goose, sv);
 	ied_foreach(print_ied, &c);
-	if (c.total > c.shown)
-		fprintf(out, "  ... %zu more IED%s or PLC%s\n", c.total - c.shown, c.total - c.shown == 1 ? "" : "s",
-			c.total - c.shown == 1 ? "" : "s");
+	if (summary_parts())
+		parts_section(out, "+inventory.l2"); /* GOOSE and SV: shard 0's, after the IEDs */
+	else if (c.total > c.shown)
+		inventory_print_more(out, c.total - c.shown);
 	for (size_t i = 0; i < view->n_streams && i < INV_PRINT_MAX; i++) {
 		const struct inv_l2_stream *s = &view->streams[i];
 		char vl[64], mac[24] = "?";

@@ -22,6 +22,7 @@
 #include "core/ied.h"
 #include "core/latency.h"
 #include "core/rules.h"
+#include "core/summary_parts.h"
 #include "dissectors/mms.h"
 #include "util/json.h"
 #include "util/stats.h"
@@ -643,6 +644,8 @@ static void print_ied(struct ied *d, void *arg)
 	struct ied_svc *s = svc_of_ied(d);
 	if (!s || !ied_latency_at(d, LAT_INDEX_ANY))
 		return;
+	if (summary_parts())
+		parts_piece(out, 0, &d->first);
 	char label[160];
 	fprintf(out, "  %s\n", ied_label(d, label, sizeof(label)));
 	fprintf(out, "    %-32s %8s %7s %7s %7s %7s %6s %6s\n", "service", "answers", "p50 ms", "p95 ms", "p99 ms",

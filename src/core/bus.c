@@ -2,12 +2,14 @@
 /* bus.c - registration and delivery; the ordering rule is written in bus.h. */
 #include "core/bus.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/finding.h"
 #include "core/flow.h"
 #include "core/ied.h"
+#include "core/summary_parts.h"
 #include "util/log.h"
 
 static const struct analyzer *analyzers[BUS_MAX_ANALYZERS];
@@ -344,6 +346,14 @@ void bus_finish(int64_t now)
  * PRP or HSR) prints nothing, not even the blank line before its block. */
 static void print_block(const struct analyzer *a, FILE *out)
 {
+	if (summary_parts()) {
+		/* the merge puts the blank line before a block that is not empty */
+		char name[64];
+		snprintf(name, sizeof(name), "block:%s", a->name);
+		parts_section(out, name);
+		a->print(out);
+		return;
+	}
 	char *text = NULL;
 	size_t len = 0;
 	FILE *m = open_memstream(&text, &len);

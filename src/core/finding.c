@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "core/flow.h"
+#include "core/order.h"
 #include "core/rules.h"
 #include "core/shard.h"
 #include "util/fnv.h"
@@ -109,6 +110,7 @@ static void keep(struct finding *f)
 	}
 	kept[n_kept].id = f->id;
 	kept[n_kept].kind = f->kind;
+	kept[n_kept].first = order_now();
 	n_kept++;
 	f->kept = true;
 }

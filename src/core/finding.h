@@ -18,6 +18,7 @@
 #include <stdint.h>
 
 #include "core/flow.h"
+#include "core/order.h"
 #include "core/packet.h"
 #include "core/severity.h"
 #include "util/json.h"
@@ -129,6 +130,7 @@ struct finding_brief {
 	uint64_t count;
 	struct endpoint ied;
 	char *summary;
+	struct order_key first; /* when it was made (core/order.h): a --shards job's summary sorts by it */
 };
 /* Visit every finding made in this run (capped at FINDINGS_KEPT_MAX, in order). */
 void findings_foreach(void (*fn)(const struct finding_brief *, void *), void *arg);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/latency.h"
+#include "core/order.h"
 #include "core/rules.h"
 #include "core/scl.h"
 #include "util/fnv.h"
@@ -55,6 +56,7 @@ struct ied *ied_get(const struct endpoint *ep, bool create)
 		return NULL;
 	memset(d, 0, sizeof(*d));
 	d->ep = *ep;
+	d->first = order_now();
 	const struct rule_ied *r = rules_ied(&g_rules, ep->ipver, ep->ip, ep->port);
 	if (r) {
 		snprintf(d->name, sizeof(d->name), "%s", r->name);

@@ -114,6 +114,7 @@ struct ied {
 	                             (core/scl.h), NULL when none or no --scl */
 	bool name_from_design;        /* name is that SCL IED's (not the rules') */
 	char vendor[64], model[64], revision[64];
+	struct order_key first; /* when the run first saw it (core/order.h) */
 } __attribute__((aligned(64)));
 
 struct ied *ied_get(const struct endpoint *ep, bool create);

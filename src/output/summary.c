@@ -8,7 +8,9 @@
 
 #include "core/bus.h"
 #include "core/finding.h"
+#include "core/order.h"
 #include "core/shard.h"
+#include "core/summary_parts.h"
 #include "dissectors/acse.h"
 #include "dissectors/iec61850_report.h"
 #include "dissectors/mms.h"
@@ -28,6 +30,7 @@ struct ied {
 	uint64_t by_type[MMS_PDU_TYPE_COUNT];
 	uint64_t requests[MAX_SERVICE + 1];
 	uint64_t unconfirmed[4];
+	struct order_key first; /* when the run first saw it (core/order.h) */
 };
 
 struct assoc_row {
@@ -43,6 +46,7 @@ struct assoc_row {
 	bool midstream, ended, concluded, aborted, rejected;
 	uint8_t end_why;
 	const char *assoc_end;
+	struct order_key first;
 };
 
 static const struct input_set *inputs;
@@ -100,6 +104,7 @@ static uint32_t ied_of(const struct flow *f)
 	memcpy(d->vlan, f->key.vlan, sizeof(d->vlan));
 	memcpy(d->ip, f->key.ip[srv], 16);
 	d->port = f->key.port[srv];
+	d->first = order_now();
 	return (uint32_t)n_ieds++;
 }
 
@@ -126,6 +131,7 @@ static struct assoc_row *row_of(struct flow *f)
 	r->client_port = f->key.port[f->client];
 	r->start = f->first_ts;
 	r->end = f->last_ts;
+	r->first = order_now();
 	ieds[ied].assocs++;
 	row_index_set(f, (uint32_t)n_rows);
 	return r;
@@ -241,6 +247,79 @@ static const char *end_text(const struct assoc_row *r)
 	return flow_end_name((enum flow_end)r->end_why);
 }
 
+/* ---- the headings: a single run's numbers, or a --shards job's sums ------------- */
+
+void summary_print_head(FILE *out, const struct summary_totals *t)
+{
+	if (!t->live)
+		fprintf(out, "mmswatch: %llu packet%s in %llu file%s, ", (unsigned long long)t->packets,
+			t->packets == 1 ? "" : "s", (unsigned long long)t->files, t->files == 1 ? "" : "s");
+	else
+		fprintf(out, "mmswatch: %llu packet%s captured live, ", (unsigned long long)t->packets,
+			t->packets == 1 ? "" : "s");
+	char plcs[32] = "";
+	if (t->plcs)
+		snprintf(plcs, sizeof(plcs), "%llu PLC%s, ", (unsigned long long)t->plcs, t->plcs == 1 ? "" : "s");
+	fprintf(out, "%llu IED%s, %s%llu connection%s, %llu MMS PDU%s\n", (unsigned long long)t->ieds,
+		t->ieds == 1 ? "" : "s", plcs, (unsigned long long)t->connections, t->connections == 1 ? "" : "s",
+		(unsigned long long)t->mms_pdus, t->mms_pdus == 1 ? "" : "s");
+}
+
+void summary_print_rows_head(FILE *out, const struct summary_totals *t)
+{
+	if (t->connections)
+		fprintf(out, "\n%-4s %-22s %-22s %-19s %9s %7s %7s %8s  %s\n", "#", "client", "IED", "start (UTC)",
+			"seconds", "PDUs", "reports", "lost B", "end");
+}
+
+void summary_print_rows_more(FILE *out, uint64_t more)
+{
+	fprintf(out, "... %llu more connections (see --eve for all)\n", (unsigned long long)more);
+}
+
+void summary_print_streams(FILE *out, const struct summary_totals *t)
+{
+	if (t->rows_dropped || t->ieds_dropped)
+		fprintf(out, "(summary tables full: %llu connections and %llu IEDs not listed)\n",
+			(unsigned long long)t->rows_dropped, (unsigned long long)t->ieds_dropped);
+	fprintf(out,
+		"\nstreams: %llu gap%s (%llu byte%s lost in capture), %llu mid-stream pickup%s, %llu MMS PDU%s malformed\n",
+		(unsigned long long)t->gaps, t->gaps == 1 ? "" : "s", (unsigned long long)t->gap_bytes,
+		t->gap_bytes == 1 ? "" : "s", (unsigned long long)t->pickups, t->pickups == 1 ? "" : "s",
+		(unsigned long long)t->malformed, t->malformed == 1 ? "" : "s");
+}
+
+void summary_print_findings_head(FILE *out, const struct summary_totals *t)
+{
+	uint64_t total = 0;
+	for (int s = 0; s < SEV_COUNT; s++)
+		total += t->findings[s];
+	fprintf(out, "\nfindings: %llu (critical %llu, high %llu, medium %llu, low %llu, info %llu)\n",
+		(unsigned long long)total, (unsigned long long)t->findings[SEV_CRITICAL],
+		(unsigned long long)t->findings[SEV_HIGH], (unsigned long long)t->findings[SEV_MEDIUM],
+		(unsigned long long)t->findings[SEV_LOW], (unsigned long long)t->findings[SEV_INFO]);
+}
+
+void summary_print_findings_more(FILE *out, uint64_t more)
+{
+	fprintf(out, "  ... %llu more (see --eve)\n", (unsigned long long)more);
+}
+
+void summary_print_limits(FILE *out, const struct summary_totals *t)
+{
+	bool lim = false;
+	for (int i = 0; i < STAT_COUNT; i++)
+		if (stat_is_limit((enum stat_id)i) && t->limits[i]) {
+			fprintf(out, "%s%s %llu", lim ? ", " : "limits hit: ", stat_name((enum stat_id)i),
+				(unsigned long long)t->limits[i]);
+			lim = true;
+		}
+	if (lim)
+		fputc('\n', out);
+}
+
+/* ---- this run's parts ----------------------------------------------------------- */
+
 struct find_ctx {
 	FILE *out;
 	uint8_t sev;
@@ -255,60 +334,188 @@ static void print_finding(const struct finding_brief *f, void *arg)
 	char ied[96] = "-"; /* no address: a finding about the whole capture or the sensor */
 	if (f->ied.ipver)
 		endpoint_text(&f->ied, ied, sizeof(ied));
-	if (c->shown++ < 100)
-		fprintf(c->out, "  %-8s %-28s %-22s x%-4llu %s\n", severity_name(f->severity), f->kind, ied,
-			(unsigned long long)f->count, f->summary ? f->summary : "");
+	if (summary_parts())
+		parts_piece(c->out, SEV_CRITICAL - f->severity, &f->first);
+	else if (c->shown >= SUMMARY_FINDINGS_SHOWN) {
+		c->shown++;
+		return;
+	}
+	c->shown++;
+	fprintf(c->out, "  %-8s %-28s %-22s x%-4llu %s\n", severity_name(f->severity), f->kind, ied,
+		(unsigned long long)f->count, f->summary ? f->summary : "");
 }
 
-static void print_findings(FILE *out)
+static void print_findings(FILE *out, const struct summary_totals *t)
 {
-	uint64_t total = 0;
-	for (uint8_t s = 0; s < SEV_COUNT; s++)
-		total += findings_count(s);
-	fprintf(out, "\nfindings: %llu (critical %llu, high %llu, medium %llu, low %llu, info %llu)\n",
-		(unsigned long long)total, (unsigned long long)findings_count(SEV_CRITICAL),
-		(unsigned long long)findings_count(SEV_HIGH), (unsigned long long)findings_count(SEV_MEDIUM),
-		(unsigned long long)findings_count(SEV_LOW), (unsigned long long)findings_count(SEV_INFO));
+	if (summary_parts()) {
+		parts_section(out, "findings");
+		for (int s = 0; s < SEV_COUNT; s++)
+			parts_sum(out, severity_name((uint8_t)s), t->findings[s]);
+	} else
+		summary_print_findings_head(out, t);
 	struct find_ctx c = { out, 0, 0 };
 	for (int s = SEV_CRITICAL; s >= SEV_INFO; s--) {
 		c.sev = (uint8_t)s;
 		findings_foreach(print_finding, &c);
 	}
-	if (c.shown > 100)
-		fprintf(out, "  ... %u more (see --eve)\n", c.shown - 100);
+	if (!summary_parts() && c.shown > SUMMARY_FINDINGS_SHOWN)
+		summary_print_findings_more(out, c.shown - SUMMARY_FINDINGS_SHOWN);
+}
+
+/* A server that spoke S7comm and no MMS is a PLC (Siemens S7), not an IED.
+ * Returns a flag per IED (NULL when out of memory: none is a PLC). */
+static bool *find_plcs(size_t *n_plcs)
+{
+	bool *plc = calloc(n_ieds ? n_ieds : 1, sizeof(*plc));
+	*n_plcs = 0;
+	if (!plc)
+		return NULL;
+	for (size_t i = 0; i < n_rows; i++)
+		if (rows[i].ied < n_ieds && (rows[i].proto == APP_S7COMM || rows[i].proto == APP_S7COMM_PLUS))
+			plc[rows[i].ied] = true;
+	for (size_t i = 0; i < n_rows; i++)
+		if (rows[i].ied < n_ieds && rows[i].proto == APP_TLS)
+			plc[rows[i].ied] = false;
+	for (size_t i = 0; i < n_ieds; i++) {
+		if (plc[i] && ieds[i].pdus)
+			plc[i] = false;
+		*n_plcs += plc[i];
+	}
+	return plc;
+}
+
+static void print_ied(FILE *out, const struct ied *d, bool plc)
+{
+	char a[96];
+	addr_text(d->ipver, d->ip, d->port, a, sizeof(a));
+	fprintf(out, "\n%s %s", plc ? "PLC" : "IED", a);
+	if (d->n_vlan) {
+		fprintf(out, " vlan");
+		for (unsigned v = 0; v < d->n_vlan; v++)
+			fprintf(out, "%s%u", v ? "." : " ", d->vlan[v]);
+	}
+	if (plc) {
+		fprintf(out, ": %llu connection%s, S7comm, no MMS\n", (unsigned long long)d->assocs,
+			d->assocs == 1 ? "" : "s");
+		return;
+	}
+	fprintf(out, ": %llu connection%s, %llu PDU%s, %llu byte%s of MMS", (unsigned long long)d->assocs,
+		d->assocs == 1 ? "" : "s", (unsigned long long)d->pdus, d->pdus == 1 ? "" : "s",
+		(unsigned long long)d->bytes, d->bytes == 1 ? "" : "s");
+	if (d->malformed)
+		fprintf(out, ", %llu malformed", (unsigned long long)d->malformed);
+	fputc('\n', out);
+	for (int t = 0; t < MMS_PDU_TYPE_COUNT; t++)
+		if (d->by_type[t])
+			fprintf(out, "  %-20s %llu\n", mms_pdu_name((uint8_t)t), (unsigned long long)d->by_type[t]);
+	bool any = false;
+	for (int s = 0; s <= MAX_SERVICE; s++)
+		if (d->requests[s]) {
+			const char *n = s < MAX_SERVICE ? mms_service_name(MMS_CONFIRMED_REQUEST, s) : NULL;
+			fprintf(out, "%s%s %llu", any ? ", " : "  requests: ", n ? n : "other",
+				(unsigned long long)d->requests[s]);
+			any = true;
+		}
+	if (any)
+		fputc('\n', out);
+	for (int s = 0; s < 3; s++)
+		if (d->unconfirmed[s])
+			fprintf(out, "  unconfirmed: %s %llu\n", mms_service_name(MMS_UNCONFIRMED, s),
+				(unsigned long long)d->unconfirmed[s]);
+}
+
+/* A connection's row after its number. */
+static void print_row(FILE *out, const struct assoc_row *r)
+{
+	const struct ied *d = &ieds[r->ied];
+	char c[96], s[96], t[32];
+	addr_text(r->ipver, r->client_ip, r->client_port, c, sizeof(c));
+	addr_text(d->ipver, d->ip, d->port, s, sizeof(s));
+	ts_text(r->start, t, sizeof(t));
+	fprintf(out, "%-22s %-22s %-19s %9.3f %7llu %7llu %8llu  %s%s%s\n", c, s, t, (double)(r->end - r->start) / 1e6,
+		(unsigned long long)(r->pdus[0] + r->pdus[1]), (unsigned long long)r->reports,
+		(unsigned long long)r->gap_bytes, end_text(r), r->midstream ? ", picked up mid-stream" : "",
+		r->proto != APP_MMS && r->proto != APP_UNKNOWN && r->proto != APP_ISO
+			? (r->proto == APP_TLS                                             ? ", TLS"
+				   : r->proto == APP_S7COMM || r->proto == APP_S7COMM_PLUS ? ", S7comm"
+											   : ", not ISO")
+			: "");
+}
+
+/* This run's numbers for the headings. */
+static void totals_of_run(struct summary_totals *t, size_t n_plcs)
+{
+	memset(t, 0, sizeof(*t));
+	t->live = !(inputs && inputs->n);
+	t->files = inputs ? inputs->n : 0;
+	t->packets = g_stats[STAT_packets];
+	t->ieds = n_ieds - n_plcs;
+	t->plcs = n_plcs;
+	t->connections = n_rows;
+	t->mms_pdus = g_stats[STAT_mms_pdus];
+	t->rows_dropped = rows_dropped;
+	t->ieds_dropped = ieds_dropped;
+	t->gaps = g_stats[STAT_tcp_gaps];
+	t->gap_bytes = g_stats[STAT_tcp_gap_bytes];
+	t->pickups = g_stats[STAT_midstream_pickups];
+	t->malformed = g_stats[STAT_mms_malformed];
+	for (int s = 0; s < SEV_COUNT; s++)
+		t->findings[s] = findings_count((uint8_t)s);
+	for (int i = 0; i < STAT_COUNT; i++)
+		if (stat_is_limit((enum stat_id)i))
+			t->limits[i] = g_stats[i];
+}
+
+/* The numbers and pieces of this run's summary for a --shards job's merge
+ * (core/summary_parts.h): every IED and connection, no caps. */
+static void print_parts(FILE *out, const struct summary_totals *t, const bool *plc)
+{
+	parts_section(out, "head");
+	parts_same(out, "packets", t->packets);
+	parts_same(out, "files", t->files);
+	parts_same(out, "live", t->live);
+	parts_sum(out, "ieds", t->ieds);
+	parts_sum(out, "plcs", t->plcs);
+	parts_sum(out, "connections", t->connections);
+	parts_sum(out, "mms_pdus", t->mms_pdus);
+	parts_section(out, "ieds");
+	for (size_t i = 0; i < n_ieds; i++) {
+		parts_piece(out, 0, &ieds[i].first);
+		print_ied(out, &ieds[i], plc && plc[i]);
+	}
+	parts_section(out, "connections");
+	for (size_t i = 0; i < n_rows; i++) {
+		parts_piece(out, 0, &rows[i].first);
+		print_row(out, &rows[i]);
+	}
+	parts_section(out, "streams");
+	parts_sum(out, "rows_dropped", t->rows_dropped);
+	parts_sum(out, "ieds_dropped", t->ieds_dropped);
+	parts_sum(out, "gaps", t->gaps);
+	parts_sum(out, "gap_bytes", t->gap_bytes);
+	parts_sum(out, "pickups", t->pickups);
+	parts_sum(out, "malformed", t->malformed);
+	bus_print(out); /* each block a section (core/bus.c) */
+	print_findings(out, t);
+	parts_section(out, "limits");
+	for (int i = 0; i < STAT_COUNT; i++)
+		if (t->limits[i])
+			parts_sum(out, stat_name((enum stat_id)i), t->limits[i]);
+	parts_end(out);
 }
 
 void summary_print(FILE *out)
 {
-	if (inputs && inputs->n)
-		fprintf(out, "mmswatch: %llu packet%s in %zu file%s, ", (unsigned long long)g_stats[STAT_packets],
-			g_stats[STAT_packets] == 1 ? "" : "s", inputs->n, inputs->n == 1 ? "" : "s");
-	else
-		fprintf(out, "mmswatch: %llu packet%s captured live, ", (unsigned long long)g_stats[STAT_packets],
-			g_stats[STAT_packets] == 1 ? "" : "s");
-	/* A server that spoke S7comm and no MMS is a PLC (Siemens S7), not an IED. */
-	bool *plc = calloc(n_ieds ? n_ieds : 1, sizeof(*plc));
-	size_t n_plcs = 0;
-	if (plc) {
-		for (size_t i = 0; i < n_rows; i++)
-			if (rows[i].ied < n_ieds && (rows[i].proto == APP_S7COMM || rows[i].proto == APP_S7COMM_PLUS))
-				plc[rows[i].ied] = true;
-		for (size_t i = 0; i < n_rows; i++)
-			if (rows[i].ied < n_ieds && rows[i].proto == APP_TLS)
-				plc[rows[i].ied] = false;
-		for (size_t i = 0; i < n_ieds; i++) {
-			if (plc[i] && ieds[i].pdus)
-				plc[i] = false;
-			n_plcs += plc[i];
-		}
+	size_t n_plcs;
+	bool *plc = find_plcs(&n_plcs);
+	struct summary_totals t;
+	totals_of_run(&t, n_plcs);
+	if (summary_parts()) {
+		print_parts(out, &t, plc);
+		free(plc);
+		return;
 	}
-	size_t n_only_ieds = n_ieds - n_plcs;
-	char plcs[32] = "";
-	if (n_plcs)
-		snprintf(plcs, sizeof(plcs), "%zu PLC%s, ", n_plcs, n_plcs == 1 ? "" : "s");
-	fprintf(out, "%zu IED%s, %s%zu connection%s, %llu MMS PDU%s\n", n_only_ieds, n_only_ieds == 1 ? "" : "s", plcs,
-		n_rows, n_rows == 1 ? "" : "s", (unsigned long long)g_stats[STAT_mms_pdus],
-		g_stats[STAT_mms_pdus] == 1 ? "" : "s");
+	summary_print_head(out, &t);
 	if (shard_count()) {
 		uint32_t k = shard_self(), n = shard_count();
 		uint64_t left = shard_frames_left();
@@ -317,92 +524,21 @@ void summary_print(FILE *out)
 			"to the other shards\n",
 			k, n, k, n, (unsigned long long)left, left == 1 ? "" : "s");
 	}
-	for (size_t i = 0; i < n_ieds; i++) {
-		struct ied *d = &ieds[i];
-		char a[96];
-		addr_text(d->ipver, d->ip, d->port, a, sizeof(a));
-		fprintf(out, "\n%s %s", plc && plc[i] ? "PLC" : "IED", a);
-		if (d->n_vlan) {
-			fprintf(out, " vlan");
-			for (unsigned v = 0; v < d->n_vlan; v++)
-				fprintf(out, "%s%u", v ? "." : " ", d->vlan[v]);
-		}
-		if (plc && plc[i]) {
-			fprintf(out, ": %llu connection%s, S7comm, no MMS\n", (unsigned long long)d->assocs,
-				d->assocs == 1 ? "" : "s");
-			continue;
-		}
-		fprintf(out, ": %llu connection%s, %llu PDU%s, %llu byte%s of MMS", (unsigned long long)d->assocs,
-			d->assocs == 1 ? "" : "s", (unsigned long long)d->pdus, d->pdus == 1 ? "" : "s",
-			(unsigned long long)d->bytes, d->bytes == 1 ? "" : "s");
-		if (d->malformed)
-			fprintf(out, ", %llu malformed", (unsigned long long)d->malformed);
-		fputc('\n', out);
-		for (int t = 0; t < MMS_PDU_TYPE_COUNT; t++)
-			if (d->by_type[t])
-				fprintf(out, "  %-20s %llu\n", mms_pdu_name((uint8_t)t),
-					(unsigned long long)d->by_type[t]);
-		bool any = false;
-		for (int s = 0; s <= MAX_SERVICE; s++)
-			if (d->requests[s]) {
-				const char *n = s < MAX_SERVICE ? mms_service_name(MMS_CONFIRMED_REQUEST, s) : NULL;
-				fprintf(out, "%s%s %llu", any ? ", " : "  requests: ", n ? n : "other",
-					(unsigned long long)d->requests[s]);
-				any = true;
-			}
-		if (any)
-			fputc('\n', out);
-		for (int s = 0; s < 3; s++)
-			if (d->unconfirmed[s])
-				fprintf(out, "  unconfirmed: %s %llu\n", mms_service_name(MMS_UNCONFIRMED, s),
-					(unsigned long long)d->unconfirmed[s]);
-	}
+	for (size_t i = 0; i < n_ieds; i++)
+		print_ied(out, &ieds[i], plc && plc[i]);
 	free(plc);
-	if (n_rows) {
-		fprintf(out, "\n%-4s %-22s %-22s %-19s %9s %7s %7s %8s  %s\n", "#", "client", "IED", "start (UTC)",
-			"seconds", "PDUs", "reports", "lost B", "end");
-		size_t show = n_rows < 200 ? n_rows : 200;
-		for (size_t i = 0; i < show; i++) {
-			struct assoc_row *r = &rows[i];
-			struct ied *d = &ieds[r->ied];
-			char c[96], s[96], t[32];
-			addr_text(r->ipver, r->client_ip, r->client_port, c, sizeof(c));
-			addr_text(d->ipver, d->ip, d->port, s, sizeof(s));
-			ts_text(r->start, t, sizeof(t));
-			fprintf(out, "%-4zu %-22s %-22s %-19s %9.3f %7llu %7llu %8llu  %s%s%s\n", i + 1, c, s, t,
-				(double)(r->end - r->start) / 1e6, (unsigned long long)(r->pdus[0] + r->pdus[1]),
-				(unsigned long long)r->reports, (unsigned long long)r->gap_bytes, end_text(r),
-				r->midstream ? ", picked up mid-stream" : "",
-				r->proto != APP_MMS && r->proto != APP_UNKNOWN && r->proto != APP_ISO
-					? (r->proto == APP_TLS ? ", TLS"
-						   : r->proto == APP_S7COMM || r->proto == APP_S7COMM_PLUS
-						   ? ", S7comm"
-						   : ", not ISO")
-					: "");
-		}
-		if (n_rows > show)
-			fprintf(out, "... %zu more connections (see --eve for all)\n", n_rows - show);
+	summary_print_rows_head(out, &t);
+	size_t show = n_rows < SUMMARY_ROWS_SHOWN ? n_rows : SUMMARY_ROWS_SHOWN;
+	for (size_t i = 0; i < show; i++) {
+		fprintf(out, "%-4zu ", i + 1);
+		print_row(out, &rows[i]);
 	}
-	if (rows_dropped || ieds_dropped)
-		fprintf(out, "(summary tables full: %zu connections and %zu IEDs not listed)\n", rows_dropped,
-			ieds_dropped);
-	fprintf(out,
-		"\nstreams: %llu gap%s (%llu byte%s lost in capture), %llu mid-stream pickup%s, %llu MMS PDU%s malformed\n",
-		(unsigned long long)g_stats[STAT_tcp_gaps], g_stats[STAT_tcp_gaps] == 1 ? "" : "s",
-		(unsigned long long)g_stats[STAT_tcp_gap_bytes], g_stats[STAT_tcp_gap_bytes] == 1 ? "" : "s",
-		(unsigned long long)g_stats[STAT_midstream_pickups], g_stats[STAT_midstream_pickups] == 1 ? "" : "s",
-		(unsigned long long)g_stats[STAT_mms_malformed], g_stats[STAT_mms_malformed] == 1 ? "" : "s");
+	if (n_rows > show)
+		summary_print_rows_more(out, n_rows - show);
+	summary_print_streams(out, &t);
 	bus_print(out); /* the analyzers' blocks: inventory, service latency */
-	print_findings(out);
-	bool lim = false;
-	for (int i = 0; i < STAT_COUNT; i++)
-		if (stat_is_limit((enum stat_id)i) && g_stats[i]) {
-			fprintf(out, "%s%s %llu", lim ? ", " : "limits hit: ", stat_name((enum stat_id)i),
-				(unsigned long long)g_stats[i]);
-			lim = true;
-		}
-	if (lim)
-		fputc('\n', out);
+	print_findings(out, &t);
+	summary_print_limits(out, &t);
 }
 
 /* How the association ended (the association analyzer's verdict). */

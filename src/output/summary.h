@@ -5,11 +5,15 @@
 #ifndef MMSW_SUMMARY_H
 #define MMSW_SUMMARY_H
 
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "core/bus.h"
 #include "core/events.h"
 #include "core/inputs.h"
+#include "core/severity.h"
+#include "util/stats.h"
 
 void summary_init(const struct input_set *files);
 void summary_stream(struct flow *f, int dir, const struct stream_event *e, const struct pkt_where *at);
@@ -21,6 +25,27 @@ void summary_flow_end(struct flow *f, enum flow_end why, const struct pkt_where 
  * findings and the limits hit. */
 void summary_print(FILE *out);
 extern const struct sink summary_sink;
+
+/* The headings, from a single run's numbers or from a --shards job's sums
+ * (src/shards_summary.c prints the job's one summary with them). */
+#define SUMMARY_ROWS_SHOWN 200     /* connections listed */
+#define SUMMARY_FINDINGS_SHOWN 100 /* findings listed */
+struct summary_totals {
+	bool live;
+	uint64_t packets, files;
+	uint64_t ieds, plcs, connections, mms_pdus;
+	uint64_t rows_dropped, ieds_dropped;
+	uint64_t gaps, gap_bytes, pickups, malformed;
+	uint64_t findings[SEV_COUNT];
+	uint64_t limits[STAT_COUNT]; /* the limits' counters (util/stats.h stat_is_limit) */
+};
+void summary_print_head(FILE *out, const struct summary_totals *t);
+void summary_print_rows_head(FILE *out, const struct summary_totals *t);
+void summary_print_rows_more(FILE *out, uint64_t more);
+void summary_print_streams(FILE *out, const struct summary_totals *t);
+void summary_print_findings_head(FILE *out, const struct summary_totals *t);
+void summary_print_findings_more(FILE *out, uint64_t more);
+void summary_print_limits(FILE *out, const struct summary_totals *t);
 void summary_free(void);
 
 #endif

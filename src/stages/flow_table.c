@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "core/bus.h"
+#include "core/order.h"
 #include "stages/app_iso.h"
 #include "stages/flow_hash.h"
 #include "stages/stream_tcp.h"
@@ -454,7 +455,9 @@ void flow_table_expire(struct flow_table *t, int64_t now, const struct pkt_where
 				f->state == FLOW_CLOSED ? (f->rst ? FLOW_END_RST : FLOW_END_FIN) : FLOW_END_TIMEOUT;
 			if (why == FLOW_END_TIMEOUT)
 				stat_inc(STAT_flows_timed_out);
+			order_flow_ending(f->last_ts);
 			flow_end(t, f, why, at);
+			order_flow_ended();
 			f = prev;
 		}
 	}
@@ -462,13 +465,17 @@ void flow_table_expire(struct flow_table *t, int64_t now, const struct pkt_where
 
 void flow_table_flush(struct flow_table *t, const struct pkt_where *at)
 {
-	for (int l = 0; l < 2; l++)
+	for (int l = 0; l < 2; l++) {
+		order_phase(ORDER_END_FLOWS, (unsigned)l);
 		while (t->lru[l].tail) {
 			struct flow *f = node_flow(t, t->lru[l].tail);
 			enum flow_end why =
 				f->state == FLOW_CLOSED ? (f->rst ? FLOW_END_RST : FLOW_END_FIN) : FLOW_END_CAPTURE_END;
+			order_flow_ending(f->last_ts);
 			flow_end(t, f, why, at);
+			order_flow_ended();
 		}
+	}
 }
 
 void flow_table_free(struct flow_table *t)

@@ -3,13 +3,18 @@
  * every flow on a cache line boundary, found again by its key from either side,
  * the cap held by ending the least recently active flow, the memory of an ended
  * flow given to the next one zeroed, and (in the sanitizer build) poisoned while
- * it is free, so that a use after flow_end is an ASan report. */
+ * it is free, so that a use after flow_end is an ASan report. And the order
+ * keys (core/order.h) of flows ended by expiry and at the end: they sort in the
+ * order the table ends the flows, after what went before at that frame, before
+ * the frame's own work, and the end's before the analyzers' last pass. */
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/bus.h"
+#include "core/order.h"
+#include "util/limits.h"
 #include "stages/flow_table.h"
 #include "tcheck.h"
 
@@ -28,11 +33,15 @@
 #define MADE 300
 
 static int ended, ended_evicted;
+static struct order_key end_keys[8];
+static size_t n_end_keys;
 
 static void on_end(struct flow *f, enum flow_end why, const struct pkt_where *at)
 {
 	(void)f;
 	(void)at;
+	if (n_end_keys < 8)
+		end_keys[n_end_keys++] = order_now();
 	ended++;
 	if (why == FLOW_END_EVICTED)
 		ended_evicted++;
@@ -56,8 +65,57 @@ static struct pkt pkt_of(int i, bool from_client, int64_t ts)
 	return p;
 }
 
+/* Six flows touched in turn at 1..6 s; at 100 s the first three expire, the
+ * rest end at the end of the input. */
+static void test_order_keys(void)
+{
+	struct pkt_where frame = { 0, 1, 0 };
+	order_follow(&frame);
+	struct flow_table *t = flow_table_new(16, on_end);
+	CHECK(t != NULL);
+	if (!t)
+		return;
+	for (int i = 0; i < 6; i++) {
+		struct pkt p = pkt_of(1000 + i, true, (i + 1) * 1000000);
+		int dir;
+		frame.frame = (uint64_t)i + 1;
+		struct flow *f = flow_get(t, &p, true, true, &dir);
+		CHECK(f != NULL);
+		if (f)
+			f->last_ts = (i + 1) * 1000000;
+	}
+	/* frames 4..6 came later: only the first three are idle long enough */
+	frame.frame = 7;
+	frame.ts_us = 3000000 + MMSW_EMBRYONIC_TIMEOUT_US;
+	struct order_key before = order_now();
+	n_end_keys = 0;
+	flow_table_expire(t, frame.ts_us, &frame);
+	struct order_key own = order_now();
+	CHECK_EQ(n_end_keys, 3);
+	for (size_t i = 0; i < n_end_keys; i++) {
+		CHECK(order_cmp(&end_keys[i], &own) < 0);
+		CHECK(i == 0 || order_cmp(&end_keys[i - 1], &end_keys[i]) < 0);
+	}
+	CHECK(order_cmp(&before, &own) == 0); /* a frame's own work: one key */
+	struct order_key prev = own;
+	n_end_keys = 0;
+	flow_table_flush(t, &frame);
+	CHECK_EQ(n_end_keys, 3);
+	for (size_t i = 0; i < n_end_keys; i++) {
+		CHECK(order_cmp(&prev, &end_keys[i]) < 0);
+		prev = end_keys[i];
+	}
+	order_phase(ORDER_FINISH, 0);
+	struct order_key last = order_now();
+	CHECK(order_cmp(&prev, &last) < 0);
+	flow_table_free(t);
+	order_follow(NULL);
+	ended = 0;
+}
+
 int main(void)
 {
+	test_order_keys();
 	bus_reset();
 	struct flow_table *t = flow_table_new(CAP, on_end);
 	CHECK(t != NULL);
