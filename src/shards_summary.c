@@ -279,7 +279,8 @@ static int piece_cmp(const void *a, const void *b)
  * how many were left out. */
 static size_t print_pieces(FILE *out, struct section *s, size_t cap, bool numbered)
 {
-	qsort(s->pieces, s->n_pieces, sizeof(*s->pieces), piece_cmp);
+	if (s->n_pieces > 1) /* qsort of a NULL array, even of 0 items, is undefined */
+		qsort(s->pieces, s->n_pieces, sizeof(*s->pieces), piece_cmp);
 	size_t show = cap && s->n_pieces > cap ? cap : s->n_pieces;
 	for (size_t i = 0; i < show; i++) {
 		if (numbered)
