@@ -14,6 +14,7 @@
 #include "core/finding.h"
 #include "core/ied.h"
 #include "core/scl.h"
+#include "core/shard.h"
 #include "dissectors/acse.h"
 #include "dissectors/ber.h"
 #include "dissectors/cotp.h"
@@ -892,6 +893,15 @@ void eve_stats_capture(int64_t ts_us, const struct live_stats *cap, size_t n)
 		jw_obj_end(&w);
 	}
 	outputs_stats(&w);
+	if (shard_count()) {
+		/* which part of a job these counters are (a consumer totals the
+		 * job's records over the shards, but for packets and bytes) */
+		jw_obj(&w, "shard");
+		jw_u64(&w, "index", shard_self());
+		jw_u64(&w, "of", shard_count());
+		jw_u64(&w, "frames_left", shard_frames_left());
+		jw_obj_end(&w);
+	}
 	if (inputs && inputs->n <= 100) {
 		jw_arr(&w, "files");
 		for (size_t i = 0; i < inputs->n; i++)
