@@ -12,6 +12,7 @@
 #include "core/rules.h"
 #include "core/shard.h"
 #include "util/fnv.h"
+#include "util/grow.h"
 
 /* Findings kept for the end of the run (and the store). Past this, findings are
  * still published and counted, but the oldest closed ones are not kept. */
@@ -22,7 +23,7 @@
 #define FINDINGS_OPEN_MAX 1024
 
 static struct finding_brief *kept; /* every finding, in creation order (capped) */
-static size_t n_kept, kept_dropped;
+static size_t n_kept, kept_cap, kept_dropped;
 static struct finding *open_[FINDINGS_OPEN_MAX];
 static size_t n_open;
 /* The open aggregates chained by a hash of (kind, IED, object): finding_open
@@ -103,11 +104,11 @@ static void keep(struct finding *f)
 		kept_dropped++;
 		return;
 	}
-	if (!kept) {
-		kept = calloc(FINDINGS_KEPT_MAX, sizeof(*kept));
-		if (!kept)
-			return;
-	}
+	/* grown as findings come: a run with a few pays for a few, not for
+	 * zeroing the whole cap's briefs */
+	if (!grow_room((void **)&kept, &kept_cap, n_kept, 64, FINDINGS_KEPT_MAX, sizeof(*kept)))
+		return;
+	memset(&kept[n_kept], 0, sizeof(kept[n_kept]));
 	kept[n_kept].id = f->id;
 	kept[n_kept].kind = f->kind;
 	kept[n_kept].first = order_now();
@@ -404,7 +405,7 @@ void findings_free(void)
 		free(kept[i].summary);
 	free(kept);
 	kept = NULL;
-	n_kept = 0;
+	n_kept = kept_cap = 0;
 	memset(by_sev, 0, sizeof(by_sev));
 }
 
