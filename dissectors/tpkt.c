@@ -2,6 +2,7 @@
 /* \summary: RFC 1006 TPKT header and resynchronisation test */
 #include "tpkt.h"
 #include "limits.h"
+#include "session.h"
 
 enum tpkt_status tpkt_header(struct rd r, uint16_t *len)
 {
@@ -41,6 +42,26 @@ bool tpkt_plausible(struct rd r, uint16_t *len)
 		return li >= 5 && type == 0xc0;
 	case 0x70: /* ER */
 		return li >= 4 && type == 0x70;
+	default:
+		return false;
+	}
+}
+
+bool tpkt_opens_session_pdu(struct rd r)
+{
+	uint16_t len;
+	uint8_t type, si;
+	if (!tpkt_plausible(r, &len) || len < 8 || !rd_peek(&r, 5, &type) || type != 0xf0 || !rd_peek(&r, 7, &si))
+		return false;
+	switch (si) {
+	case SES_DT:
+	case SES_CN:
+	case SES_AC:
+	case SES_RF:
+	case SES_FN:
+	case SES_DN:
+	case SES_AB:
+		return true;
 	default:
 		return false;
 	}

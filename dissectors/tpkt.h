@@ -20,4 +20,11 @@ enum tpkt_status tpkt_header(struct rd r, uint16_t *len);
  * connection TPDU with a sane LI). Only looks at the first bytes. */
 bool tpkt_plausible(struct rd r, uint16_t *len);
 
+/* Does a segment begin with what the ISO stack decodes into an ACSE APDU or an
+ * MMS PDU: a TPKT holding a COTP DT TPDU whose user data begins with a session
+ * SPDU that carries one (CN, AC, RF, FN, DN, AB, or GT/DT)? The first eight
+ * bytes only: a look at another process's frame (--shard, core/shard.h), which
+ * that process decodes. */
+bool tpkt_opens_session_pdu(struct rd r);
+
 #endif

@@ -11,6 +11,7 @@
 #include "core/scl.h"
 #include "core/shard.h"
 #include "core/unread.h"
+#include "dissectors/tpkt.h"
 #include "stages/app_iso.h"
 #include "stages/decode_ip.h"
 #include "stages/decode_link.h"
@@ -33,6 +34,7 @@ static const struct options *opt;
  * make each read wait for the line to come back from the pipeline's core. */
 static struct {
 	_Alignas(64) struct frame_shard_rule rule;
+	struct frame_mms_vlans mms_vlans; /* written by the reader only */
 } reader_side;
 static struct flow_table *flows;
 static int64_t last_ts, last_sweep;
@@ -213,6 +215,19 @@ static void left_to_other_shard(bool mms)
 		unread_mms_elsewhere();
 }
 
+/* Shard 0 keeps the facts of a segment (GOOSE and SV that share a VLAN with
+ * MMS: the inventory's), and MMS on a VLAN may be another shard's: a frame of
+ * another shard's MMS connection that opens an ACSE APDU or MMS PDU is shown
+ * to the analyzers as that (bus.h mms_elsewhere), the IED's side the one on an
+ * MMS port (of two, the one the shard rule hashes: the lower address). */
+static void mms_elsewhere(const struct pkt *p, bool src_mms, bool dst_mms)
+{
+	if (!tpkt_opens_session_pdu(rd_make(p->payload, p->plen)))
+		return;
+	int ied_side = dst_mms && (!src_mms || memcmp(p->dst, p->src, p->ipver == 6 ? 16 : 4) < 0) ? 1 : 0;
+	bus_mms_elsewhere(p, ied_side);
+}
+
 /* Is a frame of shard `shard` this process's? Each frame is asked once.
  * Without --shard every frame is. */
 static bool in_shard(uint32_t shard, bool mms, const struct pkt_where *at, const struct pcap_pkthdr *hdr)
@@ -333,7 +348,10 @@ static void packet_in(uint32_t iface, int dlt, uint32_t file_idx, uint64_t frame
 		bool tcp = r == IP_TCP;
 		bool src_mms = tcp && options_is_mms_port(opt, p.sport),
 		     dst_mms = tcp && options_is_mms_port(opt, p.dport);
-		if (!in_shard(shard_of_ip(&p, src_mms, dst_mms, opt->shards), src_mms || dst_mms, &p.at, hdr))
+		uint32_t shard = shard_of_ip(&p, src_mms, dst_mms, opt->shards);
+		if (shard != opt->shard && opt->shard == 0 && (src_mms || dst_mms))
+			mms_elsewhere(&p, src_mms, dst_mms);
+		if (!in_shard(shard, src_mms || dst_mms, &p.at, hdr))
 			return;
 	}
 	if (r == IP_OTHER || r == IP_UDP)
@@ -372,7 +390,7 @@ void pipeline_live_packet(void *ctx, uint32_t iface, int dlt, uint64_t frame, co
 
 enum frame_fate pipeline_frame_fate(int dlt, const uint8_t *data, uint32_t caplen, uint32_t wirelen)
 {
-	return frame_peek_fate(&reader_side.rule, dlt, data, caplen, wirelen);
+	return frame_peek_fate(&reader_side.rule, &reader_side.mms_vlans, dlt, data, caplen, wirelen);
 }
 
 void pipeline_frame_left(uint32_t file_idx, uint64_t frame, const struct pcap_pkthdr *hdr, bool mms)

@@ -960,10 +960,10 @@ static void stream_refresh(struct inv_l2_stream *s, int64_t now, bool last_frame
 	finding_touch(fd, now);
 }
 
-static void vlan_has_mms(const struct flow *f, const struct ied *d, const struct pkt_where *at)
+/* MMS on a segment (VLAN stack), first seen at `at` with the IED ied. */
+static void vlan_mms_seen(const struct inv_vlan_key *key, const struct endpoint *ied, const struct pkt_where *at)
 {
-	struct inv_vlan_key k;
-	vlan_key_of(f->key.n_vlan, f->key.vlan, &k);
+	struct inv_vlan_key k = *key;
 	if (mms_vlan_find(&k) >= 0)
 		return;
 	if (n_mms_vlans >= INV_MAX_VLANS) {
@@ -974,13 +974,35 @@ static void vlan_has_mms(const struct flow *f, const struct ied *d, const struct
 		return;
 	struct inv_mms_vlan *mv = &mms_vlans[n_mms_vlans];
 	mv->key = k;
-	mv->ied = d->ep;
+	mv->ied = *ied;
 	mv->at = *at;
 	int vi = (int)n_mms_vlans++;
 	/* GOOSE/SV seen before any MMS on this segment is judged now. */
 	for (size_t i = 0; i < n_l2; i++)
 		if (l2[i].mms_vlan < 0 && vlan_key_eq(&l2[i].key, &k))
 			stream_flag(&l2[i], vi, at->ts_us);
+}
+
+static void vlan_has_mms(const struct flow *f, const struct ied *d, const struct pkt_where *at)
+{
+	struct inv_vlan_key k;
+	vlan_key_of(f->key.n_vlan, f->key.vlan, &k);
+	vlan_mms_seen(&k, &d->ep, at);
+}
+
+/* --shard, shard 0: another shard's IED speaks MMS on this segment (bus.h). */
+static void inventory_mms_elsewhere(const struct pkt *p, int ied_side)
+{
+	struct inv_vlan_key k;
+	struct endpoint ied;
+	memset(&ied, 0, sizeof(ied));
+	ied.ipver = p->ipver;
+	ied.n_vlan = p->n_vlan;
+	memcpy(ied.vlan, p->vlan, sizeof(ied.vlan));
+	memcpy(ied.ip, ied_side ? p->dst : p->src, sizeof(ied.ip));
+	ied.port = ied_side ? p->dport : p->sport;
+	vlan_key_of(p->n_vlan, p->vlan, &k);
+	vlan_mms_seen(&k, &ied, &p->at);
 }
 
 /* Source and destination MAC: Ethernet has them in front; Linux cooked captures
@@ -1254,6 +1276,7 @@ const struct analyzer inventory_analyzer = {
 	.l2 = inventory_l2,
 	.redundancy = inventory_redundancy,
 	.udp = inventory_time_udp,
+	.mms_elsewhere = inventory_mms_elsewhere,
 	.finish = inventory_finish_hook,
 	.print = inventory_print,
 	.print_rank = 1,

@@ -31,6 +31,7 @@ typedef void (*mms_hook)(struct flow *, int, const struct mms_event *, const str
 typedef void (*l2_hook)(const struct pkt *);
 typedef void (*redundancy_hook)(const struct pkt *);
 typedef void (*udp_hook)(const struct pkt *);
+typedef void (*mms_elsewhere_hook)(const struct pkt *, int);
 typedef void (*flow_end_hook)(struct flow *, enum flow_end, const struct pkt_where *);
 typedef void (*frame_hook)(struct flow *, int, const struct pkt *);
 typedef void (*mms_soon_hook)(const struct flow *, int, const struct mms_event *);
@@ -43,6 +44,7 @@ SUBSCRIBERS(mms, mms_hook);
 SUBSCRIBERS(l2, l2_hook);
 SUBSCRIBERS(redundancy, redundancy_hook);
 SUBSCRIBERS(udp, udp_hook);
+SUBSCRIBERS(mms_elsewhere, mms_elsewhere_hook);
 SUBSCRIBERS(flow_end, flow_end_hook);
 SUBSCRIBERS(frame, frame_hook);
 SUBSCRIBERS(mms_soon, mms_soon_hook);
@@ -75,6 +77,7 @@ static void subscribe_all(void)
 	COLLECT(l2);
 	COLLECT(redundancy);
 	COLLECT(udp);
+	COLLECT(mms_elsewhere);
 	COLLECT(flow_end);
 	COLLECT(frame);
 	COLLECT(mms_soon);
@@ -303,6 +306,11 @@ void bus_redundancy(const struct pkt *p)
 void bus_udp(const struct pkt *p)
 {
 	DELIVER(udp, p);
+}
+
+void bus_mms_elsewhere(const struct pkt *p, int ied_side)
+{
+	DELIVER(mms_elsewhere, p, ied_side);
 }
 
 void bus_flow_end(struct flow *f, enum flow_end why, const struct pkt_where *at)

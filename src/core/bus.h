@@ -43,6 +43,10 @@ struct pkt;
 	void (*l2)(const struct pkt *p);         /* a frame that is not IP */ \
 	void (*redundancy)(const struct pkt *p); /* a PRP/HSR frame, duplicates too */ \
 	void (*udp)(const struct pkt *p);        /* a UDP datagram (ports, payload) */ \
+	/* --shard, shard 0: a frame another shard decodes that opens an ACSE APDU \
+	 * or MMS PDU (dissectors/tpkt.h), with the IED's side (0 src, 1 dst): \
+	 * what shard 0's facts about a segment need of the other shards' MMS */ \
+	void (*mms_elsewhere)(const struct pkt *p, int ied_side); \
 	void (*flow_end)(struct flow * f, enum flow_end why, const struct pkt_where *at); \
 	void (*tick)(int64_t now);   /* every second of packet time */ \
 	void (*finish)(int64_t now); /* end of input, flows already ended */ \
@@ -97,6 +101,7 @@ int bus_txn_slot(const char *owner, void (*release)(struct mms_txn *t, void *sta
 void bus_txn_end(struct mms_txn *t);
 
 /* The stages' side: one call per event. */
+void bus_mms_elsewhere(const struct pkt *p, int ied_side);
 void bus_tcp(struct flow *f, int dir, enum tcp_ev kind, const struct pkt_where *at);
 void bus_stream(struct flow *f, int dir, const struct stream_event *e, const struct pkt_where *at);
 /* Shorthand for stream events that carry only a byte count. */

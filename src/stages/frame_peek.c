@@ -7,9 +7,11 @@
 #include "stages/frame_peek.h"
 
 #include <pcap/pcap.h>
+#include <string.h>
 
 #include "core/packet.h"
 #include "core/shard.h"
+#include "dissectors/tpkt.h"
 #include "stages/decode_link.h"
 
 /* The link stage looks for a PRP trailer only in a frame captured whole: at
@@ -92,8 +94,26 @@ static bool rule_mms_port(const struct frame_shard_rule *rule, uint16_t port)
 	return false;
 }
 
-enum frame_fate frame_peek_fate(const struct frame_shard_rule *rule, int dlt, const uint8_t *frame, uint32_t caplen,
-				uint32_t wirelen)
+/* Another shard's MMS frame that shows MMS on a VLAN stack shard 0 has not
+ * been shown yet (frame_mms_vlans). */
+static bool mms_vlan_news(struct frame_mms_vlans *seen, const struct frame_peek *pk)
+{
+	if (!tpkt_opens_session_pdu(pk->tcp_payload))
+		return false;
+	for (uint32_t i = 0; i < seen->n && i < FRAME_MMS_VLANS_MAX; i++)
+		if (seen->seen[i].n_vlan == pk->n_vlan &&
+		    !memcmp(seen->seen[i].vlan, pk->vlan, pk->n_vlan * sizeof(pk->vlan[0])))
+			return false;
+	if (seen->n < FRAME_MMS_VLANS_MAX) {
+		seen->seen[seen->n].n_vlan = pk->n_vlan;
+		memcpy(seen->seen[seen->n].vlan, pk->vlan, pk->n_vlan * sizeof(pk->vlan[0]));
+		seen->n++;
+	}
+	return true;
+}
+
+enum frame_fate frame_peek_fate(const struct frame_shard_rule *rule, struct frame_mms_vlans *mms_vlans, int dlt,
+				const uint8_t *frame, uint32_t caplen, uint32_t wirelen)
 {
 	struct frame_peek pk;
 	enum frame_fate fate = FRAME_HERE;
@@ -108,6 +128,8 @@ enum frame_fate frame_peek_fate(const struct frame_shard_rule *rule, int dlt, co
 		bool src_mms = rule_mms_port(rule, pk.sport), dst_mms = rule_mms_port(rule, pk.dport);
 		if (shard_of_pair(pk.ip_src, pk.ip_dst, 4, src_mms, dst_mms, rule->n) != rule->k)
 			fate = src_mms || dst_mms ? FRAME_LEFT_MMS : FRAME_LEFT;
+		if (fate == FRAME_LEFT_MMS && rule->k == 0 && mms_vlans && mms_vlan_news(mms_vlans, &pk))
+			return FRAME_HERE;
 		break;
 	}
 	}

@@ -59,7 +59,21 @@ struct frame_shard_rule {
 	uint16_t mms_ports[MMSW_MAX_MMS_PORTS];
 	uint32_t n_mms_ports;
 };
-enum frame_fate frame_peek_fate(const struct frame_shard_rule *rule, int dlt, const uint8_t *frame, uint32_t caplen,
-				uint32_t wirelen);
+/* Shard 0's reader hands on in full, not as its header, the first frame of
+ * another shard's MMS connection that opens an ACSE APDU or MMS PDU on each
+ * VLAN stack (dissectors/tpkt.h tpkt_opens_session_pdu), so that the pipeline
+ * shows it to the analyzers (pipeline.c mms_elsewhere): which segments carry
+ * MMS is a fact shard 0's GOOSE and SV findings need. Past the cap, every such
+ * frame goes in full. The reader's own: the pipeline thread never reads it. */
+#define FRAME_MMS_VLANS_MAX 64
+struct frame_mms_vlans {
+	uint32_t n;
+	struct {
+		uint8_t n_vlan;
+		uint16_t vlan[MMSW_MAX_VLAN];
+	} seen[FRAME_MMS_VLANS_MAX];
+};
+enum frame_fate frame_peek_fate(const struct frame_shard_rule *rule, struct frame_mms_vlans *mms_vlans, int dlt,
+				const uint8_t *frame, uint32_t caplen, uint32_t wirelen);
 
 #endif

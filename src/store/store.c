@@ -18,6 +18,7 @@
 #include "core/ied.h"
 #include "core/scl.h"
 #include "core/latency.h"
+#include "core/shard.h"
 #include "dissectors/iec61850_report.h"
 #include "dissectors/mms.h"
 #include "output/eve.h"
@@ -52,6 +53,7 @@ static uint64_t pdu_rows;
 enum {
 	S_FINDING,
 	S_IED,
+	S_IED_NAMED,
 	S_ASSOC,
 	S_RCB,
 	S_MINUTE,
@@ -88,7 +90,12 @@ static const char *const SQL[S_COUNT] = {
 		" vendor = COALESCE(?5, vendor), model = COALESCE(?6, model), revision = COALESCE(?7, revision),"
 		" last_seen = MAX(COALESCE(last_seen, 0), ?8), assoc_limit = COALESCE(?9, assoc_limit),"
 		" limit_inferred = CASE WHEN ?9 IS NULL THEN limit_inferred ELSE ?10 END," /* a run that learnt no limit keeps the old one's source */
-		" peak_assocs = MAX(peak_assocs, ?11) RETURNING id",
+		" peak_assocs = MAX(peak_assocs, ?11), first_seen = COALESCE(first_seen, ?8) RETURNING id",
+	/* An IED a finding names that this process does not hold (--shard: another
+	 * shard's, core/shard.h): its address only, for the finding's ied_id; the
+	 * process that holds it fills in the rest (first_seen too, above). */
+	[S_IED_NAMED] = "INSERT INTO ieds (ip, port, vlan) VALUES (?1, ?2, ?3)"
+			" ON CONFLICT (ip, port, vlan) DO UPDATE SET ip = excluded.ip RETURNING id",
 	[S_ASSOC] =
 		"INSERT INTO associations (run_id, ied_id, flow_id, client_ip, client_port, start_ts, end_ts, ended,"
 		" packets, bytes) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
@@ -802,6 +809,17 @@ void store_finding(const struct finding *fd)
 		endpoint_ip_text(&fd->client, client, sizeof(client));
 	finding_tshark_filter(fd, filter, sizeof(filter));
 	int64_t ied = d ? ied_id(d, fd->first_seen) : 0; /* first: it may write the IED's row */
+	bool named = !d && fd->ied.ipver && shard_count() && !shard_holds_ied(fd->ied.ip, fd->ied.ipver);
+	if (named) { /* another shard's IED: shard 0's GOOSE/SV findings name it */
+		char ip[64], vlan[48];
+		endpoint_ip_text(&fd->ied, ip, sizeof(ip));
+		vlan_text(&fd->ied, vlan, sizeof(vlan));
+		db_row_begin(S_IED_NAMED);
+		db_row_text(1, ip);
+		db_row_int(2, fd->ied.port);
+		db_row_text(3, vlan);
+		ied = db_row_step_id("IED row");
+	}
 	db_row_begin(S_FINDING);
 	db_row_int(1, run_id);
 	db_row_int(2, (int64_t)fd->id);
@@ -811,7 +829,7 @@ void store_finding(const struct finding *fd)
 	db_row_int(6, fd->first_seen);
 	db_row_int(7, fd->last_seen);
 	db_row_int(8, (int64_t)fd->count);
-	if (d)
+	if (d || (named && ied > 0))
 		bind_ied(9, ied);
 	db_row_text_or_null(10, client);
 	if (fd->flow_id)

@@ -16,6 +16,7 @@
 #include "stages/capture_live.h"
 #include "stages/decode_ip.h"
 #include "stages/decode_link.h"
+#include "dissectors/tpkt.h"
 #include "stages/frame_peek.h"
 #include "util/stats.h"
 #include "tcheck.h"
@@ -64,6 +65,12 @@ static unsigned long frames, kept_out, missing, extra, vlan_mms;
  * another shard's (of them MMS), and judgements the pipeline contradicts. */
 static struct frame_shard_rule rules[2][3];
 static unsigned long left, left_mms, left_wrong;
+/* Shard 0's reader hands on in full the first frame of another shard's MMS that
+ * opens an ACSE APDU or MMS PDU on each VLAN stack (frame_peek.h): its sets, and
+ * the test's own record of the stacks shown, per N, from each capture's start. */
+static struct frame_mms_vlans reader_vlans[2];
+static struct frame_mms_vlans shown[2];
+static unsigned long vlans_shown, vlan_news_missed;
 
 /* The pipeline's view of a frame (packet_in up to in_shard), for each N: its
  * shard; whether it counted anything on the way; whether it is an MMS
@@ -71,6 +78,9 @@ static unsigned long left, left_mms, left_wrong;
 struct pipeline_view {
 	uint32_t shard[2];
 	bool counted, mms;
+	bool opens; /* its payload opens an ACSE APDU or MMS PDU */
+	uint8_t n_vlan;
+	uint16_t vlan[MMSW_MAX_VLAN];
 };
 
 static void pipeline_view(const struct pcap_pkthdr *h, const u_char *d, struct pipeline_view *v)
@@ -93,9 +103,20 @@ static void pipeline_view(const struct pcap_pkthdr *h, const u_char *d, struct p
 			v->mms = s || t;
 			for (uint32_t n = 2; n <= 3; n++)
 				v->shard[n - 2] = shard_of_ip(&pk, s, t, n);
+			v->opens = tpkt_opens_session_pdu(rd_make(pk.payload, pk.plen));
 		}
 	}
+	v->n_vlan = pk.n_vlan;
+	memcpy(v->vlan, pk.vlan, sizeof(v->vlan));
 	v->counted = !plain || memcmp(before, g_stats, sizeof(before)) != 0;
+}
+
+static bool was_shown(const struct frame_mms_vlans *set, const struct pipeline_view *v)
+{
+	for (uint32_t i = 0; i < set->n; i++)
+		if (set->seen[i].n_vlan == v->n_vlan && !memcmp(set->seen[i].vlan, v->vlan, v->n_vlan * sizeof(v->vlan[0])))
+			return true;
+	return false;
 }
 
 static void check_fate(const struct pcap_pkthdr *h, const u_char *d)
@@ -104,7 +125,19 @@ static void check_fate(const struct pcap_pkthdr *h, const u_char *d)
 	pipeline_view(h, d, &v);
 	for (uint32_t n = 2; n <= 3; n++)
 		for (uint32_t k = 0; k < n; k++) {
-			enum frame_fate f = frame_peek_fate(&rules[n - 2][k], DLT_EN10MB, d, h->caplen, h->len);
+			enum frame_fate f = frame_peek_fate(&rules[n - 2][k], k == 0 ? &reader_vlans[n - 2] : NULL,
+							    DLT_EN10MB, d, h->caplen, h->len);
+			/* shard 0 must be shown the first opening frame of another
+			 * shard's MMS on each VLAN stack, in full */
+			struct frame_mms_vlans *sh = &shown[n - 2];
+			if (k == 0 && v.mms && v.opens && v.shard[n - 2] != 0 && !was_shown(sh, &v)) {
+				if (f == FRAME_HERE && sh->n < FRAME_MMS_VLANS_MAX) {
+					sh->seen[sh->n].n_vlan = v.n_vlan;
+					memcpy(sh->seen[sh->n++].vlan, v.vlan, sizeof(v.vlan));
+					vlans_shown++;
+				} else if (f != FRAME_HERE)
+					vlan_news_missed++;
+			}
 			if (f == FRAME_HERE)
 				continue;
 			left++;
@@ -117,7 +150,12 @@ static void check_fate(const struct pcap_pkthdr *h, const u_char *d)
 static void each_frame(void *ctx, const char *path, int dlt, const struct pcap_pkthdr *h, const u_char *d)
 {
 	(void)ctx;
-	(void)path;
+	static char last_path[512];
+	if (strcmp(path, last_path)) { /* a new run: shard 0's reader has shown nothing yet */
+		snprintf(last_path, sizeof(last_path), "%s", path);
+		memset(reader_vlans, 0, sizeof(reader_vlans));
+		memset(shown, 0, sizeof(shown));
+	}
 	if (dlt == DLT_EN10MB)
 		check_fate(h, d);
 	if (dlt != DLT_EN10MB || !pcap_offline_filter(&all, h, d))
@@ -207,7 +245,7 @@ static void hand_made(const char *what, const uint8_t *f, size_t len, size_t wir
 	struct pcap_pkthdr h = { .caplen = (uint32_t)len, .len = (uint32_t)wirelen };
 	unsigned long wrong = left_wrong;
 	check_fate(&h, f);
-	enum frame_fate got = frame_peek_fate(&rules[0][1], DLT_EN10MB, f, (uint32_t)len, (uint32_t)wirelen);
+	enum frame_fate got = frame_peek_fate(&rules[0][1], NULL, DLT_EN10MB, f, (uint32_t)len, (uint32_t)wirelen);
 	if (got != expect || left_wrong != wrong)
 		printf("hand-made frame '%s': the reader said %d, expected %d; the pipeline disagrees: %s\n", what,
 		       (int)got, (int)expect, left_wrong != wrong ? "yes" : "no");
@@ -314,6 +352,11 @@ int main(void)
 	CHECK(left - left_mms >= 4); /* the hand-made frames' */
 	printf("the reader handed on %lu frames as another shard's (%lu of MMS connections); %lu judged wrongly\n",
 	       left, left_mms, left_wrong);
+	/* shard 0 was shown MMS on each segment where another shard had it first */
+	CHECK_EQ(vlan_news_missed, 0);
+	CHECK(vlans_shown >= 4);
+	printf("shard 0's reader showed %lu segments' first MMS of another shard in full; %lu missed\n", vlans_shown,
+	       vlan_news_missed);
 	pcap_freecode(&all);
 	for (uint32_t n = 2; n <= 3; n++)
 		for (uint32_t k = 0; k < n; k++)
