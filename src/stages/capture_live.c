@@ -73,6 +73,9 @@ static void fnv_expr(unsigned off, char *buf, size_t size)
 		 off, FNV1A32_PRIME, off + 1, FNV1A32_PRIME, off + 2, FNV1A32_PRIME, off + 3, FNV1A32_PRIME);
 }
 
+/* Where a TCP segment's data begins, in the filter language. */
+#define TCP_DATA "((tcp[12:1] & 0xf0) >> 2)"
+
 bool live_shard_filter(const uint16_t *ports, size_t n, uint32_t k, uint32_t shards, char *buf, size_t size)
 {
 	char src[256] = "", dst[256] = "", hs[200], hd[200];
@@ -85,14 +88,18 @@ bool live_shard_filter(const uint16_t *ports, size_t n, uint32_t k, uint32_t sha
 	}
 	fnv_expr(12, hs, sizeof(hs));
 	fnv_expr(16, hd, sizeof(hd));
-	char own[1400], base[896], both[2400];
+	char own[1700], base[896], both[2700];
 	/* IPv4 TCP with exactly one side on an MMS port: by that side's hash */
 	int w;
-	if (k == 0) /* shard 0 also takes all that is not an MMS connection */
+	if (k == 0) /* shard 0 also takes all that is not an MMS connection, and the
+		     * other shards' frames that open an association (a TPKT, COTP DT,
+		     * session CN or AC): which segments carry MMS is shard 0's to know
+		     * (pipeline.c mms_elsewhere) */
 		w = snprintf(
 			own, sizeof(own),
 			"not ((ip and (%s) and not (%s) and %s %% %u != 0) or (ip and (%s) and not (%s) and %s %% %u "
-			"!= 0))",
+			"!= 0)) or (ip and tcp[" TCP_DATA ":2] = 0x0300 and tcp[" TCP_DATA " + 5:1] = 0xf0 and "
+			"(tcp[" TCP_DATA " + 7:1] = 0x0d or tcp[" TCP_DATA " + 7:1] = 0x0e))",
 			src, dst, hs, shards, dst, src, hd, shards);
 	else
 		w = snprintf(

@@ -34,9 +34,13 @@ pcap_t *live_open(const struct live_config *c, char *err, size_t errsize);
 void live_default_filter(const uint16_t *ports, size_t n, char *buf, size_t size);
 /* The same, keeping only what shard k of n (core/shard.h) may take: the kernel
  * then copies each process only its own frames, and a frame of another shard's
- * IPv4 MMS connection never reaches it. A superset of the shard's frames (IPv6
- * MMS, fragments, TCP between two MMS ports pass to every shard): the pipeline
- * decides (in_shard). False when buf is too small. */
+ * IPv4 MMS connection never reaches it, but for shard 0, which is given the
+ * frames that open an association (session CN or AC: which segments carry
+ * MMS is its to know; live, it learns a segment whose MMS is all another
+ * shard's when an association there starts, not from a running one). A
+ * superset of the shard's frames (IPv6 MMS, fragments, TCP between two MMS
+ * ports pass to every shard): the pipeline decides (in_shard). False when buf
+ * is too small. */
 bool live_shard_filter(const uint16_t *ports, size_t n, uint32_t k, uint32_t shards, char *buf, size_t size);
 bool live_stats_read(pcap_t *p, struct live_stats *s);
 

@@ -60,7 +60,7 @@ static bool is_mms_port(uint16_t port)
 
 /* The filters under test, and what the walk over every frame counted. */
 static struct bpf_program all, by_shard[2][3];
-static unsigned long frames, kept_out, missing, extra, vlan_mms;
+static unsigned long frames, kept_out, missing, extra, vlan_mms, opens_passed;
 /* The reader's rule per N and K, and what it judged: frames handed on as
  * another shard's (of them MMS), and judgements the pipeline contradicts. */
 static struct frame_shard_rule rules[2][3];
@@ -114,7 +114,8 @@ static void pipeline_view(const struct pcap_pkthdr *h, const u_char *d, struct p
 static bool was_shown(const struct frame_mms_vlans *set, const struct pipeline_view *v)
 {
 	for (uint32_t i = 0; i < set->n; i++)
-		if (set->seen[i].n_vlan == v->n_vlan && !memcmp(set->seen[i].vlan, v->vlan, v->n_vlan * sizeof(v->vlan[0])))
+		if (set->seen[i].n_vlan == v->n_vlan &&
+		    !memcmp(set->seen[i].vlan, v->vlan, v->n_vlan * sizeof(v->vlan[0])))
 			return true;
 	return false;
 }
@@ -167,11 +168,14 @@ static void each_frame(void *ctx, const char *path, int dlt, const struct pcap_p
 	pk.data = d;
 	pk.caplen = h->caplen;
 	pk.wirelen = h->len;
-	bool ipv4_mms = false;
+	bool ipv4_mms = false, opens_assoc = false;
 	uint32_t shard[2] = { 0, 0 };
 	if (decode_link(DLT_EN10MB, &pk) == LINK_OK && decode_ip(&pk) == IP_TCP) {
 		bool s = is_mms_port(pk.sport), t = is_mms_port(pk.dport);
 		ipv4_mms = pk.ipver == 4 && s != t;
+		/* TPKT, COTP DT, session CN or AC: shard 0's filter passes it */
+		opens_assoc = pk.plen >= 8 && pk.payload[0] == 3 && pk.payload[1] == 0 && pk.payload[5] == 0xf0 &&
+			(pk.payload[7] == 0x0d || pk.payload[7] == 0x0e);
 		if (ipv4_mms && pk.n_vlan)
 			vlan_mms++;
 		for (uint32_t n = 2; n <= 3; n++)
@@ -182,7 +186,12 @@ static void each_frame(void *ctx, const char *path, int dlt, const struct pcap_p
 			bool pass = pcap_offline_filter(&by_shard[n - 2][k], h, d) != 0;
 			if (shard[n - 2] == k && !pass)
 				missing++; /* a frame the shard needs, not delivered */
-			if (ipv4_mms && shard[n - 2] != k) {
+			if (ipv4_mms && shard[n - 2] != k && k == 0 && opens_assoc) {
+				if (!pass)
+					missing++; /* shard 0 must see another shard's association open */
+				else
+					opens_passed++;
+			} else if (ipv4_mms && shard[n - 2] != k) {
 				if (pass)
 					extra++; /* another shard's, delivered anyway */
 				else
@@ -344,6 +353,7 @@ int main(void)
 	/* not vacuous: other shards' frames were kept out, behind VLAN tags too */
 	CHECK(kept_out > 10000);
 	CHECK(vlan_mms > 100);
+	CHECK(opens_passed >= 4); /* another shard's association opened, shown to shard 0 */
 	printf("%lu frames through the default filter; %lu deliveries of another shard's frame kept out\n", frames,
 	       kept_out);
 	CHECK_EQ(left_wrong, 0);
