@@ -780,12 +780,9 @@ int options_parse_config(int argc, char **argv, int n_config, struct options *o)
 		return usage_error("%s",
 				   "--shards: the dashboard serves the database once the run is done: "
 				   "run mmswatch --db PATH --serve PORT then");
-	if (o->spawn_shards && o->inventory_path)
+	if (o->spawn_shards && (eve_stdout || inventory_stdout || o->pidfile))
 		return usage_error("%s",
-				   "--shards: --inventory is one document per process; give each --shard "
-				   "K/N process a path of its own (the database keeps every shard's inventory)");
-	if (o->spawn_shards && (eve_stdout || o->pidfile))
-		return usage_error("%s", "--shards: --eve - and --pidfile cannot be shared by N processes");
+				   "--shards: --eve -, --inventory - and --pidfile cannot be shared by N processes");
 	o->summary = summary_forced || (!o->quiet && !eve_stdout && !inventory_stdout);
 	return -1;
 }

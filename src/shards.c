@@ -15,6 +15,7 @@
 
 #include "core/summary_parts.h"
 #include "options.h"
+#include "shards_inventory.h"
 #include "shards_summary.h"
 #include "output/eve_net.h"
 #include "util/log.h"
@@ -44,18 +45,25 @@ static bool is_option(char **argv, int i, const char *name, int *skip)
 }
 
 /* The command line of shard k: argv (the configuration file's options already
- * in it) without --config FILE and --shards N, then --shard k/n. out has room
- * for argc + 2 and the NULL. */
-static void child_argv(int argc, char **argv, char **out, char *shard_arg)
+ * in it) without --config FILE and --shards N, --inventory's path replaced by
+ * inventory (the process's parts; NULL: none), then --shard k/n. out has room
+ * for argc + 3 and the NULL. */
+static void child_argv(int argc, char **argv, char **out, char *shard_arg, char *inventory)
 {
 	int j = 0;
 	for (int i = 0; i < argc; i++) {
 		int skip;
-		if (i > 0 && (is_option(argv, i, "--shards", &skip) || is_option(argv, i, "--config", &skip))) {
+		if (i > 0 &&
+		    (is_option(argv, i, "--shards", &skip) || is_option(argv, i, "--config", &skip) ||
+		     (inventory && is_option(argv, i, "--inventory", &skip)))) {
 			i += skip; /* and its value (options_parse has checked it is there) */
 			continue;
 		}
 		out[j++] = argv[i];
+	}
+	if (inventory) {
+		out[j++] = "--inventory";
+		out[j++] = inventory;
 	}
 	out[j++] = "--shard";
 	out[j++] = shard_arg;
@@ -93,6 +101,19 @@ static char **child_environment(char *token, char *entry, size_t entry_size)
 	return env;
 }
 
+/* Where process k writes its parts of the --inventory document: beside it
+ * (the same file system, a directory the user can write), named for this
+ * process and the shard. */
+static int inventory_parts_paths(const char *path, uint32_t n, char **out)
+{
+	for (uint32_t k = 0; k < n; k++)
+		if (asprintf(&out[k], "%s.%ld.%u.parts", path, (long)getpid(), k) < 0) {
+			out[k] = NULL;
+			return -1;
+		}
+	return 0;
+}
+
 /* Copy what a process printed to stdout. */
 static void print_output(FILE *f)
 {
@@ -124,7 +145,8 @@ static int eve_files_start(const struct options *o)
 int shards_run(int argc, char **argv, const struct options *o)
 {
 	uint32_t n = o->spawn_shards;
-	char **args = calloc((size_t)argc + 3, sizeof(*args));
+	char **args = calloc((size_t)argc + 4, sizeof(*args));
+	char *inventory[MMSW_SHARDS_MAX] = { 0 }; /* each process's parts of the --inventory document */
 	FILE *outs[MMSW_SHARDS_MAX] = { 0 };
 	char shard_arg[MMSW_SHARDS_MAX][24];
 	int worst = EXIT_DONE;
@@ -145,13 +167,21 @@ int shards_run(int argc, char **argv, const struct options *o)
 	sigaction(SIGHUP, &sa, &old_hup);
 	char token[SUMMARY_PARTS_TOKEN_LEN + 1], env_entry[sizeof(SUMMARY_PARTS_ENV) + SUMMARY_PARTS_TOKEN_LEN + 2];
 	char **env = child_environment(token, env_entry, sizeof(env_entry));
+	if (o->inventory_path && (!token[0] || inventory_parts_paths(o->inventory_path, n, inventory) != 0)) {
+		log_error("--shards: no room for the processes' parts of the --inventory document");
+		for (uint32_t k = 0; k < n; k++)
+			free(inventory[k]);
+		free(env);
+		free(args);
+		return EXIT_FAILURE_RUN;
+	}
 	fflush(stdout);
 	for (uint32_t k = 0; k < n; k++) {
 		/* stdout to a file of its own, printed once every process has ended:
 		 * N summaries one after the other, not interleaved */
 		posix_spawn_file_actions_t fa;
 		snprintf(shard_arg[k], sizeof(shard_arg[k]), "%u/%u", k, n);
-		child_argv(argc, argv, args, shard_arg[k]);
+		child_argv(argc, argv, args, shard_arg[k], inventory[k]);
 		outs[k] = tmpfile();
 		pid_t pid = 0;
 		int err = outs[k] ? ENOMEM : errno;
@@ -190,6 +220,15 @@ int shards_run(int argc, char **argv, const struct options *o)
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);
 	sigaction(SIGHUP, &old_hup, NULL);
+	/* one inventory document, when every process wrote its parts */
+	if (o->inventory_path && worst != EXIT_FAILURE_RUN && worst != EXIT_USAGE &&
+	    shards_inventory_write(o->inventory_path, inventory, n, token) != 0)
+		worst = EXIT_FAILURE_RUN;
+	for (uint32_t k = 0; k < n; k++)
+		if (inventory[k]) {
+			unlink(inventory[k]);
+			free(inventory[k]);
+		}
 	/* one summary of them all, or (no token) each process's, in shard order */
 	if (token[0])
 		shards_summary_print(stdout, outs, n, token);

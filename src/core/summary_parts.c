@@ -38,6 +38,21 @@ void parts_piece(FILE *out, uint64_t rank, const struct order_key *key)
 		(unsigned long long)key->k[3]);
 }
 
+void parts_piece_id(FILE *out, uint64_t rank, const struct order_key *key, const char *id)
+{
+	fprintf(out, "\x1e%s P %llu %llu %llu %llu %llu ", token, (unsigned long long)rank,
+		(unsigned long long)key->k[0], (unsigned long long)key->k[1], (unsigned long long)key->k[2],
+		(unsigned long long)key->k[3]);
+	for (size_t i = 0; id[i] && i < 48; i++)
+		fputc((unsigned char)id[i] <= ' ' || id[i] == 0x7f ? '_' : id[i], out);
+	fputc('\n', out);
+}
+
+void parts_least(FILE *out, const char *name, uint64_t v)
+{
+	fprintf(out, "\x1e%s L %s %llu\n", token, name, (unsigned long long)v);
+}
+
 void parts_sum(FILE *out, const char *name, uint64_t v)
 {
 	fprintf(out, "\x1e%s N %s %llu\n", token, name, (unsigned long long)v);

@@ -11,7 +11,9 @@
 #include "core/ied.h"
 #include "core/inputs.h"
 #include "core/inventory.h"
+#include "core/order.h"
 #include "core/scl.h"
+#include "core/summary_parts.h"
 #include "dissectors/iec61850_report.h"
 #include "dissectors/mms.h"
 #include "dissectors/timesync.h"
@@ -521,10 +523,11 @@ static void time_source_json(struct jw *w, const struct inventory_view *view, co
 
 static void header_json(struct jw *w, const struct inventory_view *view, const void *arg)
 {
-	(void)arg;
-	if (view->first_seen) {
-		jw_timestamp(w, "first_seen", view->first_seen);
-		jw_timestamp(w, "last_seen", view->last_seen);
+	(void)view;
+	const struct inventory_doc_totals *t = arg;
+	if (t->first_seen) {
+		jw_timestamp(w, "first_seen", t->first_seen);
+		jw_timestamp(w, "last_seen", t->last_seen);
 	} else {
 		jw_null(w, "first_seen");
 		jw_null(w, "last_seen");
@@ -533,12 +536,13 @@ static void header_json(struct jw *w, const struct inventory_view *view, const v
 
 static void limits_json(struct jw *w, const struct inventory_view *view, const void *arg)
 {
-	(void)arg;
+	(void)view;
+	const struct inventory_doc_totals *t = arg;
 	jw_obj(w, NULL);
-	jw_u64(w, "inventory_full", g_stats[STAT_inventory_full]);
-	jw_u64(w, "ied_table_full", g_stats[STAT_ied_table_full]);
-	jw_u64(w, "goose_sv_frames_not_listed", view->l2_frames_not_listed);
-	jw_u64(w, "goose_sv_frames_unusable", view->l2_frames_unusable);
+	jw_u64(w, "inventory_full", t->inventory_full);
+	jw_u64(w, "ied_table_full", t->ied_table_full);
+	jw_u64(w, "goose_sv_frames_not_listed", t->l2_frames_not_listed);
+	jw_u64(w, "goose_sv_frames_unusable", t->l2_frames_unusable);
 	jw_u64(w, "max_clients_per_ied", INV_MAX_CLIENTS);
 	jw_u64(w, "max_logical_nodes_per_ied", INV_MAX_LNS);
 	jw_u64(w, "max_logical_devices_per_ied", IED_MAX_LDS);
@@ -558,6 +562,7 @@ struct doc {
 	char *buf;
 	size_t cap;
 	bool failed;
+	bool parts; /* a --shards process's --inventory: in parts (core/summary_parts.h) */
 	/* The database's copy: the design section lists only the designed IEDs that
 	 * were seen (with how many were not); the design itself is kept once, in the
 	 * design tables, not once per run. */
@@ -583,16 +588,39 @@ static void emit(struct doc *doc, piece_fn *fn, const void *arg)
 		fn(&w, doc->view, arg);
 		if (!w.overflow) {
 			fwrite(doc->buf, 1, w.len, doc->out);
+			if (doc->parts)
+				fputc('\n', doc->out); /* a piece is whole lines: the merge drops it */
 			return;
 		}
 		char *n = doc->cap < DOC_BUF_MAX ? realloc(doc->buf, doc->cap * 4) : NULL;
 		if (!n) {
-			fputs("{\"truncated\":true}", doc->out); /* still valid JSON */
+			fputs(doc->parts ? "{\"truncated\":true}\n" : "{\"truncated\":true}",
+			      doc->out); /* still valid JSON */
 			return;
 		}
 		doc->buf = n;
 		doc->cap *= 4;
 	}
+}
+
+/* A list of the document: its name, or (parts) a section of the job's merge. */
+static void list_open(struct doc *doc, const char *json, const char *section)
+{
+	if (doc->parts)
+		parts_section(doc->out, section);
+	else
+		fputs(json, doc->out);
+}
+
+/* An item of a list: its separator, or (parts) a piece with its key (and id:
+ * of items with one id, the job's document keeps the first in key order). */
+static void list_item(struct doc *doc, size_t *n, const struct order_key *key, const char *id)
+{
+	static const struct order_key none;
+	if (doc->parts)
+		parts_piece_id(doc->out, 0, key ? key : &none, id ? id : "");
+	else
+		fputs((*n)++ ? ",\n" : "\n", doc->out);
 }
 
 /* ---- the design section (--scl) ---- */
@@ -647,9 +675,9 @@ static void design_json(struct doc *doc)
 	}
 	ied_foreach(collect_ied, &l);
 	qsort(l.ieds, l.n, sizeof(*l.ieds), by_design);
-	fputs("],\n\"design\":{", out);
+	list_open(doc, "],\n\"design\":{", "doc.design");
 	emit(doc, design_head_piece, g_scl);
-	fputs(",\"ieds\":[", out);
+	list_open(doc, ",\"ieds\":[", "doc.design_ieds");
 	size_t listed = 0, not_seen = 0;
 	for (size_t i = 0; i < scl_ied_count(g_scl); i++) {
 		struct design_seen s = { scl_ied_at(g_scl, i), NULL, 0 };
@@ -668,19 +696,24 @@ static void design_json(struct doc *doc)
 			not_seen++;
 			continue;
 		}
-		fputs(listed++ ? ",\n" : "\n", out);
+		/* in the design's order; of the processes' pieces, one that saw it */
+		struct order_key key = { { i, s.n ? 0 : 1, 0, 0 } };
+		char id[24];
+		snprintf(id, sizeof(id), "d%zu", i);
+		list_item(doc, &listed, &key, id);
 		emit(doc, design_ied_piece, &s);
 	}
 	if (doc->design_seen_only)
 		fprintf(out, "],\n\"designed_not_seen\":%zu", not_seen);
-	fputs(doc->design_seen_only ? ",\n\"not_designed\":[" : "],\n\"not_designed\":[", out);
+	list_open(doc, doc->design_seen_only ? ",\n\"not_designed\":[" : "],\n\"not_designed\":[", "doc.not_designed");
 	size_t n = 0;
 	for (size_t i = 0; i < l.n; i++)
 		if (!l.ieds[i]->design) {
-			fputs(n++ ? ",\n" : "\n", out);
+			list_item(doc, &n, &l.ieds[i]->first, NULL);
 			emit(doc, design_unknown_piece, l.ieds[i]);
 		}
-	fputs("]}", out);
+	if (!doc->parts)
+		fputs("]}", out);
 	free(l.ieds);
 }
 
@@ -692,52 +725,113 @@ struct ied_list {
 static void ied_item(struct ied *d, void *arg)
 {
 	struct ied_list *l = arg;
-	fputs(l->n++ ? ",\n" : "\n", l->doc->out);
+	list_item(l->doc, &l->n, &d->first, NULL);
 	emit(l->doc, ied_json, d);
 }
 
+/* GOOSE and SV streams, red nodes, time sources: shard 0's alone with --shard
+ * (core/shard.h), so their pieces need no key. */
 static void streams_json(struct doc *doc, const char *key, bool sv)
 {
 	size_t n = 0;
-	fprintf(doc->out, "],\n\"%s\":[", key);
+	char json[32], section[32];
+	snprintf(json, sizeof(json), "],\n\"%s\":[", key);
+	snprintf(section, sizeof(section), "doc.%s", key);
+	list_open(doc, json, section);
 	for (size_t i = 0; i < doc->view->n_streams; i++) {
 		if (doc->view->streams[i].sv != sv)
 			continue;
-		fputs(n++ ? ",\n" : "\n", doc->out);
+		list_item(doc, &n, NULL, NULL);
 		emit(doc, stream_json, &doc->view->streams[i]);
 	}
 }
 
-static bool write_doc(FILE *out, const struct inventory_view *v, bool design_seen_only)
+/* The segments with MMS: a piece per segment, keyed by the frame that showed
+ * it, its id the VLAN stack (each process knows the segments of its IEDs; the
+ * job's document keeps the first). */
+static void mms_vlans_json(struct doc *doc)
 {
-	struct doc doc = { out, v, NULL, 0, false, design_seen_only };
+	const struct inventory_view *v = doc->view;
+	list_open(doc, "],\n\"mms_vlans\":[", "doc.mms_vlans");
+	for (size_t i = 0; i < v->n_mms_vlans; i++) {
+		const struct inv_mms_vlan *mv = &v->mms_vlans[i];
+		struct order_key key = { { ORDER_FRAMES, mv->at.file_idx, mv->at.frame, ORDER_FRAME_OWN } };
+		char id[40] = "v";
+		inv_vlan_ids(&mv->key, id + 1, sizeof(id) - 1);
+		list_item(doc, &(size_t){ i }, &key, id);
+		emit(doc, mms_vlan_json, mv);
+	}
+}
+
+static void totals_of_run(const struct inventory_view *v, struct inventory_doc_totals *t)
+{
+	t->first_seen = v->first_seen;
+	t->last_seen = v->last_seen;
+	t->inventory_full = g_stats[STAT_inventory_full];
+	t->ied_table_full = g_stats[STAT_ied_table_full];
+	t->l2_frames_not_listed = v->l2_frames_not_listed;
+	t->l2_frames_unusable = v->l2_frames_unusable;
+}
+
+/* A --shards process's numbers for the job's document. */
+static void totals_parts(FILE *out, const struct inventory_doc_totals *t)
+{
+	parts_least(out, "first_seen", (uint64_t)t->first_seen);
+	parts_same(out, "last_seen", (uint64_t)t->last_seen);
+	parts_sum(out, "inventory_full", t->inventory_full);
+	parts_sum(out, "ied_table_full", t->ied_table_full);
+	parts_sum(out, "l2_frames_not_listed", t->l2_frames_not_listed);
+	parts_sum(out, "l2_frames_unusable", t->l2_frames_unusable);
+}
+
+void inventory_doc_open(FILE *out, const struct inventory_doc_totals *t)
+{
+	struct doc doc = { .out = out };
+	fputs("{\"inventory_version\":1", out);
+	emit(&doc, header_json, t);
+	free(doc.buf);
+}
+
+void inventory_doc_close(FILE *out, bool array_open, const struct inventory_doc_totals *t)
+{
+	struct doc doc = { .out = out };
+	fputs(array_open ? "],\n\"limits\":" : ",\n\"limits\":", out);
+	emit(&doc, limits_json, t);
+	fputs("}\n", out);
+	free(doc.buf);
+}
+
+static bool write_doc(FILE *out, const struct inventory_view *v, bool design_seen_only, bool parts)
+{
+	struct doc doc = { .out = out, .view = v, .design_seen_only = design_seen_only, .parts = parts };
+	struct inventory_doc_totals t;
+	totals_of_run(v, &t);
 	/* One document; one IED, stream or VLAN per line, so that it reads (and
 	 * diffs) line by line as well as with jq. */
-	fputs("{\"inventory_version\":1", out);
-	emit(&doc, header_json, NULL);
-	fputs(",\n\"ieds\":[", out);
+	if (parts) {
+		parts_section(out, "doc.head");
+		totals_parts(out, &t);
+	} else
+		inventory_doc_open(out, &t);
+	list_open(&doc, ",\n\"ieds\":[", "doc.ieds");
 	struct ied_list l = { &doc, 0 };
 	ied_foreach(ied_item, &l);
 	streams_json(&doc, "goose", false);
 	streams_json(&doc, "sv", true);
-	fputs("],\n\"mms_vlans\":[", out);
-	for (size_t i = 0; i < v->n_mms_vlans; i++) {
-		fputs(i ? ",\n" : "\n", out);
-		emit(&doc, mms_vlan_json, &v->mms_vlans[i]);
-	}
+	mms_vlans_json(&doc);
 	if (v->n_red_nodes) {
 		/* Only on a redundant network: a plain capture's document is unchanged. */
-		fputs("],\n\"redundancy_nodes\":[", out);
+		list_open(&doc, "],\n\"redundancy_nodes\":[", "doc.redundancy_nodes");
 		for (size_t i = 0; i < v->n_red_nodes; i++) {
-			fputs(i ? ",\n" : "\n", out);
+			list_item(&doc, &(size_t){ i }, NULL, NULL);
 			emit(&doc, red_node_json, &v->red_nodes[i]);
 		}
 	}
 	if (v->n_time_sources) {
 		/* Only when one was seen: other documents are unchanged. */
-		fputs("],\n\"time_sources\":[", out);
+		list_open(&doc, "],\n\"time_sources\":[", "doc.time_sources");
 		for (size_t i = 0; i < v->n_time_sources; i++) {
-			fputs(i ? ",\n" : "\n", out);
+			list_item(&doc, &(size_t){ i }, NULL, NULL);
 			emit(&doc, time_source_json, &v->time_sources[i]);
 		}
 	}
@@ -746,21 +840,22 @@ static bool write_doc(FILE *out, const struct inventory_view *v, bool design_see
 		design_json(&doc);
 		array_open = false;
 	}
-	fputs(array_open ? "],\n\"limits\":" : ",\n\"limits\":", out);
-	emit(&doc, limits_json, NULL);
-	fputs("}\n", out);
+	if (parts)
+		parts_end(out);
+	else
+		inventory_doc_close(out, array_open, &t);
 	free(doc.buf);
 	return !doc.failed && !ferror(out);
 }
 
 bool inventory_doc_write_to(FILE *out, const struct inventory_view *v)
 {
-	return write_doc(out, v, false);
+	return write_doc(out, v, false, false);
 }
 
 bool inventory_doc_write_for_store(FILE *out, const struct inventory_view *v)
 {
-	return write_doc(out, v, true);
+	return write_doc(out, v, true, false);
 }
 
 int inventory_doc_write(const char *path, const struct inventory_view *v)
@@ -771,7 +866,8 @@ int inventory_doc_write(const char *path, const struct inventory_view *v)
 		log_error("%s: cannot write the inventory: %s", path, strerror(errno));
 		return -1;
 	}
-	bool bad = !inventory_doc_write_to(out, v);
+	/* a --shards process: the job's first process merges the parts */
+	bool bad = !write_doc(out, v, false, summary_parts() && !to_stdout);
 	if (to_stdout)
 		bad |= fflush(out) != 0;
 	else
