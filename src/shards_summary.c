@@ -91,33 +91,15 @@ static size_t print_block(FILE *out, struct merge *m, size_t i)
 	return i;
 }
 
-static void totals(const struct merge *m, struct summary_totals *t)
+static uint64_t job_number(const char *section, const char *name, void *arg)
 {
-	memset(t, 0, sizeof(*t));
-	t->live = merge_number(m, "head", "live") != 0;
-	t->packets = merge_number(m, "head", "packets");
-	t->files = merge_number(m, "head", "files");
-	t->ieds = merge_number(m, "head", "ieds");
-	t->plcs = merge_number(m, "head", "plcs");
-	t->connections = merge_number(m, "head", "connections");
-	t->mms_pdus = merge_number(m, "head", "mms_pdus");
-	t->rows_dropped = merge_number(m, "streams", "rows_dropped");
-	t->ieds_dropped = merge_number(m, "streams", "ieds_dropped");
-	t->gaps = merge_number(m, "streams", "gaps");
-	t->gap_bytes = merge_number(m, "streams", "gap_bytes");
-	t->pickups = merge_number(m, "streams", "pickups");
-	t->malformed = merge_number(m, "streams", "malformed");
-	for (int s = 0; s < SEV_COUNT; s++)
-		t->findings[s] = merge_number(m, "findings", severity_name((uint8_t)s));
-	for (int i = 0; i < STAT_COUNT; i++)
-		if (stat_is_limit((enum stat_id)i))
-			t->limits[i] = merge_number(m, "limits", stat_name((enum stat_id)i));
+	return merge_number(arg, section, name);
 }
 
 static void print_merged(FILE *out, struct merge *m, unsigned merged, unsigned n)
 {
 	struct summary_totals t;
-	totals(m, &t);
+	summary_totals_of_job(&t, job_number, m);
 	for (size_t i = 0; i < m->n_secs;) {
 		struct merge_section *s = &m->secs[i];
 		if (!strncmp(s->name, "block:", 6)) {

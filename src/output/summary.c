@@ -2,6 +2,7 @@
 /* summary.c - the end-of-run summary; see summary.h. */
 #include "output/summary.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -466,18 +467,67 @@ static void totals_of_run(struct summary_totals *t, size_t n_plcs)
 			t->limits[i] = g_stats[i];
 }
 
+/* The totals' names in parts, by section: what summary_print writes for a
+ * --shards job's merge and summary_totals_of_job reads back. */
+static const struct {
+	const char *section, *name;
+	size_t off;
+	bool same; /* every process counts it alike: the largest, not the sum */
+} TOTALS[] = {
+#define TOTAL(sec, field, same) \
+	{ \
+		sec, #field, offsetof(struct summary_totals, field), same \
+	}
+	TOTAL("head", packets, true),
+	TOTAL("head", files, true),
+	TOTAL("head", live, true),
+	TOTAL("head", ieds, false),
+	TOTAL("head", plcs, false),
+	TOTAL("head", connections, false),
+	TOTAL("head", mms_pdus, false),
+	TOTAL("streams", rows_dropped, false),
+	TOTAL("streams", ieds_dropped, false),
+	TOTAL("streams", gaps, false),
+	TOTAL("streams", gap_bytes, false),
+	TOTAL("streams", pickups, false),
+	TOTAL("streams", malformed, false),
+#undef TOTAL
+};
+
+static uint64_t *total_at(struct summary_totals *t, size_t i)
+{
+	return (uint64_t *)((char *)t + TOTALS[i].off);
+}
+
+/* A section of the parts, with its totals. */
+static void parts_totals(FILE *out, const char *section, const struct summary_totals *t)
+{
+	parts_section(out, section);
+	for (size_t i = 0; i < sizeof(TOTALS) / sizeof(TOTALS[0]); i++)
+		if (!strcmp(TOTALS[i].section, section)) {
+			uint64_t v = *(const uint64_t *)((const char *)t + TOTALS[i].off);
+			(TOTALS[i].same ? parts_same : parts_sum)(out, TOTALS[i].name, v);
+		}
+}
+
+void summary_totals_of_job(struct summary_totals *t, uint64_t (*get)(const char *section, const char *name, void *arg),
+			   void *arg)
+{
+	memset(t, 0, sizeof(*t));
+	for (size_t i = 0; i < sizeof(TOTALS) / sizeof(TOTALS[0]); i++)
+		*total_at(t, i) = get(TOTALS[i].section, TOTALS[i].name, arg);
+	for (int s = 0; s < SEV_COUNT; s++)
+		t->findings[s] = get("findings", severity_name((uint8_t)s), arg);
+	for (int i = 0; i < STAT_COUNT; i++)
+		if (stat_is_limit((enum stat_id)i))
+			t->limits[i] = get("limits", stat_name((enum stat_id)i), arg);
+}
+
 /* The numbers and pieces of this run's summary for a --shards job's merge
  * (core/summary_parts.h): every IED and connection, no caps. */
 static void print_parts(FILE *out, const struct summary_totals *t, const bool *plc)
 {
-	parts_section(out, "head");
-	parts_same(out, "packets", t->packets);
-	parts_same(out, "files", t->files);
-	parts_same(out, "live", t->live);
-	parts_sum(out, "ieds", t->ieds);
-	parts_sum(out, "plcs", t->plcs);
-	parts_sum(out, "connections", t->connections);
-	parts_sum(out, "mms_pdus", t->mms_pdus);
+	parts_totals(out, "head", t);
 	parts_section(out, "ieds");
 	for (size_t i = 0; i < n_ieds; i++) {
 		parts_piece(out, 0, &ieds[i].first);
@@ -488,13 +538,7 @@ static void print_parts(FILE *out, const struct summary_totals *t, const bool *p
 		parts_piece(out, 0, &rows[i].first);
 		print_row(out, &rows[i]);
 	}
-	parts_section(out, "streams");
-	parts_sum(out, "rows_dropped", t->rows_dropped);
-	parts_sum(out, "ieds_dropped", t->ieds_dropped);
-	parts_sum(out, "gaps", t->gaps);
-	parts_sum(out, "gap_bytes", t->gap_bytes);
-	parts_sum(out, "pickups", t->pickups);
-	parts_sum(out, "malformed", t->malformed);
+	parts_totals(out, "streams", t);
 	bus_print(out); /* each block a section (core/bus.c) */
 	print_findings(out, t);
 	parts_section(out, "limits");

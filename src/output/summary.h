@@ -31,7 +31,7 @@ extern const struct sink summary_sink;
 #define SUMMARY_ROWS_SHOWN 200     /* connections listed */
 #define SUMMARY_FINDINGS_SHOWN 100 /* findings listed */
 struct summary_totals {
-	bool live;
+	uint64_t live; /* 1: captured live, not read from files */
 	uint64_t packets, files;
 	uint64_t ieds, plcs, connections, mms_pdus;
 	uint64_t rows_dropped, ieds_dropped;
@@ -39,6 +39,11 @@ struct summary_totals {
 	uint64_t findings[SEV_COUNT];
 	uint64_t limits[STAT_COUNT]; /* the limits' counters (util/stats.h stat_is_limit) */
 };
+/* The totals of a --shards job from its processes' numbers: get(section, name)
+ * gives each (the sum, or the largest of those every process counts alike), by
+ * the names summary_print writes them under in parts. */
+void summary_totals_of_job(struct summary_totals *t, uint64_t (*get)(const char *section, const char *name, void *arg),
+			   void *arg);
 void summary_print_head(FILE *out, const struct summary_totals *t);
 void summary_print_rows_head(FILE *out, const struct summary_totals *t);
 void summary_print_rows_more(FILE *out, uint64_t more);
