@@ -99,6 +99,7 @@ void pipeline_add_analyzers(void)
 static void hole_timer(struct flow *f, void *arg)
 {
 	int64_t now = *(int64_t *)arg;
+	order_step(ORDER_STEP_HOLES, order_flow_place(f->lru, f->last_ts, 1)); /* the lists from their heads */
 	for (int d = 0; d < 2; d++)
 		if (f->half[d].ooo_segs)
 			stream_check_hole(f, d, now, opt->hole_timeout_us, false);
@@ -108,8 +109,10 @@ static void sweep(int64_t now, const struct pkt_where *at)
 {
 	flow_table_foreach(flows, hole_timer, &now);
 	flow_table_expire(flows, now, at);
+	order_step(ORDER_STEP_TICK, 0);
 	defrag_expire(now);
 	bus_tick(now);
+	order_step(ORDER_STEP_OWN, 0); /* then the frame's own work */
 }
 
 static void tcp_packet(struct pkt *p)

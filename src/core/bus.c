@@ -9,6 +9,7 @@
 #include "core/finding.h"
 #include "core/flow.h"
 #include "core/ied.h"
+#include "core/order.h"
 #include "core/summary_parts.h"
 #include "util/log.h"
 
@@ -333,8 +334,10 @@ bool bus_keeps_frames(void)
 void bus_tick(int64_t now)
 {
 	for (size_t i = 0; i < n_analyzers; i++)
-		if (analyzers[i]->tick)
+		if (analyzers[i]->tick) {
+			order_step(ORDER_STEP_TICK, i); /* what each makes, in the analyzers' order */
 			analyzers[i]->tick(now);
+		}
 	for (size_t i = 0; i < n_sinks; i++)
 		if (sinks[i]->tick)
 			sinks[i]->tick(now);
@@ -343,8 +346,10 @@ void bus_tick(int64_t now)
 void bus_finish(int64_t now)
 {
 	for (size_t i = 0; i < n_analyzers; i++)
-		if (analyzers[i]->finish)
+		if (analyzers[i]->finish) {
+			order_step(ORDER_STEP_TICK, i); /* (ORDER_FINISH: the analyzer's index) */
 			analyzers[i]->finish(now);
+		}
 	for (size_t i = 0; i < n_sinks; i++)
 		if (sinks[i]->finish)
 			sinks[i]->finish(now);

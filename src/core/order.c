@@ -4,39 +4,57 @@
 
 #include <stddef.h>
 
+#define STEP_SHIFT 60                       /* k[3]: the step above, the place below */
+#define PLACE_MAX ((UINT64_C(1) << 56) - 1) /* a flow's time within its list */
+
 static const struct pkt_where *frame_at;
-static uint64_t phase, flow_sub = ORDER_FRAME_OWN;
+static uint64_t phase, sub = (uint64_t)ORDER_STEP_OWN << STEP_SHIFT;
 
 void order_follow(const struct pkt_where *at)
 {
 	frame_at = at;
 	phase = ORDER_FRAMES;
-	flow_sub = ORDER_FRAME_OWN;
+	sub = (uint64_t)ORDER_STEP_OWN << STEP_SHIFT;
 }
 
 void order_phase(enum order_phase p, unsigned list)
 {
 	phase = (uint64_t)p + (p == ORDER_END_FLOWS ? list : 0);
+	sub = 0;
 }
 
-void order_flow_ending(int64_t last_ts)
+void order_step(enum order_step step, uint64_t place)
 {
-	/* signed packet time to an unsigned key that sorts the same way */
-	flow_sub = (uint64_t)last_ts ^ (UINT64_C(1) << 63);
+	sub = phase == ORDER_FRAMES ? (uint64_t)step << STEP_SHIFT | (place & ((UINT64_C(1) << STEP_SHIFT) - 1))
+				    : place;
 }
 
-void order_flow_ended(void)
+uint64_t order_flow_place(unsigned list, int64_t last_ts, int most_recent_first)
 {
-	flow_sub = ORDER_FRAME_OWN;
+	/* packet time (microseconds, signed) to 56 bits that sort the same way */
+	int64_t biased = last_ts + (int64_t)(PLACE_MAX / 2);
+	uint64_t t = biased < 0 ? 0 : (uint64_t)biased > PLACE_MAX ? PLACE_MAX : (uint64_t)biased;
+	return (uint64_t)(list & 1) << 56 | (most_recent_first ? PLACE_MAX - t : t);
+}
+
+void order_flow_ending(unsigned list, int64_t last_ts)
+{
+	order_step(ORDER_STEP_EXPIRE, order_flow_place(list, last_ts, 0));
 }
 
 struct order_key order_now(void)
 {
-	struct order_key key = { { phase, 0, 0, flow_sub } };
+	struct order_key key = { { phase, 0, 0, sub } };
 	if (phase == ORDER_FRAMES && frame_at) {
 		key.k[1] = frame_at->file_idx;
 		key.k[2] = frame_at->frame;
 	}
+	return key;
+}
+
+struct order_key order_of_frame(const struct pkt_where *at)
+{
+	struct order_key key = { { ORDER_FRAMES, at->file_idx, at->frame, (uint64_t)ORDER_STEP_OWN << STEP_SHIFT } };
 	return key;
 }
 

@@ -755,7 +755,7 @@ static void mms_vlans_json(struct doc *doc)
 	list_open(doc, "],\n\"mms_vlans\":[", "doc.mms_vlans");
 	for (size_t i = 0; i < v->n_mms_vlans; i++) {
 		const struct inv_mms_vlan *mv = &v->mms_vlans[i];
-		struct order_key key = { { ORDER_FRAMES, mv->at.file_idx, mv->at.frame, ORDER_FRAME_OWN } };
+		struct order_key key = order_of_frame(&mv->at);
 		char id[40] = "v";
 		inv_vlan_ids(&mv->key, id + 1, sizeof(id) - 1);
 		list_item(doc, &(size_t){ i }, &key, id);

@@ -455,9 +455,8 @@ void flow_table_expire(struct flow_table *t, int64_t now, const struct pkt_where
 				f->state == FLOW_CLOSED ? (f->rst ? FLOW_END_RST : FLOW_END_FIN) : FLOW_END_TIMEOUT;
 			if (why == FLOW_END_TIMEOUT)
 				stat_inc(STAT_flows_timed_out);
-			order_flow_ending(f->last_ts);
+			order_flow_ending((unsigned)l, f->last_ts);
 			flow_end(t, f, why, at);
-			order_flow_ended();
 			f = prev;
 		}
 	}
@@ -471,9 +470,8 @@ void flow_table_flush(struct flow_table *t, const struct pkt_where *at)
 			struct flow *f = node_flow(t, t->lru[l].tail);
 			enum flow_end why =
 				f->state == FLOW_CLOSED ? (f->rst ? FLOW_END_RST : FLOW_END_FIN) : FLOW_END_CAPTURE_END;
-			order_flow_ending(f->last_ts);
+			order_flow_ending((unsigned)l, f->last_ts);
 			flow_end(t, f, why, at);
-			order_flow_ended();
 		}
 	}
 }

@@ -87,16 +87,32 @@ static void test_order_keys(void)
 	/* frames 4..6 came later: only the first three are idle long enough */
 	frame.frame = 7;
 	frame.ts_us = 3000000 + MMSW_EMBRYONIC_TIMEOUT_US;
-	struct order_key before = order_now();
+	/* the sweep as pipeline.c runs it: hole timers from the lists' heads
+	 * (most recent first), the idle flows ended, the timers, the frame */
+	struct order_key holes[2];
+	order_step(ORDER_STEP_HOLES, order_flow_place(0, 6000000, 1));
+	holes[0] = order_now();
+	order_step(ORDER_STEP_HOLES, order_flow_place(0, 5000000, 1));
+	holes[1] = order_now();
+	CHECK(order_cmp(&holes[0], &holes[1]) < 0);
 	n_end_keys = 0;
 	flow_table_expire(t, frame.ts_us, &frame);
+	order_step(ORDER_STEP_TICK, 0);
+	struct order_key tick0 = order_now();
+	order_step(ORDER_STEP_TICK, 1);
+	struct order_key tick1 = order_now();
+	order_step(ORDER_STEP_OWN, 0);
 	struct order_key own = order_now();
 	CHECK_EQ(n_end_keys, 3);
 	for (size_t i = 0; i < n_end_keys; i++) {
-		CHECK(order_cmp(&end_keys[i], &own) < 0);
+		CHECK(order_cmp(&holes[1], &end_keys[i]) < 0);
+		CHECK(order_cmp(&end_keys[i], &tick0) < 0);
 		CHECK(i == 0 || order_cmp(&end_keys[i - 1], &end_keys[i]) < 0);
 	}
-	CHECK(order_cmp(&before, &own) == 0); /* a frame's own work: one key */
+	CHECK(order_cmp(&tick0, &tick1) < 0);
+	CHECK(order_cmp(&tick1, &own) < 0);
+	struct order_key frame_own = order_of_frame(&frame);
+	CHECK(order_cmp(&frame_own, &own) == 0); /* a frame's own work: one key */
 	struct order_key prev = own;
 	n_end_keys = 0;
 	flow_table_flush(t, &frame);
