@@ -478,7 +478,7 @@ static const struct {
 	{ \
 		sec, #field, offsetof(struct summary_totals, field), same \
 	}
-	TOTAL("head", packets, true),
+	TOTAL("head", packets, false), /* each process's own: print_parts */
 	TOTAL("head", files, true),
 	TOTAL("head", live, true),
 	TOTAL("head", ieds, false),
@@ -527,7 +527,14 @@ void summary_totals_of_job(struct summary_totals *t, uint64_t (*get)(const char 
  * (core/summary_parts.h): every IED and connection, no caps. */
 static void print_parts(FILE *out, const struct summary_totals *t, const bool *plc)
 {
-	parts_totals(out, "head", t);
+	/* The frames this process handled itself: offline every process reads
+	 * every frame, live each gets what its kernel filter passes (and shard 0
+	 * other shards' association openings too), and either way each frame is
+	 * one process's own: their sum is the input's frames. */
+	struct summary_totals own = *t;
+	uint64_t left = shard_frames_left();
+	own.packets = own.packets > left ? own.packets - left : 0;
+	parts_totals(out, "head", &own);
 	parts_section(out, "ieds");
 	for (size_t i = 0; i < n_ieds; i++) {
 		parts_piece(out, 0, &ieds[i].first);
