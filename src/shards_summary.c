@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* shards_summary.c - a --shards job's one summary; see shards_summary.h.
  *
- * Each process's output is read whole (capped), cut into sections at its
- * marker lines, and each section's pieces and numbers are gathered with the
- * same section's of the other processes. A section is printed by the function
+ * The processes' outputs are gathered section by section (shards_merge.c:
+ * each section's pieces and numbers with the same section's of the other
+ * processes). A section is printed by the function
  * a single run prints it with: the headings from the sums (output/summary.h,
  * the inventory's and drift's), then the pieces in key order, capped where a
  * single run caps them. Sections this file does not know are printed as their
