@@ -1140,7 +1140,11 @@ int store_open(const struct store_config *c, char *err, size_t errsize)
 	want_pdus = c->pdus;
 	live = c->mode && !strncmp(c->mode, "live", 4);
 	last_rows_at = 0;
-	if (!exec("BEGIN"))
+	/* IMMEDIATE: the design's write reads first (is it stored?), and a
+	 * deferred transaction that read is refused at once ("database is
+	 * locked", no busy timeout) if another process (a --shards job's) wrote
+	 * since; this one waits its turn, then reads what that one stored. */
+	if (!exec("BEGIN IMMEDIATE"))
 		return open_fail(err, errsize, c->path, "cannot start a transaction");
 	if (store_design_write(db, run_id, g_scl, why, sizeof(why)) != 0)
 		return open_fail(err, errsize, c->path, why);
