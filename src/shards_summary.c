@@ -108,10 +108,16 @@ static void print_merged(FILE *out, struct merge *m, unsigned merged, unsigned n
 		}
 		if (!strcmp(s->name, "head")) {
 			summary_print_head(out, &t);
-			fprintf(out,
-				"one summary of %u process%s (--shards %u), each of which analyzed the IEDs whose "
-				"address hashes to it\n",
-				merged, merged == 1 ? "" : "es", n);
+			if (merged == n)
+				fprintf(out,
+					"one summary of %u processes (--shards %u), each of which analyzed the IEDs "
+					"whose address hashes to it\n",
+					n, n);
+			else /* a process failed or was stopped: said on stderr, and here */
+				fprintf(out,
+					"INCOMPLETE: the summary of %u of %u processes (--shards %u); the IEDs of the "
+					"other %u are missing from it\n",
+					merged, n, n, n - merged);
 		} else if (!strcmp(s->name, "connections")) {
 			summary_print_rows_head(out, &t);
 			size_t more = print_pieces(out, m, s, SUMMARY_ROWS_SHOWN, true);
