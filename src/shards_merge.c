@@ -7,6 +7,7 @@
 #include "shards_merge.h"
 
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -251,16 +252,45 @@ static int piece_cmp(const void *a, const void *b)
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
+struct id_at {
+	const char *id;
+	size_t pos; /* in key order */
+};
+
+static int id_at_cmp(const void *a, const void *b)
+{
+	const struct id_at *x = a, *y = b;
+	int c = strcmp(x->id, y->id);
+	return c ? c : x->pos < y->pos ? -1 : x->pos > y->pos;
+}
+
 void merge_sort(struct merge *m, struct merge_section *s)
 {
-	if (s->n_pieces > 1) /* qsort of a NULL array, even of 0 items, is undefined */
-		qsort(s->pieces, s->n_pieces, sizeof(*s->pieces), piece_cmp);
+	if (s->n_pieces < 2) /* and qsort of a NULL array, even of 0 items, is undefined */
+		return;
+	qsort(s->pieces, s->n_pieces, sizeof(*s->pieces), piece_cmp);
+	/* Twins: the pieces with an id sorted by (id, place), all but the first
+	 * of each id marked; n log n, where a design's thousands of IEDs, each
+	 * known to every process, would make comparing each with each slow. */
+	struct id_at *ids = malloc(s->n_pieces * sizeof(*ids));
+	bool *twin = calloc(s->n_pieces, sizeof(*twin));
+	size_t n_ids = 0;
+	if (!ids || !twin) {
+		m->full = true; /* kept as they are: a twin may be listed twice */
+		free(ids);
+		free(twin);
+		return;
+	}
+	for (size_t i = 0; i < s->n_pieces; i++)
+		if (s->pieces[i].id[0])
+			ids[n_ids++] = (struct id_at){ s->pieces[i].id, i };
+	if (n_ids > 1)
+		qsort(ids, n_ids, sizeof(*ids), id_at_cmp);
+	for (size_t i = 1; i < n_ids; i++)
+		twin[ids[i].pos] = !strcmp(ids[i].id, ids[i - 1].id);
 	size_t kept = 0;
 	for (size_t i = 0; i < s->n_pieces; i++) {
-		bool twin = false;
-		for (size_t j = 0; s->pieces[i].id[0] && j < kept && !twin; j++)
-			twin = !strcmp(s->pieces[j].id, s->pieces[i].id);
-		if (twin) {
+		if (twin[i]) {
 			free(s->pieces[i].t.p);
 			m->twins++;
 			continue;
@@ -268,6 +298,8 @@ void merge_sort(struct merge *m, struct merge_section *s)
 		s->pieces[kept++] = s->pieces[i];
 	}
 	s->n_pieces = kept;
+	free(ids);
+	free(twin);
 }
 
 void merge_free(struct merge *m)

@@ -752,13 +752,14 @@ static void streams_json(struct doc *doc, const char *key, bool sv)
 static void mms_vlans_json(struct doc *doc)
 {
 	const struct inventory_view *v = doc->view;
+	size_t n = 0;
 	list_open(doc, "],\n\"mms_vlans\":[", "doc.mms_vlans");
 	for (size_t i = 0; i < v->n_mms_vlans; i++) {
 		const struct inv_mms_vlan *mv = &v->mms_vlans[i];
 		struct order_key key = order_of_frame(&mv->at);
 		char id[40] = "v";
 		inv_vlan_ids(&mv->key, id + 1, sizeof(id) - 1);
-		list_item(doc, &(size_t){ i }, &key, id);
+		list_item(doc, &n, &key, id);
 		emit(doc, mms_vlan_json, mv);
 	}
 }
@@ -821,17 +822,19 @@ static bool write_doc(FILE *out, const struct inventory_view *v, bool design_see
 	mms_vlans_json(&doc);
 	if (v->n_red_nodes) {
 		/* Only on a redundant network: a plain capture's document is unchanged. */
+		size_t n = 0;
 		list_open(&doc, "],\n\"redundancy_nodes\":[", "doc.redundancy_nodes");
 		for (size_t i = 0; i < v->n_red_nodes; i++) {
-			list_item(&doc, &(size_t){ i }, NULL, NULL);
+			list_item(&doc, &n, NULL, NULL);
 			emit(&doc, red_node_json, &v->red_nodes[i]);
 		}
 	}
 	if (v->n_time_sources) {
 		/* Only when one was seen: other documents are unchanged. */
+		size_t n = 0;
 		list_open(&doc, "],\n\"time_sources\":[", "doc.time_sources");
 		for (size_t i = 0; i < v->n_time_sources; i++) {
-			list_item(&doc, &(size_t){ i }, NULL, NULL);
+			list_item(&doc, &n, NULL, NULL);
 			emit(&doc, time_source_json, &v->time_sources[i]);
 		}
 	}
