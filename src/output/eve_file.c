@@ -6,13 +6,25 @@
  * When the queue is full the capture thread waits: nothing is ever dropped (a
  * live capture that falls behind shows it as the kernel's drop counter).
  * --single-threaded (eve_file_set_threaded(false)) writes the blocks from the
- * capture thread itself, as the reference run. See eve_out.h. */
+ * capture thread itself, as the reference run. See eve_out.h.
+ *
+ * A file an offline run makes anew is written around the page cache (O_DIRECT):
+ * the export is written once and not read back by the run, so copying it into
+ * the page cache only costs a copy and pushes out what is worth caching (the
+ * capture files). Whole 4 KiB multiples go with O_DIRECT, and the blocks come
+ * 4 KiB-aligned in memory and in the stream (block_queue_align). A flush's last
+ * partial 4 KiB goes through the page cache, and the next block, which begins
+ * with the same bytes, writes over it. Where the file system refuses O_DIRECT,
+ * at open or at the first write, every block goes through the page cache. */
 #include "output/eve_out.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "util/block_queue.h"
 #include "util/log.h"
@@ -39,7 +51,16 @@ struct eve_file {
 	 * them (util/block_queue.h). */
 	struct block_queue *blocks;
 	char *reserved; /* file_reserve's room, for file_commit */
+	/* Written around the page cache: direct_fd (O_DIRECT) takes the whole
+	 * 4 KiB multiples of each block at pos, fileno(fp) a flush's last partial
+	 * 4 KiB. -1 when every block goes through fp. The writer's. */
+	int direct_fd;
+	off_t pos; /* where the next block begins in the file: a multiple of DIRECT_ALIGN */
 };
+
+/* The alignment of O_DIRECT writes, in memory, in length and in the file: the
+ * largest logical block size of a device in use, and a divisor of a block. */
+#define DIRECT_ALIGN BLOCK_QUEUE_ALIGN_MAX
 
 static bool gone(struct eve_file *f)
 {
@@ -60,9 +81,63 @@ static void write_block(struct eve_file *f, const char *buf, size_t len)
 	}
 }
 
+static void write_failed(struct eve_file *f)
+{
+	if (!f->failed) {
+		f->failed = true;
+		log_error("%s: EVE write failed: %s", f->out.name, strerror(errno));
+	}
+}
+
+/* len bytes at buf to fd at offset at; false (errno set) when a write fails. */
+static bool write_at(int fd, const uint8_t *buf, size_t len, off_t at)
+{
+	while (len) {
+		ssize_t n = pwrite(fd, buf, len, at);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			if (n == 0)
+				errno = EIO;
+			return false;
+		}
+		buf += n;
+		len -= (size_t)n;
+		at += n;
+	}
+	return true;
+}
+
+/* A block of a file written around the page cache: it begins at pos, and only
+ * its whole 4 KiB multiples are final (the rest begins the next block too). */
+static void write_direct(struct eve_file *f, const uint8_t *buf, size_t len)
+{
+	size_t whole = len & ~(size_t)(DIRECT_ALIGN - 1);
+	if (whole && f->direct_fd >= 0 && !write_at(f->direct_fd, buf, whole, f->pos)) {
+		if (errno != EINVAL) {
+			write_failed(f);
+			return;
+		}
+		/* The file system takes O_DIRECT at open but not these writes:
+		 * through the page cache from now on (and the same bytes again). */
+		close(f->direct_fd);
+		f->direct_fd = -1;
+	}
+	size_t from = f->direct_fd >= 0 ? whole : 0;
+	if (len > from && !write_at(fileno(f->fp), buf + from, len - from, f->pos + (off_t)from)) {
+		write_failed(f);
+		return;
+	}
+	f->pos += (off_t)whole;
+}
+
 static void consume_block(void *ctx, uint8_t *buf, size_t len)
 {
-	write_block(ctx, (const char *)buf, len);
+	struct eve_file *f = ctx;
+	if (f->pos >= 0)
+		write_direct(f, buf, len);
+	else
+		write_block(f, (const char *)buf, len);
 }
 
 static void file_put(struct eve_out *o, const char *head, size_t head_len)
@@ -114,6 +189,16 @@ static int file_reopen(struct eve_out *o)
 	if (f->is_stdout)
 		return 0;
 	file_flush(o); /* the writer is idle now: the FILE may be swapped */
+	if (f->pos >= 0) {
+		/* The new file is appended to through the page cache, as a
+		 * sensor's; the bytes carried past the flush are the old file's. */
+		block_queue_discard(f->blocks);
+		block_queue_align(f->blocks, 1);
+		if (f->direct_fd >= 0)
+			close(f->direct_fd);
+		f->direct_fd = -1;
+		f->pos = -1;
+	}
 	FILE *n = fopen(o->name, "a");
 	if (!n) {
 		log_error("%s: cannot reopen EVE output: %s (still writing the old file)", o->name, strerror(errno));
@@ -130,6 +215,8 @@ static void file_counts(struct eve_out *o, struct eve_out_counts *c);
 static void file_free(struct eve_file *f)
 {
 	block_queue_free(f->blocks);
+	if (f->direct_fd >= 0)
+		close(f->direct_fd);
 	free(f->out.name);
 	free(f);
 }
@@ -173,9 +260,32 @@ static const struct eve_out_ops FILE_OPS = {
 	.counts = file_counts,
 };
 
+/* A regular file made anew: also open it with O_DIRECT (see the top). Where
+ * that fails, or the path names another file by now, fp writes everything. */
+static void open_direct(struct eve_file *f)
+{
+	struct stat st, dst;
+	if (fstat(fileno(f->fp), &st) != 0 || !S_ISREG(st.st_mode))
+		return;
+	int fd = open(f->out.name, O_WRONLY | O_DIRECT | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	if (fstat(fd, &dst) != 0 || dst.st_dev != st.st_dev || dst.st_ino != st.st_ino ||
+	    block_queue_align(f->blocks, DIRECT_ALIGN) != 0) {
+		close(fd);
+		return;
+	}
+	f->direct_fd = fd;
+	f->pos = 0;
+}
+
 struct eve_out *eve_file_open(const char *path, bool append, char *err, size_t errsize)
 {
 	struct eve_file *f = calloc(1, sizeof(*f));
+	if (f) {
+		f->direct_fd = -1;
+		f->pos = -1;
+	}
 	bool ok = f && (f->out.name = strdup(path));
 	if (ok)
 		ok = (f->blocks = block_queue_new("eve-writer", FILE_BUF_SIZE, FILE_BLOCKS, threaded_default,
@@ -204,6 +314,8 @@ struct eve_out *eve_file_open(const char *path, bool append, char *err, size_t e
 		/* The blocks are the buffer: stdio's own would split every block
 		 * into two writes and a copy (and be allocated by the writer thread). */
 		setvbuf(f->fp, NULL, _IONBF, 0);
+		if (!append)
+			open_direct(f);
 	}
 	f->out.ops = &FILE_OPS;
 	f->out.types = EVE_TYPES_ALL;

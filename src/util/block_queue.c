@@ -21,6 +21,7 @@ struct block_queue {
 	uint8_t *cur;
 	size_t used, block_bytes;
 	size_t asked; /* lines of cur asked for up to here (threaded) */
+	size_t align; /* block_queue_align's; 1 when not asked for */
 	unsigned n_blocks;
 	block_consume_fn consume;
 	void *ctx;
@@ -92,19 +93,24 @@ static bool start_consumer(struct block_queue *q)
 	return true;
 }
 
-void block_queue_hand_over(struct block_queue *q)
+/* Hand cur over with len of its used bytes; what is past the last whole
+ * multiple of align begins the next block (cur is not touched by the consumer
+ * past len, and is the producer's to read until it hands it over again). */
+static void hand_over(struct block_queue *q, size_t len)
 {
-	if (!q->used)
-		return;
+	size_t keep = q->used & ~(q->align - 1);
+	size_t carry = q->used - keep;
 	if (!q->threaded || (!q->started && !start_consumer(q))) {
-		q->consume(q->ctx, q->cur, q->used);
-		q->used = 0;
+		q->consume(q->ctx, q->cur, len);
+		memmove(q->cur, q->cur + keep, carry);
+		q->used = carry;
 		return;
 	}
+	uint8_t *old = q->cur;
 	pthread_mutex_lock(&q->lock);
 	unsigned tail = (q->head + q->count) % q->n_blocks;
 	q->queue[tail] = q->cur;
-	q->queue_len[tail] = q->used;
+	q->queue_len[tail] = len;
 	q->count++;
 	q->queued++;
 	pthread_cond_signal(&q->work);
@@ -112,17 +118,40 @@ void block_queue_hand_over(struct block_queue *q)
 		pthread_cond_wait(&q->space, &q->lock);
 	q->cur = q->spare[--q->n_spare];
 	pthread_mutex_unlock(&q->lock);
-	q->used = 0;
+	memcpy(q->cur, old + keep, carry);
+	q->used = carry;
 	q->asked = 0;
 	ask_ahead(q);
+}
+
+void block_queue_hand_over(struct block_queue *q)
+{
+	if (q->used)
+		hand_over(q, q->used);
+}
+
+int block_queue_align(struct block_queue *q, size_t align)
+{
+	if (!align || (align & (align - 1)) || align > BLOCK_QUEUE_ALIGN_MAX || q->block_bytes % align || q->used)
+		return -1;
+	q->align = align;
+	return 0;
+}
+
+void block_queue_discard(struct block_queue *q)
+{
+	q->used = 0;
 }
 
 uint8_t *block_queue_reserve(struct block_queue *q, size_t n)
 {
 	if (n > q->block_bytes)
 		return NULL;
+	size_t keep = q->used & ~(q->align - 1);
+	if (q->block_bytes - q->used < n && keep)
+		hand_over(q, keep);
 	if (q->block_bytes - q->used < n)
-		block_queue_hand_over(q);
+		return NULL; /* the carried part and n do not fit together */
 	return q->cur + q->used;
 }
 
@@ -169,9 +198,11 @@ struct block_queue *block_queue_new(const char *name, size_t block_bytes, unsign
 	q->consume = consume;
 	q->ctx = ctx;
 	q->threaded = threaded;
+	q->align = 1;
 	q->n_blocks = threaded ? n_blocks : 1;
 	for (unsigned i = 0; i < q->n_blocks; i++)
-		if (!(q->blocks[i] = malloc(block_bytes))) {
+		if (posix_memalign((void **)&q->blocks[i], BLOCK_QUEUE_ALIGN_MAX, block_bytes)) {
+			q->blocks[i] = NULL;
 			release(q);
 			return NULL;
 		}

@@ -35,6 +35,19 @@ uint8_t *block_queue_reserve(struct block_queue *q, size_t n);
 void block_queue_commit(struct block_queue *q, size_t n);
 /* Hand the current block over (if it holds anything) and start an empty one. */
 void block_queue_hand_over(struct block_queue *q);
+/* Blocks handed over because they are full carry only whole multiples of align
+ * bytes (a power of two that divides the block size, at most
+ * BLOCK_QUEUE_ALIGN_MAX); the rest begins the next block. A block handed over by
+ * block_queue_hand_over carries everything it holds, and its part past the last
+ * whole multiple begins the next block as well, so every block begins at a
+ * multiple of align bytes of the stream. Blocks are always allocated at a
+ * multiple of BLOCK_QUEUE_ALIGN_MAX. For writes with O_DIRECT (output/eve_file.c);
+ * call before the first reservation. 0 on success, -1 for a bad align. */
+#define BLOCK_QUEUE_ALIGN_MAX 4096u
+int block_queue_align(struct block_queue *q, size_t align);
+/* Drop what the current block holds: after block_queue_hand_over and
+ * block_queue_wait, the part carried from the block consumed last. */
+void block_queue_discard(struct block_queue *q);
 /* Wait until every block handed over has been consumed: the consumer is idle
  * until the next hand-over, so the producer may use what it works on. */
 void block_queue_wait(struct block_queue *q);

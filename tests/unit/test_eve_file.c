@@ -6,7 +6,13 @@
  * after a rename (logrotate) splits the lines at the right place; a write error
  * fails the close; records formatted in place (reserve/commit) and copied
  * (put) keep their order; EVE on stdout whose reader closed the pipe is "reader gone",
- * not an error. */
+ * not an error. A file made anew is written with O_DIRECT where the file system
+ * takes it, and all of the above holds too where the writes with O_DIRECT are
+ * refused (pwrite64 is wrapped at link time: -Wl,--wrap=pwrite64). */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +23,63 @@
 #include "config.h"
 #include "tcheck.h"
 #include "output/eve_out.h"
+
+/* 0, or the error every write with O_DIRECT fails with (the wrapper below). */
+static int direct_errno;
+static unsigned direct_writes;
+
+ssize_t __real_pwrite64(int fd, const void *buf, size_t len, off_t at);
+ssize_t __wrap_pwrite64(int fd, const void *buf, size_t len, off_t at);
+ssize_t __wrap_pwrite64(int fd, const void *buf, size_t len, off_t at)
+{
+	int fl = fcntl(fd, F_GETFL);
+	if (fl >= 0 && (fl & O_DIRECT)) {
+		if (direct_errno) {
+			errno = direct_errno;
+			return -1;
+		}
+		direct_writes++;
+	}
+	return __real_pwrite64(fd, buf, len, at);
+}
+
+/* Whether this process has path open with O_DIRECT (/proc/self/fdinfo). */
+static bool open_direct(const char *path)
+{
+	DIR *d = opendir("/proc/self/fd");
+	bool found = false;
+	struct dirent *e;
+	while (d && !found && (e = readdir(d))) {
+		char link[64], target[PATH_MAX];
+		snprintf(link, sizeof(link), "/proc/self/fd/%s", e->d_name);
+		ssize_t n = readlink(link, target, sizeof(target) - 1);
+		if (n <= 0)
+			continue;
+		target[n] = 0;
+		int fl = strcmp(target, path) ? -1 : fcntl(atoi(e->d_name), F_GETFL);
+		found = fl >= 0 && (fl & O_DIRECT);
+	}
+	if (d)
+		closedir(d);
+	return found;
+}
+
+/* Whether the file system of /tmp takes O_DIRECT at all (a test of it is
+ * skipped where it does not). */
+static bool tmp_takes_direct(void)
+{
+	char path[] = "/tmp/test_eve_file_XXXXXX";
+	int fd = mkstemp(path);
+	if (fd < 0)
+		return false;
+	close(fd);
+	fd = open(path, O_WRONLY | O_DIRECT);
+	unlink(path);
+	if (fd < 0)
+		return false;
+	close(fd);
+	return true;
+}
 
 /* A record of varied length (10 to ~2000 bytes) without its closing brace. */
 static size_t record(char *buf, unsigned i)
@@ -91,6 +154,10 @@ static void order_flush_rotate(bool threaded)
 	CHECK(o != NULL);
 	if (!o)
 		return;
+	/* A file made anew: written around the page cache, where it can be. */
+	bool direct = tmp_takes_direct();
+	CHECK_EQ(open_direct(path), direct);
+	direct = direct && !direct_errno; /* the first refused write ends it */
 	size_t cap = 40u << 20;
 	char *want = malloc(cap), *want_new = malloc(cap);
 	size_t want_len = 0, want_new_len = 0;
@@ -115,6 +182,8 @@ static void order_flush_rotate(bool threaded)
 	o->ops->counts(o, &c);
 	CHECK_EQ(c.produced, N_FIRST + 500);
 	CHECK(!c.reader_gone);
+	CHECK_EQ(direct_writes > 0, direct);
+	CHECK_EQ(open_direct(path), direct); /* refused writes: never again */
 
 	/* logrotate: the file is renamed, lines keep going to it until the reopen;
 	 * after it, to a new file of the old name. */
@@ -125,6 +194,7 @@ static void order_flush_rotate(bool threaded)
 	o->ops->flush(o);
 	check_file(old, want, want_len);
 	check_file(path, want_new, want_new_len);
+	CHECK(!open_direct(path)); /* reopened files are appended to, as a sensor's */
 
 	/* A few lines left in the block being filled: the close writes them. */
 	put_records(o, 90000, 90003, want_new, &want_new_len);
@@ -145,6 +215,42 @@ static void threaded_order(void)
 static void single_threaded_order(void)
 {
 	order_flush_rotate(false);
+}
+
+/* A file system that takes O_DIRECT at open but refuses its writes: the same
+ * bytes go through the page cache instead. */
+static void direct_refused(void)
+{
+	direct_errno = EINVAL;
+	order_flush_rotate(true);
+	order_flush_rotate(false);
+}
+
+/* A write with O_DIRECT that fails for good (a full disk) fails the close. */
+static void direct_error(void)
+{
+	if (!tmp_takes_direct()) {
+		printf("direct_error: /tmp does not take O_DIRECT: skipped\n");
+		return;
+	}
+	direct_errno = ENOSPC;
+	char path[] = "/tmp/test_eve_file_XXXXXX";
+	int fd = mkstemp(path);
+	CHECK(fd >= 0);
+	close(fd);
+	char err[300] = "";
+	eve_file_set_threaded(true);
+	struct eve_out *o = eve_file_open(path, false, err, sizeof(err));
+	CHECK(o != NULL);
+	if (!o)
+		return;
+	char *scratch = malloc(40u << 20);
+	size_t n = 0;
+	put_records(o, 0, 4000, scratch, &n);
+	struct eve_out_counts c;
+	CHECK_EQ(o->ops->close(o, 0, &c), -1);
+	unlink(path);
+	free(scratch);
 }
 
 /* A full disk: the close says the output failed (the error is logged once). */
@@ -216,6 +322,8 @@ int main(void)
 {
 	tcheck_in_child("threaded_order", threaded_order);
 	tcheck_in_child("single_threaded_order", single_threaded_order);
+	tcheck_in_child("direct_refused", direct_refused);
+	tcheck_in_child("direct_error", direct_error);
 	tcheck_in_child("write_error", write_error);
 	tcheck_in_child("reader_gone_threaded", reader_gone_threaded);
 	tcheck_in_child("reader_gone_single", reader_gone_single);
