@@ -21,6 +21,7 @@
 #include "options.h"
 #include "pipeline.h"
 #include "shards.h"
+#include "shards_db.h"
 #include "analyze/analyze.h"
 #include "core/bus.h"
 #include "core/finding.h"
@@ -197,6 +198,10 @@ static void capture_drops(const struct live_stats *s, const char *iface_name, ui
 	gate_note_dropped(drops - *reported);
 	*reported = drops;
 }
+
+/* This process is one of a --shards job's, which is one run in the database
+ * (store_config.job). */
+static bool db_job;
 
 /* The sensor's name: --sensor-name, or the host name (network outputs and
  * metrics carry it; local files only when --sensor-name asked for it). */
@@ -511,7 +516,14 @@ int main(int argc, char **argv)
 		 * database holds only that shard's IEDs. */
 		char mode[48];
 		const char *how = live ? "live" : "offline";
+		/* A process of --shards: the job is one run, its token the job's. */
 		if (opt.shards)
+			summary_parts_init();
+		const char *job = opt.shards && summary_parts() ? summary_parts_token() : NULL;
+		db_job = job != NULL;
+		if (job)
+			snprintf(mode, sizeof(mode), "%s, shards %u", how, opt.shards);
+		else if (opt.shards)
 			snprintf(mode, sizeof(mode), "%s, shard %u/%u", how, opt.shard, opt.shards);
 		else
 			snprintf(mode, sizeof(mode), "%s", how);
@@ -519,7 +531,10 @@ int main(int argc, char **argv)
 					   .pdus = opt.db_pdus,
 					   .mode = mode,
 					   .inputs = &in,
-					   .threaded = !opt.single_threaded };
+					   .threaded = !opt.single_threaded,
+					   .job = job,
+					   .shard = opt.shard,
+					   .shards = opt.shards };
 		if (store_open(&sc, err, sizeof(err)) != 0) {
 			log_error("%s", err);
 			rc = EXIT_USAGE;
@@ -609,6 +624,8 @@ int main(int argc, char **argv)
 	}
 	if (store_close(status == EXIT_DONE, pipeline_last_ts()) != 0)
 		status = EXIT_USAGE; /* the store could not be written: full disk, I/O error */
+	else if (db_job && shards_db_finish(opt.db_path, summary_parts_token()) != 0)
+		status = EXIT_FAILURE_RUN; /* the last of a job's processes: its inventory */
 	if (opt.inventory_path && inventory_doc_write(opt.inventory_path, inventory_view()) != 0)
 		status = EXIT_FAILURE_RUN;
 	if (opt.summary && !eve_reader_gone())

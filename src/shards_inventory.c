@@ -38,13 +38,21 @@ static void put_list(FILE *out, struct merge *m, const char *open, const char *s
 	}
 }
 
+static bool has_number(const struct merge_section *s, const char *name)
+{
+	for (size_t i = 0; i < s->n_nums; i++)
+		if (!strcmp(s->nums[i].name, name))
+			return true;
+	return false;
+}
+
 static bool has_pieces(struct merge *m, const char *section)
 {
 	struct merge_section *s = merge_section(m, section);
 	return s && s->n_pieces;
 }
 
-static void put_doc(FILE *out, struct merge *m)
+void shards_inventory_put(FILE *out, struct merge *m)
 {
 	struct inventory_doc_totals t = {
 		.first_seen = (int64_t)merge_number(m, "doc.head", "first_seen"),
@@ -69,7 +77,17 @@ static void put_doc(FILE *out, struct merge *m)
 		fputs("],\n\"design\":{", out);
 		put_line(out, &design->head);
 		put_list(out, m, ",\"ieds\":[", "doc.design_ieds");
-		put_list(out, m, "],\n\"not_designed\":[", "doc.not_designed");
+		const struct merge_section *ieds = merge_section(m, "doc.design_ieds");
+		if (ieds && has_number(ieds, "designed")) {
+			/* the database's document: the designed IEDs no process saw,
+			 * counted (each process listed those it saw, one piece each) */
+			uint64_t designed = merge_number(m, "doc.design_ieds", "designed");
+			fprintf(out, "],\n\"designed_not_seen\":%llu",
+				(unsigned long long)(designed > ieds->n_pieces ? designed - ieds->n_pieces : 0));
+			put_list(out, m, ",\n\"not_designed\":[", "doc.not_designed");
+		} else {
+			put_list(out, m, "],\n\"not_designed\":[", "doc.not_designed");
+		}
 		fputs("]}", out);
 	}
 	inventory_doc_close(out, !design, &t);
@@ -100,7 +118,7 @@ int shards_inventory_write(const char *path, char *const *parts, unsigned n, con
 		rc = -1;
 	}
 	if (out) {
-		put_doc(out, m);
+		shards_inventory_put(out, m);
 		if (m->full)
 			log_error("%s: the inventory's merge hit a cap or ran out of memory; parts of it are left out",
 				  path);

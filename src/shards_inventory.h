@@ -7,8 +7,14 @@
 #ifndef MMSW_SHARDS_INVENTORY_H
 #define MMSW_SHARDS_INVENTORY_H
 
+#include <stdio.h>
+
 /* Write the document to path from the n parts files; 0, or -1 after an error
  * message (a process's parts missing or not whole: no document is written). */
 int shards_inventory_write(const char *path, char *const *parts, unsigned n, const char *token);
+
+/* The document of the parts gathered in m (every process's, merge_add). */
+struct merge;
+void shards_inventory_put(FILE *out, struct merge *m);
 
 #endif

@@ -678,6 +678,9 @@ static void design_json(struct doc *doc)
 	list_open(doc, "],\n\"design\":{", "doc.design");
 	emit(doc, design_head_piece, g_scl);
 	list_open(doc, ",\"ieds\":[", "doc.design_ieds");
+	/* the database's: those seen by no process are counted at the merge */
+	if (doc->parts && doc->design_seen_only)
+		parts_same(out, "designed", scl_ied_count(g_scl));
 	size_t listed = 0, not_seen = 0;
 	for (size_t i = 0; i < scl_ied_count(g_scl); i++) {
 		struct design_seen s = { scl_ied_at(g_scl, i), NULL, 0 };
@@ -703,7 +706,7 @@ static void design_json(struct doc *doc)
 		list_item(doc, &listed, &key, id);
 		emit(doc, design_ied_piece, &s);
 	}
-	if (doc->design_seen_only)
+	if (doc->design_seen_only && !doc->parts)
 		fprintf(out, "],\n\"designed_not_seen\":%zu", not_seen);
 	list_open(doc, doc->design_seen_only ? ",\n\"not_designed\":[" : "],\n\"not_designed\":[", "doc.not_designed");
 	size_t n = 0;
@@ -856,9 +859,9 @@ bool inventory_doc_write_to(FILE *out, const struct inventory_view *v)
 	return write_doc(out, v, false, false);
 }
 
-bool inventory_doc_write_for_store(FILE *out, const struct inventory_view *v)
+bool inventory_doc_write_for_store(FILE *out, const struct inventory_view *v, bool parts)
 {
-	return write_doc(out, v, true, false);
+	return write_doc(out, v, true, parts && summary_parts());
 }
 
 int inventory_doc_write(const char *path, const struct inventory_view *v)

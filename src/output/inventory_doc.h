@@ -15,8 +15,10 @@ struct inventory_view;
 /* The document to any stream; true when every part was written. */
 bool inventory_doc_write_to(FILE *out, const struct inventory_view *v);
 /* The same for the database: the design section lists only the designed IEDs
- * seen (and how many were not), since the design is stored once on its own. */
-bool inventory_doc_write_for_store(FILE *out, const struct inventory_view *v);
+ * seen (and how many were not), since the design is stored once on its own. In
+ * parts (a --shards job's process, core/summary_parts.h), when parts is true and
+ * the process has a token: the job's document is merged from them at its end. */
+bool inventory_doc_write_for_store(FILE *out, const struct inventory_view *v, bool parts);
 /* The document to path ("-" stdout); 0, or -1 after an error message. A
  * process of --shards writes its parts instead (core/summary_parts.h). */
 int inventory_doc_write(const char *path, const struct inventory_view *v);

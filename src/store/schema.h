@@ -192,6 +192,57 @@ static const char *const MMSW_MIGRATIONS[] = {
 	"  offset_us INTEGER NOT NULL," /* IED time minus capture time */
 	"  samples INTEGER NOT NULL,"
 	"  PRIMARY KEY (run_id, ied_id, ts));",
+	/* 7 -> 8: a --shards job is one run: the first of its N processes to start
+	 * makes the runs row (job: the job's random token, shards: N), and each
+	 * writes its own counters into a run_shards row; the trigger keeps the
+	 * job's row their total, and done (or failed) once all N have ended. */
+	"ALTER TABLE runs ADD COLUMN job TEXT;"
+	"ALTER TABLE runs ADD COLUMN shards INTEGER;"
+	"CREATE TABLE run_shards ("
+	"  run_id INTEGER NOT NULL REFERENCES runs(id),"
+	"  shard INTEGER NOT NULL," /* K of --shard K/N */
+	"  started_wall INTEGER NOT NULL, ended_wall INTEGER,"
+	"  status TEXT NOT NULL," /* running | done | failed */
+	"  first_ts INTEGER, last_ts INTEGER,"
+	"  packets INTEGER NOT NULL DEFAULT 0," /* its own: those it read less those left to the others */
+	"  mms_pdus INTEGER NOT NULL DEFAULT 0,"
+	"  stats TEXT, stats_wall INTEGER, sensor TEXT,"
+	"  inventory TEXT," /* its parts of the job's inventory document (core/summary_parts.h) */
+	"  PRIMARY KEY (run_id, shard));"
+	"CREATE TRIGGER run_shards_total AFTER UPDATE ON run_shards BEGIN"
+	"  UPDATE runs SET"
+	"    first_ts = (SELECT min(first_ts) FROM run_shards WHERE run_id = NEW.run_id),"
+	"    last_ts = (SELECT max(last_ts) FROM run_shards WHERE run_id = NEW.run_id),"
+	"    packets = (SELECT sum(packets) FROM run_shards WHERE run_id = NEW.run_id),"
+	"    mms_pdus = (SELECT sum(mms_pdus) FROM run_shards WHERE run_id = NEW.run_id),"
+	"    stats_wall = (SELECT max(stats_wall) FROM run_shards WHERE run_id = NEW.run_id),"
+	"    sensor = COALESCE(NEW.sensor, sensor),"
+	/* the counters summed; those every process counts for every frame it
+	 * reads (bytes, the PRP/HSR frames) and the peaks, the largest; packets,
+	 * the job's (its own frames, summed); the capture's, summed */
+	"    stats = (SELECT json_patch(json_group_object(k, json(v)),"
+	"               json_object('packets', (SELECT sum(packets) FROM run_shards WHERE run_id = NEW.run_id)))"
+	"             FROM (SELECT e.key AS k, CASE WHEN e.key = 'bytes' OR e.key GLOB 'prp_*' OR"
+	"                     e.key GLOB 'hsr_*' OR e.key GLOB '*peak*' THEN max(e.value) ELSE sum(e.value) END AS v"
+	"                   FROM run_shards r, json_each(r.stats) e"
+	"                   WHERE r.run_id = NEW.run_id AND json_valid(r.stats) AND e.type = 'integer'"
+	"                   GROUP BY e.key"
+	"                   UNION ALL"
+	"                   SELECT 'capture', json_object("
+	"                     'received', sum(json_extract(stats, '$.capture.received')),"
+	"                     'kernel_dropped', sum(json_extract(stats, '$.capture.kernel_dropped')),"
+	"                     'interface_dropped', sum(json_extract(stats, '$.capture.interface_dropped')))"
+	"                   FROM run_shards WHERE run_id = NEW.run_id AND json_valid(stats)"
+	"                   HAVING count(json_extract(stats, '$.capture')) > 0)),"
+	"    ended_wall = CASE WHEN (SELECT count(*) FROM run_shards WHERE run_id = NEW.run_id AND"
+	"                   status <> 'running') >= shards"
+	"                   THEN (SELECT max(ended_wall) FROM run_shards WHERE run_id = NEW.run_id) END,"
+	"    status = CASE WHEN (SELECT count(*) FROM run_shards WHERE run_id = NEW.run_id AND"
+	"                   status <> 'running') < shards THEN 'running'"
+	"               WHEN EXISTS (SELECT 1 FROM run_shards WHERE run_id = NEW.run_id AND status <> 'done')"
+	"               THEN 'failed' ELSE 'done' END"
+	"  WHERE id = NEW.run_id;"
+	"END;",
 };
 
 #define MMSW_DB_VERSION ((int)(sizeof(MMSW_MIGRATIONS) / sizeof(MMSW_MIGRATIONS[0])))

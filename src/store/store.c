@@ -47,6 +47,11 @@ static bool enabled, want_pdus;
 static bool live;
 static int64_t last_rows_at; /* packet time of the last such write (files) */
 static int64_t run_id;
+/* A process of a --shards job (store_config.job): its counters, status and
+ * inventory go to its run_shards row, which the schema's trigger totals into
+ * the job's one runs row. */
+static bool job;
+static unsigned job_shard;
 static struct timespec last_commit;
 static uint64_t pdu_rows;
 
@@ -145,6 +150,24 @@ static const char *const SQL[S_COUNT] = {
 		      " mms_pdus = ?7, stats = ?8 WHERE id = ?1",
 };
 
+/* The same in a --shards job: the process's own row (shard = the %u). */
+static const char *const JOB_SQL[S_COUNT] = {
+	[S_RUN_PROGRESS] = "UPDATE run_shards SET first_ts = COALESCE(first_ts, ?2), last_ts = ?3, packets = ?4,"
+			   " mms_pdus = ?5 WHERE run_id = ?1 AND shard = %u",
+	[S_INVENTORY] = "UPDATE run_shards SET inventory = ?2 WHERE run_id = ?1 AND shard = %u",
+	[S_RUN_STATS] = "UPDATE run_shards SET stats = ?2, stats_wall = ?3, sensor = ?4, packets = ?5, mms_pdus = ?6"
+			" WHERE run_id = ?1 AND shard = %u",
+	[S_RUN_END] = "UPDATE run_shards SET ended_wall = ?2, status = ?3, first_ts = ?4, last_ts = ?5, packets = ?6,"
+		      " mms_pdus = ?7, stats = ?8 WHERE run_id = ?1 AND shard = %u",
+};
+
+/* The run's packets: in a --shards job, the process's own (those it read less
+ * those it left to the other shards), which summed are the job's. */
+static int64_t run_packets(void)
+{
+	return (int64_t)(g_stats[STAT_packets] - (job ? shard_frames_left() : 0));
+}
+
 /* ---- errors --------------------------------------------------------------- */
 
 /* The first error stops every write after it (store/db_writer.h). */
@@ -218,7 +241,7 @@ static void maybe_commit(void)
 		db_row_int(1, run_id);
 		db_row_int(2, progress_first);
 		db_row_int(3, progress_last);
-		db_row_int(4, (int64_t)g_stats[STAT_packets]);
+		db_row_int(4, run_packets());
 		db_row_int(5, (int64_t)g_stats[STAT_mms_pdus]);
 		db_row_step("run progress");
 	}
@@ -1007,6 +1030,112 @@ static int open_fail(char *err, size_t errsize, const char *path, const char *wh
 	return -1;
 }
 
+/* The run's inputs as a JSON array: the interfaces as -i named them ("eth1",
+ * or "eth1/A" with a declared LAN), or the files. */
+static void inputs_json(const struct input_set *in, char *buf, size_t size)
+{
+	struct jw w;
+	jw_init(&w, buf, size - 1);
+	jw_arr(&w, NULL);
+	for (size_t i = 0; in && i < in->n_ifaces; i++) {
+		const struct input_iface *f = &in->ifaces[i];
+		char name[300];
+		const char *lan = input_lan_name(f->lan);
+		snprintf(name, sizeof(name), "%.255s%s%s", f->name, lan ? "/" : "", lan ? lan : "");
+		jw_str(&w, NULL, name);
+	}
+	for (size_t i = 0; in && i < in->n && i < 100; i++)
+		jw_str(&w, NULL, in->files[i].path);
+	jw_arr_end(&w);
+	if (w.overflow)
+		snprintf(buf, size, "[]");
+	else
+		buf[w.len] = 0;
+}
+
+/* A --shards job's run, made by the first of its processes to get here (in
+ * the open's IMMEDIATE transaction, so only one makes it): 0 with run_id set,
+ * or -1 after the reason in why. */
+static int find_job_run(const struct store_config *c, char *why, size_t whysize)
+{
+	sqlite3_stmt *q;
+	if (sqlite3_prepare_v2(db, "SELECT id, mode, status, shards FROM runs WHERE job = ?1", -1, &q, NULL) !=
+	    SQLITE_OK) {
+		snprintf(why, whysize, "cannot read the runs: %s", sqlite3_errmsg(db));
+		return -1;
+	}
+	sqlite3_bind_text(q, 1, c->job, -1, SQLITE_STATIC);
+	int rc = 0;
+	if (sqlite3_step(q) == SQLITE_ROW) {
+		const char *mode = (const char *)sqlite3_column_text(q, 1);
+		const char *status = (const char *)sqlite3_column_text(q, 2);
+		run_id = sqlite3_column_int64(q, 0);
+		if (!mode || strcmp(mode, c->mode) || !status || strcmp(status, "running") ||
+		    sqlite3_column_int64(q, 3) != (int64_t)c->shards) {
+			snprintf(why, whysize, "the --shards job's run %lld is not this process's (%s, %s)",
+				 (long long)run_id, mode ? mode : "?", status ? status : "?");
+			rc = -1;
+		}
+	}
+	sqlite3_finalize(q);
+	return rc;
+}
+
+/* The run's row (a --shards job's: found or made, and this process's
+ * run_shards row); 0, or -1 after the reason in why. */
+static int start_run(const struct store_config *c, char *why, size_t whysize)
+{
+	run_id = 0;
+	if (job && find_job_run(c, why, whysize) != 0)
+		return -1;
+	sqlite3_stmt *r;
+	if (!run_id) {
+		char inputs[4096];
+		inputs_json(c->inputs, inputs, sizeof(inputs));
+		if (sqlite3_prepare_v2(db,
+				       "INSERT INTO runs (started_wall, mode, inputs, version, status, job, shards)"
+				       " VALUES (?1, ?2, ?3, ?4, 'running', ?5, ?6)",
+				       -1, &r, NULL) != SQLITE_OK) {
+			snprintf(why, whysize, "cannot start a run: %s", sqlite3_errmsg(db));
+			return -1;
+		}
+		sqlite3_bind_int64(r, 1, (int64_t)time(NULL));
+		sqlite3_bind_text(r, 2, c->mode, -1, SQLITE_STATIC);
+		sqlite3_bind_text(r, 3, inputs, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(r, 4, PACKAGE_VERSION, -1, SQLITE_STATIC);
+		if (job) {
+			sqlite3_bind_text(r, 5, c->job, -1, SQLITE_STATIC);
+			sqlite3_bind_int64(r, 6, c->shards);
+		}
+		int rc = sqlite3_step(r);
+		sqlite3_finalize(r);
+		if (rc != SQLITE_DONE) {
+			snprintf(why, whysize, "cannot write the database: %s", sqlite3_errmsg(db));
+			return -1;
+		}
+		run_id = sqlite3_last_insert_rowid(db);
+	}
+	if (!job)
+		return 0;
+	if (sqlite3_prepare_v2(db,
+			       "INSERT INTO run_shards (run_id, shard, started_wall, status) VALUES (?1, ?2, ?3, 'running')",
+			       -1, &r, NULL) != SQLITE_OK) {
+		snprintf(why, whysize, "cannot start a run: %s", sqlite3_errmsg(db));
+		return -1;
+	}
+	sqlite3_bind_int64(r, 1, run_id);
+	sqlite3_bind_int64(r, 2, c->shard);
+	sqlite3_bind_int64(r, 3, (int64_t)time(NULL));
+	int rc = sqlite3_step(r);
+	sqlite3_finalize(r);
+	if (rc != SQLITE_DONE) {
+		snprintf(why, whysize, "cannot start shard %u of the --shards job's run %lld: %s", c->shard,
+			 (long long)run_id, sqlite3_errmsg(db));
+		return -1;
+	}
+	return 0;
+}
+
 int store_open(const struct store_config *c, char *err, size_t errsize)
 {
 	struct stat sb;
@@ -1098,54 +1227,32 @@ int store_open(const struct store_config *c, char *err, size_t errsize)
 		exec("ROLLBACK");
 		return open_fail(err, errsize, c->path, refusal);
 	}
-	for (int i = 0; i < S_COUNT; i++)
-		if (sqlite3_prepare_v3(db, SQL[i], -1, SQLITE_PREPARE_PERSISTENT, &st[i], NULL) != SQLITE_OK) {
+	job = c->job != NULL;
+	job_shard = c->shard;
+	for (int i = 0; i < S_COUNT; i++) {
+		char job_sql[512];
+		const char *text = SQL[i];
+		if (job && JOB_SQL[i]) {
+			snprintf(job_sql, sizeof(job_sql), JOB_SQL[i], job_shard);
+			text = job_sql;
+		}
+		if (sqlite3_prepare_v3(db, text, -1, SQLITE_PREPARE_PERSISTENT, &st[i], NULL) != SQLITE_OK) {
 			snprintf(why, sizeof(why), "cannot prepare statements: %s", sqlite3_errmsg(db));
 			return open_fail(err, errsize, c->path, why);
 		}
-	/* The run row. */
-	char inputs[4096];
-	struct jw w;
-	jw_init(&w, inputs, sizeof(inputs) - 1);
-	jw_arr(&w, NULL);
-	/* interfaces as -i named them: "eth1", or "eth1/A" with a declared LAN */
-	for (size_t i = 0; c->inputs && i < c->inputs->n_ifaces; i++) {
-		const struct input_iface *f = &c->inputs->ifaces[i];
-		char name[300];
-		const char *lan = input_lan_name(f->lan);
-		snprintf(name, sizeof(name), "%.255s%s%s", f->name, lan ? "/" : "", lan ? lan : "");
-		jw_str(&w, NULL, name);
 	}
-	for (size_t i = 0; c->inputs && i < c->inputs->n && i < 100; i++)
-		jw_str(&w, NULL, c->inputs->files[i].path);
-	jw_arr_end(&w);
-	inputs[w.overflow ? 0 : w.len] = 0;
-	sqlite3_stmt *r;
-	if (sqlite3_prepare_v2(db,
-			       "INSERT INTO runs (started_wall, mode, inputs, version, status) VALUES "
-			       "(?1, ?2, ?3, ?4, 'running')",
-			       -1, &r, NULL) != SQLITE_OK)
-		return open_fail(err, errsize, c->path, "cannot start a run");
-	sqlite3_bind_int64(r, 1, (int64_t)time(NULL));
-	sqlite3_bind_text(r, 2, c->mode, -1, SQLITE_STATIC);
-	sqlite3_bind_text(r, 3, w.overflow ? "[]" : inputs, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(r, 4, PACKAGE_VERSION, -1, SQLITE_STATIC);
-	int rc = sqlite3_step(r);
-	sqlite3_finalize(r);
-	if (rc != SQLITE_DONE) {
-		snprintf(why, sizeof(why), "cannot write the database: %s", sqlite3_errmsg(db));
-		return open_fail(err, errsize, c->path, why);
-	}
-	run_id = sqlite3_last_insert_rowid(db);
 	want_pdus = c->pdus;
 	live = c->mode && !strncmp(c->mode, "live", 4);
 	last_rows_at = 0;
-	/* IMMEDIATE: the design's write reads first (is it stored?), and a
-	 * deferred transaction that read is refused at once ("database is
-	 * locked", no busy timeout) if another process (a --shards job's) wrote
-	 * since; this one waits its turn, then reads what that one stored. */
+	/* IMMEDIATE: the design's write reads first (is it stored?), and so does a
+	 * job's process (has another made the job's run?); a deferred transaction
+	 * that read is refused at once ("database is locked", no busy timeout) if
+	 * another process (a --shards job's) wrote since; this one waits its turn,
+	 * then reads what that one stored. */
 	if (!exec("BEGIN IMMEDIATE"))
 		return open_fail(err, errsize, c->path, "cannot start a transaction");
+	if (start_run(c, why, sizeof(why)) != 0)
+		return open_fail(err, errsize, c->path, why);
 	if (store_design_write(db, run_id, g_scl, why, sizeof(why)) != 0)
 		return open_fail(err, errsize, c->path, why);
 	clock_gettime(CLOCK_MONOTONIC, &last_commit);
@@ -1175,7 +1282,7 @@ static void inventory_keep(const struct inventory_view *v)
 	FILE *mem = open_memstream(&doc, &len);
 	if (!mem)
 		return;
-	bool ok = inventory_doc_write_for_store(mem, v);
+	bool ok = inventory_doc_write_for_store(mem, v, job);
 	if (fclose(mem) == 0 && ok && doc) {
 		/* the stream's buffer grew by doubling: keep only what the document
 		 * needs while the run's end (facts, other sinks) is built (issue 17) */
@@ -1337,7 +1444,7 @@ void store_stats(const struct live_stats *cap, size_t n, const struct eve_output
 		db_row_text(2, stats);
 		db_row_int(3, (int64_t)time(NULL));
 		db_row_text_or_null(4, sensor);
-		db_row_int(5, (int64_t)g_stats[STAT_packets]);
+		db_row_int(5, run_packets());
 		db_row_int(6, (int64_t)g_stats[STAT_mms_pdus]);
 		db_row_step("run stats");
 	}
@@ -1348,9 +1455,13 @@ void store_stats(const struct live_stats *cap, size_t n, const struct eve_output
 				(int64_t)c->dropped_full, (int64_t)c->dropped_exit, (int64_t)c->refused,
 				(int64_t)c->retried,      (int64_t)c->unheard,      (int64_t)c->reconnects,
 				(int64_t)c->depth,        (int64_t)c->capacity,     c->connected };
+		/* a --shards job's processes each count their own writes to an output */
+		char name[600];
+		if (job)
+			snprintf(name, sizeof(name), "%.500s (shard %u)", out[i].name, job_shard);
 		db_row_begin(S_OUTPUTS);
 		db_row_int(1, run_id);
-		db_row_text(2, out[i].name);
+		db_row_text(2, job ? name : out[i].name);
 		db_row_int(3, c->network);
 		for (int k = 0; k < 12; k++)
 			db_row_int(4 + k, v[k]);
@@ -1388,7 +1499,7 @@ int store_close(bool ok, int64_t last_ts)
 			db_row_text(3, ok ? "done" : "failed");
 			db_row_int(4, progress_first);
 			db_row_int(5, progress_last);
-			db_row_int(6, (int64_t)g_stats[STAT_packets]);
+			db_row_int(6, run_packets());
 			db_row_int(7, (int64_t)g_stats[STAT_mms_pdus]);
 			db_row_text(8, stats);
 			db_row_step("run row");

@@ -27,9 +27,15 @@
 struct store_config {
 	const char *path;
 	bool pdus;                      /* --db-pdus */
-	const char *mode;               /* "offline" or "live" (", shard K/N" with --shard) */
+	const char *mode;               /* "offline" or "live" (", shard K/N" with --shard, ", shards N" in a job) */
 	const struct input_set *inputs; /* the files, or the interfaces when live */
 	bool threaded;                  /* SQLite's work on the db-writer thread (store/db_writer.h) */
+	/* A process of a --shards job: the job's random token (NULL: none), and
+	 * its shard of shards. The job is one run (mode "offline, shards N"),
+	 * made by the first process to open the database; each process writes
+	 * its counters, status and inventory parts to its run_shards row. */
+	const char *job;
+	unsigned shard, shards;
 };
 
 /* Open or create the database, migrate it, start a run. 0, or -1 with a clear

@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* shards_db.h - a --shards job's one run in the database (--db): what is left
+ * once its processes have ended. Each process writes its own run_shards row,
+ * and the schema's trigger keeps the job's runs row their total and marks it
+ * done (or failed) when the last has ended (store/schema.h). The inventory
+ * document cannot be totalled in SQL: each process stores its parts of it, and
+ * the last to end merges them into the run's inventory row, the single run's
+ * document (shards_inventory.h). */
+#ifndef MMSW_SHARDS_DB_H
+#define MMSW_SHARDS_DB_H
+
+/* Called by each process of the job after its store has closed. When the job's
+ * run has ended (this process was the last) and every process stored its parts
+ * whole, writes the job's inventory. 0, or -1 after an error message. */
+int shards_db_finish(const char *path, const char *token);
+
+#endif
