@@ -83,7 +83,7 @@ static bool store_doc(sqlite3 *db, int64_t run, struct merge *m, char *why, size
 	sqlite3_stmt *w = NULL;
 	if (ok)
 		ok = sqlite3_prepare_v2(db, "INSERT INTO inventory (run_id, json) VALUES (?1, ?2)", -1, &w, NULL) ==
-		     SQLITE_OK;
+			SQLITE_OK;
 	if (ok) {
 		sqlite3_bind_int64(w, 1, run);
 		sqlite3_bind_text(w, 2, doc, (int)len, SQLITE_STATIC);

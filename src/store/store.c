@@ -1117,9 +1117,9 @@ static int start_run(const struct store_config *c, char *why, size_t whysize)
 	}
 	if (!job)
 		return 0;
-	if (sqlite3_prepare_v2(db,
-			       "INSERT INTO run_shards (run_id, shard, started_wall, status) VALUES (?1, ?2, ?3, 'running')",
-			       -1, &r, NULL) != SQLITE_OK) {
+	if (sqlite3_prepare_v2(
+		    db, "INSERT INTO run_shards (run_id, shard, started_wall, status) VALUES (?1, ?2, ?3, 'running')",
+		    -1, &r, NULL) != SQLITE_OK) {
 		snprintf(why, whysize, "cannot start a run: %s", sqlite3_errmsg(db));
 		return -1;
 	}
