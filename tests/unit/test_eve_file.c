@@ -136,6 +136,20 @@ static void check_file(const char *path, const char *want, size_t want_len)
 	free(got);
 }
 
+/* A new file of the template path (filled in), opened as an offline run's EVE
+ * file is (written afresh); NULL after a failed check. */
+static struct eve_out *open_new(char *path, bool threaded)
+{
+	int fd = mkstemp(path);
+	CHECK(fd >= 0);
+	close(fd);
+	char err[300] = "";
+	eve_file_set_threaded(threaded);
+	struct eve_out *o = eve_file_open(path, false, err, sizeof(err));
+	CHECK(o != NULL);
+	return o;
+}
+
 #define N_FIRST 12000 /* ~12 MB: three times the thread's four 1 MiB blocks, over and over */
 #define N_ROTATE 3000
 #define N_AFTER 2500
@@ -143,17 +157,11 @@ static void check_file(const char *path, const char *want, size_t want_len)
 static void order_flush_rotate(bool threaded)
 {
 	char path[] = "/tmp/test_eve_file_XXXXXX";
-	int fd = mkstemp(path);
-	CHECK(fd >= 0);
-	close(fd);
-	char old[sizeof(path) + 4];
-	snprintf(old, sizeof(old), "%s.1", path);
-	char err[300] = "";
-	eve_file_set_threaded(threaded);
-	struct eve_out *o = eve_file_open(path, false, err, sizeof(err));
-	CHECK(o != NULL);
+	struct eve_out *o = open_new(path, threaded);
 	if (!o)
 		return;
+	char old[sizeof(path) + 4];
+	snprintf(old, sizeof(old), "%s.1", path);
 	/* A file made anew: written around the page cache, where it can be. */
 	bool direct = tmp_takes_direct();
 	CHECK_EQ(open_direct(path), direct);
@@ -235,13 +243,7 @@ static void direct_error(void)
 	}
 	direct_errno = ENOSPC;
 	char path[] = "/tmp/test_eve_file_XXXXXX";
-	int fd = mkstemp(path);
-	CHECK(fd >= 0);
-	close(fd);
-	char err[300] = "";
-	eve_file_set_threaded(true);
-	struct eve_out *o = eve_file_open(path, false, err, sizeof(err));
-	CHECK(o != NULL);
+	struct eve_out *o = open_new(path, true);
 	if (!o)
 		return;
 	char *scratch = malloc(40u << 20);
