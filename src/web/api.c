@@ -210,11 +210,13 @@ static void put_cols(struct jw *w, sqlite3_stmt *s, int first, const struct col 
 
 #define NCOLS(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
-#define RUN_SQL "id, started_wall, ended_wall, mode, inputs, version, status, first_ts, last_ts, packets, mms_pdus"
+/* shards: N for a --shards job's run (its N processes' counters totalled), else null */
+#define RUN_SQL \
+	"id, started_wall, ended_wall, mode, inputs, version, status, first_ts, last_ts, packets, mms_pdus, shards"
 static const struct col RUN_COLS[] = {
 	{ "id", C_VAL },      { "started_wall", C_VAL }, { "ended_wall", C_VAL }, { "mode", C_VAL },
 	{ "inputs", C_JSON }, { "version", C_VAL },      { "status", C_VAL },     { "first_ts", C_VAL },
-	{ "last_ts", C_VAL }, { "packets", C_VAL },      { "mms_pdus", C_VAL },
+	{ "last_ts", C_VAL }, { "packets", C_VAL },      { "mms_pdus", C_VAL },   { "shards", C_VAL },
 };
 
 #define IED_SQL \
