@@ -15,6 +15,7 @@
 
 #include "core/summary_parts.h"
 #include "options.h"
+#include "shards_db.h"
 #include "shards_inventory.h"
 #include "shards_summary.h"
 #include "output/eve_net.h"
@@ -220,6 +221,12 @@ int shards_run(int argc, char **argv, const struct options *o)
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);
 	sigaction(SIGHUP, &old_hup, NULL);
+	/* The job's run in the database: one that a process left running (it died)
+	 * is marked failed. Not with --user: the processes wrote the file as that
+	 * user, and this one would leave files of its own beside it. */
+	if (o->db_path && token[0] && !o->user && shards_db_settle(o->db_path, token, n) != 0 &&
+	    worst < EXIT_FAILURE_RUN)
+		worst = EXIT_FAILURE_RUN;
 	/* one inventory document, when every process wrote its parts */
 	if (o->inventory_path && worst != EXIT_FAILURE_RUN && worst != EXIT_USAGE &&
 	    shards_inventory_write(o->inventory_path, inventory, n, token) != 0)

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "shards_inventory.h"
 #include "shards_merge.h"
@@ -151,4 +152,58 @@ int shards_db_finish(const char *path, const char *token)
 	if (rc != 0)
 		log_error("%s: %s", path, why);
 	return rc;
+}
+
+int shards_db_settle(const char *path, const char *token, unsigned n)
+{
+	sqlite3 *db = NULL;
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+		sqlite3_close(db); /* no database: no process got as far as its store */
+		return 0;
+	}
+	sqlite3_busy_timeout(db, FINISH_BUSY_TIMEOUT_MS);
+	sqlite3_stmt *q = NULL, *add = NULL, *end = NULL;
+	bool ok = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK &&
+		sqlite3_prepare_v2(db, "SELECT id FROM runs WHERE job = ?1 AND status = 'running'", -1, &q, NULL) ==
+			SQLITE_OK &&
+		sqlite3_prepare_v2(db,
+				   "INSERT OR IGNORE INTO run_shards (run_id, shard, started_wall, ended_wall, status)"
+				   " VALUES (?1, ?2, ?3, ?3, 'failed')",
+				   -1, &add, NULL) == SQLITE_OK &&
+		sqlite3_prepare_v2(db,
+				   "UPDATE run_shards SET status = 'failed', ended_wall = ?2 WHERE run_id = ?1 AND"
+				   " status = 'running'",
+				   -1, &end, NULL) == SQLITE_OK;
+	int64_t run = 0;
+	if (ok) {
+		sqlite3_bind_text(q, 1, token, -1, SQLITE_STATIC);
+		if (sqlite3_step(q) == SQLITE_ROW)
+			run = sqlite3_column_int64(q, 0);
+	}
+	int64_t now = (int64_t)time(NULL);
+	/* missing rows first: the last update then ends the run (the trigger) */
+	for (unsigned k = 0; ok && run && k < n; k++) {
+		sqlite3_reset(add);
+		sqlite3_bind_int64(add, 1, run);
+		sqlite3_bind_int64(add, 2, k);
+		sqlite3_bind_int64(add, 3, now);
+		ok = sqlite3_step(add) == SQLITE_DONE;
+	}
+	if (ok && run) {
+		sqlite3_bind_int64(end, 1, run);
+		sqlite3_bind_int64(end, 2, now);
+		ok = sqlite3_step(end) == SQLITE_DONE;
+	}
+	/* every row updated, so the trigger totals the run (and ends it) even when
+	 * only rows were missing */
+	if (ok && run)
+		ok = drop_parts(db, run);
+	sqlite3_finalize(q);
+	sqlite3_finalize(add);
+	sqlite3_finalize(end);
+	if (!ok)
+		log_error("%s: cannot mark the job's run failed: %s", path, sqlite3_errmsg(db));
+	sqlite3_exec(db, ok ? "COMMIT" : "ROLLBACK", NULL, NULL, NULL);
+	sqlite3_close(db);
+	return ok ? 0 : -1;
 }

@@ -14,4 +14,12 @@
  * whole, writes the job's inventory. 0, or -1 after an error message. */
 int shards_db_finish(const char *path, const char *token);
 
+/* Called by the job's first process (src/shards.c) once all n have exited: a
+ * process that died before its end (a signal, a failure before its store
+ * opened) left its row running, or none. Both are marked failed, which ends the
+ * job's run as failed (the trigger), and the processes' inventory parts are
+ * dropped. Nothing when no process made the job's run. 0, or -1 after an error
+ * message. */
+int shards_db_settle(const char *path, const char *token, unsigned n);
+
 #endif
