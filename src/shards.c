@@ -222,9 +222,12 @@ int shards_run(int argc, char **argv, const struct options *o)
 	sigaction(SIGTERM, &old_term, NULL);
 	sigaction(SIGHUP, &old_hup, NULL);
 	/* The job's run in the database: one that a process left running (it died)
-	 * is marked failed. Not with --user: the processes wrote the file as that
-	 * user, and this one would leave files of its own beside it. */
-	if (o->db_path && token[0] && !o->user && shards_db_settle(o->db_path, token, n) != 0 &&
+	 * is marked failed, and one that ended without its inventory (the last
+	 * process failed between the two) gets it. Not with --user: the processes
+	 * wrote the file as that user, and this one would leave files of its own
+	 * beside it. */
+	if (o->db_path && token[0] && !o->user &&
+	    (shards_db_settle(o->db_path, token, n) != 0 || shards_db_finish(o->db_path, token) != 0) &&
 	    worst < EXIT_FAILURE_RUN)
 		worst = EXIT_FAILURE_RUN;
 	/* one inventory document, when every process wrote its parts */

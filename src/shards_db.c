@@ -14,6 +14,8 @@
 #include "shards_merge.h"
 #include "util/log.h"
 
+/* The first schema with a job's run (store/schema.h, 7 -> 8). */
+#define JOB_SCHEMA 8
 /* As long as the store waits for another connection's lock (store.c). */
 #define FINISH_BUSY_TIMEOUT_MS 5000
 
@@ -114,15 +116,22 @@ int shards_db_finish(const char *path, const char *token)
 	sqlite3 *db = NULL;
 	char why[400] = "";
 	bool ok = sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) == SQLITE_OK;
+	bool done = false;
 	if (ok) {
 		sqlite3_busy_timeout(db, FINISH_BUSY_TIMEOUT_MS);
-		/* IMMEDIATE: two processes that end at once must not both write
-		 * the document; the second finds it stored. */
-		ok = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK;
+		/* A process that is not the last only reads (the others may be
+		 * writing). The last takes the write lock and asks again: two
+		 * that end at once must not both write the document; the second
+		 * finds it stored. */
+		int64_t ended = ended_run(db, token, &done, why, sizeof(why));
+		if (ended == 0) {
+			sqlite3_close(db);
+			return 0;
+		}
+		ok = ended > 0 && sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK;
 	}
-	if (!ok)
+	if (!ok && !why[0])
 		snprintf(why, sizeof(why), "cannot open the database: %s", db ? sqlite3_errmsg(db) : "out of memory");
-	bool done = false;
 	int64_t run = ok ? ended_run(db, token, &done, why, sizeof(why)) : -1;
 	int rc = run < 0 ? -1 : 0;
 	if (run > 0 && done) {
@@ -163,6 +172,14 @@ int shards_db_settle(const char *path, const char *token, unsigned n)
 	}
 	sqlite3_busy_timeout(db, FINISH_BUSY_TIMEOUT_MS);
 	sqlite3_stmt *q = NULL, *add = NULL, *end = NULL;
+	if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &q, NULL) == SQLITE_OK && sqlite3_step(q) == SQLITE_ROW &&
+	    sqlite3_column_int(q, 0) < JOB_SCHEMA) {
+		sqlite3_finalize(q); /* older than jobs' runs: no process got as far as its store */
+		sqlite3_close(db);
+		return 0;
+	}
+	sqlite3_finalize(q);
+	q = NULL;
 	bool ok = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK &&
 		sqlite3_prepare_v2(db, "SELECT id FROM runs WHERE job = ?1 AND status = 'running'", -1, &q, NULL) ==
 			SQLITE_OK &&

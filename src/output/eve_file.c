@@ -113,7 +113,11 @@ static bool write_at(int fd, const uint8_t *buf, size_t len, off_t at)
 static void write_direct(struct eve_file *f, const uint8_t *buf, size_t len)
 {
 	size_t whole = len & ~(size_t)(DIRECT_ALIGN - 1);
-	if (whole && f->direct_fd >= 0 && !write_at(f->direct_fd, buf, whole, f->pos)) {
+	off_t at = f->pos;
+	/* past the block's final bytes even when a write failed: a later block
+	 * never goes over what did reach the file */
+	f->pos += (off_t)whole;
+	if (whole && f->direct_fd >= 0 && !write_at(f->direct_fd, buf, whole, at)) {
 		if (errno != EINVAL) {
 			write_failed(f);
 			return;
@@ -124,11 +128,24 @@ static void write_direct(struct eve_file *f, const uint8_t *buf, size_t len)
 		f->direct_fd = -1;
 	}
 	size_t from = f->direct_fd >= 0 ? whole : 0;
-	if (len > from && !write_at(fileno(f->fp), buf + from, len - from, f->pos + (off_t)from)) {
+	if (len > from && !write_at(fileno(f->fp), buf + from, len - from, at + (off_t)from))
 		write_failed(f);
+}
+
+/* Leave O_DIRECT for good (the writer idle: after block_queue_wait): the bytes
+ * carried into the current block are in the file already, and from here on
+ * blocks are appended through fp, from the file's end. */
+static void leave_direct(struct eve_file *f)
+{
+	if (f->pos < 0)
 		return;
-	}
-	f->pos += (off_t)whole;
+	block_queue_discard(f->blocks);
+	block_queue_align(f->blocks, 1);
+	if (f->direct_fd >= 0)
+		close(f->direct_fd);
+	f->direct_fd = -1;
+	f->pos = -1;
+	fseeko(f->fp, 0, SEEK_END); /* the blocks went in with pwrite: fp's offset is still 0 */
 }
 
 static void consume_block(void *ctx, uint8_t *buf, size_t len)
@@ -148,6 +165,7 @@ static void file_put(struct eve_out *o, const char *head, size_t head_len)
 	if (!at) { /* never: a record is capped far below */
 		block_queue_hand_over(f->blocks);
 		block_queue_wait(f->blocks);
+		leave_direct(f);
 		write_block(f, head, head_len);
 		write_block(f, o->tail, o->tail_len);
 	} else {
@@ -189,21 +207,13 @@ static int file_reopen(struct eve_out *o)
 	if (f->is_stdout)
 		return 0;
 	file_flush(o); /* the writer is idle now: the FILE may be swapped */
-	if (f->pos >= 0) {
-		/* The new file is appended to through the page cache, as a
-		 * sensor's; the bytes carried past the flush are the old file's. */
-		block_queue_discard(f->blocks);
-		block_queue_align(f->blocks, 1);
-		if (f->direct_fd >= 0)
-			close(f->direct_fd);
-		f->direct_fd = -1;
-		f->pos = -1;
-	}
 	FILE *n = fopen(o->name, "a");
 	if (!n) {
 		log_error("%s: cannot reopen EVE output: %s (still writing the old file)", o->name, strerror(errno));
 		return -1;
 	}
+	/* The new file is appended to through the page cache, as a sensor's. */
+	leave_direct(f);
 	setvbuf(n, NULL, _IONBF, 0);
 	fclose(f->fp);
 	f->fp = n;

@@ -217,13 +217,21 @@ static const char *const MMSW_MIGRATIONS[] = {
 	"    mms_pdus = (SELECT sum(mms_pdus) FROM run_shards WHERE run_id = NEW.run_id),"
 	"    stats_wall = (SELECT max(stats_wall) FROM run_shards WHERE run_id = NEW.run_id),"
 	"    sensor = COALESCE(NEW.sensor, sensor),"
-	/* the counters summed; those every process counts for every frame it
-	 * reads (bytes, the PRP/HSR frames) and the peaks, the largest; packets,
-	 * the job's (its own frames, summed); the capture's, summed */
+	/* the counters summed, but the largest of: the peaks; what every
+	 * process counts alike, offline and live, for the frames the shard
+	 * cannot be told from (fragments, unreadable IP and TCP, each decoded
+	 * by every process); and, offline, what every process counts for every
+	 * frame it reads (bytes, timestamps, the PRP/HSR frames), where live
+	 * each counts its own. packets: the job's (each process's own frames,
+	 * summed). The capture's, summed. */
 	"    stats = (SELECT json_patch(json_group_object(k, json(v)),"
 	"               json_object('packets', (SELECT sum(packets) FROM run_shards WHERE run_id = NEW.run_id)))"
-	"             FROM (SELECT e.key AS k, CASE WHEN e.key = 'bytes' OR e.key GLOB 'prp_*' OR"
-	"                     e.key GLOB 'hsr_*' OR e.key GLOB '*peak*' THEN max(e.value) ELSE sum(e.value) END AS v"
+	"             FROM (SELECT e.key AS k, CASE WHEN e.key GLOB '*peak*' OR e.key GLOB 'ipv4_*' OR"
+	"                     e.key GLOB 'frag_*' OR e.key IN ('ipv6_invalid', 'ipv6_ext_limit', 'tcp_invalid') OR"
+	"                     ((e.key IN ('bytes', 'timestamp_invalid', 'timestamp_rebase', 'redundancy_table_full') OR"
+	"                       e.key GLOB 'prp_*' OR e.key GLOB 'hsr_*') AND"
+	"                      (SELECT mode FROM runs WHERE id = NEW.run_id) NOT GLOB 'live*')"
+	"                     THEN max(e.value) ELSE sum(e.value) END AS v"
 	"                   FROM run_shards r, json_each(r.stats) e"
 	"                   WHERE r.run_id = NEW.run_id AND json_valid(r.stats) AND e.type = 'integer'"
 	"                   GROUP BY e.key"
@@ -241,7 +249,7 @@ static const char *const MMSW_MIGRATIONS[] = {
 	"                   status <> 'running') < shards THEN 'running'"
 	"               WHEN EXISTS (SELECT 1 FROM run_shards WHERE run_id = NEW.run_id AND status <> 'done')"
 	"               THEN 'failed' ELSE 'done' END"
-	"  WHERE id = NEW.run_id;"
+	"  WHERE id = NEW.run_id AND shards IS NOT NULL;"
 	"END;",
 };
 

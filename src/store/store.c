@@ -150,11 +150,15 @@ static const char *const SQL[S_COUNT] = {
 		      " mms_pdus = ?7, stats = ?8 WHERE id = ?1",
 };
 
-/* The same in a --shards job: the process's own row (shard = the %u). */
+/* The same in a --shards job: the process's own row (shard = the %u), and
+ * the retention of the PDU rows by the run's count. */
 static const char *const JOB_SQL[S_COUNT] = {
 	[S_RUN_PROGRESS] = "UPDATE run_shards SET first_ts = COALESCE(first_ts, ?2), last_ts = ?3, packets = ?4,"
 			   " mms_pdus = ?5 WHERE run_id = ?1 AND shard = %u",
 	[S_INVENTORY] = "UPDATE run_shards SET inventory = ?2 WHERE run_id = ?1 AND shard = %u",
+	/* ?2: the rows the run keeps (the others' rows count too) */
+	[S_PDU_TRIM] = "DELETE FROM pdus WHERE id IN (SELECT id FROM pdus WHERE run_id = ?1 ORDER BY id"
+		       " LIMIT max(0, (SELECT count(*) FROM pdus WHERE run_id = ?1) - ?2))",
 	[S_RUN_STATS] = "UPDATE run_shards SET stats = ?2, stats_wall = ?3, sensor = ?4, packets = ?5, mms_pdus = ?6"
 			" WHERE run_id = ?1 AND shard = %u",
 	[S_RUN_END] = "UPDATE run_shards SET ended_wall = ?2, status = ?3, first_ts = ?4, last_ts = ?5, packets = ?6,"
@@ -746,13 +750,15 @@ void store_mms(struct flow *f, int dir, const struct mms_event *e, const struct 
 		db_row_text_or_null(9, e->acsi);
 		db_row_int(10, (int64_t)at->frame);
 		db_row_step("PDU row");
-		if (++pdu_rows > MMSW_DB_PDUS_KEEP + 10000) {
-			/* Retention: the oldest rows of this run go, 10 000 at a time. */
+		/* Retention: the oldest rows of this run go, 10 000 at a time. A
+		 * job's processes share the run: every 10 000 rows of its own, each
+		 * deletes the run's rows past MMSW_DB_PDUS_KEEP. */
+		if (job ? ++pdu_rows >= 10000 : ++pdu_rows > MMSW_DB_PDUS_KEEP + 10000) {
 			db_row_begin(S_PDU_TRIM);
 			db_row_int(1, run_id);
-			db_row_int(2, 10000);
+			db_row_int(2, job ? MMSW_DB_PDUS_KEEP : 10000);
 			db_row_step("PDU retention");
-			pdu_rows -= 10000;
+			pdu_rows -= job ? pdu_rows : 10000;
 		}
 	}
 	maybe_commit_hot();
@@ -1065,8 +1071,11 @@ static int find_job_run(const struct store_config *c, char *why, size_t whysize)
 		return -1;
 	}
 	sqlite3_bind_text(q, 1, c->job, -1, SQLITE_STATIC);
-	int rc = 0;
-	if (sqlite3_step(q) == SQLITE_ROW) {
+	int rc = 0, step = sqlite3_step(q);
+	if (step != SQLITE_ROW && step != SQLITE_DONE) {
+		snprintf(why, whysize, "cannot read the runs: %s", sqlite3_errmsg(db));
+		rc = -1;
+	} else if (step == SQLITE_ROW) {
 		const char *mode = (const char *)sqlite3_column_text(q, 1);
 		const char *status = (const char *)sqlite3_column_text(q, 2);
 		run_id = sqlite3_column_int64(q, 0);

@@ -118,7 +118,7 @@ static void hand_over(struct block_queue *q, size_t len)
 		pthread_cond_wait(&q->space, &q->lock);
 	q->cur = q->spare[--q->n_spare];
 	pthread_mutex_unlock(&q->lock);
-	memcpy(q->cur, old + keep, carry);
+	memmove(q->cur, old + keep, carry); /* cur may be old again (the consumer was quick) */
 	q->used = carry;
 	q->asked = 0;
 	ask_ahead(q);

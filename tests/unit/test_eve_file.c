@@ -8,7 +8,8 @@
  * (put) keep their order; EVE on stdout whose reader closed the pipe is "reader gone",
  * not an error. A file made anew is written with O_DIRECT where the file system
  * takes it, and all of the above holds too where the writes with O_DIRECT are
- * refused (pwrite64 is wrapped at link time: -Wl,--wrap=pwrite64). */
+ * refused (pwrite64 is wrapped at link time: -Wl,--wrap=pwrite64), and where a
+ * reopen fails. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -234,6 +235,42 @@ static void direct_refused(void)
 	order_flush_rotate(false);
 }
 
+/* A reopen that fails (the path is a directory now): the lines keep going to
+ * the old file, after those already in it. */
+static void reopen_fails(bool threaded)
+{
+	char path[] = "/tmp/test_eve_file_XXXXXX";
+	struct eve_out *o = open_new(path, threaded);
+	if (!o)
+		return;
+	char old[sizeof(path) + 4];
+	snprintf(old, sizeof(old), "%s.1", path);
+	size_t cap = 40u << 20;
+	char *want = malloc(cap);
+	size_t want_len = 0;
+	put_records(o, 0, 3000, want, &want_len);
+	CHECK_EQ(rename(path, old), 0);
+	CHECK_EQ(mkdir(path, 0700), 0);
+	CHECK_EQ(o->ops->reopen(o), -1);
+	put_records(o, 3000, 6000, want, &want_len);
+	struct eve_out_counts c;
+	CHECK_EQ(o->ops->close(o, 0, &c), 0);
+	check_file(old, want, want_len);
+	rmdir(path);
+	unlink(old);
+	free(want);
+}
+
+static void reopen_fails_threaded(void)
+{
+	reopen_fails(true);
+}
+
+static void reopen_fails_single(void)
+{
+	reopen_fails(false);
+}
+
 /* A write with O_DIRECT that fails for good (a full disk) fails the close. */
 static void direct_error(void)
 {
@@ -324,6 +361,8 @@ int main(void)
 {
 	tcheck_in_child("threaded_order", threaded_order);
 	tcheck_in_child("single_threaded_order", single_threaded_order);
+	tcheck_in_child("reopen_fails_threaded", reopen_fails_threaded);
+	tcheck_in_child("reopen_fails_single", reopen_fails_single);
 	tcheck_in_child("direct_refused", direct_refused);
 	tcheck_in_child("direct_error", direct_error);
 	tcheck_in_child("write_error", write_error);
