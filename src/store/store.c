@@ -837,7 +837,10 @@ void store_finding(const struct finding *fd)
 	if (fd->has_client)
 		endpoint_ip_text(&fd->client, client, sizeof(client));
 	finding_tshark_filter(fd, filter, sizeof(filter));
-	int64_t ied = d ? ied_id(d, fd->first_seen) : 0; /* first: it may write the IED's row */
+	/* first: it may write the IED's row, which then says the IED was seen when
+	 * the finding was last made, not at its first_seen: an aggregate such as
+	 * goose_on_mms_vlan dates from a GOOSE frame before the IED's own first */
+	int64_t ied = d ? ied_id(d, fd->last_seen) : 0;
 	bool named = !d && fd->ied.ipver && shard_count() && !shard_holds_ied(fd->ied.ip, fd->ied.ipver);
 	if (named) { /* another shard's IED: shard 0's GOOSE/SV findings name it */
 		char ip[64], vlan[48];
