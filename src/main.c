@@ -511,14 +511,16 @@ int main(int argc, char **argv)
 		rc = EXIT_USAGE;
 		goto out_pid;
 	}
+	/* A process of --shards: its summary (and its parts of the job's run in
+	 * the database) in parts, with the job's token. */
+	if (opt.shards)
+		summary_parts_init();
 	if (opt.db_path) {
 		/* A shard's run says so (runs.mode, shown by the dashboard): its
 		 * database holds only that shard's IEDs. */
 		char mode[48];
 		const char *how = live ? "live" : "offline";
 		/* A process of --shards: the job is one run, its token the job's. */
-		if (opt.shards)
-			summary_parts_init();
 		const char *job = opt.shards && summary_parts() ? summary_parts_token() : NULL;
 		db_job = job != NULL;
 		if (job)
@@ -569,8 +571,6 @@ int main(int argc, char **argv)
 	}
 	alert_init(opt.alert_exec, (uint8_t)opt.alert_min);
 	summary_init(&in);
-	if (opt.shards)
-		summary_parts_init(); /* a process of --shards: its summary in parts */
 
 	install_signals();
 	stop_when_reader_gone = opt.eve_path && !strcmp(opt.eve_path, "-") && !opt.db_path && !opt.inventory_path &&

@@ -19,6 +19,19 @@
 /* As long as the store waits for another connection's lock (store.c). */
 #define FINISH_BUSY_TIMEOUT_MS 5000
 
+/* The database, opened as the store opens it (NULL: it cannot be: no process
+ * got as far as its store, or an error). */
+static sqlite3 *open_db(const char *path)
+{
+	sqlite3 *db = NULL;
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+		sqlite3_close(db);
+		return NULL;
+	}
+	sqlite3_busy_timeout(db, FINISH_BUSY_TIMEOUT_MS);
+	return db;
+}
+
 /* The job's run, if it has ended: its id, or 0 (still running, or no run of the
  * job: nothing to do), or -1 (an error, in why). */
 static int64_t ended_run(sqlite3 *db, const char *token, bool *done, char *why, size_t whysize)
@@ -44,8 +57,7 @@ static int64_t ended_run(sqlite3 *db, const char *token, bool *done, char *why, 
 	return id;
 }
 
-/* Gather every process's parts of the inventory (true when all are whole),
- * then drop them from their rows: the document holds what they said. */
+/* Gather every process's parts of the inventory (true when all are whole). */
 static bool gather(sqlite3 *db, int64_t run, const char *token, struct merge *m, char *why, size_t whysize)
 {
 	sqlite3_stmt *q;
@@ -113,12 +125,11 @@ static bool drop_parts(sqlite3 *db, int64_t run)
 
 int shards_db_finish(const char *path, const char *token)
 {
-	sqlite3 *db = NULL;
 	char why[400] = "";
-	bool ok = sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) == SQLITE_OK;
+	sqlite3 *db = open_db(path);
+	bool ok = db != NULL;
 	bool done = false;
 	if (ok) {
-		sqlite3_busy_timeout(db, FINISH_BUSY_TIMEOUT_MS);
 		/* A process that is not the last only reads (the others may be
 		 * writing). The last takes the write lock and asks again: two
 		 * that end at once must not both write the document; the second
@@ -131,7 +142,8 @@ int shards_db_finish(const char *path, const char *token)
 		ok = ended > 0 && sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK;
 	}
 	if (!ok && !why[0])
-		snprintf(why, sizeof(why), "cannot open the database: %s", db ? sqlite3_errmsg(db) : "out of memory");
+		snprintf(why, sizeof(why), "cannot open the database%s%s", db ? ": " : "",
+			 db ? sqlite3_errmsg(db) : "");
 	int64_t run = ok ? ended_run(db, token, &done, why, sizeof(why)) : -1;
 	int rc = run < 0 ? -1 : 0;
 	if (run > 0 && done) {
@@ -165,12 +177,9 @@ int shards_db_finish(const char *path, const char *token)
 
 int shards_db_settle(const char *path, const char *token, unsigned n)
 {
-	sqlite3 *db = NULL;
-	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
-		sqlite3_close(db); /* no database: no process got as far as its store */
+	sqlite3 *db = open_db(path);
+	if (!db) /* no database: no process got as far as its store */
 		return 0;
-	}
-	sqlite3_busy_timeout(db, FINISH_BUSY_TIMEOUT_MS);
 	sqlite3_stmt *q = NULL, *add = NULL, *end = NULL;
 	if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &q, NULL) == SQLITE_OK && sqlite3_step(q) == SQLITE_ROW &&
 	    sqlite3_column_int(q, 0) < JOB_SCHEMA) {

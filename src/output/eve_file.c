@@ -67,26 +67,24 @@ static bool gone(struct eve_file *f)
 	return __atomic_load_n(&f->out.reader_gone, __ATOMIC_ACQUIRE);
 }
 
-/* Write one block to the file (the writer thread, or the capture thread when
- * single-threaded). A reader of stdout that went away is no error. */
-static void write_block(struct eve_file *f, const char *buf, size_t len)
-{
-	if (!len || gone(f) || fwrite(buf, 1, len, f->fp) == len)
-		return;
-	if (errno == EPIPE && f->is_stdout) {
-		__atomic_store_n(&f->out.reader_gone, true, __ATOMIC_RELEASE);
-	} else if (!f->failed) {
-		f->failed = true;
-		log_error("%s: EVE write failed: %s", f->out.name, strerror(errno));
-	}
-}
-
 static void write_failed(struct eve_file *f)
 {
 	if (!f->failed) {
 		f->failed = true;
 		log_error("%s: EVE write failed: %s", f->out.name, strerror(errno));
 	}
+}
+
+/* Write one block to the file (the writer thread, or the capture thread when
+ * single-threaded). A reader of stdout that went away is no error. */
+static void write_block(struct eve_file *f, const char *buf, size_t len)
+{
+	if (!len || gone(f) || fwrite(buf, 1, len, f->fp) == len)
+		return;
+	if (errno == EPIPE && f->is_stdout)
+		__atomic_store_n(&f->out.reader_gone, true, __ATOMIC_RELEASE);
+	else
+		write_failed(f);
 }
 
 /* len bytes at buf to fd at offset at; false (errno set) when a write fails. */

@@ -758,7 +758,7 @@ void store_mms(struct flow *f, int dir, const struct mms_event *e, const struct 
 			db_row_int(1, run_id);
 			db_row_int(2, job ? MMSW_DB_PDUS_KEEP : 10000);
 			db_row_step("PDU retention");
-			pdu_rows -= job ? pdu_rows : 10000;
+			pdu_rows = job ? 0 : pdu_rows - 10000;
 		}
 	}
 	maybe_commit_hot();
