@@ -16,8 +16,9 @@
  * is woken when half the ring is free. A full ring makes the reader wait
  * (offline, nothing is ever dropped).
  *
- * The reader also decodes ahead (stages/decode_ahead.h): a frame that plainly
- * carries one MMS PDU is followed, in the same block, by a REC_AHEAD record of
+ * The reader also decodes ahead (stages/decode_ahead.h), while the pipeline has
+ * blocks queued (ahead_wanted): a frame that plainly carries one MMS PDU is
+ * followed, in the same block, by a REC_AHEAD record of
  * the PDU and its report decoded, which consume() hands to the pipeline with the
  * frame; the pipeline takes it only for exactly those bytes. The block also
  * keeps each such frame's flow hash, which consume() passes to flow_soon a few
@@ -46,6 +47,21 @@
  * 2.14 s median with 16 or 32 blocks). */
 #define BLOCK_BYTES (128 * 1024)
 #define RING_BLOCKS 16
+/* The reader decodes a frame ahead only while the pipeline has this many
+ * blocks or more still to take (the one it is reading among them): fewer, and
+ * the pipeline is about to wait for the reader, which then hurries on and
+ * leaves the decoding to the pipeline. The two threads so share the decoding
+ * by how busy each is: on two cores the db-writer thread takes time from one of
+ * them, and which one changes through a run. Decoding every frame ahead, as
+ * before, made the pipeline wait for the reader about 2,000 times a run on
+ * the benchmark capture. -q --db against that: 6% faster (median of 10
+ * alternated pairs); 3 against 2 and 6 blocks: docs/performance.md. */
+#define AHEAD_MIN_QUEUED 3
+/* Tests (tests/threads/run) set MMSW_DECODE_AHEAD to fix which frames are
+ * decoded ahead, whatever the timing: "always", or "alternate" (every other
+ * frame), to show that a mix of decoded and not changes nothing. */
+#define DECODE_AHEAD_ENV "MMSW_DECODE_AHEAD"
+enum ahead_rule { AHEAD_BY_QUEUE, AHEAD_ALWAYS, AHEAD_ALTERNATE };
 /* How far ahead of its records the reader asks for the block's lines (advance). */
 #define PREFETCH_AHEAD 4096
 /* How far ahead of the record it hands on the pipeline asks for the block's
@@ -97,6 +113,8 @@ struct ring {
 	volatile int reader_stop;
 	struct input_set *set;
 	struct decode_ahead_scratch *ahead; /* the reader's; NULL: no decoding ahead */
+	enum ahead_rule ahead_rule;
+	uint64_t ahead_turn; /* AHEAD_ALTERNATE: frames seen */
 };
 
 /* Frame records a block can hold (the smallest is a bare struct rec). */
@@ -225,6 +243,20 @@ void input_set_frames_left(frame_fate_fn fate, frame_left_fn left)
 	frame_left = left;
 }
 
+/* Decode this frame ahead? head is read without the lock: a block taken just
+ * now only changes one frame's choice, which changes no output. */
+static bool ahead_wanted(struct ring *r)
+{
+	switch (r->ahead_rule) {
+	case AHEAD_ALWAYS:
+		return true;
+	case AHEAD_ALTERNATE:
+		return r->ahead_turn++ % 2 == 0;
+	default:
+		return r->tail - __atomic_load_n(&r->head, __ATOMIC_RELAXED) >= AHEAD_MIN_QUEUED;
+	}
+}
+
 static void reader_packet(void *ctx, int dlt, uint32_t file_idx, uint64_t frame, const struct pcap_pkthdr *h,
 			  const uint8_t *data)
 {
@@ -235,7 +267,7 @@ static void reader_packet(void *ctx, int dlt, uint32_t file_idx, uint64_t frame,
 		return;
 	}
 	const uint8_t *copy = put(r, REC_FRAME, dlt, file_idx, frame, h, data, h->caplen);
-	if (copy && r->ahead)
+	if (copy && r->ahead && ahead_wanted(r))
 		put_ahead(r, dlt, data, copy, h->caplen);
 }
 
@@ -357,6 +389,11 @@ int input_set_read_threaded(struct input_set *s, packet_fn fn, void *ctx, volati
 	memset(r, 0, sizeof(*r));
 	r->set = s;
 	r->ahead = calloc(1, sizeof(*r->ahead)); /* NULL: the pipeline decodes every PDU */
+	const char *rule = getenv(DECODE_AHEAD_ENV);
+	r->ahead_rule = !rule                ? AHEAD_BY_QUEUE
+		: !strcmp(rule, "always")    ? AHEAD_ALWAYS
+		: !strcmp(rule, "alternate") ? AHEAD_ALTERNATE
+					     : AHEAD_BY_QUEUE;
 	for (int i = 0; i < RING_BLOCKS; i++) {
 		r->blocks[i].cap = BLOCK_BYTES;
 		r->blocks[i].data = malloc(BLOCK_BYTES);
@@ -391,7 +428,7 @@ int input_set_read_threaded(struct input_set *s, packet_fn fn, void *ctx, volati
 			break; /* the reader is done and every block was taken */
 		go_on = consume(&r->blocks[r->head % RING_BLOCKS], fn, ctx, stop, &rc);
 		pthread_mutex_lock(&r->mu);
-		r->head++;
+		__atomic_store_n(&r->head, r->head + 1, __ATOMIC_RELAXED); /* ahead_wanted reads it unlocked */
 		/* The reader, faster, waits on a full ring: wake it when half the ring
 		 * is free, not at every block (a wake-up crosses the hypervisor: 3% of
 		 * this thread, one per block). It waits only on a full ring, so it is
