@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "core/summary_parts.h"
+#include "daemon.h"
 #include "options.h"
 #include "shards_db.h"
 #include "shards_inventory.h"
@@ -143,6 +144,35 @@ static int eve_files_start(const struct options *o)
 	return 0;
 }
 
+/* shards_db_settle and shards_db_finish on the job's database, as the
+ * processes' user with --user (and in their --chroot): in a child that drops
+ * privileges as each process did, so the path means what it meant to them and
+ * every file SQLite makes beside the database (its -wal, -shm) is that user's. */
+static int settle_job_run(const struct options *o, const char *token, unsigned n)
+{
+	if (!o->user)
+		return shards_db_settle(o->db_path, token, n) != 0 || shards_db_finish(o->db_path, token) != 0 ? -1 : 0;
+	fflush(NULL); /* nothing buffered written twice */
+	pid_t pid = fork();
+	if (pid < 0) {
+		log_error("--shards: cannot settle the job's run in %s: %s", o->db_path, strerror(errno));
+		return -1;
+	}
+	if (pid == 0) {
+		char err[512];
+		if (daemon_drop_privileges(o->user, o->chroot_dir, err, sizeof(err)) != 0) {
+			log_error("--shards: settling the job's run: %s", err);
+			_exit(1);
+		}
+		_exit(shards_db_settle(o->db_path, token, n) != 0 || shards_db_finish(o->db_path, token) != 0 ? 1 : 0);
+	}
+	int st;
+	pid_t r;
+	while ((r = waitpid(pid, &st, 0)) < 0 && errno == EINTR)
+		;
+	return r == pid && WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -1;
+}
+
 int shards_run(int argc, char **argv, const struct options *o)
 {
 	uint32_t n = o->spawn_shards;
@@ -223,12 +253,8 @@ int shards_run(int argc, char **argv, const struct options *o)
 	sigaction(SIGHUP, &old_hup, NULL);
 	/* The job's run in the database: one that a process left running (it died)
 	 * is marked failed, and one that ended without its inventory (the last
-	 * process failed between the two) gets it. Not with --user: the processes
-	 * wrote the file as that user, and this one would leave files of its own
-	 * beside it. */
-	if (o->db_path && token[0] && !o->user &&
-	    (shards_db_settle(o->db_path, token, n) != 0 || shards_db_finish(o->db_path, token) != 0) &&
-	    worst < EXIT_FAILURE_RUN)
+	 * process failed between the two) gets it. */
+	if (o->db_path && token[0] && settle_job_run(o, token, n) != 0 && worst < EXIT_FAILURE_RUN)
 		worst = EXIT_FAILURE_RUN;
 	/* one inventory document, when every process wrote its parts */
 	if (o->inventory_path && worst != EXIT_FAILURE_RUN && worst != EXIT_USAGE &&
