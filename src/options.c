@@ -116,7 +116,7 @@ static const char USAGE[] =
 	"\n"
 	"Sensor:\n"
 	"  -Z, --user USER        drop privileges to USER right after opening the capture\n"
-	"      --chroot DIR       chroot to DIR before dropping privileges\n"
+	"      --chroot DIR       chroot to DIR before dropping privileges (-Z, -i only)\n"
 	"      --pidfile PATH     write the process id to PATH\n"
 	"      --config FILE      options from FILE ('eve /var/log/mmswatch/eve.json' per line,\n"
 	"                         the long option names); the command line wins\n"
@@ -783,6 +783,20 @@ int options_parse_config(int argc, char **argv, int n_config, struct options *o)
 	if (o->spawn_shards && (eve_stdout || inventory_stdout || o->pidfile))
 		return usage_error("%s",
 				   "--shards: --eve -, --inventory - and --pidfile cannot be shared by N processes");
+	/* --chroot: entered with the privilege drop, after the capture is open
+	 * (live) but before the files are read (offline, each file is opened as
+	 * the run reaches it) */
+	if (o->chroot_dir && !o->user)
+		return usage_error("%s",
+				   "--chroot DIR needs -Z USER: the chroot is entered when privileges are dropped");
+	if (o->chroot_dir && o->n_inputs)
+		return usage_error("%s",
+				   "--chroot: the files of -r are opened one by one as the run reaches them, "
+				   "inside the chroot, where their paths would not be found: use --chroot with -i");
+	if (o->spawn_shards && o->chroot_dir && o->inventory_path)
+		return usage_error("%s",
+				   "--shards with --chroot: each process writes its part of --inventory "
+				   "inside the chroot, where this one cannot gather them: not supported");
 	o->summary = summary_forced || (!o->quiet && !eve_stdout && !inventory_stdout);
 	return -1;
 }

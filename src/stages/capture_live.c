@@ -174,8 +174,9 @@ pcap_t *live_open(const struct live_config *c, char *err, size_t errsize)
 		live_default_filter(c->ports, c->n_ports, filter, sizeof(filter));
 	if (!c->filter && c->shards && !sharded)
 		log_warn("%s: --shard %u/%u: the kernel filter that gives this process only its share is too long with "
-			 "%zu MMS ports; it receives every frame and leaves the others' (more CPU, and the "
-			 "capture's received count of a --shards job counts each frame once per process)",
+			 "%zu MMS ports; it receives every frame on those ports and leaves the others' (more CPU, "
+			 "and a --shards job's summed capture.received counts such a frame once per process that "
+			 "received it)",
 			 c->iface, c->shard, c->shards, c->n_ports);
 	if (!sharded && pcap_compile(p, &prog, filter, 1, PCAP_NETMASK_UNKNOWN) != 0) {
 		snprintf(err, errsize, "bad capture filter '%s': %s", filter, pcap_geterr(p));

@@ -54,8 +54,8 @@
  * by how busy each is: on two cores the db-writer thread takes time from one of
  * them, and which one changes through a run. Decoding every frame ahead, as
  * before, made the pipeline wait for the reader about 2,000 times a run on
- * the benchmark capture. -q --db against that: 6% faster (median of 10
- * alternated pairs); 3 against 2 and 6 blocks: docs/performance.md. */
+ * the benchmark capture. -q --db against that: 6% faster (median 0.938 of
+ * 12 alternated pairs); 3 against 2 and 6 blocks: docs/performance.md. */
 #define AHEAD_MIN_QUEUED 3
 /* Tests (tests/threads/run) set MMSW_DECODE_AHEAD to fix which frames are
  * decoded ahead, whatever the timing: "always", or "alternate" (every other
@@ -105,6 +105,10 @@ struct ring {
 	/* Blocks published: tail; taken back: head (both only grow). The reader
 	 * owns blocks[tail % RING_BLOCKS] while tail - head < RING_BLOCKS. */
 	uint64_t head, tail;
+	/* head's low 32 bits, for ahead_wanted's read without the lock: a 32-bit
+	 * atomic is a plain load everywhere (a 64-bit one needs libatomic on some
+	 * 32-bit targets). The difference is taken modulo 2^32. */
+	uint32_t head_low;
 	bool done;   /* the reader has published its last block */
 	bool cancel; /* the consumer stopped: the reader should too */
 	bool oom;    /* a block could not grow for a frame larger than it */
@@ -243,8 +247,8 @@ void input_set_frames_left(frame_fate_fn fate, frame_left_fn left)
 	frame_left = left;
 }
 
-/* Decode this frame ahead? head is read without the lock: a block taken just
- * now only changes one frame's choice, which changes no output. */
+/* Decode this frame ahead? head is read without the lock (head_low): a block
+ * taken just now only changes one frame's choice, which changes no output. */
 static bool ahead_wanted(struct ring *r)
 {
 	switch (r->ahead_rule) {
@@ -253,7 +257,7 @@ static bool ahead_wanted(struct ring *r)
 	case AHEAD_ALTERNATE:
 		return r->ahead_turn++ % 2 == 0;
 	default:
-		return r->tail - __atomic_load_n(&r->head, __ATOMIC_RELAXED) >= AHEAD_MIN_QUEUED;
+		return (uint32_t)r->tail - __atomic_load_n(&r->head_low, __ATOMIC_RELAXED) >= AHEAD_MIN_QUEUED;
 	}
 }
 
@@ -428,7 +432,8 @@ int input_set_read_threaded(struct input_set *s, packet_fn fn, void *ctx, volati
 			break; /* the reader is done and every block was taken */
 		go_on = consume(&r->blocks[r->head % RING_BLOCKS], fn, ctx, stop, &rc);
 		pthread_mutex_lock(&r->mu);
-		__atomic_store_n(&r->head, r->head + 1, __ATOMIC_RELAXED); /* ahead_wanted reads it unlocked */
+		r->head++;
+		__atomic_store_n(&r->head_low, (uint32_t)r->head, __ATOMIC_RELAXED); /* ahead_wanted's */
 		/* The reader, faster, waits on a full ring: wake it when half the ring
 		 * is free, not at every block (a wake-up crosses the hypervisor: 3% of
 		 * this thread, one per block). It waits only on a full ring, so it is
