@@ -54,8 +54,9 @@
  * by how busy each is: on two cores the db-writer thread takes time from one of
  * them, and which one changes through a run. Decoding every frame ahead, as
  * before, made the pipeline wait for the reader about 2,000 times a run on
- * the benchmark capture. -q --db against that: 6% faster (median 0.938 of
- * 12 alternated pairs); 3 against 2 and 6 blocks: docs/performance.md. */
+ * the benchmark capture. -q --db against that: 3-6% faster (medians 0.938
+ * and 0.971 of 12 and 10 alternated pairs); 3 against 2 and 6 blocks:
+ * docs/performance.md. */
 #define AHEAD_MIN_QUEUED 3
 /* Tests (tests/threads/run) set MMSW_DECODE_AHEAD to fix which frames are
  * decoded ahead, whatever the timing: "always", or "alternate" (every other
