@@ -144,38 +144,22 @@ static int eve_files_start(const struct options *o)
 	return 0;
 }
 
-/* shards_db_settle and shards_db_finish on the job's database, as the
- * processes' user with --user (and in their --chroot): in a child that drops
- * privileges as each process did, so the path means what it meant to them
- * (--chroot) and the file is touched only by its owner. SIGINT, SIGTERM and
- * SIGHUP wait until it is done (the child inherits the mask): a run half
- * settled would stay running. */
-static int settle_job_run(const struct options *o, const char *token, unsigned n)
+/* shards_db_settle, then shards_db_finish, on the job's database. */
+static bool settle_here(const char *path, const char *token, unsigned n)
 {
-	sigset_t stop_signals, old_mask;
-	sigemptyset(&stop_signals);
-	sigaddset(&stop_signals, SIGINT);
-	sigaddset(&stop_signals, SIGTERM);
-	sigaddset(&stop_signals, SIGHUP);
-	sigprocmask(SIG_BLOCK, &stop_signals, &old_mask);
-	int rc = 0;
-	if (!o->user) {
-		rc = shards_db_settle(o->db_path, token, n) != 0 || shards_db_finish(o->db_path, token) != 0 ? -1 : 0;
-		goto out;
-	}
-	/* No file: no process got as far as its store (they all failed to drop
-	 * privileges, say, and said so), and there is nothing to settle. */
-	char path[4096];
-	int w = snprintf(path, sizeof(path), "%s%s%s", o->chroot_dir ? o->chroot_dir : "", o->chroot_dir ? "/" : "",
-			 o->db_path);
-	if (w > 0 && (size_t)w < sizeof(path) && access(path, F_OK) != 0)
-		goto out;
+	return shards_db_settle(path, token, n) == 0 && shards_db_finish(path, token) == 0;
+}
+
+/* The same as the processes' user (--user, and in their --chroot): in a child
+ * that drops privileges as each process did, so the path means what it meant
+ * to them and the file is touched only by its owner. */
+static bool settle_as_user(const struct options *o, const char *token, unsigned n)
+{
 	fflush(NULL); /* nothing buffered written twice */
 	pid_t pid = fork();
 	if (pid < 0) {
 		log_error("--shards: cannot settle the job's run in %s: %s", o->db_path, strerror(errno));
-		rc = -1;
-		goto out;
+		return false;
 	}
 	if (pid == 0) {
 		char err[512];
@@ -183,20 +167,41 @@ static int settle_job_run(const struct options *o, const char *token, unsigned n
 			log_error("--shards: settling the job's run: %s", err);
 			_exit(1);
 		}
-		_exit(shards_db_settle(o->db_path, token, n) != 0 || shards_db_finish(o->db_path, token) != 0 ? 1 : 0);
+		_exit(settle_here(o->db_path, token, n) ? 0 : 1);
 	}
 	int st;
 	pid_t r;
 	while ((r = waitpid(pid, &st, 0)) < 0 && errno == EINTR)
 		;
-	if (r != pid)
+	if (r != pid) {
 		log_error("--shards: settling the job's run: %s", strerror(errno));
-	else if (WIFSIGNALED(st))
+		return false;
+	}
+	if (WIFSIGNALED(st))
 		log_error("--shards: the process settling the job's run was ended by signal %d", WTERMSIG(st));
-	rc = r == pid && WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -1;
-out:
+	return WIFEXITED(st) && WEXITSTATUS(st) == 0;
+}
+
+/* The job's run settled (see shards_run). No database file: no process got as
+ * far as its store (each said why), and there is nothing to settle. SIGINT,
+ * SIGTERM and SIGHUP wait until it is done (a child inherits the mask): a run
+ * half settled would stay running. */
+static int settle_job_run(const struct options *o, const char *token, unsigned n)
+{
+	char path[4096]; /* where the processes opened it: --chroot comes with --user */
+	int w = snprintf(path, sizeof(path), "%s%s%s", o->chroot_dir ? o->chroot_dir : "", o->chroot_dir ? "/" : "",
+			 o->db_path);
+	if (w > 0 && (size_t)w < sizeof(path) && access(path, F_OK) != 0)
+		return 0;
+	sigset_t stop_signals, old_mask;
+	sigemptyset(&stop_signals);
+	sigaddset(&stop_signals, SIGINT);
+	sigaddset(&stop_signals, SIGTERM);
+	sigaddset(&stop_signals, SIGHUP);
+	sigprocmask(SIG_BLOCK, &stop_signals, &old_mask);
+	bool ok = o->user ? settle_as_user(o, token, n) : settle_here(o->db_path, token, n);
 	sigprocmask(SIG_SETMASK, &old_mask, NULL);
-	return rc;
+	return ok ? 0 : -1;
 }
 
 int shards_run(int argc, char **argv, const struct options *o)
