@@ -284,7 +284,7 @@ static void stats_to_store(const struct live_stats *cap, size_t n)
 {
 	struct eve_output_counts c[MMSW_MAX_EVE_OUTPUTS];
 	size_t n_out = eve_outputs_counts(c, MMSW_MAX_EVE_OUTPUTS);
-	store_stats(cap, n, c, n_out, sensor);
+	store_stats(cap, n, c, n_out, sensor, true);
 }
 
 /* The sensor's own clock, at the start of a live run and at every statistics
@@ -602,6 +602,7 @@ int main(int argc, char **argv)
 			status = EXIT_FAILURE_RUN;
 	}
 
+	store_finishing();
 	pipeline_finish();
 	int64_t end_ts = pipeline_last_ts();
 	if (!end_ts) {
@@ -620,7 +621,7 @@ int main(int argc, char **argv)
 	{
 		struct eve_output_counts c[MMSW_MAX_EVE_OUTPUTS];
 		size_t n_out = eve_closed_counts(c, MMSW_MAX_EVE_OUTPUTS);
-		store_stats(NULL, 0, c, n_out, sensor);
+		store_stats(NULL, 0, c, n_out, sensor, false); /* store_close commits them */
 	}
 	if (store_close(status == EXIT_DONE, pipeline_last_ts()) != 0)
 		status = EXIT_USAGE; /* the store could not be written: full disk, I/O error */

@@ -1466,14 +1466,14 @@ static void report(struct flow *f, int dir, const struct mms_event *e, const str
 		coalescing_check(f, s, r, rep, at);
 	}
 	bloat_check(f, s, rep, e->size, at);
-	/* Filled field by field: zeroing the whole union (sized for the audit
-	 * records) would cost more than the report's own part. */
-	struct record rec;
-	rec.kind = REC_REPORT;
-	rec.flow = f;
-	rec.dir = dir;
-	rec.at = *at;
-	struct report_record *ev = &rec.u.report;
+	/* Filled field by field, in place: zeroing the whole union (sized for the
+	 * audit records) would cost more than the report's own part. */
+	struct record *rec = bus_record_slot();
+	rec->kind = REC_REPORT;
+	rec->flow = f;
+	rec->dir = dir;
+	rec->at = *at;
+	struct report_record *ev = &rec->u.report;
 	ev->rep = rep;
 	ev->sequence = verdict;
 	ev->size = e->size;
@@ -1485,7 +1485,7 @@ static void report(struct flow *f, int dir, const struct mms_event *e, const str
 		ev->datset = r->datset;
 	else
 		ev->datset = NULL;
-	bus_record(&rec);
+	bus_record_put(rec);
 	s->last_ts = at->ts_us;
 	s->last_at = *at;
 }

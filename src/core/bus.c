@@ -253,6 +253,29 @@ void bus_record(const struct record *r)
 	n_queued++;
 }
 
+/* Where bus_record would copy the record to, or the scratch when it would hand
+ * it to the sinks at once. */
+static struct record record_scratch;
+static bool slot_in_queue;
+
+struct record *bus_record_slot(void)
+{
+	slot_in_queue = n_record && depth != 0 && n_queued != BUS_QUEUE_MAX;
+	return slot_in_queue ? &queue[n_queued].rec : &record_scratch;
+}
+
+void bus_record_put(struct record *r)
+{
+	if (!n_record)
+		return;
+	if (!slot_in_queue || r != &queue[n_queued].rec) {
+		sinks_record(r);
+		return;
+	}
+	queue[n_queued].is_finding = false;
+	n_queued++;
+}
+
 /* ---- events ----------------------------------------------------------------- */
 
 /* Rule 1 for one hook: every analyzer, then every sink (hook##_fn holds them
