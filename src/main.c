@@ -284,7 +284,7 @@ static void stats_to_store(const struct live_stats *cap, size_t n)
 {
 	struct eve_output_counts c[MMSW_MAX_EVE_OUTPUTS];
 	size_t n_out = eve_outputs_counts(c, MMSW_MAX_EVE_OUTPUTS);
-	store_stats(cap, n, c, n_out, sensor, true);
+	store_stats(cap, n, c, n_out, sensor);
 }
 
 /* The sensor's own clock, at the start of a live run and at every statistics
@@ -621,7 +621,7 @@ int main(int argc, char **argv)
 	{
 		struct eve_output_counts c[MMSW_MAX_EVE_OUTPUTS];
 		size_t n_out = eve_closed_counts(c, MMSW_MAX_EVE_OUTPUTS);
-		store_stats(NULL, 0, c, n_out, sensor, false); /* store_close commits them */
+		store_stats(NULL, 0, c, n_out, sensor);
 	}
 	if (store_close(status == EXIT_DONE, pipeline_last_ts()) != 0)
 		status = EXIT_USAGE; /* the store could not be written: full disk, I/O error */

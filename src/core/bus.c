@@ -266,14 +266,14 @@ struct record *bus_record_slot(void)
 
 void bus_record_put(struct record *r)
 {
-	if (!n_record)
-		return;
-	if (!slot_in_queue || r != &queue[n_queued].rec) {
-		sinks_record(r);
+	if (slot_in_queue && r == &queue[n_queued].rec) {
+		queue[n_queued].is_finding = false;
+		n_queued++;
 		return;
 	}
-	queue[n_queued].is_finding = false;
-	n_queued++;
+	/* The scratch, or (a bus call in between, against the contract) a slot
+	 * the queue has moved on from: exactly what bus_record does with it. */
+	bus_record(r);
 }
 
 /* ---- events ----------------------------------------------------------------- */

@@ -1436,7 +1436,7 @@ static char *stats_json(void)
 }
 
 void store_stats(const struct live_stats *cap, size_t n, const struct eve_output_counts *out, size_t n_out,
-		 const char *sensor, bool commit)
+		 const char *sensor)
 {
 	if (!enabled || failed())
 		return;
@@ -1479,15 +1479,15 @@ void store_stats(const struct live_stats *cap, size_t n, const struct eve_output
 			db_row_int(4 + k, v[k]);
 		db_row_step("output counters");
 	}
-	if (commit)
-		commit_now();
+	commit_now();
 }
 
 void store_finishing(void)
 {
-	/* The commits from here on are the last stretch's, one core's work: a
-	 * checkpoint after one of them (two fsyncs and the pages copied, 15-20 ms on
-	 * the benchmark capture) would be done again by store_close's. */
+	/* The commits from here on are the last stretch's, one core's work. An
+	 * automatic checkpoint after one of them (once the WAL holds 1,000 pages:
+	 * two fsyncs) only comes before store_close's own, which makes the same
+	 * two. */
 	if (enabled && !failed())
 		db_writer_exec("PRAGMA wal_autocheckpoint=0");
 }

@@ -52,20 +52,17 @@ void store_tick(int64_t now);
 /* Live capture's idle hook: commit what is pending once the commit interval has
  * passed, so a quiet link does not leave findings unwritten. */
 void store_idle(void);
-/* The input has ended: what is written from here on is checkpointed once,
- * by store_close. */
+/* The input has ended: what this connection writes from here on is
+ * checkpointed by store_close, not also after one of the commits before it. */
 void store_finishing(void);
 /* End of run: last rows, the inventory, the run's status. Returns -1 when
  * anything failed during the run (reported on stderr). */
 int store_close(bool ok, int64_t last_ts);
 /* The run's counters (runs.stats, with the capture's when live: cap[i] for
  * interface i, n of them) and the EVE outputs' (the outputs table), written
- * every stats interval so GET /metrics reads them fresh; sensor names the run.
- * commit: make them durable now; false at the end of a run, where store_close
- * commits them with its last rows (a commit there can run a checkpoint, two
- * fsyncs, on the run's last serial stretch). */
+ * every stats interval so GET /metrics reads them fresh; sensor names the run. */
 struct eve_output_counts;
 void store_stats(const struct live_stats *cap, size_t n, const struct eve_output_counts *out, size_t n_out,
-		 const char *sensor, bool commit);
+		 const char *sensor);
 
 #endif
