@@ -238,11 +238,18 @@ void bus_finding(const struct finding *f)
 	n_queued++;
 }
 
+/* Whether a record emitted now waits in the queue (rule 2) rather than going
+ * to the sinks at once (rule 3, or the queue full). */
+static bool record_queued_now(void)
+{
+	return depth != 0 && n_queued != BUS_QUEUE_MAX;
+}
+
 void bus_record(const struct record *r)
 {
 	if (!n_record)
 		return; /* no sink takes records */
-	if (depth == 0 || n_queued == BUS_QUEUE_MAX) {
+	if (!record_queued_now()) {
 		sinks_record(r);
 		return;
 	}
@@ -254,19 +261,17 @@ void bus_record(const struct record *r)
 }
 
 /* Where bus_record would copy the record to, or the scratch when it would hand
- * it to the sinks at once. */
+ * it to the sinks at once (or to no one). */
 static struct record record_scratch;
-static bool slot_in_queue;
 
 struct record *bus_record_slot(void)
 {
-	slot_in_queue = n_record && depth != 0 && n_queued != BUS_QUEUE_MAX;
-	return slot_in_queue ? &queue[n_queued].rec : &record_scratch;
+	return n_record && record_queued_now() ? &queue[n_queued].rec : &record_scratch;
 }
 
 void bus_record_put(struct record *r)
 {
-	if (slot_in_queue && r == &queue[n_queued].rec) {
+	if (record_queued_now() && r == &queue[n_queued].rec) {
 		queue[n_queued].is_finding = false;
 		n_queued++;
 		return;
