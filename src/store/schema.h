@@ -251,6 +251,26 @@ static const char *const MMSW_MIGRATIONS[] = {
 	"               THEN 'failed' ELSE 'done' END"
 	"  WHERE id = NEW.run_id AND shards IS NOT NULL;"
 	"END;",
+	/* 8 -> 9: the RCB timeline in spans (store.c, struct rcb_row): one row for a
+	 * stretch of consecutive seconds in which an RCB sent the same number of
+	 * reports, for the same reasons, its SqNums running on without a gap. A
+	 * steady RCB took a row per second; it now takes one per write of the
+	 * timeline (a minute of packet time from files, RCB_ROWS_WAIT_MS live).
+	 * Rows are only appended: a second seen again (time stepped back, or two
+	 * processes of a job) is another row, and readers add up the rows of a
+	 * second (web/api.c, docs/database.md). rcb_seconds keeps the rows of
+	 * earlier runs, and is no longer written. */
+	"CREATE TABLE rcb_spans ("
+	"  run_id INTEGER NOT NULL REFERENCES runs(id),"
+	"  ied_id INTEGER NOT NULL REFERENCES ieds(id),"
+	"  rcb TEXT NOT NULL,"        /* as in rcb_seconds */
+	"  second INTEGER NOT NULL,"  /* the first second, unix seconds, packet time */
+	"  seconds INTEGER NOT NULL," /* how many seconds from it: 1..MMSW_RCB_SPAN_MAX */
+	"  first_sqnum INTEGER, last_sqnum INTEGER,"
+	"  reports INTEGER NOT NULL," /* in all its seconds: reports / seconds in each */
+	"  reasons TEXT NOT NULL,"
+	"  events TEXT NOT NULL);" /* only ever on a row of one second */
+	"CREATE INDEX rcb_spans_at ON rcb_spans (run_id, ied_id, rcb, second);",
 };
 
 #define MMSW_DB_VERSION ((int)(sizeof(MMSW_MIGRATIONS) / sizeof(MMSW_MIGRATIONS[0])))

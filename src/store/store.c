@@ -28,6 +28,7 @@
 #include "store/store_design.h"
 #include "util/fnv.h"
 #include "util/json.h"
+#include "util/limits.h"
 #include "util/log.h"
 #include "util/stats.h"
 
@@ -116,11 +117,8 @@ static const char *const SQL[S_COUNT] = {
 		     " ON CONFLICT (run_id, ied_id, minute) DO UPDATE SET pdus = pdus + ?4, reports = reports + ?5,"
 		     " requests = requests + ?6, errors = errors + ?7, conn_attempts = conn_attempts + ?8,"
 		     " assocs_max = MAX(assocs_max, ?9)",
-	[S_RCBSEC] =
-		"INSERT INTO rcb_seconds (run_id, ied_id, rcb, second, first_sqnum, last_sqnum, reports, reasons, events)"
-		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
-		" ON CONFLICT (run_id, ied_id, rcb, second) DO UPDATE SET last_sqnum = ?6, reports = reports + ?7,"
-		" reasons = ?8, events = ?9",
+	[S_RCBSEC] = "INSERT INTO rcb_spans (run_id, ied_id, rcb, second, seconds, first_sqnum, last_sqnum, reports,"
+		     " reasons, events) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
 	[S_FINDING_PCAP] =
 		"INSERT INTO finding_pcaps (finding_id, name, sha256, frames, redacted, pcap)"
 		" SELECT id, ?3, ?4, ?5, ?6, ?7 FROM findings WHERE run_id = ?1 AND run_finding_id = ?2"
@@ -505,20 +503,28 @@ static struct minute *minute_of(const struct ied *d, int64_t ts)
 /* ---- RCB seconds ------------------------------------------------------------ */
 
 /* An RCB's finished seconds wait in its row and are written together, RCB_ROWS_BATCH
- * at a time, and every pending row at least every RCB_ROWS_WAIT_MS of wall time
- * (live) or RCB_ROWS_WAIT_PACKET_US of packet time (files).
- * rcb_seconds is keyed by (run, IED, RCB, second): one insertion point per RCB, so a
- * transaction holding one new second of every RCB dirties (and the WAL writes) one
- * leaf page per RCB. Written a second at a time, the pages written grew with RCBs x
+ * rows at a time, and every pending row at least every RCB_ROWS_WAIT_MS of wall
+ * time (live) or RCB_ROWS_WAIT_PACKET_US of packet time (files).
+ * rcb_spans is indexed by (run, IED, RCB, second): one insertion point per RCB, so
+ * a transaction holding one new row of every RCB dirties (and the WAL writes) one
+ * leaf page per RCB. Written a row at a time, the pages written grew with RCBs x
  * transactions, faster than the capture (3.1x the bytes written for twice the
- * bytes); a batch of one RCB's seconds lands in one page. A second with sequence
- * events (gap, duplicate, ...), rare, is written at once with those before it. */
+ * bytes); a batch of one RCB's rows lands in one page. A second with sequence
+ * events (gap, duplicate, ...), rare, is written at once with those before it.
+ *
+ * A pending row is a span: a finished second joins the row before it when it is
+ * the next second, with as many reports, for the same reasons, and its SqNums
+ * carry on from the row's without a gap (rcb_row_joins). Each second of a span
+ * is then known exactly from the row: reports / seconds reports, SqNums from
+ * first_sq on. A steady RCB took a row per second; it now takes one per write. */
 struct rcb_row {
 	int64_t second, ied_row; /* ied_row: the IED's id reference (ied_id) */
 	uint32_t first_sq, last_sq, reports;
+	uint16_t seconds; /* 1..MMSW_RCB_SPAN_MAX */
 	uint8_t reasons;
 	bool has_sq;
 };
+_Static_assert(MMSW_RCB_SPAN_MAX <= UINT16_MAX, "a span's length fits its field");
 
 /* An RCB's current second: what every report of it reads and writes, 32 bytes,
  * two to a cache line in a dense array. With one entry of 640 bytes (the pending
@@ -594,18 +600,39 @@ static void rcb_row_write(const struct rcbsec *r, const struct rcb_row *w, const
 	bind_ied(2, w->ied_row);
 	db_row_text(3, cold_of(r)->rcb);
 	db_row_int(4, w->second);
+	db_row_int(5, w->seconds);
 	if (w->has_sq) {
-		db_row_int(5, w->first_sq);
-		db_row_int(6, w->last_sq);
+		db_row_int(6, w->first_sq);
+		db_row_int(7, w->last_sq);
 	}
-	db_row_int(7, (int)w->reports);
-	db_row_text(8, iec_trg_text(w->reasons, reasons, sizeof(reasons)));
-	db_row_text(9, events);
+	db_row_int(8, (int)w->reports);
+	db_row_text(9, iec_trg_text(w->reasons, reasons, sizeof(reasons)));
+	db_row_text(10, events);
 	db_row_step("RCB timeline");
 }
 
-/* The RCB's pending seconds, in their order (a second seen again after time went
- * back is an upsert whose last values win: the order is kept). */
+/* Does the finished second w carry on the pending row p as one more second of
+ * its span? Only when each second of the span stays known from the row alone:
+ * the next second, as many reports as each of p's, SqNums running on from p's
+ * without a gap, one per report, for the same reasons. A second seen again
+ * (time stepped back) may join too: each row holds its own reports exactly, and
+ * a reader adds up the rows of a second. */
+static bool rcb_row_joins(const struct rcb_row *p, const struct rcb_row *w)
+{
+	if (p->second + p->seconds != w->second || p->seconds >= MMSW_RCB_SPAN_MAX)
+		return false;
+	if (p->ied_row != w->ied_row || p->reasons != w->reasons || !p->has_sq || !w->has_sq)
+		return false;
+	if (w->last_sq < w->first_sq || w->last_sq - w->first_sq + 1 != w->reports)
+		return false;
+	/* p's first second was checked the same way when p was one second long. */
+	if (p->seconds == 1 && (p->last_sq < p->first_sq || p->last_sq - p->first_sq + 1 != p->reports))
+		return false;
+	return p->reports == (uint32_t)p->seconds * w->reports && p->last_sq + 1 == w->first_sq;
+}
+
+/* The RCB's pending rows, in their order (a second seen again after time went
+ * back is another row, after the first: readers take its last SqNum from it). */
 static void rcb_rows_write(struct rcbsec *r)
 {
 	for (uint8_t i = 0; i < r->n_pending; i++)
@@ -629,11 +656,16 @@ static void rcbsec_flush(struct rcbsec *r)
 	int64_t id = ied_id(r->ied, r->second * 1000000); /* the IED's row now, as before batching */
 	if (!id)
 		return;
-	struct rcb_row w = { r->second, id, r->first_sq, r->last_sq, r->reports, r->reasons, r->has_sq };
+	struct rcb_row w = { r->second, id, r->first_sq, r->last_sq, r->reports, 1, r->reasons, r->has_sq };
 	struct rcbsec_cold *cold = cold_of(r);
 	if (cold->events[0]) {
 		rcb_rows_write(r);
 		rcb_row_write(r, &w, cold->events);
+	} else if (r->n_pending && rcb_row_joins(&cold->pending[r->n_pending - 1], &w)) {
+		struct rcb_row *p = &cold->pending[r->n_pending - 1];
+		p->seconds++;
+		p->reports += w.reports;
+		p->last_sq = w.last_sq;
 	} else {
 		cold->pending[r->n_pending++] = w;
 		if (r->n_pending == RCB_ROWS_BATCH)

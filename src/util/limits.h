@@ -78,6 +78,10 @@
 #define MMSW_LIVE_MERGE_STALL_US 2000000
 #define MMSW_LIVE_MERGE_TIMEOUT_MS 20
 
+/* The RCB timeline's longest row, in seconds (store/schema.h 8 -> 9): a reader
+ * looking for the rows that reach into a range starts this far before it. */
+#define MMSW_RCB_SPAN_MAX 3600
+
 /* The dashboard (--serve): connections at once, per client address, idle
  * seconds before a connection is closed, memory per connection (it also bounds
  * the request line and headers), worker threads (each with its own read-only

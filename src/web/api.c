@@ -17,6 +17,7 @@
 
 #include "util/json.h"
 #include "util/limits.h"
+#include "web/rcb_points.h"
 
 static const char *const SEVERITY[] = { "info", "low", "medium", "high", "critical" };
 #define N_SEVERITY 5
@@ -923,6 +924,78 @@ static void put_rcb_design(struct req *q, int64_t ied, const char *mms, bool hav
 	put_design_row(q, s, cols, NCOLS(cols));
 }
 
+/* The RCB's points of one run, a second each (web/rcb_points.h): its rows,
+ * newest first, from rcb_spans (and rcb_seconds, for runs before it). A row of
+ * rcb_spans starts at most MMSW_RCB_SPAN_MAX - 1 seconds before the first second
+ * it covers. */
+static bool put_rcb_points(struct req *q, int64_t run, int64_t ied, const char *rcb, bool hf, int64_t from,
+			   bool ht, int64_t to)
+{
+	sqlite3_stmt *s = prepare(
+		q, "SELECT second, seconds, first_sqnum, last_sqnum, reports, reasons, events, written FROM"
+		   " (SELECT second, seconds, first_sqnum, last_sqnum, reports, reasons, events, rowid AS written"
+		   "  FROM rcb_spans WHERE run_id = ?1 AND ied_id = ?2 AND rcb = ?3"
+		   "  AND (?4 IS NULL OR second > ?4 - ?6) AND (?5 IS NULL OR second <= ?5)"
+		   "  UNION ALL SELECT second, 1, first_sqnum, last_sqnum, reports, reasons, events, rowid - ?7"
+		   "  FROM rcb_seconds WHERE run_id = ?1 AND ied_id = ?2 AND rcb = ?3"
+		   "  AND (?4 IS NULL OR second >= ?4) AND (?5 IS NULL OR second <= ?5))"
+		   " ORDER BY second DESC");
+	if (!s)
+		return false;
+	sqlite3_bind_int64(s, 1, run);
+	sqlite3_bind_int64(s, 2, ied);
+	sqlite3_bind_text(s, 3, rcb, -1, SQLITE_TRANSIENT);
+	bind_opt(s, 4, hf, from);
+	bind_opt(s, 5, ht, to);
+	sqlite3_bind_int64(s, 6, MMSW_RCB_SPAN_MAX);
+	sqlite3_bind_int64(s, 7, INT64_C(1) << 62); /* rcb_seconds' rows are the older */
+	struct rcb_points *p = rcb_points_new(MMSW_WEB_POINTS_MAX, hf, from, ht, to);
+	bool ok = p != NULL;
+	int rc = SQLITE_DONE;
+	while (ok && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct rcb_row_in row = {
+			.second = sqlite3_column_int64(s, 0),
+			.seconds = sqlite3_column_int64(s, 1),
+			.has_first = sqlite3_column_type(s, 2) != SQLITE_NULL,
+			.has_last = sqlite3_column_type(s, 3) != SQLITE_NULL,
+			.first_sqnum = sqlite3_column_int64(s, 2),
+			.last_sqnum = sqlite3_column_int64(s, 3),
+			.reports = sqlite3_column_int64(s, 4),
+			.reasons = (const char *)sqlite3_column_text(s, 5),
+			.events = (const char *)sqlite3_column_text(s, 6),
+			.written = sqlite3_column_int64(s, 7),
+		};
+		if (!rcb_points_want(p, row.second))
+			break;
+		ok = rcb_points_add(p, &row);
+	}
+	if (ok && rc != SQLITE_ROW && rc != SQLITE_DONE)
+		ok = false;
+	sqlite3_finalize(s);
+	const struct rcb_point *pt;
+	size_t n;
+	if (ok && (ok = rcb_points_finish(p, &pt, &n)))
+		for (size_t i = 0; i < n; i++) {
+			struct jw *w = q->w;
+			jw_obj(w, NULL);
+			jw_i64(w, "second", pt[i].second);
+			if (pt[i].has_first)
+				jw_i64(w, "first_sqnum", pt[i].first_sqnum);
+			else
+				jw_null(w, "first_sqnum");
+			if (pt[i].has_last)
+				jw_i64(w, "last_sqnum", pt[i].last_sqnum);
+			else
+				jw_null(w, "last_sqnum");
+			jw_i64(w, "reports", pt[i].reports);
+			jw_str(w, "reasons", pt[i].reasons);
+			jw_str(w, "events", pt[i].events);
+			jw_obj_end(w);
+		}
+	rcb_points_free(p);
+	return ok;
+}
+
 static int rcb_timeline(struct req *q)
 {
 	bool hi, hr, hf, ht, ok;
@@ -950,7 +1023,9 @@ static int rcb_timeline(struct req *q)
 		return fail(q, 404, "no such IED");
 	/* One run's timeline: the given one, else the newest that has this RCB. */
 	if (!hr) {
-		sqlite3_stmt *s = prepare(q, "SELECT max(run_id) FROM rcb_seconds WHERE ied_id = ?1 AND rcb = ?2");
+		sqlite3_stmt *s = prepare(q, "SELECT max(run_id) FROM (SELECT max(run_id) AS run_id FROM rcb_spans"
+					     " WHERE ied_id = ?1 AND rcb = ?2 UNION ALL SELECT max(run_id) FROM"
+					     " rcb_seconds WHERE ied_id = ?1 AND rcb = ?2)");
 		if (!s)
 			return db_fail(q);
 		sqlite3_bind_int64(s, 1, ied);
@@ -976,33 +1051,8 @@ static int rcb_timeline(struct req *q)
 	else
 		jw_null(w, "run");
 	jw_arr(w, "points");
-	if (hr) {
-		if (!(s = prepare(q,
-				  "SELECT * FROM (SELECT second, first_sqnum, last_sqnum, reports, reasons, events"
-				  " FROM rcb_seconds WHERE run_id = ?1 AND ied_id = ?2 AND rcb = ?3"
-				  " AND (?4 IS NULL OR second >= ?4) AND (?5 IS NULL OR second <= ?5)"
-				  " ORDER BY second DESC LIMIT ?6) ORDER BY second")))
-			return db_fail(q);
-		static const struct col cols[] = {
-			{ "second", C_VAL },  { "first_sqnum", C_VAL }, { "last_sqnum", C_VAL },
-			{ "reports", C_VAL }, { "reasons", C_VAL },     { "events", C_VAL },
-		};
-		sqlite3_bind_int64(s, 1, run);
-		sqlite3_bind_int64(s, 2, ied);
-		sqlite3_bind_text(s, 3, dotted, -1, SQLITE_TRANSIENT);
-		bind_opt(s, 4, hf, from);
-		bind_opt(s, 5, ht, to);
-		sqlite3_bind_int64(s, 6, MMSW_WEB_POINTS_MAX);
-		int rc;
-		while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-			jw_obj(w, NULL);
-			put_cols(w, s, 0, cols, NCOLS(cols));
-			jw_obj_end(w);
-		}
-		sqlite3_finalize(s);
-		if (rc != SQLITE_DONE)
-			return db_fail(q);
-	}
+	if (hr && !put_rcb_points(q, run, ied, dotted, hf, from, ht, to))
+		return db_fail(q);
 	jw_arr_end(w);
 	if (!(s = prepare(q, MARKS_SQL)))
 		return db_fail(q);

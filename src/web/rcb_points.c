@@ -1,0 +1,218 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* rcb_points.c - an RCB timeline's points from its rows; see rcb_points.h. */
+#include "web/rcb_points.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/grow.h"
+#include "util/limits.h"
+
+/* A second's share of one row, or of several rows once merged: the rows written
+ * first and last that it has seen, for first_sqnum and for the rest. */
+struct raw {
+	int64_t second, first_sqnum, last_sqnum, reports;
+	int64_t written_first, written_last;
+	uint32_t text; /* the last row's index into texts: its reasons and events */
+	bool has_first, has_last;
+};
+
+struct row_text {
+	char *reasons, *events;
+};
+
+struct rcb_points {
+	size_t limit;
+	bool has_from, has_to, has_cutoff;
+	int64_t from, to;
+	int64_t cutoff; /* with has_cutoff: the oldest of the newest `limit` seconds */
+	struct raw *raw;
+	size_t n_raw, cap_raw;
+	struct row_text *texts;
+	size_t n_texts, cap_texts;
+	struct rcb_point *out;
+};
+
+struct rcb_points *rcb_points_new(size_t limit, bool has_from, int64_t from, bool has_to, int64_t to)
+{
+	struct rcb_points *p = calloc(1, sizeof(*p));
+	if (!p)
+		return NULL;
+	p->limit = limit ? limit : 1;
+	p->has_from = has_from;
+	p->from = from;
+	p->has_to = has_to;
+	p->to = to;
+	return p;
+}
+
+void rcb_points_free(struct rcb_points *p)
+{
+	if (!p)
+		return;
+	for (size_t i = 0; i < p->n_texts; i++) {
+		free(p->texts[i].reasons);
+		free(p->texts[i].events);
+	}
+	free(p->texts);
+	free(p->raw);
+	free(p->out);
+	free(p);
+}
+
+bool rcb_points_want(const struct rcb_points *p, int64_t second)
+{
+	if (!p->has_cutoff || second > p->cutoff)
+		return true;
+	/* The row reaches at most MMSW_RCB_SPAN_MAX - 1 seconds past its first. */
+	return (uint64_t)p->cutoff - (uint64_t)second < MMSW_RCB_SPAN_MAX;
+}
+
+/* Newest second first; of one second, the row written first first. */
+static int raw_order(const void *a, const void *b)
+{
+	const struct raw *x = a, *y = b;
+	if (x->second != y->second)
+		return x->second < y->second ? 1 : -1;
+	return (x->written_first > y->written_first) - (x->written_first < y->written_first);
+}
+
+/* y's rows into x (same second). */
+static void raw_merge(struct raw *x, const struct raw *y)
+{
+	x->reports = (int64_t)((uint64_t)x->reports + (uint64_t)y->reports);
+	if (y->written_first < x->written_first) {
+		x->written_first = y->written_first;
+		x->first_sqnum = y->first_sqnum;
+		x->has_first = y->has_first;
+	}
+	if (y->written_last > x->written_last) {
+		x->written_last = y->written_last;
+		x->last_sqnum = y->last_sqnum;
+		x->has_last = y->has_last;
+		x->text = y->text;
+	}
+}
+
+/* One entry per second, the newest `limit` of them; what is cut is older than
+ * every second kept, and no later row can bring it back. */
+static void compact(struct rcb_points *p)
+{
+	if (!p->n_raw)
+		return;
+	qsort(p->raw, p->n_raw, sizeof(*p->raw), raw_order);
+	size_t n = 0;
+	for (size_t i = 0; i < p->n_raw; i++) {
+		if (n && p->raw[n - 1].second == p->raw[i].second) {
+			raw_merge(&p->raw[n - 1], &p->raw[i]);
+			continue;
+		}
+		if (n == p->limit)
+			break;
+		p->raw[n++] = p->raw[i];
+	}
+	p->n_raw = n;
+	if (n == p->limit) {
+		p->has_cutoff = true;
+		p->cutoff = p->raw[n - 1].second;
+	}
+}
+
+static char *copy_text(const char *s)
+{
+	/* The store writes short lists; a longer value (another writer) is cut. */
+	size_t n = s ? strnlen(s, 255) : 0;
+	char *c = malloc(n + 1);
+	if (c) {
+		if (n)
+			memcpy(c, s, n);
+		c[n] = 0;
+	}
+	return c;
+}
+
+bool rcb_points_add(struct rcb_points *p, const struct rcb_row_in *row)
+{
+	int64_t n = row->seconds;
+	if (n < 1 || row->second > INT64_MAX - MMSW_RCB_SPAN_MAX)
+		n = 1;
+	if (n > MMSW_RCB_SPAN_MAX)
+		n = MMSW_RCB_SPAN_MAX;
+	int64_t lo = row->second, hi = row->second + n - 1;
+	if (p->has_from && p->from > lo)
+		lo = p->from;
+	if (p->has_cutoff && p->cutoff > lo)
+		lo = p->cutoff;
+	if (p->has_to && p->to < hi)
+		hi = p->to;
+	if (lo > hi)
+		return true;
+	if (!grow_room((void **)&p->texts, &p->cap_texts, p->n_texts, 64, SIZE_MAX / sizeof(*p->texts),
+		       sizeof(*p->texts)))
+		return false;
+	struct row_text *t = &p->texts[p->n_texts];
+	t->reasons = copy_text(row->reasons);
+	t->events = copy_text(row->events);
+	p->n_texts++;
+	if (!t->reasons || !t->events)
+		return false;
+	uint32_t text = (uint32_t)(p->n_texts - 1);
+	int64_t each = n > 1 ? row->reports / n : row->reports;
+	for (int64_t s = hi; s >= lo; s--) {
+		if (p->n_raw == 2 * p->limit) {
+			compact(p);
+			if (p->has_cutoff && s < p->cutoff)
+				break;
+		}
+		if (!grow_room((void **)&p->raw, &p->cap_raw, p->n_raw, 256, 2 * p->limit, sizeof(*p->raw)))
+			return false;
+		struct raw *r = &p->raw[p->n_raw++];
+		uint64_t i = (uint64_t)(s - row->second);
+		r->second = s;
+		r->reports = each;
+		r->has_first = row->has_first;
+		r->has_last = row->has_last;
+		if (n == 1) {
+			r->first_sqnum = row->first_sqnum;
+			r->last_sqnum = row->last_sqnum;
+		} else {
+			r->first_sqnum = (int64_t)((uint64_t)row->first_sqnum + i * (uint64_t)each);
+			r->last_sqnum = (int64_t)((uint64_t)r->first_sqnum + (uint64_t)each - 1);
+		}
+		r->written_first = r->written_last = row->written;
+		r->text = text;
+	}
+	return true;
+}
+
+static int point_order(const void *a, const void *b)
+{
+	const struct rcb_point *x = a, *y = b;
+	return (x->second > y->second) - (x->second < y->second);
+}
+
+bool rcb_points_finish(struct rcb_points *p, const struct rcb_point **points, size_t *n)
+{
+	compact(p);
+	free(p->out);
+	p->out = calloc(p->n_raw ? p->n_raw : 1, sizeof(*p->out));
+	*points = p->out;
+	*n = p->out ? p->n_raw : 0;
+	if (!p->out)
+		return false;
+	for (size_t i = 0; i < p->n_raw; i++) {
+		const struct raw *r = &p->raw[i];
+		p->out[i] = (struct rcb_point){
+			.second = r->second,
+			.has_first = r->has_first,
+			.has_last = r->has_last,
+			.first_sqnum = r->first_sqnum,
+			.last_sqnum = r->last_sqnum,
+			.reports = r->reports,
+			.reasons = p->texts[r->text].reasons,
+			.events = p->texts[r->text].events,
+		};
+	}
+	qsort(p->out, p->n_raw, sizeof(*p->out), point_order);
+	return true;
+}
