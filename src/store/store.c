@@ -64,6 +64,7 @@ enum {
 	S_RCB,
 	S_MINUTE,
 	S_RCBSEC,
+	S_RCBSPAN_GROW,
 	S_PDU,
 	S_PDU_TRIM,
 	S_RUN_PROGRESS,
@@ -119,6 +120,12 @@ static const char *const SQL[S_COUNT] = {
 		     " assocs_max = MAX(assocs_max, ?9)",
 	[S_RCBSEC] = "INSERT INTO rcb_spans (run_id, ied_id, rcb, second, seconds, first_sqnum, last_sqnum, reports,"
 		     " reasons, events) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+	/* The span this run wrote last for the RCB, grown: the newest row with its
+	 * start and its length as written (another row alike would be the same row
+	 * over again: either one grown gives the same table). */
+	[S_RCBSPAN_GROW] = "UPDATE rcb_spans SET seconds = ?5, last_sqnum = ?6, reports = ?7 WHERE rowid ="
+			   " (SELECT max(rowid) FROM rcb_spans WHERE run_id = ?1 AND ied_id = ?2 AND rcb = ?3"
+			   " AND second = ?4 AND seconds = ?8)",
 	[S_FINDING_PCAP] =
 		"INSERT INTO finding_pcaps (finding_id, name, sha256, frames, redacted, pcap)"
 		" SELECT id, ?3, ?4, ?5, ?6, ?7 FROM findings WHERE run_id = ?1 AND run_finding_id = ?2"
@@ -516,7 +523,10 @@ static struct minute *minute_of(const struct ied *d, int64_t ts)
  * the next second, with as many reports, for the same reasons, and its SqNums
  * carry on from the row's without a gap (rcb_row_joins). Each second of a span
  * is then known exactly from the row: reports / seconds reports, SqNums from
- * first_sq on. A steady RCB took a row per second; it now takes one per write. */
+ * first_sq on. The last row written stays open the same way: while no row is
+ * pending, the seconds that carry it on grow it, and the next write updates it
+ * in place (S_RCBSPAN_GROW). A steady RCB took a row per second; it now takes
+ * one per stretch (at most MMSW_RCB_SPAN_MAX seconds). */
 struct rcb_row {
 	int64_t second, ied_row; /* ied_row: the IED's id reference (ied_id) */
 	uint32_t first_sq, last_sq, reports;
@@ -538,12 +548,16 @@ struct rcbsec {
 	uint8_t reasons;
 	bool has_sq;
 	uint8_t n_pending;
+	bool grown; /* the open row (rcbsec_cold.written) has grown since it was written */
 };
 _Static_assert(sizeof(struct rcbsec) == 32, "two rcbsecs to a cache line");
 /* ... and what a report reads only when its second ends, when its sequence is
  * not plain, or to find its row by name: same index, another array. */
 struct rcbsec_cold {
 	struct rcb_row pending[RCB_ROWS_BATCH]; /* finished seconds not yet written */
+	struct rcb_row written;                 /* the open row: the last written, as it is now */
+	uint16_t written_seconds;               /* its length in the database */
+	bool has_written;
 	char events[96];
 	char rcb[200];
 };
@@ -631,19 +645,41 @@ static bool rcb_row_joins(const struct rcb_row *p, const struct rcb_row *w)
 	return p->reports == (uint32_t)p->seconds * w->reports && p->last_sq + 1 == w->first_sq;
 }
 
-/* The RCB's pending rows, in their order (a second seen again after time went
- * back is another row, after the first: readers take its last SqNum from it). */
+/* The open row's growth, then the RCB's pending rows, in their order (a second
+ * seen again after time went back is another row, after the first: readers
+ * take its last SqNum from it). The last of them is the open row. */
 static void rcb_rows_write(struct rcbsec *r)
 {
+	struct rcbsec_cold *cold = cold_of(r);
+	if (r->grown && !failed()) {
+		const struct rcb_row *o = &cold->written;
+		db_row_begin(S_RCBSPAN_GROW);
+		db_row_int(1, run_id);
+		bind_ied(2, o->ied_row);
+		db_row_text(3, cold->rcb);
+		db_row_int(4, o->second);
+		db_row_int(5, o->seconds);
+		db_row_int(6, o->last_sq);
+		db_row_int(7, (int)o->reports);
+		db_row_int(8, cold->written_seconds);
+		db_row_step("RCB timeline");
+		cold->written_seconds = o->seconds;
+	}
+	r->grown = false;
 	for (uint8_t i = 0; i < r->n_pending; i++)
-		rcb_row_write(r, &cold_of(r)->pending[i], "");
+		rcb_row_write(r, &cold->pending[i], "");
+	if (r->n_pending) {
+		cold->written = cold->pending[r->n_pending - 1];
+		cold->written_seconds = cold->written.seconds;
+		cold->has_written = true;
+	}
 	r->n_pending = 0;
 }
 
 static void rcb_rows_write_all(void)
 {
 	for (size_t i = 0; i < n_rcbsecs; i++)
-		if (rcbsecs[i].n_pending)
+		if (rcbsecs[i].n_pending || rcbsecs[i].grown)
 			rcb_rows_write(&rcbsecs[i]);
 	clock_gettime(CLOCK_MONOTONIC, &last_rows_write);
 }
@@ -658,14 +694,16 @@ static void rcbsec_flush(struct rcbsec *r)
 		return;
 	struct rcb_row w = { r->second, id, r->first_sq, r->last_sq, r->reports, 1, r->reasons, r->has_sq };
 	struct rcbsec_cold *cold = cold_of(r);
+	struct rcb_row *last = r->n_pending ? &cold->pending[r->n_pending - 1] : cold->has_written ? &cold->written : NULL;
 	if (cold->events[0]) {
 		rcb_rows_write(r);
 		rcb_row_write(r, &w, cold->events);
-	} else if (r->n_pending && rcb_row_joins(&cold->pending[r->n_pending - 1], &w)) {
-		struct rcb_row *p = &cold->pending[r->n_pending - 1];
-		p->seconds++;
-		p->reports += w.reports;
-		p->last_sq = w.last_sq;
+		cold->has_written = false; /* a row with events is never a span */
+	} else if (last && rcb_row_joins(last, &w)) {
+		last->seconds++;
+		last->reports += w.reports;
+		last->last_sq = w.last_sq;
+		r->grown |= !r->n_pending;
 	} else {
 		cold->pending[r->n_pending++] = w;
 		if (r->n_pending == RCB_ROWS_BATCH)
