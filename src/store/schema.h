@@ -254,12 +254,11 @@ static const char *const MMSW_MIGRATIONS[] = {
 	/* 8 -> 9: the RCB timeline in spans (store.c, struct rcb_row): one row for a
 	 * stretch of consecutive seconds in which an RCB sent the same number of
 	 * reports, for the same reasons, its SqNums running on without a gap. A
-	 * steady RCB took a row per second; it now takes one per write of the
-	 * timeline (a minute of packet time from files, RCB_ROWS_WAIT_MS live).
-	 * Rows are only appended: a second seen again (time stepped back, or two
-	 * processes of a job) is another row, and readers add up the rows of a
-	 * second (web/api.c, docs/database.md). rcb_seconds keeps the rows of
-	 * earlier runs, and is no longer written. */
+	 * steady RCB took a row per second; it now takes one per stretch (the last
+	 * row grows in place, up to MMSW_RCB_SPAN_MAX seconds). A second seen again
+	 * (packet time stepped back, a file read twice) is another row, and readers
+	 * add up the rows of a second (web/rcb_points.h, docs/database.md).
+	 * rcb_seconds keeps the rows of earlier runs, and is no longer written. */
 	"CREATE TABLE rcb_spans ("
 	"  run_id INTEGER NOT NULL REFERENCES runs(id),"
 	"  ied_id INTEGER NOT NULL REFERENCES ieds(id),"

@@ -63,7 +63,7 @@ enum {
 	S_ASSOC,
 	S_RCB,
 	S_MINUTE,
-	S_RCBSEC,
+	S_RCBSPAN,
 	S_RCBSPAN_GROW,
 	S_PDU,
 	S_PDU_TRIM,
@@ -118,14 +118,15 @@ static const char *const SQL[S_COUNT] = {
 		     " ON CONFLICT (run_id, ied_id, minute) DO UPDATE SET pdus = pdus + ?4, reports = reports + ?5,"
 		     " requests = requests + ?6, errors = errors + ?7, conn_attempts = conn_attempts + ?8,"
 		     " assocs_max = MAX(assocs_max, ?9)",
-	[S_RCBSEC] = "INSERT INTO rcb_spans (run_id, ied_id, rcb, second, seconds, first_sqnum, last_sqnum, reports,"
-		     " reasons, events) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-	/* The span this run wrote last for the RCB, grown: the newest row with its
-	 * start and its length as written (another row alike would be the same row
-	 * over again: either one grown gives the same table). */
+	[S_RCBSPAN] = "INSERT INTO rcb_spans (run_id, ied_id, rcb, second, seconds, first_sqnum, last_sqnum, reports,"
+		      " reasons, events) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+	/* The span this process wrote last for the RCB, grown: found by all it had
+	 * when written, the newest such row (one RCB's rows come from one process:
+	 * --shards splits by IED; a row alike and older is a second seen again, the
+	 * same file read twice). */
 	[S_RCBSPAN_GROW] = "UPDATE rcb_spans SET seconds = ?5, last_sqnum = ?6, reports = ?7 WHERE rowid ="
 			   " (SELECT max(rowid) FROM rcb_spans WHERE run_id = ?1 AND ied_id = ?2 AND rcb = ?3"
-			   " AND second = ?4 AND seconds = ?8)",
+			   " AND second = ?4 AND seconds = ?8 AND first_sqnum = ?9 AND reports = ?10)",
 	[S_FINDING_PCAP] =
 		"INSERT INTO finding_pcaps (finding_id, name, sha256, frames, redacted, pcap)"
 		" SELECT id, ?3, ?4, ?5, ?6, ?7 FROM findings WHERE run_id = ?1 AND run_finding_id = ?2"
@@ -507,7 +508,7 @@ static struct minute *minute_of(const struct ied *d, int64_t ts)
 	return m;
 }
 
-/* ---- RCB seconds ------------------------------------------------------------ */
+/* ---- RCB timeline: each RCB's current second, and its rows (spans) ----------- */
 
 /* An RCB's finished seconds wait in its row and are written together, RCB_ROWS_BATCH
  * rows at a time, and every pending row at least every RCB_ROWS_WAIT_MS of wall
@@ -609,7 +610,7 @@ static void rcb_row_write(const struct rcbsec *r, const struct rcb_row *w, const
 	if (failed())
 		return;
 	char reasons[64];
-	db_row_begin(S_RCBSEC);
+	db_row_begin(S_RCBSPAN);
 	db_row_int(1, run_id);
 	bind_ied(2, w->ied_row);
 	db_row_text(3, cold_of(r)->rcb);
@@ -619,7 +620,7 @@ static void rcb_row_write(const struct rcbsec *r, const struct rcb_row *w, const
 		db_row_int(6, w->first_sq);
 		db_row_int(7, w->last_sq);
 	}
-	db_row_int(8, (int)w->reports);
+	db_row_int(8, w->reports);
 	db_row_text(9, iec_trg_text(w->reasons, reasons, sizeof(reasons)));
 	db_row_text(10, events);
 	db_row_step("RCB timeline");
@@ -637,12 +638,15 @@ static bool rcb_row_joins(const struct rcb_row *p, const struct rcb_row *w)
 		return false;
 	if (p->ied_row != w->ied_row || p->reasons != w->reasons || !p->has_sq || !w->has_sq)
 		return false;
-	if (w->last_sq < w->first_sq || w->last_sq - w->first_sq + 1 != w->reports)
+	if (w->last_sq < w->first_sq || w->last_sq - w->first_sq + 1 != w->reports ||
+	    w->reports > UINT32_MAX - p->reports)
 		return false;
 	/* p's first second was checked the same way when p was one second long. */
 	if (p->seconds == 1 && (p->last_sq < p->first_sq || p->last_sq - p->first_sq + 1 != p->reports))
 		return false;
-	return p->reports == (uint32_t)p->seconds * w->reports && p->last_sq + 1 == w->first_sq;
+	/* (A 32-bit SqNum that wraps ends the span.) */
+	return p->reports == (uint32_t)p->seconds * w->reports && p->last_sq != UINT32_MAX &&
+		p->last_sq + 1 == w->first_sq;
 }
 
 /* The open row's growth, then the RCB's pending rows, in their order (a second
@@ -660,8 +664,10 @@ static void rcb_rows_write(struct rcbsec *r)
 		db_row_int(4, o->second);
 		db_row_int(5, o->seconds);
 		db_row_int(6, o->last_sq);
-		db_row_int(7, (int)o->reports);
+		db_row_int(7, o->reports);
 		db_row_int(8, cold->written_seconds);
+		db_row_int(9, o->first_sq);
+		db_row_int(10, (int64_t)(o->reports / o->seconds) * cold->written_seconds);
 		db_row_step("RCB timeline");
 		cold->written_seconds = o->seconds;
 	}
@@ -694,7 +700,9 @@ static void rcbsec_flush(struct rcbsec *r)
 		return;
 	struct rcb_row w = { r->second, id, r->first_sq, r->last_sq, r->reports, 1, r->reasons, r->has_sq };
 	struct rcbsec_cold *cold = cold_of(r);
-	struct rcb_row *last = r->n_pending ? &cold->pending[r->n_pending - 1] : cold->has_written ? &cold->written : NULL;
+	struct rcb_row *last = r->n_pending ? &cold->pending[r->n_pending - 1]
+		: cold->has_written         ? &cold->written
+					    : NULL;
 	if (cold->events[0]) {
 		rcb_rows_write(r);
 		rcb_row_write(r, &w, cold->events);

@@ -924,35 +924,22 @@ static void put_rcb_design(struct req *q, int64_t ied, const char *mms, bool hav
 	put_design_row(q, s, cols, NCOLS(cols));
 }
 
-/* The RCB's points of one run, a second each (web/rcb_points.h): its rows,
- * newest first, from rcb_spans (and rcb_seconds, for runs before it). A row of
- * rcb_spans starts at most MMSW_RCB_SPAN_MAX - 1 seconds before the first second
- * it covers. */
-static bool put_rcb_points(struct req *q, int64_t run, int64_t ied, const char *rcb, bool hf, int64_t from,
-			   bool ht, int64_t to)
+/* Rows of one run's RCB timeline into p, newest first, from one table: until p
+ * wants no older row (false: a database error or out of memory). */
+static bool feed_rcb_rows(struct req *q, struct rcb_points *p, const char *sql, int64_t run, int64_t ied,
+			  const char *rcb, int64_t lower, int64_t upper)
 {
-	sqlite3_stmt *s = prepare(
-		q, "SELECT second, seconds, first_sqnum, last_sqnum, reports, reasons, events, written FROM"
-		   " (SELECT second, seconds, first_sqnum, last_sqnum, reports, reasons, events, rowid AS written"
-		   "  FROM rcb_spans WHERE run_id = ?1 AND ied_id = ?2 AND rcb = ?3"
-		   "  AND (?4 IS NULL OR second > ?4 - ?6) AND (?5 IS NULL OR second <= ?5)"
-		   "  UNION ALL SELECT second, 1, first_sqnum, last_sqnum, reports, reasons, events, rowid - ?7"
-		   "  FROM rcb_seconds WHERE run_id = ?1 AND ied_id = ?2 AND rcb = ?3"
-		   "  AND (?4 IS NULL OR second >= ?4) AND (?5 IS NULL OR second <= ?5))"
-		   " ORDER BY second DESC");
+	sqlite3_stmt *s = prepare(q, sql);
 	if (!s)
 		return false;
 	sqlite3_bind_int64(s, 1, run);
 	sqlite3_bind_int64(s, 2, ied);
 	sqlite3_bind_text(s, 3, rcb, -1, SQLITE_TRANSIENT);
-	bind_opt(s, 4, hf, from);
-	bind_opt(s, 5, ht, to);
-	sqlite3_bind_int64(s, 6, MMSW_RCB_SPAN_MAX);
-	sqlite3_bind_int64(s, 7, INT64_C(1) << 62); /* rcb_seconds' rows are the older */
-	struct rcb_points *p = rcb_points_new(MMSW_WEB_POINTS_MAX, hf, from, ht, to);
-	bool ok = p != NULL;
-	int rc = SQLITE_DONE;
-	while (ok && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+	sqlite3_bind_int64(s, 4, lower);
+	sqlite3_bind_int64(s, 5, upper);
+	bool ok = true;
+	int rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		struct rcb_row_in row = {
 			.second = sqlite3_column_int64(s, 0),
 			.seconds = sqlite3_column_int64(s, 1),
@@ -967,11 +954,41 @@ static bool put_rcb_points(struct req *q, int64_t run, int64_t ied, const char *
 		};
 		if (!rcb_points_want(p, row.second))
 			break;
-		ok = rcb_points_add(p, &row);
+		if (!(ok = rcb_points_add(p, &row)))
+			break;
 	}
-	if (ok && rc != SQLITE_ROW && rc != SQLITE_DONE)
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		ok = false;
 	sqlite3_finalize(s);
+	return ok;
+}
+
+/* The RCB's points of one run, a second each (web/rcb_points.h), from its rows in
+ * rcb_spans and, for runs before it, in rcb_seconds (whose rows count as the
+ * older where both have a second). Each statement walks the table's index from
+ * the newest row in range down and stops when the points are complete: a row of
+ * rcb_spans starts at most MMSW_RCB_SPAN_MAX - 1 seconds before a second it
+ * covers, hence the lower bound. */
+static bool put_rcb_points(struct req *q, int64_t run, int64_t ied, const char *rcb, bool hf, int64_t from, bool ht,
+			   int64_t to)
+{
+	int64_t upper = ht ? to : INT64_MAX;
+	int64_t lower = !hf                            ? INT64_MIN
+		: from < INT64_MIN + MMSW_RCB_SPAN_MAX ? INT64_MIN
+						       : from - MMSW_RCB_SPAN_MAX + 1;
+	struct rcb_points *p = rcb_points_new(MMSW_WEB_POINTS_MAX, hf, from, ht, to);
+	bool ok = p &&
+		feed_rcb_rows(q, p,
+			      "SELECT second, seconds, first_sqnum, last_sqnum, reports, reasons, events, rowid"
+			      " FROM rcb_spans WHERE run_id = ?1 AND ied_id = ?2 AND rcb = ?3"
+			      " AND second >= ?4 AND second <= ?5 ORDER BY second DESC",
+			      run, ied, rcb, lower, upper);
+	ok = ok &&
+		feed_rcb_rows(q, p,
+			      "SELECT second, 1, first_sqnum, last_sqnum, reports, reasons, events,"
+			      " rowid - 4611686018427387904 FROM rcb_seconds WHERE run_id = ?1 AND ied_id = ?2"
+			      " AND rcb = ?3 AND second >= ?4 AND second <= ?5 ORDER BY second DESC",
+			      run, ied, rcb, hf ? from : INT64_MIN, upper);
 	const struct rcb_point *pt;
 	size_t n;
 	if (ok && (ok = rcb_points_finish(p, &pt, &n)))
@@ -1023,9 +1040,10 @@ static int rcb_timeline(struct req *q)
 		return fail(q, 404, "no such IED");
 	/* One run's timeline: the given one, else the newest that has this RCB. */
 	if (!hr) {
-		sqlite3_stmt *s = prepare(q, "SELECT max(run_id) FROM (SELECT max(run_id) AS run_id FROM rcb_spans"
-					     " WHERE ied_id = ?1 AND rcb = ?2 UNION ALL SELECT max(run_id) FROM"
-					     " rcb_seconds WHERE ied_id = ?1 AND rcb = ?2)");
+		sqlite3_stmt *s = prepare(q,
+					  "SELECT max(run_id) FROM (SELECT max(run_id) AS run_id FROM rcb_spans"
+					  " WHERE ied_id = ?1 AND rcb = ?2 UNION ALL SELECT max(run_id) FROM"
+					  " rcb_seconds WHERE ied_id = ?1 AND rcb = ?2)");
 		if (!s)
 			return db_fail(q);
 		sqlite3_bind_int64(s, 1, ied);

@@ -8,9 +8,10 @@
 #include "util/grow.h"
 #include "util/limits.h"
 
-/* A second's share of one row, or of several rows once merged: the rows written
- * first and last that it has seen, for first_sqnum and for the rest. */
-struct raw {
+/* A second's share of one row, or the sum of several rows' shares once merged:
+ * the rows written first and last that it has seen, for first_sqnum and for the
+ * rest. */
+struct second_sum {
 	int64_t second, first_sqnum, last_sqnum, reports;
 	int64_t written_first, written_last;
 	uint32_t text; /* the last row's index into texts: its reasons and events */
@@ -25,8 +26,8 @@ struct rcb_points {
 	size_t limit;
 	bool has_from, has_to, has_cutoff;
 	int64_t from, to;
-	int64_t cutoff; /* with has_cutoff: the oldest of the newest `limit` seconds */
-	struct raw *raw;
+	int64_t cutoff;         /* with has_cutoff: the oldest of the newest `limit` seconds */
+	struct second_sum *raw; /* the sums so far: merged and cut back by compact() */
 	size_t n_raw, cap_raw;
 	struct row_text *texts;
 	size_t n_texts, cap_texts;
@@ -71,14 +72,14 @@ bool rcb_points_want(const struct rcb_points *p, int64_t second)
 /* Newest second first; of one second, the row written first first. */
 static int raw_order(const void *a, const void *b)
 {
-	const struct raw *x = a, *y = b;
+	const struct second_sum *x = a, *y = b;
 	if (x->second != y->second)
 		return x->second < y->second ? 1 : -1;
 	return (x->written_first > y->written_first) - (x->written_first < y->written_first);
 }
 
 /* y's rows into x (same second). */
-static void raw_merge(struct raw *x, const struct raw *y)
+static void raw_merge(struct second_sum *x, const struct second_sum *y)
 {
 	x->reports = (int64_t)((uint64_t)x->reports + (uint64_t)y->reports);
 	if (y->written_first < x->written_first) {
@@ -94,12 +95,45 @@ static void raw_merge(struct raw *x, const struct raw *y)
 	}
 }
 
-/* One entry per second, the newest `limit` of them; what is cut is older than
+/* Only the texts the kept sums name stay: at most one per sum. */
+static bool texts_compact(struct rcb_points *p)
+{
+	struct row_text *kept = calloc(p->n_raw ? p->n_raw : 1, sizeof(*kept));
+	uint32_t *to = malloc((p->n_texts ? p->n_texts : 1) * sizeof(*to));
+	if (!kept || !to) {
+		free(kept);
+		free(to);
+		return false;
+	}
+	memset(to, 0xff, (p->n_texts ? p->n_texts : 1) * sizeof(*to));
+	size_t n = 0;
+	for (size_t i = 0; i < p->n_raw; i++) {
+		uint32_t t = p->raw[i].text;
+		if (to[t] == UINT32_MAX) {
+			to[t] = (uint32_t)n;
+			kept[n++] = p->texts[t];
+			p->texts[t] = (struct row_text){ NULL, NULL };
+		}
+		p->raw[i].text = to[t];
+	}
+	for (size_t i = 0; i < p->n_texts; i++) {
+		free(p->texts[i].reasons);
+		free(p->texts[i].events);
+	}
+	free(p->texts);
+	free(to);
+	p->texts = kept;
+	p->n_texts = n;
+	p->cap_texts = p->n_raw ? p->n_raw : 1;
+	return true;
+}
+
+/* One sum per second, the newest `limit` of them; what is cut is older than
  * every second kept, and no later row can bring it back. */
-static void compact(struct rcb_points *p)
+static bool compact(struct rcb_points *p)
 {
 	if (!p->n_raw)
-		return;
+		return true;
 	qsort(p->raw, p->n_raw, sizeof(*p->raw), raw_order);
 	size_t n = 0;
 	for (size_t i = 0; i < p->n_raw; i++) {
@@ -116,6 +150,7 @@ static void compact(struct rcb_points *p)
 		p->has_cutoff = true;
 		p->cutoff = p->raw[n - 1].second;
 	}
+	return texts_compact(p);
 }
 
 static char *copy_text(const char *s)
@@ -131,14 +166,24 @@ static char *copy_text(const char *s)
 	return c;
 }
 
+/* The sums held: merged and cut back to `limit` once they reach 2 x limit, before
+ * a row adds its own (a row adds at most MMSW_RCB_SPAN_MAX, each with the row's
+ * one text). */
+static size_t held_max(const struct rcb_points *p)
+{
+	return 2 * p->limit + MMSW_RCB_SPAN_MAX;
+}
+
 bool rcb_points_add(struct rcb_points *p, const struct rcb_row_in *row)
 {
+	if (p->n_raw >= 2 * p->limit && !compact(p))
+		return false;
 	int64_t n = row->seconds;
 	if (n < 1 || row->second > INT64_MAX - MMSW_RCB_SPAN_MAX)
 		n = 1;
 	if (n > MMSW_RCB_SPAN_MAX)
 		n = MMSW_RCB_SPAN_MAX;
-	int64_t lo = row->second, hi = row->second + n - 1;
+	int64_t lo = row->second, hi = row->second + (n - 1);
 	if (p->has_from && p->from > lo)
 		lo = p->from;
 	if (p->has_cutoff && p->cutoff > lo)
@@ -147,8 +192,7 @@ bool rcb_points_add(struct rcb_points *p, const struct rcb_row_in *row)
 		hi = p->to;
 	if (lo > hi)
 		return true;
-	if (!grow_room((void **)&p->texts, &p->cap_texts, p->n_texts, 64, SIZE_MAX / sizeof(*p->texts),
-		       sizeof(*p->texts)))
+	if (!grow_room((void **)&p->texts, &p->cap_texts, p->n_texts, 64, held_max(p), sizeof(*p->texts)))
 		return false;
 	struct row_text *t = &p->texts[p->n_texts];
 	t->reasons = copy_text(row->reasons);
@@ -156,17 +200,13 @@ bool rcb_points_add(struct rcb_points *p, const struct rcb_row_in *row)
 	p->n_texts++;
 	if (!t->reasons || !t->events)
 		return false;
-	uint32_t text = (uint32_t)(p->n_texts - 1);
 	int64_t each = n > 1 ? row->reports / n : row->reports;
-	for (int64_t s = hi; s >= lo; s--) {
-		if (p->n_raw == 2 * p->limit) {
-			compact(p);
-			if (p->has_cutoff && s < p->cutoff)
-				break;
-		}
-		if (!grow_room((void **)&p->raw, &p->cap_raw, p->n_raw, 256, 2 * p->limit, sizeof(*p->raw)))
+	/* hi - lo < MMSW_RCB_SPAN_MAX: k cannot overflow, nor can hi - k. */
+	for (int64_t k = 0; k <= hi - lo; k++) {
+		int64_t s = hi - k;
+		if (!grow_room((void **)&p->raw, &p->cap_raw, p->n_raw, 256, held_max(p), sizeof(*p->raw)))
 			return false;
-		struct raw *r = &p->raw[p->n_raw++];
+		struct second_sum *r = &p->raw[p->n_raw++];
 		uint64_t i = (uint64_t)(s - row->second);
 		r->second = s;
 		r->reports = each;
@@ -180,7 +220,7 @@ bool rcb_points_add(struct rcb_points *p, const struct rcb_row_in *row)
 			r->last_sqnum = (int64_t)((uint64_t)r->first_sqnum + (uint64_t)each - 1);
 		}
 		r->written_first = r->written_last = row->written;
-		r->text = text;
+		r->text = (uint32_t)(p->n_texts - 1);
 	}
 	return true;
 }
@@ -193,7 +233,10 @@ static int point_order(const void *a, const void *b)
 
 bool rcb_points_finish(struct rcb_points *p, const struct rcb_point **points, size_t *n)
 {
-	compact(p);
+	*points = NULL;
+	*n = 0;
+	if (!compact(p))
+		return false;
 	free(p->out);
 	p->out = calloc(p->n_raw ? p->n_raw : 1, sizeof(*p->out));
 	*points = p->out;
@@ -201,7 +244,7 @@ bool rcb_points_finish(struct rcb_points *p, const struct rcb_point **points, si
 	if (!p->out)
 		return false;
 	for (size_t i = 0; i < p->n_raw; i++) {
-		const struct raw *r = &p->raw[i];
+		const struct second_sum *r = &p->raw[i];
 		p->out[i] = (struct rcb_point){
 			.second = r->second,
 			.has_first = r->has_first,

@@ -11,8 +11,9 @@
  * rcb_seconds did.
  *
  * The rows are given newest first (by their first second); the points kept are
- * the newest `limit` seconds within [from, to]. Memory is bounded: at most
- * 2 x limit points are held before they are merged and cut back to limit. */
+ * the newest `limit` seconds within [from, to]. Memory is bounded whatever the
+ * rows: at most 2 x limit + MMSW_RCB_SPAN_MAX sums of a second are held, each
+ * naming at most one row's texts, before they are merged and cut back to limit. */
 #ifndef MMSW_RCB_POINTS_H
 #define MMSW_RCB_POINTS_H
 

@@ -1,13 +1,16 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0-or-later
-"""rcb_spans.py BIN TMPDIR: the RCB timeline's rows (rcb_spans) against the reports.
+"""rcb_spans.py BIN TMPDIR: the RCB timeline (rcb_spans, and the dashboard's
+/api/v1/rcb_timeline that reads it) against the reports.
 
 For each case, one run writes the EVE reports and the database. The reports give
 each RCB's seconds as they were: how many reports, the first and last SqNum in
-the order they came, the reasons, the sequence events. The rows, spread out a
-second at a time (reports / seconds in each, SqNums running on from
-first_sqnum) and added up where a second has several (first SqNum from the row
-written first, the rest from the row written last), must give the same.
+the order they came, the reasons, the sequence events. The database, served by
+the same binary, must answer the same for every RCB: a point per second (rows
+spread out and added up by web/rcb_points.c). Reasons and events of a second
+seen again come from its last row: there they must be among the reports'.
+The same answers must come from the database with its rows moved to
+rcb_seconds, as a run before schema 9 wrote them.
 
 The cases: a steady capture stretched in time past the minute of packet time
 after which a run from files writes its pending rows (so the open row grows in
@@ -20,8 +23,13 @@ import json
 import os
 import sqlite3
 import struct
+import shutil
+import socket
 import subprocess
 import sys
+import time
+import urllib.parse
+import urllib.request
 
 NORMAL = {"next", "first", "wrap", "segment_next"}
 
@@ -71,29 +79,75 @@ def truth(eve):
     return secs
 
 
-def spread(db):
-    """The same key -> the same list, from the rows; and (rows, longest row)."""
+def rows(db):
+    """(rows, the longest row in seconds, [(ied id, ip, port, rcb)]) of rcb_spans."""
     con = sqlite3.connect(db)
-    ieds = {i: (ip, port) for i, ip, port in con.execute("SELECT id, ip, port FROM ieds")}
-    secs, rows, longest = {}, 0, 0
-    for ied, rcb, sec, n, f, l, rep, reasons, events in con.execute(
-            "SELECT ied_id, rcb, second, seconds, first_sqnum, last_sqnum, reports, reasons, events"
-            " FROM rcb_spans ORDER BY rowid"):
-        rows += 1
-        longest = max(longest, n)
-        each = rep // n
-        for i in range(n):
-            ff, ll = (f, l) if n == 1 else (f + i * each, f + (i + 1) * each - 1)
-            key = ieds[ied] + (rcb, sec + i)
-            rs = set(x for x in reasons.split(",") if x)
-            ev = set(x for x in events.split(",") if x)
-            if key in secs:
-                p = secs[key]
-                secs[key] = [p[0], ll, p[2] + each, p[3] | rs, p[4] | ev]
-            else:
-                secs[key] = [ff, ll, each, rs, ev]
+    n, longest = con.execute("SELECT count(*), coalesce(max(seconds), 0) FROM rcb_spans").fetchone()
+    rcbs = con.execute("SELECT DISTINCT s.ied_id, i.ip, i.port, s.rcb FROM rcb_spans s JOIN ieds i ON i.id = s.ied_id"
+                       " UNION SELECT DISTINCT s.ied_id, i.ip, i.port, s.rcb FROM rcb_seconds s"
+                       " JOIN ieds i ON i.id = s.ied_id ORDER BY 1, 4").fetchall()
     con.close()
-    return secs, rows, longest
+    return n, longest, rcbs
+
+
+def to_old_schema(db, old):
+    """A copy of db whose timeline rows are in rcb_seconds, a row per second, a
+    second seen again added up as schema 8's upsert did."""
+    shutil.copy(db, old)
+    con = sqlite3.connect(old)
+    con.execute("""WITH RECURSIVE s(id, run_id, ied_id, rcb, second, i, n, f, l, each, reasons, events) AS (
+        SELECT rowid, run_id, ied_id, rcb, second, 0, seconds, first_sqnum, last_sqnum, reports / seconds,
+               reasons, events FROM rcb_spans
+        UNION ALL SELECT id, run_id, ied_id, rcb, second, i + 1, n, f, l, each, reasons, events FROM s WHERE i + 1 < n)
+      INSERT INTO rcb_seconds (run_id, ied_id, rcb, second, first_sqnum, last_sqnum, reports, reasons, events)
+      SELECT run_id, ied_id, rcb, second + i, CASE WHEN n = 1 THEN f ELSE f + i * each END,
+             CASE WHEN n = 1 THEN l ELSE f + (i + 1) * each - 1 END, each, reasons, events FROM s WHERE true
+      ORDER BY id, i
+      ON CONFLICT (run_id, ied_id, rcb, second) DO UPDATE SET last_sqnum = excluded.last_sqnum,
+        reports = reports + excluded.reports, reasons = excluded.reasons, events = excluded.events""")
+    con.execute("DELETE FROM rcb_spans")
+    con.commit()
+    con.close()
+
+
+def served(bin_, db, rcbs):
+    """(ip, port, rcb, second) -> [first, last, reports, reasons, events], and the raw answers."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    sock.close()
+    proc = subprocess.Popen([bin_, "--db", db, "--serve", "127.0.0.1:%d" % port],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = "http://127.0.0.1:%d/api/v1/" % port
+    try:
+        for _ in range(200):
+            try:
+                urllib.request.urlopen(base + "runs", timeout=2).read()
+                break
+            except OSError:
+                time.sleep(0.05)
+        secs, answers = {}, []
+        for ied, ip, ipport, rcb in rcbs:
+            url = base + "rcb_timeline?ied=%d&run=1&rcb=%s" % (ied, urllib.parse.quote(rcb, safe=""))
+            body = urllib.request.urlopen(url, timeout=10).read()
+            answers.append(body)
+            for p in json.loads(body)["points"]:
+                secs[(ip, ipport, rcb, p["second"])] = [
+                    p["first_sqnum"], p["last_sqnum"], p["reports"],
+                    set(x for x in p["reasons"].split(",") if x), set(x for x in p["events"].split(",") if x)]
+        return secs, answers
+    finally:
+        proc.terminate()
+        proc.wait()
+
+
+def alike(want, got, seen_again):
+    """A second's point against the reports' (texts: among them, when seen again)."""
+    if got is None or want[:3] != got[:3]:
+        return False
+    if seen_again:
+        return got[3] <= want[3] and got[4] <= want[4]
+    return want[3:] == got[3:]
 
 
 def main():
@@ -102,17 +156,18 @@ def main():
     pc = lambda n: os.path.join(top, "pcaps", n)
     rewrite(pc("bench_seed_small.pcap"), os.path.join(tmp, "stretched.pcap"), stretch=5)
     rewrite(pc("bench_seed_small.pcap"), os.path.join(tmp, "swapped.pcap"), swap=True)
-    # (name, files, at most this many rows per RCB second, a row longer than a minute)
+    # (name, files, at most this many rows per RCB second, a row longer than a
+    # minute, seconds seen again)
     cases = [
-        ("stretched 5x, past two minutes", [os.path.join(tmp, "stretched.pcap")], 0.5, True),
-        ("a sequence gap", [pc("report_gap.pcap")], 0.9, False),
-        ("seconds swapped", [os.path.join(tmp, "swapped.pcap")], 0.5, False),
-        ("one file twice", [pc("clean_reporting.pcap"), pc("clean_reporting.pcap")], 2 * 0.9, False),
+        ("stretched 5x, past two minutes", [os.path.join(tmp, "stretched.pcap")], 0.5, True, False),
+        ("a sequence gap", [pc("report_gap.pcap")], 0.9, False, False),
+        ("seconds swapped", [os.path.join(tmp, "swapped.pcap")], 0.5, False, True),
+        ("one file twice", [pc("clean_reporting.pcap"), pc("clean_reporting.pcap")], 2 * 0.9, False, True),
     ]
     fails = 0
-    for name, files, most, long_row in cases:
+    for name, files, most, long_row, seen_again in cases:
         db, eve = os.path.join(tmp, "spans.db"), os.path.join(tmp, "spans.json")
-        for p in (db, db + "-wal", db + "-shm", eve):
+        for p in (db, db + "-wal", db + "-shm", eve, db + ".old"):
             if os.path.exists(p):
                 os.remove(p)
         args = [bin_, "-q", "--db", db, "--eve", eve]
@@ -120,13 +175,19 @@ def main():
             args += ["-r", f]
         subprocess.run(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         want = truth(eve)
-        got, rows, longest = spread(db)
-        differ = [k for k in want if want[k] != got.get(k)] + [k for k in got if k not in want]
+        n_rows, longest, rcbs = rows(db)
+        got, answers = served(bin_, db, rcbs)
+        differ = [k for k in want if not alike(want[k], got.get(k), seen_again)] + [k for k in got if k not in want]
         seconds = len(want)
-        ok = seconds > 0 and not differ and rows <= most * seconds and (longest > 60 or not long_row)
-        print("%s  RCB timeline, %s: %d RCB seconds from %d rows (longest %d s)%s" %
-              ("ok  " if ok else "FAIL", name, seconds, rows, longest,
-               "" if not differ else ", %d seconds differ, e.g. %r: reports say %r, rows %r" %
+        to_old_schema(db, db + ".old")
+        _, old_answers = served(bin_, db + ".old", rows(db + ".old")[2])
+        ok = (seconds > 0 and not differ and n_rows <= most * seconds and (longest > 60 or not long_row) and
+              old_answers == answers)
+        print("%s  RCB timeline, %s: %d RCB seconds from %d rows (longest %d s), served alike from rcb_spans"
+              " and from rcb_seconds%s%s" %
+              ("ok  " if ok else "FAIL", name, seconds, n_rows, longest,
+               "" if old_answers == answers else " (NOT: the answers differ)",
+               "" if not differ else ", %d seconds differ, e.g. %r: reports say %r, the API %r" %
                (len(differ), differ[0], want.get(differ[0]), got.get(differ[0]))))
         fails += not ok
     return 1 if fails else 0

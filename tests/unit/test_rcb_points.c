@@ -7,6 +7,7 @@
  * rows no writer of ours makes (lengths out of range, a second at the end of
  * time) taken without harm. */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -107,25 +108,81 @@ static void span_and_overlap(void)
 static void odd_rows(void)
 {
 	struct rcb_row_in rows[] = {
-		row(1, INT64_MAX, 50, 0, 50, "x", ""),
-		row(2, 1000000, 0, 5, 7, "y", ""),
-		row(3, 900000, -3, 5, 7, "y", ""),
-		row(4, 10, 1000000, 0, 1000000, NULL, NULL),
+		row(1, INT64_MAX, 50, 0, 50, "x", ""), row(2, 1000000, 0, 5, 7, "y", ""),
+		row(3, 900000, -3, 5, 7, "y", ""),     row(4, 10, 1000000, 0, 1000000, NULL, NULL),
+		row(5, INT64_MIN, 10, 0, 10, "z", ""),
 	};
 	rows[2].has_first = rows[2].has_last = false;
 	rows[3].first_sqnum = rows[3].last_sqnum = INT64_MAX;
 	struct rcb_points *p;
 	const struct rcb_point *pt;
-	size_t n = run(&p, 100000, false, 0, false, 0, rows, 4, &pt);
-	/* 1 + 1 + 1 + MMSW_RCB_SPAN_MAX (the long row is cut to the cap). */
-	CHECK_EQ(n, 3 + MMSW_RCB_SPAN_MAX);
-	if (n == 3 + MMSW_RCB_SPAN_MAX) {
-		CHECK_EQ(pt[0].second, 10);
-		CHECK_STR(pt[0].reasons, "");
+	size_t n = run(&p, 100000, false, 0, false, 0, rows, 5, &pt);
+	/* 1 + 1 + 1 + MMSW_RCB_SPAN_MAX (the long row is cut to the cap) + 10 at the
+	 * start of time. */
+	CHECK_EQ(n, 13 + MMSW_RCB_SPAN_MAX);
+	if (n == 13 + MMSW_RCB_SPAN_MAX) {
+		CHECK(pt[0].second == INT64_MIN);
+		CHECK(pt[9].second == INT64_MIN + 9);
+		CHECK_EQ(pt[9].first_sqnum, 9);
+		CHECK_EQ(pt[10].second, 10);
+		CHECK_STR(pt[10].reasons, "");
 		CHECK_EQ(pt[n - 1].second, INT64_MAX);
 		CHECK_EQ(pt[n - 1].reports, 50);
 		CHECK_EQ(pt[n - 3].reports, 7);
 		CHECK(!pt[n - 3].has_first);
+	}
+	rcb_points_free(p);
+}
+
+/* Reading stops where no older row can reach the newest `limit` seconds: a row
+ * of MMSW_RCB_SPAN_MAX seconds that ends on the oldest second kept still adds to
+ * it; one a second older is not wanted. */
+static void where_reading_stops(void)
+{
+	struct rcb_points *p = rcb_points_new(2, false, 0, false, 0);
+	CHECK(p != NULL);
+	for (int64_t s = 10000; s > 9996; s--) {
+		struct rcb_row_in r = row(s, s, 1, 0, 1, "a", "");
+		CHECK(rcb_points_want(p, s));
+		CHECK(rcb_points_add(p, &r));
+	}
+	/* The next add cuts back to 10000 and 9999. */
+	struct rcb_row_in reach =
+		row(20000, 9999 - MMSW_RCB_SPAN_MAX + 1, MMSW_RCB_SPAN_MAX, 0, 2 * MMSW_RCB_SPAN_MAX, "long", "");
+	CHECK(rcb_points_want(p, reach.second));
+	CHECK(rcb_points_add(p, &reach));
+	CHECK(rcb_points_want(p, reach.second));
+	CHECK(!rcb_points_want(p, reach.second - 1));
+	CHECK(!rcb_points_want(p, INT64_MIN));
+	const struct rcb_point *pt;
+	size_t n = 0;
+	CHECK(rcb_points_finish(p, &pt, &n));
+	CHECK_EQ(n, 2);
+	if (n == 2) {
+		CHECK_EQ(pt[0].second, 9999);
+		CHECK_EQ(pt[0].reports, 3);
+		CHECK_STR(pt[0].reasons, "long");
+		CHECK_EQ(pt[1].reports, 1);
+	}
+	rcb_points_free(p);
+
+	/* Many rows of one second: one point, every report, the last row's texts;
+	 * the texts of rows merged away are let go as the sums are (ASan: no leak). */
+	p = rcb_points_new(10, false, 0, false, 0);
+	char ev[32];
+	for (int i = 0; i < 100000; i++) {
+		snprintf(ev, sizeof(ev), "e%d", i);
+		struct rcb_row_in r = row(i, 5, 1, i, 1, "r", ev);
+		CHECK(rcb_points_add(p, &r));
+	}
+	n = 0;
+	CHECK(rcb_points_finish(p, &pt, &n));
+	CHECK_EQ(n, 1);
+	if (n == 1) {
+		CHECK_EQ(pt[0].reports, 100000);
+		CHECK_EQ(pt[0].first_sqnum, 0);
+		CHECK_EQ(pt[0].last_sqnum, 99999);
+		CHECK_STR(pt[0].events, "e99999");
 	}
 	rcb_points_free(p);
 }
@@ -191,6 +248,7 @@ int main(void)
 {
 	span_and_overlap();
 	odd_rows();
+	where_reading_stops();
 	for (unsigned seed = 1; seed <= 300; seed++)
 		against_brute_force(seed);
 	TCHECK_DONE();
