@@ -17,8 +17,14 @@
 bool heap_hugepages_init(void);
 
 /* Often (the pipeline: every 64 frames): the same for the part of the heap grown
- * since. Cheap: no system call unless the heap grew. */
+ * since, which a thread of its own (heap-prefault) then faults in, so that the
+ * caller does not pay for each huge page's first touch. Cheap: no system call
+ * unless the heap grew. The first call also hands over init's step. */
 void heap_hugepages_follow(void);
+
+/* Whether heap_hugepages_follow() may start heap-prefault (default true; false:
+ * --single-threaded, which runs no thread but its own). */
+void heap_prefault_threaded(bool on);
 
 /* Room for n items of size bytes starting on an align boundary (a struct laid out
  * by cache line: realloc keeps no alignment above 16), with the first kept items

@@ -2,13 +2,16 @@
 /* test_heap.c - util/heap: after heap_hugepages_init() the heap has grown by a
  * step and the kernel was asked for huge pages on it (the "hg" flag of the
  * mapping in /proc/self/smaps); a part the heap grows by later is asked for by
- * heap_hugepages_follow(), not before. Skipped (77) where the malloc is not
+ * heap_hugepages_follow(), not before; heap-prefault brings the step in
+ * without the test touching it (mincore). Skipped (77) where the malloc is not
  * glibc's (the sanitizer build) or the kernel has no transparent huge pages. */
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "util/heap.h"
@@ -40,6 +43,38 @@ static int advised(uintptr_t addr)
 	}
 	fclose(f);
 	return verdict;
+}
+
+/* Pages of [from, to) not in memory (mincore), -1 when it cannot tell. */
+static long absent(uintptr_t from, uintptr_t to)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	from = (from + (uintptr_t)page - 1) & ~(uintptr_t)(page - 1);
+	to &= ~(uintptr_t)(page - 1);
+	if (to <= from)
+		return 0;
+	size_t n = (to - from) / (size_t)page;
+	unsigned char *v = malloc(n);
+	if (!v || mincore((void *)from, to - from, v)) {
+		free(v);
+		return -1;
+	}
+	long out = 0;
+	for (size_t i = 0; i < n; i++)
+		out += !(v[i] & 1);
+	free(v);
+	return out;
+}
+
+/* Does this kernel know MADV_POPULATE_WRITE (Linux 5.14)? */
+static bool populate_in_kernel(void)
+{
+	void *m = mmap(NULL, 1 << 16, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (m == MAP_FAILED)
+		return false;
+	bool ok = madvise(m, 1 << 16, MADV_POPULATE_WRITE) == 0;
+	munmap(m, 1 << 16);
+	return ok;
 }
 
 static bool thp_in_kernel(void)
@@ -94,6 +129,23 @@ int main(void)
 	CHECK_EQ(advised((uintptr_t)small), 1);
 	CHECK(heap_hugepages_init()); /* a second call changes nothing */
 	CHECK_EQ((uintptr_t)sbrk(0), top);
+
+	/* The step init grew is mostly untouched; the first heap_hugepages_follow()
+	 * hands it to heap-prefault, which brings it in without this thread
+	 * touching it (where the kernel knows MADV_POPULATE_WRITE). */
+	if (populate_in_kernel()) {
+		long missing = absent(before, top);
+		CHECK(missing > 0);
+		heap_hugepages_follow();
+		for (int i = 0; i < 500 && missing != 0; i++) {
+			nanosleep(&(struct timespec){ 0, 10 * 1000 * 1000 }, NULL);
+			missing = absent(before, top);
+		}
+		CHECK_EQ(missing, 0);
+		CHECK_EQ((uintptr_t)sbrk(0), top); /* and the heap is where it was */
+	} else {
+		printf("no MADV_POPULATE_WRITE in this kernel: the prefaulting is not checked\n");
+	}
 
 	/* Grow the heap past the step with small blocks: the new part is not
 	 * advised until heap_hugepages_follow() sees it. */
