@@ -385,7 +385,7 @@ int main(int argc, char **argv)
 	if (rc >= 0)
 		goto out_opts;
 	log_set_quiet(opt.quiet);
-	heap_prefault_threaded(!opt.single_threaded); /* heap-prefault, unless --single-threaded */
+	heap_prefault_threaded(!opt.single_threaded);
 	rules_defaults(&g_rules);
 	rules_path = opt.rules_path;
 	if (opt.rules_path && rules_load(&g_rules, opt.rules_path, err, sizeof(err)) != 0) {
