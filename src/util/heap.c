@@ -125,8 +125,7 @@ static void advise(uintptr_t from, uintptr_t to)
 		(void)madvise((void *)from, to - from, MADV_HUGEPAGE); /* EINVAL without THP: no harm */
 }
 
-/* The kernel's THP mode is "always" or "madvise" (what advise() asks for). */
-static bool thp_mode_allows(void)
+bool heap_thp_mode_allows(void)
 {
 	char mode[128] = "";
 	FILE *f = fopen("/sys/kernel/mm/transparent_hugepage/enabled", "r");
@@ -159,7 +158,7 @@ bool heap_hugepages_init(void)
 	advised_to = (uintptr_t)sbrk(0);
 	advise(start, advised_to);
 	heap_start = heap_base = start;
-	huge_pages_on = thp_mode_allows();
+	huge_pages_on = heap_thp_mode_allows();
 	return true;
 }
 

@@ -22,6 +22,10 @@ bool heap_hugepages_init(void);
  * unless the heap grew. The first call also hands over init's step. */
 void heap_hugepages_follow(void);
 
+/* The kernel's transparent huge pages are "always" or "madvise" (what the heap
+ * asks for), not "never" nor absent. */
+bool heap_thp_mode_allows(void);
+
 /* Whether heap_hugepages_follow() may start heap-prefault (default true; false:
  * --single-threaded, which runs no thread but its own). */
 void heap_prefault_threaded(bool on);

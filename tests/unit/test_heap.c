@@ -77,17 +77,6 @@ static bool populate_in_kernel(void)
 	return ok;
 }
 
-static bool thp_mode_allows(void)
-{
-	char mode[128] = "";
-	FILE *f = fopen("/sys/kernel/mm/transparent_hugepage/enabled", "r");
-	if (!f)
-		return false;
-	bool ok = fgets(mode, sizeof(mode), f) && !strstr(mode, "[never]");
-	fclose(f);
-	return ok;
-}
-
 static bool thp_in_kernel(void)
 {
 	return access("/sys/kernel/mm/transparent_hugepage/enabled", R_OK) == 0;
@@ -146,7 +135,7 @@ int main(void)
 	 * this thread touching them (where the kernel knows MADV_POPULATE_WRITE and
 	 * THP is not "never"). */
 	uintptr_t lo2m = (before + 2 * MIB - 1) & ~(uintptr_t)(2 * MIB - 1), hi2m = top & ~(uintptr_t)(2 * MIB - 1);
-	if (populate_in_kernel() && thp_mode_allows() && hi2m > lo2m) {
+	if (populate_in_kernel() && heap_thp_mode_allows() && hi2m > lo2m) {
 		long missing = absent(lo2m, hi2m);
 		CHECK(missing > 0);
 		heap_hugepages_follow();
