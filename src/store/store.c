@@ -556,9 +556,8 @@ _Static_assert(sizeof(struct rcbsec) == 32, "two rcbsecs to a cache line");
  * not plain, or to find its row by name: same index, another array. */
 struct rcbsec_cold {
 	struct rcb_row pending[RCB_ROWS_BATCH]; /* finished seconds not yet written */
-	struct rcb_row written;                 /* the open row: the last written, as it is now */
+	struct rcb_row written;                 /* the open row: the last written, as it is now (seconds 0: none) */
 	uint16_t written_seconds;               /* its length in the database */
-	bool has_written;
 	char events[96];
 	char rcb[200];
 };
@@ -677,7 +676,6 @@ static void rcb_rows_write(struct rcbsec *r)
 	if (r->n_pending) {
 		cold->written = cold->pending[r->n_pending - 1];
 		cold->written_seconds = cold->written.seconds;
-		cold->has_written = true;
 	}
 	r->n_pending = 0;
 }
@@ -701,12 +699,12 @@ static void rcbsec_flush(struct rcbsec *r)
 	struct rcb_row w = { r->second, id, r->first_sq, r->last_sq, r->reports, 1, r->reasons, r->has_sq };
 	struct rcbsec_cold *cold = cold_of(r);
 	struct rcb_row *last = r->n_pending ? &cold->pending[r->n_pending - 1]
-		: cold->has_written         ? &cold->written
+		: cold->written.seconds     ? &cold->written
 					    : NULL;
 	if (cold->events[0]) {
 		rcb_rows_write(r);
 		rcb_row_write(r, &w, cold->events);
-		cold->has_written = false; /* a row with events is never a span */
+		cold->written.seconds = 0; /* a row with events is never a span */
 	} else if (last && rcb_row_joins(last, &w)) {
 		last->seconds++;
 		last->reports += w.reports;

@@ -50,9 +50,9 @@
 #define PAGE_4K 4096u
 #define PAGE_2M ((uintptr_t)2 << 20)
 
-static uintptr_t advised_to; /* the heap is advised up to here; 0: not started */
-static uintptr_t heap_start; /* where init's step began, until the first follow */
-static uintptr_t heap_base;  /* where it began, for good */
+static uintptr_t advised_to;       /* the heap is advised up to here; 0: not started */
+static uintptr_t heap_base;        /* where init's step began */
+static bool init_step_handed_over; /* to heap-prefault, by the first follow */
 
 /* What heap-prefault is to fault in: [fill_from, fill_to). */
 static pthread_mutex_t fill_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -76,11 +76,11 @@ static void *filler(void *arg)
 		uintptr_t from = fill_from, to = fill_to;
 		fill_from = to;
 		pthread_mutex_unlock(&fill_lock);
-		/* ENOMEM when glibc gave the top back meanwhile: nothing to do there.
+		/* From the 2 MiB page `from` lies in: its start is heap grown before
+		 * (unless it is below the heap), and the page became whole now.
+		 * ENOMEM when glibc gave the top back meanwhile: nothing to do there.
 		 * EINVAL: the kernel does not know the call (or the mapping cannot
 		 * take it): stop. */
-		/* From the 2 MiB page from lies in: its start is heap grown before
-		 * (unless it is below the heap), and the page became whole now. */
 		uintptr_t first = from & ~(PAGE_2M - 1);
 		if (first < heap_base)
 			first += PAGE_2M;
@@ -157,7 +157,7 @@ bool heap_hugepages_init(void)
 		free(held[--n]);
 	advised_to = (uintptr_t)sbrk(0);
 	advise(start, advised_to);
-	heap_start = heap_base = start;
+	heap_base = start;
 	huge_pages_on = heap_thp_mode_allows();
 	return true;
 }
@@ -167,12 +167,12 @@ void heap_hugepages_follow(void)
 	if (!advised_to)
 		return;
 	uintptr_t now = (uintptr_t)sbrk(0);
-	uintptr_t from = heap_start ? heap_start : advised_to; /* the first call: init's step too */
+	uintptr_t from = init_step_handed_over ? advised_to : heap_base; /* the first call: init's step too */
 	if (now > advised_to)
 		advise(advised_to, now);
 	if (now > from && prefault_on && huge_pages_on)
 		prefault(from, now);
-	heap_start = 0;
+	init_step_handed_over = true;
 	advised_to = now;
 }
 

@@ -47,15 +47,20 @@ struct rcb_points *rcb_points_new(size_t limit, bool has_from, int64_t from, boo
 	return p;
 }
 
+static void texts_free(struct row_text *texts, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(texts[i].reasons);
+		free(texts[i].events);
+	}
+	free(texts);
+}
+
 void rcb_points_free(struct rcb_points *p)
 {
 	if (!p)
 		return;
-	for (size_t i = 0; i < p->n_texts; i++) {
-		free(p->texts[i].reasons);
-		free(p->texts[i].events);
-	}
-	free(p->texts);
+	texts_free(p->texts, p->n_texts);
 	free(p->raw);
 	free(p->out);
 	free(p);
@@ -116,11 +121,7 @@ static bool texts_compact(struct rcb_points *p)
 		}
 		p->raw[i].text = to[t];
 	}
-	for (size_t i = 0; i < p->n_texts; i++) {
-		free(p->texts[i].reasons);
-		free(p->texts[i].events);
-	}
-	free(p->texts);
+	texts_free(p->texts, p->n_texts);
 	free(to);
 	p->texts = kept;
 	p->n_texts = n;
@@ -153,18 +154,9 @@ static bool compact(struct rcb_points *p)
 	return texts_compact(p);
 }
 
-static char *copy_text(const char *s)
-{
-	/* The store writes short lists; a longer value (another writer) is cut. */
-	size_t n = s ? strnlen(s, 255) : 0;
-	char *c = malloc(n + 1);
-	if (c) {
-		if (n)
-			memcpy(c, s, n);
-		c[n] = 0;
-	}
-	return c;
-}
+/* The store writes short lists (96 bytes at most); a longer value, from
+ * another writer, is cut. */
+#define TEXT_MAX 255
 
 /* The sums held: merged and cut back to `limit` once they reach 2 x limit, before
  * a row adds its own (a row adds at most MMSW_RCB_SPAN_MAX, each with the row's
@@ -195,8 +187,8 @@ bool rcb_points_add(struct rcb_points *p, const struct rcb_row_in *row)
 	if (!grow_room((void **)&p->texts, &p->cap_texts, p->n_texts, 64, held_max(p), sizeof(*p->texts)))
 		return false;
 	struct row_text *t = &p->texts[p->n_texts];
-	t->reasons = copy_text(row->reasons);
-	t->events = copy_text(row->events);
+	t->reasons = strndup(row->reasons ? row->reasons : "", TEXT_MAX);
+	t->events = strndup(row->events ? row->events : "", TEXT_MAX);
 	p->n_texts++;
 	if (!t->reasons || !t->events)
 		return false;
